@@ -1,0 +1,535 @@
+package partoo_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/partoo-go/partoo"
+	"github.com/partoo-go/partoo/gen"
+)
+
+const testKey = "pk_test_Sup3rS3cret-key"
+
+// basePath mimics Partoo's /v2 prefix, so tests catch requests that drop it.
+const basePath = "/v2"
+
+// recorded is what the fake server saw of one request.
+type recorded struct {
+	Method, Path, Query string
+	Header              http.Header
+	Body                string
+}
+
+// fake is a test server mounted under /v2 that records every request and
+// answers with handler.
+type fake struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []recorded
+}
+
+func (f *fake) requests() []recorded {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]recorded(nil), f.reqs...)
+}
+
+func newFake(t *testing.T, handler http.HandlerFunc) *fake {
+	t.Helper()
+	f := &fake{}
+	mux := http.NewServeMux()
+	mux.HandleFunc(basePath+"/", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.mu.Lock()
+		f.reqs = append(f.reqs, recorded{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: string(body)})
+		f.mu.Unlock()
+		handler(w, r)
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("request outside %s: %s %s", basePath, r.Method, r.URL.Path)
+		http.Error(w, "wrong base path", http.StatusTeapot)
+	})
+	f.Server = httptest.NewServer(mux)
+	t.Cleanup(f.Close)
+	return f
+}
+
+func newClient(t *testing.T, f *fake, opts ...partoo.Option) *partoo.Client {
+	t.Helper()
+	c, err := partoo.NewClient(testKey, append([]partoo.Option{partoo.WithBaseURL(f.URL + basePath)}, opts...)...)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c
+}
+
+func jsonReply(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}
+}
+
+const itemJSON = `{"id":1,"url":"https://example.com/webhook","event_type":"business_created","created_at":"2024-11-27T16:10:44.929678Z","updated_at":"2024-11-27T16:10:44.929678Z","org_id":1,"custom_headers":{"X-My-Header":"my-value","X-Auth-Token":"secret-token"}}`
+
+func TestNewClientRejectsBadOptions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		key     string
+		opts    []partoo.Option
+		wantErr string
+	}{
+		{"empty key", "", nil, "API key is empty"},
+		{"blank key", "  \t", nil, "API key is empty"},
+		{"key with newline", "abc\r\nX-Evil: 1", nil, "line break"},
+		{"unknown server", testKey, []partoo.Option{partoo.WithServer("https://example.com")}, "unknown server"},
+		{"relative base URL", testKey, []partoo.Option{partoo.WithBaseURL("/v2")}, "scheme must be http or https"},
+		{"ftp base URL", testKey, []partoo.Option{partoo.WithBaseURL("ftp://example.com/v2")}, "scheme must be http or https"},
+		{"unparsable base URL", testKey, []partoo.Option{partoo.WithBaseURL("https://exa mple.com/%zz")}, "invalid base URL"},
+		{"base URL with query", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com/v2?token=x")}, "query or fragment"},
+		{"base URL with user info", testKey, []partoo.Option{partoo.WithBaseURL("https://user:pw@example.com/v2")}, "user info"},
+		{"plain http to a remote host", testKey, []partoo.Option{partoo.WithBaseURL("http://api.example.com/v2")}, "plain http"},
+		{"nil http client", testKey, []partoo.Option{partoo.WithHTTPClient(nil)}, "nil"},
+		{"negative timeout", testKey, []partoo.Option{partoo.WithTimeout(-time.Second)}, "negative"},
+		{"empty user agent", testKey, []partoo.Option{partoo.WithUserAgent(" ")}, "invalid user agent"},
+		{"zero org id", testKey, []partoo.Option{partoo.WithOrgID(0)}, "not a positive integer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := partoo.NewClient(tt.key, tt.opts...)
+			if err == nil {
+				t.Fatalf("NewClient succeeded (%v), want error containing %q", c.BaseURL(), tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error = %q, want it to contain %q", err, tt.wantErr)
+			}
+			if strings.Contains(err.Error(), "pw") || (tt.key != "" && strings.Contains(err.Error(), tt.key)) {
+				t.Errorf("error leaks a secret: %q", err)
+			}
+		})
+	}
+}
+
+func TestServerSelection(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts []partoo.Option
+		want string
+	}{
+		{"default is production", nil, "https://api.partoo.co/v2"},
+		{"production", []partoo.Option{partoo.WithServer(partoo.Production)}, "https://api.partoo.co/v2"},
+		{"sandbox", []partoo.Option{partoo.WithServer(partoo.Sandbox)}, "https://api.sandbox.partoo.co/v2"},
+		{"custom URL keeps its path", []partoo.Option{partoo.WithBaseURL("https://proxy.example.com/partoo/v2/")}, "https://proxy.example.com/partoo/v2"},
+		{"loopback http is allowed", []partoo.Option{partoo.WithBaseURL("http://127.0.0.1:8080/v2")}, "http://127.0.0.1:8080/v2"},
+		{"localhost http is allowed", []partoo.Option{partoo.WithBaseURL("http://localhost:8080")}, "http://localhost:8080"},
+		{"ipv6 loopback http is allowed", []partoo.Option{partoo.WithBaseURL("http://[::1]:8080/v2")}, "http://[::1]:8080/v2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := partoo.NewClient(testKey, tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.BaseURL(); got != tt.want {
+				t.Errorf("BaseURL() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	if partoo.Production.String() != gen.ServerURLProductionServer || partoo.Sandbox.String() != gen.ServerURLSandboxServerDevEnvironmentForClientsPartners {
+		t.Error("the named servers must be the spec's servers")
+	}
+}
+
+func TestRequestsCarryAuthAndUserAgentOnceUnderTheBasePath(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(200, itemJSON))
+	c := newClient(t, f)
+	if _, err := c.Webhooks.Get(context.Background(), 42); err != nil {
+		t.Fatal(err)
+	}
+	reqs := f.requests()
+	if len(reqs) != 1 {
+		t.Fatalf("got %d requests, want 1", len(reqs))
+	}
+	r := reqs[0]
+	if r.Method != http.MethodGet || r.Path != "/v2/webhooks/42" {
+		t.Errorf("request = %s %s, want GET /v2/webhooks/42", r.Method, r.Path)
+	}
+	if got := r.Header.Values("X-Apikey"); len(got) != 1 || got[0] != testKey {
+		t.Errorf("x-APIKey values = %q, want exactly [%q]", got, testKey)
+	}
+	wantUA := "partoo-go/" + partoo.Version + " (" + runtime.Version() + ")"
+	if got := r.Header.Get("User-Agent"); got != wantUA {
+		t.Errorf("User-Agent = %q, want %q", got, wantUA)
+	}
+	if r.Query != "" {
+		t.Errorf("query = %q, want none (no org_id configured)", r.Query)
+	}
+
+	c2 := newClient(t, f, partoo.WithUserAgent("my-app/1.2"))
+	if _, err := c2.Webhooks.Get(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.requests()[1].Header.Get("User-Agent"); got != "my-app/1.2" {
+		t.Errorf("User-Agent = %q, want my-app/1.2", got)
+	}
+}
+
+func TestOrgIDDefaultAndOverride(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/v2/webhooks":
+			jsonReply(200, `{"page":1,"max_page":1,"count":1,"items":[`+itemJSON+`]}`)(w, r)
+		case r.Method == http.MethodPost && r.URL.Path == "/v2/webhooks/tryout":
+			jsonReply(200, `{"status":"sent"}`)(w, r)
+		case r.Method == http.MethodPost:
+			jsonReply(200, `{"items":[`+itemJSON+`]}`)(w, r)
+		default:
+			jsonReply(200, itemJSON)(w, r)
+		}
+	})
+	ctx := context.Background()
+	c := newClient(t, f, partoo.WithOrgID(7))
+	item := gen.WebhookCreateItem{URL: "https://example.com/hook", EventType: gen.EventTypeBusinessCreated}
+
+	calls := []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"get", func() error { _, err := c.Webhooks.Get(ctx, 1); return err }, "org_id=7"},
+		{"update", func() error { _, err := c.Webhooks.Update(ctx, 1, gen.UpdateWebhookPayload{}); return err }, "org_id=7"},
+		{"create", func() error { _, err := c.Webhooks.Create(ctx, item); return err }, "org_id=7"},
+		{"tryout", func() error { _, err := c.Webhooks.Tryout(ctx, item); return err }, "org_id=7"},
+		{"list", func() error {
+			for _, err := range c.Webhooks.List(ctx, &gen.GetWebhookListParams{}) {
+				return err
+			}
+			return nil
+		}, "org_id=7"},
+		{"params win over the default", func() error {
+			org := 9
+			_, err := c.GetWebhookWithResponse(ctx, 1, &gen.GetWebhookParams{OrgID: &org})
+			return err
+		}, "org_id=9"},
+		{"ForOrg changes the default", func() error {
+			c9, err := c.ForOrg(11)
+			if err != nil {
+				return err
+			}
+			_, err = c9.Webhooks.Get(ctx, 1)
+			return err
+		}, "org_id=11"},
+		{"the parent keeps its default", func() error { _, err := c.Webhooks.Get(ctx, 1); return err }, "org_id=7"},
+	}
+	for _, tt := range calls {
+		before := len(f.requests())
+		if err := tt.call(); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		reqs := f.requests()
+		if len(reqs) != before+1 {
+			t.Fatalf("%s: %d requests, want 1", tt.name, len(reqs)-before)
+		}
+		if q := reqs[before].Query; q != tt.want {
+			t.Errorf("%s: query = %q, want %q", tt.name, q, tt.want)
+		}
+	}
+	if _, err := c.ForOrg(-1); err == nil {
+		t.Error("ForOrg(-1) succeeded, want an error")
+	}
+}
+
+func TestEveryNon2xxIsATypedAPIError(t *testing.T) {
+	t.Parallel()
+	httpDate := time.Now().Add(90 * time.Second).UTC().Format(http.TimeFormat)
+	tests := []struct {
+		name         string
+		status       int
+		contentType  string
+		body         string
+		retryAfter   string
+		sentinel     error
+		wantMessages []string
+		wantInError  string
+		minRetry     time.Duration
+	}{
+		{name: "400 error key with fields", status: 400, contentType: "application/json",
+			body: `{"error":{"json":{"url":["Not a valid URL."],"event_type":["Must be one of: business_created."]}}}`,
+			sentinel: partoo.ErrBadRequest, wantMessages: []string{"json.event_type: Must be one of: business_created.", "json.url: Not a valid URL."}},
+		{name: "400 empty json object", status: 400, contentType: "application/json", body: `{"error": {"json": {}}}`,
+			sentinel: partoo.ErrBadRequest, wantMessages: []string{"json"}},
+		{name: "401 error key", status: 401, contentType: "application/json", body: `{"error": {"authentication": "User not authenticated"}}`,
+			sentinel: partoo.ErrUnauthorized, wantMessages: []string{"authentication: User not authenticated"}},
+		{name: "401 errors key", status: 401, contentType: "application/json", body: `{"errors": {"authentication": "User not authenticated"}}`,
+			sentinel: partoo.ErrUnauthorized, wantMessages: []string{"authentication: User not authenticated"}},
+		{name: "403", status: 403, contentType: "application/json", body: `{"error": {"authorization": "Operation not allowed"}}`,
+			sentinel: partoo.ErrForbidden, wantMessages: []string{"authorization: Operation not allowed"}},
+		{name: "404", status: 404, contentType: "application/json", body: `{"errors": {"json": "Resource not found"}}`,
+			sentinel: partoo.ErrNotFound, wantMessages: []string{"json: Resource not found"}, wantInError: "404 Not Found: json: Resource not found"},
+		{name: "415", status: 415, contentType: "application/json", body: `{"errors": {"json": "Unsupported media type. Please use application/json"}}`,
+			sentinel: partoo.ErrUnsupportedMediaType, wantMessages: []string{"json: Unsupported media type. Please use application/json"}},
+		{name: "string error value", status: 400, contentType: "application/json", body: `{"error": "bad things"}`,
+			sentinel: partoo.ErrBadRequest, wantMessages: []string{"bad things"}},
+		{name: "429 seconds", status: 429, retryAfter: "60", sentinel: partoo.ErrRateLimited, minRetry: 60 * time.Second, wantInError: "retry after 1m0s"},
+		{name: "429 http date", status: 429, retryAfter: httpDate, sentinel: partoo.ErrRateLimited, minRetry: 80 * time.Second},
+		{name: "502 html from a proxy", status: 502, contentType: "text/html", body: "<html><body><h1>502 Bad Gateway</h1>\n<p>nginx</p></body></html>",
+			sentinel: partoo.ErrServer, wantInError: `"<html><body><h1>502 Bad Gateway</h1> <p>nginx</p></body></html>"`},
+		{name: "500 empty", status: 500, sentinel: partoo.ErrServer, wantInError: "500 Internal Server Error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, func(w http.ResponseWriter, _ *http.Request) {
+				if tt.contentType != "" {
+					w.Header().Set("Content-Type", tt.contentType)
+				}
+				if tt.retryAfter != "" {
+					w.Header().Set("Retry-After", tt.retryAfter)
+				}
+				w.WriteHeader(tt.status)
+				io.WriteString(w, tt.body)
+			})
+			c := newClient(t, f)
+			// The hand-written helper and the raw generated operation share
+			// the same error path.
+			_, errHelper := c.Webhooks.Get(context.Background(), 5)
+			_, errRaw := c.GetWebhookListWithResponse(context.Background(), &gen.GetWebhookListParams{})
+			for _, err := range []error{errHelper, errRaw} {
+				var apiErr *partoo.APIError
+				if !errors.As(err, &apiErr) {
+					t.Fatalf("error %v (%T) is not an *APIError", err, err)
+				}
+				if apiErr.StatusCode != tt.status {
+					t.Errorf("StatusCode = %d, want %d", apiErr.StatusCode, tt.status)
+				}
+				if !errors.Is(err, tt.sentinel) {
+					t.Errorf("errors.Is(%v, %v) = false", err, tt.sentinel)
+				}
+				for _, other := range []error{partoo.ErrBadRequest, partoo.ErrUnauthorized, partoo.ErrForbidden, partoo.ErrNotFound, partoo.ErrUnsupportedMediaType, partoo.ErrRateLimited, partoo.ErrServer} {
+					if other != tt.sentinel && errors.Is(err, other) {
+						t.Errorf("errors.Is(%v, %v) = true, want false", err, other)
+					}
+				}
+				if diff := cmp.Diff(tt.wantMessages, apiErr.Messages); diff != "" {
+					t.Errorf("Messages (-want +got):\n%s", diff)
+				}
+				if apiErr.RetryAfter < tt.minRetry {
+					t.Errorf("RetryAfter = %v, want at least %v", apiErr.RetryAfter, tt.minRetry)
+				}
+				if !strings.Contains(err.Error(), tt.wantInError) {
+					t.Errorf("Error() = %q, want it to contain %q", err.Error(), tt.wantInError)
+				}
+				if apiErr.Method == "" || !strings.HasPrefix(apiErr.Path, "/v2/webhooks") {
+					t.Errorf("Method/Path = %q %q", apiErr.Method, apiErr.Path)
+				}
+				if strings.Contains(err.Error(), testKey) {
+					t.Errorf("error leaks the API key: %q", err)
+				}
+			}
+		})
+	}
+}
+
+func TestErrorPathHasNoQuery(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(404, `{"errors":{"json":"Resource not found"}}`))
+	c := newClient(t, f, partoo.WithOrgID(3))
+	_, err := c.Webhooks.Get(context.Background(), 8)
+	var apiErr *partoo.APIError
+	if !errors.As(err, &apiErr) || apiErr.Path != "/v2/webhooks/8" || strings.Contains(err.Error(), "org_id") {
+		t.Errorf("err = %v, want path /v2/webhooks/8 without the query", err)
+	}
+}
+
+func TestListWalksEveryPage(t *testing.T) {
+	t.Parallel()
+	const maxPage = 3
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		page := r.URL.Query().Get("page")
+		if page == "" {
+			page = "1"
+		}
+		var n int
+		fmt.Sscan(page, &n)
+		items := make([]string, 0, 2)
+		for i := 1; i <= 2; i++ {
+			items = append(items, fmt.Sprintf(`{"id":%d,"url":"https://e.com","event_type":"business_created","created_at":"","updated_at":"","org_id":1}`, (n-1)*2+i))
+		}
+		jsonReply(200, fmt.Sprintf(`{"page":%d,"max_page":%d,"count":6,"items":[%s]}`, n, maxPage, strings.Join(items, ",")))(w, r)
+	})
+	c := newClient(t, f)
+	perPage := 2
+	var ids []int
+	for item, err := range c.Webhooks.List(context.Background(), &gen.GetWebhookListParams{PerPage: &perPage}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, item.ID)
+	}
+	if diff := cmp.Diff([]int{1, 2, 3, 4, 5, 6}, ids); diff != "" {
+		t.Errorf("ids (-want +got):\n%s", diff)
+	}
+	var queries []string
+	for _, r := range f.requests() {
+		queries = append(queries, r.Query)
+	}
+	if diff := cmp.Diff([]string{"per_page=2", "page=2&per_page=2", "page=3&per_page=2"}, queries); diff != "" {
+		t.Errorf("queries (-want +got):\n%s", diff)
+	}
+}
+
+func TestListStopsOnErrorAndOnBreak(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 2 {
+			jsonReply(500, `{"errors":{"json":"boom"}}`)(w, r)
+			return
+		}
+		jsonReply(200, `{"page":1,"max_page":5,"count":10,"items":[`+itemJSON+`,`+itemJSON+`]}`)(w, r)
+	})
+	c := newClient(t, f)
+	var got, errs int
+	for _, err := range c.Webhooks.List(context.Background(), nil) {
+		if err != nil {
+			errs++
+			if !errors.Is(err, partoo.ErrServer) {
+				t.Errorf("err = %v, want ErrServer", err)
+			}
+			continue
+		}
+		got++
+	}
+	if got != 2 || errs != 1 || calls.Load() != 2 {
+		t.Errorf("items=%d errors=%d requests=%d, want 2, 1, 2", got, errs, calls.Load())
+	}
+
+	// Breaking out after the first item fetches nothing more.
+	calls.Store(10)
+	for range c.Webhooks.List(context.Background(), nil) {
+		break
+	}
+	if calls.Load() != 11 {
+		t.Errorf("requests after break = %d, want 1", calls.Load()-10)
+	}
+}
+
+func TestForwardCompatibleDecoding(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(200, `{"id":3,"url":"https://e.com","event_type":"review_created","created_at":"x","updated_at":"y","org_id":4,"brand_new_field":{"nested":[1,2]}}`))
+	c := newClient(t, f)
+	item, err := c.Webhooks.Get(context.Background(), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if item.EventType != "review_created" || item.EventType.Valid() || item.ID != 3 {
+		t.Errorf("item = %+v, want the unknown event type kept and reported invalid", item)
+	}
+}
+
+func TestDecodeErrorOn2xx(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{"truncated": `{"id":1,"url":"htt`, "empty": ``, "html": `<html>ok</html>`} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, jsonReply(200, body))
+			_, err := newClient(t, f).Webhooks.Get(context.Background(), 1)
+			var de *partoo.DecodeError
+			if !errors.As(err, &de) || de.StatusCode != 200 || de.Path != "/v2/webhooks/1" {
+				t.Errorf("err = %v (%T), want *DecodeError for GET /v2/webhooks/1", err, err)
+			}
+		})
+	}
+}
+
+func TestAPIKeyNeverFormatted(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(401, `{"error":{"authentication":"User not authenticated"}}`))
+	c := newClient(t, f, partoo.WithOrgID(1))
+	_, err := c.Webhooks.Get(context.Background(), 1)
+	var apiErr *partoo.APIError
+	errors.As(err, &apiErr)
+	values := []any{c, *c, c.Webhooks, c.ClientWithResponses, err, apiErr}
+	for _, v := range values {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+			if out := fmt.Sprintf(verb, v); strings.Contains(out, testKey) {
+				t.Errorf("fmt %s of %T leaks the API key: %s", verb, v, out)
+			}
+		}
+	}
+}
+
+func TestRawOperationsShareThePipeline(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(200, itemJSON))
+	c := newClient(t, f, partoo.WithOrgID(5))
+	resp, err := c.GetWebhookWithResponse(context.Background(), 1, &gen.GetWebhookParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.JSON200 == nil || resp.JSON200.URL != "https://example.com/webhook" {
+		t.Fatalf("JSON200 = %+v", resp.JSON200)
+	}
+	r := f.requests()[0]
+	if r.Header.Get("X-Apikey") != testKey || r.Query != "org_id=5" {
+		t.Errorf("raw call: key=%v query=%q, want the key and org_id=5", r.Header.Get("X-Apikey") == testKey, r.Query)
+	}
+}
+
+func TestTimeoutAndContext(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	defer close(release)
+	c := newClient(t, f, partoo.WithTimeout(50*time.Millisecond))
+	if _, err := c.Webhooks.Get(context.Background(), 1); err == nil {
+		t.Error("a server slower than the timeout must give an error")
+	}
+	c2 := newClient(t, f, partoo.WithTimeout(0))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := c2.Webhooks.Get(ctx, 1); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want context.DeadlineExceeded", err)
+	}
+}
+
+func TestWithHTTPClientCopiesTheClient(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(200, itemJSON))
+	hc := &http.Client{Timeout: time.Minute}
+	c := newClient(t, f, partoo.WithHTTPClient(hc))
+	hc.Transport = roundTripFunc(func(*http.Request) (*http.Response, error) {
+		return nil, errors.New("the caller's later change must not apply")
+	})
+	if _, err := c.Webhooks.Get(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
