@@ -19,14 +19,17 @@ help: ## List the targets.
 generate: ## Regenerate gen/ from api/openapi-bundled.yaml.
 	$(GO) generate ./...
 
+# Every directory that go generate writes; check-generated diffs them all.
+GENERATED_DIRS := gen internal/mockapi
+
 .PHONY: check-generated
-check-generated: ## Regenerate and fail if gen/ differs from what is committed.
+check-generated: ## Regenerate and fail if any generated code differs from what is committed.
 	$(GO) generate ./...
-	@if ! git diff --quiet -- gen || [ -n "$$(git ls-files --others --exclude-standard -- gen)" ]; then \
-		echo "check-generated: gen/ differs from the spec; run 'make generate' and commit:"; \
-		git --no-pager diff --stat -- gen; git ls-files --others --exclude-standard -- gen; exit 1; \
+	@if ! git diff --quiet -- $(GENERATED_DIRS) || [ -n "$$(git ls-files --others --exclude-standard -- $(GENERATED_DIRS))" ]; then \
+		echo "check-generated: generated code differs from the spec; run 'make generate' and commit:"; \
+		git --no-pager diff --stat -- $(GENERATED_DIRS); git ls-files --others --exclude-standard -- $(GENERATED_DIRS); exit 1; \
 	fi
-	@echo "check-generated: gen/ is up to date"
+	@echo "check-generated: $(GENERATED_DIRS) up to date"
 
 .PHONY: test
 test: ## Run every test with the race detector (root module and tools module).

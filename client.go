@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -11,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/partoo-go/partoo/gen"
 )
@@ -31,7 +34,8 @@ const (
 // String returns the server's base URL.
 func (s Server) String() string { return string(s) }
 
-// DefaultTimeout is the per-request timeout of the HTTP client that
+// DefaultTimeout is the timeout of each attempt (each HTTP round trip,
+// retries counted separately) of the HTTP client that
 // [NewClient] builds when no client is given with [WithHTTPClient].
 const DefaultTimeout = 30 * time.Second
 
@@ -70,6 +74,15 @@ type config struct {
 	orgID      *int
 	timeout    time.Duration
 	ops        *operationTable
+
+	// Retries, rate limiting and logging (retry.go, ratelimit.go,
+	// logging.go). now and sleep are the client's clock, replaced in tests;
+	// nil means the real ones.
+	retry   RetryPolicy
+	limiter *rate.Limiter
+	logger  *slog.Logger
+	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
 }
 
 // Option configures a [Client]. Options that receive an invalid value make
@@ -121,7 +134,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 func newClient(cfg *config) (*Client, error) {
 	c := &Client{cfg: cfg}
 	g, err := gen.NewClientWithResponses(cfg.baseURL.String(),
-		gen.WithHTTPClient(&doer{client: cfg.httpClient}),
+		gen.WithHTTPClient(newDoer(cfg)),
 		gen.WithRequestEditorFn(c.prepare),
 	)
 	if err != nil {
@@ -152,16 +165,15 @@ func (c *Client) BaseURL() string {
 // prepare is the client-level request editor: it runs before every request
 // of every operation.
 func (c *Client) prepare(ctx context.Context, req *http.Request) error {
-	if c.cfg.orgID != nil {
-		if op := c.cfg.ops.match(req.Method, c.relativePath(req.URL)); op != nil && op.hasQuery("org_id") {
-			q := req.URL.Query()
-			if !q.Has("org_id") {
-				q.Set("org_id", strconv.Itoa(*c.cfg.orgID))
-				req.URL.RawQuery = q.Encode()
-			}
+	op := c.cfg.ops.match(req.Method, c.relativePath(req.URL))
+	if c.cfg.orgID != nil && op != nil && op.hasQuery("org_id") {
+		q := req.URL.Query()
+		if !q.Has("org_id") {
+			q.Set("org_id", strconv.Itoa(*c.cfg.orgID))
+			req.URL.RawQuery = q.Encode()
 		}
 	}
-	if err := validateRequest(ctx, req); err != nil {
+	if err := validateRequest(req, op); err != nil {
 		return err
 	}
 	req.Header.Set(APIKeyHeader, c.cfg.apiKey())
@@ -237,7 +249,8 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithTimeout sets the per-request timeout of the default HTTP client. If not
+// WithTimeout sets the timeout of each attempt of the default HTTP client;
+// bound a whole call, retries included, with the context. If not
 // set, [DefaultTimeout] applies. Zero means no timeout; a negative value is an
 // error. It has no effect together with [WithHTTPClient].
 func WithTimeout(d time.Duration) Option {

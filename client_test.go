@@ -273,7 +273,7 @@ func TestEveryNon2xxIsATypedAPIError(t *testing.T) {
 		minRetry     time.Duration
 	}{
 		{name: "400 error key with fields", status: 400, contentType: "application/json",
-			body: `{"error":{"json":{"url":["Not a valid URL."],"event_type":["Must be one of: business_created."]}}}`,
+			body:     `{"error":{"json":{"url":["Not a valid URL."],"event_type":["Must be one of: business_created."]}}}`,
 			sentinel: partoo.ErrBadRequest, wantMessages: []string{"json.event_type: Must be one of: business_created.", "json.url: Not a valid URL."}},
 		{name: "400 empty json object", status: 400, contentType: "application/json", body: `{"error": {"json": {}}}`,
 			sentinel: partoo.ErrBadRequest, wantMessages: []string{"json"}},
@@ -308,7 +308,7 @@ func TestEveryNon2xxIsATypedAPIError(t *testing.T) {
 				w.WriteHeader(tt.status)
 				io.WriteString(w, tt.body)
 			})
-			c := newClient(t, f)
+			c := newClient(t, f, partoo.WithoutRetries()) // retries: retry_test.go
 			// The hand-written helper and the raw generated operation share
 			// the same error path.
 			_, errHelper := c.Webhooks.Get(context.Background(), 5)
@@ -505,7 +505,7 @@ func TestTimeoutAndContext(t *testing.T) {
 		}
 	})
 	defer close(release)
-	c := newClient(t, f, partoo.WithTimeout(50*time.Millisecond))
+	c := newClient(t, f, partoo.WithTimeout(50*time.Millisecond), partoo.WithoutRetries())
 	if _, err := c.Webhooks.Get(context.Background(), 1); err == nil {
 		t.Error("a server slower than the timeout must give an error")
 	}
@@ -533,3 +533,25 @@ func TestWithHTTPClientCopiesTheClient(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestListStopsWhenThePageDoesNotAdvance(t *testing.T) {
+	t.Parallel()
+	// A server that always answers page 1 of 10 (Prism's static example does).
+	f := newFake(t, jsonReply(200, `{"page":1,"max_page":10,"count":10,"items":[`+itemJSON+`]}`))
+	c := newClient(t, f)
+	var items int
+	var lastErr error
+	for _, err := range c.Webhooks.List(context.Background(), nil) {
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		items++
+	}
+	if items != 1 || lastErr == nil || !strings.Contains(lastErr.Error(), "asked for page 2, got page 1") {
+		t.Errorf("items=%d err=%v, want 1 item then a did-not-advance error", items, lastErr)
+	}
+	if n := len(f.requests()); n != 2 {
+		t.Errorf("requests = %d, want 2", n)
+	}
+}

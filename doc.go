@@ -45,4 +45,26 @@
 //
 // [Paginate] turns any list operation into an iterator over its items,
 // following page and max_page; [WebhooksService.List] uses it.
+//
+// # Validation
+//
+// Request bodies are checked against the spec's custom_headers rules
+// before anything is sent; see [ValidateCustomHeaders] and
+// [ErrInvalidCustomHeaders].
+//
+// # Retries
+//
+// Idempotent requests (GET, PUT, ...) are retried on 429, 502, 503, 504 and
+// transport errors with exponential backoff and jitter, honouring
+// Retry-After; a POST is retried only when it provably never left (a dial
+// error), so a webhook is never created twice. See [RetryPolicy],
+// [WithRetryPolicy], [WithoutRetries] and the opt-in [WithRateLimit].
+// [WithLogger] logs attempts with the API key and custom header values
+// redacted.
+//
+// # Webhooks
+//
+// Receiving Partoo's deliveries (ED25519 signature verification, typed
+// events, an http.Handler) is the job of package
+// github.com/partoo-go/partoo/webhook.
 package partoo

@@ -3,6 +3,7 @@ package partoo
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"net/http"
 	"strconv"
@@ -33,15 +34,22 @@ type page[T any] struct {
 // page); each later request asks for the next page, until max_page is
 // reached or a page has no items. params is not modified. On an error the
 // iterator yields it once, with the zero T, and stops. Breaking out of the
-// loop stops fetching.
+// loop stops fetching. A server that answers a later page with another page
+// number than the one asked for ends the walk with an error, so a
+// misbehaving server can never make the loop spin forever.
 func Paginate[T any, P any](ctx context.Context, op ListOperation[P], params *P) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		var editors []gen.RequestEditorFn
+		requested := 0 // the page asked for; 0 means "as params say"
 		for {
 			p, err := fetchPage[T](ctx, op, params, editors)
 			if err != nil {
 				yield(zero, err)
+				return
+			}
+			if requested != 0 && (p.Page == nil || *p.Page != requested) {
+				yield(zero, fmt.Errorf("partoo: pagination did not advance: asked for page %d, got page %s", requested, pageString(p.Page)))
 				return
 			}
 			for _, item := range p.Items {
@@ -52,8 +60,8 @@ func Paginate[T any, P any](ctx context.Context, op ListOperation[P], params *P)
 			if len(p.Items) == 0 || p.Page == nil || p.MaxPage == nil || *p.Page >= *p.MaxPage {
 				return
 			}
-			next := *p.Page + 1
-			editors = []gen.RequestEditorFn{setQuery("page", strconv.Itoa(next))}
+			requested = *p.Page + 1
+			editors = []gen.RequestEditorFn{setQuery("page", strconv.Itoa(requested))}
 		}
 	}
 }
@@ -82,4 +90,11 @@ func setQuery(name, value string) gen.RequestEditorFn {
 		req.URL.RawQuery = q.Encode()
 		return nil
 	}
+}
+
+func pageString(p *int) string {
+	if p == nil {
+		return "none"
+	}
+	return strconv.Itoa(*p)
 }

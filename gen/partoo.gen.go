@@ -22,6 +22,114 @@ const ServerURLProductionServer = "https://api.partoo.co/v2"
 // ServerURLSandboxServerDevEnvironmentForClientsPartners defines the Server URL for Sandbox server (dev environment for clients & partners)
 const ServerURLSandboxServerDevEnvironmentForClientsPartners = "https://api.sandbox.partoo.co/v2"
 
+// Defines values for LeadValueType.
+const (
+	LeadValueTypeBOOLEAN     LeadValueType = "BOOLEAN"
+	LeadValueTypeEMAIL       LeadValueType = "EMAIL"
+	LeadValueTypeNUMBER      LeadValueType = "NUMBER"
+	LeadValueTypeOPTIN       LeadValueType = "OPT_IN"
+	LeadValueTypePHONENUMBER LeadValueType = "PHONE_NUMBER"
+	LeadValueTypeTEXT        LeadValueType = "TEXT"
+)
+
+// Valid indicates whether the value is a known member of the LeadValueType enum.
+func (e LeadValueType) Valid() bool {
+	switch e {
+	case LeadValueTypeBOOLEAN:
+		return true
+	case LeadValueTypeEMAIL:
+		return true
+	case LeadValueTypeNUMBER:
+		return true
+	case LeadValueTypeOPTIN:
+		return true
+	case LeadValueTypePHONENUMBER:
+		return true
+	case LeadValueTypeTEXT:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessageContentType.
+const (
+	MessageContentTypeAudio          MessageContentType = "Audio"
+	MessageContentTypeDocument       MessageContentType = "Document"
+	MessageContentTypeIgStoryMention MessageContentType = "IgStoryMention"
+	MessageContentTypeIgStoryReply   MessageContentType = "IgStoryReply"
+	MessageContentTypeImage          MessageContentType = "Image"
+	MessageContentTypeText           MessageContentType = "Text"
+	MessageContentTypeUnsupported    MessageContentType = "Unsupported"
+	MessageContentTypeVideo          MessageContentType = "Video"
+)
+
+// Valid indicates whether the value is a known member of the MessageContentType enum.
+func (e MessageContentType) Valid() bool {
+	switch e {
+	case MessageContentTypeAudio:
+		return true
+	case MessageContentTypeDocument:
+		return true
+	case MessageContentTypeIgStoryMention:
+		return true
+	case MessageContentTypeIgStoryReply:
+		return true
+	case MessageContentTypeImage:
+		return true
+	case MessageContentTypeText:
+		return true
+	case MessageContentTypeUnsupported:
+		return true
+	case MessageContentTypeVideo:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessageSenderType.
+const (
+	MessageSenderTypeConsumer MessageSenderType = "Consumer"
+	MessageSenderTypeMetadata MessageSenderType = "Metadata"
+	MessageSenderTypeUser     MessageSenderType = "User"
+)
+
+// Valid indicates whether the value is a known member of the MessageSenderType enum.
+func (e MessageSenderType) Valid() bool {
+	switch e {
+	case MessageSenderTypeConsumer:
+		return true
+	case MessageSenderTypeMetadata:
+		return true
+	case MessageSenderTypeUser:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MessageStatus.
+const (
+	MessageStatusFailed  MessageStatus = "Failed"
+	MessageStatusSending MessageStatus = "Sending"
+	MessageStatusSuccess MessageStatus = "Success"
+)
+
+// Valid indicates whether the value is a known member of the MessageStatus enum.
+func (e MessageStatus) Valid() bool {
+	switch e {
+	case MessageStatusFailed:
+		return true
+	case MessageStatusSending:
+		return true
+	case MessageStatusSuccess:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for EventType.
 const (
 	EventTypeBusinessCreated EventType = "business_created"
@@ -52,6 +160,56 @@ func (e EventType) Valid() bool {
 	}
 }
 
+// BusinessContact A contact of the business.
+type BusinessContact struct {
+	Email        *string  `json:"email,omitempty"`
+	Fax          *string  `json:"fax,omitempty"`
+	Name         *string  `json:"name,omitempty"`
+	PhoneNumbers []string `json:"phone_numbers,omitempty"`
+}
+
+// BusinessEvent The body of a business_created or business_updated delivery.
+type BusinessEvent struct {
+	// Payload The payload of a business event.
+	Payload BusinessEventPayload `json:"payload"`
+
+	// Type The webhook event type.
+	Type EventType `json:"type"`
+}
+
+// BusinessEventPayload The payload of a business event.
+type BusinessEventPayload struct {
+	// Business The business object sent in business events. Only the fields shown on the event pages are described; a delivery may carry more.
+	Business *WebhookBusiness `json:"business,omitempty"`
+}
+
+// BusinessPhotos The business photos' URLs.
+type BusinessPhotos struct {
+	LOGO      *string  `json:"LOGO,omitempty"`
+	Primary   *string  `json:"primary,omitempty"`
+	Secondary []string `json:"secondary,omitempty"`
+}
+
+// BusinessSubscriptions The business's product subscriptions.
+type BusinessSubscriptions struct {
+	// Messages One product subscription.
+	Messages *Subscription `json:"messages,omitempty"`
+
+	// PresenceManagement One product subscription.
+	PresenceManagement *Subscription `json:"presence_management,omitempty"`
+
+	// ReviewBooster One product subscription.
+	ReviewBooster *Subscription `json:"review_booster,omitempty"`
+
+	// ReviewManagement One product subscription.
+	ReviewManagement *Subscription `json:"review_management,omitempty"`
+}
+
+// ConversationBusiness The business of a conversation.
+type ConversationBusiness struct {
+	ID *int `json:"id,omitempty"`
+}
+
 // CreateWebhooksPayload defines model for CreateWebhooksPayload.
 type CreateWebhooksPayload struct {
 	// Items The list of webhook configurations to create.
@@ -60,6 +218,32 @@ type CreateWebhooksPayload struct {
 
 // CustomHeaders Custom HTTP headers to include in webhook requests. Keys must start with `X-` (case-insensitive) and must not use the reserved `X-Partoo` prefix. Maximum 5 headers. Key max length: 128 characters. Value max length: 512 characters. The following characters are forbidden in header keys: space, `(`, `)`, `<`, `>`, `@`, `,`, `;`, `:`, `\`, `"`, `/`, `[`, `]`, `?`, `=`, `{`, `}`.
 type CustomHeaders map[string]string
+
+// LeadEvent The body of a lead_received delivery.
+type LeadEvent struct {
+	// Payload A lead collected for a business, for example by a chatbot.
+	Payload WebhookLead `json:"payload"`
+
+	// Type The webhook event type.
+	Type EventType `json:"type"`
+}
+
+// LeadValue One field collected for a lead.
+type LeadValue struct {
+	ID *int `json:"id,omitempty"`
+
+	// Name The name of the collected field.
+	Name *string `json:"name,omitempty"`
+
+	// Type The type of a lead field. OPT_IN is a BOOLEAN type.
+	Type *LeadValueType `json:"type,omitempty"`
+
+	// Value The collected value.
+	Value interface{} `json:"value,omitempty"`
+}
+
+// LeadValueType The type of a lead field. OPT_IN is a BOOLEAN type.
+type LeadValueType string
 
 // ListResult defines model for ListResult.
 type ListResult struct {
@@ -73,6 +257,83 @@ type ListResult struct {
 	Page *int `json:"page,omitempty"`
 }
 
+// MessageContentType The type of a message's content. New values may be added without notice: handle unknown values gracefully.
+type MessageContentType string
+
+// MessageEvent The body of a message_created or message_updated delivery.
+type MessageEvent struct {
+	// Payload The payload of a message event.
+	Payload MessageEventPayload `json:"payload"`
+
+	// Type The webhook event type.
+	Type EventType `json:"type"`
+}
+
+// MessageEventPayload The payload of a message event.
+type MessageEventPayload struct {
+	// Conversation The conversation a message belongs to.
+	Conversation *WebhookConversation `json:"conversation,omitempty"`
+
+	// Message A message of a conversation.
+	Message *WebhookMessage `json:"message,omitempty"`
+
+	// OrgID The organization identifier.
+	OrgID *int `json:"org_id,omitempty"`
+}
+
+// MessageSenderType Who sent a message. New values may be added without notice: ignore messages whose sender type you do not handle.
+type MessageSenderType string
+
+// MessageStatus The delivery status of a message sent through Partoo: Sending, then Success, or Failed when the messaging channel could not send it.
+type MessageStatus string
+
+// OpenHours Opening hours per day of the week, each a list of "HH:MM-HH:MM" time windows.
+type OpenHours struct {
+	// Friday Time windows of one day, "HH:MM-HH:MM".
+	Friday *TimeWindows `json:"friday,omitempty"`
+
+	// Monday Time windows of one day, "HH:MM-HH:MM".
+	Monday *TimeWindows `json:"monday,omitempty"`
+
+	// Saturday Time windows of one day, "HH:MM-HH:MM".
+	Saturday *TimeWindows `json:"saturday,omitempty"`
+
+	// Sunday Time windows of one day, "HH:MM-HH:MM".
+	Sunday *TimeWindows `json:"sunday,omitempty"`
+
+	// Thursday Time windows of one day, "HH:MM-HH:MM".
+	Thursday *TimeWindows `json:"thursday,omitempty"`
+
+	// Tuesday Time windows of one day, "HH:MM-HH:MM".
+	Tuesday *TimeWindows `json:"tuesday,omitempty"`
+
+	// Wednesday Time windows of one day, "HH:MM-HH:MM".
+	Wednesday *TimeWindows `json:"wednesday,omitempty"`
+}
+
+// SpecificHours Exceptional opening and closing periods.
+type SpecificHours struct {
+	Close []SpecificHoursPeriod `json:"close,omitempty"`
+	Open  []SpecificHoursPeriod `json:"open,omitempty"`
+}
+
+// SpecificHoursPeriod A period of exceptional hours; open_hours is set for open periods only.
+type SpecificHoursPeriod struct {
+	EndsAt *string `json:"ends_at,omitempty"`
+
+	// OpenHours Time windows of one day, "HH:MM-HH:MM".
+	OpenHours *TimeWindows `json:"open_hours,omitempty"`
+	StartsAt  *string      `json:"starts_at,omitempty"`
+}
+
+// Subscription One product subscription.
+type Subscription struct {
+	Active *bool `json:"active,omitempty"`
+}
+
+// TimeWindows Time windows of one day, "HH:MM-HH:MM".
+type TimeWindows = []string
+
 // TryoutResult Result of the tests.
 type TryoutResult map[string]interface{}
 
@@ -85,6 +346,83 @@ type UpdateWebhookPayload struct {
 	URL *string `json:"url,omitempty"`
 }
 
+// WebhookBusiness The business object sent in business events. Only the fields shown on the event pages are described; a delivery may carry more.
+type WebhookBusiness struct {
+	Address     *string `json:"address,omitempty"`
+	Address2    *string `json:"address2,omitempty"`
+	AddressFull *string `json:"address_full,omitempty"`
+	City        *string `json:"city,omitempty"`
+
+	// Code The business (store) code.
+	Code           *string           `json:"code,omitempty"`
+	CompletionRate *int              `json:"completion_rate,omitempty"`
+	Contacts       []BusinessContact `json:"contacts,omitempty"`
+	Country        *string           `json:"country,omitempty"`
+
+	// Created Creation time, in seconds since the Unix epoch.
+	Created          *float64 `json:"created,omitempty"`
+	DefaultLang      *string  `json:"default_lang,omitempty"`
+	DescriptionLong  *string  `json:"description_long,omitempty"`
+	DescriptionShort *string  `json:"description_short,omitempty"`
+	FacebookPageID   *string  `json:"facebook_page_id,omitempty"`
+	FacebookURL      *string  `json:"facebook_url,omitempty"`
+	Features         []string `json:"features,omitempty"`
+	GoogleLocationID *string  `json:"google_location_id,omitempty"`
+
+	// GroupID The group identifier.
+	GroupID *int `json:"group_id,omitempty"`
+
+	// ID The business identifier.
+	ID      *string  `json:"id,omitempty"`
+	Lat     *float64 `json:"lat,omitempty"`
+	LogoURL *string  `json:"logo_url,omitempty"`
+	Long    *float64 `json:"long,omitempty"`
+
+	// Modified Last modification time, in seconds since the Unix epoch.
+	Modified                     *float64                 `json:"modified,omitempty"`
+	Name                         *string                  `json:"name,omitempty"`
+	NationalIdentificationNumber *string                  `json:"national_identification_number,omitempty"`
+	News                         []map[string]interface{} `json:"news,omitempty"`
+
+	// OpenHours Opening hours per day of the week, each a list of "HH:MM-HH:MM" time windows.
+	OpenHours *OpenHours `json:"open_hours,omitempty"`
+
+	// OrgID The organization identifier.
+	OrgID *int `json:"org_id,omitempty"`
+
+	// Photos The business photos' URLs.
+	Photos *BusinessPhotos          `json:"photos,omitempty"`
+	Promos []map[string]interface{} `json:"promos,omitempty"`
+	Region *string                  `json:"region,omitempty"`
+	Siret  *string                  `json:"siret,omitempty"`
+
+	// SpecificHours Exceptional opening and closing periods.
+	SpecificHours *SpecificHours `json:"specific_hours,omitempty"`
+
+	// Status The business status.
+	Status *string `json:"status,omitempty"`
+
+	// Subscriptions The business's product subscriptions.
+	Subscriptions *BusinessSubscriptions `json:"subscriptions,omitempty"`
+	TwitterURL    *string                `json:"twitter_url,omitempty"`
+	Videos        []string               `json:"videos,omitempty"`
+	WebsiteURL    *string                `json:"website_url,omitempty"`
+	Zipcode       *string                `json:"zipcode,omitempty"`
+}
+
+// WebhookConversation The conversation a message belongs to.
+type WebhookConversation struct {
+	// Business The business of a conversation.
+	Business     *ConversationBusiness `json:"business,omitempty"`
+	ConsumerImg  *string               `json:"consumer_img,omitempty"`
+	ConsumerName *string               `json:"consumer_name,omitempty"`
+
+	// CustomChannel The custom channel of the conversation, if any.
+	CustomChannel    interface{} `json:"custom_channel,omitempty"`
+	ID               *int        `json:"id,omitempty"`
+	MessagingPartner *string     `json:"messaging_partner,omitempty"`
+}
+
 // WebhookCreateItem defines model for WebhookCreateItem.
 type WebhookCreateItem struct {
 	// CustomHeaders Custom HTTP headers to include in webhook requests. Keys must start with `X-` (case-insensitive) and must not use the reserved `X-Partoo` prefix. Maximum 5 headers. Key max length: 128 characters. Value max length: 512 characters. The following characters are forbidden in header keys: space, `(`, `)`, `<`, `>`, `@`, `,`, `;`, `:`, `\`, `"`, `/`, `[`, `]`, `?`, `=`, `{`, `}`.
@@ -95,6 +433,15 @@ type WebhookCreateItem struct {
 
 	// URL The URL receiving the webhook's data.
 	URL URL `json:"url"`
+}
+
+// WebhookEvent The body of every webhook delivery: the event type and its payload.
+type WebhookEvent struct {
+	// Payload The event's data; its shape depends on the type.
+	Payload map[string]interface{} `json:"payload"`
+
+	// Type The webhook event type.
+	Type EventType `json:"type"`
 }
 
 // WebhookItem defines model for WebhookItem.
@@ -121,6 +468,63 @@ type WebhookItem struct {
 	URL URL `json:"url"`
 }
 
+// WebhookLead A lead collected for a business, for example by a chatbot.
+type WebhookLead struct {
+	BusinessName *string `json:"business_name,omitempty"`
+
+	// ChatbotID The identifier of the chatbot that collected the lead.
+	ChatbotID *int `json:"chatbot_id,omitempty"`
+
+	// ChatbotName The name of the chatbot that collected the lead.
+	ChatbotName *string `json:"chatbot_name,omitempty"`
+
+	// CreatedAt When the lead was created, ISO 8601.
+	CreatedAt *string `json:"created_at,omitempty"`
+
+	// ID The lead identifier.
+	ID *int `json:"id,omitempty"`
+
+	// Source How the lead was obtained.
+	Source *string `json:"source,omitempty"`
+
+	// StoreCode The store code of the related business.
+	StoreCode *string `json:"store_code,omitempty"`
+
+	// Values The fields collected.
+	Values []LeadValue `json:"values,omitempty"`
+}
+
+// WebhookMessage A message of a conversation.
+type WebhookMessage struct {
+	Content *string `json:"content,omitempty"`
+
+	// ContentType The type of a message's content. New values may be added without notice: handle unknown values gracefully.
+	ContentType *MessageContentType `json:"content_type,omitempty"`
+
+	// ConversationID The identifier of the parent conversation.
+	ConversationID *int `json:"conversation_id,omitempty"`
+
+	// CustomChannel The custom channel of the message, if any.
+	CustomChannel interface{} `json:"custom_channel,omitempty"`
+
+	// Date When the message was sent, ISO 8601.
+	Date *string `json:"date,omitempty"`
+
+	// ID The message identifier.
+	ID        *int  `json:"id,omitempty"`
+	IsDeleted *bool `json:"is_deleted,omitempty"`
+
+	// SenderLabel The name of the sender.
+	SenderLabel *string `json:"sender_label,omitempty"`
+
+	// SenderType Who sent a message. New values may be added without notice: ignore messages whose sender type you do not handle.
+	SenderType *MessageSenderType `json:"sender_type,omitempty"`
+
+	// Status The delivery status of a message sent through Partoo: Sending, then Success, or Failed when the messaging channel could not send it.
+	Status *MessageStatus `json:"status,omitempty"`
+	UserID *string        `json:"user_id,omitempty"`
+}
+
 // EventType The webhook event type.
 type EventType string
 
@@ -129,6 +533,12 @@ type URL = string
 
 // OrgID defines model for org_id.
 type OrgID = int
+
+// PartooSignatureV1 defines model for partoo_signature_v1.
+type PartooSignatureV1 = string
+
+// PartooWebhookTryout defines model for partoo_webhook_tryout.
+type PartooWebhookTryout = string
 
 // QueryPage defines model for query_page.
 type QueryPage = int
@@ -216,6 +626,60 @@ type UpdateWebhookParams struct {
 	OrgID *OrgID `form:"org_id,omitempty" json:"org_id,omitempty"`
 }
 
+// BusinessCreatedParams defines parameters for BusinessCreated.
+type BusinessCreatedParams struct {
+	// XPartooSignatureV1 Base64-encoded ED25519 signature of the raw request body, made with Partoo's private key; verify it with the public key of the environment (production or sandbox) that sent the delivery.
+	XPartooSignatureV1 PartooSignatureV1 `json:"X-Partoo-Signature-v1"`
+
+	// XPartooWebhookTryout Present only on test deliveries sent by POST /webhooks/tryout.
+	XPartooWebhookTryout *PartooWebhookTryout `json:"X-Partoo-Webhook-Tryout,omitempty"`
+}
+
+// BusinessDeletedParams defines parameters for BusinessDeleted.
+type BusinessDeletedParams struct {
+	// XPartooSignatureV1 Base64-encoded ED25519 signature of the raw request body, made with Partoo's private key; verify it with the public key of the environment (production or sandbox) that sent the delivery.
+	XPartooSignatureV1 PartooSignatureV1 `json:"X-Partoo-Signature-v1"`
+
+	// XPartooWebhookTryout Present only on test deliveries sent by POST /webhooks/tryout.
+	XPartooWebhookTryout *PartooWebhookTryout `json:"X-Partoo-Webhook-Tryout,omitempty"`
+}
+
+// BusinessUpdatedParams defines parameters for BusinessUpdated.
+type BusinessUpdatedParams struct {
+	// XPartooSignatureV1 Base64-encoded ED25519 signature of the raw request body, made with Partoo's private key; verify it with the public key of the environment (production or sandbox) that sent the delivery.
+	XPartooSignatureV1 PartooSignatureV1 `json:"X-Partoo-Signature-v1"`
+
+	// XPartooWebhookTryout Present only on test deliveries sent by POST /webhooks/tryout.
+	XPartooWebhookTryout *PartooWebhookTryout `json:"X-Partoo-Webhook-Tryout,omitempty"`
+}
+
+// LeadReceivedParams defines parameters for LeadReceived.
+type LeadReceivedParams struct {
+	// XPartooSignatureV1 Base64-encoded ED25519 signature of the raw request body, made with Partoo's private key; verify it with the public key of the environment (production or sandbox) that sent the delivery.
+	XPartooSignatureV1 PartooSignatureV1 `json:"X-Partoo-Signature-v1"`
+
+	// XPartooWebhookTryout Present only on test deliveries sent by POST /webhooks/tryout.
+	XPartooWebhookTryout *PartooWebhookTryout `json:"X-Partoo-Webhook-Tryout,omitempty"`
+}
+
+// MessageCreatedParams defines parameters for MessageCreated.
+type MessageCreatedParams struct {
+	// XPartooSignatureV1 Base64-encoded ED25519 signature of the raw request body, made with Partoo's private key; verify it with the public key of the environment (production or sandbox) that sent the delivery.
+	XPartooSignatureV1 PartooSignatureV1 `json:"X-Partoo-Signature-v1"`
+
+	// XPartooWebhookTryout Present only on test deliveries sent by POST /webhooks/tryout.
+	XPartooWebhookTryout *PartooWebhookTryout `json:"X-Partoo-Webhook-Tryout,omitempty"`
+}
+
+// MessageUpdatedParams defines parameters for MessageUpdated.
+type MessageUpdatedParams struct {
+	// XPartooSignatureV1 Base64-encoded ED25519 signature of the raw request body, made with Partoo's private key; verify it with the public key of the environment (production or sandbox) that sent the delivery.
+	XPartooSignatureV1 PartooSignatureV1 `json:"X-Partoo-Signature-v1"`
+
+	// XPartooWebhookTryout Present only on test deliveries sent by POST /webhooks/tryout.
+	XPartooWebhookTryout *PartooWebhookTryout `json:"X-Partoo-Webhook-Tryout,omitempty"`
+}
+
 // WebhookJSONRequestBody defines body for Webhook for application/json ContentType.
 type WebhookJSONRequestBody = CreateWebhooksPayload
 
@@ -224,6 +688,24 @@ type TryoutWebhooksJSONRequestBody = CreateWebhooksPayload
 
 // UpdateWebhookJSONRequestBody defines body for UpdateWebhook for application/json ContentType.
 type UpdateWebhookJSONRequestBody = UpdateWebhookPayload
+
+// BusinessCreatedJSONRequestBody defines body for BusinessCreated for application/json ContentType.
+type BusinessCreatedJSONRequestBody = BusinessEvent
+
+// BusinessDeletedJSONRequestBody defines body for BusinessDeleted for application/json ContentType.
+type BusinessDeletedJSONRequestBody = WebhookEvent
+
+// BusinessUpdatedJSONRequestBody defines body for BusinessUpdated for application/json ContentType.
+type BusinessUpdatedJSONRequestBody = BusinessEvent
+
+// LeadReceivedJSONRequestBody defines body for LeadReceived for application/json ContentType.
+type LeadReceivedJSONRequestBody = LeadEvent
+
+// MessageCreatedJSONRequestBody defines body for MessageCreated for application/json ContentType.
+type MessageCreatedJSONRequestBody = MessageEvent
+
+// MessageUpdatedJSONRequestBody defines body for MessageUpdated for application/json ContentType.
+type MessageUpdatedJSONRequestBody = MessageEvent
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -1918,4 +2400,569 @@ func ParseUpdateWebhookResponse(rsp *http.Response) (*UpdateWebhookResponse, err
 	}
 
 	return response, nil
+}
+
+// WebhookInitiator sends OpenAPI 3.1 webhook requests to target URLs.
+// Modeled on the generated Client, but with no stored Server -- the full
+// target URL is provided per-call by the caller (typically discovered
+// from a subscription registration).
+type WebhookInitiator struct {
+	// Doer for performing requests, typically a *http.Client with any
+	// customized settings, such as certificate chains.
+	Client HttpRequestDoer
+
+	// A list of callbacks for modifying requests which are generated before sending over
+	// the network.
+	RequestEditors []RequestEditorFn
+}
+
+// WebhookInitiatorOption allows setting custom parameters during construction.
+type WebhookInitiatorOption func(*WebhookInitiator) error
+
+// NewWebhookInitiator creates a new WebhookInitiator with reasonable defaults.
+func NewWebhookInitiator(opts ...WebhookInitiatorOption) (*WebhookInitiator, error) {
+	initiator := WebhookInitiator{}
+	for _, o := range opts {
+		if err := o(&initiator); err != nil {
+			return nil, err
+		}
+	}
+	if initiator.Client == nil {
+		initiator.Client = &http.Client{}
+	}
+	return &initiator, nil
+}
+
+// WithWebhookHTTPClient allows overriding the default Doer, which is
+// automatically created using http.Client. This is useful for tests.
+func WithWebhookHTTPClient(doer HttpRequestDoer) WebhookInitiatorOption {
+	return func(p *WebhookInitiator) error {
+		p.Client = doer
+		return nil
+	}
+}
+
+// WithWebhookRequestEditorFn allows setting up a callback function, which
+// will be called right before sending the webhook request. This can be
+// used to mutate the request, e.g. to add signature headers.
+func WithWebhookRequestEditorFn(fn RequestEditorFn) WebhookInitiatorOption {
+	return func(p *WebhookInitiator) error {
+		p.RequestEditors = append(p.RequestEditors, fn)
+		return nil
+	}
+}
+
+func (p *WebhookInitiator) applyWebhookEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
+	for _, r := range p.RequestEditors {
+		if err := r(ctx, req); err != nil {
+			return err
+		}
+	}
+	for _, r := range additionalEditors {
+		if err := r(ctx, req); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WebhookInitiatorInterface is the interface specification for the webhook initiator.
+type WebhookInitiatorInterface interface {
+	// BusinessCreatedWithBody fires the businessCreated webhook with any body
+	BusinessCreatedWithBody(ctx context.Context, targetURL string, params *BusinessCreatedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	BusinessCreated(ctx context.Context, targetURL string, params *BusinessCreatedParams, body BusinessCreatedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BusinessDeletedWithBody fires the businessDeleted webhook with any body
+	BusinessDeletedWithBody(ctx context.Context, targetURL string, params *BusinessDeletedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	BusinessDeleted(ctx context.Context, targetURL string, params *BusinessDeletedParams, body BusinessDeletedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BusinessUpdatedWithBody fires the businessUpdated webhook with any body
+	BusinessUpdatedWithBody(ctx context.Context, targetURL string, params *BusinessUpdatedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	BusinessUpdated(ctx context.Context, targetURL string, params *BusinessUpdatedParams, body BusinessUpdatedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// LeadReceivedWithBody fires the leadReceived webhook with any body
+	LeadReceivedWithBody(ctx context.Context, targetURL string, params *LeadReceivedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	LeadReceived(ctx context.Context, targetURL string, params *LeadReceivedParams, body LeadReceivedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MessageCreatedWithBody fires the messageCreated webhook with any body
+	MessageCreatedWithBody(ctx context.Context, targetURL string, params *MessageCreatedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	MessageCreated(ctx context.Context, targetURL string, params *MessageCreatedParams, body MessageCreatedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// MessageUpdatedWithBody fires the messageUpdated webhook with any body
+	MessageUpdatedWithBody(ctx context.Context, targetURL string, params *MessageUpdatedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	MessageUpdated(ctx context.Context, targetURL string, params *MessageUpdatedParams, body MessageUpdatedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+func (p *WebhookInitiator) BusinessCreatedWithBody(ctx context.Context, targetURL string, params *BusinessCreatedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBusinessCreatedWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) BusinessCreated(ctx context.Context, targetURL string, params *BusinessCreatedParams, body BusinessCreatedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBusinessCreatedWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) BusinessDeletedWithBody(ctx context.Context, targetURL string, params *BusinessDeletedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBusinessDeletedWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) BusinessDeleted(ctx context.Context, targetURL string, params *BusinessDeletedParams, body BusinessDeletedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBusinessDeletedWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) BusinessUpdatedWithBody(ctx context.Context, targetURL string, params *BusinessUpdatedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBusinessUpdatedWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) BusinessUpdated(ctx context.Context, targetURL string, params *BusinessUpdatedParams, body BusinessUpdatedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBusinessUpdatedWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) LeadReceivedWithBody(ctx context.Context, targetURL string, params *LeadReceivedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLeadReceivedWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) LeadReceived(ctx context.Context, targetURL string, params *LeadReceivedParams, body LeadReceivedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewLeadReceivedWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) MessageCreatedWithBody(ctx context.Context, targetURL string, params *MessageCreatedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMessageCreatedWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) MessageCreated(ctx context.Context, targetURL string, params *MessageCreatedParams, body MessageCreatedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMessageCreatedWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) MessageUpdatedWithBody(ctx context.Context, targetURL string, params *MessageUpdatedParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMessageUpdatedWebhookRequestWithBody(targetURL, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+func (p *WebhookInitiator) MessageUpdated(ctx context.Context, targetURL string, params *MessageUpdatedParams, body MessageUpdatedJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewMessageUpdatedWebhookRequest(targetURL, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := p.applyWebhookEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return p.Client.Do(req)
+}
+
+// NewBusinessCreatedWebhookRequest builds a application/json POST request for the businessCreated webhook
+func NewBusinessCreatedWebhookRequest(targetURL string, params *BusinessCreatedParams, body BusinessCreatedJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBusinessCreatedWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewBusinessCreatedWebhookRequestWithBody builds a POST request for the businessCreated webhook with any body
+func NewBusinessCreatedWebhookRequestWithBody(targetURL string, params *BusinessCreatedParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Signature-v1", params.XPartooSignatureV1, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Partoo-Signature-v1", headerParam0)
+
+		if params.XPartooWebhookTryout != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Webhook-Tryout", *params.XPartooWebhookTryout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Partoo-Webhook-Tryout", headerParam1)
+		}
+
+	}
+	return req, nil
+}
+
+// NewBusinessDeletedWebhookRequest builds a application/json POST request for the businessDeleted webhook
+func NewBusinessDeletedWebhookRequest(targetURL string, params *BusinessDeletedParams, body BusinessDeletedJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBusinessDeletedWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewBusinessDeletedWebhookRequestWithBody builds a POST request for the businessDeleted webhook with any body
+func NewBusinessDeletedWebhookRequestWithBody(targetURL string, params *BusinessDeletedParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Signature-v1", params.XPartooSignatureV1, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Partoo-Signature-v1", headerParam0)
+
+		if params.XPartooWebhookTryout != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Webhook-Tryout", *params.XPartooWebhookTryout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Partoo-Webhook-Tryout", headerParam1)
+		}
+
+	}
+	return req, nil
+}
+
+// NewBusinessUpdatedWebhookRequest builds a application/json POST request for the businessUpdated webhook
+func NewBusinessUpdatedWebhookRequest(targetURL string, params *BusinessUpdatedParams, body BusinessUpdatedJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBusinessUpdatedWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewBusinessUpdatedWebhookRequestWithBody builds a POST request for the businessUpdated webhook with any body
+func NewBusinessUpdatedWebhookRequestWithBody(targetURL string, params *BusinessUpdatedParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Signature-v1", params.XPartooSignatureV1, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Partoo-Signature-v1", headerParam0)
+
+		if params.XPartooWebhookTryout != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Webhook-Tryout", *params.XPartooWebhookTryout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Partoo-Webhook-Tryout", headerParam1)
+		}
+
+	}
+	return req, nil
+}
+
+// NewLeadReceivedWebhookRequest builds a application/json POST request for the leadReceived webhook
+func NewLeadReceivedWebhookRequest(targetURL string, params *LeadReceivedParams, body LeadReceivedJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewLeadReceivedWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewLeadReceivedWebhookRequestWithBody builds a POST request for the leadReceived webhook with any body
+func NewLeadReceivedWebhookRequestWithBody(targetURL string, params *LeadReceivedParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Signature-v1", params.XPartooSignatureV1, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Partoo-Signature-v1", headerParam0)
+
+		if params.XPartooWebhookTryout != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Webhook-Tryout", *params.XPartooWebhookTryout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Partoo-Webhook-Tryout", headerParam1)
+		}
+
+	}
+	return req, nil
+}
+
+// NewMessageCreatedWebhookRequest builds a application/json POST request for the messageCreated webhook
+func NewMessageCreatedWebhookRequest(targetURL string, params *MessageCreatedParams, body MessageCreatedJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMessageCreatedWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewMessageCreatedWebhookRequestWithBody builds a POST request for the messageCreated webhook with any body
+func NewMessageCreatedWebhookRequestWithBody(targetURL string, params *MessageCreatedParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Signature-v1", params.XPartooSignatureV1, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Partoo-Signature-v1", headerParam0)
+
+		if params.XPartooWebhookTryout != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Webhook-Tryout", *params.XPartooWebhookTryout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Partoo-Webhook-Tryout", headerParam1)
+		}
+
+	}
+	return req, nil
+}
+
+// NewMessageUpdatedWebhookRequest builds a application/json POST request for the messageUpdated webhook
+func NewMessageUpdatedWebhookRequest(targetURL string, params *MessageUpdatedParams, body MessageUpdatedJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewMessageUpdatedWebhookRequestWithBody(targetURL, params, "application/json", bodyReader)
+}
+
+// NewMessageUpdatedWebhookRequestWithBody builds a POST request for the messageUpdated webhook with any body
+func NewMessageUpdatedWebhookRequestWithBody(targetURL string, params *MessageUpdatedParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+	_ = err
+
+	reqURL, err := url.Parse(targetURL)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, reqURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		var headerParam0 string
+
+		headerParam0, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Signature-v1", params.XPartooSignatureV1, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+		if err != nil {
+			return nil, err
+		}
+
+		req.Header.Set("X-Partoo-Signature-v1", headerParam0)
+
+		if params.XPartooWebhookTryout != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "X-Partoo-Webhook-Tryout", *params.XPartooWebhookTryout, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("X-Partoo-Webhook-Tryout", headerParam1)
+		}
+
+	}
+	return req, nil
 }

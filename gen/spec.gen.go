@@ -16,6 +16,11 @@ type OperationInfo struct {
 	// Paginated reports whether the 200 response composes ListResult
 	// (page, max_page, count) with an items array.
 	Paginated bool
+	// CustomHeadersAt lists where the request body carries a CustomHeaders
+	// object, as JSON locations: property names joined by ".", "[*]" for
+	// every element of an array, "" for the body itself; e.g.
+	// "items[*].custom_headers". Empty when the operation sends none.
+	CustomHeadersAt []string
 }
 
 // Operations returns every operation of the spec, sorted by path then method.
@@ -23,9 +28,9 @@ type OperationInfo struct {
 func Operations() []OperationInfo {
 	return []OperationInfo{
 		{ID: "getWebhookList", Method: "GET", Path: "/webhooks", QueryParams: []string{"org_id", "page", "per_page"}, Paginated: true},
-		{ID: "Webhook", Method: "POST", Path: "/webhooks", QueryParams: []string{"org_id"}, Paginated: false},
-		{ID: "tryoutWebhooks", Method: "POST", Path: "/webhooks/tryout", QueryParams: []string{"org_id"}, Paginated: false},
+		{ID: "Webhook", Method: "POST", Path: "/webhooks", QueryParams: []string{"org_id"}, Paginated: false, CustomHeadersAt: []string{"items[*].custom_headers"}},
+		{ID: "tryoutWebhooks", Method: "POST", Path: "/webhooks/tryout", QueryParams: []string{"org_id"}, Paginated: false, CustomHeadersAt: []string{"items[*].custom_headers"}},
 		{ID: "getWebhook", Method: "GET", Path: "/webhooks/{webhook_id}", QueryParams: []string{"org_id"}, Paginated: false},
-		{ID: "updateWebhook", Method: "PUT", Path: "/webhooks/{webhook_id}", QueryParams: []string{"org_id"}, Paginated: false},
+		{ID: "updateWebhook", Method: "PUT", Path: "/webhooks/{webhook_id}", QueryParams: []string{"org_id"}, Paginated: false, CustomHeadersAt: []string{"custom_headers"}},
 	}
 }

@@ -1,14 +1,22 @@
 // Command specgen reads Partoo's bundled OpenAPI document and writes the
-// spec-derived tables that oapi-codegen does not produce (gen/spec.gen.go):
-// the operation table the client uses to apply org_id defaults and to find
-// request bodies to validate.
+// spec-derived tables that oapi-codegen does not produce:
+//
+//   - gen/spec.gen.go: the operation table the client uses to apply org_id
+//     defaults and to find the CustomHeaders objects in request bodies;
+//   - gen/constraints.gen.go (with -constraints-out): the constraints of the
+//     CustomHeaders schema (maxProperties, propertyNames, additionalProperties)
+//     that the client enforces before sending, and explanations derived from
+//     its propertyNames pattern.
 //
 // Usage:
 //
-//	go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -out ../gen/spec.gen.go
+//	go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -out ../gen/spec.gen.go -constraints-out ../gen/constraints.gen.go
 //
 // The output is deterministic: operations are sorted by path, then method.
-// specgen fails loudly on anything it cannot represent.
+// specgen fails loudly (exit status 1, nothing written) on anything it
+// cannot represent, for instance a CustomHeaders keyword the client does not
+// honour or a pattern whose meaning differs between ECMA-262 and regexp2; it
+// never drops a rule.
 package main
 
 import (
@@ -17,6 +25,7 @@ import (
 	"flag"
 	"fmt"
 	"go/format"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -25,23 +34,51 @@ import (
 )
 
 func main() {
-	spec := flag.String("spec", "", "path to the bundled OpenAPI document")
-	out := flag.String("out", "", "path of the Go file to write")
-	pkg := flag.String("package", "gen", "Go package name of the output")
-	flag.Parse()
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
+
+// run is main without the exit, for tests: it returns the exit status.
+// Nothing is written unless every output was generated.
+func run(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("specgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	spec := fs.String("spec", "", "path to the bundled OpenAPI document")
+	out := fs.String("out", "", "path of the Go file to write (operation table)")
+	rulesOut := fs.String("constraints-out", "", "path of the Go file to write with the CustomHeaders constraints (optional)")
+	pkg := fs.String("package", "gen", "Go package name of the outputs")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
 	if *spec == "" || *out == "" {
-		fmt.Fprintln(os.Stderr, "specgen: -spec and -out are required")
-		os.Exit(2)
+		fmt.Fprintln(stderr, "specgen: -spec and -out are required")
+		return 2
+	}
+	// The constraints first: their errors are the most specific (a schema
+	// that breaks them usually also makes the spec's examples invalid).
+	var rulesSrc []byte
+	if *rulesOut != "" {
+		var err error
+		if rulesSrc, err = generateRules(*spec, *pkg); err != nil {
+			fmt.Fprintln(stderr, "specgen:", err)
+			return 1
+		}
 	}
 	src, err := generate(*spec, *pkg)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "specgen:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "specgen:", err)
+		return 1
 	}
 	if err := os.WriteFile(*out, src, 0o644); err != nil {
-		fmt.Fprintln(os.Stderr, "specgen:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "specgen:", err)
+		return 1
 	}
+	if *rulesOut != "" {
+		if err := os.WriteFile(*rulesOut, rulesSrc, 0o644); err != nil {
+			fmt.Fprintln(stderr, "specgen:", err)
+			return 1
+		}
+	}
+	return 0
 }
 
 // loadSpec loads and resolves the OpenAPI document at path.
@@ -66,6 +103,9 @@ type operation struct {
 	Path        string
 	QueryParams []string
 	Paginated   bool
+	// CustomHeadersAt lists the JSON locations of CustomHeaders in the
+	// request body.
+	CustomHeadersAt []string
 }
 
 func generate(specPath, pkg string) ([]byte, error) {
@@ -94,6 +134,11 @@ type OperationInfo struct {
 	// Paginated reports whether the 200 response composes ListResult
 	// (page, max_page, count) with an items array.
 	Paginated bool
+	// CustomHeadersAt lists where the request body carries a CustomHeaders
+	// object, as JSON locations: property names joined by ".", "[*]" for
+	// every element of an array, "" for the body itself; e.g.
+	// "items[*].custom_headers". Empty when the operation sends none.
+	CustomHeadersAt []string
 }
 
 // Operations returns every operation of the spec, sorted by path then method.
@@ -102,8 +147,12 @@ func Operations() []OperationInfo {
 	return []OperationInfo{
 `)
 	for _, op := range ops {
-		fmt.Fprintf(&b, "\t\t{ID: %q, Method: %q, Path: %q, QueryParams: %#v, Paginated: %t},\n",
+		fmt.Fprintf(&b, "\t\t{ID: %q, Method: %q, Path: %q, QueryParams: %#v, Paginated: %t",
 			op.ID, op.Method, op.Path, op.QueryParams, op.Paginated)
+		if len(op.CustomHeadersAt) > 0 {
+			fmt.Fprintf(&b, ", CustomHeadersAt: %#v", op.CustomHeadersAt)
+		}
+		b.WriteString("},\n")
 	}
 	b.WriteString("\t}\n}\n")
 	src, err := format.Source(b.Bytes())
@@ -114,6 +163,10 @@ func Operations() []OperationInfo {
 }
 
 func operations(doc *openapi3.T) ([]operation, error) {
+	loc, err := newLocator(doc, customHeadersSchema)
+	if err != nil {
+		return nil, err
+	}
 	var ops []operation
 	seen := map[string]string{}
 	for _, path := range doc.Paths.InMatchingOrder() {
@@ -139,6 +192,9 @@ func operations(doc *openapi3.T) ([]operation, error) {
 			}
 			sort.Strings(row.QueryParams)
 			row.Paginated = isPaginated(op)
+			if row.CustomHeadersAt, err = loc.operation(op.OperationID, op, params); err != nil {
+				return nil, err
+			}
 			ops = append(ops, row)
 		}
 	}

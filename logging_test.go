@@ -1,0 +1,154 @@
+package partoo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/partoo-go/partoo/gen"
+)
+
+// lockedBuffer is an io.Writer safe for the concurrent writes of a logger.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestRedactBody(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body, want string
+	}{
+		{"create payload",
+			`{"items":[{"url":"https://hooks.example.com/partoo/9fa91de19/business","event_type":"business_created","custom_headers":{"X-Auth-Token":"s3cret","X-Other":"v"}}]}`,
+			`{"items":[{"custom_headers":{"X-Auth-Token":"REDACTED","X-Other":"REDACTED"},"event_type":"business_created","url":"https://hooks.example.com/REDACTED"}]}`},
+		{"update payload",
+			`{"custom_headers":{"X-Auth-Token":"s3cret"},"url":"https://example.com/"}`,
+			`{"custom_headers":{"X-Auth-Token":"REDACTED"},"url":"https://example.com"}`},
+		{"url with a query and user info", `{"url":"https://u:p@example.com?token=abc"}`, `{"url":"https://example.com/REDACTED"}`},
+		{"url that does not parse", `{"url":"::not a url"}`, `{"url":"REDACTED"}`},
+		{"custom_headers that is not an object", `{"custom_headers":"X-Auth-Token: s3cret"}`, `{"custom_headers":"REDACTED"}`},
+		{"null custom_headers", `{"custom_headers":null}`, `{"custom_headers":null}`},
+		{"error body echoing a header", `{"error":{"json":{"items":{"0":{"custom_headers":{"X-Auth-Token":["s3cret is invalid"]}}}}}}`,
+			`{"error":{"json":{"items":{"0":{"custom_headers":{"X-Auth-Token":"REDACTED"}}}}}}`},
+		{"case of the key", `{"Custom_Headers":{"X-A":"s3cret"}}`, `{"Custom_Headers":{"X-A":"REDACTED"}}`},
+		{"numbers are kept exactly", `{"id":12345678901234567890,"org_id":1}`, `{"id":12345678901234567890,"org_id":1}`},
+		{"not JSON", `<html>s3cret</html>`, `(19 bytes, not JSON, not logged)`},
+		{"two JSON values", `{} {"custom_headers":"s3cret"}`, `(30 bytes, not JSON, not logged)`},
+		{"too large", `{"a":"` + strings.Repeat("s", maxLoggedBody) + `"}`, fmt.Sprintf("(more than %d bytes, not logged)", maxLoggedBody)},
+		{"empty", ` `, ``},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := redactBody([]byte(tt.body))
+			if got != tt.want {
+				t.Errorf("redactBody(%q) =\n%s\nwant\n%s", tt.body, got, tt.want)
+			}
+			if strings.Contains(got, "s3cret") || strings.Contains(got, "9fa91de19") || strings.Contains(got, "token=abc") {
+				t.Errorf("redactBody leaks a secret: %s", got)
+			}
+		})
+	}
+}
+
+func TestLoggerRedactsSecrets(t *testing.T) {
+	t.Parallel()
+	const headerSecret = "hdr-S3cret-value"
+	const urlSecret = "9fa91de19-url-secret"
+	s := newRTServer(t,
+		reply(400, `{"error":{"json":{"items":{"0":{"custom_headers":{"X-Auth-Token":["`+headerSecret+` is not accepted"]}}}}}}`),
+		reply(503, `{"error":"busy"}`),
+		reply(200, rtItemJSON),
+	)
+	var buf lockedBuffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := newRTClient(t, s, newRTClock(), WithLogger(logger))
+
+	_, err := c.Webhooks.Create(context.Background(), gen.WebhookCreateItem{
+		URL:           "https://hooks.example.com/partoo/" + urlSecret + "/business",
+		EventType:     gen.EventTypeBusinessCreated,
+		CustomHeaders: &gen.CustomHeaders{"X-Auth-Token": headerSecret},
+	})
+	if !errors.Is(err, ErrBadRequest) {
+		t.Fatalf("create: err = %v, want ErrBadRequest", err)
+	}
+	if _, err := c.Webhooks.Get(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+
+	out := buf.String()
+	for _, secret := range []string{rtKey, headerSecret, urlSecret} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the log holds the secret %q:\n%s", secret, out)
+		}
+	}
+	var lines []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		lines = append(lines, m)
+	}
+	var summary []string
+	for _, m := range lines {
+		summary = append(summary, fmt.Sprintf("%v %v %v %v %v", m["level"], m["msg"], m["method"], m["attempt"], m["status"]))
+	}
+	want := []string{
+		"DEBUG partoo: attempt POST 1 400",
+		"DEBUG partoo: attempt GET 1 503",
+		"INFO partoo: retrying GET 1 503",
+		"DEBUG partoo: attempt GET 2 200",
+	}
+	if strings.Join(summary, "\n") != strings.Join(want, "\n") {
+		t.Errorf("log lines:\n%s\nwant\n%s", strings.Join(summary, "\n"), strings.Join(want, "\n"))
+	}
+	first := lines[0]
+	headers, _ := first["request_headers"].(map[string]any)
+	if headers[http.CanonicalHeaderKey(APIKeyHeader)] != redacted {
+		t.Errorf("request_headers = %v, want the API key header REDACTED", headers)
+	}
+	if body, _ := first["request_body"].(string); !strings.Contains(body, `"X-Auth-Token":"REDACTED"`) || !strings.Contains(body, `"url":"https://hooks.example.com/REDACTED"`) {
+		t.Errorf("request_body = %s, want the custom header value and the URL path redacted", body)
+	}
+	if body, _ := first["response_body"].(string); !strings.Contains(body, `"X-Auth-Token":"REDACTED"`) {
+		t.Errorf("response_body = %s, want the echoed header redacted", body)
+	}
+	if wait, ok := lines[2]["wait"].(float64); !ok || wait <= 0 {
+		t.Errorf("retry line %v, want a positive wait", lines[2])
+	}
+}
+
+func TestLoggerInfoLevelLogsOnlyRetries(t *testing.T) {
+	t.Parallel()
+	s := newRTServer(t, reply(502, ""), reply(200, rtItemJSON))
+	var buf lockedBuffer
+	c := newRTClient(t, s, newRTClock(), WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	if _, err := c.Webhooks.Get(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	out := strings.TrimSpace(buf.String())
+	if strings.Count(out, "\n") != 0 || !strings.Contains(out, `msg="partoo: retrying"`) || !strings.Contains(out, "status=502") {
+		t.Errorf("log = %q, want one retry line", out)
+	}
+}

@@ -1,0 +1,349 @@
+package partootest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/partoo-go/partoo/internal/mockapi/rules"
+)
+
+// Mode says how the response to a faulted request is written.
+type Mode int
+
+const (
+	// ModeComplete writes the whole response. It is the zero Mode.
+	ModeComplete Mode = iota
+	// ModeDrop closes the connection without writing anything: the client
+	// sees a transport error (typically EOF or a connection reset). While a
+	// ModeDrop fault is pending the server turns keep-alives off, so the
+	// request arrives on a fresh connection, which clients do not silently
+	// resend on (they do on a reused one).
+	ModeDrop
+	// ModeCutMidBody writes the status line, the headers (with the
+	// Content-Length of the whole body) and the first half of the body,
+	// then closes the connection: the client fails while reading the body.
+	ModeCutMidBody
+	// ModeTruncate sends only the first half of the body as a complete,
+	// well-formed HTTP response (its Content-Length matches): a JSON body
+	// arrives truncated.
+	ModeTruncate
+	// ModeEmptyBody sends the status and headers with an empty body.
+	ModeEmptyBody
+)
+
+// String returns the mode's name, as in the constant without its prefix.
+func (m Mode) String() string {
+	switch m {
+	case ModeComplete:
+		return "Complete"
+	case ModeDrop:
+		return "Drop"
+	case ModeCutMidBody:
+		return "CutMidBody"
+	case ModeTruncate:
+		return "Truncate"
+	case ModeEmptyBody:
+		return "EmptyBody"
+	}
+	return "Mode(" + strconv.Itoa(int(m)) + ")"
+}
+
+// Fault makes the server misbehave for the requests it matches. Add one with
+// [Server.AddFault]. The zero Fault matches every request and changes
+// nothing; set the fields that describe the failure:
+//
+//	// The next two GETs of any webhook answer 503, then the server recovers.
+//	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 2, Status: 503})
+//	// Every list call is rate limited.
+//	srv.AddFault(partootest.Fault{Path: "/webhooks", Status: 429, Header: http.Header{"Retry-After": {"1"}}})
+//	// The next create is processed (the webhook exists afterwards), but the
+//	// connection dies in the middle of the response body.
+//	srv.AddFault(partootest.Fault{Method: "POST", Path: "/webhooks", Times: 1, Mode: partootest.ModeCutMidBody})
+//
+// Faulted requests are recorded in the request log like the others (with
+// [Request.Faulted] set), so tests can assert the number of attempts.
+type Fault struct {
+	// Method matches the request method (case-insensitive); "" matches any.
+	Method string
+	// Path matches the request path relative to [Server.URL], either
+	// exactly ("/webhooks/3") or as a spec path template
+	// ("/webhooks/{webhook_id}", where a {name} segment matches any one
+	// segment); "" matches any path.
+	Path string
+	// Times is how many matching requests the fault applies to, counting
+	// down; 0 means every matching request until [Server.ClearFaults].
+	Times int
+
+	// Delay is waited before the request is handled. The wait ends early,
+	// and the request is not handled, when the client goes away or the
+	// server closes.
+	Delay time.Duration
+
+	// Status, if not zero, is the status of a canned response sent instead
+	// of handling the request: the request has no effect on the server's
+	// state. When Status is zero the request is handled normally and the
+	// real response goes through Mode, so a write can succeed on the
+	// server while the client sees a failure.
+	Status int
+	// Header holds headers of the canned response, such as Retry-After.
+	// When it has no Content-Type, one is chosen from the body.
+	Header http.Header
+	// Body is the body of the canned response. If nil, it is the body the
+	// spec declares for Status (the 401 body for 401, ...), or empty.
+	Body []byte
+	// BodySize, if positive, makes the canned body BodySize bytes long: Body
+	// repeated (or the byte 'x' when Body is empty), written as a stream
+	// without being held in memory.
+	BodySize int64
+
+	// Mode says how the response, canned or real, is written.
+	Mode Mode
+}
+
+// validate reports a Fault that cannot be applied.
+func (f Fault) validate() error {
+	switch {
+	case f.Times < 0:
+		return fmt.Errorf("negative Times %d", f.Times)
+	case f.Delay < 0:
+		return fmt.Errorf("negative Delay %v", f.Delay)
+	case f.Status != 0 && (f.Status < 100 || f.Status > 999):
+		return fmt.Errorf("status %d is not an HTTP status code", f.Status)
+	case f.BodySize < 0:
+		return fmt.Errorf("negative BodySize %d", f.BodySize)
+	case f.BodySize > 0 && f.Status == 0:
+		return errors.New("a BodySize needs a canned response (a non-zero Status)")
+	case f.Mode < ModeComplete || f.Mode > ModeEmptyBody:
+		return fmt.Errorf("unknown Mode %d", int(f.Mode))
+	case f.Path != "" && !strings.HasPrefix(f.Path, "/"):
+		return fmt.Errorf("path %q must start with /", f.Path)
+	}
+	return nil
+}
+
+// matches reports whether the fault applies to method and path (relative
+// to the base URL).
+func (f *Fault) matches(method, path string) bool {
+	if f.Method != "" && !strings.EqualFold(f.Method, method) {
+		return false
+	}
+	if f.Path == "" || f.Path == path {
+		return true
+	}
+	return templateMatch(f.Path, path)
+}
+
+// templateMatch reports whether path matches a spec path template, where
+// each {name} segment matches one non-empty segment.
+func templateMatch(template, path string) bool {
+	ts := strings.Split(strings.Trim(template, "/"), "/")
+	ps := strings.Split(strings.Trim(path, "/"), "/")
+	if len(ts) != len(ps) {
+		return false
+	}
+	for i, t := range ts {
+		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+			if ps[i] == "" {
+				return false
+			}
+			continue
+		}
+		if t != ps[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// AddFault adds a fault. Faults are tried in the order they were added; the
+// first one that matches a request and has uses left applies, and only that
+// one. AddFault panics if f is invalid (a negative Times, Delay or
+// BodySize, an unknown Mode, a Status that is not an HTTP status, a Path not
+// starting with "/", or a BodySize without a Status).
+func (s *Server) AddFault(f Fault) {
+	if err := f.validate(); err != nil {
+		panic("partootest: AddFault: " + err.Error())
+	}
+	f.Header = f.Header.Clone()
+	f.Body = bytes.Clone(f.Body)
+	s.mu.Lock()
+	s.faults = append(s.faults, &faultState{Fault: f, left: f.Times})
+	s.mu.Unlock()
+	s.syncKeepAlives()
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+	s.syncKeepAlives()
+}
+
+// syncKeepAlives turns HTTP keep-alives off while a [ModeDrop] fault is
+// pending, closing the idle connections, and back on afterwards.
+//
+// Go's http.Transport (and other clients) silently resend an idempotent
+// request when a connection they reused from the pool closes before any
+// response: the client would never see the drop, and the server would log
+// two requests for one attempt. On a fresh connection a drop is a plain
+// transport error, as a test expects.
+func (s *Server) syncKeepAlives() {
+	if s.httpSrv == nil {
+		return
+	}
+	s.mu.Lock()
+	drop := false
+	for _, f := range s.faults {
+		drop = drop || f.Mode == ModeDrop
+	}
+	changed := drop != s.keepAlivesOff
+	s.keepAlivesOff = drop
+	s.mu.Unlock()
+	if changed {
+		s.httpSrv.SetKeepAlivesEnabled(!drop)
+	}
+}
+
+// faultState is a fault with its remaining uses.
+type faultState struct {
+	Fault
+	left int // uses left when Times > 0
+}
+
+// takeFault returns a copy of the fault that applies to the request, using
+// one of its uses, or nil.
+func (s *Server) takeFault(method, path string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if !f.matches(method, path) {
+			continue
+		}
+		out := f.Fault
+		if f.Times > 0 {
+			f.left--
+			if f.left == 0 {
+				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			}
+		}
+		return &out
+	}
+	return nil
+}
+
+// canned is a response the fault sends instead of the handler's.
+func (f *Fault) canned() *response {
+	r := &response{status: f.Status, header: f.Header.Clone()}
+	if r.header == nil {
+		r.header = http.Header{}
+	}
+	body := f.Body
+	if body == nil {
+		body, _ = rules.ErrorBody(f.Status)
+	}
+	r.body, r.size = body, int64(len(body))
+	if f.BodySize > 0 {
+		r.size = f.BodySize
+		if len(r.body) == 0 {
+			r.body = []byte("x")
+		}
+	}
+	if r.header.Get("Content-Type") == "" && r.size > 0 {
+		if json.Valid(body) && f.BodySize == 0 {
+			r.header.Set("Content-Type", "application/json")
+		} else {
+			r.header.Set("Content-Type", http.DetectContentType(r.body))
+		}
+	}
+	return r
+}
+
+// response is a complete response held by the server before it is written:
+// size bytes of body, made of body repeated.
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+	size   int64
+}
+
+// write sends r to w as mode says and returns the status the client saw
+// (0 when nothing was sent).
+func (r *response) write(w http.ResponseWriter, mode Mode) int {
+	switch mode {
+	case ModeDrop:
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+		}
+		return 0
+	case ModeCutMidBody:
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return 0
+		}
+		defer conn.Close()
+		writeRawHead(buf.Writer, r.status, r.header, r.size)
+		writeRepeated(buf.Writer, r.body, r.size/2)
+		buf.Flush()
+		return r.status
+	case ModeTruncate:
+		return r.send(w, r.size/2)
+	case ModeEmptyBody:
+		return r.send(w, 0)
+	}
+	return r.send(w, r.size)
+}
+
+// send writes the status, the headers and the first n bytes of the body.
+func (r *response) send(w http.ResponseWriter, n int64) int {
+	h := w.Header()
+	for k, v := range r.header {
+		h[k] = append([]string(nil), v...)
+	}
+	h.Set("Content-Length", strconv.FormatInt(n, 10))
+	w.WriteHeader(r.status)
+	writeRepeated(w, r.body, n)
+	return r.status
+}
+
+// writeRawHead writes an HTTP/1.1 status line and headers on a hijacked
+// connection, announcing a body of size bytes.
+func writeRawHead(w *bufio.Writer, status int, header http.Header, size int64) {
+	fmt.Fprintf(w, "HTTP/1.1 %03d %s\r\n", status, http.StatusText(status))
+	h := header.Clone()
+	h.Set("Content-Length", strconv.FormatInt(size, 10))
+	h.Set("Connection", "close")
+	h.Write(w)
+	io.WriteString(w, "\r\n")
+}
+
+// writeRepeated writes n bytes made of pattern repeated.
+func writeRepeated(w io.Writer, pattern []byte, n int64) {
+	if len(pattern) == 0 || n <= 0 {
+		return
+	}
+	const chunk = 32 << 10
+	block := pattern
+	if int64(len(block)) < n && len(block) < chunk {
+		block = bytes.Repeat(pattern, chunk/len(pattern)+1)
+	}
+	for n > 0 {
+		m := int64(len(block))
+		if m > n {
+			m = n
+		}
+		if _, err := w.Write(block[:m]); err != nil {
+			return
+		}
+		n -= m
+	}
+}

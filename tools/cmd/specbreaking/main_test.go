@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/partoo-go/partoo/api"
+)
+
+func TestTrailer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, messages string
+		want           bool
+	}{
+		{name: "hyphen trailer", messages: "Update the spec\n\nBREAKING-CHANGE: tryout is gone\n", want: true},
+		{name: "space trailer", messages: "Update\n\nBREAKING CHANGE: tryout is gone", want: true},
+		{name: "in an older commit of the range", messages: "Fix docs\n\nUpdate\n\nBREAKING-CHANGE: x\n", want: true},
+		{name: "no trailer", messages: "Update the spec\n\nNothing breaks.\n", want: false},
+		{name: "empty trailer", messages: "Update\n\nBREAKING-CHANGE:\n", want: false},
+		{name: "mid-line mention", messages: "This is not a BREAKING-CHANGE: really\n", want: false},
+		{name: "lower case", messages: "breaking-change: x\n", want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if _, got := trailer(tt.messages); got != tt.want {
+				t.Errorf("trailer(%q) = %v, want %v", tt.messages, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseVersion(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, src string
+		want      version
+		wantErr   string
+	}{
+		{name: "plain", src: "package partoo\n\nconst Version = \"0.1.0\"\n", want: version{0, 1, 0}},
+		{name: "grouped with v and pre-release", src: "package p\n\nconst (\n\tX = 1\n\tVersion = \"v2.3.4-rc.1\"\n)\n", want: version{2, 3, 4}},
+		{name: "missing", src: "package p\n\nconst Other = \"1.0.0\"\n", wantErr: "no Version constant"},
+		{name: "not X.Y.Z", src: "package p\n\nconst Version = \"1.0\"\n", wantErr: `version "1.0" is not X.Y.Z`},
+		{name: "not a literal", src: "package p\n\nconst Version = v\n", wantErr: "not a string literal"},
+		{name: "not Go", src: "const Version", wantErr: "parse version file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := parseVersion([]byte(tt.src))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("parseVersion = %v, %v; want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestMajorBump(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		base, cur version
+		want      bool
+	}{
+		{name: "v0 minor", base: version{0, 1, 0}, cur: version{0, 2, 0}, want: true},
+		{name: "v0 patch", base: version{0, 1, 0}, cur: version{0, 1, 1}, want: false},
+		{name: "same", base: version{0, 1, 0}, cur: version{0, 1, 0}, want: false},
+		{name: "v0 to v1", base: version{0, 9, 0}, cur: version{1, 0, 0}, want: true},
+		{name: "v1 minor", base: version{1, 2, 0}, cur: version{1, 3, 0}, want: false},
+		{name: "v1 to v2", base: version{1, 2, 0}, cur: version{2, 0, 0}, want: true},
+		{name: "downgrade", base: version{2, 0, 0}, cur: version{1, 9, 0}, want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := majorBump(tt.base, tt.cur); got != tt.want {
+				t.Errorf("majorBump(%v, %v) = %v, want %v", tt.base, tt.cur, got, tt.want)
+			}
+		})
+	}
+}
+
+// repo is a throwaway git repository holding a spec and a version.go.
+type repo struct {
+	t   *testing.T
+	dir string
+}
+
+func newRepo(t *testing.T) *repo {
+	t.Helper()
+	r := &repo{t: t, dir: t.TempDir()}
+	r.git("init", "-q", "-b", "main")
+	return r
+}
+
+func (r *repo) git(args ...string) string {
+	r.t.Helper()
+	cmd := exec.Command("git", append([]string{"-c", "commit.gpgsign=false"}, args...)...)
+	cmd.Dir = r.dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
+		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL="+os.DevNull)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		r.t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (r *repo) write(rel string, data []byte) {
+	r.t.Helper()
+	path := filepath.Join(r.dir, rel)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *repo) commit(msg string) {
+	r.t.Helper()
+	r.git("add", "-A")
+	r.git("commit", "-q", "-m", msg)
+}
+
+func versionFile(v string) []byte {
+	return []byte("package partoo\n\nconst Version = \"" + v + "\"\n")
+}
+
+// gate runs the gate on r against base and returns its exit code and output.
+func (r *repo) gate(base string) (int, string) {
+	r.t.Helper()
+	toolsDir, err := filepath.Abs("../..")
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var out bytes.Buffer
+	code := run(context.Background(), []string{"-root", r.dir, "-base", base, "-tools", toolsDir}, &out, &out)
+	return code, out.String()
+}
+
+// TestGate runs the gate on throwaway repositories: each row builds a history
+// and expects an exit code and a message.
+func TestGate(t *testing.T) {
+	t.Parallel()
+	spec := api.OpenAPIBundled()
+	// Removing POST /webhooks/tryout is an ERR-level change.
+	start := bytes.Index(spec, []byte("  /webhooks/tryout:"))
+	end := bytes.Index(spec, []byte("  /webhooks/{webhook_id}:"))
+	if start < 0 || end < start {
+		t.Fatal("cannot find the tryout path in the spec")
+	}
+	removed := append(append([]byte{}, spec[:start]...), spec[end:]...)
+	// A new optional query parameter description is not breaking.
+	harmless := bytes.Replace(spec, []byte("Number of items to return per page. Currently limited to 100."),
+		[]byte("Number of items per page. Currently limited to 100."), 1)
+
+	tests := []struct {
+		name     string
+		build    func(r *repo)
+		base     string
+		wantCode int
+		wantOut  string
+	}{
+		{
+			name:     "single commit",
+			build:    func(r *repo) { r.write("api/openapi-bundled.yaml", spec); r.commit("first") },
+			base:     "HEAD~1",
+			wantCode: 0, wantOut: "no base",
+		},
+		{
+			name: "unknown base",
+			build: func(r *repo) {
+				r.write("api/openapi-bundled.yaml", spec)
+				r.commit("first")
+				r.write("README", []byte("x"))
+				r.commit("second")
+			},
+			base:     "no-such-ref",
+			wantCode: 1, wantOut: `the base "no-such-ref" is not a commit`,
+		},
+		{
+			name: "base without the spec",
+			build: func(r *repo) {
+				r.write("README", []byte("x"))
+				r.commit("first")
+				r.write("api/openapi-bundled.yaml", spec)
+				r.commit("second")
+			},
+			base:     "HEAD~1",
+			wantCode: 0, wantOut: "has no api/openapi-bundled.yaml",
+		},
+		{
+			name: "no breaking change",
+			build: func(r *repo) {
+				r.write("api/openapi-bundled.yaml", spec)
+				r.commit("first")
+				r.write("api/openapi-bundled.yaml", harmless)
+				r.commit("second")
+			},
+			base:     "HEAD~1",
+			wantCode: 0, wantOut: "no breaking (ERR) change",
+		},
+		{
+			name: "undeclared breaking change",
+			build: func(r *repo) {
+				r.write("api/openapi-bundled.yaml", spec)
+				r.write("version.go", versionFile("0.1.0"))
+				r.commit("first")
+				r.write("api/openapi-bundled.yaml", removed)
+				r.write("version.go", versionFile("0.1.1"))
+				r.commit("second")
+			},
+			base:     "HEAD~1",
+			wantCode: 1, wantOut: "FAIL: 1 breaking (ERR) change(s)",
+		},
+		{
+			name: "declared by trailer",
+			build: func(r *repo) {
+				r.write("api/openapi-bundled.yaml", spec)
+				r.commit("first")
+				r.write("api/openapi-bundled.yaml", removed)
+				r.commit("Drop tryout\n\nBREAKING-CHANGE: POST /webhooks/tryout is removed")
+			},
+			base:     "HEAD~1",
+			wantCode: 0, wantOut: `declared by the commit trailer "BREAKING-CHANGE: POST /webhooks/tryout is removed"`,
+		},
+		{
+			name: "declared by version bump",
+			build: func(r *repo) {
+				r.write("api/openapi-bundled.yaml", spec)
+				r.write("version.go", versionFile("0.1.0"))
+				r.commit("first")
+				r.write("api/openapi-bundled.yaml", removed)
+				r.write("version.go", versionFile("0.2.0"))
+				r.commit("second")
+			},
+			base:     "HEAD~1",
+			wantCode: 0, wantOut: "declared by the version bump 0.1.0 -> 0.2.0",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t)
+			tt.build(r)
+			code, out := r.gate(tt.base)
+			if code != tt.wantCode || !strings.Contains(out, tt.wantOut) {
+				t.Fatalf("exit %d (want %d), output does not contain %q or is wrong:\n%s", code, tt.wantCode, tt.wantOut, out)
+			}
+		})
+	}
+}

@@ -1,0 +1,498 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dlclark/regexp2"
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+)
+
+// Finding is one problem found in the spec.
+type Finding struct {
+	// Rule names the check that failed (kin-openapi, operation-id, ref,
+	// servers, success-response, provenance, example-pattern, yaml).
+	Rule string
+	// Line is the 1-based line of the offending element, or 0 when the
+	// check does not know it (kin-openapi reports no lines).
+	Line int
+	// Message says what is wrong and where.
+	Message string
+}
+
+// sourceKinds are the accepted values of x-partoo-go-source.kind.
+var sourceKinds = map[string]bool{"reference-docs": true, "assumption": true}
+
+// httpMethods are the operation keys of an OpenAPI path item.
+var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+// Lint checks spec (a bundled OpenAPI document, YAML or JSON) against
+// kin-openapi's validation and the project's rules. seed is Partoo's verbatim
+// YAML, decoded: elements equal to the seed's need no x-partoo-go-source.
+// The findings are sorted by line, then rule.
+func Lint(spec []byte, seed map[string]any) []Finding {
+	var root yaml.Node
+	if err := yaml.Unmarshal(spec, &root); err != nil {
+		return []Finding{{Rule: "yaml", Message: err.Error()}}
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return []Finding{{Rule: "yaml", Message: "the document is not a YAML mapping"}}
+	}
+	doc := root.Content[0]
+	var out []Finding
+	out = append(out, kinOpenAPI(spec)...)
+	out = append(out, operationIDs(doc)...)
+	out = append(out, refs(doc)...)
+	out = append(out, servers(doc)...)
+	out = append(out, successResponses(doc)...)
+	out = append(out, provenance(doc, seed)...)
+	out = append(out, examplePatterns(doc)...)
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Line != out[j].Line {
+			return out[i].Line < out[j].Line
+		}
+		return out[i].Rule < out[j].Rule
+	})
+	return out
+}
+
+// ecmaRegexp is a pattern compiled with ECMAScript semantics, the dialect of
+// JSON Schema and OpenAPI patterns.
+type ecmaRegexp struct{ re *regexp2.Regexp }
+
+// MatchString reports whether s matches; a match that times out does not.
+func (e ecmaRegexp) MatchString(s string) bool {
+	ok, err := e.re.MatchString(s)
+	return err == nil && ok
+}
+
+// compileECMAScript compiles expr as an ECMA-262 regular expression. It is
+// the regex hook given to kin-openapi's Validate.
+func compileECMAScript(expr string) (openapi3.RegexMatcher, error) {
+	re, err := regexp2.Compile(expr, regexp2.ECMAScript)
+	if err != nil {
+		return nil, err
+	}
+	re.MatchTimeout = time.Second
+	return ecmaRegexp{re: re}, nil
+}
+
+// kinOpenAPI loads the document with kin-openapi (no external references)
+// and validates it, compiling every pattern with the ECMAScript engine.
+func kinOpenAPI(spec []byte) []Finding {
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err := loader.LoadFromData(spec)
+	if err != nil {
+		return []Finding{{Rule: "kin-openapi", Message: "load: " + err.Error()}}
+	}
+	err = doc.Validate(context.Background(),
+		openapi3.SetRegexCompiler(compileECMAScript),
+		openapi3.EnableSchemaPatternValidation(),
+		openapi3.EnableMultiError(),
+	)
+	if err == nil {
+		return nil
+	}
+	var out []Finding
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		for _, e := range multi {
+			out = append(out, Finding{Rule: "kin-openapi", Message: e.Error()})
+		}
+		return out
+	}
+	return []Finding{{Rule: "kin-openapi", Message: err.Error()}}
+}
+
+// operation is one operation of the document, with its YAML node.
+type operation struct {
+	path, method string
+	node         *yaml.Node
+}
+
+func (o operation) String() string { return strings.ToUpper(o.method) + " " + o.path }
+
+// operations lists the operations in document order.
+func operations(doc *yaml.Node) []operation {
+	var ops []operation
+	paths := mapValue(doc, "paths")
+	forEachPair(paths, func(path string, _, item *yaml.Node) {
+		for _, m := range httpMethods {
+			if op := mapValue(item, m); op != nil {
+				ops = append(ops, operation{path: path, method: m, node: op})
+			}
+		}
+	})
+	return ops
+}
+
+// operationIDs checks that every operation has an operationId and that each
+// is unique: they name the generated methods.
+func operationIDs(doc *yaml.Node) []Finding {
+	var out []Finding
+	seen := map[string]operation{}
+	for _, op := range operations(doc) {
+		idNode := mapValue(op.node, "operationId")
+		if idNode == nil || strings.TrimSpace(idNode.Value) == "" {
+			out = append(out, Finding{Rule: "operation-id", Line: op.node.Line,
+				Message: fmt.Sprintf("%s has no operationId: the generated method is named after it", op)})
+			continue
+		}
+		if first, dup := seen[idNode.Value]; dup {
+			out = append(out, Finding{Rule: "operation-id", Line: idNode.Line,
+				Message: fmt.Sprintf("operationId %q of %s is already used by %s (line %d): operationIds must be unique", idNode.Value, op, first, mapValue(first.node, "operationId").Line)})
+			continue
+		}
+		seen[idNode.Value] = op
+	}
+	return out
+}
+
+// refs checks that every $ref is a local JSON pointer ("#/...") that
+// resolves inside the document: the bundle must be self-contained.
+func refs(doc *yaml.Node) []Finding {
+	var out []Finding
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				key, val := n.Content[i].Value, n.Content[i+1]
+				switch {
+				case key == "$ref":
+					if f, bad := checkRef(doc, val); bad {
+						out = append(out, f)
+					}
+				case key == "example" || key == "default" || key == "enum" || key == "const" || strings.HasPrefix(key, "x-"):
+					// Literal data and extensions, not references.
+				default:
+					walk(val)
+				}
+			}
+		case yaml.SequenceNode:
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+	}
+	walk(doc)
+	return out
+}
+
+func checkRef(doc, val *yaml.Node) (Finding, bool) {
+	if val.Kind != yaml.ScalarNode {
+		return Finding{Rule: "ref", Line: val.Line, Message: "$ref is not a string"}, true
+	}
+	ref := val.Value
+	if !strings.HasPrefix(ref, "#") {
+		return Finding{Rule: "ref", Line: val.Line,
+			Message: fmt.Sprintf("$ref %q is not local (#/...): the bundled spec must be self-contained", ref)}, true
+	}
+	if _, err := resolvePointer(doc, ref[1:]); err != nil {
+		return Finding{Rule: "ref", Line: val.Line, Message: fmt.Sprintf("$ref %q does not resolve: %v", ref, err)}, true
+	}
+	return Finding{}, false
+}
+
+// resolvePointer follows a URI-fragment JSON pointer (RFC 6901) from doc.
+func resolvePointer(doc *yaml.Node, fragment string) (*yaml.Node, error) {
+	ptr, err := url.PathUnescape(fragment)
+	if err != nil {
+		return nil, fmt.Errorf("bad escape: %w", err)
+	}
+	if ptr == "" {
+		return doc, nil
+	}
+	if !strings.HasPrefix(ptr, "/") {
+		return nil, fmt.Errorf("the pointer must start with '/'")
+	}
+	cur := doc
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		for cur.Kind == yaml.AliasNode {
+			cur = cur.Alias
+		}
+		switch cur.Kind {
+		case yaml.MappingNode:
+			next := mapValue(cur, tok)
+			if next == nil {
+				return nil, fmt.Errorf("no %q", tok)
+			}
+			cur = next
+		case yaml.SequenceNode:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(cur.Content) {
+				return nil, fmt.Errorf("no index %q", tok)
+			}
+			cur = cur.Content[i]
+		default:
+			return nil, fmt.Errorf("%q is below a scalar", tok)
+		}
+	}
+	return cur, nil
+}
+
+// servers checks that the document declares at least one server and that
+// each is an absolute https URL: the client's environments come from them.
+func servers(doc *yaml.Node) []Finding {
+	list := mapValue(doc, "servers")
+	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
+		line := doc.Line
+		if list != nil {
+			line = list.Line
+		}
+		return []Finding{{Rule: "servers", Line: line, Message: "the spec declares no servers: the client takes its Production and Sandbox URLs from them"}}
+	}
+	var out []Finding
+	for i, s := range list.Content {
+		u := mapValue(s, "url")
+		if u == nil || strings.TrimSpace(u.Value) == "" {
+			out = append(out, Finding{Rule: "servers", Line: s.Line, Message: fmt.Sprintf("servers[%d] has no url", i)})
+			continue
+		}
+		parsed, err := url.Parse(u.Value)
+		if err != nil || parsed.Scheme != "https" || parsed.Host == "" {
+			out = append(out, Finding{Rule: "servers", Line: u.Line,
+				Message: fmt.Sprintf("servers[%d].url %q is not an absolute https URL", i, u.Value)})
+		}
+	}
+	return out
+}
+
+// successResponses checks that every operation declares a 2xx response: the
+// generated client decodes it and Paginate reads it.
+func successResponses(doc *yaml.Node) []Finding {
+	var out []Finding
+	for _, op := range operations(doc) {
+		ok := false
+		forEachPair(mapValue(op.node, "responses"), func(code string, _, _ *yaml.Node) {
+			if strings.EqualFold(code, "2XX") {
+				ok = true
+			} else if n, err := strconv.Atoi(code); err == nil && n >= 200 && n <= 299 {
+				ok = true
+			}
+		})
+		if !ok {
+			out = append(out, Finding{Rule: "success-response", Line: op.node.Line,
+				Message: fmt.Sprintf("%s declares no 2xx response", op)})
+		}
+	}
+	return out
+}
+
+// provenance checks that every element that is not Partoo's verbatim YAML
+// carries a valid x-partoo-go-source. An element is verbatim when the seed
+// holds an equal element under the same name.
+func provenance(doc *yaml.Node, seed map[string]any) []Finding {
+	var out []Finding
+	check := func(where string, n *yaml.Node, seedValue any) {
+		if seedValue != nil && equalYAML(n, seedValue) {
+			return
+		}
+		msg := sourceProblem(n)
+		if msg == "" {
+			return
+		}
+		if seedValue != nil {
+			msg = "differs from Partoo's verbatim YAML (the seed) and " + msg
+		}
+		out = append(out, Finding{Rule: "provenance", Line: n.Line, Message: where + ": " + msg})
+	}
+	forEachPair(doc, func(key string, _, val *yaml.Node) {
+		switch key {
+		case "paths", "components", "webhooks":
+			return // checked element by element below
+		}
+		seedValue, inSeed := seed[key]
+		if inSeed && equalYAML(val, seedValue) {
+			return
+		}
+		if val.Kind != yaml.MappingNode {
+			where := key
+			if inSeed {
+				out = append(out, Finding{Rule: "provenance", Line: val.Line,
+					Message: where + ": differs from Partoo's verbatim YAML (the seed), and cannot carry x-partoo-go-source; if this is Partoo's new YAML, lint against their new bundle as the seed"})
+			} else {
+				out = append(out, Finding{Rule: "provenance", Line: val.Line,
+					Message: where + ": is not in Partoo's verbatim YAML (the seed), and cannot carry x-partoo-go-source"})
+			}
+			return
+		}
+		check(key, val, seedValue)
+	})
+	seedPaths, _ := seed["paths"].(map[string]any)
+	for _, op := range operations(doc) {
+		var seedOp any
+		if item, ok := seedPaths[op.path].(map[string]any); ok {
+			seedOp = item[op.method]
+		}
+		check(op.String(), op.node, seedOp)
+	}
+	// OpenAPI 3.1 webhooks (what Partoo sends) are path items too.
+	seedWebhooks, _ := seed["webhooks"].(map[string]any)
+	forEachPair(mapValue(doc, "webhooks"), func(name string, _, item *yaml.Node) {
+		seedItem, _ := seedWebhooks[name].(map[string]any)
+		for _, m := range httpMethods {
+			if op := mapValue(item, m); op != nil {
+				check("webhooks."+name+" "+strings.ToUpper(m), op, seedItem[m])
+			}
+		}
+	})
+	seedComponents, _ := seed["components"].(map[string]any)
+	forEachPair(mapValue(doc, "components"), func(section string, _, comps *yaml.Node) {
+		seedSection, _ := seedComponents[section].(map[string]any)
+		forEachPair(comps, func(name string, _, val *yaml.Node) {
+			check("components."+section+"."+name, val, seedSection[name])
+		})
+	})
+	return out
+}
+
+// sourceProblem returns "" when n carries a valid x-partoo-go-source, or
+// what is wrong with it.
+func sourceProblem(n *yaml.Node) string {
+	if n.Kind != yaml.MappingNode {
+		return "is not an object and cannot carry x-partoo-go-source"
+	}
+	src := mapValue(n, "x-partoo-go-source")
+	if src == nil {
+		return "carries no x-partoo-go-source {kind, note}"
+	}
+	kind, note := mapValue(src, "kind"), mapValue(src, "note")
+	if kind == nil || !sourceKinds[kind.Value] {
+		got := ""
+		if kind != nil {
+			got = kind.Value
+		}
+		return fmt.Sprintf("x-partoo-go-source.kind %q is not one of reference-docs, assumption", got)
+	}
+	if note == nil || strings.TrimSpace(note.Value) == "" {
+		return "x-partoo-go-source has an empty note: say where the element comes from"
+	}
+	return ""
+}
+
+// examplePatterns checks schema examples against the schema's pattern, and
+// object examples' keys against propertyNames.pattern, with ECMAScript
+// semantics: the patterns are not only compiled but run.
+func examplePatterns(doc *yaml.Node) []Finding {
+	var out []Finding
+	compiled := map[string]*regexp2.Regexp{}
+	match := func(pattern, s string) (bool, error) {
+		re, ok := compiled[pattern]
+		if !ok {
+			var err error
+			re, err = regexp2.Compile(pattern, regexp2.ECMAScript)
+			if err != nil {
+				return false, err
+			}
+			re.MatchTimeout = time.Second
+			compiled[pattern] = re
+		}
+		return re.MatchString(s)
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			ex := mapValue(n, "example")
+			if pat := mapValue(n, "pattern"); pat != nil && pat.Kind == yaml.ScalarNode && ex != nil && ex.Kind == yaml.ScalarNode {
+				if ok, err := match(pat.Value, ex.Value); err == nil && !ok {
+					out = append(out, Finding{Rule: "example-pattern", Line: ex.Line,
+						Message: fmt.Sprintf("example %q does not match the pattern %q", ex.Value, pat.Value)})
+				}
+			}
+			if names := mapValue(n, "propertyNames"); names != nil && ex != nil && ex.Kind == yaml.MappingNode {
+				if pat := mapValue(names, "pattern"); pat != nil && pat.Kind == yaml.ScalarNode {
+					forEachPair(ex, func(key string, keyNode, _ *yaml.Node) {
+						if ok, err := match(pat.Value, key); err == nil && !ok {
+							out = append(out, Finding{Rule: "example-pattern", Line: keyNode.Line,
+								Message: fmt.Sprintf("example key %q does not match propertyNames.pattern %q", key, pat.Value)})
+						}
+					})
+				}
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if k := n.Content[i].Value; k == "example" || k == "examples" || strings.HasPrefix(k, "x-") {
+					continue
+				}
+				walk(n.Content[i+1])
+			}
+		case yaml.SequenceNode:
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+	}
+	walk(doc)
+	return out
+}
+
+// mapValue returns the value of key in the mapping n, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// forEachPair calls fn for each key of the mapping n, in document order.
+func forEachPair(n *yaml.Node, fn func(key string, keyNode, val *yaml.Node)) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		fn(n.Content[i].Value, n.Content[i], n.Content[i+1])
+	}
+}
+
+// equalYAML reports whether n decodes to the same value as want.
+func equalYAML(n *yaml.Node, want any) bool {
+	var got any
+	if err := n.Decode(&got); err != nil {
+		return false
+	}
+	return reflect.DeepEqual(got, want)
+}
+
+// seedYAML decodes Partoo's verbatim YAML: the first ````yaml fence of a
+// Markdown excerpt (as Partoo's docs serve it), or the whole input when it
+// has no fence.
+func seedYAML(raw []byte) (map[string]any, error) {
+	text := string(raw)
+	if start := strings.Index(text, "````yaml"); start >= 0 {
+		text = text[start:]
+		nl := strings.Index(text, "\n")
+		if nl < 0 {
+			return nil, errors.New("the ````yaml fence has no body")
+		}
+		text = text[nl+1:]
+		end := strings.Index(text, "````")
+		if end < 0 {
+			return nil, errors.New("the ````yaml fence is not closed")
+		}
+		text = text[:end]
+	}
+	var seed map[string]any
+	if err := yaml.Unmarshal([]byte(text), &seed); err != nil {
+		return nil, err
+	}
+	if len(seed) == 0 {
+		return nil, errors.New("the seed is empty")
+	}
+	return seed, nil
+}

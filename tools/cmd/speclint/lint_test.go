@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/partoo-go/partoo/api"
+)
+
+const seedPath = "../../spectest/testdata/seed-getWebhook.md"
+
+// mutate returns the bundled spec with old replaced by new once; it fails
+// the test when old is not in the spec, so a mutation can never silently
+// leave the spec unchanged.
+func mutate(t *testing.T, old, new string) []byte {
+	t.Helper()
+	spec := api.OpenAPIBundled()
+	if !bytes.Contains(spec, []byte(old)) {
+		t.Fatalf("mutation: %q is not in the spec", old)
+	}
+	return bytes.Replace(spec, []byte(old), []byte(new), 1)
+}
+
+// withWebhook returns the bundled spec with an extra OpenAPI 3.1 webhook
+// that carries no x-partoo-go-source.
+func withWebhook(t *testing.T) []byte {
+	t.Helper()
+	const probe = "  lintProbe:\n    post:\n      summary: Probe\n      responses:\n        '200':\n          description: OK\n"
+	spec := api.OpenAPIBundled()
+	if bytes.Contains(spec, []byte("\nwebhooks:\n")) {
+		return bytes.Replace(spec, []byte("\nwebhooks:\n"), []byte("\nwebhooks:\n"+probe), 1)
+	}
+	return append(append(spec, "webhooks:\n"...), probe...)
+}
+
+// TestLint runs speclint on the bundled spec and on mutated copies written to
+// a temp dir, one per rule. Every mutated spec must fail with the rule's tag
+// and message. The "bundled spec" row also proves that the regex hook is
+// wired: Go's RE2 cannot compile the CustomHeaders lookahead, so without the
+// ECMAScript engine kin-openapi would reject it.
+func TestLint(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		spec     func(t *testing.T) []byte
+		wantRule string // "" means no finding at all
+		wantMsg  string
+	}{
+		{
+			name: "bundled spec",
+			spec: func(*testing.T) []byte { return api.OpenAPIBundled() },
+		},
+		{
+			name: "duplicate operationId",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "operationId: tryoutWebhooks", "operationId: getWebhookList")
+			},
+			wantRule: "operation-id", wantMsg: `operationId "getWebhookList" of POST /webhooks/tryout is already used by GET /webhooks`,
+		},
+		{
+			name:     "missing operationId",
+			spec:     func(t *testing.T) []byte { return mutate(t, "      operationId: updateWebhook\n", "") },
+			wantRule: "operation-id", wantMsg: "PUT /webhooks/{webhook_id} has no operationId",
+		},
+		{
+			name: "unresolved $ref",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "$ref: '#/components/schemas/TryoutResult'", "$ref: '#/components/schemas/TryoutOutcome'")
+			},
+			wantRule: "ref", wantMsg: `$ref "#/components/schemas/TryoutOutcome" does not resolve`,
+		},
+		{
+			name: "external $ref",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "$ref: '#/components/schemas/TryoutResult'", "$ref: 'tryout.yaml#/TryoutResult'")
+			},
+			wantRule: "ref", wantMsg: "is not local",
+		},
+		{
+			name: "no servers",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "servers:\n  - url: https://api.partoo.co/v2\n    description: Production server\n  - url: https://api.sandbox.partoo.co/v2\n    description: Sandbox server (dev environment for clients & partners)\n", "")
+			},
+			wantRule: "servers", wantMsg: "declares no servers",
+		},
+		{
+			name: "plain-http server",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "url: https://api.sandbox.partoo.co/v2", "url: http://api.sandbox.partoo.co/v2")
+			},
+			wantRule: "servers", wantMsg: `servers[1].url "http://api.sandbox.partoo.co/v2" is not an absolute https URL`,
+		},
+		{
+			name: "no 2xx response",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "'200':\n          description: Result of the tests.", "'300':\n          description: Result of the tests.")
+			},
+			wantRule: "success-response", wantMsg: "POST /webhooks/tryout declares no 2xx response",
+		},
+		{
+			name: "unmarked operation",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "      operationId: updateWebhook\n      x-partoo-go-source:\n", "      operationId: updateWebhook\n      x-partoo-go-note:\n")
+			},
+			wantRule: "provenance", wantMsg: "PUT /webhooks/{webhook_id}: carries no x-partoo-go-source",
+		},
+		{
+			name:     "unmarked webhook",
+			spec:     withWebhook,
+			wantRule: "provenance", wantMsg: "webhooks.lintProbe POST: carries no x-partoo-go-source",
+		},
+		{
+			name: "unknown source kind",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "    TryoutResult:\n      type: object\n      description: Result of the tests.\n      additionalProperties: true\n      x-partoo-go-source:\n        kind: assumption",
+					"    TryoutResult:\n      type: object\n      description: Result of the tests.\n      additionalProperties: true\n      x-partoo-go-source:\n        kind: guess")
+			},
+			wantRule: "provenance", wantMsg: `components.schemas.TryoutResult: x-partoo-go-source.kind "guess" is not one of`,
+		},
+		{
+			name: "verbatim element edited without a mark",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "The identifier for the webhook configuration.", "The webhook configuration's identifier.")
+			},
+			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML",
+		},
+		{
+			name: "broken ECMAScript pattern",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "pattern: ^[Xx]-(?![Pp][Aa]", "pattern: ^[Xx]-(?!([Pp][Aa]")
+			},
+			wantRule: "kin-openapi", wantMsg: "missing closing )",
+		},
+		{
+			// (?P<name>...) is valid for Go's RE2 and not for ECMA-262: the
+			// rejection shows the patterns go through the ECMAScript engine.
+			name:     "RE2-only pattern",
+			spec:     func(t *testing.T) []byte { return mutate(t, "pattern: ^https://", "pattern: ^(?P<scheme>https)://") },
+			wantRule: "kin-openapi", wantMsg: "unrecognized grouping construct",
+		},
+		{
+			// The lookahead is run, not only compiled: a reserved X-Partoo
+			// key in the example is caught.
+			name: "example key rejected by the lookahead",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "        X-My-Header: my-value", "        X-Partoo-Header: my-value")
+			},
+			wantRule: "example-pattern", wantMsg: `example key "X-Partoo-Header" does not match propertyNames.pattern`,
+		},
+		{
+			name: "example rejected by its pattern",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "pattern: ^https://\n          example: https://example.com/webhook", "pattern: ^https://\n          example: http://example.com/webhook")
+			},
+			wantRule: "example-pattern", wantMsg: `example "http://example.com/webhook" does not match the pattern`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "openapi-bundled.yaml")
+			if err := os.WriteFile(path, tt.spec(t), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"-spec", path, "-seed", seedPath}, &stdout, &stderr)
+			if tt.wantRule == "" {
+				if code != 0 {
+					t.Fatalf("exit %d, want 0\n%s%s", code, stdout.String(), stderr.String())
+				}
+				return
+			}
+			if code != 1 {
+				t.Fatalf("exit %d, want 1\n%s%s", code, stdout.String(), stderr.String())
+			}
+			found := false
+			for _, line := range strings.Split(stdout.String(), "\n") {
+				if strings.Contains(line, "["+tt.wantRule+"]") && strings.Contains(line, tt.wantMsg) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no [%s] finding containing %q in:\n%s", tt.wantRule, tt.wantMsg, stdout.String())
+			}
+		})
+	}
+}
+
+// TestLintUsage checks the exit status 2 of usage errors.
+func TestLintUsage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "no flags", args: nil, want: "-spec and -seed are required"},
+		{name: "missing spec file", args: []string{"-spec", filepath.Join(t.TempDir(), "nope.yaml"), "-seed", seedPath}, want: "no such file"},
+		{name: "empty seed", args: []string{"-spec", "../../../api/openapi-bundled.yaml", "-seed", os.DevNull}, want: "seed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			if code := run(tt.args, &stdout, &stderr); code != 2 {
+				t.Fatalf("exit %d, want 2", code)
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("stderr %q does not contain %q", stderr.String(), tt.want)
+			}
+		})
+	}
+}
+
+// TestSeedAsPlainYAML checks that a plain YAML seed (Partoo's whole bundle)
+// makes every element verbatim: linting a file against itself finds no
+// provenance problem even without any x-partoo-go-source.
+func TestSeedAsPlainYAML(t *testing.T) {
+	t.Parallel()
+	spec := mutate(t, "      operationId: updateWebhook\n      x-partoo-go-source:\n", "      operationId: updateWebhook\n      x-partoo-go-note:\n")
+	seed, err := seedYAML(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Lint(spec, seed) {
+		t.Errorf("unexpected finding: %+v", f)
+	}
+}

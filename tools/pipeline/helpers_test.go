@@ -1,0 +1,200 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// repoRoot returns the root of the repository (the parent of tools/).
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "api", "openapi-bundled.yaml")); err != nil {
+		t.Fatalf("repository root not found: %v", err)
+	}
+	return root
+}
+
+// repoFiles lists the repository's files as git sees them: tracked and
+// untracked-but-not-ignored, so that the copy holds what a commit would
+// hold (no node_modules, no build output). Deleted tracked files and
+// compiled binaries (stray build output) are left out.
+func repoFiles(t *testing.T, root string) []string {
+	t.Helper()
+	out := run(t, root, nil, "git", "ls-files", "--cached", "--others", "--exclude-standard", "-z")
+	var files []string
+	for _, f := range strings.Split(out, "\x00") {
+		if f == "" {
+			continue
+		}
+		info, err := os.Lstat(filepath.Join(root, f))
+		if err != nil || !info.Mode().IsRegular() || isBinary(filepath.Join(root, f)) {
+			continue
+		}
+		files = append(files, f)
+	}
+	return files
+}
+
+// isBinary reports whether path is an ELF executable.
+func isBinary(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	magic := make([]byte, 4)
+	n, _ := io.ReadFull(f, magic)
+	return n == 4 && string(magic) == "\x7fELF"
+}
+
+// copyRepo copies the repository's files into a new temporary directory and
+// returns it.
+func copyRepo(t *testing.T) string {
+	t.Helper()
+	root := repoRoot(t)
+	dst := t.TempDir()
+	for _, f := range repoFiles(t, root) {
+		copyFile(t, filepath.Join(root, f), filepath.Join(dst, f))
+	}
+	return dst
+}
+
+func copyFile(t *testing.T, src, dst string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	info, err := in.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, info.Mode().Perm())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// gitEnv makes git usable in a throwaway repository on any machine: a fixed
+// identity and no user configuration.
+var gitEnv = []string{
+	"GIT_AUTHOR_NAME=pipeline test", "GIT_AUTHOR_EMAIL=pipeline@example.com",
+	"GIT_COMMITTER_NAME=pipeline test", "GIT_COMMITTER_EMAIL=pipeline@example.com",
+	"GIT_CONFIG_GLOBAL=" + os.DevNull, "GIT_CONFIG_NOSYSTEM=1",
+}
+
+// gitInit makes dir a git repository with everything in one commit.
+func gitInit(t *testing.T, dir string) {
+	t.Helper()
+	run(t, dir, gitEnv, "git", "init", "-q", "-b", "main")
+	gitCommit(t, dir, "copy of the repository")
+}
+
+func gitCommit(t *testing.T, dir, msg string) {
+	t.Helper()
+	run(t, dir, gitEnv, "git", "add", "-A")
+	run(t, dir, gitEnv, "git", "-c", "commit.gpgsign=false", "commit", "-q", "-m", msg)
+}
+
+// cmdTimeout bounds every command a pipeline test runs.
+const cmdTimeout = 8 * time.Minute
+
+// command runs name in dir with extra environment variables and returns its
+// combined output and error.
+func command(dir string, env []string, name string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// run is command that fails the test on error.
+func run(t *testing.T, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	out, err := command(dir, env, name, args...)
+	if err != nil {
+		t.Fatalf("%s %s (in %s): %v\n%s", name, strings.Join(args, " "), dir, err, out)
+	}
+	return out
+}
+
+// snapshot returns the content of every file under dir, by relative path,
+// .git excluded.
+func snapshot(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		files[rel] = data
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// diffSnapshots lists the files that differ between two snapshots.
+func diffSnapshots(a, b map[string][]byte) []string {
+	var diff []string
+	for f, data := range a {
+		if other, ok := b[f]; !ok || !bytes.Equal(data, other) {
+			diff = append(diff, f)
+		}
+	}
+	for f := range b {
+		if _, ok := a[f]; !ok {
+			diff = append(diff, f)
+		}
+	}
+	return diff
+}

@@ -1,0 +1,281 @@
+package pipeline
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// replaceAfter replaces the first old after the first anchor in s, and fails
+// the test when either is missing, so that a mutation never silently does
+// nothing.
+func replaceAfter(t *testing.T, s, anchor, old, new string) string {
+	t.Helper()
+	i := strings.Index(s, anchor)
+	if i < 0 {
+		t.Fatalf("mutation: anchor %q not found", anchor)
+	}
+	j := strings.Index(s[i:], old)
+	if j < 0 {
+		t.Fatalf("mutation: %q not found after %q", old, anchor)
+	}
+	return s[:i+j] + new + s[i+j+len(old):]
+}
+
+// deleteWebhook is the new operation of the mutated spec.
+const deleteWebhook = `  /webhooks/{webhook_id}:
+    delete:
+      tags:
+        - Webhooks
+      summary: Delete a webhook configuration
+      operationId: deleteWebhook
+      x-partoo-go-source:
+        kind: assumption
+        note: Added by the update-spec pipeline test.
+      parameters:
+        - $ref: '#/components/parameters/webhook_id'
+        - $ref: '#/components/parameters/org_id'
+      responses:
+        '204':
+          description: Deleted
+        '401':
+          $ref: '#/components/responses/401'
+        '403':
+          $ref: '#/components/responses/403'
+        '404':
+          $ref: '#/components/responses/404'
+`
+
+// partooChanges applies what Partoo changed in its own YAML: a new event
+// type and a larger CustomHeaders limit. They apply to the bundle and to the
+// seed excerpt of Partoo's docs alike.
+func partooChanges(t *testing.T, s string) string {
+	t.Helper()
+	s = replaceAfter(t, s, "    event_type:\n", "        - lead_received\n", "        - lead_received\n        - review_created\n")
+	return replaceAfter(t, s, "    CustomHeaders:\n", "      maxProperties: 5\n", "      maxProperties: 8\n")
+}
+
+// updateCheck runs in the updated copy: the generated code and the
+// spec-derived behaviour follow each change, with no hand-written code.
+const updateCheck = `package updatecheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/partoo-go/partoo"
+	"github.com/partoo-go/partoo/gen"
+)
+
+func headers(n int) gen.CustomHeaders {
+	h := gen.CustomHeaders{}
+	for i := range n {
+		h[fmt.Sprintf("X-H%d", i)] = "v"
+	}
+	return h
+}
+
+func TestUpdated(t *testing.T) {
+	// The new enum value.
+	if !gen.EventTypeReviewCreated.Valid() || gen.EventTypeReviewCreated != "review_created" {
+		t.Fatal("EventTypeReviewCreated is not a valid event type")
+	}
+	// The new limit, in the generated constraints and in the validation.
+	if r := gen.CustomHeadersRules(); !r.HasMaxProperties || r.MaxProperties != 8 {
+		t.Fatalf("CustomHeadersRules().MaxProperties = %d, want 8", r.MaxProperties)
+	}
+	if err := partoo.ValidateCustomHeaders(headers(8)); err != nil {
+		t.Fatalf("8 headers: %v", err)
+	}
+	if err := partoo.ValidateCustomHeaders(headers(9)); !errors.Is(err, partoo.ErrInvalidCustomHeaders) {
+		t.Fatalf("9 headers: %v, want ErrInvalidCustomHeaders", err)
+	}
+	// The new operation, with org_id defaulting and error mapping.
+	var gotQuery string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotQuery = r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery
+		if r.URL.Path == "/v2/webhooks/404" {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer srv.Close()
+	client, err := partoo.NewClient("k", partoo.WithBaseURL(srv.URL+"/v2"), partoo.WithOrgID(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client.DeleteWebhookWithResponse(context.Background(), 12, &gen.DeleteWebhookParams{})
+	if err != nil || resp.StatusCode() != http.StatusNoContent {
+		t.Fatalf("DeleteWebhook: %v", err)
+	}
+	if gotQuery != "DELETE /v2/webhooks/12?org_id=3" {
+		t.Fatalf("request %q, want DELETE /v2/webhooks/12?org_id=3", gotQuery)
+	}
+	if _, err := client.DeleteWebhookWithResponse(context.Background(), 404, &gen.DeleteWebhookParams{}); !errors.Is(err, partoo.ErrNotFound) {
+		t.Fatalf("DeleteWebhook(404) = %v, want ErrNotFound", err)
+	}
+}
+`
+
+// TestUpdateSpec demonstrates `make update-spec` on a copy of the repository:
+// the new spec brings a new operation, a new enum value and a larger
+// CustomHeaders limit (with the seed excerpt refreshed as Partoo's docs
+// would show it). The generated code and the spec-derived behaviour must
+// follow each change. Then the breaking-change gate fails on the commit,
+// and passes once the commit declares the break.
+//
+// Step 5 (build and tests) may legitimately stop the update: the fake server
+// implements each operation by hand, and tests may pin the previous limits.
+// Then update-spec must say so and print an exact revert that restores the
+// work tree, which is checked too.
+func TestUpdateSpec(t *testing.T) {
+	t.Parallel()
+	dir := copyRepo(t)
+	gitInit(t, dir)
+	inputs := t.TempDir()
+
+	spec, err := os.ReadFile(filepath.Join(dir, "api", "openapi-bundled.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mutated := partooChanges(t, string(spec))
+	mutated = strings.Replace(mutated, "  /webhooks/{webhook_id}:\n", deleteWebhook, 1)
+	seed, err := os.ReadFile(filepath.Join(dir, "tools", "spectest", "testdata", "seed-getWebhook.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newSpec, newSeed := filepath.Join(inputs, "openapi-bundled.yaml"), filepath.Join(inputs, "seed.md")
+	writeFile(t, newSpec, []byte(mutated))
+	writeFile(t, newSeed, []byte(partooChanges(t, string(seed))))
+
+	out, err := command(dir, nil, "make", "update-spec", "SPEC="+newSpec, "SEED="+newSeed)
+	t.Logf("make update-spec:\n%s", out)
+	for _, want := range []string{
+		"[1/6] lint", "speclint: " + newSpec + ": ok",
+		"[3/6] regenerate",
+		"[4/6] API changes",
+		"DELETE /webhooks/{webhook_id}", // the new operation in the changelog
+		"review_created",                // the new enum value
+		"[5/6] build and test",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the update-spec output lacks %q", want)
+		}
+	}
+	// Breaking changes come first in the report.
+	report := out[strings.Index(out, "[4/6]"):]
+	if e, i := strings.Index(report, "\nerror\t"), strings.Index(report, "\ninfo\t"); e < 0 || i < 0 || e > i {
+		t.Errorf("the changelog does not list the errors (breaking) before the infos")
+	}
+
+	// The generated code reflects each change.
+	genSrc, readErr := os.ReadFile(filepath.Join(dir, "gen", "partoo.gen.go"))
+	if readErr != nil {
+		t.Fatal(readErr)
+	}
+	for _, want := range []string{`func \(c \*Client\) DeleteWebhook\(`, `EventTypeReviewCreated\s+EventType = "review_created"`} {
+		if !regexp.MustCompile(want).Match(genSrc) {
+			t.Errorf("gen/partoo.gen.go lacks %s", want)
+		}
+	}
+	writeFile(t, filepath.Join(dir, "internal", "updatecheck", "update_test.go"), []byte(updateCheck))
+	check := run(t, dir, nil, "go", "test", "-count=1", "-v", "./internal/updatecheck/")
+	if !strings.Contains(check, "--- PASS: TestUpdated") {
+		t.Fatalf("the generated code does not follow the spec:\n%s", check)
+	}
+	os.RemoveAll(filepath.Join(dir, "internal", "updatecheck"))
+
+	if err != nil {
+		// Stopped at step 5: it must say so, and its revert must work.
+		if !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "To keep the new spec instead") {
+			t.Fatalf("update-spec failed, but not at step 5 with both ways out: %v", err)
+		}
+		revert := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*)$`).FindAllStringSubmatch(out, -1)
+		if len(revert) == 0 {
+			t.Fatal("update-spec failed without an exact revert command")
+		}
+		for _, line := range revert {
+			run(t, dir, gitEnv, "sh", "-c", line[1])
+		}
+		if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
+			t.Fatalf("the printed revert left changes:\n%s", status)
+		}
+		t.Logf("update-spec stopped at step 5 (expected when hand-written code follows the spec by hand); the revert restored the tree")
+		// Take the update again, without the build and test step, to
+		// exercise the gate on the resulting commit.
+		copyFile(t, newSpec, filepath.Join(dir, "api", "openapi-bundled.yaml"))
+		copyFile(t, newSeed, filepath.Join(dir, "tools", "spectest", "testdata", "seed-getWebhook.md"))
+		run(t, dir, nil, "go", "generate", "./...")
+	} else if !strings.Contains(out, "[6/6] next steps") || !strings.Contains(out, "BREAKING: oasdiff rates") {
+		t.Fatalf("update-spec succeeded without the next steps and the breaking-change notice")
+	}
+
+	// The gate: undeclared, the breaking changes fail; declared, they pass.
+	gitCommit(t, dir, "Take Partoo's new spec")
+	gate, gateErr := command(dir, gitEnv, "make", "breaking", "BASE=HEAD~1")
+	if gateErr == nil || !strings.Contains(gate, "FAIL:") {
+		t.Fatalf("make breaking passed an undeclared breaking change:\n%s", gate)
+	}
+	run(t, dir, gitEnv, "git", "-c", "commit.gpgsign=false", "commit", "-q", "--amend", "-m",
+		"Take Partoo's new spec\n\nBREAKING-CHANGE: review_created may appear in responses")
+	if gate := run(t, dir, gitEnv, "make", "breaking", "BASE=HEAD~1"); !strings.Contains(gate, "declared by the commit trailer") {
+		t.Fatalf("make breaking did not accept the trailer:\n%s", gate)
+	}
+}
+
+// TestUpdateSpecOutcomes checks update-spec's other outcomes on a copy: a
+// spec that fails the lint changes nothing, and a harmless change goes
+// through every step to the next steps.
+func TestUpdateSpecOutcomes(t *testing.T) {
+	t.Parallel()
+	dir := copyRepo(t)
+	gitInit(t, dir)
+	inputs := t.TempDir()
+	specPath := filepath.Join(dir, "api", "openapi-bundled.yaml")
+	spec, err := os.ReadFile(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A duplicate operationId fails the lint: nothing changes.
+	bad := filepath.Join(inputs, "bad.yaml")
+	writeFile(t, bad, []byte(strings.Replace(string(spec), "operationId: tryoutWebhooks", "operationId: getWebhookList", 1)))
+	out, err := command(dir, nil, "make", "update-spec", "SPEC="+bad)
+	if err == nil || !strings.Contains(out, "FAILED at step 1 (spec-lint)") || !strings.Contains(out, "Nothing was changed") {
+		t.Fatalf("a spec failing the lint was not refused at step 1:\n%s", out)
+	}
+	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
+		t.Fatalf("a refused update changed the tree:\n%s", status)
+	}
+
+	// Uncommitted changes are refused, so that a revert cannot lose them.
+	writeFile(t, filepath.Join(dir, "version.go"), []byte("package partoo\n\n// Version is the version of this module.\nconst Version = \"0.1.0\"\n\n// edited\n"))
+	harmless := filepath.Join(inputs, "harmless.yaml")
+	writeFile(t, harmless, []byte(replaceAfter(t, string(spec), "operationId: tryoutWebhooks", "paraphrased from the page.", "paraphrased from the operation's page.")))
+	out, err = command(dir, nil, "make", "update-spec", "SPEC="+harmless)
+	if err == nil || !strings.Contains(out, "uncommitted changes") {
+		t.Fatalf("update-spec ran on a dirty tree:\n%s", out)
+	}
+	run(t, dir, gitEnv, "git", "checkout", "--", "version.go")
+
+	// A harmless change goes through all six steps.
+	out, err = command(dir, nil, "make", "update-spec", "SPEC="+harmless)
+	if err != nil {
+		t.Fatalf("a harmless update failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{"[5/6] build and test", "[6/6] next steps", "0 breaking", "No breaking change", "CHANGELOG.md"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); !strings.Contains(status, "api/openapi-bundled.yaml") {
+		t.Errorf("the spec was not replaced:\n%s", status)
+	}
+}

@@ -1,0 +1,120 @@
+package webhook
+
+import (
+	"crypto/ed25519"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/partoo-go/partoo"
+)
+
+// SignatureHeader is the request header carrying the base64 ED25519
+// signature of a delivery's body. Partoo sends it on every delivery.
+const SignatureHeader = "X-Partoo-Signature-v1"
+
+// TryoutHeader is the request header Partoo adds to the test deliveries sent
+// by POST /webhooks/tryout. Its value is not documented; its presence is
+// what counts.
+const TryoutHeader = "X-Partoo-Webhook-Tryout"
+
+// Sentinel errors returned (wrapped) by [Verify]. Match them with errors.Is.
+var (
+	// ErrNotSigned means the signature header is missing or empty.
+	ErrNotSigned = errors.New("webhook: missing " + SignatureHeader + " header")
+	// ErrInvalidHeader means the signature header is not the strict standard
+	// base64 encoding (with padding, no line breaks) of a 64-byte ED25519
+	// signature.
+	ErrInvalidHeader = errors.New("webhook: malformed " + SignatureHeader + " header")
+	// ErrInvalidSignature means the signature does not match the body and
+	// the public key: the body was changed, or it was signed with another
+	// key (for example the other environment's).
+	ErrInvalidSignature = errors.New("webhook: invalid signature")
+)
+
+// Verify reports whether signature, the value of the [SignatureHeader]
+// header, is a valid ED25519 signature of body by the holder of pub. body
+// must be the raw request body, exactly as received.
+//
+// It returns nil for a valid signature, an error wrapping [ErrNotSigned],
+// [ErrInvalidHeader] or [ErrInvalidSignature] otherwise, and a plain error
+// when pub is not a 32-byte ED25519 public key.
+func Verify(pub ed25519.PublicKey, body []byte, signature string) error {
+	if len(pub) != ed25519.PublicKeySize {
+		return fmt.Errorf("webhook: the public key is %d bytes, want an ED25519 key of %d bytes", len(pub), ed25519.PublicKeySize)
+	}
+	if signature == "" {
+		return ErrNotSigned
+	}
+	// Strict() rejects non-zero padding bits, but the decoder skips line
+	// breaks even then: reject them first, as a strict decoder does.
+	if strings.ContainsAny(signature, "\r\n") {
+		return fmt.Errorf("%w: it contains a line break", ErrInvalidHeader)
+	}
+	sig, err := base64.StdEncoding.Strict().DecodeString(signature)
+	if err != nil {
+		return fmt.Errorf("%w: not standard base64: %v", ErrInvalidHeader, err)
+	}
+	if len(sig) != ed25519.SignatureSize {
+		return fmt.Errorf("%w: it decodes to %d bytes, want %d", ErrInvalidHeader, len(sig), ed25519.SignatureSize)
+	}
+	if !ed25519.Verify(pub, body, sig) {
+		return ErrInvalidSignature
+	}
+	return nil
+}
+
+// Partoo's webhook signing keys, as published in its webhooks security guide.
+const (
+	productionKeyPEM = `-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEA0G9ciHL6XZQXuWq6W4dFLvwNEPWgcdtQgEVlBIwZWBQ=
+-----END PUBLIC KEY-----
+`
+	sandboxKeyPEM = `-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEALsyvX2yVnG3ZKRIFfEvYk2nkzanoNgAqBSqdeNub4sM=
+-----END PUBLIC KEY-----
+`
+)
+
+// PublicKey returns the public key that Partoo's environment s signs its
+// webhook deliveries with: [partoo.Production] or [partoo.Sandbox], the
+// server names of the client. Each call parses the published PEM and returns
+// a new slice.
+//
+// Any other server is an error: a fake server (such as partootest) has its
+// own key, and a key Partoo publishes later can be loaded with
+// [ParsePublicKey].
+func PublicKey(s partoo.Server) (ed25519.PublicKey, error) {
+	switch s {
+	case partoo.Production:
+		return ParsePublicKey([]byte(productionKeyPEM))
+	case partoo.Sandbox:
+		return ParsePublicKey([]byte(sandboxKeyPEM))
+	}
+	return nil, fmt.Errorf("webhook: no Partoo signing key for server %q: use partoo.Production or partoo.Sandbox, or ParsePublicKey for another key", string(s))
+}
+
+// ParsePublicKey parses an ED25519 public key from the first PEM block of
+// pemData, a "PUBLIC KEY" block holding a PKIX (SubjectPublicKeyInfo) key,
+// as Partoo publishes its keys.
+func ParsePublicKey(pemData []byte) (ed25519.PublicKey, error) {
+	block, _ := pem.Decode(pemData)
+	if block == nil {
+		return nil, errors.New("webhook: no PEM block in the public key data")
+	}
+	if block.Type != "PUBLIC KEY" {
+		return nil, fmt.Errorf("webhook: the PEM block is %q, want \"PUBLIC KEY\"", block.Type)
+	}
+	key, err := x509.ParsePKIXPublicKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: parse public key: %w", err)
+	}
+	pub, ok := key.(ed25519.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("webhook: the public key is a %T, want an ED25519 key", key)
+	}
+	return pub, nil
+}

@@ -1,0 +1,126 @@
+package partoo_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/partoo-go/partoo"
+	"github.com/partoo-go/partoo/gen"
+	"github.com/partoo-go/partoo/partootest"
+)
+
+// These tests run the client against partootest, the fake Partoo built
+// from the same spec, for behaviour that needs a server with state:
+// organizations, pagination over many pages, and the round trip of every
+// helper.
+
+func TestWebhooksAgainstPartootest(t *testing.T) {
+	t.Parallel()
+	srv := partootest.NewTestServer(t)
+	c := srv.Client()
+	ctx := context.Background()
+
+	created, err := c.Webhooks.Create(ctx,
+		gen.WebhookCreateItem{URL: "https://example.com/a", EventType: gen.EventTypeBusinessCreated, CustomHeaders: &gen.CustomHeaders{"X-Auth-Token": "t"}},
+		gen.WebhookCreateItem{URL: "https://example.com/a", EventType: gen.EventTypeBusinessUpdated},
+	)
+	if err != nil || len(created) != 2 {
+		t.Fatalf("Create: %v, %v", created, err)
+	}
+	if _, err := c.Webhooks.Create(ctx, gen.WebhookCreateItem{URL: "https://example.com/b", EventType: gen.EventTypeBusinessCreated}); !errors.Is(err, partoo.ErrBadRequest) {
+		t.Errorf("second webhook for the same event: %v, want ErrBadRequest", err)
+	}
+	got, err := c.Webhooks.Get(ctx, created[0].ID)
+	if err != nil || got.CustomHeaders == nil || (*got.CustomHeaders)["X-Auth-Token"] != "t" {
+		t.Errorf("Get: %+v, %v", got, err)
+	}
+	u := "https://example.com/c"
+	if upd, err := c.Webhooks.Update(ctx, created[1].ID, gen.UpdateWebhookPayload{URL: &u}); err != nil || upd.URL != u {
+		t.Errorf("Update: %+v, %v", upd, err)
+	}
+	if _, err := c.Webhooks.Tryout(ctx, gen.WebhookCreateItem{URL: u, EventType: gen.EventTypeBusinessUpdated}); err != nil {
+		t.Errorf("Tryout: %v", err)
+	}
+	if n := len(srv.Tryouts()); n != 1 {
+		t.Errorf("%d tryouts recorded, want 1", n)
+	}
+	if _, err := c.Webhooks.Get(ctx, 999); !errors.Is(err, partoo.ErrNotFound) {
+		t.Errorf("Get(999): %v, want ErrNotFound", err)
+	}
+}
+
+func TestListAcrossPagesAgainstPartootest(t *testing.T) {
+	t.Parallel()
+	srv := partootest.NewTestServer(t)
+	var seed []gen.WebhookItem
+	for i := range 250 {
+		seed = append(seed, gen.WebhookItem{URL: fmt.Sprintf("https://example.com/%d", i), EventType: gen.EventTypeLeadReceived})
+	}
+	srv.AddWebhooks(seed...)
+	tests := []struct {
+		name      string
+		perPage   *int
+		wantCalls int
+	}{
+		{"server default page size", nil, (250 + partootest.DefaultPerPage - 1) / partootest.DefaultPerPage},
+		{"largest page", pageSize(100), 3},
+		{"one per page", pageSize(1), 250},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv.ClearRequests()
+			n, last := 0, 0
+			for hook, err := range srv.Client().Webhooks.List(context.Background(), &gen.GetWebhookListParams{PerPage: tt.perPage}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if hook.ID <= last {
+					t.Fatalf("ID %d after %d", hook.ID, last)
+				}
+				n, last = n+1, hook.ID
+			}
+			if n != 250 || srv.RequestCount() != tt.wantCalls {
+				t.Errorf("%d items in %d requests, want 250 in %d", n, srv.RequestCount(), tt.wantCalls)
+			}
+		})
+	}
+}
+
+func TestOrganizationsAgainstPartootest(t *testing.T) {
+	t.Parallel()
+	srv := partootest.NewTestServer(t, partootest.WithProviderKey("provider", 41, 42))
+	ctx := context.Background()
+	provider := srv.ClientWithKey("provider")
+
+	if _, err := provider.Webhooks.Create(ctx, gen.WebhookCreateItem{URL: "https://example.com", EventType: gen.EventTypeLeadReceived}); !errors.Is(err, partoo.ErrBadRequest) {
+		t.Errorf("PROVIDER without org_id: %v, want ErrBadRequest", err)
+	}
+	for _, org := range []int{41, 42} {
+		c, err := provider.ForOrg(org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := c.Webhooks.Create(ctx, gen.WebhookCreateItem{URL: "https://example.com", EventType: gen.EventTypeLeadReceived})
+		if err != nil || items[0].OrgID != org {
+			t.Fatalf("create for org %d: %+v, %v", org, items, err)
+		}
+	}
+	c43, _ := provider.ForOrg(43)
+	if _, err := c43.Webhooks.Get(ctx, 1); !errors.Is(err, partoo.ErrForbidden) {
+		t.Errorf("PROVIDER on an org it does not manage: %v, want ErrForbidden", err)
+	}
+	// An org_id in the call's params wins over the client's default.
+	c41, _ := provider.ForOrg(41)
+	org42 := 42
+	resp, err := c41.GetWebhookWithResponse(ctx, 2, &gen.GetWebhookParams{OrgID: &org42})
+	if err != nil || resp.JSON200 == nil || resp.JSON200.OrgID != 42 {
+		t.Errorf("explicit org_id 42 through a client for 41: %+v, %v", resp, err)
+	}
+	if _, err := srv.Client().Webhooks.Get(ctx, 1); !errors.Is(err, partoo.ErrNotFound) {
+		t.Errorf("organization key reading org 41's webhook: %v, want ErrNotFound", err)
+	}
+}
+
+func pageSize(n int) *int { return &n }
