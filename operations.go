@@ -1,9 +1,8 @@
 package partoo
 
 import (
-	"strings"
-
 	"github.com/partoo-go/partoo/gen"
+	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
 // operationTable finds the spec operation of an outgoing request, so that
@@ -15,24 +14,15 @@ type operationTable struct {
 }
 
 type operationRoute struct {
-	info     gen.OperationInfo
-	segments []string // "" marks a path parameter
-	literals int
-	query    map[string]bool
+	info  gen.OperationInfo
+	path  pathtemplate.Template
+	query map[string]bool
 }
 
 func newOperationTable(ops []gen.OperationInfo) *operationTable {
 	t := &operationTable{byMethod: make(map[string][]operationRoute)}
 	for _, op := range ops {
-		r := operationRoute{info: op, query: make(map[string]bool, len(op.QueryParams))}
-		for _, seg := range strings.Split(strings.Trim(op.Path, "/"), "/") {
-			if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-				seg = ""
-			} else {
-				r.literals++
-			}
-			r.segments = append(r.segments, seg)
-		}
+		r := operationRoute{info: op, path: pathtemplate.Parse(op.Path), query: make(map[string]bool, len(op.QueryParams))}
 		for _, q := range op.QueryParams {
 			r.query[q] = true
 		}
@@ -45,21 +35,11 @@ func newOperationTable(ops []gen.OperationInfo) *operationTable {
 // server URL, or nil. Literal segments win over path parameters, so
 // /webhooks/tryout is not taken for /webhooks/{webhook_id}.
 func (t *operationTable) match(method, path string) *operationRoute {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
+	segs := pathtemplate.Segments(path)
 	var best *operationRoute
 	for i := range t.byMethod[method] {
 		r := &t.byMethod[method][i]
-		if len(r.segments) != len(segs) {
-			continue
-		}
-		ok := true
-		for j, s := range r.segments {
-			if s != "" && s != segs[j] {
-				ok = false
-				break
-			}
-		}
-		if ok && (best == nil || r.literals > best.literals) {
+		if r.path.Match(segs) && (best == nil || r.path.Literals() > best.path.Literals()) {
 			best = r
 		}
 	}

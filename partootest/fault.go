@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/partoo-go/partoo/internal/mockapi/rules"
+	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
 // Mode says how the response to a faulted request is written.
@@ -138,29 +139,7 @@ func (f *Fault) matches(method, path string) bool {
 	if f.Path == "" || f.Path == path {
 		return true
 	}
-	return templateMatch(f.Path, path)
-}
-
-// templateMatch reports whether path matches a spec path template, where
-// each {name} segment matches one non-empty segment.
-func templateMatch(template, path string) bool {
-	ts := strings.Split(strings.Trim(template, "/"), "/")
-	ps := strings.Split(strings.Trim(path, "/"), "/")
-	if len(ts) != len(ps) {
-		return false
-	}
-	for i, t := range ts {
-		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
-			if ps[i] == "" {
-				return false
-			}
-			continue
-		}
-		if t != ps[i] {
-			return false
-		}
-	}
-	return true
+	return pathtemplate.Parse(f.Path).Match(pathtemplate.Segments(path))
 }
 
 // AddFault adds a fault. Faults are tried in the order they were added; the

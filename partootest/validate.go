@@ -15,6 +15,7 @@ import (
 	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/mockapi/rules"
+	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
 // The request checks below are driven by the tables generated from the spec
@@ -23,8 +24,7 @@ import (
 // route is one operation of the spec with its path split into segments.
 type route struct {
 	op       rules.Operation
-	segments []string // "" marks a path parameter
-	literals int
+	path     pathtemplate.Template
 	patterns map[string]*regexp.Regexp
 }
 
@@ -39,29 +39,10 @@ func newRoutes() []route {
 				r.patterns[f.Pattern] = regexp.MustCompile(f.Pattern)
 			}
 		}
-		for _, seg := range strings.Split(strings.Trim(op.Path, "/"), "/") {
-			if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-				seg = ""
-			} else {
-				r.literals++
-			}
-			r.segments = append(r.segments, seg)
-		}
+		r.path = pathtemplate.Parse(op.Path)
 		out = append(out, r)
 	}
 	return out
-}
-
-func (r *route) matches(segs []string) bool {
-	if len(r.segments) != len(segs) {
-		return false
-	}
-	for i, s := range r.segments {
-		if s == "" && segs[i] == "" || s != "" && s != segs[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // route returns the operation for method and path (relative to the base
@@ -69,12 +50,12 @@ func (r *route) matches(segs []string) bool {
 // not /webhooks/{webhook_id}). When no operation has that method, it
 // returns the methods the path allows.
 func (s *Server) route(method, path string) (*route, []string) {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
+	segs := pathtemplate.Segments(path)
 	var best *route
 	var allowed []string
 	for i := range s.ops {
 		r := &s.ops[i]
-		if !r.matches(segs) {
+		if !r.path.Match(segs) {
 			continue
 		}
 		if r.op.Method != method {
@@ -83,7 +64,7 @@ func (s *Server) route(method, path string) (*route, []string) {
 			}
 			continue
 		}
-		if best == nil || r.literals > best.literals {
+		if best == nil || r.path.Literals() > best.path.Literals() {
 			best = r
 		}
 	}
@@ -99,8 +80,8 @@ func (s *Server) route(method, path string) (*route, []string) {
 func checkParams(op *rules.Operation, query url.Values, path string) (map[string]int64, fieldErrors) {
 	errs := fieldErrors{}
 	values := map[string]int64{}
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	tmpl := strings.Split(strings.Trim(op.Path, "/"), "/")
+	segs := pathtemplate.Segments(path)
+	tmpl := pathtemplate.Segments(op.Path)
 	for _, p := range op.Params {
 		var raw []string
 		switch p.In {
