@@ -123,6 +123,9 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if cfg.httpClient == nil {
 		cfg.httpClient = &http.Client{Timeout: cfg.timeout}
 	}
+	// cfg.httpClient is ours (built here, or copied by WithHTTPClient), so
+	// this does not change the caller's client.
+	cfg.httpClient.CheckRedirect = keepKeyOnOrigin(cfg.httpClient.CheckRedirect)
 	if cfg.userAgent == "" {
 		cfg.userAgent = defaultUserAgent()
 	}
@@ -286,6 +289,32 @@ func WithOrgID(orgID int) Option {
 			return fmt.Errorf("partoo: WithOrgID: org_id %d is not a positive integer", orgID)
 		}
 		cfg.orgID = &orgID
+		return nil
+	}
+}
+
+// maxRedirects is how many redirects a request follows, as net/http's
+// default policy.
+const maxRedirects = 10
+
+// keepKeyOnOrigin wraps a CheckRedirect policy (nil means net/http's
+// default) so that the API key only follows a redirect to the same scheme
+// and host as the original request. net/http copies custom headers such as
+// x-APIKey to every redirect target, which would hand the key to another
+// host, or send it in clear text after an https-to-http redirect.
+func keepKeyOnOrigin(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if next != nil {
+			if err := next(req, via); err != nil {
+				return err
+			}
+		} else if len(via) >= maxRedirects {
+			return fmt.Errorf("partoo: stopped after %d redirects", maxRedirects)
+		}
+		first := via[0].URL
+		if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
+			req.Header.Del(APIKeyHeader)
+		}
 		return nil
 	}
 }

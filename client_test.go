@@ -467,8 +467,10 @@ func TestAPIKeyNeverFormatted(t *testing.T) {
 	c := newClient(t, f, partoo.WithOrgID(1))
 	_, err := c.Webhooks.Get(context.Background(), 1)
 	var apiErr *partoo.APIError
-	errors.As(err, &apiErr)
-	values := []any{c, *c, c.Webhooks, c.ClientWithResponses, err, apiErr}
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v, want an *APIError", err)
+	}
+	values := []any{c, *c, c.Webhooks, *c.Webhooks, c.ClientWithResponses, err, apiErr, *apiErr}
 	for _, v := range values {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
 			if out := fmt.Sprintf(verb, v); strings.Contains(out, testKey) {
@@ -553,5 +555,62 @@ func TestListStopsWhenThePageDoesNotAdvance(t *testing.T) {
 	}
 	if n := len(f.requests()); n != 2 {
 		t.Errorf("requests = %d, want 2", n)
+	}
+}
+
+func TestRedirectsKeepTheKeyOnItsOrigin(t *testing.T) {
+	t.Parallel()
+	// other is another origin (another port on loopback): it must never
+	// see the key, whatever the API server redirects to.
+	var otherGot atomic.Value
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		otherGot.Store(r.Header.Values(partoo.APIKeyHeader))
+		jsonReply(200, itemJSON)(w, r)
+	}))
+	t.Cleanup(other.Close)
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v2/webhooks/1": // to another origin
+			http.Redirect(w, r, other.URL+"/v2/webhooks/1", http.StatusFound)
+		case "/v2/webhooks/2": // same origin
+			http.Redirect(w, r, "/v2/webhooks/3", http.StatusFound)
+		default:
+			jsonReply(200, itemJSON)(w, r)
+		}
+	})
+	for _, tt := range []struct {
+		name string
+		opts []partoo.Option
+	}{
+		{"default HTTP client", nil},
+		{"caller's HTTP client", []partoo.Option{partoo.WithHTTPClient(&http.Client{})}},
+	} {
+		c := newClient(t, f, tt.opts...)
+		otherGot.Store([]string(nil))
+		if _, err := c.Webhooks.Get(context.Background(), 1); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got := otherGot.Load().([]string); len(got) != 0 {
+			t.Errorf("%s: the other origin received x-APIKey %q", tt.name, got)
+		}
+		if _, err := c.Webhooks.Get(context.Background(), 2); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		reqs := f.requests()
+		last := reqs[len(reqs)-1]
+		if last.Path != "/v2/webhooks/3" || last.Header.Get(partoo.APIKeyHeader) != testKey {
+			t.Errorf("%s: same-origin redirect: %s with key=%v, want /v2/webhooks/3 with the key", tt.name, last.Path, last.Header.Get(partoo.APIKeyHeader) == testKey)
+		}
+	}
+}
+
+func TestRedirectLoopStops(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path, http.StatusFound)
+	})
+	_, err := newClient(t, f, partoo.WithoutRetries()).Webhooks.Get(context.Background(), 1)
+	if err == nil || !strings.Contains(err.Error(), "stopped after 10 redirects") {
+		t.Errorf("err = %v, want a redirect-limit error", err)
 	}
 }

@@ -107,14 +107,18 @@ func (e *APIError) Is(target error) bool {
 
 // CheckResponse returns nil for a 2xx response. For any other status it reads
 // at most [MaxErrorBodySize] bytes of the body, closes it, and returns an
-// [*APIError]. now is used to turn an HTTP-date Retry-After into a duration;
-// nil means time.Now.
-func CheckResponse(resp *http.Response, now func() time.Time) error {
+// [*APIError]. The client calls it for every response; it is exported for
+// code that sends its own requests, e.g. through a generated ...WithBody
+// method on another doer.
+func CheckResponse(resp *http.Response) error {
+	return checkResponse(resp, time.Now)
+}
+
+// checkResponse is CheckResponse with the clock that turns an HTTP-date
+// Retry-After into a duration.
+func checkResponse(resp *http.Response, now func() time.Time) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
-	}
-	if now == nil {
-		now = time.Now
 	}
 	e := &APIError{
 		StatusCode: resp.StatusCode,

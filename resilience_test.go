@@ -202,7 +202,7 @@ func TestResilience(t *testing.T) {
 				return err
 			},
 			method: "POST", path: "/webhooks", attempts: 1,
-			check: wantDecodeError(io.ErrUnexpectedEOF),
+			check: wantBodyCut,
 		},
 		{
 			name:   "GET connection dropped then 200 succeeds in 2 attempts",
@@ -211,11 +211,17 @@ func TestResilience(t *testing.T) {
 			method: "GET", path: "/webhooks/{webhook_id}", attempts: 2,
 		},
 		{
-			name:   "GET connection reset mid-body is a decode error",
+			name:   "GET connection reset mid-body then 200 succeeds in 2 attempts",
 			faults: []partootest.Fault{{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 1, Mode: partootest.ModeCutMidBody}},
 			run:    getHook,
-			method: "GET", path: "/webhooks/{webhook_id}", attempts: 1,
-			check: wantDecodeError(io.ErrUnexpectedEOF),
+			method: "GET", path: "/webhooks/{webhook_id}", attempts: 2,
+		},
+		{
+			name:   "GET connection reset mid-body every time is a transport error after 3 attempts",
+			faults: []partootest.Fault{{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 3, Mode: partootest.ModeCutMidBody}},
+			run:    getHook,
+			method: "GET", path: "/webhooks/{webhook_id}", attempts: 3,
+			check: wantBodyCut,
 		},
 		{
 			name:   "GET 503 cut mid-body then 200 succeeds in 2 attempts",
@@ -542,6 +548,19 @@ func wantAPIError(status int, sentinel error) func(*testing.T, error) {
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || !errors.Is(err, sentinel) {
 			t.Errorf("err = %v (%T), want an *APIError with status %d matching %v", err, err, status, sentinel)
 		}
+	}
+}
+
+// wantBodyCut checks the error of a 2xx whose body was cut mid-read: a
+// transport error wrapping io.ErrUnexpectedEOF, not an *APIError nor a
+// *DecodeError.
+func wantBodyCut(t *testing.T, err error) {
+	t.Helper()
+	var apiErr *partoo.APIError
+	var de *partoo.DecodeError
+	if err == nil || errors.As(err, &apiErr) || errors.As(err, &de) || !errors.Is(err, io.ErrUnexpectedEOF) ||
+		!strings.Contains(err.Error(), "reading the 200 response body") {
+		t.Errorf("err = %v (%T), want a transport error reading the 200 body, wrapping io.ErrUnexpectedEOF", err, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package partoo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -73,6 +74,9 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 
 		start := d.now()
 		resp, err := d.client.Do(sent)
+		if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			err = bufferBody(resp)
+		}
 		elapsed := d.now().Sub(start)
 		if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 			d.logAttempt(ctx, req, sent, attempt, resp, nil, nil, elapsed)
@@ -83,7 +87,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			err = fmt.Errorf("partoo: %s %s: %w", req.Method, req.URL.Path, err)
 		} else {
 			resp.Body = drainingBody{resp.Body}
-			err = CheckResponse(resp, d.now)
+			err = checkResponse(resp, d.now)
 			apiErr, _ = err.(*APIError)
 		}
 		last = err
@@ -163,3 +167,25 @@ func (b drainingBody) Close() error {
 	_, _ = io.CopyN(io.Discard, b.ReadCloser, drainLimit)
 	return b.ReadCloser.Close()
 }
+
+// bufferBody reads a successful response's body into memory, so that a
+// connection cut in the middle of it is a transport error of this attempt
+// (retried for idempotent methods, never for a POST) instead of a failure
+// found later while decoding. On error the body is closed.
+func bufferBody(resp *http.Response) error {
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= maxPresize {
+		buf.Grow(int(n))
+	}
+	_, err := buf.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return fmt.Errorf("reading the %d response body: %w", resp.StatusCode, err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(buf.Bytes()))
+	resp.ContentLength = int64(buf.Len())
+	return nil
+}
+
+// maxPresize caps the buffer allocated up front from a Content-Length.
+const maxPresize = 8 << 20

@@ -11,7 +11,7 @@ PRISM     := $(CURDIR)/$(PRISM_DIR)/node_modules/.bin/prism
 prism-install: $(PRISM) ## Install the pinned Prism (tools/prism) with npm ci.
 
 $(PRISM): $(PRISM_DIR)/package.json $(PRISM_DIR)/package-lock.json
-	@command -v npm >/dev/null || { echo "contract: npm is required to install Prism (Node.js 20 or later)"; exit 1; }
+	@command -v npm >/dev/null || { echo "contract: npm is required to install Prism (Prism 5.16.0 declares Node.js >= 24.18; it also runs on Node.js 20 with an EBADENGINE warning)"; exit 1; }
 	cd $(PRISM_DIR) && npm ci --ignore-scripts --no-audit --no-fund
 	@test -x $@ || { echo "contract: npm ci did not install $@"; exit 1; }
 	@touch $@

@@ -7,7 +7,9 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/partoo-go/partoo"
 )
@@ -81,21 +83,35 @@ MCowBQYDK2VwAyEALsyvX2yVnG3ZKRIFfEvYk2nkzanoNgAqBSqdeNub4sM=
 
 // PublicKey returns the public key that Partoo's environment s signs its
 // webhook deliveries with: [partoo.Production] or [partoo.Sandbox], the
-// server names of the client. Each call parses the published PEM and returns
-// a new slice.
+// server names of the client. The published PEMs are parsed once, on first
+// use; each call returns a new slice, so callers may keep or modify it.
 //
 // Any other server is an error: a fake server (such as partootest) has its
 // own key, and a key Partoo publishes later can be loaded with
 // [ParsePublicKey].
 func PublicKey(s partoo.Server) (ed25519.PublicKey, error) {
+	var pub ed25519.PublicKey
+	var err error
 	switch s {
 	case partoo.Production:
-		return ParsePublicKey([]byte(productionKeyPEM))
+		pub, err = productionKey()
 	case partoo.Sandbox:
-		return ParsePublicKey([]byte(sandboxKeyPEM))
+		pub, err = sandboxKey()
+	default:
+		return nil, fmt.Errorf("webhook: no Partoo signing key for server %q: use partoo.Production or partoo.Sandbox, or ParsePublicKey for another key", string(s))
 	}
-	return nil, fmt.Errorf("webhook: no Partoo signing key for server %q: use partoo.Production or partoo.Sandbox, or ParsePublicKey for another key", string(s))
+	if err != nil {
+		return nil, err
+	}
+	return slices.Clone(pub), nil
 }
+
+// productionKey and sandboxKey parse Partoo's published keys once. They
+// hold no mutable state: PublicKey hands out copies.
+var (
+	productionKey = sync.OnceValues(func() (ed25519.PublicKey, error) { return ParsePublicKey([]byte(productionKeyPEM)) })
+	sandboxKey    = sync.OnceValues(func() (ed25519.PublicKey, error) { return ParsePublicKey([]byte(sandboxKeyPEM)) })
+)
 
 // ParsePublicKey parses an ED25519 public key from the first PEM block of
 // pemData, a "PUBLIC KEY" block holding a PKIX (SubjectPublicKeyInfo) key,

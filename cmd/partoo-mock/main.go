@@ -11,7 +11,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +27,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/mockapi/rules"
 	"github.com/partoo-go/partoo/partootest"
@@ -149,6 +152,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, ", PROVIDER key for orgs %s", *providerOrgs)
 	}
 	fmt.Fprintf(stdout, ", %d seeded webhooks)\n", len(srv.Webhooks()))
+	if der, err := x509.MarshalPKIXPublicKey(srv.PublicKey()); err == nil {
+		fmt.Fprintf(stdout, "partoo-mock: deliveries are signed (X-Partoo-Signature-v1) with this ED25519 public key:\n%s",
+			pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	}
 
 	<-ctx.Done()
 	logger.Info("partoo-mock: shutting down")
@@ -224,6 +231,14 @@ func readSeed(path string) ([]gen.WebhookItem, error) {
 	for i, it := range items {
 		if it.URL == "" || it.EventType == "" {
 			return nil, fmt.Errorf("-seed %s: item %d: url and event_type are required", path, i)
+		}
+		if !it.EventType.Valid() {
+			return nil, fmt.Errorf("-seed %s: item %d: event_type %q is not one of the spec's event types", path, i, it.EventType)
+		}
+		if it.CustomHeaders != nil {
+			if err := partoo.ValidateCustomHeaders(*it.CustomHeaders); err != nil {
+				return nil, fmt.Errorf("-seed %s: item %d: %w", path, i, err)
+			}
 		}
 	}
 	return items, nil

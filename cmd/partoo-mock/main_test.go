@@ -162,6 +162,10 @@ func TestRunErrors(t *testing.T) {
 	os.WriteFile(badSeed, []byte(`[{"url":"https://example.com","event_type":"lead_received","colour":"red"}]`), 0o600)
 	noURL := filepath.Join(dir, "nourl.json")
 	os.WriteFile(noURL, []byte(`[{"event_type":"lead_received"}]`), 0o600)
+	badType := filepath.Join(dir, "badtype.json")
+	os.WriteFile(badType, []byte(`[{"url":"https://example.com","event_type":"nope"}]`), 0o600)
+	badHeaders := filepath.Join(dir, "badheaders.json")
+	os.WriteFile(badHeaders, []byte(`[{"url":"https://example.com","event_type":"lead_received","custom_headers":{"X-Partoo-Id":"1"}}]`), 0o600)
 	tests := []struct {
 		name string
 		args []string
@@ -177,6 +181,8 @@ func TestRunErrors(t *testing.T) {
 		{"missing seed file", []string{"-seed", filepath.Join(dir, "none.json")}, "no such file"},
 		{"seed with an unknown field", []string{"-seed", badSeed}, `unknown field "colour"`},
 		{"seed without url", []string{"-seed", noURL}, "url and event_type are required"},
+		{"seed with an unknown event type", []string{"-seed", badType}, `event_type "nope" is not one of the spec's event types`},
+		{"seed with invalid custom headers", []string{"-seed", badHeaders}, `custom header "X-Partoo-Id"`},
 		{"bad address", []string{"-addr", "nowhere"}, "WithAddr"},
 	}
 	for _, tt := range tests {

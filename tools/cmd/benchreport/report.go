@@ -209,7 +209,7 @@ func renderReport(b *benchResults, fp *footprint, vs []verdict, m machine, bench
 			}
 		}
 		p("\nThe tables above show where the cost comes from (for init time, the packages whose init runs only ")
-		p("with partoo, largest first); the analysis and the proposed fixes are recorded on issue 8.\n")
+		p("with partoo, largest first): profile that cost (`go test -cpuprofile`, `-memprofile`, `GODEBUG=inittrace=1`) and fix it before a release.\n")
 	}
 	p("\n## Reproduce\n\n")
 	w.WriteString(reproduceText)

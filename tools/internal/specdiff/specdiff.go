@@ -28,7 +28,8 @@ type Change struct {
 	Text string `json:"text"`
 	// Level is 1 (INFO), 2 (WARN) or 3 (ERR, breaking).
 	Level int `json:"level"`
-	// Operation and Path locate the change, when it is in an operation.
+	// Operation and Path locate the change, when it is in an operation:
+	// the operationId and the path template.
 	Operation string `json:"operation"`
 	Path      string `json:"path"`
 }
