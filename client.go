@@ -168,7 +168,12 @@ func (c *Client) BaseURL() string {
 // prepare is the client-level request editor: it runs before every request
 // of every operation.
 func (c *Client) prepare(ctx context.Context, req *http.Request) error {
-	op := c.cfg.ops.match(req.Method, c.relativePath(req.URL))
+	// The operation is only needed for an org_id default or a body to
+	// validate; a plain GET of a client without org_id skips the lookup.
+	var op *operationRoute
+	if c.cfg.orgID != nil || (req.Body != nil && req.Body != http.NoBody) {
+		op = c.cfg.ops.match(req.Method, c.relativePath(req.URL))
+	}
 	if c.cfg.orgID != nil && op != nil && op.hasQuery("org_id") {
 		q := req.URL.Query()
 		if !q.Has("org_id") {

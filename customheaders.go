@@ -7,10 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
-
-	"github.com/dlclark/regexp2"
 
 	"github.com/partoo-go/partoo/gen"
 )
@@ -18,10 +15,6 @@ import (
 // ErrInvalidCustomHeaders matches every [*CustomHeaderError] with errors.Is:
 // custom headers that break the spec's CustomHeaders schema.
 var ErrInvalidCustomHeaders = errors.New("partoo: invalid custom headers")
-
-// patternMatchTimeout bounds one match of a spec pattern against a key or a
-// value. A match that times out counts as a violation.
-const patternMatchTimeout = 100 * time.Millisecond
 
 // CustomHeaderError is one violation of the spec's CustomHeaders schema. It
 // names the header key but never carries or prints a header value, since
@@ -76,9 +69,11 @@ func (e *CustomHeaderError) keyed() bool {
 // ValidateCustomHeaders checks h against the CustomHeaders schema of the
 // bundled spec (its number of entries, and the length and pattern of every
 // key and value), exactly as a JSON Schema 2020-12 validator would: lengths
-// count Unicode code points and patterns are ECMA-262 regular expressions.
-// The rules are generated from the spec (gen.CustomHeadersRules); nil and
-// empty maps are valid.
+// count Unicode code points and patterns are ECMA-262 regular expressions
+// (they run on Go's regexp, through a translation that the generator
+// derives construct by construct and checks against an ECMAScript engine).
+// The rules are generated from the spec
+// (gen.CustomHeadersRules); nil and empty maps are valid.
 //
 // It returns nil or every violation at once, joined with errors.Join, each a
 // [*CustomHeaderError] (in a stable order: the whole map first, then by
@@ -108,10 +103,10 @@ type headerValidator struct {
 func newHeaderValidator(rules gen.MapRules) *headerValidator {
 	v := &headerValidator{rules: rules}
 	if rules.Names.Pattern != "" {
-		v.names = newMatcher(rules.Names.Pattern)
+		v.names = newMatcher(rules.Names)
 	}
 	if rules.Values.Pattern != "" {
-		v.values = newMatcher(rules.Values.Pattern)
+		v.values = newMatcher(rules.Values)
 	}
 	return v
 }
@@ -359,140 +354,66 @@ func sortHeaderErrors(errs []*CustomHeaderError) {
 	})
 }
 
-// matcher evaluates one ECMA-262 pattern of the spec. It is compiled on
-// first use: through Go's regexp when the pattern means the same there
-// (see re2Equivalent), else through regexp2 in ECMAScript mode with a match
-// timeout.
+// matcher evaluates one ECMA-262 pattern of the spec through the
+// translation into Go's regexp (RE2) that specgen generated next to it (see
+// gen.StringRules): a string matches when it matches every MustMatch
+// expression and no MustNotMatch expression. specgen checked the
+// translation against an ECMAScript engine at generation time. RE2 runs in
+// time linear in the input, so no match needs a timeout. The expressions
+// are compiled on first use.
 type matcher struct {
-	pattern string
-	compile func() (func(string) (bool, error), error)
+	pattern string // the spec's ECMA-262 text, for messages
+	compile func() (*compiledPattern, error)
 }
 
-func newMatcher(pattern string) *matcher {
-	return &matcher{pattern: pattern, compile: sync.OnceValues(func() (func(string) (bool, error), error) {
-		return compilePattern(pattern)
+// compiledPattern is the compiled translation of one pattern.
+type compiledPattern struct {
+	must, mustNot []*regexp.Regexp
+}
+
+func newMatcher(r gen.StringRules) *matcher {
+	return &matcher{pattern: r.Pattern, compile: sync.OnceValues(func() (*compiledPattern, error) {
+		return compilePattern(r)
 	})}
 }
 
 // match reports whether s matches the pattern. An error means that s could
-// not be checked (the pattern does not compile, or the match timed out).
+// not be checked: the translation is missing or does not compile.
 func (m *matcher) match(s string) (bool, error) {
-	fn, err := m.compile()
+	p, err := m.compile()
 	if err != nil {
 		return false, err
 	}
-	return fn(s)
-}
-
-func compilePattern(pattern string) (func(string) (bool, error), error) {
-	if re2Equivalent(pattern) {
-		if re, err := regexp.Compile(pattern); err == nil {
-			return func(s string) (bool, error) { return re.MatchString(s), nil }, nil
+	for _, re := range p.must {
+		if !re.MatchString(s) {
+			return false, nil
 		}
 	}
-	re, err := regexp2.Compile(pattern, regexp2.ECMAScript)
-	if err != nil {
-		return nil, fmt.Errorf("the pattern does not compile as ECMA-262: %w", err)
-	}
-	re.MatchTimeout = patternMatchTimeout
-	return func(s string) (bool, error) { return matchRunes(re, s) }, nil
-}
-
-// runeBuffers recycles the []rune that regexp2 matches on, which
-// MatchString would allocate on every call. regexp2 keeps no reference to
-// the input once a match returns.
-var runeBuffers = sync.Pool{New: func() any { b := make([]rune, 0, 256); return &b }}
-
-// matchRunes is re.MatchString(s) without the allocation. Like []rune(s),
-// ranging over s turns each invalid UTF-8 byte into U+FFFD.
-func matchRunes(re *regexp2.Regexp, s string) (bool, error) {
-	buf := runeBuffers.Get().(*[]rune)
-	rs := (*buf)[:0]
-	for _, r := range s {
-		rs = append(rs, r)
-	}
-	ok, err := re.MatchRunes(rs)
-	if cap(rs) <= 4096 {
-		*buf = rs[:0]
-		runeBuffers.Put(buf)
-	}
-	return ok, err
-}
-
-// re2Equivalent reports whether pattern only uses constructs that Go's
-// regexp (RE2) and regexp2's ECMAScript mode read the same way, so that the
-// faster RE2 engine gives the same verdict. It is conservative: literals,
-// punctuation escapes, \d \D \w \W \t \n \r \f \v, classes without POSIX
-// names or empty brackets, ^ $ | (...) (?:...) and counted or plain
-// quantifiers. It refuses '.', \s, \b, lookarounds, backreferences and
-// every other escape.
-func re2Equivalent(p string) bool {
-	inClass := false
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case c == '\\':
-			if i+1 >= len(p) {
-				return false
-			}
-			n := p[i+1]
-			if !strings.ContainsRune("dDwWtnrfv", rune(n)) && !isPunct(n) {
-				return false
-			}
-			i++
-		case inClass:
-			switch {
-			case c == ']':
-				inClass = false
-			case c == '[' && i+1 < len(p) && p[i+1] == ':':
-				return false
-			}
-		case c == '[':
-			inClass = true
-			if rest := strings.TrimPrefix(p[i+1:], "^"); strings.HasPrefix(rest, "]") {
-				return false
-			}
-		case c == '.':
-			return false
-		case c == '(':
-			if strings.HasPrefix(p[i+1:], "?") {
-				if !strings.HasPrefix(p[i+1:], "?:") {
-					return false
-				}
-				i += 2
-			}
-		case c == '{':
-			end := strings.IndexByte(p[i:], '}')
-			if end < 0 || !isCount(p[i+1:i+end]) {
-				return false
-			}
-			i += end
-		case c == '}':
-			return false
+	for _, re := range p.mustNot {
+		if re.MatchString(s) {
+			return false, nil
 		}
 	}
-	return !inClass
+	return true, nil
 }
 
-// isPunct reports whether c is ASCII punctuation, which both engines accept
-// as an identity escape.
-func isPunct(c byte) bool {
-	return c > ' ' && c < 0x7f && !isASCIILetter(c) && (c < '0' || c > '9')
-}
-
-// isCount reports whether s is "n", "n," or "n,m" in digits.
-func isCount(s string) bool {
-	lo, hi, comma := strings.Cut(s, ",")
-	digits := func(d string) bool {
-		if d == "" {
-			return false
-		}
-		for i := 0; i < len(d); i++ {
-			if d[i] < '0' || d[i] > '9' {
-				return false
-			}
-		}
-		return true
+func compilePattern(r gen.StringRules) (*compiledPattern, error) {
+	if len(r.MustMatch) == 0 {
+		// Every translation has one: the pattern without its lookaheads.
+		return nil, errors.New("the pattern has no RE2 translation in the generated rules (run make generate)")
 	}
-	return digits(lo) && (!comma || hi == "" || digits(hi))
+	p := &compiledPattern{}
+	for _, list := range []struct {
+		exprs []string
+		out   *[]*regexp.Regexp
+	}{{r.MustMatch, &p.must}, {r.MustNotMatch, &p.mustNot}} {
+		for _, expr := range list.exprs {
+			re, err := regexp.Compile(expr)
+			if err != nil {
+				return nil, fmt.Errorf("its generated RE2 translation does not compile: %w", err)
+			}
+			*list.out = append(*list.out, re)
+		}
+	}
+	return p, nil
 }

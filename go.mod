@@ -3,7 +3,6 @@ module github.com/partoo-go/partoo
 go 1.26.0
 
 require (
-	github.com/dlclark/regexp2 v1.11.5
 	github.com/google/go-cmp v0.7.0
 	github.com/oapi-codegen/runtime v1.9.0
 	go.uber.org/goleak v1.3.0

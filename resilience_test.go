@@ -488,11 +488,9 @@ func testSharedClient(t *testing.T) {
 }
 
 // leakOptions are the goleak options of a case: goroutines running when
-// it starts are not its own. regexp2, which the custom-header validation
-// uses with a match timeout, keeps a shared clock goroutine for a while
-// after a match; it stops by itself and is not a leak of the client.
+// it starts are not its own.
 func leakOptions() []goleak.Option {
-	return []goleak.Option{goleak.IgnoreCurrent(), goleak.IgnoreAnyFunction("github.com/dlclark/regexp2.runClock")}
+	return []goleak.Option{goleak.IgnoreCurrent()}
 }
 
 // requestsTo returns the logged requests matching method and the path

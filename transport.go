@@ -175,17 +175,26 @@ func (b drainingBody) Close() error {
 func bufferBody(resp *http.Response) error {
 	var buf bytes.Buffer
 	if n := resp.ContentLength; n > 0 && n <= maxPresize {
-		buf.Grow(int(n))
+		// One byte more than announced, so ReadFrom sees EOF without growing.
+		buf.Grow(int(n) + 1)
 	}
 	_, err := buf.ReadFrom(resp.Body)
 	resp.Body.Close()
 	if err != nil {
 		return fmt.Errorf("reading the %d response body: %w", resp.StatusCode, err)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(buf.Bytes()))
+	body := &bufferedBody{}
+	body.Reset(buf.Bytes())
+	resp.Body = body
 	resp.ContentLength = int64(buf.Len())
 	return nil
 }
+
+// bufferedBody is a response body held in memory.
+type bufferedBody struct{ bytes.Reader }
+
+// Close does nothing: there is no connection behind the body any more.
+func (*bufferedBody) Close() error { return nil }
 
 // maxPresize caps the buffer allocated up front from a Content-Length.
 const maxPresize = 8 << 20

@@ -37,8 +37,21 @@ type StringRules struct {
 	// MinLength is the fewest code points required (minLength; 0 when unset).
 	MinLength int
 	// Pattern is the ECMA-262 regular expression a string must match
-	// (unanchored, as in JSON Schema), or "" when there is none.
+	// (unanchored, as in JSON Schema), or "" when there is none. It is the
+	// spec's text, kept for messages: the verdict comes from MustMatch and
+	// MustNotMatch.
 	Pattern string
+	// MustMatch and MustNotMatch are Pattern translated by specgen into Go
+	// regexp (RE2) syntax: a string matches Pattern exactly when it matches
+	// every expression of MustMatch and none of MustNotMatch. A lookahead
+	// (?!L) or (?=L) after a prefix A whose matches all have the same
+	// length is tested at that one position, so it becomes ^AL in
+	// MustNotMatch or MustMatch; every other construct is rewritten into
+	// its RE2 equivalent. specgen refuses a pattern it cannot translate
+	// this way, and checks each translation against an ECMAScript engine
+	// on edge cases and a seeded pseudo-random corpus before writing it.
+	// Both are nil when Pattern is "".
+	MustMatch, MustNotMatch []string
 }
 
 // NameHints are derived from a propertyNames pattern of the form
@@ -66,8 +79,11 @@ func CustomHeadersRules() MapRules {
 		HasMaxProperties: true,
 		MaxProperties:    5,
 		MinProperties:    0,
-		Names:            StringRules{Type: "string", HasMaxLength: true, MaxLength: 128, MinLength: 0, Pattern: `^[Xx]-(?![Pp][Aa][Rr][Tt][Oo][Oo])[^ ()<>@,;:\\\"\/\[\]?={}]*$`},
-		Values:           StringRules{Type: "string", HasMaxLength: true, MaxLength: 512, MinLength: 0, Pattern: ""},
-		NameHints:        NameHints{Prefix: "X-", PrefixFold: true, Reserved: "Partoo", ReservedFold: true, Forbidden: ` ()<>@,;:\"/[]?={}`},
+		Names: StringRules{Type: "string", HasMaxLength: true, MaxLength: 128, MinLength: 0, Pattern: `^[Xx]-(?![Pp][Aa][Rr][Tt][Oo][Oo])[^ ()<>@,;:\\\"\/\[\]?={}]*$`,
+			MustMatch:    []string{`^[Xx]-[^ ()<>@,;:\\"/\[\]?={}]*$`},
+			MustNotMatch: []string{`^[Xx]-[Pp][Aa][Rr][Tt][Oo][Oo]`},
+		},
+		Values:    StringRules{Type: "string", HasMaxLength: true, MaxLength: 512, MinLength: 0, Pattern: ""},
+		NameHints: NameHints{Prefix: "X-", PrefixFold: true, Reserved: "Partoo", ReservedFold: true, Forbidden: ` ()<>@,;:\"/[]?={}`},
 	}
 }

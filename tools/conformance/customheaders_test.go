@@ -223,6 +223,13 @@ func FuzzValidateCustomHeaders(f *testing.F) {
 		{"X-\xff", "\xfe", "X-\x00", "", 0},
 		{"X-Partoo-Id", "a-secret-value", "X-a:b", "another-secret", 5},
 		{"\u212Aey", "v", "X-Pa\u212Atoo", "v", 0},
+		// The client runs the pattern as RE2 expressions derived by specgen
+		// (the pattern without its lookahead, and the lookahead's text after
+		// the prefix, which must not match): the edges of that decomposition.
+		{"x-partoo", "v", "X-PARTOO", "v", 0},
+		{"X-Parto", "v", "X-Partoo\n", "v", 0},
+		{"X-\nPartoo", "v", "X-\xe2\x82", "v", 0},
+		{"XX-Partoo", "v", "X-PartooX-Partoo", "v", 0},
 	}
 	for _, s := range seeds {
 		f.Add(s.k1, s.v1, s.k2, s.v2, s.extra)

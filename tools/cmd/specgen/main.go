@@ -5,8 +5,9 @@
 //     defaults and to find the CustomHeaders objects in request bodies;
 //   - gen/constraints.gen.go (with -constraints-out): the constraints of the
 //     CustomHeaders schema (maxProperties, propertyNames, additionalProperties)
-//     that the client enforces before sending, and explanations derived from
-//     its propertyNames pattern.
+//     that the client enforces before sending, each ECMA-262 pattern with its
+//     translation into Go's regexp (RE2) syntax, and explanations derived
+//     from the propertyNames pattern.
 //
 // Usage:
 //
@@ -15,8 +16,9 @@
 // The output is deterministic: operations are sorted by path, then method.
 // specgen fails loudly (exit status 1, nothing written) on anything it
 // cannot represent, for instance a CustomHeaders keyword the client does not
-// honour or a pattern whose meaning differs between ECMA-262 and regexp2; it
-// never drops a rule.
+// honour, or a pattern it cannot translate into RE2 with the same meaning
+// (translate.go) or whose translation disagrees with an ECMAScript engine
+// (regexp2) on the proof corpus (prove.go); it never drops a rule.
 package main
 
 import (
@@ -46,6 +48,7 @@ func run(args []string, stderr io.Writer) int {
 	out := fs.String("out", "", "path of the Go file to write (operation table)")
 	rulesOut := fs.String("constraints-out", "", "path of the Go file to write with the CustomHeaders constraints (optional)")
 	pkg := fs.String("package", "gen", "Go package name of the outputs")
+	proofCorpus := fs.Int("proof-corpus", defaultCorpusSize, "how many pseudo-random strings check each pattern's RE2 translation (besides the edge cases)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -53,12 +56,16 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "specgen: -spec and -out are required")
 		return 2
 	}
+	if *proofCorpus < 0 {
+		fmt.Fprintf(stderr, "specgen: -proof-corpus %d: must be 0 or more\n", *proofCorpus)
+		return 2
+	}
 	// The constraints first: their errors are the most specific (a schema
 	// that breaks them usually also makes the spec's examples invalid).
 	var rulesSrc []byte
 	if *rulesOut != "" {
 		var err error
-		if rulesSrc, err = generateRules(*spec, *pkg); err != nil {
+		if rulesSrc, err = generateRules(*spec, *pkg, *proofCorpus); err != nil {
 			fmt.Fprintln(stderr, "specgen:", err)
 			return 1
 		}

@@ -8,58 +8,10 @@ import (
 	"github.com/dlclark/regexp2"
 )
 
-// compileECMA compiles an ECMA-262 pattern the way the client does.
+// compileECMA compiles an ECMA-262 pattern with regexp2 in ECMAScript
+// mode, the engine of the conformance oracle.
 func compileECMA(pattern string) (*regexp2.Regexp, error) {
 	return regexp2.Compile(pattern, regexp2.ECMAScript)
-}
-
-// checkECMAPattern fails on a pattern that regexp2 (the client's ECMAScript
-// engine) cannot compile, or whose meaning in regexp2 differs from ECMA-262,
-// so that the client never enforces a rule other than the spec's.
-func checkECMAPattern(p string) error {
-	if _, err := compileECMA(p); err != nil {
-		return fmt.Errorf("pattern %q does not compile as ECMA-262 (regexp2 ECMAScript mode): %w", p, err)
-	}
-	inClass := false
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case c == '\\':
-			if i+1 >= len(p) {
-				return fmt.Errorf("pattern %q ends with a lone backslash", p)
-			}
-			n := p[i+1]
-			if isASCIILetter(n) && !strings.ContainsRune("bBdDwWsStnrfvcxuk", rune(n)) {
-				// \p{...} needs ECMA-262's unicode mode; \A, \z, \Q... are
-				// identity escapes in ECMA-262 but anchors or quotes in regexp2.
-				return fmt.Errorf("pattern %q: the escape \\%c has no meaning that ECMA-262 and regexp2 share", p, n)
-			}
-			i++
-		case inClass:
-			if c == ']' {
-				inClass = false
-			}
-		case c == '[':
-			inClass = true
-			rest := p[i+1:]
-			rest = strings.TrimPrefix(rest, "^")
-			if strings.HasPrefix(rest, "]") {
-				return fmt.Errorf("pattern %q: an empty class []/[^] means something else in regexp2", p)
-			}
-		case c == '.':
-			return fmt.Errorf("pattern %q: '.' matches U+2028 and U+2029 in regexp2 but not in ECMA-262; use an explicit class", p)
-		case c == '(' && strings.HasPrefix(p[i+1:], "?"):
-			g := p[i+2:]
-			switch {
-			case strings.HasPrefix(g, ":"), strings.HasPrefix(g, "="), strings.HasPrefix(g, "!"),
-				strings.HasPrefix(g, "<="), strings.HasPrefix(g, "<!"):
-			case strings.HasPrefix(g, "<") && len(g) > 1 && (isASCIILetter(g[1]) || g[1] == '_' || g[1] == '$'):
-			default:
-				return fmt.Errorf("pattern %q: the group (?%.1s is not ECMA-262 (inline flags and .NET groups are not allowed)", p, g)
-			}
-		}
-	}
-	return nil
 }
 
 func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }

@@ -26,6 +26,8 @@ type stringRules struct {
 	MaxLength    int
 	MinLength    int
 	Pattern      string // ECMA-262, "" when none
+	// RE2 is Pattern translated for Go's regexp (see translate.go).
+	RE2 translation
 }
 
 // mapRules are the constraints of an object schema used as a string map.
@@ -53,7 +55,7 @@ func annotation(key string) bool {
 // loadMapRules reads the raw YAML of components.schemas.<name> from the
 // spec at path and returns its constraints. It fails on any keyword it
 // cannot honour: a rule is never dropped silently.
-func loadMapRules(path, name string) (mapRules, error) {
+func loadMapRules(path, name string, corpus int) (mapRules, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return mapRules{}, err
@@ -66,7 +68,7 @@ func loadMapRules(path, name string) (mapRules, error) {
 	if err != nil {
 		return mapRules{}, err
 	}
-	return parseMapRules(name, schema)
+	return parseMapRules(name, schema, corpus)
 }
 
 func lookup(doc map[string]any, keys ...string) (any, error) {
@@ -83,7 +85,7 @@ func lookup(doc map[string]any, keys ...string) (any, error) {
 	return cur, nil
 }
 
-func parseMapRules(name string, schema any) (mapRules, error) {
+func parseMapRules(name string, schema any, corpus int) (mapRules, error) {
 	where := "components.schemas." + name
 	m, ok := schema.(map[string]any)
 	if !ok {
@@ -103,9 +105,9 @@ func parseMapRules(name string, schema any) (mapRules, error) {
 		case key == "minProperties":
 			r.MinProperties, err = nonNegativeInt(v)
 		case key == "propertyNames":
-			r.Names, err = parseStringRules(where+".propertyNames", v)
+			r.Names, err = parseStringRules(where+".propertyNames", v, corpus)
 		case key == "additionalProperties":
-			r.Values, err = parseStringRules(where+".additionalProperties", v)
+			r.Values, err = parseStringRules(where+".additionalProperties", v, corpus)
 		default:
 			err = fmt.Errorf("keyword %q is not supported by specgen; teach specgen and the client's validator to honour it", key)
 		}
@@ -129,7 +131,9 @@ func parseMapRules(name string, schema any) (mapRules, error) {
 	return r, nil
 }
 
-func parseStringRules(where string, schema any) (stringRules, error) {
+// parseStringRules reads a string schema; corpus is the size of the proof
+// corpus of its pattern's translation.
+func parseStringRules(where string, schema any, corpus int) (stringRules, error) {
 	m, ok := schema.(map[string]any)
 	if !ok {
 		return stringRules{}, fmt.Errorf("%s: expected a schema object, got %v (boolean schemas are not supported by specgen)", where, schema)
@@ -153,7 +157,7 @@ func parseStringRules(where string, schema any) (stringRules, error) {
 				err = fmt.Errorf("expected a string, got %T", v)
 				break
 			}
-			if err = checkECMAPattern(s); err == nil {
+			if r.RE2, err = translatePattern(s, corpus); err == nil {
 				r.Pattern = s
 			}
 		default:
@@ -199,8 +203,8 @@ func sortedKeys(m map[string]any) []string {
 }
 
 // generateRules renders the constraints file (gen/constraints.gen.go).
-func generateRules(specPath, pkg string) ([]byte, error) {
-	r, err := loadMapRules(specPath, customHeadersSchema)
+func generateRules(specPath, pkg string, corpus int) ([]byte, error) {
+	r, err := loadMapRules(specPath, customHeadersSchema, corpus)
 	if err != nil {
 		return nil, err
 	}
@@ -220,8 +224,12 @@ func generateRules(specPath, pkg string) ([]byte, error) {
 		name string
 		s    stringRules
 	}{{"Names", r.Names}, {"Values", r.Values}} {
-		fmt.Fprintf(&b, "%s: StringRules{Type: %q, HasMaxLength: %t, MaxLength: %d, MinLength: %d, Pattern: %s},\n",
+		fmt.Fprintf(&b, "%s: StringRules{Type: %q, HasMaxLength: %t, MaxLength: %d, MinLength: %d, Pattern: %s",
 			f.name, f.s.Type, f.s.HasMaxLength, f.s.MaxLength, f.s.MinLength, goString(f.s.Pattern))
+		if f.s.Pattern != "" {
+			fmt.Fprintf(&b, ",\nMustMatch: %s,\nMustNotMatch: %s,\n", goStrings(f.s.RE2.MustMatch), goStrings(f.s.RE2.MustNotMatch))
+		}
+		b.WriteString("},\n")
 	}
 	h := r.Hints
 	fmt.Fprintf(&b, "NameHints: NameHints{Prefix: %q, PrefixFold: %t, Reserved: %q, ReservedFold: %t, Forbidden: %s},\n",
@@ -241,6 +249,18 @@ func goString(s string) string {
 		return "`" + s + "`"
 	}
 	return strconv.Quote(s)
+}
+
+// goStrings renders a []string literal with goString, nil when empty.
+func goStrings(list []string) string {
+	if len(list) == 0 {
+		return "nil"
+	}
+	quoted := make([]string, len(list))
+	for i, s := range list {
+		quoted[i] = goString(s)
+	}
+	return "[]string{" + strings.Join(quoted, ", ") + "}"
 }
 
 const rulesTypes = `// MapRules holds the JSON Schema constraints of an object schema whose keys
@@ -278,8 +298,21 @@ type StringRules struct {
 	// MinLength is the fewest code points required (minLength; 0 when unset).
 	MinLength int
 	// Pattern is the ECMA-262 regular expression a string must match
-	// (unanchored, as in JSON Schema), or "" when there is none.
+	// (unanchored, as in JSON Schema), or "" when there is none. It is the
+	// spec's text, kept for messages: the verdict comes from MustMatch and
+	// MustNotMatch.
 	Pattern string
+	// MustMatch and MustNotMatch are Pattern translated by specgen into Go
+	// regexp (RE2) syntax: a string matches Pattern exactly when it matches
+	// every expression of MustMatch and none of MustNotMatch. A lookahead
+	// (?!L) or (?=L) after a prefix A whose matches all have the same
+	// length is tested at that one position, so it becomes ^AL in
+	// MustNotMatch or MustMatch; every other construct is rewritten into
+	// its RE2 equivalent. specgen refuses a pattern it cannot translate
+	// this way, and checks each translation against an ECMAScript engine
+	// on edge cases and a seeded pseudo-random corpus before writing it.
+	// Both are nil when Pattern is "".
+	MustMatch, MustNotMatch []string
 }
 
 // NameHints are derived from a propertyNames pattern of the form
