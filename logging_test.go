@@ -1,7 +1,6 @@
 package partoo
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,29 +8,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/partoo-go/partoo/gen"
+	"github.com/partoo-go/partoo/internal/syncbuf"
 )
-
-// lockedBuffer is an io.Writer safe for the concurrent writes of a logger.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 func TestRedactBody(t *testing.T) {
 	t.Parallel()
@@ -80,7 +61,7 @@ func TestLoggerRedactsSecrets(t *testing.T) {
 		reply(503, `{"error":"busy"}`),
 		reply(200, rtItemJSON),
 	)
-	var buf lockedBuffer
+	var buf syncbuf.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c := newRTClient(t, s, newRTClock(), WithLogger(logger))
 
@@ -142,7 +123,7 @@ func TestLoggerRedactsSecrets(t *testing.T) {
 func TestLoggerInfoLevelLogsOnlyRetries(t *testing.T) {
 	t.Parallel()
 	s := newRTServer(t, reply(502, ""), reply(200, rtItemJSON))
-	var buf lockedBuffer
+	var buf syncbuf.Buffer
 	c := newRTClient(t, s, newRTClock(), WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	if _, err := c.Webhooks.Get(context.Background(), 1); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package partoo_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,30 +18,13 @@ import (
 
 	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/gen"
+	"github.com/partoo-go/partoo/internal/syncbuf"
 	"github.com/partoo-go/partoo/partootest"
 )
 
 // suiteKey is the API key of the fault-injection suite. No output of the
 // suite may contain it.
 const suiteKey = "pk_resilience_9Qx7-NeverPrintMe"
-
-// syncBuffer collects the output of loggers written from many goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // faultCase is one row of the suite. run makes the calls and returns the
 // error of the call under test, after checking what is specific to it.
@@ -369,7 +351,7 @@ func TestResilience(t *testing.T) {
 func runFaultCase(t *testing.T, tc faultCase) {
 	defer goleak.VerifyNone(t, leakOptions()...)
 
-	var out syncBuffer // every output of the case
+	var out syncbuf.Buffer // every output of the case
 	srv := partootest.NewServer(partootest.WithAPIKey(suiteKey),
 		partootest.WithLogger(slog.New(slog.NewTextHandler(&out, nil))))
 	defer srv.Close()
@@ -422,7 +404,7 @@ func runFaultCase(t *testing.T, tc faultCase) {
 func testSharedClient(t *testing.T) {
 	defer goleak.VerifyNone(t, leakOptions()...)
 
-	var out syncBuffer
+	var out syncbuf.Buffer
 	srv := partootest.NewServer(partootest.WithAPIKey(suiteKey))
 	defer srv.Close()
 	transport := &http.Transport{}

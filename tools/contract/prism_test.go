@@ -12,12 +12,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/partoo-go/partoo/internal/syncbuf"
 )
 
 // strictEnv is set by `make contract`: Prism must then be available, and
@@ -50,24 +51,7 @@ func prismPath(t *testing.T) string {
 type prism struct {
 	URL string
 	cmd *exec.Cmd
-	out *lockedBuffer
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
+	out *syncbuf.Buffer
 }
 
 // startPrism runs `prism mock` on spec, on a free loopback port, waits until
@@ -92,7 +76,7 @@ func tryStartPrism(t *testing.T, bin, spec string) (*prism, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	cmd := exec.Command(bin, "mock", "--host", "127.0.0.1", "--port", strconv.Itoa(port), spec)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
