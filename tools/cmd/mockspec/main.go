@@ -20,7 +20,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -33,6 +32,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 func main() {
@@ -90,24 +91,8 @@ type field struct {
 	CustomHeaders bool
 }
 
-func loadSpec(path string) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
-	}
-	// Patterns are ECMA-262; the custom-header pattern uses a lookahead Go's
-	// regexp rejects, and kin-openapi would check examples with Go's regexp
-	// too. The patterns mockspec emits are checked below; examples are the
-	// spec linter's business.
-	if err := doc.Validate(context.Background(), openapi3.DisableSchemaPatternValidation(), openapi3.DisableExamplesValidation()); err != nil {
-		return nil, fmt.Errorf("validate %s: %w", path, err)
-	}
-	return doc, nil
-}
-
 func generate(specPath, pkg string) ([]byte, error) {
-	doc, err := loadSpec(specPath)
+	doc, err := specload.Load(specPath, openapi3.DisableExamplesValidation())
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
 	"go/format"
@@ -33,6 +32,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 func main() {
@@ -88,21 +89,6 @@ func run(args []string, stderr io.Writer) int {
 	return 0
 }
 
-// loadSpec loads and resolves the OpenAPI document at path.
-func loadSpec(path string) (*openapi3.T, error) {
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", path, err)
-	}
-	if err := doc.Validate(context.Background(), openapi3.DisableSchemaPatternValidation()); err != nil {
-		// Patterns are ECMA-262 and may use lookaheads that Go's regexp
-		// rejects; they are checked by spec-lint with an ECMAScript engine.
-		return nil, fmt.Errorf("validate %s: %w", path, err)
-	}
-	return doc, nil
-}
-
 // operation is one row of the generated operation table.
 type operation struct {
 	ID          string
@@ -116,7 +102,7 @@ type operation struct {
 }
 
 func generate(specPath, pkg string) ([]byte, error) {
-	doc, err := loadSpec(specPath)
+	doc, err := specload.Load(specPath)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 // customHeadersSchema is the components.schemas entry whose constraints the
@@ -208,7 +210,7 @@ func generateRules(specPath, pkg string, corpus int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := loadSpec(specPath); err != nil {
+	if _, err := specload.Load(specPath); err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer

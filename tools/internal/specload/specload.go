@@ -1,0 +1,27 @@
+// Package specload loads the bundled OpenAPI document for the project's
+// generators, the same way for all of them.
+package specload
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Load reads, resolves and validates the OpenAPI document at path.
+// Schema patterns are not compiled during validation: they are ECMA-262 and
+// may use lookaheads that Go's regexp rejects; spec-lint checks them with an
+// ECMAScript engine. opts adds validation options (for example
+// openapi3.DisableExamplesValidation()).
+func Load(path string, opts ...openapi3.ValidationOption) (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", path, err)
+	}
+	opts = append([]openapi3.ValidationOption{openapi3.DisableSchemaPatternValidation()}, opts...)
+	if err := doc.Validate(context.Background(), opts...); err != nil {
+		return nil, fmt.Errorf("validate %s: %w", path, err)
+	}
+	return doc, nil
+}
