@@ -70,6 +70,7 @@ type config struct {
 	apiKey     func() string
 	baseURL    *url.URL
 	httpClient *http.Client
+	transport  http.RoundTripper
 	userAgent  string
 	orgID      *int
 	timeout    time.Duration
@@ -121,7 +122,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("partoo: refusing to send the API key over plain http to %q: use https, or a loopback host for tests", cfg.baseURL.Host)
 	}
 	if cfg.httpClient == nil {
-		cfg.httpClient = &http.Client{Timeout: cfg.timeout}
+		cfg.httpClient = &http.Client{Transport: cfg.transport, Timeout: cfg.timeout}
 	}
 	// cfg.httpClient is ours (built here, or copied by WithHTTPClient), so
 	// this does not change the caller's client.
@@ -244,8 +245,9 @@ func WithBaseURL(rawURL string) Option {
 
 // WithHTTPClient makes the client send requests with a copy of hc, so that
 // later changes to hc do not affect it. Its Timeout applies as set; a zero
-// Timeout means no timeout. If not set, an http.Client with [DefaultTimeout]
-// is used. A nil hc is an error.
+// Timeout means no timeout, and [WithTimeout] and [WithTransport] have no
+// effect. If not set, an http.Client with [DefaultTimeout] over
+// [http.DefaultTransport] is used. A nil hc is an error.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(cfg *config) error {
 		if hc == nil {
@@ -253,6 +255,22 @@ func WithHTTPClient(hc *http.Client) Option {
 		}
 		copied := *hc
 		cfg.httpClient = &copied
+		return nil
+	}
+}
+
+// WithTransport makes the default HTTP client send requests through rt
+// instead of [http.DefaultTransport]: for example a transport with its own
+// connection pool, proxy or TLS settings, or one that records requests in a
+// test. [WithTimeout] still applies. It has no effect together with
+// [WithHTTPClient], whose client brings its own transport. A nil rt is an
+// error.
+func WithTransport(rt http.RoundTripper) Option {
+	return func(cfg *config) error {
+		if rt == nil {
+			return errors.New("partoo: WithTransport: the transport is nil")
+		}
+		cfg.transport = rt
 		return nil
 	}
 }

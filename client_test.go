@@ -68,7 +68,10 @@ func newFake(t *testing.T, handler http.HandlerFunc) *fake {
 
 func newClient(t *testing.T, f *fake, opts ...partoo.Option) *partoo.Client {
 	t.Helper()
-	c, err := partoo.NewClient(testKey, append([]partoo.Option{partoo.WithBaseURL(f.URL + basePath)}, opts...)...)
+	// The fake's own transport: closing another test's httptest server
+	// closes the idle connections of http.DefaultTransport, which would
+	// break this test's requests when the tests run in parallel.
+	c, err := partoo.NewClient(testKey, append([]partoo.Option{partoo.WithBaseURL(f.URL + basePath), partoo.WithTransport(f.Client().Transport)}, opts...)...)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}
@@ -104,6 +107,7 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 		{"base URL with user info", testKey, []partoo.Option{partoo.WithBaseURL("https://user:pw@example.com/v2")}, "user info"},
 		{"plain http to a remote host", testKey, []partoo.Option{partoo.WithBaseURL("http://api.example.com/v2")}, "plain http"},
 		{"nil http client", testKey, []partoo.Option{partoo.WithHTTPClient(nil)}, "nil"},
+		{"nil transport", testKey, []partoo.Option{partoo.WithTransport(nil)}, "WithTransport: the transport is nil"},
 		{"negative timeout", testKey, []partoo.Option{partoo.WithTimeout(-time.Second)}, "negative"},
 		{"empty user agent", testKey, []partoo.Option{partoo.WithUserAgent(" ")}, "invalid user agent"},
 		{"zero org id", testKey, []partoo.Option{partoo.WithOrgID(0)}, "not a positive integer"},
@@ -522,13 +526,55 @@ func TestTimeoutAndContext(t *testing.T) {
 func TestWithHTTPClientCopiesTheClient(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, jsonReply(200, itemJSON))
-	hc := &http.Client{Timeout: time.Minute}
+	hc := &http.Client{Timeout: time.Minute, Transport: f.Client().Transport}
 	c := newClient(t, f, partoo.WithHTTPClient(hc))
 	hc.Transport = roundTripFunc(func(*http.Request) (*http.Response, error) {
 		return nil, errors.New("the caller's later change must not apply")
 	})
 	if _, err := c.Webhooks.Get(context.Background(), 1); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestWithTransport(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == basePath+"/webhooks/2" {
+			select { // slower than any timeout below
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		jsonReply(200, itemJSON)(w, r)
+	})
+	defer close(release)
+	var trips atomic.Int64
+	counting := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		trips.Add(1)
+		return f.Client().Transport.RoundTrip(r)
+	})
+
+	c := newClient(t, f, partoo.WithTransport(counting), partoo.WithTimeout(100*time.Millisecond), partoo.WithoutRetries())
+	if _, err := c.Webhooks.Get(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if n := trips.Load(); n != 1 {
+		t.Errorf("%d round trips through the transport, want 1", n)
+	}
+	if _, err := c.Webhooks.Get(context.Background(), 2); err == nil || !strings.Contains(err.Error(), "Client.Timeout exceeded") {
+		t.Errorf("err = %v, want the WithTimeout timeout to apply with WithTransport", err)
+	}
+
+	// WithHTTPClient brings its own transport: WithTransport has no effect.
+	trips.Store(0)
+	c2 := newClient(t, f, partoo.WithTransport(counting), partoo.WithHTTPClient(&http.Client{Transport: f.Client().Transport}))
+	if _, err := c2.Webhooks.Get(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if n := trips.Load(); n != 0 {
+		t.Errorf("%d round trips through WithTransport's transport, want 0 with WithHTTPClient", n)
 	}
 }
 
@@ -583,7 +629,7 @@ func TestRedirectsKeepTheKeyOnItsOrigin(t *testing.T) {
 		opts []partoo.Option
 	}{
 		{"default HTTP client", nil},
-		{"caller's HTTP client", []partoo.Option{partoo.WithHTTPClient(&http.Client{})}},
+		{"caller's HTTP client", []partoo.Option{partoo.WithHTTPClient(&http.Client{Transport: f.Client().Transport})}},
 	} {
 		c := newClient(t, f, tt.opts...)
 		otherGot.Store([]string(nil))

@@ -384,7 +384,7 @@ func (s *chServer) lastBody() string {
 
 func newCHClient(t *testing.T, s *chServer) *Client {
 	t.Helper()
-	c, err := NewClient("test-key", WithBaseURL(s.URL+"/v2"))
+	c, err := NewClient("test-key", WithBaseURL(s.URL+"/v2"), WithTransport(s.Client().Transport))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -139,7 +142,10 @@ func hangUp(w http.ResponseWriter, _ *http.Request) {
 
 func newRTClient(t *testing.T, s *rtServer, clk *rtClock, opts ...Option) *Client {
 	t.Helper()
-	all := append([]Option{WithBaseURL(s.URL + "/v2"), withClock(clk.now, clk.sleep)}, opts...)
+	// s.Client's transport is the server's own: closing another test's
+	// httptest server (which closes the idle connections of
+	// http.DefaultTransport) cannot break this test's requests.
+	all := append([]Option{WithBaseURL(s.URL + "/v2"), WithTransport(s.Client().Transport), withClock(clk.now, clk.sleep)}, opts...)
 	c, err := NewClient(rtKey, all...)
 	if err != nil {
 		t.Fatal(err)
@@ -473,7 +479,7 @@ func TestRetryContextCancelledDuringBackoff(t *testing.T) {
 		time.AfterFunc(20*time.Millisecond, cancel)
 		return sleepContext(ctx, d)
 	}
-	c, err := NewClient(rtKey, WithBaseURL(s.URL+"/v2"), WithRetryPolicy(RetryPolicy{MinWait: time.Hour, MaxWait: time.Hour}), withClock(time.Now, sleep))
+	c, err := NewClient(rtKey, WithBaseURL(s.URL+"/v2"), WithTransport(s.Client().Transport), WithRetryPolicy(RetryPolicy{MinWait: time.Hour, MaxWait: time.Hour}), withClock(time.Now, sleep))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,39 +516,29 @@ func TestSleepContext(t *testing.T) {
 
 func TestRetryPOSTDialErrorIsRetried(t *testing.T) {
 	t.Parallel()
-	// A port with nothing listening: every dial is refused, so no byte of
-	// the request was ever sent, and even a POST may be retried.
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	var mu sync.Mutex
-	var trips int
-	counting := &http.Client{Transport: roundTripperFunc(func(r *http.Request) (*http.Response, error) {
-		mu.Lock()
-		trips++
-		mu.Unlock()
-		return http.DefaultTransport.RoundTrip(r)
-	})}
+	// Every dial is refused, so no byte of the request was ever sent, and
+	// even a POST may be retried. The refusal is made by the dialer of a
+	// real http.Transport rather than by a closed port, which another test
+	// running in parallel could be given and answer.
+	var dials atomic.Int64
+	refusing := &http.Transport{DialContext: func(_ context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	}}
+	defer refusing.CloseIdleConnections()
 	clk := newRTClock()
-	c, err := NewClient(rtKey, WithBaseURL("http://"+addr+"/v2"), WithHTTPClient(counting), withClock(clk.now, clk.sleep))
+	c, err := NewClient(rtKey, WithBaseURL("http://127.0.0.1:9/v2"), WithTransport(refusing), withClock(clk.now, clk.sleep))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.Webhooks.Create(context.Background(), gen.WebhookCreateItem{URL: "https://example.com/hook", EventType: gen.EventTypeBusinessCreated})
-	if !isDialError(err) || !strings.Contains(err.Error(), "(after 3 attempts)") {
-		t.Errorf("err = %v, want a dial error after 3 attempts", err)
+	if !isDialError(err) || !errors.Is(err, syscall.ECONNREFUSED) || !strings.Contains(err.Error(), "(after 3 attempts)") {
+		t.Errorf("err = %v, want a refused dial after 3 attempts", err)
 	}
-	if trips != 3 {
-		t.Errorf("%d round trips, want 3", trips)
+	if n := dials.Load(); n != 3 {
+		t.Errorf("%d dials, want 3", n)
 	}
 }
-
-type roundTripperFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 func TestRetryDrainsShortErrorBodies(t *testing.T) {
 	t.Parallel()
@@ -669,7 +665,7 @@ func TestRateLimitCountsEveryAttemptAndIsSharedByForOrg(t *testing.T) {
 func TestRateLimitWaitHonoursCancel(t *testing.T) {
 	t.Parallel()
 	s := newRTServer(t, reply(200, rtItemJSON))
-	c, err := NewClient(rtKey, WithBaseURL(s.URL+"/v2"), WithRateLimit(1, time.Hour))
+	c, err := NewClient(rtKey, WithBaseURL(s.URL+"/v2"), WithTransport(s.Client().Transport), WithRateLimit(1, time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

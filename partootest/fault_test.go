@@ -31,7 +31,9 @@ func rawDo(srv *partootest.Server, method, path, body string) (status int, heade
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	client, done := isolatedClient(10 * time.Second)
+	defer done()
+	resp, err := client.Do(req)
 	if err != nil {
 		return 0, nil, nil, err
 	}
@@ -294,7 +296,9 @@ func TestFaultLargeBody(t *testing.T) {
 	srv := partootest.NewTestServer(t)
 	srv.AddFault(partootest.Fault{Status: 500, Body: []byte("error "), BodySize: size, Times: 1})
 	req, _ := http.NewRequest("GET", srv.URL+"/webhooks", nil)
-	resp, err := http.DefaultClient.Do(req)
+	client, done := isolatedClient(0)
+	defer done()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

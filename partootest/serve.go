@@ -38,12 +38,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		path = rel
 	}
 	entry := &Request{
-		Time:   s.now(),
-		Method: r.Method,
-		Path:   path,
-		Query:  r.URL.Query(),
-		Header: redactHeader(r.Header),
-		Body:   body,
+		Time:       s.now(),
+		RemoteAddr: r.RemoteAddr,
+		Method:     r.Method,
+		Path:       path,
+		Query:      r.URL.Query(),
+		Header:     redactHeader(r.Header),
+		Body:       body,
 	}
 	fault := s.takeFault(r.Method, path)
 	if fault != nil && fault.Mode == ModeDrop {

@@ -99,6 +99,9 @@ type Server struct {
 	now      func() time.Time
 	handler  http.Handler // the generated API handler
 	ops      []route
+	// clientTransport is the connection pool of the clients made by
+	// Client and ClientWithKey; Close closes its idle connections.
+	clientTransport *http.Transport
 
 	// deliver sends a tryout's test delivery and returns the tryout result.
 	// It is nil until signed deliveries exist: issue 7 plugs them in here
@@ -302,6 +305,8 @@ func newServer(opts ...Option) (*Server, error) {
 		webhooks: map[int]gen.WebhookItem{},
 		nextID:   1,
 		ops:      newRoutes(),
+
+		clientTransport: newClientTransport(),
 	}
 	for key, orgs := range cfg.providers {
 		if _, dup := s.keys[key]; dup {
@@ -360,7 +365,22 @@ func (s *Server) Close() {
 		s.httpSrv.Close()
 		<-s.served
 		s.inflight.Wait()
+		s.clientTransport.CloseIdleConnections()
 	})
+}
+
+// newClientTransport returns the transport of the clients a Server makes:
+// a pool of their own, so that their requests never share a connection with
+// other code, and closing another server (an httptest.Server closes the idle
+// connections of http.DefaultTransport) cannot break them. It never uses a
+// proxy: the server is local.
+func newClientTransport() *http.Transport {
+	t := &http.Transport{}
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = dt.Clone()
+	}
+	t.Proxy = nil
+	return t
 }
 
 // Shutdown stops the server gracefully: it stops listening, lets the
@@ -377,8 +397,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 }
 
 // Client returns a client authenticated with [Server.APIKey] and pointed at
-// the server, with opts applied after partoo.WithBaseURL. It panics, with a
-// "partootest:" prefix, if an option is invalid.
+// the server, with opts applied after partoo.WithBaseURL and
+// partoo.WithTransport. Like httptest.Server.Client, its transport belongs to
+// the server: it is not shared with other code, and [Server.Close] closes
+// its idle connections. It panics, with a "partootest:" prefix, if an option
+// is invalid.
 func (s *Server) Client(opts ...partoo.Option) *partoo.Client {
 	return s.ClientWithKey(s.APIKey, opts...)
 }
@@ -386,7 +409,7 @@ func (s *Server) Client(opts ...partoo.Option) *partoo.Client {
 // ClientWithKey is [Server.Client] with another API key, for example a
 // PROVIDER key added with [WithProviderKey] or an invalid key.
 func (s *Server) ClientWithKey(apiKey string, opts ...partoo.Option) *partoo.Client {
-	c, err := partoo.NewClient(apiKey, append([]partoo.Option{partoo.WithBaseURL(s.URL)}, opts...)...)
+	c, err := partoo.NewClient(apiKey, append([]partoo.Option{partoo.WithBaseURL(s.URL), partoo.WithTransport(s.clientTransport)}, opts...)...)
 	if err != nil {
 		panic("partootest: Client: " + err.Error())
 	}

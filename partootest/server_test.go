@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +49,9 @@ func call(t *testing.T, srv *partootest.Server, key, method, path, contentType, 
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client, done := isolatedClient(10 * time.Second)
+	defer done()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -58,6 +61,16 @@ func call(t *testing.T, srv *partootest.Server, key, method, path, contentType, 
 		t.Fatalf("%s %s: read body: %v", method, path, err)
 	}
 	return reply{Status: resp.StatusCode, Header: resp.Header, Body: strings.TrimSpace(string(b))}
+}
+
+// isolatedClient returns an HTTP client with a connection pool of its own,
+// and the function that closes its idle connections. The tests of this
+// package close httptest servers, and closing one closes the idle
+// connections of http.DefaultTransport, which would break a request running
+// in parallel that shares them.
+func isolatedClient(timeout time.Duration) (*http.Client, func()) {
+	tr := &http.Transport{}
+	return &http.Client{Transport: tr, Timeout: timeout}, tr.CloseIdleConnections
 }
 
 // fieldMessages decodes a 400 body of the spec's shape,
@@ -90,6 +103,31 @@ func TestServerShape(t *testing.T) {
 	other := partootest.NewTestServer(t)
 	if other.URL == srv.URL || other.APIKey == srv.APIKey {
 		t.Errorf("two servers share a URL or a key: %q %q", other.URL, other.APIKey)
+	}
+}
+
+// Closing an httptest.Server closes the idle connections of
+// http.DefaultTransport. The clients of a partootest.Server have a pool of
+// their own, so their connection survives it, as with httptest.Server.Client.
+func TestClientHasItsOwnConnectionPool(t *testing.T) {
+	t.Parallel()
+	srv := partootest.NewTestServer(t)
+	c := srv.Client()
+	ctx := context.Background()
+	hook, err := c.Webhooks.Create(ctx, gen.WebhookCreateItem{URL: "https://a.example", EventType: gen.EventTypeLeadReceived})
+	if err != nil {
+		t.Fatal(err)
+	}
+	httptest.NewServer(http.NotFoundHandler()).Close()
+	if _, err := c.Webhooks.Get(ctx, hook[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	log := srv.Requests()
+	if len(log) != 2 || log[0].RemoteAddr == "" {
+		t.Fatalf("%d requests logged, first from %q; want 2 with a remote address", len(log), log[0].RemoteAddr)
+	}
+	if log[0].RemoteAddr != log[1].RemoteAddr {
+		t.Errorf("the second request came from %s, the first from %s: closing an httptest.Server closed the client's connection", log[1].RemoteAddr, log[0].RemoteAddr)
 	}
 }
 

@@ -26,6 +26,9 @@ const timeFormat = "2006-01-02T15:04:05.000000Z"
 type Request struct {
 	// Time is when the server received the request.
 	Time time.Time
+	// RemoteAddr is the client's address ("127.0.0.1:53412"): requests
+	// with the same RemoteAddr came over the same connection.
+	RemoteAddr string
 	// Method is the HTTP method.
 	Method string
 	// Path is the request path relative to [Server.URL], like the spec's
