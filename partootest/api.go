@@ -126,16 +126,11 @@ func (a *api) TryoutWebhooks(ctx context.Context, req mockapi.TryoutWebhooksRequ
 	t := Tryout{OrgID: orgFrom(ctx), Item: item, Time: a.s.now()}
 	a.s.mu.Lock()
 	a.s.tryouts = append(a.s.tryouts, t)
-	deliver := a.s.deliver
 	a.s.mu.Unlock()
 
-	result := gen.TryoutResult{"event_type": string(item.EventType), "url": item.URL, "delivered": false}
-	if deliver != nil {
-		r, err := deliver(ctx, t)
-		if err != nil {
-			return nil, err
-		}
-		result = r
+	result, err := a.s.deliverTryout(ctx, t)
+	if err != nil {
+		return nil, err
 	}
 	return mockapi.TryoutWebhooks200JSONResponse(result), nil
 }

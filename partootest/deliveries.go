@@ -87,8 +87,8 @@ func WithSigningKey(key ed25519.PrivateKey) Option {
 	}
 }
 
-// initDeliveries sets up signed deliveries on a new server and plugs them
-// into POST /webhooks/tryout. key may be nil for a random key.
+// initDeliveries sets up the signed deliveries of a new server (POST
+// /webhooks/tryout and Emit send them). key may be nil for a random key.
 func (s *Server) initDeliveries(key ed25519.PrivateKey) error {
 	if key == nil {
 		var err error
@@ -97,7 +97,6 @@ func (s *Server) initDeliveries(key ed25519.PrivateKey) error {
 		}
 	}
 	s.hooks = &deliveries{key: key, client: newDeliveryClient()}
-	s.deliver = s.deliverTryout
 	return nil
 }
 

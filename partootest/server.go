@@ -103,11 +103,6 @@ type Server struct {
 	// Client and ClientWithKey; Close closes its idle connections.
 	clientTransport *http.Transport
 
-	// deliver sends a tryout's test delivery and returns the tryout result.
-	// It is nil until signed deliveries exist: issue 7 plugs them in here
-	// (a test key pair, an option to enable it, and a POST to item.URL),
-	// and tryoutResult then reports the outcome.
-	deliver func(ctx context.Context, t Tryout) (gen.TryoutResult, error)
 	// hooks signs and sends webhook deliveries (deliveries.go).
 	hooks *deliveries
 
