@@ -152,7 +152,7 @@ func TestTryoutFailures(t *testing.T) {
 	srv := partootest.NewTestServer(t)
 	client := srv.Client()
 	ctx := context.Background()
-	prod, err := webhook.PublicKey(partoo.Production)
+	prod, err := webhook.PublicKey(webhook.Production)
 	if err != nil {
 		t.Fatal(err)
 	}

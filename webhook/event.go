@@ -20,7 +20,8 @@ var ErrInvalidPayload = errors.New("webhook: invalid payload")
 // Event is a decoded webhook delivery. Exactly one group of the typed fields
 // is set, depending on Type:
 //
-//   - business_created, business_updated: Business;
+//   - business_created, business_updated: Business, and OrgID when the
+//     business has an org_id;
 //   - message_created, message_updated: Message, and Conversation and OrgID
 //     when the payload has them;
 //   - lead_received: Lead;
@@ -44,7 +45,12 @@ type Event struct {
 	Message *Message
 	// Conversation is the conversation of the message, when sent.
 	Conversation *Conversation
-	// OrgID is the payload's org_id of message events, when sent.
+	// OrgID is the organization the event belongs to, when the event says:
+	// the org_id of the business in business events (a copy of
+	// Business.OrgID), the payload's org_id in message events. It is nil
+	// for lead_received, whose payload has no org_id, and for raw events.
+	// Check it: a valid signature does not prove the delivery is for your
+	// organization (see HandlerOptions.AllowedOrgIDs).
 	OrgID *int
 	// Lead is the lead of lead_received.
 	Lead *Lead
@@ -153,6 +159,10 @@ func (ev *Event) decodeBusiness() error {
 	}
 	b.Raw = p.Business
 	ev.Business = &b
+	if b.OrgID != nil {
+		id := *b.OrgID
+		ev.OrgID = &id
+	}
 	return nil
 }
 

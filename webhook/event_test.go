@@ -41,6 +41,7 @@ func TestParseBusinessEvent(t *testing.T) {
 			}{
 				{"name", b.Name, ptr("Corner shop")},
 				{"org_id", b.OrgID, ptr(42)},
+				{"event org_id", ev.OrgID, ptr(42)},
 				{"group_id", b.GroupID, ptr(23)},
 				{"created", b.Created, ptr(1409925979.5)},
 				{"modified", b.Modified, ptr(1561335111.681374)},
@@ -382,11 +383,52 @@ func FuzzParse(f *testing.F) {
 		if (ev.Business != nil) != business || (ev.Message != nil) != message || (ev.Lead != nil) != lead {
 			t.Fatalf("type %q with business %t, message %t, lead %t", ev.Type, ev.Business != nil, ev.Message != nil, ev.Lead != nil)
 		}
-		if !message && (ev.Conversation != nil || ev.OrgID != nil) {
+		if !message && ev.Conversation != nil {
 			t.Fatalf("type %q with message fields", ev.Type)
+		}
+		if !message && !business && ev.OrgID != nil {
+			t.Fatalf("type %q with an org_id", ev.Type)
+		}
+		if business && !cmp.Equal(ev.OrgID, ev.Business.OrgID) {
+			t.Fatalf("OrgID = %v, Business.OrgID = %v", ev.OrgID, ev.Business.OrgID)
 		}
 		if business && !json.Valid(ev.Business.Raw) {
 			t.Fatalf("Business.Raw is not JSON: %q", ev.Business.Raw)
 		}
 	})
+}
+
+// TestEventOrgID checks where Event.OrgID comes from for each event type,
+// and that it is nil when the event does not say.
+func TestEventOrgID(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		body string
+		want *int
+	}{
+		{"business event", businessBody, ptr(42)},
+		{"business without org_id", `{"type":"business_updated","payload":{"business":{"id":"5409c35a97bbc544d8e26737"}}}`, nil},
+		{"business with a null org_id", `{"type":"business_updated","payload":{"business":{"id":"a","org_id":null}}}`, nil},
+		{"message event", messageBody, ptr(123)},
+		{"message without org_id", `{"type":"message_created","payload":{"message":{"id":1}}}`, nil},
+		{"lead event", leadBody, nil},
+		{"business_deleted with an org_id", `{"type":"business_deleted","payload":{"business":{"org_id":42},"org_id":42}}`, nil},
+		{"unknown type with an org_id", `{"type":"review_created","payload":{"org_id":42}}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ev, err := webhook.Parse([]byte(tt.body))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, ev.OrgID); diff != "" {
+				t.Errorf("OrgID (-want +got):\n%s", diff)
+			}
+			if ev.Business != nil && ev.OrgID != nil && ev.OrgID == ev.Business.OrgID {
+				t.Error("OrgID shares its pointer with Business.OrgID")
+			}
+		})
+	}
 }

@@ -13,7 +13,6 @@ import (
 	"net/http/httptest"
 	"sync"
 
-	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/webhook"
 )
@@ -49,7 +48,7 @@ func deliver(client *http.Client, url string, priv ed25519.PrivateKey, body stri
 // the webhook and the signature, then handles typed events.
 func ExampleNewHandler() {
 	// A real receiver uses Partoo's key for its environment:
-	//   pub, err := webhook.PublicKey(partoo.Production)
+	//   pub, err := webhook.PublicKey(webhook.Production)
 	pub, priv := exampleKey()
 
 	h, err := webhook.NewHandler(webhook.HandlerOptions{
@@ -156,6 +155,44 @@ func ExampleNewHandler_deduplicate() {
 	// 200
 }
 
+// Partoo signs every customer's deliveries with the same key, so a valid
+// signature does not prove a delivery is for you. This receiver accepts
+// only the events of its organization, 42. A lead_received event carries
+// no org_id, so it is refused too; receive it on another URL if you need it.
+func ExampleNewHandler_allowedOrgIDs() {
+	pub, priv := exampleKey()
+	h, err := webhook.NewHandler(webhook.HandlerOptions{
+		PublicKey:     pub,
+		AllowedOrgIDs: []int{42},
+		OnError: func(r *http.Request, status int, err error) {
+			fmt.Println("rejected:", status, errors.Is(err, webhook.ErrOrgNotAllowed))
+		},
+	}, func(ctx context.Context, ev webhook.Event) error {
+		fmt.Println("processed", ev.Type, "for org", *ev.OrgID)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	for _, body := range []string{
+		`{"type":"business_updated","payload":{"business":{"id":"5409c35a97bbc544d8e26737","org_id":42}}}`,
+		`{"type":"business_updated","payload":{"business":{"id":"65c0ffee65c0ffee65c0ffee","org_id":7}}}`,
+		`{"type":"lead_received","payload":{"id":1,"values":[]}}`,
+	} {
+		fmt.Println(deliver(srv.Client(), srv.URL, priv, body))
+	}
+	// Output:
+	// processed business_updated for org 42
+	// 200
+	// rejected: 403 true
+	// 403
+	// rejected: 403 true
+	// 403
+}
+
 func ExampleVerify() {
 	pub, priv := exampleKey()
 	body := []byte(`{"type":"business_deleted","payload":{}}`)
@@ -163,7 +200,7 @@ func ExampleVerify() {
 
 	fmt.Println(webhook.Verify(pub, body, sig))
 
-	sandbox, err := webhook.PublicKey(partoo.Sandbox)
+	sandbox, err := webhook.PublicKey(webhook.Sandbox)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -179,7 +216,7 @@ func ExampleVerify() {
 }
 
 func ExamplePublicKey() {
-	pub, err := webhook.PublicKey(partoo.Production)
+	pub, err := webhook.PublicKey(webhook.Production)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -189,7 +226,7 @@ func ExamplePublicKey() {
 	fmt.Println(err)
 	// Output:
 	// 32
-	// webhook: no Partoo signing key for server "https://example.com/v2": use partoo.Production or partoo.Sandbox, or ParsePublicKey for another key
+	// webhook: no Partoo signing key for environment "https://example.com/v2": want webhook.Production ("https://api.partoo.co/v2") or webhook.Sandbox ("https://api.sandbox.partoo.co/v2"), or use ParsePublicKey for another key
 }
 
 func ExampleParse() {

@@ -118,6 +118,20 @@ func TestHandlerStatuses(t *testing.T) {
 		{name: "not an event", req: signed(`{"payload":{}}`), want: 400, wantErr: webhook.ErrInvalidPayload},
 		{name: "business event without business", req: signed(`{"type":"business_updated","payload":{}}`), want: 400, wantErr: webhook.ErrInvalidPayload},
 		{name: "callback fails", fail: errCallback, req: signed(businessBody), want: 500, wantCalls: 1, wantErr: errCallback},
+
+		// AllowedOrgIDs: businessBody is for org 42, messageBody for 123.
+		{name: "allowed org, business event", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{42}}, req: signed(businessBody), want: 200, wantCalls: 1},
+		{name: "allowed org, message event", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{7, 123}}, req: signed(messageBody), want: 200, wantCalls: 1},
+		{name: "other org, business event", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{7}}, req: signed(businessBody), want: 403, wantErr: webhook.ErrOrgNotAllowed},
+		{name: "other org, message event", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{42}}, req: signed(messageBody), want: 403, wantErr: webhook.ErrOrgNotAllowed},
+		{name: "other org, tryout delivery", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{7}}, req: signed(businessBody, webhook.TryoutHeader, "true"), want: 403, wantErr: webhook.ErrOrgNotAllowed},
+		{name: "no org_id: lead event", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{42}}, req: signed(leadBody), want: 403, wantErr: webhook.ErrOrgNotAllowed},
+		{name: "no org_id: business without one", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{42}}, req: signed(`{"type":"business_updated","payload":{"business":{"id":"a"}}}`), want: 403, wantErr: webhook.ErrOrgNotAllowed},
+		{name: "no org_id: business_deleted", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{42}}, req: signed(`{"type":"business_deleted","payload":{"business":{"org_id":42}}}`), want: 403, wantErr: webhook.ErrOrgNotAllowed},
+		{name: "no org_id: unknown type", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{42}}, req: signed(`{"type":"review_created","payload":{"org_id":42}}`), want: 403, wantErr: webhook.ErrOrgNotAllowed},
+		{name: "no org_id, no AllowedOrgIDs", req: signed(leadBody), want: 200, wantCalls: 1},
+		{name: "other org, bad signature: 401 first", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{7}}, req: withSig(businessBody, sign(otherPriv, businessBody)), want: 401, wantErr: webhook.ErrInvalidSignature},
+		{name: "other org, invalid event: 400 first", opts: webhook.HandlerOptions{AllowedOrgIDs: []int{7}}, req: signed(`{"type":"message_created","payload":{"org_id":8}}`), want: 400, wantErr: webhook.ErrInvalidPayload},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,27 +192,78 @@ func TestHandlerStatuses(t *testing.T) {
 func TestNewHandlerValidatesOptions(t *testing.T) {
 	t.Parallel()
 	pub, _ := testKey(t, 1)
+	identity := make(ed25519.PublicKey, ed25519.PublicKeySize)
+	identity[0] = 1
 	ok := func(context.Context, webhook.Event) error { return nil }
+	// Each row changes one thing of a valid configuration, so an error
+	// comes from that change.
 	tests := []struct {
-		name string
-		opts webhook.HandlerOptions
-		fn   webhook.HandlerFunc
-		want string
+		name    string
+		edit    func(*webhook.HandlerOptions)
+		fn      webhook.HandlerFunc
+		wantErr bool
+		is      error // what the error wraps, if not nil
 	}{
-		{"no public key", webhook.HandlerOptions{}, ok, "PublicKey is 0 bytes"},
-		{"short public key", webhook.HandlerOptions{PublicKey: pub[:31]}, ok, "PublicKey is 31 bytes"},
-		{"private key as public key", webhook.HandlerOptions{PublicKey: ed25519.PublicKey(make([]byte, 64))}, ok, "PublicKey is 64 bytes"},
-		{"negative cap", webhook.HandlerOptions{PublicKey: pub, MaxBodyBytes: -1}, ok, "MaxBodyBytes is -1"},
-		{"nil callback", webhook.HandlerOptions{PublicKey: pub}, nil, "non-nil HandlerFunc"},
+		{name: "valid", fn: ok},
+		{name: "valid with AllowedOrgIDs", edit: func(o *webhook.HandlerOptions) { o.AllowedOrgIDs = []int{42} }, fn: ok},
+		{name: "no public key", edit: func(o *webhook.HandlerOptions) { o.PublicKey = nil }, fn: ok, wantErr: true},
+		{name: "short public key", edit: func(o *webhook.HandlerOptions) { o.PublicKey = pub[:31] }, fn: ok, wantErr: true},
+		{name: "private key as public key", edit: func(o *webhook.HandlerOptions) { o.PublicKey = make(ed25519.PublicKey, 64) }, fn: ok, wantErr: true},
+		{name: "identity as public key", edit: func(o *webhook.HandlerOptions) { o.PublicKey = identity }, fn: ok, wantErr: true, is: webhook.ErrWeakPublicKey},
+		{name: "negative cap", edit: func(o *webhook.HandlerOptions) { o.MaxBodyBytes = -1 }, fn: ok, wantErr: true},
+		{name: "empty AllowedOrgIDs", edit: func(o *webhook.HandlerOptions) { o.AllowedOrgIDs = []int{} }, fn: ok, wantErr: true},
+		{name: "nil callback", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h, err := webhook.NewHandler(tt.opts, tt.fn)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("NewHandler = %v, %v; want an error containing %q", h, err, tt.want)
+			opts := webhook.HandlerOptions{PublicKey: pub}
+			if tt.edit != nil {
+				tt.edit(&opts)
+			}
+			h, err := webhook.NewHandler(opts, tt.fn)
+			if !tt.wantErr {
+				if err != nil || h == nil {
+					t.Fatalf("NewHandler = %v, %v; want a handler", h, err)
+				}
+				return
+			}
+			if err == nil || h != nil {
+				t.Fatalf("NewHandler = %v, %v; want nil and an error", h, err)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("NewHandler error = %v, want it to wrap %v", err, tt.is)
+			}
+			if tt.is == nil && errors.Is(err, webhook.ErrWeakPublicKey) {
+				t.Errorf("NewHandler error = %v wraps ErrWeakPublicKey", err)
 			}
 		})
+	}
+}
+
+// TestHandlerKeepsItsOwnOrgIDs checks that NewHandler copies
+// AllowedOrgIDs: changing the caller's slice afterwards changes nothing.
+func TestHandlerKeepsItsOwnOrgIDs(t *testing.T) {
+	t.Parallel()
+	pub, priv := testKey(t, 1)
+	var rc recorder
+	orgs := []int{42}
+	h, err := webhook.NewHandler(webhook.HandlerOptions{PublicKey: pub, AllowedOrgIDs: orgs, OnError: rc.onError}, rc.handle(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgs[0] = 123 // the org of messageBody
+	for _, tt := range []struct {
+		body string
+		want int
+	}{{businessBody, http.StatusOK}, {messageBody, http.StatusForbidden}} {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tt.body))
+		req.Header.Set(webhook.SignatureHeader, sign(priv, tt.body))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != tt.want {
+			t.Errorf("status = %d, want %d; OnError got %v", rec.Code, tt.want, rc.errs)
+		}
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/partoo-go/partoo"
+	"github.com/partoo-go/partoo/gen"
 )
 
 // SignatureHeader is the request header carrying the base64 ED25519
@@ -42,11 +42,16 @@ var (
 // must be the raw request body, exactly as received.
 //
 // It returns nil for a valid signature, an error wrapping [ErrNotSigned],
-// [ErrInvalidHeader] or [ErrInvalidSignature] otherwise, and a plain error
-// when pub is not a 32-byte ED25519 public key.
+// [ErrInvalidHeader] or [ErrInvalidSignature] otherwise, an error wrapping
+// [ErrWeakPublicKey] when pub is a point of small order (whatever the
+// signature), and a plain error when pub is not a 32-byte ED25519 public
+// key.
 func Verify(pub ed25519.PublicKey, body []byte, signature string) error {
 	if len(pub) != ed25519.PublicKeySize {
 		return fmt.Errorf("webhook: the public key is %d bytes, want an ED25519 key of %d bytes", len(pub), ed25519.PublicKeySize)
+	}
+	if err := checkWeak("the public key", pub); err != nil {
+		return err
 	}
 	if signature == "" {
 		return ErrNotSigned
@@ -81,24 +86,45 @@ MCowBQYDK2VwAyEALsyvX2yVnG3ZKRIFfEvYk2nkzanoNgAqBSqdeNub4sM=
 `
 )
 
-// PublicKey returns the public key that Partoo's environment s signs its
-// webhook deliveries with: [partoo.Production] or [partoo.Sandbox], the
-// server names of the client. The published PEMs are parsed once, on first
-// use; each call returns a new slice, so callers may keep or modify it.
+// Environment is a Partoo environment, named by the base URL of its API.
+// Each environment signs its webhook deliveries with its own key, which
+// [PublicKey] returns.
 //
-// Any other server is an error: a fake server (such as partootest) has its
-// own key, and a key Partoo publishes later can be loaded with
+// The values are those of the client's partoo.Production and
+// partoo.Sandbox servers, so Environment(server) converts one; package
+// webhook does not import the client, so that a program that only receives
+// webhooks does not link it.
+type Environment string
+
+// Partoo's environments.
+const (
+	// Production is Partoo's production environment; its value is the
+	// production API URL of the spec, [gen.ServerURLProductionServer].
+	Production Environment = gen.ServerURLProductionServer
+	// Sandbox is Partoo's sandbox, the development environment for clients
+	// and partners; its value is the sandbox API URL of the spec,
+	// [gen.ServerURLSandboxServerDevEnvironmentForClientsPartners].
+	Sandbox Environment = gen.ServerURLSandboxServerDevEnvironmentForClientsPartners
+)
+
+// PublicKey returns the public key that Partoo's environment env signs its
+// webhook deliveries with: [Production] or [Sandbox]. The published PEMs
+// are parsed once, on first use; each call returns a new slice, so callers
+// may keep or modify it.
+//
+// Any other environment is an error: a fake server (such as partootest) has
+// its own key, and a key Partoo publishes later can be loaded with
 // [ParsePublicKey].
-func PublicKey(s partoo.Server) (ed25519.PublicKey, error) {
+func PublicKey(env Environment) (ed25519.PublicKey, error) {
 	var pub ed25519.PublicKey
 	var err error
-	switch s {
-	case partoo.Production:
+	switch env {
+	case Production:
 		pub, err = productionKey()
-	case partoo.Sandbox:
+	case Sandbox:
 		pub, err = sandboxKey()
 	default:
-		return nil, fmt.Errorf("webhook: no Partoo signing key for server %q: use partoo.Production or partoo.Sandbox, or ParsePublicKey for another key", string(s))
+		return nil, fmt.Errorf("webhook: no Partoo signing key for environment %q: want webhook.Production (%q) or webhook.Sandbox (%q), or use ParsePublicKey for another key", string(env), string(Production), string(Sandbox))
 	}
 	if err != nil {
 		return nil, err
@@ -115,7 +141,8 @@ var (
 
 // ParsePublicKey parses an ED25519 public key from the first PEM block of
 // pemData, a "PUBLIC KEY" block holding a PKIX (SubjectPublicKeyInfo) key,
-// as Partoo publishes its keys.
+// as Partoo publishes its keys. A key of small order is refused with an
+// error wrapping [ErrWeakPublicKey].
 func ParsePublicKey(pemData []byte) (ed25519.PublicKey, error) {
 	block, _ := pem.Decode(pemData)
 	if block == nil {
@@ -131,6 +158,9 @@ func ParsePublicKey(pemData []byte) (ed25519.PublicKey, error) {
 	pub, ok := key.(ed25519.PublicKey)
 	if !ok {
 		return nil, fmt.Errorf("webhook: the public key is a %T, want an ED25519 key", key)
+	}
+	if err := checkWeak("the PEM's public key", pub); err != nil {
+		return nil, err
 	}
 	return pub, nil
 }

@@ -13,17 +13,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/partoo-go/partoo"
+	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/webhook"
 )
 
 func TestPublicKeyParsesPartooKeys(t *testing.T) {
 	t.Parallel()
-	prod, err := webhook.PublicKey(partoo.Production)
+	prod, err := webhook.PublicKey(webhook.Production)
 	if err != nil {
 		t.Fatalf("production: %v", err)
 	}
-	sandbox, err := webhook.PublicKey(partoo.Sandbox)
+	sandbox, err := webhook.PublicKey(webhook.Sandbox)
 	if err != nil {
 		t.Fatalf("sandbox: %v", err)
 	}
@@ -56,7 +56,7 @@ func TestPublicKeyParsesPartooKeys(t *testing.T) {
 
 	// Each call returns its own slice: changing one does not change the next.
 	prod[0] ^= 0xff
-	again, err := webhook.PublicKey(partoo.Production)
+	again, err := webhook.PublicKey(webhook.Production)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,17 +65,37 @@ func TestPublicKeyParsesPartooKeys(t *testing.T) {
 	}
 }
 
-func TestPublicKeyUnknownServer(t *testing.T) {
+// TestEnvironmentValues pins the environments to the spec's server URLs,
+// which are also the values of the client's partoo.Production and
+// partoo.Sandbox.
+func TestEnvironmentValues(t *testing.T) {
 	t.Parallel()
-	for _, s := range []partoo.Server{"", "https://example.com/v2", "http://127.0.0.1:8080/v2"} {
-		_, err := webhook.PublicKey(s)
-		if err == nil {
-			t.Errorf("PublicKey(%q): no error", s)
-			continue
-		}
-		if !strings.Contains(err.Error(), `"`+string(s)+`"`) {
-			t.Errorf("PublicKey(%q): error %q does not quote the server", s, err)
-		}
+	if webhook.Production != gen.ServerURLProductionServer || webhook.Sandbox != gen.ServerURLSandboxServerDevEnvironmentForClientsPartners {
+		t.Errorf("Production, Sandbox = %q, %q; want the spec's server URLs", webhook.Production, webhook.Sandbox)
+	}
+}
+
+func TestPublicKeyUnknownEnvironment(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		env  webhook.Environment
+	}{
+		{"empty", ""},
+		{"another URL", "https://example.com/v2"},
+		{"a local fake", "http://127.0.0.1:8080/v2"},
+		{"production with a trailing slash", webhook.Production + "/"},
+		{"production in upper case", webhook.Environment(strings.ToUpper(string(webhook.Production)))},
+		{"a name rather than a URL", "production"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			pub, err := webhook.PublicKey(tt.env)
+			if err == nil || pub != nil {
+				t.Errorf("PublicKey(%q) = %x, %v; want nil and an error", tt.env, []byte(pub), err)
+			}
+		})
 	}
 }
 
@@ -130,11 +150,11 @@ func TestVerify(t *testing.T) {
 	t.Parallel()
 	pub, priv := testKey(t, 1)
 	otherPub, _ := testKey(t, 2)
-	prod, err := webhook.PublicKey(partoo.Production)
+	prod, err := webhook.PublicKey(webhook.Production)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sandbox, err := webhook.PublicKey(partoo.Sandbox)
+	sandbox, err := webhook.PublicKey(webhook.Sandbox)
 	if err != nil {
 		t.Fatal(err)
 	}
