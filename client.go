@@ -9,13 +9,14 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/partoo-go/partoo/gen"
+	"github.com/partoo-go/partoo/internal/apispec"
+	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
 // Server is the base URL of a Partoo API environment. The named values come
@@ -34,10 +35,13 @@ const (
 // String returns the server's base URL.
 func (s Server) String() string { return string(s) }
 
-// DefaultTimeout is the timeout of each attempt (each HTTP round trip,
-// retries counted separately) of the HTTP client that
-// [NewClient] builds when no client is given with [WithHTTPClient].
+// DefaultTimeout is the default timeout of each attempt of a call: each
+// HTTP round trip, retries counted separately. See [WithTimeout].
 const DefaultTimeout = 30 * time.Second
+
+// DefaultMaxResponseSize is the largest successful response body the client
+// reads unless [WithMaxResponseSize] says otherwise: 64 MiB.
+const DefaultMaxResponseSize = 64 << 20
 
 // APIKeyHeader is the request header that carries the API key, as declared by
 // the spec's ApiKeyAuth security scheme.
@@ -45,45 +49,59 @@ const APIKeyHeader = "x-APIKey"
 
 // Client is a Partoo REST API client. Create one with [NewClient].
 //
-// Every operation of the spec is available through the embedded generated
-// client (for example GetWebhookListWithResponse), and the Webhooks service
-// offers idiomatic helpers. All calls go through the same path: org_id
-// defaulting, local validation of the request body, authentication, and the
-// mapping of every non-2xx response to an [*APIError]. Because of that
-// mapping, the generated XxxWithResponse methods return an error instead of a
-// response for any non-2xx status.
+// [Services] (embedded) has one service per tag of the spec, with one method
+// per operation: client.Webhooks.List, client.Webhooks.Create, ... [Client.Do]
+// sends requests to endpoints the spec lacks, and the embedded generated
+// client (for example GetWebhookListWithResponse) gives the raw operations.
+// All of them go through the same pipeline: org_id defaulting, validation
+// against the spec before anything is sent, authentication, retries, rate
+// limiting, logging, size limits, and the mapping of every non-2xx response
+// to an [*APIError] (so the generated XxxWithResponse methods return an
+// error, not a response, for any non-2xx status).
 //
 // A Client is safe for concurrent use by multiple goroutines.
 type Client struct {
 	*gen.ClientWithResponses
-
-	// Webhooks manages webhook configurations.
-	Webhooks *WebhooksService
+	Services
 
 	cfg *config
+	// server is the base URL with a trailing slash, as the generated
+	// request builders want it; basePath is its escaped path without it.
+	server, basePath string
 }
 
 // config holds the options. The API key is kept behind a function, which fmt
 // prints as an address: no verb applied to a Client or to anything that
 // points at it can print the key.
 type config struct {
-	apiKey     func() string
-	baseURL    *url.URL
-	httpClient *http.Client
-	transport  http.RoundTripper
-	userAgent  string
-	orgID      *int
-	timeout    time.Duration
-	ops        *operationTable
+	apiKey func(context.Context) (string, error)
+	// keySource reports that apiKey is WithAPIKeySource's, whose every key
+	// is checked; NewClient's key is checked once.
+	keySource   bool
+	baseURL     *url.URL
+	httpClient  *http.Client
+	transport   http.RoundTripper
+	userAgent   string
+	orgID       int // 0: none
+	timeout     time.Duration
+	maxResponse int64
+	middlewares []func(http.RoundTripper) http.RoundTripper
+	observers   []Observer
+
+	// Validation: the rules that custom headers must meet besides the
+	// spec's (customheaders.go).
+	deliverableHeaders bool
 
 	// Retries, rate limiting and logging (retry.go, ratelimit.go,
 	// logging.go). now and sleep are the client's clock, replaced in tests;
 	// nil means the real ones.
-	retry   RetryPolicy
-	limiter *rate.Limiter
-	logger  *slog.Logger
-	now     func() time.Time
-	sleep   func(context.Context, time.Duration) error
+	retry      RetryPolicy
+	limiter    *rate.Limiter
+	logger     *slog.Logger
+	logBodies  bool
+	now        func() time.Time
+	sleep      func(context.Context, time.Duration) error
+	attemptCtx func(context.Context, time.Duration) (context.Context, context.CancelFunc)
 }
 
 // Option configures a [Client]. Options that receive an invalid value make
@@ -92,21 +110,17 @@ type Option func(*config) error
 
 // NewClient returns a client that authenticates with apiKey.
 //
-// Unless an option says otherwise, the client talks to [Production], uses an
-// HTTP client with a [DefaultTimeout] timeout, sends the User-Agent
-// "partoo-go/<Version> (<Go version>)", and sets no org_id.
+// Unless an option says otherwise, the client talks to [Production], bounds
+// each attempt with [DefaultTimeout], reads at most [DefaultMaxResponseSize]
+// bytes of a response, retries as the zero [RetryPolicy] says, sends the
+// User-Agent "partoo-go/<Version> (<Go version>)", and sets no org_id.
 //
-// NewClient fails when apiKey is empty or blank, when an option is given an
-// invalid value, or when the API key would travel over plain HTTP to a host
-// that is not a loopback address.
+// NewClient fails when apiKey is empty or blank (unless [WithAPIKeySource]
+// gives the key), when an option is given an invalid value, or when the API
+// key would travel over plain HTTP to a host that is not a loopback
+// address.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
-	if strings.TrimSpace(apiKey) == "" {
-		return nil, errors.New("partoo: the API key is empty")
-	}
-	if strings.ContainsAny(apiKey, "\r\n") {
-		return nil, errors.New("partoo: the API key contains a line break")
-	}
-	cfg := &config{apiKey: func() string { return apiKey }, timeout: DefaultTimeout}
+	cfg := &config{timeout: DefaultTimeout, maxResponse: DefaultMaxResponseSize, deliverableHeaders: true}
 	if err := WithServer(Production)(cfg); err != nil {
 		return nil, err
 	}
@@ -118,40 +132,70 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	if cfg.retry.MaxAttempts == 0 {
+		cfg.retry = RetryPolicy{}.withDefaults()
+	}
+	if cfg.apiKey == nil {
+		if err := checkKey(apiKey); err != nil {
+			return nil, err
+		}
+		cfg.apiKey = func(context.Context) (string, error) { return apiKey, nil }
+	} else if apiKey != "" {
+		return nil, errors.New("partoo: give the API key either to NewClient or with WithAPIKeySource, not both")
+	}
 	if cfg.baseURL.Scheme == "http" && !isLoopback(cfg.baseURL.Hostname()) {
 		return nil, fmt.Errorf("partoo: refusing to send the API key over plain http to %q: use https, or a loopback host for tests", cfg.baseURL.Host)
 	}
-	if cfg.httpClient == nil {
-		cfg.httpClient = &http.Client{Transport: cfg.transport, Timeout: cfg.timeout}
+	hc := http.Client{Transport: cfg.transport}
+	if cfg.httpClient != nil {
+		hc = *cfg.httpClient
 	}
-	// cfg.httpClient is ours (built here, or copied by WithHTTPClient), so
-	// this does not change the caller's client.
-	cfg.httpClient.CheckRedirect = keepKeyOnOrigin(cfg.httpClient.CheckRedirect)
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	for i := len(cfg.middlewares) - 1; i >= 0; i-- {
+		base = cfg.middlewares[i](base)
+	}
+	for i := len(cfg.observers) - 1; i >= 0; i-- {
+		base = cfg.observers[i].RoundTripper(base)
+	}
+	hc.Transport = base
+	hc.CheckRedirect = sameOriginRedirects(hc.CheckRedirect)
+	cfg.httpClient = &hc
 	if cfg.userAgent == "" {
 		cfg.userAgent = defaultUserAgent()
 	}
-	cfg.ops = newOperationTable(gen.Operations())
 	return newClient(cfg)
+}
+
+// checkKey refuses an API key that cannot be sent.
+func checkKey(key string) error {
+	switch {
+	case strings.TrimSpace(key) == "":
+		return errors.New("partoo: the API key is empty")
+	case strings.ContainsAny(key, "\r\n\x00"):
+		return errors.New("partoo: the API key contains a line break or a NUL byte")
+	}
+	return nil
 }
 
 // newClient builds the generated client and the services on cfg.
 func newClient(cfg *config) (*Client, error) {
-	c := &Client{cfg: cfg}
-	g, err := gen.NewClientWithResponses(cfg.baseURL.String(),
-		gen.WithHTTPClient(newDoer(cfg)),
-		gen.WithRequestEditorFn(c.prepare),
-	)
+	c := &Client{cfg: cfg, server: cfg.baseURL.String(), basePath: strings.TrimSuffix(cfg.baseURL.EscapedPath(), "/")}
+	g, err := gen.NewClientWithResponses(c.server, gen.WithHTTPClient(rawDoer{c}))
 	if err != nil {
 		return nil, fmt.Errorf("partoo: %w", err)
 	}
 	c.ClientWithResponses = g
-	c.Webhooks = &WebhooksService{client: c}
+	c.Services = newServices(c)
 	return c, nil
 }
 
 // ForOrg returns a copy of c whose calls default to the organization orgID,
 // as [WithOrgID] does; c itself is unchanged. PROVIDER users act on several
-// organizations this way. An org_id given in a call's params still wins.
+// organizations this way. An org_id given in a call's params or with
+// [WithCallOrgID] still wins.
 func (c *Client) ForOrg(orgID int) (*Client, error) {
 	cfg := *c.cfg
 	if err := WithOrgID(orgID)(&cfg); err != nil {
@@ -163,40 +207,7 @@ func (c *Client) ForOrg(orgID int) (*Client, error) {
 // BaseURL returns the base URL the client sends requests to, with no
 // trailing slash.
 func (c *Client) BaseURL() string {
-	return strings.TrimSuffix(c.cfg.baseURL.String(), "/")
-}
-
-// prepare is the client-level request editor: it runs before every request
-// of every operation.
-func (c *Client) prepare(ctx context.Context, req *http.Request) error {
-	// The operation is only needed for an org_id default or a body to
-	// validate; a plain GET of a client without org_id skips the lookup.
-	var op *operationRoute
-	if c.cfg.orgID != nil || (req.Body != nil && req.Body != http.NoBody) {
-		op = c.cfg.ops.match(req.Method, c.relativePath(req.URL))
-	}
-	if c.cfg.orgID != nil && op != nil && op.hasQuery("org_id") {
-		q := req.URL.Query()
-		if !q.Has("org_id") {
-			q.Set("org_id", strconv.Itoa(*c.cfg.orgID))
-			req.URL.RawQuery = q.Encode()
-		}
-	}
-	if err := validateRequest(req, op); err != nil {
-		return err
-	}
-	req.Header.Set(APIKeyHeader, c.cfg.apiKey())
-	req.Header.Set("User-Agent", c.cfg.userAgent)
-	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
-	}
-	return nil
-}
-
-// relativePath returns the request path relative to the base URL.
-func (c *Client) relativePath(u *url.URL) string {
-	base := strings.TrimSuffix(c.cfg.baseURL.EscapedPath(), "/")
-	return strings.TrimPrefix(u.EscapedPath(), base)
+	return strings.TrimSuffix(c.server, "/")
 }
 
 // WithServer selects the Partoo environment, [Production] (the default) or
@@ -209,45 +220,75 @@ func WithServer(s Server) Option {
 		default:
 			return fmt.Errorf("partoo: unknown server %q: use partoo.Production, partoo.Sandbox or WithBaseURL", string(s))
 		}
-		u, err := url.Parse(string(s))
+		u, err := parseBaseURL(string(s))
 		if err != nil {
-			return fmt.Errorf("partoo: server %q: %w", string(s), err)
+			return err
 		}
-		cfg.baseURL = withTrailingSlash(u)
+		cfg.baseURL = u
 		return nil
 	}
 }
 
 // WithBaseURL sends requests to rawURL instead of a Partoo environment, for a
 // proxy or a fake server such as partootest. rawURL must be an absolute http
-// or https URL with a host and no query, fragment or user info; plain http is
-// only accepted for loopback hosts. The path is kept (Partoo's is /v2).
+// or https URL with a host and no query, fragment or user info (an empty
+// "?" or "#" at the end is dropped); plain http is only accepted for
+// loopback hosts. The path is kept (Partoo's is /v2), with
+// its dot segments resolved ("/x/../v2" is "/v2"); a path with an empty
+// segment ("//") or an escaped dot is refused, since the operations could
+// not be recognised under it.
 func WithBaseURL(rawURL string) Option {
 	return func(cfg *config) error {
-		u, err := url.Parse(rawURL)
+		u, err := parseBaseURL(rawURL)
 		if err != nil {
-			return fmt.Errorf("partoo: invalid base URL %q: %w", rawURL, err)
+			return err
 		}
-		switch {
-		case u.Scheme != "http" && u.Scheme != "https":
-			return fmt.Errorf("partoo: invalid base URL %q: the scheme must be http or https", rawURL)
-		case u.Host == "":
-			return fmt.Errorf("partoo: invalid base URL %q: the host is missing", rawURL)
-		case u.User != nil:
-			return errors.New("partoo: invalid base URL: it must not carry user info")
-		case u.RawQuery != "" || u.Fragment != "":
-			return fmt.Errorf("partoo: invalid base URL %q: it must not have a query or fragment", rawURL)
-		}
-		cfg.baseURL = withTrailingSlash(u)
+		cfg.baseURL = u
 		return nil
 	}
 }
 
+// parseBaseURL checks and normalises a base URL: its path ends with a
+// slash and has no dot segment, so that the operations of the spec are
+// recognised under it.
+func parseBaseURL(rawURL string) (*url.URL, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("partoo: invalid base URL %q: %w", rawURL, err)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("partoo: invalid base URL %q: the scheme must be http or https", rawURL)
+	case u.Host == "":
+		return nil, fmt.Errorf("partoo: invalid base URL %q: the host is missing", rawURL)
+	case u.User != nil:
+		return nil, errors.New("partoo: invalid base URL: it must not carry user info")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, fmt.Errorf("partoo: invalid base URL %q: it must not have a query or fragment", rawURL)
+	case strings.Contains(strings.ToLower(u.EscapedPath()), "%2e"):
+		return nil, fmt.Errorf("partoo: invalid base URL %q: the path has an escaped dot", rawURL)
+	}
+	// RFC 3986 removes the dot segments when resolving a reference.
+	clean := u.ResolveReference(&url.URL{Path: u.EscapedPath()})
+	if p := clean.EscapedPath(); strings.Contains(strings.TrimSuffix(p, "/"), "//") {
+		return nil, fmt.Errorf("partoo: invalid base URL %q: the path has an empty segment", rawURL)
+	}
+	clean.RawQuery, clean.ForceQuery, clean.Fragment = "", false, ""
+	if !strings.HasSuffix(clean.Path, "/") {
+		clean.Path += "/"
+		if clean.RawPath != "" {
+			clean.RawPath += "/"
+		}
+	}
+	return clean, nil
+}
+
 // WithHTTPClient makes the client send requests with a copy of hc, so that
-// later changes to hc do not affect it. Its Timeout applies as set; a zero
-// Timeout means no timeout, and [WithTimeout] and [WithTransport] have no
-// effect. If not set, an http.Client with [DefaultTimeout] over
-// [http.DefaultTransport] is used. A nil hc is an error.
+// later changes to hc do not affect it: its Transport, Jar and Timeout
+// apply (a Timeout bounds each attempt, as [WithTimeout] does; both
+// apply). Its CheckRedirect still runs, after the client's own rule that
+// only same-origin redirects are followed. With WithHTTPClient,
+// [WithTransport] has no effect. A nil hc is an error.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(cfg *config) error {
 		if hc == nil {
@@ -259,12 +300,11 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithTransport makes the default HTTP client send requests through rt
-// instead of [http.DefaultTransport]: for example a transport with its own
-// connection pool, proxy or TLS settings, or one that records requests in a
-// test. [WithTimeout] still applies. It has no effect together with
-// [WithHTTPClient], whose client brings its own transport. A nil rt is an
-// error.
+// WithTransport makes the client send requests through rt instead of
+// [http.DefaultTransport]: for example a transport with its own connection
+// pool, proxy or TLS settings, or one that records requests in a test. It
+// has no effect together with [WithHTTPClient], whose client brings its
+// own transport. A nil rt is an error.
 func WithTransport(rt http.RoundTripper) Option {
 	return func(cfg *config) error {
 		if rt == nil {
@@ -275,10 +315,11 @@ func WithTransport(rt http.RoundTripper) Option {
 	}
 }
 
-// WithTimeout sets the timeout of each attempt of the default HTTP client;
-// bound a whole call, retries included, with the context. If not
-// set, [DefaultTimeout] applies. Zero means no timeout; a negative value is an
-// error. It has no effect together with [WithHTTPClient].
+// WithTimeout sets the default timeout of each attempt of a call (each HTTP
+// round trip, the reading of the response body included); [WithAttemptTimeout]
+// overrides it for one call, and the call's context bounds the whole call,
+// retries and waits included. If not set, [DefaultTimeout] applies. Zero
+// means no timeout; a negative value is an error.
 func WithTimeout(d time.Duration) Option {
 	return func(cfg *config) error {
 		if d < 0 {
@@ -289,12 +330,28 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
+// WithMaxResponseSize sets the largest successful response body the client
+// reads, in bytes. A larger body ends the call with an error matching
+// [ErrResponseTooLarge] as soon as the limit is crossed, without reading the
+// rest; an iterator stops with that error. If not set,
+// [DefaultMaxResponseSize] applies. n must be positive. Error bodies are
+// bounded separately ([MaxErrorBodySize]).
+func WithMaxResponseSize(n int64) Option {
+	return func(cfg *config) error {
+		if n <= 0 {
+			return fmt.Errorf("partoo: WithMaxResponseSize: %d bytes is not a positive size", n)
+		}
+		cfg.maxResponse = n
+		return nil
+	}
+}
+
 // WithUserAgent sets the User-Agent header. If not set, it is
 // "partoo-go/<Version> (<Go version>)". An empty or multi-line value is an
 // error.
 func WithUserAgent(ua string) Option {
 	return func(cfg *config) error {
-		if strings.TrimSpace(ua) == "" || strings.ContainsAny(ua, "\r\n") {
+		if strings.TrimSpace(ua) == "" || strings.ContainsAny(ua, "\r\n\x00") {
 			return fmt.Errorf("partoo: WithUserAgent: invalid user agent %q", ua)
 		}
 		cfg.userAgent = ua
@@ -311,46 +368,52 @@ func WithOrgID(orgID int) Option {
 		if orgID <= 0 {
 			return fmt.Errorf("partoo: WithOrgID: org_id %d is not a positive integer", orgID)
 		}
-		cfg.orgID = &orgID
+		cfg.orgID = orgID
 		return nil
 	}
 }
 
-// maxRedirects is how many redirects a request follows, as net/http's
-// default policy.
-const maxRedirects = 10
-
-// keepKeyOnOrigin wraps a CheckRedirect policy (nil means net/http's
-// default) so that the API key only follows a redirect to the same scheme
-// and host as the original request. net/http copies custom headers such as
-// x-APIKey to every redirect target, which would hand the key to another
-// host, or send it in clear text after an https-to-http redirect.
-func keepKeyOnOrigin(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
-	return func(req *http.Request, via []*http.Request) error {
-		if next != nil {
-			if err := next(req, via); err != nil {
-				return err
-			}
-		} else if len(via) >= maxRedirects {
-			return fmt.Errorf("partoo: stopped after %d redirects", maxRedirects)
+// WithAPIKeySource makes the client ask src for the API key before each
+// attempt, instead of using the key given to [NewClient] (pass "" there):
+// for keys that rotate, or live in a vault. An error from src ends the call
+// with that error, wrapped, before anything is sent; the key src returns is
+// checked as NewClient checks one, and never appears in an error. A nil
+// src is an error.
+func WithAPIKeySource(src func(ctx context.Context) (string, error)) Option {
+	return func(cfg *config) error {
+		if src == nil {
+			return errors.New("partoo: WithAPIKeySource: the source is nil")
 		}
-		first := via[0].URL
-		if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
-			req.Header.Del(APIKeyHeader)
-		}
+		cfg.apiKey, cfg.keySource = src, true
 		return nil
 	}
 }
 
-func withTrailingSlash(u *url.URL) *url.URL {
-	c := *u
-	if !strings.HasSuffix(c.Path, "/") {
-		c.Path += "/"
-		if c.RawPath != "" {
-			c.RawPath += "/"
+// WithMiddleware wraps the transport of every attempt with mw, below the
+// retries: a middleware sees each try of a call, with the API key and the
+// User-Agent already set, for metrics, tracing or custom authentication.
+// Several middlewares nest in the order given: the first one given is the
+// outermost, which sees the request first and the response last. A
+// middleware must follow the http.RoundTripper contract (not modify the
+// request it is given: clone it first). A nil mw is an error.
+func WithMiddleware(mw func(http.RoundTripper) http.RoundTripper) Option {
+	return func(cfg *config) error {
+		if mw == nil {
+			return errors.New("partoo: WithMiddleware: the middleware is nil")
 		}
+		cfg.middlewares = append(cfg.middlewares, mw)
+		return nil
 	}
-	return &c
+}
+
+// WithoutDeliverabilityCheck turns off the rule that custom header names
+// and values must be able to travel as HTTP headers
+// ([ErrUndeliverableCustomHeader]); the spec's own rules still apply.
+func WithoutDeliverabilityCheck() Option {
+	return func(cfg *config) error {
+		cfg.deliverableHeaders = false
+		return nil
+	}
 }
 
 func isLoopback(host string) bool {
@@ -363,4 +426,23 @@ func isLoopback(host string) bool {
 
 func defaultUserAgent() string {
 	return "partoo-go/" + Version + " (" + runtime.Version() + ")"
+}
+
+// operation returns the spec operation of method and a path relative to
+// the base URL (escaped, with or without the leading slash), or nil.
+// Literal segments win over parameters, so /webhooks/tryout is not taken
+// for /webhooks/{webhook_id}.
+func operation(method, rel string) *apispec.Operation {
+	var best *apispec.Operation
+	bestLiterals := -1
+	for i := range apispec.Operations {
+		op := &apispec.Operations[i]
+		if op.Method != method {
+			continue
+		}
+		if n, ok := pathtemplate.Match(op.Path, rel); ok && n > bestLiterals {
+			best, bestLiterals = op, n
+		}
+	}
+	return best
 }

@@ -112,6 +112,16 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 		{"negative timeout", testKey, []partoo.Option{partoo.WithTimeout(-time.Second)}, "negative"},
 		{"empty user agent", testKey, []partoo.Option{partoo.WithUserAgent(" ")}, "invalid user agent"},
 		{"zero org id", testKey, []partoo.Option{partoo.WithOrgID(0)}, "not a positive integer"},
+		{"base URL with an empty segment", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com//v2")}, "empty segment"},
+		{"base URL with an escaped dot", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com/%2e%2e/v2")}, "escaped dot"},
+		{"base URL with a fragment", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com/v2#x")}, "query or fragment"},
+		{"zero response size", testKey, []partoo.Option{partoo.WithMaxResponseSize(0)}, "not a positive size"},
+		{"nil key source", "", []partoo.Option{partoo.WithAPIKeySource(nil)}, "source is nil"},
+		{"key and key source", testKey, []partoo.Option{partoo.WithAPIKeySource(func(context.Context) (string, error) { return "k", nil })}, "not both"},
+		{"nil middleware", testKey, []partoo.Option{partoo.WithMiddleware(nil)}, "middleware is nil"},
+		{"nil observer", testKey, []partoo.Option{partoo.WithObserver(nil)}, "observer is nil"},
+		{"nil logger", testKey, []partoo.Option{partoo.WithLogger(nil)}, "logger is nil"},
+		{"negative retries", testKey, []partoo.Option{partoo.WithRetryPolicy(partoo.RetryPolicy{MaxAttempts: -1})}, "negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,7 +223,7 @@ func TestOrgIDDefaultAndOverride(t *testing.T) {
 	})
 	ctx := context.Background()
 	c := newClient(t, f, partoo.WithOrgID(7))
-	item := gen.WebhookCreateItem{URL: "https://example.com/hook", EventType: gen.EventTypeBusinessCreated}
+	item := gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://example.com/hook", EventType: gen.EventTypeBusinessCreated}}}
 
 	calls := []struct {
 		name string
@@ -224,6 +234,13 @@ func TestOrgIDDefaultAndOverride(t *testing.T) {
 		{"update", func() error { _, err := c.Webhooks.Update(ctx, 1, gen.UpdateWebhookPayload{}); return err }, "org_id=7"},
 		{"create", func() error { _, err := c.Webhooks.Create(ctx, item); return err }, "org_id=7"},
 		{"tryout", func() error { _, err := c.Webhooks.Tryout(ctx, item); return err }, "org_id=7"},
+		{"WithCallOrgID wins over the client's", func() error {
+			_, err := c.Webhooks.Get(ctx, 1, partoo.WithCallOrgID(8))
+			return err
+		}, "org_id=8"},
+		{"Do on an operation of the spec", func() error {
+			return c.Do(ctx, http.MethodGet, "/webhooks/1", nil, nil, nil)
+		}, "org_id=7"},
 		{"list", func() error {
 			for _, err := range c.Webhooks.List(ctx, &gen.GetWebhookListParams{}) {
 				return err
@@ -279,9 +296,9 @@ func TestEveryNon2xxIsATypedAPIError(t *testing.T) {
 	}{
 		{name: "400 error key with fields", status: 400, contentType: "application/json",
 			body:     `{"error":{"json":{"url":["Not a valid URL."],"event_type":["Must be one of: business_created."]}}}`,
-			sentinel: partoo.ErrBadRequest, wantMessages: []string{"json.event_type: Must be one of: business_created.", "json.url: Not a valid URL."}},
+			sentinel: partoo.ErrBadRequest, wantMessages: []string{"event_type: Must be one of: business_created.", "url: Not a valid URL."}},
 		{name: "400 empty json object", status: 400, contentType: "application/json", body: `{"error": {"json": {}}}`,
-			sentinel: partoo.ErrBadRequest, wantMessages: []string{"json"}},
+			sentinel: partoo.ErrBadRequest},
 		{name: "401 error key", status: 401, contentType: "application/json", body: `{"error": {"authentication": "User not authenticated"}}`,
 			sentinel: partoo.ErrUnauthorized, wantMessages: []string{"authentication: User not authenticated"}},
 		{name: "401 errors key", status: 401, contentType: "application/json", body: `{"errors": {"authentication": "User not authenticated"}}`,
@@ -289,9 +306,9 @@ func TestEveryNon2xxIsATypedAPIError(t *testing.T) {
 		{name: "403", status: 403, contentType: "application/json", body: `{"error": {"authorization": "Operation not allowed"}}`,
 			sentinel: partoo.ErrForbidden, wantMessages: []string{"authorization: Operation not allowed"}},
 		{name: "404", status: 404, contentType: "application/json", body: `{"errors": {"json": "Resource not found"}}`,
-			sentinel: partoo.ErrNotFound, wantMessages: []string{"json: Resource not found"}, wantInError: "404 Not Found: json: Resource not found"},
+			sentinel: partoo.ErrNotFound, wantMessages: []string{"Resource not found"}, wantInError: "404 Not Found: Resource not found"},
 		{name: "415", status: 415, contentType: "application/json", body: `{"errors": {"json": "Unsupported media type. Please use application/json"}}`,
-			sentinel: partoo.ErrUnsupportedMediaType, wantMessages: []string{"json: Unsupported media type. Please use application/json"}},
+			sentinel: partoo.ErrUnsupportedMediaType, wantMessages: []string{"Unsupported media type. Please use application/json"}},
 		{name: "string error value", status: 400, contentType: "application/json", body: `{"error": "bad things"}`,
 			sentinel: partoo.ErrBadRequest, wantMessages: []string{"bad things"}},
 		{name: "429 seconds", status: 429, retryAfter: "60", sentinel: partoo.ErrRateLimited, minRetry: 60 * time.Second, wantInError: "retry after 1m0s"},
@@ -609,13 +626,14 @@ func TestListStopsWhenThePageDoesNotAdvance(t *testing.T) {
 	}
 }
 
-func TestRedirectsKeepTheKeyOnItsOrigin(t *testing.T) {
+// TestRedirectsStayOnTheOrigin: a redirect to another origin is refused
+// before anything is sent there (no key, no body), whatever the method and
+// whichever HTTP client; a same-origin redirect is followed, key included.
+func TestRedirectsStayOnTheOrigin(t *testing.T) {
 	t.Parallel()
-	// other is another origin (another port on loopback): it must never
-	// see the key, whatever the API server redirects to.
-	var otherGot atomic.Value
+	var otherHits atomic.Int64
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		otherGot.Store(r.Header.Values(partoo.APIKeyHeader))
+		otherHits.Add(1)
 		jsonReply(200, itemJSON)(w, r)
 	}))
 	t.Cleanup(other.Close)
@@ -623,6 +641,8 @@ func TestRedirectsKeepTheKeyOnItsOrigin(t *testing.T) {
 		switch r.URL.Path {
 		case "/v2/webhooks/1": // to another origin
 			http.Redirect(w, r, other.URL+"/v2/webhooks/1", http.StatusFound)
+		case "/v2/webhooks": // a POST, kept as a POST by 307
+			http.Redirect(w, r, other.URL+"/v2/webhooks", http.StatusTemporaryRedirect)
 		case "/v2/webhooks/2": // same origin
 			http.Redirect(w, r, "/v2/webhooks/3", http.StatusFound)
 		default:
@@ -637,12 +657,20 @@ func TestRedirectsKeepTheKeyOnItsOrigin(t *testing.T) {
 		{"caller's HTTP client", []partoo.Option{partoo.WithHTTPClient(&http.Client{Transport: f.Client().Transport})}},
 	} {
 		c := newClient(t, f, tt.opts...)
-		otherGot.Store([]string(nil))
-		if _, err := c.Webhooks.Get(context.Background(), 1); err != nil {
-			t.Fatalf("%s: %v", tt.name, err)
+		before := len(f.requests())
+		_, err := c.Webhooks.Get(context.Background(), 1)
+		if !errors.Is(err, partoo.ErrCrossOriginRedirect) {
+			t.Errorf("%s: GET redirected elsewhere: err = %v, want ErrCrossOriginRedirect", tt.name, err)
 		}
-		if got := otherGot.Load().([]string); len(got) != 0 {
-			t.Errorf("%s: the other origin received x-APIKey %q", tt.name, got)
+		_, err = c.Webhooks.Create(context.Background(), gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://example.com/h", EventType: gen.EventTypeBusinessCreated}}})
+		if !errors.Is(err, partoo.ErrCrossOriginRedirect) {
+			t.Errorf("%s: POST redirected elsewhere: err = %v, want ErrCrossOriginRedirect", tt.name, err)
+		}
+		if n := otherHits.Load(); n != 0 {
+			t.Errorf("%s: the other origin received %d requests, want 0", tt.name, n)
+		}
+		if n := len(f.requests()) - before; n != 2 {
+			t.Errorf("%s: the API received %d requests, want 2: a refused redirect is not retried", tt.name, n)
 		}
 		if _, err := c.Webhooks.Get(context.Background(), 2); err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
@@ -655,13 +683,44 @@ func TestRedirectsKeepTheKeyOnItsOrigin(t *testing.T) {
 	}
 }
 
+// TestPOSTNotResentAfterARedirectHopFails: the origin processed the POST
+// and redirected it; the next hop fails to connect. The dial error comes
+// from the hop, not from the first request, so the POST is not sent again.
+func TestPOSTNotResentAfterARedirectHopFails(t *testing.T) {
+	t.Parallel()
+	var origin atomic.Int64
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.URL.Path == "/v2/webhooks" {
+			origin.Add(1)
+			return &http.Response{StatusCode: http.StatusTemporaryRedirect, Header: http.Header{"Location": {"/v2/elsewhere"}},
+				Body: http.NoBody, Request: r}, nil
+		}
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+	})
+	c, err := partoo.NewClient(testKey, partoo.WithBaseURL("http://127.0.0.1:9/v2"), partoo.WithTransport(rt))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Webhooks.Create(context.Background(), gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://example.com/h", EventType: gen.EventTypeBusinessCreated}}})
+	var opErr *net.OpError
+	if !errors.As(err, &opErr) {
+		t.Fatalf("err = %v, want the hop's dial error", err)
+	}
+	if n := origin.Load(); n != 1 {
+		t.Errorf("the origin received the POST %d times, want 1", n)
+	}
+}
+
 func TestRedirectLoopStops(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, r.URL.Path, http.StatusFound)
 	})
-	_, err := newClient(t, f, partoo.WithoutRetries()).Webhooks.Get(context.Background(), 1)
-	if err == nil || !strings.Contains(err.Error(), "stopped after 10 redirects") {
-		t.Errorf("err = %v, want a redirect-limit error", err)
+	_, err := newClient(t, f).Webhooks.Get(context.Background(), 1)
+	if err == nil {
+		t.Fatal("a redirect loop succeeded")
+	}
+	if n := len(f.requests()); n != 10 {
+		t.Errorf("the server received %d requests, want 10: the loop stops and is not retried", n)
 	}
 }

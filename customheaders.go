@@ -3,23 +3,37 @@ package partoo
 import (
 	"errors"
 	"fmt"
-	"regexp"
+	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/partoo-go/partoo/gen"
+	"github.com/partoo-go/partoo/internal/apispec"
 )
 
 // ErrInvalidCustomHeaders matches every [*CustomHeaderError] with errors.Is:
-// custom headers that break the spec's CustomHeaders schema.
+// custom headers that break the spec's CustomHeaders schema, or that could
+// not travel as HTTP headers ([ErrUndeliverableCustomHeader]).
 var ErrInvalidCustomHeaders = errors.New("partoo: invalid custom headers")
 
-// CustomHeaderError is one violation of the spec's CustomHeaders schema. It
+// ErrUndeliverableCustomHeader matches the [*CustomHeaderError]s of custom
+// headers that the spec's schema allows but that can never be delivered as
+// HTTP headers: a name that is not an RFC 9110 token (a space, a non-ASCII
+// letter, a control character), or a value with a control character other
+// than a horizontal tab (CR, LF, NUL...). Partoo would store them, and every
+// delivery would fail. It also matches [ErrInvalidCustomHeaders]. The client
+// applies this rule by default; [WithoutDeliverabilityCheck] turns it off.
+var ErrUndeliverableCustomHeader = errors.New("partoo: custom header cannot be delivered over HTTP")
+
+// CustomHeaderError is one violation of the custom-header rules. It
 // names the header key but never carries or prints a header value, since
 // values hold secrets such as shared tokens. Match any of them with
-// errors.Is(err, [ErrInvalidCustomHeaders]).
+// errors.Is(err, [ErrInvalidCustomHeaders]), and those of the
+// deliverability rule with [ErrUndeliverableCustomHeader]; all match
+// [ErrInvalidRequest].
 type CustomHeaderError struct {
 	// Location is where the headers sit in a request body, such as
 	// "items[0].custom_headers"; it is empty for [ValidateCustomHeaders].
@@ -27,19 +41,20 @@ type CustomHeaderError struct {
 	// Key is the header name at fault; it is empty when the error is about
 	// the headers as a whole (their number or JSON type).
 	Key string
-	// Rule is the schema keyword broken, as a path in the CustomHeaders
-	// schema: "type", "maxProperties", "minProperties",
-	// "propertyNames.maxLength", "propertyNames.minLength",
+	// Rule is the rule broken. For the spec's schema it is the keyword, as
+	// a path in the CustomHeaders schema: "type", "maxProperties",
+	// "minProperties", "propertyNames.maxLength", "propertyNames.minLength",
 	// "propertyNames.pattern", "additionalProperties.type",
 	// "additionalProperties.maxLength", "additionalProperties.minLength" or
-	// "additionalProperties.pattern".
+	// "additionalProperties.pattern". For the deliverability rule it is
+	// "http.token" (the name) or "http.field-value" (the value).
 	Rule string
 	// Limit is the schema's limit for count and length rules, else 0.
 	Limit int
 	// Actual is the count or the length (in Unicode code points, as JSON
 	// Schema counts) that broke the limit, else 0.
 	Actual int
-	// Reason says in plain words what is wrong, without the key.
+	// Reason says in plain words what is wrong, without the value.
 	Reason string
 }
 
@@ -58,12 +73,22 @@ func (e *CustomHeaderError) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is [ErrInvalidCustomHeaders].
-func (e *CustomHeaderError) Is(target error) bool { return target == ErrInvalidCustomHeaders }
+// Is reports whether target is [ErrInvalidCustomHeaders] or
+// [ErrInvalidRequest], or [ErrUndeliverableCustomHeader] for the
+// deliverability rule.
+func (e *CustomHeaderError) Is(target error) bool {
+	switch target {
+	case ErrInvalidCustomHeaders, ErrInvalidRequest:
+		return true
+	case ErrUndeliverableCustomHeader:
+		return strings.HasPrefix(e.Rule, "http.")
+	}
+	return false
+}
 
 // keyed reports whether the error is about one key rather than the map.
 func (e *CustomHeaderError) keyed() bool {
-	return strings.HasPrefix(e.Rule, "propertyNames.") || strings.HasPrefix(e.Rule, "additionalProperties.")
+	return strings.HasPrefix(e.Rule, "propertyNames.") || strings.HasPrefix(e.Rule, "additionalProperties.") || strings.HasPrefix(e.Rule, "http.")
 }
 
 // ValidateCustomHeaders checks h against the CustomHeaders schema of the
@@ -72,8 +97,7 @@ func (e *CustomHeaderError) keyed() bool {
 // count Unicode code points and patterns are ECMA-262 regular expressions
 // (they run on Go's regexp, through a translation that the generator
 // derives construct by construct and checks against an ECMAScript engine).
-// The rules are generated from the spec
-// (gen.CustomHeadersRules); nil and empty maps are valid.
+// The rules are generated from the spec; nil and empty maps are valid.
 //
 // It returns nil or every violation at once, joined with errors.Join, each a
 // [*CustomHeaderError] (in a stable order: the whole map first, then by
@@ -81,34 +105,186 @@ func (e *CustomHeaderError) keyed() bool {
 // came from here. Messages show keys, lengths and limits, never values.
 //
 // The client runs the same check on every request body that carries custom
-// headers, before sending it; use ValidateCustomHeaders for user input, such
-// as a settings form.
+// headers, before sending it, together with [CheckDeliverable]; use
+// ValidateCustomHeaders for user input, such as a settings form.
 func ValidateCustomHeaders(h gen.CustomHeaders) error {
-	return joinHeaderErrors(defaultHeaderValidator().validateMap("", h))
+	return joinHeaderErrors(specHeaderValidator().validateMap("", h))
 }
 
-// defaultHeaderValidator holds the spec's rules. It is built on first use,
-// and each pattern is compiled on its first match, so importing the package
+// CheckDeliverable reports the custom headers of h that the spec allows but
+// that cannot travel as HTTP headers: each is a [*CustomHeaderError]
+// matching [ErrUndeliverableCustomHeader]. A name must be an RFC 9110 token
+// (letters, digits and !#$%&'*+-.^_`|~); a value must be a valid field
+// value: no control character (CR, LF, NUL, DEL...) except a horizontal
+// tab. The client applies it with [ValidateCustomHeaders] before sending,
+// unless [WithoutDeliverabilityCheck] is given.
+func CheckDeliverable(h gen.CustomHeaders) error {
+	var errs []*CustomHeaderError
+	for k, v := range h {
+		errs = checkDeliverable("", k, v, errs)
+	}
+	return joinHeaderErrors(errs)
+}
+
+// checkDeliverable appends the deliverability violations of one header.
+func checkDeliverable(loc, key, value string, errs []*CustomHeaderError) []*CustomHeaderError {
+	if !validHeaderName(key) {
+		errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: "http.token",
+			Reason: "the name is not an HTTP token (RFC 9110: letters, digits and !#$%&'*+-.^_`|~ only), so it could never be sent as a header"})
+	}
+	if !validHeaderValue(value) {
+		errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: "http.field-value",
+			Reason: "the value has a control character (CR, LF, NUL or another, except a tab), so it could never be sent as a header"})
+	}
+	return errs
+}
+
+// validHeaderName reports whether s is an RFC 9110 token.
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderValue reports whether s is a valid RFC 9110 field value: no
+// control character but a horizontal tab.
+func validHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 0x20 && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// specHeaderValidator holds the spec's rules; deliverableHeaderValidator
+// adds the deliverability rule. Each is built on first use, and each
+// pattern is compiled on its first match, so importing the package
 // compiles nothing.
-var defaultHeaderValidator = sync.OnceValue(func() *headerValidator {
-	return newHeaderValidator(gen.CustomHeadersRules())
-})
+var (
+	specHeaderValidator = sync.OnceValue(func() *headerValidator {
+		return &headerValidator{rules: customHeaderRules()}
+	})
+	deliverableHeaderValidator = sync.OnceValue(func() *headerValidator {
+		return &headerValidator{rules: customHeaderRules(), deliverable: true}
+	})
+)
 
-// headerValidator enforces one gen.MapRules value.
+// headerValidator enforces the CustomHeaders schema.
 type headerValidator struct {
-	rules         gen.MapRules
-	names, values *matcher // nil when the schema has no pattern
+	rules       mapRules
+	deliverable bool // also apply the deliverability rule
 }
 
-func newHeaderValidator(rules gen.MapRules) *headerValidator {
-	v := &headerValidator{rules: rules}
-	if rules.Names.Pattern != "" {
-		v.names = newMatcher(rules.Names)
+// mapRules are the constraints of the CustomHeaders schema, read from the
+// generated tables.
+type mapRules struct {
+	typ                          apispec.Type // TypeObject, or 0
+	hasMaxProperties             bool
+	maxProperties, minProperties int
+	names, values                stringRules
+	valuesTyped                  bool // additionalProperties has type string
+}
+
+// stringRules are the constraints of a string schema.
+type stringRules struct {
+	hasMaxLength         bool
+	maxLength, minLength int
+	pattern              *patternRule // nil when the schema has none
+}
+
+// patternRule is a pattern keyword: the spec's ECMA-262 text (for
+// messages), the hints that explain a failed name, and the match, which
+// runs the pattern's RE2 translation (apispec.MatchPattern).
+type patternRule struct {
+	source string
+	hints  apispec.NameHints
+	match  func(string) (bool, error)
+}
+
+// customHeaderRules reads the CustomHeaders schema of the generated tables.
+func customHeaderRules() mapRules {
+	var r mapRules
+	if apispec.CustomHeaders < 0 {
+		return r
 	}
-	if rules.Values.Pattern != "" {
-		v.values = newMatcher(rules.Values)
+	s := &apispec.Schemas[apispec.CustomHeaders]
+	r.typ = s.Types & apispec.TypeObject
+	r.hasMaxProperties, r.maxProperties = s.MaxProperties != apispec.Unset, s.MaxProperties
+	r.minProperties = s.MinProperties
+	str := func(i int) stringRules {
+		if i < 0 {
+			return stringRules{}
+		}
+		t := &apispec.Schemas[i]
+		sr := stringRules{hasMaxLength: t.MaxLength != apispec.Unset, maxLength: t.MaxLength, minLength: t.MinLength}
+		if p := t.Pattern; p >= 0 {
+			sr.pattern = &patternRule{source: apispec.Patterns[p].Source, hints: apispec.Patterns[p].Hints,
+				match: func(s string) (bool, error) { return apispec.MatchPattern(p, s) }}
+		}
+		return sr
 	}
-	return v
+	r.names = str(s.PropertyNames)
+	if s.AdditionalProperties >= 0 {
+		r.values = str(s.AdditionalProperties)
+		r.valuesTyped = apispec.Schemas[s.AdditionalProperties].Types&apispec.TypeString != 0
+	}
+	return r
+}
+
+// headerCheck collects the custom-header violations of one request body.
+// The generated helpers walk their typed body with it.
+type headerCheck struct {
+	v    *headerValidator
+	errs []*CustomHeaderError
+}
+
+// headerCheck returns the check of the client's rules.
+func (c *Client) headerCheck() headerCheck {
+	if c.cfg.deliverableHeaders {
+		return headerCheck{v: deliverableHeaderValidator()}
+	}
+	return headerCheck{v: specHeaderValidator()}
+}
+
+// at checks the headers h found at loc, whose "[*]" stand for the indexes
+// idx, in order.
+func (hc *headerCheck) at(loc string, h map[string]string, idx ...int) {
+	n := len(hc.errs)
+	hc.errs = append(hc.errs, hc.v.validateMap("", h)...)
+	if len(hc.errs) == n {
+		return
+	}
+	where := loc
+	for _, i := range idx {
+		where = strings.Replace(where, "[*]", "["+strconv.Itoa(i)+"]", 1)
+	}
+	for _, e := range hc.errs[n:] {
+		e.Location = where
+	}
+}
+
+// err returns the violations found, as the error of the request req (of
+// the operation op) not sent.
+func (hc *headerCheck) err(op *apispec.Operation, req *http.Request) error {
+	if len(hc.errs) == 0 {
+		return nil
+	}
+	method, path := op.Method, op.Path
+	if req != nil {
+		method, path = req.Method, req.URL.Path
+	}
+	return fmt.Errorf("partoo: %s %s: invalid custom headers, request not sent:\n%w", method, path, joinHeaderErrors(hc.errs))
 }
 
 // validateMap checks a Go map.
@@ -117,6 +293,9 @@ func (v *headerValidator) validateMap(loc string, h map[string]string) []*Custom
 	for key, value := range h {
 		errs = v.checkName(loc, key, errs)
 		errs = v.checkValue(loc, key, value, errs)
+		if v.deliverable {
+			errs = checkDeliverable(loc, key, value, errs)
+		}
 	}
 	return errs
 }
@@ -126,11 +305,11 @@ func (v *headerValidator) validateMap(loc string, h map[string]string) []*Custom
 func (v *headerValidator) validateJSON(loc string, doc any) []*CustomHeaderError {
 	m, ok := doc.(map[string]any)
 	if !ok {
-		if v.rules.Type == "" {
+		if v.rules.typ == 0 {
 			return nil // JSON Schema: object keywords ignore other types
 		}
 		return []*CustomHeaderError{{Location: loc, Rule: "type",
-			Reason: fmt.Sprintf("custom headers must be a JSON %s, got %s", v.rules.Type, jsonTypeName(doc))}}
+			Reason: fmt.Sprintf("custom headers must be a JSON object, got %s", jsonTypeName(doc))}}
 	}
 	errs := v.checkCount(loc, len(m), nil)
 	for key, value := range m {
@@ -139,9 +318,12 @@ func (v *headerValidator) validateJSON(loc string, doc any) []*CustomHeaderError
 		switch {
 		case isString:
 			errs = v.checkValue(loc, key, s, errs)
-		case v.rules.Values.Type != "":
+			if v.deliverable {
+				errs = checkDeliverable(loc, key, s, errs)
+			}
+		case v.rules.valuesTyped:
 			errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: "additionalProperties.type",
-				Reason: fmt.Sprintf("value is %s, not a %s", jsonTypeName(value), v.rules.Values.Type)})
+				Reason: fmt.Sprintf("value is %s, not a string", jsonTypeName(value))})
 		}
 	}
 	return errs
@@ -149,29 +331,30 @@ func (v *headerValidator) validateJSON(loc string, doc any) []*CustomHeaderError
 
 func (v *headerValidator) checkCount(loc string, n int, errs []*CustomHeaderError) []*CustomHeaderError {
 	r := v.rules
-	if r.HasMaxProperties && n > r.MaxProperties {
-		errs = append(errs, &CustomHeaderError{Location: loc, Rule: "maxProperties", Limit: r.MaxProperties, Actual: n,
-			Reason: fmt.Sprintf("%s: at most %d %s allowed", countHeaders(n), r.MaxProperties, isAre(r.MaxProperties))})
+	if r.hasMaxProperties && n > r.maxProperties {
+		errs = append(errs, &CustomHeaderError{Location: loc, Rule: "maxProperties", Limit: r.maxProperties, Actual: n,
+			Reason: fmt.Sprintf("%s: at most %d %s allowed", countHeaders(n), r.maxProperties, isAre(r.maxProperties))})
 	}
-	if n < r.MinProperties {
-		errs = append(errs, &CustomHeaderError{Location: loc, Rule: "minProperties", Limit: r.MinProperties, Actual: n,
-			Reason: fmt.Sprintf("%s: at least %d %s required", countHeaders(n), r.MinProperties, isAre(r.MinProperties))})
+	if n < r.minProperties {
+		errs = append(errs, &CustomHeaderError{Location: loc, Rule: "minProperties", Limit: r.minProperties, Actual: n,
+			Reason: fmt.Sprintf("%s: at least %d %s required", countHeaders(n), r.minProperties, isAre(r.minProperties))})
 	}
 	return errs
 }
 
 func (v *headerValidator) checkName(loc, key string, errs []*CustomHeaderError) []*CustomHeaderError {
-	errs = checkLength(loc, key, "propertyNames", "name", key, v.rules.Names, errs)
-	if v.names == nil {
+	errs = checkLength(loc, key, "propertyNames", "name", key, v.rules.names, errs)
+	p := v.rules.names.pattern
+	if p == nil {
 		return errs
 	}
-	ok, err := v.names.match(key)
+	ok, err := p.match(key)
 	switch {
 	case err != nil:
 		errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: "propertyNames.pattern",
-			Reason: fmt.Sprintf("name could not be checked against the pattern %q: %v", v.names.pattern, err)})
+			Reason: fmt.Sprintf("name could not be checked against the pattern %q: %v", p.source, err)})
 	case !ok:
-		for _, reason := range explainName(key, v.rules.NameHints, v.names.pattern) {
+		for _, reason := range explainName(key, p.hints, p.source) {
 			errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: "propertyNames.pattern", Reason: reason})
 		}
 	}
@@ -179,37 +362,38 @@ func (v *headerValidator) checkName(loc, key string, errs []*CustomHeaderError) 
 }
 
 func (v *headerValidator) checkValue(loc, key, value string, errs []*CustomHeaderError) []*CustomHeaderError {
-	errs = checkLength(loc, key, "additionalProperties", "value", value, v.rules.Values, errs)
-	if v.values == nil {
+	errs = checkLength(loc, key, "additionalProperties", "value", value, v.rules.values, errs)
+	p := v.rules.values.pattern
+	if p == nil {
 		return errs
 	}
 	// The reasons never quote the value: it may be a secret.
-	ok, err := v.values.match(value)
+	ok, err := p.match(value)
 	switch {
 	case err != nil:
 		errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: "additionalProperties.pattern",
-			Reason: fmt.Sprintf("value could not be checked against the pattern %q: %v", v.values.pattern, err)})
+			Reason: fmt.Sprintf("value could not be checked against the pattern %q: %v", p.source, err)})
 	case !ok:
 		errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: "additionalProperties.pattern",
-			Reason: fmt.Sprintf("value does not match the pattern %q", v.values.pattern)})
+			Reason: fmt.Sprintf("value does not match the pattern %q", p.source)})
 	}
 	return errs
 }
 
 // checkLength applies maxLength and minLength to s, counted in code points.
 // what is "name" or "value"; s itself never reaches the message.
-func checkLength(loc, key, keyword, what, s string, r gen.StringRules, errs []*CustomHeaderError) []*CustomHeaderError {
-	if !r.HasMaxLength && r.MinLength == 0 {
+func checkLength(loc, key, keyword, what, s string, r stringRules, errs []*CustomHeaderError) []*CustomHeaderError {
+	if !r.hasMaxLength && r.minLength == 0 {
 		return errs
 	}
 	n := utf8.RuneCountInString(s)
-	if r.HasMaxLength && n > r.MaxLength {
-		errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: keyword + ".maxLength", Limit: r.MaxLength, Actual: n,
-			Reason: fmt.Sprintf("%s is %s, at most %d", what, countChars(n), r.MaxLength)})
+	if r.hasMaxLength && n > r.maxLength {
+		errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: keyword + ".maxLength", Limit: r.maxLength, Actual: n,
+			Reason: fmt.Sprintf("%s is %s, at most %d", what, countChars(n), r.maxLength)})
 	}
-	if n < r.MinLength {
-		errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: keyword + ".minLength", Limit: r.MinLength, Actual: n,
-			Reason: fmt.Sprintf("%s is %s, at least %d", what, countChars(n), r.MinLength)})
+	if n < r.minLength {
+		errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: keyword + ".minLength", Limit: r.minLength, Actual: n,
+			Reason: fmt.Sprintf("%s is %s, at least %d", what, countChars(n), r.minLength)})
 	}
 	return errs
 }
@@ -217,9 +401,9 @@ func checkLength(loc, key, keyword, what, s string, r gen.StringRules, errs []*C
 // explainName says why a name that the pattern rejected is wrong, from the
 // hints that specgen derived from the pattern. It only explains: the
 // pattern alone has decided that the name is invalid.
-func explainName(key string, h gen.NameHints, pattern string) []string {
+func explainName(key string, h apispec.NameHints, pattern string) []string {
 	var reasons []string
-	rest, hasPrefix := cutPrefixFold(key, h.Prefix, h.PrefixFold)
+	rest, hasPrefix := apispec.CutPrefixFold(key, h.Prefix, h.PrefixFold)
 	if h.Prefix != "" && !hasPrefix {
 		anyCase := ""
 		if h.PrefixFold {
@@ -229,7 +413,7 @@ func explainName(key string, h gen.NameHints, pattern string) []string {
 		rest = key
 	}
 	if h.Reserved != "" && hasPrefix {
-		if _, reserved := cutPrefixFold(rest, h.Reserved, h.ReservedFold); reserved {
+		if _, reserved := apispec.CutPrefixFold(rest, h.Reserved, h.ReservedFold); reserved {
 			reasons = append(reasons, fmt.Sprintf("the %s prefix is reserved", h.Prefix+h.Reserved))
 		}
 	}
@@ -259,24 +443,6 @@ func forbiddenReason(bad []rune) string {
 	return fmt.Sprintf("characters %s and %s are not allowed in a header name",
 		strings.Join(quoted[:len(quoted)-1], ", "), quoted[len(quoted)-1])
 }
-
-// cutPrefixFold is strings.CutPrefix, ASCII case-insensitive when fold is
-// set (as a pattern's [Xx] classes are).
-func cutPrefixFold(s, prefix string, fold bool) (string, bool) {
-	if len(s) < len(prefix) {
-		return s, false
-	}
-	for i := 0; i < len(prefix); i++ {
-		a, b := s[i], prefix[i]
-		if a == b || (fold && isASCIILetter(a) && a|0x20 == b|0x20) {
-			continue
-		}
-		return s, false
-	}
-	return s[len(prefix):], true
-}
-
-func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 
 func containsRune(rs []rune, r rune) bool {
 	for _, x := range rs {
@@ -352,68 +518,4 @@ func sortHeaderErrors(errs []*CustomHeaderError) {
 		}
 		return a.Key < b.Key
 	})
-}
-
-// matcher evaluates one ECMA-262 pattern of the spec through the
-// translation into Go's regexp (RE2) that specgen generated next to it (see
-// gen.StringRules): a string matches when it matches every MustMatch
-// expression and no MustNotMatch expression. specgen checked the
-// translation against an ECMAScript engine at generation time. RE2 runs in
-// time linear in the input, so no match needs a timeout. The expressions
-// are compiled on first use.
-type matcher struct {
-	pattern string // the spec's ECMA-262 text, for messages
-	compile func() (*compiledPattern, error)
-}
-
-// compiledPattern is the compiled translation of one pattern.
-type compiledPattern struct {
-	must, mustNot []*regexp.Regexp
-}
-
-func newMatcher(r gen.StringRules) *matcher {
-	return &matcher{pattern: r.Pattern, compile: sync.OnceValues(func() (*compiledPattern, error) {
-		return compilePattern(r)
-	})}
-}
-
-// match reports whether s matches the pattern. An error means that s could
-// not be checked: the translation is missing or does not compile.
-func (m *matcher) match(s string) (bool, error) {
-	p, err := m.compile()
-	if err != nil {
-		return false, err
-	}
-	for _, re := range p.must {
-		if !re.MatchString(s) {
-			return false, nil
-		}
-	}
-	for _, re := range p.mustNot {
-		if re.MatchString(s) {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
-func compilePattern(r gen.StringRules) (*compiledPattern, error) {
-	if len(r.MustMatch) == 0 {
-		// Every translation has one: the pattern without its lookaheads.
-		return nil, errors.New("the pattern has no RE2 translation in the generated rules (run make generate)")
-	}
-	p := &compiledPattern{}
-	for _, list := range []struct {
-		exprs []string
-		out   *[]*regexp.Regexp
-	}{{r.MustMatch, &p.must}, {r.MustNotMatch, &p.mustNot}} {
-		for _, expr := range list.exprs {
-			re, err := regexp.Compile(expr)
-			if err != nil {
-				return nil, fmt.Errorf("its generated RE2 translation does not compile: %w", err)
-			}
-			*list.out = append(*list.out, re)
-		}
-	}
-	return p, nil
 }

@@ -34,16 +34,34 @@ var (
 	ErrServer = errors.New("partoo: server error")
 )
 
-// MaxErrorBodySize is the most bytes of an error response body that are read
-// and kept; the rest is discarded.
-const MaxErrorBodySize = 64 << 10
+// ErrResponseTooLarge matches the error of a call whose successful
+// response body is larger than the client's limit ([WithMaxResponseSize],
+// [DefaultMaxResponseSize]). The client stops reading at the limit and
+// closes the connection; nothing more is buffered.
+var ErrResponseTooLarge = errors.New("partoo: response body too large")
+
+// Limits of what an [*APIError] keeps, so that a hostile or broken error
+// body cannot make the client allocate without bound.
+const (
+	// MaxErrorBodySize is the most bytes of an error response body that
+	// are read and kept in [APIError.Body]; the rest is discarded.
+	MaxErrorBodySize = 64 << 10
+	// maxMessages is the most messages an APIError keeps.
+	maxMessages = 32
+	// maxMessageBytes is the most bytes of messages an APIError keeps, all
+	// messages together.
+	maxMessageBytes = 4 << 10
+	// maxErrorDepth is the deepest nesting of an error body that is read.
+	maxErrorDepth = 16
+)
 
 // snippetSize is how much of a non-JSON error body appears in Error().
 const snippetSize = 200
 
 // APIError is the error returned for every non-2xx response, whatever the
 // operation. Inspect it with errors.As, or match its status with errors.Is
-// and the sentinels ([ErrNotFound], [ErrRateLimited], ...).
+// and the sentinels ([ErrNotFound], [ErrRateLimited], ...). Quote
+// StatusCode, RequestID and Attempts in a support ticket.
 type APIError struct {
 	// StatusCode is the HTTP status code.
 	StatusCode int
@@ -53,15 +71,29 @@ type APIError struct {
 	Path string
 	// Messages are the messages decoded from Partoo's error body, which uses
 	// an "error" or "errors" key holding a string or an object; nested
-	// objects are flattened to "key.subkey: message". They are sorted.
+	// objects are flattened to "field: message", and Partoo's "json"
+	// wrapper key is left out. They are sorted. At most a few dozen
+	// messages and a few KiB of text are kept; when more was cut, the last
+	// message says so (see Truncated).
 	Messages []string
+	// Truncated reports that Messages does not hold every message of the
+	// body: the body had more messages, longer ones, or deeper nesting
+	// than the client keeps. Body holds the raw text.
+	Truncated bool
 	// RetryAfter is the wait the server asked for with a Retry-After header
 	// (seconds or an HTTP date), or zero.
 	RetryAfter time.Duration
-	// Body is the raw response body, at most [MaxErrorBodySize] bytes.
+	// Body is the raw response body, at most [MaxErrorBodySize] bytes: the
+	// whole structure of Partoo's error, for code that needs more than the
+	// messages.
 	Body []byte
 	// Header is the response header.
 	Header http.Header
+	// RequestID is the request identifier the response carried in one of
+	// the usual headers (see [Response.RequestID]), or "".
+	RequestID string
+	// Attempts is how many times the request was sent, retries included.
+	Attempts int
 }
 
 // Error returns a one-line description: method, path, status, and the
@@ -79,6 +111,9 @@ func (e *APIError) Error() string {
 	}
 	if e.RetryAfter > 0 {
 		fmt.Fprintf(&b, " (retry after %v)", e.RetryAfter)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
 	}
 	return b.String()
 }
@@ -107,9 +142,10 @@ func (e *APIError) Is(target error) bool {
 
 // CheckResponse returns nil for a 2xx response. For any other status it reads
 // at most [MaxErrorBodySize] bytes of the body, closes it, and returns an
-// [*APIError]. The client calls it for every response; it is exported for
-// code that sends its own requests, e.g. through a generated ...WithBody
-// method on another doer.
+// [*APIError], with the same bounds on what it keeps as the client. The
+// client calls it for every response; it is exported for code that sends
+// its own requests, e.g. through a generated ...WithBody method on another
+// doer.
 func CheckResponse(resp *http.Response) error {
 	return checkResponse(resp, time.Now)
 }
@@ -124,6 +160,8 @@ func checkResponse(resp *http.Response, now func() time.Time) error {
 		StatusCode: resp.StatusCode,
 		Header:     resp.Header,
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), now()),
+		RequestID:  requestID(resp.Header),
+		Attempts:   1,
 	}
 	if resp.Request != nil {
 		e.Method = resp.Request.Method
@@ -135,67 +173,200 @@ func checkResponse(resp *http.Response, now func() time.Time) error {
 		e.Body, _ = io.ReadAll(io.LimitReader(resp.Body, MaxErrorBodySize))
 		resp.Body.Close()
 	}
-	e.Messages = decodeMessages(e.Body)
+	e.Messages, e.Truncated = decodeMessages(e.Body)
 	return e
 }
 
-// decodeMessages reads Partoo's error body: {"error": X} or {"errors": X},
-// where X is a string or an object of strings, objects or arrays.
-func decodeMessages(body []byte) []string {
-	var envelope map[string]json.RawMessage
-	if json.Unmarshal(body, &envelope) != nil {
-		return nil
-	}
-	var msgs []string
-	for _, key := range []string{"error", "errors", "message", "detail"} {
-		raw, ok := envelope[key]
-		if !ok {
-			continue
-		}
-		var v any
-		if json.Unmarshal(raw, &v) == nil {
-			msgs = flatten("", v, msgs)
+// requestIDHeaders are the headers that commonly carry a request
+// identifier, in the order they are looked for. Partoo documents none.
+var requestIDHeaders = [...]string{"X-Request-Id", "Request-Id", "X-Correlation-Id", "X-Amzn-Requestid", "X-Amzn-Trace-Id"}
+
+// requestID returns the first request identifier found in h, or "".
+func requestID(h http.Header) string {
+	for _, k := range requestIDHeaders {
+		if v := h[k]; len(v) > 0 && v[0] != "" {
+			return v[0]
 		}
 	}
-	sort.Strings(msgs)
-	return msgs
+	return ""
 }
 
-func flatten(prefix string, v any, out []string) []string {
+// messages collects error messages within the bounds of an APIError.
+type messages struct {
+	list      []string
+	bytes     int
+	truncated bool
+}
+
+func (m *messages) add(s string) {
+	if !m.room(len(s)) {
+		return
+	}
+	m.list = append(m.list, s)
+	m.bytes += len(s)
+}
+
+// room reports whether a message of n bytes still fits, and notes that
+// text was cut when it does not.
+func (m *messages) room(n int) bool {
+	if len(m.list) >= maxMessages || m.bytes+n > maxMessageBytes {
+		m.truncated = true
+		return false
+	}
+	return true
+}
+
+// decodeMessages reads Partoo's error body: {"error": X} or {"errors": X}
+// (also "message" and "detail"), where X is a string or an object of
+// strings, objects or arrays. It walks the JSON as a stream of tokens, so
+// what it keeps is bounded by the limits above whatever the body holds.
+func decodeMessages(body []byte) ([]string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, false
+	}
+	var m messages
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			break
+		}
+		key, _ := t.(string)
+		switch key {
+		case "error", "errors", "message", "detail":
+			if err := m.walk(dec, "", 0, true); err != nil {
+				m.truncated = true
+				return m.sorted()
+			}
+		default:
+			if err := skipValue(dec, 0); err != nil {
+				return m.sorted()
+			}
+		}
+	}
+	return m.sorted()
+}
+
+func (m *messages) sorted() ([]string, bool) {
+	sort.Strings(m.list)
+	if m.truncated {
+		m.list = append(m.list, "(more error details were cut; see APIError.Body)")
+	}
+	return m.list, m.truncated
+}
+
+// walk reads one JSON value and adds its messages, labelled with prefix.
+// top is set for the value right under the envelope key, where Partoo's
+// "json" wrapper key is transparent.
+func (m *messages) walk(dec *json.Decoder, prefix string, depth int, top bool) error {
+	if depth > maxErrorDepth {
+		m.truncated = true
+		return skipValue(dec, depth)
+	}
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
 	label := func(s string) string {
 		if prefix == "" {
 			return s
 		}
+		if !m.room(len(prefix) + 2 + len(s)) {
+			return "" // not kept: do not even build it
+		}
 		return prefix + ": " + s
 	}
-	switch t := v.(type) {
-	case nil:
-	case string:
-		out = append(out, label(t))
-	case []any:
-		for _, item := range t {
-			out = flatten(prefix, item, out)
-		}
-	case map[string]any:
-		if len(t) == 0 && prefix != "" {
-			out = append(out, prefix)
-		}
-		for k, item := range t {
-			key := k
-			if prefix != "" {
-				key = prefix + "." + k
+	switch v := t.(type) {
+	case json.Delim:
+		switch v {
+		case '[':
+			for dec.More() {
+				if err := m.walk(dec, prefix, depth+1, false); err != nil {
+					return err
+				}
 			}
-			out = flatten(key, item, out)
+			_, err = dec.Token()
+			return err
+		case '{':
+			empty := true
+			for dec.More() {
+				empty = false
+				kt, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				k, _ := kt.(string)
+				key := k
+				switch {
+				case top && k == "json":
+					key = prefix // Partoo's wrapper: {"error": {"json": {...}}}
+				case prefix != "":
+					key = prefix + "." + k
+				}
+				if len(key) > maxMessageBytes {
+					m.truncated = true
+					key = key[:maxMessageBytes]
+				}
+				if err := m.walk(dec, key, depth+1, top && k == "json"); err != nil {
+					return err
+				}
+			}
+			if empty && prefix != "" {
+				m.add(prefix)
+			}
+			_, err = dec.Token()
+			return err
 		}
-	default:
-		out = append(out, label(fmt.Sprint(t)))
+	case string:
+		if l := label(v); l != "" {
+			m.add(l)
+		}
+	case json.Number:
+		if l := label(v.String()); l != "" {
+			m.add(l)
+		}
+	case bool:
+		if l := label(strconv.FormatBool(v)); l != "" {
+			m.add(l)
+		}
+	case nil:
 	}
-	return out
+	return nil
+}
+
+// skipValue reads and discards one JSON value, refusing to go deeper than
+// maxErrorDepth.
+func skipValue(dec *json.Decoder, depth int) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := t.(json.Delim); ok && (d == '[' || d == '{') {
+		if depth > maxErrorDepth {
+			return errors.New("error body nested too deeply")
+		}
+		for dec.More() {
+			if d == '{' {
+				if _, err := dec.Token(); err != nil {
+					return err
+				}
+			}
+			if err := skipValue(dec, depth+1); err != nil {
+				return err
+			}
+		}
+		_, err = dec.Token()
+	}
+	return err
 }
 
 // snippet returns the start of a body for an error message, cut on a rune
 // boundary with whitespace collapsed.
 func snippet(body []byte) string {
+	if len(body) > 4*snippetSize {
+		body = body[:4*snippetSize]
+	}
 	s := strings.Join(strings.Fields(string(body)), " ")
 	if len(s) <= snippetSize {
 		return s
@@ -208,15 +379,20 @@ func snippet(body []byte) string {
 }
 
 // parseRetryAfter reads a Retry-After value in seconds or as an HTTP date.
-// Invalid or negative values give zero; a past date gives zero.
+// Invalid or negative values give zero; a past date gives zero. A value too
+// large for a time.Duration gives the largest one, which no retry policy
+// waits for.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 || secs > int64(24*time.Hour/time.Second) {
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || isRangeErr(err) && !strings.HasPrefix(v, "-") {
+		if secs < 0 {
 			return 0
+		}
+		if err != nil || secs > int64(maxDuration/time.Second) {
+			return maxDuration
 		}
 		return time.Duration(secs) * time.Second
 	}
@@ -226,6 +402,13 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+const maxDuration = time.Duration(1<<63 - 1)
+
+func isRangeErr(err error) bool {
+	var ne *strconv.NumError
+	return errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange)
 }
 
 // DecodeError is returned when a 2xx response body cannot be decoded into
@@ -247,15 +430,3 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns the underlying decoding error.
 func (e *DecodeError) Unwrap() error { return e.Err }
-
-// newDecodeError builds a DecodeError for resp.
-func newDecodeError(resp *http.Response, err error) *DecodeError {
-	e := &DecodeError{StatusCode: resp.StatusCode, Err: err}
-	if resp.Request != nil {
-		e.Method = resp.Request.Method
-		if resp.Request.URL != nil {
-			e.Path = resp.Request.URL.Path
-		}
-	}
-	return e
-}

@@ -35,7 +35,7 @@ func ExampleWithRetryPolicy() {
 	// A create is never retried once it may have reached Partoo.
 	srv.ClearRequests()
 	srv.AddFault(partootest.Fault{Method: "POST", Path: "/webhooks", Times: 1, Status: 503})
-	_, err = client.Webhooks.Create(context.Background(), gen.WebhookCreateItem{URL: "https://example.com/new", EventType: gen.EventTypeBusinessUpdated})
+	_, err = client.Webhooks.Create(context.Background(), gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{gen.WebhookCreateItem{URL: "https://example.com/new", EventType: gen.EventTypeBusinessUpdated}}})
 	fmt.Println(errors.Is(err, partoo.ErrServer), srv.RequestCount(), "attempt")
 	// Output:
 	// https://example.com/hook after 3 attempts
@@ -111,11 +111,11 @@ func ExampleWithLogger() {
 		Backoff: func(int, time.Duration, time.Duration, error) time.Duration { return time.Millisecond },
 	}))
 	// At Info level only retries are logged. At Debug level each attempt is
-	// logged too, with the x-APIKey header and the values of custom_headers
-	// redacted.
+	// logged too. No header, query string or body is logged unless
+	// WithBodyLogging asks for bodies (redacted).
 	if _, err := client.Webhooks.Get(context.Background(), hook.ID); err != nil {
 		log.Fatal(err)
 	}
 	// Output:
-	// level=INFO msg="partoo: retrying" method=GET path=/v2/webhooks/1 attempt=1 status=429 wait=1ms
+	// level=INFO msg="partoo: retrying" method=GET path=/v2/webhooks/1 attempt=1 status=429 error=api wait=1ms
 }

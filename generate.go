@@ -1,10 +1,15 @@
 package partoo
 
-// The generated layer in gen/ comes from the bundled Partoo spec in api/.
-// The generators are pinned in the tools module (tools/go.mod), so the root
-// module never requires them. Run `go generate ./...` or `make generate`.
+// The generated code comes from the bundled Partoo spec in api/, in three
+// steps: specgen writes an overlay that adds each default to its
+// description, oapi-codegen writes the typed models and the raw client
+// (gen/) with it, then specgen compiles the spec into the tables that the client and the
+// fake server share (internal/apispec/spec.gen.go) and writes the client's
+// services against oapi-codegen's output (services.gen.go), using the
+// naming file api/names.yaml. The generators are pinned in the tools
+// module (tools/go.mod), so the root module never requires them. Run
+// `go generate ./...` or `make generate`.
 
+//go:generate go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -overlay ../internal/apispec/defaults-overlay.gen.yaml
 //go:generate go tool -modfile=tools/go.mod oapi-codegen -config oapi-codegen.yaml api/openapi-bundled.yaml
-//go:generate go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -out ../gen/spec.gen.go -constraints-out ../gen/constraints.gen.go
-//go:generate go tool -modfile=tools/go.mod oapi-codegen -config internal/mockapi/oapi-codegen.yaml api/openapi-bundled.yaml
-//go:generate go -C tools run ./cmd/mockspec -spec ../api/openapi-bundled.yaml -out ../internal/mockapi/rules/rules.gen.go -package rules
+//go:generate go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -names ../api/names.yaml -gen ../gen/partoo.gen.go -table ../internal/apispec/spec.gen.go -services ../services.gen.go

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 )
@@ -19,23 +19,19 @@ import (
 const redacted = "REDACTED"
 
 // maxLoggedBody is the largest request or error body that is logged (after
-// redaction); a larger one is logged as its size only.
+// redaction), with WithBodyLogging; a larger one is logged as its size only.
 const maxLoggedBody = 16 << 10
 
 // WithLogger makes the client log its requests to l:
 //
-//   - at Debug, each attempt: method, path, query, attempt number, status or
-//     transport error, duration, request headers, the JSON request body (on
-//     the first attempt) and the body of an error response;
-//   - at Info, each retry: the failure and the wait before the next attempt.
+//   - at Debug, each attempt: method, path (never the query), attempt
+//     number, status, duration, and for a failure the kind of error
+//     ("api", "timeout", "canceled", "connection", "redirect",
+//     "too_large", "transport");
+//   - at Info, each retry: the same, and the wait before the next attempt.
 //
-// Secrets are redacted before anything reaches l: the x-APIKey header (and
-// Authorization and Cookie headers, should a transport add them) and the
-// values of every custom_headers object (they carry secrets such as
-// X-Auth-Token) are replaced by "REDACTED"; of a webhook's url, which may
-// embed a shared secret, only the scheme and host are kept. A body that is
-// not JSON is logged as its size only. If not set, the client logs nothing.
-// A nil l is an error.
+// No header, query string or body is logged unless [WithBodyLogging] asks
+// for bodies. If not set, the client logs nothing. A nil l is an error.
 func WithLogger(l *slog.Logger) Option {
 	return func(cfg *config) error {
 		if l == nil {
@@ -46,48 +42,58 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// logEnabled reports whether the client logs at level.
-func (d *doer) logEnabled(ctx context.Context, level slog.Level) bool {
-	return d.logger != nil && d.logger.Enabled(ctx, level)
+// WithBodyLogging adds the bodies to the Debug lines of [WithLogger]: the
+// JSON request body (on the first attempt) and the body of an error
+// response, redacted first. Every value of a custom_headers object is
+// replaced by "REDACTED", and so is every string that parses as a URL with
+// user info, a path or a query (a webhook URL may embed a shared secret),
+// wherever it sits, of which only the scheme and host are kept; a body that
+// is not JSON, or larger than 16 KiB, is logged as its size only. Use it
+// to debug, not in production.
+func WithBodyLogging() Option {
+	return func(cfg *config) error {
+		cfg.logBodies = true
+		return nil
+	}
 }
 
 // logAttempt logs one attempt at Debug. req is the request as the caller
-// built it (its GetBody gives the body), sent the request of this attempt.
-func (d *doer) logAttempt(ctx context.Context, req, sent *http.Request, attempt int, resp *http.Response, apiErr *APIError, err error, elapsed time.Duration) {
-	if !d.logEnabled(ctx, slog.LevelDebug) {
+// built it (its GetBody gives the body).
+func (c *Client) logAttempt(ctx context.Context, req, sent *http.Request, attempt, status int, err error, elapsed time.Duration) {
+	l := c.cfg.logger
+	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
 		slog.String("path", req.URL.Path),
+		slog.Int("attempt", attempt),
 	}
-	if req.URL.RawQuery != "" {
-		attrs = append(attrs, slog.String("query", req.URL.RawQuery))
+	if status != 0 {
+		attrs = append(attrs, slog.Int("status", status))
 	}
-	attrs = append(attrs, slog.Int("attempt", attempt))
-	switch {
-	case resp != nil:
-		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-	case apiErr != nil:
-		attrs = append(attrs, slog.Int("status", apiErr.StatusCode))
-	case err != nil:
-		attrs = append(attrs, slog.String("error", err.Error()))
+	attrs = append(attrs, slog.Duration("elapsed", elapsed))
+	if err != nil {
+		attrs = append(attrs, slog.String("error", errorKind(err)))
 	}
-	attrs = append(attrs, slog.Duration("elapsed", elapsed), redactedHeaders("request_headers", sent.Header))
-	if attempt == 1 && req.GetBody != nil {
-		if body, ok := readBody(req); ok {
-			attrs = append(attrs, slog.String("request_body", redactBody(body)))
+	if c.cfg.logBodies {
+		if attempt == 1 && req.GetBody != nil {
+			if body, ok := readBody(req); ok {
+				attrs = append(attrs, slog.String("request_body", redactBody(body)))
+			}
+		}
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && len(apiErr.Body) > 0 {
+			attrs = append(attrs, slog.String("response_body", redactBody(apiErr.Body)))
 		}
 	}
-	if apiErr != nil && len(apiErr.Body) > 0 {
-		attrs = append(attrs, slog.String("response_body", redactBody(apiErr.Body)))
-	}
-	d.logger.LogAttrs(ctx, slog.LevelDebug, "partoo: attempt", attrs...)
+	l.LogAttrs(ctx, slog.LevelDebug, "partoo: attempt", attrs...)
 }
 
 // logRetry logs at Info that the request is sent again after wait.
-func (d *doer) logRetry(ctx context.Context, req *http.Request, attempt int, err error, wait time.Duration) {
-	if !d.logEnabled(ctx, slog.LevelInfo) {
+func (c *Client) logRetry(ctx context.Context, req *http.Request, attempt int, err error, wait time.Duration) {
+	l := c.cfg.logger
+	if l == nil || !l.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
 	attrs := []slog.Attr{
@@ -98,11 +104,32 @@ func (d *doer) logRetry(ctx context.Context, req *http.Request, attempt int, err
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
 		attrs = append(attrs, slog.Int("status", apiErr.StatusCode))
-	} else {
-		attrs = append(attrs, slog.String("error", err.Error()))
 	}
-	attrs = append(attrs, slog.Duration("wait", wait))
-	d.logger.LogAttrs(ctx, slog.LevelInfo, "partoo: retrying", attrs...)
+	attrs = append(attrs, slog.String("error", errorKind(err)), slog.Duration("wait", wait))
+	l.LogAttrs(ctx, slog.LevelInfo, "partoo: retrying", attrs...)
+}
+
+// errorKind classifies an attempt's error for logs and metrics, without
+// any of its text (which could quote a URL or a body).
+func errorKind(err error) string {
+	var apiErr *APIError
+	var netErr net.Error
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &apiErr):
+		return "api"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "timeout"
+	case errors.Is(err, ErrCrossOriginRedirect):
+		return "redirect"
+	case errors.Is(err, ErrResponseTooLarge):
+		return "too_large"
+	case errors.As(err, &opErr):
+		return "connection"
+	}
+	return "transport"
 }
 
 // readBody returns a fresh copy of the request body, if it is small enough
@@ -120,36 +147,8 @@ func readBody(req *http.Request) ([]byte, bool) {
 	return b, true
 }
 
-// isSensitiveHeader reports whether the header named k is logged as
-// "REDACTED".
-func isSensitiveHeader(k string) bool {
-	switch http.CanonicalHeaderKey(k) {
-	case http.CanonicalHeaderKey(APIKeyHeader), "Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie":
-		return true
-	}
-	return false
-}
-
-// redactedHeaders returns h as a log group, sorted, with secrets replaced.
-func redactedHeaders(name string, h http.Header) slog.Attr {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	attrs := make([]any, 0, len(keys))
-	for _, k := range keys {
-		v := strings.Join(h[k], ", ")
-		if isSensitiveHeader(k) {
-			v = redacted
-		}
-		attrs = append(attrs, slog.String(k, v))
-	}
-	return slog.Group(name, attrs...)
-}
-
 // redactBody returns a JSON body for a log line with the values of every
-// custom_headers object and the path of every url replaced. A body that is
+// custom_headers object and every URL-like string replaced. A body that is
 // too large or not JSON is described by its size only, since it cannot be
 // redacted.
 func redactBody(body []byte) string {
@@ -177,23 +176,18 @@ func redactJSON(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, x := range t {
-			switch {
-			case strings.EqualFold(k, "custom_headers"):
+			if strings.EqualFold(k, "custom_headers") {
 				t[k] = redactValues(x)
-			case strings.EqualFold(k, "url"):
-				if s, ok := x.(string); ok {
-					t[k] = redactURL(s)
-				} else {
-					t[k] = redactJSON(x)
-				}
-			default:
-				t[k] = redactJSON(x)
+				continue
 			}
+			t[k] = redactJSON(x)
 		}
 	case []any:
 		for i := range t {
 			t[i] = redactJSON(t[i])
 		}
+	case string:
+		return redactString(t)
 	}
 	return v
 }
@@ -213,19 +207,19 @@ func redactValues(v any) any {
 	return redacted
 }
 
-// redactURL keeps the scheme and host of a URL: its path, query and user
-// info may hold a shared secret.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
+// redactString hides a string that looks like a URL with user info, a path
+// or a query: only its scheme and host stay.
+func redactString(s string) string {
+	if !strings.Contains(s, "://") {
+		return s
+	}
+	u, err := url.Parse(strings.TrimSpace(s))
 	if err != nil || u.Host == "" {
-		if s == "" {
-			return ""
-		}
+		// Something URL-like that does not parse: hide it whole.
 		return redacted
 	}
-	out := u.Scheme + "://" + u.Host
-	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		out += "/" + redacted
+	if u.User == nil && (u.Path == "" || u.Path == "/") && u.RawQuery == "" && u.Fragment == "" && !u.ForceQuery {
+		return s
 	}
-	return out
+	return u.Scheme + "://" + u.Host + "/" + redacted
 }

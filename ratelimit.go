@@ -38,12 +38,12 @@ func WithRateLimit(n int, per time.Duration) Option {
 
 // waitTurn blocks until the rate limiter lets one more request go, using the
 // client's clock and sleep.
-func (d *doer) waitTurn(ctx context.Context) error {
-	if d.limiter == nil {
+func (c *Client) waitTurn(ctx context.Context) error {
+	if c.cfg.limiter == nil {
 		return nil
 	}
-	now := d.now()
-	r := d.limiter.ReserveN(now, 1)
+	now := c.now()
+	r := c.cfg.limiter.ReserveN(now, 1)
 	if !r.OK() {
 		return fmt.Errorf("rate limit: no request can ever be sent with this limit")
 	}
@@ -55,8 +55,8 @@ func (d *doer) waitTurn(ctx context.Context) error {
 		r.CancelAt(now)
 		return fmt.Errorf("rate limit: waiting %v for a turn would pass the context deadline: %w", delay, context.DeadlineExceeded)
 	}
-	if err := d.sleep(ctx, delay); err != nil {
-		r.CancelAt(d.now())
+	if err := c.sleep(ctx, delay); err != nil {
+		r.CancelAt(c.now())
 		return fmt.Errorf("rate limit: waiting for a turn: %w", err)
 	}
 	return nil

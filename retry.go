@@ -33,7 +33,10 @@ const (
 //
 // Whatever the policy, a request is never retried after its context is done,
 // never when waiting would pass the context's deadline (the last error is
-// returned at once instead), and never when its body cannot be replayed
+// returned at once instead), never when its method is not idempotent (POST,
+// PATCH) and any byte of it may have left — only a failure to open the
+// connection of its first hop proves that none did, so a request that was
+// redirected, answered or cut is not sent again — and never when its body cannot be replayed
 // (a body without GetBody: the generated client sets GetBody for its JSON
 // bodies, but a raw WithBody call given another reader than a
 // *bytes.Reader, *bytes.Buffer or *strings.Reader is sent once).
@@ -159,24 +162,34 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 // defaults, so WithRetryPolicy(RetryPolicy{MaxAttempts: 5}) only raises the
 // attempt limit. If not set, the zero RetryPolicy applies (see
 // [RetryPolicy]). A negative MaxAttempts, MinWait or MaxWait, or a MinWait
-// above MaxWait, is an error.
+// above MaxWait, is an error. [WithCallRetryPolicy] replaces it for one call.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(cfg *config) error {
-		switch {
-		case p.MaxAttempts < 0:
-			return fmt.Errorf("partoo: WithRetryPolicy: MaxAttempts %d is negative", p.MaxAttempts)
-		case p.MinWait < 0:
-			return fmt.Errorf("partoo: WithRetryPolicy: MinWait %v is negative", p.MinWait)
-		case p.MaxWait < 0:
-			return fmt.Errorf("partoo: WithRetryPolicy: MaxWait %v is negative", p.MaxWait)
-		}
-		full := p.withDefaults()
-		if full.MinWait > full.MaxWait {
-			return fmt.Errorf("partoo: WithRetryPolicy: MinWait %v is more than MaxWait %v", full.MinWait, full.MaxWait)
+		full, err := p.checked("WithRetryPolicy")
+		if err != nil {
+			return err
 		}
 		cfg.retry = full
 		return nil
 	}
+}
+
+// checked returns p with its defaults, or why it is invalid; what names the
+// option for the message.
+func (p RetryPolicy) checked(what string) (RetryPolicy, error) {
+	switch {
+	case p.MaxAttempts < 0:
+		return p, fmt.Errorf("partoo: %s: MaxAttempts %d is negative", what, p.MaxAttempts)
+	case p.MinWait < 0:
+		return p, fmt.Errorf("partoo: %s: MinWait %v is negative", what, p.MinWait)
+	case p.MaxWait < 0:
+		return p, fmt.Errorf("partoo: %s: MaxWait %v is negative", what, p.MaxWait)
+	}
+	full := p.withDefaults()
+	if full.MinWait > full.MaxWait {
+		return p, fmt.Errorf("partoo: %s: MinWait %v is more than MaxWait %v", what, full.MinWait, full.MaxWait)
+	}
+	return full, nil
 }
 
 // WithoutRetries sends every request once: no retry on any status or
@@ -237,5 +250,6 @@ func isPermanentTransportError(err error) bool {
 		invalidCert x509.CertificateInvalidError
 	)
 	return errors.As(err, &verifyErr) || errors.As(err, &recordErr) || errors.As(err, &unknownAuth) ||
-		errors.As(err, &hostnameErr) || errors.As(err, &invalidCert) || errors.Is(err, http.ErrSchemeMismatch)
+		errors.As(err, &hostnameErr) || errors.As(err, &invalidCert) || errors.Is(err, http.ErrSchemeMismatch) ||
+		errors.Is(err, ErrCrossOriginRedirect) || errors.Is(err, ErrResponseTooLarge) || errors.Is(err, errTooManyRedirects)
 }

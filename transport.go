@@ -3,14 +3,12 @@ package partoo
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // drainLimit is how much of an abandoned response body is read, after the
@@ -18,111 +16,191 @@ import (
 // body is not read: its connection is closed instead.
 const drainLimit = 4 << 10
 
-// doer is the gen.HttpRequestDoer under every generated operation. For each
-// attempt it waits for the rate limiter, sends the request, and turns a
-// non-2xx response into an *APIError, so error mapping is the same for all
-// operations, including future ones; then it retries as the RetryPolicy
-// says. It holds no secret: the API key is set by the request editor.
-type doer struct {
-	client  *http.Client
-	retry   RetryPolicy // with its defaults filled in
-	limiter *rate.Limiter
-	logger  *slog.Logger
-	now     func() time.Time
-	sleep   func(context.Context, time.Duration) error
+// ErrCrossOriginRedirect matches the error of a call whose response
+// redirected to another origin (another scheme, host or port, https to
+// http included). The client follows same-origin redirects only: the
+// Partoo API has no reason to send a request elsewhere, and a request
+// carries secrets (the API key, custom header values, webhook URLs).
+// Nothing is sent to the other origin.
+var ErrCrossOriginRedirect = errors.New("partoo: redirect to another origin refused")
+
+// canonicalAPIKeyHeader is APIKeyHeader in net/http's canonical form.
+var canonicalAPIKeyHeader = http.CanonicalHeaderKey(APIKeyHeader)
+
+// maxRedirects is how many redirects an attempt follows, as net/http's
+// default policy.
+const maxRedirects = 10
+
+// errTooManyRedirects ends an attempt caught in a redirect loop; it is not
+// retried.
+var errTooManyRedirects = fmt.Errorf("partoo: stopped after %d redirects", maxRedirects)
+
+// sameOriginRedirects wraps a CheckRedirect policy (nil means net/http's
+// default) so that only redirects to the origin of the first request are
+// followed, and marks the attempt as redirected: its first hop was sent.
+func sameOriginRedirects(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if a, ok := req.Context().Value(attemptKey{}).(*attemptContext); ok {
+			a.redirected = true
+		}
+		first := via[0].URL
+		if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
+			return fmt.Errorf("%w: %s %s://%s answered with a redirect to %s://%s", ErrCrossOriginRedirect,
+				via[0].Method, first.Scheme, first.Host, req.URL.Scheme, req.URL.Host)
+		}
+		if len(via) >= maxRedirects {
+			return errTooManyRedirects
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		return nil
+	}
 }
 
-// newDoer builds the doer of a client from its configuration.
-func newDoer(cfg *config) *doer {
-	d := &doer{
-		client:  cfg.httpClient,
-		retry:   cfg.retry.withDefaults(),
-		limiter: cfg.limiter,
-		logger:  cfg.logger,
-		now:     cfg.now,
-		sleep:   cfg.sleep,
-	}
-	if d.now == nil {
-		d.now = time.Now
-	}
-	if d.sleep == nil {
-		d.sleep = sleepContext
-	}
-	return d
-}
-
-// Do implements gen.HttpRequestDoer. It returns the response of the first
-// attempt that gets a 2xx status, or the error of the last attempt: an
-// *APIError or a transport error, annotated with the number of attempts
-// when there were several.
-func (d *doer) Do(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	p := d.retry
+// execute sends req for the call cs: it waits for the rate limiter, sets
+// the API key and the headers of each attempt, sends it through the
+// middlewares, and turns a non-2xx response into an *APIError; then it
+// retries as the call's RetryPolicy says. It returns the response of the
+// first attempt with a 2xx status, its body held in memory (a
+// *bufferedBody), or the error of the last attempt.
+func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Response, error) {
+	c := cs.c
+	p := cs.retryPolicy()
 	var last error
 	for attempt := 1; ; attempt++ {
-		if err := d.waitTurn(ctx); err != nil {
+		if err := c.waitTurn(ctx); err != nil {
 			err = fmt.Errorf("partoo: %s %s: %w", req.Method, req.URL.Path, err)
 			if last == nil {
 				return nil, err
 			}
 			return nil, fmt.Errorf("%w (after %s; retry abandoned: %w)", last, attempts(attempt-1), err)
 		}
-		sent, err := attemptRequest(req, attempt)
+		sent, err := cs.attemptRequest(ctx, req, attempt)
 		if err != nil {
-			return nil, fmt.Errorf("%w (after %s; retry abandoned: partoo: replaying the request body: %w)", last, attempts(attempt-1), err)
+			if last == nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w (after %s; retry abandoned: %w)", last, attempts(attempt-1), err)
 		}
+		cs.attempts = attempt
+		cs.status, cs.header = 0, nil
+		cs.actx = attemptContext{Context: ctx, call: cs, attempt: attempt}
+		actx := &cs.actx
+		var cancel context.CancelFunc
+		if d := cs.attemptTimeout(); d > 0 {
+			actx.Context, cancel = context.WithTimeout(ctx, d)
+		}
+		sent = sent.WithContext(actx)
 
-		start := d.now()
-		resp, err := d.client.Do(sent)
-		if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-			err = bufferBody(resp)
+		var start time.Time
+		if c.cfg.logger != nil {
+			start = c.now()
 		}
-		elapsed := d.now().Sub(start)
+		resp, err := c.cfg.httpClient.Do(sent)
 		if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-			d.logAttempt(ctx, req, sent, attempt, resp, nil, nil, elapsed)
-			return resp, nil
+			err = bufferBody(resp, c.cfg.maxResponse)
 		}
 		var apiErr *APIError
-		if err != nil {
-			err = fmt.Errorf("partoo: %s %s: %w", req.Method, req.URL.Path, err)
-		} else {
+		if err == nil && (resp.StatusCode < 200 || resp.StatusCode > 299) {
 			resp.Body = drainingBody{resp.Body}
-			err = checkResponse(resp, d.now)
+			err = checkResponse(resp, c.now)
 			apiErr, _ = err.(*APIError)
 		}
+		if cancel != nil {
+			cancel()
+		}
+		var elapsed time.Duration
+		if c.cfg.logger != nil {
+			elapsed = c.now().Sub(start)
+		}
+		if err == nil {
+			c.logAttempt(ctx, req, sent, attempt, resp.StatusCode, nil, elapsed)
+			return resp, nil
+		}
+		if apiErr == nil {
+			err = fmt.Errorf("partoo: %s %s: %w", req.Method, req.URL.Path, err)
+		} else {
+			apiErr.Attempts = attempt
+		}
 		last = err
-		d.logAttempt(ctx, req, sent, attempt, nil, apiErr, err, elapsed)
+		status := 0
+		if apiErr != nil {
+			status = apiErr.StatusCode
+			cs.capture(apiErr.StatusCode, apiErr.Header)
+		}
+		c.logAttempt(ctx, req, sent, attempt, status, err, elapsed)
 
-		if attempt >= p.MaxAttempts || !canReplay(req) || !p.CheckRetry(ctx, sent, err) {
+		switch {
+		case attempt >= p.MaxAttempts, !canReplay(req), errors.Is(err, ErrResponseTooLarge):
+			return nil, annotate(err, attempt, "")
+		case !isIdempotent(req.Method) && mayHaveBeenSent(actx, err):
+			// A request that may have been written is never written
+			// again unless its method is idempotent, whatever the policy.
+			return nil, annotate(err, attempt, "")
+		case !p.CheckRetry(ctx, sent, err):
 			return nil, annotate(err, attempt, "")
 		}
 		wait := max(p.Backoff(attempt, p.MinWait, p.MaxWait, err), 0)
 		if wait > p.MaxWait {
 			return nil, annotate(err, attempt, fmt.Sprintf("not retried: the wait of %v exceeds the maximum of %v", wait, p.MaxWait))
 		}
-		if deadline, ok := ctx.Deadline(); ok && d.now().Add(wait).After(deadline) {
+		if deadline, ok := ctx.Deadline(); ok && c.now().Add(wait).After(deadline) {
 			return nil, annotate(err, attempt, fmt.Sprintf("not retried: waiting %v would pass the context deadline", wait))
 		}
-		d.logRetry(ctx, req, attempt, err, wait)
-		if serr := d.sleep(ctx, wait); serr != nil {
+		c.logRetry(ctx, req, attempt, err, wait)
+		if serr := c.sleep(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("%w (after %s; retry abandoned: %w)", err, attempts(attempt), serr)
 		}
 	}
 }
 
-// attemptRequest returns the request to send for attempt: req itself the
-// first time, then a clone with a fresh copy of the body.
-func attemptRequest(req *http.Request, attempt int) (*http.Request, error) {
-	if attempt == 1 {
-		return req, nil
+// mayHaveBeenSent reports whether an attempt that failed with err may have
+// written its request: anything but a failure to open the connection of
+// its first hop. A response (an *APIError) proves it was written; a
+// redirect proves the first hop was.
+func mayHaveBeenSent(a *attemptContext, err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) || a.redirected {
+		return true
 	}
-	r := req.Clone(req.Context())
-	if req.Body != nil && req.Body != http.NoBody {
-		body, err := req.GetBody()
-		if err != nil {
-			return nil, err
+	return !isDialError(err)
+}
+
+// attemptRequest returns the request to send for attempt, with the API key
+// and the call's headers set: req itself the first time, then a clone
+// with a fresh copy of the body.
+func (cs *callState) attemptRequest(ctx context.Context, req *http.Request, attempt int) (*http.Request, error) {
+	key, err := cs.c.cfg.apiKey(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("partoo: %s %s: the API key source failed: %w", req.Method, req.URL.Path, err)
+	}
+	if cs.c.cfg.keySource {
+		if err := checkKey(key); err != nil {
+			return nil, fmt.Errorf("partoo: %s %s: the API key source returned an invalid key: %w", req.Method, req.URL.Path, err)
 		}
-		r.Body = body
+	}
+	r := req
+	if attempt > 1 {
+		r = req.Clone(ctx)
+		if req.Body != nil && req.Body != http.NoBody {
+			body, err := req.GetBody()
+			if err != nil {
+				return nil, fmt.Errorf("partoo: replaying the request body: %w", err)
+			}
+			r.Body = body
+		}
+	}
+	h := r.Header
+	for k, vs := range cs.settings.header {
+		h[k] = append([]string(nil), vs...)
+	}
+	h[canonicalAPIKeyHeader] = []string{key}
+	if len(cs.settings.header["User-Agent"]) == 0 {
+		h["User-Agent"] = []string{cs.c.cfg.userAgent}
+	}
+	if len(h["Accept"]) == 0 {
+		h["Accept"] = []string{"application/json"}
 	}
 	return r, nil
 }
@@ -171,30 +249,110 @@ func (b drainingBody) Close() error {
 // bufferBody reads a successful response's body into memory, so that a
 // connection cut in the middle of it is a transport error of this attempt
 // (retried for idempotent methods, never for a POST) instead of a failure
-// found later while decoding. On error the body is closed.
-func bufferBody(resp *http.Response) error {
-	var buf bytes.Buffer
-	if n := resp.ContentLength; n > 0 && n <= maxPresize {
-		// One byte more than announced, so ReadFrom sees EOF without growing.
-		buf.Grow(int(n) + 1)
+// found later while decoding. It reads at most limit bytes: a longer body
+// is an error matching ErrResponseTooLarge, found as soon as the limit is
+// crossed. The body is closed in every case.
+func bufferBody(resp *http.Response, limit int64) error {
+	defer resp.Body.Close()
+	if resp.ContentLength > limit {
+		return fmt.Errorf("%w: the %d response announces %d bytes, more than the limit of %d", ErrResponseTooLarge, resp.StatusCode, resp.ContentLength, limit)
 	}
-	_, err := buf.ReadFrom(resp.Body)
-	resp.Body.Close()
+	var buf []byte
+	var err error
+	if n := resp.ContentLength; n >= 0 {
+		// net/http ends the body after Content-Length bytes: read exactly
+		// that much into a buffer of the right size.
+		buf = make([]byte, n)
+		_, err = io.ReadFull(resp.Body, buf)
+		if err == nil && n == 0 {
+			buf = nil
+		}
+	} else {
+		buf, err = readLimited(resp.Body, limit)
+	}
 	if err != nil {
+		if errors.Is(err, ErrResponseTooLarge) {
+			return fmt.Errorf("%w: the %d response is longer than the limit of %d bytes", ErrResponseTooLarge, resp.StatusCode, limit)
+		}
 		return fmt.Errorf("reading the %d response body: %w", resp.StatusCode, err)
 	}
-	body := &bufferedBody{}
-	body.Reset(buf.Bytes())
-	resp.Body = body
-	resp.ContentLength = int64(buf.Len())
+	resp.Body = &bufferedBody{b: buf}
+	resp.ContentLength = int64(len(buf))
 	return nil
 }
 
+// readLimited reads r to its end, failing with ErrResponseTooLarge as soon
+// as more than limit bytes arrive.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	buf := make([]byte, 0, 4096)
+	for {
+		if int64(len(buf)) > limit {
+			return nil, ErrResponseTooLarge
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			if int64(len(buf)) > limit {
+				return nil, ErrResponseTooLarge
+			}
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
 // bufferedBody is a response body held in memory.
-type bufferedBody struct{ bytes.Reader }
+type bufferedBody struct {
+	b   []byte
+	off int
+}
+
+// Read reads from the buffered bytes.
+func (r *bufferedBody) Read(p []byte) (int, error) {
+	if r.off >= len(r.b) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.b[r.off:])
+	r.off += n
+	return n, nil
+}
 
 // Close does nothing: there is no connection behind the body any more.
 func (*bufferedBody) Close() error { return nil }
 
-// maxPresize caps the buffer allocated up front from a Content-Length.
-const maxPresize = 8 << 20
+// bodyBytes returns the bytes of a response body buffered by bufferBody,
+// without copying them.
+func bodyBytes(resp *http.Response) []byte {
+	if b, ok := resp.Body.(*bufferedBody); ok {
+		return b.b[b.off:]
+	}
+	var buf bytes.Buffer
+	_, _ = buf.ReadFrom(resp.Body)
+	return buf.Bytes()
+}
+
+// capture records the status and header of the call's latest response.
+func (cs *callState) capture(status int, h http.Header) {
+	cs.status, cs.header = status, h
+}
+
+// now returns the client's time.
+func (c *Client) now() time.Time {
+	if c.cfg.now != nil {
+		return c.cfg.now()
+	}
+	return time.Now()
+}
+
+// sleep waits for d with the client's clock.
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	if c.cfg.sleep != nil {
+		return c.cfg.sleep(ctx, d)
+	}
+	return sleepContext(ctx, d)
+}

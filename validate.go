@@ -3,26 +3,147 @@ package partoo
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/partoo-go/partoo/internal/apispec"
+	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
-// validateRequest checks an outgoing request body against the spec's
-// constraints before any byte leaves. op is the request's operation (nil
-// when the request matches none). For every location where the spec puts a
-// CustomHeaders object in the operation's JSON body (generated into
-// gen.OperationInfo.CustomHeadersAt), the decoded body is checked with the
-// same rules as [ValidateCustomHeaders]; any violation stops the request.
-//
-// The body is read through req.GetBody, which the generated client sets. A
-// body without GetBody (a raw ...WithBody call given a plain io.Reader) is
-// read into memory and put back, with GetBody set, so that it can still be
-// sent and replayed.
-func validateRequest(req *http.Request, op *operationRoute) error {
-	if op == nil || len(op.info.CustomHeadersAt) == 0 || req.Body == nil || req.Body == http.NoBody {
+// ErrInvalidRequest matches every error of a request that the client
+// refused to send because it breaks the spec: a [*ValidationError] (a
+// parameter) or a [*CustomHeaderError] (custom headers). Nothing was sent.
+var ErrInvalidRequest = errors.New("partoo: invalid request")
+
+// ValidationError is one way a request breaks its operation's parameters
+// as the spec states them (type, range, enum, pattern, length, required).
+// The client checks the parameters of every operation, and the custom
+// headers of every request body ([ValidateCustomHeaders]), before anything
+// is sent; the fake server (package partootest) and Partoo check the rest
+// of the body. Match it with errors.Is(err, [ErrInvalidRequest]).
+type ValidationError struct {
+	// Operation is the operationId.
+	Operation string
+	// Param names the parameter, such as "per_page", or "business_ids[1]"
+	// for an element of an array; In is its location: "path", "query" or
+	// "header".
+	Param, In string
+	// Rule is the JSON Schema keyword broken: "type", "enum", "minimum",
+	// "maximum", "pattern", "maxLength", "required", ...
+	Rule string
+	// Reason says what is wrong; it quotes the value given.
+	Reason string
+}
+
+// Error returns the operation, the parameter and the reason, e.g.
+// `partoo: getWebhookList: query parameter per_page: Must be less than or
+// equal to 100, got 500.`
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("partoo: %s: %s parameter %s: %s", e.Operation, e.In, e.Param, e.Reason)
+}
+
+// Is reports whether target is [ErrInvalidRequest].
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRequest }
+
+// errCheckBytes tells send that the custom headers of a request body must be
+// checked from its JSON bytes: the generated helper could not check the
+// typed value.
+var errCheckBytes = errors.New("partoo: check the body's custom headers from its JSON")
+
+// checkParams checks the path and query parameters of req against op.
+// rel is the request path relative to the base URL (escaped). With typed,
+// the values came from Go values of the parameters' types, so a parameter
+// whose schema sets nothing but its type is only checked for presence.
+func checkParams(op *apispec.Operation, req *http.Request, rel string, typed bool) error {
+	var errs []error
+	var one [1]string
+	for i := range op.Params {
+		p := &op.Params[i]
+		if typed && (p.In == "path" || !p.Required) && !apispec.Schemas[p.Schema].Constrained() {
+			continue
+		}
+		var values []string
+		switch p.In {
+		case "path":
+			seg, ok := pathtemplate.Param(op.Path, rel, p.Name)
+			if !ok {
+				continue
+			}
+			v, err := url.PathUnescape(seg)
+			if err != nil {
+				v = seg
+			}
+			one[0] = v
+			values = one[:]
+		case "query":
+			values = queryValues(req.URL.RawQuery, p.Name)
+		case "header":
+			values = req.Header.Values(p.Name)
+		}
+		for _, v := range apispec.CheckParam(p, values) {
+			errs = append(errs, &ValidationError{Operation: op.ID, Param: v.Location, In: p.In, Rule: v.Keyword, Reason: v.Message})
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("partoo: %s %s: request not sent: %w", op.Method, op.Path, errors.Join(errs...))
+}
+
+// queryValues returns the values of name in a raw query, without
+// allocating when the name is absent.
+func queryValues(raw, name string) []string {
+	if !strings.Contains(raw, name) {
+		return nil
+	}
+	return urlQuery(raw)[name]
+}
+
+func urlQuery(raw string) url.Values {
+	q, _ := url.ParseQuery(raw)
+	return q
+}
+
+// queryHas reports whether a raw query sets name.
+func queryHas(raw, name string) bool {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		key, _, _ := strings.Cut(pair, "=")
+		if key == name {
+			return true
+		}
+		if strings.Contains(key, "%") {
+			if k, err := url.QueryUnescape(key); err == nil && k == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// queryInt returns the integer value of name in a raw query, or 0.
+func queryInt(raw, name string) int {
+	vs := queryValues(raw, name)
+	if len(vs) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(vs[0])
+	return n
+}
+
+// checkBodyJSON checks the custom headers of a request body, read from its
+// JSON, at every location op.CustomHeadersAt names. It reads the body
+// through GetBody; a body without GetBody (a raw ...WithBody call given a
+// plain io.Reader) is read into memory and put back, with GetBody set, so
+// that it can still be sent and replayed.
+func (c *Client) checkBodyJSON(op *apispec.Operation, req *http.Request) error {
+	if len(op.CustomHeadersAt) == 0 || req.Body == nil || req.Body == http.NoBody {
 		return nil
 	}
 	body, err := snapshotBody(req)
@@ -32,26 +153,23 @@ func validateRequest(req *http.Request, op *operationRoute) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	var doc any
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return fmt.Errorf("partoo: %s %s: the request body is not valid JSON, so its custom headers cannot be checked; request not sent: %w",
-			req.Method, req.URL.Path, err)
+	if err := dec.Decode(&doc); err != nil {
+		return fmt.Errorf("partoo: %s %s: %w: the request body is not valid JSON, so its custom headers cannot be checked; request not sent: %w",
+			req.Method, req.URL.Path, ErrInvalidRequest, err)
 	}
-	v := defaultHeaderValidator()
-	var errs []*CustomHeaderError
-	for _, loc := range op.info.CustomHeadersAt {
+	hc := c.headerCheck()
+	for _, loc := range op.CustomHeadersAt {
 		steps, err := parseLocation(loc)
 		if err != nil {
 			return fmt.Errorf("partoo: %s %s: %w", req.Method, req.URL.Path, err)
 		}
 		visit(doc, steps, "", func(where string, value any) {
-			errs = append(errs, v.validateJSON(where, value)...)
+			hc.errs = append(hc.errs, hc.v.validateJSON(where, value)...)
 		})
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("partoo: %s %s: invalid custom headers, request not sent:\n%w", req.Method, req.URL.Path, joinHeaderErrors(errs))
+	return hc.err(op, req)
 }
 
 // snapshotBody returns the request body without consuming it.
@@ -82,7 +200,7 @@ type step struct {
 	wildcard bool
 }
 
-// parseLocation reads the location syntax of gen.OperationInfo.CustomHeadersAt:
+// parseLocation reads the location syntax of apispec.Operation.CustomHeadersAt:
 // property names joined by ".", "[*]" for every array element, "" for the
 // body itself.
 func parseLocation(loc string) ([]step, error) {

@@ -22,14 +22,12 @@ func TestWebhooksAgainstPartootest(t *testing.T) {
 	c := srv.Client()
 	ctx := context.Background()
 
-	created, err := c.Webhooks.Create(ctx,
-		gen.WebhookCreateItem{URL: "https://example.com/a", EventType: gen.EventTypeBusinessCreated, CustomHeaders: &gen.CustomHeaders{"X-Auth-Token": "t"}},
-		gen.WebhookCreateItem{URL: "https://example.com/a", EventType: gen.EventTypeBusinessUpdated},
-	)
+	created, err := c.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{gen.WebhookCreateItem{URL: "https://example.com/a", EventType: gen.EventTypeBusinessCreated, CustomHeaders: &gen.CustomHeaders{"X-Auth-Token": "t"}},
+		gen.WebhookCreateItem{URL: "https://example.com/a", EventType: gen.EventTypeBusinessUpdated}}})
 	if err != nil || len(created) != 2 {
 		t.Fatalf("Create: %v, %v", created, err)
 	}
-	if _, err := c.Webhooks.Create(ctx, gen.WebhookCreateItem{URL: "https://example.com/b", EventType: gen.EventTypeBusinessCreated}); !errors.Is(err, partoo.ErrBadRequest) {
+	if _, err := c.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{gen.WebhookCreateItem{URL: "https://example.com/b", EventType: gen.EventTypeBusinessCreated}}}); !errors.Is(err, partoo.ErrBadRequest) {
 		t.Errorf("second webhook for the same event: %v, want ErrBadRequest", err)
 	}
 	got, err := c.Webhooks.Get(ctx, created[0].ID)
@@ -40,7 +38,7 @@ func TestWebhooksAgainstPartootest(t *testing.T) {
 	if upd, err := c.Webhooks.Update(ctx, created[1].ID, gen.UpdateWebhookPayload{URL: &u}); err != nil || upd.URL != u {
 		t.Errorf("Update: %+v, %v", upd, err)
 	}
-	if _, err := c.Webhooks.Tryout(ctx, gen.WebhookCreateItem{URL: u, EventType: gen.EventTypeBusinessUpdated}); err != nil {
+	if _, err := c.Webhooks.Tryout(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{gen.WebhookCreateItem{URL: u, EventType: gen.EventTypeBusinessUpdated}}}); err != nil {
 		t.Errorf("Tryout: %v", err)
 	}
 	if n := len(srv.Tryouts()); n != 1 {
@@ -94,7 +92,7 @@ func TestOrganizationsAgainstPartootest(t *testing.T) {
 	ctx := context.Background()
 	provider := srv.ClientWithKey("provider")
 
-	if _, err := provider.Webhooks.Create(ctx, gen.WebhookCreateItem{URL: "https://example.com", EventType: gen.EventTypeLeadReceived}); !errors.Is(err, partoo.ErrBadRequest) {
+	if _, err := provider.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{gen.WebhookCreateItem{URL: "https://example.com", EventType: gen.EventTypeLeadReceived}}}); !errors.Is(err, partoo.ErrBadRequest) {
 		t.Errorf("PROVIDER without org_id: %v, want ErrBadRequest", err)
 	}
 	for _, org := range []int{41, 42} {
@@ -102,7 +100,7 @@ func TestOrganizationsAgainstPartootest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		items, err := c.Webhooks.Create(ctx, gen.WebhookCreateItem{URL: "https://example.com", EventType: gen.EventTypeLeadReceived})
+		items, err := c.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{gen.WebhookCreateItem{URL: "https://example.com", EventType: gen.EventTypeLeadReceived}}})
 		if err != nil || items[0].OrgID != org {
 			t.Fatalf("create for org %d: %+v, %v", org, items, err)
 		}

@@ -1,4 +1,4 @@
-# Contract test (issue 4): Stoplight Prism, an independent implementation of
+# Contract test: Stoplight Prism, an independent implementation of
 # OpenAPI, mocks api/openapi-bundled.yaml, and tools/contract drives every
 # operation through partoo.Client against it. Prism is pinned in
 # tools/prism/package-lock.json and installed with `npm ci` into

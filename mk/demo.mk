@@ -1,4 +1,4 @@
-# The quickstart (issue 4): the README's first command. Without PARTOO_API_KEY
+# The quickstart: the README's first command. Without PARTOO_API_KEY
 # it runs against a fake Partoo started in-process (package partootest), so it
 # needs only Go: no key, no network. With PARTOO_API_KEY (and PARTOO_SERVER=
 # sandbox|production) it talks to the real API and only reads, unless

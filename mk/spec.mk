@@ -1,4 +1,4 @@
-# Spec pipeline (issue 6): take a new spec in one command, lint it, gate
+# Spec pipeline: take a new spec in one command, lint it, gate
 # breaking changes, keep other teams' codegen pipelines working, and keep the
 # module clean for `go get`. The programs live in tools/cmd (speclint,
 # specbreaking, updatespec); the README's "Updating the spec" section is the
@@ -10,13 +10,13 @@ BASE      ?= HEAD~1
 CONSUMER  := examples/consumer-pipeline
 
 .PHONY: update-spec
-update-spec: ## Take a new spec: make update-spec SPEC=path [SEED=path] (lint, replace, regenerate, diff, test, next steps).
-	@test -n "$(SPEC)" || { echo "usage: make update-spec SPEC=/path/to/openapi-bundled.yaml"; exit 2; }
-	$(GO) -C tools run ./cmd/updatespec -root "$(CURDIR)" -spec "$(abspath $(SPEC))" $(if $(SEED),-new-seed "$(abspath $(SEED))")
+update-spec: ## Take a new spec: make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url]] [SEED=path] (lint, replace, regenerate, diff, test, next steps).
+	@test -n "$(SPEC)" || { echo "usage: make update-spec SPEC=/path/to/openapi-bundled.yaml [SOURCE=partoo]"; exit 2; }
+	$(GO) -C tools run ./cmd/updatespec -root "$(CURDIR)" -spec "$(abspath $(SPEC))" $(if $(SOURCE),-source "$(SOURCE)") $(if $(ORIGIN),-origin "$(ORIGIN)") $(if $(SEED),-new-seed "$(abspath $(SEED))")
 
 .PHONY: spec-lint
 spec-lint: ## Lint the spec: kin-openapi with ECMAScript patterns, plus our rules.
-	$(GO) -C tools run ./cmd/speclint -spec "$(CURDIR)/$(SPEC_FILE)" -seed "$(abspath $(SPEC_SEED))"
+	$(GO) -C tools run ./cmd/speclint -spec "$(CURDIR)/$(SPEC_FILE)" -seed "$(abspath $(SPEC_SEED))" -provenance "$(CURDIR)/api/provenance.yaml"
 
 .PHONY: breaking
 breaking: ## Fail on undeclared breaking spec changes since BASE (default HEAD~1).

@@ -1,4 +1,4 @@
-# Receiving webhooks (issue 7): package webhook. Its tests, examples and the
+# Receiving webhooks: package webhook. Its tests, examples and the
 # seed corpus of FuzzParse run in `make test` (so in CI); like the other fuzz
 # targets (mk/fuzz.mk), the open-ended fuzz run is not in CI_TARGETS.
 

@@ -239,17 +239,22 @@ func ptr[T any](v T) *T { return &v }
 // webhook for the event type is not an error.
 func (s *Server) Emit(ctx context.Context, event gen.EventType, payload any) ([]Delivery, error) {
 	if s.hooks == nil {
-		return nil, errors.New("partootest: Emit on a Server not created by NewServer")
+		return nil, errors.New("Emit: the Server was not created by NewServer")
 	}
 	var fixed []byte
 	if payload != nil {
 		var err error
 		if fixed, err = json.Marshal(envelope{Type: event, Payload: payload}); err != nil {
-			return nil, fmt.Errorf("partootest: Emit %s: encode the payload: %w", event, err)
+			return nil, fmt.Errorf("Emit %s: encode the payload: %w", event, err)
 		}
 	}
 	s.mu.Lock()
-	hooks := s.sortedWebhooks(func(it gen.WebhookItem) bool { return it.EventType == event })
+	var hooks []gen.WebhookItem
+	for _, h := range s.webhooksWhere(nil) {
+		if h.EventType == event {
+			hooks = append(hooks, h)
+		}
+	}
 	s.mu.Unlock()
 
 	var out []Delivery
@@ -288,11 +293,8 @@ func (s *Server) Deliveries() []Delivery {
 // tryout's result. Partoo does not document that result; the fake's is
 // {"event_type", "url", "delivered"}, plus "status_code" when the receiver
 // answered and "error" when the delivery failed.
-func (s *Server) deliverTryout(ctx context.Context, t Tryout) (gen.TryoutResult, error) {
-	body, err := json.Marshal(envelope{Type: t.Item.EventType, Payload: samplePayload(t.Item.EventType, t.OrgID)})
-	if err != nil {
-		return nil, err
-	}
+func (s *Server) deliverTryout(ctx context.Context, t Tryout) gen.TryoutResult {
+	body, _ := json.Marshal(envelope{Type: t.Item.EventType, Payload: samplePayload(t.Item.EventType, t.OrgID)})
 	d := s.send(ctx, Delivery{URL: t.Item.URL, EventType: t.Item.EventType, Tryout: true, Body: body}, t.Item.CustomHeaders)
 	result := gen.TryoutResult{"event_type": string(t.Item.EventType), "url": t.Item.URL, "delivered": d.OK()}
 	if d.StatusCode != 0 {
@@ -301,7 +303,7 @@ func (s *Server) deliverTryout(ctx context.Context, t Tryout) (gen.TryoutResult,
 	if !d.OK() {
 		result["error"] = d.failure().Error()
 	}
-	return result, nil
+	return result
 }
 
 // send signs and POSTs d.Body to d.URL, records the delivery and returns it.
@@ -356,9 +358,9 @@ func (d Delivery) failure() error {
 		target = fmt.Sprintf("webhook %d (%s)", d.WebhookID, d.URL)
 	}
 	if d.Err != nil {
-		return fmt.Errorf("partootest: deliver %s to %s: %w", d.EventType, target, d.Err)
+		return fmt.Errorf("deliver %s to %s: %w", d.EventType, target, d.Err)
 	}
-	return fmt.Errorf("partootest: deliver %s to %s: status %d %s", d.EventType, target, d.StatusCode, http.StatusText(d.StatusCode))
+	return fmt.Errorf("deliver %s to %s: status %d %s", d.EventType, target, d.StatusCode, http.StatusText(d.StatusCode))
 }
 
 // newDeliveryClient returns the client deliveries use: no proxy, no

@@ -116,10 +116,10 @@ func TestTryoutDeliversVerifiedTypedEvents(t *testing.T) {
 			ctx := context.Background()
 
 			item := gen.WebhookCreateItem{URL: rc.URL, EventType: tt.event, CustomHeaders: &gen.CustomHeaders{"X-Auth-Token": "s3cret"}}
-			if _, err := client.Webhooks.Create(ctx, item); err != nil {
+			if _, err := client.Webhooks.Create(ctx, payload(item)); err != nil {
 				t.Fatalf("Create: %v", err)
 			}
-			result, err := client.Webhooks.Tryout(ctx, item)
+			result, err := client.Webhooks.Tryout(ctx, payload(item))
 			if err != nil {
 				t.Fatalf("Tryout: %v", err)
 			}
@@ -166,25 +166,24 @@ func TestTryoutFailures(t *testing.T) {
 		name       string
 		url        string
 		wantStatus any // the result's status_code, nil when absent
-		wantError  string
 	}{
-		{"receiver with Partoo's production key", wrongKey.URL, 401.0, "status 401"},
-		{"receiver fails", failing.URL, 500.0, "status 500"},
-		{"nobody listening", closedURL, nil, "connect"},
-		{"not a loopback host", "https://example.com/partoo", nil, "loopback hosts only"},
-		{"localhost name", strings.Replace(failing.URL, "127.0.0.1", "localhost", 1), 500.0, "status 500"},
+		{"receiver with Partoo's production key", wrongKey.URL, 401.0},
+		{"receiver fails", failing.URL, 500.0},
+		{"nobody listening", closedURL, nil},
+		{"not a loopback host", "https://example.com/partoo", nil},
+		{"localhost name", strings.Replace(failing.URL, "127.0.0.1", "localhost", 1), 500.0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			result, err := client.Webhooks.Tryout(ctx, gen.WebhookCreateItem{URL: tt.url, EventType: gen.EventTypeLeadReceived})
+			result, err := client.Webhooks.Tryout(ctx, payload(gen.WebhookCreateItem{URL: tt.url, EventType: gen.EventTypeLeadReceived}))
 			if err != nil {
 				t.Fatalf("Tryout: %v", err)
 			}
 			if result["delivered"] != false || result["status_code"] != tt.wantStatus {
 				t.Errorf("result = %v, want delivered false, status_code %v", result, tt.wantStatus)
 			}
-			if msg, _ := result["error"].(string); !strings.Contains(msg, tt.wantError) {
-				t.Errorf("result error = %q, want it to contain %q", msg, tt.wantError)
+			if msg, _ := result["error"].(string); msg == "" {
+				t.Errorf("result = %v, want an error saying why", result)
 			}
 		})
 	}
@@ -210,11 +209,11 @@ func TestEmit(t *testing.T) {
 		url string
 	}{{10, a.URL}, {11, b.URL}} {
 		c := srv.ClientWithKey("provider", partoo.WithOrgID(reg.org))
-		if _, err := c.Webhooks.Create(ctx, gen.WebhookCreateItem{URL: reg.url, EventType: gen.EventTypeMessageCreated, CustomHeaders: &gen.CustomHeaders{"X-Org": "x"}}); err != nil {
+		if _, err := c.Webhooks.Create(ctx, payload(gen.WebhookCreateItem{URL: reg.url, EventType: gen.EventTypeMessageCreated, CustomHeaders: &gen.CustomHeaders{"X-Org": "x"}})); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := srv.Client().Webhooks.Create(ctx, gen.WebhookCreateItem{URL: leads.URL, EventType: gen.EventTypeLeadReceived}); err != nil {
+	if _, err := srv.Client().Webhooks.Create(ctx, payload(gen.WebhookCreateItem{URL: leads.URL, EventType: gen.EventTypeLeadReceived})); err != nil {
 		t.Fatal(err)
 	}
 
@@ -261,7 +260,8 @@ func TestEmit(t *testing.T) {
 		t.Errorf("Emit without webhooks = %v, %v", ds, err)
 	}
 	// A payload that cannot be encoded.
-	if _, err := srv.Emit(ctx, gen.EventTypeLeadReceived, func() {}); err == nil || !strings.Contains(err.Error(), "encode the payload") {
+	var unsupported *json.UnsupportedTypeError
+	if _, err := srv.Emit(ctx, gen.EventTypeLeadReceived, func() {}); !errors.As(err, &unsupported) {
 		t.Errorf("Emit of a func: %v", err)
 	}
 	if got := len(srv.Deliveries()); got != 4 {
@@ -281,10 +281,9 @@ func TestEmitReportsFailedDeliveries(t *testing.T) {
 	if len(ds) != 2 || ds[0].StatusCode != 500 || ds[1].Err == nil {
 		t.Fatalf("deliveries = %+v", ds)
 	}
-	for _, want := range []string{"status 500", "loopback hosts only"} {
-		if err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("Emit error = %v, want it to contain %q", err, want)
-		}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok || len(joined.Unwrap()) != 2 || !errors.Is(err, ds[1].Err) {
+		t.Errorf("Emit error = %v, want one error per failed delivery, wrapping the delivery's Err", err)
 	}
 }
 

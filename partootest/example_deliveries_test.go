@@ -31,10 +31,10 @@ func ExampleServer_Emit() {
 
 	ctx := context.Background()
 	item := gen.WebhookCreateItem{URL: receiver.URL, EventType: gen.EventTypeMessageCreated}
-	if _, err := srv.Client().Webhooks.Create(ctx, item); err != nil {
+	if _, err := srv.Client().Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item}}); err != nil {
 		log.Fatal(err)
 	}
-	result, err := srv.Client().Webhooks.Tryout(ctx, item)
+	result, err := srv.Client().Webhooks.Tryout(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item}})
 	fmt.Println(result["delivered"], err)
 
 	deliveries, err := srv.Emit(ctx, gen.EventTypeMessageCreated,

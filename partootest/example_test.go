@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/gen"
@@ -23,7 +25,7 @@ func ensureWebhook(ctx context.Context, c *partoo.Client, event gen.EventType, u
 			return hook.ID, false, nil
 		}
 	}
-	items, err := c.Webhooks.Create(ctx, gen.WebhookCreateItem{URL: url, EventType: event})
+	items, err := c.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: url, EventType: event}}})
 	if err != nil {
 		return 0, false, err
 	}
@@ -50,9 +52,9 @@ func Example() {
 	// Output:
 	// 1 true <nil>
 	// 1 false <nil>
-	// GET /webhooks 200 REDACTED
-	// POST /webhooks 200 REDACTED
-	// GET /webhooks 200 REDACTED
+	// GET /v2/webhooks 200 REDACTED
+	// POST /v2/webhooks 200 REDACTED
+	// GET /v2/webhooks 200 REDACTED
 }
 
 // Faults make the fake fail the way a real server does, so tests can check
@@ -69,7 +71,7 @@ func ExampleServer_AddFault() {
 	hook, err := client.Webhooks.Get(context.Background(), 7)
 	fmt.Println(hook.ID, hook.EventType, err)
 	// Output:
-	// true partoo: GET /v2/webhooks/7: 404 Not Found: json: Resource not found
+	// true partoo: GET /v2/webhooks/7: 404 Not Found: Resource not found
 	// 7 lead_received <nil>
 }
 
@@ -83,9 +85,38 @@ func ExampleWithProviderKey() {
 	fmt.Println(err)
 
 	client := srv.ClientWithKey("provider-key", partoo.WithOrgID(11))
-	items, err := client.Webhooks.Create(ctx, gen.WebhookCreateItem{URL: "https://example.com/partoo", EventType: gen.EventTypeMessageCreated})
+	items, err := client.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://example.com/partoo", EventType: gen.EventTypeMessageCreated}}})
 	fmt.Println(items[0].OrgID, err)
 	// Output:
-	// partoo: GET /v2/webhooks/1: 400 Bad Request: json.org_id: Missing data for required field: a PROVIDER key must give the organization it acts on.
+	// partoo: GET /v2/webhooks/1: 400 Bad Request: org_id: Missing data for required field: a PROVIDER key must give the organization it acts on.
 	// 11 <nil>
+}
+
+// CreateWebhooks seeds a server with configurations Partoo would accept:
+// it refuses, all or nothing, what POST /webhooks refuses, and says which
+// item broke which rule.
+func ExampleServer_CreateWebhooks() {
+	srv := partootest.NewServer()
+	defer srv.Close()
+
+	_, err := srv.CreateWebhooks(
+		gen.WebhookItem{URL: "https://example.com/leads", EventType: gen.EventTypeLeadReceived},
+		gen.WebhookItem{URL: "http://example.com/messages", EventType: gen.EventTypeMessageCreated},
+		gen.WebhookItem{URL: "https://example.com/other-leads", EventType: gen.EventTypeLeadReceived},
+	)
+	var fields partootest.FieldErrors
+	if errors.As(err, &fields) {
+		for _, field := range slices.Sorted(maps.Keys(fields)) {
+			fmt.Println("refused:", field)
+		}
+	}
+	fmt.Println(len(srv.Webhooks()), "webhooks stored")
+
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/leads", EventType: gen.EventTypeLeadReceived})
+	fmt.Println(hooks[0].ID, hooks[0].OrgID, err)
+	// Output:
+	// refused: items[1].url
+	// refused: items[2].event_type
+	// 0 webhooks stored
+	// 1 1 <nil>
 }

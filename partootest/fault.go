@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/partoo-go/partoo/internal/mockapi/rules"
 	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
@@ -139,7 +138,8 @@ func (f *Fault) matches(method, path string) bool {
 	if f.Path == "" || f.Path == path {
 		return true
 	}
-	return pathtemplate.Parse(f.Path).Match(pathtemplate.Segments(path))
+	_, ok := pathtemplate.Match(f.Path, path)
+	return ok
 }
 
 // AddFault adds a fault. Faults are tried in the order they were added; the
@@ -227,7 +227,7 @@ func (f *Fault) canned() *response {
 	}
 	body := f.Body
 	if body == nil {
-		body, _ = rules.ErrorBody(f.Status)
+		body, _ = errorBody(f.Status)
 	}
 	r.body, r.size = body, int64(len(body))
 	if f.BodySize > 0 {
@@ -287,6 +287,11 @@ func (r *response) send(w http.ResponseWriter, n int64) int {
 	h := w.Header()
 	for k, v := range r.header {
 		h[k] = append([]string(nil), v...)
+	}
+	if !bodyAllowed(r.status) {
+		h.Del("Content-Length")
+		w.WriteHeader(r.status)
+		return r.status
 	}
 	h.Set("Content-Length", strconv.FormatInt(n, 10))
 	w.WriteHeader(r.status)

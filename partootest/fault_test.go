@@ -235,7 +235,7 @@ func TestFaultAfterProcessing(t *testing.T) {
 			t.Parallel()
 			srv := partootest.NewTestServer(t)
 			srv.AddFault(partootest.Fault{Method: "POST", Path: "/webhooks", Times: 1, Mode: mode})
-			_, err := srv.Client().Webhooks.Create(context.Background(), gen.WebhookCreateItem{URL: "https://a.example", EventType: gen.EventTypeLeadReceived})
+			_, err := srv.Client().Webhooks.Create(context.Background(), payload(gen.WebhookCreateItem{URL: "https://a.example", EventType: gen.EventTypeLeadReceived}))
 			if err == nil {
 				t.Fatal("create succeeded through the fault")
 			}
@@ -279,7 +279,7 @@ func TestFaultDelay(t *testing.T) {
 		srv.AddFault(partootest.Fault{Method: "POST", Delay: time.Hour})
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
-		_, err := srv.Client().Webhooks.Create(ctx, gen.WebhookCreateItem{URL: "https://a.example", EventType: gen.EventTypeLeadReceived})
+		_, err := srv.Client().Webhooks.Create(ctx, payload(gen.WebhookCreateItem{URL: "https://a.example", EventType: gen.EventTypeLeadReceived}))
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("err %v, want context.DeadlineExceeded", err)
 		}

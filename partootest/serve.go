@@ -2,23 +2,122 @@ package partootest
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
-	"mime"
+	"maps"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/partoo-go/partoo"
-	"github.com/partoo-go/partoo/internal/mockapi/rules"
 )
 
-// serveHTTP is the server's handler: it logs the request, applies a
-// matching fault, and otherwise (or for a fault without a canned response)
-// handles it with handle.
+// Redacted replaces the API key in the headers of the request log.
+const Redacted = "REDACTED"
+
+// Request is one request as the server received it, in the request log.
+type Request struct {
+	// Time is when the server received the request.
+	Time time.Time
+	// RemoteAddr is the client's address ("127.0.0.1:53412"): requests
+	// with the same RemoteAddr came over the same connection.
+	RemoteAddr string
+	// Method is the HTTP method.
+	Method string
+	// Path is the request path as received, base path included
+	// ("/v2/webhooks/3"), as the client's errors show it. (Before the
+	// fake followed the spec by itself, it was relative to [Server.URL];
+	// [Fault.Path] still is.)
+	Path string
+	// Query is the parsed query string.
+	Query url.Values
+	// Header is the request header, with the value of x-APIKey replaced by
+	// [Redacted].
+	Header http.Header
+	// Body is the start of the request body: at most [MaxLoggedBody]
+	// bytes.
+	Body []byte
+	// BodyTruncated reports that the body was longer than Body.
+	BodyTruncated bool
+	// Status is the status the server sent, or 0 when it sent none (the
+	// connection was dropped, the request is still being handled, or it was
+	// abandoned during a fault's Delay).
+	Status int
+	// Faulted reports whether a [Fault] applied to the request.
+	Faulted bool
+}
+
+// clone returns a deep copy of r.
+func (r *Request) clone() Request {
+	c := *r
+	c.Query = maps.Clone(r.Query)
+	for k, v := range c.Query {
+		c.Query[k] = slices.Clone(v)
+	}
+	c.Header = r.Header.Clone()
+	c.Body = bytes.Clone(r.Body)
+	return c
+}
+
+// requestLog is a ring of the last requests; it is guarded by the
+// server's mu.
+type requestLog struct {
+	size  int        // capacity
+	ring  []*Request // len(ring) <= size
+	next  int        // where the next entry goes once the ring is full
+	count int        // requests received since the last clear
+}
+
+func (l *requestLog) add(r *Request) {
+	l.count++
+	if len(l.ring) < l.size {
+		l.ring = append(l.ring, r)
+		return
+	}
+	l.ring[l.next] = r
+	l.next = (l.next + 1) % l.size
+}
+
+// entries returns the kept requests, oldest first.
+func (l *requestLog) entries() []*Request {
+	return append(slices.Clone(l.ring[l.next:]), l.ring[:l.next]...)
+}
+
+// Requests returns a copy of the request log, oldest first: the last
+// requests the server received (see [WithRequestLog]), including faulted
+// ones and ones it rejected.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	entries := s.log.entries()
+	out := make([]Request, len(entries))
+	for i, r := range entries {
+		out[i] = r.clone()
+	}
+	return out
+}
+
+// RequestCount returns the number of requests the server received since
+// it started or since the last [Server.ClearRequests], including those
+// the request log no longer keeps.
+func (s *Server) RequestCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.count
+}
+
+// ClearRequests empties the request log and resets [Server.RequestCount].
+func (s *Server) ClearRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log.ring, s.log.next, s.log.count = nil, 0, 0
+}
+
+// serveHTTP is the server's handler: it reads the body, logs the request,
+// applies a matching fault, and otherwise (or for a fault without a canned
+// response) handles it with the engine.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// Add to inflight under mu, so that no Add follows Close's Wait.
 	s.mu.Lock()
@@ -32,27 +131,27 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.inflight.Done()
 	start := time.Now()
 
+	// The server's ReadTimeout bounds this read. Once the body is in,
+	// net/http lifts the read deadline, so it does not cut a fault's Delay
+	// short.
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodySize))
-	path := r.URL.Path
-	if rel, ok := strings.CutPrefix(path, s.basePath); ok && (rel == "" || strings.HasPrefix(rel, "/")) {
-		path = rel
-	}
 	entry := &Request{
-		Time:       s.now(),
-		RemoteAddr: r.RemoteAddr,
-		Method:     r.Method,
-		Path:       path,
-		Query:      r.URL.Query(),
-		Header:     redactHeader(r.Header),
-		Body:       body,
+		Time:          s.now(),
+		RemoteAddr:    r.RemoteAddr,
+		Method:        r.Method,
+		Path:          r.URL.Path,
+		Query:         r.URL.Query(),
+		Header:        redactHeader(r.Header),
+		Body:          bytes.Clone(body[:min(len(body), MaxLoggedBody)]),
+		BodyTruncated: len(body) > MaxLoggedBody || readErr != nil,
 	}
-	fault := s.takeFault(r.Method, path)
+	fault := s.takeFault(r.Method, s.relPath(r.URL.Path))
 	if fault != nil && fault.Mode == ModeDrop {
 		s.syncKeepAlives() // the fault may be used up
 	}
 	s.mu.Lock()
-	s.requests = append(s.requests, entry)
 	entry.Faulted = fault != nil
+	s.log.add(entry)
 	s.mu.Unlock()
 
 	status := s.respond(w, r, body, readErr, fault)
@@ -65,6 +164,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("query", r.URL.RawQuery),
 			slog.Int("status", status), slog.Duration("duration", time.Since(start)), slog.Bool("faulted", fault != nil))
 	}
+}
+
+// relPath returns path relative to the base path ("/webhooks/3"), or path
+// itself when it lies outside.
+func (s *Server) relPath(path string) string {
+	if rel, ok := strings.CutPrefix(path, s.basePath); ok && strings.HasPrefix(rel, "/") {
+		return rel
+	}
+	return path
 }
 
 // respond produces the response, faulted or not, and returns the status
@@ -86,9 +194,7 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, body []byte, re
 	if fault != nil && fault.Status != 0 {
 		resp = fault.canned()
 	} else {
-		rec := newRecorder()
-		s.handle(rec, r, body, readErr)
-		resp = rec.response()
+		resp = s.handle(r, body, readErr)
 	}
 	mode := ModeComplete
 	if fault != nil {
@@ -97,221 +203,15 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, body []byte, re
 	return resp.write(w, mode)
 }
 
-// callKey is the context key of the call's resolved organization.
-type callKey struct{}
-
-// orgFrom returns the organization the call acts on.
-func orgFrom(ctx context.Context) int {
-	org, _ := ctx.Value(callKey{}).(int)
-	return org
-}
-
-// handle runs the checks every operation shares, in the order a client
-// would meet them: route, authentication, media type, parameters,
-// organization, body; then the generated handler.
-func (s *Server) handle(w http.ResponseWriter, r *http.Request, body []byte, readErr error) {
-	rel, ok := strings.CutPrefix(r.URL.Path, s.basePath+"/")
-	if !ok {
-		writeSpecError(w, http.StatusNotFound)
-		return
+// redactHeader returns a copy of h with the API key replaced.
+func redactHeader(h http.Header) http.Header {
+	c := h.Clone()
+	if c == nil {
+		return http.Header{}
 	}
-	rt, allowed := s.route(r.Method, "/"+rel)
-	if rt == nil {
-		if len(allowed) > 0 {
-			w.Header().Set("Allow", strings.Join(allowed, ", "))
-			w.WriteHeader(http.StatusMethodNotAllowed)
-			return
-		}
-		writeSpecError(w, http.StatusNotFound)
-		return
+	key := http.CanonicalHeaderKey(partoo.APIKeyHeader)
+	for i := range c[key] {
+		c[key][i] = Redacted
 	}
-	op := &rt.op
-	s.mu.Lock()
-	key, known := s.keys[r.Header.Get(partoo.APIKeyHeader)]
-	s.mu.Unlock()
-	if !known {
-		writeSpecError(w, http.StatusUnauthorized)
-		return
-	}
-	if readErr != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(readErr, &tooBig) {
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			return
-		}
-		writeBadRequest(w, fieldErrors{"body": {"the body could not be read: " + readErr.Error()}})
-		return
-	}
-	if op.HasBody {
-		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if err != nil || mt != "application/json" {
-			writeSpecError(w, http.StatusUnsupportedMediaType)
-			return
-		}
-	}
-	values, errs := checkParams(op, r.URL.Query(), "/"+rel)
-	if len(errs) > 0 {
-		writeBadRequest(w, errs)
-		return
-	}
-	org, status, errs := resolveOrg(op, key, values)
-	switch {
-	case len(errs) > 0:
-		writeBadRequest(w, errs)
-		return
-	case status != 0:
-		writeSpecError(w, status)
-		return
-	}
-	if op.HasBody {
-		if errs := checkBody(rt, body); len(errs) > 0 {
-			writeBadRequest(w, errs)
-			return
-		}
-	}
-	r2 := r.WithContext(context.WithValue(r.Context(), callKey{}, org))
-	r2.Body = io.NopCloser(bytes.NewReader(body))
-	r2.ContentLength = int64(len(body))
-	s.handler.ServeHTTP(w, r2)
-}
-
-// resolveOrg returns the organization a call acts on, or the reason it may
-// not: 400 field errors when a PROVIDER key omits org_id, 403 when the key
-// may not act on the org_id given.
-func resolveOrg(op *rules.Operation, key keyInfo, values map[string]int64) (int, int, fieldErrors) {
-	given, has := values["org_id"]
-	if !has {
-		if key.provider {
-			if !hasParam(op, "org_id") {
-				return 0, http.StatusForbidden, nil
-			}
-			return 0, 0, fieldErrors{"org_id": {"Missing data for required field: a PROVIDER key must give the organization it acts on."}}
-		}
-		return key.orgs[0], 0, nil
-	}
-	for _, org := range key.orgs {
-		if int64(org) == given {
-			return org, 0, nil
-		}
-	}
-	return 0, http.StatusForbidden, nil
-}
-
-func hasParam(op *rules.Operation, name string) bool {
-	for _, p := range op.Params {
-		if p.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// fieldErrors maps a field location to its messages: the inside of the
-// spec's 400 body, {"error": {"json": {field: [messages]}}}.
-type fieldErrors map[string][]string
-
-func (e fieldErrors) add(field, msg string) { e[field] = append(e[field], msg) }
-
-// writeBadRequest writes a 400 in the spec's shape.
-func writeBadRequest(w http.ResponseWriter, errs fieldErrors) {
-	writeJSON(w, http.StatusBadRequest, badRequestBody(errs))
-}
-
-// badRequestBody builds the spec's 400 body around errs.
-func badRequestBody(errs fieldErrors) []byte {
-	tmpl, _ := rules.ErrorBody(http.StatusBadRequest)
-	var v map[string]any
-	if err := json.Unmarshal(tmpl, &v); err != nil {
-		panic("partootest: the generated 400 body is not JSON: " + err.Error())
-	}
-	inner := map[string]any{}
-	for k, msgs := range errs {
-		inner[k] = msgs
-	}
-	// The spec's 400 body is {"error": {"json": {}}}: the field messages
-	// go into its innermost object.
-	if !fillInnermost(v, inner) {
-		panic("partootest: the generated 400 body has no object to hold field errors")
-	}
-	b, _ := json.Marshal(v)
-	return b
-}
-
-// fillInnermost replaces the first empty object found depth first in v by
-// fields.
-func fillInnermost(v map[string]any, fields map[string]any) bool {
-	for k, sub := range v {
-		m, ok := sub.(map[string]any)
-		if !ok {
-			continue
-		}
-		if len(m) == 0 {
-			v[k] = fields
-			return true
-		}
-		if fillInnermost(m, fields) {
-			return true
-		}
-	}
-	return false
-}
-
-// writeSpecError writes the body the spec declares for status.
-func writeSpecError(w http.ResponseWriter, status int) {
-	body, ok := rules.ErrorBody(status)
-	if !ok {
-		w.WriteHeader(status)
-		return
-	}
-	writeJSON(w, status, body)
-}
-
-func writeJSON(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(body)
-}
-
-// badRequestHandler answers the generated layer's request errors (a
-// parameter or body it could not decode) with a 400 in the spec's shape.
-func badRequestHandler(w http.ResponseWriter, _ *http.Request, err error) {
-	writeBadRequest(w, fieldErrors{"body": {err.Error()}})
-}
-
-// internalErrorHandler answers a handler error with a 500.
-func internalErrorHandler(w http.ResponseWriter, _ *http.Request, err error) {
-	http.Error(w, err.Error(), http.StatusInternalServerError)
-}
-
-// recorder buffers a handler's response so that a fault can alter it.
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func newRecorder() *recorder { return &recorder{header: http.Header{}} }
-
-func (r *recorder) Header() http.Header { return r.header }
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	return r.body.Write(b)
-}
-
-func (r *recorder) response() *response {
-	status := r.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	b := r.body.Bytes()
-	return &response{status: status, header: r.header, body: b, size: int64(len(b))}
+	return c
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -14,11 +15,13 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/partoo-go/partoo/internal/syncbuf"
+	"github.com/partoo-go/partoo/partootest"
 )
 
 // The test binary doubles as the command: with this variable set it runs
@@ -43,7 +46,9 @@ func get(t *testing.T, url, key string) (int, string) {
 	if key != "" {
 		req.Header.Set("x-APIKey", key)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
@@ -71,24 +76,34 @@ func startRun(t *testing.T, args ...string) (string, *syncbuf.Buffer, func() err
 		cancel()
 		t.Fatalf("no URL in the first line %q (%v); stderr: %s; run: %v", line, err, stderr.String(), <-done)
 	}
-	stop := func() error {
+	stop := sync.OnceValue(func() error {
 		cancel()
 		select {
 		case err := <-done:
 			return err
 		case <-time.After(10 * time.Second):
-			t.Fatal("run did not return after its context ended")
-			return nil
+			return errors.New("run did not return 10 s after its context ended")
 		}
-	}
+	})
+	t.Cleanup(func() { stop() })
 	return m[1], stderr, stop
 }
 
+// writeFile writes content to a new file of the test and returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 func TestRunServesTheAPI(t *testing.T) {
-	seed := filepath.Join(t.TempDir(), "seed.json")
-	os.WriteFile(seed, []byte(`{"items":[{"url":"https://example.com/a","event_type":"business_created"},
-		{"url":"https://example.com/b","event_type":"lead_received","org_id":7}]}`), 0o600)
-	url, stderr, stop := startRun(t, "-api-key", "k1", "-org-id", "3", "-provider-key", "pk", "-provider-orgs", "3,7", "-seed", seed)
+	t.Parallel()
+	seed := writeFile(t, "seed.json", `{"webhooks":[{"url":"https://example.com/a","event_type":"business_created"},
+		{"url":"https://example.com/b","event_type":"lead_received","org_id":7}], "resources": {}}`)
+	url, stderr, stop := startRun(t, "-api-key", "k1", "-org-id", "3", "-provider-key", "pk", "-provider-orgs", "3,7", "-seed", seed, "-log")
 
 	tests := []struct {
 		name, path, key string
@@ -102,6 +117,7 @@ func TestRunServesTheAPI(t *testing.T) {
 		{"per_page out of range", "/webhooks?per_page=101", "k1", 400, `"per_page"`},
 		{"get", "/webhooks/1", "k1", 200, `"event_type":"business_created"`},
 		{"another org's webhook", "/webhooks/2", "k1", 404, `Resource not found`},
+		{"trailing slash", "/webhooks/", "k1", 404, `Resource not found`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,7 +135,7 @@ func TestRunServesTheAPI(t *testing.T) {
 	}
 	logs := stderr.String()
 	if !strings.Contains(logs, "path=/v2/webhooks") || !strings.Contains(logs, "status=401") {
-		t.Errorf("request log missing lines:\n%s", logs)
+		t.Errorf("-log: request log missing lines:\n%s", logs)
 	}
 	for _, secret := range []string{"k1", "pk"} {
 		if regexp.MustCompile(`\b` + secret + `\b`).MatchString(logs) {
@@ -128,67 +144,204 @@ func TestRunServesTheAPI(t *testing.T) {
 	}
 }
 
-func TestRunQuiet(t *testing.T) {
-	url, stderr, stop := startRun(t, "-log=false")
+// Request logs are opt-in: without -log the mock is quiet.
+func TestRunLogIsOptIn(t *testing.T) {
+	t.Parallel()
+	url, stderr, stop := startRun(t)
 	get(t, url+"/webhooks", DefaultAPIKey)
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(stderr.String(), "path=") {
-		t.Errorf("-log=false still logs requests:\n%s", stderr.String())
+		t.Errorf("the mock logs requests without -log:\n%s", stderr.String())
 	}
 }
 
 func TestRunErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
-	badSeed := filepath.Join(dir, "bad.json")
-	os.WriteFile(badSeed, []byte(`[{"url":"https://example.com","event_type":"lead_received","colour":"red"}]`), 0o600)
-	noURL := filepath.Join(dir, "nourl.json")
-	os.WriteFile(noURL, []byte(`[{"event_type":"lead_received"}]`), 0o600)
-	badType := filepath.Join(dir, "badtype.json")
-	os.WriteFile(badType, []byte(`[{"url":"https://example.com","event_type":"nope"}]`), 0o600)
-	badHeaders := filepath.Join(dir, "badheaders.json")
-	os.WriteFile(badHeaders, []byte(`[{"url":"https://example.com","event_type":"lead_received","custom_headers":{"X-Partoo-Id":"1"}}]`), 0o600)
 	tests := []struct {
 		name string
 		args []string
-		want string
+		is   func(error) bool
 	}{
-		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
-		{"extra argument", []string{"serve"}, "unexpected arguments"},
-		{"provider key without orgs", []string{"-provider-key", "pk"}, "needs -provider-orgs"},
-		{"provider orgs without key", []string{"-provider-orgs", "1"}, "needs -provider-key"},
-		{"bad provider org", []string{"-provider-key", "pk", "-provider-orgs", "1,x"}, `"x" is not a positive`},
-		{"bad org id", []string{"-org-id", "0"}, "org_id 0 is not positive"},
-		{"empty key", []string{"-api-key", ""}, "WithAPIKey"},
-		{"missing seed file", []string{"-seed", filepath.Join(dir, "none.json")}, "no such file"},
-		{"seed with an unknown field", []string{"-seed", badSeed}, `unknown field "colour"`},
-		{"seed without url", []string{"-seed", noURL}, "url and event_type are required"},
-		{"seed with an unknown event type", []string{"-seed", badType}, `event_type "nope" is not one of the spec's event types`},
-		{"seed with invalid custom headers", []string{"-seed", badHeaders}, `custom header "X-Partoo-Id"`},
-		{"bad address", []string{"-addr", "nowhere"}, "WithAddr"},
+		{"unknown flag", []string{"-nope"}, isUsage},
+		{"extra argument", []string{"serve"}, isUsage},
+		{"provider key without orgs", []string{"-provider-key", "pk"}, isUsage},
+		{"provider orgs without key", []string{"-provider-orgs", "1"}, isUsage},
+		{"bad provider org", []string{"-provider-key", "pk", "-provider-orgs", "1,x"}, isUsage},
+		{"bad org id", []string{"-org-id", "0"}, isStart},
+		{"empty key", []string{"-api-key", ""}, isStart},
+		{"bad address", []string{"-addr", "nowhere"}, isStart},
+		{"port out of range", []string{"-addr", "127.0.0.1:99999"}, isStart},
+		{"missing seed file", []string{"-seed", filepath.Join(dir, "none.json")}, func(err error) bool {
+			var se *seedError
+			return errors.As(err, &se) && errors.Is(err, fs.ErrNotExist)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
-			err := run(ctx, tt.args, io.Discard, io.Discard)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("run(%q) = %v, want an error containing %q", tt.args, err, tt.want)
+			args := tt.args
+			if !strings.Contains(strings.Join(args, " "), "-addr") {
+				args = append([]string{"-addr", "127.0.0.1:0"}, args...)
+			}
+			if err := run(ctx, args, io.Discard, io.Discard); !tt.is(err) {
+				t.Errorf("run(%q) = %v (%T)", tt.args, err, err)
+			}
+		})
+	}
+}
+
+func isUsage(err error) bool {
+	var u *usageError
+	return errors.As(err, &u)
+}
+
+func isStart(err error) bool {
+	var s *startError
+	return errors.As(err, &s)
+}
+
+// A seed file is checked as strictly as the API, and every error says
+// where: line, column and field.
+func TestSeedErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		content    string
+		line, col  int
+		field      string
+		onlyOnLoad bool // the shape is right; the server refuses the content
+	}{
+		{name: "syntax error", content: "{\n  \"webhooks\": [\n    {\"url\": \"https://a.example\",, \"event_type\": \"lead_received\"}\n  ]\n}",
+			line: 3, col: 33, field: "webhooks[0]"},
+		{name: "cut short", content: "{\"webhooks\": [", line: 1, col: 15, field: "webhooks"},
+		{name: "empty file", content: "", line: 1, col: 1},
+		{name: "not an object", content: `"webhooks"`, line: 1, col: 1},
+		{name: "unknown top-level field", content: "{\n \"hooks\": []}", line: 2, col: 2, field: "hooks"},
+		{name: "webhooks not an array", content: `{"webhooks": {}}`, line: 1, col: 14, field: "webhooks"},
+		{name: "webhook not an object", content: `{"webhooks": [1]}`, line: 1, col: 15, field: "webhooks[0]"},
+		{name: "unknown webhook field", content: "[{\"url\": \"https://a.example\",\n  \"colour\": \"red\"}]", line: 2, col: 3, field: "[0].colour"},
+		{name: "type error", content: "{\"webhooks\": [\n {\"url\": \"https://a.example\", \"event_type\": \"lead_received\",\n  \"org_id\": \"seven\"}]}",
+			line: 3, col: 13, field: "webhooks[0].org_id"},
+		{name: "data after the value", content: `{"webhooks": []} []`, line: 1, col: 18},
+		{name: "resources not an object", content: `{"resources": []}`, line: 1, col: 15, field: "resources"},
+		{name: "resource not an object", content: `{"resources": {"/things": [1]}}`, line: 1, col: 28, field: `resources["/things"][0]`},
+		{name: "two webhooks for one event type", onlyOnLoad: true, content: `{"items": [
+  {"url": "https://a.example", "event_type": "lead_received"},
+  {"url": "https://b.example", "event_type": "lead_received"}]}`, line: 3, col: 46, field: "items[1]"},
+		{name: "http to a public host", onlyOnLoad: true, content: `[{"event_type": "lead_received", "url": "http://a.example"}]`,
+			line: 1, col: 41, field: "[0]"},
+		{name: "unknown event type", onlyOnLoad: true, content: "{\"webhooks\": [{\"url\": \"https://a.example\",\n \"event_type\": \"business_exploded\"}]}",
+			line: 2, col: 16, field: "webhooks[0]"},
+		{name: "invalid custom header", onlyOnLoad: true, content: `{"webhooks": [{"url": "https://a.example", "event_type": "lead_received", "custom_headers": {"X-Partoo-Id": "1"}}]}`,
+			line: 1, col: 93, field: "webhooks[0]"},
+		{name: "undeliverable custom header", onlyOnLoad: true, content: `{"webhooks": [{"url": "https://a.example", "event_type": "lead_received", "custom_headers": {"X-A": "s3cret\r\n"}}]}`,
+			line: 1, col: 93, field: "webhooks[0]"},
+		{name: "webhooks as resources", onlyOnLoad: true, content: `{"resources": {"/webhooks": [{"url": "http://a.example"}]}}`,
+			line: 1, col: 16, field: `resources["/webhooks"]`},
+		{name: "unknown collection", onlyOnLoad: true, content: "{\"resources\": {\"/things\": [\n {\"id\": 1}]}}", line: 2, col: 2, field: `resources["/things"][0]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := writeFile(t, "seed.json", tt.content)
+			sd, err := readSeed(path)
+			if tt.onlyOnLoad {
+				if err != nil {
+					t.Fatalf("readSeed: %v, want the shape accepted", err)
+				}
+				srv := partootest.NewTestServer(t)
+				_, _, err = sd.load(srv)
+				if n := len(srv.Webhooks()); n != 0 {
+					t.Errorf("%d webhooks stored from a refused seed, want 0", n)
+				}
+			}
+			var se *seedError
+			if !errors.As(err, &se) {
+				t.Fatalf("err = %v (%T), want a *seedError", err, err)
+			}
+			if se.File != path || se.Line != tt.line || se.Column != tt.col || se.Field != tt.field {
+				t.Errorf("%s:%d:%d field %q, want line %d, column %d, field %q (%v)", se.File, se.Line, se.Column, se.Field, tt.line, tt.col, tt.field, err)
+			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("the error shows a header value: %v", err)
+			}
+		})
+	}
+}
+
+func TestSeedFormats(t *testing.T) {
+	t.Parallel()
+	for _, content := range []string{
+		`[{"url": "https://a.example", "event_type": "lead_received"}]`,
+		`{"items": [{"url": "https://a.example", "event_type": "lead_received"}]}`,
+		`{"webhooks": [{"id": 5, "url": "http://127.0.0.1:9/h", "event_type": "lead_received", "org_id": 2,
+		  "custom_headers": {"X-A": "b"}, "created_at": "2020-01-01T00:00:00Z"}], "resources": {}}`,
+	} {
+		sd, err := readSeed(writeFile(t, "seed.json", content))
+		if err != nil {
+			t.Fatalf("%s: %v", content, err)
+		}
+		srv := partootest.NewTestServer(t)
+		if hooks, resources, err := sd.load(srv); err != nil || hooks != 1 || resources != 0 {
+			t.Errorf("%s: load = %d, %d, %v", content, hooks, resources, err)
+		}
+	}
+}
+
+// Errors are printed once, with one "partoo-mock:" prefix, and no usage
+// dump.
+func TestErrorsArePrintedOnce(t *testing.T) {
+	t.Parallel()
+	badSeed := writeFile(t, "seed.json", `{"webhooks": [1]}`)
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+	}{
+		{"listen error", []string{"-addr", "127.0.0.1:99999"}, 1},
+		{"option refused by partootest", []string{"-addr", "127.0.0.1:0", "-org-id", "-1"}, 1},
+		{"unknown flag", []string{"-nope"}, 2},
+		{"seed error", []string{"-addr", "127.0.0.1:0", "-seed", badSeed}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			code := runMain(context.Background(), tt.args, &stdout, &stderr)
+			out := stderr.String()
+			if code != tt.wantCode || strings.Count(out, "\n") != 1 || strings.Count(out, "partoo-mock:") != 1 ||
+				!strings.HasPrefix(out, "partoo-mock: ") || strings.Contains(out, "partootest") {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line with one partoo-mock: prefix", code, out, tt.wantCode)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout %q, want nothing", stdout.String())
 			}
 		})
 	}
 }
 
 func TestHelp(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
-	err := run(context.Background(), []string{"-h"}, io.Discard, &out)
-	if !errors.Is(err, flag.ErrHelp) {
-		t.Fatalf("run(-h) = %v, want flag.ErrHelp", err)
+	if code := runMain(context.Background(), []string{"-h"}, io.Discard, &out); code != 0 {
+		t.Fatalf("exit %d, want 0", code)
 	}
-	for _, want := range []string{"-addr", "127.0.0.1:8080", "-api-key", "-org-id", "-provider-key", "-provider-orgs", "-seed", "-log", "SIGTERM", "x-APIKey", "/v2", "400", "401", "415"} {
-		if !strings.Contains(out.String(), want) {
+	help := out.String()
+	for _, want := range []string{"-addr", "127.0.0.1:8080", "-api-key", "-org-id", "-provider-key", "-provider-orgs", "-seed", "-log", "opt-in", "SIGTERM", "x-APIKey", "/v2", "400", "401", "415"} {
+		if !strings.Contains(help, want) {
 			t.Errorf("-h output does not mention %q", want)
+		}
+	}
+	var zero partootest.Server
+	for _, op := range zero.Operations() {
+		line := regexp.MustCompile(`(?m)^\s+` + regexp.QuoteMeta(op.Method) + `\s+/v2` + regexp.QuoteMeta(op.Path) + `\s+` + regexp.QuoteMeta(op.ID) + `\s+` + string(op.Behavior) + `$`)
+		if !line.MatchString(help) {
+			t.Errorf("-h output does not list %s %s (%s) as %s", op.Method, op.Path, op.ID, op.Behavior)
 		}
 	}
 }
@@ -196,11 +349,13 @@ func TestHelp(t *testing.T) {
 // TestSignal runs the command as a process and stops it with SIGTERM, then
 // SIGINT: it must exit 0 after a graceful shutdown.
 func TestSignal(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("os.Process.Signal cannot send SIGINT or SIGTERM on Windows")
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
 			cmd := exec.Command(os.Args[0])
 			cmd.Env = append(os.Environ(), runMainEnv+"=1", runMainEnv+"_ARGS=-addr 127.0.0.1:0 -api-key sigkey")
 			stdout, err := cmd.StdoutPipe()
@@ -218,6 +373,7 @@ func TestSignal(t *testing.T) {
 			if m == nil {
 				t.Fatalf("no URL in %q; stderr: %s", line, stderr.String())
 			}
+			go io.Copy(io.Discard, stdout)
 			if status, body := get(t, m[1]+"/webhooks", "sigkey"); status != 200 {
 				t.Fatalf("GET /webhooks: %d %s", status, body)
 			}
@@ -238,5 +394,13 @@ func TestSignal(t *testing.T) {
 				t.Errorf("stderr does not mention the shutdown:\n%s", stderr.String())
 			}
 		})
+	}
+}
+
+// flag.ErrHelp is what run returns for -h; runMain turns it into exit 0.
+func TestHelpError(t *testing.T) {
+	t.Parallel()
+	if err := run(context.Background(), []string{"-h"}, io.Discard, io.Discard); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("run(-h) = %v, want flag.ErrHelp", err)
 	}
 }

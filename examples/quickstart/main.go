@@ -156,11 +156,11 @@ func walkthrough(ctx context.Context, out io.Writer, client *partoo.Client, writ
 
 	if write {
 		title("Create a webhook with custom headers")
-		created, err := client.Webhooks.Create(ctx, gen.WebhookCreateItem{
+		created, err := client.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{gen.WebhookCreateItem{
 			URL:           hookURL,
 			EventType:     gen.EventTypeBusinessUpdated,
 			CustomHeaders: &gen.CustomHeaders{"X-Auth-Token": "a-shared-secret"},
-		})
+		}}})
 		switch {
 		case errors.Is(err, partoo.ErrBadRequest):
 			// Partoo allows one webhook per event type and organization.
@@ -174,11 +174,11 @@ func walkthrough(ctx context.Context, out io.Writer, client *partoo.Client, writ
 	}
 
 	title("A validation error, caught before anything is sent")
-	_, err := client.Webhooks.Create(ctx, gen.WebhookCreateItem{
+	_, err := client.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{gen.WebhookCreateItem{
 		URL:           hookURL,
 		EventType:     gen.EventTypeBusinessUpdated,
 		CustomHeaders: &gen.CustomHeaders{"X-Partoo-Token": "x", "X-Bad Name": "y"},
-	})
+	}}})
 	if !errors.Is(err, partoo.ErrInvalidCustomHeaders) {
 		return fmt.Errorf("invalid custom headers: got %v, want an ErrInvalidCustomHeaders error", err)
 	}
@@ -226,7 +226,7 @@ func walkthrough(ctx context.Context, out io.Writer, client *partoo.Client, writ
 		if tryoutURL == "" {
 			tryoutURL = newURL
 		}
-		result, err := client.Webhooks.Tryout(ctx, gen.WebhookCreateItem{URL: tryoutURL, EventType: gen.EventTypeBusinessUpdated})
+		result, err := client.Webhooks.Tryout(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{gen.WebhookCreateItem{URL: tryoutURL, EventType: gen.EventTypeBusinessUpdated}}})
 		if err != nil {
 			return fmt.Errorf("tryout: %w", err)
 		}

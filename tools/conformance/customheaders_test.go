@@ -72,6 +72,26 @@ var oracle = sync.OnceValues(func() (*jsonschema.Schema, error) {
 	return c.Compile("mem:///CustomHeaders.json")
 })
 
+// namePattern returns the spec's propertyNames pattern of CustomHeaders.
+func namePattern(t *testing.T) string {
+	t.Helper()
+	var doc struct {
+		Components struct {
+			Schemas struct {
+				CustomHeaders struct {
+					PropertyNames struct {
+						Pattern string `yaml:"pattern"`
+					} `yaml:"propertyNames"`
+				} `yaml:"CustomHeaders"`
+			} `yaml:"schemas"`
+		} `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(api.OpenAPIBundled(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Components.Schemas.CustomHeaders.PropertyNames.Pattern
+}
+
 // oracleViolations returns the oracle's verdict on h as a sorted set of
 // "rule key" strings, in the client's Rule vocabulary.
 func oracleViolations(t *testing.T, h gen.CustomHeaders) []string {
@@ -163,7 +183,7 @@ func clientViolations(t *testing.T, h gen.CustomHeaders) []string {
 				leaked = false
 			}
 		}
-		if leaked && !strings.Contains(gen.CustomHeadersRules().Names.Pattern, v) {
+		if leaked && !strings.Contains(namePattern(t), v) {
 			t.Errorf("the error leaks the value of %q: %v", k, err)
 		}
 	}

@@ -12,13 +12,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/partoo-go/partoo/internal/syncbuf"
 )
 
 // strictEnv is set by `make contract`: Prism must then be available, and
@@ -51,7 +50,26 @@ func prismPath(t *testing.T) string {
 type prism struct {
 	URL string
 	cmd *exec.Cmd
-	out *syncbuf.Buffer
+	out *output
+}
+
+// output collects a process's output, written by the process's copying
+// goroutine and read by the test.
+type output struct {
+	mu    sync.Mutex
+	lines strings.Builder
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.lines.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.lines.String()
 }
 
 // startPrism runs `prism mock` on spec, on a free loopback port, waits until
@@ -76,7 +94,7 @@ func tryStartPrism(t *testing.T, bin, spec string) (*prism, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &syncbuf.Buffer{}
+	out := &output{}
 	cmd := exec.Command(bin, "mock", "--host", "127.0.0.1", "--port", strconv.Itoa(port), spec)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -1,37 +1,43 @@
-// Command specgen reads Partoo's bundled OpenAPI document and writes the
-// spec-derived tables that oapi-codegen does not produce:
+// Command specgen reads Partoo's bundled OpenAPI document and writes what
+// oapi-codegen does not generate, from one compiled model of the spec:
 //
-//   - gen/spec.gen.go: the operation table the client uses to apply org_id
-//     defaults and to find the CustomHeaders objects in request bodies;
-//   - gen/constraints.gen.go (with -constraints-out): the constraints of the
-//     CustomHeaders schema (maxProperties, propertyNames, additionalProperties)
-//     that the client enforces before sending, each ECMA-262 pattern with its
-//     translation into Go's regexp (RE2) syntax, and explanations derived
-//     from the propertyNames pattern.
+//   - internal/apispec/spec.gen.go (-table): the operation table (method,
+//     path template, parameters, request body, success response, list
+//     style, resource role, custom-header locations) and the schema table
+//     (every JSON Schema keyword the spec uses, with each pattern
+//     translated into Go's regexp syntax). The client and the fake Partoo
+//     server both read it.
+//   - an OpenAPI Overlay for oapi-codegen (-overlay), which runs before it:
+//     the default of every parameter and property, appended to its
+//     description, so that the generated fields of package gen document
+//     their defaults (overlay.go);
+//   - services.gen.go (-services): one service per tag of the spec on the
+//     client, one method per operation, named by the naming file (-names,
+//     api/names.yaml) or derived from the operationId, with an iterator for
+//     every list operation. It is written against oapi-codegen's output
+//     (-gen, gen/partoo.gen.go), which must be generated first.
 //
-// Usage:
+// Usage (go generate runs it; see the root generate.go):
 //
-//	go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -out ../gen/spec.gen.go -constraints-out ../gen/constraints.gen.go
+//	go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -names ../api/names.yaml \
+//	    -gen ../gen/partoo.gen.go -table ../internal/apispec/spec.gen.go -services ../services.gen.go
 //
-// The output is deterministic: operations are sorted by path, then method.
-// specgen fails loudly (exit status 1, nothing written) on anything it
-// cannot represent, for instance a CustomHeaders keyword the client does not
-// honour, or a pattern it cannot translate into RE2 with the same meaning
-// (translate.go) or whose translation disagrees with an ECMAScript engine
-// (regexp2) on the proof corpus (prove.go); it never drops a rule.
+// The output is deterministic. specgen fails loudly (exit status 1,
+// nothing written) on anything it cannot represent, naming the keyword and
+// where it sits: a schema keyword the validator does not implement, a
+// pattern it cannot translate into RE2 with the same meaning (translate.go)
+// or whose translation disagrees with an ECMAScript engine (prove.go), a
+// list operation whose shape is ambiguous, two operations that would get
+// the same Go name. It never drops a rule. Warnings (a stale entry of the
+// naming file, an example of the spec that its own schema rejects) are
+// printed and do not stop it.
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
-	"go/format"
 	"io"
 	"os"
-	"sort"
-	"strings"
-
-	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
@@ -41,47 +47,57 @@ func main() {
 }
 
 // run is main without the exit, for tests: it returns the exit status.
-// Nothing is written unless every output was generated.
 func run(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("specgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	spec := fs.String("spec", "", "path to the bundled OpenAPI document")
-	out := fs.String("out", "", "path of the Go file to write (operation table)")
-	rulesOut := fs.String("constraints-out", "", "path of the Go file to write with the CustomHeaders constraints (optional)")
-	pkg := fs.String("package", "gen", "Go package name of the outputs")
-	proofCorpus := fs.Int("proof-corpus", defaultCorpusSize, "how many pseudo-random strings check each pattern's RE2 translation (besides the edge cases)")
+	names := fs.String("names", "", "path to the naming file (optional)")
+	genFile := fs.String("gen", "", "path to oapi-codegen's output (package gen), needed for -services")
+	table := fs.String("table", "", "path of the operation and schema tables to write (package apispec)")
+	services := fs.String("services", "", "path of the client services to write (package partoo)")
+	overlay := fs.String("overlay", "", "path of the OpenAPI Overlay to write for oapi-codegen (the defaults in the descriptions)")
+	corpus := fs.Int("proof-corpus", defaultCorpusSize, "how many pseudo-random strings check each pattern's RE2 translation (besides the edge cases)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *spec == "" || *out == "" {
-		fmt.Fprintln(stderr, "specgen: -spec and -out are required")
+	if *spec == "" || (*table == "" && *services == "" && *overlay == "") {
+		fmt.Fprintln(stderr, "specgen: -spec and at least one of -overlay, -table and -services are required")
 		return 2
 	}
-	if *proofCorpus < 0 {
-		fmt.Fprintf(stderr, "specgen: -proof-corpus %d: must be 0 or more\n", *proofCorpus)
-		return 2
-	}
-	// The constraints first: their errors are the most specific (a schema
-	// that breaks them usually also makes the spec's examples invalid).
-	var rulesSrc []byte
-	if *rulesOut != "" {
-		var err error
-		if rulesSrc, err = generateRules(*spec, *pkg, *proofCorpus); err != nil {
+	if *overlay != "" {
+		doc, err := specload.Load(*spec)
+		if err == nil {
+			var src []byte
+			if src, err = renderOverlay(doc); err == nil {
+				err = os.WriteFile(*overlay, src, 0o644)
+			}
+		}
+		if err != nil {
 			fmt.Fprintln(stderr, "specgen:", err)
 			return 1
 		}
+		if *table == "" && *services == "" {
+			return 0
+		}
 	}
-	src, err := generate(*spec, *pkg)
+	if *services != "" && *genFile == "" {
+		fmt.Fprintln(stderr, "specgen: -services needs -gen, the file oapi-codegen generated")
+		return 2
+	}
+	if *corpus < 0 {
+		fmt.Fprintf(stderr, "specgen: -proof-corpus %d: must be 0 or more\n", *corpus)
+		return 2
+	}
+	outputs, warnings, err := generate(*spec, *names, *genFile, *table, *services, *corpus)
+	for _, w := range warnings {
+		fmt.Fprintln(stderr, "specgen: warning:", w)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "specgen:", err)
 		return 1
 	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
-		fmt.Fprintln(stderr, "specgen:", err)
-		return 1
-	}
-	if *rulesOut != "" {
-		if err := os.WriteFile(*rulesOut, rulesSrc, 0o644); err != nil {
+	for _, o := range outputs {
+		if err := os.WriteFile(o.path, o.src, 0o644); err != nil {
 			fmt.Fprintln(stderr, "specgen:", err)
 			return 1
 		}
@@ -89,147 +105,47 @@ func run(args []string, stderr io.Writer) int {
 	return 0
 }
 
-// operation is one row of the generated operation table.
-type operation struct {
-	ID          string
-	Method      string
-	Path        string
-	QueryParams []string
-	Paginated   bool
-	// CustomHeadersAt lists the JSON locations of CustomHeaders in the
-	// request body.
-	CustomHeadersAt []string
+type output struct {
+	path string
+	src  []byte
 }
 
-func generate(specPath, pkg string) ([]byte, error) {
+// generate builds the model and renders the outputs asked for; nothing is
+// written when anything fails.
+func generate(specPath, namesPath, genPath, tablePath, servicesPath string, corpus int) ([]output, []string, error) {
 	doc, err := specload.Load(specPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	ops, err := operations(doc)
+	n, err := loadNames(namesPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "// Code generated by partoo-go specgen from %s. DO NOT EDIT.\n\n", "api/openapi-bundled.yaml")
-	fmt.Fprintf(&b, "package %s\n\n", pkg)
-	b.WriteString(`// OperationInfo describes one operation of the Partoo spec: what the
-// hand-written client needs to know about it without parsing the spec at run time.
-type OperationInfo struct {
-	// ID is the operationId.
-	ID string
-	// Method is the HTTP method, upper case.
-	Method string
-	// Path is the path template relative to the server URL, e.g. "/webhooks/{webhook_id}".
-	Path string
-	// QueryParams lists the names of the operation's query parameters.
-	QueryParams []string
-	// Paginated reports whether the 200 response composes ListResult
-	// (page, max_page, count) with an items array.
-	Paginated bool
-	// CustomHeadersAt lists where the request body carries a CustomHeaders
-	// object, as JSON locations: property names joined by ".", "[*]" for
-	// every element of an array, "" for the body itself; e.g.
-	// "items[*].custom_headers". Empty when the operation sends none.
-	CustomHeadersAt []string
-}
-
-// Operations returns every operation of the spec, sorted by path then method.
-// Each call returns a new slice.
-func Operations() []OperationInfo {
-	return []OperationInfo{
-`)
-	for _, op := range ops {
-		fmt.Fprintf(&b, "\t\t{ID: %q, Method: %q, Path: %q, QueryParams: %#v, Paginated: %t",
-			op.ID, op.Method, op.Path, op.QueryParams, op.Paginated)
-		if len(op.CustomHeadersAt) > 0 {
-			fmt.Fprintf(&b, ", CustomHeadersAt: %#v", op.CustomHeadersAt)
-		}
-		b.WriteString("},\n")
-	}
-	b.WriteString("\t}\n}\n")
-	src, err := format.Source(b.Bytes())
+	m, err := build(doc, corpus, n.Lists)
 	if err != nil {
-		return nil, fmt.Errorf("format generated code: %w\n%s", err, b.Bytes())
+		return nil, nil, err
 	}
-	return src, nil
-}
-
-func operations(doc *openapi3.T) ([]operation, error) {
-	loc, err := newLocator(doc, customHeadersSchema)
-	if err != nil {
-		return nil, err
+	if err := m.name(n); err != nil {
+		return nil, m.warnings, err
 	}
-	var ops []operation
-	seen := map[string]string{}
-	for _, path := range doc.Paths.InMatchingOrder() {
-		item := doc.Paths.Value(path)
-		for method, op := range item.Operations() {
-			if op.OperationID == "" {
-				return nil, fmt.Errorf("%s %s has no operationId", method, path)
-			}
-			if other, dup := seen[op.OperationID]; dup {
-				return nil, fmt.Errorf("operationId %q is used by %s and %s %s", op.OperationID, other, method, path)
-			}
-			seen[op.OperationID] = method + " " + path
-			row := operation{ID: op.OperationID, Method: strings.ToUpper(method), Path: path, QueryParams: []string{}}
-			params := append(openapi3.Parameters{}, item.Parameters...)
-			params = append(params, op.Parameters...)
-			for _, p := range params {
-				if p.Value == nil {
-					return nil, fmt.Errorf("%s: unresolved parameter %s", op.OperationID, p.Ref)
-				}
-				if p.Value.In == openapi3.ParameterInQuery && !contains(row.QueryParams, p.Value.Name) {
-					row.QueryParams = append(row.QueryParams, p.Value.Name)
-				}
-			}
-			sort.Strings(row.QueryParams)
-			row.Paginated = isPaginated(op)
-			if row.CustomHeadersAt, err = loc.operation(op.OperationID, op, params); err != nil {
-				return nil, err
-			}
-			ops = append(ops, row)
+	var outs []output
+	if tablePath != "" {
+		src, err := renderTable(m)
+		if err != nil {
+			return nil, m.warnings, err
 		}
+		outs = append(outs, output{tablePath, src})
 	}
-	sort.Slice(ops, func(i, j int) bool {
-		if ops[i].Path != ops[j].Path {
-			return ops[i].Path < ops[j].Path
+	if servicesPath != "" {
+		api, err := loadGoAPI(genPath)
+		if err != nil {
+			return nil, m.warnings, err
 		}
-		return ops[i].Method < ops[j].Method
-	})
-	return ops, nil
-}
-
-// isPaginated reports whether the operation's 200 JSON response is an allOf
-// that includes the ListResult component and an items array.
-func isPaginated(op *openapi3.Operation) bool {
-	resp := op.Responses.Value("200")
-	if resp == nil || resp.Value == nil {
-		return false
-	}
-	mt := resp.Value.Content.Get("application/json")
-	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-		return false
-	}
-	hasList, hasItems := false, false
-	for _, part := range mt.Schema.Value.AllOf {
-		if strings.HasSuffix(part.Ref, "/ListResult") {
-			hasList = true
+		src, err := renderServices(m, api)
+		if err != nil {
+			return nil, m.warnings, err
 		}
-		if part.Value != nil {
-			if items, ok := part.Value.Properties["items"]; ok && items.Value != nil && items.Value.Type.Is(openapi3.TypeArray) {
-				hasItems = true
-			}
-		}
+		outs = append(outs, output{servicesPath, src})
 	}
-	return hasList && hasItems
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
+	return outs, m.warnings, nil
 }

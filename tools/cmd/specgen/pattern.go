@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dlclark/regexp2"
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // compileECMA compiles an ECMA-262 pattern with regexp2 in ECMAScript
@@ -16,16 +17,90 @@ func compileECMA(pattern string) (*regexp2.Regexp, error) {
 
 func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
-// nameHints are explanations derived from a propertyNames pattern of the
-// shape ^<prefix>(?!<reserved>)[^<forbidden>]*$ (the one Partoo uses).
-// They never decide validity; they only let the client say why a name that
-// the pattern rejected is wrong.
+// nameHints are derived from a propertyNames pattern of the shape
+// ^<prefix>(?!<reserved>)[^<forbidden>]*$ (the one Partoo uses). They let
+// the client say why a name that the pattern rejected is wrong; and since
+// they describe the whole pattern, which proveHints checks against the
+// ECMAScript engine on the proof corpus, the client may also match names
+// with them (Exact), a loop over the bytes instead of two regexps.
 type nameHints struct {
 	Prefix       string // literal prefix every name needs, for display
 	PrefixFold   bool   // the prefix is matched ASCII case-insensitively
 	Reserved     string // text after the prefix that is rejected, for display
 	ReservedFold bool
 	Forbidden    string // characters rejected after the prefix
+	Exact        bool   // the hints match exactly the strings the pattern matches
+}
+
+// match reports whether s matches the pattern the hints describe.
+func (h nameHints) match(s string) bool {
+	rest, ok := cutFold(s, h.Prefix, h.PrefixFold)
+	if !ok {
+		return false
+	}
+	if h.Reserved != "" {
+		if _, reserved := cutFold(rest, h.Reserved, h.ReservedFold); reserved {
+			return false
+		}
+	}
+	for _, r := range rest {
+		if strings.ContainsRune(h.Forbidden, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// cutFold is strings.CutPrefix, ASCII case-insensitive when fold is set.
+func cutFold(s, prefix string, fold bool) (string, bool) {
+	if len(s) < len(prefix) {
+		return s, false
+	}
+	for i := 0; i < len(prefix); i++ {
+		a, b := s[i], prefix[i]
+		if a == b || fold && isASCIILetter(a) && a|0x20 == b|0x20 {
+			continue
+		}
+		return s, false
+	}
+	return s[len(prefix):], true
+}
+
+// proveHints checks that the hints match exactly what the pattern matches,
+// with regexp2's ECMAScript mode as the judge, on the edge cases and n
+// pseudo-random strings of the pattern's proof corpus.
+func proveHints(pattern string, h nameHints, n int) error {
+	ecma, err := compileECMA(oracleForm(pattern))
+	if err != nil {
+		return err
+	}
+	ecma.MatchTimeout = ecmaMatchTimeout
+	root, err := parsePattern(pattern)
+	if err != nil {
+		return err
+	}
+	g := newCorpus(root)
+	check := func(s string) error {
+		want, err := ecma.MatchString(s)
+		if err != nil {
+			return err
+		}
+		if h.match(s) != want {
+			return fmt.Errorf("the hints %+v give %t for %q, the pattern %t", h, !want, s, want)
+		}
+		return nil
+	}
+	for _, s := range g.edgeCases() {
+		if err := check(s); err != nil {
+			return err
+		}
+	}
+	for range n {
+		if err := check(g.random()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // atom is one literal character of a recognised pattern, with whether it
@@ -39,7 +114,7 @@ type atom struct {
 // zero hints when the shape is not recognised (the client then falls back
 // to "does not match the pattern"). Recognised hints are checked against the
 // pattern itself; a disagreement is an error, never a wrong explanation.
-func explainPattern(pattern string) (nameHints, error) {
+func explainPattern(pattern string, corpus int) (nameHints, error) {
 	h, ok := recogniseHints(pattern)
 	if !ok {
 		return nameHints{}, nil
@@ -47,6 +122,10 @@ func explainPattern(pattern string) (nameHints, error) {
 	if err := probeHints(pattern, h); err != nil {
 		return nameHints{}, fmt.Errorf("specgen recognised %+v in the pattern %q but the pattern disagrees: %w", h, pattern, err)
 	}
+	if err := proveHints(pattern, h, corpus); err != nil {
+		return nameHints{}, fmt.Errorf("specgen recognised %+v in the pattern %q but the pattern disagrees: %w", h, pattern, err)
+	}
+	h.Exact = true
 	return h, nil
 }
 
@@ -305,4 +384,25 @@ func swapCase(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// ecmaMatcher is a pattern compiled with regexp2's ECMAScript mode, for
+// kin-openapi's schema validation of examples.
+type ecmaMatcher struct{ re *regexp2.Regexp }
+
+// MatchString reports whether s matches; a match that fails does not.
+func (m ecmaMatcher) MatchString(s string) bool {
+	ok, err := m.re.MatchString(s)
+	return err == nil && ok
+}
+
+// compileECMAScript is the regex compiler given to kin-openapi, so that
+// examples are checked with the patterns' own dialect.
+func compileECMAScript(expr string) (openapi3.RegexMatcher, error) {
+	re, err := compileECMA(expr)
+	if err != nil {
+		return nil, err
+	}
+	re.MatchTimeout = ecmaMatchTimeout
+	return ecmaMatcher{re}, nil
 }

@@ -13,7 +13,7 @@ import (
 
 // defaultCorpusSize is how many pseudo-random strings proveTranslation
 // draws, besides the edge cases.
-const defaultCorpusSize = 300_000
+const defaultCorpusSize = 20_000
 
 // The corpus is seeded: a pattern is always checked on the same strings,
 // so a failure reproduces.
@@ -25,8 +25,8 @@ const corpusSeed1, corpusSeed2 = 0x7061_7274_6f6f, 0x7370_6563 // "partoo", "spe
 // generation fails rather than hangs.
 const ecmaMatchTimeout = 10 * time.Second
 
-// headerEdgeCases are the inputs issue 3 names for the custom-header name
-// pattern, checked whatever the pattern (they cost nothing elsewhere).
+// headerEdgeCases are the inputs that matter most for the custom-header
+// name pattern, checked whatever the pattern (they cost nothing elsewhere).
 var headerEdgeCases = []string{
 	"X-", "x-", "X-Partoo", "x-partoo", "X-PARTOO", "x-pArToO-y", "X-Partoo2", "X-PartoX", "X-Parto", "X-Part",
 	"X-My-Partoo", "Y-Foo", "XFoo", "-X", "X-Partoo\n", "X-a\n", "\nX-a", "X-Pa\u212Atoo", "X-\xff", "X-a\x00",

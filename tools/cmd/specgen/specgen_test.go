@@ -2,10 +2,6 @@ package main
 
 import (
 	"bytes"
-	"go/ast"
-	"go/parser"
-	"go/printer"
-	"go/token"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,15 +11,22 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"gopkg.in/yaml.v3"
+
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
-const specPath = "../../../api/openapi-bundled.yaml"
+const (
+	specPath    = "../../../api/openapi-bundled.yaml"
+	namesPath   = "../../../api/names.yaml"
+	genPath     = "../../../gen/partoo.gen.go"
+	fixturePath = "../../pipeline/testdata/partoo-bundle/openapi-bundled.yaml"
+)
 
-// mutateSpec copies the bundled spec to a temporary directory, applies fn
+// mutateSpec copies the spec at path to a temporary directory, applies fn
 // to its decoded YAML, and returns the new file's path.
-func mutateSpec(t *testing.T, fn func(doc map[string]any)) string {
+func mutateSpec(t *testing.T, path string, fn func(doc map[string]any)) string {
 	t.Helper()
-	raw, err := os.ReadFile(specPath)
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,11 +39,11 @@ func mutateSpec(t *testing.T, fn func(doc map[string]any)) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "openapi-bundled.yaml")
-	if err := os.WriteFile(path, out, 0o644); err != nil {
+	p := filepath.Join(t.TempDir(), "openapi-bundled.yaml")
+	if err := os.WriteFile(p, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return path
+	return p
 }
 
 // obj walks doc down keys, creating nothing: every key must exist.
@@ -61,170 +64,123 @@ func customHeaders(t *testing.T, doc map[string]any) map[string]any {
 	return obj(t, doc, "components", "schemas", "CustomHeaders")
 }
 
-// runSpecgen runs the command on spec and returns the exit status, stderr
-// and the two generated files (nil when not written). The proof corpus is
-// testCorpusSize, except for the bundled spec, which gets specgen's
-// default, as in make generate.
-func runSpecgen(t *testing.T, spec string) (int, string, []byte, []byte) {
+// runSpecgen runs the command on spec (with the names file names, "" for
+// none) and returns the exit status, stderr and the table (nil when not
+// written).
+func runSpecgen(t *testing.T, spec, names string) (int, string, []byte) {
 	t.Helper()
-	dir := t.TempDir()
-	out, rules := filepath.Join(dir, "spec.gen.go"), filepath.Join(dir, "constraints.gen.go")
+	out := filepath.Join(t.TempDir(), "spec.gen.go")
 	var stderr bytes.Buffer
-	args := []string{"-spec", spec, "-out", out, "-constraints-out", rules}
-	if spec != specPath {
-		args = append(args, "-proof-corpus", strconv.Itoa(testCorpusSize))
+	args := []string{"-spec", spec, "-table", out, "-proof-corpus", strconv.Itoa(testCorpusSize)}
+	if names != "" {
+		args = append(args, "-names", names)
 	}
 	code := run(args, &stderr)
-	read := func(p string) []byte {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil
-		}
-		return b
-	}
-	return code, stderr.String(), read(out), read(rules)
-}
-
-// literalFields parses a generated constraints file and returns the fields
-// of the composite literal returned by CustomHeadersRules, flattened
-// ("Names.Pattern") to their Go source.
-func literalFields(t *testing.T, src []byte) map[string]string {
-	t.Helper()
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "constraints.gen.go", src, 0)
+	src, err := os.ReadFile(out)
 	if err != nil {
-		t.Fatalf("generated code does not parse: %v\n%s", err, src)
+		src = nil
 	}
-	fields := map[string]string{}
-	var collect func(prefix string, lit *ast.CompositeLit)
-	collect = func(prefix string, lit *ast.CompositeLit) {
-		for _, el := range lit.Elts {
-			kv := el.(*ast.KeyValueExpr)
-			name := prefix + kv.Key.(*ast.Ident).Name
-			if sub, ok := kv.Value.(*ast.CompositeLit); ok {
-				if _, isSlice := sub.Type.(*ast.ArrayType); !isSlice {
-					collect(name+".", sub)
-					continue
-				}
-			}
-			var b bytes.Buffer
-			printer.Fprint(&b, fset, kv.Value)
-			fields[name] = b.String()
-		}
-	}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if fn, ok := n.(*ast.FuncDecl); ok && fn.Name.Name == "CustomHeadersRules" {
-			ret := fn.Body.List[0].(*ast.ReturnStmt)
-			collect("", ret.Results[0].(*ast.CompositeLit))
-			return false
-		}
-		return true
-	})
-	if len(fields) == 0 {
-		t.Fatalf("no CustomHeadersRules literal in\n%s", src)
-	}
-	return fields
+	return code, stderr.String(), src
 }
 
-func TestGeneratedFilesAreUpToDate(t *testing.T) {
-	t.Parallel()
-	code, stderr, spec, rules := runSpecgen(t, specPath)
-	if code != 0 {
-		t.Fatalf("specgen exited %d: %s", code, stderr)
+// buildModel compiles the spec at path as generate does.
+func buildModel(t *testing.T, path string, names *namesFile) *model {
+	t.Helper()
+	doc, err := specload.Load(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for name, got := range map[string][]byte{"spec.gen.go": spec, "constraints.gen.go": rules} {
-		want, err := os.ReadFile(filepath.Join("../../../gen", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("gen/%s is stale: run make generate", name)
-		}
+	if names == nil {
+		names = &namesFile{}
 	}
+	m, err := build(doc, testCorpusSize, names.Lists)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.name(names); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
-// TestMutatedSpecChangesGeneratedRules is the proof that the rules come
-// from the spec: change the constraints in a copy of the spec, regenerate,
-// and the generated values follow.
-func TestMutatedSpecChangesGeneratedRules(t *testing.T) {
+func (m *model) op(id string) *operation {
+	for _, o := range m.ops {
+		if o.ID == id {
+			return o
+		}
+	}
+	return nil
+}
+
+// componentRow returns the generated row of a component, as Go source.
+func componentRow(src []byte, name string) string {
+	for _, line := range strings.Split(string(src), "\n") {
+		if strings.Contains(line, "{Name: "+strconv.Quote(name)+",") {
+			return line
+		}
+	}
+	return ""
+}
+
+// TestTableFollowsTheSpec is the proof that the rules come from the spec:
+// change the constraints in a copy of the spec, regenerate, and the table
+// follows.
+func TestTableFollowsTheSpec(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
 		mutate func(ch map[string]any)
-		want   map[string]string
+		want   []string
 	}{
-		{"the spec as it is", func(map[string]any) {}, map[string]string{
-			"MaxProperties": "5", "HasMaxProperties": "true", "MinProperties": "0",
-			"Names.MaxLength": "128", "Names.Pattern": "`^[Xx]-(?![Pp][Aa][Rr][Tt][Oo][Oo])[^ ()<>@,;:\\\\\\\"\\/\\[\\]?={}]*$`",
-			"Values.MaxLength": "512", "Values.Pattern": `""`,
-			"NameHints.Prefix": `"X-"`, "NameHints.Reserved": `"Partoo"`, "NameHints.Forbidden": "` ()<>@,;:\\\"/[]?={}`",
-			"Names.MustMatch":    "[]string{`^[Xx]-[^ ()<>@,;:\\\\\"/\\[\\]?={}]*$`}",
-			"Names.MustNotMatch": "[]string{`^[Xx]-[Pp][Aa][Rr][Tt][Oo][Oo]`}",
-			"Values.MustMatch":   "", // no pattern, no translation
-		}},
+		{"the spec as it is", func(map[string]any) {}, []string{"MaxProperties: 5,", "AdditionalProperties: ", "PropertyNames: "}},
 		{"other limits", func(ch map[string]any) {
 			ch["maxProperties"] = 8
 			ch["minProperties"] = 1
-			ch["propertyNames"].(map[string]any)["maxLength"] = 64
-			ch["additionalProperties"].(map[string]any)["maxLength"] = 1024
-			ch["additionalProperties"].(map[string]any)["minLength"] = 1
-		}, map[string]string{
-			"MaxProperties": "8", "MinProperties": "1", "Names.MaxLength": "64",
-			"Values.MaxLength": "1024", "Values.MinLength": "1",
-		}},
-		{"another pattern of the same shape", func(ch map[string]any) {
-			ch["propertyNames"].(map[string]any)["pattern"] = `^[Aa][Pp][Pp]-(?![Ii][Nn][Tt][Ee][Rr][Nn][Aa][Ll])[^ :]*$`
-		}, map[string]string{
-			"Names.Pattern":    "`^[Aa][Pp][Pp]-(?![Ii][Nn][Tt][Ee][Rr][Nn][Aa][Ll])[^ :]*$`",
-			"NameHints.Prefix": `"App-"`, "NameHints.PrefixFold": "true",
-			"NameHints.Reserved": `"Internal"`, "NameHints.Forbidden": "` :`",
-			"Names.MustMatch":    "[]string{`^[Aa][Pp][Pp]-[^ :]*$`}",
-			"Names.MustNotMatch": "[]string{`^[Aa][Pp][Pp]-[Ii][Nn][Tt][Ee][Rr][Nn][Aa][Ll]`}",
-		}},
-		{"a case-sensitive pattern", func(ch map[string]any) {
-			ch["propertyNames"].(map[string]any)["pattern"] = `^X-(?!Partoo)[^:]*$`
-		}, map[string]string{"NameHints.Prefix": `"X-"`, "NameHints.PrefixFold": "false", "NameHints.ReservedFold": "false"}},
-		{"a pattern of another shape gets no hints", func(ch map[string]any) {
-			ch["propertyNames"].(map[string]any)["pattern"] = `^X-[A-Za-z0-9-]+$`
-		}, map[string]string{"Names.Pattern": "`^X-[A-Za-z0-9-]+$`", "NameHints.Prefix": `""`, "NameHints.Forbidden": `""`,
-			"Names.MustMatch": "[]string{`^X-[A-Za-z0-9\\-]+$`}", "Names.MustNotMatch": "nil"}},
-		{"two lookaheads, one positive", func(ch map[string]any) {
-			ch["propertyNames"].(map[string]any)["pattern"] = `^[Xx]-(?![Pp]artoo|[Ii]nternal)(?=\w)[\w-]*$`
-		}, map[string]string{
-			"Names.MustMatch":    "[]string{`^[Xx]-[0-9A-Z_a-z\\-]*$`, `^[Xx]-[0-9A-Z_a-z]`}",
-			"Names.MustNotMatch": "[]string{`^[Xx]-(?:[Pp]artoo|[Ii]nternal)`}",
-		}},
-		{"no maxProperties, a value pattern", func(ch map[string]any) {
-			delete(ch, "maxProperties")
-			ch["additionalProperties"].(map[string]any)["pattern"] = `^[ -~]*$`
-		}, map[string]string{"HasMaxProperties": "false", "Values.Pattern": "`^[ -~]*$`",
-			"Values.MustMatch": "[]string{`^[ -~]*$`}", "Values.MustNotMatch": "nil"}},
+		}, []string{"MaxProperties: 8,", "MinProperties: 1,"}},
 		{"annotations are allowed", func(ch map[string]any) {
 			ch["title"] = "Custom headers"
 			ch["x-note"] = "an extension"
-			ch["propertyNames"].(map[string]any)["description"] = "a header name"
-		}, map[string]string{"MaxProperties": "5"}},
+		}, []string{"MaxProperties: 5,"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			spec := mutateSpec(t, func(doc map[string]any) { tt.mutate(customHeaders(t, doc)) })
-			code, stderr, _, rules := runSpecgen(t, spec)
+			spec := mutateSpec(t, specPath, func(doc map[string]any) { tt.mutate(customHeaders(t, doc)) })
+			code, stderr, src := runSpecgen(t, spec, "")
 			if code != 0 {
 				t.Fatalf("specgen exited %d: %s", code, stderr)
 			}
-			got := literalFields(t, rules)
-			for field, want := range tt.want {
-				if got[field] != want {
-					t.Errorf("%s = %s, want %s", field, got[field], want)
+			row := componentRow(src, "CustomHeaders")
+			for _, want := range tt.want {
+				if !strings.Contains(row, want) {
+					t.Errorf("the CustomHeaders row lacks %q:\n%s", want, row)
 				}
 			}
 		})
 	}
+	// A new pattern reaches the pattern table with its translation and
+	// hints.
+	spec := mutateSpec(t, specPath, func(doc map[string]any) {
+		customHeaders(t, doc)["propertyNames"].(map[string]any)["pattern"] = `^[Aa][Pp][Pp]-(?![Ii][Nn][Tt][Ee][Rr][Nn][Aa][Ll])[^ :]*$`
+	})
+	code, stderr, src := runSpecgen(t, spec, "")
+	if code != 0 {
+		t.Fatalf("specgen exited %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		`MustMatch: []string{"^[Aa][Pp][Pp]-[^ :]*$"}`,
+		`MustNotMatch: []string{"^[Aa][Pp][Pp]-[Ii][Nn][Tt][Ee][Rr][Nn][Aa][Ll]"}`,
+		`Hints: NameHints{Prefix: "App-", PrefixFold: true, Reserved: "Internal", ReservedFold: true, Forbidden: " :", Exact: true}`,
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("the table lacks %s", want)
+		}
+	}
 }
 
-// TestSpecgenFailsLoudly: anything the client could not honour makes
-// specgen exit 1 with a message naming it, and write nothing.
+// TestSpecgenFailsLoudly: anything the client or the fake could not
+// honour makes specgen exit 1 with a message naming it and where it sits,
+// and write nothing.
 func TestSpecgenFailsLoudly(t *testing.T) {
 	t.Parallel()
 	names := func(doc map[string]any) map[string]any {
@@ -237,105 +193,232 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 	}{
 		{"unsupported keyword patternProperties", func(doc map[string]any) {
 			customHeaders(t, doc)["patternProperties"] = map[string]any{"^X-": map[string]any{"type": "string"}}
-		}, `keyword "patternProperties" is not supported`},
-		{"unsupported keyword required", func(doc map[string]any) {
-			customHeaders(t, doc)["required"] = []any{"X-Auth-Token"}
-		}, `keyword "required" is not supported`},
-		{"unsupported keyword in propertyNames", func(doc map[string]any) {
+		}, "components.schemas.CustomHeaders: keyword(s) patternProperties not supported"},
+		{"unsupported keyword not, deep in a body", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas", "UpdateWebhookPayload", "properties", "url")["not"] = map[string]any{"const": "x"}
+		}, "components.schemas.UpdateWebhookPayload.properties.url: keyword(s) not not supported"},
+		{"an unknown keyword", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas", "WebhookItem")["dependencies"] = map[string]any{}
+		}, "dependencies"},
+		{"unsupported format", func(doc map[string]any) {
 			names(doc)["format"] = "hostname"
-		}, `propertyNames.format: keyword "format" is not supported`},
-		{"unsupported keyword in additionalProperties", func(doc map[string]any) {
-			customHeaders(t, doc)["additionalProperties"].(map[string]any)["enum"] = []any{"a"}
-		}, `additionalProperties.enum: keyword "enum" is not supported`},
-		{"boolean additionalProperties", func(doc map[string]any) {
-			customHeaders(t, doc)["additionalProperties"] = false
-		}, "boolean schemas are not supported"},
-		{"nullable type", func(doc map[string]any) {
-			customHeaders(t, doc)["type"] = []any{"object", "null"}
-		}, "only `type: object` is supported"},
-		{"negative maxProperties", func(doc map[string]any) {
-			customHeaders(t, doc)["maxProperties"] = -1
-		}, "maxProperties: expected a non-negative integer"},
-		{"inline flags", func(doc map[string]any) {
-			names(doc)["pattern"] = `^(?i)x-[a-z]*$`
-		}, "inline flags"},
-		{"dot", func(doc map[string]any) {
-			names(doc)["pattern"] = `^X-.*$`
-		}, "'.' (it matches U+2028"},
-		{"lookahead after a variable-width prefix", func(doc map[string]any) {
+		}, `format "hostname" not supported`},
+		{"a query parameter in a cookie", func(doc map[string]any) {
+			get := obj(t, doc, "paths", "/webhooks", "get")
+			get["parameters"] = append(get["parameters"].([]any), map[string]any{"name": "s", "in": "cookie", "schema": map[string]any{"type": "string"}})
+		}, `cookie parameter "s": parameters in "cookie" are not supported`},
+		{"a page parameter without max_page", func(doc map[string]any) {
+			get := obj(t, doc, "paths", "/webhooks/{webhook_id}", "get")
+			get["parameters"] = append(get["parameters"].([]any), map[string]any{"$ref": "#/components/parameters/query_page"})
+		}, "getWebhook (GET /webhooks/{webhook_id}): ambiguous list shape"},
+		{"a list with two arrays", func(doc map[string]any) {
+			list := obj(t, doc, "paths", "/webhooks", "get", "responses", "200", "content", "application/json", "schema")
+			list["allOf"] = append(list["allOf"].([]any), map[string]any{"type": "object", "properties": map[string]any{"tags": map[string]any{"type": "array", "items": map[string]any{"type": "string"}}}})
+		}, "ambiguous list shape: a page list with 2 array properties [items tags]"},
+		{"no operationId", func(doc map[string]any) {
+			delete(obj(t, doc, "paths", "/webhooks", "get"), "operationId")
+		}, "GET /webhooks has no operationId"},
+		{"a pattern it cannot translate", func(doc map[string]any) {
 			names(doc)["pattern"] = `^[Xx]-\w*(?!Partoo)[^:]*$`
 		}, "a lookahead after a prefix of variable width cannot be translated"},
-		{"lookbehind in a value pattern", func(doc map[string]any) {
-			customHeaders(t, doc)["additionalProperties"].(map[string]any)["pattern"] = `^(?<!a)b$`
-		}, "additionalProperties.pattern: pattern \"^(?<!a)b$\": a lookbehind at offset 1 cannot be translated"},
-		{"backreference", func(doc map[string]any) {
-			names(doc)["pattern"] = `^X-(a)\1$`
-		}, `the backreference \1`},
-		{"escape regexp2 reads differently", func(doc map[string]any) {
-			names(doc)["pattern"] = `^X-\w+\z`
-		}, `the escape \z`},
-		{"pattern that does not compile", func(doc map[string]any) {
+		{"a pattern that does not compile", func(doc map[string]any) {
 			names(doc)["pattern"] = `^X-[a-z`
 		}, "does not compile"},
-		{"CustomHeaders under oneOf in a body", func(doc map[string]any) {
-			obj(t, doc, "components", "schemas", "UpdateWebhookPayload", "properties")["alt"] = map[string]any{
-				"oneOf": []any{map[string]any{"$ref": "#/components/schemas/CustomHeaders"}, map[string]any{"type": "string"}},
-			}
-		}, "reached through oneOf"},
-		{"CustomHeaders as a query parameter", func(doc map[string]any) {
-			get := obj(t, doc, "paths", "/webhooks", "get")
-			get["parameters"] = append(get["parameters"].([]any), map[string]any{
-				"name": "headers", "in": "query", "schema": map[string]any{"$ref": "#/components/schemas/CustomHeaders"},
-			})
-		}, `parameter "headers" uses CustomHeaders`},
-		{"no CustomHeaders schema", func(doc map[string]any) {
-			ch := customHeaders(t, doc)
-			schemas := obj(t, doc, "components", "schemas")
-			delete(schemas, "CustomHeaders")
-			schemas["Headers"] = ch
-			for _, name := range []string{"WebhookItem", "WebhookCreateItem", "UpdateWebhookPayload"} {
-				obj(t, doc, "components", "schemas", name, "properties")["custom_headers"] = map[string]any{"$ref": "#/components/schemas/Headers"}
-			}
-		}, "components.schemas.CustomHeaders is missing"},
+		{"a response the fake cannot build", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas", "WebhookItem", "properties", "url")["pattern"] = "^https://[a-z]+$"
+			delete(obj(t, doc, "components", "schemas", "url"), "example")
+			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["url"] = map[string]any{"type": "string", "pattern": "^https://[a-z]+$"}
+		}, "the fake server cannot build a 200 answer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			code, stderr, spec, rules := runSpecgen(t, mutateSpec(t, tt.mutate))
+			code, stderr, src := runSpecgen(t, mutateSpec(t, specPath, tt.mutate), "")
 			if code != 1 {
 				t.Errorf("specgen exited %d, want 1 (stderr %q)", code, stderr)
 			}
 			if !strings.Contains(stderr, tt.wantErr) {
 				t.Errorf("stderr = %q, want it to contain %q", stderr, tt.wantErr)
 			}
-			if spec != nil || rules != nil {
+			if src != nil {
 				t.Error("specgen wrote output although it failed")
 			}
 		})
 	}
 }
 
+// TestNamingFile: the naming file names services and methods and settles
+// list shapes; a clash is an error; a stale entry is a warning.
+func TestNamingFile(t *testing.T) {
+	t.Parallel()
+	write := func(t *testing.T, s string) string {
+		p := filepath.Join(t.TempDir(), "names.yaml")
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	code, stderr, src := runSpecgen(t, specPath, write(t, "services:\n  Webhooks: Hooks\noperations:\n  getWebhook: Fetch\n  gone: Old\n"))
+	if code != 0 {
+		t.Fatalf("specgen exited %d: %s", code, stderr)
+	}
+	for _, want := range []string{`Service: "Hooks", GoMethod: "Fetch"`, `ID: "getWebhookList", Method: "GET", Path: "/webhooks", Tag: "Webhooks", Service: "Hooks", GoMethod: "GetWebhookList"`} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("the table lacks %s", want)
+		}
+	}
+	if !strings.Contains(stderr, `warning: names file: operations: operationId "gone" is not in the spec`) {
+		t.Errorf("stderr = %q, want a warning about the stale entry", stderr)
+	}
+	for name, bad := range map[string]string{
+		"two operations, one name":          "operations:\n  getWebhook: Get\n  getWebhookList: Get\n",
+		"not a Go identifier":               "operations:\n  getWebhook: get-it\n",
+		"a reserved service name":           "services:\n  Webhooks: Do\n",
+		"an unknown section":                "method_names:\n  getWebhook: Get\n",
+		"a list field that is not an array": "lists:\n  getWebhookList: count\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if code, stderr, _ := runSpecgen(t, specPath, write(t, bad)); code == 0 {
+				t.Errorf("specgen accepted %q (stderr %q)", bad, stderr)
+			}
+		})
+	}
+	// lists: none turns a list into a plain operation.
+	code, stderr, src = runSpecgen(t, specPath, write(t, "lists:\n  getWebhookList: none\n"))
+	if code != 0 || strings.Contains(string(src), "List: List{Style: PageList") {
+		t.Errorf("lists: none did not apply (exit %d, %s)", code, stderr)
+	}
+}
+
+func TestDeriveMethod(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ id, service, want string }{
+		{"searchBusinesses", "Businesses", "Search"},
+		{"getUserBusinesses", "Users", "GetBusinesses"},
+		{"createOrganization", "Organizations", "Create"},
+		{"getWebhookList", "Webhooks", "GetList"},
+		{"getApiKey", "APIKeys", "Get"},
+		{"fetch_ai_suggestion", "Reviews", "FetchAISuggestion"},
+		{"getCategories", "Categories", "Get"},
+		{"Webhook", "Webhooks", ""},
+	}
+	for _, tt := range tests {
+		if got := deriveMethod(tt.id, tt.service); got != tt.want {
+			t.Errorf("deriveMethod(%q, %q) = %q, want %q", tt.id, tt.service, got, tt.want)
+		}
+	}
+	for tag, want := range map[string]string{"API Keys": "APIKeys", "Groups and Sections": "GroupsAndSections", "Feedback Management (BETA)": "FeedbackManagementBETA"} {
+		if got := goName(words(tag)); got != want {
+			t.Errorf("goName(words(%q)) = %q, want %q", tag, got, want)
+		}
+	}
+}
+
+// TestPartooShapes compiles the Partoo-shaped fixture of the pipeline
+// tests: lists of both styles, resource families, 204s and the async
+// answer are recognised.
+func TestPartooShapes(t *testing.T) {
+	t.Parallel()
+	m := buildModel(t, fixturePath, nil)
+	tests := []struct {
+		id                 string
+		list, field, role  string
+		collection         string
+		itemInResponse     bool
+		success            int
+		successHasNoSchema bool
+	}{
+		{id: "searchBusinesses", list: "page", field: "businesses", role: "list", collection: "/business"},
+		{id: "getConversations", list: "cursor", field: "conversations"},
+		{id: "getMessages", list: "cursor", field: "messages"},
+		{id: "getReviewMetrics", list: "page", field: "metrics"},
+		{id: "updateBusiness", role: "update", collection: "/business", itemInResponse: true},
+		{id: "deleteUser", role: "delete", collection: "/user", success: 204, successHasNoSchema: true},
+	}
+	for _, tt := range tests {
+		o := m.op(tt.id)
+		if o == nil {
+			t.Errorf("the fixture has no %s", tt.id)
+			continue
+		}
+		if o.List.Style != tt.list || o.List.Field != tt.field {
+			t.Errorf("%s: list %q %q, want %q %q", tt.id, o.List.Style, o.List.Field, tt.list, tt.field)
+		}
+		if tt.role != "" && (o.Resource.Role != tt.role || o.Resource.Collection != tt.collection || o.Resource.ItemInResponse != tt.itemInResponse) {
+			t.Errorf("%s: resource %+v, want %s of %s (item in response %t)", tt.id, o.Resource, tt.role, tt.collection, tt.itemInResponse)
+		}
+		if tt.success != 0 && (o.Success != tt.success || (o.SuccessSchema < 0) != tt.successHasNoSchema) {
+			t.Errorf("%s: success %d schema %d, want %d", tt.id, o.Success, o.SuccessSchema, tt.success)
+		}
+	}
+	lists := 0
+	for _, o := range m.ops {
+		if o.List.Style != "" {
+			lists++
+		}
+		if o.SuccessSchema >= 0 && o.SuccessExample == "" {
+			t.Errorf("%s: no example answer", o.ID)
+		}
+	}
+	if len(m.ops) < 60 || lists < 20 {
+		t.Errorf("%d operations, %d lists; want the fixture's 60+ and 20+", len(m.ops), lists)
+	}
+}
+
+// TestCustomHeadersLocations: the places of CustomHeaders in request
+// bodies, through arrays and allOf.
 func TestCustomHeadersLocations(t *testing.T) {
 	t.Parallel()
-	spec := mutateSpec(t, func(doc map[string]any) {
-		// A nested copy through an array of allOf, and the body itself.
+	spec := mutateSpec(t, specPath, func(doc map[string]any) {
 		obj(t, doc, "components", "schemas", "UpdateWebhookPayload", "properties")["history"] = map[string]any{
 			"type":  "array",
 			"items": map[string]any{"allOf": []any{map[string]any{"$ref": "#/components/schemas/CustomHeaders"}}},
 		}
 	})
-	code, stderr, src, _ := runSpecgen(t, spec)
-	if code != 0 {
-		t.Fatalf("specgen exited %d: %s", code, stderr)
+	m := buildModel(t, spec, nil)
+	got := map[string][]string{}
+	for _, o := range m.ops {
+		if len(o.CustomHeadersAt) > 0 {
+			got[o.ID] = o.CustomHeadersAt
+		}
+	}
+	want := map[string][]string{
+		"Webhook":        {"items[*].custom_headers"},
+		"tryoutWebhooks": {"items[*].custom_headers"},
+		"updateWebhook":  {"custom_headers", "history[*]"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("CustomHeadersAt (-want +got):\n%s", diff)
+	}
+}
+
+// TestServicesOfTheSpec renders the client's services from the spec and
+// oapi-codegen's output, and checks the shapes of the helpers.
+func TestServicesOfTheSpec(t *testing.T) {
+	t.Parallel()
+	names, err := loadNames(namesPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := buildModel(t, specPath, names)
+	api, err := loadGoAPI(genPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := renderServices(m, api)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, want := range []string{
-		`{ID: "Webhook", Method: "POST", Path: "/webhooks", QueryParams: []string{"org_id"}, Paginated: false, CustomHeadersAt: []string{"items[*].custom_headers"}}`,
-		`{ID: "tryoutWebhooks", Method: "POST", Path: "/webhooks/tryout", QueryParams: []string{"org_id"}, Paginated: false, CustomHeadersAt: []string{"items[*].custom_headers"}}`,
-		`{ID: "updateWebhook", Method: "PUT", Path: "/webhooks/{webhook_id}", QueryParams: []string{"org_id"}, Paginated: false, CustomHeadersAt: []string{"custom_headers", "history[*]"}}`,
-		`{ID: "getWebhook", Method: "GET", Path: "/webhooks/{webhook_id}", QueryParams: []string{"org_id"}, Paginated: false}`,
+		"func (s *WebhooksService) Get(ctx context.Context, webhookID int, opts ...CallOption) (*gen.WebhookItem, error)",
+		"func (s *WebhooksService) List(ctx context.Context, params *gen.GetWebhookListParams, opts ...CallOption) iter.Seq2[gen.WebhookItem, error]",
+		"func (s *WebhooksService) Create(ctx context.Context, body gen.CreateWebhooksPayload, opts ...CallOption) ([]gen.WebhookItem, error)",
+		"func (s *WebhooksService) Tryout(ctx context.Context, body gen.CreateWebhooksPayload, opts ...CallOption) (gen.TryoutResult, error)",
+		"hc.at(\"items[*].custom_headers\", *p3, i0)",
 	} {
 		if !strings.Contains(string(src), want) {
-			t.Errorf("spec.gen.go lacks\n%s\nin\n%s", want, src)
+			t.Errorf("services.gen.go lacks\n%s", want)
 		}
 	}
 }
@@ -394,7 +477,7 @@ func TestTranslatePattern(t *testing.T) {
 		{"short \\x", `^\x4$`, nil, nil, `\x without two hex digits`},
 		{"surrogate", `^\uD83D$`, nil, nil, `the surrogate \uD83D`},
 		{"\\u{...}", `^\u{1F98A}$`, nil, nil, `\u{...}, which needs the u flag`},
-		{"dot", `^a.b$`, nil, nil, "'.' (it matches U+2028"},
+		{"dot is ECMA-262's: no line terminator", `^a.b$`, []string{`^a[^\x{A}\x{D}\x{2028}-\x{2029}]b$`}, nil, ""},
 		{"dot in a class is a literal", `^[.]$`, []string{`^\.$`}, nil, ""},
 		{"inline flags", `^(?i)a$`, nil, nil, "inline flags"},
 		{"empty class", `^[]a]$`, nil, nil, "an empty class"},

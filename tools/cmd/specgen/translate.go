@@ -51,7 +51,7 @@ const errTeach = "teach specgen (tools/cmd/specgen/translate.go) to translate it
 // checks that they compile, and checks them against regexp2 on the edge
 // cases and on corpusSize pseudo-random strings.
 func translatePattern(pattern string, corpusSize int) (translation, error) {
-	ecma, err := compileECMA(pattern)
+	ecma, err := compileECMA(oracleForm(pattern))
 	if err != nil {
 		return translation{}, fmt.Errorf("pattern %q does not compile as ECMA-262 (regexp2 ECMAScript mode): %w", pattern, err)
 	}
@@ -71,6 +71,34 @@ func translatePattern(pattern string, corpusSize int) (translation, error) {
 		return translation{}, err
 	}
 	return tr, nil
+}
+
+// oracleForm returns pattern as regexp2 must read it to follow ECMA-262:
+// regexp2's '.' also matches U+2028 and U+2029, which ECMA-262's does not,
+// so every '.' outside a class becomes the explicit class ECMA-262 gives
+// it. Nothing else changes.
+func oracleForm(pattern string) string {
+	var b strings.Builder
+	inClass := false
+	for i := 0; i < len(pattern); i++ {
+		c := pattern[i]
+		switch {
+		case c == '\\' && i+1 < len(pattern):
+			b.WriteByte(c)
+			i++
+			b.WriteByte(pattern[i])
+			continue
+		case c == '[':
+			inClass = true
+		case c == ']':
+			inClass = false
+		case c == '.' && !inClass:
+			b.WriteString(`[^\n\r\u2028\u2029]`)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // compiledTranslation is a translation compiled with Go's regexp; its match
@@ -254,7 +282,10 @@ func (p *patternParser) parseSeq() ([]*node, error) {
 		case '\\':
 			n, err = p.parseEscape()
 		case '.':
-			return nil, p.refuse("'.' (it matches U+2028 and U+2029 in regexp2 but not in ECMA-262; use an explicit class)")
+			// ECMA-262 (without the s flag): any character but a line
+			// terminator.
+			p.pos++
+			n = &node{kind: nodeSet, set: charSet{negated: true, ranges: []runeRange{{'\n', '\n'}, {'\r', '\r'}, {0x2028, 0x2029}}}}
 		case '*', '+', '?':
 			return nil, p.refuse("a quantifier %q with nothing to repeat", c)
 		case '{', '}', ']':

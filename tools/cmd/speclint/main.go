@@ -15,8 +15,10 @@
 //   - servers: servers are present, each an absolute https URL;
 //   - success-response: every operation declares a 2xx response;
 //   - provenance: every operation, webhook, component and top-level field that is not
-//     Partoo's verbatim YAML (the seed) carries x-partoo-go-source with a kind
-//     (reference-docs or assumption) and a note;
+//     Partoo's verbatim YAML carries x-partoo-go-source with a kind
+//     (reference-docs or assumption) and a note. Partoo's verbatim YAML is
+//     its whole bundle when api/provenance.yaml (-provenance) records one
+//     (make update-spec SOURCE=partoo), else the seed excerpt (-seed);
 //   - example-pattern: schema examples match the schema's pattern (and an
 //     object example's keys its propertyNames pattern), evaluated with
 //     ECMAScript semantics.
@@ -30,6 +32,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+
+	prov "github.com/partoo-go/partoo/tools/internal/provenance"
 )
 
 func main() {
@@ -42,12 +47,28 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	specPath := fs.String("spec", "", "path to the bundled OpenAPI document to check")
 	seedPath := fs.String("seed", "", "Partoo's verbatim YAML: a Markdown excerpt with a ````yaml fence, or a YAML file")
+	provPath := fs.String("provenance", "", "api/provenance.yaml: when it records Partoo's verbatim bundle, that bundle replaces -seed")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *specPath == "" || *seedPath == "" {
 		fmt.Fprintln(stderr, "speclint: -spec and -seed are required")
 		return 2
+	}
+	if *provPath != "" {
+		dir := filepath.Dir(*provPath)
+		rec, err := prov.Read(dir)
+		if err != nil {
+			fmt.Fprintln(stderr, "speclint:", err)
+			return 2
+		}
+		if rec.Source == prov.Partoo {
+			if _, err := prov.VerbatimBundle(dir, rec); err != nil {
+				fmt.Fprintln(stderr, "speclint:", err)
+				return 1
+			}
+			*seedPath = filepath.Join(dir, prov.Verbatim)
+		}
 	}
 	spec, err := os.ReadFile(*specPath)
 	if err != nil {

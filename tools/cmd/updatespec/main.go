@@ -1,28 +1,36 @@
-// Command updatespec takes a new version of Partoo's bundled OpenAPI document
-// into the repository in one command (`make update-spec SPEC=path`):
+// Command updatespec takes a new version of the bundled OpenAPI document
+// into the repository in one command (`make update-spec SPEC=path
+// [SOURCE=partoo]`):
 //
 //  1. lint the new spec (speclint) — nothing is changed if this fails;
-//  2. replace api/openapi-bundled.yaml with it (and, with -new-seed, the
-//     seed excerpt of Partoo's verbatim YAML that the spec tests compare
-//     with, when Partoo's own YAML changed);
-//  3. regenerate (`go generate ./...`, and examples/consumer-pipeline);
-//  4. report the API changes against the previous spec with oasdiff,
-//     breaking (ERR) changes first;
-//  5. build and run the tests (the root module, and the tools module but for
-//     its pipeline tests, which `make ci` runs);
+//  2. replace api/openapi-bundled.yaml with it. With -source partoo the
+//     file is Partoo's bundle as published: its verbatim copy goes to
+//     api/partoo-verbatim.yaml and api/provenance.yaml records its SHA-256,
+//     the date and its origin, so that spec-lint asks for
+//     x-partoo-go-source only on what the project adds later. With -new-seed,
+//     the seed excerpt of Partoo's YAML that the spec tests compare with is
+//     replaced too;
+//  3. regenerate everything (`go generate ./...`: the models and raw client,
+//     the operation tables, the client's services and iterators, the fake
+//     server's tables; then examples/consumer-pipeline), and tidy go.mod
+//     (a new spec may need a module, such as the nullable types);
+//  4. report what changed: the API changes against the previous spec
+//     (oasdiff, breaking ones first), and the Go API changes of the module
+//     (apidiff), incompatible ones first;
+//  5. build, vet and run the tests (the root module, and the tools module
+//     but for its pipeline tests, which `make ci` runs);
 //  6. print what the maintainer must do next: review, changelog, and the
-//     major version bump when a change is breaking.
+//     version bump when a change is breaking.
 //
 // When a step after the replacement fails, it says which one, and how to get
-// back to the previous state: the exact `git checkout -- <files>` (api/,
-// gen/, ...) and the generated files to delete; the work tree is left as it
-// is, for inspection. It refuses to start when tracked files have
-// uncommitted changes, which that revert would lose (-allow-dirty
-// overrides).
+// back to the previous state: the exact `git checkout -- <files>` and the
+// generated files to delete; the work tree is left as it is, for
+// inspection. It refuses to start when tracked files have uncommitted
+// changes, which that revert would lose (-allow-dirty overrides).
 //
 // Usage (from the repository root):
 //
-//	go -C tools run ./cmd/updatespec -root "$PWD" -spec /abs/path/openapi-bundled.yaml
+//	go -C tools run ./cmd/updatespec -root "$PWD" -spec /abs/path/openapi-bundled.yaml [-source partoo -origin URL]
 package main
 
 import (
@@ -35,15 +43,23 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/partoo-go/partoo/tools/internal/provenance"
 	"github.com/partoo-go/partoo/tools/internal/specdiff"
 )
 
 const (
 	specRel     = "api/openapi-bundled.yaml"
+	apiRel      = "api"
 	seedRel     = "tools/spectest/testdata/seed-getWebhook.md"
 	consumerRel = "examples/consumer-pipeline"
+	modulePath  = "github.com/partoo-go/partoo"
 )
+
+// partooBundleURL is where Partoo publishes its bundle, named in its
+// documentation's operation pages.
+const partooBundleURL = "https://developers.partoo.co/assets/openapi/openapi-bundled.yaml"
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -56,9 +72,12 @@ type updater struct {
 	inGit            bool
 	untracked        map[string]bool // untracked files before the update
 	previous         string          // copy of the previous spec
+	oldAPI           string          // export data of the module before the update
 	replaced, genRan bool
 	diffed           bool // the API changes were reported
-	breaking         int  // breaking changes, once diffed
+	breaking         int  // breaking spec changes, once diffed
+	goBreaking       int  // incompatible Go API changes, once diffed
+	now              func() time.Time
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -66,13 +85,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	root := fs.String("root", ".", "repository root")
 	newSpec := fs.String("spec", "", "path of the new openapi-bundled.yaml")
+	source := fs.String("source", "", `"partoo" when the spec is Partoo's bundle as published; empty for a bundle the project assembled`)
+	origin := fs.String("origin", "", "where the verbatim bundle came from (default: Partoo's published URL), with -source partoo")
 	newSeed := fs.String("new-seed", "", "optional: Partoo's refreshed docs excerpt to install as "+seedRel+" (when Partoo's own YAML changed)")
-	allowDirty := fs.Bool("allow-dirty", false, "run even when api/ or gen/ have uncommitted changes")
+	allowDirty := fs.Bool("allow-dirty", false, "run even when tracked files have uncommitted changes")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *newSpec == "" {
-		fmt.Fprintln(stderr, "update-spec: SPEC is required: make update-spec SPEC=/path/to/openapi-bundled.yaml")
+		fmt.Fprintln(stderr, "update-spec: SPEC is required: make update-spec SPEC=/path/to/openapi-bundled.yaml [SOURCE=partoo]")
+		return 2
+	}
+	switch *source {
+	case "", provenance.Partoo:
+	default:
+		fmt.Fprintf(stderr, "update-spec: SOURCE=%q: want partoo, or nothing for a bundle the project assembled\n", *source)
+		return 2
+	}
+	if *origin != "" && *source == "" {
+		fmt.Fprintln(stderr, "update-spec: ORIGIN only goes with SOURCE=partoo")
 		return 2
 	}
 	absRoot, err := filepath.Abs(*root)
@@ -80,7 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "update-spec:", err)
 		return 2
 	}
-	u := &updater{root: absRoot, toolsDir: filepath.Join(absRoot, "tools"), stdout: stdout, stderr: stderr}
+	u := &updater{root: absRoot, toolsDir: filepath.Join(absRoot, "tools"), stdout: stdout, stderr: stderr, now: time.Now}
 	spec, err := filepath.Abs(*newSpec)
 	if err != nil {
 		fmt.Fprintln(stderr, "update-spec:", err)
@@ -97,12 +128,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	return u.update(ctx, spec, seed, seedBytes, *allowDirty)
+	if *source == provenance.Partoo && *origin == "" {
+		*origin = partooBundleURL
+	}
+	return u.update(ctx, spec, seed, seedBytes, *source, *origin, *allowDirty)
 }
 
 // update runs the six steps. seed is the seed file the new spec is linted
 // against; newSeed, when not nil, replaces the repository's seed.
-func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte, allowDirty bool) int {
+func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte, source, origin string, allowDirty bool) int {
 	newBytes, err := os.ReadFile(spec)
 	if err != nil {
 		fmt.Fprintf(u.stderr, "update-spec: cannot read the new spec: %v\n", err)
@@ -114,36 +148,43 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 		fmt.Fprintf(u.stderr, "update-spec: cannot read the current spec: %v\n", err)
 		return 2
 	}
-	if bytes.Equal(newBytes, oldBytes) && newSeed == nil {
+	apiDir := filepath.Join(u.root, apiRel)
+	rec, err := provenance.Read(apiDir)
+	if err != nil {
+		fmt.Fprintf(u.stderr, "update-spec: %v\n", err)
+		return 2
+	}
+	if bytes.Equal(newBytes, oldBytes) && newSeed == nil && (source == "" || rec.Source == provenance.Partoo && rec.SHA256 == provenance.Sum(newBytes)) {
 		fmt.Fprintf(u.stdout, "update-spec: %s is identical to %s; nothing to do.\n", spec, specRel)
 		return 0
 	}
-	if out, err := u.output(ctx, u.root, "git", "rev-parse", "--is-inside-work-tree"); err == nil && strings.TrimSpace(out) == "true" {
-		u.inGit = true
-		dirty, err := u.output(ctx, u.root, "git", "status", "--porcelain", "--untracked-files=no")
-		if err != nil {
-			fmt.Fprintln(u.stderr, "update-spec:", err)
-			return 1
-		}
-		if strings.TrimSpace(dirty) != "" && !allowDirty {
-			fmt.Fprintf(u.stderr, "update-spec: the work tree has uncommitted changes; commit or stash them first, so that a failed update can be reverted with git checkout (or pass -allow-dirty):\n%s", dirty)
-			return 1
-		}
-		others, err := u.output(ctx, u.root, "git", "ls-files", "--others", "--exclude-standard")
-		if err != nil {
-			fmt.Fprintln(u.stderr, "update-spec:", err)
-			return 1
-		}
-		u.untracked = map[string]bool{}
-		for _, f := range strings.Fields(others) {
-			u.untracked[f] = true
-		}
+	if code := u.checkGit(ctx, allowDirty); code != 0 {
+		return code
 	}
 
 	u.step(1, "lint the new spec (nothing is changed if this fails)")
-	if err := u.cmd(ctx, u.toolsDir, "go", "run", "./cmd/speclint", "-spec", spec, "-seed", seed); err != nil {
+	lintArgs := []string{"run", "./cmd/speclint", "-spec", spec, "-seed", seed}
+	switch {
+	case source == provenance.Partoo:
+		// Partoo's own bundle is verbatim through and through.
+		lintArgs = []string{"run", "./cmd/speclint", "-spec", spec, "-seed", spec}
+	case rec.Source == provenance.Partoo:
+		// Edits on top of Partoo's bundle: marks are needed on what differs.
+		lintArgs = append(lintArgs, "-provenance", filepath.Join(apiDir, provenance.File))
+	}
+	if err := u.cmd(ctx, u.toolsDir, "go", lintArgs...); err != nil {
 		fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step 1 (spec-lint): %v\nNothing was changed: %s is still the previous spec. Fix the findings above, or ask Partoo.\n", err, specRel)
 		return 1
+	}
+	// The Go API before the update, to compare with after it.
+	if f, err := os.CreateTemp("", "partoo-api-*.export"); err == nil {
+		f.Close()
+		if err := u.cmd(ctx, u.root, "go", "tool", "-modfile=tools/go.mod", "apidiff", "-m", "-w", f.Name(), modulePath); err == nil {
+			u.oldAPI = f.Name()
+		} else {
+			fmt.Fprintf(u.stdout, "update-spec: the Go API before the update could not be recorded (%v); its changes will not be reported\n", err)
+			os.Remove(f.Name())
+		}
 	}
 
 	u.step(2, "replace "+specRel)
@@ -162,6 +203,16 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 	}
 	u.replaced = true
 	fmt.Fprintf(u.stdout, "%s <- %s (previous spec saved at %s)\n", specRel, spec, u.previous)
+	if source == provenance.Partoo {
+		if err := os.WriteFile(filepath.Join(apiDir, provenance.Verbatim), newBytes, 0o644); err != nil {
+			return u.fail(2, "keep the verbatim copy", err)
+		}
+		rec = provenance.Record{Source: provenance.Partoo, Origin: origin, Date: u.now().UTC().Format(time.DateOnly), SHA256: provenance.Sum(newBytes)}
+		if err := provenance.Write(apiDir, rec); err != nil {
+			return u.fail(2, "record the provenance", err)
+		}
+		fmt.Fprintf(u.stdout, "%s/%s <- Partoo's verbatim bundle, SHA-256 %s, from %s\n", apiRel, provenance.Verbatim, rec.SHA256, origin)
+	}
 	if newSeed != nil {
 		if err := os.WriteFile(filepath.Join(u.root, seedRel), newSeed, 0o644); err != nil {
 			return u.fail(2, "replace the seed", err)
@@ -169,10 +220,13 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 		fmt.Fprintf(u.stdout, "%s <- %s\n", seedRel, seed)
 	}
 
-	u.step(3, "regenerate (go generate ./...)")
+	u.step(3, "regenerate (go generate ./...) and tidy go.mod")
 	u.genRan = true
 	if err := u.cmd(ctx, u.root, "go", "generate", "./..."); err != nil {
 		return u.fail(3, "go generate", err)
+	}
+	if err := u.cmd(ctx, u.root, "go", "mod", "tidy"); err != nil {
+		return u.fail(3, "go mod tidy", err)
 	}
 	consumer := filepath.Join(u.root, consumerRel)
 	hasConsumer := fileExists(filepath.Join(consumer, "go.mod"))
@@ -182,15 +236,25 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 		}
 	}
 
-	u.step(4, "API changes against the previous spec (oasdiff; breaking changes first)")
+	u.step(4, "what changed: the API (oasdiff, breaking changes first), then the Go API (apidiff)")
 	changes, err := specdiff.Compare(ctx, u.toolsDir, u.previous, current, u.stdout)
 	if err != nil {
 		return u.fail(4, "oasdiff", err)
 	}
-	breaking := specdiff.CountBreaking(changes)
-	u.diffed, u.breaking = true, breaking
+	u.breaking = specdiff.CountBreaking(changes)
+	u.diffed = true
+	if u.oldAPI != "" {
+		out, err := u.output(ctx, u.root, "go", "tool", "-modfile=tools/go.mod", "apidiff", "-m", u.oldAPI, modulePath)
+		if err != nil {
+			fmt.Fprintf(u.stdout, "update-spec: the Go API could not be compared: %v\n", err)
+		} else {
+			fmt.Fprintln(u.stdout, strings.TrimSpace(out))
+			u.goBreaking = countIncompatible(out)
+		}
+		os.Remove(u.oldAPI)
+	}
 
-	u.step(5, "build and test")
+	u.step(5, "build, vet and test")
 	toolsPkgs, err := u.output(ctx, u.toolsDir, "go", "list", "./...")
 	if err != nil {
 		return u.fail(5, "list the tools packages", err)
@@ -204,10 +268,13 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 	if err := u.cmd(ctx, u.root, "go", "build", "./..."); err != nil {
 		return u.fail(5, "go build", err)
 	}
-	if err := u.cmd(ctx, u.root, "go", "test", "-count=1", "./..."); err != nil {
+	if err := u.cmd(ctx, u.root, "go", "vet", "./..."); err != nil {
+		return u.fail(5, "go vet", err)
+	}
+	if err := u.cmd(ctx, u.root, "go", "test", "-short", "-count=1", "./..."); err != nil {
 		return u.fail(5, "go test (root module)", err)
 	}
-	if err := u.cmd(ctx, u.toolsDir, "go", append([]string{"test", "-count=1"}, pkgs...)...); err != nil {
+	if err := u.cmd(ctx, u.toolsDir, "go", append([]string{"test", "-short", "-count=1"}, pkgs...)...); err != nil {
 		return u.fail(5, "go test (tools module)", err)
 	}
 	if hasConsumer {
@@ -218,17 +285,62 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 	os.Remove(u.previous)
 
 	u.step(6, "next steps")
-	fmt.Fprintf(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass. %d change(s), %d breaking.\n\n", len(changes), breaking)
-	nextSteps(u.stdout, breaking)
+	fmt.Fprintf(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass. %d API change(s), %d breaking; %d incompatible Go API change(s).\n\n",
+		len(changes), u.breaking, u.goBreaking)
+	nextSteps(u.stdout, u.breaking, u.goBreaking)
 	return 0
 }
 
+// checkGit records the untracked files, and refuses a dirty work tree.
+func (u *updater) checkGit(ctx context.Context, allowDirty bool) int {
+	out, err := u.output(ctx, u.root, "git", "rev-parse", "--is-inside-work-tree")
+	if err != nil || strings.TrimSpace(out) != "true" {
+		return 0
+	}
+	u.inGit = true
+	dirty, err := u.output(ctx, u.root, "git", "status", "--porcelain", "--untracked-files=no")
+	if err != nil {
+		fmt.Fprintln(u.stderr, "update-spec:", err)
+		return 1
+	}
+	if strings.TrimSpace(dirty) != "" && !allowDirty {
+		fmt.Fprintf(u.stderr, "update-spec: the work tree has uncommitted changes; commit or stash them first, so that a failed update can be reverted with git checkout (or pass -allow-dirty):\n%s", dirty)
+		return 1
+	}
+	others, err := u.output(ctx, u.root, "git", "ls-files", "--others", "--exclude-standard")
+	if err != nil {
+		fmt.Fprintln(u.stderr, "update-spec:", err)
+		return 1
+	}
+	u.untracked = map[string]bool{}
+	for _, f := range strings.Fields(others) {
+		u.untracked[f] = true
+	}
+	return 0
+}
+
+// countIncompatible counts the incompatible changes in apidiff's report.
+func countIncompatible(report string) int {
+	n, in := 0, false
+	for _, line := range strings.Split(report, "\n") {
+		switch {
+		case strings.HasPrefix(line, "Incompatible changes:"):
+			in = true
+		case strings.HasPrefix(line, "Compatible changes:"), strings.HasPrefix(line, "Package "):
+			in = false
+		case in && strings.HasPrefix(strings.TrimSpace(line), "- "):
+			n++
+		}
+	}
+	return n
+}
+
 // nextSteps prints what the maintainer does after a successful update.
-func nextSteps(w io.Writer, breaking int) {
+func nextSteps(w io.Writer, breaking, goBreaking int) {
 	fmt.Fprintln(w, "  1. Review what changed:   git status && git diff --stat")
 	fmt.Fprintln(w, "  2. Record the API changes above in CHANGELOG.md, under [Unreleased] (Added / Changed / Removed).")
-	if breaking > 0 {
-		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d change(s) ERR. Declare the major bump, or `make breaking` fails in CI:\n", breaking)
+	if breaking > 0 || goBreaking > 0 {
+		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d spec change(s) ERR and apidiff finds %d incompatible Go change(s). Declare the bump, or `make breaking` fails in CI:\n", breaking, goBreaking)
 		fmt.Fprintln(w, "     bump partoo.Version in version.go (0.y.z -> 0.(y+1).0 while in v0; X -> X+1 from v1 on, with the /vX+1 module path),")
 		fmt.Fprintln(w, "     and/or add a \"BREAKING-CHANGE: <what breaks>\" trailer to the commit message.")
 	} else {
@@ -278,8 +390,8 @@ func (u *updater) fail(step int, what string, err error) int {
 		fmt.Fprintf(u.stderr, "The previous spec is saved at %s.\n", u.previous)
 	}
 	if u.diffed {
-		fmt.Fprintln(u.stderr, "To keep the new spec instead: fix what failed above (code or tests that relied on the previous spec), run `make ci`, then:")
-		nextSteps(u.stderr, u.breaking)
+		fmt.Fprintln(u.stderr, "To keep the new spec instead: fix what failed above, run `make ci`, then:")
+		nextSteps(u.stderr, u.breaking, u.goBreaking)
 	}
 	return 1
 }
@@ -293,22 +405,14 @@ func (u *updater) step(n int, title string) {
 	fmt.Fprintf(u.stdout, "\n==> update-spec [%d/6] %s\n", n, title)
 }
 
-// cmd runs a command in dir, streaming its output. When it fails and its
-// output shows a hand-written type that no longer implements a generated
-// interface (the fake server, when the spec gained an operation), the error
-// says so.
+// cmd runs a command in dir, streaming its output.
 func (u *updater) cmd(ctx context.Context, dir, name string, args ...string) error {
 	fmt.Fprintf(u.stdout, "$ (cd %s && %s %s)\n", dir, name, strings.Join(args, " "))
 	c := exec.CommandContext(ctx, name, args...)
 	c.Dir = dir
-	var captured bytes.Buffer
-	c.Stdout, c.Stderr = io.MultiWriter(u.stdout, &captured), io.MultiWriter(u.stderr, &captured)
+	c.Stdout, c.Stderr = u.stdout, u.stderr
 	if err := c.Run(); err != nil {
-		err = fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
-		if strings.Contains(captured.String(), "does not implement") && strings.Contains(captured.String(), "missing method") {
-			err = fmt.Errorf("%w\nhint: hand-written code implements a generated interface (the fake server in partootest implements one method per operation) and lacks the spec's new operation(s) named above; implement them", err)
-		}
-		return err
+		return fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
 	}
 	return nil
 }

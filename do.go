@@ -1,0 +1,131 @@
+package partoo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Do sends a JSON request to an endpoint the spec lacks (or to any
+// endpoint, bypassing the helpers), through exactly the same pipeline as
+// the generated operations: the base URL, the API key, the User-Agent,
+// retries by method (a POST is never sent again once it may have left),
+// rate limiting, logging, size limits, and an [*APIError] for every
+// non-2xx answer.
+//
+// path is relative to the base URL, such as "/business/123/photos" or
+// "business/123/photos" (escaped as it goes on the wire); an absolute URL,
+// a query or fragment, or a dot segment ("..") is refused before anything
+// is sent: a call cannot leave the base URL. query is added as the query
+// string (nil for none). body is sent as JSON: nil sends no body, a
+// json.RawMessage or []byte is sent as is (it must be valid JSON), any
+// other value is encoded with encoding/json. out receives the JSON answer:
+// nil discards it, a *json.RawMessage receives its bytes, any other pointer
+// is decoded into with encoding/json (a 2xx answer that does not decode is
+// a [*DecodeError]).
+//
+// When method and path match an operation of the spec, Do applies its
+// rules as the helper would: its parameters and custom headers are checked
+// before sending, and the client's org_id ([WithOrgID]) is added when the
+// operation has an org_id query parameter. [WithCallOrgID] adds org_id to
+// any Do call. Name the path template of a call outside the spec with
+// [WithPathTemplate] for observers.
+func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any, opts ...CallOption) error {
+	if !validHeaderName(method) {
+		return fmt.Errorf("partoo: Do: %q is not an HTTP method", method)
+	}
+	ref, err := checkDoPath(path)
+	if err != nil {
+		return err
+	}
+	u := *c.cfg.baseURL
+	u.Path = u.Path + strings.TrimPrefix(ref.Path, "/")
+	if u.RawPath != "" || ref.RawPath != "" {
+		u.RawPath = u.EscapedPath()[:len(c.cfg.baseURL.EscapedPath())] + strings.TrimPrefix(ref.EscapedPath(), "/")
+	}
+	u.RawQuery = query.Encode()
+
+	var reader io.Reader
+	switch b := body.(type) {
+	case nil:
+	case json.RawMessage:
+		if !json.Valid(b) {
+			return fmt.Errorf("%w: %s %s", errNoBody, method, path)
+		}
+		reader = bytes.NewReader(b)
+	case []byte:
+		if !json.Valid(b) {
+			return fmt.Errorf("%w: %s %s", errNoBody, method, path)
+		}
+		reader = bytes.NewReader(b)
+	default:
+		enc, err := json.Marshal(body)
+		if err != nil {
+			return fmt.Errorf("partoo: Do: %s %s: encode the body: %w", method, path, err)
+		}
+		reader = bytes.NewReader(enc)
+	}
+	req, err := http.NewRequest(method, u.String(), reader)
+	if err != nil {
+		return fmt.Errorf("partoo: Do: %w", err)
+	}
+	if reader != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rel, _ := c.relativePath(req.URL)
+	op := operation(method, rel)
+	var check error
+	if op != nil && len(op.CustomHeadersAt) > 0 {
+		check = errCheckBytes
+	}
+	resp, err := c.send(ctx, op, req, check, opts, false)
+	if err != nil {
+		return err
+	}
+	b := bodyBytes(resp)
+	switch o := out.(type) {
+	case nil:
+		return nil
+	case *json.RawMessage:
+		*o = append((*o)[:0], b...)
+		return nil
+	}
+	if len(bytes.TrimSpace(b)) == 0 && resp.StatusCode == http.StatusNoContent {
+		return nil
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return &DecodeError{Method: method, Path: req.URL.Path, StatusCode: resp.StatusCode, Err: err}
+	}
+	return nil
+}
+
+// checkDoPath parses the path of a Do call and refuses one that could
+// leave the base URL.
+func checkDoPath(path string) (*url.URL, error) {
+	ref, err := url.Parse(path)
+	if err != nil {
+		return nil, fmt.Errorf("partoo: Do: invalid path %q: %w", path, err)
+	}
+	switch {
+	case ref.Scheme != "" || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//"):
+		return nil, fmt.Errorf("partoo: Do: the path %q is absolute; give a path relative to the base URL", path)
+	case ref.RawQuery != "" || ref.ForceQuery || ref.Fragment != "" || strings.ContainsAny(path, "?#"):
+		return nil, fmt.Errorf("partoo: Do: the path %q has a query or fragment; pass the query as url.Values", path)
+	case strings.Contains(strings.ToLower(path), "%2e"):
+		return nil, fmt.Errorf("partoo: Do: the path %q has an escaped dot", path)
+	}
+	for _, seg := range strings.Split(strings.TrimPrefix(ref.Path, "/"), "/") {
+		if seg == "." || seg == ".." {
+			return nil, fmt.Errorf("partoo: Do: the path %q has a dot segment; it must stay under the base URL", path)
+		}
+	}
+	if strings.Trim(ref.Path, "/") == "" {
+		return nil, fmt.Errorf("partoo: Do: the path %q names no endpoint", path)
+	}
+	return ref, nil
+}

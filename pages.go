@@ -1,0 +1,126 @@
+package partoo
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/partoo-go/partoo/internal/apispec"
+)
+
+// pageInfo holds the pagination fields of a list answer: page, max_page and
+// count for page lists, next_cursor (and count) for cursor lists. The
+// generated decoders embed it next to the list's array.
+type pageInfo struct {
+	Page       *int    `json:"page"`
+	MaxPage    *int    `json:"max_page"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// page is one decoded page of a list.
+type page[T any] struct {
+	info  pageInfo
+	items []T
+}
+
+// pages walks every page of the list operation op and yields its items one
+// by one. build makes the request of the first page as the caller's params
+// say; each later request asks for the next page (page+1, or the
+// next_cursor of the last answer). decode reads an answer. On an error the
+// iterator yields it once, with the zero T, and stops; breaking out of the
+// loop stops fetching. A server that answers another page than the one
+// asked for, repeats a cursor, or announces pages beyond the maximum
+// ([WithMaxPages]) ends the walk with an error, so a misbehaving server
+// can never make the loop spin forever.
+func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []CallOption,
+	build func() (*http.Request, error), decode func([]byte) (page[T], error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		settings, err := applyOptions(opts)
+		if err != nil {
+			yield(zero, fmt.Errorf("partoo: %s: %w", op.ID, err))
+			return
+		}
+		maxPages := settings.maxPages
+		if maxPages == 0 {
+			maxPages = DefaultMaxPages
+		}
+		next := ""     // the page number or cursor to ask for; "" for the first page
+		requested := 0 // the page number asked for, in a page list
+		for n := 1; ; n++ {
+			if n > maxPages {
+				yield(zero, fmt.Errorf("partoo: %s: %w: fetched %d pages and the server announces more", op.ID, ErrTooManyPages, maxPages))
+				return
+			}
+			if err := ctx.Err(); err != nil {
+				yield(zero, err)
+				return
+			}
+			req, err := build()
+			if err != nil {
+				yield(zero, fmt.Errorf("partoo: %s: build the request: %w", op.ID, err))
+				return
+			}
+			if next != "" {
+				param := "page"
+				if op.List.Style == apispec.CursorList {
+					param = "cursor"
+				}
+				setQuery(req.URL, param, next)
+			}
+			resp, err := c.send(ctx, op, req, nil, opts, true)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			p, err := decode(bodyBytes(resp))
+			if err != nil {
+				yield(zero, &DecodeError{Method: req.Method, Path: req.URL.Path, StatusCode: resp.StatusCode, Err: err})
+				return
+			}
+			if requested != 0 && (p.info.Page == nil || *p.info.Page != requested) {
+				yield(zero, fmt.Errorf("partoo: %s: pagination did not advance: asked for page %d, got page %s", op.ID, requested, pageString(p.info.Page)))
+				return
+			}
+			for _, item := range p.items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			switch op.List.Style {
+			case apispec.CursorList:
+				if p.info.NextCursor == nil || *p.info.NextCursor == "" {
+					return
+				}
+				if *p.info.NextCursor == next {
+					yield(zero, fmt.Errorf("partoo: %s: pagination did not advance: the server answered cursor %q with the same next_cursor", op.ID, next))
+					return
+				}
+				next = *p.info.NextCursor
+			default:
+				if len(p.items) == 0 || p.info.Page == nil || p.info.MaxPage == nil || *p.info.Page >= *p.info.MaxPage {
+					return
+				}
+				requested = *p.info.Page + 1
+				next = strconv.Itoa(requested)
+			}
+		}
+	}
+}
+
+// setQuery sets one query parameter of u.
+func setQuery(u *url.URL, name, value string) {
+	q := u.Query()
+	q.Set(name, value)
+	u.RawQuery = q.Encode()
+}
+
+func pageString(p *int) string {
+	if p == nil {
+		return "none"
+	}
+	return strconv.Itoa(*p)
+}

@@ -1,0 +1,104 @@
+package partootest
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+
+	"github.com/partoo-go/partoo/internal/apispec"
+)
+
+// Behavior is how the server answers an operation once the request passed
+// every check. Each operation has exactly one; [Server.Operations] lists
+// them.
+type Behavior string
+
+const (
+	// Stateful operations keep the items of their resource family in
+	// memory: create, read, update, delete and list (see the package
+	// documentation, "Behaviours").
+	Stateful Behavior = "stateful"
+	// Example operations answer the spec's example of their success
+	// response, whatever the request.
+	Example Behavior = "example"
+	// Override operations have behaviour written by hand: the Webhooks
+	// family (see the package documentation, "Assumptions").
+	Override Behavior = "override"
+)
+
+// OperationInfo describes one operation the server serves.
+type OperationInfo struct {
+	// ID is the spec's operationId.
+	ID string
+	// Method is the HTTP method and Path the spec's path template,
+	// relative to [Server.URL] ("/webhooks/{webhook_id}").
+	Method, Path string
+	// Behavior is how the server answers it.
+	Behavior Behavior
+}
+
+// Operations lists the operations the server serves, in the spec's order
+// (by path, then method), with their behaviours. On a Server that was not
+// created by [NewServer] it lists those NewServer would serve.
+func (s *Server) Operations() []OperationInfo {
+	e := s.engine
+	if e == nil {
+		e = newEngine(apispec.Operations[:], true)
+	}
+	out := make([]OperationInfo, len(e.ops))
+	for i := range e.ops {
+		op := &e.ops[i]
+		out[i] = OperationInfo{ID: op.ID, Method: op.Method, Path: op.Path, Behavior: e.behaviors[i]}
+	}
+	return out
+}
+
+// example answers the spec's example of the operation's success response.
+// The example of a list is one page: its items on the first page, none
+// after it, and pagination fields that end the walk there.
+func (s *Server) example(c *call) *response {
+	if c.op.List.Style == apispec.NotList {
+		return successExample(c.op)
+	}
+	v, err := decodeObject([]byte(c.op.Success.Example))
+	if err != nil {
+		return successExample(c.op)
+	}
+	items, _ := v[c.op.List.Field].([]any)
+	switch c.op.List.Style {
+	case apispec.PageList:
+		page := intParam(c.op, c.query, "page", 1)
+		if page > 1 {
+			items = []any{}
+		}
+		v["page"], v["max_page"] = json.Number(strconv.FormatInt(page, 10)), json.Number("1")
+	case apispec.CursorList:
+		if c.query.Get("cursor") != "" {
+			items = []any{}
+		}
+		v["next_cursor"] = nil
+	}
+	if _, ok := v["count"]; ok {
+		v["count"] = json.Number(strconv.Itoa(len(items)))
+	}
+	v[c.op.List.Field] = items
+	return marshalResponse(c.op.Success.Status, v)
+}
+
+// successExample is the success status with the spec's example, or with
+// no body when the spec declares none (204).
+func successExample(op *apispec.Operation) *response {
+	if op.Success.Schema == apispec.NoSchema || !bodyAllowed(op.Success.Status) {
+		return jsonResponse(op.Success.Status, nil)
+	}
+	body := op.Success.Example
+	if body == "" {
+		body = "{}"
+	}
+	return jsonResponse(op.Success.Status, []byte(body))
+}
+
+// bodyAllowed reports whether a response of status may have a body.
+func bodyAllowed(status int) bool {
+	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
+}

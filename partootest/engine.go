@@ -1,0 +1,478 @@
+package partootest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/partoo-go/partoo"
+	"github.com/partoo-go/partoo/gen"
+	"github.com/partoo-go/partoo/internal/apispec"
+	"github.com/partoo-go/partoo/internal/pathtemplate"
+)
+
+// The engine serves the operations of the spec's tables: the checks every
+// operation shares, then the operation's behaviour. Nothing here is written
+// for one operation.
+
+// handler is an operation's behaviour. It runs after every check passed.
+type handler func(s *Server, c *call) *response
+
+// engine holds the operations the server serves, each with its behaviour.
+type engine struct {
+	ops       []apispec.Operation
+	behaviors []Behavior
+	handlers  []handler
+	overrides bool // the Webhooks overrides are on
+}
+
+// newEngine assigns a behaviour to every operation: the override of its
+// operationId when overrides is true and it has one, else the stateful
+// behaviour of its resource family, else its example.
+func newEngine(ops []apispec.Operation, overrides bool) *engine {
+	e := &engine{ops: ops, behaviors: make([]Behavior, len(ops)), handlers: make([]handler, len(ops)), overrides: overrides}
+	for i := range ops {
+		op := &ops[i]
+		h, ok := webhookOverrides[op.ID]
+		switch {
+		case overrides && ok:
+			e.behaviors[i], e.handlers[i] = Override, h
+		case op.Resource.Role != apispec.NoRole:
+			e.behaviors[i], e.handlers[i] = Stateful, (*Server).stateful
+		default:
+			e.behaviors[i], e.handlers[i] = Example, (*Server).example
+		}
+	}
+	return e
+}
+
+// operation returns the operation id, or nil when the engine does not
+// serve it.
+func (e *engine) operation(id string) *apispec.Operation {
+	if e == nil {
+		return nil
+	}
+	for i := range e.ops {
+		if e.ops[i].ID == id {
+			return &e.ops[i]
+		}
+	}
+	return nil
+}
+
+// route returns the index of the operation for method and rel (the escaped
+// path relative to the base path), preferring the template with the most
+// literal segments (/webhooks/tryout over /webhooks/{webhook_id}). When no
+// operation of that method matches, it returns -1 and the methods that
+// the path allows, sorted.
+func (e *engine) route(method, rel string) (int, []string) {
+	best, bestLiterals := -1, -1
+	var allowed []string
+	for i := range e.ops {
+		op := &e.ops[i]
+		literals, ok := pathtemplate.Match(op.Path, rel)
+		if !ok {
+			continue
+		}
+		if op.Method != method {
+			if !slices.Contains(allowed, op.Method) {
+				allowed = append(allowed, op.Method)
+			}
+			continue
+		}
+		if literals > bestLiterals {
+			best, bestLiterals = i, literals
+		}
+	}
+	if best >= 0 {
+		return best, nil
+	}
+	slices.Sort(allowed)
+	return -1, allowed
+}
+
+// call is one request to an operation, once the checks passed.
+type call struct {
+	op    *apispec.Operation
+	r     *http.Request
+	rel   string // the escaped path relative to the base path
+	org   int    // the organization the call acts on
+	query url.Values
+	body  []byte
+	doc   any // the decoded body (numbers as json.Number); nil when none
+}
+
+// pathParam returns the unescaped value of the path parameter name.
+func (c *call) pathParam(name string) string {
+	seg, ok := pathtemplate.Param(c.op.Path, c.rel, name)
+	if !ok {
+		return ""
+	}
+	if v, err := url.PathUnescape(seg); err == nil {
+		return v
+	}
+	return seg
+}
+
+// handle runs the checks every operation shares, in the order a client
+// meets them (route, authentication, body size, media type, parameters,
+// organization, body), then the operation's behaviour, and returns the
+// response.
+func (s *Server) handle(r *http.Request, body []byte, readErr error) *response {
+	e := s.engine
+	rel, ok := strings.CutPrefix(r.URL.EscapedPath(), s.basePath)
+	if !ok || !strings.HasPrefix(rel, "/") {
+		return specError(http.StatusNotFound)
+	}
+	i, allowed := e.route(r.Method, rel)
+	if i < 0 {
+		if len(allowed) == 0 {
+			return specError(http.StatusNotFound)
+		}
+		resp := messageError(http.StatusMethodNotAllowed, fmt.Sprintf("Method %s not allowed: use %s.", r.Method, strings.Join(allowed, ", ")))
+		resp.header.Set("Allow", strings.Join(allowed, ", "))
+		return resp
+	}
+	op := &e.ops[i]
+
+	s.mu.Lock()
+	key, known := s.keys[r.Header.Get(partoo.APIKeyHeader)]
+	s.mu.Unlock()
+	if !known {
+		return specError(http.StatusUnauthorized)
+	}
+	if readErr != nil {
+		return readError(readErr)
+	}
+	hasBody := op.Body.Schema != apispec.NoSchema
+	if hasBody && (len(body) > 0 || op.Body.Required) {
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "application/json" {
+			return specError(http.StatusUnsupportedMediaType)
+		}
+	}
+	query := r.URL.Query()
+	if errs := checkParams(op, rel, query, r.Header); len(errs) > 0 {
+		return badRequest(errs)
+	}
+	org, status, errs := resolveOrg(op, key, query)
+	switch {
+	case len(errs) > 0:
+		return badRequest(errs)
+	case status != 0:
+		return specError(status)
+	}
+	c := &call{op: op, r: r, rel: rel, org: org, query: query, body: body}
+	if hasBody {
+		doc, errs := checkBody(op, body)
+		if len(errs) > 0 {
+			return badRequest(errs)
+		}
+		c.doc = doc
+	}
+	return e.handlers[i](s, c)
+}
+
+// readError answers a body that could not be read: too large (413), not
+// received in time (408), or broken (400).
+func readError(err error) *response {
+	var tooBig *http.MaxBytesError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &tooBig):
+		return messageError(http.StatusRequestEntityTooLarge, fmt.Sprintf("Request body too large: at most %d bytes.", tooBig.Limit))
+	case errors.As(err, &netErr) && netErr.Timeout():
+		resp := messageError(http.StatusRequestTimeout, "Request body not received in time.")
+		resp.header.Set("Connection", "close")
+		return resp
+	}
+	return badRequest(FieldErrors{"body": {"The body could not be read: " + err.Error()}})
+}
+
+// checkParams checks every parameter op declares against its schema.
+func checkParams(op *apispec.Operation, rel string, query url.Values, header http.Header) FieldErrors {
+	var errs FieldErrors
+	for i := range op.Params {
+		p := &op.Params[i]
+		var values []string
+		switch p.In {
+		case "path":
+			if seg, ok := pathtemplate.Param(op.Path, rel, p.Name); ok {
+				v, err := url.PathUnescape(seg)
+				if err != nil {
+					v = seg
+				}
+				values = []string{v}
+			}
+		case "query":
+			values = query[p.Name]
+		case "header":
+			values = header.Values(p.Name)
+		}
+		for _, v := range apispec.CheckParam(p, values) {
+			errs = errs.add(v.Location, v.Message)
+		}
+	}
+	return errs
+}
+
+// resolveOrg returns the organization a call acts on, or why it may not:
+// a 400 on org_id when a PROVIDER key gives none, a 403 when the key may
+// not act on the org_id given (or a PROVIDER key calls an operation
+// without org_id).
+func resolveOrg(op *apispec.Operation, key keyInfo, query url.Values) (int, int, FieldErrors) {
+	declared := op.HasParam("query", "org_id")
+	raw, given := query["org_id"]
+	if !declared || !given {
+		switch {
+		case !key.provider:
+			return key.orgs[0], 0, nil
+		case !declared:
+			return 0, http.StatusForbidden, nil
+		}
+		return 0, 0, FieldErrors{"org_id": {"Missing data for required field: a PROVIDER key must give the organization it acts on."}}
+	}
+	org, err := strconv.Atoi(raw[0])
+	if err == nil && slices.Contains(key.orgs, org) {
+		return org, 0, nil
+	}
+	return 0, http.StatusForbidden, nil
+}
+
+// checkBody decodes a JSON body and checks it against op's schema, with
+// the custom headers checked by the client's rules.
+func checkBody(op *apispec.Operation, body []byte) (any, FieldErrors) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		if op.Body.Required {
+			return nil, FieldErrors{"body": {"Missing data for required field: the request body is empty."}}
+		}
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, FieldErrors{"body": {"Invalid JSON: " + err.Error()}}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, FieldErrors{"body": {"Invalid JSON: data after the top-level value."}}
+	}
+	var errs FieldErrors
+	for _, v := range validator.Validate(op.Body.Schema, doc, "") {
+		errs = errs.add(v.Location, v.Message)
+	}
+	return doc, errs
+}
+
+// validator checks bodies: the spec's keywords, except for custom headers,
+// which get the client's rules.
+var validator = apispec.Validator{Hook: customHeadersHook}
+
+// customHeadersHook checks a CustomHeaders object with the client's
+// rules: partoo.ValidateCustomHeaders (the spec's schema) and
+// partoo.CheckDeliverable (names must be HTTP tokens, values valid field
+// values), so the fake refuses what the client refuses. Header values never
+// appear in the messages: they carry secrets.
+func customHeadersHook(schema int, loc string, v any) ([]apispec.Violation, bool) {
+	if schema != apispec.CustomHeaders {
+		return nil, false
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, false // the type keyword reports it
+	}
+	var out []apispec.Violation
+	h := make(gen.CustomHeaders, len(obj))
+	for k, val := range obj {
+		str, ok := val.(string)
+		if !ok {
+			out = append(out, apispec.Violation{Location: loc, Keyword: "additionalProperties.type",
+				Message: fmt.Sprintf("custom header %q: the value is not a string.", k)})
+			continue
+		}
+		h[k] = str
+	}
+	if len(out) > 0 {
+		slices.SortFunc(out, func(a, b apispec.Violation) int { return strings.Compare(a.Message, b.Message) })
+		return out, true
+	}
+	for _, err := range []error{partoo.ValidateCustomHeaders(h), partoo.CheckDeliverable(h)} {
+		for _, e := range unjoin(err) {
+			v := apispec.Violation{Location: loc, Keyword: "custom_headers", Message: e.Error()}
+			var che *partoo.CustomHeaderError
+			if errors.As(e, &che) {
+				v.Keyword = che.Rule
+			}
+			out = append(out, v)
+		}
+	}
+	return out, true
+}
+
+// unjoin returns the errors joined in err (err itself when it joins none).
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// FieldErrors is a request the API refuses with 400, as the spec's 400 body
+// holds it ({"error": {"json": {field: [messages]}}}): the messages by
+// field, located as in the request body ("items[1].event_type", "body" for
+// the body as a whole) or named after a parameter ("per_page").
+// [Server.CreateWebhooks] returns it; inspect it with errors.As. Messages
+// never show custom header values.
+type FieldErrors map[string][]string
+
+// Error returns every message as "field: message", sorted by field and
+// joined with "; ".
+func (e FieldErrors) Error() string {
+	var parts []string
+	for _, field := range sortedKeys(e) {
+		for _, msg := range e[field] {
+			parts = append(parts, field+": "+msg)
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// add appends msg to the messages of field ("" is the body) and returns
+// e, allocated on first use.
+func (e FieldErrors) add(field, msg string) FieldErrors {
+	if e == nil {
+		e = FieldErrors{}
+	}
+	if field == "" {
+		field = "body"
+	}
+	e[field] = append(e[field], msg)
+	return e
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// badRequest is a 400 in the spec's shape.
+func badRequest(errs FieldErrors) *response {
+	return jsonResponse(http.StatusBadRequest, badRequestBody(errs))
+}
+
+// badRequestBody builds the spec's 400 body around errs: the field
+// messages go into the innermost empty object of the spec's body,
+// {"error": {"json": {}}}.
+func badRequestBody(errs FieldErrors) []byte {
+	inner := map[string]any{}
+	for k, msgs := range errs {
+		inner[k] = msgs
+	}
+	var v map[string]any
+	if tmpl, ok := errorBody(http.StatusBadRequest); !ok || json.Unmarshal(tmpl, &v) != nil || !fillInnermost(v, inner) {
+		v = map[string]any{"error": map[string]any{"json": inner}}
+	}
+	b, _ := json.Marshal(v)
+	return b
+}
+
+// fillInnermost replaces the first empty object found depth first in v by
+// fields.
+func fillInnermost(v map[string]any, fields map[string]any) bool {
+	for _, k := range sortedKeys(v) {
+		m, ok := v[k].(map[string]any)
+		if !ok {
+			continue
+		}
+		if len(m) == 0 {
+			v[k] = fields
+			return true
+		}
+		if fillInnermost(m, fields) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorBody returns the body the spec declares for status.
+func errorBody(status int) ([]byte, bool) {
+	for _, b := range apispec.ErrorBodies {
+		if b.Status == status {
+			return []byte(b.Body), true
+		}
+	}
+	return nil, false
+}
+
+// specError is the response the spec declares for status; it has no body
+// when the spec declares none.
+func specError(status int) *response {
+	body, _ := errorBody(status)
+	return jsonResponse(status, body)
+}
+
+// messageError is an error the spec does not declare (405, 408, 413),
+// with msg in the shape of the spec's errors: its 404 body with msg in
+// place of the message, {"errors": {"json": msg}}.
+func messageError(status int, msg string) *response {
+	var v any
+	if tmpl, ok := errorBody(http.StatusNotFound); !ok || json.Unmarshal(tmpl, &v) != nil || !replaceStrings(v, msg) {
+		v = map[string]any{"errors": map[string]any{"json": msg}}
+	}
+	b, _ := json.Marshal(v)
+	return jsonResponse(status, b)
+}
+
+// replaceStrings replaces every string of v, a decoded JSON object, by
+// msg, and reports whether there was one.
+func replaceStrings(v any, msg string) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	found := false
+	for k, sub := range m {
+		if _, ok := sub.(string); ok {
+			m[k], found = msg, true
+			continue
+		}
+		found = replaceStrings(sub, msg) || found
+	}
+	return found
+}
+
+// jsonResponse is a response with a JSON body, or none when body is
+// empty.
+func jsonResponse(status int, body []byte) *response {
+	r := &response{status: status, header: http.Header{}, body: body, size: int64(len(body))}
+	if len(body) > 0 {
+		r.header.Set("Content-Type", "application/json")
+	}
+	return r
+}
+
+// marshalResponse is a JSON response of v.
+func marshalResponse(status int, v any) *response {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return messageError(http.StatusInternalServerError, "The fake could not encode its answer: "+err.Error())
+	}
+	return jsonResponse(status, b)
+}

@@ -1,0 +1,713 @@
+package partootest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/partoo-go/partoo/internal/apispec"
+)
+
+// timeFormat is how the fake writes created_at and updated_at: RFC 3339
+// with microseconds and a Z, like the examples of Partoo's documentation.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+// family is a resource family's items, guarded by the server's mu.
+type family struct {
+	collection string
+	item       int            // the item schema, or NoSchema
+	props      map[string]int // the item's properties (allOf walked) and their schemas
+	intIDs     bool           // ids are integers; else strings
+	hexIDs     bool           // string ids are 24 hexadecimal digits
+	hasCreate  bool
+	next       int64 // the next id to try
+	seq        int64 // counts insertions, for the order of string ids
+	items      []*stored
+	byID       map[string]*stored
+}
+
+// stored is one item.
+type stored struct {
+	id  string // the id as text: the key of byID
+	seq int64
+	v   map[string]any // numbers are json.Number
+}
+
+// newFamilies returns the resource families of the engine's operations,
+// plus the webhook family the Webhooks overrides and AddWebhooks use. Every
+// family but the overridden webhooks starts with its item example, in the
+// organization org, so that a request built from the spec's examples finds
+// the item it names.
+func (e *engine) newFamilies(org int, now time.Time) map[string]*family {
+	fams := map[string]*family{}
+	for i := range e.ops {
+		op := &e.ops[i]
+		if op.Resource.Role == apispec.NoRole {
+			continue
+		}
+		f := fams[op.Resource.Collection]
+		if f == nil {
+			f = newFamily(op.Resource.Collection, op.Resource.Item)
+			fams[op.Resource.Collection] = f
+		}
+		f.hasCreate = f.hasCreate || op.Resource.Role == apispec.Create
+	}
+	if fams[webhookCollection] == nil {
+		fams[webhookCollection] = newWebhookFamily()
+	}
+	for _, f := range fams {
+		if f.item == apispec.NoSchema || f.collection == webhookCollection && e.overrides {
+			continue
+		}
+		if v := exampleObject(f.item); v != nil {
+			delete(v, "org_id") // the server's organization, below
+			f.add(v, org, now)  // the example is valid: its id has the right type, or it has none
+		}
+	}
+	return fams
+}
+
+func newFamily(collection string, item int) *family {
+	f := &family{collection: collection, item: item, props: map[string]int{}, next: 1, byID: map[string]*stored{}}
+	properties(item, f.props, 0)
+	if id, ok := f.props["id"]; ok {
+		t := apispec.Schemas[id].Types
+		f.intIDs = t&(apispec.TypeInteger|apispec.TypeNumber) != 0 && t&apispec.TypeString == 0
+	}
+	if !f.intIDs {
+		id, _ := exampleObject(item)["id"].(string)
+		if id == "" {
+			if s, ok := f.props["id"]; ok {
+				json.Unmarshal([]byte(apispec.Schemas[s].Example), &id)
+			}
+		}
+		f.hexIDs = hexID.MatchString(id)
+	}
+	return f
+}
+
+// newWebhookFamily is the webhook family when the operations served have
+// none (a test's own table): AddWebhooks and Emit still need one.
+func newWebhookFamily() *family {
+	f := newFamily(webhookCollection, apispec.NoSchema)
+	f.intIDs = true
+	for _, p := range []string{"id", "org_id", "created_at", "updated_at"} {
+		f.props[p] = apispec.NoSchema
+	}
+	return f
+}
+
+var hexID = regexp.MustCompile(`^[0-9a-fA-F]{24}$`)
+
+// properties adds the properties of schema idx, walking its allOf, to out.
+func properties(idx int, out map[string]int, depth int) {
+	if idx < 0 || idx >= len(apispec.Schemas) || depth > 32 {
+		return
+	}
+	s := &apispec.Schemas[idx]
+	for _, p := range s.Properties {
+		if _, ok := out[p.Name]; !ok {
+			out[p.Name] = p.Schema
+		}
+	}
+	for _, sub := range s.AllOf {
+		properties(sub, out, depth+1)
+	}
+}
+
+// required adds the required properties of schema idx, walking its allOf,
+// to out.
+func required(idx int, out map[string]bool, depth int) {
+	if idx < 0 || idx >= len(apispec.Schemas) || depth > 32 {
+		return
+	}
+	for _, name := range apispec.Schemas[idx].Required {
+		out[name] = true
+	}
+	for _, sub := range apispec.Schemas[idx].AllOf {
+		required(sub, out, depth+1)
+	}
+}
+
+// exampleObject returns a fresh copy of the example of schema idx when it
+// is a JSON object, else nil.
+func exampleObject(idx int) map[string]any {
+	if idx < 0 || idx >= len(apispec.Schemas) {
+		return nil
+	}
+	v, _ := decodeObject([]byte(apispec.Schemas[idx].Example))
+	return v
+}
+
+// decodeObject decodes a JSON object with numbers as json.Number.
+func decodeObject(b []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("not a JSON object")
+	}
+	return m, nil
+}
+
+// has reports whether the item has the property name.
+func (f *family) has(name string) bool {
+	_, ok := f.props[name]
+	return ok
+}
+
+// idKey returns the text of an id value as the family stores it.
+func (f *family) idKey(v any) (string, error) {
+	if f.intIDs {
+		n, ok := v.(json.Number)
+		if !ok {
+			return "", fmt.Errorf("id %s is not an integer", jsonText(v))
+		}
+		i, err := strconv.ParseInt(string(n), 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("id %s is not an integer", n)
+		}
+		return strconv.FormatInt(i, 10), nil
+	}
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return "", fmt.Errorf("id %s is not a non-empty string", jsonText(v))
+	}
+	return s, nil
+}
+
+// paramKey returns the text of an id given in a path, or false when it
+// cannot be an id of the family.
+func (f *family) paramKey(raw string) (string, bool) {
+	if !f.intIDs {
+		return raw, raw != ""
+	}
+	i, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return "", false
+	}
+	return strconv.FormatInt(i, 10), true
+}
+
+// newID returns the next free id, as a JSON value.
+func (f *family) newID() (string, any) {
+	for {
+		n := f.next
+		f.next++
+		var key string
+		switch {
+		case f.intIDs:
+			key = strconv.FormatInt(n, 10)
+		case f.hexIDs:
+			key = fmt.Sprintf("%024x", n)
+		default:
+			key = strconv.FormatInt(n, 10)
+		}
+		if f.byID[key] != nil {
+			continue
+		}
+		if f.intIDs {
+			return key, json.Number(key)
+		}
+		return key, key
+	}
+}
+
+// prepare checks the id of v, or gives it a new one, and fills org_id,
+// created_at and updated_at where the item has them and v does not. It
+// returns the id's key.
+func (f *family) prepare(v map[string]any, org int, now time.Time) (string, error) {
+	var key string
+	if raw := v["id"]; raw != nil {
+		var err error
+		if key, err = f.idKey(raw); err != nil {
+			return "", err
+		}
+		if f.byID[key] != nil {
+			return "", fmt.Errorf("id %s is already taken", jsonText(v["id"]))
+		}
+		if f.intIDs {
+			if n, _ := strconv.ParseInt(key, 10, 64); n >= f.next {
+				f.next = n + 1
+			}
+		}
+	} else {
+		key, v["id"] = f.newID()
+	}
+	if _, ok := v["org_id"]; !ok && f.has("org_id") {
+		v["org_id"] = json.Number(strconv.Itoa(org))
+	}
+	if _, ok := v["created_at"]; !ok && f.has("created_at") {
+		v["created_at"] = f.timeValue("created_at", now)
+	}
+	if _, ok := v["updated_at"]; !ok && f.has("updated_at") {
+		if c, ok := v["created_at"]; ok {
+			v["updated_at"] = c
+		} else {
+			v["updated_at"] = f.timeValue("updated_at", now)
+		}
+	}
+	return key, nil
+}
+
+// add stores v (see prepare).
+func (f *family) add(v map[string]any, org int, now time.Time) (*stored, error) {
+	key, err := f.prepare(v, org, now)
+	if err != nil {
+		return nil, err
+	}
+	f.seq++
+	e := &stored{id: key, seq: f.seq, v: v}
+	f.items = append(f.items, e)
+	f.byID[key] = e
+	return e, nil
+}
+
+// addAll stores vs, all or none: their ids are checked first, and the
+// items that have an id are stored before those that get a new one, so a
+// new id never takes one that comes later in vs. It returns the stored
+// items in the order of vs, or the index of the first item whose id is
+// wrong.
+func (f *family) addAll(vs []map[string]any, org int, now time.Time) ([]*stored, int, error) {
+	hasID := func(v map[string]any) bool { return v["id"] != nil }
+	seen := map[string]bool{}
+	for i, v := range vs {
+		if !hasID(v) {
+			continue
+		}
+		key, err := f.idKey(v["id"])
+		if err != nil {
+			return nil, i, err
+		}
+		if f.byID[key] != nil || seen[key] {
+			return nil, i, fmt.Errorf("id %s is already taken", jsonText(v["id"]))
+		}
+		seen[key] = true
+	}
+	out := make([]*stored, len(vs))
+	for _, withID := range []bool{true, false} {
+		for i, v := range vs {
+			if out[i] != nil || hasID(v) != withID {
+				continue
+			}
+			e, err := f.add(v, org, now)
+			if err != nil { // cannot happen after the checks above
+				return nil, i, err
+			}
+			out[i] = e
+		}
+	}
+	return out, 0, nil
+}
+
+// remove deletes e.
+func (f *family) remove(e *stored) {
+	delete(f.byID, e.id)
+	f.items = slices.DeleteFunc(f.items, func(x *stored) bool { return x == e })
+}
+
+// timeValue is now as the property name wants it: RFC 3339 text, or Unix
+// seconds when its schema is a number.
+func (f *family) timeValue(name string, now time.Time) any {
+	if s, ok := f.props[name]; ok && s >= 0 {
+		t := apispec.Schemas[s].Types
+		if t != 0 && t&apispec.TypeString == 0 {
+			if t&apispec.TypeNumber != 0 {
+				return json.Number(strconv.FormatFloat(float64(now.UnixMicro())/1e6, 'f', -1, 64))
+			}
+			return json.Number(strconv.FormatInt(now.Unix(), 10))
+		}
+	}
+	return now.UTC().Format(timeFormat)
+}
+
+// sorted returns the items in list order: integer ids in numeric order,
+// string ids in the order they were added.
+func (f *family) sorted() []*stored {
+	out := slices.Clone(f.items)
+	if f.intIDs {
+		slices.SortStableFunc(out, func(a, b *stored) int {
+			x, _ := strconv.ParseInt(a.id, 10, 64)
+			y, _ := strconv.ParseInt(b.id, 10, 64)
+			return cmpInt(x, y)
+		})
+	}
+	return out
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// visible reports whether e belongs to org (items without org_id belong
+// to every organization).
+func (f *family) visible(e *stored, org int) bool {
+	raw, ok := e.v["org_id"]
+	if !ok {
+		return true
+	}
+	n, ok := raw.(json.Number)
+	return ok && string(n) == strconv.Itoa(org)
+}
+
+// lookup returns the item of org that the path parameter raw names: its
+// id, or c-{code} for the item whose code is {code}.
+func (f *family) lookup(raw string, org int) *stored {
+	if key, ok := f.paramKey(raw); ok {
+		if e := f.byID[key]; e != nil && f.visible(e, org) {
+			return e
+		}
+	}
+	if code, ok := strings.CutPrefix(raw, "c-"); ok && f.has("code") {
+		for _, e := range f.items {
+			if c, _ := e.v["code"].(string); c == code && f.visible(e, org) {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// overlay copies the fields of body that are properties of the item into
+// v, except those in skip.
+func (f *family) overlay(v map[string]any, body any, skip ...string) {
+	obj, ok := body.(map[string]any)
+	if !ok {
+		return
+	}
+	for k, val := range obj {
+		if f.has(k) && !slices.Contains(skip, k) {
+			v[k] = val
+		}
+	}
+}
+
+// stateful serves an operation of a resource family by its role.
+func (s *Server) stateful(c *call) *response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.families[c.op.Resource.Collection]
+	if f == nil {
+		return s.example(c)
+	}
+	switch c.op.Resource.Role {
+	case apispec.Create:
+		v := exampleObject(f.item)
+		if v == nil {
+			v = map[string]any{}
+		}
+		f.overlay(v, c.doc)
+		for _, k := range []string{"id", "org_id", "created_at", "updated_at"} {
+			delete(v, k)
+		}
+		e, err := f.add(v, c.org, s.now())
+		if err != nil { // cannot happen: the id is new
+			return messageError(http.StatusInternalServerError, err.Error())
+		}
+		return itemAnswer(c.op, e)
+	case apispec.Read:
+		e := f.lookup(c.pathParam(c.op.Resource.IDParam), c.org)
+		if e == nil {
+			return specError(http.StatusNotFound)
+		}
+		return itemAnswer(c.op, e)
+	case apispec.Update:
+		e := f.lookup(c.pathParam(c.op.Resource.IDParam), c.org)
+		if e == nil {
+			return specError(http.StatusNotFound)
+		}
+		f.overlay(e.v, c.doc, "id", "org_id", "created_at")
+		if f.has("updated_at") {
+			e.v["updated_at"] = f.timeValue("updated_at", s.now())
+		}
+		return itemAnswer(c.op, e)
+	case apispec.Delete:
+		e := f.lookup(c.pathParam(c.op.Resource.IDParam), c.org)
+		if e == nil {
+			return specError(http.StatusNotFound)
+		}
+		f.remove(e)
+		return successExample(c.op)
+	case apispec.ListItems:
+		return f.list(c)
+	}
+	return s.example(c)
+}
+
+// itemAnswer answers the stored item when the operation returns an item,
+// else the spec's example.
+func itemAnswer(op *apispec.Operation, e *stored) *response {
+	if op.Resource.ItemInResponse {
+		return marshalResponse(successStatus(op), e.v)
+	}
+	return successExample(op)
+}
+
+// successStatus is the operation's success status (200 if the spec
+// declares none).
+func successStatus(op *apispec.Operation) int {
+	if op.Success.Status == 0 {
+		return http.StatusOK
+	}
+	return op.Success.Status
+}
+
+// The query parameters that page or scope a list rather than filter it.
+var listParams = []string{"org_id", "page", "per_page", "cursor"}
+
+// list serves a list operation: the items of the call's organization
+// that match the filters, one page at a time.
+func (f *family) list(c *call) *response {
+	op := c.op
+	type filter struct{ name, raw string }
+	var filters []filter
+	for i := range op.Params {
+		p := &op.Params[i]
+		if p.In != "query" || slices.Contains(listParams, p.Name) || !f.has(p.Name) || !scalar(p.Schema) {
+			continue
+		}
+		if raw, ok := c.query[p.Name]; ok && len(raw) == 1 {
+			filters = append(filters, filter{p.Name, raw[0]})
+		}
+	}
+	var matched []any
+	for _, e := range f.sorted() {
+		if !f.visible(e, c.org) {
+			continue
+		}
+		keep := true
+		for _, flt := range filters {
+			keep = keep && equalsParam(e.v[flt.name], flt.raw)
+		}
+		if keep {
+			matched = append(matched, e.v)
+		}
+	}
+	count := int64(len(matched))
+	perPage := intParam(op, c.query, "per_page", DefaultPerPage)
+	answer := requiredFromExample(op)
+	field := op.List.Field
+	if field == "" {
+		field = "items"
+	}
+	switch op.List.Style {
+	case apispec.CursorList:
+		var offset int64
+		if raw := c.query.Get("cursor"); raw != "" {
+			var ok bool
+			if offset, ok = decodeCursor(raw); !ok {
+				return badRequest(FieldErrors{"cursor": {fmt.Sprintf("Not a valid cursor: %q; give the next_cursor of the previous page.", raw)}})
+			}
+		}
+		start, end := window(offset, perPage, count)
+		answer["count"] = count
+		answer["next_cursor"] = nil
+		if end < count {
+			answer["next_cursor"] = encodeCursor(end)
+		}
+		answer[field] = pageItems(matched, start, end)
+	default:
+		page := intParam(op, c.query, "page", 1)
+		start, end, maxPage := pageWindow(page, perPage, count)
+		answer["page"], answer["max_page"], answer["count"] = page, maxPage, count
+		answer[field] = pageItems(matched, start, end)
+	}
+	return marshalResponse(successStatus(op), answer)
+}
+
+// pageWindow returns the bounds of page (from 1) of perPage items among
+// count, and the last page, at least 1; a page past it is empty.
+func pageWindow(page, perPage, count int64) (start, end, maxPage int64) {
+	maxPage = max(1, count/perPage)
+	if count > perPage && count%perPage != 0 {
+		maxPage++
+	}
+	if page > maxPage {
+		return count, count, maxPage
+	}
+	start, end = window((page-1)*perPage, perPage, count)
+	return start, end, maxPage
+}
+
+// window returns the bounds of the perPage items from offset among count.
+func window(offset, perPage, count int64) (int64, int64) {
+	if offset >= count {
+		return count, count
+	}
+	if perPage >= count-offset {
+		return offset, count
+	}
+	return offset, offset + perPage
+}
+
+func pageItems(items []any, start, end int64) []any {
+	if start >= end {
+		return []any{}
+	}
+	return items[start:end]
+}
+
+// intParam returns the query parameter name as an integer, else its
+// schema's default, else def.
+func intParam(op *apispec.Operation, query interface{ Get(string) string }, name string, def int64) int64 {
+	if n, err := strconv.ParseInt(query.Get(name), 10, 64); err == nil && n > 0 {
+		return n
+	}
+	for i := range op.Params {
+		p := &op.Params[i]
+		if p.In == "query" && p.Name == name {
+			if d, ok := p.Default(); ok {
+				if n, err := strconv.ParseInt(d, 10, 64); err == nil && n > 0 {
+					return n
+				}
+			}
+		}
+	}
+	return def
+}
+
+// scalar reports whether schema idx is a string, number, integer or
+// boolean.
+func scalar(idx int) bool {
+	if idx < 0 || idx >= len(apispec.Schemas) {
+		return false
+	}
+	t := apispec.Schemas[idx].Types
+	return t != 0 && t&(apispec.TypeArray|apispec.TypeObject) == 0
+}
+
+// equalsParam reports whether v, a decoded JSON value, equals the query
+// parameter value raw.
+func equalsParam(v any, raw string) bool {
+	switch x := v.(type) {
+	case string:
+		return x == raw
+	case bool:
+		return strconv.FormatBool(x) == raw
+	case json.Number:
+		a, err1 := strconv.ParseFloat(string(x), 64)
+		b, err2 := strconv.ParseFloat(raw, 64)
+		return err1 == nil && err2 == nil && a == b
+	}
+	return false
+}
+
+// requiredFromExample returns the properties the success schema requires,
+// with the values of the spec's example.
+func requiredFromExample(op *apispec.Operation) map[string]any {
+	out := map[string]any{}
+	ex, _ := decodeObject([]byte(op.Success.Example))
+	req := map[string]bool{}
+	required(op.Success.Schema, req, 0)
+	for name := range req {
+		if v, ok := ex[name]; ok {
+			out[name] = v
+		}
+	}
+	return out
+}
+
+const cursorPrefix = "offset:"
+
+func encodeCursor(offset int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatInt(offset, 10)))
+}
+
+func decodeCursor(raw string) (int64, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(raw)
+	if err != nil {
+		return 0, false
+	}
+	rest, ok := strings.CutPrefix(string(b), cursorPrefix)
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(rest, 10, 64)
+	return n, err == nil && n >= 0
+}
+
+// jsonText renders v for a message.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	return string(b)
+}
+
+// Resources returns the items of the resource family whose collection path
+// template is collection (such as "/webhooks"; see [Server.Operations]),
+// of every organization, in list order. It returns nil for a collection
+// the server has no family for.
+func (s *Server) Resources(collection string) []json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.families[collection]
+	if f == nil {
+		return nil
+	}
+	var out []json.RawMessage
+	for _, e := range f.sorted() {
+		b, _ := json.Marshal(e.v)
+		out = append(out, b)
+	}
+	return out
+}
+
+// AddResource stores item, which must encode to a JSON object, in the
+// resource family whose collection path template is collection, as it is:
+// unlike a create, it does not check the item against the spec nor fill it
+// from the example. Like a create, it gives the item the next free id
+// unless it has one, and fills org_id (with [Server.OrgID]), created_at
+// and updated_at where the item schema has them and the item does not
+// (updated_at takes created_at). It returns the item as stored. It fails
+// for an unknown collection, an item that is not an object, and an id of
+// the wrong type or already taken.
+func (s *Server) AddResource(collection string, item any) (json.RawMessage, error) {
+	b, err := json.Marshal(item)
+	if err != nil {
+		return nil, fmt.Errorf("AddResource %q: encode the item: %w", collection, err)
+	}
+	v, err := decodeObject(b)
+	if err != nil {
+		return nil, fmt.Errorf("AddResource %q: the item %s is not a JSON object", collection, shorten(b))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.families[collection]
+	if f == nil {
+		return nil, fmt.Errorf("AddResource: collection %q is not a resource family of the server (known: %s)", collection, strings.Join(sortedKeys(s.families), ", "))
+	}
+	e, err := f.add(v, s.OrgID, s.now())
+	if err != nil {
+		return nil, fmt.Errorf("AddResource %q: %w", collection, err)
+	}
+	return json.Marshal(e.v)
+}
+
+// shorten cuts a JSON text for a message.
+func shorten(b []byte) string {
+	const max = 80
+	if len(b) <= max {
+		return string(b)
+	}
+	return string(b[:max]) + "…"
+}

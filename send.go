@@ -1,0 +1,172 @@
+package partoo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/partoo-go/partoo/internal/apispec"
+)
+
+// send runs one call of the operation op (nil for a [Client.Do] call on a
+// path the spec lacks): the checks before anything is sent, the org_id
+// default, then the attempts. check is the result of a helper's check of
+// its typed body: nil, a validation error, or errCheckBytes when the body's
+// custom headers must be checked from its JSON. typed says that a
+// generated helper built req from Go values of the parameters' types, so
+// that only the parameters with constraints beyond their type need a
+// check. It fills CaptureResponse and tells the observers, whatever the
+// outcome.
+func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Request, check error, opts []CallOption, typed bool) (*http.Response, error) {
+	settings, err := applyOptions(opts)
+	if err != nil {
+		if op != nil {
+			return nil, fmt.Errorf("partoo: %s: %w", op.ID, err)
+		}
+		return nil, err
+	}
+	cs := &callState{c: c, op: op, method: req.Method, settings: settings, typed: typed}
+	if settings.capture != nil || len(c.cfg.observers) > 0 {
+		cs.start = c.now() // the Duration of the Response
+	}
+	rel, ok := c.relativePath(req.URL)
+	if op != nil && ok {
+		cs.defaultOrgID(req, op.HasParam("query", "org_id"))
+	} else if op == nil {
+		cs.defaultOrgID(req, settings.orgID != 0)
+	}
+	var ends []func(*Response, error)
+	for _, o := range c.cfg.observers {
+		var end func(*Response, error)
+		ctx, end = o.StartCall(ctx, cs.info())
+		if end != nil {
+			ends = append(ends, end)
+		}
+	}
+	resp, err := cs.checkAndExecute(ctx, req, rel, check)
+	if settings.capture != nil || len(ends) > 0 {
+		r := cs.response(resp)
+		if settings.capture != nil {
+			*settings.capture = *r
+		}
+		for _, end := range ends {
+			end(r, err)
+		}
+	}
+	return resp, err
+}
+
+// checkAndExecute refuses a request that breaks the spec, then sends it.
+func (cs *callState) checkAndExecute(ctx context.Context, req *http.Request, rel string, check error) (*http.Response, error) {
+	if check != nil && check != errCheckBytes {
+		return nil, check
+	}
+	if op := cs.op; op != nil {
+		if err := checkParams(op, req, rel, cs.typed); err != nil {
+			return nil, err
+		}
+		if check == errCheckBytes {
+			if err := cs.c.checkBodyJSON(op, req); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return cs.execute(ctx, req)
+}
+
+// defaultOrgID adds the org_id query parameter when the operation has one
+// (applies) and the request does not set it, and records the org_id sent.
+func (cs *callState) defaultOrgID(req *http.Request, applies bool) {
+	if !applies {
+		return
+	}
+	if queryHas(req.URL.RawQuery, "org_id") {
+		cs.orgID = queryInt(req.URL.RawQuery, "org_id")
+		return
+	}
+	id := cs.settings.orgID
+	if id == 0 {
+		id = cs.c.cfg.orgID
+	}
+	if id == 0 {
+		return
+	}
+	pair := "org_id=" + strconv.Itoa(id)
+	if req.URL.RawQuery == "" {
+		req.URL.RawQuery = pair
+	} else {
+		req.URL.RawQuery += "&" + pair
+	}
+	cs.orgID = id
+}
+
+// response returns the metadata of the call's final response.
+func (cs *callState) response(resp *http.Response) *Response {
+	if resp != nil {
+		cs.capture(resp.StatusCode, resp.Header)
+	}
+	r := &Response{Attempts: cs.attempts, Duration: cs.c.now().Sub(cs.start), StatusCode: cs.status, Header: cs.header}
+	if cs.header != nil {
+		r.RequestID = requestID(cs.header)
+		if cs.status == http.StatusTooManyRequests || cs.status == http.StatusServiceUnavailable {
+			r.RetryAfter = parseRetryAfter(cs.header.Get("Retry-After"), cs.c.now())
+		}
+	}
+	return r
+}
+
+// relativePath returns the escaped request path relative to the base URL,
+// and whether the request is under it.
+func (c *Client) relativePath(u *url.URL) (string, bool) {
+	return strings.CutPrefix(u.EscapedPath(), c.basePath)
+}
+
+// call runs a helper's call and decodes the 2xx body into out (nil when
+// the operation answers no body).
+func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Request, buildErr, check error, out any, opts []CallOption) error {
+	if buildErr != nil {
+		return fmt.Errorf("partoo: %s: build the request: %w", op.ID, buildErr)
+	}
+	resp, err := c.send(ctx, op, req, check, opts, true)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(bodyBytes(resp), out); err != nil {
+		return &DecodeError{Method: req.Method, Path: req.URL.Path, StatusCode: resp.StatusCode, Err: err}
+	}
+	return nil
+}
+
+// rawDoer is the gen.HttpRequestDoer of the embedded generated client: the
+// raw generated methods go through the same pipeline as the helpers. It
+// finds each request's operation from its method and path, and fails
+// closed: a request that matches no operation of the spec is not sent.
+type rawDoer struct{ c *Client }
+
+// Do implements gen.HttpRequestDoer.
+func (d rawDoer) Do(req *http.Request) (*http.Response, error) {
+	rel, ok := d.c.relativePath(req.URL)
+	var op *apispec.Operation
+	if ok {
+		op = operation(req.Method, rel)
+	}
+	if op == nil {
+		return nil, fmt.Errorf("partoo: %s %s matches no operation of the spec under the base URL %s; request not sent", req.Method, req.URL.Path, d.c.BaseURL())
+	}
+	var check error
+	if len(op.CustomHeadersAt) > 0 {
+		check = errCheckBytes
+	}
+	return d.c.send(req.Context(), op, req, check, nil, false)
+}
+
+// errNoBody is returned by Do for a body of a type it cannot send.
+var errNoBody = errors.New("partoo: Do: the body is not valid JSON")

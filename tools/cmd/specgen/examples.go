@@ -1,0 +1,380 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// examples builds, for every schema of the table, a value valid against
+// it: the spec's own example when there is one and it is valid, otherwise
+// one assembled from the examples, defaults and constraints of its parts.
+// The fake Partoo server answers with these values where no stateful
+// behaviour applies, and tests build valid requests from them.
+type examples struct {
+	t        *schemaTable
+	done     map[int]any
+	building map[int]bool
+	warnings *[]string
+}
+
+// errNoExample reports a schema for which no valid value can be built.
+type errNoExample struct{ where, why string }
+
+func (e *errNoExample) Error() string {
+	return fmt.Sprintf("%s: no valid example can be built (%s); add an `example` to the schema", e.where, e.why)
+}
+
+// fillExamples sets the Example of every row.
+func (t *schemaTable) fillExamples(warnings *[]string) error {
+	ex := &examples{t: t, done: map[int]any{}, building: map[int]bool{}, warnings: warnings}
+	for i := range t.rows {
+		v, err := ex.value(i)
+		if err != nil {
+			var none *errNoExample
+			if isNoExample(err, &none) {
+				continue // no example: fine unless an answer needs one
+			}
+			return err
+		}
+		t.rows[i].Example = jsonText(v)
+	}
+	return nil
+}
+
+// valid reports whether v is valid against the schema, with the semantics
+// of JSON Schema 2020-12 and ECMAScript patterns.
+func (ex *examples) valid(i int, v any) error {
+	return ex.t.rows[i].value.VisitJSON(v,
+		openapi3.EnableJSONSchema2020(),
+		openapi3.SetSchemaRegexCompiler(compileECMAScript),
+		openapi3.EnableFormatValidation(),
+		openapi3.MultiErrors(),
+	)
+}
+
+// value returns a valid value for schema i.
+func (ex *examples) value(i int) (any, error) {
+	if v, ok := ex.done[i]; ok {
+		return v, nil
+	}
+	row := ex.t.rows[i]
+	if ex.building[i] {
+		// A recursive schema: stop the recursion with the smallest value
+		// that can be valid.
+		if contains(row.Types, "null") {
+			return nil, nil
+		}
+		return nil, &errNoExample{row.Where, "it contains itself"}
+	}
+	ex.building[i] = true
+	defer delete(ex.building, i)
+
+	var candidates []any
+	if s := row.value; s != nil {
+		if s.Example != nil {
+			candidates = append(candidates, normalize(s.Example))
+		}
+		for _, e := range s.Examples {
+			candidates = append(candidates, normalize(e))
+		}
+		if s.Default != nil {
+			candidates = append(candidates, normalize(s.Default))
+		}
+	}
+	for k, c := range candidates {
+		if err := ex.valid(i, c); err == nil {
+			ex.done[i] = c
+			return c, nil
+		} else if k == 0 && row.value.Example != nil {
+			*ex.warnings = append(*ex.warnings, fmt.Sprintf("%s: the spec's example is not valid against its schema, so the fake builds another: %v", row.Where, firstLine(err)))
+		}
+	}
+	v, err := ex.build(i)
+	if err != nil {
+		return nil, err
+	}
+	if err := ex.valid(i, v); err != nil {
+		return nil, &errNoExample{row.Where, "the value built from its parts is not valid: " + firstLine(err)}
+	}
+	ex.done[i] = v
+	return v, nil
+}
+
+// build assembles a value from the schema's keywords.
+func (ex *examples) build(i int) (any, error) {
+	row := ex.t.rows[i]
+	if len(row.Enum) > 0 {
+		for _, e := range row.Enum {
+			if e != "null" {
+				var v any
+				_ = json.Unmarshal([]byte(e), &v)
+				return normalize(v), nil
+			}
+		}
+	}
+	if len(row.OneOf) > 0 || len(row.AnyOf) > 0 {
+		branches := row.OneOf
+		if len(branches) == 0 {
+			branches = row.AnyOf
+		}
+		if len(row.Mapping) > 0 {
+			branches = []int{row.Mapping[0].Schema}
+		}
+		var firstErr error
+		for _, b := range branches {
+			v, err := ex.value(b)
+			if err == nil && v != nil {
+				if obj, ok := v.(map[string]any); ok && len(row.Properties) > 0 {
+					obj = cloneObject(obj)
+					if err := ex.addProperties(row, obj); err != nil {
+						return nil, err
+					}
+					v = obj
+				}
+				return v, nil
+			}
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+		if firstErr != nil {
+			return nil, firstErr
+		}
+	}
+	if len(row.AllOf) > 0 {
+		obj := map[string]any{}
+		for _, part := range row.AllOf {
+			v, err := ex.value(part)
+			if err != nil {
+				return nil, err
+			}
+			m, ok := v.(map[string]any)
+			if !ok {
+				return v, nil // a non-object allOf: its value stands for the whole
+			}
+			for k, x := range m {
+				obj[k] = x
+			}
+		}
+		if err := ex.addProperties(row, obj); err != nil {
+			return nil, err
+		}
+		return obj, nil
+	}
+	switch primaryType(row) {
+	case "object":
+		obj := map[string]any{}
+		if err := ex.addProperties(row, obj); err != nil {
+			return nil, err
+		}
+		for k := 0; len(obj) < row.MinProperties; k++ {
+			if row.AdditionalProperties == noProperties {
+				return nil, &errNoExample{row.Where, "minProperties needs properties the schema forbids"}
+			}
+			var v any = "value"
+			if row.AdditionalProperties >= 0 {
+				var err error
+				if v, err = ex.value(row.AdditionalProperties); err != nil {
+					return nil, err
+				}
+			}
+			obj[fmt.Sprintf("key%d", k)] = v
+		}
+		return obj, nil
+	case "array":
+		n := max(row.MinItems, 1)
+		if row.MaxItems != unset && n > row.MaxItems {
+			n = row.MaxItems
+		}
+		arr := []any{}
+		if row.Items < 0 {
+			for range n {
+				arr = append(arr, "value")
+			}
+			return arr, nil
+		}
+		item, err := ex.value(row.Items)
+		if err != nil {
+			return nil, err
+		}
+		for k := range n {
+			if k > 0 && row.UniqueItems {
+				return nil, &errNoExample{row.Where, "minItems above 1 with uniqueItems"}
+			}
+			arr = append(arr, item)
+		}
+		return arr, nil
+	case "string":
+		return ex.buildString(row)
+	case "integer", "number":
+		return buildNumber(row), nil
+	case "boolean":
+		return true, nil
+	case "null":
+		return nil, nil
+	}
+	return nil, nil
+}
+
+// addProperties adds a value for every declared property of row (the
+// required ones and the optional ones: a fake answer shows every field).
+func (ex *examples) addProperties(row *schemaRow, obj map[string]any) error {
+	for _, p := range row.Properties {
+		if _, ok := obj[p.Name]; ok {
+			continue
+		}
+		v, err := ex.value(p.Schema)
+		if err != nil {
+			var none *errNoExample
+			if isNoExample(err, &none) && !contains(row.Required, p.Name) {
+				continue // an optional property may be left out
+			}
+			return err
+		}
+		obj[p.Name] = v
+	}
+	return nil
+}
+
+func isNoExample(err error, target **errNoExample) bool {
+	e, ok := err.(*errNoExample)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+func (ex *examples) buildString(row *schemaRow) (any, error) {
+	var s string
+	switch row.Format {
+	case "date-time":
+		s = "2024-11-27T16:10:44Z"
+	case "date":
+		s = "2024-11-27"
+	case "email":
+		s = "user@example.com"
+	case "uri":
+		s = "https://example.com/"
+	default:
+		s = "example"
+	}
+	if row.Pattern >= 0 {
+		return nil, &errNoExample{row.Where, fmt.Sprintf("a string with the pattern %q and no example", ex.t.patterns[row.Pattern].Source)}
+	}
+	for len([]rune(s)) < row.MinLength {
+		s += "x"
+	}
+	if row.MaxLength != unset && len([]rune(s)) > row.MaxLength {
+		s = string([]rune(s)[:row.MaxLength])
+	}
+	return s, nil
+}
+
+func buildNumber(row *schemaRow) any {
+	v := 1.0
+	if row.HasMinimum {
+		v = row.Minimum
+		if row.ExclusiveMinimum {
+			v = math.Floor(v) + 1
+		}
+	} else if row.HasMaximum && v > row.Maximum {
+		v = row.Maximum
+		if row.ExclusiveMaximum {
+			v = math.Ceil(v) - 1
+		}
+	}
+	if row.MultipleOf != 0 {
+		v = math.Ceil(v/row.MultipleOf) * row.MultipleOf
+	}
+	if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+		return json.Number(fmt.Sprintf("%d", int64(v)))
+	}
+	return json.Number(fmt.Sprintf("%v", v))
+}
+
+// primaryType is the type a built value has: the first non-null type.
+func primaryType(row *schemaRow) string {
+	for _, t := range row.Types {
+		if t != "null" {
+			return t
+		}
+	}
+	switch {
+	case len(row.Properties) > 0 || row.AdditionalProperties >= 0 || row.PropertyNames >= 0:
+		return "object"
+	case row.Items >= 0:
+		return "array"
+	}
+	if len(row.Types) == 1 {
+		return "null"
+	}
+	return ""
+}
+
+// normalize turns a value decoded from YAML into one that encoding/json
+// would produce (maps with string keys, json.Number for numbers).
+func normalize(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[k] = normalize(x)
+		}
+		return out
+	case map[any]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[fmt.Sprint(k)] = normalize(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = normalize(x)
+		}
+		return out
+	case int:
+		return json.Number(fmt.Sprintf("%d", t))
+	case int64:
+		return json.Number(fmt.Sprintf("%d", t))
+	case uint64:
+		return json.Number(fmt.Sprintf("%d", t))
+	case float64:
+		return json.Number(jsonText(t))
+	}
+	return v
+}
+
+func cloneObject(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func firstLine(err error) string {
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+var _ = context.Background

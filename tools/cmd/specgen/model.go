@@ -1,0 +1,638 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// customHeadersSchema is the components.schemas entry whose rules the
+// client enforces locally (partoo.ValidateCustomHeaders).
+const customHeadersSchema = "CustomHeaders"
+
+// model is the spec compiled for the generated code.
+type model struct {
+	ops           []*operation
+	schemas       *schemaTable
+	errorBodies   []errorBody
+	customHeaders int // index of the CustomHeaders schema, or noSchema
+	warnings      []string
+	tags          map[string]string // tag name → description
+}
+
+type operation struct {
+	ID, Method, Path string
+	Tag              string
+	Summary, Doc     string
+	Deprecated       bool
+	Params           []paramRow
+	Body             int // schema index, or noSchema
+	BodyRequired     bool
+	BodyContentType  string // "" when no body
+	Success          int    // status
+	SuccessSchema    int
+	SuccessExample   string
+	NonJSONSuccess   string // content type of a success body that is not JSON
+	Errors           []int
+	List             listRow
+	CustomHeadersAt  []string
+	Resource         resourceRow
+
+	// Go names, filled by the naming step.
+	Service, GoMethod string
+}
+
+type paramRow struct {
+	Name, In    string
+	Required    bool
+	Explode     bool
+	Schema      int
+	Example     string // textual example (as sent), "" if none
+	Description string
+}
+
+type listRow struct {
+	Style string // "", "page", "cursor"
+	Field string
+	Item  int
+}
+
+type resourceRow struct {
+	Role           string // "", "create", "read", "update", "delete", "list"
+	Collection     string
+	IDParam        string
+	Item           int
+	ItemInResponse bool
+}
+
+type errorBody struct {
+	Status int
+	Body   string
+}
+
+var httpMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
+
+// build compiles the document. lists holds the naming file's list
+// overrides (operationId → array field, or "none").
+func build(doc *openapi3.T, corpus int, lists map[string]string) (*model, error) {
+	m := &model{schemas: newSchemaTable(doc, corpus), customHeaders: noSchema, tags: map[string]string{}}
+	for _, tag := range doc.Tags {
+		if tag != nil {
+			m.tags[tag.Name] = tag.Description
+		}
+	}
+	// Components first, in name order, so that their indexes do not
+	// depend on where the operations happen to use them.
+	if doc.Components != nil {
+		for _, name := range sortedKeys(doc.Components.Schemas) {
+			i, err := m.schemas.add(doc.Components.Schemas[name], "components.schemas."+name)
+			if err != nil {
+				return nil, err
+			}
+			if name == customHeadersSchema {
+				m.customHeaders = i
+			}
+		}
+	}
+	seen := map[string]string{}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for _, method := range httpMethods {
+			op := item.GetOperation(method)
+			if op == nil {
+				continue
+			}
+			where := method + " " + path
+			if op.OperationID == "" {
+				return nil, fmt.Errorf("%s has no operationId: the generated names come from it", where)
+			}
+			if other, dup := seen[op.OperationID]; dup {
+				return nil, fmt.Errorf("operationId %q is used by %s and %s", op.OperationID, other, where)
+			}
+			seen[op.OperationID] = where
+			o, err := m.operation(method, path, item, op, lists[op.OperationID])
+			if err != nil {
+				return nil, err
+			}
+			m.ops = append(m.ops, o)
+		}
+	}
+	for name := range lists {
+		if _, ok := seen[name]; !ok {
+			m.warnings = append(m.warnings, fmt.Sprintf("names file: lists: operationId %q is not in the spec (renamed or removed?)", name))
+		}
+	}
+	sort.Slice(m.ops, func(i, j int) bool {
+		if m.ops[i].Path != m.ops[j].Path {
+			return m.ops[i].Path < m.ops[j].Path
+		}
+		return methodRank(m.ops[i].Method) < methodRank(m.ops[j].Method)
+	})
+	if err := m.errorBodiesFrom(doc); err != nil {
+		return nil, err
+	}
+	if err := m.schemas.fillExamples(&m.warnings); err != nil {
+		return nil, err
+	}
+	for _, o := range m.ops {
+		if o.SuccessSchema >= 0 {
+			o.SuccessExample = m.schemas.rows[o.SuccessSchema].Example
+			if o.SuccessExample == "" {
+				ex := &examples{t: m.schemas, done: map[int]any{}, building: map[int]bool{}, warnings: &m.warnings}
+				_, err := ex.value(o.SuccessSchema)
+				return nil, fmt.Errorf("%s (%s %s): the fake server cannot build a %d answer: %v", o.ID, o.Method, o.Path, o.Success, err)
+			}
+		}
+		for k := range o.Params {
+			p := &o.Params[k]
+			if p.Example == "" {
+				p.Example = paramText(m.schemas.rows[p.Schema].Example, p.Explode)
+			}
+		}
+	}
+	m.resources()
+	return m, nil
+}
+
+func methodRank(m string) int {
+	for i, x := range httpMethods {
+		if x == m {
+			return i
+		}
+	}
+	return len(httpMethods)
+}
+
+func (m *model) operation(method, path string, item *openapi3.PathItem, op *openapi3.Operation, listOverride string) (*operation, error) {
+	o := &operation{ID: op.OperationID, Method: method, Path: path, Summary: op.Summary, Doc: op.Description,
+		Deprecated: op.Deprecated, Body: noSchema, SuccessSchema: noSchema}
+	if len(op.Tags) > 0 {
+		o.Tag = op.Tags[0]
+	}
+	where := fmt.Sprintf("%s (%s %s)", o.ID, method, path)
+	// Path-level parameters, overridden by operation-level ones of the
+	// same name and location.
+	params := map[string]*openapi3.Parameter{}
+	var order []string
+	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, ref := range list {
+			if ref == nil || ref.Value == nil {
+				return nil, fmt.Errorf("%s: unresolved parameter", where)
+			}
+			key := ref.Value.In + " " + ref.Value.Name
+			if _, ok := params[key]; !ok {
+				order = append(order, key)
+			}
+			params[key] = ref.Value
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return params[order[i]].In == "path" && params[order[j]].In != "path" })
+	for _, key := range order {
+		p := params[key]
+		row, err := m.param(where, p)
+		if err != nil {
+			return nil, err
+		}
+		o.Params = append(o.Params, row)
+	}
+	if err := m.body(o, where, op); err != nil {
+		return nil, err
+	}
+	if err := m.responses(o, where, op); err != nil {
+		return nil, err
+	}
+	if err := m.list(o, where, listOverride); err != nil {
+		return nil, err
+	}
+	if o.Body >= 0 && m.customHeaders >= 0 {
+		locs, err := m.locate(o.Body, "", nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: request body: %w", where, err)
+		}
+		sort.Strings(locs)
+		o.CustomHeadersAt = dedupe(locs)
+	}
+	return o, nil
+}
+
+func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
+	pw := fmt.Sprintf("%s: %s parameter %q", where, p.In, p.Name)
+	switch p.In {
+	case "path", "query", "header":
+	default:
+		return paramRow{}, fmt.Errorf("%s: parameters in %q are not supported by specgen", pw, p.In)
+	}
+	if p.Schema == nil {
+		return paramRow{}, fmt.Errorf("%s: a parameter without a schema (content) is not supported by specgen", pw)
+	}
+	i, err := m.schemas.add(p.Schema, pw)
+	if err != nil {
+		return paramRow{}, err
+	}
+	s := m.schemas.rows[i]
+	explode := true
+	if p.Explode != nil {
+		explode = *p.Explode
+	}
+	if p.Style != "" && !(p.Style == "form" && p.In == "query") && !(p.Style == "simple" && p.In != "query") {
+		return paramRow{}, fmt.Errorf("%s: style %q is not supported by specgen (form in the query, simple elsewhere)", pw, p.Style)
+	}
+	if primaryType(s) == "object" {
+		return paramRow{}, fmt.Errorf("%s: object parameters are not supported by specgen", pw)
+	}
+	row := paramRow{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Explode: explode, Schema: i, Description: p.Description}
+	if p.Example != nil {
+		row.Example = paramText(jsonText(normalize(p.Example)), explode)
+	}
+	return row, nil
+}
+
+// paramText turns the JSON text of a value into the text a parameter
+// carries: a string unquoted, an array's elements joined with commas.
+func paramText(j string, explode bool) string {
+	if j == "" || j == "null" {
+		return ""
+	}
+	if strings.HasPrefix(j, `"`) {
+		s, err := strconv.Unquote(j)
+		if err == nil {
+			return s
+		}
+	}
+	if strings.HasPrefix(j, "[") {
+		var parts []string
+		for _, e := range splitJSONArray(j) {
+			parts = append(parts, paramText(e, explode))
+		}
+		return strings.Join(parts, ",")
+	}
+	return j
+}
+
+func splitJSONArray(j string) []string {
+	var arr []any
+	if err := json.Unmarshal([]byte(j), &arr); err != nil {
+		return nil
+	}
+	out := make([]string, len(arr))
+	for i, v := range arr {
+		out[i] = jsonText(v)
+	}
+	return out
+}
+
+func (m *model) body(o *operation, where string, op *openapi3.Operation) error {
+	if op.RequestBody == nil {
+		return nil
+	}
+	rb := op.RequestBody.Value
+	if rb == nil {
+		return fmt.Errorf("%s: unresolved request body", where)
+	}
+	for _, ct := range sortedKeys(rb.Content) {
+		if !isJSON(ct) {
+			return fmt.Errorf("%s: a %s request body is not supported by specgen (JSON only)", where, ct)
+		}
+		i, err := m.schemas.add(rb.Content[ct].Schema, where+": request body")
+		if err != nil {
+			return err
+		}
+		o.Body, o.BodyRequired, o.BodyContentType = i, rb.Required, ct
+	}
+	return nil
+}
+
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+func (m *model) responses(o *operation, where string, op *openapi3.Operation) error {
+	if op.Responses == nil {
+		return fmt.Errorf("%s: no responses", where)
+	}
+	codes := sortedKeys(op.Responses.Map())
+	for _, code := range codes {
+		status, err := strconv.Atoi(code)
+		if err != nil {
+			continue // "default" and "2XX" ranges
+		}
+		if status >= 400 {
+			o.Errors = append(o.Errors, status)
+			continue
+		}
+		if status < 200 || status > 299 || o.Success != 0 {
+			continue
+		}
+		o.Success = status
+		resp := op.Responses.Value(code).Value
+		if resp == nil {
+			return fmt.Errorf("%s: unresolved %s response", where, code)
+		}
+		for _, ct := range sortedKeys(resp.Content) {
+			if !isJSON(ct) {
+				o.NonJSONSuccess = ct
+				continue
+			}
+			i, err := m.schemas.add(resp.Content[ct].Schema, fmt.Sprintf("%s: %d response", where, status))
+			if err != nil {
+				return err
+			}
+			o.SuccessSchema = i
+		}
+	}
+	if o.Success == 0 {
+		return fmt.Errorf("%s: no 2xx response: the helper cannot know what success is", where)
+	}
+	if o.SuccessSchema >= 0 {
+		o.NonJSONSuccess = ""
+	}
+	return nil
+}
+
+// list detects the pagination of a GET operation from its parameters and
+// answer: page lists answer page, max_page (and count) with one array;
+// cursor lists take a cursor parameter and answer next_cursor with one
+// array. A shape that fits neither but has part of one is ambiguous: it is
+// an error, resolved in the naming file (lists: opId: <field> or none).
+func (m *model) list(o *operation, where, override string) error {
+	if override == "none" || o.Method != "GET" || o.SuccessSchema < 0 {
+		return nil
+	}
+	props := m.schemas.properties(o.SuccessSchema)
+	var arrays []string
+	for _, name := range sortedKeys(props) {
+		if m.schemas.hasType(props[name], "array") {
+			arrays = append(arrays, name)
+		}
+	}
+	_, hasPage := props["page"]
+	_, hasMaxPage := props["max_page"]
+	_, hasNext := props["next_cursor"]
+	hasCursor := false
+	hasPageParam := false
+	for _, p := range o.Params {
+		if p.In == "query" && p.Name == "cursor" {
+			hasCursor = true
+		}
+		if p.In == "query" && p.Name == "page" {
+			hasPageParam = true
+		}
+	}
+	style := ""
+	switch {
+	case hasPage && hasMaxPage && !hasCursor && !hasNext:
+		style = "page"
+	case hasCursor && hasNext && !hasPage && !hasMaxPage:
+		style = "cursor"
+	case hasPage || hasMaxPage || hasCursor || hasNext || hasPageParam:
+		return fmt.Errorf("%s: ambiguous list shape (page=%t max_page=%t cursor parameter=%t next_cursor=%t page parameter=%t): "+
+			"a page list answers page and max_page, a cursor list takes cursor and answers next_cursor; "+
+			"declare it in the naming file (api/names.yaml), under lists: %s: <array field> or none", where, hasPage, hasMaxPage, hasCursor, hasNext, hasPageParam, o.ID)
+	default:
+		return nil
+	}
+	field := override
+	switch {
+	case field != "":
+		if !contains(arrays, field) {
+			return fmt.Errorf("%s: the naming file picks the list field %q, but the answer's arrays are %v", where, field, arrays)
+		}
+	case len(arrays) == 1:
+		field = arrays[0]
+	default:
+		return fmt.Errorf("%s: ambiguous list shape: a %s list with %d array properties %v; name the one to iterate in the naming file (api/names.yaml), under lists: %s: <field>",
+			where, style, len(arrays), arrays, o.ID)
+	}
+	if style == "page" {
+		for _, name := range []string{"page", "max_page"} {
+			if !m.schemas.hasType(props[name], "integer") {
+				return fmt.Errorf("%s: the page list's %s is not an integer", where, name)
+			}
+		}
+	}
+	item := m.schemas.rows[props[field]].Items
+	for _, part := range m.schemas.rows[props[field]].AllOf {
+		if item < 0 {
+			item = m.schemas.rows[part].Items
+		}
+	}
+	o.List = listRow{Style: style, Field: field, Item: item}
+	return nil
+}
+
+// locate returns the locations of the CustomHeaders schema under schema i.
+func (m *model) locate(i int, loc string, stack []int) ([]string, error) {
+	if i < 0 {
+		return nil, nil
+	}
+	if i == m.customHeaders {
+		return []string{loc}, nil
+	}
+	for _, s := range stack {
+		if s == i {
+			return nil, nil // recursion: nothing new below
+		}
+	}
+	stack = append(stack, i)
+	row := m.schemas.rows[i]
+	var out []string
+	walk := func(sub int, at string) error {
+		locs, err := m.locate(sub, at, stack)
+		out = append(out, locs...)
+		return err
+	}
+	for _, p := range row.Properties {
+		if err := walk(p.Schema, join(loc, p.Name)); err != nil {
+			return nil, err
+		}
+	}
+	if err := walk(row.Items, loc+"[*]"); err != nil {
+		return nil, err
+	}
+	for _, list := range [][]int{row.AllOf, row.OneOf, row.AnyOf} {
+		for _, sub := range list {
+			if err := walk(sub, loc); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if row.AdditionalProperties >= 0 {
+		if locs, _ := m.locate(row.AdditionalProperties, loc+".*", stack); len(locs) > 0 {
+			return nil, fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc)
+		}
+	}
+	return out, nil
+}
+
+func join(loc, name string) string {
+	if loc == "" {
+		return name
+	}
+	return loc + "." + name
+}
+
+func dedupe(list []string) []string {
+	var out []string
+	for i, s := range list {
+		if i == 0 || s != list[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// errorBodiesFrom builds, for every error status of components.responses,
+// the JSON body its schema describes with its defaults.
+func (m *model) errorBodiesFrom(doc *openapi3.T) error {
+	if doc.Components == nil {
+		return nil
+	}
+	for _, code := range sortedKeys(doc.Components.Responses) {
+		status, err := strconv.Atoi(code)
+		if err != nil || status < 400 {
+			continue
+		}
+		resp := doc.Components.Responses[code].Value
+		if resp == nil {
+			continue
+		}
+		mt := resp.Content.Get("application/json")
+		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+			continue
+		}
+		v := defaultsOf(mt.Schema.Value, 0)
+		if v == nil {
+			v = map[string]any{}
+		}
+		m.errorBodies = append(m.errorBodies, errorBody{Status: status, Body: jsonText(v)})
+	}
+	return nil
+}
+
+// defaultsOf builds the value a schema describes with its default values:
+// an object holds its properties that have (or contain) defaults.
+func defaultsOf(s *openapi3.Schema, depth int) any {
+	if s.Default != nil {
+		return normalize(s.Default)
+	}
+	if depth > 8 || s.Type == nil || !s.Type.Is("object") {
+		return nil
+	}
+	obj := map[string]any{}
+	for _, name := range sortedKeys(s.Properties) {
+		p := s.Properties[name]
+		if p == nil || p.Value == nil {
+			continue
+		}
+		if v := defaultsOf(p.Value, depth+1); v != nil {
+			obj[name] = v
+		} else if p.Value.Type != nil && p.Value.Type.Is("object") {
+			obj[name] = map[string]any{}
+		}
+	}
+	return obj
+}
+
+// resources groups the operations into resource families: the operations
+// on a collection path (/things), its search path (/things/search) and its
+// item path (/things/{id}). A family is stateful in the fake when its
+// items have an id property and it can list or read them.
+func (m *model) resources() {
+	type family struct {
+		ops  []*operation
+		item int
+	}
+	fams := map[string]*family{}
+	var order []string
+	get := func(coll string) *family {
+		f, ok := fams[coll]
+		if !ok {
+			f = &family{item: noSchema}
+			fams[coll] = f
+			order = append(order, coll)
+		}
+		return f
+	}
+	for _, o := range m.ops {
+		segs := strings.Split(strings.Trim(o.Path, "/"), "/")
+		last := segs[len(segs)-1]
+		parent := "/" + strings.Join(segs[:len(segs)-1], "/")
+		switch {
+		case isParam(last) && len(segs) > 1:
+			name := last[1 : len(last)-1]
+			switch o.Method {
+			case "GET":
+				o.Resource = resourceRow{Role: "read", Collection: parent, IDParam: name}
+			case "PUT", "PATCH", "POST":
+				o.Resource = resourceRow{Role: "update", Collection: parent, IDParam: name}
+			case "DELETE":
+				o.Resource = resourceRow{Role: "delete", Collection: parent, IDParam: name}
+			}
+		case o.Method == "POST" && o.Body >= 0:
+			o.Resource = resourceRow{Role: "create", Collection: o.Path}
+		case o.Method == "GET" && o.List.Style != "":
+			coll := o.Path
+			if last == "search" && len(segs) > 1 {
+				coll = parent
+			}
+			o.Resource = resourceRow{Role: "list", Collection: coll}
+		}
+		if o.Resource.Role != "" {
+			get(o.Resource.Collection).ops = append(get(o.Resource.Collection).ops, o)
+		}
+	}
+	for _, coll := range order {
+		f := fams[coll]
+		// The item schema: what a list iterates, else what a read returns.
+		for _, o := range f.ops {
+			if o.Resource.Role == "list" && o.List.Item >= 0 {
+				f.item = o.List.Item
+			}
+		}
+		if f.item < 0 {
+			for _, o := range f.ops {
+				if o.Resource.Role == "read" {
+					f.item = o.SuccessSchema
+				}
+			}
+		}
+		stateful := f.item >= 0 && hasProp(m.schemas, f.item, "id")
+		hasAccess := false
+		for _, o := range f.ops {
+			if o.Resource.Role == "list" || o.Resource.Role == "read" {
+				hasAccess = true
+			}
+		}
+		for _, o := range f.ops {
+			if !stateful || !hasAccess {
+				o.Resource = resourceRow{}
+				continue
+			}
+			o.Resource.Item = f.item
+			o.Resource.ItemInResponse = o.SuccessSchema == f.item
+			if o.Resource.Role == "create" && o.Body < 0 {
+				o.Resource = resourceRow{}
+			}
+		}
+	}
+	for _, o := range m.ops {
+		if o.Resource.Role == "" {
+			o.Resource.Item = noSchema
+		}
+	}
+}
+
+func hasProp(t *schemaTable, i int, name string) bool {
+	_, ok := t.properties(i)[name]
+	return ok
+}
+
+func isParam(seg string) bool {
+	return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}")
+}

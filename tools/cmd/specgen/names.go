@@ -1,0 +1,219 @@
+package main
+
+import (
+	"fmt"
+	"go/token"
+	"os"
+	"sort"
+	"strings"
+	"unicode"
+
+	"gopkg.in/yaml.v3"
+)
+
+// namesFile is the naming file kept beside the spec (api/names.yaml): the
+// Go names of the generated helpers, client.<Service>.<Method>, where the
+// derived ones would not read well, and the list shapes the generator
+// cannot decide alone. Everything it does not name gets a derived name, so
+// a new operation always gets a helper.
+type namesFile struct {
+	// Services maps a tag to the Go name of its service.
+	Services map[string]string `yaml:"services"`
+	// Operations maps an operationId to the Go name of its method.
+	Operations map[string]string `yaml:"operations"`
+	// Lists maps an operationId to the array field its iterator walks, or
+	// "none" when the operation is not a list.
+	Lists map[string]string `yaml:"lists"`
+}
+
+func loadNames(path string) (*namesFile, error) {
+	n := &namesFile{}
+	if path == "" {
+		return n, nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+	dec.KnownFields(true)
+	if err := dec.Decode(n); err != nil && err.Error() != "EOF" {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for what, m := range map[string]map[string]string{"services": n.Services, "operations": n.Operations} {
+		for k, v := range m {
+			if !token.IsIdentifier(v) || !token.IsExported(v) {
+				return nil, fmt.Errorf("%s: %s: %q → %q is not an exported Go identifier", path, what, k, v)
+			}
+		}
+	}
+	return n, nil
+}
+
+// reserved are the names the hand-written Client already uses: a service
+// may not take them.
+var reserved = map[string]bool{"Do": true, "BaseURL": true, "ForOrg": true, "ClientWithResponses": true, "Services": true}
+
+// name sets Service and GoMethod on every operation.
+func (m *model) name(n *namesFile) error {
+	services := map[string]string{} // Go name → tag
+	for _, o := range m.ops {
+		tag := o.Tag
+		if tag == "" {
+			tag = "Default"
+		}
+		svc := n.Services[tag]
+		if svc == "" {
+			svc = goName(words(tag))
+		}
+		if svc == "" || !token.IsIdentifier(svc) {
+			return fmt.Errorf("tag %q gives no Go name; name its service in the naming file (api/names.yaml), under services", tag)
+		}
+		if reserved[svc] {
+			return fmt.Errorf("tag %q gives the service name %q, which the client already uses; rename it in the naming file (api/names.yaml), under services", tag, svc)
+		}
+		if other, ok := services[svc]; ok && other != tag {
+			return fmt.Errorf("tags %q and %q both give the service name %q; name one in the naming file (api/names.yaml), under services", other, tag, svc)
+		}
+		services[svc] = tag
+		o.Service = svc
+	}
+	byService := map[string][]*operation{}
+	for _, o := range m.ops {
+		byService[o.Service] = append(byService[o.Service], o)
+	}
+	for _, svc := range sortedKeys(byService) {
+		ops := byService[svc]
+		taken := map[string]string{}
+		// Named operations first: a derived name never takes theirs.
+		sort.SliceStable(ops, func(i, j int) bool {
+			_, a := n.Operations[ops[i].ID]
+			_, b := n.Operations[ops[j].ID]
+			return a && !b
+		})
+		for _, o := range ops {
+			name, named := n.Operations[o.ID]
+			if !named {
+				name = deriveMethod(o.ID, svc)
+				if _, clash := taken[name]; clash || name == "" {
+					name = goName(words(o.ID))
+				}
+			}
+			if other, clash := taken[name]; clash {
+				return fmt.Errorf("operations %s and %s of service %s both get the method name %s; name one in the naming file (api/names.yaml), under operations", other, o.ID, svc, name)
+			}
+			taken[name] = o.ID
+			o.GoMethod = name
+		}
+	}
+	ids := map[string]bool{}
+	for _, o := range m.ops {
+		ids[o.ID] = true
+	}
+	for id := range n.Operations {
+		if !ids[id] {
+			m.warnings = append(m.warnings, fmt.Sprintf("names file: operations: operationId %q is not in the spec (renamed or removed?)", id))
+		}
+	}
+	for tag := range n.Services {
+		found := false
+		for _, o := range m.ops {
+			found = found || o.Tag == tag
+		}
+		if !found {
+			m.warnings = append(m.warnings, fmt.Sprintf("names file: services: tag %q is not in the spec", tag))
+		}
+	}
+	sort.Strings(m.warnings)
+	return nil
+}
+
+// deriveMethod names an operation's method from its operationId, without
+// the words of its service: searchBusinesses in Businesses is Search,
+// getUserBusinesses in Users is GetBusinesses.
+func deriveMethod(id, service string) string {
+	svcWords := map[string]bool{}
+	for _, w := range words(service) {
+		for _, f := range forms(w) {
+			svcWords[f] = true
+		}
+	}
+	var kept []string
+	for _, w := range words(id) {
+		if !svcWords[strings.ToLower(w)] {
+			kept = append(kept, w)
+		}
+	}
+	return goName(kept)
+}
+
+// forms returns the lower-case singular and plural forms of a word.
+func forms(w string) []string {
+	w = strings.ToLower(w)
+	out := []string{w}
+	switch {
+	case strings.HasSuffix(w, "ies"):
+		out = append(out, strings.TrimSuffix(w, "ies")+"y")
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"):
+		out = append(out, strings.TrimSuffix(w, "es"))
+	case strings.HasSuffix(w, "s"):
+		out = append(out, strings.TrimSuffix(w, "s"))
+	case strings.HasSuffix(w, "y"):
+		out = append(out, strings.TrimSuffix(w, "y")+"ies")
+	default:
+		out = append(out, w+"s", w+"es")
+	}
+	return out
+}
+
+// words splits an identifier or a title into words: camelCase humps,
+// digits runs, and anything between separators.
+func words(s string) []string {
+	var out []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, string(cur))
+			cur = cur[:0]
+		}
+	}
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case unicode.IsUpper(r) && len(cur) > 0 && (unicode.IsLower(cur[len(cur)-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(cur[len(cur)-1])):
+			flush()
+			cur = append(cur, r)
+		default:
+			cur = append(cur, r)
+		}
+	}
+	flush()
+	return out
+}
+
+// initialisms are the words written in capitals in Go names.
+var initialisms = map[string]string{
+	"api": "API", "id": "ID", "ids": "IDs", "url": "URL", "urls": "URLs", "http": "HTTP", "https": "HTTPS",
+	"json": "JSON", "ai": "AI", "uri": "URI", "uuid": "UUID", "ip": "IP", "sms": "SMS", "csv": "CSV",
+}
+
+// goName joins words into an exported Go name.
+func goName(ws []string) string {
+	var b strings.Builder
+	for _, w := range ws {
+		if v, ok := initialisms[strings.ToLower(w)]; ok {
+			b.WriteString(v)
+			continue
+		}
+		rs := []rune(w)
+		b.WriteRune(unicode.ToUpper(rs[0]))
+		b.WriteString(string(rs[1:]))
+	}
+	name := b.String()
+	if name != "" && !unicode.IsLetter([]rune(name)[0]) {
+		name = "Op" + name
+	}
+	return name
+}

@@ -1,0 +1,441 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// schemaRow is one schema of the generated table: the keywords of one
+// openapi3.Schema, with references to other schemas as table indexes.
+type schemaRow struct {
+	Name                               string
+	Where                              string // where it was first met, for messages
+	Types                              []string
+	Enum                               []string // JSON texts
+	Default                            string
+	Format                             string
+	HasMinimum, HasMaximum             bool
+	ExclusiveMinimum, ExclusiveMaximum bool
+	Minimum, Maximum                   float64
+	MultipleOf                         float64
+	MinLength, MaxLength               int
+	Pattern                            int
+	Items                              int
+	MinItems, MaxItems                 int
+	UniqueItems                        bool
+	Properties                         []propertyRow
+	Required                           []string
+	AdditionalProperties               int
+	PropertyNames                      int
+	MinProperties, MaxProperties       int
+	AllOf, AnyOf, OneOf                []int
+	Discriminator                      string
+	Mapping                            []mappingRow
+	Example                            string
+
+	value *openapi3.Schema
+}
+
+type propertyRow struct {
+	Name   string
+	Schema int
+}
+
+type mappingRow struct {
+	Value  string
+	Schema int
+}
+
+// patternRow is one pattern of the generated table.
+type patternRow struct {
+	Source string
+	RE2    translation
+	Hints  nameHints
+}
+
+// Values of schemaRow fields that are not schema indexes.
+const (
+	noSchema      = -1
+	unset         = -1
+	anyProperties = -1
+	noProperties  = -2
+)
+
+// supportedFormats are the formats the validator of internal/apispec
+// checks (date-time, date, email, uri, int32, int64) or that only
+// annotate a number's width (float, double).
+var supportedFormats = map[string]bool{
+	"date-time": true, "date": true, "email": true, "uri": true,
+	"int32": true, "int64": true, "float": true, "double": true,
+}
+
+// schemaTable assigns every schema of the spec an index, once: a
+// component referenced from several places is one row.
+type schemaTable struct {
+	rows     []*schemaRow
+	index    map[*openapi3.Schema]int
+	names    map[*openapi3.Schema]string // component names
+	patterns []patternRow
+	patIndex map[string]int
+	corpus   int // proof corpus size for pattern translations
+}
+
+func newSchemaTable(doc *openapi3.T, corpus int) *schemaTable {
+	t := &schemaTable{index: map[*openapi3.Schema]int{}, names: map[*openapi3.Schema]string{}, patIndex: map[string]int{}, corpus: corpus}
+	if doc.Components != nil {
+		for name, ref := range doc.Components.Schemas {
+			if ref != nil && ref.Value != nil {
+				t.names[ref.Value] = name
+			}
+		}
+	}
+	return t
+}
+
+// add returns the index of the schema of ref, compiling it (and what it
+// refers to) on first sight. where locates ref in the spec, for messages.
+func (t *schemaTable) add(ref *openapi3.SchemaRef, where string) (int, error) {
+	if ref == nil {
+		return noSchema, nil
+	}
+	if ref.Value == nil {
+		return noSchema, fmt.Errorf("%s: unresolved reference %q", where, ref.Ref)
+	}
+	s := ref.Value
+	if i, ok := t.index[s]; ok {
+		return i, nil
+	}
+	if name := t.names[s]; name != "" {
+		where = "components.schemas." + name
+	}
+	i := len(t.rows)
+	row := &schemaRow{Name: t.names[s], Where: where, value: s}
+	t.rows = append(t.rows, row)
+	t.index[s] = i
+	if err := t.fill(row, s, where); err != nil {
+		return noSchema, err
+	}
+	return i, nil
+}
+
+// unsupported lists the JSON Schema keywords that the validator does not
+// implement, with whether s uses them.
+func unsupported(s *openapi3.Schema) []string {
+	var out []string
+	check := func(used bool, kw string) {
+		if used {
+			out = append(out, kw)
+		}
+	}
+	check(s.Not != nil, "not")
+	check(len(s.PrefixItems) > 0, "prefixItems")
+	check(s.Contains != nil, "contains")
+	check(s.MinContains != nil, "minContains")
+	check(s.MaxContains != nil, "maxContains")
+	check(len(s.PatternProperties) > 0, "patternProperties")
+	check(len(s.DependentSchemas) > 0, "dependentSchemas")
+	check(len(s.DependentRequired) > 0, "dependentRequired")
+	check(s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil, "unevaluatedItems")
+	check(s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil, "unevaluatedProperties")
+	check(s.If != nil, "if")
+	check(s.Then != nil, "then")
+	check(s.Else != nil, "else")
+	check(s.Always != nil, "a boolean schema")
+	check(s.DynamicRef != "", "$dynamicRef")
+	check(s.ContentSchema != nil, "contentSchema")
+	check(s.ContentMediaType != "", "contentMediaType")
+	check(s.ContentEncoding != "", "contentEncoding")
+	check(len(s.Defs) > 0, "$defs")
+	for k := range s.Extensions {
+		if !strings.HasPrefix(k, "x-") && k != "$comment" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// errUnsupported ends every refusal of a keyword.
+const errUnsupported = "teach internal/apispec's validator and specgen to honour it (tools/cmd/specgen/schemas.go), or change the spec"
+
+func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) error {
+	if kws := unsupported(s); len(kws) > 0 {
+		return fmt.Errorf("%s: keyword(s) %s not supported by specgen: %s", where, strings.Join(kws, ", "), errUnsupported)
+	}
+	if s.Type != nil {
+		row.Types = append(row.Types, (*s.Type)...)
+	}
+	if s.Nullable && len(row.Types) > 0 && !contains(row.Types, "null") {
+		row.Types = append(row.Types, "null")
+	}
+	for _, ty := range row.Types {
+		switch ty {
+		case "null", "boolean", "integer", "number", "string", "array", "object":
+		default:
+			return fmt.Errorf("%s: unknown type %q", where, ty)
+		}
+	}
+	var err error
+	for _, e := range s.Enum {
+		row.Enum = append(row.Enum, jsonText(e))
+	}
+	if s.Const != nil {
+		row.Enum = []string{jsonText(s.Const)}
+	}
+	if s.Default != nil {
+		row.Default = jsonText(s.Default)
+	}
+	if s.Format != "" {
+		if !supportedFormats[s.Format] {
+			return fmt.Errorf("%s: format %q not supported by specgen: %s", where, s.Format, errUnsupported)
+		}
+		row.Format = s.Format
+	}
+	if s.Min != nil {
+		row.HasMinimum, row.Minimum = true, *s.Min
+	}
+	if s.Max != nil {
+		row.HasMaximum, row.Maximum = true, *s.Max
+	}
+	if err := exclusiveBound(&s.ExclusiveMin, true, &row.HasMinimum, &row.Minimum, &row.ExclusiveMinimum); err != nil {
+		return fmt.Errorf("%s.exclusiveMinimum: %w", where, err)
+	}
+	if err := exclusiveBound(&s.ExclusiveMax, false, &row.HasMaximum, &row.Maximum, &row.ExclusiveMaximum); err != nil {
+		return fmt.Errorf("%s.exclusiveMaximum: %w", where, err)
+	}
+	if s.MultipleOf != nil {
+		if *s.MultipleOf <= 0 {
+			return fmt.Errorf("%s.multipleOf: %v is not positive", where, *s.MultipleOf)
+		}
+		row.MultipleOf = *s.MultipleOf
+	}
+	row.MinLength, row.MaxLength = clampInt(s.MinLength), limit(s.MaxLength)
+	row.Pattern = noSchema
+	if s.Pattern != "" {
+		if row.Pattern, err = t.pattern(s.Pattern, where+".pattern"); err != nil {
+			return err
+		}
+	}
+	if row.Items, err = t.add(s.Items, where+".items"); err != nil {
+		return err
+	}
+	row.MinItems, row.MaxItems, row.UniqueItems = clampInt(s.MinItems), limit(s.MaxItems), s.UniqueItems
+	names := make([]string, 0, len(s.Properties))
+	for name := range s.Properties {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		i, err := t.add(s.Properties[name], where+".properties."+name)
+		if err != nil {
+			return err
+		}
+		row.Properties = append(row.Properties, propertyRow{Name: name, Schema: i})
+	}
+	row.Required = append(row.Required, s.Required...)
+	row.AdditionalProperties = anyProperties
+	switch ap := s.AdditionalProperties; {
+	case ap.Has != nil && !*ap.Has:
+		row.AdditionalProperties = noProperties
+	case ap.Schema != nil:
+		if row.AdditionalProperties, err = t.add(ap.Schema, where+".additionalProperties"); err != nil {
+			return err
+		}
+	}
+	if row.PropertyNames, err = t.add(s.PropertyNames, where+".propertyNames"); err != nil {
+		return err
+	}
+	if row.PropertyNames >= 0 {
+		names := t.rows[row.PropertyNames]
+		if names.Pattern >= 0 {
+			p := &t.patterns[names.Pattern]
+			if p.Hints, err = explainPattern(p.Source, t.corpus); err != nil {
+				return fmt.Errorf("%s.propertyNames.pattern: %w", where, err)
+			}
+		}
+	}
+	row.MinProperties, row.MaxProperties = clampInt(s.MinProps), limit(s.MaxProps)
+	for _, list := range []struct {
+		kw   string
+		refs openapi3.SchemaRefs
+		out  *[]int
+	}{{"allOf", s.AllOf, &row.AllOf}, {"anyOf", s.AnyOf, &row.AnyOf}, {"oneOf", s.OneOf, &row.OneOf}} {
+		for k, ref := range list.refs {
+			i, err := t.add(ref, fmt.Sprintf("%s.%s[%d]", where, list.kw, k))
+			if err != nil {
+				return err
+			}
+			*list.out = append(*list.out, i)
+		}
+	}
+	if d := s.Discriminator; d != nil {
+		if len(row.OneOf) == 0 && len(row.AnyOf) == 0 {
+			return fmt.Errorf("%s.discriminator: a discriminator needs oneOf or anyOf", where)
+		}
+		row.Discriminator = d.PropertyName
+		if err := t.mapping(row, s, where); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mapping fills the discriminator's mapping: the explicit one, completed
+// by the component name of every branch not mapped (OpenAPI's implicit
+// mapping).
+func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) error {
+	branches := append(append(openapi3.SchemaRefs{}, s.OneOf...), s.AnyOf...)
+	mapped := map[*openapi3.Schema]bool{}
+	values := make([]string, 0, len(s.Discriminator.Mapping))
+	for v := range s.Discriminator.Mapping {
+		values = append(values, v)
+	}
+	sort.Strings(values)
+	for _, v := range values {
+		target := s.Discriminator.Mapping[v].Ref
+		var found *openapi3.SchemaRef
+		for _, b := range branches {
+			if b.Ref == target {
+				found = b
+			}
+		}
+		if found == nil {
+			return fmt.Errorf("%s.discriminator.mapping[%q]: %q is not one of the schema's branches", where, v, target)
+		}
+		i, err := t.add(found, where+".discriminator")
+		if err != nil {
+			return err
+		}
+		mapped[found.Value] = true
+		row.Mapping = append(row.Mapping, mappingRow{Value: v, Schema: i})
+	}
+	for _, b := range branches {
+		if mapped[b.Value] {
+			continue
+		}
+		name := t.names[b.Value]
+		if name == "" {
+			return fmt.Errorf("%s.discriminator: an inline branch has no mapping value; add it to discriminator.mapping", where)
+		}
+		i, err := t.add(b, where+".discriminator")
+		if err != nil {
+			return err
+		}
+		row.Mapping = append(row.Mapping, mappingRow{Value: name, Schema: i})
+	}
+	return nil
+}
+
+// exclusiveBound reads an exclusive bound, in its OpenAPI 3.1 form (a
+// number) or its 3.0 form (a boolean next to minimum or maximum). When both
+// an inclusive and an exclusive bound are set, both apply, so the stricter
+// one is kept. lower says whether it is a lower bound.
+func exclusiveBound(b *openapi3.ExclusiveBound, lower bool, has *bool, value *float64, exclusive *bool) error {
+	switch {
+	case b.Value != nil:
+		v := *b.Value
+		stricter := !*has || (lower && v >= *value) || (!lower && v <= *value)
+		if stricter {
+			*has, *value, *exclusive = true, v, true
+		}
+	case b.Bool != nil && *b.Bool:
+		if !*has {
+			return fmt.Errorf("true without the bound it makes exclusive")
+		}
+		*exclusive = true
+	}
+	return nil
+}
+
+// pattern returns the index of a pattern, translated into RE2 on first
+// sight.
+func (t *schemaTable) pattern(src, where string) (int, error) {
+	if i, ok := t.patIndex[src]; ok {
+		return i, nil
+	}
+	tr, err := translatePattern(src, t.corpus)
+	if err != nil {
+		return noSchema, fmt.Errorf("%s: %w", where, err)
+	}
+	t.patterns = append(t.patterns, patternRow{Source: src, RE2: tr})
+	t.patIndex[src] = len(t.patterns) - 1
+	return len(t.patterns) - 1, nil
+}
+
+// jsonText encodes a value of the spec (decoded from YAML or JSON) as JSON.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%q", fmt.Sprint(v))
+	}
+	return string(b)
+}
+
+func clampInt(n uint64) int {
+	if n > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return int(n)
+}
+
+func limit(n *uint64) int {
+	if n == nil {
+		return unset
+	}
+	return clampInt(*n)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// properties returns the properties an object schema declares, its own and
+// those of its allOf parts, by name.
+func (t *schemaTable) properties(i int) map[string]int {
+	out := map[string]int{}
+	var walk func(i int, depth int)
+	walk = func(i int, depth int) {
+		if i < 0 || depth > 16 {
+			return
+		}
+		row := t.rows[i]
+		for _, p := range row.Properties {
+			if _, ok := out[p.Name]; !ok {
+				out[p.Name] = p.Schema
+			}
+		}
+		for _, sub := range row.AllOf {
+			walk(sub, depth+1)
+		}
+	}
+	walk(i, 0)
+	return out
+}
+
+// hasType reports whether the schema (or one of its allOf parts) allows
+// the JSON type ty explicitly.
+func (t *schemaTable) hasType(i int, ty string) bool {
+	if i < 0 {
+		return false
+	}
+	row := t.rows[i]
+	if contains(row.Types, ty) {
+		return true
+	}
+	for _, sub := range row.AllOf {
+		if t.hasType(sub, ty) {
+			return true
+		}
+	}
+	return false
+}
