@@ -1,712 +1,656 @@
 package partoo_test
 
-// The benchmarks in this file measure what the partoo wrapper costs on top of
-// the HTTP round trip (issue 8; method and results in BENCHMARKS.md). Each
-// operation is called several ways against one loopback httptest server:
+// These benchmarks measure what partoo.Client costs over the bare generated
+// client (package gen) and over raw net/http. BENCHMARKS.md has the method
+// and the results, `make bench` runs them, and tools/cmd/benchcheck checks
+// the figures that do not depend on the machine's load.
 //
-//   - path=client: through partoo.Client with every default on (org_id
-//     defaulting, request validation, the API key and User-Agent editor, the
-//     default transport and the error-mapping doer);
-//   - path=generated: the generated client of package gen called directly,
-//     with a request editor that sets the API key;
-//   - path=raw: hand-written net/http + encoding/json, the practical floor;
-//   - path=wire: a few lines of HTTP/1.1 over one kept-alive connection that
-//     allocate nothing per call. It is not a client: it measures the share
-//     of the server and of loopback, so that the client's own allocations
-//     can be told apart (the server runs in this process, so every path's
-//     B/op and allocs/op include the server's).
+// Each operation goes through three paths: raw (net/http and
+// encoding/json), gen (gen.ClientWithResponses, with a request editor that
+// sets the key) and client (partoo.Client with its defaults, validation
+// included). All three send the same headers and decode into the same gen
+// types. raw and gen calls get a 30 s deadline, as the client gives each
+// request by default (the pages of a raw or gen List share one).
 //
-// client, generated and raw use an http.Client with partoo.DefaultTimeout over
-// http.DefaultTransport, send the same headers and decode into the same
-// gen.WebhookItem model: the differences are the layers, not the work.
+// The paths are interleaved call by call. Each b.Loop iteration calls every
+// path once, rotating which goes first, and times each call; the benchmark
+// reports each path's mean time and the ratios of the totals (client/gen,
+// client/raw, gen/raw). Sub-benchmarks would run seconds apart, and a shared
+// 2-core machine drifts between them by more than the 2-8% the targets
+// allow. Interleaved calls share the conditions, so each run of the test
+// binary gives one paired ratio, and `make bench` takes the median of 15.
+// The GC is shared too: a path's assists can land on another path's call,
+// so the allocs/req and B/req figures (per path, after the timed loop) show
+// that cost directly.
 //
-// ns/op on loopback drifts by tens of percent from one second to the next on
-// a shared machine, so the ratios are measured by the Interleaved benchmarks:
-// they call the paths in turn, one call each per iteration, and report each
-// path's mean time per call and its ratio to raw, measured under the same
-// conditions. BenchmarkWrapperGetInMemory replaces the network with an
-// in-memory transport, to show the layers' own CPU and memory cost.
+// BenchmarkInMemory uses memTransport, the same canned answers for every
+// path: CPU and allocations only. BenchmarkLoopback and BenchmarkLargePage
+// talk to a server in another process (TestBenchHelperProcess), so its CPU
+// and GC stay out of the measured process.
 
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	oapiruntime "github.com/oapi-codegen/runtime"
 
 	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/gen"
 )
 
 const (
-	benchAPIKey   = "bench-api-key"
-	benchBasePath = "/v2"
-	// benchPages and benchPerPage shape the list: 10 pages of 100 items
-	// (100 is also the largest page the spec allows).
-	benchPages   = 10
-	benchPerPage = 100
+	benchKey     = "bench-api-key"
+	benchPages   = 10      // pages of the List walk
+	benchPerPage = 100     // items per page, the spec's maximum
+	largeItems   = 200_000 // items of the large page: 50.5 MB of JSON
+	helperEnv    = "PARTOO_BENCH_HELPER"
 )
 
-// benchExampleItem returns the seed's example WebhookItem: every field holds
-// the example value that Partoo's spec gives for it (schemas WebhookItem,
-// url, event_type and CustomHeaders in api/openapi-bundled.yaml).
-func benchExampleItem() gen.WebhookItem {
+// pathNames names the paths, in the order of every []benchOp.
+var pathNames = []string{"raw", "gen", "client"}
+
+// benchItem returns the spec's example WebhookItem with the given id.
+func benchItem(id int) gen.WebhookItem {
 	return gen.WebhookItem{
-		ID:        1,
-		URL:       "https://example.com/webhook",
-		EventType: gen.EventTypeBusinessCreated,
-		CreatedAt: "2024-11-27T16:10:44.929678Z",
-		UpdatedAt: "2024-11-27T16:10:44.929678Z",
-		OrgID:     1,
-		CustomHeaders: &gen.CustomHeaders{
-			"X-My-Header":  "my-value",
-			"X-Auth-Token": "secret-token",
-		},
+		ID: id, URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated,
+		CreatedAt: "2024-11-27T16:10:44.929678Z", UpdatedAt: "2024-11-27T16:10:44.929678Z", OrgID: 1,
+		CustomHeaders: &gen.CustomHeaders{"X-My-Header": "my-value", "X-Auth-Token": "secret-token"},
 	}
 }
 
-// benchPageBody is the body of one page of the list.
-type benchPageBody struct {
-	Page    int               `json:"page"`
-	MaxPage int               `json:"max_page"`
-	Count   int               `json:"count"`
-	Items   []gen.WebhookItem `json:"items"`
-}
+// canned holds the small answers by route, encoded once; largePage is built
+// only by the process that serves it.
+var (
+	canned = sync.OnceValue(func() map[string][]byte {
+		m := map[string][]byte{
+			"GET /v2/webhooks/1": encode(benchItem(1)),
+			"PUT /v2/webhooks/1": encode(benchItem(1)),
+			"POST /v2/webhooks":  encode(map[string]any{"items": []gen.WebhookItem{benchItem(1)}}),
+		}
+		for p := 1; p <= benchPages; p++ {
+			m["GET /v2/webhooks?page="+strconv.Itoa(p)] = listPage(p, benchPages, benchPerPage)
+		}
+		return m
+	})
+	largePage = sync.OnceValue(func() []byte { return listPage(1, 1, largeItems) })
+)
 
-// benchServer is the loopback Partoo of the benchmarks: GET /v2/webhooks/1
-// answers the example item, GET /v2/webhooks?page=N&per_page=100 answers page
-// N of benchPages. Bodies are encoded once, so the server's cost is the same
-// small constant for every path. A request without the API key gets a 401,
-// which fails the benchmark.
-type benchServer struct {
-	url   string // base URL, including /v2
-	host  string // host:port
-	conns atomic.Int64
-	// transport, when set, replaces the network: see benchInMemory.
-	transport http.RoundTripper
-}
-
-// benchInMemory returns the server's handler behind an in-memory
-// RoundTripper instead of a socket: calls then cost only CPU, the same
-// handler work for every path, so the differences between paths are the
-// layers' own cost, without the noise of loopback.
-func benchInMemory(b *testing.B) *benchServer {
-	b.Helper()
-	h := benchHandler(b)
-	return &benchServer{
-		url: "http://127.0.0.1" + benchBasePath,
-		transport: benchRoundTripFunc(func(req *http.Request) (*http.Response, error) {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			resp := rec.Result()
-			resp.Request = req
-			return resp, nil
-		}),
+func encode(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
 	}
+	return b
 }
 
-// benchRoundTripFunc is an http.RoundTripper made of a function.
-type benchRoundTripFunc func(*http.Request) (*http.Response, error)
+// listPage returns page p of a list of max pages of n items each.
+func listPage(p, max, n int) []byte {
+	items := make([]gen.WebhookItem, n)
+	for i := range items {
+		items[i] = benchItem((p-1)*n + i + 1)
+	}
+	return encode(map[string]any{"page": p, "max_page": max, "count": max * n, "items": items})
+}
+
+// answer returns the status and body that answer a request. It returns 401
+// without the key, 400 for a list request without per_page=100, and 404 for
+// anything the benchmarks do not call. A list request without a page asks
+// for page 1.
+func answer(method, path, query, key string) (int, []byte) {
+	switch {
+	case key != benchKey:
+		return http.StatusUnauthorized, []byte(`{"error":{"authentication":"User not authenticated"}}`)
+	case method != http.MethodGet || (path != "/v2/webhooks" && path != "/large/v2/webhooks"):
+	case !strings.Contains(query, "per_page=100"):
+		return http.StatusBadRequest, []byte(`{"error":{"json":"per_page must be 100"}}`)
+	case path == "/large/v2/webhooks":
+		return http.StatusOK, largePage()
+	default:
+		page := "1"
+		for kv := range strings.SplitSeq(query, "&") {
+			if v, ok := strings.CutPrefix(kv, "page="); ok {
+				page = v
+			}
+		}
+		path += "?page=" + page
+	}
+	if body, ok := canned()[method+" "+path]; ok {
+		return http.StatusOK, body
+	}
+	return http.StatusNotFound, []byte(`{"error":{"json":"Resource not found"}}`)
+}
+
+// memTransport answers every request in memory with answer.
+type memTransport struct{}
 
 // RoundTrip implements http.RoundTripper.
-func (f benchRoundTripFunc) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }
-
-// benchHandler is the server's handler.
-func benchHandler(b *testing.B) http.Handler {
-	b.Helper()
-	item, err := json.Marshal(benchExampleItem())
-	if err != nil {
-		b.Fatal(err)
+func (memTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		io.Copy(io.Discard, req.Body)
+		req.Body.Close()
 	}
-	pages := make([][]byte, benchPages)
-	for p := range pages {
-		body := benchPageBody{Page: p + 1, MaxPage: benchPages, Count: benchPages * benchPerPage}
-		for i := range benchPerPage {
-			it := benchExampleItem()
-			it.ID = p*benchPerPage + i + 1
-			body.Items = append(body.Items, it)
-		}
-		if pages[p], err = json.Marshal(body); err != nil {
-			b.Fatal(err)
-		}
-	}
-	reply := func(w http.ResponseWriter, body []byte) {
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.Write(body)
-	}
-	authorized := func(w http.ResponseWriter, r *http.Request) bool {
-		if r.Header.Get(partoo.APIKeyHeader) != benchAPIKey {
-			http.Error(w, `{"error":{"authentication":"User not authenticated"}}`, http.StatusUnauthorized)
-			return false
-		}
-		return true
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+benchBasePath+"/webhooks/{id}", func(w http.ResponseWriter, r *http.Request) {
-		if !authorized(w, r) {
-			return
-		}
-		if r.PathValue("id") != "1" {
-			http.Error(w, `{"error":{"json":"Resource not found"}}`, http.StatusNotFound)
-			return
-		}
-		reply(w, item)
-	})
-	mux.HandleFunc("GET "+benchBasePath+"/webhooks", func(w http.ResponseWriter, r *http.Request) {
-		if !authorized(w, r) {
-			return
-		}
-		q := r.URL.Query()
-		page := 1
-		if v := q.Get("page"); v != "" {
-			page, _ = strconv.Atoi(v)
-		}
-		if page < 1 || page > benchPages || q.Get("per_page") != strconv.Itoa(benchPerPage) {
-			http.Error(w, `{"error":{"json":"bad page or per_page"}}`, http.StatusBadRequest)
-			return
-		}
-		reply(w, pages[page-1])
-	})
-	return mux
+	status, body := answer(req.Method, req.URL.Path, req.URL.RawQuery, req.Header.Get(partoo.APIKeyHeader))
+	return &http.Response{
+		StatusCode: status, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1, Request: req,
+		Header:        http.Header{"Content-Type": {"application/json"}, "Content-Length": {strconv.Itoa(len(body))}},
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
+	}, nil
 }
 
-// benchStartServer starts the loopback server.
-func benchStartServer(b *testing.B) *benchServer {
-	b.Helper()
-	s := &benchServer{}
-	srv := httptest.NewUnstartedServer(benchHandler(b))
-	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
-		if state == http.StateNew {
-			s.conns.Add(1)
-		}
-	}
-	srv.Start()
-	b.Cleanup(srv.Close)
-	s.url = srv.URL + benchBasePath
-	s.host = srv.Listener.Addr().String()
-	return s
+// loopbackTransport returns a transport like http.DefaultTransport, with
+// room for 64 idle connections to the server. Every path gets its own.
+func loopbackTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns, t.MaxIdleConnsPerHost = 64, 64
+	return t
 }
 
-// benchOp is one whole call of an operation. With verify set it also checks
-// the result in depth (done once, outside the timed loop); without it, only
-// cheaply.
-type benchOp func(ctx context.Context, verify bool) error
-
-// benchPath is one way of calling the API.
-type benchPath struct {
-	name  string
-	setup func(b *testing.B, s *benchServer) benchOp
+// benchEnv holds each path's client, for one base URL (ending with /v2).
+type benchEnv struct {
+	base string
+	hc   *http.Client
+	gen  *gen.ClientWithResponses
+	c    *partoo.Client
 }
 
-// benchSetup builds every path on s and calls each once, verified.
-func benchSetup(b *testing.B, s *benchServer, paths []benchPath) []benchOp {
-	b.Helper()
-	ops := make([]benchOp, len(paths))
-	for i, p := range paths {
-		ops[i] = p.setup(b, s)
-		if err := ops[i](context.Background(), true); err != nil {
-			b.Fatalf("path=%s: first call: %v", p.name, err)
-		}
-	}
-	return ops
-}
-
-// benchRun runs each path as a sub-benchmark named path=<name>, against s.
-// Afterwards the server must have seen at most two new connections, so that
-// no path pays a TCP handshake per call.
-func benchRun(b *testing.B, s *benchServer, paths []benchPath) {
-	ops := benchSetup(b, s, paths)
-	for i, p := range paths {
-		op := ops[i]
-		b.Run("path="+p.name, func(b *testing.B) {
-			ctx := context.Background()
-			before := s.conns.Load()
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := op(ctx, false); err != nil {
-					b.Fatal(err)
-				}
-			}
-			if n := s.conns.Load() - before; n > 2 {
-				b.Errorf("%d new connections during the benchmark: the path does not reuse connections", n)
-			}
-		})
-	}
-}
-
-// benchInterleave calls the paths in turn, one call of each per iteration,
-// rotating which one goes first, and reports each path's mean wall time per
-// call (<name>-ns/call) and its ratio to the last path (<name>/<last>).
-// Background load and frequency changes then hit every path alike, which
-// separate sub-benchmarks cannot guarantee.
-func benchInterleave(b *testing.B, paths []benchPath) {
-	s := benchStartServer(b)
-	ops := benchSetup(b, s, paths)
-	ctx := context.Background()
-	spent := make([]time.Duration, len(ops))
-	calls := 0
-	for b.Loop() {
-		for k := range ops {
-			i := (calls + k) % len(ops)
-			start := time.Now()
-			if err := ops[i](ctx, false); err != nil {
-				b.Fatal(err)
-			}
-			spent[i] += time.Since(start)
-		}
-		calls++
-	}
-	base := len(paths) - 1
-	for i, p := range paths {
-		b.ReportMetric(float64(spent[i])/float64(calls), p.name+"-ns/call")
-		if i != base {
-			b.ReportMetric(float64(spent[i])/float64(spent[base]), p.name+"/"+paths[base].name)
-		}
-	}
-}
-
-// benchHTTPClient is the HTTP client of the generated and raw paths: the
-// same timeout and transport as partoo.NewClient's default (or s's
-// in-memory transport).
-func benchHTTPClient(s *benchServer) *http.Client {
-	return &http.Client{Timeout: partoo.DefaultTimeout, Transport: s.transport}
-}
-
-// benchClient returns a partoo.Client with every default on, pointed at s
-// (and given an HTTP client with s's in-memory transport, if any).
-func benchClient(b *testing.B, s *benchServer) *partoo.Client {
-	b.Helper()
-	opts := []partoo.Option{partoo.WithBaseURL(s.url)}
-	if s.transport != nil {
-		opts = append(opts, partoo.WithHTTPClient(benchHTTPClient(s)))
-	}
-	c, err := partoo.NewClient(benchAPIKey, opts...)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return c
-}
-
-// benchGenerated returns the generated client, called directly, with the API
-// key set by a request editor.
-func benchGenerated(b *testing.B, s *benchServer) *gen.ClientWithResponses {
-	b.Helper()
-	g, err := gen.NewClientWithResponses(s.url+"/",
-		gen.WithHTTPClient(benchHTTPClient(s)),
+// newEnv builds the paths, each over a transport from rt.
+func newEnv(tb testing.TB, base string, rt func() http.RoundTripper) *benchEnv {
+	e := &benchEnv{base: base, hc: &http.Client{Transport: rt()}}
+	var err error
+	e.gen, err = gen.NewClientWithResponses(base+"/", gen.WithHTTPClient(&http.Client{Transport: rt()}),
 		gen.WithRequestEditorFn(func(_ context.Context, req *http.Request) error {
-			req.Header.Set(partoo.APIKeyHeader, benchAPIKey)
-			req.Header.Set("User-Agent", "bench-generated")
-			req.Header.Set("Accept", "application/json")
+			setHeaders(req.Header)
 			return nil
 		}))
-	if err != nil {
-		b.Fatal(err)
+	if err == nil {
+		e.c, err = partoo.NewClient(benchKey, partoo.WithBaseURL(base), partoo.WithTransport(rt()))
 	}
-	return g
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e
 }
 
-// benchRawGet is the hand-written floor: one GET with the same headers as
-// the client, a status check, and a JSON decode into v.
-func benchRawGet(ctx context.Context, hc *http.Client, url string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+// setHeaders sets the headers that the client sends with every request.
+func setHeaders(h http.Header) {
+	h.Set(partoo.APIKeyHeader, benchKey)
+	h.Set("User-Agent", "bench")
+	h.Set("Accept", "application/json")
+}
+
+// raw sends one request, with in as its JSON body unless in is nil, checks
+// the status, and decodes the answer into out.
+func (e *benchEnv) raw(ctx context.Context, method, path string, in, out any) error {
+	var body io.Reader
+	if in != nil {
+		body = bytes.NewReader(encode(in))
+	}
+	req, err := http.NewRequestWithContext(ctx, method, e.base+path, body)
 	if err != nil {
 		return err
 	}
-	req.Header.Set(partoo.APIKeyHeader, benchAPIKey)
-	req.Header.Set("User-Agent", "bench-raw")
-	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
+	setHeaders(req.Header)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := e.hc.Do(req)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
+		return fmt.Errorf("%s %s: %s", method, path, resp.Status)
 	}
-	return json.NewDecoder(resp.Body).Decode(v)
+	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-// benchWire is path=wire: HTTP/1.1 on one kept-alive connection, with the
-// requests prepared as bytes and the bodies read into a reused buffer, so a
-// call allocates nothing on the client side. It checks the status and reads
-// the whole body, but parses nothing.
-type benchWire struct {
-	conn net.Conn
-	r    *bufio.Reader
-	body []byte
-	// statusOK and contentLength are matched against the response.
-	statusOK, contentLength []byte
+// genAnswer is what the XxxWithResponse methods of gen return.
+type genAnswer[T any] interface {
+	GetJSON200() *T
+	StatusCode() int
 }
 
-func benchDialWire(b *testing.B, s *benchServer) *benchWire {
-	b.Helper()
-	conn, err := net.Dial("tcp", s.host)
+// ok200 returns the 200 answer of a gen call.
+func ok200[T any](r genAnswer[T], err error) (*T, error) {
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
-	b.Cleanup(func() { conn.Close() })
-	return &benchWire{
-		conn:          conn,
-		r:             bufio.NewReaderSize(conn, 64<<10),
-		statusOK:      []byte("HTTP/1.1 200 "),
-		contentLength: []byte("content-length:"),
+	if v := r.GetJSON200(); v != nil {
+		return v, nil
 	}
+	return nil, fmt.Errorf("gen: status %d", r.StatusCode())
 }
 
-// benchWireRequest returns the bytes of a GET of path (below /v2) on s,
-// with the headers that net/http sends for the other paths, so that the
-// server does the same work.
-func benchWireRequest(s *benchServer, path string) []byte {
-	return []byte("GET " + benchBasePath + path + " HTTP/1.1\r\nHost: " + s.host +
-		"\r\n" + partoo.APIKeyHeader + ": " + benchAPIKey +
-		"\r\nUser-Agent: bench-wire\r\nAccept: application/json\r\nAccept-Encoding: gzip\r\n\r\n")
-}
+// benchOp is one call of an operation through one path. It returns the last
+// item it decoded and how many items it decoded.
+type benchOp func(ctx context.Context) (gen.WebhookItem, int, error)
 
-// get sends req and reads the response body; it returns the body length.
-func (w *benchWire) get(req []byte) (int, error) {
-	if _, err := w.conn.Write(req); err != nil {
-		return 0, err
-	}
-	line, err := w.r.ReadSlice('\n')
+func one(it *gen.WebhookItem, err error) (gen.WebhookItem, int, error) {
 	if err != nil {
-		return 0, err
+		return gen.WebhookItem{}, 0, err
 	}
-	if !bytes.HasPrefix(line, w.statusOK) {
-		return 0, fmt.Errorf("wire: status line %q", line)
-	}
-	n := -1
-	for {
-		line, err = w.r.ReadSlice('\n')
-		if err != nil {
-			return 0, err
-		}
-		if len(line) <= 2 { // the empty line ending the header
-			break
-		}
-		if len(line) > len(w.contentLength) && bytes.EqualFold(line[:len(w.contentLength)], w.contentLength) {
-			n = 0
-			for _, c := range bytes.TrimSpace(line[len(w.contentLength):]) {
-				if c < '0' || c > '9' {
-					return 0, fmt.Errorf("wire: bad Content-Length in %q", line)
-				}
-				n = n*10 + int(c-'0')
-			}
-		}
-	}
-	if n < 0 {
-		return 0, errors.New("wire: the response has no Content-Length")
-	}
-	if cap(w.body) < n {
-		w.body = make([]byte, n)
-	}
-	w.body = w.body[:n]
-	_, err = io.ReadFull(w.r, w.body)
-	return n, err
+	return *it, 1, nil
 }
 
-// benchCheckItem fails when got is not the example item.
-func benchCheckItem(got *gen.WebhookItem, verify bool) error {
-	if got == nil {
-		return errors.New("no item")
+func last(items []gen.WebhookItem, err error) (gen.WebhookItem, int, error) {
+	if err != nil || len(items) == 0 {
+		return gen.WebhookItem{}, 0, err
 	}
-	if !verify {
-		if got.ID != 1 {
-			return fmt.Errorf("got item %d, want 1", got.ID)
-		}
-		return nil
-	}
-	if diff := cmp.Diff(benchExampleItem(), *got); diff != "" {
-		return fmt.Errorf("item differs from the example (-want +got):\n%s", diff)
-	}
-	return nil
+	return items[len(items)-1], len(items), nil
 }
 
-// benchGetPaths are the ways of getting the example item; raw comes last, as
-// the base of the Interleaved ratios.
-func benchGetPaths() []benchPath {
-	return []benchPath{
-		{name: "client", setup: func(b *testing.B, s *benchServer) benchOp {
-			c := benchClient(b, s)
-			return func(ctx context.Context, verify bool) error {
-				hook, err := c.Webhooks.Get(ctx, 1)
+// benchCase is one operation: how to call it through each path, how many
+// HTTP requests a call makes, and what it must return.
+type benchCase struct {
+	name  string
+	reqs  int
+	want  gen.WebhookItem
+	wantN int
+	paths func(e *benchEnv) []benchOp
+}
+
+// benchCases returns Get, Create and Update (with five custom headers, the
+// spec's maximum, which the client validates) and List.
+func benchCases() []benchCase {
+	headers := gen.CustomHeaders{}
+	for i := range 5 {
+		headers["X-Bench-Header-"+strconv.Itoa(i)] = "a-shared-secret-value"
+	}
+	hookURL := "https://example.com/webhook"
+	create := gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{
+		{URL: hookURL, EventType: gen.EventTypeBusinessCreated, CustomHeaders: &headers}}}
+	update := gen.UpdateWebhookPayload{URL: &hookURL, CustomHeaders: &headers}
+	return []benchCase{
+		{"Get", 1, benchItem(1), 1, func(e *benchEnv) []benchOp {
+			return []benchOp{func(ctx context.Context) (gen.WebhookItem, int, error) {
+				var it gen.WebhookItem
+				return one(&it, e.raw(ctx, http.MethodGet, "/webhooks/1", nil, &it))
+			}, func(ctx context.Context) (gen.WebhookItem, int, error) {
+				return one(ok200(e.gen.GetWebhookWithResponse(ctx, 1, nil)))
+			}, func(ctx context.Context) (gen.WebhookItem, int, error) {
+				return one(e.c.Webhooks.Get(ctx, 1))
+			}}
+		}},
+		{"Create", 1, benchItem(1), 1, func(e *benchEnv) []benchOp {
+			return []benchOp{func(ctx context.Context) (gen.WebhookItem, int, error) {
+				var out struct{ Items []gen.WebhookItem }
+				err := e.raw(ctx, http.MethodPost, "/webhooks", &create, &out)
+				return last(out.Items, err)
+			}, func(ctx context.Context) (gen.WebhookItem, int, error) {
+				r, err := ok200(e.gen.WebhookWithResponse(ctx, nil, create))
 				if err != nil {
-					return err
+					return last(nil, err)
 				}
-				return benchCheckItem(hook, verify)
-			}
+				return last(r.Items, nil)
+			}, func(ctx context.Context) (gen.WebhookItem, int, error) {
+				return last(e.c.Webhooks.Create(ctx, create))
+			}}
 		}},
-		{name: "generated", setup: func(b *testing.B, s *benchServer) benchOp {
-			g := benchGenerated(b, s)
-			return func(ctx context.Context, verify bool) error {
-				resp, err := g.GetWebhookWithResponse(ctx, 1, &gen.GetWebhookParams{})
-				if err != nil {
-					return err
-				}
-				if resp.StatusCode() != http.StatusOK {
-					return fmt.Errorf("status %d", resp.StatusCode())
-				}
-				return benchCheckItem(resp.JSON200, verify)
-			}
+		{"Update", 1, benchItem(1), 1, func(e *benchEnv) []benchOp {
+			return []benchOp{func(ctx context.Context) (gen.WebhookItem, int, error) {
+				var it gen.WebhookItem
+				return one(&it, e.raw(ctx, http.MethodPut, "/webhooks/1", &update, &it))
+			}, func(ctx context.Context) (gen.WebhookItem, int, error) {
+				return one(ok200(e.gen.UpdateWebhookWithResponse(ctx, 1, nil, update)))
+			}, func(ctx context.Context) (gen.WebhookItem, int, error) {
+				return one(e.c.Webhooks.Update(ctx, 1, update))
+			}}
 		}},
-		{name: "raw", setup: func(b *testing.B, s *benchServer) benchOp {
-			hc := benchHTTPClient(s)
-			url := s.url + "/webhooks/1"
-			return func(ctx context.Context, verify bool) error {
-				var hook gen.WebhookItem
-				if err := benchRawGet(ctx, hc, url, &hook); err != nil {
-					return err
-				}
-				return benchCheckItem(&hook, verify)
-			}
-		}},
+		listCase(benchPages, benchPerPage),
 	}
 }
 
-// benchWireGet is path=wire for Get.
-func benchWireGet() benchPath {
-	return benchPath{name: "wire", setup: func(b *testing.B, s *benchServer) benchOp {
-		w := benchDialWire(b, s)
-		req := benchWireRequest(s, "/webhooks/1")
-		return func(_ context.Context, verify bool) error {
-			if _, err := w.get(req); err != nil {
-				return err
+// listCase walks a list of pages pages of perPage items at the base URL.
+// raw and gen stop on the last page, as the client's iterator does.
+func listCase(pages, perPage int) benchCase {
+	walk := func(ctx context.Context, page func(context.Context, int) ([]gen.WebhookItem, *int, error)) (gen.WebhookItem, int, error) {
+		var it gen.WebhookItem
+		n := 0
+		for p := 1; ; p++ {
+			items, maxPage, err := page(ctx, p)
+			if err != nil || len(items) == 0 {
+				return it, n, err
 			}
-			if verify {
-				var hook gen.WebhookItem
-				if err := json.Unmarshal(w.body, &hook); err != nil {
-					return err
-				}
-				return benchCheckItem(&hook, true)
+			it, n = items[len(items)-1], n+len(items)
+			if maxPage == nil || p >= *maxPage {
+				return it, n, nil
 			}
-			return nil
 		}
+	}
+	return benchCase{"List", pages, benchItem(pages * perPage), pages * perPage, func(e *benchEnv) []benchOp {
+		pp := benchPerPage
+		return []benchOp{func(ctx context.Context) (gen.WebhookItem, int, error) {
+			return walk(ctx, func(ctx context.Context, p int) ([]gen.WebhookItem, *int, error) {
+				var out struct {
+					MaxPage *int `json:"max_page"`
+					Items   []gen.WebhookItem
+				}
+				err := e.raw(ctx, http.MethodGet, "/webhooks?page="+strconv.Itoa(p)+"&per_page=100", nil, &out)
+				return out.Items, out.MaxPage, err
+			})
+		}, func(ctx context.Context) (gen.WebhookItem, int, error) {
+			return walk(ctx, func(ctx context.Context, p int) ([]gen.WebhookItem, *int, error) {
+				r, err := ok200(e.gen.GetWebhookListWithResponse(ctx, &gen.GetWebhookListParams{Page: &p, PerPage: &pp}))
+				if err != nil {
+					return nil, nil, err
+				}
+				return r.Items, r.MaxPage, nil
+			})
+		}, func(ctx context.Context) (gen.WebhookItem, int, error) {
+			var it gen.WebhookItem
+			n := 0
+			for item, err := range e.c.Webhooks.List(ctx, &gen.GetWebhookListParams{PerPage: &pp}) {
+				if err != nil {
+					return it, n, err
+				}
+				it, n = item, n+1
+			}
+			return it, n, nil
+		}}
 	}}
 }
 
-// BenchmarkWrapperGet times Webhooks.Get of the example item through the
-// client, the generated client, raw net/http, and the wire floor.
-func BenchmarkWrapperGet(b *testing.B) {
-	benchRun(b, benchStartServer(b), append(benchGetPaths(), benchWireGet()))
-}
-
-// BenchmarkWrapperGetInMemory times the Get paths with the network
-// replaced by an in-memory transport: the difference between client and
-// raw is the CPU and memory that the wrapper's layers cost per call.
-func BenchmarkWrapperGetInMemory(b *testing.B) {
-	benchRun(b, benchInMemory(b), benchGetPaths())
-}
-
-// BenchmarkWrapperGetInterleaved measures the Get ratios client/raw and
-// generated/raw with the paths interleaved call by call. make bench-check
-// reads client/raw.
-func BenchmarkWrapperGetInterleaved(b *testing.B) {
-	benchInterleave(b, benchGetPaths())
-}
-
-// benchCheckIDs fails unless the list yielded items 1..n in order; it
-// returns the next expected id.
-func benchCheckIDs(next int, items []gen.WebhookItem) (int, error) {
-	for _, hook := range items {
-		if hook.ID != next {
-			return 0, fmt.Errorf("item %d has id %d", next, hook.ID)
+// calls builds the case's paths on e, checks what each returns once, and
+// returns them as calls that check the number of items.
+func (bc benchCase) calls(tb testing.TB, e *benchEnv) []func() error {
+	var calls []func() error
+	for i, op := range bc.paths(e) {
+		call := func() (gen.WebhookItem, int, error) {
+			ctx := context.Background()
+			if pathNames[i] != "client" {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, partoo.DefaultTimeout)
+				defer cancel()
+			}
+			return op(ctx)
 		}
-		next++
-	}
-	return next, nil
-}
-
-// benchCheckCount fails unless the list yielded every item exactly once.
-func benchCheckCount(next int) error {
-	if n := next - 1; n != benchPages*benchPerPage {
-		return fmt.Errorf("listed %d items, want %d", n, benchPages*benchPerPage)
-	}
-	return nil
-}
-
-// benchListPaths are the ways of walking the list; raw comes last.
-func benchListPaths() []benchPath {
-	return []benchPath{
-		{name: "client", setup: func(b *testing.B, s *benchServer) benchOp {
-			c := benchClient(b, s)
-			return func(ctx context.Context, _ bool) error {
-				perPage := benchPerPage
-				next := 1
-				for hook, err := range c.Webhooks.List(ctx, &gen.GetWebhookListParams{PerPage: &perPage}) {
-					if err != nil {
-						return err
-					}
-					if hook.ID != next {
-						return fmt.Errorf("item %d has id %d", next, hook.ID)
-					}
-					next++
-				}
-				return benchCheckCount(next)
-			}
-		}},
-		{name: "generated", setup: func(b *testing.B, s *benchServer) benchOp {
-			g := benchGenerated(b, s)
-			return func(ctx context.Context, _ bool) error {
-				perPage := benchPerPage
-				next := 1
-				for page := 1; ; page++ {
-					resp, err := g.GetWebhookListWithResponse(ctx, &gen.GetWebhookListParams{Page: &page, PerPage: &perPage})
-					if err != nil {
-						return err
-					}
-					if resp.StatusCode() != http.StatusOK || resp.JSON200 == nil {
-						return fmt.Errorf("page %d: status %d", page, resp.StatusCode())
-					}
-					if next, err = benchCheckIDs(next, resp.JSON200.Items); err != nil {
-						return err
-					}
-					if len(resp.JSON200.Items) == 0 || resp.JSON200.MaxPage == nil || page >= *resp.JSON200.MaxPage {
-						break
-					}
-				}
-				return benchCheckCount(next)
-			}
-		}},
-		{name: "raw", setup: func(b *testing.B, s *benchServer) benchOp {
-			hc := benchHTTPClient(s)
-			return func(ctx context.Context, _ bool) error {
-				next := 1
-				for page := 1; ; page++ {
-					var body benchPageBody
-					url := s.url + "/webhooks?page=" + strconv.Itoa(page) + "&per_page=" + strconv.Itoa(benchPerPage)
-					if err := benchRawGet(ctx, hc, url, &body); err != nil {
-						return err
-					}
-					var err error
-					if next, err = benchCheckIDs(next, body.Items); err != nil {
-						return err
-					}
-					if len(body.Items) == 0 || page >= body.MaxPage {
-						break
-					}
-				}
-				return benchCheckCount(next)
-			}
-		}},
-	}
-}
-
-// benchWireList is path=wire for List: the ten page requests, unparsed.
-func benchWireList() benchPath {
-	return benchPath{name: "wire", setup: func(b *testing.B, s *benchServer) benchOp {
-		w := benchDialWire(b, s)
-		reqs := make([][]byte, benchPages)
-		for p := range reqs {
-			reqs[p] = benchWireRequest(s, "/webhooks?page="+strconv.Itoa(p+1)+"&per_page="+strconv.Itoa(benchPerPage))
+		it, n, err := call()
+		if diff := cmp.Diff(bc.want, it); err != nil || diff != "" || n != bc.wantN {
+			tb.Fatalf("%s/%s: %v; %d items, want %d; last item (-want +got):\n%s", bc.name, pathNames[i], err, n, bc.wantN, diff)
 		}
-		return func(_ context.Context, verify bool) error {
-			next := 1
-			for _, req := range reqs {
-				if _, err := w.get(req); err != nil {
-					return err
-				}
-				if verify {
-					var body benchPageBody
-					err := json.Unmarshal(w.body, &body)
-					if err == nil {
-						next, err = benchCheckIDs(next, body.Items)
-					}
-					if err != nil {
-						return err
-					}
-				}
-			}
-			if verify {
-				return benchCheckCount(next)
+		calls = append(calls, func() error {
+			if _, n, err := call(); err != nil || n != bc.wantN {
+				return fmt.Errorf("%s/%s: %v; %d items, want %d", bc.name, pathNames[i], err, n, bc.wantN)
 			}
 			return nil
+		})
+	}
+	return calls
+}
+
+// interleave runs the timed loop described at the top of the file, and
+// returns each call's mean time in ns.
+func interleave(b *testing.B, calls []func() error) []float64 {
+	spent := make([]time.Duration, len(calls))
+	rounds := 0
+	for b.Loop() {
+		for k := range calls {
+			i := (rounds + k) % len(calls)
+			start := time.Now()
+			err := calls[i]()
+			spent[i] += time.Since(start)
+			if err != nil {
+				b.Fatal(err)
+			}
 		}
-	}}
+		rounds++
+	}
+	ns := make([]float64, len(calls))
+	for i, d := range spent {
+		ns[i] = float64(d) / float64(rounds)
+	}
+	return ns
 }
 
-// BenchmarkWrapperList times walking a list of 10 pages of 100 items: the
-// client's iterator, a page loop over the generated client and over raw
-// net/http, and the wire floor.
-func BenchmarkWrapperList(b *testing.B) {
-	benchRun(b, benchStartServer(b), append(benchListPaths(), benchWireList()))
+// report reports v for each path, in the unit <path><unit>, and the ratio of
+// each later path to each earlier one (client/gen, client/raw, gen/raw). It
+// suppresses ns/op, which would be the sum of the paths.
+func report(b *testing.B, names []string, v []float64, unit string) {
+	b.ReportMetric(0, "ns/op")
+	for i, name := range names {
+		b.ReportMetric(v[i], name+unit)
+		for j := range i {
+			b.ReportMetric(v[i]/v[j], name+"/"+names[j])
+		}
+	}
 }
 
-// BenchmarkWrapperListInterleaved measures the List ratios with the paths
-// interleaved call by call.
-func BenchmarkWrapperListInterleaved(b *testing.B) {
-	benchInterleave(b, benchListPaths())
+// perRequest returns the allocations and bytes per HTTP request of call,
+// which makes reqs requests, over runs calls on one P (as
+// testing.AllocsPerRun does).
+func perRequest(call func() error, reqs, runs int) (allocs, bytes float64) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	call()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	for range runs {
+		call()
+	}
+	runtime.ReadMemStats(&m1)
+	n := float64(reqs * runs)
+	return float64(m1.Mallocs-m0.Mallocs) / n, float64(m1.TotalAlloc-m0.TotalAlloc) / n
 }
 
-// benchHeaders returns the custom headers of BenchmarkWrapperValidateCustomHeaders:
-// "valid-5" holds as many valid headers as the spec allows, "invalid-6" one
-// header too many, each of them invalid for a different reason (no X-
-// prefix, the reserved prefix, two forbidden characters, a name and a value
-// one character too long). Limits come from the generated rules, not from
-// numbers copied here. want is the number of violations expected.
-func benchHeaders(b *testing.B) (valid, invalid gen.CustomHeaders, want int) {
-	b.Helper()
-	rules := gen.CustomHeadersRules()
-	if !rules.HasMaxProperties || !rules.Names.HasMaxLength || !rules.Values.HasMaxLength {
-		b.Fatalf("the spec's CustomHeaders rules changed shape: %+v", rules)
-	}
-	valid = gen.CustomHeaders{}
-	for i := range rules.MaxProperties {
-		valid[fmt.Sprintf("X-Bench-Header-%d", i+1)] = "a-shared-secret-value"
-	}
-	invalid = gen.CustomHeaders{
-		"Y-Bench":     "no X- prefix",
-		"X-Partoo-Id": "reserved prefix",
-		"X-Bench:One": "forbidden colon",
-		"X-Bench Two": "forbidden space",
-		"X-" + strings.Repeat("n", rules.Names.MaxLength-1): "name one character too long",
-		"X-Bench-Big": strings.Repeat("v", rules.Values.MaxLength+1),
-	}
-	// One violation per header, plus one for their number.
-	return valid, invalid, len(invalid) + 1
-}
-
-// BenchmarkWrapperValidateCustomHeaders times partoo.ValidateCustomHeaders
-// on the largest valid set of headers and on an invalid set that breaks
-// every rule (the error messages are built, which is the costly part).
-func BenchmarkWrapperValidateCustomHeaders(b *testing.B) {
-	valid, invalid, want := benchHeaders(b)
-	if err := partoo.ValidateCustomHeaders(valid); err != nil {
-		b.Fatalf("valid headers rejected: %v", err)
-	}
-	err := partoo.ValidateCustomHeaders(invalid)
-	if !errors.Is(err, partoo.ErrInvalidCustomHeaders) {
-		b.Fatalf("invalid headers: got %v, want ErrInvalidCustomHeaders", err)
-	}
-	if joined, ok := err.(interface{ Unwrap() []error }); !ok || len(joined.Unwrap()) != want {
-		b.Fatalf("invalid headers: want %d violations, got:\n%v", want, err)
-	}
-	for _, c := range []struct {
-		name    string
-		headers gen.CustomHeaders
-		valid   bool
-	}{
-		{name: "valid-5", headers: valid, valid: true},
-		{name: "invalid-6", headers: invalid},
-	} {
-		b.Run("headers="+c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := partoo.ValidateCustomHeaders(c.headers); (err == nil) != c.valid {
-					b.Fatalf("got %v", err)
-				}
+// BenchmarkInMemory measures the CPU time and the allocations of each path,
+// with memTransport in place of the network.
+func BenchmarkInMemory(b *testing.B) {
+	for _, bc := range benchCases() {
+		b.Run(bc.name, func(b *testing.B) {
+			calls := bc.calls(b, newEnv(b, "http://127.0.0.1/v2", func() http.RoundTripper { return memTransport{} }))
+			report(b, pathNames, interleave(b, calls), "-ns/call")
+			// After the loop, whose start resets the reported metrics.
+			for i, call := range calls {
+				allocs, bytes := perRequest(call, bc.reqs, max(200/bc.reqs, 5))
+				b.ReportMetric(allocs, pathNames[i]+"-allocs/req")
+				b.ReportMetric(bytes, pathNames[i]+"-B/req")
 			}
 		})
 	}
+}
+
+// BenchmarkLoopback measures the wall time of each path, one call at a
+// time, against a loopback server in another process. Get64 measures the
+// throughput of 64 goroutines that share each path's client.
+func BenchmarkLoopback(b *testing.B) {
+	base := startServer(b) + "/v2"
+	for _, bc := range benchCases() {
+		b.Run(bc.name, func(b *testing.B) {
+			report(b, pathNames, interleave(b, bc.calls(b, newEnv(b, base, loopbackTransport))), "-ns/call")
+		})
+	}
+	b.Run("Get64", func(b *testing.B) {
+		const workers, each = 64, 2
+		calls := benchCases()[0].calls(b, newEnv(b, base, loopbackTransport))
+		for i, call := range calls {
+			calls[i] = func() error { // each worker calls each times
+				var wg sync.WaitGroup
+				for range workers {
+					wg.Go(func() {
+						for range each {
+							if err := call(); err != nil {
+								b.Error(err)
+							}
+						}
+					})
+				}
+				wg.Wait()
+				return nil
+			}
+			if err := calls[i](); err != nil { // opens the connections
+				b.Fatal(err)
+			}
+		}
+		perSec := interleave(b, calls)
+		for i, ns := range perSec {
+			perSec[i] = workers * each * 1e9 / ns
+		}
+		report(b, pathNames, perSec, "-req/s")
+	})
+}
+
+// BenchmarkLargePage measures the peak RSS of a process that walks a list of
+// one 50 MB page through one path. Each iteration starts this test binary
+// once per path, and once idle for the footprint of the process itself.
+func BenchmarkLargePage(b *testing.B) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		b.Skip("the peak RSS is read from /proc/self/status")
+	}
+	server := startServer(b)
+	names := append([]string{"idle"}, pathNames...)
+	kb := make([]float64, len(names))
+	rounds := 0
+	for b.Loop() {
+		for k := range names {
+			i := (rounds + k) % len(names)
+			out, err := helper("rss:"+names[i], "PARTOO_BENCH_URL="+server).Output()
+			var peak, n int
+			if err == nil {
+				_, err = fmt.Sscan(string(out), &peak, &n)
+			}
+			if err != nil || (i > 0 && n != largeItems) {
+				b.Fatalf("%s: %q, %v", names[i], out, err)
+			}
+			kb[i] += float64(peak)
+		}
+		rounds++
+	}
+	for i := range kb {
+		kb[i] *= 1024 / float64(rounds) // bytes
+	}
+	report(b, pathNames, kb[1:], "-peak-RSS-B")
+	b.ReportMetric(kb[0], "idle-peak-RSS-B")
+}
+
+// BenchmarkRequestBuild compares gen's request builder for GetWebhook with
+// net/http building the same request from a string (raw), and with what an
+// overridden client.tmpl could emit (onepass): the server URL and the path
+// joined and parsed once. gen parses the server URL, then the path against
+// it, and then http.NewRequest parses the result again.
+func BenchmarkRequestBuild(b *testing.B) {
+	const server = "https://api.partoo.co/v2/"
+	names := []string{"raw", "onepass", "gen"}
+	calls := []func() error{func() error {
+		_, err := http.NewRequest(http.MethodGet, server+"webhooks/"+strconv.Itoa(1), nil)
+		return err
+	}, func() error {
+		p, err := oapiruntime.StyleParamWithOptions("simple", false, "webhook_id", 1,
+			oapiruntime.StyleParamOptions{ParamLocation: oapiruntime.ParamLocationPath, Type: "integer"})
+		if err != nil {
+			return err
+		}
+		u, err := url.Parse(server + fmt.Sprintf("webhooks/%s", p))
+		if err != nil {
+			return err
+		}
+		_, err = http.NewRequest(http.MethodGet, u.String(), nil)
+		return err
+	}, func() error {
+		_, err := gen.NewGetWebhookRequest(server, 1, nil)
+		return err
+	}}
+	report(b, names, interleave(b, calls), "-ns/call")
+	for i, call := range calls {
+		allocs, _ := perRequest(call, 1, 1000)
+		b.ReportMetric(allocs, names[i]+"-allocs/req")
+	}
+}
+
+// startServer starts this test binary as a loopback server and returns its
+// URL. The server stops when the benchmark ends, or when this process does
+// and the server's stdin closes.
+func startServer(b *testing.B) string {
+	cmd := helper("serve")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		stdin.Close()
+		cmd.Wait()
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		b.Fatalf("starting the server: %v", err)
+	}
+	return strings.TrimSpace(line)
+}
+
+// helper returns the command that runs this test binary as a helper of the
+// benchmarks, in mode, with env added.
+func helper(mode string, env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchHelperProcess$")
+	cmd.Env = append(append(os.Environ(), helperEnv+"="+mode), env...)
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+// TestBenchHelperProcess is not a test. The benchmarks start the test
+// binary again with PARTOO_BENCH_HELPER set. With "serve" it serves answer
+// on loopback and prints its URL, until stdin closes. With "rss:<path>" it
+// walks the large page through the path (or nothing for "rss:idle"), then
+// prints the peak RSS of the process in kB and the number of items.
+func TestBenchHelperProcess(t *testing.T) {
+	mode := os.Getenv(helperEnv)
+	switch {
+	case mode == "":
+		t.Skip("run by the benchmarks")
+	case mode == "serve":
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			status, body := answer(r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get(partoo.APIKeyHeader))
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(status)
+			w.Write(body)
+		}))
+		fmt.Printf("http://%s\n", ln.Addr())
+		io.Copy(io.Discard, os.Stdin)
+	case strings.HasPrefix(mode, "rss:"):
+		n := 0
+		if path := strings.TrimPrefix(mode, "rss:"); path != "idle" {
+			e := newEnv(t, os.Getenv("PARTOO_BENCH_URL")+"/large/v2", loopbackTransport)
+			var err error
+			if _, n, err = listCase(1, largeItems).paths(e)[slices.Index(pathNames, path)](context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		status, err := os.ReadFile("/proc/self/status")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, hwm, _ := strings.Cut(string(status), "VmHWM:")
+		kb, _, _ := strings.Cut(strings.TrimSpace(hwm), " ")
+		fmt.Println(kb, n)
+	default:
+		t.Fatalf("unknown %s=%q", helperEnv, mode)
+	}
+	os.Exit(0)
 }
