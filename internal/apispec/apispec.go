@@ -293,8 +293,9 @@ type Schema struct {
 	Discriminator string
 	Mapping       []Mapping
 	// Example is an example value as JSON text, valid against the schema
-	// (specgen checks it); "" when the schema has none and none can be
-	// built.
+	// (specgen checks it), for components and the schemas of request
+	// bodies and resource items; "" for other inline schemas, and when none
+	// can be built.
 	Example string
 }
 

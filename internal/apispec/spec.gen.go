@@ -25,20 +25,21 @@ var Operations = [...]Operation{
 }
 
 // Schemas lists every schema of the spec: the components first, by name,
-// then the inline schemas in the order the operations meet them.
+// then the inline schemas in the order the operations meet them. Inline
+// schemas keep their Example only for request bodies and resource items.
 var Schemas = [...]Schema{
 	// 0: components.schemas.BusinessContact
 	{Name: "BusinessContact", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"email", 1}, {"fax", 2}, {"name", 3}, {"phone_numbers", 4}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"email":"example","fax":"example","name":"example","phone_numbers":["example"]}`},
 	// 1: components.schemas.BusinessContact.properties.email
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 2: components.schemas.BusinessContact.properties.fax
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 3: components.schemas.BusinessContact.properties.name
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 4: components.schemas.BusinessContact.properties.phone_numbers
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 5, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `["example"]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 5, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 5: components.schemas.BusinessContact.properties.phone_numbers.items
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 6: components.schemas.BusinessEvent
 	{Name: "BusinessEvent", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"payload", 7}, {"type", 64}}, Required: []string{"type", "payload"}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"payload":{"business":{"code":"CS-75019","id":"5409c35a97bbc544d8e26737","name":"Corner shop","org_id":42}},"type":"business_created"}`},
 	// 7: components.schemas.BusinessEventPayload
@@ -46,131 +47,131 @@ var Schemas = [...]Schema{
 	// 8: components.schemas.WebhookBusiness
 	{Name: "WebhookBusiness", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"address", 9}, {"address2", 10}, {"address_full", 11}, {"city", 12}, {"code", 13}, {"completion_rate", 14}, {"contacts", 15}, {"country", 16}, {"created", 17}, {"default_lang", 18}, {"description_long", 19}, {"description_short", 20}, {"facebook_page_id", 21}, {"facebook_url", 22}, {"features", 23}, {"google_location_id", 25}, {"group_id", 26}, {"id", 27}, {"lat", 28}, {"logo_url", 29}, {"long", 30}, {"modified", 31}, {"name", 32}, {"national_identification_number", 33}, {"news", 34}, {"open_hours", 36}, {"org_id", 39}, {"photos", 40}, {"promos", 45}, {"region", 47}, {"siret", 48}, {"specific_hours", 49}, {"status", 55}, {"subscriptions", 56}, {"twitter_url", 59}, {"videos", 60}, {"website_url", 62}, {"zipcode", 63}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"address":"example","address2":"example","address_full":"12 bis rue du coquelicot","city":"Paris","code":"CS-75019","completion_rate":77,"contacts":[{"email":"example","fax":"example","name":"example","phone_numbers":["example"]}],"country":"FR","created":1409925979.5,"default_lang":"fr","description_long":"example","description_short":"example","facebook_page_id":"example","facebook_url":"example","features":["business_edition","diffusion","review_management","review_invite","messages"],"google_location_id":"example","group_id":23,"id":"5409c35a97bbc544d8e26737","lat":-3.585993,"logo_url":"example","long":47.870341,"modified":1561335111.681374,"name":"Corner shop","national_identification_number":"example","news":[{}],"open_hours":{"friday":["10:00-14:00"],"monday":["10:00-14:00"],"saturday":["10:00-14:00"],"sunday":["10:00-14:00"],"thursday":["10:00-14:00"],"tuesday":["10:00-14:00"],"wednesday":["10:00-14:00"]},"org_id":42,"photos":{"LOGO":"example","primary":"example","secondary":["example"]},"promos":[{}],"region":"Ile-de-France","siret":"example","specific_hours":{"close":[{"ends_at":"2020-01-22","open_hours":["10:00-14:00"],"starts_at":"2020-01-20"}],"open":[{"ends_at":"2020-01-22","open_hours":["10:00-14:00"],"starts_at":"2020-01-20"}]},"status":"open","subscriptions":{"messages":{"active":true},"presence_management":{"active":true},"review_booster":{"active":true},"review_management":{"active":true}},"twitter_url":"example","videos":["example"],"website_url":"example","zipcode":"75019"}`},
 	// 9: components.schemas.WebhookBusiness.properties.address
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 10: components.schemas.WebhookBusiness.properties.address2
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 11: components.schemas.WebhookBusiness.properties.address_full
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"12 bis rue du coquelicot"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 12: components.schemas.WebhookBusiness.properties.city
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Paris"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 13: components.schemas.WebhookBusiness.properties.code
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"CS-75019"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 14: components.schemas.WebhookBusiness.properties.completion_rate
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "77"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 15: components.schemas.WebhookBusiness.properties.contacts
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 0, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `[{"email":"example","fax":"example","name":"example","phone_numbers":["example"]}]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 0, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 16: components.schemas.WebhookBusiness.properties.country
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"FR"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 17: components.schemas.WebhookBusiness.properties.created
-	{Types: TypeNumber, Format: "double", MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1409925979.5"},
+	{Types: TypeNumber, Format: "double", MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 18: components.schemas.WebhookBusiness.properties.default_lang
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"fr"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 19: components.schemas.WebhookBusiness.properties.description_long
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 20: components.schemas.WebhookBusiness.properties.description_short
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 21: components.schemas.WebhookBusiness.properties.facebook_page_id
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 22: components.schemas.WebhookBusiness.properties.facebook_url
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 23: components.schemas.WebhookBusiness.properties.features
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 24, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `["business_edition","diffusion","review_management","review_invite","messages"]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 24, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 24: components.schemas.WebhookBusiness.properties.features.items
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 25: components.schemas.WebhookBusiness.properties.google_location_id
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 26: components.schemas.WebhookBusiness.properties.group_id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "23"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 27: components.schemas.WebhookBusiness.properties.id
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"5409c35a97bbc544d8e26737"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 28: components.schemas.WebhookBusiness.properties.lat
-	{Types: TypeNumber, Format: "double", MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "-3.585993"},
+	{Types: TypeNumber, Format: "double", MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 29: components.schemas.WebhookBusiness.properties.logo_url
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 30: components.schemas.WebhookBusiness.properties.long
-	{Types: TypeNumber, Format: "double", MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "47.870341"},
+	{Types: TypeNumber, Format: "double", MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 31: components.schemas.WebhookBusiness.properties.modified
-	{Types: TypeNumber, Format: "double", MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1561335111.681374"},
+	{Types: TypeNumber, Format: "double", MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 32: components.schemas.WebhookBusiness.properties.name
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Corner shop"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 33: components.schemas.WebhookBusiness.properties.national_identification_number
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 34: components.schemas.WebhookBusiness.properties.news
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 35, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "[{}]"},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 35, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 35: components.schemas.WebhookBusiness.properties.news.items
-	{Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "{}"},
+	{Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 36: components.schemas.OpenHours
 	{Name: "OpenHours", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"friday", 37}, {"monday", 37}, {"saturday", 37}, {"sunday", 37}, {"thursday", 37}, {"tuesday", 37}, {"wednesday", 37}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"friday":["10:00-14:00"],"monday":["10:00-14:00"],"saturday":["10:00-14:00"],"sunday":["10:00-14:00"],"thursday":["10:00-14:00"],"tuesday":["10:00-14:00"],"wednesday":["10:00-14:00"]}`},
 	// 37: components.schemas.TimeWindows
 	{Name: "TimeWindows", Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 38, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `["10:00-14:00"]`},
 	// 38: components.schemas.TimeWindows.items
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 39: components.schemas.WebhookBusiness.properties.org_id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "42"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 40: components.schemas.BusinessPhotos
 	{Name: "BusinessPhotos", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"LOGO", 41}, {"primary", 42}, {"secondary", 43}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"LOGO":"example","primary":"example","secondary":["example"]}`},
 	// 41: components.schemas.BusinessPhotos.properties.LOGO
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 42: components.schemas.BusinessPhotos.properties.primary
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 43: components.schemas.BusinessPhotos.properties.secondary
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 44, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `["example"]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 44, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 44: components.schemas.BusinessPhotos.properties.secondary.items
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 45: components.schemas.WebhookBusiness.properties.promos
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 46, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "[{}]"},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 46, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 46: components.schemas.WebhookBusiness.properties.promos.items
-	{Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "{}"},
+	{Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 47: components.schemas.WebhookBusiness.properties.region
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Ile-de-France"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 48: components.schemas.WebhookBusiness.properties.siret
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 49: components.schemas.SpecificHours
 	{Name: "SpecificHours", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"close", 50}, {"open", 54}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"close":[{"ends_at":"2020-01-22","open_hours":["10:00-14:00"],"starts_at":"2020-01-20"}],"open":[{"ends_at":"2020-01-22","open_hours":["10:00-14:00"],"starts_at":"2020-01-20"}]}`},
 	// 50: components.schemas.SpecificHours.properties.close
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 51, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `[{"ends_at":"2020-01-22","open_hours":["10:00-14:00"],"starts_at":"2020-01-20"}]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 51, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 51: components.schemas.SpecificHoursPeriod
 	{Name: "SpecificHoursPeriod", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"ends_at", 52}, {"open_hours", 37}, {"starts_at", 53}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"ends_at":"2020-01-22","open_hours":["10:00-14:00"],"starts_at":"2020-01-20"}`},
 	// 52: components.schemas.SpecificHoursPeriod.properties.ends_at
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"2020-01-22"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 53: components.schemas.SpecificHoursPeriod.properties.starts_at
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"2020-01-20"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 54: components.schemas.SpecificHours.properties.open
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 51, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `[{"ends_at":"2020-01-22","open_hours":["10:00-14:00"],"starts_at":"2020-01-20"}]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 51, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 55: components.schemas.WebhookBusiness.properties.status
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"open"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 56: components.schemas.BusinessSubscriptions
 	{Name: "BusinessSubscriptions", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"messages", 57}, {"presence_management", 57}, {"review_booster", 57}, {"review_management", 57}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"messages":{"active":true},"presence_management":{"active":true},"review_booster":{"active":true},"review_management":{"active":true}}`},
 	// 57: components.schemas.Subscription
 	{Name: "Subscription", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"active", 58}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"active":true}`},
 	// 58: components.schemas.Subscription.properties.active
-	{Types: TypeBoolean, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "true"},
+	{Types: TypeBoolean, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 59: components.schemas.WebhookBusiness.properties.twitter_url
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 60: components.schemas.WebhookBusiness.properties.videos
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 61, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `["example"]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 61, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 61: components.schemas.WebhookBusiness.properties.videos.items
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 62: components.schemas.WebhookBusiness.properties.website_url
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 63: components.schemas.WebhookBusiness.properties.zipcode
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"75019"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 64: components.schemas.event_type
 	{Name: "event_type", Types: TypeString, Enum: []string{`"business_created"`, `"business_updated"`, `"business_deleted"`, `"message_updated"`, `"message_created"`, `"lead_received"`}, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"business_created"`},
 	// 65: components.schemas.ConversationBusiness
 	{Name: "ConversationBusiness", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"id", 66}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"id":123}`},
 	// 66: components.schemas.ConversationBusiness.properties.id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "123"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 67: components.schemas.CreateWebhooksPayload
 	{Name: "CreateWebhooksPayload", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"items", 68}}, Required: []string{"items"}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"items":[{"event_type":"business_created","url":"https://example.com/webhook"}]}`},
 	// 68: components.schemas.CreateWebhooksPayload.properties.items
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 69, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `[{"custom_headers":{"X-Auth-Token":"secret-token","X-My-Header":"my-value"},"event_type":"business_created","url":"https://example.com/webhook"}]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 69, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 69: components.schemas.WebhookCreateItem
 	{Name: "WebhookCreateItem", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"custom_headers", 70}, {"event_type", 64}, {"url", 73}}, Required: []string{"url", "event_type"}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"custom_headers":{"X-Auth-Token":"secret-token","X-My-Header":"my-value"},"event_type":"business_created","url":"https://example.com/webhook"}`},
 	// 70: components.schemas.CustomHeaders
 	{Name: "CustomHeaders", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: 71, PropertyNames: 72, MaxProperties: 5, Example: `{"X-Auth-Token":"secret-token","X-My-Header":"my-value"}`},
 	// 71: components.schemas.CustomHeaders.additionalProperties
-	{Types: TypeString, MaxLength: 512, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: 512, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 72: components.schemas.CustomHeaders.propertyNames
 	{Types: TypeString, MaxLength: 128, Pattern: 0, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 73: components.schemas.url
@@ -180,39 +181,39 @@ var Schemas = [...]Schema{
 	// 75: components.schemas.WebhookLead
 	{Name: "WebhookLead", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"business_name", 76}, {"chatbot_id", 77}, {"chatbot_name", 78}, {"created_at", 79}, {"id", 80}, {"source", 81}, {"store_code", 82}, {"values", 83}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"business_name":"Partoo","chatbot_id":1,"chatbot_name":"Jim","created_at":"2024-11-27T16:10:44.929678Z","id":1,"source":"chatbot","store_code":"Partoo123","values":[{"id":1,"name":"Your firstname","type":"TEXT","value":"John"}]}`},
 	// 76: components.schemas.WebhookLead.properties.business_name
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Partoo"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 77: components.schemas.WebhookLead.properties.chatbot_id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 78: components.schemas.WebhookLead.properties.chatbot_name
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Jim"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 79: components.schemas.WebhookLead.properties.created_at
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"2024-11-27T16:10:44.929678Z"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 80: components.schemas.WebhookLead.properties.id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 81: components.schemas.WebhookLead.properties.source
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"chatbot"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 82: components.schemas.WebhookLead.properties.store_code
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Partoo123"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 83: components.schemas.WebhookLead.properties.values
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 84, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `[{"id":1,"name":"Your firstname","type":"TEXT","value":"John"}]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 84, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 84: components.schemas.LeadValue
 	{Name: "LeadValue", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"id", 85}, {"name", 86}, {"type", 87}, {"value", 88}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"id":1,"name":"Your firstname","type":"TEXT","value":"John"}`},
 	// 85: components.schemas.LeadValue.properties.id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 86: components.schemas.LeadValue.properties.name
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Your firstname"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 87: components.schemas.LeadValueType
 	{Name: "LeadValueType", Types: TypeString, Enum: []string{`"TEXT"`, `"NUMBER"`, `"EMAIL"`, `"PHONE_NUMBER"`, `"BOOLEAN"`, `"OPT_IN"`}, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"TEXT"`},
 	// 88: components.schemas.LeadValue.properties.value
-	{MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"John"`},
+	{MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 89: components.schemas.ListResult
 	{Name: "ListResult", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"count", 90}, {"max_page", 91}, {"page", 92}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"count":287,"max_page":10,"page":1}`},
 	// 90: components.schemas.ListResult.properties.count
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "287"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 91: components.schemas.ListResult.properties.max_page
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "10"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 92: components.schemas.ListResult.properties.page
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 93: components.schemas.MessageContentType
 	{Name: "MessageContentType", Types: TypeString, Enum: []string{`"Text"`, `"Image"`, `"Video"`, `"Audio"`, `"Document"`, `"IgStoryReply"`, `"IgStoryMention"`, `"Unsupported"`}, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Text"`},
 	// 94: components.schemas.MessageEvent
@@ -222,79 +223,79 @@ var Schemas = [...]Schema{
 	// 96: components.schemas.WebhookConversation
 	{Name: "WebhookConversation", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"business", 65}, {"consumer_img", 97}, {"consumer_name", 98}, {"custom_channel", 99}, {"id", 100}, {"messaging_partner", 101}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 97: components.schemas.WebhookConversation.properties.consumer_img
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"https://www.example.com/profile-picture.jpg"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 98: components.schemas.WebhookConversation.properties.consumer_name
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"John Doe"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 99: components.schemas.WebhookConversation.properties.custom_channel
-	{MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "null"},
+	{MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 100: components.schemas.WebhookConversation.properties.id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "123"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 101: components.schemas.WebhookConversation.properties.messaging_partner
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Facebook"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 102: components.schemas.WebhookMessage
 	{Name: "WebhookMessage", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"content", 103}, {"content_type", 93}, {"conversation_id", 104}, {"custom_channel", 105}, {"date", 106}, {"id", 107}, {"is_deleted", 108}, {"sender_label", 109}, {"sender_type", 110}, {"status", 111}, {"user_id", 112}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 103: components.schemas.WebhookMessage.properties.content
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 104: components.schemas.WebhookMessage.properties.conversation_id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "123"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 105: components.schemas.WebhookMessage.properties.custom_channel
-	{MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "null"},
+	{MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 106: components.schemas.WebhookMessage.properties.date
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"2023-01-31 16:22:17.327878+00:00"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 107: components.schemas.WebhookMessage.properties.id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "123"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 108: components.schemas.WebhookMessage.properties.is_deleted
-	{Types: TypeBoolean, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "false"},
+	{Types: TypeBoolean, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 109: components.schemas.WebhookMessage.properties.sender_label
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Jane Doe"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 110: components.schemas.MessageSenderType
 	{Name: "MessageSenderType", Types: TypeString, Enum: []string{`"User"`, `"Consumer"`, `"Metadata"`}, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"User"`},
 	// 111: components.schemas.MessageStatus
 	{Name: "MessageStatus", Types: TypeString, Enum: []string{`"Sending"`, `"Success"`, `"Failed"`}, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"Sending"`},
 	// 112: components.schemas.WebhookMessage.properties.user_id
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"example"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 113: components.schemas.MessageEventPayload.properties.org_id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "123"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 114: components.schemas.TryoutResult
 	{Name: "TryoutResult", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "{}"},
 	// 115: components.schemas.UpdateWebhookPayload
 	{Name: "UpdateWebhookPayload", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"custom_headers", 70}, {"url", 116}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"custom_headers":{"X-Auth-Token":"secret-token","X-My-Header":"my-value"},"url":"https://example.com/webhook"}`},
 	// 116: components.schemas.UpdateWebhookPayload.properties.url
-	{Types: TypeString, MaxLength: -1, Pattern: 1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"https://example.com/webhook"`},
+	{Types: TypeString, MaxLength: -1, Pattern: 1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 117: components.schemas.WebhookEvent
 	{Name: "WebhookEvent", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"payload", 118}, {"type", 64}}, Required: []string{"type", "payload"}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"payload":{},"type":"business_created"}`},
 	// 118: components.schemas.WebhookEvent.properties.payload
-	{Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "{}"},
+	{Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 119: components.schemas.WebhookItem
 	{Name: "WebhookItem", Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"created_at", 120}, {"custom_headers", 70}, {"event_type", 64}, {"id", 121}, {"org_id", 122}, {"updated_at", 123}, {"url", 73}}, Required: []string{"id", "url", "event_type", "created_at", "updated_at", "org_id"}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"created_at":"2024-11-27T16:10:44.929678Z","custom_headers":{"X-Auth-Token":"secret-token","X-My-Header":"my-value"},"event_type":"business_created","id":1,"org_id":1,"updated_at":"2024-11-27T16:10:44.929678Z","url":"https://example.com/webhook"}`},
 	// 120: components.schemas.WebhookItem.properties.created_at
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"2024-11-27T16:10:44.929678Z"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 121: components.schemas.WebhookItem.properties.id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 122: components.schemas.WebhookItem.properties.org_id
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 123: components.schemas.WebhookItem.properties.updated_at
-	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `"2024-11-27T16:10:44.929678Z"`},
+	{Types: TypeString, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 124: tryoutWebhooks (POST /webhooks/tryout): query parameter "org_id"
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 125: getWebhookList (GET /webhooks): query parameter "page"
-	{Types: TypeInteger, HasMinimum: true, Minimum: 1, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1"},
+	{Types: TypeInteger, HasMinimum: true, Minimum: 1, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 126: getWebhookList (GET /webhooks): query parameter "per_page"
-	{Types: TypeInteger, HasMinimum: true, HasMaximum: true, Minimum: 1, Maximum: 100, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1"},
+	{Types: TypeInteger, HasMinimum: true, HasMaximum: true, Minimum: 1, Maximum: 100, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 127: getWebhookList (GET /webhooks): 200 response
-	{MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, AllOf: []int{89, 128}, Example: `{"count":287,"items":[{"created_at":"2024-11-27T16:10:44.929678Z","custom_headers":{"X-Auth-Token":"secret-token","X-My-Header":"my-value"},"event_type":"business_created","id":1,"org_id":1,"updated_at":"2024-11-27T16:10:44.929678Z","url":"https://example.com/webhook"}],"max_page":10,"page":1}`},
+	{MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, AllOf: []int{89, 128}},
 	// 128: getWebhookList (GET /webhooks): 200 response.allOf[1]
-	{Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"items", 129}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"items":[{"created_at":"2024-11-27T16:10:44.929678Z","custom_headers":{"X-Auth-Token":"secret-token","X-My-Header":"my-value"},"event_type":"business_created","id":1,"org_id":1,"updated_at":"2024-11-27T16:10:44.929678Z","url":"https://example.com/webhook"}]}`},
+	{Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"items", 129}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 129: getWebhookList (GET /webhooks): 200 response.allOf[1].properties.items
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 119, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `[{"created_at":"2024-11-27T16:10:44.929678Z","custom_headers":{"X-Auth-Token":"secret-token","X-My-Header":"my-value"},"event_type":"business_created","id":1,"org_id":1,"updated_at":"2024-11-27T16:10:44.929678Z","url":"https://example.com/webhook"}]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 119, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 130: Webhook (POST /webhooks): 200 response
-	{MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, AllOf: []int{131}, Example: `{"items":[{"created_at":"2024-11-27T16:10:44.929678Z","custom_headers":{"X-Auth-Token":"secret-token","X-My-Header":"my-value"},"event_type":"business_created","id":1,"org_id":1,"updated_at":"2024-11-27T16:10:44.929678Z","url":"https://example.com/webhook"}]}`},
+	{MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, AllOf: []int{131}},
 	// 131: Webhook (POST /webhooks): 200 response.allOf[0]
-	{Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"items", 132}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `{"items":[{"created_at":"2024-11-27T16:10:44.929678Z","custom_headers":{"X-Auth-Token":"secret-token","X-My-Header":"my-value"},"event_type":"business_created","id":1,"org_id":1,"updated_at":"2024-11-27T16:10:44.929678Z","url":"https://example.com/webhook"}]}`},
+	{Types: TypeObject, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, Properties: []Property{{"items", 132}}, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 132: Webhook (POST /webhooks): 200 response.allOf[0].properties.items
-	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 119, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: `[{"created_at":"2024-11-27T16:10:44.929678Z","custom_headers":{"X-Auth-Token":"secret-token","X-My-Header":"my-value"},"event_type":"business_created","id":1,"org_id":1,"updated_at":"2024-11-27T16:10:44.929678Z","url":"https://example.com/webhook"}]`},
+	{Types: TypeArray, MaxLength: -1, Pattern: -1, Items: 119, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 	// 133: getWebhook (GET /webhooks/{webhook_id}): path parameter "webhook_id"
-	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1, Example: "1"},
+	{Types: TypeInteger, MaxLength: -1, Pattern: -1, Items: -1, MaxItems: -1, AdditionalProperties: -1, PropertyNames: -1, MaxProperties: -1},
 }
 
 // Patterns lists every pattern of the spec with its RE2 translation.

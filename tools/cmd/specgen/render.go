@@ -98,9 +98,18 @@ func renderTable(m *model) ([]byte, error) {
 	}
 	b.WriteString("}\n\n")
 
-	b.WriteString("// Schemas lists every schema of the spec: the components first, by name,\n// then the inline schemas in the order the operations meet them.\nvar Schemas = [...]Schema{\n")
+	b.WriteString("// Schemas lists every schema of the spec: the components first, by name,\n// then the inline schemas in the order the operations meet them. Inline\n// schemas keep their Example only for request bodies and resource items.\nvar Schemas = [...]Schema{\n")
+	keep := map[int]bool{}
+	for _, o := range m.ops {
+		keep[o.Body] = true
+		keep[o.Resource.Item] = true
+	}
 	for i, s := range m.schemas.rows {
-		fmt.Fprintf(&b, "\t// %d: %s\n\t{%s},\n", i, s.Where, schemaFields(s))
+		row := *s
+		if !keep[i] && s.Name == "" {
+			row.Example = ""
+		}
+		fmt.Fprintf(&b, "\t// %d: %s\n\t{%s},\n", i, s.Where, schemaFields(&row))
 	}
 	b.WriteString("}\n\n")
 
