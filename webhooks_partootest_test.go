@@ -62,7 +62,7 @@ func TestListAcrossPagesAgainstPartootest(t *testing.T) {
 		perPage   *int
 		wantCalls int
 	}{
-		{"server default page size", nil, (250 + partootest.DefaultPerPage - 1) / partootest.DefaultPerPage},
+		{"server default page size", nil, (250 + srv.DefaultPageSize("getWebhookList") - 1) / srv.DefaultPageSize("getWebhookList")},
 		{"largest page", pageSize(100), 3},
 		{"one per page", pageSize(1), 250},
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -563,6 +564,22 @@ func pageItems(items []any, start, end int64) []any {
 		return []any{}
 	}
 	return items[start:end]
+}
+
+// DefaultPageSize returns the number of items a page of the list
+// operation operationID holds when the request gives no per_page: the
+// default the spec declares for per_page, else [DefaultPerPage]; 0 when the
+// server serves no such operation.
+func (s *Server) DefaultPageSize(operationID string) int {
+	e := s.engine
+	if e == nil {
+		e = newEngine(apispec.Operations[:], true)
+	}
+	op := e.operation(operationID)
+	if op == nil {
+		return 0
+	}
+	return int(intParam(op, url.Values{}, "per_page", DefaultPerPage))
 }
 
 // intParam returns the query parameter name as an integer, else its

@@ -147,6 +147,9 @@ func TestPartooBundle(t *testing.T) {
 			if err != nil || !strings.Contains(out, "[6/6] next steps") {
 				t.Fatalf("update-spec did not go through: %v\n%s", err, out)
 			}
+			if _, report, ok := strings.Cut(out, "[6/6] next steps"); ok {
+				t.Logf("update-spec's summary:%s", report)
+			}
 			prov, err := os.ReadFile(filepath.Join(dir, "api", "provenance.yaml"))
 			if err != nil {
 				t.Fatal(err)

@@ -231,6 +231,9 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 	consumer := filepath.Join(u.root, consumerRel)
 	hasConsumer := fileExists(filepath.Join(consumer, "go.mod"))
 	if hasConsumer {
+		if err := u.cmd(ctx, consumer, "go", "mod", "tidy"); err != nil {
+			return u.fail(3, "go mod tidy ("+consumerRel+")", err)
+		}
 		if err := u.cmd(ctx, consumer, "go", "generate", "./..."); err != nil {
 			return u.fail(3, "go generate ("+consumerRel+")", err)
 		}
