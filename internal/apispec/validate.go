@@ -517,11 +517,10 @@ func (val Validator) checkObject(s *Schema, obj map[string]any, loc string, dept
 // checkBranches applies oneOf and anyOf; a discriminator selects the one
 // branch to check.
 func (val Validator) checkBranches(s *Schema, v any, loc string, depth int, out *[]Violation) {
-	if s.Discriminator != "" {
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return // the type keyword reports it
-		}
+	// A discriminator only reads objects; any other value goes through
+	// oneOf and anyOf as they are (a schema with a discriminator need not
+	// say type: object itself).
+	if obj, isObject := v.(map[string]any); s.Discriminator != "" && isObject {
 		d, ok := obj[s.Discriminator].(string)
 		if !ok {
 			add(out, join(loc, s.Discriminator), "discriminator", "Missing data for required field: it selects the kind of object.")

@@ -65,6 +65,11 @@ var testSchemas = []Schema{
 	with(func(s *Schema) { s.Types, s.Pattern = TypeString, 0 }),
 	// 15: oneOf without a discriminator: a string or an integer
 	with(func(s *Schema) { s.OneOf = []int{6, 2} }),
+	// 16: a discriminated union of 10 and 11 with no type keyword of its own
+	with(func(s *Schema) {
+		s.OneOf, s.Discriminator = []int{10, 11}, "kind"
+		s.Mapping = []Mapping{{"a", 10}, {"b", 11}}
+	}),
 }
 
 var testPatterns = []Pattern{{Source: "^[a-z]+$", MustMatch: []string{"^[a-z]+$"}}}
@@ -110,6 +115,10 @@ func TestValidate(t *testing.T) {
 		{"discriminator a without x", 9, `{"kind":"a","y":"1"}`, []kw{{"x", "required"}}},
 		{"discriminator unknown", 9, `{"kind":"c"}`, []kw{{"kind", "discriminator"}}},
 		{"discriminator missing", 9, `{}`, []kw{{"kind", "discriminator"}}},
+		{"untyped discriminator a", 16, `{"kind":"a","x":"1"}`, nil},
+		{"untyped discriminator given an array", 16, `[]`, []kw{{"", "oneOf"}}},
+		{"untyped discriminator given a string", 16, `"a"`, []kw{{"", "oneOf"}}},
+		{"untyped discriminator unknown", 16, `{"kind":"c"}`, []kw{{"kind", "discriminator"}}},
 		{"allOf and propertyNames", 12, `{"x":"1","y":"2"}`, nil},
 		{"allOf: name pattern, count, value type", 12, `{"x":"1","Y":"2","z":3}`, []kw{{"", "maxProperties"}, {"Y", "propertyNames"}, {"z", "type"}}},
 		{"oneOf string", 15, `"s"`, nil},

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,6 @@ import (
 // endpoint of Partoo's public API whose method and path its docs show, with
 // schemas in Partoo's conventions. It is test data, not Partoo's bundle.
 const fixturePath = "testdata/partoo-bundle/openapi-bundled.yaml"
-
 
 // seedElements returns the operations ("get /path") and components
 // ("schemas/Name") of the seed excerpt: Partoo's verbatim YAML, which
@@ -154,7 +154,7 @@ func TestPartooBundle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := strings.Contains(string(prov), "source: partoo"); got != (mode.source == "partoo") {
+			if got := regexp.MustCompile(`(?m)^source: partoo$`).Match(prov); got != (mode.source == "partoo") {
 				t.Errorf("api/provenance.yaml:\n%s\nwant source partoo: %t", prov, mode.source == "partoo")
 			}
 			if mode.source == "partoo" {

@@ -13,12 +13,13 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
+	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 const (
-	specPath    = "../../../api/openapi-bundled.yaml"
-	namesPath   = "../../../api/names.yaml"
-	genPath     = "../../../gen/partoo.gen.go"
+	specPath    = testspec.WebhooksPathFromCmd
+	namesPath   = testspec.NamesPathFromCmd
+	genPath     = testspec.GenPathFromCmd
 	fixturePath = "../../pipeline/testdata/partoo-bundle/openapi-bundled.yaml"
 )
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/partoo-go/partoo/api"
+	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 const seedPath = "../../spectest/testdata/seed-getWebhook.md"
@@ -17,7 +17,7 @@ const seedPath = "../../spectest/testdata/seed-getWebhook.md"
 // leave the spec unchanged.
 func mutate(t *testing.T, old, new string) []byte {
 	t.Helper()
-	spec := api.OpenAPIBundled()
+	spec := testspec.Webhooks()
 	if !bytes.Contains(spec, []byte(old)) {
 		t.Fatalf("mutation: %q is not in the spec", old)
 	}
@@ -29,7 +29,7 @@ func mutate(t *testing.T, old, new string) []byte {
 func withWebhook(t *testing.T) []byte {
 	t.Helper()
 	const probe = "  lintProbe:\n    post:\n      summary: Probe\n      responses:\n        '200':\n          description: OK\n"
-	spec := api.OpenAPIBundled()
+	spec := testspec.Webhooks()
 	if bytes.Contains(spec, []byte("\nwebhooks:\n")) {
 		return bytes.Replace(spec, []byte("\nwebhooks:\n"), []byte("\nwebhooks:\n"+probe), 1)
 	}
@@ -51,14 +51,14 @@ func TestLint(t *testing.T) {
 	}{
 		{
 			name: "bundled spec",
-			spec: func(*testing.T) []byte { return api.OpenAPIBundled() },
+			spec: func(*testing.T) []byte { return testspec.Webhooks() },
 		},
 		{
 			name: "duplicate operationId",
 			spec: func(t *testing.T) []byte {
 				return mutate(t, "operationId: tryoutWebhooks", "operationId: getWebhookList")
 			},
-			wantRule: "operation-id", wantMsg: `operationId "getWebhookList" of POST /webhooks/tryout is already used by GET /webhooks`,
+			wantRule: "kin-openapi", wantMsg: `"getWebhookList"`,
 		},
 		{
 			name:     "missing operationId",
@@ -70,14 +70,14 @@ func TestLint(t *testing.T) {
 			spec: func(t *testing.T) []byte {
 				return mutate(t, "$ref: '#/components/schemas/TryoutResult'", "$ref: '#/components/schemas/TryoutOutcome'")
 			},
-			wantRule: "ref", wantMsg: `$ref "#/components/schemas/TryoutOutcome" does not resolve`,
+			wantRule: "kin-openapi", wantMsg: `failed to resolve "TryoutOutcome"`,
 		},
 		{
 			name: "external $ref",
 			spec: func(t *testing.T) []byte {
 				return mutate(t, "$ref: '#/components/schemas/TryoutResult'", "$ref: 'tryout.yaml#/TryoutResult'")
 			},
-			wantRule: "ref", wantMsg: "is not local",
+			wantRule: "kin-openapi", wantMsg: `disallowed external reference: "tryout.yaml#/TryoutResult"`,
 		},
 		{
 			name: "no servers",
@@ -155,7 +155,7 @@ func TestLint(t *testing.T) {
 			spec: func(t *testing.T) []byte {
 				return mutate(t, "pattern: ^https://\n          example: https://example.com/webhook", "pattern: ^https://\n          example: http://example.com/webhook")
 			},
-			wantRule: "example-pattern", wantMsg: `example "http://example.com/webhook" does not match the pattern`,
+			wantRule: "kin-openapi", wantMsg: `'http://example.com/webhook' does not match pattern '^https://'`,
 		},
 	}
 	for _, tt := range tests {
@@ -199,7 +199,7 @@ func TestLintUsage(t *testing.T) {
 	}{
 		{name: "no flags", args: nil, want: "-spec and -seed are required"},
 		{name: "missing spec file", args: []string{"-spec", filepath.Join(t.TempDir(), "nope.yaml"), "-seed", seedPath}, want: "no such file"},
-		{name: "empty seed", args: []string{"-spec", "../../../api/openapi-bundled.yaml", "-seed", os.DevNull}, want: "seed"},
+		{name: "empty seed", args: []string{"-spec", testspec.WebhooksPathFromCmd, "-seed", os.DevNull}, want: "seed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,10 +8,12 @@
 // It runs kin-openapi's document validation with its regex hook wired to an
 // ECMAScript engine (github.com/dlclark/regexp2), so that ECMA-262 patterns
 // such as the CustomHeaders lookahead are compiled and checked instead of
-// skipped, and then the project's own rules:
+// skipped. kin-openapi also checks what any OpenAPI document must hold:
+// unique operationIds, $refs that are local and resolve, examples that match
+// their schemas. Then come the project's own rules:
 //
-//   - operation-id: every operation has an operationId, and no two share one;
-//   - ref: every $ref is local to the bundle and resolves;
+//   - operation-id: every operation has an operationId (the generated
+//     names derive from it);
 //   - servers: servers are present, each an absolute https URL;
 //   - success-response: every operation declares a 2xx response;
 //   - provenance: every operation, webhook, component and top-level field that is not
@@ -19,9 +21,9 @@
 //     (reference-docs or assumption) and a note. Partoo's verbatim YAML is
 //     its whole bundle when api/provenance.yaml (-provenance) records one
 //     (make update-spec SOURCE=partoo), else the seed excerpt (-seed);
-//   - example-pattern: schema examples match the schema's pattern (and an
-//     object example's keys its propertyNames pattern), evaluated with
-//     ECMAScript semantics.
+//   - example-pattern: an object example's keys match the schema's
+//     propertyNames pattern, evaluated with ECMAScript semantics
+//     (kin-openapi does not implement propertyNames).
 //
 // Each finding is printed as "file:line: [rule] message"; the exit status is
 // 1 when there is any finding and 2 on a usage error.

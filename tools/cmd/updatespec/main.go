@@ -74,9 +74,9 @@ type updater struct {
 	previous         string          // copy of the previous spec
 	oldAPI           string          // export data of the module before the update
 	replaced, genRan bool
-	diffed           bool // the API changes were reported
-	breaking         int  // breaking spec changes, once diffed
-	goBreaking       int  // incompatible Go API changes, once diffed
+	diffed           bool      // the API changes were reported
+	breaking         int       // breaking spec changes, once diffed
+	goBreaking       goChanges // incompatible Go API changes, once diffed
 	now              func() time.Time
 }
 
@@ -225,8 +225,16 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 	if err := u.cmd(ctx, u.root, "go", "generate", "./..."); err != nil {
 		return u.fail(3, "go generate", err)
 	}
-	if err := u.cmd(ctx, u.root, "go", "mod", "tidy"); err != nil {
-		return u.fail(3, "go mod tidy", err)
+	// A new spec may need a module (the nullable types): tidy the root
+	// module and the modules that require it.
+	for _, m := range []string{".", "tools", "otel"} {
+		dir := filepath.Join(u.root, m)
+		if !fileExists(filepath.Join(dir, "go.mod")) {
+			continue
+		}
+		if err := u.cmd(ctx, dir, "go", "mod", "tidy"); err != nil {
+			return u.fail(3, "go mod tidy ("+m+")", err)
+		}
 	}
 	consumer := filepath.Join(u.root, consumerRel)
 	hasConsumer := fileExists(filepath.Join(consumer, "go.mod"))
@@ -289,7 +297,7 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 
 	u.step(6, "next steps")
 	fmt.Fprintf(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass. %d API change(s), %d breaking; %d incompatible Go API change(s).\n\n",
-		len(changes), u.breaking, u.goBreaking)
+		len(changes), u.breaking, u.goBreaking.total())
 	nextSteps(u.stdout, u.breaking, u.goBreaking)
 	return 0
 }
@@ -322,32 +330,53 @@ func (u *updater) checkGit(ctx context.Context, allowDirty bool) int {
 	return 0
 }
 
-// countIncompatible counts the incompatible changes in apidiff's report.
-func countIncompatible(report string) int {
-	n, in := 0, false
+// goChanges sorts apidiff's incompatible changes by whom they break.
+type goChanges struct {
+	// methodsAdded counts methods added to an interface: they break only
+	// code that implements the interface (gen.ClientInterface gains one per
+	// new operation), not code that calls it.
+	methodsAdded int
+	// others break callers: removed or changed names and signatures.
+	others int
+}
+
+func (c goChanges) total() int { return c.methodsAdded + c.others }
+
+// countIncompatible sorts the incompatible changes in apidiff's report. In
+// that section, an "added" line is always a method added to an interface:
+// apidiff lists every other addition as compatible.
+func countIncompatible(report string) goChanges {
+	var c goChanges
+	in := false
 	for _, line := range strings.Split(report, "\n") {
+		line = strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(line, "Incompatible changes:"):
 			in = true
 		case strings.HasPrefix(line, "Compatible changes:"), strings.HasPrefix(line, "Package "):
 			in = false
-		case in && strings.HasPrefix(strings.TrimSpace(line), "- "):
-			n++
+		case in && strings.HasPrefix(line, "- ") && strings.HasSuffix(line, ": added"):
+			c.methodsAdded++
+		case in && strings.HasPrefix(line, "- "):
+			c.others++
 		}
 	}
-	return n
+	return c
 }
 
 // nextSteps prints what the maintainer does after a successful update.
-func nextSteps(w io.Writer, breaking, goBreaking int) {
+func nextSteps(w io.Writer, breaking int, goBreaking goChanges) {
 	fmt.Fprintln(w, "  1. Review what changed:   git status && git diff --stat")
 	fmt.Fprintln(w, "  2. Record the API changes above in CHANGELOG.md, under [Unreleased] (Added / Changed / Removed).")
-	if breaking > 0 || goBreaking > 0 {
-		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d spec change(s) ERR and apidiff finds %d incompatible Go change(s). Declare the bump, or `make breaking` fails in CI:\n", breaking, goBreaking)
+	if breaking > 0 || goBreaking.others > 0 {
+		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d spec change(s) ERR and apidiff finds %d Go change(s) that break callers. Declare the bump, or `make breaking` fails in CI:\n", breaking, goBreaking.others)
 		fmt.Fprintln(w, "     bump partoo.Version in version.go (0.y.z -> 0.(y+1).0 while in v0; X -> X+1 from v1 on, with the /vX+1 module path),")
 		fmt.Fprintln(w, "     and/or add a \"BREAKING-CHANGE: <what breaks>\" trailer to the commit message.")
 	} else {
-		fmt.Fprintln(w, "  3. No breaking change: a minor version (new operations or fields) or a patch is enough.")
+		fmt.Fprintln(w, "  3. No breaking change for callers: a minor version (new operations or fields) or a patch is enough.")
+	}
+	if goBreaking.methodsAdded > 0 {
+		fmt.Fprintf(w, "     Note: %d method(s) were added to generated interfaces (such as gen.ClientInterface); this breaks only code that implements them. Say so in CHANGELOG.md.\n", goBreaking.methodsAdded)
 	}
 	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
 }
