@@ -383,7 +383,10 @@ func (v *headerValidator) checkValue(loc, key, value string, errs []*CustomHeade
 // checkLength applies maxLength and minLength to s, counted in code points.
 // what is "name" or "value"; s itself never reaches the message.
 func checkLength(loc, key, keyword, what, s string, r stringRules, errs []*CustomHeaderError) []*CustomHeaderError {
-	if !r.hasMaxLength && r.minLength == 0 {
+	// A string of b bytes holds between ceil(b/4) and b characters (an
+	// invalid byte counts as one): count them only when these bounds do
+	// not settle both limits.
+	if (!r.hasMaxLength || len(s) <= r.maxLength) && (len(s)+3)/4 >= r.minLength {
 		return errs
 	}
 	n := utf8.RuneCountInString(s)

@@ -24,8 +24,11 @@ const drainLimit = 4 << 10
 // Nothing is sent to the other origin.
 var ErrCrossOriginRedirect = errors.New("partoo: redirect to another origin refused")
 
-// canonicalAPIKeyHeader is APIKeyHeader in net/http's canonical form.
-var canonicalAPIKeyHeader = http.CanonicalHeaderKey(APIKeyHeader)
+// canonicalAPIKeyHeader is APIKeyHeader in net/http's canonical form
+// (hardening_test checks it). A constant, because calling
+// http.CanonicalHeaderKey at init would build net/textproto's table of
+// common headers in every program that imports partoo.
+const canonicalAPIKeyHeader = "X-Apikey"
 
 // maxRedirects is how many redirects an attempt follows, as net/http's
 // default policy.
@@ -33,7 +36,7 @@ const maxRedirects = 10
 
 // errTooManyRedirects ends an attempt caught in a redirect loop; it is not
 // retried.
-var errTooManyRedirects = fmt.Errorf("partoo: stopped after %d redirects", maxRedirects)
+var errTooManyRedirects = errors.New("partoo: stopped after 10 redirects") // maxRedirects
 
 // sameOriginRedirects wraps a CheckRedirect policy (nil means net/http's
 // default) so that only redirects to the origin of the first request are
