@@ -278,8 +278,8 @@ type callState struct {
 	typed    bool      // a generated helper built the request (send)
 	start    time.Time // zero unless a Response is made
 	attempts int
-	// actx is the context of the current attempt, reused from one attempt
-	// to the next.
+	// actx is the context of the first attempt, embedded to save an
+	// allocation; retries get contexts of their own (see execute).
 	actx attemptContext
 	// status and header are those of the latest response, 0 and nil
 	// before any.

@@ -88,8 +88,15 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 		}
 		cs.attempts = attempt
 		cs.status, cs.header = 0, nil
-		cs.actx = attemptContext{Context: ctx, call: cs, attempt: attempt}
+		// The first attempt uses the context embedded in the call state,
+		// which saves an allocation. A retry gets a new one: net/http may
+		// still be dialing for an earlier attempt in the background, and
+		// that dial reads its attempt's context.
 		actx := &cs.actx
+		if attempt > 1 {
+			actx = new(attemptContext)
+		}
+		*actx = attemptContext{Context: ctx, call: cs, attempt: attempt}
 		var cancel context.CancelFunc
 		if d := cs.attemptTimeout(); d > 0 {
 			actx.Context, cancel = context.WithTimeout(ctx, d)
