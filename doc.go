@@ -27,11 +27,16 @@
 //
 // # Operations
 //
-// The Webhooks service ([Client.Webhooks]) covers the webhook
-// configurations. Every operation of the spec is also reachable through the
-// embedded generated client (package gen), for example
-// client.GetWebhookListWithResponse, and goes through the same
-// authentication, validation and error path.
+// The client has one service per tag of the spec, with one method per
+// operation, all generated from the spec: client.Webhooks.List,
+// client.Webhooks.Create, ... ([Services]). The methods take the path
+// parameters, the params struct of the operation (nil for none) and the
+// request body of package gen, and return the decoded answer and an error.
+// Every operation is also reachable through the embedded generated client
+// (package gen), for example client.GetWebhookListWithResponse, and
+// [Client.Do] sends a request to an endpoint the spec lacks; all three go
+// through the same pipeline. [CallOption] values tune one call: an extra
+// header, a retry policy, an org_id, the raw response.
 //
 // # Errors
 //
@@ -43,14 +48,20 @@
 //
 // # Pagination
 //
-// [Paginate] turns any list operation into an iterator over its items,
-// following page and max_page; [WebhooksService.List] uses it.
+// A list operation's method returns an iterator (iter.Seq2) over the items
+// of every page, following the page/max_page or cursor fields the spec
+// declares; it stops at the first error, and after [DefaultMaxPages] pages
+// with [ErrTooManyPages] (see [WithMaxPages]).
 //
 // # Validation
 //
-// Request bodies are checked against the spec's custom_headers rules
-// before anything is sent; see [ValidateCustomHeaders] and
-// [ErrInvalidCustomHeaders].
+// A request the spec forbids fails locally, with nothing sent: the
+// parameters against their schemas ([ErrInvalidRequest], a
+// [*ValidationError] naming the parameter, the value and the rule) and the
+// webhook custom headers against the spec's CustomHeaders schema
+// ([ErrInvalidCustomHeaders], [ValidateCustomHeaders]). Custom headers
+// that no HTTP client could deliver are refused too
+// ([ErrUndeliverableCustomHeader], [CheckDeliverable]).
 //
 // # Retries
 //

@@ -87,8 +87,7 @@ type Backoff func(attempt int, minWait, maxWait time.Duration, err error) time.D
 //
 // It does not retry a 500, whatever the method: a 500 says the server failed
 // on this very request, which a retry usually repeats while spending the
-// organization's rate limit, and Partoo's update method is an assumption of
-// the spec (see the README). Wrap DefaultCheckRetry to retry 500s.
+// organization's rate limit. Wrap DefaultCheckRetry to retry 500s.
 //
 // It never retries once ctx is done.
 func DefaultCheckRetry(ctx context.Context, req *http.Request, err error) bool {

@@ -40,7 +40,7 @@ bench-check: ## Check allocations, in-memory CPU ratios and footprint (BENCH_FIL
 	$(BENCHCHECK) $(if $(BENCH_FILE),-bench "$(abspath $(BENCH_FILE))")
 
 .PHONY: footprint-check
-footprint-check: ## Check what importing partoo adds: packages, binary size, init time, no parser, no regexp at init (run by make ci).
+footprint-check: ## Check only what importing partoo adds: packages, binary size, init time, no parser, no regexp at init (bench-check includes it).
 	$(BENCHCHECK) -skip-bench
 
 CI_TARGETS += bench-smoke bench-check

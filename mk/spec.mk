@@ -1,8 +1,8 @@
 # Spec pipeline: take a new spec in one command, lint it, gate
 # breaking changes, keep other teams' codegen pipelines working, and keep the
 # module clean for `go get`. The programs live in tools/cmd (speclint,
-# specbreaking, updatespec); the README's "Updating the spec" section is the
-# maintainer's walkthrough.
+# specbreaking, updatespec); docs/maintaining.md is the maintainer's
+# walkthrough.
 
 SPEC_FILE := api/openapi-bundled.yaml
 SPEC_SEED ?= tools/spectest/testdata/seed-getWebhook.md

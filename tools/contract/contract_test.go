@@ -451,7 +451,7 @@ func TestPrismLimitationWithVerbatimSpec(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if v := rawViolations(t, p.URL, tt.method, tt.path, "k", tt.body); v != "" {
-				t.Errorf("Prism now validates this body with the verbatim spec (%s): drop forPrism from TestContract and update the README", v)
+				t.Errorf("Prism now validates this body with the verbatim spec (%s): drop forPrism from TestContract and update docs/testing.md", v)
 			}
 		})
 	}

@@ -133,7 +133,7 @@ func main() {
 // a local file-based module proxy, then builds a consumer module that gets
 // it with `go get`. The consumer's module graph must not contain the
 // generator or the spec tools, its build must link no YAML or OpenAPI
-// parser, the module zip must ship the spec where the README says, and the
+// parser, the module zip must ship the spec where docs/maintaining.md says, and the
 // User-Agent must carry partoo.Version.
 //
 // Third-party modules come from the shared module cache's download
@@ -142,6 +142,9 @@ func main() {
 // module can never be used. Checksums of our unpublished module cannot be in
 // the checksum database: GOSUMDB is off for this test only.
 func TestGoGetThroughModuleProxy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: builds a module proxy and oapi-codegen, and generates code in a consumer module")
+	}
 	t.Parallel()
 	version := "v" + partoo.Version
 	proxy := buildProxy(t, version)
@@ -193,7 +196,7 @@ func TestGoGetThroughModuleProxy(t *testing.T) {
 
 	dir := strings.TrimSpace(run(t, consumer, env, "go", "list", "-m", "-f", "{{.Dir}}", modulePath))
 	if _, err := os.Stat(filepath.Join(dir, "api", "openapi-bundled.yaml")); err != nil {
-		t.Errorf("the module does not ship api/openapi-bundled.yaml where the README says: %v", err)
+		t.Errorf("the module does not ship api/openapi-bundled.yaml where docs/maintaining.md says: %v", err)
 	}
 	for _, sub := range []string{"tools", "examples/consumer-pipeline"} {
 		if _, err := os.Stat(filepath.Join(dir, sub)); err == nil {
@@ -201,11 +204,11 @@ func TestGoGetThroughModuleProxy(t *testing.T) {
 		}
 	}
 
-	readmeCodegen(t, consumer, env)
+	docsCodegen(t, consumer, env)
 }
 
-// relaySpec is another team's spec, as in the README's "Using this spec in
-// your own codegen pipeline".
+// relaySpec is another team's spec, as in docs/maintaining.md ("Reusing the
+// spec in another codegen pipeline").
 const relaySpec = `openapi: 3.1.0
 info:
   title: Relay
@@ -243,7 +246,7 @@ components:
           $ref: 'partoo.yaml#/components/schemas/CustomHeaders'
 `
 
-// relayConfig is the README's oapi-codegen configuration.
+// relayConfig is the oapi-codegen configuration of docs/maintaining.md.
 const relayConfig = `package: relayapi
 output: relayapi/relay.gen.go
 generate:
@@ -255,17 +258,17 @@ import-mapping:
   partoo.yaml: github.com/partoo-go/partoo/gen
 `
 
-// readmeCodegen runs the README's codegen pipeline in the consumer module
+// docsCodegen runs the codegen pipeline of docs/maintaining.md in the consumer module
 // that got partoo through the proxy: copy the spec out of the module cache,
 // generate with import-mapping, build. The generated code must reuse package
 // gen, not copy its types.
-func readmeCodegen(t *testing.T, consumer string, env []string) {
+func docsCodegen(t *testing.T, consumer string, env []string) {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "oapi-codegen")
 	run(t, ".", nil, "go", "build", "-o", bin, "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen")
 	writeFile(t, filepath.Join(consumer, "api", "relay.yaml"), []byte(relaySpec))
 	writeFile(t, filepath.Join(consumer, "oapi-codegen.yaml"), []byte(relayConfig))
-	// The README's first go:generate line, twice: the copy must be
+	// The first go:generate line of docs/maintaining.md, twice: the copy must be
 	// replaceable although the module cache is read-only.
 	copySpec := `install -m 0644 "$(go list -m -f '{{.Dir}}' github.com/partoo-go/partoo)/api/openapi-bundled.yaml" api/partoo.yaml`
 	run(t, consumer, env, "sh", "-c", copySpec)

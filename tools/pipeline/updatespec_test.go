@@ -133,6 +133,9 @@ func TestUpdated(t *testing.T) {
 // at step 5 would have to say so and print an exact revert that restores
 // the work tree, which is checked too.
 func TestUpdateSpec(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: copies the repository and runs make update-spec in it")
+	}
 	t.Parallel()
 	dir := copyRepo(t)
 	gitInit(t, dir)
@@ -231,6 +234,9 @@ func TestUpdateSpec(t *testing.T) {
 // spec that fails the lint changes nothing, and a harmless change goes
 // through every step to the next steps.
 func TestUpdateSpecOutcomes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: copies the repository and runs make update-spec in it")
+	}
 	t.Parallel()
 	dir := copyRepo(t)
 	gitInit(t, dir)

@@ -176,7 +176,7 @@ func servers(doc *yaml.Node) []Finding {
 }
 
 // successResponses checks that every operation declares a 2xx response: the
-// generated client decodes it and Paginate reads it.
+// generated client decodes it and the services return it.
 func successResponses(doc *yaml.Node) []Finding {
 	var out []Finding
 	for _, op := range operations(doc) {

@@ -369,7 +369,7 @@ func nextSteps(w io.Writer, breaking int, goBreaking goChanges) {
 	fmt.Fprintln(w, "  1. Review what changed:   git status && git diff --stat")
 	fmt.Fprintln(w, "  2. Record the API changes above in CHANGELOG.md, under [Unreleased] (Added / Changed / Removed).")
 	if breaking > 0 || goBreaking.others > 0 {
-		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d spec change(s) ERR and apidiff finds %d Go change(s) that break callers. Declare the bump, or `make breaking` fails in CI:\n", breaking, goBreaking.others)
+		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d spec change(s) ERR and apidiff finds %d Go change(s) that break callers. Declare the bump (`make breaking` fails in CI on an undeclared ERR change):\n", breaking, goBreaking.others)
 		fmt.Fprintln(w, "     bump partoo.Version in version.go (0.y.z -> 0.(y+1).0 while in v0; X -> X+1 from v1 on, with the /vX+1 module path),")
 		fmt.Fprintln(w, "     and/or add a \"BREAKING-CHANGE: <what breaks>\" trailer to the commit message.")
 	} else {

@@ -1,0 +1,311 @@
+package partoo_test
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/partoo-go/partoo"
+	"github.com/partoo-go/partoo/internal/apispec"
+)
+
+// maxREADMESize keeps the README a user guide; the rest goes in docs/.
+const maxREADMESize = 12 * 1024
+
+// fence is a fenced code block of the README.
+type fence struct {
+	lang string // the info string: go, sh, text...
+	file string // the file it shows, from a <!-- file: path --> line above it
+	text string
+	line int
+}
+
+// readmeFences returns the README's text and its fenced code blocks.
+func readmeFences(t *testing.T) (string, []fence) {
+	t.Helper()
+	raw, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(raw), "\n")
+	var out []fence
+	for i := 0; i < len(lines); i++ {
+		lang, ok := strings.CutPrefix(lines[i], "```")
+		if !ok {
+			continue
+		}
+		f := fence{lang: lang, line: i + 1}
+		if i > 0 {
+			if m := regexp.MustCompile(`^<!-- file: (\S+) -->$`).FindStringSubmatch(lines[i-1]); m != nil {
+				f.file = m[1]
+			}
+		}
+		var body []string
+		for i++; i < len(lines) && lines[i] != "```"; i++ {
+			body = append(body, lines[i])
+		}
+		if i == len(lines) {
+			t.Fatalf("README.md:%d: the code block is not closed", f.line)
+		}
+		f.text = strings.Join(body, "\n") + "\n"
+		out = append(out, f)
+	}
+	return string(raw), out
+}
+
+// TestREADMEShowsFilesAsTheyAre checks that each block marked
+// <!-- file: path --> is that file, byte for byte: the Quickstart is a
+// program and a test that CI builds and runs.
+func TestREADMEShowsFilesAsTheyAre(t *testing.T) {
+	t.Parallel()
+	_, fences := readmeFences(t)
+	n := 0
+	for _, f := range fences {
+		if f.file == "" {
+			continue
+		}
+		n++
+		want, err := os.ReadFile(filepath.FromSlash(f.file))
+		if err != nil {
+			t.Errorf("README.md:%d: %v", f.line, err)
+			continue
+		}
+		if f.text != string(want) {
+			t.Errorf("README.md:%d: the block differs from %s; copy the file into the README", f.line, f.file)
+		}
+	}
+	if n < 2 {
+		t.Errorf("the README shows %d files, want the Quickstart program and its test", n)
+	}
+}
+
+// TestREADMEGoBlocksCompile compiles every other Go block of the README,
+// each as the body of a function, in a module that requires this one.
+func TestREADMEGoBlocksCompile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module with the go command")
+	}
+	t.Parallel()
+	_, fences := readmeFences(t)
+	var src bytes.Buffer
+	src.WriteString(`package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/http"
+
+	"github.com/partoo-go/partoo"
+	"github.com/partoo-go/partoo/gen"
+	"github.com/partoo-go/partoo/webhook"
+)
+
+var (
+	_ = errors.Is
+	_ = fmt.Println
+	_ = log.Println
+	_ = http.Handle
+	_ = webhook.Verify
+	_ gen.EventType
+)
+
+func main() {}
+`)
+	n := 0
+	for _, f := range fences {
+		if f.lang != "go" || f.file != "" {
+			continue
+		}
+		n++
+		fmt.Fprintf(&src, "\n// README.md:%d\nfunc block%d(ctx context.Context, client *partoo.Client, err error, perPage int) error {\n%s\treturn nil\n}\n", f.line, f.line, f.text)
+	}
+	if n == 0 {
+		t.Fatal("no Go block found besides the files")
+	}
+	root, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	goMod := fmt.Sprintf("module readmecheck\n\ngo 1.26\n\nrequire github.com/partoo-go/partoo v0.0.0\n\nreplace github.com/partoo-go/partoo => %s\n", root)
+	sum, err := os.ReadFile("go.sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"go.mod": []byte(goMod), "go.sum": sum, "main.go": src.Bytes()} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command("go", "vet", ".")
+	cmd.Dir = dir
+	// Offline: the modules are in the cache since this package built.
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the README's Go blocks do not compile (line numbers are the blocks' in main.go; each function names its README line):\n%s\n%s", out, src.String())
+	}
+}
+
+// TestREADMEFactsFollowTheCode checks the numbers and rules the README
+// states against the code and the spec's tables, and its size and links.
+func TestREADMEFactsFollowTheCode(t *testing.T) {
+	t.Parallel()
+	text, _ := readmeFences(t)
+	if len(text) > maxREADMESize {
+		t.Errorf("README.md is %d bytes, more than %d: move reference material to docs/", len(text), maxREADMESize)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("up to %d attempts", partoo.DefaultMaxAttempts),
+		fmt.Sprintf("(default %d s)", int(partoo.DefaultTimeout.Seconds())),
+		fmt.Sprintf("`partoo.Production` (`%s`)", partoo.Production),
+		fmt.Sprintf("selects `%s`", partoo.Sandbox),
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(text), " "), want) {
+			t.Errorf("README.md does not say %q", want)
+		}
+	}
+
+	// The custom-header rules table.
+	rows := readmeTable(t, text, "<!-- rules: CustomHeaders -->")
+	s := schemaNamed(t, "CustomHeaders")
+	if s.PropertyNames < 0 || s.AdditionalProperties < 0 {
+		t.Fatal("CustomHeaders has no propertyNames or additionalProperties schema")
+	}
+	names, values := &apispec.Schemas[s.PropertyNames], &apispec.Schemas[s.AdditionalProperties]
+	want := map[string]string{
+		"maxProperties":                  strconv.Itoa(s.MaxProperties),
+		"propertyNames.maxLength":        strconv.Itoa(names.MaxLength),
+		"additionalProperties.maxLength": strconv.Itoa(values.MaxLength),
+	}
+	if names.Pattern >= 0 {
+		want["propertyNames.pattern"] = "`" + apispec.Patterns[names.Pattern].Source + "`"
+	}
+	for keyword, value := range want {
+		if got, ok := rows[keyword]; !ok {
+			t.Errorf("the rules table has no row for %s", keyword)
+		} else if got != value {
+			t.Errorf("the rules table says %s is %s; the spec says %s", keyword, got, value)
+		}
+	}
+	if len(rows) != len(want) {
+		t.Errorf("the rules table has %d rows, the spec %d rules: %v", len(rows), len(want), rows)
+	}
+
+	// The table of contents (tools/pipeline checks the links to files).
+	anchors := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^## (.+)$`).FindAllStringSubmatch(text, -1) {
+		anchors[strings.ReplaceAll(strings.ToLower(regexp.MustCompile(`[^\w\- ]`).ReplaceAllString(m[1], "")), " ", "-")] = true
+	}
+	for _, m := range regexp.MustCompile(`\]\(#([^)]+)\)`).FindAllStringSubmatch(text, -1) {
+		if !anchors[m[1]] {
+			t.Errorf("README.md links to #%s, which is no section", m[1])
+		}
+	}
+	if len(anchors) < 8 {
+		t.Errorf("README.md has %d sections", len(anchors))
+	}
+}
+
+// TestREADMEListsEveryOption checks that the options table names every
+// Option and CallOption of the package, and nothing else.
+func TestREADMEListsEveryOption(t *testing.T) {
+	t.Parallel()
+	text, _ := readmeFences(t)
+	_, table, ok := strings.Cut(text, "<!-- options -->\n")
+	if !ok {
+		t.Fatal("README.md has no <!-- options --> table")
+	}
+	table, _, _ = strings.Cut(table, "\n\n")
+	listed := map[string]bool{}
+	for _, m := range regexp.MustCompile("`(With\\w+|CaptureResponse)`").FindAllStringSubmatch(table, -1) {
+		listed[m[1]] = true
+	}
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	options := map[string]bool{}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, e.Name(), nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv != nil || !fn.Name.IsExported() || fn.Type.Results == nil || len(fn.Type.Results.List) != 1 {
+				continue
+			}
+			if id, ok := fn.Type.Results.List[0].Type.(*ast.Ident); ok && (id.Name == "Option" || id.Name == "CallOption") {
+				options[fn.Name.Name] = true
+			}
+		}
+	}
+	if len(options) < 10 {
+		t.Fatalf("found %d options in the package", len(options))
+	}
+	for name := range options {
+		if !listed[name] {
+			t.Errorf("the README's options table lacks %s", name)
+		}
+	}
+	for name := range listed {
+		if !options[name] {
+			t.Errorf("the README's options table lists %s, which is not an option of the package", name)
+		}
+	}
+}
+
+// readmeTable returns the rows of the table after marker, keyed by the
+// first code span of the first cell, with the second cell as value.
+func readmeTable(t *testing.T, text, marker string) map[string]string {
+	t.Helper()
+	_, after, ok := strings.Cut(text, marker+"\n")
+	if !ok {
+		t.Fatalf("README.md has no %s", marker)
+	}
+	rows := map[string]string{}
+	for i, line := range strings.Split(after, "\n") {
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		if i < 2 { // header and separator
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), " | ")
+		if len(cells) != 2 {
+			t.Fatalf("table row %q: want 2 cells", line)
+		}
+		key := regexp.MustCompile("`([^`]+)`").FindStringSubmatch(cells[0])
+		if key == nil {
+			t.Fatalf("table row %q: no keyword in the first cell", line)
+		}
+		rows[key[1]] = strings.TrimSpace(cells[1])
+	}
+	return rows
+}
+
+func schemaNamed(t *testing.T, name string) *apispec.Schema {
+	t.Helper()
+	for i := range apispec.Schemas {
+		if apispec.Schemas[i].Name == name {
+			return &apispec.Schemas[i]
+		}
+	}
+	t.Fatalf("the spec has no schema %s", name)
+	return nil
+}
