@@ -309,3 +309,57 @@ func schemaNamed(t *testing.T, name string) *apispec.Schema {
 	t.Fatalf("the spec has no schema %s", name)
 	return nil
 }
+
+// TestGenDocNamesDeclaredIdentifiers checks that the doc links of gen's
+// hand-written package doc name identifiers the generated code declares: a
+// new spec that renames them must update doc.go.
+func TestGenDocNamesDeclaredIdentifiers(t *testing.T) {
+	t.Parallel()
+	entries, err := os.ReadDir("gen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	declared := map[string]bool{}
+	var doc string
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, filepath.Join("gen", e.Name()), nil, parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name() == "doc.go" {
+			doc = f.Doc.Text()
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					declared[d.Name.Name] = true
+				}
+			case *ast.GenDecl:
+				for _, s := range d.Specs {
+					switch s := s.(type) {
+					case *ast.TypeSpec:
+						declared[s.Name.Name] = true
+					case *ast.ValueSpec:
+						for _, n := range s.Names {
+							declared[n.Name] = true
+						}
+					}
+				}
+			}
+		}
+	}
+	links := regexp.MustCompile(`\[(\w+)\]`).FindAllStringSubmatch(doc, -1)
+	if len(links) < 5 {
+		t.Fatalf("gen/doc.go has %d doc links", len(links))
+	}
+	for _, m := range links {
+		if !declared[m[1]] {
+			t.Errorf("gen/doc.go links to [%s], which package gen does not declare", m[1])
+		}
+	}
+}
