@@ -95,13 +95,12 @@ type config struct {
 	// Retries, rate limiting and logging (retry.go, ratelimit.go,
 	// logging.go). now and sleep are the client's clock, replaced in tests;
 	// nil means the real ones.
-	retry      RetryPolicy
-	limiter    *rate.Limiter
-	logger     *slog.Logger
-	logBodies  bool
-	now        func() time.Time
-	sleep      func(context.Context, time.Duration) error
-	attemptCtx func(context.Context, time.Duration) (context.Context, context.CancelFunc)
+	retry     RetryPolicy
+	limiter   *rate.Limiter
+	logger    *slog.Logger
+	logBodies bool
+	now       func() time.Time
+	sleep     func(context.Context, time.Duration) error
 }
 
 // Option configures a [Client]. Options that receive an invalid value make
