@@ -214,11 +214,13 @@ func TestSeedErrors(t *testing.T) {
 		content    string
 		line, col  int
 		field      string
-		onlyOnLoad bool // the shape is right; the server refuses the content
+		orField    string // another acceptable field, where Go releases differ
+		onlyOnLoad bool   // the shape is right; the server refuses the content
 	}{
 		{name: "syntax error", content: "{\n  \"webhooks\": [\n    {\"url\": \"https://a.example\",, \"event_type\": \"lead_received\"}\n  ]\n}",
 			line: 3, col: 33, field: "webhooks[0]"},
-		{name: "cut short", content: "{\"webhooks\": [", line: 1, col: 15, field: "webhooks"},
+		// Go 1.26 reports the cut at the array, Go 1.27 at its first element.
+		{name: "cut short", content: "{\"webhooks\": [", line: 1, col: 15, field: "webhooks", orField: "webhooks[0]"},
 		{name: "empty file", content: "", line: 1, col: 1},
 		{name: "not an object", content: `"webhooks"`, line: 1, col: 1},
 		{name: "unknown top-level field", content: "{\n \"hooks\": []}", line: 2, col: 2, field: "hooks"},
@@ -264,7 +266,7 @@ func TestSeedErrors(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("err = %v (%T), want a *seedError", err, err)
 			}
-			if se.File != path || se.Line != tt.line || se.Column != tt.col || se.Field != tt.field {
+			if se.File != path || se.Line != tt.line || se.Column != tt.col || (se.Field != tt.field && (tt.orField == "" || se.Field != tt.orField)) {
 				t.Errorf("%s:%d:%d field %q, want line %d, column %d, field %q (%v)", se.File, se.Line, se.Column, se.Field, tt.line, tt.col, tt.field, err)
 			}
 			if strings.Contains(err.Error(), "s3cret") {

@@ -307,6 +307,10 @@ func (r *seedReader) decodeError(field string, err error) *seedError {
 		if whole := json.Unmarshal(r.b, new(any)); errors.As(whole, &syn) {
 			off, err = syn.Offset-1, syn
 		}
+		if syn.Offset >= int64(len(r.b)) {
+			// Broken at the very end: the file was cut short.
+			off, err = int64(len(r.b)), errors.New("unexpected end of the file")
+		}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		off, err = int64(len(r.b)), errors.New("unexpected end of the file")
 	default:
