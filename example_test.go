@@ -284,3 +284,62 @@ func ExampleWithMaxPages() {
 	// Output:
 	// 3 true
 }
+
+// One call can have a retry policy of its own: here, more attempts for a
+// call that matters.
+func ExampleWithCallRetryPolicy() {
+	srv := partootest.NewServer()
+	defer srv.Close()
+	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})[0]
+	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 3, Status: http.StatusServiceUnavailable})
+	client := srv.Client() // 3 attempts at most by default
+
+	var meta partoo.Response
+	policy := partoo.RetryPolicy{MaxAttempts: 5, MinWait: time.Millisecond, MaxWait: time.Millisecond}
+	got, err := client.Webhooks.Get(context.Background(), hook.ID, partoo.WithCallRetryPolicy(policy), partoo.CaptureResponse(&meta))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(got.ID, meta.StatusCode, meta.Attempts)
+	// Output:
+	// 1 200 4
+}
+
+// callPrinter is an Observer that prints each call and its attempts.
+type callPrinter struct{}
+
+func (callPrinter) StartCall(ctx context.Context, call partoo.CallInfo) (context.Context, func(*partoo.Response, error)) {
+	fmt.Println("call", call.OperationID, call.Method, call.PathTemplate)
+	return ctx, func(resp *partoo.Response, err error) {
+		fmt.Println("end", resp.StatusCode, resp.Attempts, err == nil)
+	}
+}
+
+func (callPrinter) RoundTripper(next http.RoundTripper) http.RoundTripper {
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		if a, ok := partoo.AttemptFromContext(req.Context()); ok {
+			fmt.Println("attempt", a.Attempt)
+		}
+		return next.RoundTrip(req)
+	})
+}
+
+// An Observer sees every call and every attempt, without the key, the
+// query or the body: the otel module is one.
+func ExampleWithObserver() {
+	srv := partootest.NewServer()
+	defer srv.Close()
+	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})[0]
+	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 1, Status: http.StatusBadGateway})
+	client := srv.Client(partoo.WithObserver(callPrinter{}),
+		partoo.WithRetryPolicy(partoo.RetryPolicy{MinWait: time.Millisecond, MaxWait: time.Millisecond}))
+
+	if _, err := client.Webhooks.Get(context.Background(), hook.ID); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// call getWebhook GET /webhooks/{webhook_id}
+	// attempt 1
+	// attempt 2
+	// end 200 2 true
+}
