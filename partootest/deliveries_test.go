@@ -166,12 +166,13 @@ func TestTryoutFailures(t *testing.T) {
 		name       string
 		url        string
 		wantStatus any // the result's status_code, nil when absent
+		wantError  string
 	}{
-		{"receiver with Partoo's production key", wrongKey.URL, 401.0},
-		{"receiver fails", failing.URL, 500.0},
-		{"nobody listening", closedURL, nil},
-		{"not a loopback host", "https://example.com/partoo", nil},
-		{"localhost name", strings.Replace(failing.URL, "127.0.0.1", "localhost", 1), 500.0},
+		{"receiver with Partoo's production key", wrongKey.URL, 401.0, "status 401"},
+		{"receiver fails", failing.URL, 500.0, "status 500"},
+		{"nobody listening", closedURL, nil, "connect"},
+		{"not a loopback host", "https://example.com/partoo", nil, "loopback hosts only"},
+		{"localhost name", strings.Replace(failing.URL, "127.0.0.1", "localhost", 1), 500.0, "status 500"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,8 +183,8 @@ func TestTryoutFailures(t *testing.T) {
 			if result["delivered"] != false || result["status_code"] != tt.wantStatus {
 				t.Errorf("result = %v, want delivered false, status_code %v", result, tt.wantStatus)
 			}
-			if msg, _ := result["error"].(string); msg == "" {
-				t.Errorf("result = %v, want an error saying why", result)
+			if msg, _ := result["error"].(string); !strings.Contains(msg, tt.wantError) {
+				t.Errorf("result error = %q, want it to contain %q", msg, tt.wantError)
 			}
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"strconv"
 	"testing"
 	"time"
 
@@ -571,7 +572,7 @@ func TestStatefulFamilySeededFromExample(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	size := srv.DefaultPageSize("listLeads") // the spec's default per_page, else DefaultPerPage
+	size := pageSizeOf(t, ops(t), "listLeads") // the spec's default per_page, else DefaultPerPage
 	tests := []struct {
 		query                     string
 		page, maxPage, count, len int
@@ -786,4 +787,37 @@ func TestOperations(t *testing.T) {
 	if diff := cmp.Diff(want, behaviors); diff != "" {
 		t.Errorf("behaviours (-want +got):\n%s", diff)
 	}
+}
+
+// specPageSize is the page size the list operationID answers by default,
+// read from the spec's tables rather than from the server: per_page's
+// default when the spec declares one, else partootest.DefaultPerPage.
+func specPageSize(t *testing.T, operationID string) int {
+	t.Helper()
+	return pageSizeOf(t, apispec.Operations[:], operationID)
+}
+
+// pageSizeOf is specPageSize for the operations ops.
+func pageSizeOf(t *testing.T, ops []apispec.Operation, operationID string) int {
+	t.Helper()
+	for i := range ops {
+		op := &ops[i]
+		if op.ID != operationID {
+			continue
+		}
+		for j := range op.Params {
+			if p := &op.Params[j]; p.Name == "per_page" && p.In == "query" {
+				if d, ok := p.Default(); ok {
+					n, err := strconv.Atoi(d)
+					if err != nil {
+						t.Fatalf("%s: per_page default %q: %v", operationID, d, err)
+					}
+					return n
+				}
+			}
+		}
+		return partootest.DefaultPerPage
+	}
+	t.Fatalf("the spec has no operation %s", operationID)
+	return 0
 }

@@ -179,15 +179,17 @@ func (s *Server) syncKeepAlives() {
 	if s.httpSrv == nil {
 		return
 	}
+	// The switch happens under the lock, so that concurrent calls apply in
+	// the order in which they read the faults. (http.Server calls no code
+	// of ours while holding its own lock, so this cannot deadlock.)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	drop := false
 	for _, f := range s.faults {
 		drop = drop || f.Mode == ModeDrop
 	}
-	changed := drop != s.keepAlivesOff
-	s.keepAlivesOff = drop
-	s.mu.Unlock()
-	if changed {
+	if drop != s.keepAlivesOff {
+		s.keepAlivesOff = drop
 		s.httpSrv.SetKeepAlivesEnabled(!drop)
 	}
 }

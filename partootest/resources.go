@@ -28,18 +28,15 @@ type family struct {
 	props      map[string]int // the item's properties (allOf walked) and their schemas
 	intIDs     bool           // ids are integers; else strings
 	hexIDs     bool           // string ids are 24 hexadecimal digits
-	hasCreate  bool
-	next       int64 // the next id to try
-	seq        int64 // counts insertions, for the order of string ids
+	next       int64          // the next id to try
 	items      []*stored
 	byID       map[string]*stored
 }
 
 // stored is one item.
 type stored struct {
-	id  string // the id as text: the key of byID
-	seq int64
-	v   map[string]any // numbers are json.Number
+	id string         // the id as text: the key of byID
+	v  map[string]any // numbers are json.Number
 }
 
 // newFamilies returns the resource families of the engine's operations,
@@ -59,7 +56,6 @@ func (e *engine) newFamilies(org int, now time.Time) map[string]*family {
 			f = newFamily(op.Resource.Collection, op.Resource.Item)
 			fams[op.Resource.Collection] = f
 		}
-		f.hasCreate = f.hasCreate || op.Resource.Role == apispec.Create
 	}
 	if fams[webhookCollection] == nil {
 		fams[webhookCollection] = newWebhookFamily()
@@ -269,8 +265,7 @@ func (f *family) add(v map[string]any, org int, now time.Time) (*stored, error) 
 	if err != nil {
 		return nil, err
 	}
-	f.seq++
-	e := &stored{id: key, seq: f.seq, v: v}
+	e := &stored{id: key, v: v}
 	f.items = append(f.items, e)
 	f.byID[key] = e
 	return e, nil

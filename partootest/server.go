@@ -75,10 +75,10 @@
 //     page) and the items. Other properties the spec requires in the answer
 //     come from its example.
 //
-// A family that the spec gives no create operation starts with one item,
-// the example of its item schema (in the organization of [Server.OrgID]
-// when the item has an org_id),
-// so a request built from the spec's examples finds it. Families are keyed
+// Every family (but the Webhooks family, whose behaviour is written by
+// hand) starts with one item, the example of its item schema (in the
+// organization of [Server.OrgID] when the item has an org_id), so a
+// request built from the spec's examples finds it. Families are keyed
 // by their collection's path template: the items of /business/{id}/photos
 // are shared by every business.
 //

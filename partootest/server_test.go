@@ -362,7 +362,7 @@ func TestPagination(t *testing.T) {
 	type page struct {
 		Page, MaxPage, Count, Items int
 	}
-	size := srv.DefaultPageSize("getWebhookList") // the spec's default per_page, else DefaultPerPage
+	size := specPageSize(t, "getWebhookList") // the spec's default per_page, else DefaultPerPage
 	tests := []struct {
 		name  string
 		query string
@@ -509,26 +509,27 @@ func TestValidation(t *testing.T) {
 		name, method, path, contentType, body string
 		want                                  int
 		wantField                             string
+		wantMessage                           string // part of the field's message
 	}{
 		{name: "create without body", method: "POST", path: "/webhooks", contentType: "application/json", want: 400, wantField: "body"},
-		{name: "create with broken JSON", method: "POST", path: "/webhooks", body: `{"items":[`, want: 400, wantField: "body"},
-		{name: "create without items", method: "POST", path: "/webhooks", body: `{}`, want: 400, wantField: "items"},
-		{name: "items not a list", method: "POST", path: "/webhooks", body: `{"items":{}}`, want: 400, wantField: "items"},
+		{name: "create with broken JSON", method: "POST", path: "/webhooks", body: `{"items":[`, want: 400, wantField: "body", wantMessage: "Invalid JSON"},
+		{name: "create without items", method: "POST", path: "/webhooks", body: `{}`, want: 400, wantField: "items", wantMessage: "Missing data"},
+		{name: "items not a list", method: "POST", path: "/webhooks", body: `{"items":{}}`, want: 400, wantField: "items", wantMessage: "Not a valid array"},
 		{name: "item without url", method: "POST", path: "/webhooks", body: `{"items":[{"event_type":"business_created"}]}`, want: 400, wantField: "items[0].url"},
 		{name: "item without event_type", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example"}]}`, want: 400, wantField: "items[0].event_type"},
-		{name: "unknown event_type", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example","event_type":"business_exploded"}]}`, want: 400, wantField: "items[0].event_type"},
-		{name: "url of the wrong type", method: "POST", path: "/webhooks", body: `{"items":[{"url":5,"event_type":"lead_received"}]}`, want: 400, wantField: "items[0].url"},
+		{name: "unknown event_type", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example","event_type":"business_exploded"}]}`, want: 400, wantField: "items[0].event_type", wantMessage: "lead_received"},
+		{name: "url of the wrong type", method: "POST", path: "/webhooks", body: `{"items":[{"url":5,"event_type":"lead_received"}]}`, want: 400, wantField: "items[0].url", wantMessage: "Not a valid string"},
 		{name: "null url", method: "POST", path: "/webhooks", body: `{"items":[{"url":null,"event_type":"lead_received"}]}`, want: 400, wantField: "items[0].url"},
-		{name: "http url to a public host", method: "POST", path: "/webhooks", body: `{"items":[{"url":"http://b.example","event_type":"lead_received"}]}`, want: 400, wantField: "items[0].url"},
+		{name: "http url to a public host", method: "POST", path: "/webhooks", body: `{"items":[{"url":"http://b.example","event_type":"lead_received"}]}`, want: 400, wantField: "items[0].url", wantMessage: "HTTPS"},
 		{name: "relative url", method: "POST", path: "/webhooks", body: `{"items":[{"url":"/hook","event_type":"lead_received"}]}`, want: 400, wantField: "items[0].url"},
 		{name: "http url to loopback", method: "POST", path: "/webhooks", body: `{"items":[{"url":"http://127.0.0.1:9/hook","event_type":"lead_received"}]}`, want: 200},
-		{name: "reserved custom header", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example","event_type":"message_created","custom_headers":{"X-Partoo-Id":"s3cret"}}]}`, want: 400, wantField: "items[0].custom_headers"},
+		{name: "reserved custom header", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example","event_type":"message_created","custom_headers":{"X-Partoo-Id":"s3cret"}}]}`, want: 400, wantField: "items[0].custom_headers", wantMessage: `"X-Partoo-Id"`},
 		{name: "six custom headers", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example","event_type":"message_created","custom_headers":{"X-1":"a","X-2":"a","X-3":"a","X-4":"a","X-5":"a","X-6":"a"}}]}`, want: 400, wantField: "items[0].custom_headers"},
 		{name: "custom header value not a string", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example","event_type":"message_created","custom_headers":{"X-A":1}}]}`, want: 400, wantField: "items[0].custom_headers"},
 		{name: "form body", method: "POST", path: "/webhooks", contentType: "application/x-www-form-urlencoded", body: "items=1", want: 415},
 		{name: "no content type", method: "PUT", path: hookPath, contentType: "text/plain", body: `{}`, want: 415},
-		{name: "update to http", method: "PUT", path: hookPath, body: `{"url":"http://a.example"}`, want: 400, wantField: "url"},
-		{name: "update with a bad custom header", method: "PUT", path: hookPath, body: `{"custom_headers":{"Auth":"x"}}`, want: 400, wantField: "custom_headers"},
+		{name: "update to http", method: "PUT", path: hookPath, body: `{"url":"http://a.example"}`, want: 400, wantField: "url", wantMessage: "^https://"},
+		{name: "update with a bad custom header", method: "PUT", path: hookPath, body: `{"custom_headers":{"Auth":"x"}}`, want: 400, wantField: "custom_headers", wantMessage: `"Auth"`},
 		{name: "webhook_id not a number", method: "GET", path: "/webhooks/abc", want: 400, wantField: "webhook_id"},
 		{name: "org_id not a number", method: "GET", path: hookPath + "?org_id=x", want: 400, wantField: "org_id"},
 		{name: "tryout without items", method: "POST", path: "/webhooks/tryout", body: `{"items":[]}`, want: 400, wantField: "items"},
@@ -544,8 +545,12 @@ func TestValidation(t *testing.T) {
 			}
 			switch tt.want {
 			case 400:
-				if msgs := fieldMessages(t, r.Body)[tt.wantField]; len(msgs) == 0 {
+				msgs := fieldMessages(t, r.Body)[tt.wantField]
+				if len(msgs) == 0 {
 					t.Fatalf("400 body %s has no message for %q", r.Body, tt.wantField)
+				}
+				if !strings.Contains(strings.Join(msgs, " "), tt.wantMessage) {
+					t.Errorf("messages for %q are %q, want one containing %q", tt.wantField, msgs, tt.wantMessage)
 				}
 				if strings.Contains(r.Body, "s3cret") {
 					t.Errorf("the 400 body shows a custom header value: %s", r.Body)

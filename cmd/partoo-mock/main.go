@@ -96,8 +96,8 @@ method), with their behaviour:
   stateful  items kept in memory per resource family: create, read (also
             by c-{code}), update, delete, and lists filtered by organization
             and by query parameters named like item properties, paginated
-            with page/per_page or a cursor; a family without a create
-            starts with the example item of the spec;
+            with page/per_page or a cursor; every family starts with
+            the example item of the spec;
   example   the spec's example of the success response;
   override  written by hand: one webhook per event type and organization
             (400 for a second), https URLs (http to loopback hosts only),

@@ -1,10 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,7 +39,7 @@ func (t *schemaTable) fillExamples(warnings *[]string) error {
 		v, err := ex.value(i)
 		if err != nil {
 			var none *errNoExample
-			if isNoExample(err, &none) {
+			if errors.As(err, &none) {
 				continue // no example: fine unless an answer needs one
 			}
 			return err
@@ -67,7 +69,7 @@ func (ex *examples) value(i int) (any, error) {
 	if ex.building[i] {
 		// A recursive schema: stop the recursion with the smallest value
 		// that can be valid.
-		if contains(row.Types, "null") {
+		if slices.Contains(row.Types, "null") {
 			return nil, nil
 		}
 		return nil, &errNoExample{row.Where, "it contains itself"}
@@ -131,7 +133,7 @@ func (ex *examples) build(i int) (any, error) {
 			v, err := ex.value(b)
 			if err == nil && v != nil {
 				if obj, ok := v.(map[string]any); ok && len(row.Properties) > 0 {
-					obj = cloneObject(obj)
+					obj = maps.Clone(obj)
 					if err := ex.addProperties(row, obj); err != nil {
 						return nil, err
 					}
@@ -232,7 +234,7 @@ func (ex *examples) addProperties(row *schemaRow, obj map[string]any) error {
 		v, err := ex.value(p.Schema)
 		if err != nil {
 			var none *errNoExample
-			if isNoExample(err, &none) && !contains(row.Required, p.Name) {
+			if errors.As(err, &none) && !slices.Contains(row.Required, p.Name) {
 				continue // an optional property may be left out
 			}
 			return err
@@ -240,14 +242,6 @@ func (ex *examples) addProperties(row *schemaRow, obj map[string]any) error {
 		obj[p.Name] = v
 	}
 	return nil
-}
-
-func isNoExample(err error, target **errNoExample) bool {
-	e, ok := err.(*errNoExample)
-	if ok {
-		*target = e
-	}
-	return ok
 }
 
 func (ex *examples) buildString(row *schemaRow) (any, error) {
@@ -351,14 +345,6 @@ func normalize(v any) any {
 	return v
 }
 
-func cloneObject(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
 func firstLine(err error) string {
 	s := err.Error()
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -376,5 +362,3 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
-
-var _ = context.Background

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/printer"
 	"go/token"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -17,7 +18,6 @@ import (
 // found by method and path template. The services are written against
 // these, so they use oapi-codegen's names and types exactly.
 type goAPI struct {
-	fset    *token.FileSet
 	types   map[string]ast.Expr // type name → its definition
 	aliases map[string]bool     // type names declared as aliases
 	ops     map[string]*goOp    // "METHOD /path/{template}" → operation
@@ -47,7 +47,7 @@ func loadGoAPI(path string) (*goAPI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the generated client %s: %w", path, err)
 	}
-	g := &goAPI{fset: fset, types: map[string]ast.Expr{}, aliases: map[string]bool{}, ops: map[string]*goOp{}}
+	g := &goAPI{types: map[string]ast.Expr{}, aliases: map[string]bool{}, ops: map[string]*goOp{}}
 	builders := map[string]*ast.FuncDecl{}
 	for _, decl := range f.Decls {
 		switch d := decl.(type) {
@@ -228,7 +228,7 @@ func (g *goAPI) structField(e ast.Expr, name string) (*ast.Field, bool) {
 			continue
 		}
 		tag, _ := strconv.Unquote(f.Tag.Value)
-		json := reflectTag(tag, "json")
+		json := reflect.StructTag(tag).Get("json")
 		if n, _, _ := strings.Cut(json, ","); n == name {
 			return f, true
 		}
@@ -254,24 +254,4 @@ func (g *goAPI) underlying(e ast.Expr) ast.Expr {
 		}
 	}
 	return e
-}
-
-// reflectTag returns the value of key in a struct tag.
-func reflectTag(tag, key string) string {
-	for tag != "" {
-		tag = strings.TrimLeft(tag, " ")
-		k, rest, ok := strings.Cut(tag, ":")
-		if !ok || len(rest) < 2 || rest[0] != '"' {
-			return ""
-		}
-		end := strings.Index(rest[1:], `"`)
-		if end < 0 {
-			return ""
-		}
-		if k == key {
-			return rest[1 : end+1]
-		}
-		tag = rest[end+2:]
-	}
-	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,11 +34,9 @@ type operation struct {
 	Params           []paramRow
 	Body             int // schema index, or noSchema
 	BodyRequired     bool
-	BodyContentType  string // "" when no body
-	Success          int    // status
+	Success          int // status
 	SuccessSchema    int
 	SuccessExample   string
-	NonJSONSuccess   string // content type of a success body that is not JSON
 	Errors           []int
 	List             listRow
 	CustomHeadersAt  []string
@@ -111,9 +110,6 @@ func build(doc *openapi3.T, corpus int, lists map[string]string) (*model, error)
 			if op.OperationID == "" {
 				return nil, fmt.Errorf("%s has no operationId: the generated names come from it", where)
 			}
-			if other, dup := seen[op.OperationID]; dup {
-				return nil, fmt.Errorf("operationId %q is used by %s and %s", op.OperationID, other, where)
-			}
 			seen[op.OperationID] = where
 			o, err := m.operation(method, path, item, op, lists[op.OperationID])
 			if err != nil {
@@ -151,7 +147,7 @@ func build(doc *openapi3.T, corpus int, lists map[string]string) (*model, error)
 		for k := range o.Params {
 			p := &o.Params[k]
 			if p.Example == "" {
-				p.Example = paramText(m.schemas.rows[p.Schema].Example, p.Explode)
+				p.Example = paramText(m.schemas.rows[p.Schema].Example)
 			}
 		}
 	}
@@ -215,7 +211,7 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 			return nil, fmt.Errorf("%s: request body: %w", where, err)
 		}
 		sort.Strings(locs)
-		o.CustomHeadersAt = dedupe(locs)
+		o.CustomHeadersAt = slices.Compact(locs)
 	}
 	return o, nil
 }
@@ -247,14 +243,14 @@ func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
 	}
 	row := paramRow{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Explode: explode, Schema: i, Description: p.Description}
 	if p.Example != nil {
-		row.Example = paramText(jsonText(normalize(p.Example)), explode)
+		row.Example = paramText(jsonText(normalize(p.Example)))
 	}
 	return row, nil
 }
 
 // paramText turns the JSON text of a value into the text a parameter
 // carries: a string unquoted, an array's elements joined with commas.
-func paramText(j string, explode bool) string {
+func paramText(j string) string {
 	if j == "" || j == "null" {
 		return ""
 	}
@@ -267,7 +263,7 @@ func paramText(j string, explode bool) string {
 	if strings.HasPrefix(j, "[") {
 		var parts []string
 		for _, e := range splitJSONArray(j) {
-			parts = append(parts, paramText(e, explode))
+			parts = append(parts, paramText(e))
 		}
 		return strings.Join(parts, ",")
 	}
@@ -302,7 +298,7 @@ func (m *model) body(o *operation, where string, op *openapi3.Operation) error {
 		if err != nil {
 			return err
 		}
-		o.Body, o.BodyRequired, o.BodyContentType = i, rb.Required, ct
+		o.Body, o.BodyRequired = i, rb.Required
 	}
 	return nil
 }
@@ -336,7 +332,6 @@ func (m *model) responses(o *operation, where string, op *openapi3.Operation) er
 		}
 		for _, ct := range sortedKeys(resp.Content) {
 			if !isJSON(ct) {
-				o.NonJSONSuccess = ct
 				continue
 			}
 			i, err := m.schemas.add(resp.Content[ct].Schema, fmt.Sprintf("%s: %d response", where, status))
@@ -348,9 +343,6 @@ func (m *model) responses(o *operation, where string, op *openapi3.Operation) er
 	}
 	if o.Success == 0 {
 		return fmt.Errorf("%s: no 2xx response: the helper cannot know what success is", where)
-	}
-	if o.SuccessSchema >= 0 {
-		o.NonJSONSuccess = ""
 	}
 	return nil
 }
@@ -400,7 +392,7 @@ func (m *model) list(o *operation, where, override string) error {
 	field := override
 	switch {
 	case field != "":
-		if !contains(arrays, field) {
+		if !slices.Contains(arrays, field) {
 			return fmt.Errorf("%s: the naming file picks the list field %q, but the answer's arrays are %v", where, field, arrays)
 		}
 	case len(arrays) == 1:
@@ -475,16 +467,6 @@ func join(loc, name string) string {
 		return name
 	}
 	return loc + "." + name
-}
-
-func dedupe(list []string) []string {
-	var out []string
-	for i, s := range list {
-		if i == 0 || s != list[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // errorBodiesFrom builds, for every error status of components.responses,

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"go/token"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -37,7 +39,7 @@ func loadNames(path string) (*namesFile, error) {
 	}
 	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
 	dec.KnownFields(true)
-	if err := dec.Decode(n); err != nil && err.Error() != "EOF" {
+	if err := dec.Decode(n); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for what, m := range map[string]map[string]string{"services": n.Services, "operations": n.Operations} {

@@ -6,13 +6,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/dlclark/regexp2"
-	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partoo-go/partoo/tools/internal/ecma"
 )
 
-// compileECMA compiles an ECMA-262 pattern with regexp2 in ECMAScript
-// mode, the engine of the conformance oracle.
+// compileECMA compiles pattern with ECMAScript semantics, the judge of the
+// proofs.
 func compileECMA(pattern string) (*regexp2.Regexp, error) {
-	return regexp2.Compile(pattern, regexp2.ECMAScript)
+	return ecma.Compile(pattern, ecmaMatchTimeout)
 }
 
 func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
@@ -70,18 +71,17 @@ func cutFold(s, prefix string, fold bool) (string, bool) {
 // with regexp2's ECMAScript mode as the judge, on the edge cases and n
 // pseudo-random strings of the pattern's proof corpus.
 func proveHints(pattern string, h nameHints, n int) error {
-	ecma, err := compileECMA(oracleForm(pattern))
+	oracle, err := compileECMA(oracleForm(pattern))
 	if err != nil {
 		return err
 	}
-	ecma.MatchTimeout = ecmaMatchTimeout
 	root, err := parsePattern(pattern)
 	if err != nil {
 		return err
 	}
 	g := newCorpus(root)
 	check := func(s string) error {
-		want, err := ecma.MatchString(s)
+		want, err := oracle.MatchString(s)
 		if err != nil {
 			return err
 		}
@@ -386,23 +386,6 @@ func swapCase(s string) string {
 	return string(b)
 }
 
-// ecmaMatcher is a pattern compiled with regexp2's ECMAScript mode, for
-// kin-openapi's schema validation of examples.
-type ecmaMatcher struct{ re *regexp2.Regexp }
-
-// MatchString reports whether s matches; a match that fails does not.
-func (m ecmaMatcher) MatchString(s string) bool {
-	ok, err := m.re.MatchString(s)
-	return err == nil && ok
-}
-
 // compileECMAScript is the regex compiler given to kin-openapi, so that
 // examples are checked with the patterns' own dialect.
-func compileECMAScript(expr string) (openapi3.RegexMatcher, error) {
-	re, err := compileECMA(expr)
-	if err != nil {
-		return nil, err
-	}
-	re.MatchTimeout = ecmaMatchTimeout
-	return ecmaMatcher{re}, nil
-}
+var compileECMAScript = ecma.Compiler(ecmaMatchTimeout)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -170,7 +171,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 	if s.Type != nil {
 		row.Types = append(row.Types, (*s.Type)...)
 	}
-	if s.Nullable && len(row.Types) > 0 && !contains(row.Types, "null") {
+	if s.Nullable && len(row.Types) > 0 && !slices.Contains(row.Types, "null") {
 		row.Types = append(row.Types, "null")
 	}
 	for _, ty := range row.Types {
@@ -390,15 +391,6 @@ func limit(n *uint64) int {
 	return clampInt(*n)
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
 // properties returns the properties an object schema declares, its own and
 // those of its allOf parts, by name.
 func (t *schemaTable) properties(i int) map[string]int {
@@ -429,7 +421,7 @@ func (t *schemaTable) hasType(i int, ty string) bool {
 		return false
 	}
 	row := t.rows[i]
-	if contains(row.Types, ty) {
+	if slices.Contains(row.Types, ty) {
 		return true
 	}
 	for _, sub := range row.AllOf {

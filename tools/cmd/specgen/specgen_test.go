@@ -226,8 +226,6 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 			names(doc)["pattern"] = `^X-[a-z`
 		}, "does not compile"},
 		{"a response the fake cannot build", func(doc map[string]any) {
-			obj(t, doc, "components", "schemas", "WebhookItem", "properties", "url")["pattern"] = "^https://[a-z]+$"
-			delete(obj(t, doc, "components", "schemas", "url"), "example")
 			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["url"] = map[string]any{"type": "string", "pattern": "^https://[a-z]+$"}
 		}, "the fake server cannot build a 200 answer"},
 	}
@@ -542,7 +540,7 @@ func TestProofCatchesWrongTranslations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ecma, err := compileECMA(tt.pattern)
+			oracle, err := compileECMA(tt.pattern)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -554,7 +552,7 @@ func TestProofCatchesWrongTranslations(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = proveTranslation(tt.pattern, ecma, root, c, testCorpusSize)
+			err = proveTranslation(tt.pattern, oracle, root, c, testCorpusSize)
 			if err == nil || !strings.Contains(err.Error(), "disagrees with regexp2's ECMAScript mode") {
 				t.Errorf("proveTranslation accepted a wrong translation %+v of %q (err = %v)", tt.wrong, tt.pattern, err)
 			}

@@ -51,7 +51,7 @@ const errTeach = "teach specgen (tools/cmd/specgen/translate.go) to translate it
 // checks that they compile, and checks them against regexp2 on the edge
 // cases and on corpusSize pseudo-random strings.
 func translatePattern(pattern string, corpusSize int) (translation, error) {
-	ecma, err := compileECMA(oracleForm(pattern))
+	oracle, err := compileECMA(oracleForm(pattern))
 	if err != nil {
 		return translation{}, fmt.Errorf("pattern %q does not compile as ECMA-262 (regexp2 ECMAScript mode): %w", pattern, err)
 	}
@@ -67,7 +67,7 @@ func translatePattern(pattern string, corpusSize int) (translation, error) {
 	if err != nil {
 		return translation{}, fmt.Errorf("pattern %q: %w; %s", pattern, err, errTeach)
 	}
-	if err := proveTranslation(pattern, ecma, root, compiled, corpusSize); err != nil {
+	if err := proveTranslation(pattern, oracle, root, compiled, corpusSize); err != nil {
 		return translation{}, err
 	}
 	return tr, nil

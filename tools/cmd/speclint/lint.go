@@ -11,8 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dlclark/regexp2"
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partoo-go/partoo/tools/internal/ecma"
 	"gopkg.in/yaml.v3"
 )
 
@@ -63,26 +64,9 @@ func Lint(spec []byte, seed map[string]any) []Finding {
 	return out
 }
 
-// ecmaRegexp is a pattern compiled with ECMAScript semantics, the dialect of
-// JSON Schema and OpenAPI patterns.
-type ecmaRegexp struct{ re *regexp2.Regexp }
-
-// MatchString reports whether s matches; a match that times out does not.
-func (e ecmaRegexp) MatchString(s string) bool {
-	ok, err := e.re.MatchString(s)
-	return err == nil && ok
-}
-
-// compileECMAScript compiles expr as an ECMA-262 regular expression. It is
+// compileECMAScript compiles a pattern as an ECMA-262 regular expression:
 // the regex hook given to kin-openapi's Validate.
-func compileECMAScript(expr string) (openapi3.RegexMatcher, error) {
-	re, err := regexp2.Compile(expr, regexp2.ECMAScript)
-	if err != nil {
-		return nil, err
-	}
-	re.MatchTimeout = time.Second
-	return ecmaRegexp{re: re}, nil
-}
+var compileECMAScript = ecma.Compiler(time.Second)
 
 // kinOpenAPI loads the document with kin-openapi (no external references)
 // and validates it, compiling every pattern with the ECMAScript engine.

@@ -57,6 +57,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "speclint: -spec and -seed are required")
 		return 2
 	}
+	// The seed is Partoo's verbatim bundle when the provenance records one
+	// (read once, with its checksum verified), else the seed file.
+	var seedRaw []byte
 	if *provPath != "" {
 		dir := filepath.Dir(*provPath)
 		rec, err := prov.Read(dir)
@@ -65,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		if rec.Source == prov.Partoo {
-			if _, err := prov.VerbatimBundle(dir, rec); err != nil {
+			if seedRaw, err = prov.VerbatimBundle(dir, rec); err != nil {
 				fmt.Fprintln(stderr, "speclint:", err)
 				return 1
 			}
@@ -77,10 +80,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "speclint:", err)
 		return 2
 	}
-	seedRaw, err := os.ReadFile(*seedPath)
-	if err != nil {
-		fmt.Fprintln(stderr, "speclint:", err)
-		return 2
+	if seedRaw == nil {
+		if seedRaw, err = os.ReadFile(*seedPath); err != nil {
+			fmt.Fprintln(stderr, "speclint:", err)
+			return 2
+		}
 	}
 	seed, err := seedYAML(seedRaw)
 	if err != nil {
