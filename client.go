@@ -44,8 +44,8 @@ const DefaultTimeout = 30 * time.Second
 const DefaultMaxResponseSize = 64 << 20
 
 // APIKeyHeader is the request header that carries the API key, as declared by
-// the spec's ApiKeyAuth security scheme.
-const APIKeyHeader = "x-APIKey"
+// the spec's apiKey security scheme (generated from it).
+const APIKeyHeader = apispec.APIKeyHeader
 
 // Client is a Partoo REST API client. Create one with [NewClient].
 //
@@ -267,8 +267,9 @@ func parseBaseURL(rawURL string) (*url.URL, error) {
 	case strings.Contains(strings.ToLower(u.EscapedPath()), "%2e"):
 		return nil, fmt.Errorf("partoo: invalid base URL %q: the path has an escaped dot", rawURL)
 	}
-	// RFC 3986 removes the dot segments when resolving a reference.
-	clean := u.ResolveReference(&url.URL{Path: u.EscapedPath()})
+	// RFC 3986 removes the dot segments when resolving a reference; the
+	// path's escapes stay as they were.
+	clean := u.ResolveReference(&url.URL{Path: u.Path, RawPath: u.RawPath})
 	if p := clean.EscapedPath(); strings.Contains(strings.TrimSuffix(p, "/"), "//") {
 		return nil, fmt.Errorf("partoo: invalid base URL %q: the path has an empty segment", rawURL)
 	}

@@ -43,12 +43,11 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	if err != nil {
 		return err
 	}
-	u := *c.cfg.baseURL
-	u.Path = u.Path + strings.TrimPrefix(ref.Path, "/")
-	if u.RawPath != "" || ref.RawPath != "" {
-		u.RawPath = u.EscapedPath()[:len(c.cfg.baseURL.EscapedPath())] + strings.TrimPrefix(ref.EscapedPath(), "/")
+	// The base URL ends with a slash; both paths are kept as escaped.
+	target := c.cfg.baseURL.String() + strings.TrimPrefix(ref.EscapedPath(), "/")
+	if q := query.Encode(); q != "" {
+		target += "?" + q
 	}
-	u.RawQuery = query.Encode()
 
 	var reader io.Reader
 	switch b := body.(type) {
@@ -70,7 +69,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		}
 		reader = bytes.NewReader(enc)
 	}
-	req, err := http.NewRequest(method, u.String(), reader)
+	req, err := http.NewRequest(method, target, reader)
 	if err != nil {
 		return fmt.Errorf("partoo: Do: %w", err)
 	}

@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -193,6 +195,35 @@ func TestRawRequestOutsideTheSpecIsNotSent(t *testing.T) {
 	}
 }
 
+// TestEscapedQueryNamesAreChecked: a query parameter whose name is sent
+// percent-encoded (per%5Fpage is per_page to the server) is validated, and
+// an escaped org_id counts as the call's org_id.
+func TestEscapedQueryNamesAreChecked(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(200, `{"page":1,"max_page":1,"count":0,"items":[]}`))
+	c := newClient(t, f, partoo.WithOrgID(42))
+	rawQuery := func(q string) gen.RequestEditorFn {
+		return func(_ context.Context, req *http.Request) error {
+			req.URL.RawQuery = q
+			return nil
+		}
+	}
+	_, err := c.GetWebhookListWithResponse(context.Background(), nil, rawQuery("per%5Fpage=500"))
+	if !errors.Is(err, partoo.ErrInvalidRequest) {
+		t.Errorf("per%%5Fpage=500: err = %v, want ErrInvalidRequest", err)
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Fatalf("%d requests sent, want 0", n)
+	}
+	// An escaped org_id is the request's own: the default is not added.
+	if _, err := c.GetWebhookListWithResponse(context.Background(), nil, rawQuery("org%5Fid=7")); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.requests()[0].Query; got != "org%5Fid=7" {
+		t.Errorf("sent query %q, want org%%5Fid=7 alone", got)
+	}
+}
+
 // TestRetryAfterAboveMaxWait: a Retry-After longer than the policy's
 // MaxWait, in seconds (however large) or as a date, returns the 429 at
 // once.
@@ -316,5 +347,49 @@ func TestCrossOriginRedirectTable(t *testing.T) {
 	}
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the http target received %d requests, want 0", n)
+	}
+}
+
+// TestEscapedBaseURLPath checks that a base URL's escaped path (a proxy
+// mounted at "/api v2", say) is sent as it was given, by the helpers and by
+// Do, not escaped a second time.
+func TestEscapedBaseURLPath(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.EscapedPath())
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, itemJSON)
+	}))
+	t.Cleanup(srv.Close)
+	for _, tt := range []struct{ base, wantBase, wantPath string }{
+		{"/api%20v2", "/api%20v2", "/api%20v2/webhooks/3"},
+		{"/a%2Fb/v2", "/a%2Fb/v2", "/a%2Fb/v2/webhooks/3"},
+		{"/x/../api%20v2/", "/api%20v2", "/api%20v2/webhooks/3"},
+	} {
+		c, err := partoo.NewClient(testKey, partoo.WithBaseURL(srv.URL+tt.base), partoo.WithTransport(srv.Client().Transport))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.base, err)
+		}
+		if got, want := c.BaseURL(), srv.URL+tt.wantBase; got != want {
+			t.Errorf("%s: BaseURL() = %q, want %q", tt.base, got, want)
+		}
+		mu.Lock()
+		got = nil
+		mu.Unlock()
+		if _, err := c.Webhooks.Get(context.Background(), 3); err != nil {
+			t.Fatalf("%s: Get: %v", tt.base, err)
+		}
+		if err := c.Do(context.Background(), http.MethodGet, "webhooks/3", nil, nil, nil); err != nil {
+			t.Fatalf("%s: Do: %v", tt.base, err)
+		}
+		mu.Lock()
+		if want := []string{tt.wantPath, tt.wantPath}; !slices.Equal(got, want) {
+			t.Errorf("%s: paths sent %q, want %q", tt.base, got, want)
+		}
+		mu.Unlock()
 	}
 }

@@ -96,9 +96,10 @@ func checkParams(op *apispec.Operation, req *http.Request, rel string, typed boo
 }
 
 // queryValues returns the values of name in a raw query, without
-// allocating when the name is absent.
+// allocating when the name is plainly absent: when it does not appear and
+// no escape could spell it (per%5Fpage is per_page).
 func queryValues(raw, name string) []string {
-	if !strings.Contains(raw, name) {
+	if !strings.Contains(raw, name) && !strings.Contains(raw, "%") {
 		return nil
 	}
 	return urlQuery(raw)[name]
