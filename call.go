@@ -58,7 +58,7 @@ func WithHeader(name, value string) CallOption {
 			return fmt.Errorf("partoo: WithHeader: the value of %q has a control character", name)
 		}
 		switch http.CanonicalHeaderKey(name) {
-		case http.CanonicalHeaderKey(APIKeyHeader), "Content-Type", "Content-Length", "Host":
+		case canonicalAPIKeyHeader, "Content-Type", "Content-Length", "Host":
 			return fmt.Errorf("partoo: WithHeader: the client sets %q itself; it cannot be set per call", name)
 		}
 		if s.header == nil {

@@ -59,7 +59,7 @@ func WithBodyLogging() Option {
 
 // logAttempt logs one attempt at Debug. req is the request as the caller
 // built it (its GetBody gives the body).
-func (c *Client) logAttempt(ctx context.Context, req, sent *http.Request, attempt, status int, err error, elapsed time.Duration) {
+func (c *Client) logAttempt(ctx context.Context, req *http.Request, attempt, status int, err error, elapsed time.Duration) {
 	l := c.cfg.logger
 	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
 		return

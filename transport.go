@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/partoo-go/partoo/internal/apispec"
 )
 
 // drainLimit is how much of an abandoned response body is read, after the
@@ -24,11 +26,11 @@ const drainLimit = 4 << 10
 // Nothing is sent to the other origin.
 var ErrCrossOriginRedirect = errors.New("partoo: redirect to another origin refused")
 
-// canonicalAPIKeyHeader is APIKeyHeader in net/http's canonical form
-// (hardening_test checks it). A constant, because calling
-// http.CanonicalHeaderKey at init would build net/textproto's table of
-// common headers in every program that imports partoo.
-const canonicalAPIKeyHeader = "X-Apikey"
+// canonicalAPIKeyHeader is APIKeyHeader in net/http's canonical form,
+// computed by the generator: calling http.CanonicalHeaderKey at init would
+// build net/textproto's table of common headers in every program that
+// imports partoo.
+const canonicalAPIKeyHeader = apispec.CanonicalAPIKeyHeader
 
 // maxRedirects is how many redirects an attempt follows, as net/http's
 // default policy.
@@ -125,7 +127,7 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 			elapsed = c.now().Sub(start)
 		}
 		if err == nil {
-			c.logAttempt(ctx, req, sent, attempt, resp.StatusCode, nil, elapsed)
+			c.logAttempt(ctx, req, attempt, resp.StatusCode, nil, elapsed)
 			return resp, nil
 		}
 		if apiErr == nil {
@@ -139,7 +141,7 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 			status = apiErr.StatusCode
 			cs.capture(apiErr.StatusCode, apiErr.Header)
 		}
-		c.logAttempt(ctx, req, sent, attempt, status, err, elapsed)
+		c.logAttempt(ctx, req, attempt, status, err, elapsed)
 
 		switch {
 		case attempt >= p.MaxAttempts, !canReplay(req), errors.Is(err, ErrResponseTooLarge):

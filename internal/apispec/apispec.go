@@ -351,9 +351,10 @@ type Pattern struct {
 // ^<prefix>(?!<reserved>)[^<forbidden>]*$ and checked against it at
 // generation time. All fields are empty when the pattern has another form.
 // When Exact is set, specgen proved on the pattern's proof corpus, with an
-// ECMAScript engine as the judge, that Match matches exactly the strings the
-// pattern matches, and MatchPattern uses it: a loop over the string instead
-// of regular expressions.
+// ECMAScript engine as the judge, that these hints match exactly the strings
+// the pattern matches, and MatchPattern uses Match's bit-set form, a loop
+// over the string, instead of regular expressions. A test of this package
+// checks that form against the pattern's translation.
 type NameHints struct {
 	// Prefix is the text every name starts with, e.g. "X-".
 	Prefix string

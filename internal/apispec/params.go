@@ -144,22 +144,6 @@ func enumHasNumber(enum []string, f float64) bool {
 	return false
 }
 
-// ParamValue converts a parameter's textual value to the JSON value its
-// schema describes (json.Number, bool or string), for code that needs it
-// typed. It does not validate: call CheckParam first.
-func ParamValue(p *Param, raw string) any {
-	s := &Schemas[p.Schema]
-	switch {
-	case s.Types == 0 || s.Types&TypeString != 0:
-		return raw
-	case s.Types&(TypeInteger|TypeNumber) != 0:
-		return json.Number(raw)
-	case s.Types&TypeBoolean != 0:
-		return raw == "true"
-	}
-	return raw
-}
-
 // Default returns the default value of the parameter as text (the JSON
 // text of a string is unquoted), and whether the schema declares one.
 func (p *Param) Default() (string, bool) {

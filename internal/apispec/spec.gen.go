@@ -6,6 +6,13 @@ package apispec
 // NoSchema when the spec has none.
 const CustomHeaders = 70
 
+// APIKeyHeader is the header of the spec's apiKey security scheme, which
+// carries the API key; CanonicalAPIKeyHeader is its net/http canonical form.
+const (
+	APIKeyHeader          = "x-APIKey"
+	CanonicalAPIKeyHeader = "X-Apikey"
+)
+
 // The indexes of the operations in Operations, by operationId.
 const (
 	OpGetWebhookList = 0 // GET /webhooks

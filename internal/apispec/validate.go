@@ -105,13 +105,6 @@ func (val Validator) Validate(schema int, v any, loc string) []Violation {
 	return out
 }
 
-// Valid reports whether v is valid against the schema.
-func (val Validator) Valid(schema int, v any) bool {
-	var out []Violation
-	val.check(schema, v, "", 0, &out)
-	return len(out) == 0
-}
-
 func add(out *[]Violation, loc, keyword, format string, args ...any) {
 	*out = append(*out, Violation{Location: loc, Keyword: keyword, Message: fmt.Sprintf(format, args...)})
 }

@@ -3,6 +3,9 @@ package apispec
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -244,5 +247,76 @@ func TestGeneratedTables(t *testing.T) {
 		if vs := (Validator{}).Validate(op.Success.Schema, decode(t, op.Success.Example), ""); len(vs) > 0 {
 			t.Errorf("%s: the example answer breaks its schema: %v", op.ID, vs)
 		}
+	}
+}
+
+// TestExactHintsMatchTheTranslation checks, for every pattern of the spec
+// whose hints specgen proved exact, that the matcher MatchPattern runs for
+// them agrees with the pattern's RE2 translation (which specgen proved
+// against an ECMAScript engine) on edge cases and seeded random names.
+func TestExactHintsMatchTheTranslation(t *testing.T) {
+	t.Parallel()
+	checked := 0
+	for i := range Patterns {
+		p := &Patterns[i]
+		if !p.Hints.Exact {
+			continue
+		}
+		checked++
+		var must, mustNot []*regexp.Regexp
+		for _, e := range p.MustMatch {
+			must = append(must, regexp.MustCompile(e))
+		}
+		for _, e := range p.MustNotMatch {
+			mustNot = append(mustNot, regexp.MustCompile(e))
+		}
+		translation := func(s string) bool {
+			for _, re := range must {
+				if !re.MatchString(s) {
+					return false
+				}
+			}
+			for _, re := range mustNot {
+				if re.MatchString(s) {
+					return false
+				}
+			}
+			return true
+		}
+		h := p.Hints
+		pieces := []string{h.Prefix, strings.ToLower(h.Prefix), strings.ToUpper(h.Prefix), h.Reserved,
+			strings.ToLower(h.Reserved), strings.ToUpper(h.Reserved), "a", "Z", "0", "-", "_", "é", "\u212a", "\xff", "\x00", "\t", "\n", " "}
+		for _, r := range h.Forbidden {
+			pieces = append(pieces, string(r))
+		}
+		for _, r := range h.Reserved {
+			pieces = append(pieces, string(r), strings.ToLower(string(r)), strings.ToUpper(string(r)))
+		}
+		var names []string
+		for _, a := range pieces {
+			names = append(names, a, h.Prefix+a, h.Prefix+h.Reserved[:len(h.Reserved)/2]+a)
+			for _, b := range pieces {
+				names = append(names, a+b, h.Prefix+a+b)
+			}
+		}
+		rng := rand.New(rand.NewPCG(1, uint64(i)))
+		for range 20_000 {
+			var b strings.Builder
+			if rng.IntN(4) > 0 {
+				b.WriteString(pieces[rng.IntN(3)]) // a prefix, in some case
+			}
+			for range rng.IntN(6) {
+				b.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			names = append(names, b.String())
+		}
+		for _, s := range names {
+			if got, want := h.Match(s), translation(s); got != want {
+				t.Errorf("pattern %q: the exact hints say %v for %q, the translation %v", p.Source, got, s, want)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Skip("the spec has no pattern with exact hints")
 	}
 }

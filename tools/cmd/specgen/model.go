@@ -21,7 +21,8 @@ type model struct {
 	ops           []*operation
 	schemas       *schemaTable
 	errorBodies   []errorBody
-	customHeaders int // index of the CustomHeaders schema, or noSchema
+	customHeaders int    // index of the CustomHeaders schema, or noSchema
+	apiKeyHeader  string // the header of the apiKey security scheme
 	warnings      []string
 	tags          map[string]string // tag name → description
 }
@@ -76,10 +77,32 @@ type errorBody struct {
 
 var httpMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
 
+// apiKeyHeader returns the header that carries the API key: that of the
+// apiKey security scheme in a header, which the client sends on every
+// request. A spec with none, or with several, is refused.
+func apiKeyHeader(doc *openapi3.T) (string, error) {
+	var names []string
+	if doc.Components != nil {
+		for _, name := range sortedKeys(doc.Components.SecuritySchemes) {
+			if s := doc.Components.SecuritySchemes[name].Value; s != nil && s.Type == "apiKey" && s.In == "header" {
+				names = append(names, s.Name)
+			}
+		}
+	}
+	if names = slices.Compact(names); len(names) != 1 {
+		return "", fmt.Errorf("components.securitySchemes: the client sends the key in one header, but the spec declares %d apiKey header schemes %q", len(names), names)
+	}
+	return names[0], nil
+}
+
 // build compiles the document. lists holds the naming file's list
 // overrides (operationId → array field, or "none").
 func build(doc *openapi3.T, corpus int, lists map[string]string) (*model, error) {
 	m := &model{schemas: newSchemaTable(doc, corpus), customHeaders: noSchema, tags: map[string]string{}}
+	var err error
+	if m.apiKeyHeader, err = apiKeyHeader(doc); err != nil {
+		return nil, err
+	}
 	for _, tag := range doc.Tags {
 		if tag != nil {
 			m.tags[tag.Name] = tag.Description

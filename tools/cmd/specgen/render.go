@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/format"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,6 +40,7 @@ func renderTable(m *model) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(header("apispec"))
 	fmt.Fprintf(&b, "// CustomHeaders is the index in Schemas of components.schemas.%s, or\n// NoSchema when the spec has none.\nconst CustomHeaders = %d\n\n", customHeadersSchema, m.customHeaders)
+	fmt.Fprintf(&b, "// APIKeyHeader is the header of the spec's apiKey security scheme, which\n// carries the API key; CanonicalAPIKeyHeader is its net/http canonical form.\nconst (\n\tAPIKeyHeader          = %q\n\tCanonicalAPIKeyHeader = %q\n)\n\n", m.apiKeyHeader, http.CanonicalHeaderKey(m.apiKeyHeader))
 
 	b.WriteString("// The indexes of the operations in Operations, by operationId.\nconst (\n")
 	for i, o := range m.ops {
