@@ -1,7 +1,7 @@
 # partoo-go — developer tasks. `make help` lists them.
 #
 # Go tools are pinned in tools/go.mod and run with `go tool -modfile=tools/go.mod`;
-# nothing is installed globally. Each topic adds its targets in mk/*.mk and
+# nothing is installed globally. Each topic below adds its targets and
 # appends to CI_TARGETS the checks that `make ci` must run.
 
 GO        ?= go
@@ -70,7 +70,181 @@ tidy-check: ## Fail if a go.mod/go.sum is not tidy or a Go file is not gofmt-for
 	@for m in $(MODULES); do (cd $$m && $(GO) mod tidy -diff) || exit 1; done
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "not gofmt-formatted:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
--include mk/*.mk
+# The demo: the README's first command. Without PARTOO_API_KEY
+# it runs against a fake Partoo started in-process (package partootest), so it
+# needs only Go: no key, no network. With PARTOO_API_KEY (and PARTOO_SERVER=
+# sandbox|production) it talks to the real API and only reads, unless
+# DEMO_ARGS=-write.
+
+DEMO_ARGS ?=
+MOCK_ARGS ?=
+
+.PHONY: demo
+demo: ## Walk through the client against an in-process fake Partoo (no key, no network).
+	$(GO) run ./examples/demo $(DEMO_ARGS)
+
+.PHONY: mock
+mock: ## Run cmd/partoo-mock, a standalone fake Partoo (MOCK_ARGS, e.g. "-addr 127.0.0.1:9090 -seed hooks.json").
+	$(GO) run ./cmd/partoo-mock $(MOCK_ARGS)
+
+# Spec pipeline: take a new spec in one command, lint it, gate
+# breaking changes, keep other teams' codegen pipelines working, and keep the
+# module clean for `go get`. The programs live in tools/cmd (speclint,
+# specbreaking, updatespec); docs/maintaining.md is the maintainer's
+# walkthrough.
+
+SPEC_FILE := api/openapi-bundled.yaml
+SPEC_SEED ?= tools/spectest/testdata/seed-getWebhook.md
+BASE      ?= HEAD~1
+CONSUMER  := examples/consumer-pipeline
+
+.PHONY: update-spec
+update-spec: ## Take a new spec: make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url]] [SEED=path] (lint, replace, regenerate, diff, test, next steps).
+	@test -n "$(SPEC)" || { echo "usage: make update-spec SPEC=/path/to/openapi-bundled.yaml [SOURCE=partoo]"; exit 2; }
+	$(GO) -C tools run ./cmd/updatespec -root "$(CURDIR)" -spec "$(abspath $(SPEC))" $(if $(SOURCE),-source "$(SOURCE)") $(if $(ORIGIN),-origin "$(ORIGIN)") $(if $(SEED),-new-seed "$(abspath $(SEED))")
+
+.PHONY: spec-lint
+spec-lint: ## Lint the spec: kin-openapi with ECMAScript patterns, plus our rules.
+	$(GO) -C tools run ./cmd/speclint -spec "$(CURDIR)/$(SPEC_FILE)" -seed "$(abspath $(SPEC_SEED))" -provenance "$(CURDIR)/api/provenance.yaml"
+
+.PHONY: breaking
+breaking: ## Fail on undeclared breaking spec changes since BASE (default HEAD~1).
+	$(GO) -C tools run ./cmd/specbreaking -root "$(CURDIR)" -base "$(BASE)"
+
+.PHONY: consumer-check
+consumer-check: ## examples/consumer-pipeline: regenerate with no diff, vet, test, tidy.
+	cd $(CONSUMER) && $(GO) generate ./...
+	@if ! git diff --quiet -- $(CONSUMER) || [ -n "$$(git ls-files --others --exclude-standard -- $(CONSUMER))" ]; then \
+		echo "consumer-check: regenerating $(CONSUMER) gives a diff; run 'cd $(CONSUMER) && go generate ./...' and commit:"; \
+		git --no-pager diff --stat -- $(CONSUMER); git ls-files --others --exclude-standard -- $(CONSUMER); exit 1; \
+	fi
+	cd $(CONSUMER) && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+	cd $(CONSUMER) && $(GO) mod tidy -diff
+	@echo "consumer-check: $(CONSUMER) is up to date and passes"
+
+# Modules a consumer of partoo must never see in its module graph.
+HYGIENE_FORBIDDEN := github.com/oapi-codegen/oapi-codegen/v2|github.com/oasdiff/oasdiff|github.com/getkin/kin-openapi
+
+.PHONY: hygiene
+hygiene: ## Root go.mod has no replace/tool and no generator in its graph; go mod verify everywhere.
+	@if grep -nE '^[[:space:]]*(replace|tool)([[:space:]]|\()' go.mod; then \
+		echo "hygiene: the root go.mod must have no replace and no tool directive (tools go in tools/go.mod)"; exit 1; fi
+	@if $(GO) list -m all | grep -E '^($(HYGIENE_FORBIDDEN))( |$$)'; then \
+		echo "hygiene: the root module graph must not contain a generator or OpenAPI library"; exit 1; fi
+	$(GO) mod verify
+	cd tools && $(GO) mod verify
+	cd $(CONSUMER) && $(GO) mod verify
+	@echo "hygiene: ok"
+
+CI_TARGETS += spec-lint breaking consumer-check hygiene
+
+# Contract test: Stoplight Prism, an independent implementation of
+# OpenAPI, mocks api/openapi-bundled.yaml, and tools/contract drives every
+# operation through partoo.Client against it. Prism is pinned in
+# tools/prism/package-lock.json and installed with `npm ci` into
+# tools/prism/node_modules (ignored by git); its install scripts are not run.
+
+PRISM_DIR := tools/prism
+PRISM     := $(CURDIR)/$(PRISM_DIR)/node_modules/.bin/prism
+
+.PHONY: prism-install
+prism-install: $(PRISM) ## Install the pinned Prism (tools/prism) with npm ci.
+
+$(PRISM): $(PRISM_DIR)/package.json $(PRISM_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "contract: npm is required to install Prism (Prism 5.16.0 declares Node.js >= 24.18; it also runs on Node.js 20 with an EBADENGINE warning)"; exit 1; }
+	cd $(PRISM_DIR) && npm ci --ignore-scripts --no-audit --no-fund
+	@test -x $@ || { echo "contract: npm ci did not install $@"; exit 1; }
+	@touch $@
+
+.PHONY: contract
+contract: $(PRISM) ## Contract test of the client against Prism mocking the spec (fails if Prism is missing).
+	cd tools && PARTOO_CONTRACT=1 PRISM=$(PRISM) $(GO) test -count=1 -run '^(TestContract|TestPrismLimitationWithVerbatimSpec|TestUnicodeSafePattern)$$' ./contract
+
+CI_TARGETS += contract
+
+# Benchmarks and footprint: what partoo.Client costs over the generated client
+# and raw net/http, and what importing partoo adds to a program. The
+# benchmarks are in bench_test.go. tools/cmd/benchcheck checks the figures
+# that do not depend on the machine's load, and BENCHMARKS.md has the method
+# and the results.
+#
+# CI runs bench-smoke, which runs every benchmark once so that none can rot
+# (it measures nothing), and bench-check, which checks the allocations, the
+# in-memory CPU ratios (with a tolerance) and the footprint in under a
+# minute. bench measures everything, wall time included, in 15 rounds, and
+# takes about 3 minutes on 2 cores.
+
+BENCH_ROUNDS   ?= 15
+BENCH_TIME     ?= 0.5s
+BENCH_DIR      := $(CURDIR)/.cache/bench
+BENCH_FILE     ?=
+BENCHCHECK     := $(GO) -C tools run ./cmd/benchcheck -root "$(CURDIR)"
+
+.PHONY: bench
+bench: ## Every benchmark, BENCH_ROUNDS runs of the test binary (default 15), summarised by benchstat.
+	@mkdir -p $(BENCH_DIR)
+	$(GO) test -c -o $(BENCH_DIR)/partoo.test .
+	@rm -f $(BENCH_DIR)/bench.txt
+	@for i in $$(seq $(BENCH_ROUNDS)); do \
+		echo "bench: round $$i of $(BENCH_ROUNDS)"; \
+		$(BENCH_DIR)/partoo.test -test.run '^$$' -test.bench '^Benchmark(InMemory|Loopback|RequestBuild)$$' \
+			-test.benchtime $(BENCH_TIME) -test.count 1 >> $(BENCH_DIR)/bench.txt && \
+		$(BENCH_DIR)/partoo.test -test.run '^$$' -test.bench '^BenchmarkLargePage$$' \
+			-test.benchtime 1x -test.count 1 >> $(BENCH_DIR)/bench.txt || { cat $(BENCH_DIR)/bench.txt; exit 1; }; \
+	done
+	$(TOOL) benchstat $(BENCH_DIR)/bench.txt > $(BENCH_DIR)/benchstat.txt
+	@cat $(BENCH_DIR)/benchstat.txt
+
+.PHONY: bench-smoke
+bench-smoke: ## Run every benchmark once to catch breakage; measures nothing (run by make ci).
+	$(GOTEST) -run '^$$' -bench . -benchtime 1x .
+
+.PHONY: bench-check
+bench-check: ## Check allocations, in-memory CPU ratios and footprint (BENCH_FILE=.cache/bench/bench.txt reuses make bench's output).
+	$(BENCHCHECK) $(if $(BENCH_FILE),-bench "$(abspath $(BENCH_FILE))")
+
+.PHONY: footprint-check
+footprint-check: ## Check only what importing partoo adds: packages, binary size, init time, no parser, no regexp at init (bench-check includes it).
+	$(BENCHCHECK) -skip-bench
+
+CI_TARGETS += bench-smoke bench-check
+
+# Resilience: the fault-injection suite of resilience_test.go (retries,
+# Retry-After, timeouts, bounded reads, no duplicate writes, no goroutine
+# leak, no API key in any output), run many times under the race detector
+# to hunt flakiness. `make test` runs it once; CI does not repeat it.
+
+RESILIENCE_COUNT ?= 20
+
+.PHONY: resilience
+resilience: ## Run the fault-injection suite (TestResilience) $(RESILIENCE_COUNT) times with -race.
+	$(GOTEST) -race -count=$(RESILIENCE_COUNT) -run '^TestResilience$$' .
+
+# Fuzzing. `make test` already runs every fuzz target's seed corpus; these
+# targets explore beyond it. They are not in CI_TARGETS: a fuzz run is open
+# ended and CI must be quick and reproducible.
+
+FUZZTIME ?= 20s
+
+# fuzz has no recipe of its own, so other fragments may add their fuzz
+# targets as prerequisites (`fuzz: fuzz-xyz`) without conflict.
+.PHONY: fuzz
+fuzz: fuzz-custom-headers ## Run every fuzz target for FUZZTIME each (default 20s).
+
+.PHONY: fuzz-custom-headers
+fuzz-custom-headers: ## Fuzz ValidateCustomHeaders against a JSON Schema 2020-12 oracle for FUZZTIME.
+	cd tools && $(GO) test -run '^$$' -fuzz '^FuzzValidateCustomHeaders$$' -fuzztime $(FUZZTIME) ./conformance
+
+# Receiving webhooks: package webhook. Its tests, examples and the
+# seed corpus of FuzzParse run in `make test` (so in CI); like the other fuzz
+# targets (above), the open-ended fuzz run is not in CI_TARGETS.
+
+fuzz: fuzz-webhook
+
+.PHONY: fuzz-webhook
+fuzz-webhook: ## Fuzz webhook.Parse (the delivery decoder) for FUZZTIME.
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./webhook/
+
 
 .PHONY: check
 check: check-generated tidy-check lint test-newest-go $(CI_TARGETS) ## Every check but the tests of `make test` (CI runs make test, then make check).

@@ -14,7 +14,7 @@ func env(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
-// TestRunWithoutKey runs the quickstart as `make demo` does: no key, the
+// TestRunWithoutKey runs the demo as `make demo` does: no key, the
 // in-process fake, no network beyond loopback.
 func TestRunWithoutKey(t *testing.T) {
 	var out bytes.Buffer

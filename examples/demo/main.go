@@ -1,4 +1,4 @@
-// Command quickstart walks through the partoo client: create a webhook with
+// Command demo walks through the partoo client: create a webhook with
 // custom headers, a validation error caught before sending, list, get,
 // update, tryout, and a 404 as a typed error.
 //
@@ -13,8 +13,8 @@
 // is given; -write also creates, updates and tries out a webhook for
 // PARTOO_WEBHOOK_URL (default https://example.com/partoo-quickstart).
 //
-//	go run ./examples/quickstart
-//	PARTOO_API_KEY=... PARTOO_SERVER=sandbox go run ./examples/quickstart -write
+//	go run ./examples/demo
+//	PARTOO_API_KEY=... PARTOO_SERVER=sandbox go run ./examples/demo -write
 package main
 
 import (
@@ -46,14 +46,14 @@ const defaultWebhookURL = "https://example.com/partoo-quickstart"
 func main() {
 	write := flag.Bool("write", false, "with PARTOO_API_KEY: also create, update and try out a webhook (this writes to your organization)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "Usage: quickstart [-write]\n\nWithout PARTOO_API_KEY it runs against an in-process fake Partoo.\nEnvironment: PARTOO_API_KEY, PARTOO_SERVER (production|sandbox), PARTOO_ORG_ID, PARTOO_WEBHOOK_URL.")
+		fmt.Fprintln(flag.CommandLine.Output(), "Usage: demo [-write]\n\nWithout PARTOO_API_KEY it runs against an in-process fake Partoo.\nEnvironment: PARTOO_API_KEY, PARTOO_SERVER (production|sandbox), PARTOO_ORG_ID, PARTOO_WEBHOOK_URL.")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := run(ctx, os.Stdout, os.Getenv, *write); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
