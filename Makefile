@@ -16,15 +16,17 @@ help: ## List the targets.
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
 
 .PHONY: generate
-generate: ## Regenerate gen/, internal/apispec/ and services.gen.go from api/openapi-bundled.yaml.
+generate: ## Regenerate gen/, internal/apispec/, services.gen.go and the benchmarks' ogen peer (bench/ogenapi) from api/openapi-bundled.yaml.
 	$(GO) generate ./...
+	cd bench && $(GO) generate ./...
 
 # Every directory that go generate writes; check-generated diffs them all.
-GENERATED_DIRS := gen internal/apispec services.gen.go
+GENERATED_DIRS := gen internal/apispec services.gen.go bench/ogenapi
 
 .PHONY: check-generated
 check-generated: ## Regenerate and fail if any generated code differs from what is committed.
 	$(GO) generate ./...
+	cd bench && $(GO) generate ./...
 	@if ! git diff --quiet -- $(GENERATED_DIRS) || [ -n "$$(git ls-files --others --exclude-standard -- $(GENERATED_DIRS))" ]; then \
 		echo "check-generated: generated code differs from the spec; run 'make generate' and commit:"; \
 		git --no-pager diff --stat -- $(GENERATED_DIRS); git ls-files --others --exclude-standard -- $(GENERATED_DIRS); exit 1; \
@@ -33,8 +35,10 @@ check-generated: ## Regenerate and fail if any generated code differs from what 
 
 # The Go modules of the repository: the root module (the client), the
 # tools module (generators, linters, pipeline tests) and the OpenTelemetry
-# module (otel/, kept apart so that the client's graph has no OpenTelemetry).
-MODULES := . tools otel
+# module (otel/, kept apart so that the client's graph has no OpenTelemetry)
+# and the benchmark module (bench/, which holds ogen's client of the same
+# spec as a peer, kept apart so that the client's graph has no ogen).
+MODULES := . tools otel bench
 
 .PHONY: test
 test: ## Run every test once, with the race detector, in every module (CI runs it; go test -short skips the slow pipeline tests).
@@ -194,10 +198,39 @@ bench: ## Every benchmark, BENCH_ROUNDS runs of the test binary (default 15), su
 	done
 	$(TOOL) benchstat $(BENCH_DIR)/bench.txt > $(BENCH_DIR)/benchstat.txt
 	@cat $(BENCH_DIR)/benchstat.txt
+	@$(MAKE) --no-print-directory bench-peer
+
+# The peer comparison: bench/ (its own module) runs raw, gen, client, ogen
+# and control (a second client, to show the noise) interleaved, on both
+# supported Go releases. Each round runs the Go 1.26 binary, then the
+# $(GO_NEWEST) one, so both see the same machine; benchstat prints the
+# medians side by side, one column per release.
+PEER_ROUNDS ?= $(BENCH_ROUNDS)
+PEER_BENCH  := ^BenchmarkPeer(InMemory/(Get|Create|List)|Loopback)$$
+PEER_LARGE  := ^BenchmarkPeer(InMemory/LargePage|LargePage)$$
+
+.PHONY: bench-peer
+bench-peer: ## partoo.Client against raw, gen and ogen's client of the same spec, on Go 1.26 and $(GO_NEWEST), PEER_ROUNDS interleaved rounds.
+	@mkdir -p $(BENCH_DIR)
+	cd bench && $(GO) test -c -o $(BENCH_DIR)/peer-go1.26.test .
+	cd bench && GOTOOLCHAIN=$(GO_NEWEST) $(GO) test -c -o $(BENCH_DIR)/peer-$(GO_NEWEST).test .
+	@rm -f $(BENCH_DIR)/peer-go1.26.txt $(BENCH_DIR)/peer-$(GO_NEWEST).txt
+	@for i in $$(seq $(PEER_ROUNDS)); do \
+		echo "bench-peer: round $$i of $(PEER_ROUNDS)"; \
+		for v in go1.26 $(GO_NEWEST); do \
+			$(BENCH_DIR)/peer-$$v.test -test.run '^$$' -test.bench '$(PEER_BENCH)' \
+				-test.benchtime $(BENCH_TIME) -test.count 1 >> $(BENCH_DIR)/peer-$$v.txt && \
+			$(BENCH_DIR)/peer-$$v.test -test.run '^$$' -test.bench '$(PEER_LARGE)' \
+				-test.benchtime 1x -test.count 1 >> $(BENCH_DIR)/peer-$$v.txt || { cat $(BENCH_DIR)/peer-$$v.txt; exit 1; }; \
+		done; \
+	done
+	$(TOOL) benchstat -table .name -col .file go1.26=$(BENCH_DIR)/peer-go1.26.txt $(GO_NEWEST)=$(BENCH_DIR)/peer-$(GO_NEWEST).txt > $(BENCH_DIR)/peer-benchstat.txt
+	@cat $(BENCH_DIR)/peer-benchstat.txt
 
 .PHONY: bench-smoke
 bench-smoke: ## Run every benchmark once to catch breakage; measures nothing (run by make ci).
 	$(GOTEST) -run '^$$' -bench . -benchtime 1x .
+	cd bench && $(GOTEST) -run '^$$' -bench . -benchtime 1x .
 
 .PHONY: bench-check
 bench-check: ## Check allocations, in-memory CPU ratios and footprint (BENCH_FILE=.cache/bench/bench.txt reuses make bench's output).
