@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/apispec"
 	"github.com/partoo-go/partoo/internal/pathtemplate"
@@ -95,12 +93,15 @@ type config struct {
 	// Retries, rate limiting and logging (retry.go, ratelimit.go,
 	// logging.go). now and sleep are the client's clock, replaced in tests;
 	// nil means the real ones.
-	retry     RetryPolicy
-	limiter   *rate.Limiter
-	logger    *slog.Logger
-	logBodies bool
-	now       func() time.Time
-	sleep     func(context.Context, time.Duration) error
+	retry   RetryPolicy
+	limiter Limiter
+	// limitKeySecret is the HMAC key of the limiter's keys; nil: the
+	// default (ratelimit.go).
+	limitKeySecret []byte
+	logger         *slog.Logger
+	logBodies      bool
+	now            func() time.Time
+	sleep          func(context.Context, time.Duration) error
 }
 
 // Option configures a [Client]. Options that receive an invalid value make

@@ -69,7 +69,8 @@
 // transport errors with exponential backoff and jitter, honouring
 // Retry-After; a POST is retried only when it provably never left (a dial
 // error), so a webhook is never created twice. See [RetryPolicy],
-// [WithRetryPolicy], [WithoutRetries] and the opt-in [WithRateLimit].
+// [WithRetryPolicy], [WithoutRetries] and the opt-in [WithRateLimit]
+// (one process) or [WithLimiter] (a quota shared between processes).
 // [WithLogger] logs attempts with the API key and custom header values
 // redacted.
 //

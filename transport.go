@@ -74,7 +74,7 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 	p := cs.retryPolicy()
 	var last error
 	for attempt := 1; ; attempt++ {
-		if err := c.waitTurn(ctx); err != nil {
+		if err := cs.waitTurn(ctx); err != nil {
 			err = fmt.Errorf("partoo: %s %s: %w", req.Method, req.URL.Path, err)
 			if last == nil {
 				return nil, err
