@@ -171,6 +171,9 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) *response {
 	case status != 0:
 		return specError(status)
 	}
+	if resp := s.takeQuota(org); resp != nil {
+		return resp
+	}
 	c := &call{op: op, r: r, rel: rel, org: org, query: query, body: body}
 	if hasBody {
 		doc, errs := checkBody(op, body)

@@ -19,7 +19,8 @@
 //  4. media type: a body that is not application/json is 415;
 //  5. parameters: every path, query and header parameter the operation
 //     declares is checked against its schema (400);
-//  6. organization: see "Organizations" below (400 or 403);
+//  6. organization: see "Organizations" below (400 or 403), then the
+//     organization's quota when [WithQuota] sets one (429);
 //  7. body: the JSON body is checked against the operation's schema, the
 //     custom headers against the client's rules (partoo.ValidateCustomHeaders
 //     and partoo.CheckDeliverable), all at once (400);
@@ -213,6 +214,7 @@ type Server struct {
 	tryouts  []Tryout
 	log      requestLog
 	faults   []*faultState
+	quota    *quotaState // nil: no limit
 	// keepAlivesOff records that syncKeepAlives turned keep-alives off.
 	keepAlivesOff bool
 	// closing is set by Close; no request starts afterwards.
@@ -238,6 +240,7 @@ type config struct {
 	now        func() time.Time
 	requestLog int
 	timeouts   Timeouts
+	quota      *Quota // WithQuota (quota.go); nil: no limit
 	// signingKey signs webhook deliveries (WithSigningKey); nil for a
 	// random key.
 	signingKey ed25519.PrivateKey
@@ -456,6 +459,9 @@ func newServer(opts ...Option) (*Server, error) {
 		log:      requestLog{size: cfg.requestLog},
 
 		clientTransport: newClientTransport(),
+	}
+	if q := cfg.quota; q != nil {
+		s.quota = &quotaState{Quota: *q, last: map[int][]time.Time{}, next: map[int]int{}}
 	}
 	for key, orgs := range cfg.providers {
 		if _, dup := s.keys[key]; dup {

@@ -171,6 +171,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	providerKey := fs.String("provider-key", "", "an optional PROVIDER API `key`, acting on -provider-orgs")
 	providerOrgs := fs.String("provider-orgs", "", "comma-separated organization `ids` the PROVIDER key may act on (required with -provider-key)")
 	seedPath := fs.String("seed", "", "JSON `file` of webhooks and resources to start with")
+	quota := fs.String("quota", "", "enforce a rate limit per organization, as `n/period` (Partoo's is 300/1m): past it, 429 with Retry-After")
 	logRequests := fs.Bool("log", false, "opt-in: log one line per request on stderr (method, path, query, status, duration; never headers or bodies)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -193,6 +194,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts = append(opts, partootest.WithProviderKey(*providerKey, orgs...))
 	case *providerOrgs != "":
 		return &usageError{errors.New("-provider-orgs needs -provider-key")}
+	}
+	if *quota != "" {
+		q, err := partootest.ParseQuota(*quota)
+		if err != nil {
+			return &usageError{fmt.Errorf("-quota: %w", err)}
+		}
+		opts = append(opts, partootest.WithQuota(q.N, q.Per))
 	}
 	var sd *seed
 	if *seedPath != "" {

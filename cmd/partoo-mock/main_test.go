@@ -144,6 +144,20 @@ func TestRunServesTheAPI(t *testing.T) {
 	}
 }
 
+// -quota answers 429 with Retry-After past the quota.
+func TestRunQuota(t *testing.T) {
+	t.Parallel()
+	url, _, stop := startRun(t, "-quota", "2/1h")
+	for i, want := range []int{200, 200, 429} {
+		if status, _ := get(t, url+"/webhooks", DefaultAPIKey); status != want {
+			t.Errorf("request %d: %d, want %d", i+1, status, want)
+		}
+	}
+	if err := stop(); err != nil {
+		t.Errorf("run: %v", err)
+	}
+}
+
 // Request logs are opt-in: without -log the mock is quiet.
 func TestRunLogIsOptIn(t *testing.T) {
 	t.Parallel()
@@ -170,6 +184,8 @@ func TestRunErrors(t *testing.T) {
 		{"provider key without orgs", []string{"-provider-key", "pk"}, isUsage},
 		{"provider orgs without key", []string{"-provider-orgs", "1"}, isUsage},
 		{"bad provider org", []string{"-provider-key", "pk", "-provider-orgs", "1,x"}, isUsage},
+		{"bad quota", []string{"-quota", "300"}, isUsage},
+		{"zero quota", []string{"-quota", "0/1m"}, isUsage},
 		{"bad org id", []string{"-org-id", "0"}, isStart},
 		{"empty key", []string{"-api-key", ""}, isStart},
 		{"bad address", []string{"-addr", "nowhere"}, isStart},
