@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/apispec"
+	"github.com/partoo-go/partoo/internal/loopback"
 	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
@@ -143,7 +143,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	} else if apiKey != "" {
 		return nil, errors.New("partoo: give the API key either to NewClient or with WithAPIKeySource, not both")
 	}
-	if cfg.baseURL.Scheme == "http" && !isLoopback(cfg.baseURL.Hostname()) {
+	if cfg.baseURL.Scheme == "http" && !loopback.Host(cfg.baseURL.Hostname()) {
 		return nil, fmt.Errorf("partoo: refusing to send the API key over plain http to %q: use https, or a loopback host for tests", cfg.baseURL.Host)
 	}
 	hc := http.Client{Transport: cfg.transport}
@@ -415,14 +415,6 @@ func WithoutDeliverabilityCheck() Option {
 		cfg.deliverableHeaders = false
 		return nil
 	}
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func defaultUserAgent() string {

@@ -18,7 +18,12 @@ import (
 func ExampleWithRetryPolicy() {
 	srv := partootest.NewServer()
 	defer srv.Close()
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/hook", EventType: gen.EventTypeBusinessCreated})[0]
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/hook", EventType: gen.EventTypeBusinessCreated})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hook := hooks[0]
 	// Partoo is briefly unavailable: the next two GETs answer 503.
 	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 2, Status: 503})
 
@@ -57,7 +62,12 @@ func ExampleRetryPolicy_checkRetry() {
 	}
 	srv := partootest.NewServer()
 	defer srv.Close()
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/hook", EventType: gen.EventTypeBusinessCreated})[0]
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/hook", EventType: gen.EventTypeBusinessCreated})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hook := hooks[0]
 	srv.AddFault(partootest.Fault{Method: "PUT", Path: "/webhooks/{webhook_id}", Times: 1, Status: 500})
 
 	client := srv.Client(partoo.WithRetryPolicy(policy))
@@ -95,7 +105,12 @@ func ExampleWithRateLimit() {
 func ExampleWithLogger() {
 	srv := partootest.NewServer()
 	defer srv.Close()
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/hook", EventType: gen.EventTypeBusinessCreated})[0]
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/hook", EventType: gen.EventTypeBusinessCreated})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hook := hooks[0]
 	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 1, Status: 429, Header: http.Header{"Retry-After": {"0"}}})
 
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{

@@ -34,7 +34,12 @@ func ExampleNewClient() {
 func ExampleWebhooksService_Get() {
 	srv := partootest.NewServer() // a fake Partoo on a loopback port
 	defer srv.Close()
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})[0]
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hook := hooks[0]
 	client := srv.Client()
 
 	got, err := client.Webhooks.Get(context.Background(), hook.ID)
@@ -56,7 +61,10 @@ func ExampleWebhooksService_List() {
 	srv := partootest.NewServer()
 	defer srv.Close()
 	for _, e := range []gen.EventType{gen.EventTypeBusinessCreated, gen.EventTypeBusinessUpdated, gen.EventTypeLeadReceived} {
-		srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/" + string(e), EventType: e})
+		if _, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/" + string(e), EventType: e}); err != nil {
+			fmt.Println(err)
+			return
+		}
 	}
 	client := srv.Client()
 
@@ -100,7 +108,12 @@ func ExampleWebhooksService_Create() {
 func ExampleWithHeader() {
 	srv := partootest.NewServer()
 	defer srv.Close()
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})[0]
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hook := hooks[0]
 	client := srv.Client()
 
 	if _, err := client.Webhooks.Get(context.Background(), hook.ID, partoo.WithHeader("X-Correlation-Id", "job-42")); err != nil {
@@ -110,7 +123,7 @@ func ExampleWithHeader() {
 	fmt.Println(reqs[len(reqs)-1].Header.Get("X-Correlation-Id"))
 
 	// The client owns the key and the media type: they cannot be set.
-	_, err := client.Webhooks.Get(context.Background(), hook.ID, partoo.WithHeader("x-APIKey", "another-key"))
+	_, err = client.Webhooks.Get(context.Background(), hook.ID, partoo.WithHeader("x-APIKey", "another-key"))
 	fmt.Println(err != nil, srv.RequestCount())
 	// Output:
 	// job-42
@@ -121,7 +134,12 @@ func ExampleWithHeader() {
 func ExampleCaptureResponse() {
 	srv := partootest.NewServer()
 	defer srv.Close()
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})[0]
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hook := hooks[0]
 	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 1, Status: http.StatusServiceUnavailable})
 	client := srv.Client(partoo.WithRetryPolicy(partoo.RetryPolicy{MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 
@@ -146,11 +164,16 @@ func ExampleCaptureResponse() {
 func ExampleWithoutCallRetries() {
 	srv := partootest.NewServer()
 	defer srv.Close()
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})[0]
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hook := hooks[0]
 	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 1, Status: http.StatusServiceUnavailable})
 	client := srv.Client()
 
-	_, err := client.Webhooks.Get(context.Background(), hook.ID, partoo.WithoutCallRetries(), partoo.WithAttemptTimeout(5*time.Second))
+	_, err = client.Webhooks.Get(context.Background(), hook.ID, partoo.WithoutCallRetries(), partoo.WithAttemptTimeout(5*time.Second))
 	var apiErr *partoo.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println(apiErr.StatusCode, apiErr.Attempts)
@@ -238,7 +261,12 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 func ExampleWithMiddleware() {
 	srv := partootest.NewServer()
 	defer srv.Close()
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})[0]
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hook := hooks[0]
 	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 1, Status: http.StatusBadGateway})
 
 	logAttempts := func(next http.RoundTripper) http.RoundTripper {
@@ -290,7 +318,12 @@ func ExampleWithMaxPages() {
 func ExampleWithCallRetryPolicy() {
 	srv := partootest.NewServer()
 	defer srv.Close()
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})[0]
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hook := hooks[0]
 	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 3, Status: http.StatusServiceUnavailable})
 	client := srv.Client() // 3 attempts at most by default
 
@@ -329,7 +362,12 @@ func (callPrinter) RoundTripper(next http.RoundTripper) http.RoundTripper {
 func ExampleWithObserver() {
 	srv := partootest.NewServer()
 	defer srv.Close()
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})[0]
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeBusinessCreated})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hook := hooks[0]
 	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 1, Status: http.StatusBadGateway})
 	client := srv.Client(partoo.WithObserver(callPrinter{}),
 		partoo.WithRetryPolicy(partoo.RetryPolicy{MinWait: time.Millisecond, MaxWait: time.Millisecond}))

@@ -369,7 +369,7 @@ func runFaultCase(t *testing.T, tc faultCase) {
 		partoo.WithRetryPolicy(suitePolicy()),
 		partoo.WithLogger(slog.New(logHandler)),
 	)
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://example.com/seeded", EventType: gen.EventTypeBusinessUpdated,
+	hook := addWebhooks(t, srv, gen.WebhookItem{URL: "https://example.com/seeded", EventType: gen.EventTypeBusinessUpdated,
 		CustomHeaders: &gen.CustomHeaders{"X-Auth-Token": "seeded-token"}})[0]
 	for _, f := range tc.faults {
 		srv.AddFault(f)

@@ -2,6 +2,7 @@ package partoo_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -56,7 +57,7 @@ func TestListAcrossPagesAgainstPartootest(t *testing.T) {
 	for i := range 250 {
 		seed = append(seed, gen.WebhookItem{URL: fmt.Sprintf("https://example.com/%d", i), EventType: gen.EventTypeLeadReceived})
 	}
-	srv.AddWebhooks(seed...)
+	addWebhooks(t, srv, seed...)
 	tests := []struct {
 		name      string
 		perPage   *int
@@ -122,3 +123,20 @@ func TestOrganizationsAgainstPartootest(t *testing.T) {
 }
 
 func pageSize(n int) *int { return &n }
+
+// addWebhooks stores items as they are (partootest's AddResource) and
+// returns them as stored.
+func addWebhooks(t testing.TB, srv *partootest.Server, items ...gen.WebhookItem) []gen.WebhookItem {
+	t.Helper()
+	out := make([]gen.WebhookItem, len(items))
+	for i, it := range items {
+		b, err := srv.AddResource("/webhooks", it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}

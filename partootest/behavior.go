@@ -21,8 +21,8 @@ const (
 	// Example operations answer the spec's example of their success
 	// response, whatever the request.
 	Example Behavior = "example"
-	// Override operations have behaviour written by hand: the Webhooks
-	// family (see the package documentation, "Assumptions").
+	// Override operations have behaviour written by hand: POST
+	// /webhooks/tryout (see the package documentation, "Assumptions").
 	Override Behavior = "override"
 )
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,10 +13,12 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"syscall"
+	"strconv"
 	"time"
 
 	"github.com/partoo-go/partoo/gen"
+	"github.com/partoo-go/partoo/internal/apispec"
+	"github.com/partoo-go/partoo/internal/loopback"
 	"github.com/partoo-go/partoo/webhook"
 )
 
@@ -27,12 +28,6 @@ import (
 // webhook's custom headers. POST /webhooks/tryout delivers a sample event
 // for the item's event type, with the X-Partoo-Webhook-Tryout header, and
 // [Server.Emit] delivers any event to the registered webhooks.
-//
-// Unlike Partoo, the fake delivers to loopback hosts only (http or https;
-// for https the receiver's certificate must be one the system trusts), so a
-// test never reaches the network; it does not retry, and a tryout always
-// sends the sample payload (Partoo uses the latest data of the event type
-// when it has some).
 
 // DeliveryTimeout bounds each delivery: connecting, sending, and waiting for
 // the receiver's answer.
@@ -111,32 +106,61 @@ func (s *Server) PublicKey() ed25519.PublicKey {
 }
 
 // SignPayload returns the X-Partoo-Signature-v1 value of body signed with
-// the server's key, for a test that sends its own deliveries.
+// the server's key (webhook.Sign), for a test that sends its own
+// deliveries.
 func (s *Server) SignPayload(body []byte) string {
 	if s.hooks == nil {
 		panic("partootest: SignPayload on a Server not created by NewServer")
 	}
-	return SignPayload(s.hooks.key, body)
+	return webhook.Sign(s.hooks.key, body)
 }
 
-// SignPayload returns the X-Partoo-Signature-v1 value of body signed with
-// key: the standard base64 of its ED25519 signature, as Partoo sends it.
-func SignPayload(key ed25519.PrivateKey, body []byte) string {
-	return base64.StdEncoding.EncodeToString(ed25519.Sign(key, body))
-}
-
-// SampleEvent returns the body of a delivery of event, with the sample
-// payload the fake sends on tryouts: the examples of Partoo's event pages
-// for business_created, business_updated, message_created,
-// message_updated and lead_received, {"business": {"id": ...}} for
-// business_deleted (whose payload is not documented), and {} for an event
-// type the spec does not know.
+// SampleEvent returns the body of a delivery of event, the sample the fake
+// sends on tryouts: the example of the event's delivery schema in the
+// spec's webhooks section (apispec.Events), with its type, and
+// {"type": event, "payload": {}} for an event type the spec does not know.
 func SampleEvent(event gen.EventType) []byte {
-	body, err := json.Marshal(envelope{Type: event, Payload: samplePayload(event, DefaultOrgID)})
+	return sampleEvent(event, 0)
+}
+
+// sampleEvent is SampleEvent with every org_id of the payload set to
+// orgID, unless orgID is 0.
+func sampleEvent(event gen.EventType, orgID int) []byte {
+	v := map[string]any{"payload": map[string]any{}}
+	for _, e := range apispec.Events {
+		if e.Type == string(event) {
+			if ex, err := decodeObject([]byte(apispec.Schemas[e.Schema].Example)); err == nil {
+				v = ex
+			}
+		}
+	}
+	v["type"] = event
+	if orgID != 0 {
+		setOrgID(v["payload"], json.Number(strconv.Itoa(orgID)))
+	}
+	body, err := json.Marshal(v)
 	if err != nil {
-		panic("partootest: the sample payloads always encode: " + err.Error())
+		panic("partootest: a decoded example always encodes: " + err.Error())
 	}
 	return body
+}
+
+// setOrgID sets every org_id in v, a decoded JSON value, to id.
+func setOrgID(v any, id json.Number) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, sub := range x {
+			if k == "org_id" {
+				x[k] = id
+				continue
+			}
+			setOrgID(sub, id)
+		}
+	case []any:
+		for _, sub := range x {
+			setOrgID(sub, id)
+		}
+	}
 }
 
 // envelope is the body of every delivery.
@@ -144,89 +168,6 @@ type envelope struct {
 	Type    gen.EventType `json:"type"`
 	Payload any           `json:"payload"`
 }
-
-// samplePayload is the payload of event's sample, in the organization orgID.
-// The values are those of Partoo's documented examples.
-func samplePayload(event gen.EventType, orgID int) any {
-	const businessID = "5409c35a97bbc544d8e26737"
-	switch event {
-	case gen.EventTypeBusinessCreated, gen.EventTypeBusinessUpdated:
-		day := gen.TimeWindows{"10:00-14:00"}
-		return gen.BusinessEventPayload{Business: &gen.WebhookBusiness{
-			ID:          ptr(businessID),
-			Created:     ptr(1409925979.5),
-			Modified:    ptr(1561335111.681374),
-			Code:        ptr("CS-75019"),
-			Status:      ptr("open"),
-			OrgID:       ptr(orgID),
-			GroupID:     ptr(23),
-			Name:        ptr("Corner shop"),
-			AddressFull: ptr("12 bis rue du coquelicot"),
-			City:        ptr("Paris"),
-			Zipcode:     ptr("75019"),
-			Region:      ptr("Ile-de-France"),
-			Country:     ptr("FR"),
-			DefaultLang: ptr("fr"),
-			OpenHours: &gen.OpenHours{
-				Monday: &day, Tuesday: &day, Wednesday: &day, Thursday: &day, Friday: &day,
-				Saturday: &gen.TimeWindows{}, Sunday: &gen.TimeWindows{},
-			},
-			SpecificHours: &gen.SpecificHours{
-				Open:  []gen.SpecificHoursPeriod{{StartsAt: ptr("2020-01-20"), EndsAt: ptr("2020-01-20"), OpenHours: &day}},
-				Close: []gen.SpecificHoursPeriod{{StartsAt: ptr("2020-01-20"), EndsAt: ptr("2020-01-22")}},
-			},
-			Lat:  ptr(-3.585993),
-			Long: ptr(47.870341),
-			Subscriptions: &gen.BusinessSubscriptions{
-				PresenceManagement: &gen.Subscription{Active: ptr(true)},
-				ReviewManagement:   &gen.Subscription{Active: ptr(true)},
-				ReviewBooster:      &gen.Subscription{Active: ptr(false)},
-				Messages:           &gen.Subscription{Active: ptr(false)},
-			},
-			Features:       []string{"business_edition", "diffusion", "review_management", "review_invite", "messages"},
-			CompletionRate: ptr(77),
-		}}
-	case gen.EventTypeBusinessDeleted:
-		return gen.BusinessEventPayload{Business: &gen.WebhookBusiness{ID: ptr(businessID)}}
-	case gen.EventTypeMessageCreated, gen.EventTypeMessageUpdated:
-		return gen.MessageEventPayload{
-			Message: &gen.WebhookMessage{
-				ID:             ptr(123),
-				ConversationID: ptr(123),
-				Date:           ptr("2023-01-31 16:22:17.327878+00:00"),
-				ContentType:    ptr(gen.MessageContentTypeText),
-				SenderType:     ptr(gen.MessageSenderTypeUser),
-				SenderLabel:    ptr("Jane Doe"),
-				Status:         ptr(gen.MessageStatusSending),
-				IsDeleted:      ptr(false),
-				Content:        ptr("Hello, how can we help?"),
-				UserID:         ptr("5409c35a97bbc544d8e26738"),
-			},
-			Conversation: &gen.WebhookConversation{
-				ID:               ptr(123),
-				ConsumerImg:      ptr("https://www.example.com/profile-picture.jpg"),
-				ConsumerName:     ptr("John Doe"),
-				Business:         &gen.ConversationBusiness{ID: ptr(123)},
-				MessagingPartner: ptr("Facebook"),
-			},
-			OrgID: ptr(orgID),
-		}
-	case gen.EventTypeLeadReceived:
-		return gen.WebhookLead{
-			ID:           ptr(1),
-			Source:       ptr("chatbot"),
-			CreatedAt:    ptr("2024-11-27T16:10:44.929678Z"),
-			ChatbotID:    ptr(1),
-			ChatbotName:  ptr("Jim"),
-			BusinessName: ptr("Partoo"),
-			StoreCode:    ptr("Partoo123"),
-			Values:       []gen.LeadValue{{ID: ptr(1), Type: ptr(gen.LeadValueTypeTEXT), Name: ptr("Your firstname"), Value: "John"}},
-		}
-	}
-	return struct{}{}
-}
-
-func ptr[T any](v T) *T { return &v }
 
 // Emit delivers event to every webhook registered for its type, in every
 // organization, in ID order, and returns the deliveries. payload is encoded
@@ -249,12 +190,7 @@ func (s *Server) Emit(ctx context.Context, event gen.EventType, payload any) ([]
 		}
 	}
 	s.mu.Lock()
-	var hooks []gen.WebhookItem
-	for _, h := range s.webhooksWhere(nil) {
-		if h.EventType == event {
-			hooks = append(hooks, h)
-		}
-	}
+	hooks := s.webhooksWhere(func(h gen.WebhookItem) bool { return h.EventType == event })
 	s.mu.Unlock()
 
 	var out []Delivery
@@ -262,7 +198,7 @@ func (s *Server) Emit(ctx context.Context, event gen.EventType, payload any) ([]
 	for _, h := range hooks {
 		body := fixed
 		if body == nil {
-			body, _ = json.Marshal(envelope{Type: event, Payload: samplePayload(event, h.OrgID)})
+			body = sampleEvent(event, h.OrgID)
 		}
 		d := s.send(ctx, Delivery{WebhookID: h.ID, URL: h.URL, EventType: event, Body: body}, h.CustomHeaders)
 		out = append(out, d)
@@ -294,7 +230,7 @@ func (s *Server) Deliveries() []Delivery {
 // {"event_type", "url", "delivered"}, plus "status_code" when the receiver
 // answered and "error" when the delivery failed.
 func (s *Server) deliverTryout(ctx context.Context, t Tryout) gen.TryoutResult {
-	body, _ := json.Marshal(envelope{Type: t.Item.EventType, Payload: samplePayload(t.Item.EventType, t.OrgID)})
+	body := sampleEvent(t.Item.EventType, t.OrgID)
 	d := s.send(ctx, Delivery{URL: t.Item.URL, EventType: t.Item.EventType, Tryout: true, Body: body}, t.Item.CustomHeaders)
 	result := gen.TryoutResult{"event_type": string(t.Item.EventType), "url": t.Item.URL, "delivered": d.OK()}
 	if d.StatusCode != 0 {
@@ -322,7 +258,7 @@ func (s *Server) post(ctx context.Context, d Delivery, custom *gen.CustomHeaders
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return 0, fmt.Errorf("not an http(s) URL: %q", d.URL)
 	}
-	if !isLoopback(u.Hostname()) {
+	if !loopback.Host(u.Hostname()) {
 		return 0, fmt.Errorf("the fake delivers to loopback hosts only, not %q", u.Host)
 	}
 	ctx, cancel := context.WithTimeout(ctx, DeliveryTimeout)
@@ -338,7 +274,7 @@ func (s *Server) post(ctx context.Context, d Delivery, custom *gen.CustomHeaders
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "partootest")
-	req.Header.Set(webhook.SignatureHeader, SignPayload(s.hooks.key, d.Body))
+	req.Header.Set(webhook.SignatureHeader, webhook.Sign(s.hooks.key, d.Body))
 	if d.Tryout {
 		req.Header.Set(webhook.TryoutHeader, "true")
 	}
@@ -367,19 +303,7 @@ func (d Delivery) failure() error {
 // redirects, and a dialer that refuses any address that is not a loopback
 // IP, whatever a host name resolves to.
 func newDeliveryClient() *http.Client {
-	dialer := &net.Dialer{
-		Timeout: DeliveryTimeout,
-		Control: func(network, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-				return fmt.Errorf("refusing to connect to %s: the fake delivers to loopback addresses only", address)
-			}
-			return nil
-		},
-	}
+	dialer := &net.Dialer{Timeout: DeliveryTimeout, Control: loopback.Control}
 	return &http.Client{
 		Timeout: DeliveryTimeout,
 		Transport: &http.Transport{

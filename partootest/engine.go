@@ -32,19 +32,19 @@ type engine struct {
 	ops       []apispec.Operation
 	behaviors []Behavior
 	handlers  []handler
-	overrides bool // the Webhooks overrides are on
+	rules     bool // the rules Partoo documents beyond the spec apply
 }
 
-// newEngine assigns a behaviour to every operation: the override of its
-// operationId when overrides is true and it has one, else the stateful
-// behaviour of its resource family, else its example.
-func newEngine(ops []apispec.Operation, overrides bool) *engine {
-	e := &engine{ops: ops, behaviors: make([]Behavior, len(ops)), handlers: make([]handler, len(ops)), overrides: overrides}
+// newEngine assigns a behaviour to every operation: its own handler when
+// rules is true and it has one ([Override]), else the stateful behaviour
+// of its resource family, else its example.
+func newEngine(ops []apispec.Operation, rules bool) *engine {
+	e := &engine{ops: ops, behaviors: make([]Behavior, len(ops)), handlers: make([]handler, len(ops)), rules: rules}
 	for i := range ops {
 		op := &ops[i]
-		h, ok := webhookOverrides[op.ID]
+		h, ok := operationRules[op.ID]
 		switch {
-		case overrides && ok:
+		case rules && ok:
 			e.behaviors[i], e.handlers[i] = Override, h
 		case op.Resource.Role != apispec.NoRole:
 			e.behaviors[i], e.handlers[i] = Stateful, (*Server).stateful
@@ -63,6 +63,19 @@ func (e *engine) operation(id string) *apispec.Operation {
 	}
 	for i := range e.ops {
 		if e.ops[i].ID == id {
+			return &e.ops[i]
+		}
+	}
+	return nil
+}
+
+// create returns the create operation of the family collection, or nil.
+func (e *engine) create(collection string) *apispec.Operation {
+	if e == nil {
+		return nil
+	}
+	for i := range e.ops {
+		if r := e.ops[i].Resource; r.Role == apispec.Create && r.Collection == collection {
 			return &e.ops[i]
 		}
 	}

@@ -41,7 +41,7 @@ func ExampleServer_Emit() {
 		map[string]any{"message": map[string]any{"id": 2, "content": "Are you open on Sunday?"}})
 	fmt.Println(len(deliveries), deliveries[0].StatusCode, err)
 	// Output:
-	// received message_created (tryout true): Hello, how can we help?
+	// received message_created (tryout true): <string>
 	// true <nil>
 	// received message_created (tryout false): Are you open on Sunday?
 	// 1 200 <nil>

@@ -60,8 +60,12 @@ func Example() {
 // Faults make the fake fail the way a real server does, so tests can check
 // the error handling of the code under test.
 func ExampleServer_AddFault() {
-	srv := partootest.NewServer(partootest.WithWebhooks(gen.WebhookItem{ID: 7, URL: "https://example.com/partoo", EventType: gen.EventTypeLeadReceived}))
+	srv := partootest.NewServer()
 	defer srv.Close()
+	if _, err := srv.CreateWebhooks(gen.WebhookItem{ID: 7, URL: "https://example.com/partoo", EventType: gen.EventTypeLeadReceived}); err != nil {
+		fmt.Println(err)
+		return
+	}
 	client := srv.Client()
 
 	srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 1, Status: http.StatusNotFound})

@@ -6,12 +6,13 @@ import (
 	"github.com/partoo-go/partoo/internal/apispec"
 )
 
-// WithoutOverrides serves the Webhooks family with the generic behaviour
-// of its roles (stateful, example), so that this package's tests exercise
-// the engine on the spec's own operations.
-func WithoutOverrides() Option {
+// WithoutRules serves the spec's operations with the generic behaviour of
+// their roles (stateful, example) only, without the rules Partoo documents
+// beyond the spec, so that this package's tests exercise the engine alone
+// on the spec's own operations.
+func WithoutRules() Option {
 	return func(c *config) error {
-		c.noOverrides = true
+		c.noRules = true
 		return nil
 	}
 }

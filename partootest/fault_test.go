@@ -92,7 +92,8 @@ func TestFaultStatus(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := partootest.NewTestServer(t, partootest.WithWebhooks(gen.WebhookItem{ID: 1, URL: "https://a.example", EventType: gen.EventTypeLeadReceived}))
+			srv := partootest.NewTestServer(t)
+			addWebhooks(t, srv, gen.WebhookItem{ID: 1, URL: "https://a.example", EventType: gen.EventTypeLeadReceived})
 			srv.AddFault(tt.fault)
 			var got []int
 			for _, p := range tt.paths {
@@ -214,7 +215,8 @@ func TestFaultModes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := partootest.NewTestServer(t, partootest.WithWebhooks(gen.WebhookItem{ID: 1, URL: "https://a.example", EventType: gen.EventTypeLeadReceived}))
+			srv := partootest.NewTestServer(t)
+			addWebhooks(t, srv, gen.WebhookItem{ID: 1, URL: "https://a.example", EventType: gen.EventTypeLeadReceived})
 			srv.AddFault(partootest.Fault{Method: "GET", Path: "/webhooks/{webhook_id}", Times: 1, Mode: tt.mode})
 			status, _, body, err := rawDo(srv, "GET", "/webhooks/1", "")
 			tt.check(t, status, body, err)

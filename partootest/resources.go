@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -31,6 +32,7 @@ type family struct {
 	next       int64          // the next id to try
 	items      []*stored
 	byID       map[string]*stored
+	rules      rules // what Partoo documents beyond the spec, if anything
 }
 
 // stored is one item.
@@ -40,28 +42,25 @@ type stored struct {
 }
 
 // newFamilies returns the resource families of the engine's operations,
-// plus the webhook family the Webhooks overrides and AddWebhooks use. Every
-// family but the overridden webhooks starts with its item example, in the
-// organization org, so that a request built from the spec's examples finds
-// the item it names.
+// each with its rules when the engine applies them. Every family without
+// rules starts with its item example, in the organization org, so that a
+// request built from the spec's examples finds the item it names; a
+// family with rules starts empty (a webhook would receive deliveries).
 func (e *engine) newFamilies(org int, now time.Time) map[string]*family {
 	fams := map[string]*family{}
 	for i := range e.ops {
 		op := &e.ops[i]
-		if op.Resource.Role == apispec.NoRole {
+		if op.Resource.Role == apispec.NoRole || fams[op.Resource.Collection] != nil {
 			continue
 		}
-		f := fams[op.Resource.Collection]
-		if f == nil {
-			f = newFamily(op.Resource.Collection, op.Resource.Item)
-			fams[op.Resource.Collection] = f
+		f := newFamily(op.Resource.Collection, op.Resource.Item)
+		if e.rules {
+			f.rules = familyRules[f.collection]
 		}
-	}
-	if fams[webhookCollection] == nil {
-		fams[webhookCollection] = newWebhookFamily()
+		fams[f.collection] = f
 	}
 	for _, f := range fams {
-		if f.item == apispec.NoSchema || f.collection == webhookCollection && e.overrides {
+		if f.item == apispec.NoSchema || f.rules.check != nil {
 			continue
 		}
 		if v := exampleObject(f.item); v != nil {
@@ -87,17 +86,6 @@ func newFamily(collection string, item int) *family {
 			}
 		}
 		f.hexIDs = hexID.MatchString(id)
-	}
-	return f
-}
-
-// newWebhookFamily is the webhook family when the operations served have
-// none (a test's own table): AddWebhooks and Emit still need one.
-func newWebhookFamily() *family {
-	f := newFamily(webhookCollection, apispec.NoSchema)
-	f.intIDs = true
-	for _, p := range []string{"id", "org_id", "created_at", "updated_at"} {
-		f.props[p] = apispec.NoSchema
 	}
 	return f
 }
@@ -406,19 +394,7 @@ func (s *Server) stateful(c *call) *response {
 	}
 	switch c.op.Resource.Role {
 	case apispec.Create:
-		v := exampleObject(f.item)
-		if v == nil {
-			v = map[string]any{}
-		}
-		f.overlay(v, c.doc)
-		for _, k := range []string{"id", "org_id", "created_at", "updated_at"} {
-			delete(v, k)
-		}
-		e, err := f.add(v, c.org, s.now())
-		if err != nil { // cannot happen: the id is new
-			return messageError(http.StatusInternalServerError, err.Error())
-		}
-		return itemAnswer(c.op, e)
+		return s.create(f, c)
 	case apispec.Read:
 		e := f.lookup(c.pathParam(c.op.Resource.IDParam), c.org)
 		if e == nil {
@@ -430,10 +406,18 @@ func (s *Server) stateful(c *call) *response {
 		if e == nil {
 			return specError(http.StatusNotFound)
 		}
-		f.overlay(e.v, c.doc, "id", "org_id", "created_at")
-		if f.has("updated_at") {
-			e.v["updated_at"] = f.timeValue("updated_at", s.now())
+		v := maps.Clone(e.v)
+		f.overlay(v, c.doc, "id", "org_id", "created_at")
+		if f.rules.updated != nil {
+			f.rules.updated(e.v, v)
 		}
+		if errs := f.check([]map[string]any{v}, e, func(_ int, field string) string { return field }); len(errs) > 0 {
+			return badRequest(errs)
+		}
+		if f.has("updated_at") {
+			v["updated_at"] = f.timeValue("updated_at", s.now())
+		}
+		e.v = v
 		return itemAnswer(c.op, e)
 	case apispec.Delete:
 		e := f.lookup(c.pathParam(c.op.Resource.IDParam), c.org)
@@ -446,6 +430,108 @@ func (s *Server) stateful(c *call) *response {
 		return f.list(c)
 	}
 	return s.example(c)
+}
+
+// create serves a create: one item built from the body, or, when the
+// operation creates a batch (its body holds the items in an array that
+// its answer returns, as POST /webhooks does with "items"), one per
+// element, all or none. Each item has the body's fields that are
+// properties of the item, the example's values of the required properties
+// the body lacks, and the id, org_id and timestamps storage gives it.
+func (s *Server) create(f *family, c *call) *response {
+	field := batchField(c.op)
+	bodies := []any{c.doc}
+	at := func(_ int, name string) string { return name }
+	if field != "" {
+		obj, _ := c.doc.(map[string]any)
+		bodies, _ = obj[field].([]any)
+		at = func(i int, name string) string { return fmt.Sprintf("%s[%d].%s", field, i, name) }
+	}
+	vs := make([]map[string]any, len(bodies))
+	for i, body := range bodies {
+		vs[i] = f.fromExample()
+		for _, k := range []string{"id", "org_id", "created_at", "updated_at"} {
+			delete(vs[i], k)
+		}
+		f.overlay(vs[i], body, "id", "org_id", "created_at", "updated_at")
+	}
+	stored, errs := s.store(f, vs, c.org, at)
+	if len(errs) > 0 {
+		return badRequest(errs)
+	}
+	if field == "" {
+		return itemAnswer(c.op, stored[0])
+	}
+	answer := requiredFromExample(c.op)
+	items := make([]any, len(stored))
+	for i, e := range stored {
+		items[i] = e.v
+	}
+	answer[field] = items
+	return marshalResponse(successStatus(c.op), answer)
+}
+
+// store checks vs against the family's rules and stores them, all or
+// none, in the organization org unless they have an org_id. at locates a
+// field of the i-th item in the errors. The caller holds s.mu.
+func (s *Server) store(f *family, vs []map[string]any, org int, at func(i int, field string) string) ([]*stored, FieldErrors) {
+	for _, v := range vs {
+		if _, ok := v["org_id"]; !ok && f.has("org_id") {
+			v["org_id"] = json.Number(strconv.Itoa(org))
+		}
+	}
+	if errs := f.check(vs, nil, at); len(errs) > 0 {
+		return nil, errs
+	}
+	out, i, err := f.addAll(vs, org, s.now())
+	if err != nil {
+		return nil, FieldErrors{at(i, "id"): {err.Error()}}
+	}
+	return out, nil
+}
+
+// batchField returns the array property of op's body that holds the items
+// of a batch create, or "" when op creates one item: the body's array of
+// objects that the success answer returns as an array of the family's
+// items under the same name.
+func batchField(op *apispec.Operation) string {
+	if op.Body.Schema < 0 || op.Success.Schema < 0 {
+		return ""
+	}
+	body, answer := map[string]int{}, map[string]int{}
+	properties(op.Body.Schema, body, 0)
+	properties(op.Success.Schema, answer, 0)
+	for _, name := range sortedKeys(body) {
+		a, ok := answer[name]
+		if b := body[name]; ok && a >= 0 && b >= 0 && apispec.Schemas[b].Items >= 0 && apispec.Schemas[a].Items == op.Resource.Item {
+			return name
+		}
+	}
+	return ""
+}
+
+// fromExample returns the example's values of the item's required
+// properties: the start of a created item.
+func (f *family) fromExample() map[string]any {
+	v := map[string]any{}
+	ex := exampleObject(f.item)
+	req := map[string]bool{}
+	required(f.item, req, 0)
+	for name := range req {
+		if x, ok := ex[name]; ok {
+			v[name] = x
+		}
+	}
+	return v
+}
+
+// check returns the problems the family's rules find in vs, the items to
+// create or the new value of the item self.
+func (f *family) check(vs []map[string]any, self *stored, at func(i int, field string) string) FieldErrors {
+	if f.rules.check == nil {
+		return nil
+	}
+	return f.rules.check(f, vs, self, at)
 }
 
 // itemAnswer answers the stored item when the operation returns an item,
@@ -686,11 +772,14 @@ func (s *Server) Resources(collection string) []json.RawMessage {
 
 // AddResource stores item, which must encode to a JSON object, in the
 // resource family whose collection path template is collection, as it is:
-// unlike a create, it does not check the item against the spec nor fill it
-// from the example. Like a create, it gives the item the next free id
-// unless it has one, and fills org_id (with [Server.OrgID]), created_at
+// unlike a create, it does not check the item against the spec or the
+// family's rules, nor fill it from the example. It is the one way to seed
+// a resource with anything, for example a gen.WebhookItem of an event type
+// the client does not know. Like a create, it gives the item the next free
+// id unless it has one, and fills org_id (with [Server.OrgID]), created_at
 // and updated_at where the item schema has them and the item does not
-// (updated_at takes created_at). It returns the item as stored. It fails
+// (updated_at takes created_at); a null, 0 or "" in those four fields, as
+// a Go struct's zero value encodes, counts as absent. It returns the item as stored. It fails
 // for an unknown collection, an item that is not an object, and an id of
 // the wrong type or already taken.
 func (s *Server) AddResource(collection string, item any) (json.RawMessage, error) {
@@ -701,6 +790,11 @@ func (s *Server) AddResource(collection string, item any) (json.RawMessage, erro
 	v, err := decodeObject(b)
 	if err != nil {
 		return nil, fmt.Errorf("AddResource %q: the item %s is not a JSON object", collection, shorten(b))
+	}
+	for _, k := range []string{"id", "org_id", "created_at", "updated_at"} {
+		if x, ok := v[k]; ok && (x == nil || x == "" || x == json.Number("0")) {
+			delete(v, k) // a Go zero value: filled below
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

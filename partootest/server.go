@@ -31,11 +31,13 @@
 // [messages]}}}, one entry per field, "body" for the body as a whole.
 //
 // Tests inspect and prepare the state ([Server.AddResource],
-// [Server.Resources], [Server.CreateWebhooks], [Server.AddWebhooks],
-// [Server.Webhooks], [Server.Tryouts]), read the request log ([Server.Requests],
+// [Server.Resources], [Server.CreateWebhooks], [Server.Webhooks],
+// [Server.Tryouts]), read the request log ([Server.Requests],
 // [Server.RequestCount]) and inject faults ([Server.AddFault]): forced
 // statuses with Retry-After, latency, dropped connections, bodies cut
-// mid-stream, truncated JSON, empty and huge bodies.
+// mid-stream, truncated JSON, empty and huge bodies. [Server.AddResource]
+// is the one way to seed any family with items as they are;
+// [Server.CreateWebhooks] creates webhooks as POST /webhooks does.
 //
 // Importing partootest links no OpenAPI or YAML parser: the spec is
 // compiled into Go tables.
@@ -46,14 +48,17 @@
 // collection path (/things), its search path (/things/search) and its item
 // path (/things/{id}), whose items have an id. Items are JSON objects kept
 // in memory, per family:
-//   - create (POST /things) builds the item from the example of the item
-//     schema, overlaid with the body's fields that are properties of the
-//     item (other fields are ignored), and sets id, org_id (the call's
-//     organization), created_at and updated_at when the item has those
-//     properties. Integer ids are the next free integer; string ids count
-//     in 24 hexadecimal digits when the example's id looks like that (a
-//     MongoDB ObjectId), in decimal otherwise. The answer is the stored
-//     item when the operation returns an item, else the spec's example;
+//   - create (POST /things) builds the item from the body's fields that
+//     are properties of the item (other fields are ignored) and the
+//     example's values of the required properties the body lacks, and sets
+//     id, org_id (the call's organization), created_at and updated_at when
+//     the item has those properties. Integer ids are the next free integer;
+//     string ids count in 24 hexadecimal digits when the example's id looks
+//     like that (a MongoDB ObjectId), in decimal otherwise. The answer is
+//     the stored item when the operation returns an item, else the spec's
+//     example. A batch create, whose body holds the items in an array that
+//     the answer returns under the same name (POST /webhooks and "items"),
+//     creates one item per element, all or none, and answers them;
 //   - read (GET /things/{id}) answers the item, or the spec's 404 when no
 //     item of the call's organization has that id. An id written
 //     c-{code} finds the item whose code is {code} (Partoo's business ids
@@ -76,10 +81,10 @@
 //     page) and the items. Other properties the spec requires in the answer
 //     come from its example.
 //
-// Every family (but the Webhooks family, whose behaviour is written by
-// hand) starts with one item, the example of its item schema (in the
-// organization of [Server.OrgID] when the item has an org_id), so a
-// request built from the spec's examples finds it. Families are keyed
+// Every family without rules of its own (below; the Webhooks family has
+// some, and starts empty) starts with one item, the example of its item
+// schema (in the organization of [Server.OrgID] when the item has an
+// org_id), so a request built from the spec's examples finds it. Families are keyed
 // by their collection's path template: the items of /business/{id}/photos
 // are shared by every business.
 //
@@ -88,7 +93,12 @@
 // generator from the spec's examples and defaults; 204 has no body.
 //
 // Override operations keep behaviour written by hand, after the same
-// checks: the Webhooks family (see "Assumptions").
+// checks: POST /webhooks/tryout (see "Assumptions").
+//
+// On top of the stateful behaviour, the Webhooks family follows the rules
+// Partoo documents and the spec does not encode (see "Assumptions"): one
+// webhook per event type and organization, and its URL rule, checked on
+// create, on update and by [Server.CreateWebhooks].
 //
 // # Organizations
 //
@@ -106,14 +116,23 @@
 // Where Partoo's documentation is silent, the fake makes choices, which
 // tests written against it inherit:
 //   - a second webhook for the same event type and organization is
-//     refused with 400 (Partoo documents the rule, not the status);
+//     refused with 400 (Partoo documents the rule, not the status), on
+//     create and on update;
 //   - webhook create is all-or-nothing, and an empty items list creates
 //     nothing;
 //   - webhook URLs must be absolute https URLs (the docs' rule), except
 //     that http is accepted for loopback hosts so tests can receive
-//     deliveries; an update's URL follows the spec's ^https:// pattern;
+//     deliveries; an update's URL also follows the spec's ^https://
+//     pattern;
 //   - updating a webhook's custom_headers replaces them as a whole; {}
-//     removes them;
+//     removes them, null keeps them;
+//   - a delivery's body is the example of its event's schema in the
+//     spec's webhooks section ([SampleEvent]), with the webhook's
+//     organization in every org_id; the fake delivers to loopback hosts
+//     only (http or https; for https the receiver's certificate must be one
+//     the system trusts), so a test never reaches the network, and it does
+//     not retry; a tryout always sends the sample (Partoo uses the latest
+//     data of the event type when it has some);
 //   - tryouts are recorded, and their sample event is delivered, signed
 //     with the server's key ([Server.PublicKey]), to loopback URLs only
 //     (see [Server.Emit]); the result is the fake's own
@@ -235,7 +254,6 @@ type config struct {
 	apiKey     string
 	orgID      int
 	providers  map[string][]int
-	seed       []gen.WebhookItem
 	logger     *slog.Logger
 	now        func() time.Time
 	requestLog int
@@ -244,11 +262,11 @@ type config struct {
 	// signingKey signs webhook deliveries (WithSigningKey); nil for a
 	// random key.
 	signingKey ed25519.PrivateKey
-	// ops replaces the spec's operations, and noOverrides serves the
-	// overridden operations with their generic behaviour: test hooks of
-	// this package (export_test.go).
-	ops         []apispec.Operation
-	noOverrides bool
+	// ops replaces the spec's operations, and noRules serves them without
+	// the rules Partoo documents beyond the spec: test hooks of this
+	// package (export_test.go).
+	ops     []apispec.Operation
+	noRules bool
 }
 
 // WithAPIKey sets the organization-scoped API key the server accepts. If not
@@ -296,15 +314,6 @@ func WithProviderKey(key string, orgIDs ...int) Option {
 			c.providers = map[string][]int{}
 		}
 		c.providers[key] = slices.Clone(orgIDs)
-		return nil
-	}
-}
-
-// WithWebhooks seeds the server with webhook configurations, as
-// [Server.AddWebhooks] does.
-func WithWebhooks(items ...gen.WebhookItem) Option {
-	return func(c *config) error {
-		c.seed = append(c.seed, items...)
 		return nil
 	}
 }
@@ -473,11 +482,8 @@ func newServer(opts ...Option) (*Server, error) {
 	if ops == nil {
 		ops = apispec.Operations[:]
 	}
-	s.engine = newEngine(ops, !cfg.noOverrides)
+	s.engine = newEngine(ops, !cfg.noRules)
 	s.families = s.engine.newFamilies(s.OrgID, s.now())
-	if _, err := s.addWebhooks(cfg.seed); err != nil {
-		return nil, fmt.Errorf("WithWebhooks: %w", err)
-	}
 	if err := s.initDeliveries(cfg.signingKey); err != nil {
 		return nil, err
 	}

@@ -155,8 +155,6 @@ func TestNewServerPanicsOnBadOptions(t *testing.T) {
 		{"nil logger", partootest.WithLogger(nil)},
 		{"bad addr", partootest.WithAddr("no-port")},
 		{"nil clock", partootest.WithClock(nil)},
-		{"seed with duplicate IDs", partootest.WithWebhooks(gen.WebhookItem{ID: 3}, gen.WebhookItem{ID: 3})},
-		{"seed with a negative ID", partootest.WithWebhooks(gen.WebhookItem{ID: -3})},
 		{"empty request log", partootest.WithRequestLog(0)},
 		{"negative request log", partootest.WithRequestLog(-1)},
 		{"negative read timeout", partootest.WithTimeouts(partootest.Timeouts{Read: -time.Second})},
@@ -281,7 +279,7 @@ func TestAuthentication(t *testing.T) {
 func TestOrgScoping(t *testing.T) {
 	t.Parallel()
 	srv := partootest.NewTestServer(t, partootest.WithOrgID(1), partootest.WithProviderKey("prov", 2, 3))
-	seeded := srv.AddWebhooks(
+	seeded := addWebhooks(t, srv,
 		gen.WebhookItem{URL: "https://one.example/h", EventType: gen.EventTypeBusinessCreated, OrgID: 1},
 		gen.WebhookItem{URL: "https://two.example/h", EventType: gen.EventTypeBusinessCreated, OrgID: 2},
 		gen.WebhookItem{URL: "https://four.example/h", EventType: gen.EventTypeBusinessCreated, OrgID: 4},
@@ -357,7 +355,7 @@ func TestPagination(t *testing.T) {
 	for i := range 45 {
 		seed = append(seed, gen.WebhookItem{URL: fmt.Sprintf("https://h%d.example", i), EventType: events[0], OrgID: 1})
 	}
-	srv.AddWebhooks(seed...)
+	addWebhooks(t, srv, seed...)
 
 	type page struct {
 		Page, MaxPage, Count, Items int
@@ -483,7 +481,8 @@ func TestCreateUniqueness(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := partootest.NewTestServer(t, partootest.WithWebhooks(tt.existing...))
+			srv := partootest.NewTestServer(t)
+			addWebhooks(t, srv, tt.existing...)
 			r := call(t, srv, srv.APIKey, "POST", "/webhooks", "", tt.body)
 			if r.Status != tt.want {
 				t.Fatalf("status %d (%s), want %d", r.Status, r.Body, tt.want)
@@ -503,7 +502,7 @@ func TestCreateUniqueness(t *testing.T) {
 func TestValidation(t *testing.T) {
 	t.Parallel()
 	srv := partootest.NewTestServer(t)
-	hook := srv.AddWebhooks(gen.WebhookItem{URL: "https://a.example", EventType: gen.EventTypeBusinessCreated})[0]
+	hook := addWebhooks(t, srv, gen.WebhookItem{URL: "https://a.example", EventType: gen.EventTypeBusinessCreated})[0]
 	hookPath := fmt.Sprintf("/webhooks/%d", hook.ID)
 	tests := []struct {
 		name, method, path, contentType, body string
@@ -650,15 +649,17 @@ func TestGetUpdateTryout(t *testing.T) {
 	}
 }
 
-func TestAddWebhooks(t *testing.T) {
+// AddResource stores a webhook as it is, with the zero values of a Go
+// struct filled, and refuses a taken ID.
+func TestAddResourceWebhook(t *testing.T) {
 	t.Parallel()
 	srv := partootest.NewTestServer(t)
-	got := srv.AddWebhooks(
+	got := addWebhooks(t, srv,
 		gen.WebhookItem{ID: 10, URL: "https://a.example", EventType: "event_from_the_future", OrgID: 5, CreatedAt: "2020-01-01T00:00:00Z"},
 		gen.WebhookItem{URL: "https://b.example", EventType: gen.EventTypeLeadReceived},
 	)
 	if got[0].ID != 10 || got[0].UpdatedAt != "2020-01-01T00:00:00Z" || got[1].ID != 11 || got[1].OrgID != srv.OrgID || got[1].CreatedAt == "" {
-		t.Errorf("AddWebhooks returned %+v", got)
+		t.Errorf("AddResource stored %+v", got)
 	}
 	if it, ok := srv.Webhook(10); !ok || it.EventType != "event_from_the_future" {
 		t.Errorf("Webhook(10) = %+v, %t", it, ok)
@@ -666,12 +667,9 @@ func TestAddWebhooks(t *testing.T) {
 	if _, ok := srv.Webhook(12); ok {
 		t.Error("Webhook(12) exists")
 	}
-	defer func() {
-		if r := recover(); r == nil {
-			t.Error("AddWebhooks with a taken ID did not panic")
-		}
-	}()
-	srv.AddWebhooks(gen.WebhookItem{ID: 10})
+	if _, err := srv.AddResource("/webhooks", gen.WebhookItem{ID: 10}); err == nil {
+		t.Error("AddResource with a taken ID did not fail")
+	}
 }
 
 func TestRequestLog(t *testing.T) {
@@ -725,4 +723,21 @@ func TestRequestLog(t *testing.T) {
 	if srv.RequestCount() != 0 {
 		t.Error("ClearRequests left requests")
 	}
+}
+
+// addWebhooks stores items as they are (partootest's AddResource) and
+// returns them as stored.
+func addWebhooks(t testing.TB, srv *partootest.Server, items ...gen.WebhookItem) []gen.WebhookItem {
+	t.Helper()
+	out := make([]gen.WebhookItem, len(items))
+	for i, it := range items {
+		b, err := srv.AddResource("/webhooks", it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &out[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }

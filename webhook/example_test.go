@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log"
@@ -32,7 +31,7 @@ func deliver(client *http.Client, url string, priv ed25519.PrivateKey, body stri
 		log.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(webhook.SignatureHeader, base64.StdEncoding.EncodeToString(ed25519.Sign(priv, []byte(body))))
+	req.Header.Set(webhook.SignatureHeader, webhook.Sign(priv, []byte(body)))
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -196,7 +195,7 @@ func ExampleNewHandler_allowedOrgIDs() {
 func ExampleVerify() {
 	pub, priv := exampleKey()
 	body := []byte(`{"type":"business_deleted","payload":{}}`)
-	sig := base64.StdEncoding.EncodeToString(ed25519.Sign(priv, body))
+	sig := webhook.Sign(priv, body)
 
 	fmt.Println(webhook.Verify(pub, body, sig))
 
@@ -248,4 +247,31 @@ func ExampleParse() {
 	// "brand_new_field":1}
 	// review_created false {"id":9} <nil>
 	// true webhook: invalid payload: message_updated event: "payload.message" is missing
+}
+
+// A receiver tested without Partoo and without the client: the test signs
+// a delivery with a key pair of its own, as Partoo signs with its key, and
+// the handler verifies it with the public half.
+func ExampleSign() {
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := webhook.NewHandler(webhook.HandlerOptions{PublicKey: pub}, func(ctx context.Context, ev webhook.Event) error {
+		fmt.Println("received", ev.Type, *ev.Lead.ChatbotName)
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	body := []byte(`{"type":"lead_received","payload":{"id":1,"chatbot_name":"Jim"}}`)
+	req := httptest.NewRequest(http.MethodPost, "/partoo", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(webhook.SignatureHeader, webhook.Sign(priv, body))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(rec.Code)
+	// Output:
+	// received lead_received Jim
+	// 200
 }

@@ -3,8 +3,9 @@ package webhook_test
 import (
 	"bytes"
 	"crypto/ed25519"
-	"encoding/base64"
 	"testing"
+
+	"github.com/partoo-go/partoo/webhook"
 )
 
 // testKey returns a deterministic ED25519 key pair; different seeds give
@@ -17,7 +18,7 @@ func testKey(t testing.TB, seed byte) (ed25519.PublicKey, ed25519.PrivateKey) {
 
 // sign returns the X-Partoo-Signature-v1 value of body.
 func sign(priv ed25519.PrivateKey, body string) string {
-	return base64.StdEncoding.EncodeToString(ed25519.Sign(priv, []byte(body)))
+	return webhook.Sign(priv, []byte(body))
 }
 
 // The payloads below are the examples of Partoo's webhook event pages

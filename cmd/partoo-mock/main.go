@@ -5,8 +5,9 @@
 //
 //	partoo-mock [flags]
 //
-// Run `partoo-mock -h` for the flags, the operations and the behaviour of
-// the fake.
+// Run `partoo-mock -h` for the flags, the operations and the seed file's
+// format. The fake's behaviour is that of package partootest, described in
+// its documentation.
 package main
 
 import (
@@ -93,28 +94,12 @@ send the API key in the x-APIKey header:
 Operations (anything else is 404, or 405 for a known path with another
 method), with their behaviour:
 %s
-  stateful  items kept in memory per resource family: create, read (also
-            by c-{code}), update, delete, and lists filtered by organization
-            and by query parameters named like item properties, paginated
-            with page/per_page or a cursor; every family starts with
-            the example item of the spec;
-  example   the spec's example of the success response;
-  override  written by hand: one webhook per event type and organization
-            (400 for a second), https URLs (http to loopback hosts only),
-            all-or-nothing create, tryouts delivered signed to loopback
-            URLs only.
-
-Every request is checked first, in this order (see the partootest package
-documentation for details):
-  - route: 404 or 405, with the spec's JSON bodies;
-  - a missing or unknown x-APIKey: 401 with the spec's body;
-  - a body over 1 MiB: 413; a body that is not application/json: 415;
-  - parameters and bodies against the spec (types, ranges, required
-    fields, enums, patterns, the custom-header rules): 400
-    {"error": {"json": {field: [messages]}}};
-  - organizations: the organization key (-api-key) acts on -org-id; a
-    PROVIDER key (-provider-key) acts on the -provider-orgs and must send
-    org_id (400 without it, 403 for another organization).
+What the fake does (the checks of every request, the behaviours, the
+rules of the Webhooks family, organizations, deliveries, and its
+assumptions) is described in the documentation of package partootest,
+which partoo-mock serves: go doc github.com/partoo-go/partoo/partootest.
+The organization key (-api-key) acts on -org-id; a PROVIDER key
+(-provider-key) acts on the -provider-orgs and must send org_id.
 
 The -seed file is JSON:
 

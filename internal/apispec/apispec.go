@@ -392,6 +392,18 @@ func CutPrefixFold(s, prefix string, fold bool) (string, bool) {
 
 func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
 
+// Event is one webhook event of the spec: a type of the event_type enum and
+// the schema of the body Partoo delivers for it, the {"type", "payload"}
+// envelope.
+type Event struct {
+	// Type is the event type, such as "business_created".
+	Type string
+	// Schema is the index in Schemas of the delivery body's schema; its
+	// Example is a sample delivery (whose type may be another event's of
+	// the same schema).
+	Schema int
+}
+
 // ErrorBody is the JSON body the spec declares for an error status, built
 // from its schema's defaults.
 type ErrorBody struct {

@@ -311,6 +311,17 @@ var Patterns = [...]Pattern{
 	{Source: "^https://", MustMatch: []string{"^https://"}},
 }
 
+// Events lists the webhook events of the spec's webhooks section, by
+// type: the schema of each delivery's body, whose Example is a sample.
+var Events = [...]Event{
+	{Type: "business_created", Schema: 6},
+	{Type: "business_deleted", Schema: 117},
+	{Type: "business_updated", Schema: 6},
+	{Type: "lead_received", Schema: 74},
+	{Type: "message_created", Schema: 94},
+	{Type: "message_updated", Schema: 94},
+}
+
 // ErrorBodies lists the JSON body the spec declares for each error status
 // of components.responses, built from its schema's defaults.
 var ErrorBodies = [...]ErrorBody{

@@ -25,6 +25,14 @@ type model struct {
 	apiKeyHeader  string // the header of the apiKey security scheme
 	warnings      []string
 	tags          map[string]string // tag name → description
+	events        []eventRow
+}
+
+// eventRow is one event of the spec's webhooks section: its type and the
+// schema of its delivery body.
+type eventRow struct {
+	Type   string
+	Schema int
 }
 
 type operation struct {
@@ -120,6 +128,9 @@ func build(doc *openapi3.T, corpus int, lists map[string]string) (*model, error)
 				m.customHeaders = i
 			}
 		}
+	}
+	if err := m.eventsFrom(doc); err != nil {
+		return nil, err
 	}
 	seen := map[string]string{}
 	for _, path := range doc.Paths.InMatchingOrder() {
@@ -640,4 +651,34 @@ func hasProp(t *schemaTable, i int, name string) bool {
 
 func isParam(seg string) bool {
 	return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}")
+}
+
+// eventsFrom reads the webhooks section: each webhook's POST body is the
+// delivery of one event type, the one of the body's type enum whose
+// snake_case spelling is the webhook's key in camelCase (leadReceived
+// delivers lead_received, as Partoo's event pages name them). A webhook
+// whose key names no value of that enum is refused.
+func (m *model) eventsFrom(doc *openapi3.T) error {
+	for _, key := range sortedKeys(doc.Webhooks) {
+		item := doc.Webhooks[key]
+		where := "webhooks." + key
+		if item == nil || item.Post == nil || item.Post.RequestBody == nil || item.Post.RequestBody.Value == nil {
+			return fmt.Errorf("%s: no POST with a request body: the fake cannot deliver the event", where)
+		}
+		media := item.Post.RequestBody.Value.Content.Get("application/json")
+		if media == nil {
+			return fmt.Errorf("%s: the request body is not application/json", where)
+		}
+		i, err := m.schemas.add(media.Schema, where+": request body")
+		if err != nil {
+			return err
+		}
+		typ := strings.ToLower(strings.Join(words(key), "_"))
+		enum := m.schemas.properties(i)["type"]
+		if enum < 0 || !slices.Contains(m.schemas.rows[enum].Enum, strconv.Quote(typ)) {
+			return fmt.Errorf("%s: the body's type enum has no %q, the event type the key names", where, typ)
+		}
+		m.events = append(m.events, eventRow{Type: typ, Schema: i})
+	}
+	return nil
 }

@@ -106,6 +106,9 @@ func renderTable(m *model) ([]byte, error) {
 		keep[o.Body] = true
 		keep[o.Resource.Item] = true
 	}
+	for _, e := range m.events {
+		keep[e.Schema] = true
+	}
 	for i, s := range m.schemas.rows {
 		row := *s
 		if !keep[i] && s.Name == "" {
@@ -134,6 +137,12 @@ func renderTable(m *model) ([]byte, error) {
 			f.raw("Hints", "NameHints{"+h.String()+"}")
 		}
 		fmt.Fprintf(&b, "\t{%s},\n", f.String())
+	}
+	b.WriteString("}\n\n")
+
+	b.WriteString("// Events lists the webhook events of the spec's webhooks section, by\n// type: the schema of each delivery's body, whose Example is a sample.\nvar Events = [...]Event{\n")
+	for _, e := range m.events {
+		fmt.Fprintf(&b, "\t{Type: %q, Schema: %d},\n", e.Type, e.Schema)
 	}
 	b.WriteString("}\n\n")
 
