@@ -85,33 +85,20 @@ memory and is lost when it stops.
 Usage:
   partoo-mock [flags]
 
-Point your client at the URL it prints (it includes the /v2 base path) and
-send the API key in the x-APIKey header:
+Point your client at the URL it prints (with the /v2 base path) and send
+the API key in the x-APIKey header:
 
   partoo-mock -addr 127.0.0.1:8080 -api-key my-test-key -seed seed.json
   curl -H 'x-APIKey: my-test-key' http://127.0.0.1:8080/v2/webhooks
 
-Operations (anything else is 404, or 405 for a known path with another
-method), with their behaviour:
+Operations and their behaviour:
 %s
-What the fake does (the checks of every request, the behaviours, the
-rules of the Webhooks family, organizations, deliveries, and its
-assumptions) is described in the documentation of package partootest,
+What the fake does is described in the documentation of package partootest,
 which partoo-mock serves: go doc github.com/partoo-go/partoo/partootest.
-The organization key (-api-key) acts on -org-id; a PROVIDER key
-(-provider-key) acts on the -provider-orgs and must send org_id.
 
-The -seed file is JSON:
-
-  {"webhooks": [{"url": "https://example.com/hook", "event_type": "business_created",
-                 "org_id": 1, "custom_headers": {"X-Auth-Token": "secret"}}],
-   "resources": {"/collection": [{"id": 1, "name": "..."}]}}
-
-Webhooks are checked as POST /webhooks checks them (an array at the top
-level, or "items" for "webhooks", are read too); missing ids, org_id,
-created_at and updated_at are filled in. "resources" holds items of the
-stateful families, by collection path (see the operations above), stored
-as given, with missing ids, org_id and timestamps filled in.
+The -seed file is JSON, {"webhooks": [...], "resources": {"/collection":
+[...]}} (or an array of webhooks): webhooks are created as POST /webhooks
+creates them, all or none; resources are stored as given (AddResource).
 
 It stops gracefully on SIGINT or SIGTERM: it stops accepting connections and
 lets requests in flight finish (up to %v).

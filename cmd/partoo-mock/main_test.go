@@ -234,9 +234,8 @@ func TestSeedErrors(t *testing.T) {
 		onlyOnLoad bool   // the shape is right; the server refuses the content
 	}{
 		{name: "syntax error", content: "{\n  \"webhooks\": [\n    {\"url\": \"https://a.example\",, \"event_type\": \"lead_received\"}\n  ]\n}",
-			line: 3, col: 33, field: "webhooks[0]"},
-		// Go 1.26 reports the cut at the array, Go 1.27 at its first element.
-		{name: "cut short", content: "{\"webhooks\": [", line: 1, col: 15, field: "webhooks", orField: "webhooks[0]"},
+			line: 3, col: 33},
+		{name: "cut short", content: "{\"webhooks\": [", line: 1, col: 15},
 		{name: "empty file", content: "", line: 1, col: 1},
 		{name: "not an object", content: `"webhooks"`, line: 1, col: 1},
 		{name: "unknown top-level field", content: "{\n \"hooks\": []}", line: 2, col: 2, field: "hooks"},

@@ -2,12 +2,12 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"maps"
 	"os"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,39 +17,29 @@ import (
 	"github.com/partoo-go/partoo/partootest"
 )
 
-// A seed file is read in two steps: readSeed checks its JSON and its
-// shape, remembering where each item is; seed.load stores the items in the
-// server through the same checks as the API (webhooks) or as given
-// (resources). Every error says where: file, line, column and field.
+// A seed file is read with encoding/json: the whole file is decoded once
+// to check its syntax, then its webhooks and resources one by one from
+// their offsets, so that every error says where it is.
 
-// seedError is a problem in a seed file.
+// seedError is a problem in a seed file, at Line and Column (from 1, in
+// characters; 0 for the whole file) and at Field, a JSON path such as
+// "webhooks[1].url" ("" for the file).
 type seedError struct {
-	// File is the file's path.
-	File string
-	// Line and Column locate the problem, from 1 (Column counts
-	// characters); both are 0 when the error is about the whole file.
+	File         string
 	Line, Column int
-	// Field is the JSON path of the value at fault, such as
-	// "webhooks[1].url" or `resources["/business"][0]`; "" for the file.
-	Field string
-	// Err says what is wrong.
-	Err error
+	Field        string
+	Err          error
 }
 
 func (e *seedError) Error() string {
-	var b strings.Builder
-	b.WriteString("-seed ")
-	b.WriteString(e.File)
+	at := e.File
 	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
+		at += fmt.Sprintf(":%d:%d", e.Line, e.Column)
 	}
 	if e.Field != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Field)
+		at += ": " + e.Field
 	}
-	b.WriteString(": ")
-	b.WriteString(e.Err.Error())
-	return b.String()
+	return "-seed " + at + ": " + e.Err.Error()
 }
 
 func (e *seedError) Unwrap() error { return e.Err }
@@ -66,129 +56,172 @@ type seed struct {
 // resourceSeed is the items of one collection.
 type resourceSeed struct {
 	collection string
-	at         place // where the collection's key is
+	at         place
 	items      []map[string]any
 	itemAt     []place
 }
 
-// place is where a value is: its JSON path and its offset, and for an
-// object the offsets of its members' values.
+// place is where a value is: its JSON path, its offset, and for an object
+// the offsets of its members' names and values.
 type place struct {
-	field   string
-	off     int64
-	members map[string]int64
+	field         string
+	off           int64
+	names, values map[string]int64
 }
 
-// webhookFields are the JSON names of a webhook's fields.
-var webhookFields = func() []string {
-	var out []string
-	t := reflect.TypeFor[gen.WebhookItem]()
-	for i := range t.NumField() {
-		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
-			out = append(out, name)
-		}
-	}
-	slices.Sort(out)
-	return out
-}()
-
-// readSeed reads a seed file and checks its JSON and its shape.
+// readSeed reads a seed file: {"webhooks": [...], "resources": {...}}, or
+// an array of webhooks, or {"items": [...]} (a list response).
 func readSeed(path string) (*seed, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &seedError{File: path, Err: err}
 	}
-	r := &seedReader{file: path, b: b, dec: json.NewDecoder(bytes.NewReader(b))}
-	r.dec.UseNumber()
 	sd := &seed{file: path, src: b}
-	switch off, c := r.peek(); c {
-	case '[': // the first format: an array of webhooks
-		err = r.webhooks(sd, "")
+	if err := json.Unmarshal(b, new(any)); err != nil {
+		var syn *json.SyntaxError
+		off := int64(len(b))
+		if errors.As(err, &syn) && syn.Offset < off {
+			return nil, sd.fail(syn.Offset-1, "", err)
+		}
+		return nil, sd.fail(off, "", errors.New("unexpected end of the file"))
+	}
+	top := sd.members(0)
+	switch b[top.off] {
+	case '[':
+		return sd, sd.each(top.off, "", sd.webhook)
 	case '{':
-		err = r.object("", func(key string, keyOff int64) error {
-			switch key {
-			case "webhooks", "items": // "items": the shape of a list response
-				return r.webhooks(sd, key)
+		for _, name := range slices.SortedFunc(maps.Keys(top.names), func(a, b string) int { return cmp.Compare(top.names[a], top.names[b]) }) {
+			switch name {
+			case "webhooks", "items":
+				err = sd.each(top.values[name], name, sd.webhook)
 			case "resources":
-				return r.resources(sd)
+				err = sd.resourcesAt(top.values[name])
+			default:
+				err = sd.fail(top.names[name], name, errors.New(`unknown field: a seed file has "webhooks" and "resources"`))
 			}
-			return r.fail(keyOff, key, errors.New(`unknown field: a seed file has "webhooks" and "resources"`))
-		})
-	default:
-		err = r.fail(off, "", errors.New(`want a JSON object, {"webhooks": [...], "resources": {...}}, or an array of webhooks`))
+			if err != nil {
+				return nil, err
+			}
+		}
+		return sd, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	if off, _ := r.peek(); !errors.Is(r.end(), io.EOF) {
-		return nil, r.fail(off, "", errors.New("data after the JSON value"))
-	}
-	return sd, nil
+	return nil, sd.fail(top.off, "", errors.New(`want a JSON object, {"webhooks": [...], "resources": {...}}, or an array of webhooks`))
 }
 
-// webhooks reads an array of webhook objects, the value of key.
-func (r *seedReader) webhooks(sd *seed, key string) error {
-	return r.array(key, "an array of webhook objects", func(i int) error {
-		at := place{field: fmt.Sprintf("%s[%d]", key, i), members: map[string]int64{}}
-		at.off, _ = r.peek()
-		vals := map[string]json.RawMessage{}
-		err := r.object(at.field, func(name string, nameOff int64) error {
-			if !slices.Contains(webhookFields, name) {
-				return r.fail(nameOff, at.field+"."+name, fmt.Errorf("unknown field; a webhook has %s", strings.Join(webhookFields, ", ")))
+// webhook decodes the webhook at.
+func (sd *seed) webhook(at place) error {
+	dec := json.NewDecoder(bytes.NewReader(sd.src[at.off:]))
+	dec.DisallowUnknownFields()
+	var it gen.WebhookItem
+	err := dec.Decode(&it)
+	var te *json.UnmarshalTypeError
+	switch {
+	case sd.src[at.off] != '{':
+		return sd.fail(at.off, at.field, errors.New("want an object"))
+	case errors.As(err, &te):
+		member, _, _ := strings.Cut(te.Field, ".")
+		return sd.fail(at.values[member], at.field+"."+te.Field, fmt.Errorf("got a JSON %s, want %s", te.Value, te.Type))
+	case err != nil:
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			name, _ = strconv.Unquote(name)
+			return sd.fail(at.names[name], at.field+"."+name, errors.New("unknown field of a webhook"))
+		}
+		return sd.fail(at.off, at.field, err)
+	}
+	sd.webhooks = append(sd.webhooks, it)
+	sd.hookAt = append(sd.hookAt, at)
+	return nil
+}
+
+// resourcesAt reads the object of collections at off.
+func (sd *seed) resourcesAt(off int64) error {
+	obj := sd.members(off)
+	if sd.src[off] != '{' {
+		return sd.fail(off, "resources", errors.New("want an object of collections"))
+	}
+	for _, coll := range slices.Sorted(maps.Keys(obj.names)) {
+		rs := resourceSeed{collection: coll, at: place{field: fmt.Sprintf("resources[%q]", coll), off: obj.names[coll]}}
+		err := sd.each(obj.values[coll], rs.at.field, func(at place) error {
+			var v map[string]any
+			dec := json.NewDecoder(bytes.NewReader(sd.src[at.off:]))
+			dec.UseNumber()
+			if sd.src[at.off] != '{' || dec.Decode(&v) != nil {
+				return sd.fail(at.off, at.field, errors.New("want an object"))
 			}
-			at.members[name], _ = r.peek()
-			var raw json.RawMessage
-			if err := r.dec.Decode(&raw); err != nil {
-				return r.decodeError(at.field+"."+name, err)
-			}
-			vals[name] = raw
+			rs.items, rs.itemAt = append(rs.items, v), append(rs.itemAt, at)
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		b, _ := json.Marshal(vals)
-		var it gen.WebhookItem
-		if err := json.Unmarshal(b, &it); err != nil {
-			var te *json.UnmarshalTypeError
-			if errors.As(err, &te) {
-				member, _, _ := strings.Cut(te.Field, ".")
-				return r.fail(at.members[member], at.field+"."+te.Field, fmt.Errorf("got a JSON %s, want %s", te.Value, te.Type))
-			}
-			return r.fail(at.off, at.field, err)
-		}
-		sd.webhooks = append(sd.webhooks, it)
-		sd.hookAt = append(sd.hookAt, at)
-		return nil
-	})
-}
-
-// resources reads the object of collections.
-func (r *seedReader) resources(sd *seed) error {
-	return r.object("resources", func(coll string, collOff int64) error {
-		rs := resourceSeed{collection: coll, at: place{field: fmt.Sprintf("resources[%q]", coll), off: collOff}}
-		err := r.array(rs.at.field, "an array of items", func(i int) error {
-			at := place{field: fmt.Sprintf("%s[%d]", rs.at.field, i)}
-			var c byte
-			if at.off, c = r.peek(); c != '{' {
-				return r.fail(at.off, at.field, errors.New("want an object"))
-			}
-			var v map[string]any
-			if err := r.dec.Decode(&v); err != nil {
-				return r.decodeError(at.field, err)
-			}
-			rs.items = append(rs.items, v)
-			rs.itemAt = append(rs.itemAt, at)
-			return nil
-		})
 		sd.resources = append(sd.resources, rs)
-		return err
-	})
+	}
+	return nil
 }
 
-// load stores the seed in srv: the webhooks through the checks of POST
-// /webhooks (all or none), the resources as given. It returns how many of
-// each it stored.
+// each calls read with the place of every element of the array at off,
+// named field.
+func (sd *seed) each(off int64, field string, read func(place) error) error {
+	dec := json.NewDecoder(bytes.NewReader(sd.src[off:]))
+	if tok, _ := dec.Token(); tok != json.Delim('[') {
+		return sd.fail(off, field, errors.New("want an array"))
+	}
+	for i := 0; dec.More(); i++ {
+		el := sd.members(off + dec.InputOffset())
+		el.field = fmt.Sprintf("%s[%d]", field, i)
+		if err := dec.Decode(new(json.RawMessage)); err != nil {
+			return sd.fail(el.off, el.field, err)
+		}
+		if err := read(el); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// members returns the place of the value at off, with the offsets of its
+// members when it is an object.
+func (sd *seed) members(off int64) place {
+	off = sd.skip(off)
+	p := place{off: off, names: map[string]int64{}, values: map[string]int64{}}
+	dec := json.NewDecoder(bytes.NewReader(sd.src[off:]))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return p
+	}
+	for dec.More() {
+		nameOff := sd.skip(off + dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		name, _ := tok.(string)
+		p.names[name], p.values[name] = nameOff, sd.skip(off+dec.InputOffset())
+		if dec.Decode(new(json.RawMessage)) != nil {
+			break
+		}
+	}
+	return p
+}
+
+// skip returns the offset of the next value from off: past white space,
+// commas and colons.
+func (sd *seed) skip(off int64) int64 {
+	for off < int64(len(sd.src)) && strings.IndexByte(" \t\r\n,:", sd.src[off]) >= 0 {
+		off++
+	}
+	return off
+}
+
+// fail is err at byte off of the file, as line:column.
+func (sd *seed) fail(off int64, field string, err error) *seedError {
+	before := sd.src[:min(max(off, 0), int64(len(sd.src)))]
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return &seedError{File: sd.file, Line: bytes.Count(before, []byte("\n")) + 1, Column: utf8.RuneCount(before[start:]) + 1, Field: field, Err: err}
+}
+
+// load stores the seed in srv: the webhooks as POST /webhooks creates
+// them (all or none), the resources as given. It returns how many of each
+// it stored.
 func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error) {
 	if len(sd.webhooks) > 0 {
 		if _, err := srv.CreateWebhooks(sd.webhooks...); err != nil {
@@ -210,207 +243,34 @@ func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error
 }
 
 // webhookError locates the refusal of CreateWebhooks, whose fields name
-// the webhooks items[i]: it reports the first webhook at fault, with
-// every message about it.
+// the webhooks items[i]: at the first webhook at fault, with every
+// message about it.
 func (sd *seed) webhookError(err error) error {
 	var fields partootest.FieldErrors
-	if !errors.As(err, &fields) {
-		return &seedError{File: sd.file, Field: "webhooks", Err: err}
-	}
-	first, firstField := -1, ""
+	errors.As(err, &fields)
+	first, member := len(sd.hookAt), ""
 	var msgs []string
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		i, rest, ok := itemIndex(k)
-		if !ok || i >= len(sd.hookAt) {
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		var i int
+		var rest string
+		if n, _ := fmt.Sscanf(k, "items[%d]%s", &i, &rest); n == 0 || i > first || i >= len(sd.hookAt) {
 			continue
 		}
-		if first == -1 || i < first {
-			first, firstField, msgs = i, rest, nil
+		if i < first {
+			first, msgs = i, nil
+			member, _, _ = strings.Cut(strings.TrimPrefix(rest, "."), ".")
 		}
-		if i == first {
-			for _, m := range fields[k] {
-				msgs = append(msgs, strings.TrimPrefix(rest, ".")+": "+m)
-			}
+		for _, m := range fields[k] {
+			msgs = append(msgs, strings.TrimPrefix(rest, ".")+": "+m)
 		}
 	}
-	if first == -1 {
+	if first == len(sd.hookAt) {
 		return &seedError{File: sd.file, Field: "webhooks", Err: err}
 	}
 	at := sd.hookAt[first]
-	off := at.off
-	member, _, _ := strings.Cut(strings.TrimPrefix(firstField, "."), ".")
-	if o, ok := at.members[member]; ok {
-		off = o
+	off, ok := at.values[member]
+	if !ok {
+		off = at.off
 	}
 	return sd.fail(off, at.field, errors.New(strings.Join(msgs, "; ")))
-}
-
-// itemIndex splits "items[3].url" into 3 and ".url".
-func itemIndex(field string) (int, string, bool) {
-	rest, ok := strings.CutPrefix(field, "items[")
-	if !ok {
-		return 0, "", false
-	}
-	num, rest, ok := strings.Cut(rest, "]")
-	i, err := strconv.Atoi(num)
-	return i, rest, ok && err == nil
-}
-
-func (sd *seed) fail(off int64, field string, err error) *seedError {
-	line, col := position(sd.src, off, false)
-	return &seedError{File: sd.file, Line: line, Column: col, Field: field, Err: err}
-}
-
-// seedReader walks a seed file's JSON, knowing where each value is.
-type seedReader struct {
-	file string
-	b    []byte
-	dec  *json.Decoder
-}
-
-// peek returns the offset of the next value and its first byte (0 at the
-// end).
-func (r *seedReader) peek() (int64, byte) {
-	off := r.dec.InputOffset()
-	for off < int64(len(r.b)) && isSeparator(r.b[off]) {
-		off++
-	}
-	if off >= int64(len(r.b)) {
-		return off, 0
-	}
-	return off, r.b[off]
-}
-
-func isSeparator(c byte) bool { return strings.IndexByte(" \t\r\n,:", c) >= 0 }
-
-// fail is an error at the value that starts at off.
-func (r *seedReader) fail(off int64, field string, err error) *seedError {
-	line, col := position(r.b, off, false)
-	return &seedError{File: r.file, Line: line, Column: col, Field: field, Err: err}
-}
-
-// decodeError is the decoder's error err, at its position.
-func (r *seedReader) decodeError(field string, err error) *seedError {
-	var syn *json.SyntaxError
-	var off int64
-	switch {
-	case errors.As(err, &syn):
-		// The decoder's offsets depend on the call that failed (Token or
-		// Decode); decoding the whole file gives the absolute offset just
-		// past the byte that broke the syntax.
-		off = syn.Offset
-		if whole := json.Unmarshal(r.b, new(any)); errors.As(whole, &syn) {
-			off, err = syn.Offset-1, syn
-		}
-		if syn.Offset >= int64(len(r.b)) {
-			// Broken at the very end: the file was cut short.
-			off, err = int64(len(r.b)), errors.New("unexpected end of the file")
-		}
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		off, err = int64(len(r.b)), errors.New("unexpected end of the file")
-	default:
-		off, _ = r.peek()
-	}
-	line, col := position(r.b, off, true)
-	return &seedError{File: r.file, Line: line, Column: col, Field: field, Err: err}
-}
-
-// end reads what follows the top-level value: io.EOF when nothing does.
-func (r *seedReader) end() error {
-	_, err := r.dec.Token()
-	if err == nil {
-		return errors.New("data after the JSON value")
-	}
-	return err
-}
-
-// delim reads the token want ('{' or '['), named what in errors.
-func (r *seedReader) delim(want json.Delim, field, what string) error {
-	off, _ := r.peek()
-	tok, err := r.dec.Token()
-	if err != nil {
-		return r.decodeError(field, err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return r.fail(off, field, fmt.Errorf("want %s, got %s", what, describe(tok)))
-	}
-	return nil
-}
-
-// object reads an object, calling each with every member's name (and its
-// offset) to read its value.
-func (r *seedReader) object(field string, each func(name string, nameOff int64) error) error {
-	what := "an object"
-	if field == "" {
-		what = "a JSON object"
-	}
-	if err := r.delim('{', field, what); err != nil {
-		return err
-	}
-	for r.dec.More() {
-		off, _ := r.peek()
-		tok, err := r.dec.Token()
-		if err != nil {
-			return r.decodeError(field, err)
-		}
-		if err := each(tok.(string), off); err != nil {
-			return err
-		}
-	}
-	if _, err := r.dec.Token(); err != nil {
-		return r.decodeError(field, err)
-	}
-	return nil
-}
-
-// array reads an array named what, calling each to read every element.
-func (r *seedReader) array(field, what string, each func(i int) error) error {
-	if err := r.delim('[', field, what); err != nil {
-		return err
-	}
-	for i := 0; r.dec.More(); i++ {
-		if err := each(i); err != nil {
-			return err
-		}
-	}
-	if _, err := r.dec.Token(); err != nil {
-		return r.decodeError(field, err)
-	}
-	return nil
-}
-
-// describe names the JSON type of a token.
-func describe(tok json.Token) string {
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '{' {
-			return "an object"
-		}
-		return "an array"
-	case string:
-		return "a string"
-	case json.Number, float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	}
-	return "null"
-}
-
-// position returns the line and the column (in characters), from 1, of
-// byte off of b. Unless exact, it first skips the white space, commas and
-// colons before the value that starts there.
-func position(b []byte, off int64, exact bool) (int, int) {
-	off = min(max(off, 0), int64(len(b)))
-	for !exact && off < int64(len(b)) && isSeparator(b[off]) {
-		off++
-	}
-	before := b[:off]
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return bytes.Count(before, []byte("\n")) + 1, utf8.RuneCount(before[start:]) + 1
 }
