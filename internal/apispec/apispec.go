@@ -347,12 +347,11 @@ type Pattern struct {
 	Hints NameHints
 }
 
-// NameHints are derived from a pattern of the form
-// ^<prefix>(?!<reserved>)[^<forbidden>]*$ and checked against it at
-// generation time. All fields are empty when the pattern has another form.
-// When Exact is set, specgen proved on the pattern's proof corpus, with an
-// ECMAScript engine as the judge, that these hints match exactly the strings
-// the pattern matches, and MatchPattern uses Match's bit-set form, a loop
+// NameHints are derived by specgen from a pattern of the form
+// ^<prefix>(?!<reserved>)[^<forbidden>]*$. All fields are empty when the
+// pattern has another form. When Exact is set, these hints match exactly
+// the strings the pattern matches (specgen's tests check them against an
+// ECMAScript engine), and MatchPattern uses Match's bit-set form, a loop
 // over the string, instead of regular expressions. A test of this package
 // checks that form against the pattern's translation.
 type NameHints struct {

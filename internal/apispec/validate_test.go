@@ -251,9 +251,9 @@ func TestGeneratedTables(t *testing.T) {
 }
 
 // TestExactHintsMatchTheTranslation checks, for every pattern of the spec
-// whose hints specgen proved exact, that the matcher MatchPattern runs for
-// them agrees with the pattern's RE2 translation (which specgen proved
-// against an ECMAScript engine) on edge cases and seeded random names.
+// whose hints are exact, that the matcher MatchPattern runs for them agrees
+// with the pattern's RE2 translation (which specgen's tests prove against
+// an ECMAScript engine) on edge cases and seeded random names.
 func TestExactHintsMatchTheTranslation(t *testing.T) {
 	t.Parallel()
 	checked := 0

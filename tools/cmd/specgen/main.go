@@ -25,8 +25,7 @@
 // The output is deterministic. specgen fails loudly (exit status 1,
 // nothing written) on anything it cannot represent, naming the keyword and
 // where it sits: a schema keyword the validator does not implement, a
-// pattern it cannot translate into RE2 with the same meaning (translate.go)
-// or whose translation disagrees with an ECMAScript engine (prove.go), a
+// pattern construct it does not translate into RE2 (pattern.go), a
 // list operation whose shape is ambiguous, two operations that would get
 // the same Go name. It never drops a rule. Warnings (a stale entry of the
 // naming file, an example of the spec that its own schema rejects) are
@@ -56,7 +55,6 @@ func run(args []string, stderr io.Writer) int {
 	table := fs.String("table", "", "path of the operation and schema tables to write (package apispec)")
 	services := fs.String("services", "", "path of the client services to write (package partoo)")
 	overlay := fs.String("overlay", "", "path of the OpenAPI Overlay to write for oapi-codegen (the defaults in the descriptions)")
-	corpus := fs.Int("proof-corpus", defaultCorpusSize, "how many pseudo-random strings check each pattern's RE2 translation (besides the edge cases)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -84,11 +82,7 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "specgen: -services needs -gen, the file oapi-codegen generated")
 		return 2
 	}
-	if *corpus < 0 {
-		fmt.Fprintf(stderr, "specgen: -proof-corpus %d: must be 0 or more\n", *corpus)
-		return 2
-	}
-	outputs, warnings, err := generate(*spec, *names, *genFile, *table, *services, *corpus)
+	outputs, warnings, err := generate(*spec, *names, *genFile, *table, *services)
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, "specgen: warning:", w)
 	}
@@ -112,7 +106,7 @@ type output struct {
 
 // generate builds the model and renders the outputs asked for; nothing is
 // written when anything fails.
-func generate(specPath, namesPath, genPath, tablePath, servicesPath string, corpus int) ([]output, []string, error) {
+func generate(specPath, namesPath, genPath, tablePath, servicesPath string) ([]output, []string, error) {
 	doc, err := specload.Load(specPath)
 	if err != nil {
 		return nil, nil, err
@@ -121,7 +115,7 @@ func generate(specPath, namesPath, genPath, tablePath, servicesPath string, corp
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := build(doc, corpus, n.Lists)
+	m, err := build(doc, n.Lists)
 	if err != nil {
 		return nil, nil, err
 	}

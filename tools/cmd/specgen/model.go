@@ -105,8 +105,8 @@ func apiKeyHeader(doc *openapi3.T) (string, error) {
 
 // build compiles the document. lists holds the naming file's list
 // overrides (operationId → array field, or "none").
-func build(doc *openapi3.T, corpus int, lists map[string]string) (*model, error) {
-	m := &model{schemas: newSchemaTable(doc, corpus), customHeaders: noSchema, tags: map[string]string{}}
+func build(doc *openapi3.T, lists map[string]string) (*model, error) {
+	m := &model{schemas: newSchemaTable(doc), customHeaders: noSchema, tags: map[string]string{}}
 	var err error
 	if m.apiKeyHeader, err = apiKeyHeader(doc); err != nil {
 		return nil, err

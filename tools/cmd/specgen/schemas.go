@@ -56,7 +56,8 @@ type mappingRow struct {
 type patternRow struct {
 	Source string
 	RE2    translation
-	Hints  nameHints
+	Hints  nameHints // set when the pattern is that of propertyNames
+	shape  nameHints // the hints of its shape
 }
 
 // Values of schemaRow fields that are not schema indexes.
@@ -83,11 +84,10 @@ type schemaTable struct {
 	names    map[*openapi3.Schema]string // component names
 	patterns []patternRow
 	patIndex map[string]int
-	corpus   int // proof corpus size for pattern translations
 }
 
-func newSchemaTable(doc *openapi3.T, corpus int) *schemaTable {
-	t := &schemaTable{index: map[*openapi3.Schema]int{}, names: map[*openapi3.Schema]string{}, patIndex: map[string]int{}, corpus: corpus}
+func newSchemaTable(doc *openapi3.T) *schemaTable {
+	t := &schemaTable{index: map[*openapi3.Schema]int{}, names: map[*openapi3.Schema]string{}, patIndex: map[string]int{}}
 	if doc.Components != nil {
 		for name, ref := range doc.Components.Schemas {
 			if ref != nil && ref.Value != nil {
@@ -255,9 +255,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 		names := t.rows[row.PropertyNames]
 		if names.Pattern >= 0 {
 			p := &t.patterns[names.Pattern]
-			if p.Hints, err = explainPattern(p.Source, t.corpus); err != nil {
-				return fmt.Errorf("%s.propertyNames.pattern: %w", where, err)
-			}
+			p.Hints = p.shape
 		}
 	}
 	row.MinProperties, row.MaxProperties = clampInt(s.MinProps), limit(s.MaxProps)
@@ -359,11 +357,11 @@ func (t *schemaTable) pattern(src, where string) (int, error) {
 	if i, ok := t.patIndex[src]; ok {
 		return i, nil
 	}
-	tr, err := translatePattern(src, t.corpus)
+	tr, shape, err := translatePattern(where, src)
 	if err != nil {
-		return noSchema, fmt.Errorf("%s: %w", where, err)
+		return noSchema, err
 	}
-	t.patterns = append(t.patterns, patternRow{Source: src, RE2: tr})
+	t.patterns = append(t.patterns, patternRow{Source: src, RE2: tr, shape: shape})
 	t.patIndex[src] = len(t.patterns) - 1
 	return len(t.patterns) - 1, nil
 }
