@@ -14,7 +14,6 @@ import (
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/apispec"
 	"github.com/partoo-go/partoo/internal/loopback"
-	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
 // Server is the base URL of a Partoo API environment. The named values come
@@ -422,20 +421,7 @@ func defaultUserAgent() string {
 }
 
 // operation returns the spec operation of method and a path relative to
-// the base URL (escaped, with or without the leading slash), or nil.
-// Literal segments win over parameters, so /webhooks/tryout is not taken
-// for /webhooks/{webhook_id}.
+// the base URL (escaped), or nil.
 func operation(method, rel string) *apispec.Operation {
-	var best *apispec.Operation
-	bestLiterals := -1
-	for i := range apispec.Operations {
-		op := &apispec.Operations[i]
-		if op.Method != method {
-			continue
-		}
-		if n, ok := pathtemplate.Match(op.Path, rel); ok && n > bestLiterals {
-			best, bestLiterals = op, n
-		}
-	}
-	return best
+	return apispec.Route(apispec.Operations[:], method, rel)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -257,18 +256,15 @@ func (c *Client) headerCheck() headerCheck {
 	return headerCheck{v: specHeaderValidator()}
 }
 
-// at checks the headers h found at loc, whose "[*]" stand for the indexes
-// idx, in order.
-func (hc *headerCheck) at(loc string, h map[string]string, idx ...int) {
+// at checks the headers h found at loc, with the indexes idx of its
+// array elements, in order.
+func (hc *headerCheck) at(loc apispec.Location, h map[string]string, idx ...int) {
 	n := len(hc.errs)
 	hc.errs = append(hc.errs, hc.v.validateMap("", h)...)
 	if len(hc.errs) == n {
 		return
 	}
-	where := loc
-	for _, i := range idx {
-		where = strings.Replace(where, "[*]", "["+strconv.Itoa(i)+"]", 1)
-	}
+	where := loc.At(idx...)
 	for _, e := range hc.errs[n:] {
 		e.Location = where
 	}
@@ -309,7 +305,7 @@ func (v *headerValidator) validateJSON(loc string, doc any) []*CustomHeaderError
 			return nil // JSON Schema: object keywords ignore other types
 		}
 		return []*CustomHeaderError{{Location: loc, Rule: "type",
-			Reason: fmt.Sprintf("custom headers must be a JSON object, got %s", jsonTypeName(doc))}}
+			Reason: fmt.Sprintf("custom headers must be a JSON object, got %s", apispec.JSONType(doc))}}
 	}
 	errs := v.checkCount(loc, len(m), nil)
 	for key, value := range m {
@@ -323,7 +319,7 @@ func (v *headerValidator) validateJSON(loc string, doc any) []*CustomHeaderError
 			}
 		case v.rules.valuesTyped:
 			errs = append(errs, &CustomHeaderError{Location: loc, Key: key, Rule: "additionalProperties.type",
-				Reason: fmt.Sprintf("value is %s, not a string", jsonTypeName(value))})
+				Reason: fmt.Sprintf("value is %s, not a string", apispec.JSONType(value))})
 		}
 	}
 	return errs
@@ -475,25 +471,6 @@ func isAre(n int) string {
 		return "is"
 	}
 	return "are"
-}
-
-// jsonTypeName names the JSON type of a value decoded by encoding/json.
-func jsonTypeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case float64:
-		return "a number"
-	case string:
-		return "a string"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 // joinHeaderErrors sorts the violations (the whole map first, then by key,

@@ -2,10 +2,12 @@ package partoo
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"sort"
 	"strconv"
@@ -430,3 +432,44 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns the underlying decoding error.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// The kinds of error [ErrorKind] returns.
+const (
+	KindCanceled            = "canceled"              // the context was cancelled
+	KindTimeout             = "timeout"               // a deadline, or a network timeout
+	KindAPI                 = "api"                   // a non-2xx answer: an [*APIError]
+	KindInvalidRequest      = "invalid_request"       // refused before sending: [ErrInvalidRequest]
+	KindResponseTooLarge    = "response_too_large"    // [ErrResponseTooLarge]
+	KindCrossOriginRedirect = "cross_origin_redirect" // [ErrCrossOriginRedirect]
+	KindConnection          = "connection"            // a network operation failed: a *net.OpError
+	KindOther               = "other"                 // anything else
+)
+
+// ErrorKind classifies an error of the client in a few words, for logs
+// and metrics: one of the Kind constants, never any of the error's text
+// (which could quote a URL or a body). A cancelled context wins over an
+// [*APIError] it cut short. It returns "" for a nil error.
+func ErrorKind(err error) string {
+	var apiErr *APIError
+	var timeout interface{ Timeout() bool }
+	var opErr *net.OpError
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, context.Canceled):
+		return KindCanceled
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &timeout) && timeout.Timeout():
+		return KindTimeout
+	case errors.As(err, &apiErr):
+		return KindAPI
+	case errors.Is(err, ErrInvalidRequest):
+		return KindInvalidRequest
+	case errors.Is(err, ErrResponseTooLarge):
+		return KindResponseTooLarge
+	case errors.Is(err, ErrCrossOriginRedirect):
+		return KindCrossOriginRedirect
+	case errors.As(err, &opErr):
+		return KindConnection
+	}
+	return KindOther
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -74,7 +73,7 @@ func (c *Client) logAttempt(ctx context.Context, req *http.Request, attempt, sta
 	}
 	attrs = append(attrs, slog.Duration("elapsed", elapsed))
 	if err != nil {
-		attrs = append(attrs, slog.String("error", errorKind(err)))
+		attrs = append(attrs, slog.String("error", ErrorKind(err)))
 	}
 	if c.cfg.logBodies {
 		if attempt == 1 && req.GetBody != nil {
@@ -105,31 +104,8 @@ func (c *Client) logRetry(ctx context.Context, req *http.Request, attempt int, e
 	if errors.As(err, &apiErr) {
 		attrs = append(attrs, slog.Int("status", apiErr.StatusCode))
 	}
-	attrs = append(attrs, slog.String("error", errorKind(err)), slog.Duration("wait", wait))
+	attrs = append(attrs, slog.String("error", ErrorKind(err)), slog.Duration("wait", wait))
 	l.LogAttrs(ctx, slog.LevelInfo, "partoo: retrying", attrs...)
-}
-
-// errorKind classifies an attempt's error for logs and metrics, without
-// any of its text (which could quote a URL or a body).
-func errorKind(err error) string {
-	var apiErr *APIError
-	var netErr net.Error
-	var opErr *net.OpError
-	switch {
-	case errors.As(err, &apiErr):
-		return "api"
-	case errors.Is(err, context.Canceled):
-		return "canceled"
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return "timeout"
-	case errors.Is(err, ErrCrossOriginRedirect):
-		return "redirect"
-	case errors.Is(err, ErrResponseTooLarge):
-		return "too_large"
-	case errors.As(err, &opErr):
-		return "connection"
-	}
-	return "transport"
 }
 
 // readBody returns a fresh copy of the request body, if it is small enough

@@ -54,7 +54,7 @@ func (s *WebhooksService) Create(ctx context.Context, body gen.CreateWebhooksPay
 		hc := s.client.headerCheck()
 		for i0 := range body.Items {
 			if p3 := (body.Items)[i0].CustomHeaders; p3 != nil {
-				hc.at("items[*].custom_headers", *p3, i0)
+				hc.at(apispec.Operations[apispec.OpWebhook].CustomHeadersAt[0], *p3, i0)
 			}
 		}
 		return hc.err(&apispec.Operations[apispec.OpWebhook], req)
@@ -125,7 +125,7 @@ func (s *WebhooksService) Tryout(ctx context.Context, body gen.CreateWebhooksPay
 		hc := s.client.headerCheck()
 		for i0 := range body.Items {
 			if p3 := (body.Items)[i0].CustomHeaders; p3 != nil {
-				hc.at("items[*].custom_headers", *p3, i0)
+				hc.at(apispec.Operations[apispec.OpTryoutWebhooks].CustomHeadersAt[0], *p3, i0)
 			}
 		}
 		return hc.err(&apispec.Operations[apispec.OpTryoutWebhooks], req)
@@ -146,7 +146,7 @@ func (s *WebhooksService) Update(ctx context.Context, webhookID int, body gen.Up
 	if err := s.client.call(ctx, &apispec.Operations[apispec.OpUpdateWebhook], req, err, func() error {
 		hc := s.client.headerCheck()
 		if p2 := body.CustomHeaders; p2 != nil {
-			hc.at("custom_headers", *p2)
+			hc.at(apispec.Operations[apispec.OpUpdateWebhook].CustomHeadersAt[0], *p2)
 		}
 		return hc.err(&apispec.Operations[apispec.OpUpdateWebhook], req)
 	}(), &out, opts); err != nil {

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/partoo-go/partoo/internal/apispec"
-	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
 // ErrInvalidRequest matches every error of a request that the client
@@ -60,39 +59,26 @@ var errCheckBytes = errors.New("partoo: check the body's custom headers from its
 // the values came from Go values of the parameters' types, so a parameter
 // whose schema sets nothing but its type is only checked for presence.
 func checkParams(op *apispec.Operation, req *http.Request, rel string, typed bool) error {
-	var errs []error
-	var one [1]string
-	for i := range op.Params {
-		p := &op.Params[i]
-		if typed && (p.In == "path" || !p.Required) && !apispec.Schemas[p.Schema].Constrained() {
-			continue
-		}
-		var values []string
-		switch p.In {
-		case "path":
-			seg, ok := pathtemplate.Param(op.Path, rel, p.Name)
-			if !ok {
-				continue
-			}
-			v, err := url.PathUnescape(seg)
-			if err != nil {
-				v = seg
-			}
-			one[0] = v
-			values = one[:]
-		case "query":
-			values = queryValues(req.URL.RawQuery, p.Name)
-		case "header":
-			values = req.Header.Values(p.Name)
-		}
-		for _, v := range apispec.CheckParam(p, values) {
-			errs = append(errs, &ValidationError{Operation: op.ID, Param: v.Location, In: p.In, Rule: v.Keyword, Reason: v.Message})
-		}
+	var skip func(*apispec.Param) bool
+	if typed {
+		skip = skipTypeOnly
 	}
-	if len(errs) == 0 {
+	vs := op.CheckParams(rel, func(name string) []string { return queryValues(req.URL.RawQuery, name) }, req.Header.Values, skip)
+	if len(vs) == 0 {
 		return nil
 	}
+	errs := make([]error, len(vs))
+	for i, v := range vs {
+		errs[i] = &ValidationError{Operation: op.ID, Param: v.Location, In: v.Param.In, Rule: v.Keyword, Reason: v.Message}
+	}
 	return fmt.Errorf("partoo: %s %s: request not sent: %w", op.Method, op.Path, errors.Join(errs...))
+}
+
+// skipTypeOnly leaves out the parameters that a Go value of their type
+// cannot break: path parameters and optional ones whose schema sets
+// nothing but the type.
+func skipTypeOnly(p *apispec.Param) bool {
+	return (p.In == "path" || !p.Required) && !apispec.Schemas[p.Schema].Constrained()
 }
 
 // queryValues returns the values of name in a raw query, without
@@ -162,11 +148,7 @@ func (c *Client) checkBodyJSON(op *apispec.Operation, req *http.Request) error {
 	}
 	hc := c.headerCheck()
 	for _, loc := range op.CustomHeadersAt {
-		steps, err := parseLocation(loc)
-		if err != nil {
-			return fmt.Errorf("partoo: %s %s: %w", req.Method, req.URL.Path, err)
-		}
-		visit(doc, steps, "", func(where string, value any) {
+		loc.Visit(doc, func(where string, value any) {
 			hc.errs = append(hc.errs, hc.v.validateJSON(where, value)...)
 		})
 	}
@@ -192,75 +174,4 @@ func snapshotBody(req *http.Request) ([]byte, error) {
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	req.ContentLength = int64(len(body))
 	return body, nil
-}
-
-// step is one part of a location: a property name, or every element of an
-// array when wildcard is set.
-type step struct {
-	name     string
-	wildcard bool
-}
-
-// parseLocation reads the location syntax of apispec.Operation.CustomHeadersAt:
-// property names joined by ".", "[*]" for every array element, "" for the
-// body itself.
-func parseLocation(loc string) ([]step, error) {
-	if loc == "" {
-		return nil, nil
-	}
-	var steps []step
-	for _, part := range strings.Split(loc, ".") {
-		name, rest, _ := strings.Cut(part, "[")
-		if rest != "" {
-			rest = "[" + rest
-		}
-		if name != "" {
-			steps = append(steps, step{name: name})
-		}
-		for rest != "" {
-			var ok bool
-			if rest, ok = strings.CutPrefix(rest, "[*]"); !ok {
-				return nil, fmt.Errorf("invalid custom headers location %q in the generated operation table", loc)
-			}
-			steps = append(steps, step{wildcard: true})
-		}
-		if name == "" && !strings.HasPrefix(part, "[") {
-			return nil, fmt.Errorf("invalid custom headers location %q in the generated operation table", loc)
-		}
-	}
-	return steps, nil
-}
-
-// visit calls fn with every value found at steps in doc, and its concrete
-// location such as "items[0].custom_headers". Parts of the body that are
-// absent or of another JSON type are skipped: those are not this check's
-// rules.
-func visit(doc any, steps []step, where string, fn func(string, any)) {
-	if len(steps) == 0 {
-		fn(where, doc)
-		return
-	}
-	s := steps[0]
-	if s.wildcard {
-		arr, ok := doc.([]any)
-		if !ok {
-			return
-		}
-		for i, el := range arr {
-			visit(el, steps[1:], where+"["+strconv.Itoa(i)+"]", fn)
-		}
-		return
-	}
-	obj, ok := doc.(map[string]any)
-	if !ok {
-		return
-	}
-	child, ok := obj[s.name]
-	if !ok {
-		return
-	}
-	if where != "" {
-		where += "."
-	}
-	visit(child, steps[1:], where+s.name, fn)
 }

@@ -43,12 +43,10 @@
 //   - http.response.status_code: the status of the (final) response, when
 //     one arrived;
 //   - error.type, on failure: the status code ("404", "503") for a non-2xx
-//     response; "timeout" for a deadline or a network timeout; "canceled"
-//     for a cancelled context; "invalid_request" for a request refused
-//     before sending ([partoo.ErrInvalidRequest]); "response_too_large"
-//     ([partoo.ErrResponseTooLarge]); "cross_origin_redirect"
-//     ([partoo.ErrCrossOriginRedirect]); otherwise the Go type of the
-//     cause, such as "*net.OpError".
+//     response; otherwise the error's own ErrorType() when it has one, else
+//     the kind [partoo.ErrorKind] gives it, the words of the client's logs:
+//     "timeout", "canceled", "invalid_request", "response_too_large",
+//     "cross_origin_redirect", "connection" or "other".
 //
 // and of this package:
 //

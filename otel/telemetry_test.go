@@ -612,8 +612,8 @@ func TestTransportError(t *testing.T) {
 	}
 	for _, s := range append(attempts, call) {
 		a := attrs(s.Attributes())
-		if a["error.type"] != "*net.OpError" || s.Status().Code != codes.Error || s.Status().Description != "*net.OpError" {
-			t.Errorf("span %q: error.type %q, status %+v; want *net.OpError", s.Name(), a["error.type"], s.Status())
+		if a["error.type"] != "connection" || s.Status().Code != codes.Error || s.Status().Description != "connection" {
+			t.Errorf("span %q: error.type %q, status %+v; want connection", s.Name(), a["error.type"], s.Status())
 		}
 		if _, ok := a["http.response.status_code"]; ok {
 			t.Errorf("span %q: a status code without a response", s.Name())

@@ -17,7 +17,6 @@ import (
 	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/apispec"
-	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
 // The engine serves the operations of the spec's tables: the checks every
@@ -82,35 +81,14 @@ func (e *engine) create(collection string) *apispec.Operation {
 	return nil
 }
 
-// route returns the index of the operation for method and rel (the escaped
-// path relative to the base path), preferring the template with the most
-// literal segments (/webhooks/tryout over /webhooks/{webhook_id}). When no
-// operation of that method matches, it returns -1 and the methods that
-// the path allows, sorted.
-func (e *engine) route(method, rel string) (int, []string) {
-	best, bestLiterals := -1, -1
-	var allowed []string
+// handler returns the behaviour of op, one of e.ops.
+func (e *engine) handler(op *apispec.Operation) handler {
 	for i := range e.ops {
-		op := &e.ops[i]
-		literals, ok := pathtemplate.Match(op.Path, rel)
-		if !ok {
-			continue
-		}
-		if op.Method != method {
-			if !slices.Contains(allowed, op.Method) {
-				allowed = append(allowed, op.Method)
-			}
-			continue
-		}
-		if literals > bestLiterals {
-			best, bestLiterals = i, literals
+		if &e.ops[i] == op {
+			return e.handlers[i]
 		}
 	}
-	if best >= 0 {
-		return best, nil
-	}
-	slices.Sort(allowed)
-	return -1, allowed
+	return (*Server).example
 }
 
 // call is one request to an operation, once the checks passed.
@@ -126,14 +104,8 @@ type call struct {
 
 // pathParam returns the unescaped value of the path parameter name.
 func (c *call) pathParam(name string) string {
-	seg, ok := pathtemplate.Param(c.op.Path, c.rel, name)
-	if !ok {
-		return ""
-	}
-	if v, err := url.PathUnescape(seg); err == nil {
-		return v
-	}
-	return seg
+	v, _ := c.op.PathParam(c.rel, name)
+	return v
 }
 
 // handle runs the checks every operation shares, in the order a client
@@ -146,8 +118,9 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) *response {
 	if !ok || !strings.HasPrefix(rel, "/") {
 		return specError(http.StatusNotFound)
 	}
-	i, allowed := e.route(r.Method, rel)
-	if i < 0 {
+	op := apispec.Route(e.ops, r.Method, rel)
+	if op == nil {
+		allowed := apispec.Allowed(e.ops, rel)
 		if len(allowed) == 0 {
 			return specError(http.StatusNotFound)
 		}
@@ -155,7 +128,6 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) *response {
 		resp.header.Set("Allow", strings.Join(allowed, ", "))
 		return resp
 	}
-	op := &e.ops[i]
 
 	s.mu.Lock()
 	key, known := s.keys[r.Header.Get(partoo.APIKeyHeader)]
@@ -174,7 +146,11 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) *response {
 		}
 	}
 	query := r.URL.Query()
-	if errs := checkParams(op, rel, query, r.Header); len(errs) > 0 {
+	var errs FieldErrors
+	for _, v := range op.CheckParams(rel, func(name string) []string { return query[name] }, r.Header.Values, nil) {
+		errs = errs.add(v.Location, v.Message)
+	}
+	if len(errs) > 0 {
 		return badRequest(errs)
 	}
 	org, status, errs := resolveOrg(op, key, query)
@@ -195,7 +171,7 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) *response {
 		}
 		c.doc = doc
 	}
-	return e.handlers[i](s, c)
+	return e.handler(op)(s, c)
 }
 
 // readError answers a body that could not be read: too large (413), not
@@ -212,33 +188,6 @@ func readError(err error) *response {
 		return resp
 	}
 	return badRequest(FieldErrors{"body": {"The body could not be read: " + err.Error()}})
-}
-
-// checkParams checks every parameter op declares against its schema.
-func checkParams(op *apispec.Operation, rel string, query url.Values, header http.Header) FieldErrors {
-	var errs FieldErrors
-	for i := range op.Params {
-		p := &op.Params[i]
-		var values []string
-		switch p.In {
-		case "path":
-			if seg, ok := pathtemplate.Param(op.Path, rel, p.Name); ok {
-				v, err := url.PathUnescape(seg)
-				if err != nil {
-					v = seg
-				}
-				values = []string{v}
-			}
-		case "query":
-			values = query[p.Name]
-		case "header":
-			values = header.Values(p.Name)
-		}
-		for _, v := range apispec.CheckParam(p, values) {
-			errs = errs.add(v.Location, v.Message)
-		}
-	}
-	return errs
 }
 
 // resolveOrg returns the organization a call acts on, or why it may not:

@@ -40,10 +40,8 @@ type Operation struct {
 	// is not a list.
 	List List
 	// CustomHeadersAt lists where the request body holds a CustomHeaders
-	// object, as locations: property names joined by ".", "[*]" for every
-	// element of an array, "" for the body itself; e.g.
-	// "items[*].custom_headers".
-	CustomHeadersAt []string
+	// object, such as items[*].custom_headers.
+	CustomHeadersAt []Location
 	// Resource is the operation's role in a resource family, for the fake
 	// server's stateful behaviour.
 	Resource Resource

@@ -128,7 +128,7 @@ func (val Validator) check(idx int, v any, loc string, depth int, out *[]Violati
 		if v == nil {
 			add(out, loc, "type", "Field may not be null.")
 		} else {
-			add(out, loc, "type", "Not a valid %s: got %s.", strings.Join(s.Types.Names(), " or "), jsonType(v))
+			add(out, loc, "type", "Not a valid %s: got %s.", strings.Join(s.Types.Names(), " or "), JSONType(v))
 		}
 		return
 	}
@@ -193,7 +193,10 @@ func isInteger(n json.Number) bool {
 	return err == nil && f == math.Trunc(f) && !math.IsInf(f, 0)
 }
 
-func jsonType(v any) string {
+// JSONType names the JSON type of a value decoded by encoding/json ("a
+// string", "an object", "null"; numbers as float64 or json.Number), for
+// messages.
+func JSONType(v any) string {
 	switch v.(type) {
 	case nil:
 		return "null"

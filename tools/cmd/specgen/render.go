@@ -81,7 +81,23 @@ func renderTable(m *model) ([]byte, error) {
 			f.raw("List", fmt.Sprintf("List{Style: %s, Field: %q, Item: %d}", style, o.List.Field, o.List.Item))
 		}
 		if len(o.CustomHeadersAt) > 0 {
-			f.raw("CustomHeadersAt", fmt.Sprintf("%#v", o.CustomHeadersAt))
+			var locs []string
+			for _, loc := range o.CustomHeadersAt {
+				steps, err := parseLoc(loc)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", o.ID, err)
+				}
+				var lit []string
+				for _, st := range steps {
+					if st.wildcard {
+						lit = append(lit, "{Each: true}")
+					} else {
+						lit = append(lit, fmt.Sprintf("{Name: %q}", st.name))
+					}
+				}
+				locs = append(locs, "{"+strings.Join(lit, ", ")+"}")
+			}
+			f.raw("CustomHeadersAt", "[]Location{"+strings.Join(locs, ", ")+"}")
 		}
 		r := o.Resource
 		if r.Role != "" {
@@ -571,13 +587,13 @@ func wrap(text string, width int) []string {
 func headerWalk(api *goAPI, bodyType string, locs []string, opRef string) (string, bool) {
 	var code bytes.Buffer
 	code.WriteString("func() error {\n\t\thc := s.client.headerCheck()\n")
-	for _, loc := range locs {
+	for k, loc := range locs {
 		steps, err := parseLoc(loc)
 		if err != nil {
 			return "", false
 		}
 		var idx []string
-		if !walkSteps(&code, api, ast.NewIdent(bodyType), "body", steps, loc, &idx, 2) {
+		if !walkSteps(&code, api, ast.NewIdent(bodyType), "body", steps, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), &idx, 2) {
 			return "", false
 		}
 	}
@@ -631,7 +647,7 @@ func walkSteps(code *bytes.Buffer, api *goAPI, t ast.Expr, expr string, steps []
 		if _, ok := api.underlying(t).(*ast.MapType); !ok {
 			return false
 		}
-		fmt.Fprintf(code, "%shc.at(%q, %s%s)\n", indent, loc, expr, prefixComma(*idx))
+		fmt.Fprintf(code, "%shc.at(%s, %s%s)\n", indent, loc, expr, prefixComma(*idx))
 		return true
 	}
 	s := steps[0]

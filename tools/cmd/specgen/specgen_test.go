@@ -419,7 +419,7 @@ func TestServicesOfTheSpec(t *testing.T) {
 		"func (s *WebhooksService) List(ctx context.Context, params *gen.GetWebhookListParams, opts ...CallOption) iter.Seq2[gen.WebhookItem, error]",
 		"func (s *WebhooksService) Create(ctx context.Context, body gen.CreateWebhooksPayload, opts ...CallOption) ([]gen.WebhookItem, error)",
 		"func (s *WebhooksService) Tryout(ctx context.Context, body gen.CreateWebhooksPayload, opts ...CallOption) (gen.TryoutResult, error)",
-		"hc.at(\"items[*].custom_headers\", *p3, i0)",
+		"hc.at(apispec.Operations[apispec.OpWebhook].CustomHeadersAt[0], *p3, i0)",
 	} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("services.gen.go lacks\n%s", want)
