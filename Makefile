@@ -36,16 +36,20 @@ check-generated: ## Regenerate and fail if any generated code differs from what 
 # The Go modules of the repository: the root module (the client), the
 # tools module (generators, linters, pipeline tests) and the OpenTelemetry
 # module (otel/, kept apart so that the client's graph has no OpenTelemetry)
-# and the benchmark module (bench/, which holds ogen's client of the same
-# spec as a peer, kept apart so that the client's graph has no ogen).
-MODULES := . tools otel bench
+# the benchmark module (bench/, which holds ogen's client of the same
+# spec as a peer, kept apart so that the client's graph has no ogen) and the
+# shared rate limit (redislimit/, kept apart so that the client's graph has
+# no Redis client).
+MODULES := . tools otel bench redislimit
 
 .PHONY: test
 test: ## Run every test once, with the race detector, in every module (CI runs it; go test -short skips the slow pipeline tests).
 	$(GOTEST) -race -count=1 ./...
 	cd tools && $(GOTEST) -race -count=1 ./...
 	cd otel && $(GOTEST) -race -count=1 ./...
+	cd redislimit && $(GOTEST) -race -count=1 ./...
 	@test -x tools/prism/node_modules/.bin/prism || echo "make test: NOTE: the Prism contract tests in tools/contract were SKIPPED (Prism is not installed); 'make contract' installs it with npm and runs them (CI does)."
+	@command -v redis-server >/dev/null || echo "make test: NOTE: the redislimit tests against a real Redis were SKIPPED (redis-server is not installed); 'apt-get install redis-server' installs it (.ci/run does)."
 
 # Go 1.27 is the newest release, 1.26 the oldest still supported (the go
 # directive); the go command fetches go1.27.3 from the module proxy.
@@ -65,6 +69,7 @@ staticcheck: ## staticcheck every module (pinned in tools/go.mod).
 	$(TOOL) staticcheck ./...
 	cd tools && $(GO) tool staticcheck ./...
 	cd otel && $(GO) tool -modfile=../tools/go.mod staticcheck ./...
+	cd redislimit && $(GO) tool -modfile=../tools/go.mod staticcheck ./...
 
 .PHONY: lint
 lint: vet staticcheck ## go vet + staticcheck.
@@ -127,16 +132,17 @@ consumer-check: ## examples/consumer-pipeline: regenerate with no diff, vet, tes
 	@echo "consumer-check: $(CONSUMER) is up to date and passes"
 
 # Modules a consumer of partoo must never see in its module graph.
-HYGIENE_FORBIDDEN := github.com/oapi-codegen/oapi-codegen/v2|github.com/oasdiff/oasdiff|github.com/getkin/kin-openapi
+HYGIENE_FORBIDDEN := github.com/oapi-codegen/oapi-codegen/v2|github.com/oasdiff/oasdiff|github.com/getkin/kin-openapi|github.com/redis/go-redis/v9|github.com/go-redis/redis_rate/v10
 
 .PHONY: hygiene
 hygiene: ## Root go.mod has no replace/tool and no generator in its graph; go mod verify everywhere.
 	@if grep -nE '^[[:space:]]*(replace|tool)([[:space:]]|\()' go.mod; then \
 		echo "hygiene: the root go.mod must have no replace and no tool directive (tools go in tools/go.mod)"; exit 1; fi
 	@if $(GO) list -m all | grep -E '^($(HYGIENE_FORBIDDEN))( |$$)'; then \
-		echo "hygiene: the root module graph must not contain a generator or OpenAPI library"; exit 1; fi
+		echo "hygiene: the root module graph must not contain a generator, an OpenAPI library or a Redis client"; exit 1; fi
 	$(GO) mod verify
 	cd tools && $(GO) mod verify
+	cd redislimit && $(GO) mod verify
 	cd $(CONSUMER) && $(GO) mod verify
 	@echo "hygiene: ok"
 

@@ -38,6 +38,12 @@ func (l *recordingLimiter) seen() []string {
 	return append([]string(nil), l.keys...)
 }
 
+// failedLimiter is a limiter whose setup failed.
+type failedLimiter struct{}
+
+func (failedLimiter) Wait(context.Context, string) error { return errNoTurn }
+func (failedLimiter) Err() error                         { return errNoTurn }
+
 // errNoTurn is a limiter's own sentinel.
 var errNoTurn = errors.New("no turn")
 
@@ -150,6 +156,7 @@ func TestLimiterOptionsRefuseBadInput(t *testing.T) {
 		opt  Option
 	}{
 		{"nil limiter", WithLimiter(nil)},
+		{"limiter that failed its setup", WithLimiter(failedLimiter{})},
 		{"short secret", WithLimitKeySecret([]byte("short"))},
 		{"no secret", WithLimitKeySecret(nil)},
 	}

@@ -73,12 +73,19 @@ func WithRateLimit(n int, per time.Duration) Option {
 // github.com/partoo-go/partoo/redislimit. Clients derived with
 // [Client.ForOrg] use the same l, under their own org_id's key.
 //
-// If not set, requests are not limited. A nil l is an error. WithLimiter
-// replaces a [WithRateLimit] given before it.
+// If not set, requests are not limited. A nil l is an error, and so is an
+// l with a method Err() error that returns one: a limiter whose setup
+// failed can say so, and [NewClient] fails with that error, wrapped.
+// WithLimiter replaces a [WithRateLimit] given before it.
 func WithLimiter(l Limiter) Option {
 	return func(cfg *config) error {
 		if l == nil {
 			return errors.New("partoo: WithLimiter: the limiter is nil")
+		}
+		if e, ok := l.(interface{ Err() error }); ok {
+			if err := e.Err(); err != nil {
+				return fmt.Errorf("partoo: WithLimiter: %w", err)
+			}
 		}
 		cfg.limiter = l
 		return nil

@@ -1,0 +1,391 @@
+package redislimit
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/partoo-go/partoo"
+	"github.com/partoo-go/partoo/gen"
+	"github.com/partoo-go/partoo/partootest"
+)
+
+// The tests of this file run replicas: the test binary run again as a
+// child process, with replicaEnv set to its replicaConfig in JSON. Each
+// replica has its own client and limiter, and they share a quota through
+// one redis-server against one fake Partoo enforcing it (partootest in
+// the parent).
+const replicaEnv = "REDISLIMIT_TEST_REPLICA"
+
+// The scaled-down quota of the tests, and why these numbers.
+//
+// The fake allows quotaN requests in any window of quotaPer (40 a
+// second). The limiter is given quotaN-margin: it keeps at most that many
+// in any window at Redis's clock, but the fake counts arrivals, and a
+// replica can be held up between Redis's answer and the fake's reading of
+// the request (a loaded machine does that). A request may then arrive
+// margin+1 paces late (each pace is quotaPer/(quotaN-margin-burst), 17 ms)
+// before the fake counts one too many: about 120 ms. The fallback limit
+// also lets each replica start with one turn, so the margin exceeds the
+// replica count. The burst of 2 keeps the pace when a replica asks a
+// little late, the rule at contention rather than the exception: with
+// burst 1 every late ask would lose time. The period is long enough for
+// the margin to cost little (the limiter paces at 232 per 4 s, 96.7% of
+// the fake's quota) and short enough for the window to see it refill.
+// Over window (1.5 periods) the replicas make about 350 calls, so each
+// replica's share (about 87) is far from the half that the test demands.
+const (
+	quotaN      = 240
+	quotaPer    = 4 * time.Second
+	margin      = 6
+	replicas    = 4
+	workers     = 2 // goroutines calling in each replica
+	callTimeout = time.Second
+)
+
+// replicaConfig is what the parent tells a replica.
+type replicaConfig struct {
+	Name     string        `json:"name"`
+	Redis    string        `json:"redis"`
+	URL      string        `json:"url"`
+	Key      string        `json:"key"`
+	Webhook  int           `json:"webhook"`
+	Window   time.Duration `json:"window"`
+	Timeout  time.Duration `json:"timeout"`
+	N        int           `json:"n"`
+	Per      time.Duration `json:"per"`
+	Replicas int           `json:"replicas"`
+}
+
+// replicaResult is what a replica reports on its stdout at the end.
+type replicaResult struct {
+	Name      string        `json:"name"`
+	OK        int           `json:"ok"`
+	Throttled int           `json:"throttled"`
+	TimedOut  int           `json:"timed_out"`
+	Other     int           `json:"other"`
+	FirstErr  string        `json:"first_err"`
+	MaxCall   time.Duration `json:"max_call"`
+	Shared    bool          `json:"shared"`
+	Warns     int           `json:"warns"`
+	Infos     int           `json:"infos"`
+}
+
+func TestMain(m *testing.M) {
+	if cfg := os.Getenv(replicaEnv); cfg != "" {
+		os.Exit(runReplica(cfg, os.Stdin, os.Stdout))
+	}
+	os.Exit(m.Run())
+}
+
+// runReplica is a replica's main: it builds its client, says "ready",
+// waits for "go" on stdin, calls the API from several goroutines for the
+// window, and prints its replicaResult.
+func runReplica(raw string, stdin io.Reader, stdout io.Writer) int {
+	var cfg replicaConfig
+	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "replica:", err)
+		return 2
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: cfg.Redis})
+	defer rdb.Close()
+	logs, logger := newLogCounter()
+	l, err := New(rdb, cfg.N, cfg.Per, WithReplicas(cfg.Replicas), WithLogger(logger))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "replica:", err)
+		return 2
+	}
+	c, err := partoo.NewClient(cfg.Key, partoo.WithBaseURL(cfg.URL), partoo.WithLimiter(l),
+		partoo.WithoutRetries(), partoo.WithUserAgent(cfg.Name))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "replica:", err)
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	rdb.Ping(ctx) // open a connection before the start
+	cancel()
+
+	fmt.Fprintln(stdout, "ready")
+	if line, err := bufio.NewReader(stdin).ReadString('\n'); err != nil || line != "go\n" {
+		fmt.Fprintln(os.Stderr, "replica: no go:", line, err)
+		return 2
+	}
+	end := time.Now().Add(cfg.Window)
+	res := replicaResult{Name: cfg.Name}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for time.Now().Before(end) {
+				ctx, cancel := context.WithTimeout(context.Background(), cfg.Timeout)
+				start := time.Now()
+				_, err := c.Webhooks.Get(ctx, cfg.Webhook)
+				took := time.Since(start)
+				cancel()
+				mu.Lock()
+				res.MaxCall = max(res.MaxCall, took)
+				switch {
+				case err == nil:
+					res.OK++
+				case errors.Is(err, partoo.ErrRateLimited):
+					res.Throttled++
+				case errors.Is(err, context.DeadlineExceeded):
+					res.TimedOut++
+					if res.FirstErr == "" {
+						res.FirstErr = fmt.Sprintf("after %v: %v", took, err)
+					}
+				default:
+					res.Other++
+					if res.FirstErr == "" {
+						res.FirstErr = err.Error()
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	res.Shared = l.Shared()
+	res.Warns, res.Infos = logs.count(slog.LevelWarn), logs.count(slog.LevelInfo)
+	if err := json.NewEncoder(stdout).Encode(res); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// replicaRun is one run of replicas sharing a quota.
+type replicaRun struct {
+	t      *testing.T
+	redis  *redisServer
+	srv    *partootest.Server
+	procs  []*replicaProc
+	start  time.Time
+	window time.Duration
+}
+
+type replicaProc struct {
+	name   string
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout *bufio.Reader
+	stderr *bytes.Buffer
+}
+
+// startReplicas starts a fake Partoo with the quota and the replicas,
+// waits until every replica is ready, and starts them at once.
+func startReplicas(t *testing.T, r *redisServer, window time.Duration) *replicaRun {
+	t.Helper()
+	srv := partootest.NewTestServer(t, partootest.WithQuota(quotaN, quotaPer), partootest.WithRequestLog(20000))
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/hook", EventType: "business_created"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := &replicaRun{t: t, redis: r, srv: srv, window: window}
+	for i := range replicas {
+		cfg := replicaConfig{
+			Name: fmt.Sprintf("replica-%d", i), Redis: r.addr(), URL: srv.URL, Key: srv.APIKey, Webhook: hooks[0].ID,
+			Window: window, Timeout: callTimeout, N: quotaN - margin, Per: quotaPer, Replicas: replicas,
+		}
+		raw, _ := json.Marshal(cfg)
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), replicaEnv+"="+string(raw))
+		p := &replicaProc{name: cfg.Name, cmd: cmd, stderr: &bytes.Buffer{}}
+		cmd.Stderr = p.stderr
+		if p.stdin, err = cmd.StdinPipe(); err != nil {
+			t.Fatal(err)
+		}
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.stdout = bufio.NewReader(out)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			p.cmd.Process.Kill()
+			p.cmd.Wait()
+		})
+		run.procs = append(run.procs, p)
+	}
+	for _, p := range run.procs {
+		line, err := readLine(p.stdout, time.Minute)
+		if err != nil || line != "ready" {
+			t.Fatalf("%s: %q, %v; stderr:\n%s", p.name, line, err, p.stderr)
+		}
+	}
+	run.start = time.Now()
+	for _, p := range run.procs {
+		io.WriteString(p.stdin, "go\n")
+	}
+	return run
+}
+
+// readLine reads a line within d.
+func readLine(r *bufio.Reader, d time.Duration) (string, error) {
+	type answer struct {
+		line string
+		err  error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		line, err := r.ReadString('\n')
+		ch <- answer{strings.TrimSuffix(line, "\n"), err}
+	}()
+	select {
+	case a := <-ch:
+		return a.line, a.err
+	case <-time.After(d):
+		return "", fmt.Errorf("nothing within %v", d)
+	}
+}
+
+// results waits for the replicas' results.
+func (run *replicaRun) results() []replicaResult {
+	t := run.t
+	t.Helper()
+	var out []replicaResult
+	for _, p := range run.procs {
+		line, err := readLine(p.stdout, run.window+time.Minute)
+		var res replicaResult
+		if err == nil {
+			err = json.Unmarshal([]byte(line), &res)
+		}
+		if err != nil {
+			t.Fatalf("%s: result %q: %v; stderr:\n%s", p.name, line, err, p.stderr)
+		}
+		if err := p.cmd.Wait(); err != nil {
+			t.Fatalf("%s: %v; stderr:\n%s", p.name, err, p.stderr)
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+// accepted returns, per replica (by User-Agent), the requests the fake
+// answered with status in [from, to).
+func (run *replicaRun) count(status int, from, to time.Time) map[string]int {
+	counts := map[string]int{}
+	for _, r := range run.srv.Requests() {
+		if r.Status == status && !r.Time.Before(from) && r.Time.Before(to) {
+			counts[r.Header.Get("User-Agent")]++
+		}
+	}
+	return counts
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// Four processes, each with its own client, share the quota: the fake
+// answers no 429, the throughput is within 10% of the quota, and no
+// replica gets less than half its fair share.
+func TestReplicasShareTheQuota(t *testing.T) {
+	t.Parallel()
+	r := startRedis(t)
+	window := quotaPer * 3 / 2
+	run := startReplicas(t, r, window)
+	results := run.results()
+
+	if n := sum(run.count(429, time.Time{}, time.Now().Add(time.Hour))); n != 0 {
+		t.Errorf("the fake answered 429 %d times, want 0", n)
+	}
+	ok := run.count(200, run.start, run.start.Add(window))
+	total := sum(ok)
+	quota := float64(quotaN) * window.Seconds() / quotaPer.Seconds()
+	ratio := float64(total) / quota
+	t.Logf("%d calls in %v, %.1f%% of the quota of %.0f; per replica %v", total, window, 100*ratio, quota, ok)
+	if ratio < 0.9 || ratio > 1.1 {
+		t.Errorf("throughput %d calls in %v, %.1f%% of the quota of %.0f; want within 10%%", total, window, 100*ratio, quota)
+	}
+	fair := float64(total) / replicas
+	for _, res := range results {
+		if got := ok[res.Name]; float64(got) < fair/2 {
+			t.Errorf("%s made %d calls, less than half its fair share of %.0f", res.Name, got, fair)
+		}
+		if res.Throttled != 0 || res.TimedOut != 0 || res.Other != 0 {
+			t.Errorf("%s: %d throttled, %d timed out, %d other errors (%s)", res.Name, res.Throttled, res.TimedOut, res.Other, res.FirstErr)
+		}
+		if !res.Shared || res.Warns != 0 {
+			t.Errorf("%s: shared %v, %d warnings; want shared throughout", res.Name, res.Shared, res.Warns)
+		}
+		if res.MaxCall > callTimeout+time.Second {
+			t.Errorf("%s: a call took %v, its context %v", res.Name, res.MaxCall, callTimeout)
+		}
+	}
+}
+
+// Redis killed in the middle of a run and restarted: no call outlives its
+// context, each replica keeps to its share while Redis is down, logs the
+// switch once each way, and shares the quota again once Redis is back.
+func TestReplicasSurviveRedisRestart(t *testing.T) {
+	t.Parallel()
+	r := startRedis(t)
+	const (
+		killAt    = 2 * time.Second
+		restartAt = 5 * time.Second
+		window    = 8 * time.Second
+	)
+	run := startReplicas(t, r, window)
+	time.Sleep(time.Until(run.start.Add(killAt)))
+	r.kill()
+	killed := time.Now()
+	time.Sleep(time.Until(run.start.Add(restartAt)))
+	r.restart()
+	restarted := time.Now()
+	// The replicas find Redis again within a probe interval and count
+	// there; a key lives as long as its turns are ahead.
+	time.Sleep(time.Until(restarted.Add(DefaultProbeInterval + time.Second)))
+	keys, err := r.client(t).Keys(context.Background(), "*").Result()
+	if err != nil || !slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(k, DefaultPrefix) }) {
+		t.Errorf("Redis keys after the restart: %q, %v; want the quota counted there again", keys, err)
+	}
+	results := run.results()
+
+	// Each replica detects the outage at its next turn, within the
+	// limiter's timeout: from then on it keeps to its share, 58 per 4 s (a
+	// bucket of one turn refilled 57 times a period).
+	from := killed.Add(500 * time.Millisecond)
+	down := restarted.Sub(from)
+	share := 1 + float64(((quotaN-margin)/replicas)-1)*down.Seconds()/quotaPer.Seconds()
+	sent := run.count(200, from, restarted)
+	for name, n := range run.count(429, from, restarted) {
+		sent[name] += n
+	}
+	t.Logf("while Redis was down (%v): %v calls, share %.1f each", down, sent, share)
+	for _, res := range results {
+		if got := float64(sent[res.Name]); got > share+1 || got < share/2 {
+			t.Errorf("%s sent %.0f requests while Redis was down, want at most its share of %.1f (and at least half of it)", res.Name, got, share)
+		}
+		if res.MaxCall > callTimeout+time.Second {
+			t.Errorf("%s: a call took %v, its context %v", res.Name, res.MaxCall, callTimeout)
+		}
+		if res.Other != 0 {
+			t.Errorf("%s: %d errors, first: %s", res.Name, res.Other, res.FirstErr)
+		}
+		if !res.Shared || res.Warns != 1 || res.Infos != 1 {
+			t.Errorf("%s: shared %v at the end, %d warnings, %d infos; want shared again, each switch logged once", res.Name, res.Shared, res.Warns, res.Infos)
+		}
+	}
+	throttled := run.count(429, time.Time{}, time.Now().Add(time.Hour))
+	t.Logf("429s over the run: %v; calls per replica: %v", throttled, run.count(200, time.Time{}, time.Now().Add(time.Hour)))
+}
