@@ -48,18 +48,19 @@ const APIKeyHeader = apispec.APIKeyHeader
 //
 // [Services] (embedded) has one service per tag of the spec, with one method
 // per operation: client.Webhooks.List, client.Webhooks.Create, ... [Client.Do]
-// sends requests to endpoints the spec lacks, and the embedded generated
-// client (for example GetWebhookListWithResponse) gives the raw operations.
-// All of them go through the same pipeline: org_id defaulting, validation
-// against the spec before anything is sent, authentication, retries, rate
-// limiting, logging, size limits, and the mapping of every non-2xx response
-// to an [*APIError] (so the generated XxxWithResponse methods return an
-// error, not a response, for any non-2xx status).
+// sends requests to endpoints the spec lacks, and [Client.Raw] returns the
+// generated client (for example Raw().GetWebhookListWithResponse) for the raw
+// operations. All of them go through the same pipeline: org_id defaulting,
+// validation against the spec before anything is sent, authentication,
+// retries, rate limiting, logging, size limits, and the mapping of every
+// non-2xx response to an [*APIError] (so the generated XxxWithResponse
+// methods return an error, not a response, for any non-2xx status).
 //
 // A Client is safe for concurrent use by multiple goroutines.
 type Client struct {
-	*gen.ClientWithResponses
 	Services
+
+	raw *gen.ClientWithResponses
 
 	cfg *config
 	// server is the base URL with a trailing slash, as the generated
@@ -186,10 +187,18 @@ func newClient(cfg *config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("partoo: %w", err)
 	}
-	c.ClientWithResponses = g
+	c.raw = g
 	c.Services = newServices(c)
 	return c, nil
 }
+
+// Raw returns the generated client of package gen, whose XxxWithResponse
+// methods (one per operation of the spec) send their requests through this
+// client's pipeline, like the services: use it for what the services do not
+// offer, such as the whole generated response. Its requests are
+// checked against the spec, authenticated, retried and logged as the
+// services' are, and a non-2xx answer is an [*APIError].
+func (c *Client) Raw() *gen.ClientWithResponses { return c.raw }
 
 // ForOrg returns a copy of c whose calls default to the organization orgID,
 // as [WithOrgID] does; c itself is unchanged. PROVIDER users act on several

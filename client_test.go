@@ -249,7 +249,7 @@ func TestOrgIDDefaultAndOverride(t *testing.T) {
 		}, "org_id=7"},
 		{"params win over the default", func() error {
 			org := 9
-			_, err := c.GetWebhookWithResponse(ctx, 1, &gen.GetWebhookParams{OrgID: &org})
+			_, err := c.Raw().GetWebhookWithResponse(ctx, 1, &gen.GetWebhookParams{OrgID: &org})
 			return err
 		}, "org_id=9"},
 		{"ForOrg changes the default", func() error {
@@ -334,7 +334,7 @@ func TestEveryNon2xxIsATypedAPIError(t *testing.T) {
 			// The hand-written helper and the raw generated operation share
 			// the same error path.
 			_, errHelper := c.Webhooks.Get(context.Background(), 5)
-			_, errRaw := c.GetWebhookListWithResponse(context.Background(), &gen.GetWebhookListParams{})
+			_, errRaw := c.Raw().GetWebhookListWithResponse(context.Background(), &gen.GetWebhookListParams{})
 			for _, err := range []error{errHelper, errRaw} {
 				var apiErr *partoo.APIError
 				if !errors.As(err, &apiErr) {
@@ -492,7 +492,7 @@ func TestAPIKeyNeverFormatted(t *testing.T) {
 	if !errors.As(err, &apiErr) {
 		t.Fatalf("err = %v, want an *APIError", err)
 	}
-	values := []any{c, *c, c.Webhooks, *c.Webhooks, c.ClientWithResponses, err, apiErr, *apiErr}
+	values := []any{c, *c, c.Webhooks, *c.Webhooks, c.Raw(), err, apiErr, *apiErr}
 	for _, v := range values {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
 			if out := fmt.Sprintf(verb, v); strings.Contains(out, testKey) {
@@ -506,7 +506,7 @@ func TestRawOperationsShareThePipeline(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, jsonReply(200, itemJSON))
 	c := newClient(t, f, partoo.WithOrgID(5))
-	resp, err := c.GetWebhookWithResponse(context.Background(), 1, &gen.GetWebhookParams{})
+	resp, err := c.Raw().GetWebhookWithResponse(context.Background(), 1, &gen.GetWebhookParams{})
 	if err != nil {
 		t.Fatal(err)
 	}

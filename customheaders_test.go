@@ -406,28 +406,28 @@ func TestCustomHeadersCheckedBeforeSending(t *testing.T) {
 			return err
 		}, "items[0].custom_headers", "additionalProperties.maxLength"},
 		{"generated UpdateWebhookWithResponse", func(ctx context.Context, c *Client) error {
-			_, err := c.UpdateWebhookWithResponse(ctx, 1, nil, gen.UpdateWebhookPayload{CustomHeaders: &bad})
+			_, err := c.Raw().UpdateWebhookWithResponse(ctx, 1, nil, gen.UpdateWebhookPayload{CustomHeaders: &bad})
 			return err
 		}, "custom_headers", "propertyNames.pattern"},
 		{"generated WebhookWithResponse", func(ctx context.Context, c *Client) error {
-			_, err := c.WebhookWithResponse(ctx, nil, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(bad)}})
+			_, err := c.Raw().WebhookWithResponse(ctx, nil, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(bad)}})
 			return err
 		}, "items[0].custom_headers", "propertyNames.pattern"},
 		{"generated TryoutWebhooksWithResponse", func(ctx context.Context, c *Client) error {
-			_, err := c.TryoutWebhooksWithResponse(ctx, nil, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(bad)}})
+			_, err := c.Raw().TryoutWebhooksWithResponse(ctx, nil, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(bad)}})
 			return err
 		}, "items[0].custom_headers", "propertyNames.pattern"},
 		{"raw WebhookWithBody, reader without GetBody", func(ctx context.Context, c *Client) error {
 			body := rawBody(gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(bad)}})
-			_, err := c.WebhookWithBody(ctx, nil, "application/json", onlyReader(body))
+			_, err := c.Raw().WebhookWithBody(ctx, nil, "application/json", onlyReader(body))
 			return err
 		}, "items[0].custom_headers", "propertyNames.pattern"},
 		{"raw UpdateWebhookWithBody, null custom_headers", func(ctx context.Context, c *Client) error {
-			_, err := c.UpdateWebhookWithBody(ctx, 1, nil, "application/json", strings.NewReader(`{"custom_headers":null}`))
+			_, err := c.Raw().UpdateWebhookWithBody(ctx, 1, nil, "application/json", strings.NewReader(`{"custom_headers":null}`))
 			return err
 		}, "custom_headers", "type"},
 		{"raw UpdateWebhookWithBody, number value", func(ctx context.Context, c *Client) error {
-			_, err := c.UpdateWebhookWithBody(ctx, 1, nil, "application/json", strings.NewReader(`{"custom_headers":{"X-A":1}}`))
+			_, err := c.Raw().UpdateWebhookWithBody(ctx, 1, nil, "application/json", strings.NewReader(`{"custom_headers":{"X-A":1}}`))
 			return err
 		}, "custom_headers", "additionalProperties.type"},
 
@@ -444,12 +444,12 @@ func TestCustomHeadersCheckedBeforeSending(t *testing.T) {
 			return err
 		}, "", ""},
 		{"valid generated WebhookWithResponse", func(ctx context.Context, c *Client) error {
-			_, err := c.WebhookWithResponse(ctx, nil, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(good)}})
+			_, err := c.Raw().WebhookWithResponse(ctx, nil, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(good)}})
 			return err
 		}, "", ""},
 		{"valid raw WebhookWithBody, reader without GetBody", func(ctx context.Context, c *Client) error {
 			body := rawBody(gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(good)}})
-			_, err := c.WebhookWithBody(ctx, nil, "application/json", onlyReader(body))
+			_, err := c.Raw().WebhookWithBody(ctx, nil, "application/json", onlyReader(body))
 			return err
 		}, "", ""},
 		{"valid Webhooks.Update without custom headers", func(ctx context.Context, c *Client) error {
@@ -504,7 +504,7 @@ func TestRawBodyReplayedIntact(t *testing.T) {
 	s := newCHServer(t)
 	c := newCHClient(t, s)
 	body := `{"items":[{"url":"https://example.com/hook","event_type":"business_created","custom_headers":{"X-Auth-Token":"é🦊"}}]}`
-	if _, err := c.WebhookWithBody(context.Background(), nil, "application/json", io.MultiReader(strings.NewReader(body))); err != nil {
+	if _, err := c.Raw().WebhookWithBody(context.Background(), nil, "application/json", io.MultiReader(strings.NewReader(body))); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.lastBody(); got != body {
@@ -516,7 +516,7 @@ func TestInvalidJSONBodyNotSent(t *testing.T) {
 	t.Parallel()
 	s := newCHServer(t)
 	c := newCHClient(t, s)
-	_, err := c.WebhookWithBody(context.Background(), nil, "application/json", strings.NewReader(`{"items":[`))
+	_, err := c.Raw().WebhookWithBody(context.Background(), nil, "application/json", strings.NewReader(`{"items":[`))
 	if !errors.Is(err, ErrInvalidRequest) || !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Fatalf("err = %v, want ErrInvalidRequest wrapping the JSON error", err)
 	}

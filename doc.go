@@ -32,8 +32,8 @@
 // client.Webhooks.Create, ... ([Services]). The methods take the path
 // parameters, the params struct of the operation (nil for none) and the
 // request body of package gen, and return the decoded answer and an error.
-// Every operation is also reachable through the embedded generated client
-// (package gen), for example client.GetWebhookListWithResponse, and
+// Every operation is also reachable through the generated client of package
+// gen, [Client.Raw], for example client.Raw().GetWebhookListWithResponse, and
 // [Client.Do] sends a request to an endpoint the spec lacks; all three go
 // through the same pipeline. [CallOption] values tune one call: an extra
 // header, a retry policy, an org_id, the raw response.

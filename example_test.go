@@ -224,6 +224,29 @@ func ExampleClient_Do() {
 	// true 1
 }
 
+// The generated client of package gen, for the whole generated response
+// of an operation; its calls take the client's pipeline.
+func ExampleClient_Raw() {
+	srv := partootest.NewServer()
+	defer srv.Close()
+	hooks, err := srv.CreateWebhooks(gen.WebhookItem{URL: "https://example.com/webhook", EventType: gen.EventTypeLeadReceived})
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := srv.Client()
+
+	resp, err := client.Raw().GetWebhookWithResponse(context.Background(), hooks[0].ID, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.StatusCode(), resp.JSON200.EventType)
+	_, err = client.Raw().GetWebhookWithResponse(context.Background(), 999, nil)
+	fmt.Println(errors.Is(err, partoo.ErrNotFound))
+	// Output:
+	// 200 lead_received
+	// true
+}
+
 // A key source is asked before each attempt: rotation, vaults.
 func ExampleWithAPIKeySource() {
 	srv := partootest.NewServer()

@@ -152,7 +152,7 @@ func TestDotSegmentsInTheBaseURL(t *testing.T) {
 			t.Errorf("%s: err = %v, want ErrInvalidCustomHeaders", base, err)
 		}
 		// The raw generated method finds its operation too.
-		_, err = c.WebhookWithResponse(context.Background(), nil, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://e.com", EventType: gen.EventTypeBusinessCreated, CustomHeaders: &bad}}})
+		_, err = c.Raw().WebhookWithResponse(context.Background(), nil, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://e.com", EventType: gen.EventTypeBusinessCreated, CustomHeaders: &bad}}})
 		if !errors.Is(err, partoo.ErrInvalidCustomHeaders) {
 			t.Errorf("%s: raw: err = %v, want ErrInvalidCustomHeaders", base, err)
 		}
@@ -186,7 +186,7 @@ func TestRawRequestOutsideTheSpecIsNotSent(t *testing.T) {
 		req.URL.Path = "/v2/elsewhere"
 		return nil
 	}
-	_, err := c.WebhookWithResponse(context.Background(), nil, gen.CreateWebhooksPayload{}, moved)
+	_, err := c.Raw().WebhookWithResponse(context.Background(), nil, gen.CreateWebhooksPayload{}, moved)
 	if err == nil {
 		t.Fatal("a request outside the spec was sent")
 	}
@@ -208,7 +208,7 @@ func TestEscapedQueryNamesAreChecked(t *testing.T) {
 			return nil
 		}
 	}
-	_, err := c.GetWebhookListWithResponse(context.Background(), nil, rawQuery("per%5Fpage=500"))
+	_, err := c.Raw().GetWebhookListWithResponse(context.Background(), nil, rawQuery("per%5Fpage=500"))
 	if !errors.Is(err, partoo.ErrInvalidRequest) {
 		t.Errorf("per%%5Fpage=500: err = %v, want ErrInvalidRequest", err)
 	}
@@ -216,7 +216,7 @@ func TestEscapedQueryNamesAreChecked(t *testing.T) {
 		t.Fatalf("%d requests sent, want 0", n)
 	}
 	// An escaped org_id is the request's own: the default is not added.
-	if _, err := c.GetWebhookListWithResponse(context.Background(), nil, rawQuery("org%5Fid=7")); err != nil {
+	if _, err := c.Raw().GetWebhookListWithResponse(context.Background(), nil, rawQuery("org%5Fid=7")); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.requests()[0].Query; got != "org%5Fid=7" {

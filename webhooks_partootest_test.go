@@ -113,7 +113,7 @@ func TestOrganizationsAgainstPartootest(t *testing.T) {
 	// An org_id in the call's params wins over the client's default.
 	c41, _ := provider.ForOrg(41)
 	org42 := 42
-	resp, err := c41.GetWebhookWithResponse(ctx, 2, &gen.GetWebhookParams{OrgID: &org42})
+	resp, err := c41.Raw().GetWebhookWithResponse(ctx, 2, &gen.GetWebhookParams{OrgID: &org42})
 	if err != nil || resp.JSON200 == nil || resp.JSON200.OrgID != 42 {
 		t.Errorf("explicit org_id 42 through a client for 41: %+v, %v", resp, err)
 	}

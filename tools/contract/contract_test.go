@@ -152,7 +152,7 @@ func rawCalls() map[string]func(ctx context.Context, c *partoo.Client, eds ...ge
 	return map[string]func(ctx context.Context, c *partoo.Client, eds ...gen.RequestEditorFn) error{
 		"getWebhookList": func(ctx context.Context, c *partoo.Client, eds ...gen.RequestEditorFn) error {
 			perPage := 100
-			r, err := c.GetWebhookListWithResponse(ctx, &gen.GetWebhookListParams{PerPage: &perPage}, eds...)
+			r, err := c.Raw().GetWebhookListWithResponse(ctx, &gen.GetWebhookListParams{PerPage: &perPage}, eds...)
 			if err != nil {
 				return err
 			}
@@ -162,7 +162,7 @@ func rawCalls() map[string]func(ctx context.Context, c *partoo.Client, eds ...ge
 			return nil
 		},
 		"Webhook": func(ctx context.Context, c *partoo.Client, eds ...gen.RequestEditorFn) error {
-			r, err := c.WebhookWithResponse(ctx, &gen.WebhookParams{}, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{validItem}}, eds...)
+			r, err := c.Raw().WebhookWithResponse(ctx, &gen.WebhookParams{}, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{validItem}}, eds...)
 			if err != nil {
 				return err
 			}
@@ -172,7 +172,7 @@ func rawCalls() map[string]func(ctx context.Context, c *partoo.Client, eds ...ge
 			return nil
 		},
 		"tryoutWebhooks": func(ctx context.Context, c *partoo.Client, eds ...gen.RequestEditorFn) error {
-			r, err := c.TryoutWebhooksWithResponse(ctx, &gen.TryoutWebhooksParams{}, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{validItem}}, eds...)
+			r, err := c.Raw().TryoutWebhooksWithResponse(ctx, &gen.TryoutWebhooksParams{}, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{validItem}}, eds...)
 			if err != nil {
 				return err
 			}
@@ -182,7 +182,7 @@ func rawCalls() map[string]func(ctx context.Context, c *partoo.Client, eds ...ge
 			return nil
 		},
 		"getWebhook": func(ctx context.Context, c *partoo.Client, eds ...gen.RequestEditorFn) error {
-			r, err := c.GetWebhookWithResponse(ctx, 1, &gen.GetWebhookParams{}, eds...)
+			r, err := c.Raw().GetWebhookWithResponse(ctx, 1, &gen.GetWebhookParams{}, eds...)
 			if err != nil {
 				return err
 			}
@@ -192,7 +192,7 @@ func rawCalls() map[string]func(ctx context.Context, c *partoo.Client, eds ...ge
 			return nil
 		},
 		"updateWebhook": func(ctx context.Context, c *partoo.Client, eds ...gen.RequestEditorFn) error {
-			r, err := c.UpdateWebhookWithResponse(ctx, 1, &gen.UpdateWebhookParams{}, gen.UpdateWebhookPayload{
+			r, err := c.Raw().UpdateWebhookWithResponse(ctx, 1, &gen.UpdateWebhookParams{}, gen.UpdateWebhookPayload{
 				URL: &validURL, CustomHeaders: validItem.CustomHeaders,
 			}, eds...)
 			if err != nil {

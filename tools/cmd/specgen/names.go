@@ -54,7 +54,7 @@ func loadNames(path string) (*namesFile, error) {
 
 // reserved are the names the hand-written Client already uses: a service
 // may not take them.
-var reserved = map[string]bool{"Do": true, "BaseURL": true, "ForOrg": true, "ClientWithResponses": true, "Services": true}
+var reserved = map[string]bool{"Do": true, "BaseURL": true, "ForOrg": true, "Raw": true, "Services": true}
 
 // name sets Service and GoMethod on every operation.
 func (m *model) name(n *namesFile) error {
