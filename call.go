@@ -275,7 +275,6 @@ type callState struct {
 	method   string
 	settings callSettings
 	orgID    int       // the org_id sent, 0 when none
-	typed    bool      // a generated helper built the request (send)
 	start    time.Time // zero unless a Response is made
 	attempts int
 	// actx is the context of the first attempt, embedded to save an

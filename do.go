@@ -78,11 +78,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	}
 	rel, _ := c.relativePath(req.URL)
 	op := operation(method, rel)
-	var check error
-	if op != nil && len(op.CustomHeadersAt) > 0 {
-		check = errCheckBytes
-	}
-	resp, err := c.send(ctx, op, req, check, opts, false)
+	resp, err := c.send(ctx, op, req, bodyCheck{}, opts)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 				}
 				setQuery(req.URL, param, next)
 			}
-			resp, err := c.send(ctx, op, req, nil, opts, true)
+			resp, err := c.send(ctx, op, req, bodyCheck{typed: true}, opts)
 			if err != nil {
 				yield(zero, err)
 				return

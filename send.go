@@ -15,14 +15,10 @@ import (
 
 // send runs one call of the operation op (nil for a [Client.Do] call on a
 // path the spec lacks): the checks before anything is sent, the org_id
-// default, then the attempts. check is the result of a helper's check of
-// its typed body: nil, a validation error, or errCheckBytes when the body's
-// custom headers must be checked from its JSON. typed says that a
-// generated helper built req from Go values of the parameters' types, so
-// that only the parameters with constraints beyond their type need a
-// check. It fills CaptureResponse and tells the observers, whatever the
-// outcome.
-func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Request, check error, opts []CallOption, typed bool) (*http.Response, error) {
+// default, then the attempts. done is the check of the custom headers done
+// before (see bodyCheck), which decides the checks left to do. It fills
+// CaptureResponse and tells the observers, whatever the outcome.
+func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Request, done bodyCheck, opts []CallOption) (*http.Response, error) {
 	settings, err := applyOptions(opts)
 	if err != nil {
 		if op != nil {
@@ -30,7 +26,7 @@ func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Requ
 		}
 		return nil, err
 	}
-	cs := &callState{c: c, op: op, method: req.Method, settings: settings, typed: typed}
+	cs := &callState{c: c, op: op, method: req.Method, settings: settings}
 	if settings.capture != nil || len(c.cfg.observers) > 0 {
 		cs.start = c.now() // the Duration of the Response
 	}
@@ -48,7 +44,7 @@ func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Requ
 			ends = append(ends, end)
 		}
 	}
-	resp, err := cs.checkAndExecute(ctx, req, rel, check)
+	resp, err := cs.checkAndExecute(ctx, req, rel, done)
 	if settings.capture != nil || len(ends) > 0 {
 		r := cs.response(resp)
 		if settings.capture != nil {
@@ -61,16 +57,19 @@ func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Requ
 	return resp, err
 }
 
-// checkAndExecute refuses a request that breaks the spec, then sends it.
-func (cs *callState) checkAndExecute(ctx context.Context, req *http.Request, rel string, check error) (*http.Response, error) {
-	if check != nil && check != errCheckBytes {
-		return nil, check
+// checkAndExecute refuses a request that breaks the spec, then sends it:
+// the violations a helper found in its body, its parameters (only those a
+// typed Go value can break when a helper built them), and the custom
+// headers of a body nobody checked before.
+func (cs *callState) checkAndExecute(ctx context.Context, req *http.Request, rel string, done bodyCheck) (*http.Response, error) {
+	if done.err != nil {
+		return nil, done.err
 	}
 	if op := cs.op; op != nil {
-		if err := checkParams(op, req, rel, cs.typed); err != nil {
+		if err := checkParams(op, req, rel, done.typed); err != nil {
 			return nil, err
 		}
-		if check == errCheckBytes {
+		if !done.typed {
 			if err := cs.c.checkBodyJSON(op, req); err != nil {
 				return nil, err
 			}
@@ -127,12 +126,13 @@ func (c *Client) relativePath(u *url.URL) (string, bool) {
 }
 
 // call runs a helper's call and decodes the 2xx body into out (nil when
-// the operation answers no body).
+// the operation answers no body). check is what the helper's check of its
+// body's custom headers found.
 func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Request, buildErr, check error, out any, opts []CallOption) error {
 	if buildErr != nil {
 		return fmt.Errorf("partoo: %s: build the request: %w", op.ID, buildErr)
 	}
-	resp, err := c.send(ctx, op, req, check, opts, true)
+	resp, err := c.send(ctx, op, req, bodyCheck{typed: true, err: check}, opts)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Requ
 	return nil
 }
 
-// rawDoer is the gen.HttpRequestDoer of the embedded generated client: the
+// rawDoer is the gen.HttpRequestDoer of the generated client ([Client.Raw]): the
 // raw generated methods go through the same pipeline as the helpers. It
 // finds each request's operation from its method and path, and fails
 // closed: a request that matches no operation of the spec is not sent.
@@ -161,11 +161,7 @@ func (d rawDoer) Do(req *http.Request) (*http.Response, error) {
 	if op == nil {
 		return nil, fmt.Errorf("partoo: %s %s matches no operation of the spec under the base URL %s; request not sent", req.Method, req.URL.Path, d.c.BaseURL())
 	}
-	var check error
-	if len(op.CustomHeadersAt) > 0 {
-		check = errCheckBytes
-	}
-	return d.c.send(req.Context(), op, req, check, nil, false)
+	return d.c.send(req.Context(), op, req, bodyCheck{}, nil)
 }
 
 // errNoBody is returned by Do for a body of a type it cannot send.

@@ -49,10 +49,17 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is [ErrInvalidRequest].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRequest }
 
-// errCheckBytes tells send that the custom headers of a request body must be
-// checked from its JSON bytes: the generated helper could not check the
-// typed value.
-var errCheckBytes = errors.New("partoo: check the body's custom headers from its JSON")
+// bodyCheck says which check of a request's custom headers was done before
+// send, and what it found. A generated helper builds its request from Go
+// values of the parameters' types and checks the custom headers of its
+// body before send (on the typed body, or on its JSON when the types
+// cannot be walked): typed is set and err is the result. The zero value,
+// for the raw generated client and Do, says nothing was checked: send
+// checks every parameter and the custom headers of the body's JSON.
+type bodyCheck struct {
+	typed bool
+	err   error
+}
 
 // checkParams checks the path and query parameters of req against op.
 // rel is the request path relative to the base URL (escaped). With typed,
@@ -130,7 +137,7 @@ func queryInt(raw, name string) int {
 // plain io.Reader) is read into memory and put back, with GetBody set, so
 // that it can still be sent and replayed.
 func (c *Client) checkBodyJSON(op *apispec.Operation, req *http.Request) error {
-	if len(op.CustomHeadersAt) == 0 || req.Body == nil || req.Body == http.NoBody {
+	if len(op.CustomHeadersAt) == 0 || req == nil || req.Body == nil || req.Body == http.NoBody {
 		return nil
 	}
 	body, err := snapshotBody(req)

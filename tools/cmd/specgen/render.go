@@ -378,7 +378,7 @@ func renderMethod(b *bytes.Buffer, m *model, api *goAPI, o *operation) error {
 	// The body check.
 	check := "nil"
 	if len(o.CustomHeadersAt) > 0 {
-		check = "errCheckBytes"
+		check = "s.client.checkBodyJSON(" + opRef + ", req)"
 		if bodyType != "" {
 			if code, ok := headerWalk(api, gop.Body, o.CustomHeadersAt, opRef); ok {
 				check = code
