@@ -2,6 +2,7 @@ package partootest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -325,20 +326,10 @@ func (f *family) sorted() []*stored {
 		slices.SortStableFunc(out, func(a, b *stored) int {
 			x, _ := strconv.ParseInt(a.id, 10, 64)
 			y, _ := strconv.ParseInt(b.id, 10, 64)
-			return cmpInt(x, y)
+			return cmp.Compare(x, y)
 		})
 	}
 	return out
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // visible reports whether e belongs to org (items without org_id belong

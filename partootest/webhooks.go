@@ -175,12 +175,7 @@ func (s *Server) CreateWebhooks(items ...gen.WebhookItem) ([]gen.WebhookItem, er
 	if err != nil {
 		return nil, fmt.Errorf("CreateWebhooks: encode the items: %w", err)
 	}
-	doc, _ := decodeObject(b)
-	var errs FieldErrors
-	for _, v := range validator.Validate(op.Body.Schema, doc, "") {
-		errs = errs.add(v.Location, v.Message)
-	}
-	if len(errs) > 0 {
+	if _, errs := checkBody(op, b); len(errs) > 0 {
 		return nil, errs
 	}
 	s.mu.Lock()
