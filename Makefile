@@ -268,7 +268,12 @@ FUZZTIME ?= 20s
 # fuzz has no recipe of its own, so other fragments may add their fuzz
 # targets as prerequisites (`fuzz: fuzz-xyz`) without conflict.
 .PHONY: fuzz
-fuzz: fuzz-custom-headers ## Run every fuzz target for FUZZTIME each (default 20s).
+fuzz: fuzz-custom-headers fuzz-decode ## Run every fuzz target for FUZZTIME each (default 20s).
+
+.PHONY: fuzz-decode
+fuzz-decode: ## Fuzz the answer decoder against encoding/json for FUZZTIME, on Go 1.26 and $(GO_NEWEST).
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) .
+	GOTOOLCHAIN=$(GO_NEWEST) $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) .
 
 .PHONY: fuzz-custom-headers
 fuzz-custom-headers: ## Fuzz ValidateCustomHeaders against a JSON Schema 2020-12 oracle for FUZZTIME.

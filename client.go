@@ -66,6 +66,8 @@ type Client struct {
 	// server is the base URL with a trailing slash, as the generated
 	// request builders want it; basePath is its escaped path without it.
 	server, basePath string
+	// decoders decode the answers (decode.go).
+	decoders *decoders
 }
 
 // config holds the options. The API key is kept behind a function, which fmt
@@ -182,7 +184,7 @@ func checkKey(key string) error {
 
 // newClient builds the generated client and the services on cfg.
 func newClient(cfg *config) (*Client, error) {
-	c := &Client{cfg: cfg, server: cfg.baseURL.String(), basePath: strings.TrimSuffix(cfg.baseURL.EscapedPath(), "/")}
+	c := &Client{cfg: cfg, server: cfg.baseURL.String(), basePath: strings.TrimSuffix(cfg.baseURL.EscapedPath(), "/"), decoders: new(decoders)}
 	g, err := gen.NewClientWithResponses(c.server, gen.WithHTTPClient(rawDoer{c}))
 	if err != nil {
 		return nil, fmt.Errorf("partoo: %w", err)

@@ -2,7 +2,6 @@ package partoo
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -139,7 +138,7 @@ func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Requ
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(bodyBytes(resp), out); err != nil {
+	if err := c.decode(bodyBytes(resp), out); err != nil {
 		return &DecodeError{Method: req.Method, Path: req.URL.Path, StatusCode: resp.StatusCode, Err: err}
 	}
 	return nil

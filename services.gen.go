@@ -101,7 +101,7 @@ func (s *WebhooksService) List(ctx context.Context, params *gen.GetWebhookListPa
 			pageInfo
 			Items []gen.WebhookItem `json:"items"`
 		}
-		err := json.Unmarshal(b, &v)
+		err := s.client.decode(b, &v)
 		return page[gen.WebhookItem]{info: v.pageInfo, items: v.Items}, err
 	})
 }

@@ -407,7 +407,7 @@ func renderMethod(b *bytes.Buffer, m *model, api *goAPI, o *operation) error {
 		fmt.Fprintf(b, "func %s %s(%s) iter.Seq2[%s, error] {\n", recv, o.GoMethod, strings.Join(args, ", "), item)
 		fmt.Fprintf(b, "\treturn pages(ctx, s.client, %s, opts, func() (*http.Request, error) {\n\t\treturn %s\n\t}, func(b []byte) (page[%s], error) {\n", opRef, build, item)
 		fmt.Fprintf(b, "\t\tvar v struct {\n\t\t\tpageInfo\n\t\t\tItems []%s `json:%q`\n\t\t}\n", item, o.List.Field)
-		fmt.Fprintf(b, "\t\terr := json.Unmarshal(b, &v)\n\t\treturn page[%s]{info: v.pageInfo, items: v.Items}, err\n\t})\n}\n\n", item)
+		fmt.Fprintf(b, "\t\terr := s.client.decode(b, &v)\n\t\treturn page[%s]{info: v.pageInfo, items: v.Items}, err\n\t})\n}\n\n", item)
 		if check != "nil" {
 			return fmt.Errorf("%s: a list operation with custom headers in its body is not supported", o.ID)
 		}
