@@ -42,14 +42,14 @@ type kinds struct {
 	LL    [][]int           `json:"ll"`
 	M     map[string]string `json:"m"`
 	H     *gen.CustomHeaders
-	E     gen.EventType     `json:"e"`
-	Bytes []byte            `json:"bytes"`
-	Any   any               `json:"any"`
-	Null  selfDecoding      `json:"null"`
-	Nest  *kinds            `json:"nest"`
-	Skip  string            `json:"-"`
-	Str   int               `json:"str,string"`
-	U     uint              `json:"u"`
+	E     gen.EventType `json:"e"`
+	Bytes []byte        `json:"bytes"`
+	Any   any           `json:"any"`
+	Null  selfDecoding  `json:"null"`
+	Nest  *kinds        `json:"nest"`
+	Skip  string        `json:"-"`
+	Str   int           `json:"str,string"`
+	U     uint          `json:"u"`
 	hid   string
 }
 
