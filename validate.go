@@ -49,18 +49,6 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is [ErrInvalidRequest].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRequest }
 
-// bodyCheck says which check of a request's custom headers was done before
-// send, and what it found. A generated helper builds its request from Go
-// values of the parameters' types and checks the custom headers of its
-// body before send (on the typed body, or on its JSON when the types
-// cannot be walked): typed is set and err is the result. The zero value,
-// for the raw generated client and Do, says nothing was checked: send
-// checks every parameter and the custom headers of the body's JSON.
-type bodyCheck struct {
-	typed bool
-	err   error
-}
-
 // checkParams checks the path and query parameters of req against op.
 // rel is the request path relative to the base URL (escaped). With typed,
 // the values came from Go values of the parameters' types, so a parameter
