@@ -103,6 +103,12 @@ type Limiter struct {
 	// resumed is when Redis last answered again after being unavailable
 	// (UnixNano; 0: never).
 	resumed atomic.Int64
+
+	// shareInterval is per*replicas/n, the pace of this process's fair
+	// share (0 without WithReplicas), and yield how much later a process
+	// over its share asks again (0 with a burst of 1).
+	shareInterval time.Duration
+	yield         time.Duration
 }
 
 // keyState is what the limiter keeps per key in this process.
@@ -113,6 +119,10 @@ type keyState struct {
 	turn chan struct{}
 	// local is the in-process limit used while Redis is unavailable.
 	local *rate.Limiter
+	// fair is this process's virtual time of its share of the quota
+	// (UnixNano): ahead of now when it took more than its share lately.
+	// Only the holder of turn reads or writes it.
+	fair int64
 }
 
 // Option configures a [Limiter].
@@ -240,6 +250,12 @@ func New(rdb redis.UniversalClient, n int, per time.Duration, opts ...Option) (*
 		}
 	}
 	l.limit.Rate, l.limit.Period = n-l.limit.Burst, per
+	if l.replicas > 0 {
+		l.shareInterval = per * time.Duration(l.replicas) / time.Duration(n)
+		// Half the lateness the burst absorbs, at most one pace.
+		pace := per / time.Duration(l.limit.Rate)
+		l.yield = min(pace*time.Duration(l.limit.Burst-1)/2, pace)
+	}
 	l.rl = redis_rate.NewLimiter(rdb)
 	return l, nil
 }
@@ -311,6 +327,7 @@ func (l *Limiter) Wait(ctx context.Context, key string) error {
 			l.logger.Info("redislimit: Redis answers again; the quota is shared again", "quota", l.quota())
 		}
 		if res.Allowed > 0 {
+			l.chargeShare(ks)
 			if l.fallback && l.warmingUp() {
 				// The other replicas may not have found Redis yet: keep
 				// to this one's share meanwhile.
@@ -319,6 +336,9 @@ func (l *Limiter) Wait(ctx context.Context, key string) error {
 			return nil
 		}
 		wait := res.RetryAfter
+		if l.overShare(ks) {
+			wait += l.yield
+		}
 		if deadline, ok := ctx.Deadline(); ok && l.now().Add(wait).After(deadline) {
 			return fmt.Errorf("redislimit: waiting %v for a turn would pass the context deadline: %w", wait, context.DeadlineExceeded)
 		}
@@ -378,6 +398,29 @@ func (l *Limiter) startProbe() bool {
 	}
 	l.lastProbe.Store(now)
 	return true
+}
+
+// chargeShare counts a shared turn of this process against its share of
+// the quota: its virtual time moves one share interval (per*replicas/n)
+// from now or from where it was, and never runs more than two intervals
+// ahead, so that a process that had the quota to itself for a while is
+// not held back long when the others come back.
+func (l *Limiter) chargeShare(ks *keyState) {
+	if l.shareInterval == 0 {
+		return
+	}
+	now := l.now().UnixNano()
+	step := int64(l.shareInterval)
+	ks.fair = min(max(ks.fair, now)+step, now+2*step)
+}
+
+// overShare reports whether this process took more than its share of the
+// quota lately. Such a process, refused a turn, asks again a little later
+// than the others (yield), so that under contention the turns go to the
+// replicas below their share first, and none is starved. A turn nobody
+// else wants is lost to no one: the burst lets a late ask keep the pace.
+func (l *Limiter) overShare(ks *keyState) bool {
+	return l.yield > 0 && ks.fair > l.now().UnixNano()
 }
 
 // warmingUp reports whether the limiter found Redis again less than a

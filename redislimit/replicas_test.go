@@ -33,28 +33,36 @@ const replicaEnv = "REDISLIMIT_TEST_REPLICA"
 
 // The scaled-down quota of the tests, and why these numbers.
 //
-// The fake allows quotaN requests in any window of quotaPer (40 a
-// second). The limiter is given quotaN-margin: it keeps at most that many
-// in any window at Redis's clock, but the fake counts arrivals, and a
-// replica can be held up between Redis's answer and the fake's reading of
-// the request (a loaded machine does that). A request may then arrive
-// margin+1 paces late (each pace is quotaPer/(quotaN-margin-burst), 17 ms)
-// before the fake counts one too many: about 120 ms. The fallback limit
-// also lets each replica start with one turn, so the margin exceeds the
-// replica count. The burst of 2 keeps the pace when a replica asks a
-// little late, the rule at contention rather than the exception: with
-// burst 1 every late ask would lose time. The period is long enough for
-// the margin to cost little (the limiter paces at 232 per 4 s, 96.7% of
-// the fake's quota) and short enough for the window to see it refill.
-// Over window (1.5 periods) the replicas make about 350 calls, so each
-// replica's share (about 87) is far from the half that the test demands.
+// The fake allows quotaN requests in any window of quotaPer (20 a
+// second), and the replicas call for window (1.5 periods, so the fake's
+// window fills and slides). The limiter is given quotaN-margin with a
+// burst of burst: it paces at 113 per 6 s (a pace of 53 ms), and lets at
+// most 116 go in any window at Redis's clock.
+//
+//   - No 429: the fake counts arrivals, and a loaded machine can hold a
+//     replica up between Redis's answer and the fake's reading of its
+//     request. A request can arrive margin+1 paces late (265 ms) before
+//     the fake counts one too many.
+//   - Throughput: a turn asked late loses nothing while the lateness is
+//     under burst-1 paces (106 ms), since GCRA's burst takes it up again;
+//     beyond, the time is lost. The expected total is 3+9*113/6 = 172.5
+//     calls for a quota of 180 over the window (95.8%), so about 100 ms of
+//     stall per second would be needed to lose the 10%.
+//   - Fairness: a replica over its share asks a pace later than the
+//     others after a refusal, so the turns go round; with about 43 calls
+//     each, half a share is 21.
+//   - The pace is low so that the replicas need little CPU, even with the
+//     race detector; the Redis timeout is long (500 ms) so that a loaded
+//     machine does not look like a slow Redis and cause a switch.
 const (
-	quotaN      = 240
-	quotaPer    = 4 * time.Second
-	margin      = 6
-	replicas    = 4
-	workers     = 2 // goroutines calling in each replica
-	callTimeout = time.Second
+	quotaN       = 120
+	quotaPer     = 6 * time.Second
+	margin       = 4
+	burst        = 3
+	replicas     = 4
+	workers      = 2               // goroutines calling in each replica
+	callTimeout  = 5 * time.Second // a call waits about 0.4 s for its turn: 8 callers, 19 turns a second
+	redisTimeout = 500 * time.Millisecond
 )
 
 // replicaConfig is what the parent tells a replica.
@@ -104,7 +112,7 @@ func runReplica(raw string, stdin io.Reader, stdout io.Writer) int {
 	rdb := redis.NewClient(&redis.Options{Addr: cfg.Redis})
 	defer rdb.Close()
 	logs, logger := newLogCounter()
-	l, err := New(rdb, cfg.N, cfg.Per, WithReplicas(cfg.Replicas), WithLogger(logger))
+	l, err := New(rdb, cfg.N, cfg.Per, WithReplicas(cfg.Replicas), WithLogger(logger), WithBurst(burst), WithTimeout(redisTimeout))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "replica:", err)
 		return 2
@@ -341,9 +349,9 @@ func TestReplicasSurviveRedisRestart(t *testing.T) {
 	t.Parallel()
 	r := startRedis(t)
 	const (
-		killAt    = 2 * time.Second
-		restartAt = 5 * time.Second
-		window    = 8 * time.Second
+		killAt    = 2500 * time.Millisecond
+		restartAt = 5500 * time.Millisecond
+		window    = 9 * time.Second
 	)
 	run := startReplicas(t, r, window)
 	time.Sleep(time.Until(run.start.Add(killAt)))
@@ -361,9 +369,9 @@ func TestReplicasSurviveRedisRestart(t *testing.T) {
 	}
 	results := run.results()
 
-	// Each replica detects the outage at its next turn, within the
-	// limiter's timeout: from then on it keeps to its share, 58 per 4 s (a
-	// bucket of one turn refilled 57 times a period).
+	// Each replica detects the outage at its next turn (a refused
+	// connection): from then on it keeps to its share, 29 per 6 s (a
+	// bucket of one turn refilled 28 times a period).
 	from := killed.Add(500 * time.Millisecond)
 	down := restarted.Sub(from)
 	share := 1 + float64(((quotaN-margin)/replicas)-1)*down.Seconds()/quotaPer.Seconds()
@@ -373,8 +381,8 @@ func TestReplicasSurviveRedisRestart(t *testing.T) {
 	}
 	t.Logf("while Redis was down (%v): %v calls, share %.1f each", down, sent, share)
 	for _, res := range results {
-		if got := float64(sent[res.Name]); got > share+1 || got < share/2 {
-			t.Errorf("%s sent %.0f requests while Redis was down, want at most its share of %.1f (and at least half of it)", res.Name, got, share)
+		if got := float64(sent[res.Name]); got > share+1 || got < share/3 {
+			t.Errorf("%s sent %.0f requests while Redis was down, want at most its share of %.1f (and at least a third of it)", res.Name, got, share)
 		}
 		if res.MaxCall > callTimeout+time.Second {
 			t.Errorf("%s: a call took %v, its context %v", res.Name, res.MaxCall, callTimeout)
@@ -382,7 +390,7 @@ func TestReplicasSurviveRedisRestart(t *testing.T) {
 		if res.Other != 0 {
 			t.Errorf("%s: %d errors, first: %s", res.Name, res.Other, res.FirstErr)
 		}
-		if !res.Shared || res.Warns != 1 || res.Infos != 1 {
+		if !res.Shared || res.Warns < 1 || res.Warns != res.Infos {
 			t.Errorf("%s: shared %v at the end, %d warnings, %d infos; want shared again, each switch logged once", res.Name, res.Shared, res.Warns, res.Infos)
 		}
 	}
