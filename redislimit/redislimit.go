@@ -135,6 +135,10 @@ type Option func(*Limiter) error
 // organization's quota at the most (a deployment's maximum replicas). It
 // is required unless [WithoutFallback] is given. r must be positive, and
 // leave each process at least 2 requests per period.
+//
+// It also sets each process's fair share, n/r: a process that took more
+// lately asks again a little later than the others after a refusal, so
+// that under contention the turns go round and no replica is starved.
 func WithReplicas(r int) Option {
 	return func(l *Limiter) error {
 		if r <= 0 {
