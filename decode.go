@@ -3,11 +3,13 @@ package partoo
 import (
 	"encoding"
 	"encoding/json"
+	"math"
 	"reflect"
 	"strconv"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // decode decodes the JSON body b of a 2xx answer into out, a pointer to a
@@ -46,9 +48,13 @@ type plan struct {
 	dec decodeFunc
 }
 
-// decodeFunc decodes the value at d's position into v, which is settable
-// and holds its type's zero value. It reports false to give up.
-type decodeFunc func(d *decodeState, v reflect.Value) bool
+// decodeFunc decodes the value at d's position into the value at p, which
+// is of the type the function was compiled for and holds its zero value.
+// It reports false to give up. The decoders write through unsafe pointers
+// to the fields' memory, at the offsets that reflect reports, rather than
+// through reflect.Value's setters, whose checks cost as much as the
+// scanning; FuzzDecode compares every result with encoding/json's.
+type decodeFunc func(d *decodeState, p unsafe.Pointer) bool
 
 // fast decodes b into out with out's compiled decoder, and reports whether
 // it did. false leaves out in any state.
@@ -63,7 +69,7 @@ func (ds *decoders) fast(b []byte, out any) bool {
 	}
 	d := decodeState{b: b}
 	d.skipSpace()
-	if !dec(&d, v.Elem()) {
+	if !dec(&d, v.UnsafePointer()) {
 		return false
 	}
 	d.skipSpace()
@@ -114,26 +120,36 @@ func (ds *decoders) compile(t reflect.Type, compiling map[reflect.Type]*plan) *p
 	switch t.Kind() {
 	case reflect.String:
 		p.dec = decodeString
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		p.dec = decodeInt
-	case reflect.Float32, reflect.Float64:
-		p.dec = decodeFloat
+	case reflect.Int:
+		p.dec = decodeInt[int]
+	case reflect.Int8:
+		p.dec = decodeInt[int8]
+	case reflect.Int16:
+		p.dec = decodeInt[int16]
+	case reflect.Int32:
+		p.dec = decodeInt[int32]
+	case reflect.Int64:
+		p.dec = decodeInt[int64]
+	case reflect.Float32:
+		p.dec = decodeFloat32
+	case reflect.Float64:
+		p.dec = decodeFloat64
 	case reflect.Bool:
 		p.dec = decodeBool
 	case reflect.Pointer:
 		elem := ds.compile(t.Elem(), compiling)
-		p.dec = func(d *decodeState, v reflect.Value) bool {
+		p.dec = func(d *decodeState, p unsafe.Pointer) bool {
 			if d.null() {
 				return true
 			}
 			if elem.dec == nil {
 				return false
 			}
-			n := reflect.New(t.Elem())
-			if !elem.dec(d, n.Elem()) {
+			n := reflect.New(t.Elem()).UnsafePointer()
+			if !elem.dec(d, n) {
 				return false
 			}
-			v.Set(n)
+			*(*unsafe.Pointer)(p) = n
 			return true
 		}
 	case reflect.Slice:
@@ -152,12 +168,12 @@ func (ds *decoders) compile(t reflect.Type, compiling map[reflect.Type]*plan) *p
 	return p
 }
 
-// field is a field of a struct decoder: its JSON name, its index (a path
-// through embedded structs) and its plan.
+// field is a field of a struct decoder: its JSON name, its offset in the
+// struct (through embedded structs) and its plan.
 type field struct {
-	name  string
-	index []int
-	plan  *plan
+	name   string
+	offset uintptr
+	plan   *plan
 }
 
 // compileStruct returns the decoder of struct type t, or nil when its
@@ -166,8 +182,8 @@ type field struct {
 // and no two fields with one name (even case-folded).
 func (ds *decoders) compileStruct(t reflect.Type, compiling map[reflect.Type]*plan) decodeFunc {
 	var fields []field
-	var walk func(t reflect.Type, index []int) bool
-	walk = func(t reflect.Type, index []int) bool {
+	var walk func(t reflect.Type, offset uintptr) bool
+	walk = func(t reflect.Type, offset uintptr) bool {
 		for i := range t.NumField() {
 			sf := t.Field(i)
 			tag, hasTag := sf.Tag.Lookup("json")
@@ -175,9 +191,9 @@ func (ds *decoders) compileStruct(t reflect.Type, compiling map[reflect.Type]*pl
 			if tag == "-" {
 				continue
 			}
-			idx := append(index[:len(index):len(index)], i)
+			off := offset + sf.Offset
 			if sf.Anonymous && !hasTag {
-				if sf.Type.Kind() != reflect.Struct || !walk(sf.Type, idx) {
+				if sf.Type.Kind() != reflect.Struct || !walk(sf.Type, off) {
 					return false
 				}
 				continue
@@ -191,11 +207,11 @@ func (ds *decoders) compileStruct(t reflect.Type, compiling map[reflect.Type]*pl
 			if name == "" {
 				name = sf.Name
 			}
-			fields = append(fields, field{name: name, index: idx, plan: ds.compile(sf.Type, compiling)})
+			fields = append(fields, field{name: name, offset: off, plan: ds.compile(sf.Type, compiling)})
 		}
 		return true
 	}
-	if !walk(t, nil) || len(fields) > maxFields {
+	if !walk(t, 0) || len(fields) > maxFields {
 		return nil
 	}
 	folded := make([]string, len(fields))
@@ -207,7 +223,7 @@ func (ds *decoders) compileStruct(t reflect.Type, compiling map[reflect.Type]*pl
 			}
 		}
 	}
-	return func(d *decodeState, v reflect.Value) bool {
+	return func(d *decodeState, p unsafe.Pointer) bool {
 		if d.null() {
 			return true
 		}
@@ -227,7 +243,7 @@ func (ds *decoders) compileStruct(t reflect.Type, compiling map[reflect.Type]*pl
 			}
 			k := -1
 			for i := range fields {
-				if fields[i].name == string(key) {
+				if len(fields[i].name) == len(key) && fields[i].name == string(key) {
 					k = i
 					break
 				}
@@ -253,11 +269,7 @@ func (ds *decoders) compileStruct(t reflect.Type, compiling map[reflect.Type]*pl
 					return false
 				}
 				seen |= 1 << k
-				fv := v.Field(fields[k].index[0])
-				for _, i := range fields[k].index[1:] {
-					fv = fv.Field(i)
-				}
-				if !fields[k].plan.dec(d, fv) {
+				if !fields[k].plan.dec(d, unsafe.Add(p, fields[k].offset)) {
 					return false
 				}
 			}
@@ -304,30 +316,30 @@ func foldName(name []byte) string {
 	return string(out)
 }
 
-func decodeString(d *decodeState, v reflect.Value) bool {
+func decodeString(d *decodeState, p unsafe.Pointer) bool {
 	if d.null() {
 		return true
 	}
 	s, ok := d.str()
 	if ok {
-		v.SetString(s)
+		*(*string)(p) = s
 	}
 	return ok
 }
 
-func decodeInt(d *decodeState, v reflect.Value) bool {
+func decodeInt[T int | int8 | int16 | int32 | int64](d *decodeState, p unsafe.Pointer) bool {
 	if d.null() {
 		return true
 	}
 	n, ok := d.integer()
-	if !ok || v.OverflowInt(n) {
+	if !ok || int64(T(n)) != n {
 		return false
 	}
-	v.SetInt(n)
+	*(*T)(p) = T(n)
 	return true
 }
 
-func decodeFloat(d *decodeState, v reflect.Value) bool {
+func decodeFloat64(d *decodeState, p unsafe.Pointer) bool {
 	if d.null() {
 		return true
 	}
@@ -335,19 +347,35 @@ func decodeFloat(d *decodeState, v reflect.Value) bool {
 	if !ok {
 		return false
 	}
-	f, err := strconv.ParseFloat(string(lit), v.Type().Bits())
-	if err != nil || v.OverflowFloat(f) {
+	f, err := strconv.ParseFloat(string(lit), 64)
+	if err != nil {
 		return false
 	}
-	v.SetFloat(f)
+	*(*float64)(p) = f
 	return true
 }
 
-func decodeBool(d *decodeState, v reflect.Value) bool {
+func decodeFloat32(d *decodeState, p unsafe.Pointer) bool {
+	if d.null() {
+		return true
+	}
+	lit, ok := d.number()
+	if !ok {
+		return false
+	}
+	f, err := strconv.ParseFloat(string(lit), 32)
+	if err != nil || math.Abs(f) > math.MaxFloat32 {
+		return false
+	}
+	*(*float32)(p) = float32(f)
+	return true
+}
+
+func decodeBool(d *decodeState, p unsafe.Pointer) bool {
 	switch {
 	case d.null():
 	case d.literal("true"):
-		v.SetBool(true)
+		*(*bool)(p) = true
 	case d.literal("false"):
 	default:
 		return false
@@ -358,7 +386,8 @@ func decodeBool(d *decodeState, v reflect.Value) bool {
 // decodeSlice returns the decoder of slice type t of elements decoded by
 // elem. An empty array gives an empty slice, not nil, as encoding/json does.
 func decodeSlice(t reflect.Type, elem *plan) decodeFunc {
-	return func(d *decodeState, v reflect.Value) bool {
+	size := t.Elem().Size()
+	return func(d *decodeState, p unsafe.Pointer) bool {
 		if d.null() {
 			return true
 		}
@@ -377,7 +406,7 @@ func decodeSlice(t reflect.Type, elem *plan) decodeFunc {
 					s.Set(grown)
 				}
 				s.SetLen(n + 1)
-				if !elem.dec(d, s.Index(n)) {
+				if !elem.dec(d, unsafe.Add(s.UnsafePointer(), uintptr(n)*size)) {
 					return false
 				}
 				d.skipSpace()
@@ -390,22 +419,22 @@ func decodeSlice(t reflect.Type, elem *plan) decodeFunc {
 				d.skipSpace()
 			}
 		}
-		v.Set(s)
+		reflect.NewAt(t, p).Elem().Set(s)
 		return true
 	}
 }
 
 // decodeStringMap decodes an object of strings into a map whose type is
-// map[string]string or a named type of it.
-func decodeStringMap(d *decodeState, v reflect.Value) bool {
+// map[string]string or a named type of it, which has the same
+// representation.
+func decodeStringMap(d *decodeState, p unsafe.Pointer) bool {
 	if d.null() {
 		return true
 	}
 	if !d.consume('{') {
 		return false
 	}
-	mv := reflect.MakeMap(v.Type())
-	m := mv.Convert(stringMapType).Interface().(map[string]string)
+	m := map[string]string{}
 	d.skipSpace()
 	if !d.consume('}') {
 		for {
@@ -436,7 +465,7 @@ func decodeStringMap(d *decodeState, v reflect.Value) bool {
 			d.skipSpace()
 		}
 	}
-	v.Set(mv)
+	*(*map[string]string)(p) = m
 	return true
 }
 
