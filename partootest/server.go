@@ -84,9 +84,9 @@
 // Every family without rules of its own (below; the Webhooks family has
 // some, and starts empty) starts with one item, the example of its item
 // schema (in the organization of [Server.OrgID] when the item has an
-// org_id), so a request built from the spec's examples finds it. Families are keyed
-// by their collection's path template: the items of /business/{id}/photos
-// are shared by every business.
+// org_id), so a request built from the spec's examples finds it. Families
+// are keyed by their collection's path template: the items of
+// /business/{id}/photos are shared by every business.
 //
 // Example operations (the operations of no resource family) answer the
 // status of the spec's success response with its example, built by the
