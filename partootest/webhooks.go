@@ -203,11 +203,14 @@ func (s *Server) Webhooks() []gen.WebhookItem {
 func (s *Server) Webhook(id int) (gen.WebhookItem, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f := s.families[webhookCollection]
-	if f == nil || f.byID[strconv.Itoa(id)] == nil {
+	var e *stored
+	if f := s.families[webhookCollection]; f != nil {
+		e = f.byID[strconv.Itoa(id)]
+	}
+	if e == nil {
 		return gen.WebhookItem{}, false
 	}
-	return webhookOf(f.byID[strconv.Itoa(id)].v), true
+	return webhookOf(e.v), true
 }
 
 // webhooksWhere returns the webhooks keep accepts (all when keep is nil),
