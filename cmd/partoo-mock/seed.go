@@ -17,9 +17,9 @@ import (
 	"github.com/partoo-go/partoo/partootest"
 )
 
-// A seed file is read with encoding/json: the whole file is decoded once
-// to check its syntax, then its webhooks and resources one by one from
-// their offsets, so that every error says where it is.
+// A seed file is read with encoding/json: decoded once, then indexed once
+// by the decoder's offsets, so that every error says where it is: the
+// file's line and column, and the JSON path of the value at fault.
 
 // seedError is a problem in a seed file, at Line and Column (from 1, in
 // characters; 0 for the whole file) and at Field, a JSON path such as
@@ -48,25 +48,17 @@ func (e *seedError) Unwrap() error { return e.Err }
 type seed struct {
 	file      string
 	src       []byte
+	at        map[string]int64 // the offset of every value by its path; of a member's name by its path and "#"
 	webhooks  []gen.WebhookItem
-	hookAt    []place // where each webhook is
-	resources []resourceSeed
+	hookAt    []string // the path of each webhook
+	resources []resource
+	misplaced string // the path of webhooks given as resources
 }
 
-// resourceSeed is the items of one collection.
-type resourceSeed struct {
-	collection string
-	at         place
-	items      []map[string]any
-	itemAt     []place
-}
-
-// place is where a value is: its JSON path, its offset, and for an object
-// the offsets of its members' names and values.
-type place struct {
-	field         string
-	off           int64
-	names, values map[string]int64
+// resource is one item of a collection.
+type resource struct {
+	collection, path string
+	item             map[string]any
 }
 
 // readSeed reads a seed file: {"webhooks": [...], "resources": {...}}, or
@@ -76,28 +68,31 @@ func readSeed(path string) (*seed, error) {
 	if err != nil {
 		return nil, &seedError{File: path, Err: err}
 	}
-	sd := &seed{file: path, src: b}
+	sd := &seed{file: path, src: b, at: map[string]int64{}}
 	if err := json.Unmarshal(b, new(any)); err != nil {
 		var syn *json.SyntaxError
-		off := int64(len(b))
-		if errors.As(err, &syn) && syn.Offset < off {
-			return nil, sd.fail(syn.Offset-1, "", err)
+		if errors.As(err, &syn) && syn.Offset < int64(len(b)) {
+			return nil, sd.failAt(syn.Offset-1, "", err)
 		}
-		return nil, sd.fail(off, "", errors.New("unexpected end of the file"))
+		return nil, sd.failAt(int64(len(b)), "", errors.New("unexpected end of the file"))
 	}
-	top := sd.members(0)
-	switch b[top.off] {
-	case '[':
-		return sd, sd.each(top.off, "", sd.webhook)
-	case '{':
-		for _, name := range slices.SortedFunc(maps.Keys(top.names), func(a, b string) int { return cmp.Compare(top.names[a], top.names[b]) }) {
+	var top any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	dec.Decode(&top)
+	sd.index(json.NewDecoder(bytes.NewReader(b)), "")
+	switch v := top.(type) {
+	case []any:
+		return sd, sd.readWebhooks("", v)
+	case map[string]any:
+		for _, name := range slices.SortedFunc(maps.Keys(v), func(a, b string) int { return cmp.Compare(sd.at[a], sd.at[b]) }) {
 			switch name {
 			case "webhooks", "items":
-				err = sd.each(top.values[name], name, sd.webhook)
+				err = sd.readWebhooks(name, v[name])
 			case "resources":
-				err = sd.resourcesAt(top.values[name])
+				err = sd.readResources(v[name])
 			default:
-				err = sd.fail(top.names[name], name, errors.New(`unknown field: a seed file has "webhooks" and "resources"`))
+				err = sd.fail(name+"#", errors.New(`unknown field: a seed file has "webhooks" and "resources"`))
 			}
 			if err != nil {
 				return nil, err
@@ -105,146 +100,116 @@ func readSeed(path string) (*seed, error) {
 		}
 		return sd, nil
 	}
-	return nil, sd.fail(top.off, "", errors.New(`want a JSON object, {"webhooks": [...], "resources": {...}}, or an array of webhooks`))
+	return nil, sd.fail("", errors.New(`want a JSON object, {"webhooks": [...], "resources": {...}}, or an array of webhooks`))
 }
 
-// webhook decodes the webhook at.
-func (sd *seed) webhook(at place) error {
-	dec := json.NewDecoder(bytes.NewReader(sd.src[at.off:]))
-	dec.DisallowUnknownFields()
-	var it gen.WebhookItem
-	err := dec.Decode(&it)
-	var te *json.UnmarshalTypeError
-	switch {
-	case sd.src[at.off] != '{':
-		return sd.fail(at.off, at.field, errors.New("want an object"))
-	case errors.As(err, &te):
-		member, _, _ := strings.Cut(te.Field, ".")
-		return sd.fail(at.values[member], at.field+"."+te.Field, fmt.Errorf("got a JSON %s, want %s", te.Value, te.Type))
-	case err != nil:
-		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			name, _ = strconv.Unquote(name)
-			return sd.fail(at.names[name], at.field+"."+name, errors.New("unknown field of a webhook"))
-		}
-		return sd.fail(at.off, at.field, err)
-	}
-	sd.webhooks = append(sd.webhooks, it)
-	sd.hookAt = append(sd.hookAt, at)
-	return nil
-}
-
-// resourcesAt reads the object of collections at off.
-func (sd *seed) resourcesAt(off int64) error {
-	obj := sd.members(off)
-	if sd.src[off] != '{' {
-		return sd.fail(off, "resources", errors.New("want an object of collections"))
-	}
-	for _, coll := range slices.Sorted(maps.Keys(obj.names)) {
-		rs := resourceSeed{collection: coll, at: place{field: fmt.Sprintf("resources[%q]", coll), off: obj.names[coll]}}
-		err := sd.each(obj.values[coll], rs.at.field, func(at place) error {
-			var v map[string]any
-			dec := json.NewDecoder(bytes.NewReader(sd.src[at.off:]))
-			dec.UseNumber()
-			if sd.src[at.off] != '{' || dec.Decode(&v) != nil {
-				return sd.fail(at.off, at.field, errors.New("want an object"))
+// index records the offset of the value at path, and of every value in
+// it, reading them from dec.
+func (sd *seed) index(dec *json.Decoder, path string) {
+	sd.at[path] = sd.skip(dec.InputOffset())
+	switch tok, _ := dec.Token(); tok {
+	case json.Delim('{'):
+		for dec.More() {
+			nameOff := sd.skip(dec.InputOffset())
+			name, _ := dec.Token()
+			sub := fmt.Sprintf("%s.%s", path, name)
+			switch path {
+			case "":
+				sub = fmt.Sprint(name)
+			case "resources":
+				sub = fmt.Sprintf("%s[%q]", path, name)
 			}
-			rs.items, rs.itemAt = append(rs.items, v), append(rs.itemAt, at)
-			return nil
-		})
-		if err != nil {
-			return err
+			sd.at[sub+"#"] = nameOff
+			sd.index(dec, sub)
 		}
-		sd.resources = append(sd.resources, rs)
+		dec.Token()
+	case json.Delim('['):
+		for i := 0; dec.More(); i++ {
+			sd.index(dec, fmt.Sprintf("%s[%d]", path, i))
+		}
+		dec.Token()
+	}
+}
+
+// readWebhooks reads the array v of webhooks at path.
+func (sd *seed) readWebhooks(path string, v any) error {
+	arr, ok := v.([]any)
+	if !ok {
+		return sd.fail(path, errors.New("want an array of webhook objects"))
+	}
+	for i, el := range arr {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		if _, ok := el.(map[string]any); !ok {
+			return sd.fail(at, errors.New("want an object"))
+		}
+		raw, _ := json.Marshal(el)
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		var it gen.WebhookItem
+		var te *json.UnmarshalTypeError
+		switch err := dec.Decode(&it); {
+		case errors.As(err, &te):
+			return sd.fail(at+"."+te.Field, fmt.Errorf("got a JSON %s, want %s", te.Value, te.Type))
+		case err != nil:
+			name, _ := strings.CutPrefix(err.Error(), "json: unknown field ")
+			name, _ = strconv.Unquote(name)
+			return sd.fail(at+"."+name+"#", errors.New("unknown field of a webhook"))
+		}
+		sd.webhooks, sd.hookAt = append(sd.webhooks, it), append(sd.hookAt, at)
 	}
 	return nil
 }
 
-// each calls read with the place of every element of the array at off,
-// named field.
-func (sd *seed) each(off int64, field string, read func(place) error) error {
-	dec := json.NewDecoder(bytes.NewReader(sd.src[off:]))
-	if tok, _ := dec.Token(); tok != json.Delim('[') {
-		return sd.fail(off, field, errors.New("want an array"))
+// readResources reads the object v of collections.
+func (sd *seed) readResources(v any) error {
+	colls, ok := v.(map[string]any)
+	if !ok {
+		return sd.fail("resources", errors.New("want an object of collections"))
 	}
-	for i := 0; dec.More(); i++ {
-		el := sd.members(off + dec.InputOffset())
-		el.field = fmt.Sprintf("%s[%d]", field, i)
-		if err := dec.Decode(new(json.RawMessage)); err != nil {
-			return sd.fail(el.off, el.field, err)
+	for _, coll := range slices.Sorted(maps.Keys(colls)) {
+		path := fmt.Sprintf("resources[%q]", coll)
+		items, ok := colls[coll].([]any)
+		if !ok {
+			return sd.fail(path, errors.New("want an array of items"))
 		}
-		if err := read(el); err != nil {
-			return err
+		if coll == "/webhooks" {
+			sd.misplaced = path + "#"
+		}
+		for i, item := range items {
+			at := fmt.Sprintf("%s[%d]", path, i)
+			obj, ok := item.(map[string]any)
+			if !ok {
+				return sd.fail(at, errors.New("want an object"))
+			}
+			sd.resources = append(sd.resources, resource{collection: coll, path: at, item: obj})
 		}
 	}
 	return nil
-}
-
-// members returns the place of the value at off, with the offsets of its
-// members when it is an object.
-func (sd *seed) members(off int64) place {
-	off = sd.skip(off)
-	p := place{off: off, names: map[string]int64{}, values: map[string]int64{}}
-	dec := json.NewDecoder(bytes.NewReader(sd.src[off:]))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return p
-	}
-	for dec.More() {
-		nameOff := sd.skip(off + dec.InputOffset())
-		tok, err := dec.Token()
-		if err != nil {
-			break
-		}
-		name, _ := tok.(string)
-		p.names[name], p.values[name] = nameOff, sd.skip(off+dec.InputOffset())
-		if dec.Decode(new(json.RawMessage)) != nil {
-			break
-		}
-	}
-	return p
-}
-
-// skip returns the offset of the next value from off: past white space,
-// commas and colons.
-func (sd *seed) skip(off int64) int64 {
-	for off < int64(len(sd.src)) && strings.IndexByte(" \t\r\n,:", sd.src[off]) >= 0 {
-		off++
-	}
-	return off
-}
-
-// fail is err at byte off of the file, as line:column.
-func (sd *seed) fail(off int64, field string, err error) *seedError {
-	before := sd.src[:min(max(off, 0), int64(len(sd.src)))]
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return &seedError{File: sd.file, Line: bytes.Count(before, []byte("\n")) + 1, Column: utf8.RuneCount(before[start:]) + 1, Field: field, Err: err}
 }
 
 // load stores the seed in srv: the webhooks as POST /webhooks creates
 // them (all or none), the resources as given. It returns how many of each
 // it stored.
 func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error) {
+	if sd.misplaced != "" {
+		return 0, 0, sd.fail(sd.misplaced, errors.New(`webhook configurations go in "webhooks", where they are checked as POST /webhooks checks them`))
+	}
 	if len(sd.webhooks) > 0 {
 		if _, err := srv.CreateWebhooks(sd.webhooks...); err != nil {
 			return 0, 0, sd.webhookError(err)
 		}
 	}
-	for _, rs := range sd.resources {
-		if rs.collection == "/webhooks" {
-			return 0, 0, sd.fail(rs.at.off, rs.at.field, errors.New(`webhook configurations go in "webhooks", where they are checked as POST /webhooks checks them`))
-		}
-		for i, item := range rs.items {
-			if _, err := srv.AddResource(rs.collection, item); err != nil {
-				return 0, 0, sd.fail(rs.itemAt[i].off, rs.itemAt[i].field, err)
-			}
-			resources++
+	for _, r := range sd.resources {
+		if _, err := srv.AddResource(r.collection, r.item); err != nil {
+			return 0, 0, sd.fail(r.path, err)
 		}
 	}
-	return len(sd.webhooks), resources, nil
+	return len(sd.webhooks), len(sd.resources), nil
 }
 
 // webhookError locates the refusal of CreateWebhooks, whose fields name
 // the webhooks items[i]: at the first webhook at fault, with every
-// message about it.
+// message about it, at its first field named.
 func (sd *seed) webhookError(err error) error {
 	var fields partootest.FieldErrors
 	errors.As(err, &fields)
@@ -257,8 +222,7 @@ func (sd *seed) webhookError(err error) error {
 			continue
 		}
 		if i < first {
-			first, msgs = i, nil
-			member, _, _ = strings.Cut(strings.TrimPrefix(rest, "."), ".")
+			first, member, msgs = i, rest, nil
 		}
 		for _, m := range fields[k] {
 			msgs = append(msgs, strings.TrimPrefix(rest, ".")+": "+m)
@@ -268,9 +232,30 @@ func (sd *seed) webhookError(err error) error {
 		return &seedError{File: sd.file, Field: "webhooks", Err: err}
 	}
 	at := sd.hookAt[first]
-	off, ok := at.values[member]
+	off, ok := sd.at[at+member]
 	if !ok {
-		off = at.off
+		off = sd.at[at]
 	}
-	return sd.fail(off, at.field, errors.New(strings.Join(msgs, "; ")))
+	return sd.failAt(off, at, errors.New(strings.Join(msgs, "; ")))
+}
+
+// skip returns the offset of the next value from off: past white space,
+// commas and colons.
+func (sd *seed) skip(off int64) int64 {
+	for off < int64(len(sd.src)) && strings.IndexByte(" \t\r\n,:", sd.src[off]) >= 0 {
+		off++
+	}
+	return off
+}
+
+// fail is err at the value (or member name, with "#") at path.
+func (sd *seed) fail(path string, err error) *seedError {
+	return sd.failAt(sd.at[path], strings.TrimSuffix(path, "#"), err)
+}
+
+// failAt is err at byte off of the file, as line:column, about field.
+func (sd *seed) failAt(off int64, field string, err error) *seedError {
+	before := sd.src[:min(max(off, 0), int64(len(sd.src)))]
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return &seedError{File: sd.file, Line: bytes.Count(before, []byte("\n")) + 1, Column: utf8.RuneCount(before[start:]) + 1, Field: field, Err: err}
 }
