@@ -23,8 +23,9 @@
 // unpaced. By default it falls back to a limit in this process of the
 // quota divided by the number of replicas ([WithReplicas]), logs the
 // switch once (a warning on the [WithLogger] logger), and asks Redis
-// again at most every [DefaultProbeInterval]; when Redis answers, the
-// quota is shared again, which is logged once too. With [WithoutFallback]
+// again (a PING in the background, which no call waits for) at most every
+// [DefaultProbeInterval]; when Redis answers, the quota is shared again,
+// which is logged once too. With [WithoutFallback]
 // the call fails instead, with an error matching [ErrUnavailable].
 //
 // When Redis answers again, a replica keeps to its share of the quota for
@@ -76,16 +77,17 @@ var ErrUnavailable = errors.New("redislimit: Redis is unavailable")
 // one with [New]; it is safe for concurrent use, and one Limiter may serve
 // several clients (each organization has its own quota).
 type Limiter struct {
-	rl       *redis_rate.Limiter
-	limit    redis_rate.Limit
-	n        int
-	per      time.Duration
-	replicas int
-	fallback bool
-	timeout  time.Duration
-	probe    time.Duration
-	prefix   string
-	logger   *slog.Logger
+	rdb        redis.UniversalClient
+	rl         *redis_rate.Limiter
+	limit      redis_rate.Limit
+	n          int
+	per        time.Duration
+	replicas   int
+	fallback   bool
+	timeout    time.Duration
+	probeEvery time.Duration
+	prefix     string
+	logger     *slog.Logger
 
 	// now and sleep are the clock; tests replace them.
 	now   func() time.Time
@@ -94,9 +96,9 @@ type Limiter struct {
 	mu   sync.Mutex
 	keys map[string]*keyState
 
-	// degraded is set while Redis is unavailable; lastProbe is when a turn
-	// last asked Redis while degraded (UnixNano), probing that one turn is
-	// asking.
+	// degraded is set while Redis is unavailable; lastProbe is when the
+	// limiter last asked Redis while degraded (UnixNano), probing that a
+	// probe is under way.
 	degraded  atomic.Bool
 	lastProbe atomic.Int64
 	probing   atomic.Bool
@@ -221,7 +223,7 @@ func New(rdb redis.UniversalClient, n int, per time.Duration, opts ...Option) (*
 	l := &Limiter{
 		n: n, per: per, fallback: true,
 		limit:   redis_rate.Limit{Burst: DefaultBurst},
-		timeout: DefaultTimeout, probe: DefaultProbeInterval, prefix: DefaultPrefix,
+		timeout: DefaultTimeout, probeEvery: DefaultProbeInterval, prefix: DefaultPrefix,
 		logger: slog.Default(), now: time.Now, sleep: sleepContext,
 		keys: map[string]*keyState{},
 	}
@@ -260,7 +262,7 @@ func New(rdb redis.UniversalClient, n int, per time.Duration, opts ...Option) (*
 		pace := per / time.Duration(l.limit.Rate)
 		l.yield = min(pace*time.Duration(l.limit.Burst-1)/2, pace)
 	}
-	l.rl = redis_rate.NewLimiter(rdb)
+	l.rdb, l.rl = rdb, redis_rate.NewLimiter(rdb)
 	return l, nil
 }
 
@@ -305,17 +307,11 @@ func (l *Limiter) Wait(ctx context.Context, key string) error {
 	}
 	defer func() { <-ks.turn }()
 	for {
-		probe := false
 		if l.degraded.Load() {
-			if !l.startProbe() {
-				return l.waitLocal(ctx, ks)
-			}
-			probe = true
+			l.probe()
+			return l.waitLocal(ctx, ks)
 		}
 		res, err := l.allow(ctx, key)
-		if probe {
-			l.probing.Store(false)
-		}
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return ctxErr
@@ -325,10 +321,6 @@ func (l *Limiter) Wait(ctx context.Context, key string) error {
 				return fmt.Errorf("%w: %w", ErrUnavailable, err)
 			}
 			return l.waitLocal(ctx, ks)
-		}
-		if l.degraded.CompareAndSwap(true, false) {
-			l.resumed.Store(l.now().UnixNano())
-			l.logger.Info("redislimit: Redis answers again; the quota is shared again", "quota", l.quota())
 		}
 		if res.Allowed > 0 {
 			l.chargeShare(ks)
@@ -370,38 +362,54 @@ func (l *Limiter) state(key string) *keyState {
 	return ks
 }
 
-// allow asks Redis for a turn of key, giving up after the timeout
-// whatever the Redis client's own timeouts: the request runs in a
-// goroutine of its own, left to finish by itself when it takes too long.
+// allow asks Redis for a turn of key within the timeout.
 func (l *Limiter) allow(ctx context.Context, key string) (*redis_rate.Result, error) {
+	var res *redis_rate.Result
+	err := l.bounded(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = l.rl.Allow(ctx, l.prefix+key, l.limit)
+		return err
+	})
+	if err != nil {
+		return nil, err // res may still be written by a request left behind
+	}
+	return res, nil
+}
+
+// bounded runs the Redis request f and waits for it at most the timeout,
+// whatever the Redis client's own timeouts: f runs in a goroutine of its
+// own, left to finish by itself (with its context cancelled) when it
+// takes longer.
+func (l *Limiter) bounded(ctx context.Context, f func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, l.timeout)
 	defer cancel()
-	type answer struct {
-		res *redis_rate.Result
-		err error
-	}
-	ch := make(chan answer, 1)
-	go func() {
-		res, err := l.rl.Allow(ctx, l.prefix+key, l.limit)
-		ch <- answer{res, err}
-	}()
+	done := make(chan error, 1)
+	go func() { done <- f(ctx) }()
 	select {
-	case a := <-ch:
-		return a.res, a.err
+	case err := <-done:
+		return err
 	case <-ctx.Done():
-		return nil, fmt.Errorf("no answer within %v: %w", l.timeout, ctx.Err())
+		return fmt.Errorf("no answer within %v: %w", l.timeout, ctx.Err())
 	}
 }
 
-// startProbe reports whether this turn, in a degraded limiter, should ask
-// Redis again: at most one turn at a time, once per probe interval.
-func (l *Limiter) startProbe() bool {
+// probe asks Redis, in the background, whether it answers again: at most
+// once per probe interval and one probe at a time, so that no turn waits
+// for it. When Redis answers, the quota is shared again.
+func (l *Limiter) probe() {
 	now := l.now().UnixNano()
-	if now-l.lastProbe.Load() < int64(l.probe) || !l.probing.CompareAndSwap(false, true) {
-		return false
+	if now-l.lastProbe.Load() < int64(l.probeEvery) || !l.probing.CompareAndSwap(false, true) {
+		return
 	}
 	l.lastProbe.Store(now)
-	return true
+	go func() {
+		defer l.probing.Store(false)
+		err := l.bounded(context.Background(), func(ctx context.Context) error { return l.rdb.Ping(ctx).Err() })
+		if err == nil && l.degraded.CompareAndSwap(true, false) {
+			l.resumed.Store(l.now().UnixNano())
+			l.logger.Info("redislimit: Redis answers again; the quota is shared again", "quota", l.quota())
+		}
+	}()
 }
 
 // chargeShare counts a shared turn of this process against its share of
@@ -434,7 +442,7 @@ func (l *Limiter) overShare(ks *keyState) bool {
 // together stay within the quota.
 func (l *Limiter) warmingUp() bool {
 	r := l.resumed.Load()
-	return r != 0 && l.now().UnixNano()-r < int64(l.probe+l.timeout)
+	return r != 0 && l.now().UnixNano()-r < int64(l.probeEvery+l.timeout)
 }
 
 // markDegraded switches to the in-process limit after err, logging the
