@@ -71,7 +71,9 @@ func WithRateLimit(n int, per time.Duration) Option {
 // a quota shared between processes, for example
 // redislimit.New(rdb, 300, time.Minute) from the module
 // github.com/partoo-go/partoo/redislimit. Clients derived with
-// [Client.ForOrg] use the same l, under their own org_id's key.
+// [Client.ForOrg] use the same l, under their own org_id's key. For a
+// request without org_id the key comes from the API key, so with
+// [WithAPIKeySource] the source is asked once more per attempt.
 //
 // If not set, requests are not limited. A nil l is an error, and so is an
 // l with a method Err() error that returns one: a limiter whose setup
