@@ -38,7 +38,7 @@ type WebhooksService struct {
 	client *Client
 }
 
-// Create: Create webhook configurations.
+// Create creates webhook configurations.
 //
 // This endpoint create webhook configurations.
 //
@@ -64,7 +64,7 @@ func (s *WebhooksService) Create(ctx context.Context, body gen.CreateWebhooksPay
 	return out.Items, nil
 }
 
-// Get: Get a webhook configuration.
+// Get gets a webhook configuration.
 //
 // This endpoint returns the details of a webhook configuration.
 //
@@ -80,7 +80,7 @@ func (s *WebhooksService) Get(ctx context.Context, webhookID int, opts ...CallOp
 	return &out, nil
 }
 
-// List: Get a list of webhook configurations.
+// List lists webhook configurations.
 //
 // This endpoint returns the list of webhook configurations.
 //
@@ -106,7 +106,7 @@ func (s *WebhooksService) List(ctx context.Context, params *gen.GetWebhookListPa
 	})
 }
 
-// Tryout: Send test webhook payloads.
+// Tryout sends test webhook payloads.
 //
 // This endpoint tries webhook configurations by sending test payloads.
 // Only one webhook configuration per request is supported: entries after
@@ -133,7 +133,7 @@ func (s *WebhooksService) Tryout(ctx context.Context, body gen.CreateWebhooksPay
 	return out, err
 }
 
-// Update: Update a webhook configuration.
+// Update updates a webhook configuration.
 //
 // This endpoint updates a webhook configuration.
 //

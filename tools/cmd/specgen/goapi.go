@@ -1,257 +1,164 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/printer"
-	"go/token"
-	"reflect"
+	"os"
 	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+	"gopkg.in/yaml.v3"
+
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
-// goAPI is what oapi-codegen generated in package gen, read from its
-// source: the request builder and the response type of every operation,
-// found by method and path template. The services are written against
-// these, so they use oapi-codegen's names and types exactly.
+// goAPI is what oapi-codegen generates in package gen for each operation,
+// as its own codegen package defines it: run with the project's
+// configuration on the spec, it gives the request builders, the parameter,
+// body and answer types by name, so that the services use oapi-codegen's
+// names and types exactly without reading its Go output back.
 type goAPI struct {
-	types   map[string]ast.Expr // type name → its definition
-	aliases map[string]bool     // type names declared as aliases
-	ops     map[string]*goOp    // "METHOD /path/{template}" → operation
+	ops map[string]*goOp // "METHOD /path/{template}" → operation
 }
 
 // goOp is one operation of the generated client.
 type goOp struct {
-	Name       string    // oapi-codegen's name of the operation, e.g. GetWebhook
-	Builder    string    // New<Name>Request
+	Builder    string    // the request builder, New<Op>Request
 	PathParams []goParam // in order
-	Params     string    // type of the params struct (pointer elided), or ""
-	Body       string    // type of the JSON body, or ""
-	Responses  map[int]ast.Expr
+	Params     string    // the params struct of the builder, qualified, or ""
+	Body       *codegen.Schema
+	BodyType   string                 // the JSON body's type, qualified, or ""
+	Responses  map[int]codegen.Schema // the JSON answers, by status
 }
 
-type goParam struct {
-	Name string
-	Type ast.Expr
-}
+type goParam struct{ Name, Type string }
 
-// pathPlaceholder matches the %s of a generated path format.
-var pathPlaceholder = regexp.MustCompile(`\{[^}]+\}`)
-
-func loadGoAPI(path string) (*goAPI, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+// loadGoAPI runs oapi-codegen's codegen package on the spec with the
+// configuration at configPath (oapi-codegen.yaml). codegen keeps its
+// options in package state, so loadGoAPI must not run concurrently.
+func loadGoAPI(specPath, configPath string) (*goAPI, error) {
+	raw, err := os.ReadFile(configPath)
 	if err != nil {
-		return nil, fmt.Errorf("read the generated client %s: %w", path, err)
+		return nil, err
 	}
-	g := &goAPI{types: map[string]ast.Expr{}, aliases: map[string]bool{}, ops: map[string]*goOp{}}
-	builders := map[string]*ast.FuncDecl{}
-	for _, decl := range f.Decls {
-		switch d := decl.(type) {
-		case *ast.GenDecl:
-			for _, spec := range d.Specs {
-				if ts, ok := spec.(*ast.TypeSpec); ok {
-					g.types[ts.Name.Name] = ts.Type
-					if ts.Assign.IsValid() {
-						g.aliases[ts.Name.Name] = true
-					}
-				}
-			}
-		case *ast.FuncDecl:
-			if d.Recv == nil && strings.HasPrefix(d.Name.Name, "New") && (strings.HasSuffix(d.Name.Name, "Request") || strings.HasSuffix(d.Name.Name, "RequestWithBody")) {
-				builders[d.Name.Name] = d
-			}
-		}
+	var cfg codegen.Configuration
+	if err := yaml.Unmarshal(raw, &cfg); err != nil {
+		return nil, fmt.Errorf("%s: %w", configPath, err)
 	}
-	for name, fn := range builders {
-		if !strings.HasSuffix(name, "Request") {
+	doc, err := specload.Load(specPath) // codegen's own copy: it may prune what it reads
+	if err != nil {
+		return nil, err
+	}
+	if _, err := codegen.Generate(doc, cfg.UpdateDefaults()); err != nil {
+		return nil, fmt.Errorf("oapi-codegen: %w", err)
+	}
+	defs, err := codegen.OperationDefinitions(doc)
+	if err != nil {
+		return nil, fmt.Errorf("oapi-codegen: %w", err)
+	}
+	g := &goAPI{ops: map[string]*goOp{}}
+	for _, d := range defs {
+		if d.IsWebhook || d.IsCallback || d.IsAlias {
 			continue
 		}
-		opName := strings.TrimSuffix(strings.TrimPrefix(name, "New"), "Request")
-		// The method and path live in the builder that sends the request:
-		// New<Op>RequestWithBody for operations with a body.
-		sender := fn
-		if wb, ok := builders[name+"WithBody"]; ok {
-			sender = wb
+		op := &goOp{Builder: "New" + d.OperationId + "Request", Responses: map[int]codegen.Schema{}}
+		for _, p := range d.PathParams {
+			op.PathParams = append(op.PathParams, goParam{Name: p.GoVariableName(), Type: paramType(p)})
 		}
-		method, format := requestShape(sender)
-		if method == "" || format == "" {
-			continue // a webhook sender or another builder shape
+		if d.RequiresParamObject() {
+			op.Params = "gen." + d.OperationId + "Params"
 		}
-		op := &goOp{Name: opName, Builder: name, Responses: map[int]ast.Expr{}}
-		for i, field := range fn.Type.Params.List {
-			if i == 0 {
-				continue // server
-			}
-			for _, id := range field.Names {
-				switch {
-				case id.Name == "params":
-					op.Params = typeName(field.Type)
-				case id.Name == "body":
-					op.Body = typeName(field.Type)
-				default:
-					op.PathParams = append(op.PathParams, goParam{Name: id.Name, Type: field.Type})
+		for _, b := range d.Bodies {
+			if b.IsJSON() && b.IsSupportedByClient() && op.Body == nil {
+				td := b.TypeDef(d.OperationId)
+				op.Body, op.BodyType = &td.Schema, qualify(td.TypeName)
+				if td.Schema.RefType != "" {
+					op.BodyType = qualify(td.Schema.RefType) // the alias's target reads better
 				}
 			}
 		}
-		if resp, ok := g.types[opName+"Response"].(*ast.StructType); ok {
-			for _, field := range resp.Fields.List {
-				for _, id := range field.Names {
-					if code, ok := strings.CutPrefix(id.Name, "JSON"); ok {
-						if status, err := strconv.Atoi(code); err == nil {
-							op.Responses[status] = field.Type
-						}
-					}
-				}
+		rts, err := d.GetResponseTypeDefinitions()
+		if err != nil {
+			return nil, fmt.Errorf("oapi-codegen: %s: %w", d.OperationId, err)
+		}
+		for _, r := range rts {
+			var status int
+			if _, err := fmt.Sscanf(r.ResponseName, "%d", &status); err == nil && strings.HasPrefix(r.TypeName, "JSON") {
+				op.Responses[status] = r.Schema
 			}
 		}
-		g.ops[method+" "+format] = op
+		g.ops[d.Method+" "+d.Path] = op
 	}
 	return g, nil
 }
 
-// requestShape returns the HTTP method and the path format of a request
-// builder: the arguments of its http.NewRequest and fmt.Sprintf calls.
-func requestShape(fn *ast.FuncDecl) (method, format string) {
-	ast.Inspect(fn.Body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
+// paramType is the type of a path parameter: the Go type of its schema when
+// that is a predeclared type (oapi-codegen's parameter type is then an
+// alias of it), else oapi-codegen's type.
+func paramType(p codegen.ParameterDefinition) string {
+	if p.Spec != nil && p.Spec.Schema != nil {
+		if s, err := codegen.GenerateGoSchema(p.Spec.Schema, nil); err == nil && len(s.EnumValues) == 0 && predeclared.MatchString(s.TypeDecl()) {
+			return s.TypeDecl()
 		}
-		sel, ok := call.Fun.(*ast.SelectorExpr)
-		if !ok {
-			return true
-		}
-		pkg, _ := sel.X.(*ast.Ident)
-		switch {
-		case pkg != nil && pkg.Name == "http" && sel.Sel.Name == "NewRequest" && len(call.Args) > 0:
-			switch a := call.Args[0].(type) {
-			case *ast.SelectorExpr:
-				method = strings.ToUpper(strings.TrimPrefix(a.Sel.Name, "Method"))
-			case *ast.BasicLit:
-				method, _ = strconv.Unquote(a.Value)
-			}
-		case pkg != nil && pkg.Name == "fmt" && sel.Sel.Name == "Sprintf" && len(call.Args) > 0 && format == "":
-			if lit, ok := call.Args[0].(*ast.BasicLit); ok {
-				format, _ = strconv.Unquote(lit.Value)
-			}
-		}
-		return true
-	})
-	return method, format
-}
-
-// op returns the generated operation of method and path template.
-func (g *goAPI) op(method, path string) (*goOp, bool) {
-	op, ok := g.ops[method+" "+pathPlaceholder.ReplaceAllString(path, "%s")]
-	return op, ok
-}
-
-func typeName(e ast.Expr) string {
-	switch t := e.(type) {
-	case *ast.Ident:
-		return t.Name
-	case *ast.StarExpr:
-		return typeName(t.X)
 	}
-	return ""
+	return qualify(p.TypeDef())
 }
 
-// resolve follows aliases to the type a name stands for, for readable
-// signatures: WebhookJSONRequestBody is CreateWebhooksPayload, WebhookID
-// is int.
-func (g *goAPI) resolve(e ast.Expr) ast.Expr {
-	for i := 0; i < 16; i++ {
-		id, ok := e.(*ast.Ident)
-		if !ok || !g.aliases[id.Name] {
-			return e
+var (
+	predeclared = regexp.MustCompile(`^(?:bool|string|u?int(?:8|16|32|64)?|float(?:32|64))$`)
+	exported    = regexp.MustCompile(`(^|[^.\w])([A-Z]\w*)`)
+	identifier  = regexp.MustCompile(`^[A-Z]\w*$`)
+)
+
+// qualify writes a type of package gen as seen from another package.
+func qualify(t string) string { return exported.ReplaceAllString(t, "${1}gen.${2}") }
+
+// deref returns the schema that a schema stands for: a reference's target
+// described inline, with its properties and element type.
+func deref(s codegen.Schema) codegen.Schema {
+	if s.OAPISchema == nil {
+		return s
+	}
+	d, err := codegen.GenerateGoSchema(&openapi3.SchemaRef{Value: s.OAPISchema}, []string{"Ref"})
+	if err != nil {
+		return s
+	}
+	return d
+}
+
+// property returns the property of an object schema by its JSON name.
+func property(s codegen.Schema, name string) (codegen.Property, bool) {
+	for _, p := range deref(s).Properties {
+		if p.JsonFieldName == name {
+			return p, true
 		}
-		e = g.types[id.Name]
 	}
-	return e
+	return codegen.Property{}, false
 }
 
-// expr prints a type of package gen as seen from another package: every
-// type name gen declares is qualified with "gen.".
-func (g *goAPI) expr(e ast.Expr) string {
-	e = g.resolve(e)
-	q := qualify(e, func(name string) bool { _, ok := g.types[name]; return ok })
-	var b bytes.Buffer
-	if err := printer.Fprint(&b, token.NewFileSet(), q); err != nil {
-		return "any"
+// elem returns the element schema of an array schema.
+func elem(s codegen.Schema) (codegen.Schema, bool) {
+	if a := deref(s).ArrayType; a != nil {
+		return *a, true
 	}
+	return codegen.Schema{}, false
+}
+
+func isStruct(s codegen.Schema) bool { return strings.HasPrefix(deref(s).GoType, "struct") }
+
+// structDecl writes an object schema as a Go struct type of another
+// package.
+func structDecl(s codegen.Schema) string {
+	var b strings.Builder
+	b.WriteString("struct {\n")
+	for _, p := range deref(s).Properties {
+		tag := p.JsonFieldName
+		if !p.Required {
+			tag += ",omitempty"
+		}
+		fmt.Fprintf(&b, "%s %s `json:%q`\n", p.GoFieldName(), qualify(p.GoTypeDef()), tag)
+	}
+	b.WriteString("}")
 	return b.String()
-}
-
-// qualify returns a copy of the type expression e with the identifiers
-// declared in gen qualified.
-func qualify(e ast.Expr, declared func(string) bool) ast.Expr {
-	switch t := e.(type) {
-	case *ast.Ident:
-		if declared(t.Name) {
-			return &ast.SelectorExpr{X: ast.NewIdent("gen"), Sel: ast.NewIdent(t.Name)}
-		}
-		return ast.NewIdent(t.Name)
-	case *ast.StarExpr:
-		return &ast.StarExpr{X: qualify(t.X, declared)}
-	case *ast.ArrayType:
-		return &ast.ArrayType{Len: t.Len, Elt: qualify(t.Elt, declared)}
-	case *ast.MapType:
-		return &ast.MapType{Key: qualify(t.Key, declared), Value: qualify(t.Value, declared)}
-	case *ast.IndexExpr:
-		return &ast.IndexExpr{X: qualify(t.X, declared), Index: qualify(t.Index, declared)}
-	case *ast.SelectorExpr:
-		return t
-	case *ast.InterfaceType:
-		return t
-	case *ast.StructType:
-		fields := &ast.FieldList{}
-		for _, f := range t.Fields.List {
-			fields.List = append(fields.List, &ast.Field{Names: f.Names, Type: qualify(f.Type, declared), Tag: f.Tag})
-		}
-		return &ast.StructType{Fields: fields}
-	}
-	return e
-}
-
-// structField returns the field of a struct type whose JSON name is name.
-func (g *goAPI) structField(e ast.Expr, name string) (*ast.Field, bool) {
-	st, ok := g.underlying(e).(*ast.StructType)
-	if !ok {
-		return nil, false
-	}
-	for _, f := range st.Fields.List {
-		if f.Tag == nil || len(f.Names) != 1 {
-			continue
-		}
-		tag, _ := strconv.Unquote(f.Tag.Value)
-		json := reflect.StructTag(tag).Get("json")
-		if n, _, _ := strings.Cut(json, ","); n == name {
-			return f, true
-		}
-	}
-	return nil, false
-}
-
-// underlying follows pointers, aliases and defined type names to a type
-// literal.
-func (g *goAPI) underlying(e ast.Expr) ast.Expr {
-	for i := 0; i < 16; i++ {
-		switch t := e.(type) {
-		case *ast.StarExpr:
-			e = t.X
-		case *ast.Ident:
-			def, ok := g.types[t.Name]
-			if !ok {
-				return e
-			}
-			e = def
-		default:
-			return e
-		}
-	}
-	return e
 }

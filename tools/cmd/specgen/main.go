@@ -14,13 +14,15 @@
 //   - services.gen.go (-services): one service per tag of the spec on the
 //     client, one method per operation, named by the naming file (-names,
 //     api/names.yaml) or derived from the operationId, with an iterator for
-//     every list operation. It is written against oapi-codegen's output
-//     (-gen, gen/partoo.gen.go), which must be generated first.
+//     every list operation, rendered from services.tmpl. It calls the
+//     request builders and types of package gen by the names oapi-codegen's
+//     codegen package gives them with the project's configuration
+//     (-oapi-config, oapi-codegen.yaml).
 //
 // Usage (go generate runs it; see the root generate.go):
 //
 //	go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -names ../api/names.yaml \
-//	    -gen ../gen/partoo.gen.go -table ../internal/apispec/spec.gen.go -services ../services.gen.go
+//	    -oapi-config ../oapi-codegen.yaml -table ../internal/apispec/spec.gen.go -services ../services.gen.go
 //
 // The output is deterministic. specgen fails loudly (exit status 1,
 // nothing written) on anything it cannot represent, naming the keyword and
@@ -51,7 +53,7 @@ func run(args []string, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	spec := fs.String("spec", "", "path to the bundled OpenAPI document")
 	names := fs.String("names", "", "path to the naming file (optional)")
-	genFile := fs.String("gen", "", "path to oapi-codegen's output (package gen), needed for -services")
+	oapiConfig := fs.String("oapi-config", "", "path to oapi-codegen's configuration (oapi-codegen.yaml), needed for -services")
 	table := fs.String("table", "", "path of the operation and schema tables to write (package apispec)")
 	services := fs.String("services", "", "path of the client services to write (package partoo)")
 	overlay := fs.String("overlay", "", "path of the OpenAPI Overlay to write for oapi-codegen (the defaults in the descriptions)")
@@ -78,11 +80,11 @@ func run(args []string, stderr io.Writer) int {
 			return 0
 		}
 	}
-	if *services != "" && *genFile == "" {
-		fmt.Fprintln(stderr, "specgen: -services needs -gen, the file oapi-codegen generated")
+	if *services != "" && *oapiConfig == "" {
+		fmt.Fprintln(stderr, "specgen: -services needs -oapi-config, oapi-codegen's configuration")
 		return 2
 	}
-	outputs, warnings, err := generate(*spec, *names, *genFile, *table, *services)
+	outputs, warnings, err := generate(*spec, *names, *oapiConfig, *table, *services)
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, "specgen: warning:", w)
 	}
@@ -106,7 +108,7 @@ type output struct {
 
 // generate builds the model and renders the outputs asked for; nothing is
 // written when anything fails.
-func generate(specPath, namesPath, genPath, tablePath, servicesPath string) ([]output, []string, error) {
+func generate(specPath, namesPath, oapiConfig, tablePath, servicesPath string) ([]output, []string, error) {
 	doc, err := specload.Load(specPath)
 	if err != nil {
 		return nil, nil, err
@@ -131,7 +133,7 @@ func generate(specPath, namesPath, genPath, tablePath, servicesPath string) ([]o
 		outs = append(outs, output{tablePath, src})
 	}
 	if servicesPath != "" {
-		api, err := loadGoAPI(genPath)
+		api, err := loadGoAPI(specPath, oapiConfig)
 		if err != nil {
 			return nil, m.warnings, err
 		}

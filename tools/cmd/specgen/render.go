@@ -2,13 +2,16 @@ package main
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
-	"go/ast"
 	"go/format"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"text/template"
+
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 )
 
 // header starts every generated file.
@@ -277,52 +280,128 @@ func goStrings(list []string) string {
 	return "[]string{" + strings.Join(out, ", ") + "}"
 }
 
+// servicesTemplate writes services.gen.go from the services' views.
+//
+//go:embed services.tmpl
+var servicesTemplate string
+
+// serviceView is one service of services.gen.go.
+type serviceView struct {
+	Name, Tag, Doc string
+	Methods        []methodView
+}
+
+// methodView is one method of a service: its doc comment, its arguments,
+// the request builder it calls, the body check, and the shape of its
+// result: "list" (an iterator over Type), "none" (no answer), "field" (the
+// array Field of an answer of type Out), "pointer" (*Type) or "value".
+type methodView struct {
+	Name, Args, Build, Op, Check string
+	Doc                          []string
+	Result, Type, Field, Out     string
+}
+
 // renderServices writes the root package's services.gen.go: one service
 // per tag, one method per operation, written against the request builders
-// and response types of package gen.
+// and types oapi-codegen generates in package gen.
 func renderServices(m *model, api *goAPI) ([]byte, error) {
 	byService := map[string][]*operation{}
-	tagOf := map[string]string{}
 	for _, o := range m.ops {
 		byService[o.Service] = append(byService[o.Service], o)
-		tagOf[o.Service] = o.Tag
 	}
-	services := sortedKeys(byService)
-	var b bytes.Buffer
-	b.WriteString(header("partoo"))
-	b.WriteString("import (\n\t\"context\"\n\t\"encoding/json\"\n\t\"iter\"\n\t\"net/http\"\n\n\t\"github.com/partoo-go/partoo/gen\"\n\t\"github.com/partoo-go/partoo/internal/apispec\"\n)\n\n")
-	b.WriteString("var (\n\t_ = json.Unmarshal\n\t_ iter.Seq[int]\n\t_ http.Header\n)\n\n")
-
-	b.WriteString("// Services holds one service per tag of the spec, each with one method\n// per operation. [Client] embeds it: client.Webhooks.List, ...\ntype Services struct {\n")
-	for _, svc := range services {
-		tag := tagOf[svc]
-		fmt.Fprintf(&b, "\t// %s holds the operations tagged %q.\n\t%s *%sService\n", svc, tag, svc, svc)
-	}
-	b.WriteString("}\n\n")
-	b.WriteString("// newServices returns the services of c.\nfunc newServices(c *Client) Services {\n\treturn Services{\n")
-	for _, svc := range services {
-		fmt.Fprintf(&b, "\t\t%s: &%sService{client: c},\n", svc, svc)
-	}
-	b.WriteString("\t}\n}\n\n")
-
-	for _, svc := range services {
-		tag := tagOf[svc]
-		fmt.Fprintf(&b, "// %sService holds the operations tagged %q", svc, tag)
-		if d := strings.TrimSpace(m.tags[tag]); d != "" {
-			b.WriteString(": " + strings.ReplaceAll(firstSentence(d), "\n", " "))
-		} else {
-			b.WriteString(".")
-		}
-		fmt.Fprintf(&b, "\n// Get it from [Client]: client.%s.\ntype %sService struct {\n\tclient *Client\n}\n\n", svc, svc)
+	var views []serviceView
+	for _, svc := range sortedKeys(byService) {
 		ops := byService[svc]
+		v := serviceView{Name: svc, Tag: ops[0].Tag, Doc: "."}
+		if d := strings.TrimSpace(m.tags[v.Tag]); d != "" {
+			v.Doc = ": " + strings.ReplaceAll(firstSentence(d), "\n", " ")
+		}
 		sort.Slice(ops, func(i, j int) bool { return ops[i].GoMethod < ops[j].GoMethod })
 		for _, o := range ops {
-			if err := renderMethod(&b, m, api, o); err != nil {
+			mv, err := methodOf(m, api, o)
+			if err != nil {
 				return nil, err
 			}
+			v.Methods = append(v.Methods, mv)
 		}
+		views = append(views, v)
+	}
+	var b bytes.Buffer
+	t := template.Must(template.New("services").Parse(servicesTemplate))
+	if err := t.Execute(&b, views); err != nil {
+		return nil, err
 	}
 	return gofmt("services.gen.go", b.Bytes())
+}
+
+// methodOf builds the view of one operation's method.
+func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
+	gop, ok := api.ops[o.Method+" "+o.Path]
+	if !ok {
+		return methodView{}, fmt.Errorf("%s (%s %s): oapi-codegen generates no request builder for it in package gen", o.ID, o.Method, o.Path)
+	}
+	v := methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec." + opConst(o) + "]", Check: "nil"}
+	args := []string{"ctx context.Context"}
+	build := []string{"s.client.server"}
+	for _, p := range gop.PathParams {
+		args = append(args, p.Name+" "+p.Type)
+		build = append(build, p.Name)
+	}
+	hasParams := false
+	for _, p := range o.Params {
+		hasParams = hasParams || p.In != "path" && !(p.In == "query" && p.Name == "org_id")
+	}
+	switch {
+	case gop.Params != "" && hasParams:
+		args = append(args, "params *"+gop.Params)
+		build = append(build, "params")
+	case gop.Params != "":
+		build = append(build, "nil")
+	}
+	if gop.Body != nil {
+		args = append(args, "body "+gop.BodyType)
+		build = append(build, "body")
+	}
+	v.Args = strings.Join(append(args, "opts ...CallOption"), ", ")
+	v.Build = fmt.Sprintf("gen.%s(%s)", gop.Builder, strings.Join(build, ", "))
+	if len(o.CustomHeadersAt) > 0 {
+		v.Check = "s.client.checkBodyJSON(" + v.Op + ", req)"
+		if code, ok := headerWalk(gop, o.CustomHeadersAt, v.Op); ok {
+			v.Check = code
+		}
+	}
+	v.Doc = docLines(o, m, hasParams)
+	resp, hasJSON := gop.Responses[o.Success]
+	switch {
+	case o.List.Style != "":
+		if v.Check != "nil" {
+			return v, fmt.Errorf("%s: a list operation with custom headers in its body is not supported", o.ID)
+		}
+		field, ok := property(resp, o.List.Field)
+		item, isArray := elem(field.Schema)
+		if !hasJSON || !ok || !isArray {
+			return v, fmt.Errorf("%s: the %d answer in package gen has no array field %q", o.ID, o.Success, o.List.Field)
+		}
+		v.Result, v.Type, v.Field = "list", qualify(item.TypeDecl()), o.List.Field
+	case o.SuccessSchema < 0 || !hasJSON:
+		v.Result = "none"
+	case !identifier.MatchString(resp.TypeDecl()) && isStruct(resp) && len(deref(resp).Properties) == 1:
+		// A wrapper of one array: the method returns the array.
+		p := deref(resp).Properties[0]
+		if item, ok := elem(p.Schema); ok {
+			v.Result, v.Type, v.Field, v.Out = "field", qualify(item.TypeDecl()), p.GoFieldName(), structDecl(resp)
+			break
+		}
+		v.Result, v.Type = "pointer", structDecl(resp)
+	case isStruct(resp):
+		v.Result, v.Type = "pointer", qualify(resp.TypeDecl())
+		if !identifier.MatchString(resp.TypeDecl()) {
+			v.Type = structDecl(resp)
+		}
+	default:
+		v.Result, v.Type = "value", qualify(resp.TypeDecl())
+	}
+	return v, nil
 }
 
 func firstSentence(s string) string {
@@ -336,144 +415,12 @@ func firstSentence(s string) string {
 	return s
 }
 
-// renderMethod writes the helper of one operation.
-func renderMethod(b *bytes.Buffer, m *model, api *goAPI, o *operation) error {
-	gop, ok := api.op(o.Method, o.Path)
-	if !ok {
-		return fmt.Errorf("%s (%s %s): oapi-codegen generated no request builder for it in package gen; run oapi-codegen first", o.ID, o.Method, o.Path)
-	}
-	recv := fmt.Sprintf("(s *%sService)", o.Service)
-	opRef := "&apispec.Operations[apispec." + opConst(o) + "]"
-
-	// Arguments.
-	args := []string{"ctx context.Context"}
-	var callArgs []string
-	for _, p := range gop.PathParams {
-		args = append(args, p.Name+" "+api.expr(p.Type))
-		callArgs = append(callArgs, p.Name)
-	}
-	hasParams := false
-	for _, p := range o.Params {
-		if p.In != "path" && !(p.In == "query" && p.Name == "org_id") {
-			hasParams = true
-		}
-	}
-	if gop.Params != "" {
-		if hasParams {
-			args = append(args, "params *gen."+gop.Params)
-			callArgs = append(callArgs, "params")
-		} else {
-			callArgs = append(callArgs, "nil")
-		}
-	}
-	bodyType := ""
-	if gop.Body != "" {
-		bodyType = api.expr(ast.NewIdent(gop.Body))
-		args = append(args, "body "+bodyType)
-		callArgs = append(callArgs, "body")
-	}
-	args = append(args, "opts ...CallOption")
-	build := fmt.Sprintf("gen.%s(s.client.server%s)", gop.Builder, prefixComma(callArgs))
-
-	// The body check.
-	check := "nil"
-	if len(o.CustomHeadersAt) > 0 {
-		check = "s.client.checkBodyJSON(" + opRef + ", req)"
-		if bodyType != "" {
-			if code, ok := headerWalk(api, gop.Body, o.CustomHeadersAt, opRef); ok {
-				check = code
-			}
-		}
-	}
-
-	// The doc comment.
-	writeDoc(b, o, m, hasParams)
-
-	// The result.
-	if o.List.Style != "" {
-		resp, ok := gop.Responses[o.Success]
-		if !ok {
-			return fmt.Errorf("%s: no JSON%d response type in package gen", o.ID, o.Success)
-		}
-		field, ok := api.structField(resp, o.List.Field)
-		if !ok {
-			return fmt.Errorf("%s: the %d response type in package gen has no field %q", o.ID, o.Success, o.List.Field)
-		}
-		elem, ok := sliceElem(api, field.Type)
-		if !ok {
-			return fmt.Errorf("%s: the field %q of the %d response is not a slice in package gen", o.ID, o.List.Field, o.Success)
-		}
-		item := api.expr(elem)
-		fmt.Fprintf(b, "func %s %s(%s) iter.Seq2[%s, error] {\n", recv, o.GoMethod, strings.Join(args, ", "), item)
-		fmt.Fprintf(b, "\treturn pages(ctx, s.client, %s, opts, func() (*http.Request, error) {\n\t\treturn %s\n\t}, func(b []byte) (page[%s], error) {\n", opRef, build, item)
-		fmt.Fprintf(b, "\t\tvar v struct {\n\t\t\tpageInfo\n\t\t\tItems []%s `json:%q`\n\t\t}\n", item, o.List.Field)
-		fmt.Fprintf(b, "\t\terr := s.client.decode(b, &v)\n\t\treturn page[%s]{info: v.pageInfo, items: v.Items}, err\n\t})\n}\n\n", item)
-		if check != "nil" {
-			return fmt.Errorf("%s: a list operation with custom headers in its body is not supported", o.ID)
-		}
-		return nil
-	}
-	resp, hasJSON := gop.Responses[o.Success]
-	if o.SuccessSchema < 0 || !hasJSON {
-		fmt.Fprintf(b, "func %s %s(%s) error {\n", recv, o.GoMethod, strings.Join(args, ", "))
-		fmt.Fprintf(b, "\treq, err := %s\n\treturn s.client.call(ctx, %s, req, err, %s, nil, opts)\n}\n\n", build, opRef, check)
-		return nil
-	}
-	t := resp
-	if star, ok := t.(*ast.StarExpr); ok {
-		t = star.X
-	}
-	under := api.underlying(t)
-	switch u := under.(type) {
-	case *ast.StructType:
-		if _, named := t.(*ast.Ident); !named && len(u.Fields.List) == 1 && len(u.Fields.List[0].Names) == 1 {
-			if elem, ok := sliceElem(api, u.Fields.List[0].Type); ok {
-				// A wrapper of one array: the helper returns the array.
-				name := u.Fields.List[0].Names[0].Name
-				fmt.Fprintf(b, "func %s %s(%s) ([]%s, error) {\n", recv, o.GoMethod, strings.Join(args, ", "), api.expr(elem))
-				fmt.Fprintf(b, "\treq, err := %s\n\tvar out %s\n", build, api.expr(t))
-				fmt.Fprintf(b, "\tif err := s.client.call(ctx, %s, req, err, %s, &out, opts); err != nil {\n\t\treturn nil, err\n\t}\n\treturn out.%s, nil\n}\n\n", opRef, check, name)
-				return nil
-			}
-		}
-		fmt.Fprintf(b, "func %s %s(%s) (*%s, error) {\n", recv, o.GoMethod, strings.Join(args, ", "), api.expr(t))
-		fmt.Fprintf(b, "\treq, err := %s\n\tvar out %s\n", build, api.expr(t))
-		fmt.Fprintf(b, "\tif err := s.client.call(ctx, %s, req, err, %s, &out, opts); err != nil {\n\t\treturn nil, err\n\t}\n\treturn &out, nil\n}\n\n", opRef, check)
-	default:
-		fmt.Fprintf(b, "func %s %s(%s) (%s, error) {\n", recv, o.GoMethod, strings.Join(args, ", "), api.expr(t))
-		fmt.Fprintf(b, "\treq, err := %s\n\tvar out %s\n", build, api.expr(t))
-		fmt.Fprintf(b, "\terr = s.client.call(ctx, %s, req, err, %s, &out, opts)\n\treturn out, err\n}\n\n", opRef, check)
-	}
-	return nil
-}
-
-func prefixComma(list []string) string {
-	if len(list) == 0 {
-		return ""
-	}
-	return ", " + strings.Join(list, ", ")
-}
-
-// sliceElem returns the element type of a slice type (through a pointer).
-func sliceElem(api *goAPI, e ast.Expr) (ast.Expr, bool) {
-	if star, ok := e.(*ast.StarExpr); ok {
-		e = star.X
-	}
-	if arr, ok := api.resolve(e).(*ast.ArrayType); ok && arr.Len == nil {
-		return arr.Elt, true
-	}
-	return nil, false
-}
-
-// writeDoc writes the doc comment of a helper.
-func writeDoc(b *bytes.Buffer, o *operation, m *model, hasParams bool) {
-	var lines []string
-	summary := strings.TrimSpace(o.Summary)
-	if summary == "" {
-		summary = o.ID
-	}
-	lines = append(lines, fmt.Sprintf("%s: %s", o.GoMethod, strings.TrimSuffix(summary, ".")+"."))
-	if d := strings.TrimSpace(o.Doc); d != "" && d != summary {
+// docLines writes the doc comment of a method as Go's read: its name,
+// then the summary's verb in the third person ("Get a webhook" on Get
+// reads "Get gets a webhook").
+func docLines(o *operation, m *model, hasParams bool) []string {
+	lines := []string{o.GoMethod + " " + sentence(o.Summary, o.ID)}
+	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
 		lines = append(lines, "")
 		lines = append(lines, wrap(d, 76)...)
 	}
@@ -482,16 +429,13 @@ func writeDoc(b *bytes.Buffer, o *operation, m *model, hasParams bool) {
 	}
 	var qp []string
 	for _, p := range o.Params {
-		if p.In == "path" || p.In == "query" && p.Name == "org_id" {
-			continue
+		if p.In != "path" && !(p.In == "query" && p.Name == "org_id") {
+			qp = append(qp, "  - "+paramDoc(m, p))
 		}
-		qp = append(qp, paramDoc(m, p))
 	}
 	if hasParams && len(qp) > 0 {
 		lines = append(lines, "", "params may be nil. Its fields are the "+pluralIn(o)+" parameters:")
-		for _, s := range qp {
-			lines = append(lines, "  - "+s)
-		}
+		lines = append(lines, qp...)
 	}
 	for _, p := range o.Params {
 		if p.In == "query" && p.Name == "org_id" {
@@ -502,23 +446,61 @@ func writeDoc(b *bytes.Buffer, o *operation, m *model, hasParams bool) {
 	if o.Deprecated {
 		lines = append(lines, "", "Deprecated: Partoo marks this operation deprecated.")
 	}
-	lines = append(lines, "", fmt.Sprintf("Partoo API: %s %s (operationId %s).", o.Method, o.Path, o.ID))
-	for _, l := range lines {
-		if l == "" {
-			b.WriteString("//\n")
-			continue
+	return append(lines, "", fmt.Sprintf("Partoo API: %s %s (operationId %s).", o.Method, o.Path, o.ID))
+}
+
+// sentence turns an operation's summary, an imperative ("Get a list of
+// webhooks"), into the rest of a Go doc sentence ("lists webhooks."). A
+// summary that is a noun phrase ("Business information") takes the verb
+// of the operationId (getBusiness: "gets Business information.").
+func sentence(summary, id string) string {
+	summary = strings.TrimSuffix(strings.TrimSpace(summary), ".")
+	for _, list := range []string{"get a list of ", "get the list of ", "list all ", "get all "} {
+		if len(summary) > len(list) && strings.EqualFold(summary[:len(list)], list) {
+			summary = "List " + summary[len(list):]
 		}
-		b.WriteString("// " + l + "\n")
 	}
+	verb, rest, _ := strings.Cut(summary, " ")
+	if !verbs[strings.ToLower(verb)] {
+		verb, rest = "", summary
+		if ws := words(id); len(ws) > 0 {
+			verb = ws[0]
+		}
+		switch {
+		case summary == "":
+			return "calls " + id + "."
+		case !verbs[strings.ToLower(verb)]:
+			return "calls " + id + ": " + summary + "."
+		}
+	}
+	v := strings.ToLower(verb)
+	switch {
+	case strings.HasSuffix(v, "y") && !strings.ContainsAny(v[len(v)-2:len(v)-1], "aeiou"):
+		v = v[:len(v)-1] + "ies"
+	case strings.HasSuffix(v, "s") || strings.HasSuffix(v, "x") || strings.HasSuffix(v, "ch") || strings.HasSuffix(v, "sh") || strings.HasSuffix(v, "o"):
+		v += "es"
+	default:
+		v += "s"
+	}
+	return strings.TrimSpace(v+" "+rest) + "."
+}
+
+// verbs are the imperative verbs that start operation summaries.
+var verbs = map[string]bool{
+	"get": true, "list": true, "create": true, "update": true, "delete": true, "send": true, "search": true, "set": true,
+	"fetch": true, "reply": true, "invite": true, "unsubscribe": true, "subscribe": true, "add": true, "remove": true,
+	"retrieve": true, "upload": true, "check": true, "generate": true, "mark": true, "publish": true, "cancel": true,
+	"enable": true, "disable": true, "activate": true, "deactivate": true, "assign": true, "connect": true,
+	"disconnect": true, "import": true, "export": true, "test": true, "validate": true, "verify": true, "count": true,
+	"find": true, "edit": true, "modify": true, "replace": true, "reset": true, "refresh": true, "trigger": true,
+	"submit": true, "approve": true, "reject": true, "return": true, "compute": true, "link": true, "unlink": true,
 }
 
 func pluralIn(o *operation) string {
-	hasHeader := false
 	for _, p := range o.Params {
-		hasHeader = hasHeader || p.In == "header"
-	}
-	if hasHeader {
-		return "query and header"
+		if p.In == "header" {
+			return "query and header"
+		}
 	}
 	return "query"
 }
@@ -582,9 +564,12 @@ func wrap(text string, width int) []string {
 
 // headerWalk writes the code that checks the custom headers of a typed
 // body at the given locations, or reports false when a location cannot be
-// followed through the Go types (a union, an interface): the body's JSON
-// is then checked instead.
-func headerWalk(api *goAPI, bodyType string, locs []string, opRef string) (string, bool) {
+// followed through the Go types (a union, a nullable): the body's JSON is
+// then checked instead.
+func headerWalk(gop *goOp, locs []string, opRef string) (string, bool) {
+	if gop.Body == nil {
+		return "", false
+	}
 	var code bytes.Buffer
 	code.WriteString("func() error {\n\t\thc := s.client.headerCheck()\n")
 	for k, loc := range locs {
@@ -593,7 +578,7 @@ func headerWalk(api *goAPI, bodyType string, locs []string, opRef string) (strin
 			return "", false
 		}
 		var idx []string
-		if !walkSteps(&code, api, ast.NewIdent(bodyType), "body", steps, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), &idx, 2) {
+		if !walkSteps(&code, *gop.Body, "", "body", steps, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), &idx, 2) {
 			return "", false
 		}
 	}
@@ -631,42 +616,48 @@ func parseLoc(loc string) ([]locStep, error) {
 }
 
 // walkSteps writes the loops and nil checks that reach the custom headers
-// at steps from the Go value expr of type t.
-func walkSteps(code *bytes.Buffer, api *goAPI, t ast.Expr, expr string, steps []locStep, loc string, idx *[]string, depth int) bool {
+// at steps from the Go value expr of schema s, declared as goType (with a
+// leading * when a pointer).
+func walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps []locStep, loc string, idx *[]string, depth int) bool {
 	indent := strings.Repeat("\t", depth)
-	// Through a pointer: check for nil.
-	if star, ok := t.(*ast.StarExpr); ok {
+	if strings.HasPrefix(goType, "*") {
 		v := fmt.Sprintf("p%d", depth)
 		fmt.Fprintf(code, "%sif %s := %s; %s != nil {\n", indent, v, expr, v)
-		ok := walkSteps(code, api, star.X, "*"+v, steps, loc, idx, depth+1)
+		ok := walkSteps(code, s, goType[1:], "*"+v, steps, loc, idx, depth+1)
 		fmt.Fprintf(code, "%s}\n", indent)
 		return ok
 	}
 	if len(steps) == 0 {
 		// The CustomHeaders value itself: a map of strings.
-		if _, ok := api.underlying(t).(*ast.MapType); !ok {
+		if !strings.HasPrefix(deref(s).GoType, "map[") {
 			return false
 		}
 		fmt.Fprintf(code, "%shc.at(%s, %s%s)\n", indent, loc, expr, prefixComma(*idx))
 		return true
 	}
-	s := steps[0]
-	if s.wildcard {
-		elem, ok := sliceElem(api, api.resolve(t))
+	if steps[0].wildcard {
+		item, ok := elem(s)
 		if !ok {
 			return false
 		}
 		i := fmt.Sprintf("i%d", len(*idx))
 		fmt.Fprintf(code, "%sfor %s := range %s {\n", indent, i, expr)
 		*idx = append(*idx, i)
-		ok = walkSteps(code, api, elem, fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, idx, depth+1)
+		ok = walkSteps(code, item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, idx, depth+1)
 		*idx = (*idx)[:len(*idx)-1]
 		fmt.Fprintf(code, "%s}\n", indent)
 		return ok
 	}
-	field, ok := api.structField(t, s.name)
-	if !ok {
+	p, ok := property(s, steps[0].name)
+	if !ok || strings.HasPrefix(p.GoTypeDef(), "nullable.") {
 		return false
 	}
-	return walkSteps(code, api, field.Type, expr+"."+field.Names[0].Name, steps[1:], loc, idx, depth)
+	return walkSteps(code, p.Schema, p.GoTypeDef(), expr+"."+p.GoFieldName(), steps[1:], loc, idx, depth)
+}
+
+func prefixComma(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(list, ", ")
 }

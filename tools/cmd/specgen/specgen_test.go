@@ -18,7 +18,7 @@ import (
 const (
 	specPath    = testspec.WebhooksPathFromCmd
 	namesPath   = testspec.NamesPathFromCmd
-	genPath     = testspec.GenPathFromCmd
+	oapiConfig  = "../../../oapi-codegen.yaml"
 	fixturePath = "../../pipeline/testdata/partoo-bundle/openapi-bundled.yaml"
 )
 
@@ -398,7 +398,8 @@ func TestCustomHeadersLocations(t *testing.T) {
 }
 
 // TestServicesOfTheSpec renders the client's services from the spec and
-// oapi-codegen's output, and checks the shapes of the helpers.
+// oapi-codegen's operation definitions, and checks the shapes and doc
+// comments of the methods.
 func TestServicesOfTheSpec(t *testing.T) {
 	t.Parallel()
 	names, err := loadNames(namesPath)
@@ -406,7 +407,7 @@ func TestServicesOfTheSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := buildModel(t, specPath, names)
-	api, err := loadGoAPI(genPath)
+	api, err := loadGoAPI(specPath, oapiConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,9 +421,58 @@ func TestServicesOfTheSpec(t *testing.T) {
 		"func (s *WebhooksService) Create(ctx context.Context, body gen.CreateWebhooksPayload, opts ...CallOption) ([]gen.WebhookItem, error)",
 		"func (s *WebhooksService) Tryout(ctx context.Context, body gen.CreateWebhooksPayload, opts ...CallOption) (gen.TryoutResult, error)",
 		"hc.at(apispec.Operations[apispec.OpWebhook].CustomHeadersAt[0], *p3, i0)",
+		"// Create creates webhook configurations.\n",
+		"// List lists webhook configurations.\n",
+		"// Tryout sends test webhook payloads.\n",
 	} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("services.gen.go lacks\n%s", want)
+		}
+	}
+}
+
+// TestServicesOfThePartooFixture renders the services of the Partoo-shaped
+// fixture: every operation gets a method, whatever the shape of its answer.
+func TestServicesOfThePartooFixture(t *testing.T) {
+	m := buildModel(t, fixturePath, nil)
+	api, err := loadGoAPI(fixturePath, oapiConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := renderServices(m, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(string(src), "\nfunc (s *"); got != len(m.ops) {
+		t.Errorf("%d methods for %d operations", got, len(m.ops))
+	}
+	for _, want := range []string{
+		"func (s *BusinessesService) Search(ctx context.Context, params *gen.SearchBusinessesParams, opts ...CallOption) iter.Seq2[gen.Business, error]",
+		"// Search searches ",
+	} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("services.gen.go lacks\n%s", want)
+		}
+	}
+}
+
+// TestDocSentence: a summary's imperative reads as a Go doc sentence.
+func TestDocSentence(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ summary, id, want string }{
+		{"Create webhook configurations", "Webhook", "creates webhook configurations."},
+		{"Get a list of webhook configurations", "getWebhookList", "lists webhook configurations."},
+		{"Search businesses.", "searchBusinesses", "searches businesses."},
+		{"Reply to a review", "replyReview", "replies to a review."},
+		{"Fetch AI suggestion", "fetch_ai_suggestion", "fetches AI suggestion."},
+		{"Business information", "getBusiness", "gets Business information."},
+		{"Qualitative evolution", "getReviewsQualitativeEvolution", "gets Qualitative evolution."},
+		{"Tryout the webhooks", "tryoutWebhooks", "calls tryoutWebhooks: Tryout the webhooks."},
+		{"", "getThing", "calls getThing."},
+	}
+	for _, tt := range tests {
+		if got := sentence(tt.summary, tt.id); got != tt.want {
+			t.Errorf("sentence(%q, %q) = %q, want %q", tt.summary, tt.id, got, tt.want)
 		}
 	}
 }

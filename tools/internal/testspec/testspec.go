@@ -1,5 +1,5 @@
-// Package testspec holds a frozen copy of the Webhooks spec, its names file
-// and the client oapi-codegen generated from it, for the tools' own tests. Those tests mutate a known document to
+// Package testspec holds a frozen copy of the Webhooks spec and its names
+// file, for the tools' own tests. Those tests mutate a known document to
 // prove each rule; they use this copy rather than api/openapi-bundled.yaml so
 // that they keep passing when make update-spec brings in a new spec. The
 // live spec is checked by make spec-lint, make generate and the pipeline
@@ -19,5 +19,4 @@ func Webhooks() []byte { return append([]byte(nil), webhooks...) }
 const (
 	WebhooksPathFromCmd = "../../internal/testspec/webhooks-openapi.yaml"
 	NamesPathFromCmd    = "../../internal/testspec/names.yaml"
-	GenPathFromCmd      = "../../internal/testspec/webhooks.gen.go.txt"
 )
