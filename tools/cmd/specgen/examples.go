@@ -311,38 +311,16 @@ func primaryType(row *schemaRow) string {
 	return ""
 }
 
-// normalize turns a value decoded from YAML into one that encoding/json
-// would produce (maps with string keys, json.Number for numbers).
+// normalize turns a value of the spec into the one encoding/json decodes
+// from its JSON, numbers as json.Number.
 func normalize(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, x := range t {
-			out[k] = normalize(x)
-		}
-		return out
-	case map[any]any:
-		out := make(map[string]any, len(t))
-		for k, x := range t {
-			out[fmt.Sprint(k)] = normalize(x)
-		}
-		return out
-	case []any:
-		out := make([]any, len(t))
-		for i, x := range t {
-			out[i] = normalize(x)
-		}
-		return out
-	case int:
-		return json.Number(fmt.Sprintf("%d", t))
-	case int64:
-		return json.Number(fmt.Sprintf("%d", t))
-	case uint64:
-		return json.Number(fmt.Sprintf("%d", t))
-	case float64:
-		return json.Number(jsonText(t))
+	dec := json.NewDecoder(strings.NewReader(jsonText(v)))
+	dec.UseNumber()
+	var out any
+	if err := dec.Decode(&out); err != nil {
+		return v
 	}
-	return v
+	return out
 }
 
 func firstLine(err error) string {

@@ -19,7 +19,8 @@ import (
 // body and answer types by name, so that the services use oapi-codegen's
 // names and types exactly without reading its Go output back.
 type goAPI struct {
-	ops map[string]*goOp // "METHOD /path/{template}" → operation
+	ops        map[string]*goOp               // "METHOD /path/{template}" → operation
+	components map[string]*openapi3.SchemaRef // Go type name → component schema
 }
 
 // goOp is one operation of the generated client.
@@ -57,7 +58,10 @@ func loadGoAPI(specPath, configPath string) (*goAPI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oapi-codegen: %w", err)
 	}
-	g := &goAPI{ops: map[string]*goOp{}}
+	g := &goAPI{ops: map[string]*goOp{}, components: map[string]*openapi3.SchemaRef{}}
+	for name, ref := range doc.Components.Schemas {
+		g.components[codegen.SchemaNameToTypeName(name)] = ref
+	}
 	for _, d := range defs {
 		if d.IsWebhook || d.IsCallback || d.IsAlias {
 			continue
@@ -114,22 +118,26 @@ var (
 // qualify writes a type of package gen as seen from another package.
 func qualify(t string) string { return exported.ReplaceAllString(t, "${1}gen.${2}") }
 
-// deref returns the schema that a schema stands for: a reference's target
-// described inline, with its properties and element type.
-func deref(s codegen.Schema) codegen.Schema {
-	if s.OAPISchema == nil {
-		return s
+// deref returns the schema that a schema stands for: a component's
+// definition, with its properties and element type, for a reference to it.
+func (g *goAPI) deref(s codegen.Schema) codegen.Schema {
+	for range 8 {
+		ref, ok := g.components[s.TypeDecl()]
+		if !ok {
+			break
+		}
+		d, err := codegen.GenerateGoSchema(ref, []string{s.TypeDecl()})
+		if err != nil {
+			return s
+		}
+		s = d
 	}
-	d, err := codegen.GenerateGoSchema(&openapi3.SchemaRef{Value: s.OAPISchema}, []string{"Ref"})
-	if err != nil {
-		return s
-	}
-	return d
+	return s
 }
 
 // property returns the property of an object schema by its JSON name.
-func property(s codegen.Schema, name string) (codegen.Property, bool) {
-	for _, p := range deref(s).Properties {
+func (g *goAPI) property(s codegen.Schema, name string) (codegen.Property, bool) {
+	for _, p := range g.deref(s).Properties {
 		if p.JsonFieldName == name {
 			return p, true
 		}
@@ -138,21 +146,23 @@ func property(s codegen.Schema, name string) (codegen.Property, bool) {
 }
 
 // elem returns the element schema of an array schema.
-func elem(s codegen.Schema) (codegen.Schema, bool) {
-	if a := deref(s).ArrayType; a != nil {
+func (g *goAPI) elem(s codegen.Schema) (codegen.Schema, bool) {
+	if a := g.deref(s).ArrayType; a != nil {
 		return *a, true
 	}
 	return codegen.Schema{}, false
 }
 
-func isStruct(s codegen.Schema) bool { return strings.HasPrefix(deref(s).GoType, "struct") }
+func (g *goAPI) isStruct(s codegen.Schema) bool {
+	return strings.HasPrefix(g.deref(s).GoType, "struct")
+}
 
-// structDecl writes an object schema as a Go struct type of another
-// package.
+// structDecl writes an inline object schema as a Go struct type of
+// another package.
 func structDecl(s codegen.Schema) string {
 	var b strings.Builder
 	b.WriteString("struct {\n")
-	for _, p := range deref(s).Properties {
+	for _, p := range s.Properties {
 		tag := p.JsonFieldName
 		if !p.Required {
 			tag += ",omitempty"

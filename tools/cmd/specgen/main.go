@@ -54,94 +54,75 @@ func run(args []string, stderr io.Writer) int {
 	spec := fs.String("spec", "", "path to the bundled OpenAPI document")
 	names := fs.String("names", "", "path to the naming file (optional)")
 	oapiConfig := fs.String("oapi-config", "", "path to oapi-codegen's configuration (oapi-codegen.yaml), needed for -services")
-	table := fs.String("table", "", "path of the operation and schema tables to write (package apispec)")
-	services := fs.String("services", "", "path of the client services to write (package partoo)")
-	overlay := fs.String("overlay", "", "path of the OpenAPI Overlay to write for oapi-codegen (the defaults in the descriptions)")
+	paths := map[string]*string{
+		"table":    fs.String("table", "", "path of the operation and schema tables to write (package apispec)"),
+		"services": fs.String("services", "", "path of the client services to write (package partoo)"),
+		"overlay":  fs.String("overlay", "", "path of the OpenAPI Overlay to write for oapi-codegen (the defaults in the descriptions)"),
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *spec == "" || (*table == "" && *services == "" && *overlay == "") {
+	switch {
+	case *spec == "" || *paths["table"]+*paths["services"]+*paths["overlay"] == "":
 		fmt.Fprintln(stderr, "specgen: -spec and at least one of -overlay, -table and -services are required")
 		return 2
-	}
-	if *overlay != "" {
-		doc, err := specload.Load(*spec)
-		if err == nil {
-			var src []byte
-			if src, err = renderOverlay(doc); err == nil {
-				err = os.WriteFile(*overlay, src, 0o644)
-			}
-		}
-		if err != nil {
-			fmt.Fprintln(stderr, "specgen:", err)
-			return 1
-		}
-		if *table == "" && *services == "" {
-			return 0
-		}
-	}
-	if *services != "" && *oapiConfig == "" {
+	case *paths["services"] != "" && *oapiConfig == "":
 		fmt.Fprintln(stderr, "specgen: -services needs -oapi-config, oapi-codegen's configuration")
 		return 2
 	}
-	outputs, warnings, err := generate(*spec, *names, *oapiConfig, *table, *services)
+	outputs, warnings, err := generate(*spec, *names, *oapiConfig, paths)
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, "specgen: warning:", w)
+	}
+	for path, src := range outputs {
+		if err == nil {
+			err = os.WriteFile(path, src, 0o644)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "specgen:", err)
 		return 1
 	}
-	for _, o := range outputs {
-		if err := os.WriteFile(o.path, o.src, 0o644); err != nil {
-			fmt.Fprintln(stderr, "specgen:", err)
-			return 1
-		}
-	}
 	return 0
 }
 
-type output struct {
-	path string
-	src  []byte
-}
-
-// generate builds the model and renders the outputs asked for; nothing is
-// written when anything fails.
-func generate(specPath, namesPath, oapiConfig, tablePath, servicesPath string) ([]output, []string, error) {
+// generate builds the model and renders the outputs asked for (a path by
+// output name); nothing is written when anything fails.
+func generate(specPath, namesPath, oapiConfig string, paths map[string]*string) (map[string][]byte, []string, error) {
 	doc, err := specload.Load(specPath)
 	if err != nil {
 		return nil, nil, err
+	}
+	outs := map[string][]byte{}
+	if path := *paths["overlay"]; path != "" {
+		if outs[path], err = renderOverlay(doc); err != nil || *paths["table"]+*paths["services"] == "" {
+			return outs, nil, err
+		}
 	}
 	n, err := loadNames(namesPath)
 	if err != nil {
 		return nil, nil, err
 	}
 	m, err := build(doc, n.Lists)
+	if err == nil {
+		err = m.name(n)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := m.name(n); err != nil {
-		return nil, m.warnings, err
-	}
-	var outs []output
-	if tablePath != "" {
-		src, err := renderTable(m)
-		if err != nil {
+	if path := *paths["table"]; path != "" {
+		if outs[path], err = renderTable(m); err != nil {
 			return nil, m.warnings, err
 		}
-		outs = append(outs, output{tablePath, src})
 	}
-	if servicesPath != "" {
+	if path := *paths["services"]; path != "" {
 		api, err := loadGoAPI(specPath, oapiConfig)
+		if err == nil {
+			outs[path], err = renderServices(m, api)
+		}
 		if err != nil {
 			return nil, m.warnings, err
 		}
-		src, err := renderServices(m, api)
-		if err != nil {
-			return nil, m.warnings, err
-		}
-		outs = append(outs, output{servicesPath, src})
 	}
 	return outs, m.warnings, nil
 }

@@ -366,7 +366,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	v.Build = fmt.Sprintf("gen.%s(%s)", gop.Builder, strings.Join(build, ", "))
 	if len(o.CustomHeadersAt) > 0 {
 		v.Check = "s.client.checkBodyJSON(" + v.Op + ", req)"
-		if code, ok := headerWalk(gop, o.CustomHeadersAt, v.Op); ok {
+		if code, ok := api.headerWalk(gop, o.CustomHeadersAt, v.Op); ok {
 			v.Check = code
 		}
 	}
@@ -377,23 +377,23 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 		if v.Check != "nil" {
 			return v, fmt.Errorf("%s: a list operation with custom headers in its body is not supported", o.ID)
 		}
-		field, ok := property(resp, o.List.Field)
-		item, isArray := elem(field.Schema)
+		field, ok := api.property(resp, o.List.Field)
+		item, isArray := api.elem(field.Schema)
 		if !hasJSON || !ok || !isArray {
 			return v, fmt.Errorf("%s: the %d answer in package gen has no array field %q", o.ID, o.Success, o.List.Field)
 		}
 		v.Result, v.Type, v.Field = "list", qualify(item.TypeDecl()), o.List.Field
 	case o.SuccessSchema < 0 || !hasJSON:
 		v.Result = "none"
-	case !identifier.MatchString(resp.TypeDecl()) && isStruct(resp) && len(deref(resp).Properties) == 1:
+	case !identifier.MatchString(resp.TypeDecl()) && api.isStruct(resp) && len(resp.Properties) == 1:
 		// A wrapper of one array: the method returns the array.
-		p := deref(resp).Properties[0]
-		if item, ok := elem(p.Schema); ok {
+		p := resp.Properties[0]
+		if item, ok := api.elem(p.Schema); ok {
 			v.Result, v.Type, v.Field, v.Out = "field", qualify(item.TypeDecl()), p.GoFieldName(), structDecl(resp)
 			break
 		}
 		v.Result, v.Type = "pointer", structDecl(resp)
-	case isStruct(resp):
+	case api.isStruct(resp):
 		v.Result, v.Type = "pointer", qualify(resp.TypeDecl())
 		if !identifier.MatchString(resp.TypeDecl()) {
 			v.Type = structDecl(resp)
@@ -566,7 +566,7 @@ func wrap(text string, width int) []string {
 // body at the given locations, or reports false when a location cannot be
 // followed through the Go types (a union, a nullable): the body's JSON is
 // then checked instead.
-func headerWalk(gop *goOp, locs []string, opRef string) (string, bool) {
+func (g *goAPI) headerWalk(gop *goOp, locs []string, opRef string) (string, bool) {
 	if gop.Body == nil {
 		return "", false
 	}
@@ -578,7 +578,7 @@ func headerWalk(gop *goOp, locs []string, opRef string) (string, bool) {
 			return "", false
 		}
 		var idx []string
-		if !walkSteps(&code, *gop.Body, "", "body", steps, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), &idx, 2) {
+		if !g.walkSteps(&code, *gop.Body, "", "body", steps, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), &idx, 2) {
 			return "", false
 		}
 	}
@@ -618,41 +618,41 @@ func parseLoc(loc string) ([]locStep, error) {
 // walkSteps writes the loops and nil checks that reach the custom headers
 // at steps from the Go value expr of schema s, declared as goType (with a
 // leading * when a pointer).
-func walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps []locStep, loc string, idx *[]string, depth int) bool {
+func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps []locStep, loc string, idx *[]string, depth int) bool {
 	indent := strings.Repeat("\t", depth)
 	if strings.HasPrefix(goType, "*") {
 		v := fmt.Sprintf("p%d", depth)
 		fmt.Fprintf(code, "%sif %s := %s; %s != nil {\n", indent, v, expr, v)
-		ok := walkSteps(code, s, goType[1:], "*"+v, steps, loc, idx, depth+1)
+		ok := g.walkSteps(code, s, goType[1:], "*"+v, steps, loc, idx, depth+1)
 		fmt.Fprintf(code, "%s}\n", indent)
 		return ok
 	}
 	if len(steps) == 0 {
 		// The CustomHeaders value itself: a map of strings.
-		if !strings.HasPrefix(deref(s).GoType, "map[") {
+		if !strings.HasPrefix(g.deref(s).GoType, "map[") {
 			return false
 		}
 		fmt.Fprintf(code, "%shc.at(%s, %s%s)\n", indent, loc, expr, prefixComma(*idx))
 		return true
 	}
 	if steps[0].wildcard {
-		item, ok := elem(s)
+		item, ok := g.elem(s)
 		if !ok {
 			return false
 		}
 		i := fmt.Sprintf("i%d", len(*idx))
 		fmt.Fprintf(code, "%sfor %s := range %s {\n", indent, i, expr)
 		*idx = append(*idx, i)
-		ok = walkSteps(code, item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, idx, depth+1)
+		ok = g.walkSteps(code, item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, idx, depth+1)
 		*idx = (*idx)[:len(*idx)-1]
 		fmt.Fprintf(code, "%s}\n", indent)
 		return ok
 	}
-	p, ok := property(s, steps[0].name)
+	p, ok := g.property(s, steps[0].name)
 	if !ok || strings.HasPrefix(p.GoTypeDef(), "nullable.") {
 		return false
 	}
-	return walkSteps(code, p.Schema, p.GoTypeDef(), expr+"."+p.GoFieldName(), steps[1:], loc, idx, depth)
+	return g.walkSteps(code, p.Schema, p.GoTypeDef(), expr+"."+p.GoFieldName(), steps[1:], loc, idx, depth)
 }
 
 func prefixComma(list []string) string {
