@@ -48,7 +48,7 @@ type operation struct {
 	SuccessExample   string
 	Errors           []int
 	List             listRow
-	CustomHeadersAt  []string
+	CustomHeadersAt  []location
 	Resource         resourceRow
 
 	// Go names, filled by the naming step.
@@ -240,12 +240,12 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 		return nil, err
 	}
 	if o.Body >= 0 && m.customHeaders >= 0 {
-		locs, err := m.locate(o.Body, "", nil)
+		locs, err := m.locate(o.Body, nil, nil)
 		if err != nil {
 			return nil, fmt.Errorf("%s: request body: %w", where, err)
 		}
-		sort.Strings(locs)
-		o.CustomHeadersAt = slices.Compact(locs)
+		slices.SortFunc(locs, func(a, b location) int { return strings.Compare(a.String(), b.String()) })
+		o.CustomHeadersAt = slices.CompactFunc(locs, func(a, b location) bool { return a.String() == b.String() })
 	}
 	return o, nil
 }
@@ -452,13 +452,45 @@ func (m *model) list(o *operation, where, override string) error {
 	return nil
 }
 
+// location is where a request body holds a CustomHeaders object: the steps
+// from the body, each a property name or every element of an array. The
+// table writes it as an apispec.Location.
+type location []locStep
+
+type locStep struct {
+	name     string
+	wildcard bool
+}
+
+// String writes the location as the documentation does:
+// "items[*].custom_headers".
+func (l location) String() string {
+	var b strings.Builder
+	for _, st := range l {
+		switch {
+		case st.wildcard:
+			b.WriteString("[*]")
+		case b.Len() > 0:
+			b.WriteString("." + st.name)
+		default:
+			b.WriteString(st.name)
+		}
+	}
+	return b.String()
+}
+
+// with returns loc followed by st, sharing nothing with loc.
+func (l location) with(st locStep) location {
+	return append(slices.Clip(l), st)
+}
+
 // locate returns the locations of the CustomHeaders schema under schema i.
-func (m *model) locate(i int, loc string, stack []int) ([]string, error) {
+func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 	if i < 0 {
 		return nil, nil
 	}
 	if i == m.customHeaders {
-		return []string{loc}, nil
+		return []location{loc}, nil
 	}
 	for _, s := range stack {
 		if s == i {
@@ -467,18 +499,18 @@ func (m *model) locate(i int, loc string, stack []int) ([]string, error) {
 	}
 	stack = append(stack, i)
 	row := m.schemas.rows[i]
-	var out []string
-	walk := func(sub int, at string) error {
+	var out []location
+	walk := func(sub int, at location) error {
 		locs, err := m.locate(sub, at, stack)
 		out = append(out, locs...)
 		return err
 	}
 	for _, p := range row.Properties {
-		if err := walk(p.Schema, join(loc, p.Name)); err != nil {
+		if err := walk(p.Schema, loc.with(locStep{name: p.Name})); err != nil {
 			return nil, err
 		}
 	}
-	if err := walk(row.Items, loc+"[*]"); err != nil {
+	if err := walk(row.Items, loc.with(locStep{wildcard: true})); err != nil {
 		return nil, err
 	}
 	for _, list := range [][]int{row.AllOf, row.OneOf, row.AnyOf} {
@@ -489,18 +521,11 @@ func (m *model) locate(i int, loc string, stack []int) ([]string, error) {
 		}
 	}
 	if row.AdditionalProperties >= 0 {
-		if locs, _ := m.locate(row.AdditionalProperties, loc+".*", stack); len(locs) > 0 {
-			return nil, fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc)
+		if locs, _ := m.locate(row.AdditionalProperties, loc.with(locStep{name: "*"}), stack); len(locs) > 0 {
+			return nil, fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc.String())
 		}
 	}
 	return out, nil
-}
-
-func join(loc, name string) string {
-	if loc == "" {
-		return name
-	}
-	return loc + "." + name
 }
 
 // errorBodiesFrom builds, for every error status of components.responses,

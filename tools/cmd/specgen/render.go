@@ -86,12 +86,8 @@ func renderTable(m *model) ([]byte, error) {
 		if len(o.CustomHeadersAt) > 0 {
 			var locs []string
 			for _, loc := range o.CustomHeadersAt {
-				steps, err := parseLoc(loc)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", o.ID, err)
-				}
 				var lit []string
-				for _, st := range steps {
+				for _, st := range loc {
 					if st.wildcard {
 						lit = append(lit, "{Each: true}")
 					} else {
@@ -566,53 +562,20 @@ func wrap(text string, width int) []string {
 // body at the given locations, or reports false when a location cannot be
 // followed through the Go types (a union, a nullable): the body's JSON is
 // then checked instead.
-func (g *goAPI) headerWalk(gop *goOp, locs []string, opRef string) (string, bool) {
+func (g *goAPI) headerWalk(gop *goOp, locs []location, opRef string) (string, bool) {
 	if gop.Body == nil {
 		return "", false
 	}
 	var code bytes.Buffer
 	code.WriteString("func() error {\n\t\thc := s.client.headerCheck()\n")
 	for k, loc := range locs {
-		steps, err := parseLoc(loc)
-		if err != nil {
-			return "", false
-		}
 		var idx []string
-		if !g.walkSteps(&code, *gop.Body, "", "body", steps, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), &idx, 2) {
+		if !g.walkSteps(&code, *gop.Body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), &idx, 2) {
 			return "", false
 		}
 	}
 	code.WriteString("\t\treturn hc.err(" + opRef + ", req)\n\t}()")
 	return code.String(), true
-}
-
-type locStep struct {
-	name     string
-	wildcard bool
-}
-
-func parseLoc(loc string) ([]locStep, error) {
-	if loc == "" {
-		return nil, nil
-	}
-	var steps []locStep
-	for _, part := range strings.Split(loc, ".") {
-		name, rest, _ := strings.Cut(part, "[")
-		if name != "" {
-			steps = append(steps, locStep{name: name})
-		}
-		if rest != "" {
-			rest = "[" + rest
-		}
-		for rest != "" {
-			var ok bool
-			if rest, ok = strings.CutPrefix(rest, "[*]"); !ok {
-				return nil, fmt.Errorf("bad location %q", loc)
-			}
-			steps = append(steps, locStep{wildcard: true})
-		}
-	}
-	return steps, nil
 }
 
 // walkSteps writes the loops and nil checks that reach the custom headers

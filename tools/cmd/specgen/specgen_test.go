@@ -383,8 +383,8 @@ func TestCustomHeadersLocations(t *testing.T) {
 	m := buildModel(t, spec, nil)
 	got := map[string][]string{}
 	for _, o := range m.ops {
-		if len(o.CustomHeadersAt) > 0 {
-			got[o.ID] = o.CustomHeadersAt
+		for _, loc := range o.CustomHeadersAt {
+			got[o.ID] = append(got[o.ID], loc.String())
 		}
 	}
 	want := map[string][]string{
