@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -110,12 +109,7 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 
 // properties adds the inline properties of s that have defaults.
 func properties(base string, s *openapi3.Schema, add func(target, desc string, s *openapi3.Schema)) {
-	names := make([]string, 0, len(s.Properties))
-	for n := range s.Properties {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range sortedKeys(s.Properties) {
 		p := s.Properties[n]
 		if p == nil || p.Ref != "" || p.Value == nil {
 			continue

@@ -226,12 +226,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 		return err
 	}
 	row.MinItems, row.MaxItems, row.UniqueItems = clampInt(s.MinItems), limit(s.MaxItems), s.UniqueItems
-	names := make([]string, 0, len(s.Properties))
-	for name := range s.Properties {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range sortedKeys(s.Properties) {
 		i, err := t.add(s.Properties[name], where+".properties."+name)
 		if err != nil {
 			return err
@@ -290,12 +285,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) error {
 	branches := append(append(openapi3.SchemaRefs{}, s.OneOf...), s.AnyOf...)
 	mapped := map[*openapi3.Schema]bool{}
-	values := make([]string, 0, len(s.Discriminator.Mapping))
-	for v := range s.Discriminator.Mapping {
-		values = append(values, v)
-	}
-	sort.Strings(values)
-	for _, v := range values {
+	for _, v := range sortedKeys(s.Discriminator.Mapping) {
 		target := s.Discriminator.Mapping[v].Ref
 		var found *openapi3.SchemaRef
 		for _, b := range branches {
