@@ -16,12 +16,12 @@ help: ## List the targets.
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
 
 .PHONY: generate
-generate: ## Regenerate gen/, internal/apispec/, services.gen.go and the benchmarks' ogen peer (bench/ogenapi) from api/openapi-bundled.yaml.
+generate: ## Regenerate api/openapi-bundled.yaml (from Partoo's verbatim bundle and api/repairs.yaml), gen/, internal/apispec/, services.gen.go and the benchmarks' ogen peer (bench/ogenapi).
 	$(GO) generate ./...
 	cd bench && $(GO) generate ./...
 
 # Every directory that go generate writes; check-generated diffs them all.
-GENERATED_DIRS := gen internal/apispec services.gen.go bench/ogenapi
+GENERATED_DIRS := api/openapi-bundled.yaml gen internal/apispec services.gen.go bench/ogenapi
 
 .PHONY: check-generated
 check-generated: ## Regenerate and fail if any generated code differs from what is committed.
@@ -108,9 +108,30 @@ BASE      ?= HEAD~1
 CONSUMER  := examples/consumer-pipeline
 
 .PHONY: update-spec
-update-spec: ## Take a new spec: make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url]] [SEED=path] (lint, replace, regenerate, diff, test, next steps).
-	@test -n "$(SPEC)" || { echo "usage: make update-spec SPEC=/path/to/openapi-bundled.yaml [SOURCE=partoo]"; exit 2; }
-	$(GO) -C tools run ./cmd/updatespec -root "$(CURDIR)" -spec "$(abspath $(SPEC))" $(if $(SOURCE),-source "$(SOURCE)") $(if $(ORIGIN),-origin "$(ORIGIN)") $(if $(SEED),-new-seed "$(abspath $(SEED))")
+update-spec: ## Take a new spec: make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url] [REPAIRS=overlay]] [SEED=path] (lint, replace, regenerate, diff, test, next steps).
+	@test -n "$(SPEC)" || { echo "usage: make update-spec SPEC=/path/to/openapi-bundled.yaml [SOURCE=partoo [REPAIRS=/path/to/repairs.yaml]]"; exit 2; }
+	$(GO) -C tools run ./cmd/updatespec -root "$(CURDIR)" -spec "$(abspath $(SPEC))" $(if $(SOURCE),-source "$(SOURCE)") $(if $(ORIGIN),-origin "$(ORIGIN)") $(if $(REPAIRS),-repairs "$(abspath $(REPAIRS))") $(if $(SEED),-new-seed "$(abspath $(SEED))") $(UPDATE_ARGS)
+
+# Bundling a multi-file reference (such as Partoo's rest_api/v2/index.yml)
+# into the one file update-spec takes, with Redocly CLI pinned in
+# tools/redocly (installed with npm ci; its install scripts are not run).
+# Redocly 1.34 reads YAML as leniently as the references are written
+# (flow sequences with deficient indentation); --force keeps the bundle
+# when references resolve to nothing (discriminator mappings to missing
+# schemas), which spec-lint then reports with their repairs.
+REDOCLY_DIR := tools/redocly
+REDOCLY     := $(CURDIR)/$(REDOCLY_DIR)/node_modules/.bin/redocly
+
+$(REDOCLY): $(REDOCLY_DIR)/package.json $(REDOCLY_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "bundle-spec: npm is required to install Redocly CLI"; exit 1; }
+	cd $(REDOCLY_DIR) && npm ci --ignore-scripts --no-audit --no-fund
+	@test -x $@ || { echo "bundle-spec: npm ci did not install $@"; exit 1; }
+	@touch $@
+
+.PHONY: bundle-spec
+bundle-spec: $(REDOCLY) ## Bundle a multi-file reference: make bundle-spec REF=path/to/index.yml OUT=/path/to/bundle.yaml.
+	@test -n "$(REF)" -a -n "$(OUT)" || { echo "usage: make bundle-spec REF=path/to/index.yml OUT=/path/to/bundle.yaml"; exit 2; }
+	$(REDOCLY) bundle --force "$(abspath $(REF))" -o "$(abspath $(OUT))"
 
 .PHONY: spec-lint
 spec-lint: ## Lint the spec: kin-openapi with ECMAScript patterns, plus our rules.

@@ -26,6 +26,11 @@ type namesFile struct {
 	// Lists maps an operationId to the array field its iterator walks, or
 	// "none" when the operation is not a list.
 	Lists map[string]string `yaml:"lists"`
+	// OperationIDs names the operations that Partoo's bundle leaves
+	// without an operationId ("METHOD /path": operationId). The loader
+	// (specload.Effective) gives them these before specgen reads the
+	// spec, so specgen itself does not use them.
+	OperationIDs map[string]string `yaml:"operationIds"`
 }
 
 func loadNames(path string) (*namesFile, error) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -14,19 +13,28 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/partoo-go/partoo/tools/internal/ecma"
+	"github.com/partoo-go/partoo/tools/internal/specload"
 	"gopkg.in/yaml.v3"
 )
 
 // Finding is one problem found in the spec.
 type Finding struct {
+	// Level is Blocking or Advisory.
+	Level string
 	// Rule names the check that failed (kin-openapi, operation-id, ref,
 	// servers, success-response, provenance, example-pattern, yaml).
 	Rule string
 	// Line is the 1-based line of the offending element, or 0 when the
 	// check does not know it (kin-openapi reports no lines).
 	Line int
-	// Message says what is wrong and where.
+	// Message says what is wrong and where; for an advisory finding, how
+	// the pipeline works around it.
 	Message string
+	// Key is the unknown key a "keyword" finding is about.
+	Key string
+	// Fix holds the repairs overlay actions that would fix a blocking
+	// finding, when the rule can tell.
+	Fix []Action
 }
 
 // sourceKinds are the accepted values of x-partoo-go-source.kind.
@@ -48,19 +56,27 @@ func Lint(spec []byte, seed map[string]any) []Finding {
 		return []Finding{{Rule: "yaml", Message: "the document is not a YAML mapping"}}
 	}
 	doc := root.Content[0]
+	structural := findDefects(doc)
 	var out []Finding
-	out = append(out, kinOpenAPI(spec)...)
+	unknownKeys := map[string]bool{}
+	for _, f := range structural {
+		if f.Rule == "keyword" {
+			unknownKeys[f.Key] = true
+		}
+	}
+	out = append(out, kinOpenAPI(spec, len(structural) > 0, unknownKeys)...)
+	out = append(out, structural...)
 	out = append(out, operationIDs(doc)...)
 	out = append(out, servers(doc)...)
 	out = append(out, successResponses(doc)...)
 	out = append(out, provenance(doc, seed)...)
 	out = append(out, examplePropertyNames(doc)...)
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Line != out[j].Line {
-			return out[i].Line < out[j].Line
+	for i := range out {
+		if out[i].Level == "" {
+			out[i].Level = Blocking
 		}
-		return out[i].Rule < out[j].Rule
-	})
+	}
+	sortFindings(out)
 	return out
 }
 
@@ -70,30 +86,73 @@ var compileECMAScript = ecma.Compiler(time.Second)
 
 // kinOpenAPI loads the document with kin-openapi (no external references)
 // and validates it, compiling every pattern with the ECMAScript engine.
-func kinOpenAPI(spec []byte) []Finding {
+// What fails only with the examples validated is an example that breaks its
+// schema: advisory, since the fake serves a value it builds instead. When
+// the structural rules found defects, kin-openapi's reports of the same
+// defects (without a place or a repair) are left out.
+func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Finding {
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
 	doc, err := loader.LoadFromData(spec)
 	if err != nil {
-		return []Finding{{Rule: "kin-openapi", Message: "load: " + err.Error()}}
+		return []Finding{{Level: Blocking, Rule: "kin-openapi", Message: "load: " + err.Error()}}
 	}
-	err = doc.Validate(context.Background(),
-		openapi3.SetRegexCompiler(compileECMAScript),
-		openapi3.EnableSchemaPatternValidation(),
-		openapi3.EnableMultiError(),
-	)
-	if err == nil {
-		return nil
+	validate := func(opts ...openapi3.ValidationOption) []string {
+		opts = append(opts, openapi3.SetRegexCompiler(compileECMAScript), openapi3.EnableSchemaPatternValidation(), openapi3.EnableMultiError())
+		err := doc.Validate(context.Background(), opts...)
+		if err == nil {
+			return nil
+		}
+		var multi openapi3.MultiError
+		if errors.As(err, &multi) {
+			var out []string
+			for _, e := range multi {
+				out = append(out, e.Error())
+			}
+			return out
+		}
+		return []string{err.Error()}
 	}
 	var out []Finding
-	var multi openapi3.MultiError
-	if errors.As(err, &multi) {
-		for _, e := range multi {
-			out = append(out, Finding{Rule: "kin-openapi", Message: e.Error()})
+	schemaErrs := map[string]bool{}
+	for _, msg := range validate(openapi3.DisableExamplesValidation()) {
+		schemaErrs[msg] = true
+		if structural && coveredByStructural(msg, unknownKeys) {
+			continue
 		}
-		return out
+		out = append(out, Finding{Level: Blocking, Rule: "kin-openapi", Message: msg})
 	}
-	return []Finding{{Rule: "kin-openapi", Message: err.Error()}}
+	for _, msg := range validate() {
+		switch {
+		case schemaErrs[msg]:
+		case strings.Contains(msg, "example"):
+			first, _, _ := strings.Cut(msg, "\n")
+			out = append(out, Finding{Level: Advisory, Rule: "example", Message: first + " (the fake does not serve this example: it answers with a value it builds from the schema)"})
+		case !structural || !coveredByStructural(msg, unknownKeys):
+			out = append(out, Finding{Level: Blocking, Rule: "kin-openapi", Message: msg})
+		}
+	}
+	return out
+}
+
+// coveredByStructural reports whether a kin-openapi message is about a
+// defect that the structural rules report with its place and repair.
+func coveredByStructural(msg string, unknownKeys map[string]bool) bool {
+	if _, fields, ok := strings.Cut(msg, "extra sibling fields: ["); ok {
+		fields, _, _ = strings.Cut(fields, "]")
+		for _, f := range strings.Fields(fields) {
+			if !unknownKeys[f] {
+				return false
+			}
+		}
+		return true
+	}
+	for _, s := range []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // operation is one operation of the document, with its YAML node.
@@ -125,8 +184,9 @@ func operationIDs(doc *yaml.Node) []Finding {
 	var out []Finding
 	for _, op := range operations(doc) {
 		if idNode := mapValue(op.node, "operationId"); idNode == nil || strings.TrimSpace(idNode.Value) == "" {
-			out = append(out, Finding{Rule: "operation-id", Line: op.node.Line,
-				Message: fmt.Sprintf("%s has no operationId: the generated method is named after it", op)})
+			out = append(out, Finding{Level: Blocking, Rule: "operation-id", Line: op.node.Line,
+				Message: fmt.Sprintf("%s has no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", op),
+				Fix:     []Action{{Target: jsonPath{"paths", op.path, op.method}.String(), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(strings.ToUpper(op.method) + " " + op.path)}}}})
 		}
 	}
 	return out
@@ -290,8 +350,8 @@ func examplePropertyNames(doc *yaml.Node) []Finding {
 				}
 				forEachPair(ex, func(key string, keyNode, _ *yaml.Node) {
 					if !re.MatchString(key) {
-						out = append(out, Finding{Rule: "example-pattern", Line: keyNode.Line,
-							Message: fmt.Sprintf("example key %q does not match propertyNames.pattern %q", key, pat.Value)})
+						out = append(out, Finding{Level: Advisory, Rule: "example-pattern", Line: keyNode.Line,
+							Message: fmt.Sprintf("example key %q does not match propertyNames.pattern %q (the fake does not serve this example)", key, pat.Value)})
 					}
 				})
 			}

@@ -1,19 +1,29 @@
 // Command updatespec takes a new version of the bundled OpenAPI document
 // into the repository in one command (`make update-spec SPEC=path
-// [SOURCE=partoo]`):
+// [SOURCE=partoo [REPAIRS=overlay]]`):
 //
-//  1. lint the new spec (speclint) — nothing is changed if this fails;
-//  2. replace api/openapi-bundled.yaml with it. With -source partoo the
-//     file is Partoo's bundle as published: its verbatim copy goes to
-//     api/partoo-verbatim.yaml and api/provenance.yaml records its SHA-256,
-//     the date and its origin, so that spec-lint asks for
-//     x-partoo-go-source only on what the project adds later. With -new-seed,
-//     the seed excerpt of Partoo's YAML that the spec tests compare with is
-//     replaced too;
-//  3. regenerate everything (`go generate ./...`: the models and raw client,
-//     the operation tables, the client's services and iterators, the fake
-//     server's tables; then examples/consumer-pipeline), and tidy go.mod
-//     (a new spec may need a module, such as the nullable types);
+//  1. lint the new spec (speclint). With -source partoo the spec is
+//     Partoo's bundle as published, taken as it is, defects and all: the
+//     repairs overlay (-repairs, else api/repairs.yaml) is applied to it
+//     by the one loader (specload.Effective), which refuses a repair whose
+//     target matches nothing and reports each repair that no longer
+//     changes anything (Partoo fixed it: drop the repair); operations
+//     without an operationId get a derived name; the lint reads the
+//     result. Only blocking findings stop the update; advisory ones are
+//     summarised;
+//  2. replace the spec. With -source partoo, Partoo's bundle goes to
+//     api/partoo-verbatim.yaml byte for byte, the repairs to
+//     api/repairs.yaml, the derived operationIds to api/names.yaml, and
+//     api/provenance.yaml records the bundle's SHA-256, the date and its
+//     origin; api/openapi-bundled.yaml becomes the repaired spec, which
+//     every consumer reads. Otherwise the new file replaces
+//     api/openapi-bundled.yaml. With -new-seed, the seed excerpt of
+//     Partoo's YAML that the spec tests compare with is replaced too;
+//  3. regenerate everything (`go generate ./...`: the repaired spec, the
+//     models and raw client, the operation tables, the client's services
+//     and iterators, the fake server's tables; then
+//     examples/consumer-pipeline), and tidy go.mod (a new spec may need a
+//     module, such as the nullable types);
 //  4. report what changed: the API changes against the previous spec
 //     (oasdiff, breaking ones first), and the Go API changes of the module
 //     (apidiff), incompatible ones first;
@@ -22,20 +32,23 @@
 //  6. print what the maintainer must do next: review, changelog, and the
 //     version bump when a change is breaking.
 //
-// When a step after the replacement fails, it says which one, and how to get
-// back to the previous state: the exact `git checkout -- <files>` and the
-// generated files to delete; the work tree is left as it is, for
-// inspection. It refuses to start when tracked files have uncommitted
-// changes, which that revert would lose (-allow-dirty overrides).
+// The tree is kept whole: when any step fails, every file that the update
+// wrote or that the steps could write (api/, the generated code, the go.mod
+// and go.sum files, examples/consumer-pipeline, the seed) is put back as it
+// was before the update, and new files there are deleted, so "nothing was
+// changed" holds at every step. -keep-failed leaves a failed update in
+// place for inspection instead. It refuses to start when tracked files
+// have uncommitted changes (-allow-dirty overrides).
 //
 // Usage (from the repository root):
 //
-//	go -C tools run ./cmd/updatespec -root "$PWD" -spec /abs/path/openapi-bundled.yaml [-source partoo -origin URL]
+//	go -C tools run ./cmd/updatespec -root "$PWD" -spec /abs/path/openapi-bundled.yaml [-source partoo -origin URL -repairs /abs/path/repairs.yaml]
 package main
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -47,6 +60,7 @@ import (
 
 	"github.com/partoo-go/partoo/tools/internal/provenance"
 	"github.com/partoo-go/partoo/tools/internal/specdiff"
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 const (
@@ -78,6 +92,8 @@ type updater struct {
 	breaking         int       // breaking spec changes, once diffed
 	goBreaking       goChanges // incompatible Go API changes, once diffed
 	now              func() time.Time
+	saved            *snapshot // the files an update may write, as they were
+	keepFailed       bool      // leave a failed update in place
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -89,6 +105,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	origin := fs.String("origin", "", "where the verbatim bundle came from (default: Partoo's published URL), with -source partoo")
 	newSeed := fs.String("new-seed", "", "optional: Partoo's refreshed docs excerpt to install as "+seedRel+" (when Partoo's own YAML changed)")
 	allowDirty := fs.Bool("allow-dirty", false, "run even when tracked files have uncommitted changes")
+	repairs := fs.String("repairs", "", "with -source partoo: the repairs overlay to apply to the bundle (default: api/"+specload.RepairsFile+", if any)")
+	keepFailed := fs.Bool("keep-failed", false, "leave a failed update in the work tree for inspection instead of restoring it")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -106,12 +124,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "update-spec: ORIGIN only goes with SOURCE=partoo")
 		return 2
 	}
+	if *repairs != "" && *source == "" {
+		fmt.Fprintln(stderr, "update-spec: REPAIRS only goes with SOURCE=partoo: repairs apply to Partoo's bundle as published")
+		return 2
+	}
 	absRoot, err := filepath.Abs(*root)
 	if err != nil {
 		fmt.Fprintln(stderr, "update-spec:", err)
 		return 2
 	}
-	u := &updater{root: absRoot, toolsDir: filepath.Join(absRoot, "tools"), stdout: stdout, stderr: stderr, now: time.Now}
+	u := &updater{root: absRoot, toolsDir: filepath.Join(absRoot, "tools"), stdout: stdout, stderr: stderr, now: time.Now, keepFailed: *keepFailed}
 	spec, err := filepath.Abs(*newSpec)
 	if err != nil {
 		fmt.Fprintln(stderr, "update-spec:", err)
@@ -131,12 +153,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *source == provenance.Partoo && *origin == "" {
 		*origin = partooBundleURL
 	}
-	return u.update(ctx, spec, seed, seedBytes, *source, *origin, *allowDirty)
+	var repairsBytes []byte
+	if *repairs != "" {
+		if repairsBytes, err = os.ReadFile(*repairs); err != nil {
+			fmt.Fprintf(stderr, "update-spec: cannot read the repairs: %v\n", err)
+			return 2
+		}
+	}
+	return u.update(ctx, spec, seed, seedBytes, *source, *origin, repairsBytes, *allowDirty)
 }
 
 // update runs the six steps. seed is the seed file the new spec is linted
-// against; newSeed, when not nil, replaces the repository's seed.
-func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte, source, origin string, allowDirty bool) int {
+// against; newSeed, when not nil, replaces the repository's seed; repairs,
+// when not nil, replaces the repairs overlay of a Partoo bundle.
+func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte, source, origin string, repairs []byte, allowDirty bool) int {
 	newBytes, err := os.ReadFile(spec)
 	if err != nil {
 		fmt.Fprintf(u.stderr, "update-spec: cannot read the new spec: %v\n", err)
@@ -154,7 +184,26 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 		fmt.Fprintf(u.stderr, "update-spec: %v\n", err)
 		return 2
 	}
-	if bytes.Equal(newBytes, oldBytes) && newSeed == nil && (source == "" || rec.Source == provenance.Partoo && rec.SHA256 == provenance.Sum(newBytes)) {
+	if rec.Source == provenance.Partoo && source != provenance.Partoo {
+		fmt.Fprintf(u.stderr, "update-spec: api/ holds Partoo's verbatim bundle and its repairs (%s says source: partoo): take Partoo's new bundle with SOURCE=partoo, and change what the project adds through %s/%s, never in %s\n", provenance.File, apiRel, specload.RepairsFile, specRel)
+		return 2
+	}
+	repairsPath := filepath.Join(apiDir, specload.RepairsFile)
+	oldRepairs, err := readOptional(repairsPath)
+	if err != nil {
+		fmt.Fprintf(u.stderr, "update-spec: %v\n", err)
+		return 2
+	}
+	if repairs == nil {
+		repairs = oldRepairs
+	}
+	namesPath := filepath.Join(apiDir, specload.NamesFile)
+	names, err := readOptional(namesPath)
+	if err != nil {
+		fmt.Fprintf(u.stderr, "update-spec: %v\n", err)
+		return 2
+	}
+	if bytes.Equal(newBytes, oldBytes) && newSeed == nil && (source == "" || rec.Source == provenance.Partoo && rec.SHA256 == provenance.Sum(newBytes) && bytes.Equal(repairs, oldRepairs)) {
 		fmt.Fprintf(u.stdout, "update-spec: %s is identical to %s; nothing to do.\n", spec, specRel)
 		return 0
 	}
@@ -164,16 +213,39 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 
 	u.step(1, "lint the new spec (nothing is changed if this fails)")
 	lintArgs := []string{"run", "./cmd/speclint", "-spec", spec, "-seed", seed}
-	switch {
-	case source == provenance.Partoo:
-		// Partoo's own bundle is verbatim through and through.
-		lintArgs = []string{"run", "./cmd/speclint", "-spec", spec, "-seed", spec}
-	case rec.Source == provenance.Partoo:
-		// Edits on top of Partoo's bundle: marks are needed on what differs.
-		lintArgs = append(lintArgs, "-provenance", filepath.Join(apiDir, provenance.File))
+	var eff *specload.Result
+	if source == provenance.Partoo {
+		// Partoo's own bundle, as it is, through the one loader: the
+		// repairs, the derived operationIds, then the lint of the result
+		// in the bundle's own terms (Partoo's YAML and the repairs need no
+		// mark).
+		eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: repairs, Names: names})
+		if err != nil {
+			fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step 1 (repairs): %v\nNothing was changed: %s is still the previous spec.\n", err, specRel)
+			return 1
+		}
+		u.reportEffective(eff)
+		f, err := os.CreateTemp("", "partoo-repaired-*.yaml")
+		if err == nil {
+			_, err = f.Write(eff.Repaired)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(u.stderr, "update-spec: FAILED at step 1: %v\nNothing was changed.\n", err)
+			return 1
+		}
+		defer os.Remove(f.Name())
+		lintArgs = []string{"run", "./cmd/speclint", "-spec", f.Name(), "-seed", f.Name()}
 	}
 	if err := u.cmd(ctx, u.toolsDir, "go", lintArgs...); err != nil {
-		fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step 1 (spec-lint): %v\nNothing was changed: %s is still the previous spec. Fix the findings above, or ask Partoo.\n", err, specRel)
+		fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step 1 (spec-lint): %v\nNothing was changed: %s is still the previous spec. Repair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo.\n", err, specRel)
+		return 1
+	}
+	// What the update may write, as it is now, to put it back on failure.
+	if u.saved, err = takeSnapshot(u.root, restorable); err != nil {
+		fmt.Fprintf(u.stderr, "update-spec: FAILED before step 2: cannot save the tree: %v\nNothing was changed.\n", err)
 		return 1
 	}
 	// The Go API before the update, to compare with after it.
@@ -198,7 +270,11 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 		return 1
 	}
 	u.previous = prev.Name()
-	if err := os.WriteFile(current, newBytes, 0o644); err != nil {
+	written := newBytes
+	if eff != nil {
+		written = eff.Spec
+	}
+	if err := os.WriteFile(current, written, 0o644); err != nil {
 		return u.fail(2, "replace the spec", err)
 	}
 	u.replaced = true
@@ -212,6 +288,22 @@ func (u *updater) update(ctx context.Context, spec, seed string, newSeed []byte,
 			return u.fail(2, "record the provenance", err)
 		}
 		fmt.Fprintf(u.stdout, "%s/%s <- Partoo's verbatim bundle, SHA-256 %s, from %s\n", apiRel, provenance.Verbatim, rec.SHA256, origin)
+		if len(bytes.TrimSpace(repairs)) > 0 && !bytes.Equal(repairs, oldRepairs) {
+			if err := os.WriteFile(repairsPath, repairs, 0o644); err != nil {
+				return u.fail(2, "keep the repairs", err)
+			}
+			fmt.Fprintf(u.stdout, "%s/%s <- the repairs overlay (%d repair(s))\n", apiRel, specload.RepairsFile, len(eff.Repairs))
+		}
+		recorded, err := specload.RecordDerived(names, eff.Derived)
+		if err != nil {
+			return u.fail(2, "record the derived operationIds", err)
+		}
+		if !bytes.Equal(recorded, names) {
+			if err := os.WriteFile(namesPath, recorded, 0o644); err != nil {
+				return u.fail(2, "record the derived operationIds", err)
+			}
+			fmt.Fprintf(u.stdout, "%s/%s <- the derived operationIds, under operationIds\n", apiRel, specload.NamesFile)
+		}
 	}
 	if newSeed != nil {
 		if err := os.WriteFile(filepath.Join(u.root, seedRel), newSeed, 0o644); err != nil {
@@ -381,10 +473,34 @@ func nextSteps(w io.Writer, breaking int, goBreaking goChanges) {
 	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
 }
 
-// fail reports a failure after the spec was replaced, with the way back.
+// fail reports a failure after the lint, and puts the tree back as it was
+// (unless -keep-failed), so that nothing is changed by a failed update.
 func (u *updater) fail(step int, what string, err error) int {
-	ctx := context.Background()
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
+	if u.saved != nil && !u.keepFailed {
+		if rerr := u.saved.restore(); rerr != nil {
+			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored: %v\n", rerr)
+			u.howToRevert()
+			return 1
+		}
+		fmt.Fprintf(u.stderr, "Nothing was changed: the tree is restored as it was before the update (%s is still the previous spec). Run again with UPDATE_ARGS=-keep-failed to inspect the failed state.\n", specRel)
+		if u.previous != "" {
+			os.Remove(u.previous)
+		}
+	} else {
+		u.howToRevert()
+	}
+	if u.diffed {
+		fmt.Fprintln(u.stderr, "To take the new spec anyway: fix what failed above, run `make ci`, then:")
+		nextSteps(u.stderr, u.breaking, u.goBreaking)
+	}
+	return 1
+}
+
+// howToRevert says how to get back to the previous state, for a failed
+// update left in place.
+func (u *updater) howToRevert() {
+	ctx := context.Background()
 	var state []string
 	if u.replaced {
 		state = append(state, specRel+" is the NEW spec")
@@ -421,11 +537,130 @@ func (u *updater) fail(step int, what string, err error) int {
 	if u.previous != "" {
 		fmt.Fprintf(u.stderr, "The previous spec is saved at %s.\n", u.previous)
 	}
-	if u.diffed {
-		fmt.Fprintln(u.stderr, "To keep the new spec instead: fix what failed above, run `make ci`, then:")
-		nextSteps(u.stderr, u.breaking, u.goBreaking)
+}
+
+// reportEffective prints what the loader did to Partoo's bundle: the
+// repairs (and those Partoo made useless), the derived operationIds, the
+// 3.1 upgrade.
+func (u *updater) reportEffective(res *specload.Result) {
+	fmt.Fprintf(u.stdout, "repairs: %d applied", len(res.Repairs))
+	if stale := res.Stale(); len(stale) > 0 {
+		fmt.Fprintf(u.stdout, ", %d no longer change anything:\n", len(stale))
+		for _, o := range stale {
+			fmt.Fprintf(u.stdout, "  action %d (target %s, %q): Partoo fixed it: drop the repair\n", o.Index+1, o.Target, o.Reason)
+		}
+	} else {
+		fmt.Fprintln(u.stdout)
 	}
-	return 1
+	derived := 0
+	for _, d := range res.Derived {
+		if !d.Recorded {
+			derived++
+		}
+	}
+	if len(res.Derived) > 0 {
+		fmt.Fprintf(u.stdout, "advisory: %d operation(s) have no operationId; they get the names of %s/%s's operationIds (%d new, derived from method and path, recorded there)\n", len(res.Derived), apiRel, specload.NamesFile, derived)
+	}
+	if res.UpgradedFrom != "" {
+		fmt.Fprintf(u.stdout, "the bundle is OpenAPI %s: the generators read its 3.1 form (nullable, example and boolean exclusiveMinimum/Maximum in 3.1's terms)\n", res.UpgradedFrom)
+	}
+}
+
+// restorable lists what an update may write, relative to the root: the
+// spec and its companions, the generated code, every module's go.mod and
+// go.sum, the consumer example (regenerated) and the spec tests' seed.
+var restorable = []string{
+	apiRel, "gen", "internal/apispec", "services.gen.go",
+	"go.mod", "go.sum", "tools/go.mod", "tools/go.sum", "otel/go.mod", "otel/go.sum",
+	consumerRel, filepath.Dir(seedRel),
+}
+
+// snapshot is the content of a set of files and directories.
+type snapshot struct {
+	root  string
+	paths []string
+	files map[string][]byte // relative path -> content
+	modes map[string]os.FileMode
+}
+
+// takeSnapshot records every regular file under paths (which may be files
+// or directories, existing or not).
+func takeSnapshot(root string, paths []string) (*snapshot, error) {
+	s := &snapshot{root: root, paths: paths, files: map[string][]byte{}, modes: map[string]os.FileMode{}}
+	err := s.walk(func(rel string, info os.FileInfo) error {
+		b, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			return err
+		}
+		s.files[rel], s.modes[rel] = b, info.Mode().Perm()
+		return nil
+	})
+	return s, err
+}
+
+// walk calls fn for every regular file under the snapshot's paths.
+func (s *snapshot) walk(fn func(rel string, info os.FileInfo) error) error {
+	for _, p := range s.paths {
+		err := filepath.Walk(filepath.Join(s.root, p), func(path string, info os.FileInfo, err error) error {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if !info.Mode().IsRegular() {
+				return nil
+			}
+			rel, err := filepath.Rel(s.root, path)
+			if err != nil {
+				return err
+			}
+			return fn(rel, info)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restore puts every recorded file back and deletes the files that have
+// appeared under the snapshot's paths since.
+func (s *snapshot) restore() error {
+	var added []string
+	if err := s.walk(func(rel string, _ os.FileInfo) error {
+		if _, ok := s.files[rel]; !ok {
+			added = append(added, rel)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	var errs []error
+	for _, rel := range added {
+		errs = append(errs, os.Remove(filepath.Join(s.root, rel)))
+	}
+	for rel, b := range s.files {
+		path := filepath.Join(s.root, rel)
+		if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, b) {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, os.WriteFile(path, b, s.modes[rel]))
+	}
+	return errors.Join(errs...)
+}
+
+// readOptional reads path; a missing file reads as nil.
+func readOptional(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
 }
 
 func fileExists(path string) bool {

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -64,5 +67,50 @@ func TestNextStepsBreakingOnlyForCallers(t *testing.T) {
 				t.Errorf("interface note shown = %v, want %v:\n%s", got, tt.wantNote, b.String())
 			}
 		})
+	}
+}
+
+// TestSnapshotRestore checks that a restore puts back changed and deleted
+// files, deletes new ones, and leaves what is outside the snapshot alone.
+func TestSnapshotRestore(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	write := func(rel, body string) {
+		t.Helper()
+		path := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("api/spec.yaml", "old spec")
+	write("gen/a.go", "package gen")
+	write("go.mod", "module x")
+	write("outside.txt", "kept")
+	s, err := takeSnapshot(root, []string{"api", "gen", "go.mod", "not-yet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("api/spec.yaml", "new spec")
+	write("gen/b.go", "package gen // new")
+	write("not-yet/c.go", "new dir")
+	write("outside.txt", "changed outside")
+	if err := os.Remove(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.restore(); err != nil {
+		t.Fatal(err)
+	}
+	for rel, want := range map[string]string{"api/spec.yaml": "old spec", "gen/a.go": "package gen", "go.mod": "module x", "outside.txt": "changed outside"} {
+		if got, err := os.ReadFile(filepath.Join(root, rel)); err != nil || string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", rel, got, err, want)
+		}
+	}
+	for _, rel := range []string{"gen/b.go", "not-yet/c.go"} {
+		if _, err := os.Stat(filepath.Join(root, rel)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s survived the restore (%v)", rel, err)
+		}
 	}
 }

@@ -20,3 +20,31 @@ const (
 	WebhooksPathFromCmd = "../../internal/testspec/webhooks-openapi.yaml"
 	NamesPathFromCmd    = "../../internal/testspec/names.yaml"
 )
+
+//go:embed defects/bundle.yaml
+var defectsBundle []byte
+
+//go:embed defects/repairs.yaml
+var defectsRepairs []byte
+
+// DefectsBundle returns an invented OpenAPI 3.0 bundle with one of each
+// defect that a real bundle taken as it is has been seen to carry (types
+// that are not JSON Schema's, an array without items, undeclared and
+// optional path parameters, a blank parameter name, a schema's
+// "required: true" and scalar examples, a misspelt keyword, a pattern that
+// names a format, a discriminator mapping to a missing schema, names that
+// collide in Go, an operation without operationId, an example that breaks
+// its schema, an unknown format), and 3.0's nullable, example and boolean
+// exclusiveMaximum.
+func DefectsBundle() []byte { return append([]byte(nil), defectsBundle...) }
+
+// DefectsRepairs returns the repairs overlay of DefectsBundle: one action
+// per blocking defect, each with its reason.
+func DefectsRepairs() []byte { return append([]byte(nil), defectsRepairs...) }
+
+// Paths of the defect fixture, relative to a package directory two levels
+// below the tools module.
+const (
+	DefectsBundlePathFromCmd  = "../../internal/testspec/defects/bundle.yaml"
+	DefectsRepairsPathFromCmd = "../../internal/testspec/defects/repairs.yaml"
+)

@@ -1,0 +1,175 @@
+package specload
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/partoo-go/partoo/tools/internal/testspec"
+	"gopkg.in/yaml.v3"
+)
+
+// TestEffectiveRepairsTheDefectBundle applies the invented fixture's
+// repairs: every action changes something, the operation without an
+// operationId gets its derived name, and the 3.0 forms come out as 3.1's.
+func TestEffectiveRepairsTheDefectBundle(t *testing.T) {
+	t.Parallel()
+	res, err := Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stale := res.Stale(); len(stale) > 0 {
+		t.Errorf("stale repairs on the fixture: %+v", stale)
+	}
+	if len(res.Repairs) != 22 {
+		t.Errorf("%d outcomes, want 22 (one per action)", len(res.Repairs))
+	}
+	want := []DerivedID{{Key: "DELETE /venues/{venue_id}", ID: "deleteVenuesByVenueId"}}
+	if len(res.Derived) != 1 || res.Derived[0] != want[0] {
+		t.Errorf("Derived = %+v, want %+v", res.Derived, want)
+	}
+	if res.UpgradedFrom != "3.0.0" || !bytes.HasPrefix(res.Spec, []byte(GeneratedHeader)) {
+		t.Errorf("UpgradedFrom = %q; header present: %t", res.UpgradedFrom, bytes.HasPrefix(res.Spec, []byte(GeneratedHeader)))
+	}
+	var doc struct {
+		OpenAPI    string `yaml:"openapi"`
+		Components struct {
+			Schemas map[string]struct {
+				Required   []string                  `yaml:"required"`
+				Properties map[string]map[string]any `yaml:"properties"`
+			} `yaml:"schemas"`
+		} `yaml:"components"`
+	}
+	if err := yaml.Unmarshal(res.Spec, &doc); err != nil {
+		t.Fatal(err)
+	}
+	venue := doc.Components.Schemas["Venue"]
+	for _, tc := range []struct {
+		prop, key string
+		want      any
+	}{
+		{"manager_note", "type", []any{"string", "null"}}, // nullable: true
+		{"manager_note", "examples", []any{nil}},          // example: null
+		{"rating", "exclusiveMaximum", 5},                 // boolean + maximum
+		{"terrace", "type", []any{"boolean", "null"}},     // a repair in 3.0's form, upgraded
+		{"labels", "items", map[string]any{"type": "string"}},
+		{"first_day", "format", "date"},
+		{"motto", "examples", []any{"Always open"}},
+	} {
+		if got := venue.Properties[tc.prop][tc.key]; !equal(got, tc.want) {
+			t.Errorf("Venue.%s.%s = %#v, want %#v", tc.prop, tc.key, got, tc.want)
+		}
+	}
+	if _, ok := venue.Properties["rating"]["maximum"]; ok {
+		t.Error("Venue.rating keeps maximum beside a numeric exclusiveMaximum")
+	}
+	if got := strings.Join(venue.Required, ","); got != "name,postcode" {
+		t.Errorf("Venue.required = %q, want name,postcode", got)
+	}
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
+	}
+	// The repaired form, what spec-lint reads, stays in 3.0's terms.
+	if !bytes.Contains(res.Repaired, []byte("openapi: 3.0.0")) || !bytes.Contains(res.Repaired, []byte("nullable: true")) {
+		t.Error("Repaired is not the 3.0 document")
+	}
+}
+
+func equal(a, b any) bool {
+	ab, _ := yaml.Marshal(a)
+	bb, _ := yaml.Marshal(b)
+	return bytes.Equal(ab, bb)
+}
+
+// TestEffectiveRefusesAndReports covers the overlay's failure modes and
+// the stale repair.
+func TestEffectiveRefusesAndReports(t *testing.T) {
+	t.Parallel()
+	bundle := testspec.Webhooks()
+	head := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+	tests := []struct {
+		name    string
+		repairs string
+		wantErr string
+		stale   int
+	}{
+		{name: "no file", repairs: ""},
+		{name: "no action", repairs: "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions: []\n"},
+		{name: "target matches nothing", repairs: head + "  - target: $.components.schemas.Nowhere\n    description: gone\n    remove: true\n", wantErr: "matches nothing"},
+		{name: "no reason", repairs: head + "  - target: $.info\n    update: {title: x}\n", wantErr: "has no description"},
+		{name: "neither update nor remove", repairs: head + "  - target: $.info\n    description: why\n", wantErr: "neither updates nor removes"},
+		{name: "fixed by Partoo", repairs: head + "  - target: $.info\n    description: the title Partoo already has\n    update: {title: Partoo Rest API}\n", stale: 1},
+		{name: "not an overlay", repairs: "overlay: 9\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    description: d\n    remove: true\n", wantErr: "not a valid OpenAPI Overlay"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := Effective(Input{Bundle: bundle, Repairs: []byte(tt.repairs)})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one containing %q", err, tt.wantErr)
+				}
+				if tt.wantErr == "matches nothing" && !errors.Is(err, ErrRepairMatchesNothing) {
+					t.Errorf("err = %v, want ErrRepairMatchesNothing", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(res.Stale()); got != tt.stale {
+				t.Errorf("%d stale repair(s), want %d", got, tt.stale)
+			}
+			if tt.stale == 0 && !bytes.Equal(res.Spec, bundle) {
+				t.Error("with nothing to repair, the spec is not the bundle byte for byte")
+			}
+		})
+	}
+}
+
+// TestNamingFileRecordsDerivedIDs checks that a derived operationId is
+// recorded once, and that a recorded name wins over the derived one.
+func TestNamingFileRecordsDerivedIDs(t *testing.T) {
+	t.Parallel()
+	names := []byte("# naming file\noperations:\n  openVenue: Open\n")
+	res, err := Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs(), Names: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recorded, err := RecordDerived(names, res.Derived)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(recorded, []byte("operationIds:\n  DELETE /venues/{venue_id}: deleteVenuesByVenueId\n")) {
+		t.Fatalf("recorded naming file:\n%s", recorded)
+	}
+	renamed := bytes.Replace(recorded, []byte(": deleteVenuesByVenueId"), []byte(": closeVenue"), 1)
+	res, err = Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs(), Names: renamed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := res.Derived[0]; d.ID != "closeVenue" || !d.Recorded {
+		t.Errorf("Derived = %+v, want the recorded closeVenue", d)
+	}
+	if again, _ := RecordDerived(renamed, res.Derived); !bytes.Equal(again, renamed) {
+		t.Error("a recorded name was recorded again")
+	}
+	if _, err := Effective(Input{Bundle: testspec.DefectsBundle(), Names: []byte("operationIds:\n  delete venues: x\n")}); err == nil {
+		t.Error("a malformed operationIds key was accepted")
+	}
+}
+
+func TestDeriveOperationID(t *testing.T) {
+	t.Parallel()
+	for key, want := range map[string]string{
+		"GET /business/{business_id}/attributes": "getBusinessByBusinessIdAttributes",
+		"POST /review_booster/send_invitation":   "postReviewBoosterSendInvitation",
+		"GET /reviews/qualitative-evolution":     "getReviewsQualitativeEvolution",
+		"DELETE /org/{org_id}":                   "deleteOrgByOrgId",
+	} {
+		if got := DeriveOperationID(key); got != want {
+			t.Errorf("DeriveOperationID(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
