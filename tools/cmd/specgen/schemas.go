@@ -191,10 +191,10 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 	if s.Default != nil {
 		row.Default = jsonText(s.Default)
 	}
-	if s.Format != "" {
-		if !supportedFormats[s.Format] {
-			return fmt.Errorf("%s: format %q not supported by specgen: %s", where, s.Format, errUnsupported)
-		}
+	// A format the validator does not know is an annotation: the value is
+	// checked as a plain value of its type (spec-lint reports it as an
+	// advisory finding).
+	if supportedFormats[s.Format] {
 		row.Format = s.Format
 	}
 	if s.Min != nil {
