@@ -98,6 +98,24 @@ func markEverything(t *testing.T, root string, fixture []byte) []byte {
 	return out
 }
 
+// withDefects returns the fixture with defects of the kinds a real Partoo
+// bundle has, which testdata/partoo-bundle/repairs.yaml repairs: an
+// operation without an operationId and with its path parameter
+// undeclared, a type that is not JSON Schema's, an array without items, a
+// discriminator mapping to a schema the bundle lacks, a schema's
+// "required: true".
+func withDefects(t *testing.T, fixture []byte) []byte {
+	t.Helper()
+	s := string(fixture)
+	s = replaceAfter(t, s, "      operationId: deleteUser\n", "        - $ref: '#/components/parameters/path_user_id'\n", "")
+	s = replaceAfter(t, s, "      summary: Delete user\n", "      operationId: deleteUser\n", "")
+	s = replaceAfter(t, s, "    query_update_date__gte:\n", "        type: string\n", "        type: timestamp\n")
+	s = replaceAfter(t, s, "    Section:\n", "          items:\n            $ref: '#/components/schemas/Group'\n", "")
+	s = replaceAfter(t, s, "    CreatePostPayload:\n", "          OFFER: '#/components/schemas/OfferPostPayload'\n",
+		"          OFFER: '#/components/schemas/OfferPostPayload'\n          ALERT: '#/components/schemas/AlertPostPayload'\n")
+	return []byte(replaceAfter(t, s, "    Section:\n", "          minLength: 1\n", "          minLength: 1\n          required: true\n"))
+}
+
 // TestPartooBundle drops the Partoo-shaped fixture (70 operations in 17
 // tags: page and cursor lists, resource families, 204s, an async answer,
 // nullable fields, a discriminated oneOf) into copies of the repository
@@ -107,7 +125,9 @@ func markEverything(t *testing.T, root string, fixture []byte) []byte {
 // generation must be deterministic; and in the copy, every operation must
 // have its helper, every list operation's iterator must walk every page
 // against partootest, and partoo-mock must answer a valid request of every
-// operation with its success status and an invalid one with 400.
+// operation with its success status and an invalid one with 400. Partoo's
+// bundle is taken as it is, with defects injected (withDefects) and
+// repaired by a repairs overlay (REPAIRS=), the way a real one is.
 func TestPartooBundle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: copies the repository, regenerates it from a 70-operation bundle and runs its tests")
@@ -132,14 +152,17 @@ func TestPartooBundle(t *testing.T) {
 			dir := copyRepo(t)
 			gitInit(t, dir)
 			spec := filepath.Join(t.TempDir(), "openapi-bundled.yaml")
+			bundle := fixture
 			if mode.marked {
 				writeFile(t, spec, markEverything(t, root, fixture))
 			} else {
-				writeFile(t, spec, fixture)
+				bundle = withDefects(t, fixture)
+				writeFile(t, spec, bundle)
 			}
 			args := []string{"update-spec", "SPEC=" + spec}
 			if mode.source != "" {
-				args = append(args, "SOURCE="+mode.source, "ORIGIN=pipeline test fixture")
+				args = append(args, "SOURCE="+mode.source, "ORIGIN=pipeline test fixture",
+					"REPAIRS="+filepath.Join(root, "tools", "pipeline", "testdata", "partoo-bundle", "repairs.yaml"))
 			}
 			start := time.Now()
 			out, err := command(dir, nil, "make", args...)
@@ -159,8 +182,12 @@ func TestPartooBundle(t *testing.T) {
 			}
 			if mode.source == "partoo" {
 				verbatim, err := os.ReadFile(filepath.Join(dir, "api", "partoo-verbatim.yaml"))
-				if err != nil || string(verbatim) != string(fixture) {
+				if err != nil || string(verbatim) != string(bundle) {
 					t.Errorf("api/partoo-verbatim.yaml is not the bundle as given (%v)", err)
+				}
+				names, err := os.ReadFile(filepath.Join(dir, "api", "names.yaml"))
+				if err != nil || !strings.Contains(string(names), "DELETE /user/{user_id}: deleteUserByUserId") {
+					t.Errorf("api/names.yaml does not record the derived operationId (%v):\n%s", err, names)
 				}
 				// spec-lint passes on the result, with no mark anywhere.
 				run(t, dir, nil, "make", "spec-lint")

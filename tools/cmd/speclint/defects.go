@@ -236,6 +236,15 @@ func (d *defects) schema(s *yaml.Node, p jsonPath) {
 			}
 		})
 	}
+	if enum := mapValue(s, "enum"); enum != nil && enum.Kind == yaml.SequenceNode && len(enum.Content) == 1 && strings.Contains(enum.Content[0].Value, ",") {
+		var values []any
+		for _, v := range strings.Split(enum.Content[0].Value, ",") {
+			values = append(values, strings.TrimSpace(v))
+		}
+		d.add(Blocking, "enum", enum, fmt.Sprintf("%s: enum has one value, %q: a list written as one string", p, enum.Content[0].Value),
+			Action{Target: p.key("enum").String(), Description: fmt.Sprintf("enum %q is a list written as one string", enum.Content[0].Value), Remove: true},
+			Action{Target: p.String(), Description: "the values the one-string enum listed", Update: map[string]any{"enum": values}})
+	}
 	props := mapValue(s, "properties")
 	forEachPair(props, func(name string, _, v *yaml.Node) {
 		d.schema(v, p.key("properties").key(name))
@@ -475,6 +484,8 @@ func (d *defects) pathParams(path string, item *yaml.Node, p jsonPath) {
 		required bool
 		node     *yaml.Node
 		where    jsonPath // where to repair it (the component for a $ref)
+		entry    jsonPath // the entry in the operation's list
+		ref      bool     // the entry is a $ref to a component
 	}
 	collect := func(list *yaml.Node, lp jsonPath) []param {
 		var out []param
@@ -483,7 +494,9 @@ func (d *defects) pathParams(path string, item *yaml.Node, p jsonPath) {
 		}
 		for i, c := range list.Content {
 			where := lp.index(i)
+			isRef := false
 			if ref := mapValue(c, "$ref"); ref != nil && strings.HasPrefix(ref.Value, "#/") {
+				isRef = true
 				if r := resolve(d.doc, ref.Value); r != nil {
 					var rp jsonPath
 					for _, tok := range strings.Split(strings.TrimPrefix(ref.Value, "#/"), "/") {
@@ -492,6 +505,13 @@ func (d *defects) pathParams(path string, item *yaml.Node, p jsonPath) {
 					c, where = r, rp
 				}
 			}
+			if name := mapValue(c, "name"); name == nil || strings.TrimSpace(name.Value) == "" {
+				// Removed where it is used: a component may be used elsewhere.
+				entry := lp.index(i)
+				d.add(Blocking, "parameter", c, fmt.Sprintf("%s: a parameter has a blank name (%s)", entry, where),
+					Action{Target: entry.String(), Description: "a parameter with a blank name cannot be sent", Remove: true})
+				continue
+			}
 			forEachPair(c, func(k string, keyNode, _ *yaml.Node) {
 				if !parameterKeys[k] && !strings.HasPrefix(k, "x-") {
 					d.add(Blocking, "keyword", keyNode, fmt.Sprintf("%s: %q is not a parameter field: what it holds is ignored (a parameter's type goes in its schema)", where, k),
@@ -499,7 +519,7 @@ func (d *defects) pathParams(path string, item *yaml.Node, p jsonPath) {
 					d.out[len(d.out)-1].Key = k
 				}
 			})
-			pr := param{node: c, where: where}
+			pr := param{node: c, where: where, entry: lp.index(i), ref: isRef}
 			if v := mapValue(c, "name"); v != nil {
 				pr.name = v.Value
 			}
@@ -508,11 +528,6 @@ func (d *defects) pathParams(path string, item *yaml.Node, p jsonPath) {
 			}
 			if v := mapValue(c, "required"); v != nil {
 				pr.required = v.Value == "true"
-			}
-			if strings.TrimSpace(pr.name) == "" {
-				d.add(Blocking, "parameter", c, fmt.Sprintf("%s: a parameter has a blank name", where),
-					Action{Target: where.String(), Description: "a parameter with a blank name cannot be sent", Remove: true})
-				continue
 			}
 			out = append(out, pr)
 		}
@@ -547,11 +562,26 @@ func (d *defects) pathParams(path string, item *yaml.Node, p jsonPath) {
 					Action{Target: pr.where.String(), Description: fmt.Sprintf("path parameter %q must be required", name), Update: map[string]any{"required": true}})
 			}
 		}
-		for name, pr := range declared {
-			if !contains(want, name) {
-				d.add(Blocking, "path-parameter", pr.node, fmt.Sprintf("%s %s: %q is declared in: path, but the path has no {%s} (is it a query parameter?)", strings.ToUpper(m), path, name, name),
-					Action{Target: pr.where.String(), Description: fmt.Sprintf("the path has no {%s}; Partoo's docs send it in the query", name), Update: map[string]any{"in": "query"}})
+		for _, pr := range params {
+			if pr.in != "path" || contains(want, pr.name) {
+				continue
 			}
+			msg := fmt.Sprintf("%s %s: %q is declared in: path, but the path has no {%s} (is it a query parameter?)", strings.ToUpper(m), path, pr.name, pr.name)
+			why := fmt.Sprintf("the path has no {%s}; Partoo's docs send it in the query", pr.name)
+			if !pr.ref {
+				d.add(Blocking, "path-parameter", pr.node, msg, Action{Target: pr.where.String(), Description: why, Update: map[string]any{"in": "query"}})
+				continue
+			}
+			// The component serves other operations as a path parameter:
+			// this operation gets its own query parameter instead.
+			var inline map[string]any
+			if err := pr.node.Decode(&inline); err != nil {
+				continue
+			}
+			inline["in"] = "query"
+			d.add(Blocking, "path-parameter", mapValue(op, "parameters"), msg,
+				Action{Target: pr.entry.String(), Description: why, Remove: true},
+				Action{Target: op_.key("parameters").String(), Description: why, Update: []any{inline}})
 		}
 	}
 }
@@ -565,11 +595,36 @@ func fixText(actions []Action) string {
 	return string(b)
 }
 
+var indexTarget = regexp.MustCompile(`^(.*)\[(\d+)\]$`)
+
+// removedEntry returns the list and the index of the entry that a finding's
+// repair removes, if it removes one by index.
+func removedEntry(f Finding) (list string, index int, ok bool) {
+	for _, a := range f.Fix {
+		if m := indexTarget.FindStringSubmatch(a.Target); a.Remove && m != nil {
+			n, _ := strconv.Atoi(m[2])
+			return m[1], n, true
+		}
+	}
+	return "", 0, false
+}
+
 // sortFindings orders findings by level (blocking first), line, then rule.
+// Findings whose repair removes a list entry by index come after the other
+// blocking ones, the highest index of a list first, so that their repairs,
+// pasted in order, never shift an index that another repair targets.
 func sortFindings(out []Finding) {
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Level != out[j].Level {
 			return out[i].Level == Blocking
+		}
+		li, ii, ri := removedEntry(out[i])
+		lj, ij, rj := removedEntry(out[j])
+		if ri != rj {
+			return rj
+		}
+		if ri && li == lj && ii != ij {
+			return ii > ij
 		}
 		if out[i].Line != out[j].Line {
 			return out[i].Line < out[j].Line

@@ -77,7 +77,17 @@ func Lint(spec []byte, seed map[string]any) []Finding {
 		}
 	}
 	sortFindings(out)
-	return out
+	// A component reached from several operations is reported once.
+	seen := map[string]bool{}
+	kept := out[:0]
+	for _, f := range out {
+		k := fmt.Sprintf("%s|%s|%d|%s", f.Level, f.Rule, f.Line, f.Message)
+		if !seen[k] {
+			seen[k] = true
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 // compileECMAScript compiles a pattern as an ECMA-262 regular expression:
@@ -147,7 +157,7 @@ func coveredByStructural(msg string, unknownKeys map[string]bool) bool {
 		}
 		return true
 	}
-	for _, s := range []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator"} {
+	for _, s := range []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"} {
 		if strings.Contains(msg, s) {
 			return true
 		}
