@@ -119,6 +119,18 @@ func findDefects(doc *yaml.Node) []Finding {
 		d.schema(s, jsonPath{"components", "schemas", name})
 	})
 	d.goNames(schemas, jsonPath{"components", "schemas"}, "schema")
+	forEachPair(mapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
+		if n := mapValue(v, "name"); mapValue(v, "$ref") == nil && (n == nil || strings.TrimSpace(n.Value) == "") {
+			p := jsonPath{"components", "parameters", name}
+			d.add(Blocking, "parameter", keyNode, fmt.Sprintf("%s: the parameter has a blank name (its uses are reported, and removed, one by one)", p),
+				Action{Target: p.String(), Description: "a parameter with a blank name cannot be sent", Remove: true})
+		}
+		if in, req := mapValue(v, "in"), mapValue(v, "required"); in != nil && in.Value == "path" && (req == nil || req.Value != "true") {
+			p := jsonPath{"components", "parameters", name}
+			d.add(Blocking, "path-parameter", keyNode, fmt.Sprintf("%s: a path parameter that is not required (a path parameter always is)", p),
+				Action{Target: p.String(), Description: "a path parameter must be required", Update: map[string]any{"required": true}})
+		}
+	})
 	for _, section := range []string{"parameters", "responses", "requestBodies", "headers"} {
 		forEachPair(mapValue(components, section), func(name string, _, v *yaml.Node) {
 			d.nested(v, jsonPath{"components", section, name})

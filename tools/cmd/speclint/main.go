@@ -118,7 +118,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "speclint: %v\n", err)
 				return 1
 			}
-			return report(stdout, stderr, *specPath, append(drift, Lint(res.Repaired, seed)...), *verbose)
+			findings := append(drift, Lint(res.Repaired, seed)...)
+			if res.UpgradedFrom != "" {
+				// The generators read the 3.1 form, which kin-openapi
+				// validates further (unused components, for one).
+				findings = append(findings, upgradedOnly(findings, res.Spec)...)
+			}
+			return report(stdout, stderr, *specPath, findings, *verbose)
 		}
 	}
 	seedRaw, err := os.ReadFile(*seedPath)
@@ -209,4 +215,21 @@ func effective(dir string, rec prov.Record) (*specload.Result, error) {
 		return nil, err
 	}
 	return specload.Effective(specload.Input{Bundle: bundle, Repairs: repairs, Names: names})
+}
+
+// upgradedOnly returns kin-openapi's blocking findings on the 3.1 form of
+// an upgraded bundle that the bundle's own form did not give.
+func upgradedOnly(have []Finding, spec []byte) []Finding {
+	seen := map[string]bool{}
+	for _, f := range have {
+		seen[f.Message] = true
+	}
+	var out []Finding
+	for _, f := range kinOpenAPI(spec, false, nil) {
+		if f.Level == Blocking && !seen[f.Message] {
+			f.Message += " (in the 3.1 form the generators read)"
+			out = append(out, f)
+		}
+	}
+	return out
 }
