@@ -119,6 +119,7 @@ func findDefects(doc *yaml.Node) []Finding {
 		d.schema(s, jsonPath{"components", "schemas", name})
 	})
 	d.goNames(schemas, jsonPath{"components", "schemas"}, "schema")
+	d.componentGoNames(components)
 	forEachPair(mapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
 		if n := mapValue(v, "name"); mapValue(v, "$ref") == nil && (n == nil || strings.TrimSpace(n.Value) == "") {
 			p := jsonPath{"components", "parameters", name}
@@ -465,6 +466,36 @@ func (d *defects) goNames(m *yaml.Node, p jsonPath, what string) {
 		d.add(Blocking, "go-name", keyNode, fmt.Sprintf("%s: %s %q and %q give the same Go name", p, what, other, name),
 			Action{Target: p.key(name).String(), Description: fmt.Sprintf("%s %q and %q give the same Go name", what, other, name), Update: map[string]any{"x-go-name": goName}})
 	})
+}
+
+// componentSuffix names the section of a component in the Go name a
+// repair proposes for it.
+var componentSuffix = map[string]string{"parameters": "Parameter", "responses": "Response", "requestBodies": "RequestBody", "headers": "Header"}
+
+// componentGoNames reports components of different sections whose Go
+// types would have the same name: oapi-codegen gives schemas, parameters,
+// responses, request bodies and headers one namespace.
+func (d *defects) componentGoNames(components *yaml.Node) {
+	seen := map[string]string{}
+	for _, section := range []string{"schemas", "parameters", "responses", "requestBodies", "headers"} {
+		forEachPair(mapValue(components, section), func(name string, keyNode, v *yaml.Node) {
+			k := goKey(name)
+			if given := mapValue(v, "x-go-name"); given != nil {
+				k = goKey(given.Value)
+			}
+			other, ok := seen[k]
+			if !ok {
+				seen[k] = section + "." + name
+				return
+			}
+			if strings.HasPrefix(other, section+".") {
+				return // reported by goNames within the section
+			}
+			p := jsonPath{"components", section, name}
+			d.add(Blocking, "go-name", keyNode, fmt.Sprintf("%s: components.%s and components.%s.%s give the same Go type name", p, other, section, name),
+				Action{Target: p.String(), Description: fmt.Sprintf("components.%s and components.%s.%s give the same Go type name", other, section, name), Update: map[string]any{"x-go-name": goIdent(name) + componentSuffix[section]}})
+		})
+	}
 }
 
 // goIdent is name in CamelCase.
