@@ -240,7 +240,10 @@ func (d *defects) schema(s *yaml.Node, p jsonPath) {
 				Action{Target: p.String(), Description: fmt.Sprintf("the format that pattern %q meant", pat.Value), Update: map[string]any{"format": format}})
 		}
 	}
-	if disc := mapValue(s, "discriminator"); disc != nil {
+	if disc := mapValue(s, "discriminator"); disc != nil && mapValue(s, "oneOf") == nil && mapValue(s, "anyOf") == nil {
+		d.add(Blocking, "discriminator", disc, fmt.Sprintf("%s: a discriminator without oneOf or anyOf (on a base that other schemas extend with allOf) selects nothing: the generated client cannot decode by it", p),
+			Action{Target: p.key("discriminator").String(), Description: "a discriminator needs the oneOf or anyOf it chooses from; the schemas that extend this one with allOf keep their fields", Remove: true})
+	} else if disc != nil {
 		forEachPair(mapValue(disc, "mapping"), func(k string, _, v *yaml.Node) {
 			if strings.HasPrefix(v.Value, "#/") && resolve(d.doc, v.Value) == nil {
 				target := p.key("discriminator").key("mapping").key(k)
