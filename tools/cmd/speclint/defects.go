@@ -218,6 +218,13 @@ func (d *defects) schema(s *yaml.Node, p jsonPath) {
 	}
 	if ref := mapValue(s, "$ref"); ref != nil {
 		d.ref(ref, p.key("$ref"))
+		if d.v30 {
+			forEachPair(s, func(k string, keyNode, _ *yaml.Node) {
+				if k != "$ref" && k != "description" && k != "summary" {
+					d.add(Advisory, "ref-sibling", keyNode, fmt.Sprintf("%s: %q beside $ref is ignored by OpenAPI 3.0, so the generators drop it (3.1 would apply it)", p, k))
+				}
+			})
+		}
 		return
 	}
 	d.keywords(s, p)

@@ -35,7 +35,7 @@ func TestDefectLevels(t *testing.T) {
 	for _, want := range []string{
 		"blocking type", "blocking array-items", "blocking path-parameter", "blocking parameter",
 		"blocking required", "blocking examples", "blocking keyword", "blocking pattern-format",
-		"blocking ref", "blocking go-name", "blocking operation-id", "blocking discriminator", "advisory format",
+		"blocking ref", "blocking go-name", "blocking operation-id", "blocking discriminator", "advisory format", "advisory ref-sibling",
 	} {
 		if got[want] == 0 {
 			t.Errorf("no %s finding; got %v", want, got)

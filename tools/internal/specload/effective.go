@@ -152,6 +152,14 @@ func Effective(in Input) (*Result, error) {
 	}
 	res.Repaired = out
 	if strings.HasPrefix(version, "3.0") {
+		// 3.0 ignores the siblings of a $ref; 3.1 applies them. Dropped
+		// before the upgrade, so that the document keeps its meaning
+		// (spec-lint reports each as an advisory finding).
+		if dropRefSiblings(doc) > 0 {
+			if out, err = encode(&root); err != nil {
+				return nil, err
+			}
+		}
 		if out, err = upgrade30(out); err != nil {
 			return nil, err
 		}
@@ -424,4 +432,40 @@ func CountRepairs(raw []byte) (int, error) {
 		return 0, fmt.Errorf("%s: %w", RepairsFile, err)
 	}
 	return len(ov.Actions), nil
+}
+
+// dropRefSiblings removes, in every object that has a $ref, the keys
+// OpenAPI 3.0 ignores beside it (all but description and summary), and
+// returns how many it removed. It does not enter examples, defaults, enums
+// or extensions, which hold data.
+func dropRefSiblings(n *yaml.Node) int {
+	removed := 0
+	switch n.Kind {
+	case yaml.MappingNode:
+		if mapValue(n, "$ref") != nil {
+			kept := n.Content[:0]
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				switch n.Content[i].Value {
+				case "$ref", "description", "summary":
+					kept = append(kept, n.Content[i], n.Content[i+1])
+				default:
+					removed++
+				}
+			}
+			n.Content = kept
+			return removed
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			switch k := n.Content[i].Value; {
+			case k == "example" || k == "examples" || k == "default" || k == "enum" || k == "const" || strings.HasPrefix(k, "x-"):
+			default:
+				removed += dropRefSiblings(n.Content[i+1])
+			}
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			removed += dropRefSiblings(c)
+		}
+	}
+	return removed
 }

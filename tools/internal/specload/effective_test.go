@@ -70,6 +70,10 @@ func TestEffectiveRepairsTheDefectBundle(t *testing.T) {
 	if doc.OpenAPI != "3.1.0" {
 		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
 	}
+	// 3.0 ignores a $ref's siblings: they are gone from the 3.1 form.
+	if bytes.Contains(res.Spec, []byte("ignored beside $ref")) || !bytes.Contains(res.Repaired, []byte("ignored beside $ref")) {
+		t.Error("the sibling of a $ref is kept in the 3.1 form, or lost from the repaired form")
+	}
 	// The repaired form, what spec-lint reads, stays in 3.0's terms.
 	if !bytes.Contains(res.Repaired, []byte("openapi: 3.0.0")) || !bytes.Contains(res.Repaired, []byte("nullable: true")) {
 		t.Error("Repaired is not the 3.0 document")
