@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/partoo-go/partoo/tools/internal/specload"
 	"gopkg.in/yaml.v3"
 )
 
@@ -137,6 +138,7 @@ func findDefects(doc *yaml.Node) []Finding {
 			d.nested(v, jsonPath{"components", section, name})
 		})
 	}
+	d.operationGoNames(doc)
 	forEachPair(mapValue(doc, "paths"), func(path string, _, item *yaml.Node) {
 		p := jsonPath{"paths", path}
 		d.nested(item, p)
@@ -506,6 +508,32 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 				Action{Target: p.String(), Description: fmt.Sprintf("components.%s and components.%s.%s give the same Go type name", other, section, name), Update: map[string]any{"x-go-name": goIdent(name) + componentSuffix[section]}})
 		})
 	}
+}
+
+// operationGoNames reports operationIds that differ only in case or
+// punctuation (revokeAPIKey, revokeApiKey): they give one Go method name.
+func (d *defects) operationGoNames(doc *yaml.Node) {
+	seen := map[string]string{}
+	forEachPair(mapValue(doc, "paths"), func(path string, _, item *yaml.Node) {
+		for _, m := range httpMethods {
+			id := mapValue(mapValue(item, m), "operationId")
+			if id == nil {
+				continue
+			}
+			k := goKey(id.Value)
+			other, ok := seen[k]
+			if !ok {
+				seen[k] = id.Value
+				continue
+			}
+			if other == id.Value {
+				continue // a duplicate: kin-openapi reports it
+			}
+			p := jsonPath{"paths", path, m}
+			d.add(Blocking, "go-name", id, fmt.Sprintf("%s %s: operationIds %q and %q give the same Go name", strings.ToUpper(m), path, other, id.Value),
+				Action{Target: p.String(), Description: fmt.Sprintf("operationIds %q and %q give the same Go name", other, id.Value), Update: map[string]any{"operationId": specload.DeriveOperationID(strings.ToUpper(m) + " " + path)}})
+		}
+	})
 }
 
 // goIdent is name in CamelCase.
