@@ -489,6 +489,17 @@ var componentSuffix = map[string]string{"parameters": "Parameter", "responses": 
 // responses, request bodies and headers one namespace.
 func (d *defects) componentGoNames(components *yaml.Node) {
 	seen := map[string]string{}
+	// oapi-codegen also names types after each operation:
+	// <OperationId>Response, Params, JSONBody and JSONRequestBody.
+	forEachPair(mapValue(d.doc, "paths"), func(_ string, _, item *yaml.Node) {
+		for _, m := range httpMethods {
+			if id := mapValue(mapValue(item, m), "operationId"); id != nil {
+				for _, suffix := range []string{"Response", "Params", "JSONBody", "JSONRequestBody"} {
+					seen[goKey(id.Value+suffix)] = "operation " + id.Value + "'s " + suffix + " type"
+				}
+			}
+		}
+	})
 	for _, section := range []string{"schemas", "parameters", "responses", "requestBodies", "headers"} {
 		forEachPair(mapValue(components, section), func(name string, keyNode, v *yaml.Node) {
 			k := goKey(name)
@@ -504,8 +515,14 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 				return // reported by goNames within the section
 			}
 			p := jsonPath{"components", section, name}
-			d.add(Blocking, "go-name", keyNode, fmt.Sprintf("%s: components.%s and components.%s.%s give the same Go type name", p, other, section, name),
-				Action{Target: p.String(), Description: fmt.Sprintf("components.%s and components.%s.%s give the same Go type name", other, section, name), Update: map[string]any{"x-go-name": goIdent(name) + componentSuffix[section]}})
+			suffix := componentSuffix[section]
+			if !strings.HasPrefix(other, "operation ") {
+				other = "components." + other
+			} else if suffix == "" {
+				suffix = "Schema"
+			}
+			d.add(Blocking, "go-name", keyNode, fmt.Sprintf("%s: %s and components.%s.%s give the same Go type name", p, other, section, name),
+				Action{Target: p.String(), Description: fmt.Sprintf("%s and components.%s.%s give the same Go type name", other, section, name), Update: map[string]any{"x-go-name": goIdent(name) + suffix}})
 		})
 	}
 }
