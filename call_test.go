@@ -454,3 +454,31 @@ func TestObserver(t *testing.T) {
 		t.Errorf("observer calls (-want +got):\n%s", diff)
 	}
 }
+
+// TestRetryAfterAboveMaxWait: a Retry-After longer than the policy's
+// MaxWait, in seconds (however large) or as a date, returns the 429 at
+// once.
+func TestRetryAfterAboveMaxWait(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{"86401", "31", "99999999999999999999999", "Wed, 21 Oct 2099 07:28:00 GMT"} {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Retry-After", v)
+				jsonReply(429, `{}`)(w, r)
+			})
+			c := newClient(t, f)
+			_, err := c.Webhooks.Get(context.Background(), 1)
+			var apiErr *partoo.APIError
+			if !errors.As(err, &apiErr) || !errors.Is(err, partoo.ErrRateLimited) {
+				t.Fatalf("err = %v, want a 429 *APIError", err)
+			}
+			if apiErr.Attempts != 1 || len(f.requests()) != 1 {
+				t.Errorf("%d attempts, %d requests; want the 429 returned at once", apiErr.Attempts, len(f.requests()))
+			}
+			if apiErr.RetryAfter <= partoo.DefaultMaxWait {
+				t.Errorf("RetryAfter = %v, want the long wait kept", apiErr.RetryAfter)
+			}
+		})
+	}
+}

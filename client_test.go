@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -722,5 +724,139 @@ func TestRedirectLoopStops(t *testing.T) {
 	}
 	if n := len(f.requests()); n != 10 {
 		t.Errorf("the server received %d requests, want 10: the loop stops and is not retried", n)
+	}
+}
+
+// TestResponseSizeCap: a successful body larger than the limit ends the
+// call with ErrResponseTooLarge as soon as the limit is crossed, without
+// reading the rest, with or without Content-Length; an iterator stops with
+// it.
+func TestResponseSizeCap(t *testing.T) {
+	t.Parallel()
+	const limit = 64 << 10
+	for _, announce := range []bool{true, false} {
+		t.Run("Content-Length "+strconv.FormatBool(announce), func(t *testing.T) {
+			t.Parallel()
+			const total = 16 << 20
+			var written atomic.Int64
+			f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				if announce {
+					w.Header().Set("Content-Length", strconv.Itoa(total))
+				}
+				w.WriteHeader(200)
+				chunk := []byte(strings.Repeat(" ", 32<<10))
+				for written.Load() < total {
+					n, err := w.Write(chunk)
+					written.Add(int64(n))
+					if err != nil {
+						return
+					}
+				}
+			})
+			c := newClient(t, f, partoo.WithMaxResponseSize(limit))
+			_, err := c.Webhooks.Get(context.Background(), 1)
+			if !errors.Is(err, partoo.ErrResponseTooLarge) {
+				t.Fatalf("err = %v, want ErrResponseTooLarge", err)
+			}
+			if n := len(f.requests()); n != 1 {
+				t.Errorf("%d requests, want 1: a body too large is not retried", n)
+			}
+			var iterErr error
+			for _, err := range c.Webhooks.List(context.Background(), nil) {
+				iterErr = err
+			}
+			if !errors.Is(iterErr, partoo.ErrResponseTooLarge) {
+				t.Errorf("iterator error = %v, want ErrResponseTooLarge", iterErr)
+			}
+		})
+	}
+}
+
+// TestDotSegmentsInTheBaseURL: a base URL with dot segments is resolved,
+// so the operations are still recognised: validation and org_id apply.
+func TestDotSegmentsInTheBaseURL(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(200, `{"items":[`+itemJSON+`]}`))
+	bad := gen.CustomHeaders{"X-Partoo-Evil": "v", "Bad Name": "v"}
+	for _, base := range []string{"/x/../v2", "/v2/./", "/v2/x/.."} {
+		c, err := partoo.NewClient(testKey, partoo.WithBaseURL(f.URL+base), partoo.WithTransport(f.Client().Transport), partoo.WithOrgID(42))
+		if err != nil {
+			t.Fatalf("%s: %v", base, err)
+		}
+		if got, want := c.BaseURL(), f.URL+"/v2"; got != want {
+			t.Errorf("%s: BaseURL() = %q, want %q", base, got, want)
+		}
+		before := len(f.requests())
+		_, err = c.Webhooks.Create(context.Background(), gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://e.com", EventType: gen.EventTypeBusinessCreated, CustomHeaders: &bad}}})
+		if !errors.Is(err, partoo.ErrInvalidCustomHeaders) {
+			t.Errorf("%s: err = %v, want ErrInvalidCustomHeaders", base, err)
+		}
+		// The raw generated method finds its operation too.
+		_, err = c.Raw().WebhookWithResponse(context.Background(), nil, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://e.com", EventType: gen.EventTypeBusinessCreated, CustomHeaders: &bad}}})
+		if !errors.Is(err, partoo.ErrInvalidCustomHeaders) {
+			t.Errorf("%s: raw: err = %v, want ErrInvalidCustomHeaders", base, err)
+		}
+		if n := len(f.requests()) - before; n != 0 {
+			t.Errorf("%s: %d requests sent, want 0", base, n)
+		}
+		if _, err := c.Webhooks.Create(context.Background(), gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://e.com", EventType: gen.EventTypeBusinessCreated}}}); err != nil {
+			t.Fatal(err)
+		}
+		reqs := f.requests()
+		if last := reqs[len(reqs)-1]; last.Path != "/v2/webhooks" || last.Query != "org_id=42" {
+			t.Errorf("%s: sent %s?%s, want /v2/webhooks?org_id=42", base, last.Path, last.Query)
+		}
+	}
+	c, err := partoo.NewClient(testKey, partoo.WithBaseURL(f.URL+"/v2?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.BaseURL(), f.URL+"/v2"; got != want {
+		t.Errorf("BaseURL() of %q = %q, want %q", f.URL+"/v2?", got, want)
+	}
+}
+
+// TestEscapedBaseURLPath checks that a base URL's escaped path (a proxy
+// mounted at "/api v2", say) is sent as it was given, by the helpers and by
+// Do, not escaped a second time.
+func TestEscapedBaseURLPath(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.EscapedPath())
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, itemJSON)
+	}))
+	t.Cleanup(srv.Close)
+	for _, tt := range []struct{ base, wantBase, wantPath string }{
+		{"/api%20v2", "/api%20v2", "/api%20v2/webhooks/3"},
+		{"/a%2Fb/v2", "/a%2Fb/v2", "/a%2Fb/v2/webhooks/3"},
+		{"/x/../api%20v2/", "/api%20v2", "/api%20v2/webhooks/3"},
+	} {
+		c, err := partoo.NewClient(testKey, partoo.WithBaseURL(srv.URL+tt.base), partoo.WithTransport(srv.Client().Transport))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.base, err)
+		}
+		if got, want := c.BaseURL(), srv.URL+tt.wantBase; got != want {
+			t.Errorf("%s: BaseURL() = %q, want %q", tt.base, got, want)
+		}
+		mu.Lock()
+		got = nil
+		mu.Unlock()
+		if _, err := c.Webhooks.Get(context.Background(), 3); err != nil {
+			t.Fatalf("%s: Get: %v", tt.base, err)
+		}
+		if err := c.Do(context.Background(), http.MethodGet, "webhooks/3", nil, nil, nil); err != nil {
+			t.Fatalf("%s: Do: %v", tt.base, err)
+		}
+		mu.Lock()
+		if want := []string{tt.wantPath, tt.wantPath}; !slices.Equal(got, want) {
+			t.Errorf("%s: paths sent %q, want %q", tt.base, got, want)
+		}
+		mu.Unlock()
 	}
 }

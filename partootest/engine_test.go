@@ -253,40 +253,6 @@ func TestReadTimeoutDoesNotCancelHandling(t *testing.T) {
 	}
 }
 
-// The request log keeps the last N requests, each body cut to
-// MaxLoggedBody, while RequestCount counts every request.
-func TestRequestLogIsBounded(t *testing.T) {
-	t.Parallel()
-	const keep, sent = 3, 7
-	srv := partootest.NewTestServer(t, partootest.WithRequestLog(keep))
-	for i := range sent {
-		r := call(t, srv, srv.APIKey, http.MethodPost, fmt.Sprintf("/webhooks?n=%d", i), "", padded(16<<10))
-		if r.Status != http.StatusOK {
-			t.Fatalf("request %d: %d %s", i, r.Status, r.Body)
-		}
-	}
-	log := srv.Requests()
-	if len(log) != keep || srv.RequestCount() != sent {
-		t.Fatalf("%d requests kept, RequestCount %d; want %d and %d", len(log), srv.RequestCount(), keep, sent)
-	}
-	for i, r := range log {
-		if want := fmt.Sprint(sent - keep + i); r.Query.Get("n") != want {
-			t.Errorf("entry %d is request %s, want %s (the last ones, oldest first)", i, r.Query.Get("n"), want)
-		}
-		if len(r.Body) != partootest.MaxLoggedBody || !r.BodyTruncated || r.Path != "/v2/webhooks" {
-			t.Errorf("entry %d: %d body bytes, truncated %t, path %q; want %d, true, /v2/webhooks", i, len(r.Body), r.BodyTruncated, r.Path, partootest.MaxLoggedBody)
-		}
-	}
-	small := call(t, srv, srv.APIKey, http.MethodGet, "/webhooks", "", "")
-	if last := srv.Requests()[keep-1]; small.Status != http.StatusOK || last.BodyTruncated || len(last.Body) != 0 {
-		t.Errorf("a request without body: truncated %t, %d bytes", last.BodyTruncated, len(last.Body))
-	}
-	srv.ClearRequests()
-	if srv.RequestCount() != 0 || len(srv.Requests()) != 0 {
-		t.Errorf("after ClearRequests: count %d, %d kept", srv.RequestCount(), len(srv.Requests()))
-	}
-}
-
 // The fake applies the client's deliverability rule to custom headers
 // (names must be HTTP tokens, values valid field values), not only the
 // spec's schema, and never shows a value.
@@ -328,56 +294,6 @@ func TestCustomHeadersMustBeDeliverable(t *testing.T) {
 	}
 	if got := srv.Webhooks(); len(got) != 1 || got[0].CustomHeaders != nil || len(srv.Tryouts()) != 0 {
 		t.Errorf("webhooks %+v and %d tryouts after refused calls", got, len(srv.Tryouts()))
-	}
-}
-
-func TestCreateWebhooks(t *testing.T) {
-	t.Parallel()
-	srv := partootest.NewTestServer(t)
-	tests := []struct {
-		name      string
-		items     []gen.WebhookItem
-		wantField string // the field of the refusal; "" for success
-	}{
-		{"valid, in two organizations", []gen.WebhookItem{
-			{URL: "https://a.example", EventType: gen.EventTypeLeadReceived},
-			{ID: 40, URL: "http://127.0.0.1:9/hook", EventType: gen.EventTypeLeadReceived, OrgID: 2, CustomHeaders: &gen.CustomHeaders{"X-A": "b"}},
-		}, ""},
-		{"second webhook for an event type", []gen.WebhookItem{{URL: "https://b.example", EventType: gen.EventTypeLeadReceived}}, "items[0].event_type"},
-		{"twice one event type", []gen.WebhookItem{
-			{URL: "https://b.example", EventType: gen.EventTypeMessageCreated},
-			{URL: "https://c.example", EventType: gen.EventTypeMessageCreated},
-		}, "items[1].event_type"},
-		{"http to a public host", []gen.WebhookItem{{URL: "http://b.example", EventType: gen.EventTypeBusinessCreated}}, "items[0].url"},
-		{"unknown event type", []gen.WebhookItem{{URL: "https://b.example", EventType: "business_exploded"}}, "items[0].event_type"},
-		{"undeliverable header", []gen.WebhookItem{{URL: "https://b.example", EventType: gen.EventTypeBusinessCreated, CustomHeaders: &gen.CustomHeaders{"X-A": "s3cret\r\n"}}}, "items[0].custom_headers"},
-		{"taken ID", []gen.WebhookItem{{ID: 40, URL: "https://b.example", EventType: gen.EventTypeBusinessCreated}}, "items[0].id"},
-		{"negative ID", []gen.WebhookItem{{ID: -1, URL: "https://b.example", EventType: gen.EventTypeBusinessCreated}}, "items[0].id"},
-	}
-	for _, tt := range tests { // in order: the first one stores webhooks
-		t.Run(tt.name, func(t *testing.T) {
-			before := len(srv.Webhooks())
-			got, err := srv.CreateWebhooks(tt.items...)
-			if tt.wantField == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got[0].OrgID != srv.OrgID || got[1].ID != 40 || got[1].OrgID != 2 || got[0].ID == 0 || got[0].CreatedAt == "" {
-					t.Errorf("stored %+v", got)
-				}
-				return
-			}
-			var fields partootest.FieldErrors
-			if !errors.As(err, &fields) || len(fields[tt.wantField]) == 0 {
-				t.Fatalf("CreateWebhooks: %v, want a refusal on %s", err, tt.wantField)
-			}
-			if strings.Contains(err.Error(), "s3cret") {
-				t.Errorf("the error shows a header value: %v", err)
-			}
-			if n := len(srv.Webhooks()); n != before || got != nil {
-				t.Errorf("%d webhooks after a refused call, want %d", n, before)
-			}
-		})
 	}
 }
 
@@ -442,354 +358,6 @@ func ops(t *testing.T) []apispec.Operation {
 	}
 }
 
-// The stateful behaviour on a family of the test's own: create, read (by
-// id and by c-{code}), update, list with a cursor and a filter, delete,
-// and organizations.
-func TestStatefulFamily(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2024, 11, 27, 16, 10, 44, 0, time.UTC)
-	srv := partootest.NewTestServer(t, partootest.WithOperations(ops(t)...), partootest.WithProviderKey("prov", 1, 2),
-		partootest.WithClock(func() time.Time { return now }))
-
-	r := call(t, srv, srv.APIKey, "POST", "/business", "", `{"name":"Shop","city":"Lyon","code":"S-1","unknown":1,"id":"abc"}`)
-	if r.Status != 200 {
-		t.Fatalf("create: %d %s", r.Status, r.Body)
-	}
-	created := object(t, r.Body)
-	id, _ := created["id"].(string)
-	if id != "000000000000000000000001" || created["org_id"] != 1.0 || created["name"] != "Shop" || created["code"] != "S-1" || created["country"] != nil {
-		t.Errorf("created %v: want a new 24-hex id, org 1, the body's fields and no optional field of the example", created)
-	}
-	if _, ok := created["unknown"]; ok {
-		t.Error("a field that is not an item property was stored")
-	}
-
-	for _, path := range []string{"/business/" + id, "/business/c-S-1"} {
-		if r := call(t, srv, srv.APIKey, "GET", path, "", ""); r.Status != 200 || !cmp.Equal(object(t, r.Body), created) {
-			t.Errorf("GET %s: %d %s, want the created item", path, r.Status, r.Body)
-		}
-	}
-	for _, tt := range []struct{ key, path string }{
-		{srv.APIKey, "/business/c-NOPE"},
-		{srv.APIKey, "/business/ffffffffffffffffffffffff"},
-		{"prov", "/business/" + id + "?org_id=2"}, // another organization's item
-	} {
-		if r := call(t, srv, tt.key, "GET", tt.path, "", ""); r.Status != 404 || !cmp.Equal(decodeJSON(t, r.Body), specBody(t, 404)) {
-			t.Errorf("GET %s: %d %s, want the spec's 404", tt.path, r.Status, r.Body)
-		}
-	}
-
-	r = call(t, srv, srv.APIKey, "PUT", "/business/"+id, "", `{"name":"Shop 2","org_id":99,"id":"zzz"}`)
-	updated := object(t, r.Body)
-	if r.Status != 200 || updated["name"] != "Shop 2" || updated["id"] != id || updated["org_id"] != 1.0 || updated["city"] != "Lyon" {
-		t.Errorf("update: %d %v; want the name merged, id and org_id kept", r.Status, updated)
-	}
-
-	for i := range 5 {
-		city := map[bool]string{true: "Paris", false: "Lyon"}[i%2 == 0]
-		if _, err := srv.AddResource("/business", map[string]any{"name": fmt.Sprintf("B%d", i), "city": city}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := srv.AddResource("/business", map[string]any{"name": "Elsewhere", "city": "Paris", "org_id": 2}); err != nil {
-		t.Fatal(err)
-	}
-
-	// Walk the cursor pages of organization 1.
-	var names []string
-	cursor, pages := "", 0
-	for {
-		q := url.Values{"per_page": {"2"}}
-		if cursor != "" {
-			q.Set("cursor", cursor)
-		}
-		r := call(t, srv, srv.APIKey, "GET", "/business/search?"+q.Encode(), "", "")
-		var page struct {
-			Count      int               `json:"count"`
-			NextCursor *string           `json:"next_cursor"`
-			Businesses []json.RawMessage `json:"businesses"`
-			Type       string            `json:"type"`
-			Payload    map[string]any    `json:"payload"`
-		}
-		if r.Status != 200 || json.Unmarshal([]byte(r.Body), &page) != nil {
-			t.Fatalf("search: %d %s", r.Status, r.Body)
-		}
-		if page.Count != 7 || page.Type != "business_created" || page.Payload["n"] != 1.0 {
-			t.Errorf("page %s: want count 7 and the required type and payload of the example", r.Body)
-		}
-		for _, b := range page.Businesses {
-			names = append(names, object(t, string(b))["name"].(string))
-		}
-		if pages++; page.NextCursor == nil || pages > 10 {
-			break
-		}
-		cursor = *page.NextCursor
-	}
-	// The family started with its example item, Corner shop.
-	if want := []string{"Corner shop", "Shop 2", "B0", "B1", "B2", "B3", "B4"}; !cmp.Equal(names, want) || pages != 4 {
-		t.Errorf("walked %d pages: %v, want 4 pages of %v", pages, names, want)
-	}
-
-	r = call(t, srv, srv.APIKey, "GET", "/business/search?city=Paris", "", "")
-	var paris struct{ Businesses []struct{ Name string } }
-	json.Unmarshal([]byte(r.Body), &paris)
-	if got := fmt.Sprint(paris.Businesses); r.Status != 200 || got != "[{Corner shop} {B0} {B2} {B4}]" {
-		t.Errorf("city=Paris: %d %s, want Corner shop, B0, B2, B4", r.Status, got)
-	}
-	if r := call(t, srv, srv.APIKey, "GET", "/business/search?cursor=not-a-cursor", "", ""); r.Status != 400 || len(fieldMessages(t, r.Body)["cursor"]) == 0 {
-		t.Errorf("bad cursor: %d %s, want 400 on cursor", r.Status, r.Body)
-	}
-
-	r = call(t, srv, srv.APIKey, "DELETE", "/business/"+id, "", "")
-	if r.Status != 204 || r.Body != "" || r.Header.Get("Content-Type") != "" {
-		t.Errorf("delete: %d %q (%s), want 204 without body", r.Status, r.Body, r.Header.Get("Content-Type"))
-	}
-	for _, method := range []string{"GET", "DELETE"} {
-		if r := call(t, srv, srv.APIKey, method, "/business/"+id, "", ""); r.Status != 404 {
-			t.Errorf("%s after delete: %d", method, r.Status)
-		}
-	}
-	if n := len(srv.Resources("/business")); n != 7 {
-		t.Errorf("%d businesses stored, want 7 (the example, five added, one elsewhere)", n)
-	}
-}
-
-// A family without a create operation starts with its example item, so a
-// request built from the spec's examples finds it; page lists paginate it.
-func TestStatefulFamilySeededFromExample(t *testing.T) {
-	t.Parallel()
-	srv := partootest.NewTestServer(t, partootest.WithOperations(ops(t)...))
-	table := ops(t)
-	example := object(t, table[6].Success.Example)
-	seeded := srv.Resources("/leads")
-	if len(seeded) != 1 || !cmp.Equal(object(t, string(seeded[0])), example) {
-		t.Fatalf("seeded %s, want the item example %v", seeded, example)
-	}
-	if r := call(t, srv, srv.APIKey, "GET", fmt.Sprintf("/leads/%v", example["id"]), "", ""); r.Status != 200 || !cmp.Equal(object(t, r.Body), example) {
-		t.Errorf("GET the example's id: %d %s", r.Status, r.Body)
-	}
-	for range 44 {
-		if _, err := srv.AddResource("/leads", map[string]any{"source": "test"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	size := pageSizeOf(t, ops(t), "listLeads") // the spec's default per_page, else DefaultPerPage
-	tests := []struct {
-		query                     string
-		page, maxPage, count, len int
-	}{
-		{"", 1, (45 + size - 1) / size, 45, size},
-		{"?per_page=20&page=3", 3, 3, 45, 5},
-		{"?per_page=20&page=4", 4, 3, 45, 0},
-		{"?per_page=100", 1, 1, 45, 45},
-		{"?per_page=1&page=45", 45, 45, 45, 1},
-	}
-	for _, tt := range tests {
-		r := call(t, srv, srv.APIKey, "GET", "/leads"+tt.query, "", "")
-		var got struct {
-			Page, MaxPage, Count int
-			Leads                []json.RawMessage
-		}
-		var raw map[string]json.RawMessage
-		if r.Status != 200 || json.Unmarshal([]byte(r.Body), &raw) != nil {
-			t.Fatalf("%s: %d %s", tt.query, r.Status, r.Body)
-		}
-		json.Unmarshal(raw["page"], &got.Page)
-		json.Unmarshal(raw["max_page"], &got.MaxPage)
-		json.Unmarshal(raw["count"], &got.Count)
-		json.Unmarshal(raw["leads"], &got.Leads)
-		if got.Page != tt.page || got.MaxPage != tt.maxPage || got.Count != tt.count || len(got.Leads) != tt.len || got.Leads == nil {
-			t.Errorf("%s: page %d, max_page %d, count %d, %d leads; want %d, %d, %d, %d", tt.query, got.Page, got.MaxPage, got.Count, len(got.Leads), tt.page, tt.maxPage, tt.count, tt.len)
-		}
-	}
-}
-
-func TestAddResource(t *testing.T) {
-	t.Parallel()
-	srv := partootest.NewTestServer(t, partootest.WithOperations(ops(t)...))
-	tests := []struct {
-		name       string
-		collection string
-		item       any
-		wantID     any // nil for an error
-	}{
-		{"next integer after the seeded example", "/leads", map[string]any{"source": "x"}, 2.0},
-		{"an id of its own", "/leads", map[string]any{"id": 10}, 10.0},
-		{"next integer after the largest", "/leads", struct{}{}, 11.0},
-		{"taken id", "/leads", map[string]any{"id": 10}, nil},
-		{"string id in an integer family", "/leads", map[string]any{"id": "abc"}, nil},
-		{"integer id in a string family", "/business", map[string]any{"id": 5}, nil},
-		{"hex counter", "/business", map[string]any{}, "000000000000000000000001"},
-		{"not an object", "/leads", []int{1}, nil},
-		{"not JSON", "/leads", func() {}, nil},
-		{"unknown collection", "/nothing", map[string]any{}, nil},
-		{"item path instead of collection", "/leads/{lead_id}", map[string]any{}, nil},
-	}
-	for _, tt := range tests { // in order: ids depend on the earlier rows
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := srv.AddResource(tt.collection, tt.item)
-			if tt.wantID == nil {
-				if err == nil {
-					t.Errorf("AddResource = %s, want an error", got)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if v := object(t, string(got)); v["id"] != tt.wantID {
-				t.Errorf("stored %s, want id %v", got, tt.wantID)
-			}
-		})
-	}
-	if srv.Resources("/nothing") != nil {
-		t.Error("Resources of an unknown collection is not nil")
-	}
-}
-
-// Example operations answer the spec's example, after the same checks.
-func TestExampleBehavior(t *testing.T) {
-	t.Parallel()
-	srv := partootest.NewTestServer(t, partootest.WithOperations(ops(t)...))
-	tests := []struct {
-		key, method, path, body string
-		want                    int
-		wantBody                string
-	}{
-		{srv.APIKey, "GET", "/ping", "", 200, `{"pong":true}`},
-		{srv.APIKey, "POST", "/noop", "", 204, ""},
-		{"", "GET", "/ping", "", 401, `{"errors":{"authentication":"User not authenticated"}}`},
-	}
-	for _, tt := range tests {
-		r := call(t, srv, tt.key, tt.method, tt.path, "", tt.body)
-		if r.Status != tt.want || r.Body != tt.wantBody {
-			t.Errorf("%s %s: %d %s, want %d %s", tt.method, tt.path, r.Status, r.Body, tt.want, tt.wantBody)
-		}
-		if ct := r.Header.Get("Content-Type"); (r.Body != "") != (ct == "application/json") {
-			t.Errorf("%s %s: Content-Type %q with body %q", tt.method, tt.path, ct, r.Body)
-		}
-	}
-
-	// On the spec's operations: without its override, the tryout is an
-	// example operation whose body is still validated.
-	plain := partootest.NewTestServer(t, partootest.WithoutRules())
-	tryout := apispec.Operations[apispec.OpTryoutWebhooks]
-	r := call(t, plain, plain.APIKey, "POST", "/webhooks/tryout", "", `{"items":[{"url":"https://a.example","event_type":"lead_received"}]}`)
-	if r.Status != tryout.Success.Status || !cmp.Equal(decodeJSON(t, r.Body), decodeJSON(t, tryout.Success.Example)) {
-		t.Errorf("tryout: %d %s, want %d %s", r.Status, r.Body, tryout.Success.Status, tryout.Success.Example)
-	}
-	if r := call(t, plain, plain.APIKey, "POST", "/webhooks/tryout", "", `{"items":[{"url":"https://a.example"}]}`); r.Status != 400 {
-		t.Errorf("invalid tryout: %d %s, want 400", r.Status, r.Body)
-	}
-	if len(plain.Tryouts()) != 0 {
-		t.Error("the example behaviour recorded a tryout")
-	}
-}
-
-// The generic engine serves the spec's Webhooks family when its override
-// is off: the client's helpers work against it.
-func TestStatefulWebhooksWithoutOverride(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2024, 11, 27, 16, 10, 44, 929678000, time.UTC)
-	srv := partootest.NewTestServer(t, partootest.WithoutRules(), partootest.WithProviderKey("prov", 1, 2),
-		partootest.WithClock(func() time.Time { return now }))
-	r := call(t, srv, srv.APIKey, "POST", "/webhooks", "", `{"items":[{"url":"https://a.example","event_type":"lead_received"}]}`)
-	var created struct{ Items []gen.WebhookItem }
-	if r.Status != 200 || json.Unmarshal([]byte(r.Body), &created) != nil || len(created.Items) != 1 || created.Items[0].ID != 2 {
-		t.Errorf("create: %d %s, want the batch of items created, id 2", r.Status, r.Body)
-	}
-	// Without the override, the family starts with its example, id 1.
-	stored := srv.Webhooks()
-	if len(stored) != 2 || stored[0].ID != 1 || stored[1].ID != 2 || stored[1].OrgID != 1 || stored[1].CreatedAt != "2024-11-27T16:10:44.929678Z" {
-		t.Fatalf("stored %+v, want the example and id 2 in org 1 created now", stored)
-	}
-	stored = stored[1:]
-	c := srv.Client()
-	ctx := context.Background()
-	got, err := c.Webhooks.Get(ctx, 2)
-	if err != nil || !cmp.Equal(*got, stored[0]) {
-		t.Errorf("Get = %+v, %v; want %+v", got, err, stored[0])
-	}
-	now = now.Add(time.Hour)
-	newURL := "https://b.example"
-	updated, err := c.Webhooks.Update(ctx, 2, gen.UpdateWebhookPayload{URL: &newURL})
-	if err != nil || updated.URL != newURL || updated.UpdatedAt != "2024-11-27T17:10:44.929678Z" || updated.CreatedAt != stored[0].CreatedAt {
-		t.Errorf("Update = %+v, %v", updated, err)
-	}
-	if _, err := srv.ClientWithKey("prov", partoo.WithOrgID(2)).Webhooks.Get(ctx, 2); !errors.Is(err, partoo.ErrNotFound) {
-		t.Errorf("Get from another organization: %v, want ErrNotFound", err)
-	}
-	for i := range 43 {
-		if _, err := srv.AddResource("/webhooks", map[string]any{"url": fmt.Sprintf("https://h%d.example", i), "event_type": "lead_received"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	srv.AddResource("/webhooks", map[string]any{"url": "https://other.example", "event_type": "lead_received", "org_id": 2})
-	perPage := 7
-	var ids []int
-	for it, err := range c.Webhooks.List(ctx, &gen.GetWebhookListParams{PerPage: &perPage}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, it.ID)
-	}
-	if len(ids) != 45 || ids[0] != 1 || ids[44] != 45 {
-		t.Errorf("listed %d webhooks (%v), want ids 1..45 of organization 1", len(ids), ids)
-	}
-}
-
-func TestOperations(t *testing.T) {
-	t.Parallel()
-	srv := partootest.NewTestServer(t)
-	got := srv.Operations()
-	if len(got) != len(apispec.Operations) {
-		t.Fatalf("%d operations, want the spec's %d", len(got), len(apispec.Operations))
-	}
-	overridden := map[string]bool{"tryoutWebhooks": true}
-	generic := func(op *apispec.Operation) partootest.Behavior {
-		if op.Resource.Role != apispec.NoRole {
-			return partootest.Stateful
-		}
-		return partootest.Example
-	}
-	for i, info := range got {
-		op := &apispec.Operations[i]
-		want := partootest.OperationInfo{ID: op.ID, Method: op.Method, Path: op.Path, Behavior: generic(op)}
-		if overridden[op.ID] {
-			want.Behavior = partootest.Override // the tryout
-		}
-		if info != want {
-			t.Errorf("operation %d: %+v, want %+v", i, info, want)
-		}
-	}
-	var zero partootest.Server
-	if diff := cmp.Diff(got, zero.Operations()); diff != "" {
-		t.Errorf("a zero Server's Operations differ (-NewServer +zero):\n%s", diff)
-	}
-
-	plain := partootest.NewTestServer(t, partootest.WithoutRules())
-	for i, info := range plain.Operations() {
-		want := generic(&apispec.Operations[i])
-		if info.Behavior != want {
-			t.Errorf("without rules, %s is %s, want %s", info.ID, info.Behavior, want)
-		}
-	}
-
-	custom := partootest.NewTestServer(t, partootest.WithOperations(ops(t)...))
-	behaviors := map[string]partootest.Behavior{}
-	for _, info := range custom.Operations() {
-		behaviors[info.ID] = info.Behavior
-	}
-	want := map[string]partootest.Behavior{
-		"createBusiness": partootest.Stateful, "searchBusinesses": partootest.Stateful, "getBusiness": partootest.Stateful,
-		"updateBusiness": partootest.Stateful, "deleteBusiness": partootest.Stateful, "listLeads": partootest.Stateful,
-		"getLead": partootest.Stateful, "ping": partootest.Example, "noop": partootest.Example,
-	}
-	if diff := cmp.Diff(want, behaviors); diff != "" {
-		t.Errorf("behaviours (-want +got):\n%s", diff)
-	}
-}
-
 // specPageSize is the page size the list operationID answers by default,
 // read from the spec's tables rather than from the server: per_page's
 // default when the spec declares one, else partootest.DefaultPerPage.
@@ -821,4 +389,180 @@ func pageSizeOf(t *testing.T, ops []apispec.Operation, operationID string) int {
 	}
 	t.Fatalf("the spec has no operation %s", operationID)
 	return 0
+}
+
+func TestAuthentication(t *testing.T) {
+	t.Parallel()
+	srv := partootest.NewTestServer(t, partootest.WithProviderKey("provider-key", 7))
+	tests := []struct {
+		name, key, path string
+		want            int
+	}{
+		{"no key", "", "/webhooks", http.StatusUnauthorized},
+		{"unknown key", "not-the-key", "/webhooks", http.StatusUnauthorized},
+		{"organization key", srv.APIKey, "/webhooks", http.StatusOK},
+		{"provider key with org_id", "provider-key", "/webhooks?org_id=7", http.StatusOK},
+		{"no key on an unknown webhook", "", "/webhooks/99", http.StatusUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := call(t, srv, tt.key, http.MethodGet, tt.path, "", "")
+			if r.Status != tt.want {
+				t.Fatalf("status %d (%s), want %d", r.Status, r.Body, tt.want)
+			}
+			if tt.want == http.StatusUnauthorized {
+				want := `{"errors":{"authentication":"User not authenticated"}}`
+				if r.Body != want {
+					t.Errorf("body %s, want the spec's 401 body %s", r.Body, want)
+				}
+			}
+		})
+	}
+	_, err := srv.ClientWithKey("wrong").Webhooks.Get(context.Background(), 1)
+	if !errors.Is(err, partoo.ErrUnauthorized) {
+		t.Errorf("client with a wrong key: %v, want ErrUnauthorized", err)
+	}
+}
+
+func TestOrgScoping(t *testing.T) {
+	t.Parallel()
+	srv := partootest.NewTestServer(t, partootest.WithOrgID(1), partootest.WithProviderKey("prov", 2, 3))
+	seeded := addWebhooks(t, srv,
+		gen.WebhookItem{URL: "https://one.example/h", EventType: gen.EventTypeBusinessCreated, OrgID: 1},
+		gen.WebhookItem{URL: "https://two.example/h", EventType: gen.EventTypeBusinessCreated, OrgID: 2},
+		gen.WebhookItem{URL: "https://four.example/h", EventType: gen.EventTypeBusinessCreated, OrgID: 4},
+	)
+	one, two := seeded[0].ID, seeded[1].ID
+	tests := []struct {
+		name, key, method, path, body string
+		want                          int
+		wantField                     string // a 400's field
+		wantOrgs                      []int  // orgs of the listed items
+	}{
+		{name: "org key lists its org", key: srv.APIKey, method: "GET", path: "/webhooks", want: 200, wantOrgs: []int{1}},
+		{name: "org key with its own org_id", key: srv.APIKey, method: "GET", path: "/webhooks?org_id=1", want: 200, wantOrgs: []int{1}},
+		{name: "org key with another org_id", key: srv.APIKey, method: "GET", path: "/webhooks?org_id=2", want: 403},
+		{name: "org key gets another org's webhook", key: srv.APIKey, method: "GET", path: fmt.Sprintf("/webhooks/%d", two), want: 404},
+		{name: "org key updates another org's webhook", key: srv.APIKey, method: "PUT", path: fmt.Sprintf("/webhooks/%d", two), body: `{"url":"https://x.example"}`, want: 404},
+		{name: "provider without org_id", key: "prov", method: "GET", path: "/webhooks", want: 400, wantField: "org_id"},
+		{name: "provider without org_id on create", key: "prov", method: "POST", path: "/webhooks", body: `{"items":[]}`, want: 400, wantField: "org_id"},
+		{name: "provider on its org", key: "prov", method: "GET", path: "/webhooks?org_id=2", want: 200, wantOrgs: []int{2}},
+		{name: "provider on its other org", key: "prov", method: "GET", path: "/webhooks?org_id=3", want: 200, wantOrgs: []int{}},
+		{name: "provider on a foreign org", key: "prov", method: "GET", path: "/webhooks?org_id=4", want: 403},
+		{name: "provider gets a webhook of its org", key: "prov", method: "GET", path: fmt.Sprintf("/webhooks/%d?org_id=2", two), want: 200},
+		{name: "provider gets a webhook through the wrong org", key: "prov", method: "GET", path: fmt.Sprintf("/webhooks/%d?org_id=3", two), want: 404},
+		{name: "org key gets its webhook", key: srv.APIKey, method: "GET", path: fmt.Sprintf("/webhooks/%d", one), want: 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := call(t, srv, tt.key, tt.method, tt.path, "", tt.body)
+			if r.Status != tt.want {
+				t.Fatalf("status %d (%s), want %d", r.Status, r.Body, tt.want)
+			}
+			switch tt.want {
+			case 403:
+				if want := `{"errors":{"authorization":"Operation not allowed"}}`; r.Body != want {
+					t.Errorf("body %s, want %s", r.Body, want)
+				}
+			case 400:
+				if _, ok := fieldMessages(t, r.Body)[tt.wantField]; !ok {
+					t.Errorf("400 body %s has no message for %q", r.Body, tt.wantField)
+				}
+			}
+			if tt.wantOrgs != nil {
+				var page struct{ Items []gen.WebhookItem }
+				json.Unmarshal([]byte(r.Body), &page)
+				orgs := []int{}
+				for _, it := range page.Items {
+					orgs = append(orgs, it.OrgID)
+				}
+				if diff := cmp.Diff(tt.wantOrgs, orgs); diff != "" {
+					t.Errorf("orgs of the listed items (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+
+	t.Run("provider creates in the org it names", func(t *testing.T) {
+		c := srv.ClientWithKey("prov", partoo.WithOrgID(3))
+		got, err := c.Webhooks.Create(context.Background(), payload(gen.WebhookCreateItem{URL: "https://three.example/h", EventType: gen.EventTypeLeadReceived}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0].OrgID != 3 {
+			t.Errorf("created in org %d, want 3", got[0].OrgID)
+		}
+	})
+}
+
+func TestValidation(t *testing.T) {
+	t.Parallel()
+	srv := partootest.NewTestServer(t)
+	hook := addWebhooks(t, srv, gen.WebhookItem{URL: "https://a.example", EventType: gen.EventTypeBusinessCreated})[0]
+	hookPath := fmt.Sprintf("/webhooks/%d", hook.ID)
+	tests := []struct {
+		name, method, path, contentType, body string
+		want                                  int
+		wantField                             string
+		wantMessage                           string // part of the field's message
+	}{
+		{name: "create without body", method: "POST", path: "/webhooks", contentType: "application/json", want: 400, wantField: "body"},
+		{name: "create with broken JSON", method: "POST", path: "/webhooks", body: `{"items":[`, want: 400, wantField: "body", wantMessage: "Invalid JSON"},
+		{name: "create without items", method: "POST", path: "/webhooks", body: `{}`, want: 400, wantField: "items", wantMessage: "Missing data"},
+		{name: "items not a list", method: "POST", path: "/webhooks", body: `{"items":{}}`, want: 400, wantField: "items", wantMessage: "Not a valid array"},
+		{name: "item without url", method: "POST", path: "/webhooks", body: `{"items":[{"event_type":"business_created"}]}`, want: 400, wantField: "items[0].url"},
+		{name: "item without event_type", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example"}]}`, want: 400, wantField: "items[0].event_type"},
+		{name: "unknown event_type", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example","event_type":"business_exploded"}]}`, want: 400, wantField: "items[0].event_type", wantMessage: "lead_received"},
+		{name: "url of the wrong type", method: "POST", path: "/webhooks", body: `{"items":[{"url":5,"event_type":"lead_received"}]}`, want: 400, wantField: "items[0].url", wantMessage: "Not a valid string"},
+		{name: "null url", method: "POST", path: "/webhooks", body: `{"items":[{"url":null,"event_type":"lead_received"}]}`, want: 400, wantField: "items[0].url"},
+		{name: "http url to a public host", method: "POST", path: "/webhooks", body: `{"items":[{"url":"http://b.example","event_type":"lead_received"}]}`, want: 400, wantField: "items[0].url", wantMessage: "HTTPS"},
+		{name: "relative url", method: "POST", path: "/webhooks", body: `{"items":[{"url":"/hook","event_type":"lead_received"}]}`, want: 400, wantField: "items[0].url"},
+		{name: "http url to loopback", method: "POST", path: "/webhooks", body: `{"items":[{"url":"http://127.0.0.1:9/hook","event_type":"lead_received"}]}`, want: 200},
+		{name: "reserved custom header", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example","event_type":"message_created","custom_headers":{"X-Partoo-Id":"s3cret"}}]}`, want: 400, wantField: "items[0].custom_headers", wantMessage: `"X-Partoo-Id"`},
+		{name: "six custom headers", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example","event_type":"message_created","custom_headers":{"X-1":"a","X-2":"a","X-3":"a","X-4":"a","X-5":"a","X-6":"a"}}]}`, want: 400, wantField: "items[0].custom_headers"},
+		{name: "custom header value not a string", method: "POST", path: "/webhooks", body: `{"items":[{"url":"https://b.example","event_type":"message_created","custom_headers":{"X-A":1}}]}`, want: 400, wantField: "items[0].custom_headers"},
+		{name: "form body", method: "POST", path: "/webhooks", contentType: "application/x-www-form-urlencoded", body: "items=1", want: 415},
+		{name: "no content type", method: "PUT", path: hookPath, contentType: "text/plain", body: `{}`, want: 415},
+		{name: "update to http", method: "PUT", path: hookPath, body: `{"url":"http://a.example"}`, want: 400, wantField: "url", wantMessage: "^https://"},
+		{name: "update with a bad custom header", method: "PUT", path: hookPath, body: `{"custom_headers":{"Auth":"x"}}`, want: 400, wantField: "custom_headers", wantMessage: `"Auth"`},
+		{name: "webhook_id not a number", method: "GET", path: "/webhooks/abc", want: 400, wantField: "webhook_id"},
+		{name: "org_id not a number", method: "GET", path: hookPath + "?org_id=x", want: 400, wantField: "org_id"},
+		{name: "tryout without items", method: "POST", path: "/webhooks/tryout", body: `{"items":[]}`, want: 400, wantField: "items"},
+		{name: "unknown path", method: "GET", path: "/nothing", want: 404},
+		{name: "unknown webhook", method: "GET", path: "/webhooks/999", want: 404},
+		{name: "unsupported method", method: "DELETE", path: hookPath, want: 405},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := call(t, srv, srv.APIKey, tt.method, tt.path, tt.contentType, tt.body)
+			if r.Status != tt.want {
+				t.Fatalf("status %d (%s), want %d", r.Status, r.Body, tt.want)
+			}
+			switch tt.want {
+			case 400:
+				msgs := fieldMessages(t, r.Body)[tt.wantField]
+				if len(msgs) == 0 {
+					t.Fatalf("400 body %s has no message for %q", r.Body, tt.wantField)
+				}
+				if !strings.Contains(strings.Join(msgs, " "), tt.wantMessage) {
+					t.Errorf("messages for %q are %q, want one containing %q", tt.wantField, msgs, tt.wantMessage)
+				}
+				if strings.Contains(r.Body, "s3cret") {
+					t.Errorf("the 400 body shows a custom header value: %s", r.Body)
+				}
+			case 404:
+				if want := `{"errors":{"json":"Resource not found"}}`; r.Body != want {
+					t.Errorf("body %s, want %s", r.Body, want)
+				}
+			case 415:
+				if want := `{"errors":{"json":"Unsupported media type. Please use application/json"}}`; r.Body != want {
+					t.Errorf("body %s, want %s", r.Body, want)
+				}
+			case 405:
+				if r.Header.Get("Allow") == "" {
+					t.Error("405 without an Allow header")
+				}
+			}
+		})
+	}
 }
