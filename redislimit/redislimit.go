@@ -25,8 +25,8 @@
 // switch once (a warning on the [WithLogger] logger), and asks Redis
 // again (a PING in the background, which no call waits for) at most every
 // [DefaultProbeInterval]; when Redis answers, the quota is shared again,
-// which is logged once too. With [WithoutFallback]
-// the call fails instead, with an error matching [ErrUnavailable].
+// which is logged once too. With [WithoutFallback] the call fails
+// instead, with an error matching [ErrUnavailable].
 //
 // When Redis answers again, a replica keeps to its share of the quota for
 // one more probe interval, as well as taking shared turns, since the other
