@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/partoo-go/partoo/internal/apispec"
@@ -175,7 +178,9 @@ type Response struct {
 	StatusCode int
 	// Header is the header of the final response, or nil.
 	Header http.Header
-	// Attempts is how many times the request was sent, retries included.
+	// Attempts is how many times the request was written: every attempt,
+	// every redirect hop followed, and every try net/http made by itself
+	// (see [RetryPolicy]).
 	Attempts int
 	// Duration is the time from the start of the call to its end, waits
 	// between attempts included.
@@ -276,7 +281,17 @@ type callState struct {
 	settings callSettings
 	orgID    int       // the org_id sent, 0 when none
 	start    time.Time // zero unless a Response is made
-	attempts int
+	// getBody is the client's own copy of the request body: a request
+	// whose method is not idempotent goes to net/http without GetBody,
+	// so that net/http cannot send it again on its own.
+	getBody func() (io.ReadCloser, error)
+	// mu guards the counters, which net/http's hooks update too.
+	mu sync.Mutex
+	// attempts counts the writes of the request: the client's attempts,
+	// the redirect hops and the replays net/http was let make. tries
+	// counts the writes the retry policy's MaxAttempts bounds: the
+	// attempts and the replays.
+	attempts, tries int
 	// actx is the context of the first attempt, embedded to save an
 	// allocation; retries get contexts of their own (see execute).
 	actx attemptContext
@@ -314,20 +329,42 @@ func (cs *callState) attemptTimeout() time.Duration {
 type attemptKey struct{}
 
 // attemptContext is the context of one attempt's request: it finds the
-// attempt again from net/http's redirect hook and from middlewares.
+// attempt again from net/http's redirect hook and from middlewares, and
+// carries the attempt's httptrace hooks, through which the client sees
+// every write net/http makes of the request (see replay.go).
 type attemptContext struct {
 	context.Context
 	call    *callState
 	attempt int
+	// cancel ends the attempt; a replay that is refused cancels it.
+	cancel context.CancelFunc
+	// origin is the scheme and host of the attempt's first request, the
+	// only origin its redirects may go to.
+	originScheme, originHost string
+	// trace holds the hooks of the attempt; Value returns it for
+	// httptrace's key.
+	trace httptrace.ClientTrace
+
+	// The fields below are written from net/http's hooks.
+	mu sync.Mutex
 	// redirected is set when the attempt followed a redirect: its first
 	// hop was then written, whatever happens to the next ones.
 	redirected bool
+	// hops counts the redirects the attempt followed; hopTries the
+	// connections net/http took for the current hop (one per write).
+	hops, hopTries int
+	// refused says why a replay of the request by net/http was refused.
+	refused error
 }
 
-// Value returns the attempt for attemptKey.
+// Value returns the attempt for attemptKey and its trace for httptrace's
+// key.
 func (a *attemptContext) Value(key any) any {
-	if key == (attemptKey{}) {
+	switch {
+	case key == (attemptKey{}):
 		return a
+	case key == clientTraceKey && clientTraceKey != nil:
+		return &a.trace
 	}
 	return a.Context.Value(key)
 }

@@ -94,7 +94,9 @@ type APIError struct {
 	// RequestID is the request identifier the response carried in one of
 	// the usual headers (see [Response.RequestID]), or "".
 	RequestID string
-	// Attempts is how many times the request was sent, retries included.
+	// Attempts is how many times the request was written, retries,
+	// redirect hops and net/http's own tries included (see
+	// [Response.Attempts]).
 	Attempts int
 }
 

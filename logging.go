@@ -57,8 +57,9 @@ func WithBodyLogging() Option {
 }
 
 // logAttempt logs one attempt at Debug. req is the request as the caller
-// built it (its GetBody gives the body).
-func (c *Client) logAttempt(ctx context.Context, req *http.Request, attempt, status int, err error, elapsed time.Duration) {
+// built it, and getBody the client's copy of its body (nil when the body
+// cannot be read again).
+func (c *Client) logAttempt(ctx context.Context, req *http.Request, getBody func() (io.ReadCloser, error), attempt, status int, err error, elapsed time.Duration) {
 	l := c.cfg.logger
 	if l == nil || !l.Enabled(ctx, slog.LevelDebug) {
 		return
@@ -76,8 +77,8 @@ func (c *Client) logAttempt(ctx context.Context, req *http.Request, attempt, sta
 		attrs = append(attrs, slog.String("error", ErrorKind(err)))
 	}
 	if c.cfg.logBodies {
-		if attempt == 1 && req.GetBody != nil {
-			if body, ok := readBody(req); ok {
+		if attempt == 1 && getBody != nil {
+			if body, ok := readBody(getBody); ok {
 				attrs = append(attrs, slog.String("request_body", redactBody(body)))
 			}
 		}
@@ -110,8 +111,8 @@ func (c *Client) logRetry(ctx context.Context, req *http.Request, attempt int, e
 
 // readBody returns a fresh copy of the request body, if it is small enough
 // to be logged.
-func readBody(req *http.Request) ([]byte, bool) {
-	rc, err := req.GetBody()
+func readBody(getBody func() (io.ReadCloser, error)) ([]byte, bool) {
+	rc, err := getBody()
 	if err != nil || rc == nil {
 		return nil, false
 	}

@@ -38,7 +38,8 @@ type Limiter interface {
 
 // WithRateLimit makes the client send at most n requests per period, evenly
 // spaced: a request waits for its turn (a token bucket refilled every per/n,
-// holding one token), and every attempt of a retried request takes a turn.
+// holding one token), and every write of a request takes a turn: each
+// attempt, each redirect hop, each try net/http makes by itself.
 // Partoo allows 300 requests per minute per organization, so
 // WithRateLimit(300, time.Minute) keeps a bulk job under the limit instead of
 // meeting 429 responses. The limit holds in this process only: when several

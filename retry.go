@@ -36,10 +36,21 @@ const (
 // returned at once instead), never when its method is not idempotent (POST,
 // PATCH) and any byte of it may have left — only a failure to open the
 // connection of its first hop proves that none did, so a request that was
-// redirected, answered or cut is not sent again — and never when its body cannot be replayed
-// (a body without GetBody: the generated client sets GetBody for its JSON
-// bodies, but a raw WithBody call given another reader than a
-// *bytes.Reader, *bytes.Buffer or *strings.Reader is sent once).
+// redirected, answered or cut is not sent again — and never when its body
+// cannot be replayed (a body without GetBody: the generated client sets
+// GetBody for its JSON bodies, but a raw WithBody call given another reader
+// than a *bytes.Reader, *bytes.Buffer or *strings.Reader is sent once).
+//
+// The rule holds against net/http too, which on its own sends a request
+// again after some failures: over HTTP/1 when a kept-alive connection dies
+// (for GET, HEAD, OPTIONS, TRACE, and any request with an Idempotency-Key
+// or X-Idempotency-Key header), over HTTP/2 when a stream is refused or, on
+// Go 1.26, reset with PROTOCOL_ERROR. Such a try is let through only for an
+// idempotent method, counts as an attempt against MaxAttempts and takes a
+// turn of the rate limiter ([WithRateLimit]); any other is stopped before
+// it is written and ends the call. A 307 or 308 redirect of a POST or PATCH
+// is followed by the client itself, to the same origin only, with the same
+// body.
 type RetryPolicy struct {
 	// MaxAttempts is how many times a request is sent at most, the first
 	// attempt included. Zero means DefaultMaxAttempts; 1 disables retries.

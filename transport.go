@@ -40,29 +40,6 @@ const maxRedirects = 10
 // retried.
 var errTooManyRedirects = errors.New("partoo: stopped after 10 redirects") // maxRedirects
 
-// sameOriginRedirects wraps a CheckRedirect policy (nil means net/http's
-// default) so that only redirects to the origin of the first request are
-// followed, and marks the attempt as redirected: its first hop was sent.
-func sameOriginRedirects(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
-	return func(req *http.Request, via []*http.Request) error {
-		if a, ok := req.Context().Value(attemptKey{}).(*attemptContext); ok {
-			a.redirected = true
-		}
-		first := via[0].URL
-		if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
-			return fmt.Errorf("%w: %s %s://%s answered with a redirect to %s://%s", ErrCrossOriginRedirect,
-				via[0].Method, first.Scheme, first.Host, req.URL.Scheme, req.URL.Host)
-		}
-		if len(via) >= maxRedirects {
-			return errTooManyRedirects
-		}
-		if next != nil {
-			return next(req, via)
-		}
-		return nil
-	}
-}
-
 // execute sends req for the call cs: it waits for the rate limiter, sets
 // the API key and the headers of each attempt, sends it through the
 // middlewares, and turns a non-2xx response into an *APIError; then it
@@ -72,6 +49,13 @@ func sameOriginRedirects(next func(*http.Request, []*http.Request) error) func(*
 func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Response, error) {
 	c := cs.c
 	p := cs.retryPolicy()
+	// net/http may send a request with GetBody again by itself; the
+	// client keeps the body of a request that is not idempotent, for its
+	// own decisions (replay.go).
+	cs.getBody = req.GetBody
+	if !isIdempotent(req.Method) {
+		req.GetBody = nil
+	}
 	var last error
 	for attempt := 1; ; attempt++ {
 		if err := cs.waitTurn(ctx); err != nil {
@@ -79,17 +63,20 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 			if last == nil {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%w (after %s; retry abandoned: %w)", last, attempts(attempt-1), err)
+			return nil, fmt.Errorf("%w (after %s; retry abandoned: %w)", last, attempts(cs.triesMade()), err)
 		}
 		sent, err := cs.attemptRequest(ctx, req, attempt)
 		if err != nil {
 			if last == nil {
 				return nil, err
 			}
-			return nil, fmt.Errorf("%w (after %s; retry abandoned: %w)", last, attempts(attempt-1), err)
+			return nil, fmt.Errorf("%w (after %s; retry abandoned: %w)", last, attempts(cs.triesMade()), err)
 		}
-		cs.attempts = attempt
+		cs.mu.Lock()
+		cs.attempts++
+		cs.tries++
 		cs.status, cs.header = 0, nil
+		cs.mu.Unlock()
 		// The first attempt uses the context embedded in the call state,
 		// which saves an allocation. A retry gets a new one: net/http may
 		// still be dialing for an earlier attempt in the background, and
@@ -98,11 +85,8 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 		if attempt > 1 {
 			actx = new(attemptContext)
 		}
-		*actx = attemptContext{Context: ctx, call: cs, attempt: attempt}
-		var cancel context.CancelFunc
-		if d := cs.attemptTimeout(); d > 0 {
-			actx.Context, cancel = context.WithTimeout(ctx, d)
-		}
+		actx.call, actx.attempt = cs, attempt
+		actx.start(ctx, cs.attemptTimeout(), sent.URL)
 		sent = sent.WithContext(actx)
 
 		var start time.Time
@@ -110,6 +94,29 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 			start = c.now()
 		}
 		resp, err := c.cfg.httpClient.Do(sent)
+		for err == nil {
+			// A 307 or 308 that net/http left to the client.
+			next, ferr := cs.followRedirect(actx, sent, resp)
+			if next == nil && ferr == nil {
+				break
+			}
+			discard(resp.Body)
+			if ferr != nil {
+				resp, err = nil, ferr
+				break
+			}
+			sent = next
+			resp, err = c.cfg.httpClient.Do(sent)
+		}
+		refused := actx.refusal()
+		if refused != nil {
+			// The attempt was cancelled to stop a replay: its error is
+			// the refusal.
+			if resp != nil {
+				resp.Body.Close()
+			}
+			resp, err = nil, refused
+		}
 		if err == nil && resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 			err = bufferBody(resp, c.cfg.maxResponse)
 		}
@@ -119,21 +126,22 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 			err = checkResponse(resp, c.now)
 			apiErr, _ = err.(*APIError)
 		}
-		if cancel != nil {
-			cancel()
-		}
+		actx.cancel()
 		var elapsed time.Duration
 		if c.cfg.logger != nil {
 			elapsed = c.now().Sub(start)
 		}
 		if err == nil {
-			c.logAttempt(ctx, req, attempt, resp.StatusCode, nil, elapsed)
+			c.logAttempt(ctx, req, cs.getBody, attempt, resp.StatusCode, nil, elapsed)
 			return resp, nil
 		}
+		tries := cs.triesMade()
 		if apiErr == nil {
 			err = fmt.Errorf("partoo: %s %s: %w", req.Method, req.URL.Path, err)
 		} else {
-			apiErr.Attempts = attempt
+			cs.mu.Lock()
+			apiErr.Attempts = cs.attempts
+			cs.mu.Unlock()
 		}
 		last = err
 		status := 0
@@ -141,30 +149,38 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 			status = apiErr.StatusCode
 			cs.capture(apiErr.StatusCode, apiErr.Header)
 		}
-		c.logAttempt(ctx, req, attempt, status, err, elapsed)
+		c.logAttempt(ctx, req, cs.getBody, attempt, status, err, elapsed)
 
 		switch {
-		case attempt >= p.MaxAttempts, !canReplay(req), errors.Is(err, ErrResponseTooLarge):
-			return nil, annotate(err, attempt, "")
+		case tries >= p.MaxAttempts, refused != nil, !canReplay(req, cs.getBody), errors.Is(err, ErrResponseTooLarge):
+			return nil, annotate(err, tries, "")
 		case !isIdempotent(req.Method) && mayHaveBeenSent(actx, err):
 			// A request that may have been written is never written
 			// again unless its method is idempotent, whatever the policy.
-			return nil, annotate(err, attempt, "")
+			return nil, annotate(err, tries, "")
 		case !p.CheckRetry(ctx, sent, err):
-			return nil, annotate(err, attempt, "")
+			return nil, annotate(err, tries, "")
 		}
-		wait := max(p.Backoff(attempt, p.MinWait, p.MaxWait, err), 0)
+		wait := max(p.Backoff(tries, p.MinWait, p.MaxWait, err), 0)
 		if wait > p.MaxWait {
-			return nil, annotate(err, attempt, fmt.Sprintf("not retried: the wait of %v exceeds the maximum of %v", wait, p.MaxWait))
+			return nil, annotate(err, tries, fmt.Sprintf("not retried: the wait of %v exceeds the maximum of %v", wait, p.MaxWait))
 		}
 		if deadline, ok := ctx.Deadline(); ok && c.now().Add(wait).After(deadline) {
-			return nil, annotate(err, attempt, fmt.Sprintf("not retried: waiting %v would pass the context deadline", wait))
+			return nil, annotate(err, tries, fmt.Sprintf("not retried: waiting %v would pass the context deadline", wait))
 		}
 		c.logRetry(ctx, req, attempt, err, wait)
 		if serr := c.sleep(ctx, wait); serr != nil {
-			return nil, fmt.Errorf("%w (after %s; retry abandoned: %w)", err, attempts(attempt), serr)
+			return nil, fmt.Errorf("%w (after %s; retry abandoned: %w)", err, attempts(tries), serr)
 		}
 	}
+}
+
+// triesMade returns how many writes of the request the retry policy's
+// MaxAttempts has counted so far.
+func (cs *callState) triesMade() int {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.tries
 }
 
 // mayHaveBeenSent reports whether an attempt that failed with err may have
@@ -173,7 +189,7 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 // redirect proves the first hop was.
 func mayHaveBeenSent(a *attemptContext, err error) bool {
 	var apiErr *APIError
-	if errors.As(err, &apiErr) || a.redirected {
+	if errors.As(err, &apiErr) || a.wasRedirected() {
 		return true
 	}
 	return !isDialError(err)
@@ -196,7 +212,7 @@ func (cs *callState) attemptRequest(ctx context.Context, req *http.Request, atte
 	if attempt > 1 {
 		r = req.Clone(ctx)
 		if req.Body != nil && req.Body != http.NoBody {
-			body, err := req.GetBody()
+			body, err := cs.getBody()
 			if err != nil {
 				return nil, fmt.Errorf("partoo: replaying the request body: %w", err)
 			}
@@ -217,9 +233,10 @@ func (cs *callState) attemptRequest(ctx context.Context, req *http.Request, atte
 	return r, nil
 }
 
-// canReplay reports whether req can be sent again with the same body.
-func canReplay(req *http.Request) bool {
-	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+// canReplay reports whether req can be sent again with the same body,
+// getBody being the client's copy of it.
+func canReplay(req *http.Request, getBody func() (io.ReadCloser, error)) bool {
+	return req.Body == nil || req.Body == http.NoBody || getBody != nil
 }
 
 // annotate adds the number of attempts (when more than one) and a note to
