@@ -18,7 +18,9 @@ import (
 // that shares the quota between the replicas of a service through a common
 // store (module github.com/partoo-go/partoo/redislimit).
 //
-// The client calls Wait before every attempt, retries included. Wait
+// The client calls Wait before every write of a request: each attempt,
+// retries included, each redirect hop, each try net/http makes by itself
+// (see [RetryPolicy]). Wait
 // blocks until one more attempt counted under key may be sent, then
 // returns nil. It must return when ctx ends, with an error matching
 // ctx.Err(), and may fail at once, matching [context.DeadlineExceeded],
