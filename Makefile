@@ -13,7 +13,8 @@ CI_TARGETS :=
 
 .PHONY: help
 help: ## List the targets.
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}' \
+		| sed -e 's/$$(RESILIENCE_COUNT)/$(RESILIENCE_COUNT)/g' -e 's/$$(GO_NEWEST)/$(GO_NEWEST)/g'
 
 .PHONY: generate
 generate: ## Regenerate api/openapi-bundled.yaml (from Partoo's verbatim bundle and api/repairs.yaml), gen/, internal/apispec/, services.gen.go and the benchmarks' ogen peer (bench/ogenapi).
@@ -42,10 +43,20 @@ check-generated: ## Regenerate and fail if any generated code differs from what 
 # no Redis client).
 MODULES := . tools otel bench redislimit
 
+# make test says which step runs before each one, so that a long step does
+# not look like a hang. tools/pipeline (minutes: it copies the repository and
+# runs make in the copy) runs alone, from its directory: the go command then
+# streams its output, and the package prints each command it runs, with the
+# time elapsed, as it goes.
 .PHONY: test
-test: ## Run every test once, with the race detector, in every module (CI runs it; go test -short skips the slow pipeline tests).
+test: ## Run every test once, with the race detector, in every module (CI runs it; go test -short ./... is the fast loop).
+	@echo "make test [1/4]: the root module (go test -race ./...)"
 	$(GOTEST) -race -count=1 ./...
-	cd tools && $(GOTEST) -race -count=1 ./...
+	@echo "make test [2/4]: the tools module, but tools/pipeline"
+	cd tools && $(GOTEST) -race -count=1 $$($(GO) list ./... | grep -v '/tools/pipeline$$')
+	@echo "make test [3/4]: tools/pipeline: make update-spec and the generated code in copies of the repository (the longest step; each command is printed as it starts and ends)"
+	cd tools/pipeline && $(GOTEST) -race -count=1
+	@echo "make test [4/4]: the otel module"
 	cd otel && $(GOTEST) -race -count=1 ./...
 	cd redislimit && $(GOTEST) -race -count=1 ./...
 	@test -x tools/prism/node_modules/.bin/prism || echo "make test: NOTE: the Prism contract tests in tools/contract were SKIPPED (Prism is not installed); 'make contract' installs it with npm and runs them (CI does)."

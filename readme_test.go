@@ -129,7 +129,7 @@ func main() {}
 			continue
 		}
 		n++
-		fmt.Fprintf(&src, "\n// README.md:%d\nfunc block%d(ctx context.Context, client *partoo.Client, err error, perPage int) error {\n%s\treturn nil\n}\n", f.line, f.line, f.text)
+		fmt.Fprintf(&src, "\n// README.md:%d\nfunc block%d(ctx context.Context, client *partoo.Client, err error) error {\n%s\treturn nil\n}\n", f.line, f.line, f.text)
 	}
 	if n == 0 {
 		t.Fatal("no Go block found besides the files")

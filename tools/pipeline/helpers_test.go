@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -130,24 +131,69 @@ func gitCommit(t *testing.T, dir, msg string) {
 // cmdTimeout bounds every command a pipeline test runs.
 const cmdTimeout = 8 * time.Minute
 
+// started is when the test binary started, for the progress lines.
+var started = time.Now()
+
+// progress prints a line to the test binary's stderr at once, whatever
+// -v says: these tests take minutes, and `make test` runs this package
+// alone so that the go command streams its output instead of holding it
+// until the package ends.
+func progress(t *testing.T, format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "pipeline [%v] %s: %s\n", time.Since(started).Round(time.Second), t.Name(), fmt.Sprintf(format, args...))
+}
+
 // command runs name in dir with extra environment variables and returns its
-// combined output and error.
-func command(dir string, env []string, name string, args ...string) (string, error) {
+// combined output and error. Commands that build or test (make, go) report
+// their start and end on stderr (see progress). Each command gets a
+// temporary directory of its own as TMPDIR, removed with the test, so
+// that what it leaves there does not pile up.
+func command(t *testing.T, dir string, env []string, name string, args ...string) (string, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "TMPDIR="+t.TempDir()), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	long := name == "make" || name == "go"
+	var start time.Time
+	if long {
+		start = time.Now()
+		progress(t, "%s: started", shortCommand(name, args))
+	}
 	err := cmd.Run()
+	if long {
+		status := "ok"
+		if err != nil {
+			status = err.Error()
+		}
+		progress(t, "%s: %s in %v", shortCommand(name, args), status, time.Since(start).Round(time.Second))
+	}
 	return out.String(), err
+}
+
+// shortCommand names a command for a progress line, with absolute paths
+// cut to their last element.
+func shortCommand(name string, args []string) string {
+	parts := []string{name}
+	for _, a := range args {
+		key, value, ok := strings.Cut(a, "=")
+		switch {
+		case filepath.IsAbs(a):
+			a = filepath.Base(a)
+		case ok && filepath.IsAbs(value):
+			a = key + "=" + filepath.Base(value)
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
 }
 
 // run is command that fails the test on error.
 func run(t *testing.T, dir string, env []string, name string, args ...string) string {
 	t.Helper()
-	out, err := command(dir, env, name, args...)
+	out, err := command(t, dir, env, name, args...)
 	if err != nil {
 		t.Fatalf("%s %s (in %s): %v\n%s", name, strings.Join(args, " "), dir, err, out)
 	}

@@ -165,7 +165,7 @@ func TestPartooBundle(t *testing.T) {
 					"REPAIRS="+filepath.Join(root, "tools", "pipeline", "testdata", "partoo-bundle", "repairs.yaml"))
 			}
 			start := time.Now()
-			out, err := command(dir, nil, "make", args...)
+			out, err := command(t, dir, nil, "make", args...)
 			t.Logf("make %s: %v in %v", strings.Join(args, " "), err, time.Since(start).Round(time.Second))
 			if err != nil || !strings.Contains(out, "[6/6] next steps") {
 				t.Fatalf("update-spec did not go through: %v\n%s", err, out)

@@ -112,3 +112,16 @@ func TestMarkdownLinksResolve(t *testing.T) {
 		t.Error("no relative link found in the Markdown files")
 	}
 }
+
+// TestMakeHelpExpandsVariables checks that `make help` prints the values of
+// the variables its descriptions name, not "$(NAME)".
+func TestMakeHelpExpandsVariables(t *testing.T) {
+	t.Parallel()
+	out := run(t, repoRoot(t), nil, "make", "--no-print-directory", "help")
+	if strings.Contains(out, "$(") {
+		t.Errorf("make help prints a variable unexpanded:\n%s", out)
+	}
+	if !strings.Contains(out, "test ") {
+		t.Errorf("make help lists no test target:\n%s", out)
+	}
+}

@@ -155,7 +155,7 @@ func TestUpdateSpec(t *testing.T) {
 	writeFile(t, newSpec, []byte(mutated))
 	writeFile(t, newSeed, []byte(partooChanges(t, string(seed))))
 
-	out, err := command(dir, nil, "make", "update-spec", "SPEC="+newSpec, "SEED="+newSeed)
+	out, err := command(t, dir, nil, "make", "update-spec", "SPEC="+newSpec, "SEED="+newSeed)
 	t.Logf("make update-spec:\n%s", out)
 	for _, want := range []string{
 		"[1/6] lint", "speclint: " + newSpec + ": ok",
@@ -219,7 +219,7 @@ func TestUpdateSpec(t *testing.T) {
 
 	// The gate: undeclared, the breaking changes fail; declared, they pass.
 	gitCommit(t, dir, "Take Partoo's new spec")
-	gate, gateErr := command(dir, gitEnv, "make", "breaking", "BASE=HEAD~1")
+	gate, gateErr := command(t, dir, gitEnv, "make", "breaking", "BASE=HEAD~1")
 	if gateErr == nil || !strings.Contains(gate, "FAIL:") {
 		t.Fatalf("make breaking passed an undeclared breaking change:\n%s", gate)
 	}
@@ -250,7 +250,7 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	// A duplicate operationId fails the lint: nothing changes.
 	bad := filepath.Join(inputs, "bad.yaml")
 	writeFile(t, bad, []byte(strings.Replace(string(spec), "operationId: tryoutWebhooks", "operationId: getWebhookList", 1)))
-	out, err := command(dir, nil, "make", "update-spec", "SPEC="+bad)
+	out, err := command(t, dir, nil, "make", "update-spec", "SPEC="+bad)
 	if err == nil || !strings.Contains(out, "FAILED at step 1 (spec-lint)") || !strings.Contains(out, "Nothing was changed") {
 		t.Fatalf("a spec failing the lint was not refused at step 1:\n%s", out)
 	}
@@ -262,14 +262,14 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "version.go"), []byte("package partoo\n\n// Version is the version of this module.\nconst Version = \"0.1.0\"\n\n// edited\n"))
 	harmless := filepath.Join(inputs, "harmless.yaml")
 	writeFile(t, harmless, []byte(replaceAfter(t, string(spec), "operationId: tryoutWebhooks", "paraphrased from the page.", "paraphrased from the operation's page.")))
-	out, err = command(dir, nil, "make", "update-spec", "SPEC="+harmless)
+	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+harmless)
 	if err == nil || !strings.Contains(out, "uncommitted changes") {
 		t.Fatalf("update-spec ran on a dirty tree:\n%s", out)
 	}
 	run(t, dir, gitEnv, "git", "checkout", "--", "version.go")
 
 	// A harmless change goes through all six steps.
-	out, err = command(dir, nil, "make", "update-spec", "SPEC="+harmless)
+	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+harmless)
 	if err != nil {
 		t.Fatalf("a harmless update failed: %v\n%s", err, out)
 	}
