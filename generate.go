@@ -18,4 +18,4 @@ package partoo
 //go:generate go -C tools run ./cmd/specrepair -api ../api
 //go:generate go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -overlay ../internal/apispec/defaults-overlay.gen.yaml
 //go:generate go tool -modfile=tools/go.mod oapi-codegen -config oapi-codegen.yaml api/openapi-bundled.yaml
-//go:generate go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -names ../api/names.yaml -oapi-config ../oapi-codegen.yaml -table ../internal/apispec/spec.gen.go -services ../services.gen.go
+//go:generate go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -names ../api/names.yaml -oapi-config ../oapi-codegen.yaml -table ../internal/apispec/spec.gen.go -services ../services.gen.go -gen ../gen/partoo.gen.go

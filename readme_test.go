@@ -359,6 +359,17 @@ func TestGenDocNamesDeclaredIdentifiers(t *testing.T) {
 			}
 		}
 	}
+	// The doc speaks of nullable.Nullable only when a field uses it.
+	gen, err := os.ReadFile(filepath.Join("gen", "partoo.gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(doc, "nullable.Nullable") && !bytes.Contains(gen, []byte("nullable.Nullable")) {
+		t.Error("gen/doc.go mentions nullable.Nullable, which no generated field uses")
+	}
+	if strings.Contains(doc, "provides primitives") || strings.Contains(doc, "Code generated") {
+		t.Errorf("package gen's doc has oapi-codegen's header:\n%s", doc)
+	}
 	links := regexp.MustCompile(`\[(\w+)\]`).FindAllStringSubmatch(doc, -1)
 	if len(links) < 5 {
 		t.Fatalf("gen/doc.go has %d doc links", len(links))

@@ -19,9 +19,7 @@
 //   - the payloads Partoo delivers to a webhook, such as [WebhookEvent] and
 //     [BusinessEvent], which package webhook decodes for you.
 //
-// Optional fields are pointers, and fields the spec declares nullable use
-// the nullable.Nullable type of github.com/oapi-codegen/nullable, which tells
-// "absent" from "null".
+// Optional fields are pointers (maps and slices are nil when absent).
 //
 // The generated [Client] and [ClientWithResponses] send requests with no
 // authentication, retries or error mapping of their own. partoo.Client

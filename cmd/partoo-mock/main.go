@@ -28,6 +28,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/partootest"
 )
@@ -196,11 +197,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "partoo-mock: serving the Partoo API at %s (org key for org %d", srv.URL, srv.OrgID)
+	fmt.Fprintf(stdout, "partoo-mock: serving the Partoo API at %s (org %d, %d seeded webhooks, %d seeded resources)\n", srv.URL, srv.OrgID, hooks, resources)
+	fmt.Fprintf(stdout, "partoo-mock: send the API key in the %s header: %q (org key, org %d)", partoo.APIKeyHeader, *apiKey, srv.OrgID)
 	if *providerKey != "" {
-		fmt.Fprintf(stdout, ", PROVIDER key for orgs %s", *providerOrgs)
+		fmt.Fprintf(stdout, " or %q (PROVIDER key, orgs %s)", *providerKey, *providerOrgs)
 	}
-	fmt.Fprintf(stdout, ", %d seeded webhooks, %d seeded resources)\n", hooks, resources)
+	fmt.Fprintf(stdout, "\n  curl -H '%s: %s' %s/webhooks\n", partoo.APIKeyHeader, *apiKey, srv.URL)
 	if der, err := x509.MarshalPKIXPublicKey(srv.PublicKey()); err == nil {
 		fmt.Fprintf(stdout, "partoo-mock: deliveries are signed (X-Partoo-Signature-v1) with this ED25519 public key:\n%s",
 			pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))

@@ -437,3 +437,34 @@ func TestHelpError(t *testing.T) {
 		t.Errorf("run(-h) = %v, want flag.ErrHelp", err)
 	}
 }
+
+// TestBannerNamesTheAPIKey checks that the first lines name the API key to
+// send, and the header, not only the signing key.
+func TestBannerNamesTheAPIKey(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-api-key", "my-test-key"}, outW, io.Discard)
+		outW.Close()
+	}()
+	r := bufio.NewReader(outR)
+	var banner strings.Builder
+	for range 3 {
+		line, err := r.ReadString('\n')
+		banner.WriteString(line)
+		if err != nil {
+			break
+		}
+	}
+	go io.Copy(io.Discard, outR)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`in the x-APIKey header: "my-test-key" (org key, org `, "curl -H 'x-APIKey: my-test-key' http://127.0.0.1:"} {
+		if !strings.Contains(banner.String(), want) {
+			t.Errorf("the banner does not say %q:\n%s", want, banner.String())
+		}
+	}
+}

@@ -17,12 +17,16 @@
 //     every list operation, rendered from services.tmpl. It calls the
 //     request builders and types of package gen by the names oapi-codegen's
 //     codegen package gives them with the project's configuration
-//     (-oapi-config, oapi-codegen.yaml).
+//     (-oapi-config, oapi-codegen.yaml);
+//   - oapi-codegen's output (-gen, gen/partoo.gen.go), rewritten only so
+//     that its header comment is no package documentation: gen/doc.go
+//     writes that.
 //
 // Usage (go generate runs it; see the root generate.go):
 //
 //	go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -names ../api/names.yaml \
-//	    -oapi-config ../oapi-codegen.yaml -table ../internal/apispec/spec.gen.go -services ../services.gen.go
+//	    -oapi-config ../oapi-codegen.yaml -table ../internal/apispec/spec.gen.go -services ../services.gen.go \
+//	    -gen ../gen/partoo.gen.go
 //
 // The output is deterministic. specgen fails loudly (exit status 1,
 // nothing written) on anything it cannot represent, naming the keyword and
@@ -35,6 +39,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -54,6 +59,7 @@ func run(args []string, stderr io.Writer) int {
 	spec := fs.String("spec", "", "path to the bundled OpenAPI document")
 	names := fs.String("names", "", "path to the naming file (optional)")
 	oapiConfig := fs.String("oapi-config", "", "path to oapi-codegen's configuration (oapi-codegen.yaml), needed for -services")
+	genFile := fs.String("gen", "", "path to oapi-codegen's output (package gen), whose header comment is kept out of the package's documentation")
 	paths := map[string]*string{
 		"table":    fs.String("table", "", "path of the operation and schema tables to write (package apispec)"),
 		"services": fs.String("services", "", "path of the client services to write (package partoo)"),
@@ -71,6 +77,14 @@ func run(args []string, stderr io.Writer) int {
 		return 2
 	}
 	outputs, warnings, err := generate(*spec, *names, *oapiConfig, paths)
+	if err == nil && *genFile != "" {
+		var src []byte
+		if src, err = os.ReadFile(*genFile); err == nil {
+			if doc := detachPackageDoc(src); !bytes.Equal(doc, src) {
+				outputs[*genFile] = doc
+			}
+		}
+	}
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, "specgen: warning:", w)
 	}
@@ -125,4 +139,28 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]*string) 
 		}
 	}
 	return outs, m.warnings, nil
+}
+
+// detachPackageDoc keeps oapi-codegen's header comment ("Package gen
+// provides primitives to interact with the openapi HTTP API", then the
+// "Code generated" line) out of package gen's documentation, which
+// gen/doc.go writes: it drops the boilerplate sentence and separates the
+// "Code generated" line from the package clause by a blank line, so that
+// it still marks the file as generated but is no doc comment.
+func detachPackageDoc(src []byte) []byte {
+	head, rest, ok := bytes.Cut(src, []byte("\npackage "))
+	if !ok || !bytes.HasPrefix(head, []byte("//")) || bytes.Contains(head, []byte("\n\n")) {
+		return src
+	}
+	var kept [][]byte
+	for _, line := range bytes.Split(head, []byte("\n")) {
+		if bytes.HasPrefix(line, []byte("// Code generated ")) {
+			kept = append(kept, line)
+		}
+	}
+	if len(kept) == 0 {
+		return src
+	}
+	out := append(bytes.Join(kept, []byte("\n")), "\n\npackage "...)
+	return append(out, rest...)
 }
