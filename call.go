@@ -32,8 +32,24 @@ import (
 
 // CallOption configures one call: every helper, iterator and [Client.Do]
 // accept them as trailing arguments. Options that receive an invalid value
-// make the call fail before anything is sent.
+// make the call fail before anything is sent, with an error that matches
+// [ErrInvalidOption].
 type CallOption func(*callSettings) error
+
+// ErrInvalidOption matches the error of an option given a value it
+// refuses: [NewClient] fails with it for an [Option], and a call for a
+// [CallOption], before anything is sent. The message names the option and
+// the value, such as `partoo: GET /v2/webhooks: request not sent:
+// WithHeader: "Bad Name" is not a valid header name`.
+var ErrInvalidOption = errors.New("partoo: invalid option")
+
+// optionError is an option's refusal of its value; it matches
+// ErrInvalidOption and reads as the option's own message.
+type optionError struct{ err error }
+
+func (e *optionError) Error() string        { return e.err.Error() }
+func (e *optionError) Unwrap() error        { return e.err }
+func (e *optionError) Is(target error) bool { return target == ErrInvalidOption }
 
 // callSettings holds the call options.
 type callSettings struct {
@@ -56,13 +72,13 @@ func WithHeader(name, value string) CallOption {
 	return func(s *callSettings) error {
 		switch {
 		case !validHeaderName(name):
-			return fmt.Errorf("partoo: WithHeader: %q is not a valid header name", name)
+			return fmt.Errorf("WithHeader: %q is not a valid header name", name)
 		case !validHeaderValue(value):
-			return fmt.Errorf("partoo: WithHeader: the value of %q has a control character", name)
+			return fmt.Errorf("WithHeader: the value of %q has a control character", name)
 		}
 		switch http.CanonicalHeaderKey(name) {
 		case canonicalAPIKeyHeader, "Content-Type", "Content-Length", "Host":
-			return fmt.Errorf("partoo: WithHeader: the client sets %q itself; it cannot be set per call", name)
+			return fmt.Errorf("WithHeader: the client sets %q itself; it cannot be set per call", name)
 		}
 		if s.header == nil {
 			s.header = http.Header{}
@@ -98,7 +114,7 @@ func WithoutCallRetries() CallOption {
 func WithAttemptTimeout(d time.Duration) CallOption {
 	return func(s *callSettings) error {
 		if d < 0 {
-			return fmt.Errorf("partoo: WithAttemptTimeout: the timeout %v is negative", d)
+			return fmt.Errorf("WithAttemptTimeout: the timeout %v is negative", d)
 		}
 		s.attemptTimeout, s.hasTimeout = d, true
 		return nil
@@ -111,7 +127,7 @@ func WithAttemptTimeout(d time.Duration) CallOption {
 func WithCallOrgID(orgID int) CallOption {
 	return func(s *callSettings) error {
 		if orgID <= 0 {
-			return fmt.Errorf("partoo: WithCallOrgID: org_id %d is not a positive integer", orgID)
+			return fmt.Errorf("WithCallOrgID: org_id %d is not a positive integer", orgID)
 		}
 		s.orgID = orgID
 		return nil
@@ -127,7 +143,7 @@ func WithCallOrgID(orgID int) CallOption {
 func CaptureResponse(r *Response) CallOption {
 	return func(s *callSettings) error {
 		if r == nil {
-			return errors.New("partoo: CaptureResponse: the Response is nil")
+			return errors.New("CaptureResponse: the Response is nil")
 		}
 		s.capture = r
 		return nil
@@ -141,7 +157,7 @@ func CaptureResponse(r *Response) CallOption {
 func WithPathTemplate(template string) CallOption {
 	return func(s *callSettings) error {
 		if !strings.HasPrefix(template, "/") || strings.ContainsAny(template, "?# \t\r\n") {
-			return fmt.Errorf("partoo: WithPathTemplate: %q is not a path template (it starts with / and has no query)", template)
+			return fmt.Errorf("WithPathTemplate: %q is not a path template (it starts with / and has no query)", template)
 		}
 		s.pathTemplate = template
 		return nil
@@ -163,7 +179,7 @@ var ErrTooManyPages = errors.New("partoo: too many pages")
 func WithMaxPages(n int) CallOption {
 	return func(s *callSettings) error {
 		if n <= 0 {
-			return fmt.Errorf("partoo: WithMaxPages: %d is not a positive number of pages", n)
+			return fmt.Errorf("WithMaxPages: %d is not a positive number of pages", n)
 		}
 		s.maxPages = n
 		return nil
@@ -267,7 +283,7 @@ func applyOptions(opts []CallOption) (callSettings, error) {
 			continue
 		}
 		if err := o(&s); err != nil {
-			return s, err
+			return s, &optionError{err}
 		}
 	}
 	return s, nil

@@ -107,7 +107,7 @@ type config struct {
 }
 
 // Option configures a [Client]. Options that receive an invalid value make
-// [NewClient] return an error.
+// [NewClient] return an error that matches [ErrInvalidOption].
 type Option func(*config) error
 
 // NewClient returns a client that authenticates with apiKey.
@@ -131,7 +131,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 			continue
 		}
 		if err := opt(cfg); err != nil {
-			return nil, err
+			return nil, &optionError{err}
 		}
 	}
 	if cfg.retry.MaxAttempts == 0 {

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,6 +100,9 @@ type APIError struct {
 	// redirect hops and net/http's own tries included (see
 	// [Response.Attempts]).
 	Attempts int
+
+	// hint is a likely cause the client adds to Error(), or "".
+	hint string
 }
 
 // Error returns a one-line description: method, path, status, and the
@@ -118,6 +123,9 @@ func (e *APIError) Error() string {
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	if e.hint != "" {
+		fmt.Fprintf(&b, " (hint: %s)", e.hint)
 	}
 	return b.String()
 }
@@ -474,4 +482,33 @@ func ErrorKind(err error) string {
 		return KindConnection
 	}
 	return KindOther
+}
+
+// basePathHint returns the hint of a 404 answered to an operation of the
+// spec when the client's base path is none of the spec's servers' (the
+// "/v2" of [Production] and [Sandbox]): a base URL given without it is the
+// likely cause. It returns "" when the base path is one of them.
+func (c *Client) basePathHint() string {
+	var want []string
+	for _, s := range [...]Server{Production, Sandbox} {
+		u, err := url.Parse(string(s))
+		if err != nil {
+			continue
+		}
+		p := strings.TrimSuffix(u.EscapedPath(), "/")
+		if p == c.basePath {
+			return ""
+		}
+		if !slices.Contains(want, p) {
+			want = append(want, p)
+		}
+	}
+	if len(want) == 0 {
+		return ""
+	}
+	have := "no base path"
+	if c.basePath != "" {
+		have = "the base path " + c.basePath
+	}
+	return fmt.Sprintf("the base URL %s has %s, the spec's servers have %s; check WithBaseURL", c.BaseURL(), have, strings.Join(want, " or "))
 }

@@ -41,7 +41,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 		var zero T
 		settings, err := applyOptions(opts)
 		if err != nil {
-			yield(zero, fmt.Errorf("partoo: %s: %w", op.ID, err))
+			yield(zero, fmt.Errorf("partoo: %s %s: request not sent: %w", op.Method, c.basePath+op.Path, err))
 			return
 		}
 		maxPages := settings.maxPages
@@ -52,7 +52,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 		requested := 0 // the page number asked for, in a page list
 		for n := 1; ; n++ {
 			if n > maxPages {
-				yield(zero, fmt.Errorf("partoo: %s: %w: fetched %d pages and the server announces more", op.ID, ErrTooManyPages, maxPages))
+				yield(zero, fmt.Errorf("partoo: %s %s: %w: fetched %d pages and the server announces more", op.Method, c.basePath+op.Path, ErrTooManyPages, maxPages))
 				return
 			}
 			if err := ctx.Err(); err != nil {
@@ -61,7 +61,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 			}
 			req, err := build()
 			if err != nil {
-				yield(zero, fmt.Errorf("partoo: %s: build the request: %w", op.ID, err))
+				yield(zero, fmt.Errorf("partoo: %s %s: build the request: %w", op.Method, c.basePath+op.Path, err))
 				return
 			}
 			if next != "" {
@@ -82,7 +82,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 				return
 			}
 			if requested != 0 && (p.info.Page == nil || *p.info.Page != requested) {
-				yield(zero, fmt.Errorf("partoo: %s: pagination did not advance: asked for page %d, got page %s", op.ID, requested, pageString(p.info.Page)))
+				yield(zero, fmt.Errorf("partoo: %s %s: pagination did not advance: asked for page %d, got page %s", op.Method, c.basePath+op.Path, requested, pageString(p.info.Page)))
 				return
 			}
 			for _, item := range p.items {
@@ -96,7 +96,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 					return
 				}
 				if *p.info.NextCursor == next {
-					yield(zero, fmt.Errorf("partoo: %s: pagination did not advance: the server answered cursor %q with the same next_cursor", op.ID, next))
+					yield(zero, fmt.Errorf("partoo: %s %s: pagination did not advance: the server answered cursor %q with the same next_cursor", op.Method, c.basePath+op.Path, next))
 					return
 				}
 				next = *p.info.NextCursor

@@ -177,7 +177,7 @@ func WithRetryPolicy(p RetryPolicy) Option {
 	return func(cfg *config) error {
 		full, err := p.checked("WithRetryPolicy")
 		if err != nil {
-			return err
+			return fmt.Errorf("partoo: %w", err)
 		}
 		cfg.retry = full
 		return nil
@@ -189,15 +189,15 @@ func WithRetryPolicy(p RetryPolicy) Option {
 func (p RetryPolicy) checked(what string) (RetryPolicy, error) {
 	switch {
 	case p.MaxAttempts < 0:
-		return p, fmt.Errorf("partoo: %s: MaxAttempts %d is negative", what, p.MaxAttempts)
+		return p, fmt.Errorf("%s: MaxAttempts %d is negative", what, p.MaxAttempts)
 	case p.MinWait < 0:
-		return p, fmt.Errorf("partoo: %s: MinWait %v is negative", what, p.MinWait)
+		return p, fmt.Errorf("%s: MinWait %v is negative", what, p.MinWait)
 	case p.MaxWait < 0:
-		return p, fmt.Errorf("partoo: %s: MaxWait %v is negative", what, p.MaxWait)
+		return p, fmt.Errorf("%s: MaxWait %v is negative", what, p.MaxWait)
 	}
 	full := p.withDefaults()
 	if full.MinWait > full.MaxWait {
-		return p, fmt.Errorf("partoo: %s: MinWait %v is more than MaxWait %v", what, full.MinWait, full.MaxWait)
+		return p, fmt.Errorf("%s: MinWait %v is more than MaxWait %v", what, full.MinWait, full.MaxWait)
 	}
 	return full, nil
 }

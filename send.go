@@ -23,7 +23,7 @@ import (
 // body's custom headers found.
 func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Request, buildErr, check error, out any, opts []CallOption) error {
 	if buildErr != nil {
-		return fmt.Errorf("partoo: %s: build the request: %w", op.ID, buildErr)
+		return fmt.Errorf("partoo: %s %s: build the request: %w", op.Method, c.basePath+op.Path, buildErr)
 	}
 	resp, err := c.send(ctx, op, req, bodyCheck{typed: true, err: check}, opts)
 	if err != nil {
@@ -77,10 +77,7 @@ type bodyCheck struct {
 func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Request, done bodyCheck, opts []CallOption) (*http.Response, error) {
 	settings, err := applyOptions(opts)
 	if err != nil {
-		if op != nil {
-			return nil, fmt.Errorf("partoo: %s: %w", op.ID, err)
-		}
-		return nil, err
+		return nil, fmt.Errorf("partoo: %s %s: request not sent: %w", req.Method, req.URL.Path, err)
 	}
 	cs := &callState{c: c, op: op, method: req.Method, settings: settings}
 	if settings.capture != nil || len(c.cfg.observers) > 0 {

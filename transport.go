@@ -125,7 +125,13 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 			resp.Body = drainingBody{resp.Body}
 			err = checkResponse(resp, c.now)
 			apiErr, _ = err.(*APIError)
+			if apiErr != nil && apiErr.StatusCode == http.StatusNotFound && cs.op != nil {
+				apiErr.hint = c.basePathHint()
+			}
 		}
+		// Which limit ended a failed attempt: the attempt timeout, or the
+		// caller's context (told before cancel, which ends actx too).
+		attemptTimedOut := err != nil && refused == nil && ctx.Err() == nil && errors.Is(actx.Context.Err(), context.DeadlineExceeded)
 		actx.cancel()
 		var elapsed time.Duration
 		if c.cfg.logger != nil {
@@ -136,12 +142,17 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 			return resp, nil
 		}
 		tries := cs.triesMade()
-		if apiErr == nil {
-			err = fmt.Errorf("partoo: %s %s: %w", req.Method, req.URL.Path, err)
-		} else {
+		switch {
+		case apiErr != nil:
 			cs.mu.Lock()
 			apiErr.Attempts = cs.attempts
 			cs.mu.Unlock()
+		case attemptTimedOut:
+			err = fmt.Errorf("partoo: %s %s: the attempt timeout of %v passed (WithAttemptTimeout, else the client's WithTimeout): %w", req.Method, req.URL.Path, cs.attemptTimeout(), err)
+		case ctx.Err() != nil:
+			err = fmt.Errorf("partoo: %s %s: the caller's context ended: %w", req.Method, req.URL.Path, err)
+		default:
+			err = fmt.Errorf("partoo: %s %s: %w", req.Method, req.URL.Path, err)
 		}
 		last = err
 		status := 0

@@ -39,11 +39,14 @@ type ValidationError struct {
 	Reason string
 }
 
-// Error returns the operation, the parameter and the reason, e.g.
-// `partoo: getWebhookList: query parameter per_page: Must be less than or
-// equal to 100, got 500.`
+// Error returns the operation, the parameter and the reason, such as
+// `getWebhookList: query parameter per_page: Must be greater than or equal
+// to 1 and less than or equal to 100, got 500.` The error of the call wraps
+// it after the request's method and path: `partoo: GET /v2/webhooks:
+// request not sent: getWebhookList: query parameter per_page: Must be
+// greater than or equal to 1 and less than or equal to 100, got 500.`
 func (e *ValidationError) Error() string {
-	return fmt.Sprintf("partoo: %s: %s parameter %s: %s", e.Operation, e.In, e.Param, e.Reason)
+	return fmt.Sprintf("%s: %s parameter %s: %s", e.Operation, e.In, e.Param, e.Reason)
 }
 
 // Is reports whether target is [ErrInvalidRequest].
@@ -66,7 +69,7 @@ func checkParams(op *apispec.Operation, req *http.Request, rel string, typed boo
 	for i, v := range vs {
 		errs[i] = &ValidationError{Operation: op.ID, Param: v.Location, In: v.Param.In, Rule: v.Keyword, Reason: v.Message}
 	}
-	return fmt.Errorf("partoo: %s %s: request not sent: %w", op.Method, op.Path, errors.Join(errs...))
+	return fmt.Errorf("partoo: %s %s: request not sent: %w", req.Method, req.URL.Path, errors.Join(errs...))
 }
 
 // skipTypeOnly leaves out the parameters that a Go value of their type
