@@ -2,13 +2,13 @@ package spectest
 
 import (
 	"os"
-	"reflect"
 	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/partoo-go/partoo/api"
+	"github.com/partoo-go/partoo/tools/internal/provenance"
 )
 
 // seedYAML extracts the YAML between the ```` fences of the seed excerpt:
@@ -71,15 +71,15 @@ func sub(t *testing.T, m map[string]any, keys ...string) any {
 func TestBundleKeepsTheSeed(t *testing.T) {
 	seed, doc := seedYAML(t), bundle(t)
 	for _, key := range []string{"openapi", "info", "servers", "security"} {
-		if !reflect.DeepEqual(seed[key], doc[key]) {
-			t.Errorf("%s differs from the seed:\nseed:   %v\nbundle: %v", key, seed[key], doc[key])
+		if d := provenance.FirstDiff(seed[key], doc[key]); d != "" {
+			t.Errorf("%s differs from Partoo's verbatim YAML (the seed) at %s; %s", key, d, provenance.VerbatimRule)
 		}
 	}
 	seedPaths := sub(t, seed, "paths").(map[string]any)
 	for path, item := range seedPaths {
 		for method, op := range item.(map[string]any) {
-			if got := sub(t, doc, "paths", path, method); !reflect.DeepEqual(op, got) {
-				t.Errorf("%s %s differs from the seed:\nseed:   %v\nbundle: %v", method, path, op, got)
+			if d := provenance.FirstDiff(op, sub(t, doc, "paths", path, method)); d != "" {
+				t.Errorf("%s %s differs from Partoo's verbatim YAML (the seed) at %s; %s", strings.ToUpper(method), path, d, provenance.VerbatimRule)
 			}
 		}
 	}
@@ -87,8 +87,8 @@ func TestBundleKeepsTheSeed(t *testing.T) {
 	for section, comps := range sub(t, seed, "components").(map[string]any) {
 		for name, want := range comps.(map[string]any) {
 			n++
-			if got := sub(t, doc, "components", section, name); !reflect.DeepEqual(want, got) {
-				t.Errorf("components.%s.%s differs from the seed:\nseed:   %v\nbundle: %v", section, name, want, got)
+			if d := provenance.FirstDiff(want, sub(t, doc, "components", section, name)); d != "" {
+				t.Errorf("components.%s.%s differs from Partoo's verbatim YAML (the seed) at %s; %s", section, name, d, provenance.VerbatimRule)
 			}
 		}
 	}

@@ -16,7 +16,7 @@ func lintSelf(t *testing.T, spec []byte) []Finding {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Lint(spec, seed)
+	return Lint(spec, seed, nil)
 }
 
 // TestDefectLevels lints the invented defect bundle: each defect class is

@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/partoo-go/partoo/tools/internal/ecma"
+	prov "github.com/partoo-go/partoo/tools/internal/provenance"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 	"gopkg.in/yaml.v3"
 )
@@ -46,8 +47,10 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 // Lint checks spec (a bundled OpenAPI document, YAML or JSON) against
 // kin-openapi's validation and the project's rules. seed is Partoo's verbatim
 // YAML, decoded: elements equal to the seed's need no x-partoo-go-source.
+// excerpt is the seed excerpt (nil: the seed itself), whose elements the
+// bundle may not change at all, marked or not (tools/spectest keeps them).
 // The findings are sorted by line, then rule.
-func Lint(spec []byte, seed map[string]any) []Finding {
+func Lint(spec []byte, seed, excerpt map[string]any) []Finding {
 	var root yaml.Node
 	if err := yaml.Unmarshal(spec, &root); err != nil {
 		return []Finding{{Rule: "yaml", Message: err.Error()}}
@@ -69,7 +72,10 @@ func Lint(spec []byte, seed map[string]any) []Finding {
 	out = append(out, operationIDs(doc)...)
 	out = append(out, servers(doc)...)
 	out = append(out, successResponses(doc)...)
-	out = append(out, provenance(doc, seed)...)
+	if excerpt == nil {
+		excerpt = seed
+	}
+	out = append(out, provenance(doc, seed, excerpt)...)
 	out = append(out, examplePropertyNames(doc)...)
 	for i := range out {
 		if out[i].Level == "" {
@@ -251,11 +257,22 @@ func successResponses(doc *yaml.Node) []Finding {
 }
 
 // provenance checks that every element that is not Partoo's verbatim YAML
-// carries a valid x-partoo-go-source. An element is verbatim when the seed
-// holds an equal element under the same name.
-func provenance(doc *yaml.Node, seed map[string]any) []Finding {
+// carries a valid x-partoo-go-source, and that no element of the excerpt
+// changed. An element is verbatim when the seed holds an equal element
+// under the same name.
+func provenance(doc *yaml.Node, seed, excerpt map[string]any) []Finding {
 	var out []Finding
-	check := func(where string, n *yaml.Node, seedValue any) {
+	check := func(where string, n *yaml.Node, seedValue any, path ...string) {
+		if want := lookup(excerpt, path...); want != nil {
+			var got any
+			if err := n.Decode(&got); err == nil {
+				if d := prov.FirstDiff(want, got); d != "" {
+					out = append(out, Finding{Rule: "provenance", Line: n.Line,
+						Message: fmt.Sprintf("%s: differs from Partoo's verbatim YAML (the seed) at %s; %s", where, d, prov.VerbatimRule)})
+					return
+				}
+			}
+		}
 		if seedValue != nil && equalYAML(n, seedValue) {
 			return
 		}
@@ -288,7 +305,7 @@ func provenance(doc *yaml.Node, seed map[string]any) []Finding {
 			}
 			return
 		}
-		check(key, val, seedValue)
+		check(key, val, seedValue, key)
 	})
 	seedPaths, _ := seed["paths"].(map[string]any)
 	for _, op := range operations(doc) {
@@ -296,7 +313,7 @@ func provenance(doc *yaml.Node, seed map[string]any) []Finding {
 		if item, ok := seedPaths[op.path].(map[string]any); ok {
 			seedOp = item[op.method]
 		}
-		check(op.String(), op.node, seedOp)
+		check(op.String(), op.node, seedOp, "paths", op.path, op.method)
 	}
 	// OpenAPI 3.1 webhooks (what Partoo sends) are path items too.
 	seedWebhooks, _ := seed["webhooks"].(map[string]any)
@@ -304,7 +321,7 @@ func provenance(doc *yaml.Node, seed map[string]any) []Finding {
 		seedItem, _ := seedWebhooks[name].(map[string]any)
 		for _, m := range httpMethods {
 			if op := mapValue(item, m); op != nil {
-				check("webhooks."+name+" "+strings.ToUpper(m), op, seedItem[m])
+				check("webhooks."+name+" "+strings.ToUpper(m), op, seedItem[m], "webhooks", name, m)
 			}
 		}
 	})
@@ -312,10 +329,23 @@ func provenance(doc *yaml.Node, seed map[string]any) []Finding {
 	forEachPair(mapValue(doc, "components"), func(section string, _, comps *yaml.Node) {
 		seedSection, _ := seedComponents[section].(map[string]any)
 		forEachPair(comps, func(name string, _, val *yaml.Node) {
-			check("components."+section+"."+name, val, seedSection[name])
+			check("components."+section+"."+name, val, seedSection[name], "components", section, name)
 		})
 	})
 	return out
+}
+
+// lookup returns the value at path in m, or nil.
+func lookup(m map[string]any, path ...string) any {
+	var cur any = m
+	for _, k := range path {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = mm[k]
+	}
+	return cur
 }
 
 // sourceProblem returns "" when n carries a valid x-partoo-go-source, or

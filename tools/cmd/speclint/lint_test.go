@@ -126,7 +126,18 @@ func TestLint(t *testing.T) {
 			spec: func(t *testing.T) []byte {
 				return mutate(t, "The identifier for the webhook configuration.", "The webhook configuration's identifier.")
 			},
-			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML",
+			wantRule: "provenance", wantMsg: `components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) at .properties.id.description: Partoo's is "The identifier for the webhook configuration.", the bundle's "The webhook configuration's identifier."; an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead`,
+		},
+		{
+			// A mark does not make a change to Partoo's own element
+			// allowed: the first message says so, not "carries no mark".
+			name: "verbatim element edited with a mark",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "    WebhookItem:\n      type: object\n",
+					"    WebhookItem:\n      type: object\n      x-partoo-go-source:\n        kind: assumption\n        note: a field we expect\n")
+			},
+			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) at .x-partoo-go-source: only in the bundle; " +
+				"an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead (make update-spec SPEC=<Partoo's bundle> SOURCE=partoo",
 		},
 		{
 			name: "broken ECMAScript pattern",
@@ -229,7 +240,7 @@ func TestSeedAsPlainYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range Lint(spec, seed) {
+	for _, f := range Lint(spec, seed, nil) {
 		t.Errorf("unexpected finding: %+v", f)
 	}
 }

@@ -118,7 +118,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "speclint: %v\n", err)
 				return 1
 			}
-			findings := append(drift, Lint(res.Repaired, seed)...)
+			findings := append(drift, Lint(res.Repaired, seed, nil)...)
 			if res.UpgradedFrom != "" {
 				// The generators read the 3.1 form, which kin-openapi
 				// validates further (unused components, for one).
@@ -137,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "speclint: seed %s: %v\n", *seedPath, err)
 		return 2
 	}
-	findings := Lint(spec, seed)
+	findings := Lint(spec, seed, nil)
 	return report(stdout, stderr, *specPath, findings, *verbose)
 }
 

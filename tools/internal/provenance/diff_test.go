@@ -1,0 +1,35 @@
+package provenance
+
+import (
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+func TestFirstDiff(t *testing.T) {
+	t.Parallel()
+	decode := func(s string) any {
+		var v any
+		if err := yaml.Unmarshal([]byte(s), &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, tc := range []struct{ want, got, diff string }{
+		{"type: object\nproperties: {id: {type: integer}}", "type: object\nproperties: {id: {type: integer}}", ""},
+		{"properties: {id: {type: integer}}", "properties: {id: {type: integer}, secret: {type: string}}", ".properties.secret: only in the bundle"},
+		{"properties: {id: {type: integer}, url: {type: string}}", "properties: {url: {type: string}}", ".properties.id: only in Partoo's"},
+		{"properties: {id: {type: integer}}", "properties: {id: {type: string}}", `.properties.id.type: Partoo's is "integer", the bundle's "string"`},
+		{"required: [id, url]", "required: [id]", ".required: 2 items in Partoo's, 1 in the bundle"},
+		{"maxLength: 128", "maxLength: 256", ".maxLength: Partoo's is 128, the bundle's 256"},
+		{"items: {type: string}", "items: [a]", ".items: Partoo's is an object of 1 keys, the bundle's an array of 1 items"},
+	} {
+		if got := FirstDiff(decode(tc.want), decode(tc.got)); got != tc.diff {
+			t.Errorf("FirstDiff(%q, %q) = %q, want %q", tc.want, tc.got, got, tc.diff)
+		}
+	}
+	if !strings.HasPrefix(VerbatimRule, "an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead") {
+		t.Errorf("VerbatimRule = %q", VerbatimRule)
+	}
+}
