@@ -148,6 +148,10 @@ func ExampleCaptureResponse() {
 		log.Fatal(err)
 	}
 	fmt.Println(meta.StatusCode, meta.Attempts)
+	// Partoo documents no request-ID header, so the fake sends none and
+	// RequestID is empty here; against a server that sends one of the
+	// usual headers (X-Request-Id, ...), it holds its value.
+	fmt.Printf("request id %q\n", meta.RequestID)
 
 	// A call refused before sending has no attempt.
 	perPage := 500
@@ -156,6 +160,7 @@ func ExampleCaptureResponse() {
 	}
 	// Output:
 	// 200 2
+	// request id ""
 	// true 0
 }
 

@@ -112,7 +112,13 @@ func (c *call) pathParam(name string) string {
 // meets them (route, authentication, body size, media type, parameters,
 // organization, body), then the operation's behaviour, and returns the
 // response.
-func (s *Server) handle(r *http.Request, body []byte, readErr error) *response {
+func (s *Server) handle(r *http.Request, body []byte, readErr error) (resp *response) {
+	var matched *apispec.Operation
+	defer func() {
+		if matched != nil {
+			resp = declared(matched, resp)
+		}
+	}()
 	e := s.engine
 	rel, ok := strings.CutPrefix(r.URL.EscapedPath(), s.basePath)
 	if !ok || !strings.HasPrefix(rel, "/") {
@@ -128,6 +134,7 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) *response {
 		resp.header.Set("Allow", strings.Join(allowed, ", "))
 		return resp
 	}
+	matched = op
 
 	s.mu.Lock()
 	key, known := s.keys[r.Header.Get(partoo.APIKeyHeader)]
@@ -151,12 +158,20 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) *response {
 		errs = errs.add(v.Location, v.Message)
 	}
 	if len(errs) > 0 {
+		switch {
+		case errs.only(op, "path") && slices.Contains(op.Errors, http.StatusNotFound):
+			// A path that names no resource, whatever the reason: the
+			// spec's 404, as for an id that names nothing.
+			return specError(http.StatusNotFound)
+		case errs.only(op, "org_id"):
+			return declared(op, badRequest(errs), http.StatusBadRequest, http.StatusForbidden)
+		}
 		return badRequest(errs)
 	}
 	org, status, errs := resolveOrg(op, key, query)
 	switch {
 	case len(errs) > 0:
-		return badRequest(errs)
+		return declared(op, badRequest(errs), http.StatusBadRequest, http.StatusForbidden)
 	case status != 0:
 		return specError(status)
 	}
@@ -172,6 +187,52 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) *response {
 		c.doc = doc
 	}
 	return e.handler(op)(s, c)
+}
+
+// closest lists, for each error status the fake may meet, the statuses
+// that say nearly the same, in order: what the fake answers instead on an
+// operation that does not declare it.
+var closest = map[int][]int{
+	http.StatusBadRequest:           {http.StatusNotFound, http.StatusForbidden},
+	http.StatusUnauthorized:         {http.StatusForbidden},
+	http.StatusForbidden:            {http.StatusNotFound, http.StatusUnauthorized},
+	http.StatusNotFound:             {http.StatusForbidden, http.StatusBadRequest},
+	http.StatusUnsupportedMediaType: {http.StatusBadRequest},
+}
+
+// declared returns resp when op declares its status; otherwise the answer
+// of the first status in prefer, then in closest, that op declares, in
+// the shape of the spec's body for it and with resp's reason. So an
+// operation answers only what the spec says it may, and a client
+// generated from the spec has a case for every answer. A status op
+// declares none of the alternatives of is kept. 408, 413, 429 and 5xx are
+// kept too: a server's front end answers them for any operation (Partoo
+// documents 429 with Retry-After for all, [WithQuota]).
+func declared(op *apispec.Operation, resp *response, prefer ...int) *response {
+	st := resp.status
+	switch {
+	case st < 400, st >= 500, st == http.StatusTooManyRequests, st == http.StatusRequestTimeout, st == http.StatusRequestEntityTooLarge:
+		return resp
+	}
+	if len(prefer) == 0 && slices.Contains(op.Errors, st) {
+		return resp
+	}
+	for _, alt := range append(prefer, closest[st]...) {
+		switch {
+		case !slices.Contains(op.Errors, alt):
+		case alt == st:
+			return resp
+		case resp.reason == "":
+			return specError(alt)
+		case alt == http.StatusBadRequest:
+			return badRequest(FieldErrors{"body": {resp.reason}})
+		default:
+			out := shapedError(alt, alt, resp.reason)
+			out.reason = resp.reason
+			return out
+		}
+	}
+	return resp
 }
 
 // readError answers a body that could not be read: too large (413), not
@@ -302,6 +363,24 @@ func unjoin(err error) []error {
 // never show custom header values.
 type FieldErrors map[string][]string
 
+// only reports whether every field of e is a parameter of op: one in the
+// location in ("path", "query", "header"), or one named in.
+func (e FieldErrors) only(op *apispec.Operation, in string) bool {
+	for field := range e {
+		name, _, _ := strings.Cut(field, "[")
+		found := false
+		for _, p := range op.Params {
+			if p.Name == name && (p.In == in || p.Name == in) {
+				found = true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return len(e) > 0
+}
+
 // Error returns every message as "field: message", sorted by field and
 // joined with "; ".
 func (e FieldErrors) Error() string {
@@ -338,7 +417,9 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // badRequest is a 400 in the spec's shape.
 func badRequest(errs FieldErrors) *response {
-	return jsonResponse(http.StatusBadRequest, badRequestBody(errs))
+	resp := jsonResponse(http.StatusBadRequest, badRequestBody(errs))
+	resp.reason = errs.Error()
+	return resp
 }
 
 // badRequestBody builds the spec's 400 body around errs: the field
@@ -397,8 +478,17 @@ func specError(status int) *response {
 // with msg in the shape of the spec's errors: its 404 body with msg in
 // place of the message, {"errors": {"json": msg}}.
 func messageError(status int, msg string) *response {
+	resp := shapedError(status, http.StatusNotFound, msg)
+	resp.reason = msg
+	return resp
+}
+
+// shapedError is a response of status whose body is the spec's body for
+// shape with msg in place of its messages, {"errors": {"json": msg}} when
+// the spec declares none.
+func shapedError(status, shape int, msg string) *response {
 	var v any
-	if tmpl, ok := errorBody(http.StatusNotFound); !ok || json.Unmarshal(tmpl, &v) != nil || !replaceStrings(v, msg) {
+	if tmpl, ok := errorBody(shape); !ok || json.Unmarshal(tmpl, &v) != nil || !replaceStrings(v, msg) {
 		v = map[string]any{"errors": map[string]any{"json": msg}}
 	}
 	b, _ := json.Marshal(v)

@@ -525,8 +525,11 @@ func TestValidation(t *testing.T) {
 		{name: "no content type", method: "PUT", path: hookPath, contentType: "text/plain", body: `{}`, want: 415},
 		{name: "update to http", method: "PUT", path: hookPath, body: `{"url":"http://a.example"}`, want: 400, wantField: "url", wantMessage: "^https://"},
 		{name: "update with a bad custom header", method: "PUT", path: hookPath, body: `{"custom_headers":{"Auth":"x"}}`, want: 400, wantField: "custom_headers", wantMessage: `"Auth"`},
-		{name: "webhook_id not a number", method: "GET", path: "/webhooks/abc", want: 400, wantField: "webhook_id"},
-		{name: "org_id not a number", method: "GET", path: hookPath + "?org_id=x", want: 400, wantField: "org_id"},
+		// getWebhook declares 401, 403 and 404, not 400: a path that names
+		// no resource is 404, an org_id the key cannot act on 403.
+		{name: "webhook_id not a number", method: "GET", path: "/webhooks/abc", want: 404},
+		{name: "org_id not a number", method: "GET", path: hookPath + "?org_id=x", want: 403},
+		{name: "webhook_id not a number in an update", method: "PUT", path: "/webhooks/abc", body: `{}`, want: 404},
 		{name: "tryout without items", method: "POST", path: "/webhooks/tryout", body: `{"items":[]}`, want: 400, wantField: "items"},
 		{name: "unknown path", method: "GET", path: "/nothing", want: 404},
 		{name: "unknown webhook", method: "GET", path: "/webhooks/999", want: 404},

@@ -92,7 +92,7 @@ func ExampleWithProviderKey() {
 	items, err := client.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://example.com/partoo", EventType: gen.EventTypeMessageCreated}}})
 	fmt.Println(items[0].OrgID, err)
 	// Output:
-	// partoo: GET /v2/webhooks/1: 400 Bad Request: org_id: Missing data for required field: a PROVIDER key must give the organization it acts on.
+	// partoo: GET /v2/webhooks/1: 403 Forbidden: authorization: org_id: Missing data for required field: a PROVIDER key must give the organization it acts on.
 	// 11 <nil>
 }
 

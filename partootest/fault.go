@@ -255,6 +255,9 @@ type response struct {
 	header http.Header
 	body   []byte
 	size   int64
+	// reason is what the body says, for an error the fake may answer
+	// with another status (see declared); "" for the spec's own bodies.
+	reason string
 }
 
 // write sends r to w as mode says and returns the status the client saw

@@ -18,7 +18,8 @@
 //  3. body size: a body over [MaxBodySize] is 413;
 //  4. media type: a body that is not application/json is 415;
 //  5. parameters: every path, query and header parameter the operation
-//     declares is checked against its schema (400);
+//     declares is checked against its schema (400; 404 for a path
+//     parameter, see below);
 //  6. organization: see "Organizations" below (400 or 403), then the
 //     organization's quota when [WithQuota] sets one (429);
 //  7. body: the JSON body is checked against the operation's schema, the
@@ -29,6 +30,26 @@
 //
 // Errors have the spec's bodies; a 400 is {"error": {"json": {field:
 // [messages]}}}, one entry per field, "body" for the body as a whole.
+//
+// An operation answers only its success status and the error statuses it
+// declares, so that a client generated from the spec, in any language,
+// has a case for every answer. Where a step above would answer a status
+// the operation does not declare, the fake answers the closest one it
+// declares: a path parameter that is not valid (GET /webhooks/abc) names
+// no resource and is the spec's 404; an org_id that is not valid or is
+// missing is 403 where 400 is not declared; a 400 is 404 or 403, and 415
+// is 400, where those are not declared; the body keeps the message, in
+// the shape of the spec's body for that status. 405 (a path with no such
+// operation), 408 and 413 (the front end's limits), 429 ([WithQuota]) and
+// 5xx are not operations' answers and are kept; faults send what they
+// say.
+//
+// The fake sends no request ID: Partoo documents no request-ID header
+// (its reference pages show none), and the fake does not invent one. So
+// partoo.Response.RequestID and partoo.APIError.RequestID are empty
+// against it; against a server that sends one of the usual headers
+// (X-Request-Id, ...), the client fills them. A test that needs one can
+// have a fault send it, in the Header of a canned response.
 //
 // Tests inspect and prepare the state ([Server.AddResource],
 // [Server.Resources], [Server.CreateWebhooks], [Server.Webhooks],

@@ -155,8 +155,12 @@ func command(t *testing.T, dir string, env []string, name string, args ...string
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "TMPDIR="+t.TempDir()), env...)
 	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
 	long := name == "make" || name == "go"
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if long {
+		steps := &stepWriter{t: t, out: &out}
+		cmd.Stdout, cmd.Stderr = steps, steps
+	}
 	var start time.Time
 	if long {
 		start = time.Now()
@@ -171,6 +175,30 @@ func command(t *testing.T, dir string, env []string, name string, args ...string
 		progress(t, "%s: %s in %v", shortCommand(name, args), status, time.Since(start).Round(time.Second))
 	}
 	return out.String(), err
+}
+
+// stepWriter collects a command's output and reports the steps it
+// announces ("==> update-spec [3/6] regenerate ...") as progress lines, as
+// they come.
+type stepWriter struct {
+	t    *testing.T
+	out  *bytes.Buffer
+	line []byte
+}
+
+func (w *stepWriter) Write(p []byte) (int, error) {
+	w.out.Write(p)
+	for _, b := range p {
+		if b != '\n' {
+			w.line = append(w.line, b)
+			continue
+		}
+		if step, ok := bytes.CutPrefix(w.line, []byte("==> ")); ok {
+			progress(w.t, "  %s", step)
+		}
+		w.line = w.line[:0]
+	}
+	return len(p), nil
 }
 
 // shortCommand names a command for a progress line, with absolute paths

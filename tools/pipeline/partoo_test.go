@@ -125,7 +125,7 @@ func withDefects(t *testing.T, fixture []byte) []byte {
 // generation must be deterministic; and in the copy, every operation must
 // have its helper, every list operation's iterator must walk every page
 // against partootest, and partoo-mock must answer a valid request of every
-// operation with its success status and an invalid one with 400. Partoo's
+// operation with its success status and an invalid one with a 4xx it declares. Partoo's
 // bundle is taken as it is, with defects injected (withDefects) and
 // repaired by a repairs overlay (REPAIRS=), the way a real one is.
 func TestPartooBundle(t *testing.T) {

@@ -53,7 +53,7 @@ func TestRealPartooBundle(t *testing.T) {
 		args = append(args, "REPAIRS="+repairs)
 	}
 	start := time.Now()
-	out, err := command(dir, nil, "make", args...)
+	out, err := command(t, dir, nil, "make", args...)
 	elapsed := time.Since(start).Round(time.Second)
 	if i := strings.Index(out, "==> update-spec [1/6]"); i >= 0 {
 		lint := out[i:]
