@@ -50,14 +50,15 @@ MODULES := . tools otel bench redislimit
 # time elapsed, as it goes.
 .PHONY: test
 test: ## Run every test once, with the race detector, in every module (CI runs it; go test -short ./... is the fast loop).
-	@echo "make test [1/4]: the root module (go test -race ./...)"
+	@echo "make test [1/5]: the root module, $$($(GO) list ./... | wc -l) packages (go test prints each as it ends)"
 	$(GOTEST) -race -count=1 ./...
-	@echo "make test [2/4]: the tools module, but tools/pipeline"
+	@echo "make test [2/5]: the tools module but tools/pipeline, $$(cd tools && $(GO) list ./... | grep -vc '/tools/pipeline$$') packages (cmd/specgen takes the longest)"
 	cd tools && $(GOTEST) -race -count=1 $$($(GO) list ./... | grep -v '/tools/pipeline$$')
-	@echo "make test [3/4]: tools/pipeline: make update-spec and the generated code in copies of the repository (the longest step; each command is printed as it starts and ends)"
-	cd tools/pipeline && $(GOTEST) -race -count=1
-	@echo "make test [4/4]: the otel module"
+	@echo "make test [3/5]: tools/pipeline: make update-spec and the generated code in copies of the repository (the longest step; each command and update-spec step is printed as it starts and ends)"
+	cd tools/pipeline && $(GOTEST) -race -count=1 -timeout 45m
+	@echo "make test [4/5]: the otel module"
 	cd otel && $(GOTEST) -race -count=1 ./...
+	@echo "make test [5/5]: the redislimit module"
 	cd redislimit && $(GOTEST) -race -count=1 ./...
 	@test -x tools/prism/node_modules/.bin/prism || echo "make test: NOTE: the Prism contract tests in tools/contract were SKIPPED (Prism is not installed); 'make contract' installs it with npm and runs them (CI does)."
 	@command -v redis-server >/dev/null || echo "make test: NOTE: the redislimit tests against a real Redis were SKIPPED (redis-server is not installed); 'apt-get install redis-server' installs it (.ci/run does)."
