@@ -32,6 +32,31 @@ func main() {
 }
 `
 
+// sharedQuotaProgram is a program that imports the redislimit module,
+// which needs a replace of its own too.
+const sharedQuotaProgram = `// Command shared paces its calls with a quota shared through Redis.
+package main
+
+import (
+	"log"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/partoo-go/partoo"
+	"github.com/partoo-go/partoo/redislimit"
+)
+
+func main() {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	client, err := partoo.NewClient("a-key", redislimit.WithRedis(rdb, 300, time.Minute))
+	if err != nil {
+		log.Fatal(err)
+	}
+	_ = client
+}
+`
+
 // readmeInstallLines returns the command lines of the README's Install
 // section: its first sh block, without comments and blank lines.
 func readmeInstallLines(t *testing.T) []string {
@@ -66,13 +91,13 @@ func readmeInstallLines(t *testing.T) []string {
 // section, as they are written, in a new module next to a copy of this
 // repository, with the real go command and a module proxy that refuses
 // this module as the public one does (it is not published). Then the
-// module builds and tests the Quickstart (examples/hello) and builds a
-// program that imports the OpenTelemetry module.
+// module builds and tests the Quickstart (examples/hello) and builds
+// programs that import the OpenTelemetry and redislimit modules.
 //
 // The proxy serves every other module from the module cache, and asks the
 // go command's own GOPROXY for what the cache lacks, so the test runs
-// offline once the cache holds the modules of this module and of otel/
-// (CI downloads them first).
+// offline once the cache holds the modules of this module, otel/ and
+// redislimit/ (CI downloads them first).
 func TestREADMEInstallWorksAsWritten(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command in a new module")
@@ -132,6 +157,7 @@ func TestREADMEInstallWorksAsWritten(t *testing.T) {
 		write(name, data)
 	}
 	write("traced/main.go", []byte(tracedProgram))
+	write("shared/main.go", []byte(sharedQuotaProgram))
 
 	env := append(os.Environ(),
 		"GOPROXY="+goproxy, "GOSUMDB=off", "GOFLAGS=", "GOWORK=off", "GOTOOLCHAIN=local",
