@@ -81,7 +81,9 @@ func TestTryoutDeliversVerifiedTypedEvents(t *testing.T) {
 			}
 		}},
 		{gen.EventTypeBusinessDeleted, func(t *testing.T, ev webhook.Event) {
-			if ev.Business != nil || string(ev.Payload) != `{}` {
+			// The payload is the spec's sample, whatever its shape: {} in
+			// today's spec, more in a bundle that describes it.
+			if ev.Business != nil || !json.Valid(ev.Payload) {
 				t.Errorf("business_deleted = business %v, payload %s; want a raw event", ev.Business, ev.Payload)
 			}
 		}},
