@@ -346,7 +346,9 @@ func WithTimeout(d time.Duration) Option {
 // [ErrResponseTooLarge] as soon as the limit is crossed, without reading the
 // rest; an iterator stops with that error. If not set,
 // [DefaultMaxResponseSize] applies. n must be positive. Error bodies are
-// bounded separately ([MaxErrorBodySize]).
+// bounded separately ([MaxErrorBodySize]). The memory a body takes grows
+// with the bytes that arrive, whatever Content-Length announces: at most
+// 1 MiB before the first byte, at most n+1 bytes for a body refused.
 func WithMaxResponseSize(n int64) Option {
 	return func(cfg *config) error {
 		if n <= 0 {

@@ -773,6 +773,70 @@ func TestResponseSizeCap(t *testing.T) {
 	}
 }
 
+// zeros is a response body of n zero bytes that allocates nothing, then
+// ends with err (io.EOF for a complete body).
+type zeros struct {
+	n   int64
+	err error
+}
+
+func (z *zeros) Read(p []byte) (int, error) {
+	if z.n == 0 {
+		return 0, z.err
+	}
+	k := int(min(int64(len(p)), z.n))
+	clear(p[:k])
+	z.n -= int64(k)
+	return k, nil
+}
+
+func (z *zeros) Close() error { return nil }
+
+// TestResponseBodyMemory: the memory a successful body costs grows with
+// the bytes that arrive. An announced Content-Length alone costs at most
+// the first chunk (1 MiB), a body refused at the cap costs at most 1.5
+// times the cap, and a body read whole at most 1.5 times its size. The
+// bytes allocated during the call bound its peak heap; the body comes from
+// an in-memory transport that allocates nothing. It does not run in
+// parallel: it measures the memory the runtime counts.
+func TestResponseBodyMemory(t *testing.T) {
+	const mib = 1 << 20
+	tests := []struct {
+		name     string
+		limit    int64
+		announce int64 // Content-Length, -1 for none
+		body     *zeros
+		wantErr  error
+		maxAlloc int64
+	}{
+		{"64 MiB announced, none sent", 64 * mib, 64 * mib, &zeros{0, io.ErrUnexpectedEOF}, io.ErrUnexpectedEOF, 2 * mib},
+		{"64 MiB announced, 2 MiB sent", 64 * mib, 64 * mib, &zeros{2 * mib, io.ErrUnexpectedEOF}, io.ErrUnexpectedEOF, 8 * mib},
+		{"no length, 4 times the cap", 8 * mib, -1, &zeros{32 * mib, io.EOF}, partoo.ErrResponseTooLarge, 12 * mib},
+		{"no length, under the cap", 64 * mib, -1, &zeros{6 * mib, io.EOF}, nil, 13 * mib},
+		{"24 MiB announced and sent", 64 * mib, 24 * mib, &zeros{24 * mib, io.EOF}, nil, 37 * mib},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				return &http.Response{StatusCode: 200, Header: http.Header{}, ContentLength: tt.announce, Body: tt.body, Request: r}, nil
+			})
+			c, err := partoo.NewClient(testKey, partoo.WithBaseURL("https://api.example.com/v2"), partoo.WithTransport(rt),
+				partoo.WithMaxResponseSize(tt.limit), partoo.WithoutRetries())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var callErr error
+			grew := heapGrowth(func() { callErr = c.Do(context.Background(), http.MethodGet, "/things", nil, nil, nil) })
+			if !errors.Is(callErr, tt.wantErr) || (tt.wantErr == nil) != (callErr == nil) {
+				t.Errorf("err = %v, want %v", callErr, tt.wantErr)
+			}
+			if int64(grew) > tt.maxAlloc {
+				t.Errorf("the call allocated %.1f MiB, want at most %.1f MiB", float64(grew)/mib, float64(tt.maxAlloc)/mib)
+			}
+		})
+	}
+}
+
 // TestDotSegmentsInTheBaseURL: a base URL with dot segments is resolved,
 // so the operations are still recognised: validation and org_id apply.
 func TestDotSegmentsInTheBaseURL(t *testing.T) {

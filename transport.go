@@ -291,25 +291,14 @@ func (b drainingBody) Close() error {
 // (retried for idempotent methods, never for a POST) instead of a failure
 // found later while decoding. It reads at most limit bytes: a longer body
 // is an error matching ErrResponseTooLarge, found as soon as the limit is
-// crossed. The body is closed in every case.
+// crossed. Memory grows with the bytes that arrive, not with what the
+// server announces (see readResponseBody). The body is closed in every case.
 func bufferBody(resp *http.Response, limit int64) error {
 	defer resp.Body.Close()
 	if resp.ContentLength > limit {
 		return fmt.Errorf("%w: the %d response announces %d bytes, more than the limit of %d", ErrResponseTooLarge, resp.StatusCode, resp.ContentLength, limit)
 	}
-	var buf []byte
-	var err error
-	if n := resp.ContentLength; n >= 0 {
-		// net/http ends the body after Content-Length bytes: read exactly
-		// that much into a buffer of the right size.
-		buf = make([]byte, n)
-		_, err = io.ReadFull(resp.Body, buf)
-		if err == nil && n == 0 {
-			buf = nil
-		}
-	} else {
-		buf, err = readLimited(resp.Body, limit)
-	}
+	buf, err := readResponseBody(resp.Body, resp.ContentLength, limit)
 	if err != nil {
 		if errors.Is(err, ErrResponseTooLarge) {
 			return fmt.Errorf("%w: the %d response is longer than the limit of %d bytes", ErrResponseTooLarge, resp.StatusCode, limit)
@@ -321,29 +310,89 @@ func bufferBody(resp *http.Response, limit int64) error {
 	return nil
 }
 
-// readLimited reads r to its end, failing with ErrResponseTooLarge as soon
-// as more than limit bytes arrive.
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	buf := make([]byte, 0, 4096)
-	for {
-		if int64(len(buf)) > limit {
-			return nil, ErrResponseTooLarge
+// Growth of a response body held in memory.
+const (
+	// firstChunk is the most a body costs before its bytes arrive: a
+	// body announced longer is read in chunks.
+	firstChunk = 1 << 20
+	// minChunk is the first chunk of a body of unknown length.
+	minChunk = 4 << 10
+)
+
+// readResponseBody reads r to its end. n is the announced length (net/http ends
+// the body there), or -1 when unknown; n is at most limit.
+//
+// A body announced at most firstChunk long is read into a buffer of its
+// size. Any other is read into chunks that grow as bytes arrive, so that a
+// length announced but not sent costs at most firstChunk. An announced body
+// is moved into one buffer of its size once half of it has arrived, so
+// that it costs at most 1.5 times its size. A body of unknown length is
+// read in chunks of at most firstChunk and stops with ErrResponseTooLarge
+// as soon as it has more than limit bytes, having held at most limit+1 of
+// them; one that ends in time is joined into one buffer (twice its size
+// for a moment).
+func readResponseBody(r io.Reader, n, limit int64) ([]byte, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	if n > 0 && n <= firstChunk {
+		buf := make([]byte, n)
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return nil, err
 		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+		return buf, nil
+	}
+	end, size := limit+1, int64(minChunk)
+	if n > 0 {
+		end, size = n/2+1, firstChunk
+	}
+	var chunks [][]byte
+	var total int64
+	for total < end {
+		c := make([]byte, min(size, end-total))
+		k, err := io.ReadFull(r, c)
+		total += int64(k)
+		if k > 0 {
+			chunks = append(chunks, c[:k])
 		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			if int64(len(buf)) > limit {
-				return nil, ErrResponseTooLarge
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			if n > 0 {
+				return nil, io.ErrUnexpectedEOF
 			}
-			return buf, nil
+			return join(chunks, total, total), nil
 		}
 		if err != nil {
 			return nil, err
 		}
+		if size < firstChunk || n > 0 {
+			size *= 2
+		}
 	}
+	if n < 0 {
+		return nil, ErrResponseTooLarge
+	}
+	buf := join(chunks, total, n)
+	if _, err := io.ReadFull(r, buf[total:]); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// join copies the chunks, total bytes, into a buffer of size bytes; one
+// chunk that fills it is returned as is.
+func join(chunks [][]byte, total, size int64) []byte {
+	if len(chunks) == 1 && total == size {
+		return chunks[0]
+	}
+	if size == 0 {
+		return nil
+	}
+	buf := make([]byte, size)
+	off := 0
+	for _, c := range chunks {
+		off += copy(buf[off:], c)
+	}
+	return buf
 }
 
 // bufferedBody is a response body held in memory.
