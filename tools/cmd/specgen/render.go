@@ -4,7 +4,10 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"go/ast"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"net/http"
 	"sort"
 	"strconv"
@@ -327,7 +330,61 @@ func renderServices(m *model, api *goAPI) ([]byte, error) {
 	if err := t.Execute(&b, views); err != nil {
 		return nil, err
 	}
-	return gofmt("services.gen.go", b.Bytes())
+	src, err := addImports(b.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	return gofmt("services.gen.go", src)
+}
+
+// typeImports are the packages that the types of package gen may name in
+// a method's signature (a date-time parameter, a nullable field of an
+// inline answer), by the name the generated code uses.
+var typeImports = map[string]string{
+	"time":          `"time"`,
+	"nullable":      `"github.com/oapi-codegen/nullable"`,
+	"openapi_types": `openapi_types "github.com/oapi-codegen/runtime/types"`,
+}
+
+// addImports adds to the import block of src the packages of typeImports
+// that src uses without importing, so that no type a spec can give a
+// signature leaves services.gen.go unbuildable.
+func addImports(src []byte) ([]byte, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), "services.gen.go", src, parser.SkipObjectResolution)
+	if err != nil {
+		return nil, fmt.Errorf("services.gen.go: %w\n%s", err, numbered(src))
+	}
+	imported := map[string]bool{}
+	for _, spec := range f.Imports {
+		path, _ := strconv.Unquote(spec.Path.Value)
+		imported[path[strings.LastIndex(path, "/")+1:]] = true
+		if spec.Name != nil {
+			imported[spec.Name.Name] = true
+		}
+	}
+	used := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	out := string(src)
+	for _, name := range sortedKeys(typeImports) {
+		if !used[name] || imported[name] {
+			continue
+		}
+		spec := "\t" + typeImports[name] + "\n"
+		if strings.Contains(typeImports[name], ".") {
+			// A module's package goes with the module imports.
+			out = strings.Replace(out, "\t\"github.com/partoo-go/partoo/gen\"\n", spec+"\t\"github.com/partoo-go/partoo/gen\"\n", 1)
+		} else {
+			out = strings.Replace(out, "import (\n", "import (\n"+spec, 1)
+		}
+	}
+	return []byte(out), nil
 }
 
 // methodOf builds the view of one operation's method.
