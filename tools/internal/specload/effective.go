@@ -375,6 +375,7 @@ func upgrade30(spec []byte) ([]byte, error) {
 }
 
 func encode(n *yaml.Node) ([]byte, error) {
+	literalFolded(n)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -468,4 +469,17 @@ func dropRefSiblings(n *yaml.Node) int {
 		}
 	}
 	return removed
+}
+
+// literalFolded turns every folded scalar (">") into a literal one ("|"):
+// yaml.v3 does not write back every folded text it reads with the same
+// value (a more-indented line gains a blank line before it), while a
+// literal one keeps it exactly.
+func literalFolded(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Style&yaml.FoldedStyle != 0 {
+		n.Style = n.Style&^yaml.FoldedStyle | yaml.LiteralStyle
+	}
+	for _, c := range n.Content {
+		literalFolded(c)
+	}
 }

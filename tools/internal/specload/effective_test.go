@@ -164,6 +164,33 @@ func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 	}
 }
 
+// TestEffectiveKeepsEveryValue applies a repair of one field to the
+// Webhooks spec and checks that every other value reads back the same
+// (yaml.v3 rewrites some folded texts with another value unless told
+// otherwise).
+func TestEffectiveKeepsEveryValue(t *testing.T) {
+	t.Parallel()
+	bundle := testspec.Webhooks()
+	repairs := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    description: a test mark\n    update: {x-test: 1}\n"
+	res, err := Effective(Input{Bundle: bundle, Repairs: []byte(repairs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after map[string]any
+	if err := yaml.Unmarshal(bundle, &before); err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(res.Spec, &after); err != nil {
+		t.Fatal(err)
+	}
+	delete(after["info"].(map[string]any), "x-test")
+	if !equal(before, after) {
+		b, _ := yaml.Marshal(before["info"])
+		a, _ := yaml.Marshal(after["info"])
+		t.Errorf("the repaired spec changed values it does not repair; info before:\n%s\nafter:\n%s", b, a)
+	}
+}
+
 func TestDeriveOperationID(t *testing.T) {
 	t.Parallel()
 	for key, want := range map[string]string{
