@@ -245,8 +245,12 @@ bench: ## Every benchmark, BENCH_ROUNDS runs of the test binary (default 15), su
 # $(GO_NEWEST) one, so both see the same machine; benchstat prints the
 # medians side by side, one column per release.
 PEER_ROUNDS ?= $(BENCH_ROUNDS)
-PEER_BENCH  := ^BenchmarkPeer(InMemory/(Get|Create|List)|Loopback)$$
-PEER_LARGE  := ^BenchmarkPeer(InMemory/LargePage|LargePage)$$
+# Each entry is a -test.bench pattern (go test splits it at slashes, one
+# pattern per level of sub-benchmark) and the -test.benchtime it runs with.
+PEER_RUNS := '^BenchmarkPeerInMemory$$/^(Get|Create|List)$$' $(BENCH_TIME) \
+	'^BenchmarkPeerLoopback$$' $(BENCH_TIME) \
+	'^BenchmarkPeerInMemory$$/^LargePage$$' 1x \
+	'^BenchmarkPeerLargePage$$' 1x
 
 .PHONY: bench-peer
 bench-peer: ## partoo.Client against raw, gen and ogen's client of the same spec, on Go 1.26 and $(GO_NEWEST), PEER_ROUNDS interleaved rounds.
@@ -257,10 +261,12 @@ bench-peer: ## partoo.Client against raw, gen and ogen's client of the same spec
 	@for i in $$(seq $(PEER_ROUNDS)); do \
 		echo "bench-peer: round $$i of $(PEER_ROUNDS)"; \
 		for v in go1.26 $(GO_NEWEST); do \
-			$(BENCH_DIR)/peer-$$v.test -test.run '^$$' -test.bench '$(PEER_BENCH)' \
-				-test.benchtime $(BENCH_TIME) -test.count 1 >> $(BENCH_DIR)/peer-$$v.txt && \
-			$(BENCH_DIR)/peer-$$v.test -test.run '^$$' -test.bench '$(PEER_LARGE)' \
-				-test.benchtime 1x -test.count 1 >> $(BENCH_DIR)/peer-$$v.txt || { cat $(BENCH_DIR)/peer-$$v.txt; exit 1; }; \
+			set -- $(PEER_RUNS); \
+			while [ $$# -gt 0 ]; do \
+				$(BENCH_DIR)/peer-$$v.test -test.run '^$$' -test.bench "$$1" -test.benchtime "$$2" -test.count 1 \
+					>> $(BENCH_DIR)/peer-$$v.txt || { cat $(BENCH_DIR)/peer-$$v.txt; exit 1; }; \
+				shift 2; \
+			done; \
 		done; \
 	done
 	$(TOOL) benchstat -table .name -col .file go1.26=$(BENCH_DIR)/peer-go1.26.txt $(GO_NEWEST)=$(BENCH_DIR)/peer-$(GO_NEWEST).txt > $(BENCH_DIR)/peer-benchstat.txt

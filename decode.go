@@ -401,9 +401,7 @@ func decodeSlice(t reflect.Type, elem *plan) decodeFunc {
 		if !d.consume(']') {
 			for n := 0; ; n++ {
 				if n == s.Cap() {
-					grown := reflect.MakeSlice(t, n, 2*n+4)
-					reflect.Copy(grown, s)
-					s.Set(grown)
+					s.Grow(1) // as append grows: by less than double when large
 				}
 				s.SetLen(n + 1)
 				if !elem.dec(d, unsafe.Add(s.UnsafePointer(), uintptr(n)*size)) {
@@ -478,6 +476,46 @@ type decodeState struct {
 	b     []byte
 	i     int
 	depth int
+	// strings counts the strings made; past internAfter, strings are
+	// interned in interned, so that the values a page repeats (a URL, an
+	// event type, a header name) are allocated once. Go 1.27's
+	// encoding/json does the same.
+	strings  int
+	interned *[internSlots]string
+}
+
+const (
+	internAfter = 32  // a single item makes too few strings to gain
+	internSlots = 256 // 4 KiB
+	internMax   = 256 // longer strings are rarely repeated
+)
+
+// makeString returns b as a string, interned once the body has made
+// internAfter strings: a slot chosen by a hash of b's length and of its
+// first and last 8 bytes keeps the last string made for it.
+func (d *decodeState) makeString(b []byte) string {
+	if len(b) < 2 || len(b) > internMax {
+		return string(b)
+	}
+	if d.interned == nil {
+		if d.strings++; d.strings <= internAfter {
+			return string(b)
+		}
+		d.interned = new([internSlots]string)
+	}
+	h := uint32(2166136261) ^ uint32(len(b))
+	n := min(len(b), 8)
+	for _, c := range b[:n] {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	for _, c := range b[len(b)-n:] {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	slot := &d.interned[(h^h>>16)%internSlots]
+	if *slot != string(b) {
+		*slot = string(b)
+	}
+	return *slot
 }
 
 func (d *decodeState) enter() bool {
@@ -576,7 +614,7 @@ func (d *decodeState) str() (string, bool) {
 			if !ascii && !utf8.Valid(raw) {
 				return "", false // encoding/json replaces invalid bytes
 			}
-			return string(raw), true
+			return d.makeString(raw), true
 		case c == '\\':
 			d.i = start
 			return d.unescape()
@@ -602,7 +640,7 @@ func (d *decodeState) unescape() (string, bool) {
 			if !utf8.Valid(out) {
 				return "", false
 			}
-			return string(out), true
+			return d.makeString(out), true
 		case c < 0x20:
 			return "", false
 		case c != '\\':

@@ -60,6 +60,11 @@ func decodeTargets() []any {
 	}), new(gen.TryoutResult), new(kinds), new(gen.WebhookBusiness), new([]gen.WebhookItem)}
 }
 
+// internPage makes enough strings for the decoder to intern them, with
+// values that repeat and some that do not.
+var internPage = `{"items":[` + strings.Repeat(`{"url":"https://example.com/a","event_type":"e1","custom_headers":{"X-A":"v","X-B":"w"}},`, 40) +
+	`{"url":"https://example.com/b","event_type":"e2","created_at":"https://example.com/a"}]}`
+
 // decodeSeeds are bodies that exercise the fast decoders and every reason
 // they have to leave a body to encoding/json.
 var decodeSeeds = []string{
@@ -78,7 +83,7 @@ var decodeSeeds = []string{
 	`{"null":null}`, `{"null":1}`, `{"nest":{"nest":{"s":"deep"}}}`, `{"Skip":"x","-":"y"}`, `{"str":"5"}`, `{"u":1}`,
 	`{"hid":"x"}`, `{"H":{"X-A":"b"}}`, `{"h":{"X-A":"b"}}`, `{"pp":null}`, `{"x":[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]}`,
 	`{"x":"` + strings.Repeat("[", 200) + `"}`, `{"x":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + `}`,
-	`{"x":-}`, `{"x":1.}`, `{"x":.5}`, `{"x":1e}`, `{"x":-01}`, `{"x":1E+2}`, "{\"x\":1}\x00", "\ufeff{}",
+	internPage, `{"x":-}`, `{"x":1.}`, `{"x":.5}`, `{"x":1e}`, `{"x":-01}`, `{"x":1E+2}`, "{\"x\":1}\x00", "\ufeff{}",
 }
 
 // FuzzDecode checks that the client decodes every body exactly as
@@ -140,6 +145,7 @@ func TestDecodeFastPath(t *testing.T) {
 		{"page with an unknown field and enum value", decodeSeeds[1], new(listPage), true},
 		{"escapes and non-ASCII", `{"url":"caf\u00e9 caf` + "\u00e9" + ` \/","custom_headers":{"X-\u00e9":"\ud83d\ude00"}}`, new(gen.WebhookItem), true},
 		{"empty list", `{"items":[]}`, new(listPage), true},
+		{"a page long enough to intern its strings", internPage, new(listPage), true},
 		{"case-folded key", `{"ID":1}`, new(gen.WebhookItem), false},
 		{"duplicate key", `{"id":1,"id":2}`, new(gen.WebhookItem), false},
 		{"syntax error", `{"id":1,}`, new(gen.WebhookItem), false},
