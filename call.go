@@ -301,6 +301,9 @@ type callState struct {
 	// whose method is not idempotent goes to net/http without GetBody,
 	// so that net/http cannot send it again on its own.
 	getBody func() (io.ReadCloser, error)
+	// key is the API key of the latest attempt, kept to replace it in
+	// what the server answers (redactKey).
+	key string
 	// mu guards the counters, which net/http's hooks update too.
 	mu sync.Mutex
 	// attempts counts the writes of the request: the client's attempts,

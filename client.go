@@ -117,8 +117,9 @@ type Option func(*config) error
 // bytes of a response, retries as the zero [RetryPolicy] says, sends the
 // User-Agent "partoo-go/<Version> (<Go version>)", and sets no org_id.
 //
-// NewClient fails when apiKey is empty or blank (unless [WithAPIKeySource]
-// gives the key), when an option is given an invalid value, or when the API
+// NewClient fails when apiKey is empty, blank or holds a byte an HTTP
+// header cannot carry ([ErrInvalidAPIKey]; unless [WithAPIKeySource] gives
+// the key), when an option is given an invalid value, or when the API
 // key would travel over plain HTTP to a host that is not a loopback
 // address.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
@@ -175,12 +176,30 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 func checkKey(key string) error {
 	switch {
 	case strings.TrimSpace(key) == "":
-		return errors.New("partoo: the API key is empty")
-	case strings.ContainsAny(key, "\r\n\x00"):
-		return errors.New("partoo: the API key contains a line break or a NUL byte")
+		return apiKeyError("partoo: the API key is empty")
+	case !validHeaderValue(key):
+		// What net/http refuses in a header value: it would fail every
+		// attempt.
+		return apiKeyError("partoo: the API key contains a control character (a line break, NUL, DEL, ESC...), which an HTTP header cannot carry")
 	}
 	return nil
 }
+
+// ErrInvalidAPIKey matches the error of an API key that cannot be sent:
+// empty, or holding a byte an HTTP header value may not carry (a control
+// character other than tab, DEL included). [NewClient] returns it, and a
+// key from [WithAPIKeySource] ends the call with it before anything is
+// sent, without retry. The error never quotes the key.
+var ErrInvalidAPIKey = errors.New("partoo: invalid API key")
+
+// apiKeyError is an error that matches ErrInvalidAPIKey and reads as its
+// own text.
+type apiKeyError string
+
+func (e apiKeyError) Error() string { return string(e) }
+
+// Is reports whether target is ErrInvalidAPIKey.
+func (e apiKeyError) Is(target error) bool { return target == ErrInvalidAPIKey }
 
 // newClient builds the generated client and the services on cfg.
 func newClient(cfg *config) (*Client, error) {
@@ -360,11 +379,12 @@ func WithMaxResponseSize(n int64) Option {
 }
 
 // WithUserAgent sets the User-Agent header. If not set, it is
-// "partoo-go/<Version> (<Go version>)". An empty or multi-line value is an
-// error.
+// "partoo-go/<Version> (<Go version>)". An empty value, or one with a byte
+// an HTTP header cannot carry (a control character other than tab, DEL
+// included), is an error.
 func WithUserAgent(ua string) Option {
 	return func(cfg *config) error {
-		if strings.TrimSpace(ua) == "" || strings.ContainsAny(ua, "\r\n\x00") {
+		if strings.TrimSpace(ua) == "" || !validHeaderValue(ua) {
 			return fmt.Errorf("partoo: WithUserAgent: invalid user agent %q", ua)
 		}
 		cfg.userAgent = ua

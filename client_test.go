@@ -2,9 +2,11 @@ package partoo_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -812,7 +814,7 @@ func TestResponseBodyMemory(t *testing.T) {
 		{"64 MiB announced, none sent", 64 * mib, 64 * mib, &zeros{0, io.ErrUnexpectedEOF}, io.ErrUnexpectedEOF, 2 * mib},
 		{"64 MiB announced, 2 MiB sent", 64 * mib, 64 * mib, &zeros{2 * mib, io.ErrUnexpectedEOF}, io.ErrUnexpectedEOF, 8 * mib},
 		{"no length, 4 times the cap", 8 * mib, -1, &zeros{32 * mib, io.EOF}, partoo.ErrResponseTooLarge, 12 * mib},
-		{"no length, under the cap", 64 * mib, -1, &zeros{6 * mib, io.EOF}, nil, 13 * mib},
+		{"no length, under the cap", 64 * mib, -1, &zeros{6 * mib, io.EOF}, nil, 14 * mib}, // chunks, then joined
 		{"24 MiB announced and sent", 64 * mib, 24 * mib, &zeros{24 * mib, io.EOF}, nil, 37 * mib},
 	}
 	for _, tt := range tests {
@@ -922,5 +924,135 @@ func TestEscapedBaseURLPath(t *testing.T) {
 			t.Errorf("%s: paths sent %q, want %q", tt.base, got, want)
 		}
 		mu.Unlock()
+	}
+}
+
+// TestUnsendableKeyRefused: a key or User-Agent with a byte net/http
+// refuses in a header (DEL, 0x01, ESC) is refused by NewClient, and a key
+// source's such key ends the call with ErrInvalidAPIKey before anything is
+// sent, without retry. The error never quotes the key.
+func TestUnsendableKeyRefused(t *testing.T) {
+	t.Parallel()
+	for _, bad := range []string{"\x7f", "\x01", "\x1b[0m", "\n"} {
+		key := "pk_live_" + bad + "secret"
+		_, err := partoo.NewClient(key)
+		if !errors.Is(err, partoo.ErrInvalidAPIKey) {
+			t.Errorf("NewClient(%q): err = %v, want ErrInvalidAPIKey", key, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "secret") {
+			t.Errorf("NewClient(%q): the error quotes the key: %v", key, err)
+		}
+		if _, err := partoo.NewClient(testKey, partoo.WithUserAgent("agent/1 "+bad)); !errors.Is(err, partoo.ErrInvalidOption) {
+			t.Errorf("WithUserAgent with %q: err = %v, want ErrInvalidOption", bad, err)
+		}
+		f := newFake(t, jsonReply(200, itemJSON))
+		c, err := partoo.NewClient("", partoo.WithBaseURL(f.URL+basePath), partoo.WithTransport(f.Client().Transport),
+			partoo.WithAPIKeySource(func(context.Context) (string, error) { return key, nil }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var resp partoo.Response
+		_, err = c.Webhooks.Get(context.Background(), 1, partoo.CaptureResponse(&resp))
+		if !errors.Is(err, partoo.ErrInvalidAPIKey) || len(f.requests()) != 0 || resp.Attempts != 0 {
+			t.Errorf("key source %q: err = %v, %d requests, %d attempts; want ErrInvalidAPIKey and nothing sent", key, err, len(f.requests()), resp.Attempts)
+		}
+	}
+}
+
+// TestEchoedKeyReplaced: a server that echoes the API key in an error body
+// or a header does not make the client print or keep it: Error(), Body,
+// Messages, Header, the body log and CaptureResponse hold a marker.
+func TestEchoedKeyReplaced(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{`{"error":"Invalid API key ` + testKey + `"}`, `Invalid API key ` + testKey} {
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Echo", "key="+r.Header.Get(partoo.APIKeyHeader))
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, body)
+		})
+		var logs strings.Builder
+		var mu sync.Mutex
+		logger := slog.New(slog.NewJSONHandler(writerFunc(func(p []byte) (int, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return logs.Write(p)
+		}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c := newClient(t, f, partoo.WithLogger(logger), partoo.WithBodyLogging())
+		var resp partoo.Response
+		_, err := c.Webhooks.Get(context.Background(), 1, partoo.CaptureResponse(&resp))
+		var apiErr *partoo.APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("err = %v, want an *APIError", err)
+		}
+		mu.Lock()
+		logged := logs.String()
+		mu.Unlock()
+		for what, text := range map[string]string{
+			"Error()":         err.Error(),
+			"Body":            string(apiErr.Body),
+			"Messages":        strings.Join(apiErr.Messages, "\n"),
+			"Header":          fmt.Sprint(apiErr.Header),
+			"CaptureResponse": fmt.Sprint(resp.Header),
+			"the log":         logged,
+		} {
+			if strings.Contains(text, testKey) {
+				t.Errorf("%s holds the key: %s", what, text)
+			}
+		}
+		if !strings.Contains(string(apiErr.Body), "Invalid API key ") || apiErr.Header.Get("X-Echo") == "" {
+			t.Errorf("Body %q, X-Echo %q: want the server's text with a marker", apiErr.Body, apiErr.Header.Get("X-Echo"))
+		}
+	}
+}
+
+// writerFunc is an io.Writer made of a function.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestRawRequestStaysAtTheOrigin: a RequestEditorFn that changes the scheme
+// and host of a raw generated call does not send the key elsewhere.
+func TestRawRequestStaysAtTheOrigin(t *testing.T) {
+	t.Parallel()
+	other := newFake(t, jsonReply(200, itemJSON))
+	f := newFake(t, jsonReply(200, itemJSON))
+	c := newClient(t, f)
+	_, err := c.Raw().GetWebhookWithResponse(context.Background(), 1, nil, func(_ context.Context, req *http.Request) error {
+		req.URL.Host = strings.TrimPrefix(other.URL, "http://")
+		return nil
+	})
+	if err == nil || len(other.requests()) != 0 || len(f.requests()) != 0 {
+		t.Errorf("err = %v; %d requests to the other origin, %d to the base URL: want an error and none", err, len(other.requests()), len(f.requests()))
+	}
+}
+
+// TestDoChecksOutBeforeSending: an out that cannot receive the answer
+// fails the call before anything is sent.
+func TestDoChecksOutBeforeSending(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(200, itemJSON))
+	c := newClient(t, f)
+	for _, out := range []any{gen.WebhookItem{}, (*gen.WebhookItem)(nil), map[string]any{}} {
+		if err := c.Do(context.Background(), http.MethodPost, "/things", nil, map[string]int{"n": 1}, out); err == nil {
+			t.Errorf("out %T: no error", out)
+		}
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Errorf("%d requests sent, want none", n)
+	}
+}
+
+// TestDoBodyWithHugeNumber: a number out of float64's range is valid JSON;
+// the custom-header check of a body does not refuse it.
+func TestDoBodyWithHugeNumber(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(200, `{"items":[`+itemJSON+`]}`))
+	c := newClient(t, f)
+	body := json.RawMessage(`{"items":[{"url":"https://example.com/hook","event_type":"business_created","custom_headers":{"X-A":"b"}}],"extra":1e400}`)
+	if err := c.Do(context.Background(), http.MethodPost, "/webhooks", nil, body, nil); err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	if n := len(f.requests()); n != 1 {
+		t.Errorf("%d requests, want 1", n)
 	}
 }

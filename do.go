@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 )
 
@@ -38,6 +39,13 @@ import (
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any, opts ...CallOption) error {
 	if !validHeaderName(method) {
 		return fmt.Errorf("partoo: Do: %q is not an HTTP method", method)
+	}
+	if out != nil {
+		// Checked before anything is sent: a POST cannot be sent again
+		// to fix it.
+		if v := reflect.ValueOf(out); v.Kind() != reflect.Pointer || v.IsNil() {
+			return fmt.Errorf("partoo: Do: out must be nil or a non-nil pointer, not %T", out)
+		}
 	}
 	ref, err := checkDoPath(path)
 	if err != nil {

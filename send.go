@@ -46,6 +46,11 @@ type rawDoer struct{ c *Client }
 
 // Do implements gen.HttpRequestDoer.
 func (d rawDoer) Do(req *http.Request) (*http.Response, error) {
+	if base := d.c.cfg.baseURL; req.URL.Scheme != base.Scheme || !strings.EqualFold(req.URL.Host, base.Host) {
+		// A RequestEditorFn may have changed them: the key goes to the
+		// base URL's origin only.
+		return nil, fmt.Errorf("partoo: %s %s://%s%s is not under the base URL %s; request not sent", req.Method, req.URL.Scheme, req.URL.Host, req.URL.Path, d.c.BaseURL())
+	}
 	rel, ok := d.c.relativePath(req.URL)
 	var op *apispec.Operation
 	if ok {

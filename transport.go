@@ -125,6 +125,9 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 			resp.Body = drainingBody{resp.Body}
 			err = checkResponse(resp, c.now)
 			apiErr, _ = err.(*APIError)
+			if apiErr != nil {
+				redactKey(apiErr, cs.key)
+			}
 			if apiErr != nil && apiErr.StatusCode == http.StatusNotFound && cs.op != nil {
 				apiErr.hint = c.basePathHint()
 			}
@@ -186,6 +189,50 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 	}
 }
 
+// keyMarker replaces the API key wherever a server echoes it.
+const keyMarker = "[API key]"
+
+// redactKey replaces key in the text the client keeps of an error
+// response (its body, messages and headers), which Error(), the body log
+// and CaptureResponse show: a server that echoes an invalid key must not
+// make the client print it.
+func redactKey(e *APIError, key string) {
+	if key == "" {
+		return
+	}
+	if bytes.Contains(e.Body, []byte(key)) {
+		e.Body = bytes.ReplaceAll(e.Body, []byte(key), []byte(keyMarker))
+	}
+	for i, m := range e.Messages {
+		e.Messages[i] = strings.ReplaceAll(m, key, keyMarker)
+	}
+	e.Header = redactHeader(e.Header, key)
+}
+
+// redactHeader returns h with key replaced in its values: h itself when no
+// value holds it, else a copy.
+func redactHeader(h http.Header, key string) http.Header {
+	if key == "" {
+		return h
+	}
+	var out http.Header
+	for k, vs := range h {
+		for i, v := range vs {
+			if !strings.Contains(v, key) {
+				continue
+			}
+			if out == nil {
+				out = h.Clone()
+			}
+			out[k][i] = strings.ReplaceAll(v, key, keyMarker)
+		}
+	}
+	if out == nil {
+		return h
+	}
+	return out
+}
+
 // triesMade returns how many writes of the request the retry policy's
 // MaxAttempts has counted so far.
 func (cs *callState) triesMade() int {
@@ -235,6 +282,7 @@ func (cs *callState) attemptRequest(ctx context.Context, req *http.Request, atte
 		h[k] = append([]string(nil), vs...)
 	}
 	h[canonicalAPIKeyHeader] = []string{key}
+	cs.key = key
 	if len(cs.settings.header["User-Agent"]) == 0 {
 		h["User-Agent"] = []string{cs.c.cfg.userAgent}
 	}
@@ -427,7 +475,7 @@ func bodyBytes(resp *http.Response) []byte {
 
 // capture records the status and header of the call's latest response.
 func (cs *callState) capture(status int, h http.Header) {
-	cs.status, cs.header = status, h
+	cs.status, cs.header = status, redactHeader(h, cs.key)
 }
 
 // now returns the client's time.

@@ -139,6 +139,7 @@ func (c *Client) checkBodyJSON(op *apispec.Operation, req *http.Request) error {
 		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // 1e400 is valid JSON, out of float64's range
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
 		return fmt.Errorf("partoo: %s %s: %w: the request body is not valid JSON, so its custom headers cannot be checked; request not sent: %w",
