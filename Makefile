@@ -212,10 +212,12 @@ CI_TARGETS += contract
 # and the results.
 #
 # CI runs bench-smoke, which runs every benchmark once so that none can rot
-# (it measures nothing), and bench-check, which checks the allocations, the
-# in-memory CPU ratios (with a tolerance) and the footprint in under a
-# minute. bench measures everything, wall time included, in 15 rounds, and
-# takes about 3 minutes on 2 cores.
+# (it measures nothing), and bench-check, which gates only what a loaded
+# machine cannot change (the allocations, the packages and bytes partoo
+# adds, no parser linked, no regexp compiled at init) and prints the CPU
+# ratios and the init time without gating them. bench measures everything,
+# wall time included, in 15 rounds, and takes about 3 minutes on 2 cores;
+# benchstat and BENCHMARKS.md report the ratios.
 
 BENCH_ROUNDS   ?= 15
 BENCH_TIME     ?= 0.5s
@@ -278,11 +280,11 @@ bench-smoke: ## Run every benchmark once to catch breakage; measures nothing (ru
 	cd bench && $(GOTEST) -run '^$$' -bench . -benchtime 1x .
 
 .PHONY: bench-check
-bench-check: ## Check allocations, in-memory CPU ratios and footprint (BENCH_FILE=.cache/bench/bench.txt reuses make bench's output).
+bench-check: ## Check allocations and footprint exactly; print CPU ratios and init time, ungated (BENCH_FILE=.cache/bench/bench.txt reuses make bench's output).
 	$(BENCHCHECK) $(if $(BENCH_FILE),-bench "$(abspath $(BENCH_FILE))")
 
 .PHONY: footprint-check
-footprint-check: ## Check only what importing partoo adds: packages, binary size, init time, no parser, no regexp at init (bench-check includes it).
+footprint-check: ## Check only what importing partoo adds: packages, binary size, no parser, no regexp at init; print the init time (bench-check includes it).
 	$(BENCHCHECK) -skip-bench
 
 CI_TARGETS += bench-smoke bench-check

@@ -106,26 +106,28 @@ func TestPerCallRetryPolicy(t *testing.T) {
 }
 
 // TestAttemptTimeout: WithAttemptTimeout bounds each attempt, and the
-// timed-out attempt of a GET is retried; the context bounds the call.
+// timed-out attempt of a GET is retried; the context bounds the call. Every
+// attempt hangs until the client gives up on it, so the outcome does not
+// depend on how fast the machine answers.
 func TestAttemptTimeout(t *testing.T) {
 	t.Parallel()
-	var first sync.Once
+	var mu sync.Mutex
+	gaveUp := 0
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		hang := false
-		first.Do(func() { hang = true })
-		if hang {
-			<-r.Context().Done() // the client gives up on this attempt
-			return
-		}
-		jsonReply(200, itemJSON)(w, r)
+		<-r.Context().Done() // the client gives up on this attempt
+		mu.Lock()
+		gaveUp++
+		mu.Unlock()
 	})
 	c := newClient(t, f, fast, partoo.WithTimeout(time.Hour))
 	var meta partoo.Response
-	if _, err := c.Webhooks.Get(context.Background(), 1, partoo.WithAttemptTimeout(50*time.Millisecond), partoo.CaptureResponse(&meta)); err != nil {
-		t.Fatal(err)
+	_, err := c.Webhooks.Get(context.Background(), 1, partoo.WithAttemptTimeout(50*time.Millisecond),
+		partoo.WithCallRetryPolicy(partoo.RetryPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}), partoo.CaptureResponse(&meta))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want the attempt timeout", err)
 	}
-	if meta.Attempts != 2 {
-		t.Errorf("Attempts = %d, want 2: the hung attempt timed out and was retried", meta.Attempts)
+	if meta.Attempts != 2 || len(f.requests()) != 2 {
+		t.Errorf("Attempts = %d, %d requests; want 2 and 2: the hung attempt timed out and was retried", meta.Attempts, len(f.requests()))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -1,41 +1,34 @@
 // Command benchcheck checks the parts of partoo's benchmark figures that do
-// not depend on the machine's load, and what importing partoo adds to a
-// program. It exits with status 1 when a check fails.
+// not depend on the machine's speed or load, and what importing partoo adds
+// to a program. It exits with status 1 when a check fails, and only a
+// deterministic figure can fail it: `make ci` must not fail because the
+// machine was busy.
 //
 // Unless -skip-bench is given, it runs BenchmarkInMemory of the root module
-// (or reads the output of `make bench` given with -bench) and checks each
-// operation:
+// (or reads the output of `make bench` given with -bench) and checks, for
+// each operation, that partoo.Client allocates at most 3 more objects per
+// request than the bare generated client. The counts are exact (rounded to
+// integers: an allocation of the runtime during the measurement shows as a
+// fraction), so this check has no tolerance.
 //
-//   - allocations: partoo.Client allocates at most 3 more objects per
-//     request than the bare generated client. The counts are exact (rounded
-//     to integers), so this check has no tolerance;
-//   - CPU: partoo.Client's time over the generated client's, with the
-//     network replaced by an in-memory transport, is within the target plus
-//     -tolerance. Each ratio is paired (the paths are interleaved call by
-//     call) and the median over the rounds is used, so what is left is the
-//     spread of that median between runs. On a busy 2-core machine it is
-//     about ±1% for Get and Create, and the default tolerance of 0.02 is
-//     twice that. List's calls last 5 ms, long enough for the machine's
-//     other work to land on one path's calls, and its median spreads by
-//     about ±4%. A List ratio within 0.02 of its limit can flap. Where
-//     the client misses its target (Create, see BENCHMARKS.md), a budget
-//     above today's figure gates instead, so that a regression still fails.
-//
-// Wall-time ratios (BenchmarkLoopback), the throughput of 64 goroutines and
-// the peak RSS (BenchmarkLargePage) are printed when the output has them.
-// They depend on the machine's load and are not checked.
+// The CPU ratios (client over generated client, in memory), the wall-time
+// ratios (BenchmarkLoopback), the throughput of 64 goroutines and the peak
+// RSS (BenchmarkLargePage) are printed when the output has them, with their
+// targets, and never gated: on a loaded 2-core machine one CPU ratio was
+// measured at 1.295 against a target of 1.03, and 1.030 on the rerun.
+// `make bench` measures them in many interleaved rounds and benchstat gives
+// their confidence intervals; BENCHMARKS.md records them.
 //
 // It then builds the programs of testdata/footprint in a temporary module
 // that requires partoo as a consumer would. These are a minimal program
 // that uses partoo and the same program written with net/http alone. It
 // checks that partoo adds at most 15 non-standard packages and 3 MB of
-// binary (default and stripped builds), that it adds at most 50 µs of init
-// time (GODEBUG=inittrace=1, in the fastest of -init-runs runs: the
-// machine's load only adds time, and a heavy initializer costs every run;
-// the median run is printed too), that no YAML, OpenAPI,
-// JSON Schema or generator package is linked, and that no regular expression
-// is compiled during package initialization (an allocation profile that
-// covers the initialization, from GODEBUG=memprofilerate=1).
+// binary (default and stripped builds), that no YAML, OpenAPI, JSON Schema
+// or generator package is linked, and that no regular expression is
+// compiled during package initialization (an allocation profile that covers
+// the initialization, from GODEBUG=memprofilerate=1). It prints the init
+// time partoo adds (GODEBUG=inittrace=1, the fastest and the median of
+// -init-runs runs) against its target of 50 µs, without gating it.
 //
 // Usage, from the tools module:
 //
@@ -65,20 +58,15 @@ import (
 	"golang.org/x/perf/benchfmt"
 )
 
-// The targets.
+// cpuTargets are the CPU targets of BENCHMARKS.md, printed beside the
+// measured ratios; they are not gated (see the package doc).
 var cpuTargets = map[string]float64{"InMemory/Get": 1.03, "InMemory/Create": 1.06, "InMemory/List": 1.02}
-
-// cpuBudgets replace target+tolerance as the gate of an operation whose
-// target the client does not meet yet: the gate still catches a
-// regression, the report still shows the target as missed, and
-// BENCHMARKS.md says why.
-var cpuBudgets = map[string]float64{"InMemory/Create": 1.11}
 
 const (
 	maxExtraAllocs   = 3         // per request, client over generated
 	maxAddedPackages = 15        // non-standard packages
 	maxAddedBytes    = 3_000_000 // binary size, default and stripped
-	maxAddedInitUS   = 50.0      // µs of init time
+	initTargetUS     = 50.0      // µs of init time, printed, not gated
 )
 
 // forbidden are parts of import paths that must not be linked into a
@@ -91,16 +79,15 @@ var programs embed.FS
 func main() {
 	root := flag.String("root", "..", "directory of the root module")
 	benchFile := flag.String("bench", "", "read benchmark output from `file` instead of running BenchmarkInMemory")
-	rounds := flag.Int("rounds", 7, "rounds of BenchmarkInMemory to run")
-	benchtime := flag.String("benchtime", "500ms", "-benchtime of each round")
-	tolerance := flag.Float64("tolerance", 0.02, "added to each CPU target")
+	rounds := flag.Int("rounds", 3, "rounds of BenchmarkInMemory to run")
+	benchtime := flag.String("benchtime", "200ms", "-benchtime of each round")
 	initRuns := flag.Int("init-runs", 15, "runs of each program for the init time")
 	skipBench := flag.Bool("skip-bench", false, "check the footprint only")
 	flag.Parse()
 	dir, err := filepath.Abs(*root)
 	var benchErr error
 	if err == nil && !*skipBench {
-		benchErr = checkBench(os.Stdout, dir, *benchFile, *rounds, *benchtime, *tolerance)
+		benchErr = checkBench(os.Stdout, dir, *benchFile, *rounds, *benchtime)
 	}
 	if err == nil && (benchErr == nil || benchErr == errFailed) {
 		err = checkFootprint(os.Stdout, dir, *initRuns)
@@ -141,7 +128,7 @@ func (r *report) err() error {
 
 // checkBench runs BenchmarkInMemory in root, or reads file, and checks the
 // results.
-func checkBench(w io.Writer, root, file string, rounds int, benchtime string, tolerance float64) error {
+func checkBench(w io.Writer, root, file string, rounds int, benchtime string) error {
 	var out []byte
 	var err error
 	if file != "" {
@@ -159,7 +146,7 @@ func checkBench(w io.Writer, root, file string, rounds int, benchtime string, to
 		return err
 	}
 	r := &report{w: w}
-	evaluate(r, res, tolerance)
+	evaluate(r, res)
 	return r.err()
 }
 
@@ -203,9 +190,9 @@ func (res results) median(name, unit string) (float64, int) {
 	}
 }
 
-// evaluate checks the allocations and CPU ratios of BenchmarkInMemory and
-// prints the other figures found in res.
-func evaluate(r *report, res results, tolerance float64) {
+// evaluate checks the allocations of BenchmarkInMemory and prints the
+// other figures found in res.
+func evaluate(r *report, res results) {
 	names := slices.Sorted(maps.Keys(res))
 	r.check(slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "InMemory/") }),
 		"the output has BenchmarkInMemory results")
@@ -220,16 +207,10 @@ func evaluate(r *report, res results, tolerance float64) {
 			r.check(c <= g+maxExtraAllocs, "%s allocs/req: client %.1f, gen %.1f (at most +%d)", name, c, g, maxExtraAllocs)
 			ratio := m("client/gen")
 			if target, ok := cpuTargets[name]; ok {
-				if budget, ok := cpuBudgets[name]; ok {
-					met := map[bool]string{true: "met", false: "MISSED, see BENCHMARKS.md"}[ratio <= target+tolerance]
-					r.check(ratio <= budget, "%s CPU client/gen %.3f, median of %d (target %.2f %s; gated at the budget %.2f)",
-						name, ratio, n, target, met, budget)
-					continue
-				}
-				r.check(ratio <= target+tolerance, "%s CPU client/gen %.3f, median of %d (target %.2f, +%.2f tolerance)",
-					name, ratio, n, target, tolerance)
+				met := map[bool]string{true: "met", false: "missed"}[ratio <= target]
+				r.info("%s CPU client/gen %.3f, median of %d (target %.2f, %s here; not checked: it depends on the load)", name, ratio, n, target, met)
 			} else {
-				r.info("%s CPU client/gen %.3f, median of %d (no target)", name, ratio, n)
+				r.info("%s CPU client/gen %.3f, median of %d (not checked)", name, ratio, n)
 			}
 		case name == "Loopback/Get64":
 			r.info("%s throughput client/raw %.3f, client/gen %.3f, median of %d (not checked)", name, m("client/raw"), m("client/gen"), n)
@@ -291,8 +272,8 @@ func checkFootprint(w io.Writer, root string, runs int) error {
 	r.check(p.stripped-raw.stripped <= maxAddedBytes, "binary size added: %+.2f MB, -ldflags=-s -w (%.2f MB vs %.2f MB; at most 3 MB)",
 		mb(p.stripped-raw.stripped), mb(p.stripped), mb(raw.stripped))
 	fastest, median, top := addedInit(p.initUS, raw.initUS)
-	r.check(fastest <= maxAddedInitUS, "init time added: %.0f µs in the fastest of %d runs, %.0f µs in the median run (at most %.0f µs); largest: %s",
-		fastest, runs, median, maxAddedInitUS, top)
+	r.info("init time added: %.0f µs in the fastest of %d runs, %.0f µs in the median run (target %.0f µs; not checked: it depends on the load); largest: %s",
+		fastest, runs, median, initTargetUS, top)
 	stack := regexpAtInit(string(prof))
 	r.check(stack == "", "regular expressions compiled during package initialization: %s", cmp.Or(stack, "none"))
 	return r.err()
