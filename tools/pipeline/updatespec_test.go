@@ -258,6 +258,19 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 		t.Fatalf("a refused update changed the tree:\n%s", status)
 	}
 
+	// A spec that passes the lint but that the generator refuses (a tag
+	// whose service name the client already uses) fails at step 3: the
+	// tree is restored as it was, generated code included.
+	refused := filepath.Join(inputs, "refused.yaml")
+	writeFile(t, refused, []byte(replaceAfter(t, string(spec), "    put:\n      tags:\n", "        - Webhooks\n", "        - Do\n")))
+	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+refused)
+	if err == nil || !strings.Contains(out, "FAILED at step 3") || !strings.Contains(out, "Nothing was changed: the tree is restored") {
+		t.Fatalf("a spec refused by the generator was not reported at step 3 with the tree restored:\n%s", out)
+	}
+	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
+		t.Fatalf("a failed update left the tree changed:\n%s", status)
+	}
+
 	// Uncommitted changes are refused, so that a revert cannot lose them.
 	writeFile(t, filepath.Join(dir, "version.go"), []byte("package partoo\n\n// Version is the version of this module.\nconst Version = \"0.1.0\"\n\n// edited\n"))
 	harmless := filepath.Join(inputs, "harmless.yaml")

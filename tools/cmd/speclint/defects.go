@@ -489,6 +489,10 @@ var componentSuffix = map[string]string{"parameters": "Parameter", "responses": 
 // responses, request bodies and headers one namespace.
 func (d *defects) componentGoNames(components *yaml.Node) {
 	seen := map[string]string{}
+	// The generated client's own names in package gen.
+	for _, name := range []string{"Client", "ClientInterface", "ClientOption", "ClientWithResponses", "ClientWithResponsesInterface", "HttpRequestDoer", "RequestEditorFn", "NewClient", "NewClientWithResponses", "WithHTTPClient", "WithBaseURL", "WithRequestEditorFn"} {
+		seen[goKey(name)] = "the generated client's " + name
+	}
 	// oapi-codegen also names types after each operation:
 	// <OperationId>Response, Params, JSONBody and JSONRequestBody.
 	forEachPair(mapValue(d.doc, "paths"), func(_ string, _, item *yaml.Node) {
@@ -516,7 +520,7 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 			}
 			p := jsonPath{"components", section, name}
 			suffix := componentSuffix[section]
-			if !strings.HasPrefix(other, "operation ") {
+			if !strings.HasPrefix(other, "operation ") && !strings.HasPrefix(other, "the generated client's ") {
 				other = "components." + other
 			} else if suffix == "" {
 				suffix = "Schema"

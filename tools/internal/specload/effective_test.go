@@ -22,8 +22,8 @@ func TestEffectiveRepairsTheDefectBundle(t *testing.T) {
 	if stale := res.Stale(); len(stale) > 0 {
 		t.Errorf("stale repairs on the fixture: %+v", stale)
 	}
-	if len(res.Repairs) != 26 {
-		t.Errorf("%d outcomes, want 26 (one per action)", len(res.Repairs))
+	if len(res.Repairs) != 27 {
+		t.Errorf("%d outcomes, want 27 (one per action)", len(res.Repairs))
 	}
 	want := []DerivedID{{Key: "DELETE /venues/{venue_id}", ID: "deleteVenuesByVenueId"}}
 	if len(res.Derived) != 1 || res.Derived[0] != want[0] {
