@@ -1059,3 +1059,34 @@ func TestDoBodyWithHugeNumber(t *testing.T) {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
+
+// TestDoRecognisesEveryspelling: Do finds an operation under percent-encoded
+// unreserved characters (RFC 3986, 6.2.2.2), so its rules apply (a
+// forbidden custom header is refused, org_id is added), and refuses an
+// encoded slash or an empty segment; nothing refused is sent.
+func TestDoRecognisesEverySpelling(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, jsonReply(200, `{"items":[`+itemJSON+`],"page":1,"max_page":1,"count":1}`))
+	c := newClient(t, f, partoo.WithOrgID(42))
+	evil := map[string]any{"items": []any{map[string]any{"url": "https://example.com/hook", "event_type": "business_created", "custom_headers": map[string]string{"X-Partoo-Evil": "v"}}}}
+	for _, path := range []string{"/%77ebhooks", "web%68ooks", "/webhooks/tr%79out"} {
+		err := c.Do(context.Background(), http.MethodPost, path, nil, evil, nil)
+		if !errors.Is(err, partoo.ErrInvalidCustomHeaders) {
+			t.Errorf("POST %s: err = %v, want ErrInvalidCustomHeaders: the operation's rules apply", path, err)
+		}
+	}
+	for _, path := range []string{"/webhooks%2Ftryout", "/webhooks%2ftryout", "/webhooks//tryout"} {
+		if err := c.Do(context.Background(), http.MethodPost, path, nil, evil, nil); err == nil {
+			t.Errorf("POST %s: no error", path)
+		}
+	}
+	if n := len(f.requests()); n != 0 {
+		t.Fatalf("%d requests sent, want none", n)
+	}
+	if err := c.Do(context.Background(), http.MethodGet, "/%77ebhooks", nil, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.requests(); len(got) != 1 || got[0].Path != basePath+"/webhooks" || got[0].Query != "org_id=42" {
+		t.Errorf("requests = %+v, want GET /v2/webhooks?org_id=42", got)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+
+	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
 // Do sends a JSON request to an endpoint the spec lacks (or to any
@@ -20,9 +22,13 @@ import (
 // non-2xx answer.
 //
 // path is relative to the base URL, such as "/business/123/photos" or
-// "business/123/photos" (escaped as it goes on the wire); an absolute URL,
-// a query or fragment, or a dot segment ("..") is refused before anything
-// is sent: a call cannot leave the base URL. query is added as the query
+// "business/123/photos", escaped; it goes on the wire in the normal form
+// of RFC 3986, its percent-encoded unreserved characters decoded
+// ("%77ebhooks" is "webhooks"), so that an operation of the spec is
+// recognised however it is spelled. An absolute URL, a query or fragment,
+// a dot segment (".."), an encoded slash ("%2F") or an empty segment
+// ("//") is refused before anything is sent: a call cannot leave the base
+// URL, nor slip past the rules of an operation. query is added as the query
 // string (nil for none). body is sent as JSON: nil sends no body, a
 // json.RawMessage or []byte is sent as is (it must be valid JSON), any
 // other value is encoded with encoding/json. out receives the JSON answer:
@@ -47,12 +53,12 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 			return fmt.Errorf("partoo: Do: out must be nil or a non-nil pointer, not %T", out)
 		}
 	}
-	ref, err := checkDoPath(path)
+	escaped, err := checkDoPath(path)
 	if err != nil {
 		return err
 	}
 	// The base URL ends with a slash; both paths are kept as escaped.
-	target := c.cfg.baseURL.String() + strings.TrimPrefix(ref.EscapedPath(), "/")
+	target := c.cfg.baseURL.String() + strings.TrimPrefix(escaped, "/")
 	if q := query.Encode(); q != "" {
 		target += "?" + q
 	}
@@ -109,26 +115,35 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 
 // checkDoPath parses the path of a Do call and refuses one that could
 // leave the base URL.
-func checkDoPath(path string) (*url.URL, error) {
+func checkDoPath(path string) (string, error) {
 	ref, err := url.Parse(path)
 	if err != nil {
-		return nil, fmt.Errorf("partoo: Do: invalid path %q: %w", path, err)
+		return "", fmt.Errorf("partoo: Do: invalid path %q: %w", path, err)
 	}
 	switch {
 	case ref.Scheme != "" || ref.Host != "" || ref.User != nil || strings.HasPrefix(path, "//"):
-		return nil, fmt.Errorf("partoo: Do: the path %q is absolute; give a path relative to the base URL", path)
+		return "", fmt.Errorf("partoo: Do: the path %q is absolute; give a path relative to the base URL", path)
 	case ref.RawQuery != "" || ref.ForceQuery || ref.Fragment != "" || strings.ContainsAny(path, "?#"):
-		return nil, fmt.Errorf("partoo: Do: the path %q has a query or fragment; pass the query as url.Values", path)
+		return "", fmt.Errorf("partoo: Do: the path %q has a query or fragment; pass the query as url.Values", path)
 	case strings.Contains(strings.ToLower(path), "%2e"):
-		return nil, fmt.Errorf("partoo: Do: the path %q has an escaped dot", path)
+		return "", fmt.Errorf("partoo: Do: the path %q has an escaped dot", path)
 	}
 	for _, seg := range strings.Split(strings.TrimPrefix(ref.Path, "/"), "/") {
 		if seg == "." || seg == ".." {
-			return nil, fmt.Errorf("partoo: Do: the path %q has a dot segment; it must stay under the base URL", path)
+			return "", fmt.Errorf("partoo: Do: the path %q has a dot segment; it must stay under the base URL", path)
 		}
 	}
 	if strings.Trim(ref.Path, "/") == "" {
-		return nil, fmt.Errorf("partoo: Do: the path %q names no endpoint", path)
+		return "", fmt.Errorf("partoo: Do: the path %q names no endpoint", path)
 	}
-	return ref, nil
+	// The normal form (RFC 3986, 6.2.2): %77ebhooks is webhooks, so that
+	// the operation's rules apply however the path is spelled.
+	norm, encodedSlash, emptySegment := pathtemplate.Normalize(ref.EscapedPath())
+	switch {
+	case encodedSlash:
+		return "", fmt.Errorf("partoo: Do: the path %q has an encoded slash (%%2F); a segment cannot hold a slash", path)
+	case emptySegment:
+		return "", fmt.Errorf("partoo: Do: the path %q has an empty segment (//)", path)
+	}
+	return norm, nil
 }

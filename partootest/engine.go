@@ -17,6 +17,7 @@ import (
 	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/apispec"
+	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
 // The engine serves the operations of the spec's tables: the checks every
@@ -124,6 +125,12 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) (resp *resp
 	if !ok || !strings.HasPrefix(rel, "/") {
 		return specError(http.StatusNotFound)
 	}
+	// Percent-encoded unreserved characters are the characters (RFC 3986,
+	// 6.2.2.2: %77ebhooks is webhooks), so the operation's checks apply
+	// however the client spells its path. An encoded slash stays inside
+	// its segment and an empty segment is kept, so neither names an
+	// operation: both are the spec's 404, and the client refuses them.
+	rel, _, _ = pathtemplate.Normalize(rel)
 	op := apispec.Route(e.ops, r.Method, rel)
 	if op == nil {
 		allowed := apispec.Allowed(e.ops, rel)

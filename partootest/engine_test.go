@@ -569,3 +569,31 @@ func TestValidation(t *testing.T) {
 		})
 	}
 }
+
+// TestEncodedPathSpellings: the fake decodes percent-encoded unreserved
+// characters before routing, so an operation's checks apply however its
+// path is spelled; an encoded slash or an empty segment names nothing.
+func TestEncodedPathSpellings(t *testing.T) {
+	t.Parallel()
+	srv := partootest.NewTestServer(t)
+	addWebhooks(t, srv, gen.WebhookItem{ID: 1, URL: "https://a.example", EventType: gen.EventTypeLeadReceived})
+	for _, tt := range []struct {
+		method, path, body string
+		status             int
+	}{
+		{http.MethodGet, "/v2/%77ebhooks", "", http.StatusOK},
+		{http.MethodGet, "/v2/web%68ooks/%31", "", http.StatusOK},
+		{http.MethodPost, "/v2/webhooks/tr%79out", `{"items":[{"url":"https://a.example","event_type":"lead_received","custom_headers":{"X-Partoo-Evil":"v"}}]}`, http.StatusBadRequest},
+		{http.MethodPost, "/v2/%77ebhooks", `{"items":[{"url":"http://a.example","event_type":"lead_received"}]}`, http.StatusBadRequest},
+		{http.MethodGet, "/v2/webhooks%2F1", "", http.StatusNotFound},
+		{http.MethodGet, "/v2/webhooks//1", "", http.StatusNotFound},
+	} {
+		r := callURL(t, srv.APIKey, tt.method, origin(t, srv)+tt.path, "application/json", tt.body)
+		if r.Status != tt.status {
+			t.Errorf("%s %s: status %d (%s), want %d", tt.method, tt.path, r.Status, r.Body, tt.status)
+		}
+	}
+	if n := len(srv.Webhooks()); n != 1 {
+		t.Errorf("%d webhooks stored, want 1: nothing refused is stored", n)
+	}
+}

@@ -13,7 +13,10 @@
 //  1. route: the operation whose path template matches the path (the one
 //     with the most literal segments, so /webhooks/tryout wins over
 //     /webhooks/{webhook_id}); a known path with another method is 405 with
-//     an Allow header, any other path the spec's 404 body;
+//     an Allow header, any other path the spec's 404 body. The path is
+//     matched in the normal form of RFC 3986 (%77ebhooks is webhooks), so
+//     an operation's checks apply however it is spelled; an encoded slash
+//     (%2F) or an empty segment (//) names no operation;
 //  2. authentication: a missing or unknown x-APIKey is 401;
 //  3. body size: a body over [MaxBodySize] is 413;
 //  4. media type: a body that is not application/json is 415;
