@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -87,8 +88,7 @@ func loadGoAPI(specPath, configPath string) (*goAPI, error) {
 			return nil, fmt.Errorf("oapi-codegen: %s: %w", d.OperationId, err)
 		}
 		for _, r := range rts {
-			var status int
-			if _, err := fmt.Sscanf(r.ResponseName, "%d", &status); err == nil && strings.HasPrefix(r.TypeName, "JSON") {
+			if status, err := strconv.Atoi(r.ResponseName); err == nil && strings.HasPrefix(r.TypeName, "JSON") {
 				op.Responses[status] = r.Schema
 			}
 		}
