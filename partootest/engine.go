@@ -292,8 +292,8 @@ func checkBody(op *apispec.Operation, body []byte) (any, FieldErrors) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	var doc any
-	if err := dec.Decode(&doc); err != nil {
+	doc, err := decodeValue(dec, 0)
+	if err != nil {
 		return nil, FieldErrors{"body": {"Invalid JSON: " + err.Error()}}
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -304,6 +304,57 @@ func checkBody(op *apispec.Operation, body []byte) (any, FieldErrors) {
 		errs = errs.add(v.Location, v.Message)
 	}
 	return doc, errs
+}
+
+// maxBodyDepth is the deepest nesting of a request body the fake reads.
+const maxBodyDepth = 64
+
+// decodeValue reads one JSON value from dec, which uses json.Number: the
+// body is decoded once, and this very value is validated and stored. A
+// key repeated in one object is an error: encoding/json would keep the
+// last one silently (and a struct would take "URL" for "url"), so a
+// document could pass validation with one value and be read with another.
+func decodeValue(dec *json.Decoder, depth int) (any, error) {
+	if depth > maxBodyDepth {
+		return nil, fmt.Errorf("nested deeper than %d levels", maxBodyDepth)
+	}
+	t, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t {
+	case json.Delim('{'):
+		obj := map[string]any{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			key, _ := kt.(string)
+			if _, dup := obj[key]; dup {
+				return nil, fmt.Errorf("the key %q appears twice in one object", key)
+			}
+			v, err := decodeValue(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			obj[key] = v
+		}
+		_, err := dec.Token() // }
+		return obj, err
+	case json.Delim('['):
+		arr := []any{}
+		for dec.More() {
+			v, err := decodeValue(dec, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			arr = append(arr, v)
+		}
+		_, err := dec.Token() // ]
+		return arr, err
+	}
+	return t, nil
 }
 
 // validator checks bodies: the spec's keywords, except for custom headers,

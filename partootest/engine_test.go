@@ -597,3 +597,46 @@ func TestEncodedPathSpellings(t *testing.T) {
 		t.Errorf("%d webhooks stored, want 1: nothing refused is stored", n)
 	}
 }
+
+// TestStoresWhatItValidated: the fake decodes a body once, refuses a key
+// repeated in one object, and keeps exactly the validated document: keys
+// that differ from the spec's only by case are neither read nor stored,
+// by any operation (create, update, tryout), so GET serves only what the
+// spec allows.
+func TestStoresWhatItValidated(t *testing.T) {
+	t.Parallel()
+	srv := partootest.NewTestServer(t)
+	hook := addWebhooks(t, srv, gen.WebhookItem{ID: 1, URL: "https://a.example", EventType: gen.EventTypeLeadReceived})[0]
+	item := `"url":"https://b.example","event_type":"lead_received"`
+	for _, tt := range []struct {
+		name, method, path, body string
+		status                   int
+	}{
+		{"create, key in upper case", http.MethodPost, "/webhooks", `{"items":[{` + item + `,"CUSTOM_HEADERS":{"X-Partoo-Evil":"v"}}]}`, 0},
+		{"create, event type twice", http.MethodPost, "/webhooks", `{"items":[{` + item + `,"EVENT_TYPE":"nonsense_event"}]}`, 0},
+		{"create, duplicate key", http.MethodPost, "/webhooks", `{"items":[{` + item + `,"custom_headers":{"X-Partoo-Evil":"v"},"custom_headers":{"X-A":"b"}}]}`, http.StatusBadRequest},
+		{"create, duplicate header", http.MethodPost, "/webhooks", `{"items":[{` + item + `,"custom_headers":{"X-A":"b","X-A":"c"}}]}`, http.StatusBadRequest},
+		{"update, URL in upper case", http.MethodPut, fmt.Sprintf("/webhooks/%d", hook.ID), `{"URL":"http://evil.example/x"}`, 0},
+		{"update, duplicate url", http.MethodPut, fmt.Sprintf("/webhooks/%d", hook.ID), `{"url":"http://evil.example/x","url":"https://c.example"}`, http.StatusBadRequest},
+		{"tryout, URL in upper case", http.MethodPost, "/webhooks/tryout", `{"items":[{` + item + `,"URL":"http://evil.example/x"}]}`, 0},
+	} {
+		r := callURL(t, srv.APIKey, tt.method, origin(t, srv)+"/v2"+tt.path, "application/json", tt.body)
+		if tt.status != 0 && r.Status != tt.status {
+			t.Errorf("%s: status %d (%s), want %d", tt.name, r.Status, r.Body, tt.status)
+		}
+	}
+	list := callURL(t, srv.APIKey, http.MethodGet, origin(t, srv)+"/v2/webhooks?per_page=100", "", "")
+	for _, bad := range []string{"Evil", "nonsense", "evil.example", "CUSTOM", "EVENT", "URL", "c.example"} {
+		if strings.Contains(string(list.Body), bad) {
+			t.Errorf("GET /webhooks serves %q: %s", bad, list.Body)
+		}
+	}
+	for _, tr := range srv.Tryouts() {
+		if tr.Item.URL != "https://b.example" {
+			t.Errorf("tryout of %q, want the url the request validated", tr.Item.URL)
+		}
+	}
+	if len(srv.Tryouts()) != 1 {
+		t.Errorf("%d tryouts, want 1", len(srv.Tryouts()))
+	}
+}

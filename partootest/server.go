@@ -25,9 +25,12 @@
 //     parameter, see below);
 //  6. organization: see "Organizations" below (400 or 403), then the
 //     organization's quota when [WithQuota] sets one (429);
-//  7. body: the JSON body is checked against the operation's schema, the
-//     custom headers against the client's rules (partoo.ValidateCustomHeaders
-//     and partoo.CheckDeliverable), all at once (400);
+//  7. body: the JSON body is decoded once (a key repeated in one object
+//     is a 400) and checked against the operation's schema, the custom
+//     headers against the client's rules (partoo.ValidateCustomHeaders
+//     and partoo.CheckDeliverable), all at once (400). The behaviour reads
+//     that very document by its exact keys: "URL" is not "url", and what
+//     is stored is what was validated;
 //  8. the operation's behaviour, one of [Stateful], [Example] and
 //     [Override]; [Server.Operations] lists them.
 //

@@ -129,14 +129,14 @@ type Tryout struct {
 // tryoutWebhooks serves POST /webhooks/tryout: it records the first item
 // (Partoo ignores the others) and delivers its sample event.
 func (s *Server) tryoutWebhooks(c *call) *response {
-	var body gen.CreateWebhooksPayload
-	if err := json.Unmarshal(c.body, &body); err != nil {
-		return badRequest(FieldErrors{"body": {"Invalid webhook configurations: " + err.Error()}})
-	}
-	if len(body.Items) == 0 {
+	// The validated document, read by its exact keys: json.Unmarshal into
+	// a struct would also take "URL" or "Event_Type".
+	obj, _ := c.doc.(map[string]any)
+	items, _ := obj["items"].([]any)
+	if len(items) == 0 {
 		return badRequest(FieldErrors{"items": {"Must have at least 1 item: the webhook configuration to try."}})
 	}
-	item := cloneCreateItem(body.Items[0])
+	item := createItemOf(items[0])
 	if msg := checkWebhookURL(item.URL); msg != "" {
 		return badRequest(FieldErrors{"items[0].url": {msg}})
 	}
@@ -239,6 +239,27 @@ func (s *Server) Tryouts() []Tryout {
 		out[i] = t
 	}
 	return out
+}
+
+// createItemOf reads a webhook configuration of a validated request body
+// by its exact keys; fields of the wrong type are left zero.
+func createItemOf(v any) gen.WebhookCreateItem {
+	obj, _ := v.(map[string]any)
+	var it gen.WebhookCreateItem
+	u, _ := obj["url"].(string)
+	it.URL = gen.URL(u)
+	et, _ := obj["event_type"].(string)
+	it.EventType = gen.EventType(et)
+	if h, ok := obj["custom_headers"].(map[string]any); ok {
+		ch := make(gen.CustomHeaders, len(h))
+		for k, val := range h {
+			if s, ok := val.(string); ok {
+				ch[k] = s
+			}
+		}
+		it.CustomHeaders = &ch
+	}
+	return it
 }
 
 // webhookOf decodes a stored webhook; fields of the wrong type (stored by
