@@ -119,7 +119,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 				return 1
 			}
 			findings := append(drift, Lint(res.Repaired, seed, nil)...)
-			if res.UpgradedFrom != "" {
+			if res.UpgradedFrom != "" && !hasBlocking(findings) {
 				// The generators read the 3.1 form, which kin-openapi
 				// validates further (unused components, for one).
 				findings = append(findings, upgradedOnly(findings, res.Spec)...)
@@ -217,8 +217,20 @@ func effective(dir string, rec prov.Record) (*specload.Result, error) {
 	return specload.Effective(specload.Input{Bundle: bundle, Repairs: repairs, Names: names})
 }
 
+// hasBlocking reports whether any finding is blocking.
+func hasBlocking(findings []Finding) bool {
+	for _, f := range findings {
+		if f.Level == Blocking {
+			return true
+		}
+	}
+	return false
+}
+
 // upgradedOnly returns kin-openapi's blocking findings on the 3.1 form of
-// an upgraded bundle that the bundle's own form did not give.
+// an upgraded bundle that the bundle's own form did not give. It runs once
+// the bundle's own form has nothing blocking: before that, the 3.1 form
+// repeats its findings without their places and repairs.
 func upgradedOnly(have []Finding, spec []byte) []Finding {
 	seen := map[string]bool{}
 	for _, f := range have {
