@@ -2,6 +2,10 @@ package main
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/token"
 	"os"
 	"regexp"
 	"strconv"
@@ -116,7 +120,47 @@ var (
 )
 
 // qualify writes a type of package gen as seen from another package.
-func qualify(t string) string { return exported.ReplaceAllString(t, "${1}gen.${2}") }
+func qualify(t string) string {
+	e, err := parser.ParseExpr(t)
+	if err != nil {
+		return exported.ReplaceAllString(t, "${1}gen.${2}")
+	}
+	var b strings.Builder
+	if err := printer.Fprint(&b, token.NewFileSet(), qualifyExpr(e)); err != nil {
+		return exported.ReplaceAllString(t, "${1}gen.${2}")
+	}
+	return b.String()
+}
+
+// qualifyExpr qualifies the exported type names of a type expression with
+// gen. It walks the expression as Go does, so that a field name of an
+// inline struct, or a doc comment on it, is never taken for a type.
+func qualifyExpr(e ast.Expr) ast.Expr {
+	switch x := e.(type) {
+	case *ast.Ident:
+		if ast.IsExported(x.Name) {
+			return &ast.SelectorExpr{X: ast.NewIdent("gen"), Sel: x}
+		}
+	case *ast.StarExpr:
+		x.X = qualifyExpr(x.X)
+	case *ast.ArrayType:
+		x.Elt = qualifyExpr(x.Elt)
+	case *ast.MapType:
+		x.Key, x.Value = qualifyExpr(x.Key), qualifyExpr(x.Value)
+	case *ast.IndexExpr:
+		x.Index = qualifyExpr(x.Index)
+	case *ast.IndexListExpr:
+		for i := range x.Indices {
+			x.Indices[i] = qualifyExpr(x.Indices[i])
+		}
+	case *ast.StructType:
+		for _, f := range x.Fields.List {
+			f.Type = qualifyExpr(f.Type)
+			f.Doc, f.Comment = nil, nil
+		}
+	}
+	return e
+}
 
 // deref returns the schema that a schema stands for: a component's
 // definition, with its properties and element type, for a reference to it.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,30 @@ func f(ctx context.Context, since time.Time, note nullable.Nullable[string], id 
 	again, err := addImports(formatted)
 	if err != nil || string(again) != string(formatted) {
 		t.Errorf("a second pass changed the imports (%v)", err)
+	}
+}
+
+// TestQualifyDropsFieldComments: an inline struct that oapi-codegen writes
+// with a doc comment on a field qualifies its types, never its field
+// names or its comments.
+func TestQualifyDropsFieldComments(t *testing.T) {
+	t.Parallel()
+	in := "struct {\n    // ID Examples: 3d90efec\n    ID *string `json:\"id,omitempty\"`\n    Count *Count `json:\"count,omitempty\"`\n}"
+	got := qualify(in)
+	if strings.Contains(got, "gen.ID") || strings.Contains(got, "Examples") || !strings.Contains(got, "*gen.Count") || !regexp.MustCompile(`\bID\s+\*string`).MatchString(got) {
+		t.Errorf("qualify =\n%s\nwant the field names and comments left alone and *gen.Count", got)
+	}
+	for in, want := range map[string]string{
+		"*Venue":                   "*gen.Venue",
+		"[]Venue":                  "[]gen.Venue",
+		"map[string]Venue":         "map[string]gen.Venue",
+		"nullable.Nullable[Venue]": "nullable.Nullable[gen.Venue]",
+		"openapi_types.UUID":       "openapi_types.UUID",
+		"time.Time":                "time.Time",
+		"[]map[string]interface{}": "[]map[string]interface{}",
+	} {
+		if got := qualify(in); got != want {
+			t.Errorf("qualify(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
