@@ -56,6 +56,14 @@ type Delivery struct {
 	Err error
 }
 
+// keepLast appends v to the log and keeps its last MaxKept entries.
+func keepLast[T any](log []T, v T) []T {
+	if len(log) >= MaxKept {
+		log = append(log[:0], log[len(log)-MaxKept+1:]...)
+	}
+	return append(log, v)
+}
+
 // OK reports whether the receiver acknowledged the delivery with a 2xx.
 func (d Delivery) OK() bool { return d.Err == nil && d.StatusCode >= 200 && d.StatusCode <= 299 }
 
@@ -210,7 +218,7 @@ func (s *Server) Emit(ctx context.Context, event gen.EventType, payload any) ([]
 }
 
 // Deliveries returns the deliveries the server sent or tried, oldest first:
-// those of tryouts and of [Server.Emit].
+// those of tryouts and of [Server.Emit], the last [MaxKept].
 func (s *Server) Deliveries() []Delivery {
 	if s.hooks == nil {
 		return nil
@@ -247,7 +255,7 @@ func (s *Server) send(ctx context.Context, d Delivery, custom *gen.CustomHeaders
 	d.Time = s.now()
 	d.StatusCode, d.Err = s.post(ctx, d, custom)
 	s.mu.Lock()
-	s.hooks.log = append(s.hooks.log, d)
+	s.hooks.log = keepLast(s.hooks.log, d)
 	s.mu.Unlock()
 	d.Body = slices.Clone(d.Body)
 	return d

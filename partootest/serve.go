@@ -41,6 +41,10 @@ type Request struct {
 	Body []byte
 	// BodyTruncated reports that the body was longer than Body.
 	BodyTruncated bool
+	// Truncated reports that Path, Query or Header were cut to
+	// [MaxLoggedHeader] bytes each: the request log keeps a bounded copy
+	// of each request.
+	Truncated bool
 	// Status is the status the server sent, or 0 when it sent none (the
 	// connection was dropped, the request is still being handled, or it was
 	// abandoned during a fault's Delay).
@@ -139,12 +143,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		Time:          s.now(),
 		RemoteAddr:    r.RemoteAddr,
 		Method:        r.Method,
-		Path:          r.URL.Path,
-		Query:         r.URL.Query(),
-		Header:        redactHeader(r.Header),
 		Body:          bytes.Clone(body[:min(len(body), MaxLoggedBody)]),
 		BodyTruncated: len(body) > MaxLoggedBody || readErr != nil,
 	}
+	entry.Path, entry.Query, entry.Header, entry.Truncated = boundedMeta(r)
 	fault := s.takeFault(r.Method, s.relPath(r.URL.Path))
 	if fault != nil && fault.Mode == ModeDrop {
 		s.syncKeepAlives() // the fault may be used up
@@ -204,6 +206,36 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, body []byte, re
 }
 
 // redactHeader returns a copy of h with the API key replaced.
+// boundedMeta returns the path, query and header of r for the request log,
+// each cut to MaxLoggedHeader bytes, and whether any was cut.
+func boundedMeta(r *http.Request) (path string, query url.Values, header http.Header, cut bool) {
+	path = r.URL.Path
+	if len(path) > MaxLoggedHeader {
+		path, cut = path[:MaxLoggedHeader], true
+	}
+	raw := r.URL.RawQuery
+	if len(raw) > MaxLoggedHeader {
+		raw, cut = raw[:MaxLoggedHeader], true
+		if i := strings.LastIndexByte(raw, '&'); i >= 0 {
+			raw = raw[:i]
+		}
+	}
+	query, _ = url.ParseQuery(raw)
+	header = http.Header{}
+	budget := MaxLoggedHeader
+	for _, k := range slices.Sorted(maps.Keys(r.Header)) {
+		for _, v := range r.Header[k] {
+			if len(k)+len(v) > budget {
+				cut = true
+				continue
+			}
+			budget -= len(k) + len(v)
+			header[k] = append(header[k], v)
+		}
+	}
+	return path, query, redactHeader(header), cut
+}
+
 func redactHeader(h http.Header) http.Header {
 	c := h.Clone()
 	if c == nil {

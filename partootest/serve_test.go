@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/partoo-go/partoo"
@@ -98,5 +99,55 @@ func TestRequestLog(t *testing.T) {
 	srv.ClearRequests()
 	if srv.RequestCount() != 0 {
 		t.Error("ClearRequests left requests")
+	}
+}
+
+// TestWhatTheFakeKeepsIsBounded: the request log keeps at most
+// MaxLoggedHeader bytes of a request's path, query and header, and the
+// server keeps the last MaxKept tryouts and deliveries, however many
+// bytes the clients send.
+func TestWhatTheFakeKeepsIsBounded(t *testing.T) {
+	t.Parallel()
+	srv := partootest.NewTestServer(t)
+	big := strings.Repeat("v", 200<<10)
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/webhooks?a="+big+"&b=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set(partoo.APIKeyHeader, srv.APIKey)
+	for i := range 4 {
+		req.Header.Set(fmt.Sprintf("X-Big-%d", i), big)
+	}
+	client, done := isolatedClient(10 * time.Second)
+	defer done()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	logged := srv.Requests()[0]
+	size := 0
+	for k, vs := range logged.Header {
+		for _, v := range vs {
+			size += len(k) + len(v)
+		}
+	}
+	qsize := len(logged.Query.Encode())
+	if !logged.Truncated || size > partootest.MaxLoggedHeader || qsize > partootest.MaxLoggedHeader || len(logged.Path) > partootest.MaxLoggedHeader {
+		t.Errorf("logged %d header bytes, %d query bytes, Truncated %t; want at most %d each, and Truncated", size, qsize, logged.Truncated, partootest.MaxLoggedHeader)
+	}
+	if logged.Header.Get(partoo.APIKeyHeader) != partootest.Redacted {
+		t.Errorf("the key header is %q, want it kept and redacted", logged.Header.Get(partoo.APIKeyHeader))
+	}
+
+	c := srv.Client()
+	body := gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{{URL: "https://b.example", EventType: gen.EventTypeLeadReceived}}}
+	for range partootest.MaxKept + 10 {
+		if _, err := c.Webhooks.Tryout(context.Background(), body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, d := len(srv.Tryouts()), len(srv.Deliveries()); n != partootest.MaxKept || d != partootest.MaxKept {
+		t.Errorf("%d tryouts and %d deliveries kept, want %d each", n, d, partootest.MaxKept)
 	}
 }

@@ -216,6 +216,23 @@ const DefaultRequestLog = 500
 // keeps; [Request.BodyTruncated] reports a longer body.
 const MaxLoggedBody = 4 << 10
 
+// MaxLoggedHeader is how many bytes the request log keeps of each
+// request's path, of its query string and of its header fields (names and
+// values together); [Request.Truncated] reports a request cut to it.
+const MaxLoggedHeader = 8 << 10
+
+// MaxKept is how many tryouts ([Server.Tryouts]) and deliveries
+// ([Server.Deliveries]) the server keeps: the last ones.
+//
+// What the server keeps is bounded: the request log holds at most
+// [WithRequestLog] requests (default [DefaultRequestLog]) of at most
+// [MaxLoggedBody] + 3 × [MaxLoggedHeader] bytes each; tryouts and
+// deliveries at most MaxKept each, their items bounded by the spec's
+// limits (a tryout's item, a delivery's sample event; a delivery of
+// [Server.Emit] holds the payload its caller gave). Stored resources are
+// kept until deleted, each create bounded by [MaxBodySize].
+const MaxKept = 500
+
 // The default timeouts of the server's connections; see [Timeouts].
 const (
 	DefaultReadHeaderTimeout = 10 * time.Second

@@ -142,7 +142,7 @@ func (s *Server) tryoutWebhooks(c *call) *response {
 	}
 	t := Tryout{OrgID: c.org, Item: item, Time: s.now()}
 	s.mu.Lock()
-	s.tryouts = append(s.tryouts, t)
+	s.tryouts = keepLast(s.tryouts, t)
 	s.mu.Unlock()
 	return marshalResponse(successStatus(c.op), s.deliverTryout(c.r.Context(), t))
 }
@@ -229,7 +229,8 @@ func (s *Server) webhooksWhere(keep func(gen.WebhookItem) bool) []gen.WebhookIte
 	return out
 }
 
-// Tryouts returns the recorded tryout calls, oldest first.
+// Tryouts returns the recorded tryout calls, oldest first: the last
+// [MaxKept].
 func (s *Server) Tryouts() []Tryout {
 	s.mu.Lock()
 	defer s.mu.Unlock()
