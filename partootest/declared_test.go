@@ -51,6 +51,9 @@ func TestAnswersOnlyDeclaredStatuses(t *testing.T) {
 				probe{name: "body not JSON", key: srv.APIKey, path: path, contentType: "text/plain", body: "x"},
 				probe{name: "body of the wrong type", key: srv.APIKey, path: path, body: `[1]`})
 		}
+		if !slices.ContainsFunc(op.Errors, func(s int) bool { return s >= 400 && s <= 499 && s != http.StatusTooManyRequests }) {
+			continue // it declares no 4xx: no status would be declared
+		}
 		for _, p := range probes {
 			t.Run(fmt.Sprintf("%s %s: %s", op.Method, op.Path, p.name), func(t *testing.T) {
 				r := call(t, srv, p.key, op.Method, p.path, p.contentType, p.body)

@@ -208,11 +208,12 @@ var closest = map[int][]int{
 }
 
 // declared returns resp when op declares its status; otherwise the answer
-// of the first status in prefer, then in closest, that op declares, in
-// the shape of the spec's body for it and with resp's reason. So an
+// of the first status in prefer, then in closest, then among its 4xx, that
+// op declares, in the shape of the spec's body for it and with resp's
+// reason. So an
 // operation answers only what the spec says it may, and a client
-// generated from the spec has a case for every answer. A status op
-// declares none of the alternatives of is kept. 408, 413, 429 and 5xx are
+// generated from the spec has a case for every answer. An operation that
+// declares no 4xx keeps the status. 408, 413, 429 and 5xx are
 // kept too: a server's front end answers them for any operation (Partoo
 // documents 429 with Retry-After for all, [WithQuota]).
 func declared(op *apispec.Operation, resp *response, prefer ...int) *response {
@@ -224,7 +225,15 @@ func declared(op *apispec.Operation, resp *response, prefer ...int) *response {
 	if len(prefer) == 0 && slices.Contains(op.Errors, st) {
 		return resp
 	}
-	for _, alt := range append(prefer, closest[st]...) {
+	// Then any 4xx the operation declares, in its order: a client
+	// generated from the spec has a case for it.
+	var declared4xx []int
+	for _, e := range op.Errors {
+		if e >= 400 && e <= 499 && e != http.StatusTooManyRequests {
+			declared4xx = append(declared4xx, e)
+		}
+	}
+	for _, alt := range append(append(prefer, closest[st]...), declared4xx...) {
 		switch {
 		case !slices.Contains(op.Errors, alt):
 		case alt == st:

@@ -44,8 +44,9 @@
 // declares: a path parameter that is not valid (GET /webhooks/abc) names
 // no resource and is the spec's 404; an org_id that is not valid or is
 // missing is 403 where 400 is not declared; a 400 is 404 or 403, and 415
-// is 400, where those are not declared; the body keeps the message, in
-// the shape of the spec's body for that status. 405 (a path with no such
+// is 400, where those are not declared; failing those, the first 4xx the
+// operation declares. The body keeps the message, in the shape of the
+// spec's body for that status. 405 (a path with no such
 // operation), 408 and 413 (the front end's limits), 429 ([WithQuota]) and
 // 5xx are not operations' answers and are kept; faults send what they
 // say.

@@ -75,7 +75,33 @@ func firstDiff(path string, want, got any) string {
 	if path == "" {
 		path = "."
 	}
+	if w, ok := want.(string); ok {
+		if g, ok := got.(string); ok && (len(w) > maxShown || len(g) > maxShown) {
+			// Long texts: show where they part.
+			i := 0
+			for i < len(w) && i < len(g) && w[i] == g[i] {
+				i++
+			}
+			return fmt.Sprintf("%s: the texts differ from byte %d: Partoo's has %s, the bundle's %s", path, i, excerpt(w, i), excerpt(g, i))
+		}
+	}
 	return fmt.Sprintf("%s: Partoo's is %s, the bundle's %s", path, short(want), short(got))
+}
+
+// maxShown is the longest string a message quotes whole.
+const maxShown = 60
+
+// excerpt quotes s around byte i: a few bytes before it, more after.
+func excerpt(s string, i int) string {
+	from, to := max(i-20, 0), min(i+40, len(s))
+	q := strconv.Quote(s[from:to])
+	if from > 0 {
+		q = "…" + q
+	}
+	if to < len(s) {
+		q += "…"
+	}
+	return q
 }
 
 // short prints a value for a message: a scalar as Go would quote it, an
@@ -87,8 +113,8 @@ func short(v any) string {
 	case []any:
 		return fmt.Sprintf("an array of %d items", len(v))
 	case string:
-		if len(v) > 60 {
-			return strconv.Quote(v[:60]) + "…"
+		if len(v) > maxShown {
+			return strconv.Quote(v[:maxShown]) + "…"
 		}
 		return strconv.Quote(v)
 	case nil:

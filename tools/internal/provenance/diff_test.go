@@ -24,6 +24,8 @@ func TestFirstDiff(t *testing.T) {
 		{"required: [id, url]", "required: [id]", ".required: 2 items in Partoo's, 1 in the bundle"},
 		{"maxLength: 128", "maxLength: 256", ".maxLength: Partoo's is 128, the bundle's 256"},
 		{"items: {type: string}", "items: [a]", ".items: Partoo's is an object of 1 keys, the bundle's an array of 1 items"},
+		{"description: " + strings.Repeat("a", 70) + "b", "description: " + strings.Repeat("a", 70) + "c",
+			`.description: the texts differ from byte 70: Partoo's has …"aaaaaaaaaaaaaaaaaaaab", the bundle's …"aaaaaaaaaaaaaaaaaaaac"`},
 	} {
 		if got := FirstDiff(decode(tc.want), decode(tc.got)); got != tc.diff {
 			t.Errorf("FirstDiff(%q, %q) = %q, want %q", tc.want, tc.got, got, tc.diff)
