@@ -3,4 +3,4 @@
 // this module; the partoo module never imports it.
 package ogenapi
 
-//go:generate go tool ogen -package ogenapi -target . -clean ../../api/openapi-bundled.yaml
+//go:generate go tool ogen -loglevel error -package ogenapi -target . -clean ../../api/openapi-bundled.yaml
