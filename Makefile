@@ -277,7 +277,7 @@ bench-peer: ## partoo.Client against raw, gen and ogen's client of the same spec
 .PHONY: bench-smoke
 bench-smoke: ## Run every benchmark once to catch breakage; measures nothing (run by make ci).
 	$(GOTEST) -run '^$$' -bench . -benchtime 1x .
-	cd bench && $(GOTEST) -run '^$$' -bench . -benchtime 1x .
+	cd bench && $(GOTEST) -short -run '^$$' -bench . -benchtime 1x .
 
 .PHONY: bench-check
 bench-check: ## Check allocations and footprint exactly; print CPU ratios and init time, ungated (BENCH_FILE=.cache/bench/bench.txt reuses make bench's output).

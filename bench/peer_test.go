@@ -48,6 +48,8 @@ const (
 	benchPages   = 10      // pages of the List walk
 	benchPerPage = 100     // items per page, the spec's maximum
 	largeItems   = 200_000 // items of the large page: 50.5 MB of JSON
+	smallItems   = 2_000   // items of the large page with -short, as make bench-smoke runs it
+	itemsEnv     = "PARTOO_PEER_ITEMS"
 	helperEnv    = "PARTOO_PEER_HELPER"
 )
 
@@ -75,8 +77,20 @@ var (
 		}
 		return m
 	})
-	largePage = sync.OnceValue(func() []byte { return listPage(1, 1, largeItems) })
+	largePage = sync.OnceValue(func() []byte { return listPage(1, 1, pageItems()) })
 )
+
+// pageItems returns the number of items of the large page: largeItems, or
+// smallItems with -short. The helper processes get it from their parent.
+func pageItems() int {
+	if n, err := strconv.Atoi(os.Getenv(itemsEnv)); err == nil {
+		return n
+	}
+	if testing.Short() {
+		return smallItems
+	}
+	return largeItems
+}
 
 func encode(v any) []byte {
 	b, err := json.Marshal(v)
@@ -504,7 +518,7 @@ func BenchmarkPeerInMemory(b *testing.B) {
 }
 
 // largeCase walks the large page.
-func largeCase() benchCase { return listCase("LargePage", 1, largeItems) }
+func largeCase() benchCase { return listCase("LargePage", 1, pageItems()) }
 
 // BenchmarkPeerLoopback measures the wall time of each path walking the 10
 // pages of List, one call at a time, against a loopback server in another
@@ -536,7 +550,7 @@ func BenchmarkPeerLargePage(b *testing.B) {
 			if err == nil {
 				_, err = fmt.Sscan(string(out), &peak, &n)
 			}
-			if err != nil || (i > 0 && n != largeItems) {
+			if err != nil || (i > 0 && n != pageItems()) {
 				b.Fatalf("%s: %q, %v", names[i], out, err)
 			}
 			kb[i] += float64(peak)
@@ -581,7 +595,7 @@ func startServer(b *testing.B) string {
 // benchmarks, in mode, with env added.
 func helper(mode string, env ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestPeerHelperProcess$")
-	cmd.Env = append(append(os.Environ(), helperEnv+"="+mode), env...)
+	cmd.Env = append(append(os.Environ(), helperEnv+"="+mode, itemsEnv+"="+strconv.Itoa(pageItems())), env...)
 	cmd.Stderr = os.Stderr
 	return cmd
 }
