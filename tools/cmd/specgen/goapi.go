@@ -82,8 +82,11 @@ func loadGoAPI(specPath, configPath string) (*goAPI, error) {
 			if b.IsJSON() && b.IsSupportedByClient() && op.Body == nil {
 				td := b.TypeDef(d.OperationId)
 				op.Body, op.BodyType = &td.Schema, qualify(td.TypeName)
-				if td.Schema.RefType != "" {
-					op.BodyType = qualify(td.Schema.RefType) // the alias's target reads better
+				// A body that refers to a component is an alias of it, whose
+				// name reads better; an inline body's <Op>JSONRequestBody is
+				// a type of its own, defined on <Op>JSONBody, and stays.
+				if td.Schema.RefType != "" && td.Schema.RefType != d.OperationId+"JSONBody" {
+					op.BodyType = qualify(td.Schema.RefType)
 				}
 			}
 		}
