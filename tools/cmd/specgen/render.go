@@ -442,7 +442,14 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 		// A wrapper of one array: the method returns the array.
 		p := resp.Properties[0]
 		if item, ok := api.elem(p.Schema); ok {
-			v.Result, v.Type, v.Field, v.Out = "field", qualify(item.TypeDecl()), p.GoFieldName(), structDecl(resp)
+			// The answer is decoded into the array itself, whatever
+			// named or optional (pointer) type gen gives the field.
+			tag := p.JsonFieldName
+			if !p.Required {
+				tag += ",omitempty"
+			}
+			v.Result, v.Type, v.Field = "field", qualify(item.TypeDecl()), p.GoFieldName()
+			v.Out = fmt.Sprintf("struct {\n%s []%s `json:%q`\n}", v.Field, v.Type, tag)
 			break
 		}
 		v.Result, v.Type = "pointer", structDecl(resp)
