@@ -236,11 +236,13 @@ func TestSlowBodyIsCut(t *testing.T) {
 }
 
 // The read timeout bounds reading the request, not handling it: a fault's
-// Delay longer than the timeout still ends with the response.
+// Delay longer than the timeout still ends with the response. The timeout
+// leaves a 10 KiB body thousands of times the time it needs on loopback,
+// so that a loaded machine cannot make the read itself time out.
 func TestReadTimeoutDoesNotCancelHandling(t *testing.T) {
 	t.Parallel()
-	srv := partootest.NewTestServer(t, partootest.WithTimeouts(partootest.Timeouts{Read: 50 * time.Millisecond}))
-	srv.AddFault(partootest.Fault{Delay: 300 * time.Millisecond, Times: 1})
+	srv := partootest.NewTestServer(t, partootest.WithTimeouts(partootest.Timeouts{Read: 500 * time.Millisecond}))
+	srv.AddFault(partootest.Fault{Delay: 700 * time.Millisecond})
 	for _, body := range []string{"", padded(10 << 10)} {
 		method := http.MethodGet
 		if body != "" {
