@@ -1,8 +1,10 @@
 package partoo
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -44,5 +46,41 @@ func TestCrossOriginRedirectTable(t *testing.T) {
 	}
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the http target received %d requests, want 0", n)
+	}
+}
+
+// TestReadResponseBody: the body read into memory is exact at every
+// boundary of its growth, and one byte over the limit of a body of unknown
+// length is refused.
+func TestReadResponseBody(t *testing.T) {
+	t.Parallel()
+	const limit = 3 << 20
+	for _, tt := range []struct {
+		size     int
+		announce bool
+		tooLarge bool
+	}{
+		{0, false, false}, {1, false, false}, {minChunk, false, false}, {minChunk + 1, false, false},
+		{firstChunk, false, false}, {firstChunk + 1, false, false}, {limit, false, false}, {limit + 1, false, true},
+		{0, true, false}, {firstChunk, true, false}, {firstChunk + 1, true, false}, {2*firstChunk + 3, true, false}, {limit, true, false},
+	} {
+		body := bytes.Repeat([]byte("0123456789"), tt.size/10+1)[:tt.size]
+		n := int64(-1)
+		if tt.announce {
+			n = int64(tt.size)
+		}
+		got, err := readResponseBody(bytes.NewReader(body), n, limit)
+		switch {
+		case tt.tooLarge:
+			if !errors.Is(err, ErrResponseTooLarge) {
+				t.Errorf("%d bytes, announced %t: err = %v, want ErrResponseTooLarge", tt.size, tt.announce, err)
+			}
+		case err != nil || !bytes.Equal(got, body):
+			t.Errorf("%d bytes, announced %t: got %d bytes, err %v", tt.size, tt.announce, len(got), err)
+		}
+	}
+	// An announced body that ends early is cut.
+	if _, err := readResponseBody(bytes.NewReader(make([]byte, firstChunk+10)), 2*firstChunk, limit); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("short announced body: err = %v, want io.ErrUnexpectedEOF", err)
 	}
 }

@@ -48,3 +48,26 @@ func TestMatchAllocatesNothing(t *testing.T) {
 		t.Errorf("Match allocates %v times per call, want 0", n)
 	}
 }
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		in, want            string
+		encodedSlash, empty bool
+	}{
+		{"/webhooks", "/webhooks", false, false},
+		{"/%77ebhooks", "/webhooks", false, false},
+		{"/web%68ooks/tr%79out", "/webhooks/tryout", false, false},
+		{"/a%2db%5Fc%7e", "/a-b_c~", false, false},
+		{"/a%20b%e2%82%ac", "/a%20b%E2%82%AC", false, false},
+		{"/webhooks%2Ftryout", "/webhooks%2Ftryout", true, false},
+		{"/webhooks%2ftryout", "/webhooks%2Ftryout", true, false},
+		{"/webhooks//tryout", "/webhooks//tryout", false, true},
+		{"/bad%zz%4", "/bad%zz%4", false, false},
+	}
+	for _, tt := range tests {
+		got, slash, empty := Normalize(tt.in)
+		if got != tt.want || slash != tt.encodedSlash || empty != tt.empty {
+			t.Errorf("Normalize(%q) = %q, %t, %t; want %q, %t, %t", tt.in, got, slash, empty, tt.want, tt.encodedSlash, tt.empty)
+		}
+	}
+}
