@@ -532,7 +532,7 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 }
 
 // operationGoNames reports operationIds that differ only in case or
-// punctuation (revokeAPIKey, revokeApiKey): they give one Go method name.
+// punctuation (closeVenueURL, closeVenueUrl): they give one Go method name.
 func (d *defects) operationGoNames(doc *yaml.Node) {
 	seen := map[string]string{}
 	forEachPair(mapValue(doc, "paths"), func(path string, _, item *yaml.Node) {

@@ -283,8 +283,8 @@ func giveOperationIDs(doc *yaml.Node, recorded map[string]string) ([]DerivedID, 
 
 // DeriveOperationID derives a stable operationId from "METHOD /path": the
 // method in lower case, then each path segment in CamelCase, a parameter
-// as By<Name>: "GET /business/{business_id}/attributes" gives
-// getBusinessByBusinessIdAttributes. Two operations never get the same
+// as By<Name>: "GET /venues/{venue_id}/opening_hours" gives
+// getVenuesByVenueIdOpeningHours. Two operations never get the same
 // name, since they differ in method or path.
 func DeriveOperationID(key string) string {
 	method, path, _ := strings.Cut(key, " ")

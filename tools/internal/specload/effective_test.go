@@ -194,10 +194,10 @@ func TestEffectiveKeepsEveryValue(t *testing.T) {
 func TestDeriveOperationID(t *testing.T) {
 	t.Parallel()
 	for key, want := range map[string]string{
-		"GET /business/{business_id}/attributes": "getBusinessByBusinessIdAttributes",
-		"POST /review_booster/send_invitation":   "postReviewBoosterSendInvitation",
-		"GET /reviews/qualitative-evolution":     "getReviewsQualitativeEvolution",
-		"DELETE /org/{org_id}":                   "deleteOrgByOrgId",
+		"GET /venues/{venue_id}/opening_hours": "getVenuesByVenueIdOpeningHours",
+		"POST /guest_book/send_reminder":       "postGuestBookSendReminder",
+		"GET /notes/weekly-summary":            "getNotesWeeklySummary",
+		"DELETE /venue/{id}":                   "deleteVenueById",
 	} {
 		if got := DeriveOperationID(key); got != want {
 			t.Errorf("DeriveOperationID(%q) = %q, want %q", key, got, want)
