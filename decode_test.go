@@ -50,7 +50,8 @@ type kinds struct {
 	Skip  string        `json:"-"`
 	Str   int           `json:"str,string"`
 	U     uint          `json:"u"`
-	hid   string
+	//lint:ignore U1000 an unexported field, which the decoder must skip as encoding/json does
+	hid string
 }
 
 // decodeTargets returns a fresh value of each type the decoder tests use.

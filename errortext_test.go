@@ -27,7 +27,7 @@ type errorText struct {
 	want string
 	// is is a sentinel the error matches.
 	is  error
-	err func(t *testing.T, ctx context.Context) (error, string)
+	err func(t *testing.T, ctx context.Context) (string, error)
 }
 
 // errorTexts are the texts the docs quote and the issues a newcomer meets
@@ -38,16 +38,16 @@ func errorTexts() []errorText {
 		name: "404",
 		want: "partoo: GET /v2/webhooks/999: 404 Not Found: Resource not found",
 		is:   partoo.ErrNotFound,
-		err: func(t *testing.T, ctx context.Context) (error, string) {
+		err: func(t *testing.T, ctx context.Context) (string, error) {
 			srv := partootest.NewTestServer(t)
 			_, err := srv.Client().Webhooks.Get(ctx, 999)
-			return err, srv.URL
+			return srv.URL, err
 		},
 	}, {
 		name: "404 with a base URL that lacks the spec's base path",
 		want: "partoo: GET /webhooks/999: 404 Not Found: Resource not found (hint: the base URL {URL} has no base path, the spec's servers have /v2; check WithBaseURL)",
 		is:   partoo.ErrNotFound,
-		err: func(t *testing.T, ctx context.Context) (error, string) {
+		err: func(t *testing.T, ctx context.Context) (string, error) {
 			srv := partootest.NewTestServer(t)
 			base := strings.TrimSuffix(srv.URL, "/v2")
 			client, err := partoo.NewClient(srv.APIKey, partoo.WithBaseURL(base))
@@ -55,63 +55,63 @@ func errorTexts() []errorText {
 				t.Fatal(err)
 			}
 			_, err = client.Webhooks.Get(ctx, 999)
-			return err, base
+			return base, err
 		},
 	}, {
 		name: "invalid parameter",
 		want: "partoo: GET /v2/webhooks: request not sent: getWebhookList: query parameter per_page: Must be greater than or equal to 1 and less than or equal to 100, got 500.",
 		is:   partoo.ErrInvalidRequest,
-		err: func(t *testing.T, ctx context.Context) (error, string) {
+		err: func(t *testing.T, ctx context.Context) (string, error) {
 			srv := partootest.NewTestServer(t)
 			perPage := 500
 			for _, err := range srv.Client().Webhooks.List(ctx, &gen.GetWebhookListParams{PerPage: &perPage}) {
-				return err, srv.URL
+				return srv.URL, err
 			}
 			t.Fatal("the iterator yielded nothing")
-			return nil, ""
+			return "", nil
 		},
 	}, {
 		name: "invalid header name",
 		want: `partoo: GET /v2/webhooks: request not sent: WithHeader: "Bad Name" is not a valid header name`,
 		is:   partoo.ErrInvalidOption,
-		err: func(t *testing.T, ctx context.Context) (error, string) {
+		err: func(t *testing.T, ctx context.Context) (string, error) {
 			srv := partootest.NewTestServer(t)
 			for _, err := range srv.Client().Webhooks.List(ctx, nil, partoo.WithHeader("Bad Name", "x")) {
-				return err, srv.URL
+				return srv.URL, err
 			}
 			t.Fatal("the iterator yielded nothing")
-			return nil, ""
+			return "", nil
 		},
 	}, {
 		name: "nil CaptureResponse",
 		want: "partoo: GET /v2/webhooks/1: request not sent: CaptureResponse: the Response is nil",
 		is:   partoo.ErrInvalidOption,
-		err: func(t *testing.T, ctx context.Context) (error, string) {
+		err: func(t *testing.T, ctx context.Context) (string, error) {
 			srv := partootest.NewTestServer(t)
 			_, err := srv.Client().Webhooks.Get(ctx, 1, partoo.CaptureResponse(nil))
-			return err, srv.URL
+			return srv.URL, err
 		},
 	}, {
 		name: "invalid call option of Do",
 		want: "partoo: GET /v2/anything: request not sent: WithMaxPages: 0 is not a positive number of pages",
 		is:   partoo.ErrInvalidOption,
-		err: func(t *testing.T, ctx context.Context) (error, string) {
+		err: func(t *testing.T, ctx context.Context) (string, error) {
 			srv := partootest.NewTestServer(t)
-			return srv.Client().Do(ctx, http.MethodGet, "/anything", nil, nil, nil, partoo.WithMaxPages(0)), srv.URL
+			return srv.URL, srv.Client().Do(ctx, http.MethodGet, "/anything", nil, nil, nil, partoo.WithMaxPages(0))
 		},
 	}, {
 		name: "invalid client option",
 		want: "partoo: WithRetryPolicy: MaxAttempts -1 is negative",
 		is:   partoo.ErrInvalidOption,
-		err: func(t *testing.T, ctx context.Context) (error, string) {
+		err: func(t *testing.T, ctx context.Context) (string, error) {
 			_, err := partoo.NewClient("a-key", partoo.WithRetryPolicy(partoo.RetryPolicy{MaxAttempts: -1}))
-			return err, ""
+			return "", err
 		},
 	}, {
 		name: "attempt timeout",
 		want: `partoo: GET /v2/webhooks/1: the attempt timeout of 20ms passed (WithAttemptTimeout, else the client's WithTimeout): Get "{URL}/v2/webhooks/1": context deadline exceeded (after 2 attempts)`,
 		is:   context.DeadlineExceeded,
-		err: func(t *testing.T, ctx context.Context) (error, string) {
+		err: func(t *testing.T, ctx context.Context) (string, error) {
 			url := silentServer(t, nil)
 			client, err := partoo.NewClient("a-key", partoo.WithBaseURL(url+"/v2"),
 				partoo.WithRetryPolicy(partoo.RetryPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
@@ -119,13 +119,13 @@ func errorTexts() []errorText {
 				t.Fatal(err)
 			}
 			_, err = client.Webhooks.Get(ctx, 1, partoo.WithAttemptTimeout(20*time.Millisecond))
-			return err, url
+			return url, err
 		},
 	}, {
 		name: "the caller's context",
 		want: `partoo: GET /v2/webhooks/1: the caller's context ended: Get "{URL}/v2/webhooks/1": context canceled`,
 		is:   context.Canceled,
-		err: func(t *testing.T, ctx context.Context) (error, string) {
+		err: func(t *testing.T, ctx context.Context) (string, error) {
 			arrived := make(chan struct{}, 1)
 			url := silentServer(t, arrived)
 			client, err := partoo.NewClient("a-key", partoo.WithBaseURL(url+"/v2"))
@@ -138,7 +138,7 @@ func errorTexts() []errorText {
 				cancel()
 			}()
 			_, err = client.Webhooks.Get(ctx, 1)
-			return err, url
+			return url, err
 		},
 	}}
 }
@@ -171,7 +171,7 @@ func TestErrorTexts(t *testing.T) {
 	for _, tc := range errorTexts() {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err, url := tc.err(t, context.Background())
+			url, err := tc.err(t, context.Background())
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -217,13 +217,20 @@ func TestDocumentedErrorTextsAreReal(t *testing.T) {
 		check(f, string(data))
 	}
 	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, ".", func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments)
+	sources, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var validationDoc string
-	for _, pkg := range pkgs {
-		for name, f := range pkg.Files {
+	for _, name := range sources {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		{
 			for _, cg := range f.Comments {
 				check(name, cg.Text())
 			}
