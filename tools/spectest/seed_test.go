@@ -1,7 +1,10 @@
 package spectest
 
 import (
+	"bytes"
+	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -9,6 +12,7 @@ import (
 
 	"github.com/partoo-go/partoo/api"
 	"github.com/partoo-go/partoo/tools/internal/provenance"
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 // seedYAML extracts the YAML between the ```` fences of the seed excerpt:
@@ -37,6 +41,9 @@ func seedYAML(t *testing.T) map[string]any {
 	return doc
 }
 
+// apiDir is the repository's api/ directory.
+const apiDir = "../../api"
+
 func bundle(t *testing.T) map[string]any {
 	t.Helper()
 	var doc map[string]any
@@ -44,6 +51,34 @@ func bundle(t *testing.T) map[string]any {
 		t.Fatalf("bundle: %v", err)
 	}
 	return doc
+}
+
+// partooFile returns the document that must hold the seed's elements
+// unchanged, and its name: for a bundle api/provenance.yaml says is
+// Partoo's, Partoo's verbatim file (api/partoo-verbatim.yaml, checked
+// against its recorded SHA-256), since the bundle every consumer reads is
+// its repaired form and may differ from it where a repair, a derived
+// operationId or the upgrade to OpenAPI 3.1 says so
+// (TestBundleIsTheRepairedVerbatim); for a bundle the project assembled,
+// the bundle itself.
+func partooFile(t *testing.T) (map[string]any, string) {
+	t.Helper()
+	rec, err := provenance.Read(apiDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Source != provenance.Partoo {
+		return bundle(t), "api/" + api.FileName
+	}
+	raw, err := provenance.VerbatimBundle(apiDir, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("%s: %v", provenance.Verbatim, err)
+	}
+	return doc, "api/" + provenance.Verbatim
 }
 
 func sub(t *testing.T, m map[string]any, keys ...string) any {
@@ -63,23 +98,26 @@ func sub(t *testing.T, m map[string]any, keys ...string) any {
 }
 
 // TestBundleKeepsTheSeed checks that Partoo's YAML for the seed's operation
-// is in the bundle, unchanged in meaning: top-level fields, the operation and
-// each of its components are semantically identical, whichever way the
-// bundle was made (api/provenance.yaml). When Partoo changes them, take the
-// new seed with make update-spec SEED=path. Where every other element comes
-// from is speclint's provenance rule (make spec-lint).
+// is in Partoo's file, unchanged in meaning: top-level fields, the operation
+// and each of its components are semantically identical. Partoo's file is
+// the verbatim bundle when the bundle is Partoo's, the bundle itself when
+// the project assembled it (api/provenance.yaml; see partooFile). When
+// Partoo changes them, take the new seed with make update-spec SEED=path.
+// Where every other element comes from is speclint's provenance rule (make
+// spec-lint).
 func TestBundleKeepsTheSeed(t *testing.T) {
-	seed, doc := seedYAML(t), bundle(t)
+	seed := seedYAML(t)
+	doc, file := partooFile(t)
 	for _, key := range []string{"openapi", "info", "servers", "security"} {
 		if d := provenance.FirstDiff(seed[key], doc[key]); d != "" {
-			t.Errorf("%s differs from Partoo's verbatim YAML (the seed) at %s; %s", key, d, provenance.VerbatimRule)
+			t.Errorf("%s: %s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, key, d, provenance.VerbatimRule)
 		}
 	}
 	seedPaths := sub(t, seed, "paths").(map[string]any)
 	for path, item := range seedPaths {
 		for method, op := range item.(map[string]any) {
 			if d := provenance.FirstDiff(op, sub(t, doc, "paths", path, method)); d != "" {
-				t.Errorf("%s %s differs from Partoo's verbatim YAML (the seed) at %s; %s", strings.ToUpper(method), path, d, provenance.VerbatimRule)
+				t.Errorf("%s: %s %s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, strings.ToUpper(method), path, d, provenance.VerbatimRule)
 			}
 		}
 	}
@@ -88,11 +126,46 @@ func TestBundleKeepsTheSeed(t *testing.T) {
 		for name, want := range comps.(map[string]any) {
 			n++
 			if d := provenance.FirstDiff(want, sub(t, doc, "components", section, name)); d != "" {
-				t.Errorf("components.%s.%s differs from Partoo's verbatim YAML (the seed) at %s; %s", section, name, d, provenance.VerbatimRule)
+				t.Errorf("%s: components.%s.%s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, section, name, d, provenance.VerbatimRule)
 			}
 		}
 	}
 	if n < 10 {
 		t.Errorf("compared only %d seed components; the seed parse is broken", n)
+	}
+}
+
+// TestBundleIsTheRepairedVerbatim checks, for a bundle api/provenance.yaml
+// says is Partoo's, that api/openapi-bundled.yaml is exactly what
+// specload.Effective makes of Partoo's verbatim file, the repairs overlay
+// and the naming file: it differs from Partoo's file only where a repair, a
+// derived operationId or the upgrade to OpenAPI 3.1 says so. A bundle the
+// project assembled has no verbatim file and no repairs (specrepair refuses
+// them); it is the file the seed is checked against.
+func TestBundleIsTheRepairedVerbatim(t *testing.T) {
+	rec, err := provenance.Read(apiDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Source != provenance.Partoo {
+		t.Skipf("api/%s says source %s: no verbatim file to repair", provenance.File, rec.Source)
+	}
+	verbatim, err := provenance.VerbatimBundle(apiDir, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(apiDir, name))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		return b
+	}
+	res, err := specload.Effective(specload.Input{Bundle: verbatim, Repairs: read(specload.RepairsFile), Names: read(specload.NamesFile)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(api.OpenAPIBundled(), res.Spec) {
+		t.Errorf("api/%s is not what %s, %s and %s give: run make generate (never edit it by hand: repair through %s)", api.FileName, provenance.Verbatim, specload.RepairsFile, specload.NamesFile, specload.RepairsFile)
 	}
 }
