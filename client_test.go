@@ -461,13 +461,13 @@ func TestListStopsOnErrorAndOnBreak(t *testing.T) {
 
 func TestForwardCompatibleDecoding(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, jsonReply(200, `{"id":3,"url":"https://e.com","event_type":"review_created","created_at":"x","updated_at":"y","org_id":4,"brand_new_field":{"nested":[1,2]}}`))
+	f := newFake(t, jsonReply(200, `{"id":3,"url":"https://e.com","event_type":"future_event","created_at":"x","updated_at":"y","org_id":4,"brand_new_field":{"nested":[1,2]}}`))
 	c := newClient(t, f)
 	item, err := c.Webhooks.Get(context.Background(), 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if item.EventType != "review_created" || item.EventType.Valid() || item.ID != 3 {
+	if item.EventType != "future_event" || item.EventType.Valid() || item.ID != 3 {
 		t.Errorf("item = %+v, want the unknown event type kept and reported invalid", item)
 	}
 }

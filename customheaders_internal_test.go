@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -66,12 +67,35 @@ func headersN(n int) gen.CustomHeaders {
 	return h
 }
 
+// withHeaders returns h with n more valid headers.
+func withHeaders(h gen.CustomHeaders, n int) gen.CustomHeaders {
+	maps.Copy(h, headersN(n))
+	return h
+}
+
+// specMaxHeaders is the spec's maximum number of custom headers, read from
+// the generated tables, so that the tests follow a new spec's limit.
+func specMaxHeaders(t *testing.T) int {
+	t.Helper()
+	r := customHeaderRules()
+	if !r.hasMaxProperties || r.maxProperties < 2 {
+		t.Fatalf("the spec's CustomHeaders maxProperties is unset or below 2 (%d): these tests need a limit above one header", r.maxProperties)
+	}
+	return r.maxProperties
+}
+
+// tooManyHeaders is the message for n headers beyond the spec's maximum.
+func tooManyHeaders(n, limit int) string {
+	return fmt.Sprintf("%d custom headers: at most %d are allowed", n, limit)
+}
+
 func TestValidateCustomHeaders(t *testing.T) {
 	t.Parallel()
 	key128 := "X-" + strings.Repeat("k", 126)
 	key129 := key128 + "k"
 	keyE128 := "X-" + strings.Repeat("é", 126)
 	keyE129 := keyE128 + "é"
+	limit := specMaxHeaders(t)
 	tests := []struct {
 		name string
 		h    gen.CustomHeaders
@@ -80,8 +104,8 @@ func TestValidateCustomHeaders(t *testing.T) {
 		{"nil", nil, nil},
 		{"empty", gen.CustomHeaders{}, nil},
 		{"spec example", gen.CustomHeaders{"X-My-Header": "my-value", "X-Auth-Token": "secret-token"}, nil},
-		{"5 headers", headersN(5), nil},
-		{"6 headers", headersN(6), []string{"6 custom headers: at most 5 are allowed"}},
+		{"as many headers as the spec allows", headersN(limit), nil},
+		{"one header more than the spec allows", headersN(limit + 1), []string{tooManyHeaders(limit+1, limit)}},
 		{"key of 128 characters", gen.CustomHeaders{key128: "v"}, nil},
 		{"key of 129 characters", gen.CustomHeaders{key129: "v"},
 			[]string{fmt.Sprintf("custom header %q: name is 129 characters, at most 128", key129)}},
@@ -123,10 +147,10 @@ func TestValidateCustomHeaders(t *testing.T) {
 		}},
 		{"control character is shown escaped", gen.CustomHeaders{"X-a\x00:": "v"},
 			[]string{`custom header "X-a\x00:": character ':' is not allowed in a header name`}},
-		{"every violation at once, sorted", gen.CustomHeaders{
-			"X-Partoo-Id": chSecret, "X-a:b": chSecret, "X-Big": strings.Repeat("s", 513), "X-Ok": chSecret, "Y-Foo": chSecret, "X-Fine": chSecret,
-		}, []string{
-			"6 custom headers: at most 5 are allowed",
+		{"every violation at once, sorted", withHeaders(gen.CustomHeaders{
+			"X-Partoo-Id": chSecret, "X-a:b": chSecret, "X-Big": strings.Repeat("s", 513), "Y-Foo": chSecret,
+		}, limit+1-4), []string{
+			tooManyHeaders(limit+1, limit),
 			`custom header "X-Big": value is 513 characters, at most 512`,
 			`custom header "X-Partoo-Id": the X-Partoo prefix is reserved`,
 			`custom header "X-a:b": character ':' is not allowed in a header name`,
@@ -165,15 +189,16 @@ func TestValidateCustomHeaders(t *testing.T) {
 
 func TestCustomHeaderErrorFields(t *testing.T) {
 	t.Parallel()
-	err := ValidateCustomHeaders(gen.CustomHeaders{
-		"X-Big": strings.Repeat("é", 600), "X-Partoo-Id": "v", "X-1": "v", "X-2": "v", "X-3": "v", "X-4": "v",
-	})
+	limit := specMaxHeaders(t)
+	err := ValidateCustomHeaders(withHeaders(gen.CustomHeaders{
+		"X-Big": strings.Repeat("é", 600), "X-Partoo-Id": "v",
+	}, limit-1))
 	var got []CustomHeaderError
 	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
 		got = append(got, *e.(*CustomHeaderError))
 	}
 	want := []CustomHeaderError{
-		{Rule: "maxProperties", Limit: 5, Actual: 6, Reason: "6 custom headers: at most 5 are allowed"},
+		{Rule: "maxProperties", Limit: limit, Actual: limit + 1, Reason: tooManyHeaders(limit+1, limit)},
 		{Key: "X-Big", Rule: "additionalProperties.maxLength", Limit: 512, Actual: 600, Reason: "value is 600 characters, at most 512"},
 		{Key: "X-Partoo-Id", Rule: "propertyNames.pattern", Reason: "the X-Partoo prefix is reserved"},
 	}
@@ -194,15 +219,16 @@ func compiled(source, expr string) *patternRule {
 // patterns when the spec changes.
 func TestRulesComeFromTheSpec(t *testing.T) {
 	t.Parallel()
+	limit := specMaxHeaders(t)
 	tests := []struct {
 		name   string
 		mutate func(*mapRules)
 		h      map[string]string
 		want   []string
 	}{
-		{"spec rules reject 6", func(*mapRules) {}, headersN(6), []string{"6 custom headers: at most 5 are allowed"}},
-		{"maxProperties 8 accepts 6", func(r *mapRules) { r.maxProperties = 8 }, headersN(6), nil},
-		{"maxProperties 8 rejects 9", func(r *mapRules) { r.maxProperties = 8 }, headersN(9), []string{"9 custom headers: at most 8 are allowed"}},
+		{"spec rules reject one more than the spec's maximum", func(*mapRules) {}, headersN(limit + 1), []string{tooManyHeaders(limit+1, limit)}},
+		{"a larger maxProperties accepts it", func(r *mapRules) { r.maxProperties = limit + 3 }, headersN(limit + 1), nil},
+		{"a larger maxProperties rejects one more", func(r *mapRules) { r.maxProperties = limit + 3 }, headersN(limit + 4), []string{tooManyHeaders(limit+4, limit+3)}},
 		{"no maxProperties", func(r *mapRules) { r.hasMaxProperties = false }, headersN(40), nil},
 		{"minProperties", func(r *mapRules) { r.minProperties = 1 }, map[string]string{}, []string{"0 custom headers: at least 1 is required"}},
 		{"value maxLength 4", func(r *mapRules) { r.values.maxLength = 4 }, map[string]string{"X-A": "12345"},
@@ -365,6 +391,7 @@ func newCHClient(t *testing.T, s *chServer) *Client {
 // one does, intact.
 func TestCustomHeadersCheckedBeforeSending(t *testing.T) {
 	t.Parallel()
+	limit := specMaxHeaders(t)
 	bad := gen.CustomHeaders{"X-Partoo-Id": chSecret, "X-a:b": chSecret}
 	good := gen.CustomHeaders{"X-Auth-Token": chSecret}
 	item := func(h gen.CustomHeaders) gen.WebhookCreateItem {
@@ -398,7 +425,7 @@ func TestCustomHeadersCheckedBeforeSending(t *testing.T) {
 			return err
 		}, "items[1].custom_headers", "propertyNames.pattern"},
 		{"Webhooks.Create, too many headers", func(ctx context.Context, c *Client) error {
-			_, err := c.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(headersN(6))}})
+			_, err := c.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(headersN(limit + 1))}})
 			return err
 		}, "items[0].custom_headers", "maxProperties"},
 		{"Webhooks.Tryout", func(ctx context.Context, c *Client) error {
@@ -435,8 +462,8 @@ func TestCustomHeadersCheckedBeforeSending(t *testing.T) {
 			_, err := c.Webhooks.Update(ctx, 1, gen.UpdateWebhookPayload{CustomHeaders: &good})
 			return err
 		}, "", ""},
-		{"valid Webhooks.Create with 5 headers", func(ctx context.Context, c *Client) error {
-			_, err := c.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(headersN(5)), plain}})
+		{"valid Webhooks.Create with the most headers the spec allows", func(ctx context.Context, c *Client) error {
+			_, err := c.Webhooks.Create(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{item(headersN(limit)), plain}})
 			return err
 		}, "", ""},
 		{"valid Webhooks.Tryout", func(ctx context.Context, c *Client) error {

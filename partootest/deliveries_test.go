@@ -324,7 +324,7 @@ func TestSampleEventsParse(t *testing.T) {
 	t.Parallel()
 	for _, event := range []gen.EventType{
 		gen.EventTypeBusinessCreated, gen.EventTypeBusinessUpdated, gen.EventTypeBusinessDeleted,
-		gen.EventTypeMessageCreated, gen.EventTypeMessageUpdated, gen.EventTypeLeadReceived, "review_created",
+		gen.EventTypeMessageCreated, gen.EventTypeMessageUpdated, gen.EventTypeLeadReceived, "future_event",
 	} {
 		ev, err := webhook.Parse(partootest.SampleEvent(event))
 		if err != nil || ev.Type != event {

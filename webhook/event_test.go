@@ -185,7 +185,7 @@ func TestParseRawEvents(t *testing.T) {
 		wantPayload string
 	}{
 		{"business_deleted", `{"type":"business_deleted","payload":{"business":{"id":"5409c35a97bbc544d8e26737"}}}`, gen.EventTypeBusinessDeleted, `{"business":{"id":"5409c35a97bbc544d8e26737"}}`},
-		{"unknown type", `{"type":"review_created","payload":{"review":{"id":1}}}`, "review_created", `{"review":{"id":1}}`},
+		{"unknown type", `{"type":"future_event","payload":{"review":{"id":1}}}`, "future_event", `{"review":{"id":1}}`},
 		{"unknown type without payload", `{"type":"ping"}`, "ping", ""},
 		{"unknown type with null payload", `{"type":"ping","payload":null}`, "ping", ""},
 		{"unknown type with array payload", `{"type":"batch","payload":[1,2]}`, "batch", `[1,2]`},
@@ -358,7 +358,7 @@ func FuzzParse(f *testing.F) {
 	for _, seed := range []string{
 		businessBody, messageBody, leadBody,
 		`{"type":"business_deleted","payload":{}}`,
-		`{"type":"review_created","payload":[1]}`,
+		`{"type":"future_event","payload":[1]}`,
 		`{"type":"message_created","payload":{"message":{"date":"2023-01-31 16:22:17+00:00"},"conversation":{"business":{"id":"1"}}}}`,
 		`{"type":"lead_received","payload":{"values":[{"type":"BOOLEAN","value":true}]}}`,
 		`{"type":"business_updated","payload":{"business":{"id":-0}}}`,
@@ -414,7 +414,7 @@ func TestEventOrgID(t *testing.T) {
 		{"message without org_id", `{"type":"message_created","payload":{"message":{"id":1}}}`, nil},
 		{"lead event", leadBody, nil},
 		{"business_deleted with an org_id", `{"type":"business_deleted","payload":{"business":{"org_id":42},"org_id":42}}`, nil},
-		{"unknown type with an org_id", `{"type":"review_created","payload":{"org_id":42}}`, nil},
+		{"unknown type with an org_id", `{"type":"future_event","payload":{"org_id":42}}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

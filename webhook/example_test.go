@@ -237,7 +237,7 @@ func ExampleParse() {
 	fmt.Println(ev.Type, b.ID, *b.Name, *b.OrgID, *b.OpenHours.Monday)
 	fmt.Println(string(b.Raw[len(b.Raw)-20:]))
 
-	ev, err = webhook.Parse([]byte(`{"type":"review_created","payload":{"id":9}}`))
+	ev, err = webhook.Parse([]byte(`{"type":"future_event","payload":{"id":9}}`))
 	fmt.Println(ev.Type, ev.Type.Valid(), string(ev.Payload), err)
 
 	_, err = webhook.Parse([]byte(`{"type":"message_updated","payload":{}}`))
@@ -245,7 +245,7 @@ func ExampleParse() {
 	// Output:
 	// business_updated 5409c35a97bbc544d8e26737 Corner shop 42 [10:00-14:00]
 	// "brand_new_field":1}
-	// review_created false {"id":9} <nil>
+	// future_event false {"id":9} <nil>
 	// true webhook: invalid payload: message_updated event: "payload.message" is missing
 }
 
