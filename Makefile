@@ -22,7 +22,7 @@ generate: ## Regenerate api/openapi-bundled.yaml (from Partoo's verbatim bundle 
 	cd bench && $(GO) generate ./...
 
 # Every directory that go generate writes; check-generated diffs them all.
-GENERATED_DIRS := api/openapi-bundled.yaml gen internal/apispec services.gen.go bench/ogenapi
+GENERATED_DIRS := api/openapi-bundled.yaml gen internal/apispec services.gen.go bench/ogenapi README.md
 
 .PHONY: check-generated
 check-generated: ## Regenerate and fail if any generated code differs from what is committed.

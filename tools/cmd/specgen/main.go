@@ -18,6 +18,9 @@
 //     request builders and types of package gen by the names oapi-codegen's
 //     codegen package gives them with the project's configuration
 //     (-oapi-config, oapi-codegen.yaml);
+//   - the custom-header rules table of README.md (-readme): its value
+//     column, from the CustomHeaders schema (readme.go), so that a new
+//     limit reaches the README by regeneration alone;
 //   - oapi-codegen's output (-gen, gen/partoo.gen.go), rewritten only so
 //     that its header comment is no package documentation: gen/doc.go
 //     writes that.
@@ -26,7 +29,7 @@
 //
 //	go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -names ../api/names.yaml \
 //	    -oapi-config ../oapi-codegen.yaml -table ../internal/apispec/spec.gen.go -services ../services.gen.go \
-//	    -gen ../gen/partoo.gen.go
+//	    -readme ../README.md -gen ../gen/partoo.gen.go
 //
 // The output is deterministic. specgen fails loudly (exit status 1,
 // nothing written) on anything it cannot represent, naming the keyword and
@@ -64,13 +67,14 @@ func run(args []string, stderr io.Writer) int {
 		"table":    fs.String("table", "", "path of the operation and schema tables to write (package apispec)"),
 		"services": fs.String("services", "", "path of the client services to write (package partoo)"),
 		"overlay":  fs.String("overlay", "", "path of the OpenAPI Overlay to write for oapi-codegen (the defaults in the descriptions)"),
+		"readme":   fs.String("readme", "", "path of README.md, whose custom-header rules table is rewritten with the spec's values"),
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	switch {
-	case *spec == "" || *paths["table"]+*paths["services"]+*paths["overlay"] == "":
-		fmt.Fprintln(stderr, "specgen: -spec and at least one of -overlay, -table and -services are required")
+	case *spec == "" || *paths["table"]+*paths["services"]+*paths["overlay"]+*paths["readme"] == "":
+		fmt.Fprintln(stderr, "specgen: -spec and at least one of -overlay, -table, -services and -readme are required")
 		return 2
 	case *paths["services"] != "" && *oapiConfig == "":
 		fmt.Fprintln(stderr, "specgen: -services needs -oapi-config, oapi-codegen's configuration")
@@ -109,7 +113,7 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]*string) 
 	}
 	outs := map[string][]byte{}
 	if path := *paths["overlay"]; path != "" {
-		if outs[path], err = renderOverlay(doc); err != nil || *paths["table"]+*paths["services"] == "" {
+		if outs[path], err = renderOverlay(doc); err != nil || *paths["table"]+*paths["services"]+*paths["readme"] == "" {
 			return outs, nil, err
 		}
 	}
@@ -126,6 +130,15 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]*string) 
 	}
 	if path := *paths["table"]; path != "" {
 		if outs[path], err = renderTable(m); err != nil {
+			return nil, m.warnings, err
+		}
+	}
+	if path := *paths["readme"]; path != "" {
+		readme, err := os.ReadFile(path)
+		if err == nil {
+			outs[path], err = renderReadme(readme, m)
+		}
+		if err != nil {
 			return nil, m.warnings, err
 		}
 	}

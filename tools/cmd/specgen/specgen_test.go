@@ -509,3 +509,62 @@ func TestDetachPackageDoc(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeRulesFollowTheSpec: the value column of README.md's
+// custom-header rules table follows the spec, and a row the spec does not
+// back, or a rule without a row, stops specgen.
+func TestReadmeRulesFollowTheSpec(t *testing.T) {
+	t.Parallel()
+	const readme = "# Title\n\nText.\n\n" + readmeRulesMarker + "\n" +
+		"| Rule (keyword of the spec) | Value |\n|---|---|\n" +
+		"| headers at most (`maxProperties`) | 1 |\n" +
+		"| name length at most (`propertyNames.maxLength`) | 2 |\n" +
+		"| name pattern (`propertyNames.pattern`) | `x` |\n" +
+		"| value length at most (`additionalProperties.maxLength`) | 3 |\n\nAfter.\n"
+	write := func(t *testing.T, text string) string {
+		p := filepath.Join(t.TempDir(), "README.md")
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	spec := mutateSpec(t, specPath, func(doc map[string]any) { customHeaders(t, doc)["maxProperties"] = 8 })
+	path := write(t, readme)
+	var stderr bytes.Buffer
+	if code := run([]string{"-spec", spec, "-readme", path}, &stderr); code != 0 {
+		t.Fatalf("specgen exited %d: %s", code, stderr.String())
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := buildModel(t, specPath, nil)
+	pattern := m.schemas.patterns[m.schemas.rows[m.schemas.rows[m.customHeaders].PropertyNames].Pattern].Source
+	want := strings.NewReplacer(
+		"`maxProperties`) | 1 |", "`maxProperties`) | 8 |",
+		"`propertyNames.maxLength`) | 2 |", "`propertyNames.maxLength`) | 128 |",
+		"`propertyNames.pattern`) | `x` |", "`propertyNames.pattern`) | `"+pattern+"` |",
+		"`additionalProperties.maxLength`) | 3 |", "`additionalProperties.maxLength`) | 512 |",
+	).Replace(readme)
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Errorf("README.md (-want +got):\n%s", diff)
+	}
+
+	for name, tt := range map[string]struct{ readme, wantErr string }{
+		"a row the spec does not state": {strings.Replace(readme, "\n\nAfter", "\n| at least (`minProperties`) | 1 |\n\nAfter", 1), "states no minProperties"},
+		"a rule without a row":          {strings.Replace(readme, "| headers at most (`maxProperties`) | 1 |\n", "", 1), "states maxProperties (5); add a row"},
+		"no marker":                     {strings.Replace(readme, readmeRulesMarker, "", 1), "has no " + readmeRulesMarker},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := write(t, tt.readme)
+			var stderr bytes.Buffer
+			if code := run([]string{"-spec", specPath, "-readme", path}, &stderr); code != 1 || !strings.Contains(stderr.String(), tt.wantErr) {
+				t.Errorf("specgen exited %d: %s; want 1 and %q", code, stderr.String(), tt.wantErr)
+			}
+			if got, _ := os.ReadFile(path); string(got) != tt.readme {
+				t.Errorf("README.md was changed")
+			}
+		})
+	}
+}

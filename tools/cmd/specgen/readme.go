@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// readmeRulesMarker opens the table of README.md that states the rules of
+// the CustomHeaders schema, one row a keyword:
+//
+//	| headers at most (`maxProperties`) | 5 |
+//
+// specgen (-readme) writes the value column from the spec, so that a new
+// spec's limits reach the README by regeneration alone; the first column,
+// the wording, is the maintainers'.
+const readmeRulesMarker = "<!-- rules: CustomHeaders -->"
+
+// customHeaderFacts returns the rules of the CustomHeaders schema that the
+// README states, by keyword path, as the README writes them.
+func customHeaderFacts(m *model) (map[string]string, error) {
+	if m.customHeaders == noSchema {
+		return nil, fmt.Errorf("the spec has no %s schema, which README.md's rules table states", customHeadersSchema)
+	}
+	rows := m.schemas.rows
+	ch := rows[m.customHeaders]
+	facts := map[string]string{}
+	if ch.MaxProperties != unset {
+		facts["maxProperties"] = strconv.Itoa(ch.MaxProperties)
+	}
+	if ch.MinProperties > 0 {
+		facts["minProperties"] = strconv.Itoa(ch.MinProperties)
+	}
+	for _, part := range []struct {
+		kw    string
+		index int
+	}{{"propertyNames", ch.PropertyNames}, {"additionalProperties", ch.AdditionalProperties}} {
+		if part.index < 0 {
+			continue
+		}
+		s := rows[part.index]
+		if s.MaxLength != unset {
+			facts[part.kw+".maxLength"] = strconv.Itoa(s.MaxLength)
+		}
+		if s.MinLength > 0 {
+			facts[part.kw+".minLength"] = strconv.Itoa(s.MinLength)
+		}
+		if s.Pattern >= 0 {
+			src := m.schemas.patterns[s.Pattern].Source
+			if strings.ContainsAny(src, "|`\n") {
+				return nil, fmt.Errorf("%s.%s.pattern %q holds a character a README table cell cannot carry", customHeadersSchema, part.kw, src)
+			}
+			facts[part.kw+".pattern"] = "`" + src + "`"
+		}
+	}
+	return facts, nil
+}
+
+// renderReadme returns readme with the value column of its custom-header
+// rules table set from the spec. A row whose keyword the spec does not
+// state, or a rule of the spec without a row, is an error naming it: the
+// wording of a row is the maintainers' to write.
+func renderReadme(readme []byte, m *model) ([]byte, error) {
+	text := string(readme)
+	before, after, ok := strings.Cut(text, readmeRulesMarker+"\n")
+	if !ok {
+		return nil, fmt.Errorf("README.md has no %s line before the custom-header rules table", readmeRulesMarker)
+	}
+	facts, err := customHeaderFacts(m)
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.SplitAfter(after, "\n")
+	seen := map[string]bool{}
+	for i, line := range lines {
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		if i < 2 { // header and separator
+			continue
+		}
+		row := strings.TrimSuffix(line, "\n")
+		cells := strings.Split(strings.Trim(row, "|"), " | ")
+		if len(cells) != 2 {
+			return nil, fmt.Errorf("README.md rules table: row %q: want 2 cells", row)
+		}
+		_, rest, _ := strings.Cut(cells[0], "`")
+		keyword, _, ok := strings.Cut(rest, "`")
+		if !ok || keyword == "" {
+			return nil, fmt.Errorf("README.md rules table: row %q: no `keyword` in the first cell", row)
+		}
+		value, ok := facts[keyword]
+		if !ok {
+			return nil, fmt.Errorf("README.md rules table: row %q: the spec's %s states no %s; remove the row", row, customHeadersSchema, keyword)
+		}
+		seen[keyword] = true
+		lines[i] = "|" + cells[0] + " | " + value + " |" + line[len(row):]
+	}
+	var missing []string
+	for kw, v := range facts {
+		if !seen[kw] {
+			missing = append(missing, fmt.Sprintf("%s (%s)", kw, v))
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, fmt.Errorf("README.md rules table: the spec's %s states %s; add a row for each", customHeadersSchema, strings.Join(missing, ", "))
+	}
+	return []byte(before + readmeRulesMarker + "\n" + strings.Join(lines, "")), nil
+}
