@@ -48,6 +48,41 @@ const deleteWebhook = `  /webhooks/{webhook_id}:
           $ref: '#/components/responses/404'
 `
 
+// reviewWebhook describes the new event type's delivery in the webhooks
+// section, as the project's bundle describes each event from Partoo's docs.
+const reviewWebhook = `webhooks:
+  reviewCreated:
+    post:
+      summary: Review created
+      description: >-
+        Sent when a review is created. Partoo POSTs {"type": "review_created", "payload": ...} to the
+        configured URL, signed in X-Partoo-Signature-v1.
+      x-partoo-go-source:
+        kind: assumption
+        note: Added by the update-spec pipeline test.
+      security: []
+      parameters:
+        - $ref: '#/components/parameters/partoo_signature_v1'
+        - $ref: '#/components/parameters/partoo_webhook_tryout'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required:
+                - type
+                - payload
+              properties:
+                type:
+                  $ref: '#/components/schemas/event_type'
+                payload:
+                  type: object
+      responses:
+        '200':
+          description: Return a 200 status to indicate that the event was properly received.
+`
+
 // partooChanges applies what Partoo changed in its own YAML: a new event
 // type and a larger CustomHeaders limit. They apply to the bundle and to the
 // seed excerpt of Partoo's docs alike.
@@ -121,6 +156,27 @@ func TestUpdated(t *testing.T) {
 }
 `
 
+// staleTest hard-codes a text of the spec, as no test should: the harmless
+// change of TestUpdateSpecOutcomes breaks it.
+const staleTest = `package stale
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestSpecAsItWas(t *testing.T) {
+	spec, err := os.ReadFile("../../api/openapi-bundled.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(spec), "paraphrased from the operation's page.") {
+		t.Fatal("the spec changed")
+	}
+}
+`
+
 // TestUpdateSpec demonstrates `make update-spec` on a copy of the repository:
 // the new spec brings a new operation, a new enum value and a larger
 // CustomHeaders limit (with the seed excerpt refreshed as Partoo's docs
@@ -128,10 +184,10 @@ func TestUpdated(t *testing.T) {
 // follow each change. Then the breaking-change gate fails on the commit,
 // and passes once the commit declares the break.
 //
-// The new operation needs no hand-written code: the fake serves it from
-// the generated tables, so the update goes through every step. A failure
-// at step 5 would have to say so and print an exact revert that restores
-// the work tree, which is checked too.
+// Nothing is edited by hand: the fake serves the new operation from the
+// generated tables, the tests derive the spec's values from them, and go
+// generate rewrites the README's rules table, so the update must go through
+// every step. (TestUpdateSpecOutcomes checks a failure at step 5.)
 func TestUpdateSpec(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: copies the repository and runs make update-spec in it")
@@ -146,7 +202,8 @@ func TestUpdateSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	mutated := partooChanges(t, string(spec))
-	mutated = strings.Replace(mutated, "  /webhooks/{webhook_id}:\n", deleteWebhook, 1)
+	mutated = replaceAfter(t, mutated, "\npaths:\n", "  /webhooks/{webhook_id}:\n", deleteWebhook)
+	mutated = replaceAfter(t, mutated, "\nwebhooks:\n", "\nwebhooks:\n", "\n"+reviewWebhook)
 	seed, err := os.ReadFile(filepath.Join(dir, "tools", "spectest", "testdata", "seed-getWebhook.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -155,10 +212,7 @@ func TestUpdateSpec(t *testing.T) {
 	writeFile(t, newSpec, []byte(mutated))
 	writeFile(t, newSeed, []byte(partooChanges(t, string(seed))))
 
-	// -keep-failed: if a step fails, the failed state is inspected below
-	// and reverted with the commands printed (without it, update-spec
-	// restores the tree itself; TestUpdateSpecOutcomes checks that).
-	out, err := command(t, dir, nil, "make", "update-spec", "SPEC="+newSpec, "SEED="+newSeed, "UPDATE_ARGS=-keep-failed")
+	out, err := command(t, dir, nil, "make", "update-spec", "SPEC="+newSpec, "SEED="+newSeed)
 	t.Logf("make update-spec:\n%s", out)
 	for _, want := range []string{
 		"[1/6] lint", "speclint: " + newSpec + ": ok",
@@ -196,28 +250,17 @@ func TestUpdateSpec(t *testing.T) {
 	os.RemoveAll(filepath.Join(dir, "internal", "updatecheck"))
 
 	if err != nil {
-		// Stopped at step 5: it must say so, and its revert must work.
-		if !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "To take the new spec anyway") {
-			t.Fatalf("update-spec failed, but not at step 5 with both ways out: %v", err)
-		}
-		revert := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*)$`).FindAllStringSubmatch(out, -1)
-		if len(revert) == 0 {
-			t.Fatal("update-spec failed without an exact revert command")
-		}
-		for _, line := range revert {
-			run(t, dir, gitEnv, "sh", "-c", line[1])
-		}
-		if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
-			t.Fatalf("the printed revert left changes:\n%s", status)
-		}
-		t.Logf("update-spec stopped at step 5 (expected when hand-written code follows the spec by hand); the revert restored the tree")
-		// Take the update again, without the build and test step, to
-		// exercise the gate on the resulting commit.
-		copyFile(t, newSpec, filepath.Join(dir, "api", "openapi-bundled.yaml"))
-		copyFile(t, newSeed, filepath.Join(dir, "tools", "spectest", "testdata", "seed-getWebhook.md"))
-		run(t, dir, nil, "go", "generate", "./...")
-	} else if !strings.Contains(out, "[6/6] next steps") || !strings.Contains(out, "BREAKING: oasdiff rates") {
+		t.Fatalf("update-spec failed: a spec change must go through by regeneration alone, with no hand edit (a test that hard-codes a value of the spec fails here: derive it from internal/apispec): %v", err)
+	}
+	if !strings.Contains(out, "[6/6] next steps") || !strings.Contains(out, "BREAKING: oasdiff rates") {
 		t.Fatalf("update-spec succeeded without the next steps and the breaking-change notice")
+	}
+	readme, readErr := os.ReadFile(filepath.Join(dir, "README.md"))
+	if readErr != nil {
+		t.Fatal(readErr)
+	}
+	if !strings.Contains(string(readme), "| headers at most (`maxProperties`) | 8 |") {
+		t.Errorf("README.md's rules table does not state the new limit of 8 headers")
 	}
 
 	// The gate: undeclared, the breaking changes fail; declared, they pass.
@@ -234,8 +277,10 @@ func TestUpdateSpec(t *testing.T) {
 }
 
 // TestUpdateSpecOutcomes checks update-spec's other outcomes on a copy: a
-// spec that fails the lint changes nothing, and a harmless change goes
-// through every step to the next steps.
+// spec that fails the lint or the generator changes nothing, a dirty tree
+// is refused, a test the new spec breaks stops it at step 5 (kept for
+// inspection with -keep-failed, with an exact revert), and a harmless
+// change goes through every step to the next steps.
 func TestUpdateSpecOutcomes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: copies the repository and runs make update-spec in it")
@@ -283,6 +328,31 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 		t.Fatalf("update-spec ran on a dirty tree:\n%s", out)
 	}
 	run(t, dir, gitEnv, "git", "checkout", "--", "version.go")
+
+	// A hand-written test that hard-codes the spec stops the update at
+	// step 5. With -keep-failed the failed state stays for inspection, the
+	// output gives both ways out, and its exact revert restores the tree.
+	writeFile(t, filepath.Join(dir, "internal", "stale", "stale_test.go"), []byte(staleTest))
+	gitCommit(t, dir, "A test that hard-codes the spec")
+	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+harmless, "UPDATE_ARGS=-keep-failed")
+	if err == nil || !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "To take the new spec anyway") {
+		t.Fatalf("a spec that breaks a test did not stop at step 5 with both ways out: %v\n%s", err, out)
+	}
+	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); !strings.Contains(status, "api/openapi-bundled.yaml") {
+		t.Errorf("-keep-failed did not keep the failed state:\n%s", status)
+	}
+	revert := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*)$`).FindAllStringSubmatch(out, -1)
+	if len(revert) == 0 {
+		t.Fatalf("update-spec failed without an exact revert command:\n%s", out)
+	}
+	for _, line := range revert {
+		run(t, dir, gitEnv, "sh", "-c", line[1])
+	}
+	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
+		t.Fatalf("the printed revert left changes:\n%s", status)
+	}
+	run(t, dir, gitEnv, "git", "rm", "-q", "-r", "internal/stale")
+	gitCommit(t, dir, "Remove the test that hard-codes the spec")
 
 	// A harmless change goes through all six steps.
 	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+harmless)

@@ -10,7 +10,7 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
-const seedPath = "../../spectest/testdata/seed-getWebhook.md"
+const seedPath = testspec.SeedPathFromCmd
 
 // mutate returns the bundled spec with old replaced by new once; it fails
 // the test when old is not in the spec, so a mutation can never silently

@@ -1,9 +1,10 @@
-// Package testspec holds a frozen copy of the Webhooks spec and its names
-// file, for the tools' own tests. Those tests mutate a known document to
-// prove each rule; they use this copy rather than api/openapi-bundled.yaml so
-// that they keep passing when make update-spec brings in a new spec. The
-// live spec is checked by make spec-lint, make generate and the pipeline
-// tests.
+// Package testspec holds a frozen copy of the Webhooks spec, its names
+// file and its seed (the excerpt of Partoo's docs it was checked against),
+// for the tools' own tests. Those tests mutate a known document to prove
+// each rule; they use these copies rather than api/openapi-bundled.yaml and
+// the live seed so that they keep passing when make update-spec brings in a
+// new spec. The live spec is checked by make spec-lint, make generate and
+// the pipeline tests.
 package testspec
 
 import _ "embed"
@@ -19,6 +20,10 @@ func Webhooks() []byte { return append([]byte(nil), webhooks...) }
 const (
 	WebhooksPathFromCmd = "../../internal/testspec/webhooks-openapi.yaml"
 	NamesPathFromCmd    = "../../internal/testspec/names.yaml"
+	// SeedPathFromCmd is the excerpt of Partoo's docs that the frozen spec
+	// was checked against (speclint -seed), frozen with it: the live seed
+	// follows the live spec.
+	SeedPathFromCmd = "../../internal/testspec/seed-getWebhook.md"
 )
 
 //go:embed defects/bundle.yaml
