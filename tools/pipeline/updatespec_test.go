@@ -156,8 +156,8 @@ func TestUpdated(t *testing.T) {
 }
 `
 
-// staleTest hard-codes a text of the spec, as no test should: the harmless
-// change of TestUpdateSpecOutcomes breaks it.
+// staleTest hard-codes a value of the spec, as no test should: the larger
+// limit of TestUpdateSpecOutcomes breaks it.
 const staleTest = `package stale
 
 import (
@@ -171,8 +171,8 @@ func TestSpecAsItWas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(spec), "paraphrased from the operation's page.") {
-		t.Fatal("the spec changed")
+	if strings.Contains(string(spec), "maxProperties: 7") {
+		t.Fatal("the custom-header limit changed")
 	}
 }
 `
@@ -330,16 +330,27 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	run(t, dir, gitEnv, "git", "checkout", "--", "version.go")
 
 	// A hand-written test that hard-codes the spec stops the update at
-	// step 5. With -keep-failed the failed state stays for inspection, the
-	// output gives both ways out, and its exact revert restores the tree.
+	// step 5, after the regeneration (which rewrote the README's rules
+	// table too): the tree is restored as it was.
 	writeFile(t, filepath.Join(dir, "internal", "stale", "stale_test.go"), []byte(staleTest))
 	gitCommit(t, dir, "A test that hard-codes the spec")
-	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+harmless, "UPDATE_ARGS=-keep-failed")
+	limit := filepath.Join(inputs, "limit.yaml")
+	writeFile(t, limit, []byte(replaceAfter(t, string(spec), "    CustomHeaders:\n", "      maxProperties: 5\n", "      maxProperties: 7\n")))
+	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+limit)
+	if err == nil || !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "Nothing was changed: the tree is restored") {
+		t.Fatalf("a spec that breaks a test was not reported at step 5 with the tree restored: %v\n%s", err, out)
+	}
+	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
+		t.Fatalf("a failed update left the tree changed:\n%s", status)
+	}
+	// With -keep-failed the failed state stays for inspection, the output
+	// gives both ways out, and its exact revert restores the tree.
+	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+limit, "UPDATE_ARGS=-keep-failed")
 	if err == nil || !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "To take the new spec anyway") {
 		t.Fatalf("a spec that breaks a test did not stop at step 5 with both ways out: %v\n%s", err, out)
 	}
-	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); !strings.Contains(status, "api/openapi-bundled.yaml") {
-		t.Errorf("-keep-failed did not keep the failed state:\n%s", status)
+	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); !strings.Contains(status, "api/openapi-bundled.yaml") || !strings.Contains(status, "README.md") {
+		t.Errorf("-keep-failed did not keep the failed state (the new spec, the README's new limit):\n%s", status)
 	}
 	revert := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*)$`).FindAllStringSubmatch(out, -1)
 	if len(revert) == 0 {

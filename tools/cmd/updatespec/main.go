@@ -567,10 +567,11 @@ func (u *updater) reportEffective(res *specload.Result) {
 }
 
 // restorable lists what an update may write, relative to the root: the
-// spec and its companions, the generated code, every module's go.mod and
-// go.sum, the consumer example (regenerated) and the spec tests' seed.
+// spec and its companions, the generated code, the README (go generate
+// writes its custom-header rules table), every module's go.mod and go.sum,
+// the consumer example (regenerated) and the spec tests' seed.
 var restorable = []string{
-	apiRel, "gen", "internal/apispec", "services.gen.go",
+	apiRel, "gen", "internal/apispec", "services.gen.go", "README.md",
 	"go.mod", "go.sum", "tools/go.mod", "tools/go.sum", "otel/go.mod", "otel/go.sum",
 	consumerRel, filepath.Dir(seedRel),
 }
