@@ -334,9 +334,17 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	// table too): the tree is restored as it was.
 	writeFile(t, filepath.Join(dir, "internal", "stale", "stale_test.go"), []byte(staleTest))
 	gitCommit(t, dir, "A test that hard-codes the spec")
-	limit := filepath.Join(inputs, "limit.yaml")
-	writeFile(t, limit, []byte(replaceAfter(t, string(spec), "    CustomHeaders:\n", "      maxProperties: 5\n", "      maxProperties: 7\n")))
-	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+limit)
+	larger := func(s string) []byte {
+		return []byte(replaceAfter(t, s, "    CustomHeaders:\n", "      maxProperties: 5\n", "      maxProperties: 7\n"))
+	}
+	seed, err := os.ReadFile(filepath.Join(dir, "tools", "spectest", "testdata", "seed-getWebhook.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	limit, limitSeed := filepath.Join(inputs, "limit.yaml"), filepath.Join(inputs, "limit-seed.md")
+	writeFile(t, limit, larger(string(spec)))
+	writeFile(t, limitSeed, larger(string(seed)))
+	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+limit, "SEED="+limitSeed)
 	if err == nil || !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "Nothing was changed: the tree is restored") {
 		t.Fatalf("a spec that breaks a test was not reported at step 5 with the tree restored: %v\n%s", err, out)
 	}
@@ -345,7 +353,7 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	}
 	// With -keep-failed the failed state stays for inspection, the output
 	// gives both ways out, and its exact revert restores the tree.
-	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+limit, "UPDATE_ARGS=-keep-failed")
+	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+limit, "SEED="+limitSeed, "UPDATE_ARGS=-keep-failed")
 	if err == nil || !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "To take the new spec anyway") {
 		t.Fatalf("a spec that breaks a test did not stop at step 5 with both ways out: %v\n%s", err, out)
 	}
