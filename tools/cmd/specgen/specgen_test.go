@@ -550,6 +550,12 @@ func TestReadmeRulesFollowTheSpec(t *testing.T) {
 		t.Errorf("README.md (-want +got):\n%s", diff)
 	}
 
+	// A spec without the schema leaves the README as it is, with a warning.
+	other := &model{customHeaders: noSchema}
+	if got, err := renderReadme([]byte(readme), other); err != nil || string(got) != readme || len(other.warnings) != 1 {
+		t.Errorf("without CustomHeaders: err %v, warnings %q, README changed: %v", err, other.warnings, string(got) != readme)
+	}
+
 	for name, tt := range map[string]struct{ readme, wantErr string }{
 		"a row the spec does not state": {strings.Replace(readme, "\n\nAfter", "\n| at least (`minProperties`) | 1 |\n\nAfter", 1), "states no minProperties"},
 		"a rule without a row":          {strings.Replace(readme, "| headers at most (`maxProperties`) | 1 |\n", "", 1), "states maxProperties (5); add a row"},
