@@ -36,6 +36,10 @@ type Operation struct {
 	Success Response
 	// Errors lists the error statuses the operation declares, ascending.
 	Errors []int
+	// ErrorSchemas holds, for each status of Errors in the same order, the
+	// index in Schemas of the schema of its JSON body, or NoSchema when
+	// the response declares none.
+	ErrorSchemas []int
 	// List describes how the operation paginates; its zero value means it
 	// is not a list.
 	List List

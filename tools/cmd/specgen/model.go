@@ -47,12 +47,15 @@ type operation struct {
 	SuccessSchema    int
 	SuccessExample   string
 	Errors           []int
+	ErrorSchemas     []int // the schema of each status of Errors, or noSchema
 	List             listRow
 	CustomHeadersAt  []location
 	Resource         resourceRow
 
 	// Go names, filled by the naming step.
 	Service, GoMethod string
+
+	errorRefs []*openapi3.SchemaRef // the JSON schema of each status of Errors, or nil
 }
 
 type paramRow struct {
@@ -163,6 +166,17 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 		}
 		return methodRank(m.ops[i].Method) < methodRank(m.ops[j].Method)
 	})
+	// The error responses' schemas come after every other, so that they
+	// move no other schema's index.
+	for _, o := range m.ops {
+		for k, ref := range o.errorRefs {
+			i, err := m.schemas.add(ref, fmt.Sprintf("%s (%s %s): %d response", o.ID, o.Method, o.Path, o.Errors[k]))
+			if err != nil {
+				return nil, err
+			}
+			o.ErrorSchemas = append(o.ErrorSchemas, i)
+		}
+	}
 	if err := m.errorBodiesFrom(doc); err != nil {
 		return nil, err
 	}
@@ -354,6 +368,7 @@ func (m *model) responses(o *operation, where string, op *openapi3.Operation) er
 		}
 		if status >= 400 {
 			o.Errors = append(o.Errors, status)
+			o.errorRefs = append(o.errorRefs, jsonSchema(op.Responses.Value(code).Value))
 			continue
 		}
 		if status < 200 || status > 299 || o.Success != 0 {
@@ -377,6 +392,20 @@ func (m *model) responses(o *operation, where string, op *openapi3.Operation) er
 	}
 	if o.Success == 0 {
 		return fmt.Errorf("%s: no 2xx response: the helper cannot know what success is", where)
+	}
+	return nil
+}
+
+// jsonSchema returns the schema of a response's first JSON content, or
+// nil.
+func jsonSchema(resp *openapi3.Response) *openapi3.SchemaRef {
+	if resp == nil {
+		return nil
+	}
+	for _, ct := range sortedKeys(resp.Content) {
+		if isJSON(ct) {
+			return resp.Content[ct].Schema
+		}
 	}
 	return nil
 }

@@ -81,6 +81,7 @@ func renderTable(m *model) ([]byte, error) {
 		f.raw("Success", fmt.Sprintf("Response{Status: %d, Schema: %d, Example: %s}", o.Success, o.SuccessSchema, strconv.Quote(o.SuccessExample)))
 		if len(o.Errors) > 0 {
 			f.raw("Errors", fmt.Sprintf("%#v", o.Errors))
+			f.raw("ErrorSchemas", fmt.Sprintf("%#v", o.ErrorSchemas))
 		}
 		if o.List.Style != "" {
 			style := map[string]string{"page": "PageList", "cursor": "CursorList"}[o.List.Style]

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -376,6 +377,60 @@ func TestPartooShapes(t *testing.T) {
 	}
 	if len(m.ops) < 60 || lists < 20 {
 		t.Errorf("%d operations, %d lists; want the fixture's 60+ and 20+", len(m.ops), lists)
+	}
+}
+
+// TestErrorSchemas: each error status of an operation has the schema of
+// its JSON body in the table, the shared one of components.responses or
+// the operation's own, and none when it declares no body.
+func TestErrorSchemas(t *testing.T) {
+	t.Parallel()
+	spec := mutateSpec(t, specPath, func(doc map[string]any) {
+		responses := obj(t, doc, "paths", "/webhooks/{webhook_id}", "get", "responses")
+		responses["400"] = map[string]any{
+			"description": "An error of the operation's own",
+			"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+				"type": "object", "required": []any{"own"}, "properties": map[string]any{"own": map[string]any{"type": "string"}},
+			}}},
+		}
+		responses["409"] = map[string]any{"description": "No body"}
+	})
+	m := buildModel(t, spec, nil)
+	shared, own := m.op("Webhook"), m.op("getWebhook")
+	schemaOf := func(o *operation, status int) int {
+		k := slices.Index(o.Errors, status)
+		if k < 0 || len(o.ErrorSchemas) != len(o.Errors) {
+			t.Fatalf("%s: errors %v, schemas %v: no %d", o.ID, o.Errors, o.ErrorSchemas, status)
+		}
+		return o.ErrorSchemas[k]
+	}
+	tests := []struct {
+		name     string
+		op       *operation
+		status   int
+		property string // a property of the schema; "" for no schema
+	}{
+		{"shared 400", shared, 400, "error"},
+		{"shared 404", shared, 404, "errors"},
+		{"the operation's own 400", own, 400, "own"},
+		{"no body", own, 409, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			i := schemaOf(tt.op, tt.status)
+			if tt.property == "" {
+				if i != noSchema {
+					t.Errorf("schema %d, want none", i)
+				}
+				return
+			}
+			if _, ok := m.schemas.properties(i)[tt.property]; i < 0 || !ok {
+				t.Errorf("schema %d, want one with the property %q", i, tt.property)
+			}
+		})
+	}
+	if a, b := schemaOf(shared, 400), schemaOf(m.op("updateWebhook"), 400); a != b {
+		t.Errorf("the shared 400 is two schemas, %d and %d", a, b)
 	}
 }
 
