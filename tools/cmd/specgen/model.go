@@ -487,8 +487,8 @@ func (m *model) list(o *operation, where, override string) error {
 type location []locStep
 
 type locStep struct {
-	name     string
-	wildcard bool
+	Name string // a property
+	Each bool   // every element of an array
 }
 
 // String writes the location as the documentation does:
@@ -497,12 +497,12 @@ func (l location) String() string {
 	var b strings.Builder
 	for _, st := range l {
 		switch {
-		case st.wildcard:
+		case st.Each:
 			b.WriteString("[*]")
 		case b.Len() > 0:
-			b.WriteString("." + st.name)
+			b.WriteString("." + st.Name)
 		default:
-			b.WriteString(st.name)
+			b.WriteString(st.Name)
 		}
 	}
 	return b.String()
@@ -535,11 +535,11 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 		return err
 	}
 	for _, p := range row.Properties {
-		if err := walk(p.Schema, loc.with(locStep{name: p.Name})); err != nil {
+		if err := walk(p.Schema, loc.with(locStep{Name: p.Name})); err != nil {
 			return nil, err
 		}
 	}
-	if err := walk(row.Items, loc.with(locStep{wildcard: true})); err != nil {
+	if err := walk(row.Items, loc.with(locStep{Each: true})); err != nil {
 		return nil, err
 	}
 	for _, list := range [][]int{row.AllOf, row.OneOf, row.AnyOf} {
@@ -550,7 +550,7 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 		}
 	}
 	if row.AdditionalProperties >= 0 {
-		if locs, _ := m.locate(row.AdditionalProperties, loc.with(locStep{name: "*"}), stack); len(locs) > 0 {
+		if locs, _ := m.locate(row.AdditionalProperties, loc.with(locStep{Name: "*"}), stack); len(locs) > 0 {
 			return nil, fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc.String())
 		}
 	}
