@@ -6,39 +6,29 @@ import (
 	"testing"
 )
 
-// TestAddImports: a type that a spec gives a method's signature (a
-// date-time parameter, a nullable field of an inline answer, a uuid) gets
-// its import, so that services.gen.go always builds.
-func TestAddImports(t *testing.T) {
+// TestServicesImportTheirTypes: a type that a spec gives a method's
+// signature (a date-time parameter, a nullable field of an inline answer,
+// a uuid) gets its import, so that services.gen.go always builds.
+func TestServicesImportTheirTypes(t *testing.T) {
 	t.Parallel()
-	src := `package partoo
-
-import (
-	"context"
-
-	"github.com/partoo-go/partoo/gen"
-)
-
-func f(ctx context.Context, since time.Time, note nullable.Nullable[string], id openapi_types.UUID) gen.Venue {
-	return gen.Venue{}
-}
-`
-	out, err := addImports([]byte(src))
+	views := []serviceView{{Name: "Venues", Tag: "Venues", Doc: ".", Methods: []methodView{{
+		Name: "Get", Args: "ctx context.Context, since time.Time, note nullable.Nullable[string], id openapi_types.UUID, opts ...CallOption",
+		Build: "gen.NewGetVenueRequest(s.client.server, since, note, id)", Op: "&apispec.Operations[0]", Check: "nil",
+		Doc: []string{"Get gets a venue."}, Result: "value", Type: "gen.Venue",
+	}}}}
+	src, err := renderViews(views)
 	if err != nil {
 		t.Fatal(err)
 	}
-	formatted, err := gofmt("services.gen.go", out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"\t\"context\"\n\t\"time\"\n", "\t\"github.com/oapi-codegen/nullable\"\n\topenapi_types \"github.com/oapi-codegen/runtime/types\"\n\t\"github.com/partoo-go/partoo/gen\"\n"} {
-		if !strings.Contains(string(formatted), want) {
-			t.Errorf("the imports lack %q:\n%s", want, formatted)
+	for _, want := range []string{"\t\"context\"\n\t\"encoding/json\"\n\t\"iter\"\n\t\"net/http\"\n\t\"time\"\n\n",
+		"\n\n\t\"github.com/oapi-codegen/nullable\"\n\topenapi_types \"github.com/oapi-codegen/runtime/types\"\n\t\"github.com/partoo-go/partoo/gen\"\n"} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("the imports lack %q:\n%s", want, src)
 		}
 	}
-	again, err := addImports(formatted)
-	if err != nil || string(again) != string(formatted) {
-		t.Errorf("a second pass changed the imports (%v)", err)
+	views[0].Methods[0].Args = "ctx context.Context, opts ...CallOption"
+	if src, err = renderViews(views); err != nil || regexp.MustCompile(`"time"|nullable|openapi_types`).Match(src) {
+		t.Errorf("a signature without those types imports them (%v):\n%s", err, src)
 	}
 }
 

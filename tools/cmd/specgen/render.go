@@ -4,11 +4,9 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
-	"go/ast"
 	"go/format"
-	"go/parser"
-	"go/token"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,14 +14,6 @@ import (
 
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 )
-
-func gofmt(name string, b []byte) ([]byte, error) {
-	src, err := format.Source(b)
-	if err != nil {
-		return nil, fmt.Errorf("format %s: %w\n%s", name, err, numbered(b))
-	}
-	return src, nil
-}
 
 func numbered(b []byte) string {
 	lines := strings.Split(string(b), "\n")
@@ -89,11 +79,7 @@ func renderTable(m *model) ([]byte, error) {
 			v.Schemas[i].Example = ""
 		}
 	}
-	var b bytes.Buffer
-	if err := template.Must(template.New("table").Funcs(tableFuncs).Parse(tableTemplate)).Execute(&b, v); err != nil {
-		return nil, err
-	}
-	return gofmt("spec.gen.go", b.Bytes())
+	return execute("spec.gen.go", tableTemplate, tableFuncs, v)
 }
 
 // goString writes s as a Go string literal: raw when that is exact and
@@ -159,66 +145,52 @@ func renderServices(m *model, api *goAPI) ([]byte, error) {
 		}
 		views = append(views, v)
 	}
-	var b bytes.Buffer
-	t := template.Must(template.New("services").Parse(servicesTemplate))
-	if err := t.Execute(&b, views); err != nil {
-		return nil, err
-	}
-	src, err := addImports(b.Bytes())
-	if err != nil {
-		return nil, err
-	}
-	return gofmt("services.gen.go", src)
+	return renderViews(views)
 }
 
-// typeImports are the packages that the types of package gen may name in
-// a method's signature (a date-time parameter, a nullable field of an
-// inline answer), by the name the generated code uses.
-var typeImports = map[string]string{
-	"time":          `"time"`,
-	"nullable":      `"github.com/oapi-codegen/nullable"`,
-	"openapi_types": `openapi_types "github.com/oapi-codegen/runtime/types"`,
-}
-
-// addImports adds to the import block of src the packages of typeImports
-// that src uses without importing, so that no type a spec can give a
-// signature leaves services.gen.go unbuildable.
-func addImports(src []byte) ([]byte, error) {
-	f, err := parser.ParseFile(token.NewFileSet(), "services.gen.go", src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil, fmt.Errorf("services.gen.go: %w\n%s", err, numbered(src))
-	}
-	imported := map[string]bool{}
-	for _, spec := range f.Imports {
-		path, _ := strconv.Unquote(spec.Path.Value)
-		imported[path[strings.LastIndex(path, "/")+1:]] = true
-		if spec.Name != nil {
-			imported[spec.Name.Name] = true
-		}
-	}
+// renderViews writes services.gen.go from the views of its services, with
+// the imports of the packages their signatures name besides gen (a
+// date-time parameter, a nullable field of an inline answer, a uuid).
+func renderViews(views []serviceView) ([]byte, error) {
+	data := struct {
+		Services []serviceView
+		Std, Mod []string
+	}{Services: views}
 	used := map[string]bool{}
-	ast.Inspect(f, func(n ast.Node) bool {
-		if sel, ok := n.(*ast.SelectorExpr); ok {
-			if id, ok := sel.X.(*ast.Ident); ok {
-				used[id.Name] = true
+	for _, v := range views {
+		for _, mv := range v.Methods {
+			for _, m := range packageRef.FindAllStringSubmatch(mv.Args+" "+mv.Type+" "+mv.Out, -1) {
+				used[m[1]] = true
 			}
 		}
-		return true
-	})
-	out := string(src)
-	for _, name := range sortedKeys(typeImports) {
-		if !used[name] || imported[name] {
-			continue
-		}
-		spec := "\t" + typeImports[name] + "\n"
-		if strings.Contains(typeImports[name], ".") {
-			// A module's package goes with the module imports.
-			out = strings.Replace(out, "\t\"github.com/partoo-go/partoo/gen\"\n", spec+"\t\"github.com/partoo-go/partoo/gen\"\n", 1)
-		} else {
-			out = strings.Replace(out, "import (\n", "import (\n"+spec, 1)
+	}
+	for _, name := range []string{"nullable", "openapi_types", "time"} {
+		switch {
+		case used[name] && name == "time":
+			data.Std = append(data.Std, `"time"`)
+		case used[name] && name == "nullable":
+			data.Mod = append(data.Mod, `"github.com/oapi-codegen/nullable"`)
+		case used[name]:
+			data.Mod = append(data.Mod, `openapi_types "github.com/oapi-codegen/runtime/types"`)
 		}
 	}
-	return []byte(out), nil
+	return execute("services.gen.go", servicesTemplate, nil, data)
+}
+
+// packageRef matches a package name that qualifies a type.
+var packageRef = regexp.MustCompile(`(?:^|[^\w.])(\w+)\.`)
+
+// execute runs a template and formats the Go it writes.
+func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := template.Must(template.New(name).Funcs(funcs).Parse(text)).Execute(&b, data); err != nil {
+		return nil, err
+	}
+	src, err := format.Source(b.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("format %s: %w\n%s", name, err, numbered(b.Bytes()))
+	}
+	return src, nil
 }
 
 // methodOf builds the view of one operation's method.
