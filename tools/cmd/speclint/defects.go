@@ -139,6 +139,8 @@ func findDefects(doc *yaml.Node) []Finding {
 		})
 	}
 	d.operationGoNames(doc)
+	d.inlineEnumNames(components)
+	d.paramGoNames()
 	forEachPair(mapValue(doc, "paths"), func(path string, _, item *yaml.Node) {
 		p := jsonPath{"paths", path}
 		d.nested(item, p)
