@@ -294,6 +294,11 @@ type Schema struct {
 	// AnyOf) branch through Mapping.
 	Discriminator string
 	Mapping       []Mapping
+	// ReadOnly marks a value the server sets: a request need not send
+	// it, even when its object requires it. WriteOnly marks a value only
+	// requests carry (a password): the server keeps it and never returns
+	// it.
+	ReadOnly, WriteOnly bool
 	// Example is an example value as JSON text, valid against the schema
 	// (specgen checks it), for components and the schemas of request
 	// bodies and resource items; "" for other inline schemas, and when none

@@ -53,6 +53,9 @@ type Validator struct {
 	// (tests build their own).
 	Schemas  []Schema
 	Patterns []Pattern
+	// Request checks a request body: a required property that is
+	// ReadOnly may be absent, since the server sets it.
+	Request bool
 }
 
 // schema returns the schema of index i.
@@ -61,6 +64,11 @@ func (val Validator) schema(i int) *Schema {
 		return &val.Schemas[i]
 	}
 	return &Schemas[i]
+}
+
+// readOnly reports whether schema i exists and is ReadOnly.
+func (val Validator) readOnly(i int) bool {
+	return i >= 0 && i < val.numSchemas() && val.schema(i).ReadOnly
 }
 
 // numSchemas returns the number of schemas.
@@ -475,7 +483,7 @@ func (val Validator) checkArray(s *Schema, arr []any, loc string, depth int, out
 
 func (val Validator) checkObject(s *Schema, obj map[string]any, loc string, depth int, out *[]Violation) {
 	for _, name := range s.Required {
-		if _, ok := obj[name]; !ok {
+		if _, ok := obj[name]; !ok && !(val.Request && val.readOnly(s.Property(name))) {
 			add(out, join(loc, name), "required", "Missing data for required field.")
 		}
 	}

@@ -320,3 +320,39 @@ func TestExactHintsMatchTheTranslation(t *testing.T) {
 		t.Skip("the spec has no pattern with exact hints")
 	}
 }
+
+// A request need not send a required property the server sets (readOnly);
+// a response must have it.
+func TestValidateRequestReadOnly(t *testing.T) {
+	schemas := []Schema{
+		with(func(s *Schema) {
+			s.Types, s.Properties, s.Required = TypeObject, []Property{{"id", 1}, {"name", 2}}, []string{"id", "name"}
+		}),
+		with(func(s *Schema) { s.Types, s.ReadOnly = TypeInteger, true }),
+		with(func(s *Schema) { s.Types = TypeString }),
+	}
+	for _, tt := range []struct {
+		request bool
+		doc     string
+		want    []string
+	}{
+		{true, `{"name":"a"}`, nil},
+		{true, `{}`, []string{"name"}},
+		{false, `{"name":"a"}`, []string{"id"}},
+		{false, `{"id":1,"name":"a"}`, nil},
+	} {
+		var doc any
+		dec := json.NewDecoder(strings.NewReader(tt.doc))
+		dec.UseNumber()
+		if err := dec.Decode(&doc); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, v := range (Validator{Schemas: schemas, Request: tt.request}).Validate(0, doc, "") {
+			got = append(got, v.Location)
+		}
+		if !cmp.Equal(got, tt.want) {
+			t.Errorf("request %t, %s: violations at %v, want %v", tt.request, tt.doc, got, tt.want)
+		}
+	}
+}

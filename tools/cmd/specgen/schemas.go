@@ -37,6 +37,7 @@ type schemaRow struct {
 	AllOf, AnyOf, OneOf                []int
 	Discriminator                      string
 	Mapping                            []mappingRow
+	ReadOnly, WriteOnly                bool
 	Example                            string
 
 	value *openapi3.Schema
@@ -181,6 +182,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 			return fmt.Errorf("%s: unknown type %q", where, ty)
 		}
 	}
+	row.ReadOnly, row.WriteOnly = s.ReadOnly, s.WriteOnly
 	var err error
 	for _, e := range s.Enum {
 		row.Enum = append(row.Enum, jsonText(e))
