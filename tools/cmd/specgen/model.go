@@ -657,22 +657,51 @@ func (m *model) resources() {
 			get(o.Resource.Collection).ops = append(get(o.Resource.Collection).ops, o)
 		}
 	}
+	// The item schema: what a list iterates, else what a read returns,
+	// else what a create answers.
 	for _, coll := range order {
 		f := fams[coll]
-		// The item schema: what a list iterates, else what a read returns.
-		for _, o := range f.ops {
-			if o.Resource.Role == "list" && o.List.Item >= 0 {
-				f.item = o.List.Item
-			}
-		}
-		if f.item < 0 {
+		for _, role := range []string{"list", "read", "create"} {
 			for _, o := range f.ops {
-				if o.Resource.Role == "read" {
-					f.item = o.SuccessSchema
+				item := o.SuccessSchema
+				if role == "list" {
+					item = o.List.Item
+				}
+				if o.Resource.Role == role && item >= 0 {
+					f.item = item
 				}
 			}
+			if f.item >= 0 {
+				break
+			}
 		}
-		stateful := f.item >= 0 && hasProp(m.schemas, f.item, "id")
+	}
+	// A family that only creates, or only lists, is the family of another
+	// path whose items have the same schema, when there is one such
+	// family: POST /things/template creates what GET /things/templates
+	// lists.
+	for _, coll := range order {
+		f := fams[coll]
+		if f.item < 0 || !onlyRole(f.ops, "create") && !onlyRole(f.ops, "list") {
+			continue
+		}
+		var into []string
+		for _, other := range order {
+			if g := fams[other]; other != coll && g.item == f.item && len(g.ops) > 0 {
+				into = append(into, other)
+			}
+		}
+		if len(into) == 1 {
+			g := fams[into[0]]
+			for _, o := range f.ops {
+				o.Resource.Collection = into[0]
+			}
+			g.ops, f.ops = append(g.ops, f.ops...), nil
+		}
+	}
+	for _, coll := range order {
+		f := fams[coll]
+		stateful := f.item >= 0 && hasProp(m.schemas, f.item, idProperty(m.schemas, f.item, f.ops))
 		hasAccess := false
 		for _, o := range f.ops {
 			if o.Resource.Role == "list" || o.Resource.Role == "read" {
@@ -696,6 +725,29 @@ func (m *model) resources() {
 			o.Resource.Item = noSchema
 		}
 	}
+}
+
+// onlyRole reports whether every operation of ops has the role.
+func onlyRole(ops []*operation, role string) bool {
+	for _, o := range ops {
+		if o.Resource.Role != role {
+			return false
+		}
+	}
+	return len(ops) > 0
+}
+
+// idProperty is the property of item that identifies it: id, else the
+// one named after the path parameter that selects an item (org_id in
+// /org/{org_id}) when the item has it and its name ends in _id. The fake
+// (partootest) chooses it the same way.
+func idProperty(t *schemaTable, item int, ops []*operation) string {
+	for _, o := range ops {
+		if p := o.Resource.IDParam; !hasProp(t, item, "id") && strings.HasSuffix(p, "_id") && hasProp(t, item, p) {
+			return o.Resource.IDParam
+		}
+	}
+	return "id"
 }
 
 func hasProp(t *schemaTable, i int, name string) bool {

@@ -349,6 +349,13 @@ func TestPartooShapes(t *testing.T) {
 		{id: "getReviewMetrics", list: "page", field: "metrics"},
 		{id: "updateBusiness", role: "update", collection: "/business", itemInResponse: true},
 		{id: "deleteUser", role: "delete", collection: "/user", success: 204, successHasNoSchema: true},
+		// An organization is identified by org_id, as its path names it.
+		{id: "getOrganization", role: "read", collection: "/org", itemInResponse: true},
+		// Created at one path, searched at another: one family, tied by the
+		// schema of its items.
+		{id: "createTemplate", role: "create", collection: "/reviews/templates", itemInResponse: true},
+		{id: "searchTemplate", list: "page", field: "reply_templates", role: "list", collection: "/reviews/templates"},
+		{id: "getUserBusinesses", list: "page", field: "businesses", role: "list", collection: "/business"},
 	}
 	for _, tt := range tests {
 		o := m.op(tt.id)
