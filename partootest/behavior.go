@@ -43,7 +43,7 @@ type OperationInfo struct {
 func (s *Server) Operations() []OperationInfo {
 	e := s.engine
 	if e == nil {
-		e = newEngine(apispec.Operations[:], true)
+		e = newEngine(apispec.Operations[:], true, nil)
 	}
 	out := make([]OperationInfo, len(e.ops))
 	for i := range e.ops {

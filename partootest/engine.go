@@ -30,6 +30,8 @@ type handler func(s *Server, c *call) *response
 // engine holds the operations the server serves, each with its behaviour.
 type engine struct {
 	ops       []apispec.Operation
+	tbl       schemaTable // the schemas ops point into
+	validator apispec.Validator
 	behaviors []Behavior
 	handlers  []handler
 	rules     bool // the rules Partoo documents beyond the spec apply
@@ -37,9 +39,13 @@ type engine struct {
 
 // newEngine assigns a behaviour to every operation: its own handler when
 // rules is true and it has one ([Override]), else the stateful behaviour
-// of its resource family, else its example.
-func newEngine(ops []apispec.Operation, rules bool) *engine {
-	e := &engine{ops: ops, behaviors: make([]Behavior, len(ops)), handlers: make([]handler, len(ops)), rules: rules}
+// of its resource family, else its example. The operations point into
+// schemas, or into the spec's tables when schemas is nil.
+func newEngine(ops []apispec.Operation, rules bool, schemas []apispec.Schema) *engine {
+	e := &engine{ops: ops, tbl: apispec.Schemas[:], validator: validator, behaviors: make([]Behavior, len(ops)), handlers: make([]handler, len(ops)), rules: rules}
+	if schemas != nil {
+		e.tbl, e.validator = schemas, apispec.Validator{Schemas: schemas, Request: true}
+	}
 	for i := range ops {
 		op := &ops[i]
 		h, ok := operationRules[op.ID]
@@ -187,7 +193,7 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) (resp *resp
 	}
 	c := &call{op: op, r: r, rel: rel, org: org, query: query, body: body}
 	if hasBody {
-		doc, errs := checkBody(op, body)
+		doc, errs := checkBodyWith(e.validator, op, body)
 		if len(errs) > 0 {
 			return badRequest(errs)
 		}
@@ -293,6 +299,11 @@ func resolveOrg(op *apispec.Operation, key keyInfo, query url.Values) (int, int,
 // checkBody decodes a JSON body and checks it against op's schema, with
 // the custom headers checked by the client's rules.
 func checkBody(op *apispec.Operation, body []byte) (any, FieldErrors) {
+	return checkBodyWith(validator, op, body)
+}
+
+// checkBodyWith is checkBody with the validator val.
+func checkBodyWith(val apispec.Validator, op *apispec.Operation, body []byte) (any, FieldErrors) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		if op.Body.Required {
 			return nil, FieldErrors{"body": {"Missing data for required field: the request body is empty."}}
@@ -309,7 +320,7 @@ func checkBody(op *apispec.Operation, body []byte) (any, FieldErrors) {
 		return nil, FieldErrors{"body": {"Invalid JSON: data after the top-level value."}}
 	}
 	var errs FieldErrors
-	for _, v := range validator.Validate(op.Body.Schema, doc, "") {
+	for _, v := range val.Validate(op.Body.Schema, doc, "") {
 		errs = errs.add(v.Location, v.Message)
 	}
 	return doc, errs
@@ -366,9 +377,9 @@ func decodeValue(dec *json.Decoder, depth int) (any, error) {
 	return t, nil
 }
 
-// validator checks bodies: the spec's keywords, except for custom headers,
-// which get the client's rules.
-var validator = apispec.Validator{Hook: customHeadersHook}
+// validator checks request bodies: the spec's keywords, except for custom
+// headers, which get the client's rules.
+var validator = apispec.Validator{Hook: customHeadersHook, Request: true}
 
 // customHeadersHook checks a CustomHeaders object with the client's
 // rules: partoo.ValidateCustomHeaders (the spec's schema) and

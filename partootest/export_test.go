@@ -25,3 +25,12 @@ func WithOperations(ops ...apispec.Operation) Option {
 		return nil
 	}
 }
+
+// WithSchemas makes the operations of WithOperations point into schemas,
+// a test's own table, instead of apispec.Schemas.
+func WithSchemas(schemas ...apispec.Schema) Option {
+	return func(c *config) error {
+		c.schemas = slices.Clone(schemas)
+		return nil
+	}
+}

@@ -25,9 +25,12 @@ const timeFormat = "2006-01-02T15:04:05.000000Z"
 
 // family is a resource family's items, guarded by the server's mu.
 type family struct {
+	tbl        schemaTable
 	collection string
 	item       int            // the item schema, or NoSchema
 	props      map[string]int // the item's properties (allOf walked) and their schemas
+	idName     string         // the property that identifies an item: id, or org_id for /org/{org_id}
+	parents    []string       // the collection's path parameters that are properties of the item
 	intIDs     bool           // ids are integers; else strings
 	hexIDs     bool           // string ids are 24 hexadecimal digits
 	next       int64          // the next id to try
@@ -54,7 +57,7 @@ func (e *engine) newFamilies(org int, now time.Time) map[string]*family {
 		if op.Resource.Role == apispec.NoRole || fams[op.Resource.Collection] != nil {
 			continue
 		}
-		f := newFamily(op.Resource.Collection, op.Resource.Item)
+		f := e.newFamily(op.Resource.Collection, op.Resource.Item)
 		if e.rules {
 			f.rules = familyRules[f.collection]
 		}
@@ -64,73 +67,99 @@ func (e *engine) newFamilies(org int, now time.Time) map[string]*family {
 		if f.item == apispec.NoSchema || f.rules.check != nil {
 			continue
 		}
-		if v := exampleObject(f.item); v != nil {
-			delete(v, "org_id") // the server's organization, below
-			f.add(v, org, now)  // the example is valid: its id has the right type, or it has none
+		if v := f.tbl.exampleObject(f.item); v != nil {
+			if f.orgScoped() {
+				delete(v, "org_id") // the server's organization, below
+			}
+			f.add(v, org, now) // the example is valid: its id has the right type, or it has none
 		}
 	}
 	return fams
 }
 
-func newFamily(collection string, item int) *family {
-	f := &family{collection: collection, item: item, props: map[string]int{}, next: 1, byID: map[string]*stored{}}
-	properties(item, f.props, 0)
-	if id, ok := f.props["id"]; ok {
-		t := apispec.Schemas[id].Types
-		f.intIDs = t&(apispec.TypeInteger|apispec.TypeNumber) != 0 && t&apispec.TypeString == 0
-	}
-	if !f.intIDs {
-		id, _ := exampleObject(item)["id"].(string)
-		if id == "" {
-			if s, ok := f.props["id"]; ok {
-				json.Unmarshal([]byte(apispec.Schemas[s].Example), &id)
-			}
+// newFamily returns the empty family of collection. Its items are
+// identified by id, else, as specgen chooses, by the property named after
+// the path parameter that selects one of them when it ends in _id (org_id
+// for /org/{org_id}).
+func (e *engine) newFamily(collection string, item int) *family {
+	f := &family{tbl: e.tbl, collection: collection, item: item, props: map[string]int{}, idName: "id", next: 1, byID: map[string]*stored{}}
+	f.tbl.properties(item, f.props, 0)
+	for i := range e.ops {
+		if r := e.ops[i].Resource; r.Collection == collection && !f.has("id") && strings.HasSuffix(r.IDParam, "_id") && f.has(r.IDParam) {
+			f.idName = r.IDParam
 		}
-		f.hexIDs = hexID.MatchString(id)
+	}
+	for _, seg := range strings.Split(collection, "/") {
+		if name := strings.Trim(seg, "{}"); len(name) == len(seg)-2 && f.has(name) && name != f.idName {
+			f.parents = append(f.parents, name)
+		}
+	}
+	if s := f.tbl.at(f.props[f.idName]); s != nil {
+		f.intIDs = s.Types&(apispec.TypeInteger|apispec.TypeNumber) != 0 && s.Types&apispec.TypeString == 0
+		if !f.intIDs {
+			id, _ := f.tbl.exampleObject(item)[f.idName].(string)
+			if id == "" {
+				json.Unmarshal([]byte(s.Example), &id)
+			}
+			f.hexIDs = hexID.MatchString(id)
+		}
 	}
 	return f
 }
 
 var hexID = regexp.MustCompile(`^[0-9a-fA-F]{24}$`)
 
+// schemaTable is the schemas the engine's operations point into: the
+// spec's, or a test's own.
+type schemaTable []apispec.Schema
+
+// at returns schema idx, or nil when there is none.
+func (t schemaTable) at(idx int) *apispec.Schema {
+	if idx < 0 || idx >= len(t) {
+		return nil
+	}
+	return &t[idx]
+}
+
 // properties adds the properties of schema idx, walking its allOf, to out.
-func properties(idx int, out map[string]int, depth int) {
-	if idx < 0 || idx >= len(apispec.Schemas) || depth > 32 {
+func (t schemaTable) properties(idx int, out map[string]int, depth int) {
+	s := t.at(idx)
+	if s == nil || depth > 32 {
 		return
 	}
-	s := &apispec.Schemas[idx]
 	for _, p := range s.Properties {
 		if _, ok := out[p.Name]; !ok {
 			out[p.Name] = p.Schema
 		}
 	}
 	for _, sub := range s.AllOf {
-		properties(sub, out, depth+1)
+		t.properties(sub, out, depth+1)
 	}
 }
 
 // required adds the required properties of schema idx, walking its allOf,
 // to out.
-func required(idx int, out map[string]bool, depth int) {
-	if idx < 0 || idx >= len(apispec.Schemas) || depth > 32 {
+func (t schemaTable) required(idx int, out map[string]bool, depth int) {
+	s := t.at(idx)
+	if s == nil || depth > 32 {
 		return
 	}
-	for _, name := range apispec.Schemas[idx].Required {
+	for _, name := range s.Required {
 		out[name] = true
 	}
-	for _, sub := range apispec.Schemas[idx].AllOf {
-		required(sub, out, depth+1)
+	for _, sub := range s.AllOf {
+		t.required(sub, out, depth+1)
 	}
 }
 
 // exampleObject returns a fresh copy of the example of schema idx when it
 // is a JSON object, else nil.
-func exampleObject(idx int) map[string]any {
-	if idx < 0 || idx >= len(apispec.Schemas) {
-		return nil
+func (t schemaTable) exampleObject(idx int) map[string]any {
+	if s := t.at(idx); s != nil {
+		v, _ := decodeObject([]byte(s.Example))
+		return v
 	}
-	v, _ := decodeObject([]byte(apispec.Schemas[idx].Example))
-	return v
+	return nil
 }
 
 // decodeObject decodes a JSON object with numbers as json.Number.
@@ -152,6 +181,40 @@ func decodeObject(b []byte) (map[string]any, error) {
 func (f *family) has(name string) bool {
 	_, ok := f.props[name]
 	return ok
+}
+
+// orgScoped reports whether an item belongs to the organization its
+// org_id names: org_id is a property and not the item's own id.
+func (f *family) orgScoped() bool {
+	return f.idName != "org_id" && f.has("org_id")
+}
+
+// serverSet lists the properties a request does not set: the id, the
+// organization, the timestamps, the parents given by the path, and the
+// readOnly properties.
+func (f *family) serverSet() []string {
+	out := append([]string{f.idName, "created_at", "updated_at"}, f.parents...)
+	if f.orgScoped() {
+		out = append(out, "org_id")
+	}
+	for name, idx := range f.props {
+		if s := f.tbl.at(idx); s != nil && s.ReadOnly {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// public returns v without its writeOnly properties, which an answer
+// never shows.
+func (f *family) public(v map[string]any) map[string]any {
+	out := maps.Clone(v)
+	for name, idx := range f.props {
+		if s := f.tbl.at(idx); s != nil && s.WriteOnly {
+			delete(out, name)
+		}
+	}
+	return out
 }
 
 // idKey returns the text of an id value as the family stores it.
@@ -192,22 +255,17 @@ func (f *family) newID() (string, any) {
 	for {
 		n := f.next
 		f.next++
-		var key string
-		switch {
-		case f.intIDs:
-			key = strconv.FormatInt(n, 10)
-		case f.hexIDs:
+		key := strconv.FormatInt(n, 10)
+		if f.hexIDs {
 			key = fmt.Sprintf("%024x", n)
-		default:
-			key = strconv.FormatInt(n, 10)
 		}
-		if f.byID[key] != nil {
-			continue
-		}
-		if f.intIDs {
+		switch {
+		case f.byID[key] != nil:
+		case f.intIDs:
 			return key, json.Number(key)
+		default:
+			return key, key
 		}
-		return key, key
 	}
 }
 
@@ -216,13 +274,13 @@ func (f *family) newID() (string, any) {
 // returns the id's key.
 func (f *family) prepare(v map[string]any, org int, now time.Time) (string, error) {
 	var key string
-	if raw := v["id"]; raw != nil {
+	if raw := v[f.idName]; raw != nil {
 		var err error
 		if key, err = f.idKey(raw); err != nil {
 			return "", err
 		}
 		if f.byID[key] != nil {
-			return "", fmt.Errorf("id %s is already taken", jsonText(v["id"]))
+			return "", fmt.Errorf("id %s is already taken", jsonText(raw))
 		}
 		if f.intIDs {
 			if n, _ := strconv.ParseInt(key, 10, 64); n >= f.next {
@@ -230,9 +288,9 @@ func (f *family) prepare(v map[string]any, org int, now time.Time) (string, erro
 			}
 		}
 	} else {
-		key, v["id"] = f.newID()
+		key, v[f.idName] = f.newID()
 	}
-	if _, ok := v["org_id"]; !ok && f.has("org_id") {
+	if _, ok := v["org_id"]; !ok && f.orgScoped() {
 		v["org_id"] = json.Number(strconv.Itoa(org))
 	}
 	if _, ok := v["created_at"]; !ok && f.has("created_at") {
@@ -266,18 +324,18 @@ func (f *family) add(v map[string]any, org int, now time.Time) (*stored, error) 
 // items in the order of vs, or the index of the first item whose id is
 // wrong.
 func (f *family) addAll(vs []map[string]any, org int, now time.Time) ([]*stored, int, error) {
-	hasID := func(v map[string]any) bool { return v["id"] != nil }
+	hasID := func(v map[string]any) bool { return v[f.idName] != nil }
 	seen := map[string]bool{}
 	for i, v := range vs {
 		if !hasID(v) {
 			continue
 		}
-		key, err := f.idKey(v["id"])
+		key, err := f.idKey(v[f.idName])
 		if err != nil {
 			return nil, i, err
 		}
 		if f.byID[key] != nil || seen[key] {
-			return nil, i, fmt.Errorf("id %s is already taken", jsonText(v["id"]))
+			return nil, i, fmt.Errorf("id %s is already taken", jsonText(v[f.idName]))
 		}
 		seen[key] = true
 	}
@@ -306,8 +364,8 @@ func (f *family) remove(e *stored) {
 // timeValue is now as the property name wants it: RFC 3339 text, or Unix
 // seconds when its schema is a number.
 func (f *family) timeValue(name string, now time.Time) any {
-	if s, ok := f.props[name]; ok && s >= 0 {
-		t := apispec.Schemas[s].Types
+	if s := f.tbl.at(f.props[name]); s != nil && f.has(name) {
+		t := s.Types
 		if t != 0 && t&apispec.TypeString == 0 {
 			if t&apispec.TypeNumber != 0 {
 				return json.Number(strconv.FormatFloat(float64(now.UnixMicro())/1e6, 'f', -1, 64))
@@ -333,32 +391,53 @@ func (f *family) sorted() []*stored {
 }
 
 // visible reports whether e belongs to org (items without org_id belong
-// to every organization).
-func (f *family) visible(e *stored, org int) bool {
+// to every organization) and to the parents the call's path names.
+func (f *family) visible(e *stored, c *call) bool {
+	for _, p := range f.parents {
+		if raw, ok := c.op.PathParam(c.rel, p); ok && !equalsParam(e.v[p], raw) {
+			return false
+		}
+	}
 	raw, ok := e.v["org_id"]
-	if !ok {
+	if !ok || !f.orgScoped() {
 		return true
 	}
 	n, ok := raw.(json.Number)
-	return ok && string(n) == strconv.Itoa(org)
+	return ok && string(n) == strconv.Itoa(c.org)
 }
 
-// lookup returns the item of org that the path parameter raw names: its
-// id, or c-{code} for the item whose code is {code}.
-func (f *family) lookup(raw string, org int) *stored {
+// lookup returns the item of the call's organization and parents that its
+// path names: by id, or c-{code} for the item whose code is {code}.
+func (f *family) lookup(c *call) *stored {
+	raw := c.pathParam(c.op.Resource.IDParam)
 	if key, ok := f.paramKey(raw); ok {
-		if e := f.byID[key]; e != nil && f.visible(e, org) {
+		if e := f.byID[key]; e != nil && f.visible(e, c) {
 			return e
 		}
 	}
 	if code, ok := strings.CutPrefix(raw, "c-"); ok && f.has("code") {
 		for _, e := range f.items {
-			if c, _ := e.v["code"].(string); c == code && f.visible(e, org) {
+			if cd, _ := e.v["code"].(string); cd == code && f.visible(e, c) {
 				return e
 			}
 		}
 	}
 	return nil
+}
+
+// setParents sets the parents of v to the values the call's path gives
+// them, as numbers where the property is one.
+func (f *family) setParents(v map[string]any, c *call) {
+	for _, p := range f.parents {
+		raw, ok := c.op.PathParam(c.rel, p)
+		if !ok {
+			continue
+		}
+		v[p] = raw
+		if s := f.tbl.at(f.props[p]); s != nil && s.Types&apispec.TypeString == 0 && s.Types&(apispec.TypeInteger|apispec.TypeNumber) != 0 {
+			v[p] = json.Number(raw)
+		}
+	}
 }
 
 // overlay copies the fields of body that are properties of the item into
@@ -386,19 +465,17 @@ func (s *Server) stateful(c *call) *response {
 	switch c.op.Resource.Role {
 	case apispec.Create:
 		return s.create(f, c)
-	case apispec.Read:
-		e := f.lookup(c.pathParam(c.op.Resource.IDParam), c.org)
-		if e == nil {
-			return specError(http.StatusNotFound)
-		}
-		return itemAnswer(c.op, e)
+	case apispec.ListItems:
+		return f.list(c)
+	}
+	e := f.lookup(c)
+	if e == nil {
+		return specError(http.StatusNotFound)
+	}
+	switch c.op.Resource.Role {
 	case apispec.Update:
-		e := f.lookup(c.pathParam(c.op.Resource.IDParam), c.org)
-		if e == nil {
-			return specError(http.StatusNotFound)
-		}
 		v := maps.Clone(e.v)
-		f.overlay(v, c.doc, "id", "org_id", "created_at")
+		f.overlay(v, c.doc, f.serverSet()...)
 		if f.rules.updated != nil {
 			f.rules.updated(e.v, v)
 		}
@@ -409,18 +486,10 @@ func (s *Server) stateful(c *call) *response {
 			v["updated_at"] = f.timeValue("updated_at", s.now())
 		}
 		e.v = v
-		return itemAnswer(c.op, e)
 	case apispec.Delete:
-		e := f.lookup(c.pathParam(c.op.Resource.IDParam), c.org)
-		if e == nil {
-			return specError(http.StatusNotFound)
-		}
 		f.remove(e)
-		return successExample(c.op)
-	case apispec.ListItems:
-		return f.list(c)
 	}
-	return s.example(c)
+	return f.answer(c.op, e)
 }
 
 // create serves a create: one item built from the body, or, when the
@@ -430,7 +499,7 @@ func (s *Server) stateful(c *call) *response {
 // properties of the item, the example's values of the required properties
 // the body lacks, and the id, org_id and timestamps storage gives it.
 func (s *Server) create(f *family, c *call) *response {
-	field := batchField(c.op)
+	field := f.tbl.batchField(c.op)
 	bodies := []any{c.doc}
 	at := func(_ int, name string) string { return name }
 	if field != "" {
@@ -439,24 +508,26 @@ func (s *Server) create(f *family, c *call) *response {
 		at = func(i int, name string) string { return fmt.Sprintf("%s[%d].%s", field, i, name) }
 	}
 	vs := make([]map[string]any, len(bodies))
+	skip := f.serverSet()
 	for i, body := range bodies {
 		vs[i] = f.fromExample()
-		for _, k := range []string{"id", "org_id", "created_at", "updated_at"} {
+		for _, k := range append([]string{f.idName, "org_id", "created_at", "updated_at"}, f.parents...) {
 			delete(vs[i], k)
 		}
-		f.overlay(vs[i], body, "id", "org_id", "created_at", "updated_at")
+		f.overlay(vs[i], body, skip...)
+		f.setParents(vs[i], c)
 	}
 	stored, errs := s.store(f, vs, c.org, at)
 	if len(errs) > 0 {
 		return badRequest(errs)
 	}
 	if field == "" {
-		return itemAnswer(c.op, stored[0])
+		return f.answer(c.op, stored[0])
 	}
-	answer := requiredFromExample(c.op)
+	answer := f.tbl.requiredFromExample(c.op)
 	items := make([]any, len(stored))
 	for i, e := range stored {
-		items[i] = e.v
+		items[i] = f.public(e.v)
 	}
 	answer[field] = items
 	return marshalResponse(successStatus(c.op), answer)
@@ -467,7 +538,7 @@ func (s *Server) create(f *family, c *call) *response {
 // field of the i-th item in the errors. The caller holds s.mu.
 func (s *Server) store(f *family, vs []map[string]any, org int, at func(i int, field string) string) ([]*stored, FieldErrors) {
 	for _, v := range vs {
-		if _, ok := v["org_id"]; !ok && f.has("org_id") {
+		if _, ok := v["org_id"]; !ok && f.orgScoped() {
 			v["org_id"] = json.Number(strconv.Itoa(org))
 		}
 	}
@@ -476,7 +547,7 @@ func (s *Server) store(f *family, vs []map[string]any, org int, at func(i int, f
 	}
 	out, i, err := f.addAll(vs, org, s.now())
 	if err != nil {
-		return nil, FieldErrors{at(i, "id"): {err.Error()}}
+		return nil, FieldErrors{at(i, f.idName): {err.Error()}}
 	}
 	return out, nil
 }
@@ -485,16 +556,13 @@ func (s *Server) store(f *family, vs []map[string]any, org int, at func(i int, f
 // of a batch create, or "" when op creates one item: the body's array of
 // objects that the success answer returns as an array of the family's
 // items under the same name.
-func batchField(op *apispec.Operation) string {
-	if op.Body.Schema < 0 || op.Success.Schema < 0 {
-		return ""
-	}
+func (t schemaTable) batchField(op *apispec.Operation) string {
 	body, answer := map[string]int{}, map[string]int{}
-	properties(op.Body.Schema, body, 0)
-	properties(op.Success.Schema, answer, 0)
+	t.properties(op.Body.Schema, body, 0)
+	t.properties(op.Success.Schema, answer, 0)
 	for _, name := range sortedKeys(body) {
-		a, ok := answer[name]
-		if b := body[name]; ok && a >= 0 && b >= 0 && apispec.Schemas[b].Items >= 0 && apispec.Schemas[a].Items == op.Resource.Item {
+		a, b := t.at(answer[name]), t.at(body[name])
+		if _, ok := answer[name]; ok && a != nil && b != nil && b.Items >= 0 && a.Items == op.Resource.Item {
 			return name
 		}
 	}
@@ -505,9 +573,9 @@ func batchField(op *apispec.Operation) string {
 // properties: the start of a created item.
 func (f *family) fromExample() map[string]any {
 	v := map[string]any{}
-	ex := exampleObject(f.item)
+	ex := f.tbl.exampleObject(f.item)
 	req := map[string]bool{}
-	required(f.item, req, 0)
+	f.tbl.required(f.item, req, 0)
 	for name := range req {
 		if x, ok := ex[name]; ok {
 			v[name] = x
@@ -525,13 +593,21 @@ func (f *family) check(vs []map[string]any, self *stored, at func(i int, field s
 	return f.rules.check(f, vs, self, at)
 }
 
-// itemAnswer answers the stored item when the operation returns an item,
-// else the spec's example.
-func itemAnswer(op *apispec.Operation, e *stored) *response {
+// answer answers the stored item without its writeOnly properties when
+// the operation returns an item; else the spec's example, with the item's
+// id where the answer has one (a 202 names what it accepted).
+func (f *family) answer(op *apispec.Operation, e *stored) *response {
 	if op.Resource.ItemInResponse {
-		return marshalResponse(successStatus(op), e.v)
+		return marshalResponse(successStatus(op), f.public(e.v))
 	}
-	return successExample(op)
+	props := map[string]int{}
+	f.tbl.properties(op.Success.Schema, props, 0)
+	v, err := decodeObject([]byte(op.Success.Example))
+	if _, ok := props[f.idName]; !ok || err != nil || !bodyAllowed(successStatus(op)) {
+		return successExample(op)
+	}
+	v[f.idName] = e.v[f.idName]
+	return marshalResponse(successStatus(op), v)
 }
 
 // successStatus is the operation's success status (200 if the spec
@@ -554,7 +630,7 @@ func (f *family) list(c *call) *response {
 	var filters []filter
 	for i := range op.Params {
 		p := &op.Params[i]
-		if p.In != "query" || slices.Contains(listParams, p.Name) || !f.has(p.Name) || !scalar(p.Schema) {
+		if p.In != "query" || slices.Contains(listParams, p.Name) || !f.has(p.Name) || !f.tbl.scalar(p.Schema) {
 			continue
 		}
 		if raw, ok := c.query[p.Name]; ok && len(raw) == 1 {
@@ -563,20 +639,17 @@ func (f *family) list(c *call) *response {
 	}
 	var matched []any
 	for _, e := range f.sorted() {
-		if !f.visible(e, c.org) {
-			continue
-		}
-		keep := true
+		keep := f.visible(e, c)
 		for _, flt := range filters {
 			keep = keep && equalsParam(e.v[flt.name], flt.raw)
 		}
 		if keep {
-			matched = append(matched, e.v)
+			matched = append(matched, f.public(e.v))
 		}
 	}
 	count := int64(len(matched))
 	perPage := intParam(op, c.query, "per_page", DefaultPerPage)
-	answer := requiredFromExample(op)
+	answer := f.tbl.requiredFromExample(op)
 	field := op.List.Field
 	if field == "" {
 		field = "items"
@@ -645,7 +718,7 @@ func pageItems(items []any, start, end int64) []any {
 func (s *Server) DefaultPageSize(operationID string) int {
 	e := s.engine
 	if e == nil {
-		e = newEngine(apispec.Operations[:], true)
+		e = newEngine(apispec.Operations[:], true, nil)
 	}
 	op := e.operation(operationID)
 	if op == nil {
@@ -675,12 +748,9 @@ func intParam(op *apispec.Operation, query interface{ Get(string) string }, name
 
 // scalar reports whether schema idx is a string, number, integer or
 // boolean.
-func scalar(idx int) bool {
-	if idx < 0 || idx >= len(apispec.Schemas) {
-		return false
-	}
-	t := apispec.Schemas[idx].Types
-	return t != 0 && t&(apispec.TypeArray|apispec.TypeObject) == 0
+func (t schemaTable) scalar(idx int) bool {
+	s := t.at(idx)
+	return s != nil && s.Types != 0 && s.Types&(apispec.TypeArray|apispec.TypeObject) == 0
 }
 
 // equalsParam reports whether v, a decoded JSON value, equals the query
@@ -692,6 +762,11 @@ func equalsParam(v any, raw string) bool {
 	case bool:
 		return strconv.FormatBool(x) == raw
 	case json.Number:
+		// Integers compare exactly: ids above 2^53 have no float64.
+		if a, err := strconv.ParseInt(string(x), 10, 64); err == nil {
+			b, err := strconv.ParseInt(raw, 10, 64)
+			return err == nil && a == b
+		}
 		a, err1 := strconv.ParseFloat(string(x), 64)
 		b, err2 := strconv.ParseFloat(raw, 64)
 		return err1 == nil && err2 == nil && a == b
@@ -701,11 +776,11 @@ func equalsParam(v any, raw string) bool {
 
 // requiredFromExample returns the properties the success schema requires,
 // with the values of the spec's example.
-func requiredFromExample(op *apispec.Operation) map[string]any {
+func (t schemaTable) requiredFromExample(op *apispec.Operation) map[string]any {
 	out := map[string]any{}
 	ex, _ := decodeObject([]byte(op.Success.Example))
 	req := map[string]bool{}
-	required(op.Success.Schema, req, 0)
+	t.required(op.Success.Schema, req, 0)
 	for name := range req {
 		if v, ok := ex[name]; ok {
 			out[name] = v
@@ -782,16 +857,16 @@ func (s *Server) AddResource(collection string, item any) (json.RawMessage, erro
 	if err != nil {
 		return nil, fmt.Errorf("AddResource %q: the item %s is not a JSON object", collection, shorten(b))
 	}
-	for _, k := range []string{"id", "org_id", "created_at", "updated_at"} {
-		if x, ok := v[k]; ok && (x == nil || x == "" || x == json.Number("0")) {
-			delete(v, k) // a Go zero value: filled below
-		}
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := s.families[collection]
 	if f == nil {
 		return nil, fmt.Errorf("AddResource: collection %q is not a resource family of the server (known: %s)", collection, strings.Join(sortedKeys(s.families), ", "))
+	}
+	for _, k := range []string{f.idName, "org_id", "created_at", "updated_at"} {
+		if x, ok := v[k]; ok && (x == nil || x == "" || x == json.Number("0")) {
+			delete(v, k) // a Go zero value: filled below
+		}
 	}
 	e, err := f.add(v, s.OrgID, s.now())
 	if err != nil {

@@ -311,6 +311,7 @@ type config struct {
 	// the rules Partoo documents beyond the spec: test hooks of this
 	// package (export_test.go).
 	ops     []apispec.Operation
+	schemas []apispec.Schema // the schemas ops point into, when not the spec's
 	noRules bool
 }
 
@@ -527,7 +528,7 @@ func newServer(opts ...Option) (*Server, error) {
 	if ops == nil {
 		ops = apispec.Operations[:]
 	}
-	s.engine = newEngine(ops, !cfg.noRules)
+	s.engine = newEngine(ops, !cfg.noRules, cfg.schemas)
 	s.families = s.engine.newFamilies(s.OrgID, s.now())
 	if err := s.initDeliveries(cfg.signingKey); err != nil {
 		return nil, err
