@@ -10,40 +10,30 @@
 // such as the CustomHeaders lookahead are compiled and checked instead of
 // skipped. kin-openapi also checks what any OpenAPI document must hold:
 // unique operationIds, $refs that are local and resolve, examples that match
-// their schemas. Then come the project's own rules:
+// their schemas. Then come the project's own rules, in one walk of the
+// document: every operation has an operationId and a 2xx response; servers
+// are absolute https URLs; an object example's keys match the schema's
+// propertyNames pattern (which kin-openapi does not implement); the
+// structural defects of real bundles, each with its place as a JSONPath and
+// the repairs overlay action that fixes it (types that are not JSON
+// Schema's, an array without items, path parameters undeclared, optional or
+// absent from the path, a blank parameter name, a schema's required or
+// examples that is not a list, a misspelt keyword, a pattern that names a
+// format, a discriminator that selects nothing or maps to nothing, names
+// that give the same Go name); and provenance: every operation, webhook,
+// component and top-level field that is not Partoo's verbatim YAML carries
+// x-partoo-go-source with a kind (reference-docs or assumption) and a note.
+// Partoo's verbatim YAML is its whole bundle when api/provenance.yaml
+// (-provenance) records one (make update-spec SOURCE=partoo), else the seed
+// excerpt (-seed), which the bundle may not change.
 //
-//   - operation-id: every operation has an operationId (the generated
-//     names derive from it; a bundle taken with SOURCE=partoo gets derived
-//     ones, recorded in api/names.yaml, so this only concerns an assembled
-//     bundle);
-//   - servers: servers are present, each an absolute https URL;
-//   - success-response: every operation declares a 2xx response;
-//   - provenance: every operation, webhook, component and top-level field that is not
-//     Partoo's verbatim YAML carries x-partoo-go-source with a kind
-//     (reference-docs or assumption) and a note. Partoo's verbatim YAML is
-//     its whole bundle when api/provenance.yaml (-provenance) records one
-//     (make update-spec SOURCE=partoo), else the seed excerpt (-seed);
-//   - example-pattern: an object example's keys match the schema's
-//     propertyNames pattern, evaluated with ECMAScript semantics
-//     (kin-openapi does not implement propertyNames);
-//   - structural rules, each with the place of the defect as a JSONPath and
-//     the repairs overlay action that would fix it: types that are not JSON
-//     Schema's (timestamp, float, "array of string"...), an array without
-//     items, path parameters undeclared, optional or declared but absent
-//     from the path, a blank parameter name, a schema's required or
-//     examples that is not a list, a misspelt keyword, a pattern that names
-//     a format, a $ref or discriminator mapping that resolves to nothing,
-//     names that give the same Go name.
-//
-// Findings come in two levels. Blocking ones would make the generated
-// client wrong or unbuildable; each is printed as "file:line: BLOCKING
-// [rule] message", followed by the overlay action that repairs it, ready
-// to paste into api/repairs.yaml (check it against Partoo's docs first).
-// Advisory ones are worked around, and say how: an example that breaks its
-// schema is not served by the fake, which builds a valid value instead; an
-// unknown format is treated as a plain value of its type. They are
-// summarised in a few lines per rule (-v lists them all). The exit status
-// is 1 when any finding is blocking, 0 otherwise, and 2 on a usage error.
+// Blocking findings would make the generated client wrong or unbuildable;
+// each is printed as "file:line: BLOCKING [rule] message", followed by the
+// overlay action that repairs it, ready to paste into api/repairs.yaml
+// (check it against Partoo's docs first). Advisory ones are worked around,
+// and say how; they are summarised in a few lines per rule (-v lists them
+// all). The exit status is 1 when any finding is blocking, 0 otherwise, and
+// 2 on a usage error.
 //
 // With -provenance, when api/provenance.yaml records Partoo's verbatim
 // bundle, -spec must be what specload.Effective makes of that bundle, the
@@ -58,13 +48,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	prov "github.com/partoo-go/partoo/tools/internal/provenance"
 	"github.com/partoo-go/partoo/tools/internal/specload"
+	"gopkg.in/yaml.v3"
 )
 
 func main() {
@@ -86,60 +78,64 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "speclint: -spec and -seed are required")
 		return 2
 	}
+	fail := func(code int, err error) int {
+		fmt.Fprintln(stderr, "speclint:", err)
+		return code
+	}
 	spec, err := os.ReadFile(*specPath)
 	if err != nil {
-		fmt.Fprintln(stderr, "speclint:", err)
-		return 2
+		return fail(2, err)
 	}
-	// When the provenance records Partoo's verbatim bundle, the spec must
-	// be what the one loader makes of it (the bundle, the repairs overlay,
-	// the naming file's operationIds), and what is linted is that document
-	// before its 3.1 upgrade, in the bundle's own terms: Partoo's YAML and
-	// the repairs, each with its reason, need no x-partoo-go-source.
+	rec := prov.Record{Source: prov.Assembled}
 	if *provPath != "" {
-		dir := filepath.Dir(*provPath)
-		rec, err := prov.Read(dir)
+		if rec, err = prov.Read(filepath.Dir(*provPath)); err != nil {
+			return fail(2, err)
+		}
+	}
+	if rec.Source != prov.Partoo {
+		seedRaw, err := os.ReadFile(*seedPath)
 		if err != nil {
-			fmt.Fprintln(stderr, "speclint:", err)
-			return 2
+			return fail(2, err)
 		}
-		if rec.Source == prov.Partoo {
-			res, err := effective(dir, rec)
-			if err != nil {
-				fmt.Fprintln(stderr, "speclint:", err)
-				return 1
+		seed, err := seedYAML(seedRaw)
+		if err != nil {
+			return fail(2, fmt.Errorf("seed %s: %w", *seedPath, err))
+		}
+		return report(stdout, stderr, *specPath, Lint(spec, seed, nil), *verbose)
+	}
+	// The spec must be what the one loader makes of Partoo's verbatim
+	// bundle, and what is linted is that document before its 3.1 upgrade,
+	// in the bundle's own terms: Partoo's YAML and the repairs, each with
+	// its reason, need no x-partoo-go-source.
+	res, err := effective(filepath.Dir(*provPath), rec)
+	if err != nil {
+		return fail(1, err)
+	}
+	var findings []Finding
+	if !bytes.Equal(spec, res.Spec) {
+		findings = append(findings, Finding{Level: Blocking, Rule: "repairs", Message: fmt.Sprintf("%s is not what %s, %s and %s give: run make generate (never edit it by hand: repair through %s)", *specPath, prov.Verbatim, specload.RepairsFile, specload.NamesFile, specload.RepairsFile)})
+	}
+	seed, err := seedYAML(res.Repaired)
+	if err != nil {
+		return fail(1, err)
+	}
+	findings = append(findings, Lint(res.Repaired, seed, nil)...)
+	if res.UpgradedFrom != "" && !slices.ContainsFunc(findings, isBlocking) {
+		// The generators read the 3.1 form, which kin-openapi validates
+		// further (unused components, for one). Before the bundle's own
+		// form is clean, the 3.1 form only repeats its findings without
+		// their places and repairs.
+		for _, f := range kinOpenAPI(res.Spec, false, nil) {
+			if isBlocking(f) && !slices.ContainsFunc(findings, func(g Finding) bool { return g.Message == f.Message }) {
+				f.Message += " (in the 3.1 form the generators read)"
+				findings = append(findings, f)
 			}
-			var drift []Finding
-			if !bytes.Equal(spec, res.Spec) {
-				drift = append(drift, Finding{Level: Blocking, Rule: "repairs", Message: fmt.Sprintf("%s is not what %s, %s and %s give: run make generate (never edit it by hand: repair through %s)", *specPath, prov.Verbatim, specload.RepairsFile, specload.NamesFile, specload.RepairsFile)})
-			}
-			seed, err := seedYAML(res.Repaired)
-			if err != nil {
-				fmt.Fprintf(stderr, "speclint: %v\n", err)
-				return 1
-			}
-			findings := append(drift, Lint(res.Repaired, seed, nil)...)
-			if res.UpgradedFrom != "" && !hasBlocking(findings) {
-				// The generators read the 3.1 form, which kin-openapi
-				// validates further (unused components, for one).
-				findings = append(findings, upgradedOnly(findings, res.Spec)...)
-			}
-			return report(stdout, stderr, *specPath, findings, *verbose)
 		}
 	}
-	seedRaw, err := os.ReadFile(*seedPath)
-	if err != nil {
-		fmt.Fprintln(stderr, "speclint:", err)
-		return 2
-	}
-	seed, err := seedYAML(seedRaw)
-	if err != nil {
-		fmt.Fprintf(stderr, "speclint: seed %s: %v\n", *seedPath, err)
-		return 2
-	}
-	findings := Lint(spec, seed, nil)
 	return report(stdout, stderr, *specPath, findings, *verbose)
 }
+
+func isBlocking(f Finding) bool { return f.Level == Blocking }
 
 // advisoryShown is how many advisory findings of one rule the summary
 // shows; -v shows them all.
@@ -149,39 +145,31 @@ const advisoryShown = 3
 // actions that would repair it, then a summary of the advisory ones that
 // fits on a screen. The exit status is 1 when any finding is blocking.
 func report(stdout, stderr io.Writer, specPath string, findings []Finding, verbose bool) int {
-	blocking := 0
-	advisory := map[string][]Finding{}
-	var rules []string
+	blocking, advisory := 0, map[string][]Finding{}
 	for _, f := range findings {
-		if f.Level != Blocking {
-			if advisory[f.Rule] == nil {
-				rules = append(rules, f.Rule)
-			}
+		if !isBlocking(f) {
 			advisory[f.Rule] = append(advisory[f.Rule], f)
 			continue
 		}
 		blocking++
 		fmt.Fprintf(stdout, "%s:%d: BLOCKING [%s] %s\n", specPath, f.Line, f.Rule, f.Message)
-		if len(f.Fix) > 0 {
+		if fix, err := yaml.Marshal(f.Fix); len(f.Fix) > 0 && err == nil {
 			fmt.Fprintln(stdout, "    repair (paste under actions: in the repairs overlay, and check it against Partoo's docs):")
-			for _, line := range strings.Split(strings.TrimRight(fixText(f.Fix), "\n"), "\n") {
-				fmt.Fprintln(stdout, "      "+line)
-			}
+			fmt.Fprint(stdout, "      "+strings.ReplaceAll(strings.TrimRight(string(fix), "\n"), "\n", "\n      ")+"\n")
 		}
 	}
 	if len(advisory) > 0 {
-		sort.Strings(rules)
 		fmt.Fprintf(stdout, "speclint: %d advisory finding(s), worked around:\n", len(findings)-blocking)
-		for _, r := range rules {
-			list := advisory[r]
-			fmt.Fprintf(stdout, "  [%s] %d\n", r, len(list))
-			for i, f := range list {
-				if i == advisoryShown && !verbose {
-					fmt.Fprintf(stdout, "    ... %d more (speclint -v lists them all)\n", len(list)-advisoryShown)
-					break
-				}
-				fmt.Fprintf(stdout, "    %s:%d: [%s] %s\n", specPath, f.Line, f.Rule, f.Message)
+	}
+	for _, r := range slices.Sorted(maps.Keys(advisory)) {
+		list := advisory[r]
+		fmt.Fprintf(stdout, "  [%s] %d\n", r, len(list))
+		for i, f := range list {
+			if i == advisoryShown && !verbose {
+				fmt.Fprintf(stdout, "    ... %d more (speclint -v lists them all)\n", len(list)-advisoryShown)
+				break
 			}
+			fmt.Fprintf(stdout, "    %s:%d: [%s] %s\n", specPath, f.Line, f.Rule, f.Message)
 		}
 	}
 	if blocking > 0 {
@@ -195,53 +183,15 @@ func report(stdout, stderr io.Writer, specPath string, findings []Finding, verbo
 // effective builds the spec from Partoo's verbatim bundle in dir (checked
 // against its recorded SHA-256), the repairs overlay and the naming file.
 func effective(dir string, rec prov.Record) (*specload.Result, error) {
-	bundle, err := prov.VerbatimBundle(dir, rec)
-	if err != nil {
+	in := specload.Input{}
+	var err error
+	if in.Bundle, err = prov.VerbatimBundle(dir, rec); err != nil {
 		return nil, err
 	}
-	read := func(name string) ([]byte, error) {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil
-		}
-		return b, err
-	}
-	repairs, err := read(specload.RepairsFile)
-	if err != nil {
-		return nil, err
-	}
-	names, err := read(specload.NamesFile)
-	if err != nil {
-		return nil, err
-	}
-	return specload.Effective(specload.Input{Bundle: bundle, Repairs: repairs, Names: names})
-}
-
-// hasBlocking reports whether any finding is blocking.
-func hasBlocking(findings []Finding) bool {
-	for _, f := range findings {
-		if f.Level == Blocking {
-			return true
+	for name, dst := range map[string]*[]byte{specload.RepairsFile: &in.Repairs, specload.NamesFile: &in.Names} {
+		if *dst, err = os.ReadFile(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
 		}
 	}
-	return false
-}
-
-// upgradedOnly returns kin-openapi's blocking findings on the 3.1 form of
-// an upgraded bundle that the bundle's own form did not give. It runs once
-// the bundle's own form has nothing blocking: before that, the 3.1 form
-// repeats its findings without their places and repairs.
-func upgradedOnly(have []Finding, spec []byte) []Finding {
-	seen := map[string]bool{}
-	for _, f := range have {
-		seen[f.Message] = true
-	}
-	var out []Finding
-	for _, f := range kinOpenAPI(spec, false, nil) {
-		if f.Level == Blocking && !seen[f.Message] {
-			f.Message += " (in the 3.1 form the generators read)"
-			out = append(out, f)
-		}
-	}
-	return out
+	return specload.Effective(in)
 }

@@ -142,12 +142,8 @@ func forEachParam(doc, item, op *yaml.Node, path, method string, fn func(param *
 		for i, c := range list.node.Content {
 			where := list.at.index(i)
 			if ref := mapValue(c, "$ref"); ref != nil && strings.HasPrefix(ref.Value, "#/") {
-				if c = resolve(doc, ref.Value); c == nil {
+				if c, where = resolve(doc, ref.Value); c == nil {
 					continue
-				}
-				where = nil
-				for _, tok := range strings.Split(strings.TrimPrefix(ref.Value, "#/"), "/") {
-					where = append(where, strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~"))
 				}
 			}
 			fn(c, where)
