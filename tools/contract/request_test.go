@@ -1,0 +1,340 @@
+//go:build unix
+
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/partoo-go/partoo/internal/apispec"
+)
+
+// request is a request of one operation, built from the spec's tables.
+type request struct {
+	// path is the escaped path relative to the base URL.
+	path   string
+	query  url.Values
+	header http.Header
+	// body is the JSON body, nil for none.
+	body []byte
+}
+
+// validRequest builds a valid request of op from the spec: each path
+// parameter and each required query or header parameter takes its
+// example, or a value derived from its schema; the body is the example of
+// the body's schema.
+func validRequest(op *apispec.Operation) (request, error) {
+	r := request{path: op.Path, query: url.Values{}, header: http.Header{}}
+	for i := range op.Params {
+		p := &op.Params[i]
+		if p.In != "path" && !p.Required {
+			continue
+		}
+		v, err := paramValue(p)
+		if err != nil {
+			return r, err
+		}
+		r = r.with(p, v)
+	}
+	if op.Body.Schema >= 0 {
+		ex := apispec.Schemas[op.Body.Schema].Example
+		if ex == "" {
+			return r, fmt.Errorf("the request body's schema has no example")
+		}
+		r.body = []byte(ex)
+	}
+	return r, nil
+}
+
+// with returns r with the parameter p set to v.
+func (r request) with(p *apispec.Param, v string) request {
+	out := request{path: r.path, query: url.Values{}, header: r.header.Clone(), body: r.body}
+	for k, vs := range r.query {
+		out.query[k] = vs
+	}
+	switch p.In {
+	case "path":
+		out.path = strings.Replace(out.path, "{"+p.Name+"}", url.PathEscape(v), 1)
+	case "query":
+		out.query.Set(p.Name, v)
+	case "header":
+		out.header.Set(p.Name, v)
+	}
+	return out
+}
+
+// without returns r without the query or header parameter p.
+func (r request) without(p *apispec.Param) request {
+	out := r.with(p, "")
+	out.query.Del(p.Name)
+	out.header.Del(p.Name)
+	return out
+}
+
+// target is the request's path and query, relative to the base URL.
+func (r request) target() string {
+	if q := r.query.Encode(); q != "" {
+		return r.path + "?" + q
+	}
+	return r.path
+}
+
+// paramValue returns a valid value of p as it is sent: its example, or a
+// value derived from its schema, checked against the schema.
+func paramValue(p *apispec.Param) (string, error) {
+	v := p.Example
+	if v == "" {
+		var ok bool
+		if v, ok = schemaValue(&apispec.Schemas[p.Schema]); !ok {
+			return "", fmt.Errorf("%s has no example and no value can be derived from its schema", p)
+		}
+	}
+	if vs := apispec.CheckParam(p, []string{v}); len(vs) > 0 {
+		return "", fmt.Errorf("%s: the value %q derived from the spec is not valid: %v", p, v, vs[0])
+	}
+	return v, nil
+}
+
+// schemaValue derives a value of a parameter's schema as it is sent: its
+// example, its default, its first enum value, or the simplest value of its
+// type within its bounds.
+func schemaValue(s *apispec.Schema) (string, bool) {
+	for _, j := range []string{s.Example, s.Default} {
+		if j != "" {
+			return textOf(j), true
+		}
+	}
+	if len(s.Enum) > 0 {
+		return textOf(s.Enum[0]), true
+	}
+	switch {
+	case s.Types.Has(apispec.TypeArray) && s.Items >= 0:
+		return schemaValue(&apispec.Schemas[s.Items])
+	case s.Types.Has(apispec.TypeInteger) || s.Types.Has(apispec.TypeNumber):
+		n := 1.0
+		switch {
+		case s.HasMinimum:
+			n = math.Floor(s.Minimum) + 1
+			if !s.ExclusiveMinimum && s.Minimum == math.Trunc(s.Minimum) {
+				n = s.Minimum
+			}
+		case s.HasMaximum && s.Maximum < 1:
+			n = math.Ceil(s.Maximum) - 1
+		}
+		return strconv.FormatFloat(n, 'f', -1, 64), true
+	case s.Types.Has(apispec.TypeBoolean):
+		return "true", true
+	case s.Pattern >= 0:
+		return "", false
+	}
+	switch s.Format {
+	case "date":
+		return "2024-01-02", true
+	case "date-time":
+		return "2024-01-02T03:04:05Z", true
+	case "email":
+		return "contract@example.com", true
+	case "uri":
+		return "https://example.com/contract", true
+	}
+	return strings.Repeat("a", max(s.MinLength, 1)), true
+}
+
+// textOf turns the JSON text of a value into the text a parameter
+// carries: a string unquoted, an array's elements joined with commas.
+func textOf(j string) string {
+	var v any
+	if json.Unmarshal([]byte(j), &v) != nil {
+		return j
+	}
+	switch x := v.(type) {
+	case string:
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			b, _ := json.Marshal(e)
+			parts[i] = textOf(string(b))
+		}
+		return strings.Join(parts, ",")
+	}
+	return j
+}
+
+// breach is a valid request with one rule of the spec broken.
+type breach struct {
+	// rule says which, for messages; kind is "parameter", "custom
+	// headers" or "body".
+	rule, kind string
+	req        request
+	// local reports that the client checks the rule, so refuses the
+	// request before sending it: a parameter or a custom header. The client
+	// leaves the rest of the body to the server.
+	local bool
+}
+
+// Values that break the rules of a parameter, tried in order: the first
+// one the parameter's schema refuses is taken.
+var badParamValues = []string{"not-a-number", "not-in-the-enum", "\x01 breaks the pattern", "-1", "1e400", strings.Repeat("x", 10_001), "", "2024-13-45"}
+
+// Bodies that break the rules of a request body, tried in order.
+var badBodies = []string{`[]`, `"not an object"`, `{}`, `null`}
+
+// breaches returns the ways of breaking one rule of op that the spec's
+// tables show, starting from the valid request r: a query or header
+// parameter given a value its schema refuses (or left out when it is
+// required), a custom header its schema refuses, and a body its schema
+// refuses. Path parameters are left alone: a path that breaks them names
+// no resource, which Partoo answers 404.
+func breaches(op *apispec.Operation, r request) []breach {
+	var out []breach
+	for i := range op.Params {
+		p := &op.Params[i]
+		if p.In == "path" {
+			continue
+		}
+		if p.Required && len(apispec.CheckParam(p, nil)) > 0 {
+			out = append(out, breach{rule: fmt.Sprintf("%s left out", p), kind: "parameter", req: r.without(p), local: true})
+			break
+		}
+		if v, ok := badParamValue(p); ok {
+			out = append(out, breach{rule: fmt.Sprintf("%s=%q", p, v), kind: "parameter", req: r.with(p, v), local: true})
+			break
+		}
+	}
+	if b, ok := badCustomHeaders(op, r.body); ok {
+		out = append(out, breach{rule: "custom headers " + string(b), kind: "custom headers", req: request{path: r.path, query: r.query, header: r.header, body: b}, local: true})
+	}
+	if op.Body.Schema >= 0 {
+		for _, b := range badBodies {
+			if refuses(op.Body.Schema, b) {
+				out = append(out, breach{rule: "body " + b, kind: "body", req: request{path: r.path, query: r.query, header: r.header, body: []byte(b)}})
+				break
+			}
+		}
+	}
+	return out
+}
+
+// badParamValue returns the first of badParamValues that p's schema
+// refuses.
+func badParamValue(p *apispec.Param) (string, bool) {
+	for _, v := range badParamValues {
+		if p.In == "header" && strings.ContainsRune(v, '\x01') {
+			continue // net/http sends no control character in a header
+		}
+		if len(apispec.CheckParam(p, []string{v})) > 0 {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// Names tried for a custom header that breaks its rules; the first the
+// CustomHeaders schema refuses is taken, after one built from the
+// pattern's reserved prefix.
+var badHeaderNames = []string{"No-Prefix", "X-Bad Name", "X-Bad:Name"}
+
+// badCustomHeaders returns body, the valid body of op, with a custom
+// header its schema refuses added at the first place where the body holds
+// custom headers.
+func badCustomHeaders(op *apispec.Operation, body []byte) ([]byte, bool) {
+	if apispec.CustomHeaders < 0 || body == nil {
+		return nil, false
+	}
+	names := badHeaderNames
+	for _, p := range apispec.Patterns {
+		if h := p.Hints; h.Reserved != "" {
+			names = append([]string{h.Prefix + h.Reserved + "-Contract"}, names...)
+		}
+	}
+	name := ""
+	for _, n := range names {
+		if refuses(apispec.CustomHeaders, fmt.Sprintf(`{%q: "v"}`, n)) {
+			name = n
+			break
+		}
+	}
+	if name == "" {
+		return nil, false
+	}
+	doc, err := decode(body)
+	if err != nil {
+		return nil, false
+	}
+	done := false
+	for _, loc := range op.CustomHeadersAt {
+		last := loc[len(loc)-1]
+		if last.Each {
+			continue
+		}
+		// The headers go into the object that holds them, which the
+		// example may leave out.
+		loc[:len(loc)-1].Visit(doc, func(_ string, v any) {
+			parent, ok := v.(map[string]any)
+			if !ok || done {
+				return
+			}
+			h, ok := parent[last.Name].(map[string]any)
+			if !ok {
+				h = map[string]any{}
+				parent[last.Name] = h
+			}
+			h[name], done = "v", true
+		})
+	}
+	if !done {
+		return nil, false
+	}
+	b, err := json.Marshal(doc)
+	return b, err == nil
+}
+
+// refuses reports whether the JSON text j breaks the schema of index
+// schema.
+func refuses(schema int, j string) bool {
+	v, err := decode([]byte(j))
+	return err == nil && len(apispec.Validator{}.Validate(schema, v, "")) > 0
+}
+
+// decode decodes JSON as the validator takes it, numbers as json.Number.
+func decode(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	err := dec.Decode(&v)
+	return v, err
+}
+
+// conforms returns why body is not valid against the schema of index
+// schema, or nil; NoSchema accepts anything.
+func conforms(schema int, body []byte) error {
+	if schema < 0 {
+		return nil
+	}
+	v, err := decode(body)
+	if err != nil {
+		return fmt.Errorf("the body is not JSON: %v: %q", err, body)
+	}
+	if vs := (apispec.Validator{}).Validate(schema, v, ""); len(vs) > 0 {
+		return fmt.Errorf("the body breaks its schema: %v: %s", vs[0], body)
+	}
+	return nil
+}
+
+// errorSchema returns the schema op declares for the error status, and
+// whether it declares the status.
+func errorSchema(op *apispec.Operation, status int) (int, bool) {
+	for k, s := range op.Errors {
+		if s == status {
+			return op.ErrorSchemas[k], true
+		}
+	}
+	return apispec.NoSchema, false
+}
