@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,13 +20,6 @@ import (
 	"github.com/partoo-go/partoo/internal/loopback"
 	"github.com/partoo-go/partoo/webhook"
 )
-
-// This file is the fake's side of webhook deliveries: like Partoo, the
-// server signs each delivery with an ED25519 key ([Server.PublicKey]
-// verifies them) and POSTs {"type", "payload"} to the webhook's URL, with the
-// webhook's custom headers. POST /webhooks/tryout delivers a sample event
-// for the item's event type, with the X-Partoo-Webhook-Tryout header, and
-// [Server.Emit] delivers any event to the registered webhooks.
 
 // DeliveryTimeout bounds each delivery: connecting, sending, and waiting for
 // the receiver's answer.
@@ -56,24 +48,8 @@ type Delivery struct {
 	Err error
 }
 
-// keepLast appends v to the log and keeps its last MaxKept entries.
-func keepLast[T any](log []T, v T) []T {
-	if len(log) >= MaxKept {
-		log = append(log[:0], log[len(log)-MaxKept+1:]...)
-	}
-	return append(log, v)
-}
-
 // OK reports whether the receiver acknowledged the delivery with a 2xx.
 func (d Delivery) OK() bool { return d.Err == nil && d.StatusCode >= 200 && d.StatusCode <= 299 }
-
-// deliveries holds the signing key, the HTTP client and the delivery log.
-// Its log is guarded by the server's mu.
-type deliveries struct {
-	key    ed25519.PrivateKey
-	client *http.Client
-	log    []Delivery
-}
 
 // WithSigningKey makes the server sign its webhook deliveries with key. If
 // not set, each server signs with a random key of its own; read its public
@@ -81,46 +57,29 @@ type deliveries struct {
 // before the server starts, such as one facing a standalone partoo-mock.
 // key must be an ED25519 private key (64 bytes).
 func WithSigningKey(key ed25519.PrivateKey) Option {
-	return func(c *config) error {
-		if len(key) != ed25519.PrivateKeySize {
-			return fmt.Errorf("WithSigningKey: the key is %d bytes, want an ED25519 private key of %d bytes", len(key), ed25519.PrivateKeySize)
-		}
-		c.signingKey = slices.Clone(key)
-		return nil
-	}
-}
-
-// initDeliveries sets up the signed deliveries of a new server (POST
-// /webhooks/tryout and Emit send them). key may be nil for a random key.
-func (s *Server) initDeliveries(key ed25519.PrivateKey) error {
-	if key == nil {
-		var err error
-		if _, key, err = ed25519.GenerateKey(rand.Reader); err != nil {
-			return fmt.Errorf("generate the signing key: %w", err)
-		}
-	}
-	s.hooks = &deliveries{key: key, client: newDeliveryClient()}
-	return nil
+	return option("WithSigningKey", len(key) == ed25519.PrivateKeySize,
+		fmt.Sprintf("the key is %d bytes, want an ED25519 private key of %d bytes", len(key), ed25519.PrivateKeySize),
+		func(c *config) { c.signingKey = slices.Clone(key) })
 }
 
 // PublicKey returns the public key that verifies the server's deliveries:
 // give it to webhook.NewHandler (HandlerOptions.PublicKey) or webhook.Verify.
 // It returns nil for a Server that was not created by [NewServer].
 func (s *Server) PublicKey() ed25519.PublicKey {
-	if s.hooks == nil {
+	if s.signingKey == nil {
 		return nil
 	}
-	return slices.Clone(s.hooks.key.Public().(ed25519.PublicKey))
+	return slices.Clone(s.signingKey.Public().(ed25519.PublicKey))
 }
 
 // SignPayload returns the X-Partoo-Signature-v1 value of body signed with
 // the server's key (webhook.Sign), for a test that sends its own
 // deliveries.
 func (s *Server) SignPayload(body []byte) string {
-	if s.hooks == nil {
+	if s.signingKey == nil {
 		panic("partootest: SignPayload on a Server not created by NewServer")
 	}
-	return webhook.Sign(s.hooks.key, body)
+	return webhook.Sign(s.signingKey, body)
 }
 
 // SampleEvent returns the body of a delivery of event, the sample the fake
@@ -136,10 +95,11 @@ func SampleEvent(event gen.EventType) []byte {
 func sampleEvent(event gen.EventType, orgID int) []byte {
 	v := map[string]any{"payload": map[string]any{}}
 	for _, e := range apispec.Events {
-		if e.Type == string(event) {
-			if ex, err := decodeObject([]byte(apispec.Schemas[e.Schema].Example)); err == nil {
-				v = ex
-			}
+		if e.Type != string(event) {
+			continue
+		}
+		if ex, err := decodeObject([]byte(apispec.Schemas[e.Schema].Example)); err == nil {
+			v = ex
 		}
 	}
 	v["type"] = event
@@ -160,9 +120,9 @@ func setOrgID(v any, id json.Number) {
 		for k, sub := range x {
 			if k == "org_id" {
 				x[k] = id
-				continue
+			} else {
+				setOrgID(sub, id)
 			}
-			setOrgID(sub, id)
 		}
 	case []any:
 		for _, sub := range x {
@@ -171,46 +131,39 @@ func setOrgID(v any, id json.Number) {
 	}
 }
 
-// envelope is the body of every delivery.
-type envelope struct {
-	Type    gen.EventType `json:"type"`
-	Payload any           `json:"payload"`
-}
-
 // Emit delivers event to every webhook registered for its type, in every
 // organization, in ID order, and returns the deliveries. payload is encoded
-// with encoding/json (pass a json.RawMessage for raw JSON); nil means the
-// sample payload of [SampleEvent], in each webhook's organization.
+// with encoding/json (pass a json.RawMessage for raw JSON) in the body
+// {"type", "payload"}; nil means the sample payload of [SampleEvent], in
+// each webhook's organization.
 //
 // Each delivery is signed and carries the webhook's custom headers; it is
 // not a tryout. The error is non-nil when payload cannot be encoded, or when
 // a delivery got no 2xx answer (it joins one error per such delivery); no
 // webhook for the event type is not an error.
 func (s *Server) Emit(ctx context.Context, event gen.EventType, payload any) ([]Delivery, error) {
-	if s.hooks == nil {
+	if s.signingKey == nil {
 		return nil, errors.New("Emit: the Server was not created by NewServer")
 	}
 	var fixed []byte
 	if payload != nil {
 		var err error
-		if fixed, err = json.Marshal(envelope{Type: event, Payload: payload}); err != nil {
+		if fixed, err = json.Marshal(map[string]any{"type": event, "payload": payload}); err != nil {
 			return nil, fmt.Errorf("Emit %s: encode the payload: %w", event, err)
 		}
 	}
-	s.mu.Lock()
-	hooks := s.webhooksWhere(func(h gen.WebhookItem) bool { return h.EventType == event })
-	s.mu.Unlock()
-
 	var out []Delivery
 	var errs []error
-	for _, h := range hooks {
+	for _, h := range s.Webhooks() {
+		if h.EventType != event {
+			continue
+		}
 		body := fixed
 		if body == nil {
 			body = sampleEvent(event, h.OrgID)
 		}
 		d := s.send(ctx, Delivery{WebhookID: h.ID, URL: h.URL, EventType: event, Body: body}, h.CustomHeaders)
-		out = append(out, d)
-		if !d.OK() {
+		if out = append(out, d); !d.OK() {
 			errs = append(errs, d.failure())
 		}
 	}
@@ -220,21 +173,17 @@ func (s *Server) Emit(ctx context.Context, event gen.EventType, payload any) ([]
 // Deliveries returns the deliveries the server sent or tried, oldest first:
 // those of tryouts and of [Server.Emit], the last [MaxKept].
 func (s *Server) Deliveries() []Delivery {
-	if s.hooks == nil {
-		return nil
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Delivery, len(s.hooks.log))
-	for i, d := range s.hooks.log {
-		d.Body = slices.Clone(d.Body)
-		out[i] = d
+	out := slices.Clone(s.deliveries)
+	for i := range out {
+		out[i].Body = slices.Clone(out[i].Body)
 	}
 	return out
 }
 
 // deliverTryout sends a tryout's sample event to its URL and returns the
-// tryout's result. Partoo does not document that result; the fake's is
+// tryout's result, the fake's own (Partoo does not document it):
 // {"event_type", "url", "delivered"}, plus "status_code" when the receiver
 // answered and "error" when the delivery failed.
 func (s *Server) deliverTryout(ctx context.Context, t Tryout) gen.TryoutResult {
@@ -255,7 +204,7 @@ func (s *Server) send(ctx context.Context, d Delivery, custom *gen.CustomHeaders
 	d.Time = s.now()
 	d.StatusCode, d.Err = s.post(ctx, d, custom)
 	s.mu.Lock()
-	s.hooks.log = keepLast(s.hooks.log, d)
+	s.deliveries = keepLast(s.deliveries, d, MaxKept)
 	s.mu.Unlock()
 	d.Body = slices.Clone(d.Body)
 	return d
@@ -282,11 +231,11 @@ func (s *Server) post(ctx context.Context, d Delivery, custom *gen.CustomHeaders
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "partootest")
-	req.Header.Set(webhook.SignatureHeader, webhook.Sign(s.hooks.key, d.Body))
+	req.Header.Set(webhook.SignatureHeader, webhook.Sign(s.signingKey, d.Body))
 	if d.Tryout {
 		req.Header.Set(webhook.TryoutHeader, "true")
 	}
-	resp, err := s.hooks.client.Do(req)
+	resp, err := s.deliveryClient.Do(req)
 	if err != nil {
 		return 0, err
 	}
@@ -308,20 +257,14 @@ func (d Delivery) failure() error {
 }
 
 // newDeliveryClient returns the client deliveries use: no proxy, no
-// redirects, and a dialer that refuses any address that is not a loopback
-// IP, whatever a host name resolves to.
+// redirects, no idle connections that outlive a delivery, and a dialer that
+// refuses any address that is not a loopback IP, whatever a host name
+// resolves to.
 func newDeliveryClient() *http.Client {
 	dialer := &net.Dialer{Timeout: DeliveryTimeout, Control: loopback.Control}
 	return &http.Client{
-		Timeout: DeliveryTimeout,
-		Transport: &http.Transport{
-			Proxy:               nil,
-			DialContext:         dialer.DialContext,
-			TLSHandshakeTimeout: DeliveryTimeout,
-			// No idle connections outlive a delivery, so closing the
-			// server leaves nothing open.
-			DisableKeepAlives: true,
-		},
+		Timeout:       DeliveryTimeout,
+		Transport:     &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: DeliveryTimeout, DisableKeepAlives: true},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }

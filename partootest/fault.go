@@ -1,13 +1,13 @@
 package partootest
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,21 +39,15 @@ const (
 	ModeEmptyBody
 )
 
+// modeNames are the names of the modes, as in their constants.
+var modeNames = [...]string{"Complete", "Drop", "CutMidBody", "Truncate", "EmptyBody"}
+
 // String returns the mode's name, as in the constant without its prefix.
 func (m Mode) String() string {
-	switch m {
-	case ModeComplete:
-		return "Complete"
-	case ModeDrop:
-		return "Drop"
-	case ModeCutMidBody:
-		return "CutMidBody"
-	case ModeTruncate:
-		return "Truncate"
-	case ModeEmptyBody:
-		return "EmptyBody"
+	if m < 0 || int(m) >= len(modeNames) {
+		return "Mode(" + strconv.Itoa(int(m)) + ")"
 	}
-	return "Mode(" + strconv.Itoa(int(m)) + ")"
+	return modeNames[m]
 }
 
 // Fault makes the server misbehave for the requests it matches. Add one with
@@ -223,27 +217,26 @@ func (s *Server) takeFault(method, path string) *Fault {
 
 // canned is a response the fault sends instead of the handler's.
 func (f *Fault) canned() *response {
-	r := &response{status: f.Status, header: f.Header.Clone()}
-	if r.header == nil {
-		r.header = http.Header{}
-	}
 	body := f.Body
 	if body == nil {
 		body, _ = errorBody(f.Status)
 	}
-	r.body, r.size = body, int64(len(body))
+	r := &response{status: f.Status, header: f.Header.Clone(), body: body, size: int64(len(body))}
+	if r.header == nil {
+		r.header = http.Header{}
+	}
 	if f.BodySize > 0 {
 		r.size = f.BodySize
-		if len(r.body) == 0 {
+		if len(body) == 0 {
 			r.body = []byte("x")
 		}
 	}
 	if r.header.Get("Content-Type") == "" && r.size > 0 {
+		ctype := http.DetectContentType(r.body)
 		if json.Valid(body) && f.BodySize == 0 {
-			r.header.Set("Content-Type", "application/json")
-		} else {
-			r.header.Set("Content-Type", http.DetectContentType(r.body))
+			ctype = "application/json"
 		}
+		r.header.Set("Content-Type", ctype)
 	}
 	return r
 }
@@ -263,73 +256,46 @@ type response struct {
 // write sends r to w as mode says and returns the status the client saw
 // (0 when nothing was sent).
 func (r *response) write(w http.ResponseWriter, mode Mode) int {
-	switch mode {
-	case ModeDrop:
+	if mode == ModeDrop {
 		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 			conn.Close()
 		}
 		return 0
-	case ModeCutMidBody:
-		conn, buf, err := http.NewResponseController(w).Hijack()
-		if err != nil {
-			return 0
-		}
-		defer conn.Close()
-		writeRawHead(buf.Writer, r.status, r.header, r.size)
-		writeRepeated(buf.Writer, r.body, r.size/2)
-		buf.Flush()
-		return r.status
-	case ModeTruncate:
-		return r.send(w, r.size/2)
-	case ModeEmptyBody:
-		return r.send(w, 0)
 	}
-	return r.send(w, r.size)
-}
-
-// send writes the status, the headers and the first n bytes of the body.
-func (r *response) send(w http.ResponseWriter, n int64) int {
+	// The body's announced length and the bytes sent: when they differ
+	// (ModeCutMidBody), net/http closes the connection after the response.
+	announced, sent := r.size, r.size
+	switch mode {
+	case ModeCutMidBody:
+		sent = r.size / 2
+	case ModeTruncate:
+		announced, sent = r.size/2, r.size/2
+	case ModeEmptyBody:
+		announced, sent = 0, 0
+	}
 	h := w.Header()
 	for k, v := range r.header {
-		h[k] = append([]string(nil), v...)
+		h[k] = slices.Clone(v)
 	}
 	if !bodyAllowed(r.status) {
 		h.Del("Content-Length")
 		w.WriteHeader(r.status)
 		return r.status
 	}
-	h.Set("Content-Length", strconv.FormatInt(n, 10))
+	h.Set("Content-Length", strconv.FormatInt(announced, 10))
 	w.WriteHeader(r.status)
-	writeRepeated(w, r.body, n)
+	writeRepeated(w, r.body, sent)
 	return r.status
-}
-
-// writeRawHead writes an HTTP/1.1 status line and headers on a hijacked
-// connection, announcing a body of size bytes.
-func writeRawHead(w *bufio.Writer, status int, header http.Header, size int64) {
-	fmt.Fprintf(w, "HTTP/1.1 %03d %s\r\n", status, http.StatusText(status))
-	h := header.Clone()
-	h.Set("Content-Length", strconv.FormatInt(size, 10))
-	h.Set("Connection", "close")
-	h.Write(w)
-	io.WriteString(w, "\r\n")
 }
 
 // writeRepeated writes n bytes made of pattern repeated.
 func writeRepeated(w io.Writer, pattern []byte, n int64) {
-	if len(pattern) == 0 || n <= 0 {
-		return
-	}
-	const chunk = 32 << 10
 	block := pattern
-	if int64(len(block)) < n && len(block) < chunk {
-		block = bytes.Repeat(pattern, chunk/len(pattern)+1)
+	if int64(len(block)) < n && len(block) < 32<<10 {
+		block = bytes.Repeat(pattern, (32<<10)/len(pattern)+1)
 	}
-	for n > 0 {
-		m := int64(len(block))
-		if m > n {
-			m = n
-		}
+	for n > 0 && len(block) > 0 {
+		m := min(int64(len(block)), n)
 		if _, err := w.Write(block[:m]); err != nil {
 			return
 		}

@@ -22,16 +22,8 @@ import (
 // If not set, the server limits nothing. n must be positive and per longer
 // than zero.
 func WithQuota(n int, per time.Duration) Option {
-	return func(c *config) error {
-		switch {
-		case n <= 0:
-			return fmt.Errorf("WithQuota: %d requests is not a positive number", n)
-		case per <= 0:
-			return fmt.Errorf("WithQuota: the period %v is not positive", per)
-		}
-		c.quota = &Quota{N: n, Per: per}
-		return nil
-	}
+	return option("WithQuota", n > 0 && per > 0, fmt.Sprintf("%d requests per %v: want a positive number per a positive period", n, per),
+		func(c *config) { c.quota = &Quota{N: n, Per: per} })
 }
 
 // Quota is a number of requests per period, as [WithQuota] takes it.
@@ -67,43 +59,24 @@ func (q Quota) String() string {
 	return strconv.Itoa(q.N) + "/" + q.Per.String()
 }
 
-// quotaState counts the accepted requests of each organization; it is
-// guarded by the server's mu.
-type quotaState struct {
-	Quota
-	// last holds, per organization, the times of its last N accepted
-	// requests, as a ring whose oldest entry is at next[org].
-	last map[int][]time.Time
-	next map[int]int
-}
-
-// take counts a request of org at now and returns nil, or the 429 to
-// answer when org is over the quota.
-func (q *quotaState) take(org int, now time.Time) *response {
-	ring := q.last[org]
-	if len(ring) < q.N {
-		q.last[org] = append(ring, now)
-		return nil
-	}
-	i := q.next[org]
-	if wait := ring[i].Add(q.Per).Sub(now); wait > 0 {
-		resp := specError(http.StatusTooManyRequests)
-		secs := int64((wait + time.Second - 1) / time.Second)
-		resp.header.Set("Retry-After", strconv.FormatInt(secs, 10))
-		return resp
-	}
-	ring[i] = now
-	q.next[org] = (i + 1) % q.N
-	return nil
-}
-
 // takeQuota counts a request of org against the quota of [WithQuota]; it
-// returns the 429 to answer when org is over it, else nil.
+// returns the 429 to answer when org is over it, else nil. The requests it
+// refuses do not count.
 func (s *Server) takeQuota(org int) *response {
 	if s.quota == nil {
 		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.quota.take(org, s.now())
+	now, last := s.now(), s.quotaUsed[org]
+	if len(last) == s.quota.N {
+		if wait := last[0].Add(s.quota.Per).Sub(now); wait > 0 {
+			resp := specError(http.StatusTooManyRequests)
+			resp.header.Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
+			return resp
+		}
+		last = last[1:]
+	}
+	s.quotaUsed[org] = append(last, now)
+	return nil
 }

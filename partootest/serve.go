@@ -27,9 +27,8 @@ type Request struct {
 	// Method is the HTTP method.
 	Method string
 	// Path is the request path as received, base path included
-	// ("/v2/webhooks/3"), as the client's errors show it. (Before the
-	// fake followed the spec by itself, it was relative to [Server.URL];
-	// [Fault.Path] still is.)
+	// ("/v2/webhooks/3"), as the client's errors show it; [Fault.Path] is
+	// relative to [Server.URL].
 	Path string
 	// Query is the parsed query string.
 	Query url.Values
@@ -53,40 +52,12 @@ type Request struct {
 	Faulted bool
 }
 
-// clone returns a deep copy of r.
-func (r *Request) clone() Request {
-	c := *r
-	c.Query = maps.Clone(r.Query)
-	for k, v := range c.Query {
-		c.Query[k] = slices.Clone(v)
+// keepLast appends v to log and keeps its last n entries.
+func keepLast[T any](log []T, v T, n int) []T {
+	if len(log) >= n {
+		log = append(log[:0], log[len(log)-n+1:]...)
 	}
-	c.Header = r.Header.Clone()
-	c.Body = bytes.Clone(r.Body)
-	return c
-}
-
-// requestLog is a ring of the last requests; it is guarded by the
-// server's mu.
-type requestLog struct {
-	size  int        // capacity
-	ring  []*Request // len(ring) <= size
-	next  int        // where the next entry goes once the ring is full
-	count int        // requests received since the last clear
-}
-
-func (l *requestLog) add(r *Request) {
-	l.count++
-	if len(l.ring) < l.size {
-		l.ring = append(l.ring, r)
-		return
-	}
-	l.ring[l.next] = r
-	l.next = (l.next + 1) % l.size
-}
-
-// entries returns the kept requests, oldest first.
-func (l *requestLog) entries() []*Request {
-	return append(slices.Clone(l.ring[l.next:]), l.ring[:l.next]...)
+	return append(log, v)
 }
 
 // Requests returns a copy of the request log, oldest first: the last
@@ -95,10 +66,14 @@ func (l *requestLog) entries() []*Request {
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	entries := s.log.entries()
-	out := make([]Request, len(entries))
-	for i, r := range entries {
-		out[i] = r.clone()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = *r
+		out[i].Query = maps.Clone(r.Query)
+		for k, v := range r.Query {
+			out[i].Query[k] = slices.Clone(v)
+		}
+		out[i].Header, out[i].Body = r.Header.Clone(), bytes.Clone(r.Body)
 	}
 	return out
 }
@@ -109,14 +84,14 @@ func (s *Server) Requests() []Request {
 func (s *Server) RequestCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.log.count
+	return s.requestCount
 }
 
 // ClearRequests empties the request log and resets [Server.RequestCount].
 func (s *Server) ClearRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.log.ring, s.log.next, s.log.count = nil, 0, 0
+	s.requests, s.requestCount = nil, 0
 }
 
 // serveHTTP is the server's handler: it reads the body, logs the request,
@@ -147,13 +122,18 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		BodyTruncated: len(body) > MaxLoggedBody || readErr != nil,
 	}
 	entry.Path, entry.Query, entry.Header, entry.Truncated = boundedMeta(r)
-	fault := s.takeFault(r.Method, s.relPath(r.URL.Path))
+	rel := r.URL.Path
+	if p, ok := strings.CutPrefix(rel, s.basePath); ok && strings.HasPrefix(p, "/") {
+		rel = p
+	}
+	fault := s.takeFault(r.Method, rel)
 	if fault != nil && fault.Mode == ModeDrop {
 		s.syncKeepAlives() // the fault may be used up
 	}
 	s.mu.Lock()
 	entry.Faulted = fault != nil
-	s.log.add(entry)
+	s.requests = keepLast(s.requests, entry, s.requestLog)
+	s.requestCount++
 	s.mu.Unlock()
 
 	status := s.respond(w, r, body, readErr, fault)
@@ -168,52 +148,37 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// relPath returns path relative to the base path ("/webhooks/3"), or path
-// itself when it lies outside.
-func (s *Server) relPath(path string) string {
-	if rel, ok := strings.CutPrefix(path, s.basePath); ok && strings.HasPrefix(rel, "/") {
-		return rel
-	}
-	return path
-}
-
 // respond produces the response, faulted or not, and returns the status
 // sent (0 for none).
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, body []byte, readErr error, fault *Fault) int {
-	if fault != nil && fault.Delay > 0 {
+	if fault == nil {
+		return s.handle(r, body, readErr).write(w, ModeComplete)
+	}
+	if fault.Delay > 0 {
 		t := time.NewTimer(fault.Delay)
+		defer t.Stop()
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
-			t.Stop()
 			return 0
 		case <-s.done:
-			t.Stop()
 			return 0
 		}
 	}
-	var resp *response
-	if fault != nil && fault.Status != 0 {
-		resp = fault.canned()
-	} else {
-		resp = s.handle(r, body, readErr)
+	if fault.Status != 0 {
+		return fault.canned().write(w, fault.Mode)
 	}
-	mode := ModeComplete
-	if fault != nil {
-		mode = fault.Mode
-	}
-	return resp.write(w, mode)
+	return s.handle(r, body, readErr).write(w, fault.Mode)
 }
 
-// redactHeader returns a copy of h with the API key replaced.
 // boundedMeta returns the path, query and header of r for the request log,
-// each cut to MaxLoggedHeader bytes, and whether any was cut.
+// each cut to MaxLoggedHeader bytes, the API key redacted, and whether any
+// was cut.
 func boundedMeta(r *http.Request) (path string, query url.Values, header http.Header, cut bool) {
-	path = r.URL.Path
+	path, raw := r.URL.Path, r.URL.RawQuery
 	if len(path) > MaxLoggedHeader {
 		path, cut = path[:MaxLoggedHeader], true
 	}
-	raw := r.URL.RawQuery
 	if len(raw) > MaxLoggedHeader {
 		raw, cut = raw[:MaxLoggedHeader], true
 		if i := strings.LastIndexByte(raw, '&'); i >= 0 {
@@ -230,20 +195,11 @@ func boundedMeta(r *http.Request) (path string, query url.Values, header http.He
 				continue
 			}
 			budget -= len(k) + len(v)
+			if k == http.CanonicalHeaderKey(partoo.APIKeyHeader) {
+				v = Redacted
+			}
 			header[k] = append(header[k], v)
 		}
 	}
-	return path, query, redactHeader(header), cut
-}
-
-func redactHeader(h http.Header) http.Header {
-	c := h.Clone()
-	if c == nil {
-		return http.Header{}
-	}
-	key := http.CanonicalHeaderKey(partoo.APIKeyHeader)
-	for i := range c[key] {
-		c[key][i] = Redacted
-	}
-	return c
+	return path, query, header, cut
 }

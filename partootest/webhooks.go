@@ -13,11 +13,6 @@ import (
 	"github.com/partoo-go/partoo/internal/loopback"
 )
 
-// The Webhooks family runs on the generic stateful behaviour
-// (resources.go), plus the rules Partoo documents for it and the spec does
-// not encode: one webhook per event type and organization, https URLs, and
-// a tryout that sends a signed delivery.
-
 // webhookCollection is the collection of the Webhooks family.
 const webhookCollection = "/webhooks"
 
@@ -136,13 +131,14 @@ func (s *Server) tryoutWebhooks(c *call) *response {
 	if len(items) == 0 {
 		return badRequest(FieldErrors{"items": {"Must have at least 1 item: the webhook configuration to try."}})
 	}
-	item := createItemOf(items[0])
+	h := webhookOf(items[0])
+	item := gen.WebhookCreateItem{URL: h.URL, EventType: h.EventType, CustomHeaders: h.CustomHeaders}
 	if msg := checkWebhookURL(item.URL); msg != "" {
 		return badRequest(FieldErrors{"items[0].url": {msg}})
 	}
 	t := Tryout{OrgID: c.org, Item: item, Time: s.now()}
 	s.mu.Lock()
-	s.tryouts = keepLast(s.tryouts, t)
+	s.tryouts = keepLast(s.tryouts, t, MaxKept)
 	s.mu.Unlock()
 	return marshalResponse(successStatus(c.op), s.deliverTryout(c.r.Context(), t))
 }
@@ -196,37 +192,23 @@ func (s *Server) CreateWebhooks(items ...gen.WebhookItem) ([]gen.WebhookItem, er
 func (s *Server) Webhooks() []gen.WebhookItem {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.webhooksWhere(nil)
+	var out []gen.WebhookItem
+	if f := s.families[webhookCollection]; f != nil {
+		for _, e := range f.sorted() {
+			out = append(out, webhookOf(e.v))
+		}
+	}
+	return out
 }
 
 // Webhook returns the webhook configuration id, whatever its organization.
 func (s *Server) Webhook(id int) (gen.WebhookItem, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var e *stored
-	if f := s.families[webhookCollection]; f != nil {
-		e = f.byID[strconv.Itoa(id)]
+	if f := s.families[webhookCollection]; f != nil && f.byID[strconv.Itoa(id)] != nil {
+		return webhookOf(f.byID[strconv.Itoa(id)].v), true
 	}
-	if e == nil {
-		return gen.WebhookItem{}, false
-	}
-	return webhookOf(e.v), true
-}
-
-// webhooksWhere returns the webhooks keep accepts (all when keep is nil),
-// by ID. The caller holds s.mu.
-func (s *Server) webhooksWhere(keep func(gen.WebhookItem) bool) []gen.WebhookItem {
-	f := s.families[webhookCollection]
-	if f == nil {
-		return nil
-	}
-	var out []gen.WebhookItem
-	for _, e := range f.sorted() {
-		if it := webhookOf(e.v); keep == nil || keep(it) {
-			out = append(out, it)
-		}
-	}
-	return out
+	return gen.WebhookItem{}, false
 }
 
 // Tryouts returns the recorded tryout calls, oldest first: the last
@@ -242,32 +224,20 @@ func (s *Server) Tryouts() []Tryout {
 	return out
 }
 
-// createItemOf reads a webhook configuration of a validated request body
-// by its exact keys; fields of the wrong type are left zero.
-func createItemOf(v any) gen.WebhookCreateItem {
+// webhookOf reads a webhook from a JSON object (a validated request's item
+// or a stored one) by its exact keys, where encoding/json would also take
+// "URL" for "url"; fields of the wrong type (stored by AddResource) are
+// left zero.
+func webhookOf(v any) gen.WebhookItem {
 	obj, _ := v.(map[string]any)
-	var it gen.WebhookCreateItem
-	u, _ := obj["url"].(string)
-	it.URL = gen.URL(u)
-	et, _ := obj["event_type"].(string)
-	it.EventType = gen.EventType(et)
-	if h, ok := obj["custom_headers"].(map[string]any); ok {
-		ch := make(gen.CustomHeaders, len(h))
-		for k, val := range h {
-			if s, ok := val.(string); ok {
-				ch[k] = s
-			}
+	exact := map[string]any{}
+	for _, k := range []string{"id", "org_id", "url", "event_type", "custom_headers", "created_at", "updated_at"} {
+		if x, ok := obj[k]; ok {
+			exact[k] = x
 		}
-		it.CustomHeaders = &ch
 	}
-	return it
-}
-
-// webhookOf decodes a stored webhook; fields of the wrong type (stored by
-// AddResource) are left zero.
-func webhookOf(v map[string]any) gen.WebhookItem {
 	var it gen.WebhookItem
-	b, _ := json.Marshal(v)
+	b, _ := json.Marshal(exact)
 	json.Unmarshal(b, &it)
 	return it
 }
