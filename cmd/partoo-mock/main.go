@@ -1,4 +1,4 @@
-// Command partoo-mock runs a fake Partoo API (package partootest) as a
+// Command partoo-mock runs the fake Partoo API of package partootest as a
 // standalone HTTP server, for integration tests written in any language.
 //
 // Usage:
@@ -6,8 +6,8 @@
 //	partoo-mock [flags]
 //
 // Run `partoo-mock -h` for the flags, the operations and the seed file's
-// format. The fake's behaviour is that of package partootest, described in
-// its documentation.
+// format. What the fake does is described once, in the documentation of
+// package partootest.
 package main
 
 import (
@@ -58,78 +58,59 @@ func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	fmt.Fprintln(stderr, "partoo-mock:", err)
-	var usage *usageError
-	if errors.As(err, &usage) {
+	if errors.As(err, new(*usageError)) {
 		return 2
 	}
 	return 1
 }
 
 // usageError is a mistake in the command line.
-type usageError struct{ err error }
+type usageError struct{ error }
 
-func (e *usageError) Error() string { return e.err.Error() + " (see partoo-mock -h)" }
-func (e *usageError) Unwrap() error { return e.err }
+func (e *usageError) Error() string { return e.error.Error() + " (see partoo-mock -h)" }
 
 // startError is a server that could not start: an option partootest
 // refuses, or an address it cannot listen on.
-type startError struct{ err error }
+type startError struct{ error }
 
-func (e *startError) Error() string { return e.err.Error() }
-func (e *startError) Unwrap() error { return e.err }
-
-const usageText = `partoo-mock runs a fake Partoo REST API v2 on a local port, for
-integration tests in any language. It serves every operation of the spec
-(api/openapi-bundled.yaml) from the tables compiled from it. State lives in
-memory and is lost when it stops.
-
-Usage:
-  partoo-mock [flags]
-
-Point your client at the URL it prints (with the /v2 base path) and send
-the API key in the x-APIKey header:
+// usageText is the help of -h, before the flags.
+const usageText = `partoo-mock serves the fake Partoo REST API v2 of package partootest on a
+local port, for integration tests in any language; what the fake does is
+described in its documentation (go doc github.com/partoo-go/partoo/partootest).
+State lives in memory. Send the API key in the x-APIKey header, to the URL it
+prints (with the base path):
 
   partoo-mock -addr 127.0.0.1:8080 -api-key my-test-key -seed seed.json
   curl -H 'x-APIKey: my-test-key' http://127.0.0.1:8080/v2/webhooks
 
 Operations and their behaviour:
 %s
-What the fake does is described in the documentation of package partootest,
-which partoo-mock serves: go doc github.com/partoo-go/partoo/partootest.
-
 The -seed file is JSON, {"webhooks": [...], "resources": {"/collection":
 [...]}} (or an array of webhooks): webhooks are created as POST /webhooks
 creates them, all or none; resources are stored as given (AddResource).
 
-It stops gracefully on SIGINT or SIGTERM: it stops accepting connections and
-lets requests in flight finish (up to %v).
+SIGINT or SIGTERM stops it once the requests in flight finish (up to %v).
 
 Flags:
 `
 
-// printUsage writes the help of -h.
+// printUsage writes the help of -h: the text above, with the operations
+// the fake serves and their behaviour, and the flags.
 func printUsage(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, usageText, operationList(), shutdownGrace)
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
-}
-
-// operationList lists the spec's operations, one per line, with their
-// behaviour.
-func operationList() string {
+	var ops strings.Builder
+	tw := tabwriter.NewWriter(&ops, 0, 0, 2, ' ', 0)
 	base := ""
 	if u, err := url.Parse(gen.ServerURLProductionServer); err == nil {
 		base = strings.TrimSuffix(u.Path, "/")
 	}
-	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	var zero partootest.Server // lists what NewServer serves
 	for _, op := range zero.Operations() {
 		fmt.Fprintf(tw, "  %s\t%s%s\t%s\t%s\n", op.Method, base, op.Path, op.ID, op.Behavior)
 	}
 	tw.Flush()
-	return b.String()
+	fmt.Fprintf(w, usageText, ops.String(), shutdownGrace)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
 }
 
 // run parses args, starts the server, prints its URL on stdout, and serves
@@ -142,38 +123,45 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	apiKey := fs.String("api-key", DefaultAPIKey, "the organization-scoped API `key` the mock accepts")
 	orgID := fs.Int("org-id", partootest.DefaultOrgID, "the organization `id` of -api-key")
 	providerKey := fs.String("provider-key", "", "an optional PROVIDER API `key`, acting on -provider-orgs")
-	providerOrgs := fs.String("provider-orgs", "", "comma-separated organization `ids` the PROVIDER key may act on (required with -provider-key)")
-	seedPath := fs.String("seed", "", "JSON `file` of webhooks and resources to start with")
-	quota := fs.String("quota", "", "enforce a rate limit per organization, as `n/period` (Partoo's is 300/1m): past it, 429 with Retry-After")
-	logRequests := fs.Bool("log", false, "opt-in: log one line per request on stderr (method, path, query, status, duration; never headers or bodies)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			printUsage(stderr, fs)
-			return err
+	var providerOrgs []int
+	fs.Func("provider-orgs", "comma-separated organization `ids` the PROVIDER key may act on (required with -provider-key)", func(s string) error {
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				return fmt.Errorf("%q is not a positive organization id", f)
+			}
+			providerOrgs = append(providerOrgs, n)
 		}
+		return nil
+	})
+	seedPath := fs.String("seed", "", "JSON `file` of webhooks and resources to start with")
+	var opts []partootest.Option
+	fs.Func("quota", "enforce a rate limit per organization, as `n/period` (Partoo's is 300/1m): past it, 429 with Retry-After", func(s string) error {
+		q, err := partootest.ParseQuota(s)
+		if err == nil {
+			opts = append(opts, partootest.WithQuota(q.N, q.Per))
+		}
+		return err
+	})
+	logRequests := fs.Bool("log", false, "opt-in: log one line per request on stderr (method, path, query, status, duration; never headers or bodies)")
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		printUsage(stderr, fs)
+		return err
+	} else if err != nil {
 		return &usageError{err}
 	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
-	}
-
-	opts := []partootest.Option{partootest.WithAddr(*addr), partootest.WithAPIKey(*apiKey), partootest.WithOrgID(*orgID)}
 	switch {
-	case *providerKey != "":
-		orgs, err := parseOrgs(*providerOrgs)
-		if err != nil {
-			return err
-		}
-		opts = append(opts, partootest.WithProviderKey(*providerKey, orgs...))
-	case *providerOrgs != "":
+	case fs.NArg() > 0:
+		return &usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
+	case *providerKey != "" && len(providerOrgs) == 0:
+		return &usageError{errors.New("-provider-key needs -provider-orgs (comma-separated organization ids)")}
+	case *providerKey == "" && len(providerOrgs) > 0:
 		return &usageError{errors.New("-provider-orgs needs -provider-key")}
+	case *providerKey != "":
+		opts = append(opts, partootest.WithProviderKey(*providerKey, providerOrgs...))
 	}
-	if *quota != "" {
-		q, err := partootest.ParseQuota(*quota)
-		if err != nil {
-			return &usageError{fmt.Errorf("-quota: %w", err)}
-		}
-		opts = append(opts, partootest.WithQuota(q.N, q.Per))
+	if *logRequests {
+		opts = append(opts, partootest.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
 	var sd *seed
 	if *seedPath != "" {
@@ -182,25 +170,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if *logRequests {
-		opts = append(opts, partootest.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
-	}
 
-	srv, err := newServer(opts...)
+	srv, err := partootest.Start(append(opts, partootest.WithAddr(*addr), partootest.WithAPIKey(*apiKey), partootest.WithOrgID(*orgID))...)
 	if err != nil {
-		return err
+		return &startError{err}
 	}
-	hooks, resources := 0, 0
-	if sd != nil {
-		if hooks, resources, err = sd.load(srv); err != nil {
-			srv.Close()
-			return err
-		}
+	hooks, resources, err := sd.load(srv)
+	if err != nil {
+		srv.Close()
+		return err
 	}
 	fmt.Fprintf(stdout, "partoo-mock: serving the Partoo API at %s (org %d, %d seeded webhooks, %d seeded resources)\n", srv.URL, srv.OrgID, hooks, resources)
 	fmt.Fprintf(stdout, "partoo-mock: send the API key in the %s header: %q (org key, org %d)", partoo.APIKeyHeader, *apiKey, srv.OrgID)
 	if *providerKey != "" {
-		fmt.Fprintf(stdout, " or %q (PROVIDER key, orgs %s)", *providerKey, *providerOrgs)
+		fmt.Fprintf(stdout, " or %q (PROVIDER key, orgs %v)", *providerKey, providerOrgs)
 	}
 	fmt.Fprintf(stdout, "\n  curl -H '%s: %s' %s/webhooks\n", partoo.APIKeyHeader, *apiKey, srv.URL)
 	if der, err := x509.MarshalPKIXPublicKey(srv.PublicKey()); err == nil {
@@ -216,32 +199,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-// newServer is partootest.NewServer with its setup panic turned into an
-// error, as a command reports it, without partootest's own prefix.
-func newServer(opts ...partootest.Option) (srv *partootest.Server, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg := strings.TrimPrefix(fmt.Sprint(r), "partootest: ")
-			err = &startError{errors.New(msg)}
-		}
-	}()
-	return partootest.NewServer(opts...), nil
-}
-
-// parseOrgs reads "1,2,3".
-func parseOrgs(s string) ([]int, error) {
-	if strings.TrimSpace(s) == "" {
-		return nil, &usageError{errors.New("-provider-key needs -provider-orgs (comma-separated organization ids)")}
-	}
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			return nil, &usageError{fmt.Errorf("-provider-orgs: %q is not a positive organization id", f)}
-		}
-		out = append(out, n)
-	}
-	return out, nil
 }

@@ -17,10 +17,6 @@ import (
 	"github.com/partoo-go/partoo/partootest"
 )
 
-// A seed file is read with encoding/json: decoded once, then indexed once
-// by the decoder's offsets, so that every error says where it is: the
-// file's line and column, and the JSON path of the value at fault.
-
 // seedError is a problem in a seed file, at Line and Column (from 1, in
 // characters; 0 for the whole file) and at Field, a JSON path such as
 // "webhooks[1].url" ("" for the file).
@@ -44,7 +40,9 @@ func (e *seedError) Error() string {
 
 func (e *seedError) Unwrap() error { return e.Err }
 
-// seed is the content of a seed file.
+// seed is the content of a seed file. The file is decoded once, then
+// indexed once by the decoder's offsets, so that every error says where it
+// is: the file's line and column, and the JSON path of the value at fault.
 type seed struct {
 	file      string
 	src       []byte
@@ -55,7 +53,7 @@ type seed struct {
 	misplaced string // the path of webhooks given as resources
 }
 
-// resource is one item of a collection.
+// resource is one item of a collection, at path.
 type resource struct {
 	collection, path string
 	item             map[string]any
@@ -176,28 +174,28 @@ func (sd *seed) readResources(v any) error {
 			sd.misplaced = path + "#"
 		}
 		for i, item := range items {
-			at := fmt.Sprintf("%s[%d]", path, i)
-			obj, ok := item.(map[string]any)
-			if !ok {
-				return sd.fail(at, errors.New("want an object"))
+			r := resource{collection: coll, path: fmt.Sprintf("%s[%d]", path, i)}
+			if r.item, ok = item.(map[string]any); !ok {
+				return sd.fail(r.path, errors.New("want an object"))
 			}
-			sd.resources = append(sd.resources, resource{collection: coll, path: at, item: obj})
+			sd.resources = append(sd.resources, r)
 		}
 	}
 	return nil
 }
 
-// load stores the seed in srv: the webhooks as POST /webhooks creates
-// them (all or none), the resources as given. It returns how many of each
-// it stored.
+// load stores the seed, if any, in srv: the webhooks as POST /webhooks
+// creates them (all or none), the resources as given. It returns how many
+// of each it stored.
 func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error) {
-	if sd.misplaced != "" {
+	switch {
+	case sd == nil:
+		return 0, 0, nil
+	case sd.misplaced != "":
 		return 0, 0, sd.fail(sd.misplaced, errors.New(`webhook configurations go in "webhooks", where they are checked as POST /webhooks checks them`))
 	}
-	if len(sd.webhooks) > 0 {
-		if _, err := srv.CreateWebhooks(sd.webhooks...); err != nil {
-			return 0, 0, sd.webhookError(err)
-		}
+	if _, err := srv.CreateWebhooks(sd.webhooks...); err != nil {
+		return 0, 0, sd.webhookError(err)
 	}
 	for _, r := range sd.resources {
 		if _, err := srv.AddResource(r.collection, r.item); err != nil {
@@ -213,8 +211,7 @@ func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error
 func (sd *seed) webhookError(err error) error {
 	var fields partootest.FieldErrors
 	errors.As(err, &fields)
-	first, member := len(sd.hookAt), ""
-	var msgs []string
+	first, member, msgs := len(sd.hookAt), "", []string(nil)
 	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		var i int
 		var rest string
@@ -232,11 +229,10 @@ func (sd *seed) webhookError(err error) error {
 		return &seedError{File: sd.file, Field: "webhooks", Err: err}
 	}
 	at := sd.hookAt[first]
-	off, ok := sd.at[at+member]
-	if !ok {
-		off = sd.at[at]
+	if _, ok := sd.at[at+member]; ok {
+		return sd.failAt(sd.at[at+member], at, errors.New(strings.Join(msgs, "; ")))
 	}
-	return sd.failAt(off, at, errors.New(strings.Join(msgs, "; ")))
+	return sd.fail(at, errors.New(strings.Join(msgs, "; ")))
 }
 
 // skip returns the offset of the next value from off: past white space,
