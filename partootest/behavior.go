@@ -13,17 +13,11 @@ import (
 // them.
 type Behavior string
 
+// The behaviours, described in the package documentation ("Behaviours").
 const (
-	// Stateful operations keep the items of their resource family in
-	// memory: create, read, update, delete and list (see the package
-	// documentation, "Behaviours").
-	Stateful Behavior = "stateful"
-	// Example operations answer the spec's example of their success
-	// response, whatever the request.
-	Example Behavior = "example"
-	// Override operations have behaviour written by hand: POST
-	// /webhooks/tryout (see the package documentation, "Assumptions").
-	Override Behavior = "override"
+	Stateful Behavior = "stateful" // create, read, update, delete and list of a resource family
+	Example  Behavior = "example"  // the spec's example of the success response
+	Override Behavior = "override" // written by hand: POST /webhooks/tryout
 )
 
 // OperationInfo describes one operation the server serves.

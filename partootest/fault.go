@@ -22,10 +22,11 @@ const (
 	// ModeComplete writes the whole response. It is the zero Mode.
 	ModeComplete Mode = iota
 	// ModeDrop closes the connection without writing anything: the client
-	// sees a transport error (typically EOF or a connection reset). While a
-	// ModeDrop fault is pending the server turns keep-alives off, so the
-	// request arrives on a fresh connection, which clients do not silently
-	// resend on (they do on a reused one).
+	// sees a transport error (EOF or a connection reset). While a ModeDrop
+	// fault is pending the server turns keep-alives off, so the request
+	// arrives on a fresh connection, on which clients do not silently resend
+	// it (Go's http.Transport does on a reused one, and the test would see
+	// two requests for one attempt).
 	ModeDrop
 	// ModeCutMidBody writes the status line, the headers (with the
 	// Content-Length of the whole body) and the first half of the body,
@@ -124,7 +125,7 @@ func (f Fault) validate() error {
 }
 
 // matches reports whether the fault applies to method and path (relative
-// to the base URL).
+// to [Server.URL]).
 func (f *Fault) matches(method, path string) bool {
 	if f.Method != "" && !strings.EqualFold(f.Method, method) {
 		return false
@@ -148,7 +149,7 @@ func (s *Server) AddFault(f Fault) {
 	f.Header = f.Header.Clone()
 	f.Body = bytes.Clone(f.Body)
 	s.mu.Lock()
-	s.faults = append(s.faults, &faultState{Fault: f, left: f.Times})
+	s.faults = append(s.faults, &f)
 	s.mu.Unlock()
 	s.syncKeepAlives()
 }
@@ -163,39 +164,23 @@ func (s *Server) ClearFaults() {
 
 // syncKeepAlives turns HTTP keep-alives off while a [ModeDrop] fault is
 // pending, closing the idle connections, and back on afterwards.
-//
-// Go's http.Transport (and other clients) silently resend an idempotent
-// request when a connection they reused from the pool closes before any
-// response: the client would never see the drop, and the server would log
-// two requests for one attempt. On a fresh connection a drop is a plain
-// transport error, as a test expects.
 func (s *Server) syncKeepAlives() {
 	if s.httpSrv == nil {
 		return
 	}
-	// The switch happens under the lock, so that concurrent calls apply in
-	// the order in which they read the faults. (http.Server calls no code
-	// of ours while holding its own lock, so this cannot deadlock.)
+	// Under the lock, concurrent calls apply in the order they read the
+	// faults; http.Server calls none of our code holding its own lock.
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	drop := false
-	for _, f := range s.faults {
-		drop = drop || f.Mode == ModeDrop
-	}
+	drop := slices.ContainsFunc(s.faults, func(f *Fault) bool { return f.Mode == ModeDrop })
 	if drop != s.keepAlivesOff {
 		s.keepAlivesOff = drop
 		s.httpSrv.SetKeepAlivesEnabled(!drop)
 	}
 }
 
-// faultState is a fault with its remaining uses.
-type faultState struct {
-	Fault
-	left int // uses left when Times > 0
-}
-
 // takeFault returns a copy of the fault that applies to the request, using
-// one of its uses, or nil.
+// one of its uses (counted down in its Times), or nil.
 func (s *Server) takeFault(method, path string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -203,11 +188,10 @@ func (s *Server) takeFault(method, path string) *Fault {
 		if !f.matches(method, path) {
 			continue
 		}
-		out := f.Fault
+		out := *f
 		if f.Times > 0 {
-			f.left--
-			if f.left == 0 {
-				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			if f.Times--; f.Times == 0 {
+				s.faults = slices.Delete(s.faults, i, i+1)
 			}
 		}
 		return &out
@@ -277,12 +261,10 @@ func (r *response) write(w http.ResponseWriter, mode Mode) int {
 	for k, v := range r.header {
 		h[k] = slices.Clone(v)
 	}
-	if !bodyAllowed(r.status) {
-		h.Del("Content-Length")
-		w.WriteHeader(r.status)
-		return r.status
+	h.Del("Content-Length")
+	if bodyAllowed(r.status) {
+		h.Set("Content-Length", strconv.FormatInt(announced, 10))
 	}
-	h.Set("Content-Length", strconv.FormatInt(announced, 10))
 	w.WriteHeader(r.status)
 	writeRepeated(w, r.body, sent)
 	return r.status

@@ -27,8 +27,7 @@ type Request struct {
 	// Method is the HTTP method.
 	Method string
 	// Path is the request path as received, base path included
-	// ("/v2/webhooks/3"), as the client's errors show it; [Fault.Path] is
-	// relative to [Server.URL].
+	// ("/v2/webhooks/3"), as the client's errors show it.
 	Path string
 	// Query is the parsed query string.
 	Query url.Values
@@ -41,12 +40,11 @@ type Request struct {
 	// BodyTruncated reports that the body was longer than Body.
 	BodyTruncated bool
 	// Truncated reports that Path, Query or Header were cut to
-	// [MaxLoggedHeader] bytes each: the request log keeps a bounded copy
-	// of each request.
+	// [MaxLoggedHeader] bytes each.
 	Truncated bool
-	// Status is the status the server sent, or 0 when it sent none (the
-	// connection was dropped, the request is still being handled, or it was
-	// abandoned during a fault's Delay).
+	// Status is the status the server sent, or 0 when it sent none: a
+	// dropped connection, a request still being handled or abandoned
+	// during a fault's Delay.
 	Status int
 	// Faulted reports whether a [Fault] applied to the request.
 	Faulted bool

@@ -25,46 +25,38 @@ import (
 	"github.com/partoo-go/partoo/internal/apispec"
 )
 
-// DefaultOrgID is the organization of the server's API key unless
-// [WithOrgID] says otherwise.
-const DefaultOrgID = 1
-
-// DefaultPerPage is the page size of list operations when a request gives
-// no per_page and the spec declares no default. Partoo does not document
-// its default; this is the fake's.
-const DefaultPerPage = 20
-
-// MaxBodySize is the largest request body the server reads; a larger one
-// gets 413.
-const MaxBodySize = 1 << 20
-
-// DefaultRequestLog is how many requests the request log keeps unless
-// [WithRequestLog] says otherwise.
-const DefaultRequestLog = 500
-
-// MaxLoggedBody is how many bytes of each request body the request log
-// keeps; [Request.BodyTruncated] reports a longer body.
-const MaxLoggedBody = 4 << 10
-
-// MaxLoggedHeader is how many bytes the request log keeps of each
-// request's path, of its query string and of its header fields (names and
-// values together); [Request.Truncated] reports a request cut to it.
-const MaxLoggedHeader = 8 << 10
-
-// MaxKept is how many tryouts ([Server.Tryouts]) and deliveries
-// ([Server.Deliveries]) the server keeps: the last ones.
-//
-// What the server keeps is bounded: the request log holds at most
-// [WithRequestLog] requests (default [DefaultRequestLog]) of at most
-// [MaxLoggedBody] + 3 × [MaxLoggedHeader] bytes each; tryouts and
-// deliveries at most MaxKept each, their items bounded by the spec's
-// limits (a delivery of [Server.Emit] holds the payload its caller gave).
-// Stored resources are kept until deleted, each create bounded by
-// [MaxBodySize].
-const MaxKept = 500
-
-// The default timeouts of the server's connections; see [Timeouts].
+// The fake's defaults and limits. What the server keeps is bounded: the
+// request log holds the last [WithRequestLog] requests (default
+// DefaultRequestLog), each cut to MaxLoggedBody + 3 × MaxLoggedHeader
+// bytes; tryouts and deliveries the last MaxKept each, their items bounded
+// by the spec's limits (a delivery of [Server.Emit] holds the payload its
+// caller gave); stored resources are kept until deleted, each create
+// bounded by MaxBodySize.
 const (
+	// DefaultOrgID is the organization of the server's API key unless
+	// [WithOrgID] says otherwise.
+	DefaultOrgID = 1
+	// DefaultPerPage is the page size of list operations when a request
+	// gives no per_page and the spec declares no default (Partoo documents
+	// none).
+	DefaultPerPage = 20
+	// MaxBodySize is the largest request body the server reads; a larger
+	// one gets 413.
+	MaxBodySize = 1 << 20
+	// DefaultRequestLog is how many requests the request log keeps unless
+	// [WithRequestLog] says otherwise.
+	DefaultRequestLog = 500
+	// MaxLoggedBody is how many bytes of each request body the request log
+	// keeps; [Request.BodyTruncated] reports a longer body.
+	MaxLoggedBody = 4 << 10
+	// MaxLoggedHeader is how many bytes the request log keeps of each
+	// request's path, of its query string and of its header fields (names
+	// and values together); [Request.Truncated] reports a request cut to it.
+	MaxLoggedHeader = 8 << 10
+	// MaxKept is how many tryouts ([Server.Tryouts]) and deliveries
+	// ([Server.Deliveries]) the server keeps: the last ones.
+	MaxKept = 500
+	// The default [Timeouts] of the server's connections.
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultReadTimeout       = 30 * time.Second
 	DefaultIdleTimeout       = 60 * time.Second
@@ -105,7 +97,7 @@ type Server struct {
 	requestCount int                // requests received since the last clear
 	tryouts      []Tryout
 	deliveries   []Delivery
-	faults       []*faultState
+	faults       []*Fault
 	quotaUsed    map[int][]time.Time // per organization, its last accepted requests
 	// keepAlivesOff records that syncKeepAlives turned keep-alives off.
 	keepAlivesOff bool

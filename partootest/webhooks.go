@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -80,16 +81,10 @@ func checkWebhooks(f *family, vs []map[string]any, self *stored, at func(i int, 
 // replaced as a whole, {} removes them, and null keeps them.
 func updatedWebhook(old, v map[string]any) {
 	switch h, ok := v["custom_headers"]; {
-	case ok && h == nil:
-		if prev, had := old["custom_headers"]; had {
-			v["custom_headers"] = prev
-		} else {
-			delete(v, "custom_headers")
-		}
-	case ok:
-		if m, isObj := h.(map[string]any); isObj && len(m) == 0 {
-			delete(v, "custom_headers")
-		}
+	case ok && h == nil && old["custom_headers"] != nil:
+		v["custom_headers"] = old["custom_headers"]
+	case ok && (h == nil || jsonText(h) == "{}"):
+		delete(v, "custom_headers")
 	}
 }
 
@@ -122,10 +117,9 @@ type Tryout struct {
 }
 
 // tryoutWebhooks serves POST /webhooks/tryout: it records the first item
-// (Partoo ignores the others) and delivers its sample event.
+// of the validated document (Partoo ignores the others) and delivers its
+// sample event.
 func (s *Server) tryoutWebhooks(c *call) *response {
-	// The validated document, read by its exact keys: json.Unmarshal into
-	// a struct would also take "URL" or "Event_Type".
 	obj, _ := c.doc.(map[string]any)
 	items, _ := obj["items"].([]any)
 	if len(items) == 0 {
@@ -144,15 +138,12 @@ func (s *Server) tryoutWebhooks(c *call) *response {
 }
 
 // CreateWebhooks creates webhook configurations as POST /webhooks does,
-// without HTTP: the spec's schema of the items (url, event_type and the
-// custom-header rules, including deliverability), absolute https URLs (or
-// http to a loopback host), and one webhook per event type and
-// organization. Each item is created in its OrgID (zero: [Server.OrgID]),
-// and keeps the ID and timestamps it has (zero: filled as a create fills
-// them). It stores all of them or none. Use it to seed a server with
-// configurations Partoo would accept; [Server.AddResource] stores
-// anything. A refusal is a [FieldErrors] whose fields name each item at
-// fault as items[i], i its index in items ("items[1].event_type").
+// with its checks and rules, all or none, without HTTP: use it to seed a
+// server with configurations Partoo would accept ([Server.AddResource]
+// stores anything). Each item is created in its OrgID (zero:
+// [Server.OrgID]) and keeps the ID and timestamps it has (zero: filled as a
+// create fills them). A refusal is a [FieldErrors] whose fields name each
+// item at fault items[i], i its index ("items[1].event_type").
 func (s *Server) CreateWebhooks(items ...gen.WebhookItem) ([]gen.WebhookItem, error) {
 	op := s.engine.create(webhookCollection)
 	if op == nil {
@@ -167,10 +158,7 @@ func (s *Server) CreateWebhooks(items ...gen.WebhookItem) ([]gen.WebhookItem, er
 		payload.Items[i] = gen.WebhookCreateItem{URL: it.URL, EventType: it.EventType, CustomHeaders: it.CustomHeaders}
 		vs[i] = webhookValue(it)
 	}
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return nil, fmt.Errorf("CreateWebhooks: encode the items: %w", err)
-	}
+	b, _ := json.Marshal(payload) // strings and maps of strings always encode
 	if _, errs := checkBody(op, b); len(errs) > 0 {
 		return nil, errs
 	}
@@ -216,10 +204,12 @@ func (s *Server) Webhook(id int) (gen.WebhookItem, bool) {
 func (s *Server) Tryouts() []Tryout {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Tryout, len(s.tryouts))
-	for i, t := range s.tryouts {
-		t.Item = cloneCreateItem(t.Item)
-		out[i] = t
+	out := slices.Clone(s.tryouts)
+	for i, t := range out {
+		if h := t.Item.CustomHeaders; h != nil {
+			clone := maps.Clone(*h)
+			out[i].Item.CustomHeaders = &clone
+		}
 	}
 	return out
 }
@@ -255,12 +245,4 @@ func webhookValue(it gen.WebhookItem) map[string]any {
 		}
 	}
 	return v
-}
-
-func cloneCreateItem(it gen.WebhookCreateItem) gen.WebhookCreateItem {
-	if it.CustomHeaders != nil {
-		h := maps.Clone(*it.CustomHeaders)
-		it.CustomHeaders = &h
-	}
-	return it
 }
