@@ -22,13 +22,11 @@ const (
 
 // OperationInfo describes one operation the server serves.
 type OperationInfo struct {
-	// ID is the spec's operationId.
-	ID string
+	ID string // the spec's operationId
 	// Method is the HTTP method and Path the spec's path template,
 	// relative to [Server.URL] ("/webhooks/{webhook_id}").
 	Method, Path string
-	// Behavior is how the server answers it.
-	Behavior Behavior
+	Behavior     Behavior // how the server answers it
 }
 
 // Operations lists the operations the server serves, in the spec's order

@@ -27,22 +27,15 @@ const DeliveryTimeout = 10 * time.Second
 
 // Delivery is a webhook delivery the server sent, or tried to send.
 type Delivery struct {
-	// Time is when the server sent it.
-	Time time.Time
-	// WebhookID is the webhook configuration it was sent for, or 0 for a
-	// tryout.
-	WebhookID int
-	// URL is where it was sent.
-	URL string
-	// EventType is the event's type.
-	EventType gen.EventType
-	// Tryout reports whether it is a tryout's test delivery (it carried the
-	// X-Partoo-Webhook-Tryout header).
-	Tryout bool
-	// Body is the body as sent and signed.
-	Body []byte
-	// StatusCode is the receiver's answer, or 0 when there was none.
-	StatusCode int
+	Time      time.Time     // when the server sent it
+	WebhookID int           // the webhook configuration it was sent for, or 0 for a tryout
+	URL       string        // where it was sent
+	EventType gen.EventType // the event's type
+	// Tryout reports a tryout's test delivery, with the
+	// X-Partoo-Webhook-Tryout header.
+	Tryout     bool
+	Body       []byte // the body as sent and signed
+	StatusCode int    // the receiver's answer, or 0 when there was none
 	// Err is why there was no answer: a refused URL, a connection error or
 	// a timeout.
 	Err error

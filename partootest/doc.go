@@ -11,10 +11,10 @@
 // regenerated. Importing partootest links no OpenAPI or YAML parser.
 //
 // Every request goes through the same steps, in this order:
-//  1. route: the operation whose path template matches the path (the one
-//     with the most literal segments, so /webhooks/tryout wins over
-//     /webhooks/{webhook_id}), matched in the normal form of RFC 3986
-//     (%77ebhooks is webhooks); an encoded slash (%2F) or an empty segment
+//  1. route: the operation whose path template matches the path, in the
+//     normal form of RFC 3986 (%77ebhooks is webhooks), the one with the
+//     most literal segments winning (/webhooks/tryout over
+//     /webhooks/{webhook_id}); an encoded slash (%2F) or an empty segment
 //     (//) names no operation. A known path with another method is 405
 //     with an Allow header, any other path the spec's 404 body;
 //  2. authentication: a missing or unknown x-APIKey is 401;
@@ -36,13 +36,13 @@
 // [messages]}}}, one entry per field, "body" for the body as a whole.
 // An operation answers only its success status and the error statuses it
 // declares, so that a client generated from the spec has a case for every
-// answer. Where a step would answer an undeclared status, the fake answers
-// the closest declared one, keeping the message in the shape of the spec's
-// body for it: a path parameter that is not valid (GET /webhooks/abc)
+// answer: where a step would answer an undeclared status, the fake answers
+// the closest declared one, with the message in the shape of the spec's
+// body for it. A path parameter that is not valid (GET /webhooks/abc)
 // names no resource (404); an org_id that is not valid or is missing is
-// 403 where 400 is not declared; a 400 is 404 or 403, and 415 is 400,
-// where those are not declared; failing those, the first 4xx declared.
-// 405, 408 and 413 (the front end's), 429 ([WithQuota]) and 5xx are kept.
+// 403 where 400 is not declared; a 400 is 404 or 403, and 415 is 400, where
+// those are not declared; failing those, the first 4xx declared. 405, 408
+// and 413 (the front end's), 429 ([WithQuota]) and 5xx are kept.
 //
 // The fake sends no request ID, since Partoo documents no request-ID
 // header: partoo.Response.RequestID and partoo.APIError.RequestID are empty
@@ -94,12 +94,10 @@
 //
 // Every family but Webhooks starts with one item, the example of its item
 // schema (in the organization of [Server.OrgID] when it has an org_id), so
-// a request built from the spec's examples finds it.
-//
-// Example operations (those of no resource family) answer the spec's
-// success status with its example; 204 has no body. Override operations
-// keep behaviour written by hand after the same checks: POST
-// /webhooks/tryout.
+// a request built from the spec's examples finds it. Example operations
+// (those of no family) answer the spec's success status with its example
+// (204: no body). Override operations keep behaviour written by hand, after
+// the same checks: POST /webhooks/tryout.
 //
 // # Organizations
 //

@@ -66,8 +66,7 @@ func (m Mode) String() string {
 // Faulted requests are recorded in the request log like the others (with
 // [Request.Faulted] set), so tests can assert the number of attempts.
 type Fault struct {
-	// Method matches the request method (case-insensitive); "" matches any.
-	Method string
+	Method string // the request method (case-insensitive); "" matches any
 	// Path matches the request path relative to [Server.URL], either
 	// exactly ("/webhooks/3") or as a spec path template
 	// ("/webhooks/{webhook_id}", where a {name} segment matches any one
@@ -88,8 +87,8 @@ type Fault struct {
 	// real response goes through Mode, so a write can succeed on the
 	// server while the client sees a failure.
 	Status int
-	// Header holds headers of the canned response, such as Retry-After.
-	// When it has no Content-Type, one is chosen from the body.
+	// Header holds headers of the canned response, such as Retry-After;
+	// without a Content-Type, one is chosen from the body.
 	Header http.Header
 	// Body is the body of the canned response. If nil, it is the body the
 	// spec declares for Status (the 401 body for 401, ...), or empty.
@@ -99,8 +98,7 @@ type Fault struct {
 	// without being held in memory.
 	BodySize int64
 
-	// Mode says how the response, canned or real, is written.
-	Mode Mode
+	Mode Mode // how the response, canned or real, is written
 }
 
 // validate reports a Fault that cannot be applied.

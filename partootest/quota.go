@@ -28,8 +28,8 @@ func WithQuota(n int, per time.Duration) Option {
 
 // Quota is a number of requests per period, as [WithQuota] takes it.
 type Quota struct {
-	N   int
-	Per time.Duration
+	N   int           // requests
+	Per time.Duration // per period
 }
 
 // ParseQuota reads a quota written "n/period", such as "300/1m" or

@@ -19,35 +19,30 @@ const Redacted = "REDACTED"
 
 // Request is one request as the server received it, in the request log.
 type Request struct {
-	// Time is when the server received the request.
-	Time time.Time
+	Time time.Time // when the server received the request
 	// RemoteAddr is the client's address ("127.0.0.1:53412"): requests
 	// with the same RemoteAddr came over the same connection.
 	RemoteAddr string
-	// Method is the HTTP method.
-	Method string
+	Method     string // the HTTP method
 	// Path is the request path as received, base path included
 	// ("/v2/webhooks/3"), as the client's errors show it.
-	Path string
-	// Query is the parsed query string.
-	Query url.Values
+	Path  string
+	Query url.Values // the parsed query string
 	// Header is the request header, with the value of x-APIKey replaced by
 	// [Redacted].
 	Header http.Header
 	// Body is the start of the request body: at most [MaxLoggedBody]
 	// bytes.
-	Body []byte
-	// BodyTruncated reports that the body was longer than Body.
-	BodyTruncated bool
+	Body          []byte
+	BodyTruncated bool // the body was longer than Body
 	// Truncated reports that Path, Query or Header were cut to
 	// [MaxLoggedHeader] bytes each.
 	Truncated bool
 	// Status is the status the server sent, or 0 when it sent none: a
 	// dropped connection, a request still being handled or abandoned
 	// during a fault's Delay.
-	Status int
-	// Faulted reports whether a [Fault] applied to the request.
-	Faulted bool
+	Status  int
+	Faulted bool // a [Fault] applied to the request
 }
 
 // keepLast appends v to log and keeps its last n entries.

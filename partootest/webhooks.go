@@ -107,13 +107,9 @@ func checkWebhookURL(raw string) string {
 
 // Tryout is a recorded call to POST /webhooks/tryout.
 type Tryout struct {
-	// OrgID is the organization the call acted on.
-	OrgID int
-	// Item is the webhook configuration tried: the first of the request's
-	// items (Partoo ignores the others).
-	Item gen.WebhookCreateItem
-	// Time is when the server received the call.
-	Time time.Time
+	OrgID int                   // the organization the call acted on
+	Item  gen.WebhookCreateItem // the first of the request's items (Partoo ignores the others)
+	Time  time.Time             // when the server received the call
 }
 
 // tryoutWebhooks serves POST /webhooks/tryout: it records the first item
