@@ -71,12 +71,6 @@ func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Actio
 	d.out = append(d.out, Finding{Level: level, Rule: rule, Line: n.Line, Message: msg, Fix: fix})
 }
 
-// unknown reports the key k that is no field where it stands.
-func (d *defects) unknown(keyNode *yaml.Node, msg string, fix ...Action) {
-	d.add(Blocking, "keyword", keyNode, msg, fix...)
-	d.out[len(d.out)-1].Key = keyNode.Value
-}
-
 // newDefects lists the operations of doc and runs the structural rules
 // over it.
 func newDefects(doc *yaml.Node) *defects {
@@ -191,85 +185,80 @@ func (d *defects) schema(s *yaml.Node, p jsonPath) {
 		return
 	}
 	forEachPair(s, func(k string, keyNode, v *yaml.Node) {
-		at := p.key(k)
-		switch k {
-		case "type":
+		format, formatWord := formatWords[strings.ToLower(v.Value)]
+		switch {
+		case k == "type":
 			d.types(s, v, p)
-		case "required":
-			if v.Kind != yaml.SequenceNode {
-				d.add(Blocking, "required", v, fmt.Sprintf("%s: required is %q, not a list of property names (to require this property, add its name to the required list of the object that holds it)", p, v.Value),
-					Action{Target: at.String(), Description: "required must list property names; " + strconv.Quote(v.Value) + " is not a list", Remove: true})
+		case k == "required" && v.Kind != yaml.SequenceNode:
+			d.replace("required", v, p, k, fmt.Sprintf("required is %q, not a list of property names (to require this property, add its name to the required list of the object that holds it)", v.Value), nil)
+		case k == "examples" && v.Kind != yaml.SequenceNode:
+			value, _ := decode(v)
+			meant := map[string]any{"examples": []any{value}}
+			if d.v30 {
+				meant = map[string]any{"example": value}
 			}
-		case "examples":
-			if v.Kind != yaml.SequenceNode {
-				value, _ := decode(v)
-				update := map[string]any{"examples": []any{value}}
-				if d.v30 {
-					update = map[string]any{"example": value}
+			d.replace("examples", v, p, k, "a schema's examples is a list, not a single value", meant)
+		case k == "format" && v.Kind == yaml.ScalarNode && !knownFormats[v.Value]:
+			d.add(Advisory, "format", v, fmt.Sprintf("%s: format %q is not one the generator knows: treated as a plain value of the schema's type", p, v.Value))
+		case k == "pattern" && v.Kind == yaml.ScalarNode && formatWord:
+			d.replace("pattern-format", v, p, k, fmt.Sprintf("pattern %q names a format: as a regular expression it accepts only strings containing %q", v.Value, v.Value), map[string]any{"format": format})
+		case k == "enum" && v.Kind == yaml.SequenceNode && len(v.Content) == 1 && strings.Contains(v.Content[0].Value, ","):
+			var values []any
+			for _, e := range strings.Split(v.Content[0].Value, ",") {
+				values = append(values, strings.TrimSpace(e))
+			}
+			d.replace("enum", v, p, k, fmt.Sprintf("enum has one value, %q: a list written as one string", v.Content[0].Value), map[string]any{"enum": values})
+		case k == "discriminator" && mapValue(s, "oneOf") == nil && mapValue(s, "anyOf") == nil:
+			d.replace("discriminator", v, p, k, "a discriminator without oneOf or anyOf (on a base that other schemas extend with allOf) selects nothing: the generated client cannot decode by it; the schemas that extend this one keep their fields", nil)
+		case k == "discriminator":
+			forEachPair(mapValue(v, "mapping"), func(value string, _, ref *yaml.Node) {
+				if r, _ := resolve(d.doc, ref.Value); r == nil && strings.HasPrefix(ref.Value, "#/") {
+					d.replace("ref", ref, p.key(k, "mapping"), value, fmt.Sprintf("discriminator value %q maps to %q, which the bundle lacks", value, ref.Value), nil)
 				}
-				d.add(Blocking, "examples", v, fmt.Sprintf("%s: a schema's examples is a list, not a single value", p),
-					Action{Target: at.String(), Description: "a schema's examples must be a list", Remove: true},
-					Action{Target: p.String(), Description: "the single example that examples held", Update: update})
-			}
-		case "format":
-			if v.Kind == yaml.ScalarNode && !knownFormats[v.Value] {
-				d.add(Advisory, "format", v, fmt.Sprintf("%s: format %q is not one the generator knows: treated as a plain value of the schema's type", p, v.Value))
-			}
-		case "pattern":
-			if format, ok := formatWords[strings.ToLower(v.Value)]; ok && v.Kind == yaml.ScalarNode {
-				d.add(Blocking, "pattern-format", v, fmt.Sprintf("%s: pattern %q names a format: as a regular expression it accepts only strings containing %q", p, v.Value, v.Value),
-					Action{Target: at.String(), Description: fmt.Sprintf("pattern %q names a format, not a regular expression", v.Value), Remove: true},
-					Action{Target: p.String(), Description: fmt.Sprintf("the format that pattern %q meant", v.Value), Update: map[string]any{"format": format}})
-			}
-		case "enum":
-			if v.Kind == yaml.SequenceNode && len(v.Content) == 1 && strings.Contains(v.Content[0].Value, ",") {
-				var values []any
-				for _, e := range strings.Split(v.Content[0].Value, ",") {
-					values = append(values, strings.TrimSpace(e))
-				}
-				d.add(Blocking, "enum", v, fmt.Sprintf("%s: enum has one value, %q: a list written as one string", p, v.Content[0].Value),
-					Action{Target: at.String(), Description: fmt.Sprintf("enum %q is a list written as one string", v.Content[0].Value), Remove: true},
-					Action{Target: p.String(), Description: "the values the one-string enum listed", Update: map[string]any{"enum": values}})
-			}
-		case "discriminator":
-			d.discriminator(s, v, p)
-		case "propertyNames":
+			})
+		case k == "propertyNames":
 			d.exampleKeys(s, v)
-		case "properties":
-			forEachPair(v, func(name string, _, prop *yaml.Node) { d.schema(prop, at.key(name)) })
-			d.goNames(v, at, "property")
-		case "items", "additionalProperties", "not":
-			d.schema(v, at)
-		case "allOf", "oneOf", "anyOf":
+		case k == "properties":
+			forEachPair(v, func(name string, _, prop *yaml.Node) { d.schema(prop, p.key(k, name)) })
+			d.goNames(v, p.key(k), "property")
+		case k == "items" || k == "additionalProperties" || k == "not":
+			d.schema(v, p.key(k))
+		case (k == "allOf" || k == "oneOf" || k == "anyOf") && v.Kind == yaml.SequenceNode:
 			for i, c := range v.Content {
-				if v.Kind == yaml.SequenceNode {
-					d.schema(c, at.index(i))
-				}
+				d.schema(c, p.key(k).index(i))
 			}
-		default:
-			if !schemaKeywords[k] && !strings.HasPrefix(k, "x-") {
-				d.unknown(keyNode, fmt.Sprintf("%s: %q is not a schema keyword: what it holds is ignored", p, k), misspelt(s, v, p, k)...)
-			}
+		case !schemaKeywords[k] && !strings.HasPrefix(k, "x-"):
+			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
 		}
 	})
 }
 
-// misspelt returns the repair of a key that is a misspelt schema keyword:
-// the keyword at most two edits from it, if there is exactly one and the
+// replace reports the key k of the object at p, whose value v is wrong:
+// the repair removes it and, given what it meant, updates the object with
+// that.
+func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, meant map[string]any) {
+	fix := []Action{{Target: p.key(k).String(), Description: why, Remove: true}}
+	if meant != nil {
+		fix = append(fix, Action{Target: p.String(), Description: why, Update: meant})
+	}
+	d.add(Blocking, rule, v, fmt.Sprintf("%s: %s", p, why), fix...)
+	d.out[len(d.out)-1].Key = k
+}
+
+// misspelt returns what a key that is no schema keyword meant: the
+// keyword at most two edits from it, if there is exactly one and the
 // schema does not have it already.
-func misspelt(s, v *yaml.Node, p jsonPath, k string) []Action {
+func misspelt(s, v *yaml.Node, k string) map[string]any {
 	var near []string
 	for kw := range schemaKeywords {
 		if len(kw) > 3 && editDistance(strings.ToLower(k), strings.ToLower(kw)) <= 2 {
 			near = append(near, kw)
 		}
 	}
-	value, ok := decode(v)
-	if len(near) != 1 || mapValue(s, near[0]) != nil || !ok {
-		return nil
+	if value, ok := decode(v); ok && len(near) == 1 && mapValue(s, near[0]) == nil {
+		return map[string]any{near[0]: value}
 	}
-	why := fmt.Sprintf("%q is a misspelt %q", k, near[0])
-	return []Action{{Target: p.String(), Description: why, Update: map[string]any{near[0]: value}}, {Target: p.key(k).String(), Description: why, Remove: true}}
+	return nil
 }
 
 // editDistance is the Levenshtein distance between a and b.
@@ -281,18 +270,15 @@ func editDistance(a, b string) int {
 	for i := 1; i <= len(a); i++ {
 		cur := []int{i}
 		for j := 1; j <= len(b); j++ {
-			cur = append(cur, min(prev[j]+1, cur[j-1]+1, prev[j-1]+boolInt(a[i-1] != b[j-1])))
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur = append(cur, min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost))
 		}
 		prev = cur
 	}
 	return prev[len(b)]
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // types checks the schema s's type t, and that an array declares items.
@@ -309,16 +295,16 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			valid[v.Value] = true
 			continue
 		}
+		why := fmt.Sprintf("type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", v.Value)
 		fix := repairType(v.Value, d.v30)
-		d.add(Blocking, "type", v, fmt.Sprintf("%s: type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", p, v.Value),
-			Action{Target: p.String(), Description: fmt.Sprintf("type %q is not a JSON Schema type", v.Value), Update: fix})
+		d.add(Blocking, "type", v, fmt.Sprintf("%s: %s", p, why), Action{Target: p.String(), Description: why, Update: fix})
 		if ft, ok := fix["type"].(string); ok {
 			valid[ft] = true
 		}
 	}
 	if valid["array"] && mapValue(s, "items") == nil {
-		d.add(Blocking, "array-items", s, fmt.Sprintf("%s: an array without items: the generated type would hold anything; declare the item schema Partoo's docs show", p),
-			Action{Target: p.String(), Description: "the array declares no items; its items are strings in Partoo's docs and examples", Update: map[string]any{"items": map[string]any{"type": "string"}}})
+		why := "an array without items: the generated type would hold anything; declare the item schema Partoo's docs show (here, strings)"
+		d.add(Blocking, "array-items", s, fmt.Sprintf("%s: %s", p, why), Action{Target: p.String(), Description: why, Update: map[string]any{"items": map[string]any{"type": "string"}}})
 	}
 }
 
@@ -349,22 +335,6 @@ func repairType(t string, v30 bool) map[string]any {
 		return map[string]any{"type": others[0], "nullable": true}
 	}
 	return map[string]any{"type": others[0]}
-}
-
-// discriminator checks that a discriminator has the oneOf or anyOf it
-// chooses from, and that its mapping's local references resolve.
-func (d *defects) discriminator(s, disc *yaml.Node, p jsonPath) {
-	if mapValue(s, "oneOf") == nil && mapValue(s, "anyOf") == nil {
-		d.add(Blocking, "discriminator", disc, fmt.Sprintf("%s: a discriminator without oneOf or anyOf (on a base that other schemas extend with allOf) selects nothing: the generated client cannot decode by it", p),
-			Action{Target: p.key("discriminator").String(), Description: "a discriminator needs the oneOf or anyOf it chooses from; the schemas that extend this one with allOf keep their fields", Remove: true})
-		return
-	}
-	forEachPair(mapValue(disc, "mapping"), func(k string, _, v *yaml.Node) {
-		if r, _ := resolve(d.doc, v.Value); r == nil && strings.HasPrefix(v.Value, "#/") {
-			d.add(Blocking, "ref", v, fmt.Sprintf("%s: discriminator value %q maps to %q, which the bundle lacks", p, k, v.Value),
-				Action{Target: p.key("discriminator", "mapping", k).String(), Description: fmt.Sprintf("the bundle has no %s", v.Value), Remove: true})
-		}
-	})
 }
 
 // exampleKeys checks the keys of the schema s's object example against
@@ -521,8 +491,7 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 		}
 		forEachPair(pr.node, func(k string, keyNode, _ *yaml.Node) {
 			if !parameterKeys[k] && !strings.HasPrefix(k, "x-") {
-				d.unknown(keyNode, fmt.Sprintf("%s: %q is not a parameter field: what it holds is ignored (a parameter's type goes in its schema)", pr.where, k),
-					Action{Target: pr.where.key(k).String(), Description: fmt.Sprintf("%q is not a parameter field", k), Remove: true})
+				d.replace("keyword", keyNode, pr.where, k, fmt.Sprintf("%q is not a parameter field: what it holds is ignored (a parameter's type goes in its schema)", k), nil)
 			}
 		})
 		out = append(out, pr)
