@@ -65,6 +65,12 @@ type defects struct {
 	v30 bool
 	ops []operation
 	out []Finding
+	// unknownKeys are the keys the "keyword" findings are about.
+	unknownKeys map[string]bool
+	// taken maps the Go type names of package gen (goKey) to what has them.
+	taken map[string]string
+	// reported holds the targets of the Go-field repairs already proposed.
+	reported map[string]bool
 }
 
 func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Action) {
@@ -74,17 +80,25 @@ func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Actio
 // newDefects lists the operations of doc and runs the structural rules
 // over it.
 func newDefects(doc *yaml.Node) *defects {
-	d := &defects{doc: doc, v30: strings.HasPrefix(valueOf(mapValue(doc, "openapi")), "3.0")}
+	d := &defects{doc: doc, v30: strings.HasPrefix(valueOf(mapValue(doc, "openapi")), "3.0"), unknownKeys: map[string]bool{}, reported: map[string]bool{}}
 	for _, section := range []string{"paths", "webhooks"} {
 		forEachPair(mapValue(doc, section), func(path string, _, item *yaml.Node) {
 			d.nested(item, jsonPath{section, path})
-			for _, m := range httpMethods {
-				if op := mapValue(item, m); op != nil {
-					d.ops = append(d.ops, operation{path: path, method: m, node: op, hook: section == "webhooks"})
-				}
+			hook := section == "webhooks"
+			var shared []param
+			if !hook {
+				shared = d.params(mapValue(item, "parameters"), jsonPath{section, path, "parameters"})
 			}
-			if section == "paths" {
-				d.pathParams(path, item)
+			for _, m := range httpMethods {
+				if node := mapValue(item, m); node != nil {
+					op := operation{name: strings.ToUpper(m) + " " + path, at: jsonPath{section, path, m}, node: node, hook: hook}
+					if hook {
+						op.name = "webhooks." + path + " " + strings.ToUpper(m)
+					} else {
+						d.pathParams(op, path, shared)
+					}
+					d.ops = append(d.ops, op)
+				}
 			}
 		})
 	}
@@ -113,7 +127,6 @@ func newDefects(doc *yaml.Node) *defects {
 	}
 	d.operations()
 	d.inlineEnumNames(components)
-	d.paramGoNames()
 	return d
 }
 
@@ -129,14 +142,14 @@ func (d *defects) operations() {
 		}
 		id := mapValue(op.node, "operationId")
 		if strings.TrimSpace(valueOf(id)) == "" {
-			d.add(Blocking, "operation-id", op.node, fmt.Sprintf("%s has no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", op),
-				Action{Target: op.at().String(), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.String())}})
+			d.add(Blocking, "operation-id", op.node, fmt.Sprintf("%s has no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", op.name),
+				Action{Target: op.at.String(), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
 		}
 		if id != nil {
 			if other, clash := claim(seen, id.Value, nil, id.Value); clash && other != id.Value {
 				why := fmt.Sprintf("operationIds %q and %q give the same Go name", other, id.Value)
-				d.add(Blocking, "go-name", id, fmt.Sprintf("%s: %s", op, why),
-					Action{Target: op.at().String(), Description: why, Update: map[string]any{"operationId": specload.DeriveOperationID(op.String())}})
+				d.add(Blocking, "go-name", id, fmt.Sprintf("%s: %s", op.name, why),
+					Action{Target: op.at.String(), Description: why, Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
 			}
 		}
 		ok := false
@@ -145,7 +158,7 @@ func (d *defects) operations() {
 			ok = ok || strings.EqualFold(code, "2XX") || err == nil && n >= 200 && n <= 299
 		})
 		if !ok {
-			d.add(Blocking, "success-response", op.node, fmt.Sprintf("%s declares no 2xx response", op))
+			d.add(Blocking, "success-response", op.node, fmt.Sprintf("%s declares no 2xx response", op.name))
 		}
 	}
 }
@@ -242,7 +255,9 @@ func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, 
 		fix = append(fix, Action{Target: p.String(), Description: why, Update: meant})
 	}
 	d.add(Blocking, rule, v, fmt.Sprintf("%s: %s", p, why), fix...)
-	d.out[len(d.out)-1].Key = k
+	if rule == "keyword" {
+		d.unknownKeys[k] = true
+	}
 }
 
 // misspelt returns what a key that is no schema keyword meant: the
@@ -431,6 +446,7 @@ var generatedNames = strings.Fields("Client ClientInterface ClientOption ClientW
 // and JSONRequestBody).
 func (d *defects) componentGoNames(components *yaml.Node) {
 	seen := map[string]string{}
+	d.taken = seen
 	for _, name := range generatedNames {
 		seen[goKey(name)] = "the generated client's " + name
 	}
@@ -474,7 +490,7 @@ type param struct {
 // params reads a parameters list, reporting blank names and unknown fields.
 func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 	var out []param
-	for i, c := range list.Content {
+	for i, c := range seq(list).Content {
 		pr := param{node: c, where: lp.index(i), entry: lp.index(i)}
 		if ref := valueOf(mapValue(c, "$ref")); strings.HasPrefix(ref, "#/") {
 			pr.ref = true
@@ -499,64 +515,57 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 	return out
 }
 
-// pathParams checks each operation's path parameters: every name in the
-// path template declared, in: path and required, and every parameter in:
-// path in the template.
-func (d *defects) pathParams(path string, item *yaml.Node) {
+// pathParams checks an operation's path parameters (shared: its path
+// item's): every name in the path template declared, in: path and
+// required, and every parameter in: path in the template.
+func (d *defects) pathParams(op operation, path string, shared []param) {
 	var want []string
 	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
 		want = append(want, m[1])
 	}
-	p := jsonPath{"paths", path}
-	shared := d.params(seq(mapValue(item, "parameters")), p.key("parameters"))
-	for _, m := range httpMethods {
-		op := mapValue(item, m)
-		if op == nil {
-			continue
-		}
-		at, list := p.key(m), mapValue(op, "parameters")
-		params := append(slices.Clone(shared), d.params(seq(list), p.key(m, "parameters"))...)
-		declared := map[string]param{}
-		for _, pr := range params {
-			if pr.in == "path" {
-				declared[pr.name] = pr
-			}
-		}
-		for _, name := range want {
-			pr, ok := declared[name]
-			switch {
-			case !ok:
-				why := fmt.Sprintf("the path has {%s}, which the operation does not declare", name)
-				decl := map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}}
-				fix := Action{Target: at.key("parameters").String(), Description: why, Update: []any{decl}}
-				if list == nil {
-					fix = Action{Target: at.String(), Description: why, Update: map[string]any{"parameters": []any{decl}}}
-				}
-				d.add(Blocking, "path-parameter", op, fmt.Sprintf("%s %s: the path parameter {%s} is not declared (give it the type Partoo's docs show)", strings.ToUpper(m), path, name), fix)
-			case !pr.required:
-				d.add(Blocking, "path-parameter", pr.node, fmt.Sprintf("%s %s: the path parameter %q is not required (a path parameter always is)", strings.ToUpper(m), path, name),
-					Action{Target: pr.where.String(), Description: fmt.Sprintf("path parameter %q must be required", name), Update: map[string]any{"required": true}})
-			}
-		}
-		for _, pr := range params {
-			if pr.in != "path" || slices.Contains(want, pr.name) {
-				continue
-			}
-			msg := fmt.Sprintf("%s %s: %q is declared in: path, but the path has no {%s} (is it a query parameter?)", strings.ToUpper(m), path, pr.name, pr.name)
-			why := fmt.Sprintf("the path has no {%s}; Partoo's docs send it in the query", pr.name)
-			inline, ok := decode(pr.node)
-			if !pr.ref {
-				d.add(Blocking, "path-parameter", pr.node, msg, Action{Target: pr.where.String(), Description: why, Update: map[string]any{"in": "query"}})
-			} else if q, isMap := inline.(map[string]any); ok && isMap {
-				// The component serves other operations as a path
-				// parameter: this operation gets its own query parameter.
-				q["in"] = "query"
-				d.add(Blocking, "path-parameter", seq(list), msg,
-					Action{Target: pr.entry.String(), Description: why, Remove: true},
-					Action{Target: at.key("parameters").String(), Description: why, Update: []any{q}})
-			}
+	list := mapValue(op.node, "parameters")
+	params := append(slices.Clone(shared), d.params(list, op.at.key("parameters"))...)
+	declared := map[string]param{}
+	for _, pr := range params {
+		if pr.in == "path" {
+			declared[pr.name] = pr
 		}
 	}
+	for _, name := range want {
+		pr, ok := declared[name]
+		switch {
+		case !ok:
+			why := fmt.Sprintf("the path has {%s}, which the operation does not declare", name)
+			decl := map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}}
+			fix := Action{Target: op.at.key("parameters").String(), Description: why, Update: []any{decl}}
+			if list == nil {
+				fix = Action{Target: op.at.String(), Description: why, Update: map[string]any{"parameters": []any{decl}}}
+			}
+			d.add(Blocking, "path-parameter", op.node, fmt.Sprintf("%s: the path parameter {%s} is not declared (give it the type Partoo's docs show)", op.name, name), fix)
+		case !pr.required:
+			d.add(Blocking, "path-parameter", pr.node, fmt.Sprintf("%s: the path parameter %q is not required (a path parameter always is)", op.name, name),
+				Action{Target: pr.where.String(), Description: fmt.Sprintf("path parameter %q must be required", name), Update: map[string]any{"required": true}})
+		}
+	}
+	for _, pr := range params {
+		if pr.in != "path" || slices.Contains(want, pr.name) {
+			continue
+		}
+		msg := fmt.Sprintf("%s: %q is declared in: path, but the path has no {%s} (is it a query parameter?)", op.name, pr.name, pr.name)
+		why := fmt.Sprintf("the path has no {%s}; Partoo's docs send it in the query", pr.name)
+		inline, ok := decode(pr.node)
+		if !pr.ref {
+			d.add(Blocking, "path-parameter", pr.node, msg, Action{Target: pr.where.String(), Description: why, Update: map[string]any{"in": "query"}})
+		} else if q, isMap := inline.(map[string]any); ok && isMap {
+			// The component serves other operations as a path parameter:
+			// this operation gets its own query parameter instead.
+			q["in"] = "query"
+			d.add(Blocking, "path-parameter", seq(list), msg,
+				Action{Target: pr.entry.String(), Description: why, Remove: true},
+				Action{Target: op.at.key("parameters").String(), Description: why, Update: []any{q}})
+		}
+	}
+	d.paramGoNames(op, params)
 }
 
 // seq returns n when it is a list, else an empty node.

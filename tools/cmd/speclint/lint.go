@@ -41,8 +41,6 @@ type Finding struct {
 	// Message says what is wrong and where; for an advisory finding, how
 	// the pipeline works around it.
 	Message string
-	// Key is the unknown key a "keyword" finding is about.
-	Key string
 	// Fix holds the repairs overlay actions that would fix a blocking
 	// finding, when the rule can tell.
 	Fix []Action
@@ -86,24 +84,10 @@ func (p jsonPath) index(i int) jsonPath     { return p.key("#" + strconv.Itoa(i)
 
 // operation is one operation of the document's paths or webhooks.
 type operation struct {
-	path, method string
-	node         *yaml.Node
-	hook         bool // a webhook: path is its name
-}
-
-func (o operation) String() string {
-	if o.hook {
-		return "webhooks." + o.path + " " + strings.ToUpper(o.method)
-	}
-	return strings.ToUpper(o.method) + " " + o.path
-}
-
-// at is the operation's path from the document's root.
-func (o operation) at() jsonPath {
-	if o.hook {
-		return jsonPath{"webhooks", o.path, o.method}
-	}
-	return jsonPath{"paths", o.path, o.method}
+	name string   // "GET /path", or "webhooks.name POST"
+	at   jsonPath // its place
+	node *yaml.Node
+	hook bool // a webhook
 }
 
 // httpMethods are the operation keys of an OpenAPI path item.
@@ -124,13 +108,7 @@ func Lint(spec []byte, seed, excerpt map[string]any) []Finding {
 		return []Finding{{Level: Blocking, Rule: "yaml", Message: "the document is not a YAML mapping"}}
 	}
 	d := newDefects(root.Content[0])
-	unknownKeys := map[string]bool{}
-	for _, f := range d.out {
-		if f.Rule == "keyword" {
-			unknownKeys[f.Key] = true
-		}
-	}
-	out := append(kinOpenAPI(spec, len(d.out) > 0, unknownKeys), d.out...)
+	out := append(kinOpenAPI(spec, len(d.out) > 0, d.unknownKeys), d.out...)
 	if excerpt == nil {
 		excerpt = seed
 	}
@@ -222,7 +200,10 @@ func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Fin
 func servers(doc *yaml.Node) []Finding {
 	list := mapValue(doc, "servers")
 	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
-		return []Finding{{Rule: "servers", Line: lineOf(list, doc), Message: "the spec declares no servers: the client takes its Production and Sandbox URLs from them"}}
+		if list == nil {
+			list = doc
+		}
+		return []Finding{{Rule: "servers", Line: list.Line, Message: "the spec declares no servers: the client takes its Production and Sandbox URLs from them"}}
 	}
 	var out []Finding
 	for i, s := range list.Content {
@@ -268,20 +249,12 @@ func provenance(doc *yaml.Node, ops []operation, seed, excerpt map[string]any) [
 		}
 	}
 	forEachPair(doc, func(key string, _, val *yaml.Node) {
-		seedValue, inSeed := seed[key]
-		got, decoded := decode(val)
-		switch {
-		case key == "paths" || key == "components" || key == "webhooks" || inSeed && decoded && reflect.DeepEqual(got, seedValue):
-		case val.Kind == yaml.MappingNode:
+		if key != "paths" && key != "components" && key != "webhooks" {
 			check(key, val, key)
-		case inSeed:
-			add(val, key, "differs from Partoo's verbatim YAML (the seed), and cannot carry x-partoo-go-source; if this is Partoo's new YAML, lint against their new bundle as the seed")
-		default:
-			add(val, key, "is not in Partoo's verbatim YAML (the seed), and cannot carry x-partoo-go-source")
 		}
 	})
 	for _, op := range ops {
-		check(op.String(), op.node, op.at()...)
+		check(op.name, op.node, op.at...)
 	}
 	forEachPair(mapValue(doc, "components"), func(section string, _, comps *yaml.Node) {
 		forEachPair(comps, func(name string, _, val *yaml.Node) {
@@ -412,12 +385,4 @@ func valueOf(n *yaml.Node) string {
 		return ""
 	}
 	return n.Value
-}
-
-// lineOf is n's line, or the fallback's when n is nil.
-func lineOf(n, fallback *yaml.Node) int {
-	if n == nil {
-		return fallback.Line
-	}
-	return n.Line
 }
