@@ -8,8 +8,8 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"unicode"
 
+	"github.com/partoo-go/partoo/tools/internal/goname"
 	"gopkg.in/yaml.v3"
 )
 
@@ -173,54 +173,9 @@ func forms(w string) []string {
 	return out
 }
 
-// words splits an identifier or a title into words: camelCase humps,
-// digits runs, and anything between separators.
-func words(s string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, string(cur))
-			cur = cur[:0]
-		}
-	}
-	rs := []rune(s)
-	for i, r := range rs {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && len(cur) > 0 && (unicode.IsLower(cur[len(cur)-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(cur[len(cur)-1])):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
-		}
-	}
-	flush()
-	return out
-}
-
-// initialisms are the words written in capitals in Go names.
-var initialisms = map[string]string{
-	"api": "API", "id": "ID", "ids": "IDs", "url": "URL", "urls": "URLs", "http": "HTTP", "https": "HTTPS",
-	"json": "JSON", "ai": "AI", "uri": "URI", "uuid": "UUID", "ip": "IP", "sms": "SMS", "csv": "CSV",
-}
-
-// goName joins words into an exported Go name.
-func goName(ws []string) string {
-	var b strings.Builder
-	for _, w := range ws {
-		if v, ok := initialisms[strings.ToLower(w)]; ok {
-			b.WriteString(v)
-			continue
-		}
-		rs := []rune(w)
-		b.WriteRune(unicode.ToUpper(rs[0]))
-		b.WriteString(string(rs[1:]))
-	}
-	name := b.String()
-	if name != "" && !unicode.IsLetter([]rune(name)[0]) {
-		name = "Op" + name
-	}
-	return name
-}
+// words and goName are the one derivation of Go names, which speclint
+// shares to find the names that would collide.
+var (
+	words  = goname.Words
+	goName = goname.Join
+)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 	"gopkg.in/yaml.v3"
 )
@@ -312,7 +313,8 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		}
 		why := fmt.Sprintf("type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", v.Value)
 		fix := repairType(v.Value, d.v30)
-		d.add(Blocking, "type", v, fmt.Sprintf("%s: %s", p, why), Action{Target: p.String(), Description: why, Update: fix})
+		d.add(Blocking, "type", v, fmt.Sprintf("%s: %s", p, why),
+			Action{Target: p.String(), Description: fmt.Sprintf("type %q is not a JSON Schema type", v.Value), Update: fix})
 		if ft, ok := fix["type"].(string); ok {
 			valid[ft] = true
 		}
@@ -388,30 +390,12 @@ func resolve(doc *yaml.Node, ref string) (*yaml.Node, jsonPath) {
 	return n, p
 }
 
-// goKey is what a name becomes in Go, for collisions: letters and digits,
-// in lower case (publisher_id, publisherId and Publisher-Id collide).
-func goKey(name string) string {
-	return strings.ToLower(strings.Join(strings.FieldsFunc(name, notAlnum), ""))
-}
-
-func notAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
-
-// goIdent is name in CamelCase.
-func goIdent(name string) string {
-	var b strings.Builder
-	for _, w := range strings.FieldsFunc(name, notAlnum) {
-		r := []rune(w)
-		b.WriteString(strings.ToUpper(string(r[0])) + string(r[1:]))
-	}
-	return b.String()
-}
-
 // claim gives what the Go name of name, or of the x-go-name that v
 // carries, in seen, unless something has it already: then it returns that.
 func claim(seen map[string]string, name string, v *yaml.Node, what string) (other string, clash bool) {
-	k := goKey(name)
+	k := goname.Key(name)
 	if given := mapValue(v, "x-go-name"); given != nil {
-		k = goKey(given.Value) // the name oapi-codegen gives it
+		k = goname.Key(given.Value) // the name oapi-codegen gives it
 	}
 	if other, clash = seen[k]; !clash {
 		seen[k] = what
@@ -427,7 +411,7 @@ func (d *defects) goNames(m *yaml.Node, p jsonPath, what string) {
 		if other, clash := claim(seen, name, v, name); clash {
 			why := fmt.Sprintf("%s %q and %q give the same Go name", what, other, name)
 			d.add(Blocking, "go-name", keyNode, fmt.Sprintf("%s: %s", p, why),
-				Action{Target: p.key(name).String(), Description: why, Update: map[string]any{"x-go-name": goIdent(name) + "Alt"}})
+				Action{Target: p.key(name).String(), Description: why, Update: map[string]any{"x-go-name": goname.Of(name) + "Alt"}})
 		}
 	})
 }
@@ -448,12 +432,12 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 	seen := map[string]string{}
 	d.taken = seen
 	for _, name := range generatedNames {
-		seen[goKey(name)] = "the generated client's " + name
+		seen[goname.Key(name)] = "the generated client's " + name
 	}
 	for _, op := range d.ops {
 		if id := mapValue(op.node, "operationId"); id != nil && !op.hook {
 			for _, suffix := range []string{"Response", "Params", "JSONBody", "JSONRequestBody"} {
-				seen[goKey(id.Value+suffix)] = "operation " + id.Value + "'s " + suffix + " type"
+				seen[goname.Key(id.Value+suffix)] = "operation " + id.Value + "'s " + suffix + " type"
 			}
 		}
 	}
@@ -470,7 +454,7 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 			}
 			why := fmt.Sprintf("%s and components.%s.%s give the same Go type name", other, section, name)
 			d.add(Blocking, "go-name", keyNode, fmt.Sprintf("%s: %s", p, why),
-				Action{Target: p.String(), Description: why, Update: map[string]any{"x-go-name": goIdent(name) + suffix}})
+				Action{Target: p.String(), Description: why, Update: map[string]any{"x-go-name": goname.Of(name) + suffix}})
 		})
 	}
 }

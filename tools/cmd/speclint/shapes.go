@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/partoo-go/partoo/tools/internal/goname"
 	"gopkg.in/yaml.v3"
 )
 
@@ -22,9 +23,9 @@ func (d *defects) inlineEnumNames(components *yaml.Node) {
 			return
 		}
 		if enum := mapValue(s, "enum"); enum != nil && mapValue(s, "x-go-type-name") == nil {
-			if other, ok := d.taken[goKey(name)]; ok {
-				d.add(Blocking, "go-name", enum, fmt.Sprintf("%s: the inline enum's Go type, %s, has the name of %s's type: declare the enum's own type name with x-go-type-name", p, goIdent(name), other),
-					Action{Target: p.String(), Description: fmt.Sprintf("the inline enum's Go type %s has the name of %s's", goIdent(name), other), Update: map[string]any{"x-go-type-name": goIdent(name) + "Value"}})
+			if other, ok := d.taken[goname.Key(name)]; ok {
+				d.add(Blocking, "go-name", enum, fmt.Sprintf("%s: the inline enum's Go type, %s, has the name of %s's type: declare the enum's own type name with x-go-type-name", p, goname.Of(name), other),
+					Action{Target: p.String(), Description: fmt.Sprintf("the inline enum's Go type %s has the name of %s's", goname.Of(name), other), Update: map[string]any{"x-go-type-name": goname.Of(name) + "Value"}})
 			}
 		}
 		forEachPair(mapValue(s, "properties"), func(prop string, _, v *yaml.Node) {
@@ -58,12 +59,12 @@ func (d *defects) inlineEnumNames(components *yaml.Node) {
 func (d *defects) paramGoNames(op operation, params []param) {
 	byKey := map[string]param{}
 	for _, p := range params {
-		k := goKey(p.name)
+		k := goname.Key(p.name)
 		if given := mapValue(p.node, "x-go-name"); given != nil {
-			k = goKey(given.Value)
+			k = goname.Key(given.Value)
 		}
 		other, ok := byKey[k]
-		if p.in == "" || goKey(p.name) == "" {
+		if p.in == "" || goname.Key(p.name) == "" {
 			continue
 		}
 		if !ok || other.name == p.name && other.in == p.in {
@@ -74,9 +75,9 @@ func (d *defects) paramGoNames(op operation, params []param) {
 		if p.where[0] == "components" && other.where[0] != "components" {
 			fix = other // a component serves other operations: rename here
 		}
-		goName := goIdent(fix.name) + "Alt"
+		goName := goname.Of(fix.name) + "Alt"
 		if p.in != other.in {
-			goName = goIdent(fix.name) + goIdent(fix.in)
+			goName = goname.Of(fix.name) + goname.Of(fix.in)
 		}
 		what := fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name)
 		if target := fix.where.String(); !d.reported[target] {
