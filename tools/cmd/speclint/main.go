@@ -1,45 +1,33 @@
 // Command speclint checks Partoo's bundled OpenAPI document before code is
-// generated from it.
-//
-// Usage (from the repository root, or through `make spec-lint`):
+// generated from it (make spec-lint):
 //
 //	go -C tools run ./cmd/speclint -spec ../api/openapi-bundled.yaml -seed spectest/testdata/seed-getWebhook.md
 //
-// It runs kin-openapi's document validation with its regex hook wired to an
-// ECMAScript engine (github.com/dlclark/regexp2), so that ECMA-262 patterns
-// such as the CustomHeaders lookahead are compiled and checked instead of
-// skipped. kin-openapi also checks what any OpenAPI document must hold:
-// unique operationIds, $refs that are local and resolve, examples that match
-// their schemas. Then come the project's own rules, in one walk of the
-// document: every operation has an operationId and a 2xx response; servers
-// are absolute https URLs; an object example's keys match the schema's
-// propertyNames pattern (which kin-openapi does not implement); the
-// structural defects of real bundles, each with its place as a JSONPath and
-// the repairs overlay action that fixes it (types that are not JSON
-// Schema's, an array without items, path parameters undeclared, optional or
-// absent from the path, a blank parameter name, a schema's required or
-// examples that is not a list, a misspelt keyword, a pattern that names a
-// format, a discriminator that selects nothing or maps to nothing, names
-// that give the same Go name); and provenance: every operation, webhook,
-// component and top-level field that is not Partoo's verbatim YAML carries
-// x-partoo-go-source with a kind (reference-docs or assumption) and a note.
-// Partoo's verbatim YAML is its whole bundle when api/provenance.yaml
-// (-provenance) records one (make update-spec SOURCE=partoo), else the seed
-// excerpt (-seed), which the bundle may not change.
+// kin-openapi validates the document (unique operationIds, $refs that are
+// local and resolve, examples that match their schemas), its regex hook
+// wired to an ECMAScript engine so that ECMA-262 patterns such as the
+// CustomHeaders lookahead are compiled, not skipped. One walk of the
+// document then applies the project's rules, which docs/maintaining.md
+// lists: operationIds and 2xx responses, https servers, the structural
+// defects of real bundles, names that give one Go name, example keys
+// against propertyNames (which kin-openapi does not implement), and
+// provenance: an element that is not Partoo's verbatim YAML carries
+// x-partoo-go-source {kind: reference-docs or assumption, note}. Partoo's
+// verbatim YAML is its bundle when api/provenance.yaml (-provenance)
+// records one, else the seed excerpt (-seed), which the bundle may not
+// change.
 //
-// Blocking findings would make the generated client wrong or unbuildable;
-// each is printed as "file:line: BLOCKING [rule] message", followed by the
+// A blocking finding (the generated client would be wrong or would not
+// build) is printed as "file:line: BLOCKING [rule] message" with the
 // overlay action that repairs it, ready to paste into api/repairs.yaml
-// (check it against Partoo's docs first). Advisory ones are worked around,
-// and say how; they are summarised in a few lines per rule (-v lists them
-// all). The exit status is 1 when any finding is blocking, 0 otherwise, and
-// 2 on a usage error.
+// once checked against Partoo's docs; advisory ones, worked around, are
+// summarised in a few lines per rule (-v lists them all). The exit status
+// is 1 when any finding is blocking, 2 on a usage error, else 0.
 //
-// With -provenance, when api/provenance.yaml records Partoo's verbatim
-// bundle, -spec must be what specload.Effective makes of that bundle, the
-// repairs overlay and the naming file, and the linted document is that one
-// before its 3.1 upgrade, so that the findings and their repairs are in
-// the bundle's own terms.
+// When -provenance records Partoo's bundle, -spec must be what
+// specload.Effective makes of it, the repairs overlay and the naming file;
+// the document linted is that one before its 3.1 upgrade, so that the
+// findings and their repairs are in the bundle's own terms.
 package main
 
 import (
