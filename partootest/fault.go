@@ -178,8 +178,8 @@ func (s *Server) syncKeepAlives() {
 }
 
 // takeFault returns a copy of the fault that applies to the request, using
-// one of its uses (counted down in its Times), or nil.
-func (s *Server) takeFault(method, path string) *Fault {
+// one of its uses (counted down in its Times), and whether there is one.
+func (s *Server) takeFault(method, path string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
@@ -192,9 +192,9 @@ func (s *Server) takeFault(method, path string) *Fault {
 				s.faults = slices.Delete(s.faults, i, i+1)
 			}
 		}
-		return &out
+		return out, true
 	}
-	return nil
+	return Fault{}, false
 }
 
 // canned is a response the fault sends instead of the handler's.

@@ -119,12 +119,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if p, ok := strings.CutPrefix(rel, s.basePath); ok && strings.HasPrefix(p, "/") {
 		rel = p
 	}
-	fault := s.takeFault(r.Method, rel)
-	if fault != nil && fault.Mode == ModeDrop {
+	fault, faulted := s.takeFault(r.Method, rel)
+	if fault.Mode == ModeDrop {
 		s.syncKeepAlives() // the fault may be used up
 	}
 	s.mu.Lock()
-	entry.Faulted = fault != nil
+	entry.Faulted = faulted
 	s.requests = keepLast(s.requests, entry, s.requestLog)
 	s.requestCount++
 	s.mu.Unlock()
@@ -137,21 +137,16 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.logger != nil {
 		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("query", r.URL.RawQuery),
-			slog.Int("status", status), slog.Duration("duration", time.Since(start)), slog.Bool("faulted", fault != nil))
+			slog.Int("status", status), slog.Duration("duration", time.Since(start)), slog.Bool("faulted", faulted))
 	}
 }
 
-// respond produces the response, faulted or not, and returns the status
-// sent (0 for none).
-func (s *Server) respond(w http.ResponseWriter, r *http.Request, body []byte, readErr error, fault *Fault) int {
-	if fault == nil {
-		return s.handle(r, body, readErr).write(w, ModeComplete)
-	}
+// respond produces the response as the fault (the zero Fault for none)
+// says, and returns the status sent (0 for none).
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, body []byte, readErr error, fault Fault) int {
 	if fault.Delay > 0 {
-		t := time.NewTimer(fault.Delay)
-		defer t.Stop()
 		select {
-		case <-t.C:
+		case <-time.After(fault.Delay):
 		case <-r.Context().Done():
 			return 0
 		case <-s.done:

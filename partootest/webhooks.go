@@ -92,14 +92,10 @@ func updatedWebhook(old, v map[string]any) {
 // valid HTTPS URL"), which the spec does not encode for every operation. To
 // let tests receive deliveries, http is accepted for loopback hosts.
 func checkWebhookURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || !u.IsAbs() || u.Host == "" {
+	switch u, err := url.Parse(raw); {
+	case err != nil || !u.IsAbs() || u.Host == "":
 		return fmt.Sprintf("Not a valid absolute URL: %q.", raw)
-	}
-	switch {
-	case u.Scheme == "https":
-		return ""
-	case u.Scheme == "http" && loopback.Host(u.Hostname()):
+	case u.Scheme == "https" || u.Scheme == "http" && loopback.Host(u.Hostname()):
 		return ""
 	}
 	return fmt.Sprintf("Only HTTPS URLs are supported, got %q (the fake also accepts http to a loopback host).", raw)
@@ -113,8 +109,10 @@ type Tryout struct {
 }
 
 // tryoutWebhooks serves POST /webhooks/tryout: it records the first item
-// of the validated document (Partoo ignores the others) and delivers its
-// sample event.
+// of the validated document (Partoo ignores the others), delivers its
+// sample event, and answers the fake's own result (Partoo documents none):
+// {"event_type", "url", "delivered"}, plus "status_code" when the receiver
+// answered and "error" when the delivery failed.
 func (s *Server) tryoutWebhooks(c *call) *response {
 	obj, _ := c.doc.(map[string]any)
 	items, _ := obj["items"].([]any)
@@ -122,15 +120,22 @@ func (s *Server) tryoutWebhooks(c *call) *response {
 		return badRequest(FieldErrors{"items": {"Must have at least 1 item: the webhook configuration to try."}})
 	}
 	h := webhookOf(items[0])
-	item := gen.WebhookCreateItem{URL: h.URL, EventType: h.EventType, CustomHeaders: h.CustomHeaders}
-	if msg := checkWebhookURL(item.URL); msg != "" {
+	if msg := checkWebhookURL(h.URL); msg != "" {
 		return badRequest(FieldErrors{"items[0].url": {msg}})
 	}
-	t := Tryout{OrgID: c.org, Item: item, Time: s.now()}
+	item := gen.WebhookCreateItem{URL: h.URL, EventType: h.EventType, CustomHeaders: h.CustomHeaders}
 	s.mu.Lock()
-	s.tryouts = keepLast(s.tryouts, t, MaxKept)
+	s.tryouts = keepLast(s.tryouts, Tryout{OrgID: c.org, Item: item, Time: s.now()}, MaxKept)
 	s.mu.Unlock()
-	return marshalResponse(successStatus(c.op), s.deliverTryout(c.r.Context(), t))
+	d := s.send(c.r.Context(), Delivery{URL: h.URL, EventType: h.EventType, Tryout: true, Body: sampleEvent(h.EventType, c.org)}, h.CustomHeaders)
+	result := gen.TryoutResult{"event_type": string(h.EventType), "url": h.URL, "delivered": d.OK()}
+	if d.StatusCode != 0 {
+		result["status_code"] = d.StatusCode
+	}
+	if !d.OK() {
+		result["error"] = d.failure().Error()
+	}
+	return marshalResponse(successStatus(c.op), result)
 }
 
 // CreateWebhooks creates webhook configurations as POST /webhooks does,
