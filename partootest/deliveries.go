@@ -233,10 +233,8 @@ func (d Delivery) failure() error {
 // refuses any address that is not a loopback IP, whatever a host name
 // resolves to.
 func newDeliveryClient() *http.Client {
-	dialer := &net.Dialer{Timeout: DeliveryTimeout, Control: loopback.Control}
-	return &http.Client{
-		Timeout:       DeliveryTimeout,
-		Transport:     &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: DeliveryTimeout, DisableKeepAlives: true},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	t := newClientTransport()
+	t.DialContext = (&net.Dialer{Timeout: DeliveryTimeout, Control: loopback.Control}).DialContext
+	t.DisableKeepAlives = true
+	return &http.Client{Timeout: DeliveryTimeout, Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }

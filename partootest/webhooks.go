@@ -46,16 +46,6 @@ var operationRules = map[string]handler{
 // checked on the fields it changes.
 func checkWebhooks(f *family, vs []map[string]any, self *stored, at func(i int, field string) string) FieldErrors {
 	changed := func(v map[string]any, k string) bool { return self == nil || jsonText(v[k]) != jsonText(self.v[k]) }
-	var errs FieldErrors
-	for i, v := range vs {
-		if !changed(v, "url") {
-			continue
-		}
-		u, _ := v["url"].(string)
-		if msg := checkWebhookURL(u); msg != "" {
-			errs = errs.add(at(i, "url"), msg)
-		}
-	}
 	key := func(v map[string]any) string { return jsonText(v["org_id"]) + " " + jsonText(v["event_type"]) }
 	taken := map[string]string{}
 	for _, e := range f.items {
@@ -63,16 +53,19 @@ func checkWebhooks(f *family, vs []map[string]any, self *stored, at func(i int, 
 			taken[key(e.v)] = "webhook " + e.id
 		}
 	}
+	var errs FieldErrors
 	for i, v := range vs {
-		if !changed(v, "org_id") && !changed(v, "event_type") {
-			continue
+		u, _ := v["url"].(string)
+		if msg := checkWebhookURL(u); msg != "" && changed(v, "url") {
+			errs = errs.add(at(i, "url"), msg)
 		}
-		if what, dup := taken[key(v)]; dup {
+		switch what, dup := taken[key(v)]; {
+		case !dup:
+			taken[key(v)] = "an earlier item of this request"
+		case changed(v, "org_id") || changed(v, "event_type"):
 			errs = errs.add(at(i, "event_type"), fmt.Sprintf("organization %s already has a webhook for %s (%s): one URL per event type and organization.",
 				jsonText(v["org_id"]), jsonText(v["event_type"]), what))
-			continue
 		}
-		taken[key(v)] = "an earlier item of this request"
 	}
 	return errs
 }

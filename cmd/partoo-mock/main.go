@@ -1,13 +1,6 @@
-// Command partoo-mock runs the fake Partoo API of package partootest as a
-// standalone HTTP server, for integration tests written in any language.
-//
-// Usage:
-//
-//	partoo-mock [flags]
-//
-// Run `partoo-mock -h` for the flags, the operations and the seed file's
-// format. What the fake does is described once, in the documentation of
-// package partootest.
+// Command partoo-mock serves the fake Partoo API of package partootest as a
+// standalone program, for integration tests in any language; `partoo-mock
+// -h` describes it (usageText).
 package main
 
 import (
@@ -94,30 +87,11 @@ SIGINT or SIGTERM stops it once the requests in flight finish (up to %v).
 Flags:
 `
 
-// printUsage writes the help of -h: the text above, with the operations
-// the fake serves and their behaviour, and the flags.
-func printUsage(w io.Writer, fs *flag.FlagSet) {
-	var ops strings.Builder
-	tw := tabwriter.NewWriter(&ops, 0, 0, 2, ' ', 0)
-	base := ""
-	if u, err := url.Parse(gen.ServerURLProductionServer); err == nil {
-		base = strings.TrimSuffix(u.Path, "/")
-	}
-	var zero partootest.Server // lists what NewServer serves
-	for _, op := range zero.Operations() {
-		fmt.Fprintf(tw, "  %s\t%s%s\t%s\t%s\n", op.Method, base, op.Path, op.ID, op.Behavior)
-	}
-	tw.Flush()
-	fmt.Fprintf(w, usageText, ops.String(), shutdownGrace)
-	fs.SetOutput(w)
-	fs.PrintDefaults()
-}
-
 // run parses args, starts the server, prints its URL on stdout, and serves
 // until ctx is done.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("partoo-mock", flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // runMain prints the errors, printUsage the help
+	fs.SetOutput(io.Discard) // runMain prints the errors
 	fs.Usage = func() {}
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on; port 0 picks a free port")
 	apiKey := fs.String("api-key", DefaultAPIKey, "the organization-scoped API `key` the mock accepts")
@@ -145,7 +119,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	})
 	logRequests := fs.Bool("log", false, "opt-in: log one line per request on stderr (method, path, query, status, duration; never headers or bodies)")
 	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-		printUsage(stderr, fs)
+		// The help lists the operations the fake serves (a zero Server
+		// lists those NewServer serves), with the spec's base path.
+		var ops strings.Builder
+		tw := tabwriter.NewWriter(&ops, 0, 0, 2, ' ', 0)
+		base := ""
+		if u, err := url.Parse(gen.ServerURLProductionServer); err == nil {
+			base = strings.TrimSuffix(u.Path, "/")
+		}
+		for _, op := range new(partootest.Server).Operations() {
+			fmt.Fprintf(tw, "  %s\t%s%s\t%s\t%s\n", op.Method, base, op.Path, op.ID, op.Behavior)
+		}
+		tw.Flush()
+		fmt.Fprintf(stderr, usageText, ops.String(), shutdownGrace)
+		fs.SetOutput(stderr)
+		fs.PrintDefaults()
 		return err
 	} else if err != nil {
 		return &usageError{err}
