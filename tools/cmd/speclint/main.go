@@ -32,7 +32,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -74,13 +73,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(2, err)
 	}
-	rec := prov.Record{Source: prov.Assembled}
+	// With -provenance, the one loader builds the spec from Partoo's
+	// verbatim bundle when api/provenance.yaml records one.
+	var res *specload.Result
 	if *provPath != "" {
-		if rec, err = prov.Read(filepath.Dir(*provPath)); err != nil {
-			return fail(2, err)
+		if res, err = specload.FromAPI(filepath.Dir(*provPath)); err != nil {
+			return fail(1, err)
 		}
 	}
-	if rec.Source != prov.Partoo {
+	if res == nil {
 		seedRaw, err := os.ReadFile(*seedPath)
 		if err != nil {
 			return fail(2, err)
@@ -95,10 +96,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 	// bundle, and what is linted is that document before its 3.1 upgrade,
 	// in the bundle's own terms: Partoo's YAML and the repairs, each with
 	// its reason, need no x-partoo-go-source.
-	res, err := effective(filepath.Dir(*provPath), rec)
-	if err != nil {
-		return fail(1, err)
-	}
 	var findings []Finding
 	if !bytes.Equal(spec, res.Spec) {
 		findings = append(findings, Finding{Level: Blocking, Rule: "repairs", Message: fmt.Sprintf("%s is not what %s, %s and %s give: run make generate (never edit it by hand: repair through %s)", *specPath, prov.Verbatim, specload.RepairsFile, specload.NamesFile, specload.RepairsFile)})
@@ -166,20 +163,4 @@ func report(stdout, stderr io.Writer, specPath string, findings []Finding, verbo
 	}
 	fmt.Fprintf(stdout, "speclint: %s: ok (%d advisory finding(s))\n", specPath, len(findings))
 	return 0
-}
-
-// effective builds the spec from Partoo's verbatim bundle in dir (checked
-// against its recorded SHA-256), the repairs overlay and the naming file.
-func effective(dir string, rec prov.Record) (*specload.Result, error) {
-	in := specload.Input{}
-	var err error
-	if in.Bundle, err = prov.VerbatimBundle(dir, rec); err != nil {
-		return nil, err
-	}
-	for name, dst := range map[string]*[]byte{specload.RepairsFile: &in.Repairs, specload.NamesFile: &in.Names} {
-		if *dst, err = os.ReadFile(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, err
-		}
-	}
-	return specload.Effective(in)
 }

@@ -5,10 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 
+	"github.com/partoo-go/partoo/tools/internal/provenance"
 	"github.com/speakeasy-api/openapi/openapi"
 	"github.com/speakeasy-api/openapi/overlay"
 	"gopkg.in/yaml.v3"
@@ -49,8 +53,6 @@ type Outcome struct {
 	Target string
 	// Reason is the action's description: why the bundle needs it.
 	Reason string
-	// Matched is the number of nodes the target selected.
-	Matched int
 	// Changed is false when applying the action left the document as it
 	// was: Partoo fixed the defect, and the repair can be dropped.
 	Changed bool
@@ -87,20 +89,62 @@ type Result struct {
 	UpgradedFrom string
 }
 
-// Stale returns the repairs that no longer change anything.
-func (r *Result) Stale() []Outcome {
-	var out []Outcome
+// Report prints what needs the maintainer's attention: each repair that no
+// longer changes anything, and each derived operationId that the naming
+// file does not record yet.
+func (r *Result) Report(w io.Writer) {
 	for _, o := range r.Repairs {
 		if !o.Changed {
-			out = append(out, o)
+			fmt.Fprintf(w, "%s: action %d (target %s, %q) no longer changes anything: Partoo fixed it: drop the repair\n", RepairsFile, o.Index+1, o.Target, o.Reason)
 		}
 	}
-	return out
+	for _, d := range r.Derived {
+		if !d.Recorded {
+			fmt.Fprintf(w, "%s has no operationId: it is given %q, derived from its method and path, which %s does not record yet (make update-spec records it)\n", d.Key, d.ID, NamesFile)
+		}
+	}
 }
 
 // ErrRepairMatchesNothing is returned (wrapped) for a repair whose target
 // selects no node of the bundle.
 var ErrRepairMatchesNothing = errors.New("the repair's target matches nothing in the bundle")
+
+// FromAPI builds the effective spec from the api/ directory apiDir when
+// its provenance record says the bundle is Partoo's: the verbatim bundle
+// (checked against its recorded SHA-256), the repairs overlay and the
+// naming file. For a bundle the project assembled it returns nil, and
+// refuses a repairs overlay with actions: such a bundle is edited directly.
+func FromAPI(apiDir string) (*Result, error) {
+	rec, err := provenance.Read(apiDir)
+	if err != nil {
+		return nil, err
+	}
+	read := func(name string) ([]byte, error) {
+		b, err := os.ReadFile(filepath.Join(apiDir, name))
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return b, err
+	}
+	in := Input{}
+	if in.Repairs, err = read(RepairsFile); err != nil {
+		return nil, err
+	}
+	if rec.Source != provenance.Partoo {
+		ov, err := parseOverlay(in.Repairs)
+		if ov != nil {
+			err = fmt.Errorf("%s has %d repair(s), but api/%s says the bundle was assembled by the project: repairs apply to Partoo's verbatim bundle (make update-spec SOURCE=partoo); edit an assembled bundle directly", RepairsFile, len(ov.Actions), provenance.File)
+		}
+		return nil, err
+	}
+	if in.Bundle, err = provenance.VerbatimBundle(apiDir, rec); err != nil {
+		return nil, err
+	}
+	if in.Names, err = read(NamesFile); err != nil {
+		return nil, err
+	}
+	return Effective(in)
+}
 
 // Effective builds the spec that every consumer reads from Partoo's
 // verbatim bundle: the repairs overlay applied action by action (an action
@@ -119,39 +163,34 @@ func Effective(in Input) (*Result, error) {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, errors.New("the bundle is not a YAML mapping")
 	}
+	doc := root.Content[0]
 	res := &Result{}
-	changed := false
-	outcomes, err := applyRepairs(&root, in.Repairs)
-	if err != nil {
+	var err error
+	if res.Repairs, err = applyRepairs(&root, in.Repairs); err != nil {
 		return nil, err
-	}
-	res.Repairs = outcomes
-	for _, o := range outcomes {
-		changed = changed || o.Changed
 	}
 	recorded, err := namedOperationIDs(in.Names)
 	if err != nil {
 		return nil, err
 	}
-	if res.Derived, err = giveOperationIDs(root.Content[0], recorded); err != nil {
+	if res.Derived, err = giveOperationIDs(doc, recorded); err != nil {
 		return nil, err
 	}
-	changed = changed || len(res.Derived) > 0
-	doc := root.Content[0]
 	version := ""
 	if v := mapValue(doc, "openapi"); v != nil {
 		version = v.Value
 	}
-	if !changed && !strings.HasPrefix(version, "3.0") {
+	is30 := strings.HasPrefix(version, "3.0")
+	changed := len(res.Derived) > 0 || slices.ContainsFunc(res.Repairs, func(o Outcome) bool { return o.Changed })
+	if !changed && !is30 {
 		res.Spec, res.Repaired = in.Bundle, in.Bundle
 		return res, nil
 	}
-	out, err := encode(&root)
-	if err != nil {
+	if res.Repaired, err = encode(&root); err != nil {
 		return nil, err
 	}
-	res.Repaired = out
-	if strings.HasPrefix(version, "3.0") {
+	out := res.Repaired
+	if is30 {
 		// 3.0 ignores the siblings of a $ref; 3.1 applies them. Dropped
 		// before the upgrade, so that the document keeps its meaning
 		// (spec-lint reports each as an advisory finding).
@@ -169,29 +208,41 @@ func Effective(in Input) (*Result, error) {
 	return res, nil
 }
 
-// applyRepairs applies the overlay to root one action at a time, so that it
-// can say what each did.
-func applyRepairs(root *yaml.Node, raw []byte) ([]Outcome, error) {
+// parseOverlay parses a repairs overlay; nil, empty input or an overlay
+// with no action gives nil.
+func parseOverlay(raw []byte) (*overlay.Overlay, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, nil
 	}
 	ov, err := overlay.ParseReader(bytes.NewReader(raw))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", RepairsFile, err)
+	if err != nil || len(ov.Actions) == 0 {
+		return nil, wrap(RepairsFile, err)
 	}
-	if len(ov.Actions) == 0 {
-		return nil, nil // an overlay with no repair: nothing to do
+	return ov, nil
+}
+
+// wrap prefixes a non-nil err with what it is about.
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// applyRepairs applies the overlay to root one action at a time, with
+// speakeasy-api/openapi's strict mode, which says when an update leaves
+// the document as it was, so that each outcome says what its action did.
+func applyRepairs(root *yaml.Node, raw []byte) ([]Outcome, error) {
+	ov, err := parseOverlay(raw)
+	if ov == nil || err != nil {
+		return nil, err
 	}
 	if err := ov.Validate(); err != nil {
 		return nil, fmt.Errorf("%s is not a valid OpenAPI Overlay 1.0 document: %w", RepairsFile, err)
 	}
-	before, err := encode(root)
-	if err != nil {
-		return nil, err
-	}
 	var out []Outcome
 	for i, a := range ov.Actions {
-		o := Outcome{Index: i, Target: a.Target, Reason: strings.TrimSpace(a.Description)}
+		o := Outcome{Index: i, Target: a.Target, Reason: strings.TrimSpace(a.Description), Changed: true}
 		where := fmt.Sprintf("%s: action %d (target %q)", RepairsFile, i+1, a.Target)
 		if o.Reason == "" {
 			return nil, fmt.Errorf("%s has no description: say in words why the bundle needs this repair", where)
@@ -203,21 +254,18 @@ func applyRepairs(root *yaml.Node, raw []byte) ([]Outcome, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: the target is not a valid JSONPath: %w", where, err)
 		}
-		o.Matched = len(path.Query(root))
-		if o.Matched == 0 {
+		if len(path.Query(root)) == 0 {
 			return nil, fmt.Errorf("%s: %w; fix the target, or drop the repair if Partoo removed what it repaired", where, ErrRepairMatchesNothing)
 		}
 		one := *ov
 		one.Actions = []overlay.Action{a}
-		if err := one.ApplyTo(root); err != nil {
+		warnings, err := one.ApplyToStrict(root)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
-		after, err := encode(root)
-		if err != nil {
-			return nil, err
+		for _, w := range warnings {
+			o.Changed = o.Changed && !strings.HasSuffix(w, ": does nothing")
 		}
-		o.Changed = !bytes.Equal(before, after)
-		before = after
 		out = append(out, o)
 	}
 	return out, nil
@@ -229,7 +277,7 @@ func namedOperationIDs(raw []byte) (map[string]string, error) {
 		OperationIDs map[string]string `yaml:"operationIds"`
 	}
 	if err := yaml.Unmarshal(raw, &names); err != nil {
-		return nil, fmt.Errorf("%s: %w", NamesFile, err)
+		return nil, wrap(NamesFile, err)
 	}
 	for k, v := range names.OperationIDs {
 		method, path, ok := strings.Cut(k, " ")
@@ -246,36 +294,41 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 // giveOperationIDs sets an operationId on every operation that has none.
 func giveOperationIDs(doc *yaml.Node, recorded map[string]string) ([]DerivedID, error) {
 	taken := map[string]string{}
-	type missing struct {
-		key string
-		op  *yaml.Node
-	}
-	var todo []missing
-	forEachPair(mapValue(doc, "paths"), func(path string, item *yaml.Node) {
-		for _, m := range httpMethods {
-			op := mapValue(item, m)
-			if op == nil || op.Kind != yaml.MappingNode {
-				continue
+	var keys []string
+	var ops []*yaml.Node
+	if paths := mapValue(doc, "paths"); paths != nil {
+		for i := 0; i+1 < len(paths.Content); i += 2 {
+			for _, m := range httpMethods {
+				op := mapValue(paths.Content[i+1], m)
+				if op == nil || op.Kind != yaml.MappingNode {
+					continue
+				}
+				key := strings.ToUpper(m) + " " + paths.Content[i].Value
+				if id := mapValue(op, "operationId"); id != nil && strings.TrimSpace(id.Value) != "" {
+					taken[id.Value] = key
+				} else {
+					keys, ops = append(keys, key), append(ops, op)
+				}
 			}
-			key := strings.ToUpper(m) + " " + path
-			if id := mapValue(op, "operationId"); id != nil && strings.TrimSpace(id.Value) != "" {
-				taken[id.Value] = key
-				continue
-			}
-			todo = append(todo, missing{key, op})
 		}
-	})
+	}
 	var out []DerivedID
-	for _, t := range todo {
-		d := DerivedID{Key: t.key, ID: recorded[t.key], Recorded: true}
+	for i, key := range keys {
+		d := DerivedID{Key: key, ID: recorded[key], Recorded: true}
 		if d.ID == "" {
-			d.ID, d.Recorded = DeriveOperationID(t.key), false
+			d.ID, d.Recorded = DeriveOperationID(key), false
 		}
 		if other, ok := taken[d.ID]; ok {
-			return nil, fmt.Errorf("%s has no operationId, and the name %q given to it is %s's: name it under operationIds in %s", t.key, d.ID, other, NamesFile)
+			return nil, fmt.Errorf("%s has no operationId, and the name %q given to it is %s's: name it under operationIds in %s", key, d.ID, other, NamesFile)
 		}
-		taken[d.ID] = t.key
-		setMapValue(t.op, "operationId", d.ID)
+		taken[d.ID] = key
+		if v := mapValue(ops[i], "operationId"); v != nil {
+			v.Kind, v.Tag, v.Value, v.Content = yaml.ScalarNode, "!!str", d.ID, nil
+		} else {
+			ops[i].Content = append(ops[i].Content,
+				&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "operationId"},
+				&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: d.ID})
+		}
 		out = append(out, d)
 	}
 	return out, nil
@@ -291,12 +344,8 @@ func DeriveOperationID(key string) string {
 	var b strings.Builder
 	b.WriteString(strings.ToLower(method))
 	for _, seg := range strings.Split(path, "/") {
-		if seg == "" {
-			continue
-		}
 		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
 			b.WriteString("By")
-			seg = strings.Trim(seg, "{}")
 		}
 		for _, w := range strings.FieldsFunc(seg, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 			r := []rune(w)
@@ -306,54 +355,39 @@ func DeriveOperationID(key string) string {
 	return b.String()
 }
 
-// RecordDerived returns the naming file with the derived operationIds of
-// res that it does not hold yet appended to its operationIds section (at
-// the end of the file, which is where that section is kept), or names
+// RecordDerived returns the naming file with the derived operationIds
+// that it does not hold yet appended to its operationIds section (at the
+// end of the file, which is where that section is kept), or names
 // unchanged when there are none.
 func RecordDerived(names []byte, derived []DerivedID) ([]byte, error) {
-	var add []DerivedID
+	var add []string
 	for _, d := range derived {
 		if !d.Recorded {
-			add = append(add, d)
+			key, _ := yaml.Marshal(d.Key)
+			add = append(add, fmt.Sprintf("  %s: %s\n", bytes.TrimSpace(key), d.ID))
 		}
 	}
 	if len(add) == 0 {
 		return names, nil
 	}
-	sort.Slice(add, func(i, j int) bool { return add[i].Key < add[j].Key })
-	var top yaml.Node
-	if err := yaml.Unmarshal(names, &top); err != nil {
-		return nil, fmt.Errorf("%s: %w", NamesFile, err)
+	slices.Sort(add)
+	var top struct{ yaml.Node }
+	if err := yaml.Unmarshal(names, &top.Node); err != nil {
+		return nil, wrap(NamesFile, err)
 	}
 	out := bytes.TrimRight(names, "\n")
 	if len(out) > 0 {
 		out = append(out, '\n')
 	}
-	hasSection := false
-	if top.Kind == yaml.DocumentNode && len(top.Content) > 0 {
-		m := top.Content[0]
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i].Value == "operationIds" {
-				hasSection = true
-				if i+2 != len(m.Content) {
-					return nil, fmt.Errorf("%s: operationIds must be the last section, so that new names can be appended to it", NamesFile)
-				}
-			}
-		}
+	if len(top.Content) == 0 || mapValue(top.Content[0], "operationIds") == nil {
+		out = append(out, "# The operations that Partoo's bundle leaves without an operationId, and\n# the one given to each (\"METHOD /path\": operationId). make update-spec\n# records the derived names; rename one here before its first release.\noperationIds:\n"...)
+	} else if m := top.Content[0].Content; m[len(m)-2].Value != "operationIds" {
+		return nil, fmt.Errorf("%s: operationIds must be the last section, so that new names can be appended to it", NamesFile)
 	}
-	if !hasSection {
-		out = append(out, []byte("# The operations that Partoo's bundle leaves without an operationId, and\n# the one given to each (\"METHOD /path\": operationId). make update-spec\n# records the derived names; rename one here before its first release.\noperationIds:\n")...)
-	}
-	for _, d := range add {
-		out = append(out, fmt.Sprintf("  %s: %s\n", yamlString(d.Key), d.ID)...)
+	for _, line := range add {
+		out = append(out, line...)
 	}
 	return out, nil
-}
-
-// yamlString quotes s for a YAML mapping key.
-func yamlString(s string) string {
-	b, _ := yaml.Marshal(s)
-	return strings.TrimSpace(string(b))
 }
 
 // upgrade30 rewrites a 3.0 document in OpenAPI 3.1's forms with
@@ -361,78 +395,46 @@ func yamlString(s string) string {
 func upgrade30(spec []byte) ([]byte, error) {
 	ctx := context.Background()
 	doc, _, err := openapi.Unmarshal(ctx, bytes.NewReader(spec), openapi.WithSkipValidation())
-	if err != nil {
-		return nil, fmt.Errorf("upgrade to OpenAPI 3.1: %w", err)
-	}
-	if _, err := openapi.Upgrade(ctx, doc, openapi.WithUpgradeTargetVersion("3.1.0")); err != nil {
-		return nil, fmt.Errorf("upgrade to OpenAPI 3.1: %w", err)
+	if err == nil {
+		_, err = openapi.Upgrade(ctx, doc, openapi.WithUpgradeTargetVersion("3.1.0"))
 	}
 	var buf bytes.Buffer
-	if err := openapi.Marshal(ctx, doc, &buf); err != nil {
-		return nil, fmt.Errorf("upgrade to OpenAPI 3.1: %w", err)
+	if err == nil {
+		err = openapi.Marshal(ctx, doc, &buf)
 	}
-	return buf.Bytes(), nil
+	return buf.Bytes(), wrap("upgrade to OpenAPI 3.1", err)
 }
 
+// encode writes n as YAML, indented by two spaces, with every folded
+// scalar (">") turned into a literal one ("|"): yaml.v3 does not write
+// back every folded text it reads with the same value (a more-indented
+// line gains a blank line before it), while a literal one keeps it exactly.
 func encode(n *yaml.Node) ([]byte, error) {
 	literalFolded(n)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(n); err != nil {
-		return nil, err
+	err := enc.Encode(n)
+	return buf.Bytes(), errors.Join(err, enc.Close())
+}
+
+func literalFolded(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Style&yaml.FoldedStyle != 0 {
+		n.Style = n.Style&^yaml.FoldedStyle | yaml.LiteralStyle
 	}
-	if err := enc.Close(); err != nil {
-		return nil, err
+	for _, c := range n.Content {
+		literalFolded(c)
 	}
-	return buf.Bytes(), nil
 }
 
 // mapValue returns the value of key in the mapping n, or nil.
 func mapValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
+	for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
 			return n.Content[i+1]
 		}
 	}
 	return nil
-}
-
-// setMapValue sets key to the string value in the mapping n.
-func setMapValue(n *yaml.Node, key, value string) {
-	if v := mapValue(n, key); v != nil {
-		v.Kind, v.Tag, v.Value, v.Content = yaml.ScalarNode, "!!str", value, nil
-		return
-	}
-	n.Content = append(n.Content,
-		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key},
-		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
-}
-
-// forEachPair calls fn for each key of the mapping n, in document order.
-func forEachPair(n *yaml.Node, fn func(key string, val *yaml.Node)) {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		fn(n.Content[i].Value, n.Content[i+1])
-	}
-}
-
-// CountRepairs returns the number of actions in a repairs overlay (0 for
-// nil or empty input).
-func CountRepairs(raw []byte) (int, error) {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return 0, nil
-	}
-	ov, err := overlay.ParseReader(bytes.NewReader(raw))
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", RepairsFile, err)
-	}
-	return len(ov.Actions), nil
 }
 
 // dropRefSiblings removes, in every object that has a $ref, the keys
@@ -441,45 +443,25 @@ func CountRepairs(raw []byte) (int, error) {
 // or extensions, which hold data.
 func dropRefSiblings(n *yaml.Node) int {
 	removed := 0
-	switch n.Kind {
-	case yaml.MappingNode:
-		if mapValue(n, "$ref") != nil {
-			kept := n.Content[:0]
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				switch n.Content[i].Value {
-				case "$ref", "description", "summary":
-					kept = append(kept, n.Content[i], n.Content[i+1])
-				default:
-					removed++
-				}
-			}
-			n.Content = kept
-			return removed
-		}
+	if n.Kind == yaml.MappingNode && mapValue(n, "$ref") != nil {
+		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			switch k := n.Content[i].Value; {
-			case k == "example" || k == "examples" || k == "default" || k == "enum" || k == "const" || strings.HasPrefix(k, "x-"):
-			default:
-				removed += dropRefSiblings(n.Content[i+1])
+			if k := n.Content[i].Value; k == "$ref" || k == "description" || k == "summary" {
+				kept = append(kept, n.Content[i], n.Content[i+1])
+			} else {
+				removed++
 			}
 		}
-	case yaml.SequenceNode:
-		for _, c := range n.Content {
-			removed += dropRefSiblings(c)
+		n.Content = kept
+		return removed
+	}
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 1 {
+			if k := n.Content[i-1].Value; k == "example" || k == "examples" || k == "default" || k == "enum" || k == "const" || strings.HasPrefix(k, "x-") {
+				continue
+			}
 		}
+		removed += dropRefSiblings(c)
 	}
 	return removed
-}
-
-// literalFolded turns every folded scalar (">") into a literal one ("|"):
-// yaml.v3 does not write back every folded text it reads with the same
-// value (a more-indented line gains a blank line before it), while a
-// literal one keeps it exactly.
-func literalFolded(n *yaml.Node) {
-	if n.Kind == yaml.ScalarNode && n.Style&yaml.FoldedStyle != 0 {
-		n.Style = n.Style&^yaml.FoldedStyle | yaml.LiteralStyle
-	}
-	for _, c := range n.Content {
-		literalFolded(c)
-	}
 }
