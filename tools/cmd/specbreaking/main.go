@@ -1,21 +1,13 @@
 // Command specbreaking is the breaking-change gate of the bundled spec
-// (`make breaking BASE=<git ref>`): a recipe around `oasdiff breaking`,
-// which decides what breaks, plus the project's own rule, which decides
-// when a break is allowed. It runs oasdiff (pinned in the tools module) on
-// the spec at BASE and the spec in the work tree, prints its report, and
-// fails when oasdiff finds an ERR change, unless the change is declared:
-//
-//   - a commit in BASE..HEAD has a "BREAKING-CHANGE: <what>" trailer
-//     ("BREAKING CHANGE:" also counts, as in Conventional Commits), or
-//   - the Version constant in version.go went up a major version since
-//     BASE. While the module is v0 the minor number is the compatibility
-//     line, so 0.1.x -> 0.2.0 counts as the major bump; from v1 on only
-//     X.y.z -> (X+1).0.0 does (and the module path then gets a /vX+1 suffix).
-//
-// A clone of a single commit (a new repository, a shallow clone) has no
-// BASE to compare with, and a BASE without the spec has nothing to
-// compare: specbreaking says so and passes. Any other unresolvable BASE is
-// an error.
+// (`make breaking BASE=<git ref>`): `oasdiff breaking` (pinned in the tools
+// module) decides what breaks, from the spec at BASE to the one in the work
+// tree, and the project's rule decides when a break is allowed: when a
+// commit in BASE..HEAD has a "BREAKING-CHANGE: <what>" trailer
+// ("BREAKING CHANGE:" also counts, as in Conventional Commits), or when
+// the Version constant in version.go starts a new compatibility line: a
+// higher major, or while in v0 a higher minor (0.1.x -> 0.2.0). A clone of
+// a single commit, or a BASE without the spec, has nothing to compare:
+// specbreaking says so and passes.
 //
 // Usage (from the repository root):
 //
@@ -23,6 +15,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -32,9 +25,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/partoo-go/partoo/tools/internal/specdiff"
+	"golang.org/x/mod/semver"
 )
+
+// The spec and the file of the Version constant, relative to the root.
+const specRel, versionRel = "api/openapi-bundled.yaml", "version.go"
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -45,18 +43,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	root := fs.String("root", ".", "repository root (a git work tree)")
 	base := fs.String("base", "", "git ref of the spec to compare with, e.g. HEAD~1 or origin/main")
-	specRel := fs.String("spec", "api/openapi-bundled.yaml", "path of the spec, relative to the root")
-	versionRel := fs.String("version-file", "version.go", "Go file holding the Version constant, relative to the root")
 	toolsDir := fs.String("tools", "", "directory of the tools module that pins oasdiff (default: <root>/tools)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *base == "" {
+	if err := fs.Parse(args); err != nil || *base == "" {
 		fmt.Fprintln(stderr, "specbreaking: -base is required (a git ref, e.g. BASE=HEAD~1)")
 		return 2
-	}
-	if *toolsDir == "" {
-		*toolsDir = filepath.Join(*root, "tools")
 	}
 	git := func(args ...string) (string, error) {
 		out, err := exec.CommandContext(ctx, "git", append([]string{"-C", *root}, args...)...).Output()
@@ -70,44 +60,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "breaking: the base %q is not a commit of this repository\n", *base)
 		return 1
 	}
-	baseSpec, err := git("show", *base+":"+*specRel)
+	baseSpec, err := git("show", *base+":"+specRel)
 	if err != nil {
-		fmt.Fprintf(stdout, "breaking: %s has no %s; nothing to compare, passing.\n", *base, *specRel)
+		fmt.Fprintf(stdout, "breaking: %s has no %s; nothing to compare, passing.\n", *base, specRel)
 		return 0
 	}
-	f, err := os.CreateTemp("", "partoo-breaking-*.yaml")
+	tmp, err := os.MkdirTemp("", "partoo-breaking-")
 	if err == nil {
-		defer os.Remove(f.Name())
-		_, err = f.WriteString(baseSpec)
-		err = errors.Join(err, f.Close())
+		defer os.RemoveAll(tmp)
+		err = os.WriteFile(filepath.Join(tmp, "base.yaml"), []byte(baseSpec), 0o644)
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "breaking:", err)
-		return 1
+	fmt.Fprintf(stdout, "breaking: oasdiff breaking, %s from %s to the work tree:\n\n", specRel, *base)
+	if err == nil {
+		err = specdiff.Run(ctx, cmp.Or(*toolsDir, filepath.Join(*root, "tools")), stdout, "breaking", filepath.Join(tmp, "base.yaml"), filepath.Join(*root, specRel), "--fail-on", "ERR")
 	}
-
-	fmt.Fprintf(stdout, "breaking: oasdiff breaking, %s from %s to the work tree:\n\n", *specRel, *base)
-	cmd := exec.CommandContext(ctx, "go", "tool", "oasdiff", "breaking", f.Name(), filepath.Join(*root, *specRel),
-		"--fail-on", "ERR", "--flatten-allof", "--allow-external-refs=false", "--color", "never")
-	cmd.Dir, cmd.Stdout, cmd.Stderr = *toolsDir, stdout, stderr
 	var exit *exec.ExitError
-	switch err := cmd.Run(); {
+	switch {
 	case err == nil:
 		fmt.Fprintln(stdout, "\nbreaking: no breaking (ERR) change.")
 		return 0
 	case !errors.As(err, &exit) || exit.ExitCode() != 1: // oasdiff's own errors exit with 100 and more
-		fmt.Fprintln(stderr, "breaking: oasdiff:", err)
+		fmt.Fprintln(stderr, "breaking:", err)
 		return 1
 	}
 
-	if messages, err := git("log", "--format=%B", *base+"..HEAD"); err == nil {
-		if line, ok := trailer(messages); ok {
-			fmt.Fprintf(stdout, "\nbreaking: breaking change(s), declared by the commit trailer %q.\n", line)
-			return 0
-		}
+	messages, _ := git("log", "--format=%B", *base+"..HEAD")
+	if line := trailer.FindString(messages); line != "" {
+		fmt.Fprintf(stdout, "\nbreaking: breaking change(s), declared by the commit trailer %q.\n", strings.TrimSpace(line))
+		return 0
 	}
-	baseVersion, errBase := git("show", *base+":"+*versionRel)
-	curVersion, errCur := os.ReadFile(filepath.Join(*root, *versionRel))
+	baseVersion, errBase := git("show", *base+":"+versionRel)
+	curVersion, errCur := os.ReadFile(filepath.Join(*root, versionRel))
 	if errBase == nil && errCur == nil {
 		bv, err1 := parseVersion(baseVersion)
 		cv, err2 := parseVersion(string(curVersion))
@@ -115,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "breaking:", err)
 			return 1
 		}
-		if majorBump(bv, cv) {
+		if semver.Compare(line(cv), line(bv)) > 0 {
 			fmt.Fprintf(stdout, "\nbreaking: breaking change(s), declared by the version bump %s -> %s.\n", bv, cv)
 			return 0
 		}
@@ -131,51 +114,27 @@ Then record the change in CHANGELOG.md.
 	return 1
 }
 
-// trailerRE matches a breaking-change trailer line of a commit message.
-var trailerRE = regexp.MustCompile(`(?m)^BREAKING[- ]CHANGE:[ \t]*\S.*$`)
+// trailer matches a breaking-change trailer line of a commit message.
+var trailer = regexp.MustCompile(`(?m)^BREAKING[- ]CHANGE:[ \t]*\S.*$`)
 
-// trailer returns the first breaking-change trailer line in messages.
-func trailer(messages string) (string, bool) {
-	line := trailerRE.FindString(messages)
-	return strings.TrimSpace(line), line != ""
+// versionRE finds the Version constant of a Go file and its X.Y.Z, with
+// an optional leading v and an optional -pre-release or +build suffix.
+var versionRE = regexp.MustCompile(`(?m)^\s*(?:const\s+)?Version\s*=\s*"v?(\d+\.\d+\.\d+(?:[-+][^"]*)?)"`)
+
+// parseVersion returns the version of the Version constant in src, in the
+// form of golang.org/x/mod/semver ("v0.1.0").
+func parseVersion(src string) (string, error) {
+	if m := versionRE.FindStringSubmatch(src); m != nil && semver.IsValid("v"+m[1]) {
+		return "v" + m[1], nil
+	}
+	return "", errors.New(`the version file has no Version constant of the form "X.Y.Z"`)
 }
 
-// version is a semantic version (pre-release and build ignored).
-type version struct{ major, minor, patch int }
-
-func (v version) String() string { return fmt.Sprintf("%d.%d.%d", v.major, v.minor, v.patch) }
-
-// versionRE finds the Version constant of a Go file and its X.Y.Z, with an
-// optional leading v and an optional -pre-release or +build suffix.
-var versionRE = regexp.MustCompile(`(?m)^\s*(?:const\s+)?Version\s*=\s*"v?([^"]*)"`)
-
-func parseVersion(src string) (version, error) {
-	m := versionRE.FindStringSubmatch(src)
-	if m == nil {
-		return version{}, errors.New("no Version constant in the version file")
+// line returns the compatibility line of the version v: its major version,
+// or while in v0 its minor one.
+func line(v string) string {
+	if semver.Major(v) == "v0" {
+		return semver.MajorMinor(v)
 	}
-	core, _, _ := strings.Cut(strings.SplitN(m[1], "+", 2)[0], "-")
-	parts := strings.Split(core, ".")
-	var n [3]int
-	for i := range n {
-		var err error
-		if len(parts) != 3 {
-			err = errors.New("not three numbers")
-		} else {
-			n[i], err = strconv.Atoi(parts[i])
-		}
-		if err != nil || n[i] < 0 {
-			return version{}, fmt.Errorf("version %q is not X.Y.Z", m[1])
-		}
-	}
-	return version{n[0], n[1], n[2]}, nil
-}
-
-// majorBump reports whether cur starts a new compatibility line after base:
-// a higher major, or, while both are v0, a higher minor.
-func majorBump(base, cur version) bool {
-	if cur.major != base.major {
-		return cur.major > base.major
-	}
-	return cur.major == 0 && cur.minor > base.minor
+	return semver.Major(v)
 }

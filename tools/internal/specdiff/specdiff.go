@@ -1,85 +1,51 @@
-// Package specdiff compares two versions of the bundled spec with oasdiff,
-// the OpenAPI diff tool pinned in the tools module (go tool oasdiff). It is
-// shared by the update-spec command and the breaking-change gate.
+// Package specdiff runs oasdiff, the OpenAPI diff tool pinned in the tools
+// module (go tool oasdiff), with the options every comparison of the
+// project's specs takes. It is shared by the update-spec command and the
+// breaking-change gate.
 package specdiff
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os/exec"
+	"regexp"
 )
 
-// levelErr is oasdiff's JSON level of an ERR (breaking) change.
-const levelErr = 3
-
-// flags are the oasdiff options used for every comparison: merged allOf
-// (Partoo's list responses compose ListResult with allOf) and no fetching of
-// external references.
-var flags = []string{"--flatten-allof", "--allow-external-refs=false"}
-
-// Change is one change oasdiff reports.
-type Change struct {
-	// ID is oasdiff's check name, e.g. "api-path-removed-without-deprecation".
-	ID string `json:"id"`
-	// Text describes the change.
-	Text string `json:"text"`
-	// Level is 1 (INFO), 2 (WARN) or 3 (ERR, breaking).
-	Level int `json:"level"`
-	// Operation and Path locate the change, when it is in an operation:
-	// the operationId and the path template.
-	Operation string `json:"operation"`
-	Path      string `json:"path"`
+// Run runs `go tool oasdiff command base revision args...` in toolsDir,
+// the directory of tools/go.mod, and copies its output to w. allOf is
+// merged (Partoo's list responses compose ListResult with allOf) and
+// external references are never fetched. The error wraps the
+// *exec.ExitError of a non-zero exit.
+func Run(ctx context.Context, toolsDir string, w io.Writer, command, base, revision string, args ...string) error {
+	args = append([]string{"tool", "oasdiff", command, base, revision, "--color", "never", "--flatten-allof", "--allow-external-refs=false"}, args...)
+	cmd := exec.CommandContext(ctx, "go", args...)
+	var stderr bytes.Buffer
+	cmd.Dir, cmd.Stdout, cmd.Stderr = toolsDir, w, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go tool oasdiff %s: %w\n%s", command, err, stderr.Bytes())
+	}
+	return nil
 }
 
-// Breaking reports whether oasdiff rates the change ERR.
-func (c Change) Breaking() bool { return c.Level >= levelErr }
+// change matches the first line of each change in oasdiff's text
+// changelog; its level is "error" for a breaking change.
+var change = regexp.MustCompile(`(?m)^(error|warning|info)\t`)
 
-// Compare prints oasdiff's changelog from base to revision (two spec files)
-// to w, errors (breaking changes) first, and returns every change. toolsDir
-// is the directory of tools/go.mod, where `go tool oasdiff` runs.
-func Compare(ctx context.Context, toolsDir, base, revision string, w io.Writer) ([]Change, error) {
-	text, err := oasdiff(ctx, toolsDir, append([]string{"changelog", base, revision, "--color", "never"}, flags...)...)
-	if err != nil {
-		return nil, err
+// Changelog prints oasdiff's changelog from base to revision (two spec
+// files) to w, errors (breaking changes) first, and returns how many
+// changes it lists and how many of them are breaking.
+func Changelog(ctx context.Context, toolsDir, base, revision string, w io.Writer) (changes, breaking int, err error) {
+	var text bytes.Buffer
+	if err := Run(ctx, toolsDir, io.MultiWriter(w, &text), "changelog", base, revision); err != nil {
+		return 0, 0, err
 	}
-	if len(bytes.TrimSpace(text)) == 0 {
-		fmt.Fprintln(w, "No API changes.")
-	} else {
-		w.Write(text)
-	}
-	raw, err := oasdiff(ctx, toolsDir, append([]string{"changelog", base, revision, "--format", "json"}, flags...)...)
-	if err != nil {
-		return nil, err
-	}
-	var changes []Change
-	if err := json.Unmarshal(raw, &changes); err != nil {
-		return nil, fmt.Errorf("oasdiff changelog: decode its JSON output: %w", err)
-	}
-	return changes, nil
-}
-
-// CountBreaking returns how many changes are breaking.
-func CountBreaking(changes []Change) int {
-	n := 0
-	for _, c := range changes {
-		if c.Breaking() {
-			n++
+	for _, m := range change.FindAllSubmatch(text.Bytes(), -1) {
+		changes++
+		if string(m[1]) == "error" {
+			breaking++
 		}
 	}
-	return n
-}
-
-func oasdiff(ctx context.Context, toolsDir string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "go", append([]string{"tool", "oasdiff"}, args...)...)
-	cmd.Dir = toolsDir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("go tool oasdiff %s: %w\n%s", args[0], err, stderr.Bytes())
-	}
-	return out, nil
+	return changes, breaking, nil
 }

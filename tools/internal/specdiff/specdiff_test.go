@@ -11,41 +11,49 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
-// TestOptionalResponseFieldIsNotBreaking: adding an optional property to a
-// schema that responses use is reported, and not as breaking, so that
-// update-spec does not advise a major version for it.
-func TestOptionalResponseFieldIsNotBreaking(t *testing.T) {
+// TestChangelog: removing an operation is reported as breaking; adding an
+// optional property to a schema that responses use is reported, and not
+// as breaking, so that update-spec does not advise a major version for it.
+func TestChangelog(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs oasdiff through go tool")
 	}
 	t.Parallel()
 	spec := testspec.Webhooks()
-	anchor := []byte("    WebhookItem:\n")
-	i := bytes.Index(spec, anchor)
-	j := bytes.Index(spec[i:], []byte("      properties:\n"))
-	if i < 0 || j < 0 {
-		t.Fatal("WebhookItem's properties are not in the frozen spec")
-	}
-	at := i + j + len("      properties:\n")
+	at := bytes.Index(spec, []byte("    WebhookItem:\n"))
+	at += bytes.Index(spec[at:], []byte("      properties:\n")) + len("      properties:\n")
 	added := append(append(append([]byte(nil), spec[:at]...), "        label:\n          type: string\n          description: A label.\n"...), spec[at:]...)
+	start, end := bytes.Index(spec, []byte("  /webhooks/tryout:")), bytes.Index(spec, []byte("  /webhooks/{webhook_id}:"))
+	removed := append(append([]byte(nil), spec[:start]...), spec[end:]...)
 	dir := t.TempDir()
-	base, revision := filepath.Join(dir, "base.yaml"), filepath.Join(dir, "revision.yaml")
-	if err := os.WriteFile(base, spec, 0o644); err != nil {
-		t.Fatal(err)
+	write := func(name string, b []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
 	}
-	if err := os.WriteFile(revision, added, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	changes, err := Compare(context.Background(), "../..", base, revision, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(changes) == 0 {
-		t.Fatal("oasdiff reports no change for a new response property")
-	}
-	for _, c := range changes {
-		if c.Breaking() {
-			t.Errorf("reported as breaking: %s %s", c.ID, c.Text)
+	base := write("base.yaml", spec)
+	for _, tc := range []struct {
+		name               string
+		revision           []byte
+		changes, breaking  int
+		atLeastOneNonBreak bool
+	}{
+		{name: "unchanged", revision: spec},
+		{name: "optional response property", revision: added, atLeastOneNonBreak: true},
+		{name: "operation removed", revision: removed, changes: 1, breaking: 1},
+	} {
+		changes, breaking, err := Changelog(context.Background(), "../..", base, write(tc.name+".yaml", tc.revision), io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.atLeastOneNonBreak {
+			if changes == 0 || breaking != 0 {
+				t.Errorf("%s: %d change(s), %d breaking; want some, none breaking", tc.name, changes, breaking)
+			}
+		} else if changes != tc.changes || breaking != tc.breaking {
+			t.Errorf("%s: %d change(s), %d breaking; want %d, %d", tc.name, changes, breaking, tc.changes, tc.breaking)
 		}
 	}
 }

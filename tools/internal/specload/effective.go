@@ -119,15 +119,8 @@ func FromAPI(apiDir string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	read := func(name string) ([]byte, error) {
-		b, err := os.ReadFile(filepath.Join(apiDir, name))
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, nil
-		}
-		return b, err
-	}
 	in := Input{}
-	if in.Repairs, err = read(RepairsFile); err != nil {
+	if in.Repairs, err = ReadOptional(filepath.Join(apiDir, RepairsFile)); err != nil {
 		return nil, err
 	}
 	if rec.Source != provenance.Partoo {
@@ -140,10 +133,19 @@ func FromAPI(apiDir string) (*Result, error) {
 	if in.Bundle, err = provenance.VerbatimBundle(apiDir, rec); err != nil {
 		return nil, err
 	}
-	if in.Names, err = read(NamesFile); err != nil {
+	if in.Names, err = ReadOptional(filepath.Join(apiDir, NamesFile)); err != nil {
 		return nil, err
 	}
 	return Effective(in)
+}
+
+// ReadOptional reads the file at path; a missing file reads as nil.
+func ReadOptional(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
 }
 
 // Effective builds the spec that every consumer reads from Partoo's
