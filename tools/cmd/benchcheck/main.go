@@ -1,42 +1,30 @@
-// Command benchcheck checks the parts of partoo's benchmark figures that do
-// not depend on the machine's speed or load, and what importing partoo adds
-// to a program. It exits with status 1 when a check fails, and only a
-// deterministic figure can fail it: `make ci` must not fail because the
-// machine was busy.
+// Command benchcheck checks the figures of partoo's benchmarks and
+// footprint that do not depend on the machine's speed or load, and exits
+// with status 1 when one fails, so that `make ci` never fails because the
+// machine was busy. Ratios and times are benchstat's to summarise.
 //
-// Unless -skip-bench is given, it runs BenchmarkInMemory of the root module
-// (or reads the output of `make bench` given with -bench) and checks, for
-// each operation, that partoo.Client allocates at most 3 more objects per
-// request than the bare generated client. The counts are exact (rounded to
-// integers: an allocation of the runtime during the measurement shows as a
-// fraction), so this check has no tolerance.
+// With -bench, it reads the output of BenchmarkInMemory (root module) and
+// checks, for each operation, that partoo.Client allocates at most 3 more
+// objects per request than the bare generated client: exact counts (the
+// median, rounded to an integer, since an allocation of the runtime during
+// the measurement shows as a fraction), with no tolerance.
 //
-// The CPU ratios (client over generated client, in memory), the wall-time
-// ratios (BenchmarkLoopback), the throughput of 64 goroutines and the peak
-// RSS (BenchmarkLargePage) are printed when the output has them, with their
-// targets, and never gated: on a loaded 2-core machine one CPU ratio was
-// measured at 1.295 against a target of 1.03, and 1.030 on the rerun.
-// `make bench` measures them in many interleaved rounds and benchstat gives
-// their confidence intervals; BENCHMARKS.md records them.
-//
-// It then builds the programs of testdata/footprint in a temporary module
-// that requires partoo as a consumer would. These are a minimal program
-// that uses partoo and the same program written with net/http alone. It
-// checks that partoo adds at most 15 non-standard packages and 3 MB of
-// binary (default and stripped builds), that no YAML, OpenAPI, JSON Schema
-// or generator package is linked, and that no regular expression is
-// compiled during package initialization (an allocation profile that covers
-// the initialization, from GODEBUG=memprofilerate=1). It prints the init
-// time partoo adds (GODEBUG=inittrace=1, the fastest and the median of
-// -init-runs runs) against its target of 50 µs, without gating it.
+// It builds the programs of testdata/footprint (a minimal program that uses
+// partoo, the same with net/http alone) in a temporary module that requires
+// partoo as a consumer would, and checks that partoo adds at most 15
+// non-standard packages and 3 MB of binary (default and stripped), that no
+// YAML, OpenAPI, JSON Schema or generator package is linked, and that no
+// regular expression is compiled during package initialization (in an
+// allocation profile from GODEBUG=memprofilerate=1). With -init-out, it
+// writes the init time of the packages only partoo brings
+// (GODEBUG=inittrace=1), a benchmark line per run, for benchstat.
 //
 // Usage, from the tools module:
 //
-//	go run ./cmd/benchcheck [-root ..] [-bench file | -rounds n -benchtime d] [-skip-bench]
+//	go run ./cmd/benchcheck [-root ..] [-bench file] [-init-out file [-init-runs n]]
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"cmp"
 	"context"
@@ -51,6 +39,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,15 +47,10 @@ import (
 	"golang.org/x/perf/benchfmt"
 )
 
-// cpuTargets are the CPU targets of BENCHMARKS.md, printed beside the
-// measured ratios; they are not gated (see the package doc).
-var cpuTargets = map[string]float64{"InMemory/Get": 1.03, "InMemory/Create": 1.06, "InMemory/List": 1.02}
-
 const (
 	maxExtraAllocs   = 3         // per request, client over generated
 	maxAddedPackages = 15        // non-standard packages
 	maxAddedBytes    = 3_000_000 // binary size, default and stripped
-	initTargetUS     = 50.0      // µs of init time, printed, not gated
 )
 
 // forbidden are parts of import paths that must not be linked into a
@@ -78,28 +62,26 @@ var programs embed.FS
 
 func main() {
 	root := flag.String("root", "..", "directory of the root module")
-	benchFile := flag.String("bench", "", "read benchmark output from `file` instead of running BenchmarkInMemory")
-	rounds := flag.Int("rounds", 3, "rounds of BenchmarkInMemory to run")
-	benchtime := flag.String("benchtime", "200ms", "-benchtime of each round")
+	benchFile := flag.String("bench", "", "check the allocations of BenchmarkInMemory in this benchmark output `file`")
+	initOut := flag.String("init-out", "", "write the init time partoo adds, a benchmark line per run, to this `file`")
 	initRuns := flag.Int("init-runs", 15, "runs of each program for the init time")
-	skipBench := flag.Bool("skip-bench", false, "check the footprint only")
 	flag.Parse()
+	r := &report{w: os.Stdout}
 	dir, err := filepath.Abs(*root)
-	var benchErr error
-	if err == nil && !*skipBench {
-		benchErr = checkBench(os.Stdout, dir, *benchFile, *rounds, *benchtime)
+	if err == nil && *benchFile != "" {
+		err = checkAllocs(r, *benchFile)
 	}
-	if err == nil && (benchErr == nil || benchErr == errFailed) {
-		err = checkFootprint(os.Stdout, dir, *initRuns)
+	if err == nil {
+		err = checkFootprint(r, dir, *initOut, *initRuns)
 	}
-	if err = cmp.Or(err, benchErr); err != nil {
+	if err == nil && r.failed {
+		err = errors.New("a check failed")
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchcheck:", err)
 		os.Exit(1)
 	}
 }
-
-// errFailed is returned when a check fails; the checks are printed.
-var errFailed = errors.New("a check failed")
 
 // report prints checks and remembers whether one failed.
 type report struct {
@@ -115,312 +97,186 @@ func (r *report) check(ok bool, format string, args ...any) {
 	fmt.Fprintf(r.w, "%s  "+format+"\n", append([]any{status}, args...)...)
 }
 
-func (r *report) info(format string, args ...any) {
-	fmt.Fprintf(r.w, "      "+format+"\n", args...)
-}
+// procs is the GOMAXPROCS suffix of a benchmark name.
+var procs = regexp.MustCompile(`-\d+$`)
 
-func (r *report) err() error {
-	if r.failed {
-		return errFailed
-	}
-	return nil
-}
-
-// checkBench runs BenchmarkInMemory in root, or reads file, and checks the
-// results.
-func checkBench(w io.Writer, root, file string, rounds int, benchtime string) error {
-	var out []byte
-	var err error
-	if file != "" {
-		out, err = os.ReadFile(file)
-	} else {
-		fmt.Fprintf(w, "benchcheck: %d rounds of BenchmarkInMemory\n", rounds)
-		out, err = run(root, nil, "go", "test", "-run", "^$", "-bench", "^BenchmarkInMemory$",
-			"-benchtime", benchtime, "-count", strconv.Itoa(rounds), ".")
-	}
+// checkAllocs checks the allocations per request of each operation of
+// BenchmarkInMemory in the benchmark output file: the median of the rounds,
+// rounded, of the client at most maxExtraAllocs over the generated client's.
+func checkAllocs(r *report, file string) error {
+	f, err := os.Open(file)
 	if err != nil {
 		return err
 	}
-	res, err := parseBench(bytes.NewReader(out))
-	if err != nil {
-		return err
-	}
-	r := &report{w: w}
-	evaluate(r, res)
-	return r.err()
-}
-
-// results holds the values of each benchmark (without GOMAXPROCS) by unit.
-type results map[string]map[string][]float64
-
-// parseBench reads benchmark output in the standard format.
-func parseBench(in io.Reader) (results, error) {
-	res := results{}
-	rd := benchfmt.NewReader(in, "bench")
+	defer f.Close()
+	allocs := map[string][]float64{} // by operation and unit: "InMemory/Get client-allocs/req"
+	rd := benchfmt.NewReader(f, file)
 	for rd.Scan() {
-		b, ok := rd.Result().(*benchfmt.Result)
-		if !ok {
-			continue
-		}
-		name := b.Name.String()
-		if i := strings.LastIndexByte(name, '-'); i > 0 && strings.Trim(name[i+1:], "0123456789") == "" {
-			name = name[:i]
-		}
-		if res[name] == nil {
-			res[name] = map[string][]float64{}
-		}
-		for _, v := range b.Values {
-			res[name][v.Unit] = append(res[name][v.Unit], v.Value)
-		}
-	}
-	return res, rd.Err()
-}
-
-// median returns the median of the values of name in unit, and how many
-// there are.
-func (res results) median(name, unit string) (float64, int) {
-	xs := slices.Sorted(slices.Values(res[name][unit]))
-	switch n := len(xs); {
-	case n == 0:
-		return 0, 0
-	case n%2 == 1:
-		return xs[n/2], n
-	default:
-		return (xs[n/2-1] + xs[n/2]) / 2, n
-	}
-}
-
-// evaluate checks the allocations of BenchmarkInMemory and prints the
-// other figures found in res.
-func evaluate(r *report, res results) {
-	names := slices.Sorted(maps.Keys(res))
-	r.check(slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "InMemory/") }),
-		"the output has BenchmarkInMemory results")
-	for _, name := range names {
-		m := func(unit string) float64 { v, _ := res.median(name, unit); return v }
-		_, n := res.median(name, "client/gen")
-		switch {
-		case strings.HasPrefix(name, "InMemory/"):
-			// Rounded: an allocation of the runtime during the measurement
-			// shows as a fraction.
-			c, g := math.Round(m("client-allocs/req")), math.Round(m("gen-allocs/req"))
-			r.check(c <= g+maxExtraAllocs, "%s allocs/req: client %.1f, gen %.1f (at most +%d)", name, c, g, maxExtraAllocs)
-			ratio := m("client/gen")
-			if target, ok := cpuTargets[name]; ok {
-				met := map[bool]string{true: "met", false: "missed"}[ratio <= target]
-				r.info("%s CPU client/gen %.3f, median of %d (target %.2f, %s here; not checked: it depends on the load)", name, ratio, n, target, met)
-			} else {
-				r.info("%s CPU client/gen %.3f, median of %d (not checked)", name, ratio, n)
+		if res, ok := rd.Result().(*benchfmt.Result); ok && strings.HasPrefix(res.Name.String(), "InMemory/") {
+			for _, v := range res.Values {
+				key := procs.ReplaceAllString(res.Name.String(), "") + " " + v.Unit
+				allocs[key] = append(allocs[key], v.Value)
 			}
-		case name == "Loopback/Get64":
-			r.info("%s throughput client/raw %.3f, client/gen %.3f, median of %d (not checked)", name, m("client/raw"), m("client/gen"), n)
-		case strings.HasPrefix(name, "Loopback/"), name == "LargePage":
-			what := map[bool]string{true: "peak RSS", false: "wall"}[name == "LargePage"]
-			r.info("%s %s client/raw %.3f, client/gen %.3f, median of %d (not checked)", name, what, m("client/raw"), m("client/gen"), n)
 		}
 	}
+	r.check(len(allocs) > 0, "the output has BenchmarkInMemory results")
+	for _, key := range slices.Sorted(maps.Keys(allocs)) {
+		if name, ok := strings.CutSuffix(key, " client-allocs/req"); ok {
+			c, g := median(allocs[key]), median(allocs[name+" gen-allocs/req"])
+			r.check(c <= g+maxExtraAllocs, "%s allocs/req: client %.0f, gen %.0f (at most +%d)", name, c, g, maxExtraAllocs)
+		}
+	}
+	return rd.Err()
+}
+
+// median returns the median of xs, rounded to an integer (NaN for none).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	xs = slices.Sorted(slices.Values(xs))
+	return math.Round((xs[(len(xs)-1)/2] + xs[len(xs)/2]) / 2)
 }
 
 // program is the footprint of one program of testdata/footprint.
 type program struct {
-	nonStd         []string
-	size, stripped int64
-	initUS         []map[string]float64 // per run: init clock by package
+	nonStd []string
+	size   [2]int64             // of the default build, and of the stripped one
+	inits  []map[string]float64 // per run: the init time of each package, in ns
 }
 
 // checkFootprint builds and runs the programs, and checks what partoo adds.
-func checkFootprint(w io.Writer, root string, runs int) error {
+func checkFootprint(r *report, root, initOut string, runs int) error {
 	dir, err := os.MkdirTemp("", "benchcheck-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := consumerModule(dir, root); err != nil {
-		return err
+	if initOut == "" {
+		runs = 0
 	}
-	fmt.Fprintf(w, "benchcheck: footprint, %d runs of each program\n", runs)
 	var p, raw program
-	for _, x := range []struct {
-		name string
-		prog *program
-	}{{"partoo", &p}, {"nethttp", &raw}} {
-		if err := measure(dir, x.name, x.prog, runs); err != nil {
-			return err
-		}
-	}
 	bin := filepath.Join(dir, "bin", "initallocs")
-	prof, err := run(dir, consumerEnv, "go", "build", "-o", bin, "./initallocs")
+	err = consumerModule(dir, root)
 	if err == nil {
-		prof, err = run(dir, []string{"GODEBUG=memprofilerate=1"}, bin)
+		err = errors.Join(measure(dir, "nethttp", &raw, runs), measure(dir, "partoo", &p, runs))
+	}
+	if err == nil {
+		_, _, err = run(dir, consumerEnv, "go", "build", "-o", bin, "./initallocs")
+	}
+	var prof []byte
+	if err == nil {
+		prof, _, err = run(dir, []string{"GODEBUG=memprofilerate=1"}, bin)
 	}
 	if err != nil {
 		return err
 	}
-
-	r := &report{w: w}
 	added := slices.DeleteFunc(slices.Clone(p.nonStd), func(s string) bool { return slices.Contains(raw.nonStd, s) })
 	r.check(len(added) <= maxAddedPackages, "non-standard packages added: %d (at most %d): %s", len(added), maxAddedPackages, strings.Join(added, " "))
-	var linked []string
-	for _, pkg := range p.nonStd {
-		if slices.ContainsFunc(forbidden, func(f string) bool { return strings.Contains(pkg, f) }) {
-			linked = append(linked, pkg)
-		}
-	}
+	linked := slices.DeleteFunc(slices.Clone(p.nonStd), func(pkg string) bool {
+		return !slices.ContainsFunc(forbidden, func(f string) bool { return strings.Contains(pkg, f) })
+	})
 	r.check(len(linked) == 0, "YAML, OpenAPI, JSON Schema or generator packages linked: %d %s", len(linked), strings.Join(linked, " "))
-	r.check(p.size-raw.size <= maxAddedBytes, "binary size added: %+.2f MB, default build (%.2f MB vs %.2f MB; at most 3 MB)",
-		mb(p.size-raw.size), mb(p.size), mb(raw.size))
-	r.check(p.stripped-raw.stripped <= maxAddedBytes, "binary size added: %+.2f MB, -ldflags=-s -w (%.2f MB vs %.2f MB; at most 3 MB)",
-		mb(p.stripped-raw.stripped), mb(p.stripped), mb(raw.stripped))
-	fastest, median, top := addedInit(p.initUS, raw.initUS)
-	r.info("init time added: %.0f µs in the fastest of %d runs, %.0f µs in the median run (target %.0f µs; not checked: it depends on the load); largest: %s",
-		fastest, runs, median, initTargetUS, top)
+	for i, build := range []string{"default build", "-ldflags=-s -w"} {
+		r.check(p.size[i]-raw.size[i] <= maxAddedBytes, "binary size added: %+.2f MB, %s (%.2f MB vs %.2f MB; at most 3 MB)",
+			mb(p.size[i]-raw.size[i]), build, mb(p.size[i]), mb(raw.size[i]))
+	}
 	stack := regexpAtInit(string(prof))
 	r.check(stack == "", "regular expressions compiled during package initialization: %s", cmp.Or(stack, "none"))
-	return r.err()
+	if initOut != "" {
+		err = os.WriteFile(initOut, addedInit(p.inits, raw.inits), 0o644)
+	}
+	return err
 }
 
-// consumerModule writes, in dir, a module that requires the module at root
-// (through a replace directive, as if it were published) and holds the
-// programs of testdata/footprint, and tidies it.
+// consumerModule writes, in dir, a module that requires partoo, the module
+// at root (through a replace directive, as if it were published), and holds
+// the programs of testdata/footprint, and tidies it.
 func consumerModule(dir, root string) error {
-	mod, err := run(root, nil, "go", "list", "-m")
-	if err != nil {
-		return err
-	}
-	path := strings.TrimSpace(string(mod))
-	goMod := fmt.Sprintf("module example.com/footprint\n\ngo 1.26.0\n\nrequire %s v0.0.0-00010101000000-000000000000\n\nreplace %s => %s\n", path, path, root)
+	goMod := "module example.com/footprint\n\ngo 1.26.0\n\nrequire github.com/partoo-go/partoo v0.0.0-00010101000000-000000000000\n\nreplace github.com/partoo-go/partoo => " + root + "\n"
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
-	if err != nil {
-		return err
+	src, serr := fs.Sub(programs, "testdata/footprint")
+	if err = errors.Join(err, serr); err == nil {
+		err = errors.Join(os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod), 0o644),
+			os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644), os.CopyFS(dir, src))
 	}
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod), 0o644); err != nil {
-		return err
+	if err == nil {
+		_, _, err = run(dir, consumerEnv, "go", "mod", "tidy")
 	}
-	if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
-		return err
-	}
-	src, err := fs.Sub(programs, "testdata/footprint")
-	if err != nil {
-		return err
-	}
-	if err := os.CopyFS(dir, src); err != nil {
-		return err
-	}
-	_, err = run(dir, consumerEnv, "go", "mod", "tidy")
 	return err
 }
 
 // measure lists the packages of the program name, builds it twice (default
-// and stripped), and runs it with GODEBUG=inittrace=1.
+// and stripped), and runs it runs times with GODEBUG=inittrace=1.
 func measure(dir, name string, p *program, runs int) error {
-	out, err := run(dir, consumerEnv, "go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "./"+name)
+	out, _, err := run(dir, consumerEnv, "go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", "./"+name)
 	if err != nil {
 		return err
 	}
-	for _, pkg := range strings.Fields(string(out)) {
-		if pkg != "example.com/footprint/"+name {
-			p.nonStd = append(p.nonStd, pkg)
-		}
-	}
+	p.nonStd = slices.DeleteFunc(strings.Fields(string(out)), func(pkg string) bool { return pkg == "example.com/footprint/"+name })
 	bin := filepath.Join(dir, "bin", name)
-	for _, b := range []struct {
-		out  string
-		size *int64
-		args []string
-	}{{bin + ".stripped", &p.stripped, []string{"-ldflags=-s -w"}}, {bin, &p.size, nil}} {
-		args := append(append([]string{"build", "-o", b.out}, b.args...), "./"+name)
-		if _, err := run(dir, consumerEnv, "go", args...); err != nil {
+	for i, ldflags := range []string{"-ldflags=", "-ldflags=-s -w"} {
+		_, _, err := run(dir, consumerEnv, "go", "build", "-o", bin+strconv.Itoa(i), ldflags, "./"+name)
+		fi, serr := os.Stat(bin + strconv.Itoa(i))
+		if err = cmp.Or(err, serr); err != nil {
 			return err
 		}
-		fi, err := os.Stat(b.out)
-		if err != nil {
-			return err
-		}
-		*b.size = fi.Size()
+		p.size[i] = fi.Size()
 	}
 	for range runs {
-		cmd := exec.Command(bin)
-		cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
-		trace, err := cmd.CombinedOutput()
+		_, trace, err := run(dir, []string{"GODEBUG=inittrace=1"}, bin+"0")
 		if err != nil {
-			return fmt.Errorf("%s: %v\n%s", name, err, trace)
+			return err
 		}
-		p.initUS = append(p.initUS, parseInitTrace(trace))
+		p.inits = append(p.inits, initTimes(trace))
 	}
 	return nil
 }
 
-// parseInitTrace returns the init clock in µs of each package of a
+// initTimes returns the init time in ns of each package in a
 // GODEBUG=inittrace=1 trace, whose lines read
 // "init net/http @2.1 ms, 0.036 ms clock, 4712 bytes, 49 allocs".
-func parseInitTrace(trace []byte) map[string]float64 {
-	us := map[string]float64{}
-	sc := bufio.NewScanner(bytes.NewReader(trace))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) != 11 || f[0] != "init" || f[5] != "ms" || f[6] != "clock," {
-			continue
-		}
-		if ms, err := strconv.ParseFloat(f[4], 64); err == nil {
-			us[f[1]] += ms * 1000
+func initTimes(trace []byte) map[string]float64 {
+	ns := map[string]float64{}
+	for line := range strings.Lines(string(trace)) {
+		if f := strings.Fields(line); len(f) == 11 && f[0] == "init" && f[5] == "ms" && f[6] == "clock," {
+			ms, _ := strconv.ParseFloat(f[4], 64)
+			ns[f[1]] += ms * 1e6
 		}
 	}
-	return us
+	return ns
 }
 
-// addedInit returns the init time of the packages whose init runs with
-// partoo and not in the raw program, in the fastest and in the median run,
-// and the largest of them in the median run.
-func addedInit(partoo, raw []map[string]float64) (fastest, median float64, top string) {
-	rawPkgs := map[string]bool{}
-	for _, run := range raw {
-		for pkg := range run {
-			rawPkgs[pkg] = true
-		}
-	}
-	type sum struct {
-		us  float64
-		top string
-	}
-	var sums []sum
+// addedInit returns, as benchmark output, a line per run of the partoo
+// program: the init time of the packages whose init runs there and in no
+// run of the raw program.
+func addedInit(partoo, raw []map[string]float64) []byte {
+	var out bytes.Buffer
 	for _, run := range partoo {
-		var s sum
-		var topUS float64
-		for pkg, us := range run {
-			if !rawPkgs[pkg] {
-				s.us += us
-				if us > topUS || s.top == "" {
-					s.top, topUS = fmt.Sprintf("%s %.0f µs", pkg, us), us
-				}
+		ns := 0.0
+		for pkg, t := range run {
+			if !slices.ContainsFunc(raw, func(r map[string]float64) bool { _, ok := r[pkg]; return ok }) {
+				ns += t
 			}
 		}
-		sums = append(sums, s)
+		fmt.Fprintf(&out, "BenchmarkInitAddedByPartoo 1 %.0f ns/op\n", ns)
 	}
-	if len(sums) == 0 {
-		return 0, 0, "none"
-	}
-	slices.SortFunc(sums, func(a, b sum) int { return cmp.Compare(a.us, b.us) })
-	m := sums[len(sums)/2]
-	return sums[0].us, m.us, cmp.Or(m.top, "none")
+	return out.Bytes()
 }
 
-// regexpAtInit returns the first stack of a text allocation profile (pprof
-// debug=1) that compiles a regular expression under runtime.doInit, or "".
+// regexpAtInit returns the functions of the first stack of a text
+// allocation profile (pprof debug=1) that compiles a regular expression
+// under runtime.doInit, innermost first, or "".
 func regexpAtInit(profile string) string {
 	for rec := range strings.SplitSeq(profile, "\n\n") {
-		if strings.Contains(rec, "runtime.doInit") &&
-			(strings.Contains(rec, "\tregexp.compile+") || strings.Contains(rec, "regexp2.Compile")) {
+		if strings.Contains(rec, "runtime.doInit") && (strings.Contains(rec, "\tregexp.compile+") || strings.Contains(rec, "regexp2.Compile")) {
 			var frames []string
 			for line := range strings.Lines(rec) {
-				f := strings.Fields(line)
-				switch {
-				case len(f) < 3 || f[0] != "#":
-				case strings.HasPrefix(f[2], "runtime.doInit"):
-					return strings.Join(frames, " < ")
-				case len(frames) > 0 || strings.HasPrefix(f[2], "regexp"):
+				if f := strings.Fields(line); len(f) >= 3 && f[0] == "#" {
 					frames = append(frames, f[2])
 				}
 			}
+			return strings.Join(frames, " < ")
 		}
 	}
 	return ""
@@ -430,19 +286,16 @@ func regexpAtInit(profile string) string {
 // module.
 var consumerEnv = []string{"GOWORK=off", "GOFLAGS=-mod=mod"}
 
-// run runs name in dir with env added, and returns its standard output; its
-// standard error is part of the error.
-func run(dir string, env []string, name string, args ...string) ([]byte, error) {
+// run runs name in dir with env added, and returns its standard output and
+// standard error, which a failure's error holds too.
+func run(dir string, env []string, name string, args ...string) (stdout, stderr []byte, err error) {
 	cmd := exec.CommandContext(context.Background(), name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return out, fmt.Errorf("%s %s (in %s): %v\n%s%s", name, strings.Join(args, " "), dir, err, out, stderr.Bytes())
+	var outBuf, errBuf bytes.Buffer
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, append(os.Environ(), env...), &outBuf, &errBuf
+	if err := cmd.Run(); err != nil {
+		return nil, nil, fmt.Errorf("%s %s (in %s): %v\n%s%s", name, strings.Join(args, " "), dir, err, &outBuf, &errBuf)
 	}
-	return out, nil
+	return outBuf.Bytes(), errBuf.Bytes(), nil
 }
 
 func mb(n int64) float64 { return float64(n) / 1e6 }
