@@ -1,10 +1,13 @@
 package provenance
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
-	"slices"
 	"strconv"
+	"strings"
+
+	gocmp "github.com/google/go-cmp/cmp"
 )
 
 // VerbatimRule says what a bundle may do with Partoo's verbatim elements
@@ -17,75 +20,55 @@ const VerbatimRule = "an assembled bundle may not change Partoo's verbatim eleme
 // FirstDiff returns where and how got (the bundle's element) first differs
 // from want (Partoo's), as a path below the element and what differs
 // there, such as `.properties.secret: only in the bundle`; or "" when they
-// are equal. Keys are visited in sorted order, so the answer is stable.
-// Values are decoded YAML (maps, slices, scalars).
+// are equal. go-cmp compares them, keys in sorted order, so the answer is
+// stable. Values are decoded YAML (maps, slices, scalars).
 func FirstDiff(want, got any) string {
-	return firstDiff("", want, got)
+	var r firstDiff
+	gocmp.Equal(want, got, gocmp.Reporter(&r))
+	return r.found
 }
 
-func firstDiff(path string, want, got any) string {
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok {
-			break
-		}
-		keys := make([]string, 0, len(w)+len(g))
-		for k := range w {
-			keys = append(keys, k)
-		}
-		for k := range g {
-			if _, ok := w[k]; !ok {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			wv, inW := w[k]
-			gv, inG := g[k]
-			switch {
-			case !inW:
-				return path + "." + k + ": only in the bundle"
-			case !inG:
-				return path + "." + k + ": only in Partoo's"
-			}
-			if d := firstDiff(path+"."+k, wv, gv); d != "" {
-				return d
-			}
-		}
-		return ""
-	case []any:
-		g, ok := got.([]any)
-		if !ok {
-			break
-		}
-		for i := range min(len(w), len(g)) {
-			if d := firstDiff(path+"["+strconv.Itoa(i)+"]", w[i], g[i]); d != "" {
-				return d
-			}
-		}
-		if len(w) != len(g) {
-			return fmt.Sprintf("%s: %d items in Partoo's, %d in the bundle", path, len(w), len(g))
-		}
-		return ""
+// firstDiff is a go-cmp reporter that keeps the first difference.
+type firstDiff struct {
+	path  gocmp.Path
+	found string
+}
+
+func (r *firstDiff) PushStep(s gocmp.PathStep) { r.path = append(r.path, s) }
+
+func (r *firstDiff) PopStep() { r.path = r.path[:len(r.path)-1] }
+
+func (r *firstDiff) Report(res gocmp.Result) {
+	if res.Equal() || r.found != "" {
+		return
 	}
-	if reflect.DeepEqual(want, got) {
-		return ""
-	}
-	if path == "" {
-		path = "."
-	}
-	if w, ok := want.(string); ok {
-		if g, ok := got.(string); ok && (len(w) > maxShown || len(g) > maxShown) {
-			// Long texts: show where they part.
-			i := 0
-			for i < len(w) && i < len(g) && w[i] == g[i] {
-				i++
-			}
-			return fmt.Sprintf("%s: the texts differ from byte %d: Partoo's has %s, the bundle's %s", path, i, excerpt(w, i), excerpt(g, i))
+	var where strings.Builder
+	for _, s := range r.path {
+		switch s := s.(type) {
+		case gocmp.MapIndex:
+			fmt.Fprintf(&where, ".%v", s.Key())
+		case gocmp.SliceIndex:
+			ix, iy := s.SplitKeys()
+			fmt.Fprintf(&where, "[%d]", max(ix, iy))
 		}
 	}
-	return fmt.Sprintf("%s: Partoo's is %s, the bundle's %s", path, short(want), short(got))
+	want, got := r.path.Last().Values()
+	switch path := cmp.Or(where.String(), "."); {
+	case !want.IsValid():
+		r.found = path + ": only in the bundle"
+	case !got.IsValid():
+		r.found = path + ": only in Partoo's"
+	case want.Kind() == reflect.String && got.Kind() == reflect.String && max(want.Len(), got.Len()) > maxShown:
+		// Long texts: show where they part.
+		w, g := want.String(), got.String()
+		i := 0
+		for i < len(w) && i < len(g) && w[i] == g[i] {
+			i++
+		}
+		r.found = fmt.Sprintf("%s: the texts differ from byte %d: Partoo's has %s, the bundle's %s", path, i, excerpt(w, i), excerpt(g, i))
+	default:
+		r.found = fmt.Sprintf("%s: Partoo's is %s, the bundle's %s", path, short(want.Interface()), short(got.Interface()))
+	}
 }
 
 // maxShown is the longest string a message quotes whole.
