@@ -32,21 +32,24 @@ func (e *errNoExample) Error() string {
 	return fmt.Sprintf("%s: no valid example can be built (%s); add an `example` to the schema", e.where, e.why)
 }
 
-// fillExamples sets the Example of every row.
-func (t *schemaTable) fillExamples(warnings *[]string) error {
+// fillExamples sets the Example of every row that can have one, and
+// returns why the others cannot: fine unless an answer needs one.
+func (t *schemaTable) fillExamples(warnings *[]string) (map[int]error, error) {
 	ex := &examples{t: t, done: map[int]any{}, building: map[int]bool{}, warnings: warnings}
+	missing := map[int]error{}
 	for i := range t.rows {
 		v, err := ex.value(i)
-		if err != nil {
-			var none *errNoExample
-			if errors.As(err, &none) {
-				continue // no example: fine unless an answer needs one
-			}
-			return err
+		var none *errNoExample
+		switch {
+		case errors.As(err, &none):
+			missing[i] = err
+		case err != nil:
+			return nil, err
+		default:
+			t.rows[i].Example = jsonText(v)
 		}
-		t.rows[i].Example = jsonText(v)
 	}
-	return nil
+	return missing, nil
 }
 
 // valid reports whether v is valid against the schema, with the semantics

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -160,11 +161,8 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 			m.warnings = append(m.warnings, fmt.Sprintf("names file: lists: operationId %q is not in the spec (renamed or removed?)", name))
 		}
 	}
-	sort.Slice(m.ops, func(i, j int) bool {
-		if m.ops[i].Path != m.ops[j].Path {
-			return m.ops[i].Path < m.ops[j].Path
-		}
-		return methodRank(m.ops[i].Method) < methodRank(m.ops[j].Method)
+	slices.SortFunc(m.ops, func(a, b *operation) int {
+		return cmp.Or(strings.Compare(a.Path, b.Path), slices.Index(httpMethods, a.Method)-slices.Index(httpMethods, b.Method))
 	})
 	// The error responses' schemas come after every other, so that they
 	// move no other schema's index.
@@ -180,17 +178,15 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 	if err := m.errorBodiesFrom(doc); err != nil {
 		return nil, err
 	}
-	if err := m.schemas.fillExamples(&m.warnings); err != nil {
+	missing, err := m.schemas.fillExamples(&m.warnings)
+	if err != nil {
 		return nil, err
 	}
 	for _, o := range m.ops {
-		if o.SuccessSchema >= 0 {
+		if err := missing[o.SuccessSchema]; err != nil {
+			return nil, fmt.Errorf("%s (%s %s): the fake server cannot build a %d answer: %v", o.ID, o.Method, o.Path, o.Success, err)
+		} else if o.SuccessSchema >= 0 {
 			o.SuccessExample = m.schemas.rows[o.SuccessSchema].Example
-			if o.SuccessExample == "" {
-				ex := &examples{t: m.schemas, done: map[int]any{}, building: map[int]bool{}, warnings: &m.warnings}
-				_, err := ex.value(o.SuccessSchema)
-				return nil, fmt.Errorf("%s (%s %s): the fake server cannot build a %d answer: %v", o.ID, o.Method, o.Path, o.Success, err)
-			}
 		}
 		for k := range o.Params {
 			p := &o.Params[k]
@@ -201,15 +197,6 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 	}
 	m.resources()
 	return m, nil
-}
-
-func methodRank(m string) int {
-	for i, x := range httpMethods {
-		if x == m {
-			return i
-		}
-	}
-	return len(httpMethods)
 }
 
 func (m *model) operation(method, path string, item *openapi3.PathItem, op *openapi3.Operation, listOverride string) (*operation, error) {
@@ -299,35 +286,22 @@ func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
 // paramText turns the JSON text of a value into the text a parameter
 // carries: a string unquoted, an array's elements joined with commas.
 func paramText(j string) string {
-	if j == "" || j == "null" {
+	var arr []any
+	switch {
+	case j == "null":
 		return ""
-	}
-	if strings.HasPrefix(j, `"`) {
-		s, err := strconv.Unquote(j)
-		if err == nil {
+	case strings.HasPrefix(j, `"`):
+		if s, err := strconv.Unquote(j); err == nil {
 			return s
 		}
-	}
-	if strings.HasPrefix(j, "[") {
-		var parts []string
-		for _, e := range splitJSONArray(j) {
-			parts = append(parts, paramText(e))
+	case strings.HasPrefix(j, "[") && json.Unmarshal([]byte(j), &arr) == nil:
+		parts := make([]string, len(arr))
+		for i, v := range arr {
+			parts[i] = paramText(jsonText(v))
 		}
 		return strings.Join(parts, ",")
 	}
 	return j
-}
-
-func splitJSONArray(j string) []string {
-	var arr []any
-	if err := json.Unmarshal([]byte(j), &arr); err != nil {
-		return nil
-	}
-	out := make([]string, len(arr))
-	for i, v := range arr {
-		out[i] = jsonText(v)
-	}
-	return out
 }
 
 func (m *model) body(o *operation, where string, op *openapi3.Operation) error {
@@ -429,16 +403,8 @@ func (m *model) list(o *operation, where, override string) error {
 	_, hasPage := props["page"]
 	_, hasMaxPage := props["max_page"]
 	_, hasNext := props["next_cursor"]
-	hasCursor := false
-	hasPageParam := false
-	for _, p := range o.Params {
-		if p.In == "query" && p.Name == "cursor" {
-			hasCursor = true
-		}
-		if p.In == "query" && p.Name == "page" {
-			hasPageParam = true
-		}
-	}
+	hasCursor := slices.ContainsFunc(o.Params, func(p paramRow) bool { return p.In == "query" && p.Name == "cursor" })
+	hasPageParam := slices.ContainsFunc(o.Params, func(p paramRow) bool { return p.In == "query" && p.Name == "page" })
 	style := ""
 	switch {
 	case hasPage && hasMaxPage && !hasCursor && !hasNext:
@@ -521,10 +487,8 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 	if i == m.customHeaders {
 		return []location{loc}, nil
 	}
-	for _, s := range stack {
-		if s == i {
-			return nil, nil // recursion: nothing new below
-		}
+	if slices.Contains(stack, i) {
+		return nil, nil // recursion: nothing new below
 	}
 	stack = append(stack, i)
 	row := m.schemas.rows[i]
