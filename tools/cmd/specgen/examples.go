@@ -1,13 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -22,7 +22,6 @@ type examples struct {
 	t        *schemaTable
 	done     map[int]any
 	building map[int]bool
-	warnings *[]string
 }
 
 // errNoExample reports a schema for which no valid value can be built.
@@ -34,8 +33,8 @@ func (e *errNoExample) Error() string {
 
 // fillExamples sets the Example of every row that can have one, and
 // returns why the others cannot: fine unless an answer needs one.
-func (t *schemaTable) fillExamples(warnings *[]string) (map[int]error, error) {
-	ex := &examples{t: t, done: map[int]any{}, building: map[int]bool{}, warnings: warnings}
+func (t *schemaTable) fillExamples() (map[int]error, error) {
+	ex := &examples{t: t, done: map[int]any{}, building: map[int]bool{}}
 	missing := map[int]error{}
 	for i := range t.rows {
 		v, err := ex.value(i)
@@ -80,24 +79,19 @@ func (ex *examples) value(i int) (any, error) {
 	ex.building[i] = true
 	defer delete(ex.building, i)
 
-	var candidates []any
-	if s := row.value; s != nil {
-		if s.Example != nil {
-			candidates = append(candidates, normalize(s.Example))
-		}
-		for _, e := range s.Examples {
-			candidates = append(candidates, normalize(e))
-		}
-		if s.Default != nil {
-			candidates = append(candidates, normalize(s.Default))
-		}
+	// The spec's own values first; an invalid one is spec-lint's to report.
+	s, candidates := row.value, []any{}
+	if s.Example != nil {
+		candidates = append(candidates, s.Example)
 	}
-	for k, c := range candidates {
-		if err := ex.valid(i, c); err == nil {
+	candidates = append(candidates, s.Examples...)
+	if s.Default != nil {
+		candidates = append(candidates, s.Default)
+	}
+	for _, c := range candidates {
+		if c = normalize(c); ex.valid(i, c) == nil {
 			ex.done[i] = c
 			return c, nil
-		} else if k == 0 && row.value.Example != nil {
-			*ex.warnings = append(*ex.warnings, fmt.Sprintf("%s: the spec's example is not valid against its schema, so the fake builds another: %v", row.Where, firstLine(err)))
 		}
 	}
 	v, err := ex.build(i)
@@ -114,13 +108,9 @@ func (ex *examples) value(i int) (any, error) {
 // build assembles a value from the schema's keywords.
 func (ex *examples) build(i int) (any, error) {
 	row := ex.t.rows[i]
-	if len(row.Enum) > 0 {
-		for _, e := range row.Enum {
-			if e != "null" {
-				var v any
-				_ = json.Unmarshal([]byte(e), &v)
-				return normalize(v), nil
-			}
+	for _, e := range row.Enum {
+		if e != "null" {
+			return normalize(json.RawMessage(e)), nil
 		}
 	}
 	if len(row.OneOf) > 0 || len(row.AnyOf) > 0 {
@@ -144,9 +134,7 @@ func (ex *examples) build(i int) (any, error) {
 				}
 				return v, nil
 			}
-			if firstErr == nil {
-				firstErr = err
-			}
+			firstErr = cmp.Or(firstErr, err)
 		}
 		if firstErr != nil {
 			return nil, firstErr
@@ -197,21 +185,18 @@ func (ex *examples) build(i int) (any, error) {
 		if row.MaxItems != unset && n > row.MaxItems {
 			n = row.MaxItems
 		}
-		arr := []any{}
-		if row.Items < 0 {
-			for range n {
-				arr = append(arr, "value")
+		var item any = "value"
+		if row.Items >= 0 {
+			var err error
+			if item, err = ex.value(row.Items); err != nil {
+				return nil, err
 			}
-			return arr, nil
-		}
-		item, err := ex.value(row.Items)
-		if err != nil {
-			return nil, err
-		}
-		for k := range n {
-			if k > 0 && row.UniqueItems {
+			if n > 1 && row.UniqueItems {
 				return nil, &errNoExample{row.Where, "minItems above 1 with uniqueItems"}
 			}
+		}
+		arr := []any{}
+		for range n {
 			arr = append(arr, item)
 		}
 		return arr, nil
@@ -327,19 +312,11 @@ func normalize(v any) any {
 }
 
 func firstLine(err error) string {
-	s := err.Error()
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
+	line, _, _ := strings.Cut(err.Error(), "\n")
+	return line
 }
 
 // sortedKeys returns the keys of m in order.
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }

@@ -178,7 +178,7 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 	if err := m.errorBodiesFrom(doc); err != nil {
 		return nil, err
 	}
-	missing, err := m.schemas.fillExamples(&m.warnings)
+	missing, err := m.schemas.fillExamples()
 	if err != nil {
 		return nil, err
 	}
