@@ -14,7 +14,7 @@ func TestServicesImportTheirTypes(t *testing.T) {
 	views := []serviceView{{Name: "Venues", Tag: "Venues", Doc: ".", Methods: []methodView{{
 		Name: "Get", Args: "ctx context.Context, since time.Time, note nullable.Nullable[string], id openapi_types.UUID, opts ...CallOption",
 		Build: "gen.NewGetVenueRequest(s.client.server, since, note, id)", Op: "&apispec.Operations[0]", Check: "nil",
-		Doc: []string{"Get gets a venue."}, Result: "value", Type: "gen.Venue",
+		Spec: &operation{ID: "getVenue", Method: "GET", Path: "/venues"}, Sentence: "gets a venue.", Result: "value", Type: "gen.Venue",
 	}}}}
 	src, err := renderViews(views)
 	if err != nil {

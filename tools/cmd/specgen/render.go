@@ -110,14 +110,21 @@ type serviceView struct {
 	Methods        []methodView
 }
 
-// methodView is one method of a service: its doc comment, its arguments,
-// the request builder it calls, the body check, and the shape of its
-// result: "list" (an iterator over Type), "none" (no answer), "field" (the
-// array Field of an answer of type Out), "pointer" (*Type) or "value".
+// methodView is one method of a service: its arguments, the request
+// builder it calls, the body check, the shape of its result: "list" (an
+// iterator over Type), "none" (no answer), "field" (the array Field of an
+// answer of type Out), "pointer" (*Type) or "value"; and its doc comment,
+// which reads as Go's: its name, then the summary's verb in the third
+// person ("Get a webhook" on Get reads "Get gets a webhook").
 type methodView struct {
 	Name, Args, Build, Op, Check string
-	Doc                          []string
 	Result, Type, Field, Out     string
+
+	Spec           *operation
+	Sentence       string   // the rest of the first sentence
+	Description    []string // the description, wrapped, unless it is the summary
+	ParamDocs      []string // the params struct's fields, described
+	Headers, OrgID bool     // whether it has header parameters, an org_id
 }
 
 // renderServices writes the root package's services.gen.go: one service
@@ -199,19 +206,25 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	if !ok {
 		return methodView{}, fmt.Errorf("%s (%s %s): oapi-codegen generates no request builder for it in package gen", o.ID, o.Method, o.Path)
 	}
-	v := methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec." + opConst(o) + "]", Check: "nil"}
+	v := methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec." + opConst(o) + "]", Check: "nil", Spec: o, Sentence: sentence(o.Summary, o.ID)}
+	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
+		v.Description = wrap(d, 76)
+	}
 	args := []string{"ctx context.Context"}
 	build := []string{"s.client.server"}
 	for _, p := range gop.PathParams {
 		args = append(args, p.Name+" "+p.Type)
 		build = append(build, p.Name)
 	}
-	hasParams := false
 	for _, p := range o.Params {
-		hasParams = hasParams || p.In != "path" && !(p.In == "query" && p.Name == "org_id")
+		orgID := p.In == "query" && p.Name == "org_id"
+		if p.In != "path" && !orgID {
+			v.ParamDocs = append(v.ParamDocs, paramDoc(m, p))
+		}
+		v.Headers, v.OrgID = v.Headers || p.In == "header", v.OrgID || orgID
 	}
 	switch {
-	case gop.Params != "" && hasParams:
+	case gop.Params != "" && len(v.ParamDocs) > 0:
 		args = append(args, "params *"+gop.Params)
 		build = append(build, "params")
 	case gop.Params != "":
@@ -229,7 +242,6 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 			v.Check = code
 		}
 	}
-	v.Doc = docLines(o, m, hasParams)
 	resp, hasJSON := gop.Responses[o.Success]
 	switch {
 	case o.List.Style != "":
@@ -281,40 +293,6 @@ func firstSentence(s string) string {
 	return s
 }
 
-// docLines writes the doc comment of a method as Go's read: its name,
-// then the summary's verb in the third person ("Get a webhook" on Get
-// reads "Get gets a webhook").
-func docLines(o *operation, m *model, hasParams bool) []string {
-	lines := []string{o.GoMethod + " " + sentence(o.Summary, o.ID)}
-	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
-		lines = append(lines, "")
-		lines = append(lines, wrap(d, 76)...)
-	}
-	if o.List.Style != "" {
-		lines = append(lines, "", fmt.Sprintf("It returns an iterator over the %s of every page, fetched as the loop goes (%s pagination); an error ends it.", o.List.Field, o.List.Style))
-	}
-	var qp []string
-	for _, p := range o.Params {
-		if p.In != "path" && !(p.In == "query" && p.Name == "org_id") {
-			qp = append(qp, "  - "+paramDoc(m, p))
-		}
-	}
-	if hasParams && len(qp) > 0 {
-		lines = append(lines, "", "params may be nil. Its fields are the "+pluralIn(o)+" parameters:")
-		lines = append(lines, qp...)
-	}
-	for _, p := range o.Params {
-		if p.In == "query" && p.Name == "org_id" {
-			lines = append(lines, "", "Its org_id comes from WithOrgID or WithCallOrgID (PROVIDER keys).")
-			break
-		}
-	}
-	if o.Deprecated {
-		lines = append(lines, "", "Deprecated: Partoo marks this operation deprecated.")
-	}
-	return append(lines, "", fmt.Sprintf("Partoo API: %s %s (operationId %s).", o.Method, o.Path, o.ID))
-}
-
 // sentence turns an operation's summary, an imperative ("Get a list of
 // webhooks"), into the rest of a Go doc sentence ("lists webhooks."). A
 // summary that is a noun phrase ("Business information") takes the verb
@@ -360,15 +338,6 @@ var verbs = map[string]bool{
 	"disconnect": true, "import": true, "export": true, "test": true, "validate": true, "verify": true, "count": true,
 	"find": true, "edit": true, "modify": true, "replace": true, "reset": true, "refresh": true, "trigger": true,
 	"submit": true, "approve": true, "reject": true, "return": true, "compute": true, "link": true, "unlink": true,
-}
-
-func pluralIn(o *operation) string {
-	for _, p := range o.Params {
-		if p.In == "header" {
-			return "query and header"
-		}
-	}
-	return "query"
 }
 
 // paramDoc describes a parameter: its name, description, rules and default.
