@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/speakeasy-api/openapi/overlay"
 	"gopkg.in/yaml.v3"
 )
 
@@ -20,29 +21,16 @@ import (
 // package gen; the webhooks' payload schemas are components, which stay.
 // It changes nothing else.
 
-// overlayDoc is an OpenAPI Overlay 1.0 document.
-type overlayDoc struct {
-	Overlay string          `yaml:"overlay"`
-	Info    overlayInfo     `yaml:"info"`
-	Actions []overlayAction `yaml:"actions"`
-}
-
-type overlayInfo struct {
-	Title   string `yaml:"title"`
-	Version string `yaml:"version"`
-}
-
-type overlayAction struct {
-	Target string            `yaml:"target"`
-	Update map[string]string `yaml:"update,omitempty"`
-	Remove bool              `yaml:"remove,omitempty"`
-}
-
 // renderOverlay returns the overlay for doc.
 func renderOverlay(doc *openapi3.T) ([]byte, error) {
 	// An overlay needs one action at least: the first one restates the
 	// spec's title, which changes nothing.
-	actions := []overlayAction{{Target: "$.info", Update: map[string]string{"title": doc.Info.Title}}}
+	var actions []overlay.Action
+	update := func(target, key, value string) {
+		str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+		actions = append(actions, overlay.Action{Target: target, Update: yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{str(key), str(value)}}})
+	}
+	update("$.info", "title", doc.Info.Title)
 	add := func(target, desc string, s *openapi3.Schema) {
 		if s == nil || s.Default == nil {
 			return
@@ -54,7 +42,7 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 		if d != "" {
 			d += "\n\n"
 		}
-		actions = append(actions, overlayAction{Target: target, Update: map[string]string{"description": d + "Default: " + jsonText(normalize(s.Default)) + "."}})
+		update(target, "description", d+"Default: "+jsonText(normalize(s.Default))+".")
 	}
 	if doc.Components != nil {
 		for _, name := range sortedKeys(doc.Components.Parameters) {
@@ -94,11 +82,11 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 		}
 	}
 	if len(doc.Webhooks) > 0 {
-		actions = append(actions, overlayAction{Target: "$.webhooks", Remove: true})
+		actions = append(actions, overlay.Action{Target: "$.webhooks", Remove: true})
 	}
-	out, err := yaml.Marshal(overlayDoc{
-		Overlay: "1.0.0",
-		Info:    overlayInfo{Title: "partoo-go: the defaults of the spec, written into the descriptions of the generated fields", Version: "1.0.0"},
+	out, err := yaml.Marshal(overlay.Overlay{
+		Version: overlay.Version100,
+		Info:    overlay.Info{Title: "partoo-go: the defaults of the spec, written into the descriptions of the generated fields", Version: "1.0.0"},
 		Actions: actions,
 	})
 	if err != nil {
