@@ -118,20 +118,19 @@ func paramType(p codegen.ParameterDefinition) string {
 
 var (
 	predeclared = regexp.MustCompile(`^(?:bool|string|u?int(?:8|16|32|64)?|float(?:32|64))$`)
-	exported    = regexp.MustCompile(`(^|[^.\w])([A-Z]\w*)`)
 	identifier  = regexp.MustCompile(`^[A-Z]\w*$`)
 )
 
-// qualify writes a type of package gen as seen from another package.
+// qualify writes a type of package gen as seen from another package. A
+// type that is no Go expression is left as it is: formatting the output
+// then reports it.
 func qualify(t string) string {
 	e, err := parser.ParseExpr(t)
 	if err != nil {
-		return exported.ReplaceAllString(t, "${1}gen.${2}")
+		return t
 	}
 	var b strings.Builder
-	if err := printer.Fprint(&b, token.NewFileSet(), qualifyExpr(e)); err != nil {
-		return exported.ReplaceAllString(t, "${1}gen.${2}")
-	}
+	_ = printer.Fprint(&b, token.NewFileSet(), qualifyExpr(e)) // a strings.Builder takes every write
 	return b.String()
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -125,40 +124,39 @@ func (t *schemaTable) add(ref *openapi3.SchemaRef, where string) (int, error) {
 	return i, nil
 }
 
-// unsupported lists the JSON Schema keywords that the validator does not
-// implement, with whether s uses them.
+// unsupported lists the JSON Schema keywords that s uses and the
+// validator does not implement.
 func unsupported(s *openapi3.Schema) []string {
+	used := map[string]bool{
+		"not":                   s.Not != nil,
+		"prefixItems":           len(s.PrefixItems) > 0,
+		"contains":              s.Contains != nil,
+		"minContains":           s.MinContains != nil,
+		"maxContains":           s.MaxContains != nil,
+		"patternProperties":     len(s.PatternProperties) > 0,
+		"dependentSchemas":      len(s.DependentSchemas) > 0,
+		"dependentRequired":     len(s.DependentRequired) > 0,
+		"unevaluatedItems":      s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil,
+		"unevaluatedProperties": s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil,
+		"if":                    s.If != nil,
+		"then":                  s.Then != nil,
+		"else":                  s.Else != nil,
+		"a boolean schema":      s.Always != nil,
+		"$dynamicRef":           s.DynamicRef != "",
+		"contentSchema":         s.ContentSchema != nil,
+		"contentMediaType":      s.ContentMediaType != "",
+		"contentEncoding":       s.ContentEncoding != "",
+		"$defs":                 len(s.Defs) > 0,
+	}
+	for k := range s.Extensions {
+		used[k] = !strings.HasPrefix(k, "x-") && k != "$comment"
+	}
 	var out []string
-	check := func(used bool, kw string) {
-		if used {
+	for _, kw := range sortedKeys(used) {
+		if used[kw] {
 			out = append(out, kw)
 		}
 	}
-	check(s.Not != nil, "not")
-	check(len(s.PrefixItems) > 0, "prefixItems")
-	check(s.Contains != nil, "contains")
-	check(s.MinContains != nil, "minContains")
-	check(s.MaxContains != nil, "maxContains")
-	check(len(s.PatternProperties) > 0, "patternProperties")
-	check(len(s.DependentSchemas) > 0, "dependentSchemas")
-	check(len(s.DependentRequired) > 0, "dependentRequired")
-	check(s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil, "unevaluatedItems")
-	check(s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil, "unevaluatedProperties")
-	check(s.If != nil, "if")
-	check(s.Then != nil, "then")
-	check(s.Else != nil, "else")
-	check(s.Always != nil, "a boolean schema")
-	check(s.DynamicRef != "", "$dynamicRef")
-	check(s.ContentSchema != nil, "contentSchema")
-	check(s.ContentMediaType != "", "contentMediaType")
-	check(s.ContentEncoding != "", "contentEncoding")
-	check(len(s.Defs) > 0, "$defs")
-	for k := range s.Extensions {
-		if !strings.HasPrefix(k, "x-") && k != "$comment" {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
 	return out
 }
 
