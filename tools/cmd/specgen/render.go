@@ -400,66 +400,44 @@ func wrap(text string, width int) []string {
 // headerWalk writes the code that checks the custom headers of a typed
 // body at the given locations, or reports false when a location cannot be
 // followed through the Go types (a union, a nullable): the body's JSON is
-// then checked instead.
+// then checked instead. gofmt indents the code.
 func (g *goAPI) headerWalk(gop *goOp, locs []location, opRef string) (string, bool) {
 	if gop.Body == nil {
 		return "", false
 	}
 	var code bytes.Buffer
-	code.WriteString("func() error {\n\t\thc := s.client.headerCheck()\n")
+	code.WriteString("func() error {\nhc := s.client.headerCheck()\n")
 	for k, loc := range locs {
-		var idx []string
-		if !g.walkSteps(&code, *gop.Body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), &idx, 2) {
+		if !g.walkSteps(&code, *gop.Body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), nil, 2) {
 			return "", false
 		}
 	}
-	code.WriteString("\t\treturn hc.err(" + opRef + ", req)\n\t}()")
+	code.WriteString("return hc.err(" + opRef + ", req)\n}()")
 	return code.String(), true
 }
 
 // walkSteps writes the loops and nil checks that reach the custom headers
 // at steps from the Go value expr of schema s, declared as goType (with a
-// leading * when a pointer).
-func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps []locStep, loc string, idx *[]string, depth int) bool {
-	indent := strings.Repeat("\t", depth)
-	if strings.HasPrefix(goType, "*") {
+// leading * when a pointer); idx are the loops' indexes around it.
+func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps []locStep, loc string, idx []string, depth int) bool {
+	switch {
+	case strings.HasPrefix(goType, "*"):
 		v := fmt.Sprintf("p%d", depth)
-		fmt.Fprintf(code, "%sif %s := %s; %s != nil {\n", indent, v, expr, v)
-		ok := g.walkSteps(code, s, goType[1:], "*"+v, steps, loc, idx, depth+1)
-		fmt.Fprintf(code, "%s}\n", indent)
-		return ok
-	}
-	if len(steps) == 0 {
+		fmt.Fprintf(code, "if %s := %s; %s != nil {\n", v, expr, v)
+		defer code.WriteString("}\n")
+		return g.walkSteps(code, s, goType[1:], "*"+v, steps, loc, idx, depth+1)
+	case len(steps) == 0:
 		// The CustomHeaders value itself: a map of strings.
-		if !strings.HasPrefix(g.deref(s).GoType, "map[") {
-			return false
-		}
-		fmt.Fprintf(code, "%shc.at(%s, %s%s)\n", indent, loc, expr, prefixComma(*idx))
-		return true
-	}
-	if steps[0].Each {
+		fmt.Fprintf(code, "hc.at(%s)\n", strings.Join(append([]string{loc, expr}, idx...), ", "))
+		return strings.HasPrefix(g.deref(s).GoType, "map[")
+	case steps[0].Each:
 		item, ok := g.elem(s)
-		if !ok {
-			return false
-		}
-		i := fmt.Sprintf("i%d", len(*idx))
-		fmt.Fprintf(code, "%sfor %s := range %s {\n", indent, i, expr)
-		*idx = append(*idx, i)
-		ok = g.walkSteps(code, item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, idx, depth+1)
-		*idx = (*idx)[:len(*idx)-1]
-		fmt.Fprintf(code, "%s}\n", indent)
-		return ok
+		i := fmt.Sprintf("i%d", len(idx))
+		fmt.Fprintf(code, "for %s := range %s {\n", i, expr)
+		defer code.WriteString("}\n")
+		return ok && g.walkSteps(code, item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, append(idx, i), depth+1)
 	}
 	p, ok := g.property(s, steps[0].Name)
-	if !ok || strings.HasPrefix(p.GoTypeDef(), "nullable.") {
-		return false
-	}
-	return g.walkSteps(code, p.Schema, p.GoTypeDef(), expr+"."+p.GoFieldName(), steps[1:], loc, idx, depth)
-}
-
-func prefixComma(list []string) string {
-	if len(list) == 0 {
-		return ""
-	}
-	return ", " + strings.Join(list, ", ")
+	return ok && !strings.HasPrefix(p.GoTypeDef(), "nullable.") &&
+		g.walkSteps(code, p.Schema, p.GoTypeDef(), expr+"."+p.GoFieldName(), steps[1:], loc, idx, depth)
 }
