@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -23,12 +22,13 @@ func customHeaderFacts(m *model) (map[string]string, error) {
 	rows := m.schemas.rows
 	ch := rows[m.customHeaders]
 	facts := map[string]string{}
-	if ch.MaxProperties != unset {
-		facts["maxProperties"] = strconv.Itoa(ch.MaxProperties)
+	state := func(kw string, v, none int) {
+		if v != none {
+			facts[kw] = strconv.Itoa(v)
+		}
 	}
-	if ch.MinProperties > 0 {
-		facts["minProperties"] = strconv.Itoa(ch.MinProperties)
-	}
+	state("maxProperties", ch.MaxProperties, unset)
+	state("minProperties", ch.MinProperties, 0)
 	for _, part := range []struct {
 		kw    string
 		index int
@@ -37,12 +37,8 @@ func customHeaderFacts(m *model) (map[string]string, error) {
 			continue
 		}
 		s := rows[part.index]
-		if s.MaxLength != unset {
-			facts[part.kw+".maxLength"] = strconv.Itoa(s.MaxLength)
-		}
-		if s.MinLength > 0 {
-			facts[part.kw+".minLength"] = strconv.Itoa(s.MinLength)
-		}
+		state(part.kw+".maxLength", s.MaxLength, unset)
+		state(part.kw+".minLength", s.MinLength, 0)
 		if s.Pattern >= 0 {
 			src := m.schemas.patterns[s.Pattern].Source
 			if strings.ContainsAny(src, "|`\n") {
@@ -77,14 +73,12 @@ func renderReadme(readme []byte, m *model) ([]byte, error) {
 	}
 	lines := strings.SplitAfter(after, "\n")
 	seen := map[string]bool{}
-	for i, line := range lines {
-		if !strings.HasPrefix(line, "|") {
-			break
-		}
-		if i < 2 { // header and separator
-			continue
-		}
-		row := strings.TrimSuffix(line, "\n")
+	table := 0 // the table's lines: a header, a separator, then a row a rule
+	for table < len(lines) && strings.HasPrefix(lines[table], "|") {
+		table++
+	}
+	for i := 2; i < table; i++ {
+		row := strings.TrimSuffix(lines[i], "\n")
 		cells := strings.Split(strings.Trim(row, "|"), " | ")
 		if len(cells) != 2 {
 			return nil, fmt.Errorf("README.md rules table: row %q: want 2 cells", row)
@@ -99,16 +93,15 @@ func renderReadme(readme []byte, m *model) ([]byte, error) {
 			return nil, fmt.Errorf("README.md rules table: row %q: the spec's %s states no %s; remove the row", row, customHeadersSchema, keyword)
 		}
 		seen[keyword] = true
-		lines[i] = "|" + cells[0] + " | " + value + " |" + line[len(row):]
+		lines[i] = "|" + cells[0] + " | " + value + " |" + lines[i][len(row):]
 	}
 	var missing []string
-	for kw, v := range facts {
+	for _, kw := range sortedKeys(facts) {
 		if !seen[kw] {
-			missing = append(missing, fmt.Sprintf("%s (%s)", kw, v))
+			missing = append(missing, fmt.Sprintf("%s (%s)", kw, facts[kw]))
 		}
 	}
 	if len(missing) > 0 {
-		slices.Sort(missing)
 		return nil, fmt.Errorf("README.md rules table: the spec's %s states %s; add a row for each", customHeadersSchema, strings.Join(missing, ", "))
 	}
 	return []byte(before + readmeRulesMarker + "\n" + strings.Join(lines, "")), nil
