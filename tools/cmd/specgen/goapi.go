@@ -204,17 +204,7 @@ func (g *goAPI) isStruct(s codegen.Schema) bool {
 }
 
 // structDecl writes an inline object schema as a Go struct type of
-// another package.
+// another package: oapi-codegen's own, qualified.
 func structDecl(s codegen.Schema) string {
-	var b strings.Builder
-	b.WriteString("struct {\n")
-	for _, p := range s.Properties {
-		tag := p.JsonFieldName
-		if !p.Required {
-			tag += ",omitempty"
-		}
-		fmt.Fprintf(&b, "%s %s `json:%q`\n", p.GoFieldName(), qualify(p.GoTypeDef()), tag)
-	}
-	b.WriteString("}")
-	return b.String()
+	return qualify(codegen.GenStructFromSchema(s))
 }
