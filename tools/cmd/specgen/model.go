@@ -107,6 +107,15 @@ func apiKeyHeader(doc *openapi3.T) (string, error) {
 	return names[0], nil
 }
 
+// byService returns the operations of each service.
+func (m *model) byService() map[string][]*operation {
+	out := map[string][]*operation{}
+	for _, o := range m.ops {
+		out[o.Service] = append(out[o.Service], o)
+	}
+	return out
+}
+
 // build compiles the document. lists holds the naming file's list
 // overrides (operationId → array field, or "none").
 func build(doc *openapi3.T, lists map[string]string) (*model, error) {
@@ -136,7 +145,6 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 	if err := m.eventsFrom(doc); err != nil {
 		return nil, err
 	}
-	seen := map[string]string{}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		for _, method := range httpMethods {
@@ -148,17 +156,11 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 			if op.OperationID == "" {
 				return nil, fmt.Errorf("%s has no operationId: the generated names come from it", where)
 			}
-			seen[op.OperationID] = where
 			o, err := m.operation(method, path, item, op, lists[op.OperationID])
 			if err != nil {
 				return nil, err
 			}
 			m.ops = append(m.ops, o)
-		}
-	}
-	for name := range lists {
-		if _, ok := seen[name]; !ok {
-			m.warnings = append(m.warnings, fmt.Sprintf("names file: lists: operationId %q is not in the spec (renamed or removed?)", name))
 		}
 	}
 	slices.SortFunc(m.ops, func(a, b *operation) int {

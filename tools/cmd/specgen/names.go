@@ -85,10 +85,7 @@ func (m *model) name(n *namesFile) error {
 		services[svc] = tag
 		o.Service = svc
 	}
-	byService := map[string][]*operation{}
-	for _, o := range m.ops {
-		byService[o.Service] = append(byService[o.Service], o)
-	}
+	byService := m.byService()
 	for _, svc := range sortedKeys(byService) {
 		ops := byService[svc]
 		taken := map[string]string{}
@@ -113,22 +110,23 @@ func (m *model) name(n *namesFile) error {
 			o.GoMethod = name
 		}
 	}
-	ids := map[string]bool{}
+	// Entries of the naming file that name nothing in the spec are stale.
+	ids, tags := map[string]bool{}, map[string]bool{}
 	for _, o := range m.ops {
-		ids[o.ID] = true
+		ids[o.ID], tags[o.Tag] = true, true
 	}
-	for id := range n.Operations {
-		if !ids[id] {
-			m.warnings = append(m.warnings, fmt.Sprintf("names file: operations: operationId %q is not in the spec (renamed or removed?)", id))
-		}
-	}
-	for tag := range n.Services {
-		found := false
-		for _, o := range m.ops {
-			found = found || o.Tag == tag
-		}
-		if !found {
-			m.warnings = append(m.warnings, fmt.Sprintf("names file: services: tag %q is not in the spec", tag))
+	for _, section := range []struct {
+		name    string
+		entries map[string]string
+		known   map[string]bool
+		what    string
+	}{{"lists", n.Lists, ids, "operationId %q is not in the spec (renamed or removed?)"},
+		{"operations", n.Operations, ids, "operationId %q is not in the spec (renamed or removed?)"},
+		{"services", n.Services, tags, "tag %q is not in the spec"}} {
+		for key := range section.entries {
+			if !section.known[key] {
+				m.warnings = append(m.warnings, "names file: "+section.name+": "+fmt.Sprintf(section.what, key))
+			}
 		}
 	}
 	sort.Strings(m.warnings)

@@ -131,10 +131,7 @@ type methodView struct {
 // per tag, one method per operation, written against the request builders
 // and types oapi-codegen generates in package gen.
 func renderServices(m *model, api *goAPI) ([]byte, error) {
-	byService := map[string][]*operation{}
-	for _, o := range m.ops {
-		byService[o.Service] = append(byService[o.Service], o)
-	}
+	byService := m.byService()
 	var views []serviceView
 	for _, svc := range sortedKeys(byService) {
 		ops := byService[svc]
