@@ -151,9 +151,7 @@ func (ex *examples) build(i int) (any, error) {
 			if !ok {
 				return v, nil // a non-object allOf: its value stands for the whole
 			}
-			for k, x := range m {
-				obj[k] = x
-			}
+			maps.Copy(obj, m)
 		}
 		if err := ex.addProperties(row, obj); err != nil {
 			return nil, err
@@ -195,21 +193,15 @@ func (ex *examples) build(i int) (any, error) {
 				return nil, &errNoExample{row.Where, "minItems above 1 with uniqueItems"}
 			}
 		}
-		arr := []any{}
-		for range n {
-			arr = append(arr, item)
-		}
-		return arr, nil
+		return slices.Repeat([]any{item}, n), nil
 	case "string":
 		return ex.buildString(row)
 	case "integer", "number":
 		return buildNumber(row), nil
 	case "boolean":
 		return true, nil
-	case "null":
-		return nil, nil
 	}
-	return nil, nil
+	return nil, nil // null, or no type
 }
 
 // addProperties adds a value for every declared property of row (the
@@ -232,20 +224,13 @@ func (ex *examples) addProperties(row *schemaRow, obj map[string]any) error {
 	return nil
 }
 
+// formatExamples are the strings built for the formats the validator checks.
+var formatExamples = map[string]string{
+	"date-time": "2024-11-27T16:10:44Z", "date": "2024-11-27", "email": "user@example.com", "uri": "https://example.com/",
+}
+
 func (ex *examples) buildString(row *schemaRow) (any, error) {
-	var s string
-	switch row.Format {
-	case "date-time":
-		s = "2024-11-27T16:10:44Z"
-	case "date":
-		s = "2024-11-27"
-	case "email":
-		s = "user@example.com"
-	case "uri":
-		s = "https://example.com/"
-	default:
-		s = "example"
-	}
+	s := cmp.Or(formatExamples[row.Format], "example")
 	if row.Pattern >= 0 {
 		return nil, &errNoExample{row.Where, fmt.Sprintf("a string with the pattern %q and no example", ex.t.patterns[row.Pattern].Source)}
 	}

@@ -174,9 +174,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 		row.Types = append(row.Types, "null")
 	}
 	for _, ty := range row.Types {
-		switch ty {
-		case "null", "boolean", "integer", "number", "string", "array", "object":
-		default:
+		if !slices.Contains([]string{"null", "boolean", "integer", "number", "string", "array", "object"}, ty) {
 			return fmt.Errorf("%s: unknown type %q", where, ty)
 		}
 	}
@@ -246,12 +244,9 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 	if row.PropertyNames, err = t.add(s.PropertyNames, where+".propertyNames"); err != nil {
 		return err
 	}
-	if row.PropertyNames >= 0 {
-		names := t.rows[row.PropertyNames]
-		if names.Pattern >= 0 {
-			p := &t.patterns[names.Pattern]
-			p.Hints = p.shape
-		}
+	if row.PropertyNames >= 0 && t.rows[row.PropertyNames].Pattern >= 0 {
+		p := &t.patterns[t.rows[row.PropertyNames].Pattern]
+		p.Hints = p.shape
 	}
 	row.MinProperties, row.MaxProperties = clampInt(s.MinProps), limit(s.MaxProps)
 	for _, list := range []struct {
@@ -283,24 +278,19 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 // by the component name of every branch not mapped (OpenAPI's implicit
 // mapping).
 func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) error {
-	branches := append(append(openapi3.SchemaRefs{}, s.OneOf...), s.AnyOf...)
+	branches := slices.Concat(s.OneOf, s.AnyOf)
 	mapped := map[*openapi3.Schema]bool{}
 	for _, v := range sortedKeys(s.Discriminator.Mapping) {
 		target := s.Discriminator.Mapping[v].Ref
-		var found *openapi3.SchemaRef
-		for _, b := range branches {
-			if b.Ref == target {
-				found = b
-			}
-		}
-		if found == nil {
+		k := slices.IndexFunc(branches, func(b *openapi3.SchemaRef) bool { return b.Ref == target })
+		if k < 0 {
 			return fmt.Errorf("%s.discriminator.mapping[%q]: %q is not one of the schema's branches", where, v, target)
 		}
-		i, err := t.add(found, where+".discriminator")
+		i, err := t.add(branches[k], where+".discriminator")
 		if err != nil {
 			return err
 		}
-		mapped[found.Value] = true
+		mapped[branches[k].Value] = true
 		row.Mapping = append(row.Mapping, mappingRow{Value: v, Schema: i})
 	}
 	for _, b := range branches {
