@@ -177,9 +177,7 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 			o.ErrorSchemas = append(o.ErrorSchemas, i)
 		}
 	}
-	if err := m.errorBodiesFrom(doc); err != nil {
-		return nil, err
-	}
+	m.errorBodiesFrom(doc)
 	missing, err := m.schemas.fillExamples()
 	if err != nil {
 		return nil, err
@@ -255,9 +253,7 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 
 func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
 	pw := fmt.Sprintf("%s: %s parameter %q", where, p.In, p.Name)
-	switch p.In {
-	case "path", "query", "header":
-	default:
+	if !slices.Contains([]string{"path", "query", "header"}, p.In) {
 		return paramRow{}, fmt.Errorf("%s: parameters in %q are not supported by specgen", pw, p.In)
 	}
 	if p.Schema == nil {
@@ -267,18 +263,13 @@ func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
 	if err != nil {
 		return paramRow{}, err
 	}
-	s := m.schemas.rows[i]
-	explode := true
-	if p.Explode != nil {
-		explode = *p.Explode
-	}
 	if p.Style != "" && !(p.Style == "form" && p.In == "query") && !(p.Style == "simple" && p.In != "query") {
 		return paramRow{}, fmt.Errorf("%s: style %q is not supported by specgen (form in the query, simple elsewhere)", pw, p.Style)
 	}
-	if primaryType(s) == "object" {
+	if primaryType(m.schemas.rows[i]) == "object" {
 		return paramRow{}, fmt.Errorf("%s: object parameters are not supported by specgen", pw)
 	}
-	row := paramRow{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Explode: explode, Schema: i, Description: p.Description}
+	row := paramRow{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Explode: p.Explode == nil || *p.Explode, Schema: i, Description: p.Description}
 	if p.Example != nil {
 		row.Example = paramText(jsonText(normalize(p.Example)))
 	}
@@ -525,30 +516,24 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 
 // errorBodiesFrom builds, for every error status of components.responses,
 // the JSON body its schema describes with its defaults.
-func (m *model) errorBodiesFrom(doc *openapi3.T) error {
+func (m *model) errorBodiesFrom(doc *openapi3.T) {
 	if doc.Components == nil {
-		return nil
+		return
 	}
 	for _, code := range sortedKeys(doc.Components.Responses) {
 		status, err := strconv.Atoi(code)
-		if err != nil || status < 400 {
-			continue
-		}
 		resp := doc.Components.Responses[code].Value
-		if resp == nil {
+		if err != nil || status < 400 || resp == nil {
 			continue
 		}
-		mt := resp.Content.Get("application/json")
-		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-			continue
+		if mt := resp.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
+			v := defaultsOf(mt.Schema.Value, 0)
+			if v == nil {
+				v = map[string]any{}
+			}
+			m.errorBodies = append(m.errorBodies, errorBody{Status: status, Body: jsonText(v)})
 		}
-		v := defaultsOf(mt.Schema.Value, 0)
-		if v == nil {
-			v = map[string]any{}
-		}
-		m.errorBodies = append(m.errorBodies, errorBody{Status: status, Body: jsonText(v)})
 	}
-	return nil
 }
 
 // defaultsOf builds the value a schema describes with its default values:
