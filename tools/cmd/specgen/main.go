@@ -47,6 +47,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
@@ -161,19 +162,9 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]*string) 
 // "Code generated" line from the package clause by a blank line, so that
 // it still marks the file as generated but is no doc comment.
 func detachPackageDoc(src []byte) []byte {
-	head, rest, ok := bytes.Cut(src, []byte("\npackage "))
-	if !ok || !bytes.HasPrefix(head, []byte("//")) || bytes.Contains(head, []byte("\n\n")) {
-		return src
-	}
-	var kept [][]byte
-	for _, line := range bytes.Split(head, []byte("\n")) {
-		if bytes.HasPrefix(line, []byte("// Code generated ")) {
-			kept = append(kept, line)
-		}
-	}
-	if len(kept) == 0 {
-		return src
-	}
-	out := append(bytes.Join(kept, []byte("\n")), "\n\npackage "...)
-	return append(out, rest...)
+	return packageDoc.ReplaceAll(src, []byte("$1\n\npackage "))
 }
+
+// packageDoc matches a comment right above the package clause that holds
+// a "Code generated" line.
+var packageDoc = regexp.MustCompile(`\A(?://.*\n)*?(// Code generated .*)\n(?://.*\n)*package `)
