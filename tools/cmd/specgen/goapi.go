@@ -24,21 +24,9 @@ import (
 // body and answer types by name, so that the services use oapi-codegen's
 // names and types exactly without reading its Go output back.
 type goAPI struct {
-	ops        map[string]*goOp               // "METHOD /path/{template}" → operation
-	components map[string]*openapi3.SchemaRef // Go type name → component schema
+	ops        map[string]codegen.OperationDefinition // "METHOD /path/{template}" → operation
+	components map[string]*openapi3.SchemaRef         // Go type name → component schema
 }
-
-// goOp is one operation of the generated client.
-type goOp struct {
-	Builder    string    // the request builder, New<Op>Request
-	PathParams []goParam // in order
-	Params     string    // the params struct of the builder, qualified, or ""
-	Body       *codegen.Schema
-	BodyType   string                 // the JSON body's type, qualified, or ""
-	Responses  map[int]codegen.Schema // the JSON answers, by status
-}
-
-type goParam struct{ Name, Type string }
 
 // loadGoAPI runs oapi-codegen's codegen package on the spec with the
 // configuration at configPath (oapi-codegen.yaml). codegen keeps its
@@ -63,45 +51,46 @@ func loadGoAPI(specPath, configPath string) (*goAPI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oapi-codegen: %w", err)
 	}
-	g := &goAPI{ops: map[string]*goOp{}, components: map[string]*openapi3.SchemaRef{}}
+	g := &goAPI{ops: map[string]codegen.OperationDefinition{}, components: map[string]*openapi3.SchemaRef{}}
 	for name, ref := range doc.Components.Schemas {
 		g.components[codegen.SchemaNameToTypeName(name)] = ref
 	}
 	for _, d := range defs {
-		if d.IsWebhook || d.IsCallback || d.IsAlias {
-			continue
+		if !d.IsWebhook && !d.IsCallback && !d.IsAlias {
+			g.ops[d.Method+" "+d.Path] = d
 		}
-		op := &goOp{Builder: "New" + d.OperationId + "Request", Responses: map[int]codegen.Schema{}}
-		for _, p := range d.PathParams {
-			op.PathParams = append(op.PathParams, goParam{Name: p.GoVariableName(), Type: paramType(p)})
-		}
-		if d.RequiresParamObject() {
-			op.Params = "gen." + d.OperationId + "Params"
-		}
-		for _, b := range d.Bodies {
-			if b.IsJSON() && b.IsSupportedByClient() && op.Body == nil {
-				td := b.TypeDef(d.OperationId)
-				op.Body, op.BodyType = &td.Schema, qualify(td.TypeName)
-				// A body that refers to a component is an alias of it, whose
-				// name reads better; an inline body's <Op>JSONRequestBody is
-				// a type of its own, defined on <Op>JSONBody, and stays.
-				if td.Schema.RefType != "" && td.Schema.RefType != d.OperationId+"JSONBody" {
-					op.BodyType = qualify(td.Schema.RefType)
-				}
-			}
-		}
-		rts, err := d.GetResponseTypeDefinitions()
-		if err != nil {
-			return nil, fmt.Errorf("oapi-codegen: %s: %w", d.OperationId, err)
-		}
-		for _, r := range rts {
-			if status, err := strconv.Atoi(r.ResponseName); err == nil && strings.HasPrefix(r.TypeName, "JSON") {
-				op.Responses[status] = r.Schema
-			}
-		}
-		g.ops[d.Method+" "+d.Path] = op
 	}
 	return g, nil
+}
+
+// jsonBody returns the JSON request body of d and its type in package gen,
+// qualified, or nil.
+func jsonBody(d codegen.OperationDefinition) (*codegen.Schema, string) {
+	for _, b := range d.Bodies {
+		if b.IsJSON() && b.IsSupportedByClient() {
+			td := b.TypeDef(d.OperationId)
+			// A body that refers to a component is an alias of it, whose
+			// name reads better; an inline body's <Op>JSONRequestBody is
+			// a type of its own, defined on <Op>JSONBody, and stays.
+			if td.Schema.RefType != "" && td.Schema.RefType != d.OperationId+"JSONBody" {
+				return &td.Schema, qualify(td.Schema.RefType)
+			}
+			return &td.Schema, qualify(td.TypeName)
+		}
+	}
+	return nil, ""
+}
+
+// answer returns the schema of d's JSON answer with the given status, if
+// it has one.
+func answer(d codegen.OperationDefinition, status int) (s codegen.Schema, ok bool, err error) {
+	rts, err := d.GetResponseTypeDefinitions()
+	for _, r := range rts {
+		if r.ResponseName == strconv.Itoa(status) && strings.HasPrefix(r.TypeName, "JSON") {
+			s, ok = r.Schema, true
+		}
+	}
+	return s, ok, err
 }
 
 // paramType is the type of a path parameter: the Go type of its schema when

@@ -199,7 +199,7 @@ func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error
 
 // methodOf builds the view of one operation's method.
 func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
-	gop, ok := api.ops[o.Method+" "+o.Path]
+	d, ok := api.ops[o.Method+" "+o.Path]
 	if !ok {
 		return methodView{}, fmt.Errorf("%s (%s %s): oapi-codegen generates no request builder for it in package gen", o.ID, o.Method, o.Path)
 	}
@@ -209,9 +209,9 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	}
 	args := []string{"ctx context.Context"}
 	build := []string{"s.client.server"}
-	for _, p := range gop.PathParams {
-		args = append(args, p.Name+" "+p.Type)
-		build = append(build, p.Name)
+	for _, p := range d.PathParams {
+		args = append(args, p.GoVariableName()+" "+paramType(p))
+		build = append(build, p.GoVariableName())
 	}
 	for _, p := range o.Params {
 		orgID := p.In == "query" && p.Name == "org_id"
@@ -221,25 +221,29 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 		v.Headers, v.OrgID = v.Headers || p.In == "header", v.OrgID || orgID
 	}
 	switch {
-	case gop.Params != "" && len(v.ParamDocs) > 0:
-		args = append(args, "params *"+gop.Params)
+	case d.RequiresParamObject() && len(v.ParamDocs) > 0:
+		args = append(args, "params *gen."+d.OperationId+"Params")
 		build = append(build, "params")
-	case gop.Params != "":
+	case d.RequiresParamObject():
 		build = append(build, "nil")
 	}
-	if gop.Body != nil {
-		args = append(args, "body "+gop.BodyType)
+	body, bodyType := jsonBody(d)
+	if body != nil {
+		args = append(args, "body "+bodyType)
 		build = append(build, "body")
 	}
 	v.Args = strings.Join(append(args, "opts ...CallOption"), ", ")
-	v.Build = fmt.Sprintf("gen.%s(%s)", gop.Builder, strings.Join(build, ", "))
+	v.Build = fmt.Sprintf("gen.New%sRequest(%s)", d.OperationId, strings.Join(build, ", "))
 	if len(o.CustomHeadersAt) > 0 {
 		v.Check = "s.client.checkBodyJSON(" + v.Op + ", req)"
-		if code, ok := api.headerWalk(gop, o.CustomHeadersAt, v.Op); ok {
+		if code, ok := api.headerWalk(body, o.CustomHeadersAt, v.Op); ok {
 			v.Check = code
 		}
 	}
-	resp, hasJSON := gop.Responses[o.Success]
+	resp, hasJSON, err := answer(d, o.Success)
+	if err != nil {
+		return v, fmt.Errorf("oapi-codegen: %s: %w", d.OperationId, err)
+	}
 	switch {
 	case o.List.Style != "":
 		if v.Check != "nil" {
@@ -398,14 +402,14 @@ func wrap(text string, width int) []string {
 // body at the given locations, or reports false when a location cannot be
 // followed through the Go types (a union, a nullable): the body's JSON is
 // then checked instead. gofmt indents the code.
-func (g *goAPI) headerWalk(gop *goOp, locs []location, opRef string) (string, bool) {
-	if gop.Body == nil {
+func (g *goAPI) headerWalk(body *codegen.Schema, locs []location, opRef string) (string, bool) {
+	if body == nil {
 		return "", false
 	}
 	var code bytes.Buffer
 	code.WriteString("func() error {\nhc := s.client.headerCheck()\n")
 	for k, loc := range locs {
-		if !g.walkSteps(&code, *gop.Body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), nil, 2) {
+		if !g.walkSteps(&code, *body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), nil, 2) {
 			return "", false
 		}
 	}
