@@ -114,23 +114,15 @@ func Lint(spec []byte, seed, excerpt map[string]any) []Finding {
 	}
 	out = append(out, servers(d.doc)...)
 	out = append(out, provenance(d.doc, d.ops, seed, excerpt)...)
-	for i := range out {
-		if out[i].Level == "" {
-			out[i].Level = Blocking
-		}
-	}
 	sortFindings(out)
 	// A component reached from several operations is reported once.
 	seen := map[string]bool{}
-	kept := out[:0]
-	for _, f := range out {
+	return slices.DeleteFunc(out, func(f Finding) bool {
 		k := fmt.Sprintf("%s|%s|%d|%s", f.Level, f.Rule, f.Line, f.Message)
-		if !seen[k] {
-			seen[k] = true
-			kept = append(kept, f)
-		}
-	}
-	return kept
+		dup := seen[k]
+		seen[k] = true
+		return dup
+	})
 }
 
 // compileECMAScript compiles a pattern as an ECMA-262 regular expression:
@@ -155,16 +147,13 @@ func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Fin
 		return []Finding{{Level: Blocking, Rule: "kin-openapi", Message: "load: " + err.Error()}}
 	}
 	validate := func(opts ...openapi3.ValidationOption) []string {
-		err := doc.Validate(context.Background(), append(opts, openapi3.SetRegexCompiler(compileECMAScript), openapi3.EnableSchemaPatternValidation(), openapi3.EnableMultiError())...)
 		var multi openapi3.MultiError
-		if !errors.As(err, &multi) {
+		if err := doc.Validate(context.Background(), append(opts, openapi3.SetRegexCompiler(compileECMAScript), openapi3.EnableSchemaPatternValidation(), openapi3.EnableMultiError())...); err != nil && !errors.As(err, &multi) {
 			multi = openapi3.MultiError{err}
 		}
 		var out []string
 		for _, e := range multi {
-			if e != nil {
-				out = append(out, e.Error())
-			}
+			out = append(out, e.Error())
 		}
 		return out
 	}
@@ -203,15 +192,15 @@ func servers(doc *yaml.Node) []Finding {
 		if list == nil {
 			list = doc
 		}
-		return []Finding{{Rule: "servers", Line: list.Line, Message: "the spec declares no servers: the client takes its Production and Sandbox URLs from them"}}
+		return []Finding{{Level: Blocking, Rule: "servers", Line: list.Line, Message: "the spec declares no servers: the client takes its Production and Sandbox URLs from them"}}
 	}
 	var out []Finding
 	for i, s := range list.Content {
 		u := mapValue(s, "url")
 		if u == nil || strings.TrimSpace(u.Value) == "" {
-			out = append(out, Finding{Rule: "servers", Line: s.Line, Message: fmt.Sprintf("servers[%d] has no url", i)})
+			out = append(out, Finding{Level: Blocking, Rule: "servers", Line: s.Line, Message: fmt.Sprintf("servers[%d] has no url", i)})
 		} else if parsed, err := url.Parse(u.Value); err != nil || parsed.Scheme != "https" || parsed.Host == "" {
-			out = append(out, Finding{Rule: "servers", Line: u.Line, Message: fmt.Sprintf("servers[%d].url %q is not an absolute https URL", i, u.Value)})
+			out = append(out, Finding{Level: Blocking, Rule: "servers", Line: u.Line, Message: fmt.Sprintf("servers[%d].url %q is not an absolute https URL", i, u.Value)})
 		}
 	}
 	return out
@@ -228,7 +217,7 @@ var sourceKinds = map[string]bool{"reference-docs": true, "assumption": true}
 func provenance(doc *yaml.Node, ops []operation, seed, excerpt map[string]any) []Finding {
 	var out []Finding
 	add := func(n *yaml.Node, where, msg string) {
-		out = append(out, Finding{Rule: "provenance", Line: n.Line, Message: where + ": " + msg})
+		out = append(out, Finding{Level: Blocking, Rule: "provenance", Line: n.Line, Message: where + ": " + msg})
 	}
 	check := func(where string, n *yaml.Node, path ...string) {
 		got, decoded := decode(n)
