@@ -99,10 +99,7 @@ func sampleEvent(event gen.EventType, orgID int) []byte {
 	if orgID != 0 {
 		setOrgID(v["payload"], json.Number(strconv.Itoa(orgID)))
 	}
-	body, err := json.Marshal(v)
-	if err != nil {
-		panic("partootest: a decoded example always encodes: " + err.Error())
-	}
+	body, _ := json.Marshal(v) // a decoded example always encodes
 	return body
 }
 

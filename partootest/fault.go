@@ -170,11 +170,7 @@ func (s *Server) syncKeepAlives() {
 	// faults; http.Server calls none of our code holding its own lock.
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	drop := slices.ContainsFunc(s.faults, func(f *Fault) bool { return f.Mode == ModeDrop })
-	if drop != s.keepAlivesOff {
-		s.keepAlivesOff = drop
-		s.httpSrv.SetKeepAlivesEnabled(!drop)
-	}
+	s.httpSrv.SetKeepAlivesEnabled(!slices.ContainsFunc(s.faults, func(f *Fault) bool { return f.Mode == ModeDrop }))
 }
 
 // takeFault returns a copy of the fault that applies to the request, using

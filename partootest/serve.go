@@ -107,14 +107,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// net/http lifts the read deadline, so it does not cut a fault's Delay
 	// short.
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodySize))
-	entry := &Request{
-		Time:          s.now(),
-		RemoteAddr:    r.RemoteAddr,
-		Method:        r.Method,
-		Body:          bytes.Clone(body[:min(len(body), MaxLoggedBody)]),
-		BodyTruncated: len(body) > MaxLoggedBody || readErr != nil,
-	}
-	entry.Path, entry.Query, entry.Header, entry.Truncated = boundedMeta(r)
+	entry := logEntry(r, body, readErr != nil)
+	entry.Time = s.now()
 	rel := r.URL.Path
 	if p, ok := strings.CutPrefix(rel, s.basePath); ok && strings.HasPrefix(p, "/") {
 		rel = p
@@ -159,35 +153,37 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, body []byte, re
 	return s.handle(r, body, readErr).write(w, fault.Mode)
 }
 
-// boundedMeta returns the path, query and header of r for the request log,
-// each cut to MaxLoggedHeader bytes, the API key redacted, and whether any
-// was cut.
-func boundedMeta(r *http.Request) (path string, query url.Values, header http.Header, cut bool) {
-	path, raw := r.URL.Path, r.URL.RawQuery
-	if len(path) > MaxLoggedHeader {
-		path, cut = path[:MaxLoggedHeader], true
+// logEntry returns the request log's bounded copy of r and its body
+// (bodyCut: the body was not read whole): the body cut to MaxLoggedBody
+// bytes, the path, query and header to MaxLoggedHeader bytes each, and the
+// API key redacted.
+func logEntry(r *http.Request, body []byte, bodyCut bool) *Request {
+	e := &Request{RemoteAddr: r.RemoteAddr, Method: r.Method, Path: r.URL.Path, Header: http.Header{},
+		Body: bytes.Clone(body[:min(len(body), MaxLoggedBody)]), BodyTruncated: bodyCut || len(body) > MaxLoggedBody}
+	raw := r.URL.RawQuery
+	if len(e.Path) > MaxLoggedHeader {
+		e.Path, e.Truncated = e.Path[:MaxLoggedHeader], true
 	}
 	if len(raw) > MaxLoggedHeader {
-		raw, cut = raw[:MaxLoggedHeader], true
+		raw, e.Truncated = raw[:MaxLoggedHeader], true
 		if i := strings.LastIndexByte(raw, '&'); i >= 0 {
 			raw = raw[:i]
 		}
 	}
-	query, _ = url.ParseQuery(raw)
-	header = http.Header{}
+	e.Query, _ = url.ParseQuery(raw)
 	budget := MaxLoggedHeader
 	for _, k := range slices.Sorted(maps.Keys(r.Header)) {
 		for _, v := range r.Header[k] {
 			if len(k)+len(v) > budget {
-				cut = true
+				e.Truncated = true
 				continue
 			}
 			budget -= len(k) + len(v)
 			if k == http.CanonicalHeaderKey(partoo.APIKeyHeader) {
 				v = Redacted
 			}
-			header[k] = append(header[k], v)
+			e.Header[k] = append(e.Header[k], v)
 		}
 	}
-	return path, query, header, cut
+	return e
 }

@@ -99,8 +99,6 @@ type Server struct {
 	deliveries   []Delivery
 	faults       []*Fault
 	quotaUsed    map[int][]time.Time // per organization, its last accepted requests
-	// keepAlivesOff records that syncKeepAlives turned keep-alives off.
-	keepAlivesOff bool
 	// closing is set by Close; no request starts afterwards.
 	closing bool
 }
