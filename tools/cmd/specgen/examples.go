@@ -81,7 +81,7 @@ func (ex *examples) value(i int) (any, error) {
 
 	// The spec's own values first; an invalid one is spec-lint's to report.
 	s, candidates := row.value, []any{}
-	if s.Example != nil {
+	if s.Example != nil || nullExample(s) {
 		candidates = append(candidates, s.Example)
 	}
 	candidates = append(candidates, s.Examples...)
@@ -103,6 +103,16 @@ func (ex *examples) value(i int) (any, error) {
 	}
 	ex.done[i] = v
 	return v, nil
+}
+
+// nullExample reports whether the spec writes "example: null" for s: a
+// nullable field whose example is null, not one without example.
+func nullExample(s *openapi3.Schema) bool {
+	if s.Example != nil || s.Origin == nil {
+		return false
+	}
+	_, ok := s.Origin.Fields.Lookup("example")
+	return ok
 }
 
 // build assembles a value from the schema's keywords.

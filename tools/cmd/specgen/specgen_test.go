@@ -636,3 +636,36 @@ func TestReadmeRulesFollowTheSpec(t *testing.T) {
 		})
 	}
 }
+
+// TestSchemaAnnotationsReachTheTable: readOnly and writeOnly reach the
+// table, and a nullable field whose example is null has null in its
+// object's example, not a built string.
+func TestSchemaAnnotationsReachTheTable(t *testing.T) {
+	t.Parallel()
+	spec := mutateSpec(t, specPath, func(doc map[string]any) {
+		obj(t, doc, "components", "schemas")["Account"] = map[string]any{
+			"type":     "object",
+			"required": []any{"id", "name"},
+			"properties": map[string]any{
+				"id":       map[string]any{"type": "integer", "readOnly": true, "example": 3},
+				"name":     map[string]any{"type": "string", "example": "Ann"},
+				"password": map[string]any{"type": "string", "writeOnly": true},
+				"provider": map[string]any{"type": []any{"string", "null"}, "example": nil},
+				"region":   map[string]any{"type": []any{"string", "null"}},
+			},
+		}
+	})
+	code, stderr, src := runSpecgen(t, spec, "")
+	if code != 0 {
+		t.Fatalf("specgen exited %d: %s", code, stderr)
+	}
+	row := componentRow(src, "Account")
+	if want := "Example: `{\"id\":3,\"name\":\"Ann\",\"password\":\"example\",\"provider\":null,\"region\":\"example\"}`"; !strings.Contains(row, want) {
+		t.Errorf("the Account row lacks %s:\n%s", want, row)
+	}
+	for _, want := range []string{"ReadOnly: true", "WriteOnly: true"} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("the table lacks %s", want)
+		}
+	}
+}

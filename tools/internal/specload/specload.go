@@ -14,10 +14,13 @@ import (
 // may use lookaheads that Go's regexp rejects; spec-lint checks them with an
 // ECMAScript engine. Examples are not validated either: one that breaks its
 // schema is an advisory finding of spec-lint, and the generators never
-// serve it (specgen builds a valid value instead). opts adds validation
-// options.
+// serve it (specgen builds a valid value instead). Each element records
+// the keys it was written with (its Origin), so that an explicit
+// "example: null" differs from no example. opts adds validation options.
 func Load(path string, opts ...openapi3.ValidationOption) (*openapi3.T, error) {
-	doc, err := openapi3.NewLoader().LoadFromFile(path)
+	loader := openapi3.NewLoader()
+	loader.IncludeOrigin = true
+	doc, err := loader.LoadFromFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", path, err)
 	}
