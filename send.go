@@ -1,6 +1,7 @@
 package partoo
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +20,8 @@ import (
 // attempts; call decodes the answer.
 
 // call runs a helper's call and decodes the 2xx body into out (nil when
-// the operation answers no body). check is what the helper's check of its
+// the operation answers no body; a *[]byte takes a body that is not JSON
+// as it is). check is what the helper's check of its
 // body's custom headers found.
 func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Request, buildErr, check error, out any, opts []CallOption) error {
 	if buildErr != nil {
@@ -29,7 +31,10 @@ func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Requ
 	if err != nil {
 		return err
 	}
-	if out == nil {
+	if b, ok := out.(*[]byte); ok || out == nil {
+		if ok {
+			*b = bytes.Clone(bodyBytes(resp)) // a body that is not JSON, such as a CSV file
+		}
 		return nil
 	}
 	if err := c.decode(bodyBytes(resp), out); err != nil {

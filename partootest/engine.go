@@ -52,6 +52,8 @@ func newEngine(ops []apispec.Operation, rules bool, schemas []apispec.Schema) *e
 		switch {
 		case rules && ok:
 			e.behaviors[i], e.handlers[i] = Override, h
+		case op.Success.Media != "":
+			e.behaviors[i], e.handlers[i] = Example, mediaExample
 		case op.Resource.Role != apispec.NoRole:
 			e.behaviors[i], e.handlers[i] = Stateful, (*Server).stateful
 		default:
@@ -96,6 +98,14 @@ func (e *engine) handler(op *apispec.Operation) handler {
 		}
 	}
 	return (*Server).example
+}
+
+// mediaExample answers a success body that is not JSON (a CSV file) with
+// the spec's example of it.
+func mediaExample(_ *Server, c *call) *response {
+	resp := jsonResponse(successStatus(c.op), []byte(c.op.Success.Example))
+	resp.header.Set("Content-Type", c.op.Success.Media)
+	return resp
 }
 
 // call is one request to an operation, once the checks passed.

@@ -114,6 +114,10 @@ func dataSpec() ([]apispec.Schema, []apispec.Operation) {
 			Success: ok(sGroup), Resource: res(apispec.Read, "/sections/{section_id}/groups", sGroup, "group_id", true)},
 		{ID: "createExport", Method: "POST", Path: "/exports", Body: apispec.Body{Schema: sExport, Required: true},
 			Success: apispec.Response{Status: 202, Schema: sAccepted, Example: schemas[sAccepted].Example}, Resource: res(apispec.Create, "/exports", sExport, "", false)},
+		{ID: "downloadExport", Method: "GET", Path: "/exports/{export_id}/file", Params: []apispec.Param{{Name: "export_id", In: "path", Required: true, Schema: sString}}, Body: noBody,
+			Success: apispec.Response{Status: 200, Schema: apispec.NoSchema, Example: "id,name\n1,Corner shop", Media: "text/csv"}, Resource: apispec.Resource{Item: apispec.NoSchema}},
+		{ID: "downloadLogo", Method: "GET", Path: "/logo", Body: noBody,
+			Success: apispec.Response{Status: 200, Schema: apispec.NoSchema, Example: "example", Media: "application/octet-stream"}, Resource: apispec.Resource{Item: apispec.NoSchema}},
 		{ID: "getExport", Method: "GET", Path: "/exports/{export_id}", Params: []apispec.Param{{Name: "export_id", In: "path", Required: true, Schema: sString}}, Body: noBody,
 			Success: ok(sExport), Resource: res(apispec.Read, "/exports", sExport, "export_id", true)},
 	}
@@ -206,6 +210,18 @@ func TestFakeKeepsData(t *testing.T) {
 		}
 		if got := do("GET", "/exports/"+id, "", 200); got["format"] != "xlsx" {
 			t.Errorf("GET /exports/%s: %v, want the format sent", id, got)
+		}
+	})
+
+	t.Run("a body that is not JSON", func(t *testing.T) {
+		for _, tt := range []struct{ path, media, body string }{
+			{"/exports/e1/file", "text/csv", "id,name\n1,Corner shop"},
+			{"/logo", "application/octet-stream", "example"},
+		} {
+			r := call(t, srv, srv.APIKey, "GET", tt.path, "", "")
+			if r.Status != 200 || r.Header.Get("Content-Type") != tt.media || r.Body != tt.body {
+				t.Errorf("GET %s: %d %s %q, want 200 %s %q", tt.path, r.Status, r.Header.Get("Content-Type"), r.Body, tt.media, tt.body)
+			}
 		}
 	})
 

@@ -98,8 +98,12 @@ type Response struct {
 	Schema int
 	// Example is a JSON body valid against Schema, built by specgen from
 	// the spec's examples and defaults and checked against the schema;
-	// empty when Schema is NoSchema.
+	// when Media is set, the body of that type: the spec's example, or a
+	// sample; else empty when Schema is NoSchema.
 	Example string
+	// Media is the media type of a success body that is not JSON, such
+	// as "text/csv" or "application/octet-stream"; "" otherwise.
+	Media string
 }
 
 // ListStyle is how a list operation pages through its results.

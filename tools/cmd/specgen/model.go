@@ -47,6 +47,7 @@ type operation struct {
 	Success          int // status
 	SuccessSchema    int
 	SuccessExample   string
+	SuccessMedia     string // the media type of a success body that is not JSON (text/csv), else ""
 	Errors           []int
 	ErrorSchemas     []int // the schema of each status of Errors, or noSchema
 	List             listRow
@@ -348,8 +349,12 @@ func (m *model) responses(o *operation, where string, op *openapi3.Operation) er
 		}
 		for _, ct := range sortedKeys(resp.Content) {
 			if !isJSON(ct) {
+				if o.SuccessMedia == "" && o.SuccessSchema < 0 {
+					o.SuccessMedia, o.SuccessExample = mediaExample(ct, resp.Content[ct])
+				}
 				continue
 			}
+			o.SuccessMedia = ""
 			i, err := m.schemas.add(resp.Content[ct].Schema, fmt.Sprintf("%s: %d response", where, status))
 			if err != nil {
 				return err
@@ -382,6 +387,34 @@ func jsonSchema(resp *openapi3.Response) *openapi3.SchemaRef {
 // cursor lists take a cursor parameter and answer next_cursor with one
 // array. A shape that fits neither but has part of one is ambiguous: it is
 // an error, resolved in the naming file (lists: opId: <field> or none).
+// mediaExample returns the media type of a success body that is not JSON
+// and the body the fake answers: the spec's example when it is text, else
+// a deterministic sample.
+func mediaExample(ct string, media *openapi3.MediaType) (string, string) {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt = ct
+	}
+	candidates := []any{media.Example}
+	for _, name := range sortedKeys(media.Examples) {
+		if ex := media.Examples[name]; ex != nil && ex.Value != nil {
+			candidates = append(candidates, ex.Value.Value)
+		}
+	}
+	if media.Schema != nil && media.Schema.Value != nil {
+		candidates = append(candidates, media.Schema.Value.Example)
+	}
+	for _, c := range candidates {
+		if s, ok := c.(string); ok && s != "" {
+			return mt, s
+		}
+	}
+	if strings.HasPrefix(mt, "text/") {
+		return mt, "example\n"
+	}
+	return mt, "example"
+}
+
 func (m *model) list(o *operation, where, override string) error {
 	if override == "none" || o.Method != "GET" || o.SuccessSchema < 0 {
 		return nil

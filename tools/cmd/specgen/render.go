@@ -112,10 +112,11 @@ type serviceView struct {
 
 // methodView is one method of a service: its arguments, the request
 // builder it calls, the body check, the shape of its result: "list" (an
-// iterator over Type), "none" (no answer), "field" (the array Field of an
-// answer of type Out), "pointer" (*Type) or "value"; and its doc comment,
-// which reads as Go's: its name, then the summary's verb in the third
-// person ("Get a webhook" on Get reads "Get gets a webhook").
+// iterator over Type), "none" (no answer), "bytes" (a body that is not
+// JSON, such as a CSV file), "field" (the array Field of an answer of type
+// Out), "pointer" (*Type) or "value"; and its doc comment, which reads as
+// Go's: its name, then the summary's verb in the third person ("Get a
+// webhook" on Get reads "Get gets a webhook").
 type methodView struct {
 	Name, Args, Build, Op, Check string
 	Result, Type, Field, Out     string
@@ -255,6 +256,8 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 			return v, fmt.Errorf("%s: the %d answer in package gen has no array field %q", o.ID, o.Success, o.List.Field)
 		}
 		v.Result, v.Type, v.Field = "list", qualify(item.TypeDecl()), o.List.Field
+	case o.SuccessMedia != "":
+		v.Result = "bytes"
 	case o.SuccessSchema < 0 || !hasJSON:
 		v.Result = "none"
 	case !identifier.MatchString(resp.TypeDecl()) && api.isStruct(resp) && len(resp.Properties) == 1:

@@ -342,6 +342,7 @@ func TestPartooShapes(t *testing.T) {
 		itemInResponse     bool
 		success            int
 		successHasNoSchema bool
+		media              string
 	}{
 		{id: "searchBusinesses", list: "page", field: "businesses", role: "list", collection: "/business"},
 		{id: "getConversations", list: "cursor", field: "conversations"},
@@ -356,6 +357,7 @@ func TestPartooShapes(t *testing.T) {
 		{id: "createTemplate", role: "create", collection: "/reviews/templates", itemInResponse: true},
 		{id: "searchTemplate", list: "page", field: "reply_templates", role: "list", collection: "/reviews/templates"},
 		{id: "getUserBusinesses", list: "page", field: "businesses", role: "list", collection: "/business"},
+		{id: "exportReviews", success: 200, successHasNoSchema: true, media: "text/csv"},
 	}
 	for _, tt := range tests {
 		o := m.op(tt.id)
@@ -368,6 +370,9 @@ func TestPartooShapes(t *testing.T) {
 		}
 		if tt.role != "" && (o.Resource.Role != tt.role || o.Resource.Collection != tt.collection || o.Resource.ItemInResponse != tt.itemInResponse) {
 			t.Errorf("%s: resource %+v, want %s of %s (item in response %t)", tt.id, o.Resource, tt.role, tt.collection, tt.itemInResponse)
+		}
+		if tt.media != "" && (o.SuccessMedia != tt.media || !strings.HasPrefix(o.SuccessExample, "review_id,")) {
+			t.Errorf("%s: success media %q, example %q; want %s and the spec's example", tt.id, o.SuccessMedia, o.SuccessExample, tt.media)
 		}
 		if tt.success != 0 && (o.Success != tt.success || (o.SuccessSchema < 0) != tt.successHasNoSchema) {
 			t.Errorf("%s: success %d schema %d, want %d", tt.id, o.Success, o.SuccessSchema, tt.success)
@@ -520,6 +525,8 @@ func TestServicesOfThePartooFixture(t *testing.T) {
 	}
 	for _, want := range []string{
 		"func (s *BusinessesService) Search(ctx context.Context, params *gen.SearchBusinessesParams, opts ...CallOption) iter.Seq2[gen.Business, error]",
+		// A CSV answer: its bytes.
+		"func (s *ReviewAnalyticsService) Export(ctx context.Context, params *gen.ExportReviewsParams, opts ...CallOption) ([]byte, error)",
 		"// Search searches ",
 	} {
 		if !strings.Contains(string(src), want) {
