@@ -2,6 +2,7 @@ package partootest_test
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,14 +34,15 @@ const (
 	sAccepted
 	sAccountPage
 	sAccounts
+	sAccountMore
 )
 
 // dataSpec is an invented spec in Partoo's shapes: an account whose
 // create schema requires its readOnly id and takes a writeOnly password,
 // an organization identified by org_id, groups nested in sections, an
-// export accepted with a 202, and templates created at one path and
-// searched at another.
-func dataSpec() ([]apispec.Schema, []apispec.Operation) {
+// export accepted with a 202, and answers that are not JSON. Its schemas
+// follow the spec's in the table it returns (see shift).
+func dataSpec(t *testing.T) ([]apispec.Schema, []apispec.Operation) {
 	props := func(ps ...apispec.Property) func(s *apispec.Schema) {
 		return func(s *apispec.Schema) { s.Types, s.Properties = apispec.TypeObject, ps }
 	}
@@ -78,6 +80,9 @@ func dataSpec() ([]apispec.Schema, []apispec.Operation) {
 			apispec.Property{Name: "max_page", Schema: sInt}, apispec.Property{Name: "page", Schema: sInt}),
 			func(s *apispec.Schema) { s.Example = `{"accounts":[],"count":0,"max_page":1,"page":1}` }),
 		sAccounts: schema(func(s *apispec.Schema) { s.Types, s.Items = apispec.TypeArray, sAccount }),
+		sAccountMore: with(props(apispec.Property{Name: "features", Schema: sString}), func(s *apispec.Schema) {
+			s.AllOf, s.Example = []int{sAccount}, `{"features":"reviews","id":1,"name":"Example"}`
+		}),
 	}
 	noBody := apispec.Body{Schema: apispec.NoSchema}
 	path := func(name string) apispec.Param {
@@ -102,6 +107,8 @@ func dataSpec() ([]apispec.Schema, []apispec.Operation) {
 			Success: accPage, List: accList, Resource: res(apispec.ListItems, "/accounts", sAccount, "", false)},
 		{ID: "getAccount", Method: "GET", Path: "/accounts/{account_id}", Params: []apispec.Param{path("account_id")}, Body: noBody, Success: ok(sAccount),
 			Resource: res(apispec.Read, "/accounts", sAccount, "account_id", true)},
+		{ID: "getAccountMore", Method: "GET", Path: "/accounts/{account_id}/more", Params: []apispec.Param{path("account_id")}, Body: noBody, Success: ok(sAccountMore),
+			Resource: res(apispec.Read, "/accounts", sAccount, "account_id", false)},
 		{ID: "createOrg", Method: "POST", Path: "/org", Body: apispec.Body{Schema: sOrg, Required: true}, Success: ok(sOrg),
 			Resource: res(apispec.Create, "/org", sOrg, "", true)},
 		{ID: "getOrg", Method: "GET", Path: "/org/{org_id}", Params: []apispec.Param{path("org_id")}, Body: noBody, Success: ok(sOrg),
@@ -121,7 +128,56 @@ func dataSpec() ([]apispec.Schema, []apispec.Operation) {
 		{ID: "getExport", Method: "GET", Path: "/exports/{export_id}", Params: []apispec.Param{{Name: "export_id", In: "path", Required: true, Schema: sString}}, Body: noBody,
 			Success: ok(sExport), Resource: res(apispec.Read, "/exports", sExport, "export_id", true)},
 	}
-	return schemas, ops
+	return shift(t, schemas, ops)
+}
+
+// shift returns the spec's schemas followed by schemas, with the indexes
+// of schemas and ops moved past the spec's, and the parameters of ops
+// pointing to an integer and a string schema of the spec without rules:
+// parameters are checked against the spec's table.
+func shift(t *testing.T, schemas []apispec.Schema, ops []apispec.Operation) ([]apispec.Schema, []apispec.Operation) {
+	t.Helper()
+	base := len(apispec.Schemas)
+	plain := map[int]int{}
+	for i := range apispec.Schemas {
+		s := &apispec.Schemas[i]
+		for local, ty := range map[int]apispec.Type{sInt: apispec.TypeInteger, sString: apispec.TypeString} {
+			if _, found := plain[local]; !found && s.Types == ty && !s.Constrained() && s.Default == "" {
+				plain[local] = i
+			}
+		}
+	}
+	if len(plain) != 2 {
+		t.Fatal("the spec has no integer or no string schema without rules")
+	}
+	at := func(i *int) {
+		if *i >= 0 {
+			*i += base
+		}
+	}
+	for i := range schemas {
+		s := &schemas[i]
+		s.Properties = slices.Clone(s.Properties)
+		for j := range s.Properties {
+			at(&s.Properties[j].Schema)
+		}
+		at(&s.Items)
+		for j := range s.AllOf {
+			at(&s.AllOf[j])
+		}
+	}
+	for i := range ops {
+		op := &ops[i]
+		at(&op.Body.Schema)
+		at(&op.Success.Schema)
+		at(&op.Resource.Item)
+		at(&op.List.Item)
+		op.Params = slices.Clone(op.Params)
+		for j := range op.Params {
+			op.Params[j].Schema = plain[op.Params[j].Schema]
+		}
+	}
+	return append(slices.Clone(apispec.Schemas[:]), schemas...), ops
 }
 
 // decodeNumbers decodes a JSON object with its numbers exact.
@@ -140,7 +196,7 @@ func decodeNumbers(t *testing.T, s string) map[string]any {
 // a field nor answers one from the example in its place.
 func TestFakeKeepsData(t *testing.T) {
 	t.Parallel()
-	schemas, ops := dataSpec()
+	schemas, ops := dataSpec(t)
 	srv := partootest.NewTestServer(t, partootest.WithSchemas(schemas...), partootest.WithOperations(ops...))
 	do := func(method, path, body string, status int) map[string]any {
 		t.Helper()
@@ -158,6 +214,9 @@ func TestFakeKeepsData(t *testing.T) {
 			t.Errorf("created %v: want a new id, the name sent, and the server's created_at", created)
 		}
 		got := do("GET", "/accounts/"+string(id), "", 200)
+		if more := do("GET", "/accounts/"+string(id)+"/more", "", 200); more["name"] != "Ann" || more["features"] != "reviews" {
+			t.Errorf("an answer with more than the item: %v, want the item's fields and the example's features", more)
+		}
 		page := do("GET", "/accounts/search", "", 200)
 		for what, v := range map[string]any{"create": created, "get": got, "list": page} {
 			if strings.Contains(jsonText(t, v), "s3cret") {

@@ -240,14 +240,12 @@ func (f *family) idKey(v any) (string, error) {
 // paramKey returns the text of an id given in a path, or false when it
 // cannot be an id of the family.
 func (f *family) paramKey(raw string) (string, bool) {
-	if !f.intIDs {
-		return raw, raw != ""
+	var v any = raw
+	if f.intIDs {
+		v = json.Number(raw)
 	}
-	i, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil {
-		return "", false
-	}
-	return strconv.FormatInt(i, 10), true
+	key, err := f.idKey(v)
+	return key, err == nil
 }
 
 // newID returns the next free id, as a JSON value.
@@ -364,14 +362,11 @@ func (f *family) remove(e *stored) {
 // timeValue is now as the property name wants it: RFC 3339 text, or Unix
 // seconds when its schema is a number.
 func (f *family) timeValue(name string, now time.Time) any {
-	if s := f.tbl.at(f.props[name]); s != nil && f.has(name) {
-		t := s.Types
-		if t != 0 && t&apispec.TypeString == 0 {
-			if t&apispec.TypeNumber != 0 {
-				return json.Number(strconv.FormatFloat(float64(now.UnixMicro())/1e6, 'f', -1, 64))
-			}
-			return json.Number(strconv.FormatInt(now.Unix(), 10))
+	if s := f.tbl.at(f.props[name]); f.has(name) && s.Types != 0 && s.Types&apispec.TypeString == 0 {
+		if s.Types&apispec.TypeNumber != 0 {
+			return json.Number(strconv.FormatFloat(float64(now.UnixMicro())/1e6, 'f', -1, 64))
 		}
+		return json.Number(strconv.FormatInt(now.Unix(), 10))
 	}
 	return now.UTC().Format(timeFormat)
 }
@@ -398,12 +393,8 @@ func (f *family) visible(e *stored, c *call) bool {
 			return false
 		}
 	}
-	raw, ok := e.v["org_id"]
-	if !ok || !f.orgScoped() {
-		return true
-	}
-	n, ok := raw.(json.Number)
-	return ok && string(n) == strconv.Itoa(c.org)
+	_, has := e.v["org_id"]
+	return !has || !f.orgScoped() || equalsParam(e.v["org_id"], strconv.Itoa(c.org))
 }
 
 // lookup returns the item of the call's organization and parents that its
@@ -510,7 +501,7 @@ func (s *Server) create(f *family, c *call) *response {
 	vs := make([]map[string]any, len(bodies))
 	skip := f.serverSet()
 	for i, body := range bodies {
-		vs[i] = f.fromExample()
+		vs[i] = f.tbl.requiredOf(f.item, "") // the start of a created item
 		for _, k := range append([]string{f.idName, "org_id", "created_at", "updated_at"}, f.parents...) {
 			delete(vs[i], k)
 		}
@@ -524,7 +515,7 @@ func (s *Server) create(f *family, c *call) *response {
 	if field == "" {
 		return f.answer(c.op, stored[0])
 	}
-	answer := f.tbl.requiredFromExample(c.op)
+	answer := f.tbl.requiredOf(c.op.Success.Schema, c.op.Success.Example)
 	items := make([]any, len(stored))
 	for i, e := range stored {
 		items[i] = f.public(e.v)
@@ -569,21 +560,6 @@ func (t schemaTable) batchField(op *apispec.Operation) string {
 	return ""
 }
 
-// fromExample returns the example's values of the item's required
-// properties: the start of a created item.
-func (f *family) fromExample() map[string]any {
-	v := map[string]any{}
-	ex := f.tbl.exampleObject(f.item)
-	req := map[string]bool{}
-	f.tbl.required(f.item, req, 0)
-	for name := range req {
-		if x, ok := ex[name]; ok {
-			v[name] = x
-		}
-	}
-	return v
-}
-
 // check returns the problems the family's rules find in vs, the items to
 // create or the new value of the item self.
 func (f *family) check(vs []map[string]any, self *stored, at func(i int, field string) string) FieldErrors {
@@ -594,19 +570,29 @@ func (f *family) check(vs []map[string]any, self *stored, at func(i int, field s
 }
 
 // answer answers the stored item without its writeOnly properties when
-// the operation returns an item; else the spec's example, with the item's
-// id where the answer has one (a 202 names what it accepted).
+// the operation returns an item; else the spec's example with the item's
+// fields when the answer has every property of the item (a user with
+// more), or with its id only where the answer has one (a 202 names what it
+// accepted).
 func (f *family) answer(op *apispec.Operation, e *stored) *response {
 	if op.Resource.ItemInResponse {
 		return marshalResponse(successStatus(op), f.public(e.v))
 	}
-	props := map[string]int{}
-	f.tbl.properties(op.Success.Schema, props, 0)
 	v, err := decodeObject([]byte(op.Success.Example))
-	if _, ok := props[f.idName]; !ok || err != nil || !bodyAllowed(successStatus(op)) {
+	if err != nil || !bodyAllowed(successStatus(op)) {
 		return successExample(op)
 	}
-	v[f.idName] = e.v[f.idName]
+	props, all := map[string]int{}, true
+	f.tbl.properties(op.Success.Schema, props, 0)
+	for k := range f.props {
+		_, ok := props[k]
+		all = all && ok
+	}
+	for k, x := range f.public(e.v) {
+		if _, ok := props[k]; ok && (all || k == f.idName) {
+			v[k] = x
+		}
+	}
 	return marshalResponse(successStatus(op), v)
 }
 
@@ -649,7 +635,7 @@ func (f *family) list(c *call) *response {
 	}
 	count := int64(len(matched))
 	perPage := intParam(op, c.query, "per_page", DefaultPerPage)
-	answer := f.tbl.requiredFromExample(op)
+	answer := f.tbl.requiredOf(op.Success.Schema, op.Success.Example)
 	field := op.List.Field
 	if field == "" {
 		field = "items"
@@ -774,13 +760,16 @@ func equalsParam(v any, raw string) bool {
 	return false
 }
 
-// requiredFromExample returns the properties the success schema requires,
-// with the values of the spec's example.
-func (t schemaTable) requiredFromExample(op *apispec.Operation) map[string]any {
+// requiredOf returns the properties schema idx requires, with the values
+// of example, a JSON object, or else of the schema's example.
+func (t schemaTable) requiredOf(idx int, example string) map[string]any {
+	if s := t.at(idx); s != nil && example == "" {
+		example = s.Example
+	}
 	out := map[string]any{}
-	ex, _ := decodeObject([]byte(op.Success.Example))
+	ex, _ := decodeObject([]byte(example))
 	req := map[string]bool{}
-	t.required(op.Success.Schema, req, 0)
+	t.required(idx, req, 0)
 	for name := range req {
 		if v, ok := ex[name]; ok {
 			out[name] = v
