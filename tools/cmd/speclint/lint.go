@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -108,12 +109,13 @@ func Lint(spec []byte, seed, excerpt map[string]any) []Finding {
 		return []Finding{{Level: Blocking, Rule: "yaml", Message: "the document is not a YAML mapping"}}
 	}
 	d := newDefects(root.Content[0])
-	out := append(kinOpenAPI(spec, len(d.out) > 0, d.unknownKeys), d.out...)
+	kin := kinOpenAPI(spec, len(d.out) > 0, d.unknownKeys)
 	if excerpt == nil {
 		excerpt = seed
 	}
-	out = append(out, servers(d.doc)...)
-	out = append(out, provenance(d.doc, d.ops, seed, excerpt)...)
+	d.servers()
+	d.provenance(seed, excerpt)
+	out := append(kin, d.out...)
 	sortFindings(out)
 	// A component reached from several operations is reported once.
 	seen := map[string]bool{}
@@ -186,24 +188,20 @@ func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Fin
 
 // servers checks that the document declares at least one server and that
 // each is an absolute https URL: the client's environments come from them.
-func servers(doc *yaml.Node) []Finding {
-	list := mapValue(doc, "servers")
+func (d *defects) servers() {
+	list := mapValue(d.doc, "servers")
 	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
-		if list == nil {
-			list = doc
-		}
-		return []Finding{{Level: Blocking, Rule: "servers", Line: list.Line, Message: "the spec declares no servers: the client takes its Production and Sandbox URLs from them"}}
+		d.add(Blocking, "servers", cmp.Or(list, d.doc), "the spec declares no servers: the client takes its Production and Sandbox URLs from them")
+		return
 	}
-	var out []Finding
 	for i, s := range list.Content {
 		u := mapValue(s, "url")
 		if u == nil || strings.TrimSpace(u.Value) == "" {
-			out = append(out, Finding{Level: Blocking, Rule: "servers", Line: s.Line, Message: fmt.Sprintf("servers[%d] has no url", i)})
+			d.add(Blocking, "servers", s, fmt.Sprintf("servers[%d] has no url", i))
 		} else if parsed, err := url.Parse(u.Value); err != nil || parsed.Scheme != "https" || parsed.Host == "" {
-			out = append(out, Finding{Level: Blocking, Rule: "servers", Line: u.Line, Message: fmt.Sprintf("servers[%d].url %q is not an absolute https URL", i, u.Value)})
+			d.add(Blocking, "servers", u, fmt.Sprintf("servers[%d].url %q is not an absolute https URL", i, u.Value))
 		}
 	}
-	return out
 }
 
 // sourceKinds are the accepted values of x-partoo-go-source.kind.
@@ -214,16 +212,13 @@ var sourceKinds = map[string]bool{"reference-docs": true, "assumption": true}
 // x-partoo-go-source, and that no element of the excerpt changed. An
 // element is verbatim when the seed holds an equal element under the same
 // name.
-func provenance(doc *yaml.Node, ops []operation, seed, excerpt map[string]any) []Finding {
-	var out []Finding
-	add := func(n *yaml.Node, where, msg string) {
-		out = append(out, Finding{Level: Blocking, Rule: "provenance", Line: n.Line, Message: where + ": " + msg})
-	}
+func (d *defects) provenance(seed, excerpt map[string]any) {
+	add := func(n *yaml.Node, where, msg string) { d.add(Blocking, "provenance", n, where+": "+msg) }
 	check := func(where string, n *yaml.Node, path ...string) {
 		got, decoded := decode(n)
 		if want := lookup(excerpt, path...); want != nil && decoded {
-			if d := prov.FirstDiff(want, got); d != "" {
-				add(n, where, "differs from Partoo's verbatim YAML (the seed) at "+d+"; "+prov.VerbatimRule)
+			if diff := prov.FirstDiff(want, got); diff != "" {
+				add(n, where, "differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+prov.VerbatimRule)
 				return
 			}
 		}
@@ -237,20 +232,19 @@ func provenance(doc *yaml.Node, ops []operation, seed, excerpt map[string]any) [
 			add(n, where, msg)
 		}
 	}
-	forEachPair(doc, func(key string, _, val *yaml.Node) {
+	forEachPair(d.doc, func(key string, _, val *yaml.Node) {
 		if key != "paths" && key != "components" && key != "webhooks" {
 			check(key, val, key)
 		}
 	})
-	for _, op := range ops {
+	for _, op := range d.ops {
 		check(op.name, op.node, op.at...)
 	}
-	forEachPair(mapValue(doc, "components"), func(section string, _, comps *yaml.Node) {
+	forEachPair(mapValue(d.doc, "components"), func(section string, _, comps *yaml.Node) {
 		forEachPair(comps, func(name string, _, val *yaml.Node) {
 			check("components."+section+"."+name, val, "components", section, name)
 		})
 	})
-	return out
 }
 
 // sourceProblem returns "" when n carries a valid x-partoo-go-source, or
