@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/partoo-go/partoo/internal/apispec"
 )
@@ -23,13 +24,16 @@ type pageInfo struct {
 // page is one decoded page of a list.
 type page[T any] struct {
 	info  pageInfo
+	next  *string // the next link of a next-link list (its answer's next)
 	items []T
 }
 
 // pages walks every page of the list operation op and yields its items one
 // by one. build makes the request of the first page as the caller's params
-// say; each later request asks for the next page (page+1, or the
-// next_cursor of the last answer). decode reads an answer. On an error the
+// say; each later request asks for the next page (page+1, the
+// next_cursor of the last answer, or the URL its next link gives, which
+// must be under the base URL: a link to another origin is not followed,
+// and ends the walk with ErrCrossOriginRedirect). decode reads an answer. On an error the
 // iterator yields it once, with the zero T, and stops; breaking out of the
 // loop stops fetching. A server that answers another page than the one
 // asked for, repeats a cursor, or announces pages beyond the maximum
@@ -48,7 +52,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 		if maxPages == 0 {
 			maxPages = DefaultMaxPages
 		}
-		next := ""     // the page number or cursor to ask for; "" for the first page
+		next := ""     // the page number, cursor or link to ask for; "" for the first page
 		requested := 0 // the page number asked for, in a page list
 		for n := 1; ; n++ {
 			if n > maxPages {
@@ -64,12 +68,19 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 				yield(zero, fmt.Errorf("partoo: %s %s: build the request: %w", op.Method, c.basePath+op.Path, err))
 				return
 			}
-			if next != "" {
-				param := "page"
-				if op.List.Style == apispec.CursorList {
-					param = "cursor"
+			switch {
+			case next == "":
+			case op.List.Style == apispec.NextList:
+				u, err := req.URL.Parse(next)
+				if _, under := c.relativePath(u); err != nil || u.Scheme != req.URL.Scheme || !strings.EqualFold(u.Host, req.URL.Host) || !under {
+					yield(zero, fmt.Errorf("partoo: %s %s: %w: the next page's link %q is not under the base URL %s; not followed", op.Method, c.basePath+op.Path, ErrCrossOriginRedirect, next, c.BaseURL()))
+					return
 				}
-				setQuery(req.URL, param, next)
+				req.URL = u
+			case op.List.Style == apispec.CursorList:
+				setQuery(req.URL, "cursor", next)
+			default:
+				setQuery(req.URL, "page", next)
 			}
 			resp, err := c.send(ctx, op, req, bodyCheck{typed: true}, opts)
 			if err != nil {
@@ -91,6 +102,15 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 				}
 			}
 			switch op.List.Style {
+			case apispec.NextList:
+				if p.next == nil || *p.next == "" {
+					return
+				}
+				if *p.next == next {
+					yield(zero, fmt.Errorf("partoo: %s %s: pagination did not advance: the server answered link %q with the same next link", op.Method, c.basePath+op.Path, next))
+					return
+				}
+				next = *p.next
 			case apispec.CursorList:
 				if p.info.NextCursor == nil || *p.info.NextCursor == "" {
 					return

@@ -21,11 +21,15 @@ import (
 
 // call runs a helper's call and decodes the 2xx body into out (nil when
 // the operation answers no body; a *[]byte takes a body that is not JSON
-// as it is). check is what the helper's check of its
-// body's custom headers found.
+// as it is, and its request then accepts any media type unless it says
+// otherwise). check is what the helper's check of its body's custom
+// headers found.
 func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Request, buildErr, check error, out any, opts []CallOption) error {
 	if buildErr != nil {
 		return fmt.Errorf("partoo: %s %s: build the request: %w", op.Method, c.basePath+op.Path, buildErr)
+	}
+	if _, raw := out.(*[]byte); raw && req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "*/*") // not the client's default, application/json
 	}
 	resp, err := c.send(ctx, op, req, bodyCheck{typed: true, err: check}, opts)
 	if err != nil {

@@ -23,7 +23,8 @@ const drainLimit = 4 << 10
 // http included). The client follows same-origin redirects only: the
 // Partoo API has no reason to send a request elsewhere, and a request
 // carries secrets (the API key, custom header values, webhook URLs).
-// Nothing is sent to the other origin.
+// Nothing is sent to the other origin. A list iterator's next-page link
+// that leaves the base URL is refused with it as well.
 var ErrCrossOriginRedirect = errors.New("partoo: redirect to another origin refused")
 
 // canonicalAPIKeyHeader is APIKeyHeader in net/http's canonical form,

@@ -69,6 +69,11 @@ func (s *Server) example(c *call) *response {
 			items = []any{}
 		}
 		v["next_cursor"] = nil
+	case apispec.NextList:
+		if c.query.Get("cursor") != "" {
+			items = []any{}
+		}
+		v["next"] = nil
 	}
 	if _, ok := v["count"]; ok {
 		v["count"] = json.Number(strconv.Itoa(len(items)))

@@ -89,8 +89,10 @@
 //     else [DefaultPerPage]) and answer page, max_page (at least 1), count
 //     and the items; a page past max_page has no items. Cursor lists take
 //     an opaque cursor (a bad one is 400) and per_page, and answer count,
-//     next_cursor (null on the last page) and the items. Other properties
-//     the answer requires come from the spec's example.
+//     next_cursor (null on the last page) and the items. Next-link lists
+//     answer the same with next, the absolute URL of the next page (the
+//     request's, with the cursor), in place of next_cursor. Other
+//     properties the answer requires come from the spec's example.
 //
 // Every family but Webhooks starts with one item, the example of its item
 // schema (in the organization of [Server.OrgID] when it has an org_id), so

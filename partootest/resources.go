@@ -33,6 +33,7 @@ type family struct {
 	parents    []string       // the collection's path parameters that are properties of the item
 	intIDs     bool           // ids are integers; else strings
 	hexIDs     bool           // string ids are 24 hexadecimal digits
+	uuidIDs    bool           // string ids are UUIDs (format uuid)
 	next       int64          // the next id to try
 	items      []*stored
 	byID       map[string]*stored
@@ -102,6 +103,7 @@ func (e *engine) newFamily(collection string, item int) *family {
 				json.Unmarshal([]byte(s.Example), &id)
 			}
 			f.hexIDs = hexID.MatchString(id)
+			f.uuidIDs = s.Format == "uuid"
 		}
 	}
 	return f
@@ -254,8 +256,11 @@ func (f *family) newID() (string, any) {
 		n := f.next
 		f.next++
 		key := strconv.FormatInt(n, 10)
-		if f.hexIDs {
+		switch {
+		case f.hexIDs:
 			key = fmt.Sprintf("%024x", n)
+		case f.uuidIDs:
+			key = fmt.Sprintf("00000000-0000-4000-8000-%012x", n)
 		}
 		switch {
 		case f.byID[key] != nil:
@@ -641,19 +646,26 @@ func (f *family) list(c *call) *response {
 		field = "items"
 	}
 	switch op.List.Style {
-	case apispec.CursorList:
+	case apispec.CursorList, apispec.NextList:
 		var offset int64
 		if raw := c.query.Get("cursor"); raw != "" {
 			var ok bool
 			if offset, ok = decodeCursor(raw); !ok {
-				return badRequest(FieldErrors{"cursor": {fmt.Sprintf("Not a valid cursor: %q; give the next_cursor of the previous page.", raw)}})
+				return badRequest(FieldErrors{"cursor": {fmt.Sprintf("Not a valid cursor: %q; give the next_cursor or follow the next link of the previous page.", raw)}})
 			}
 		}
 		start, end := window(offset, perPage, count)
+		next := "next_cursor"
+		if op.List.Style == apispec.NextList {
+			next = "next"
+		}
 		answer["count"] = count
-		answer["next_cursor"] = nil
+		answer[next] = nil
 		if end < count {
-			answer["next_cursor"] = encodeCursor(end)
+			answer[next] = encodeCursor(end)
+			if next == "next" {
+				answer[next] = nextLink(c, encodeCursor(end))
+			}
 		}
 		answer[field] = pageItems(matched, start, end)
 	default:
@@ -779,6 +791,18 @@ func (t schemaTable) requiredOf(idx int, example string) map[string]any {
 }
 
 const cursorPrefix = "offset:"
+
+// nextLink is the absolute URL of the call's request with cursor as its
+// cursor parameter: the next link of a next-link list.
+func nextLink(c *call, cursor string) string {
+	q := maps.Clone(c.query)
+	q.Set("cursor", cursor)
+	scheme := "http"
+	if c.r.TLS != nil {
+		scheme = "https"
+	}
+	return (&url.URL{Scheme: scheme, Host: c.r.Host, Path: c.r.URL.Path, RawPath: c.r.URL.RawPath, RawQuery: q.Encode()}).String()
+}
 
 func encodeCursor(offset int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatInt(offset, 10)))

@@ -118,15 +118,20 @@ const (
 	// CursorList pages with the cursor query parameter; each answer holds
 	// next_cursor (null or empty at the end) and one array.
 	CursorList
+	// NextList pages with links: each answer holds next, the URL of the
+	// next page (null or empty at the end), and one array.
+	NextList
 )
 
-// String returns "page", "cursor" or "none".
+// String returns "page", "cursor", "next" or "none".
 func (s ListStyle) String() string {
 	switch s {
 	case PageList:
 		return "page"
 	case CursorList:
 		return "cursor"
+	case NextList:
+		return "next"
 	}
 	return "none"
 }

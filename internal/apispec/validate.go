@@ -375,8 +375,31 @@ func checkFormat(format, str string) string {
 		if u, err := url.Parse(str); err != nil || !u.IsAbs() {
 			return fmt.Sprintf("Not a valid absolute URI: %q.", str)
 		}
+	case "uuid":
+		if !isUUID(str) {
+			return fmt.Sprintf("Not a valid UUID (such as 3fa85f64-5717-4562-b3fc-2c963f66afa6): %q.", str)
+		}
 	}
 	return ""
+}
+
+// isUUID reports whether s is a UUID in its text form: 32 hexadecimal
+// digits in groups of 8, 4, 4, 4 and 12, separated by hyphens.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		switch c := s[i]; {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case !strings.ContainsRune("0123456789abcdefABCDEF", rune(c)):
+			return false
+		}
+	}
+	return true
 }
 
 // checkFormatNumber returns why n is out of an integer format's range, or "".

@@ -73,6 +73,8 @@ var testSchemas = []Schema{
 		s.OneOf, s.Discriminator = []int{10, 11}, "kind"
 		s.Mapping = []Mapping{{"a", 10}, {"b", 11}}
 	}),
+	// 17: a uuid
+	with(func(s *Schema) { s.Types, s.Format = TypeString, "uuid" }),
 }
 
 var testPatterns = []Pattern{{Source: "^[a-z]+$", MustMatch: []string{"^[a-z]+$"}}}
@@ -124,6 +126,11 @@ func TestValidate(t *testing.T) {
 		{"untyped discriminator unknown", 16, `{"kind":"c"}`, []kw{{"kind", "discriminator"}}},
 		{"allOf and propertyNames", 12, `{"x":"1","y":"2"}`, nil},
 		{"allOf: name pattern, count, value type", 12, `{"x":"1","Y":"2","z":3}`, []kw{{"", "maxProperties"}, {"Y", "propertyNames"}, {"z", "type"}}},
+		{"format uuid", 17, `"3FA85F64-5717-4562-b3fc-2c963f66afa6"`, nil},
+		{"format uuid: a letter that is no digit", 17, `"3fa85f64-5717-4562-b3fc-2c963f66afaz"`, []kw{{"", "format"}}},
+		{"format uuid: a hyphen out of place", 17, `"3fa85f645-717-4562-b3fc-2c963f66afa6"`, []kw{{"", "format"}}},
+		{"format uuid: too short", 17, `"3fa85f64-5717-4562-b3fc-2c963f66afa"`, []kw{{"", "format"}}},
+		{"format uuid: an integer", 17, `"1"`, []kw{{"", "format"}}},
 		{"oneOf string", 15, `"s"`, nil},
 		{"oneOf none", 15, `true`, []kw{{"", "oneOf"}}},
 	}

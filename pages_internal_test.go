@@ -1,0 +1,134 @@
+package partoo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/partoo-go/partoo/internal/apispec"
+)
+
+// nextListOp is a list operation of next-link style, as specgen writes one
+// for an answer with a next link (the live spec may have none).
+var nextListOp = apispec.Operation{ID: "listNotes", Method: "GET", Path: "/notes", Success: apispec.Response{Status: 200, Schema: apispec.NoSchema},
+	Body: apispec.Body{Schema: apispec.NoSchema}, List: apispec.List{Style: apispec.NextList, Field: "notes", Item: apispec.NoSchema}, Resource: apispec.Resource{Item: apispec.NoSchema}}
+
+// walkNotes walks nextListOp as a generated iterator does, against base.
+func walkNotes(t *testing.T, base string) (items []string, err error) {
+	t.Helper()
+	c, err := NewClient("test-key", WithBaseURL(base), WithoutRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq := pages(context.Background(), c, &nextListOp, nil, func() (*http.Request, error) {
+		return http.NewRequest(http.MethodGet, c.server+"notes?per_page=2", nil)
+	}, func(b []byte) (page[string], error) {
+		var v struct {
+			pageInfo
+			Next  *string  `json:"next"`
+			Items []string `json:"notes"`
+		}
+		err := c.decode(b, &v)
+		return page[string]{info: v.pageInfo, next: v.Next, items: v.Items}, err
+	})
+	for item, err := range seq {
+		if err != nil {
+			return items, err
+		}
+		items = append(items, item)
+	}
+	return items, nil
+}
+
+// TestNextLinkList: a next-link list follows each answer's next link, an
+// absolute or a relative URL, until a null one; a link that leaves the
+// base URL (another host, another scheme, a path outside the base path)
+// is refused with ErrCrossOriginRedirect and nothing is sent there; a link
+// that repeats the one just followed ends the walk with an error.
+func TestNextLinkList(t *testing.T) {
+	t.Parallel()
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { elsewhere.Add(1) }))
+	t.Cleanup(other.Close)
+	t.Cleanup(func() { // after the parallel subtests
+		if n := elsewhere.Load(); n != 0 {
+			t.Errorf("%d requests reached the other origin", n)
+		}
+	})
+	for _, tt := range []struct {
+		name      string
+		second    func(srv string) string // the first answer's next link
+		wantItems int
+		wantErr   error
+	}{
+		{"absolute link", func(srv string) string { return srv + "/v2/notes?cursor=b&per_page=2" }, 5, nil},
+		{"relative link", func(string) string { return "/v2/notes?cursor=b&per_page=2" }, 5, nil},
+		{"another host", func(string) string { return other.URL + "/v2/notes?cursor=b" }, 4, ErrCrossOriginRedirect},
+		{"another scheme", func(srv string) string { return "https" + srv[len("http"):] + "/v2/notes?cursor=b" }, 4, ErrCrossOriginRedirect},
+		{"outside the base path", func(string) string { return "/admin/notes?cursor=b" }, 4, ErrCrossOriginRedirect},
+		{"the same link again", func(string) string { return "/v2/notes?cursor=a" }, 4, errNotAdvanced},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var srv *httptest.Server
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				switch r.URL.Query().Get("cursor") {
+				case "":
+					fmt.Fprintf(w, `{"next":%q,"notes":["n1","n2"]}`, "/v2/notes?cursor=a")
+				case "a":
+					fmt.Fprintf(w, `{"next":%q,"notes":["n3","n4"]}`, tt.second(srv.URL))
+				default:
+					io.WriteString(w, `{"next":null,"notes":["n5"]}`)
+				}
+			}))
+			t.Cleanup(srv.Close)
+			items, err := walkNotes(t, srv.URL+"/v2")
+			switch {
+			case tt.wantErr == errNotAdvanced:
+				if err == nil || errors.Is(err, ErrCrossOriginRedirect) || len(items) != tt.wantItems {
+					t.Errorf("got %d items, err %v; want %d items and a pagination error", len(items), err, tt.wantItems)
+				}
+			case !errors.Is(err, tt.wantErr) || len(items) != tt.wantItems:
+				t.Errorf("got %v, err %v; want %d items and %v", items, err, tt.wantItems, tt.wantErr)
+			}
+		})
+	}
+}
+
+// errNotAdvanced marks the case where the walk must end with its own
+// pagination error.
+var errNotAdvanced = errors.New("pagination did not advance")
+
+// TestRawAnswer: a helper whose answer is not JSON gets the body as it
+// is, and its request accepts any media type unless it says otherwise.
+func TestRawAnswer(t *testing.T) {
+	t.Parallel()
+	body := []byte("\x89PNG\r\n\x1a\n not JSON")
+	var accept atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		accept.Store(r.Header.Get("Accept"))
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient("test-key", WithBaseURL(srv.URL+"/v2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := apispec.Operation{ID: "getNoteFile", Method: "GET", Path: "/notes/file", Success: apispec.Response{Status: 200, Schema: apispec.NoSchema},
+		Body: apispec.Body{Schema: apispec.NoSchema}, Resource: apispec.Resource{Item: apispec.NoSchema}}
+	req, err := http.NewRequest(http.MethodGet, c.server+"notes/file", nil)
+	var out []byte
+	if err := c.call(context.Background(), &op, req, err, nil, &out, nil); err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != string(body) || accept.Load() != "*/*" {
+		t.Errorf("got %q with Accept %q, want the body as it is with Accept */*", out, accept.Load())
+	}
+}
