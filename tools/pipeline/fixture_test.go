@@ -47,7 +47,7 @@ var fixtureSchemaKeywords = map[string]bool{
 }
 
 var fixtureFormats = map[string]bool{
-	"date-time": true, "date": true, "email": true, "uri": true,
+	"date-time": true, "date": true, "email": true, "uri": true, "uuid": true, "binary": true,
 	"int32": true, "int64": true, "float": true, "double": true,
 }
 
@@ -95,7 +95,7 @@ func fixtureOperations(doc *openapi3.T) []fixtureOperation {
 // TestPartooFixtureIsValid checks the fixture: kin-openapi accepts it
 // (patterns compiled as ECMAScript, every example validated), it has at
 // least 60 operations with unique operationIds, every list operation has
-// one of Partoo's two list shapes, every parameter and leaf property has an
+// one of the three list shapes, every parameter and leaf property has an
 // example, path parameter examples address the example item, and schemas
 // use only the keywords the generator accepts.
 func TestPartooFixtureIsValid(t *testing.T) {
@@ -208,8 +208,9 @@ func intBound(p *openapi3.Parameter) (minimum, maximum, def any) {
 }
 
 // checkFixtureListShape checks a GET operation: a list (page or cursor
-// parameter, or a ListResult answer) must have exactly one of the two list
-// shapes; any other GET must not answer both page and max_page.
+// parameter, a ListResult answer, or a next link) must have exactly one of
+// the three list shapes; any other GET must not answer both page and
+// max_page.
 func checkFixtureListShape(t *testing.T, o fixtureOperation) {
 	t.Helper()
 	if o.method != "GET" {
@@ -217,7 +218,9 @@ func checkFixtureListShape(t *testing.T, o fixtureOperation) {
 	}
 	schema := successSchema(o.op)
 	if schema == nil {
-		t.Errorf("%s: no application/json 200 schema", o)
+		if resp := o.op.Responses.Value("200"); resp == nil || resp.Value == nil || len(resp.Value.Content) == 0 {
+			t.Errorf("%s: no 200 schema", o) // a download answers another media type
+		}
 		return
 	}
 	page, perPage, cursor := queryParam(o.op, "page"), queryParam(o.op, "per_page"), queryParam(o.op, "cursor")
@@ -246,6 +249,17 @@ func checkFixtureListShape(t *testing.T, o fixtureOperation) {
 		case lo == 1.0 && hi == 500.0 && def == 500.0:
 		default:
 			t.Errorf("%s: per_page [%v, %v] default %v: want 1..100 or 1..500 default 500", o, lo, hi, def)
+		}
+	case schema.Properties["next"] != nil:
+		// Next-link list: {next: string|null, one array}, per_page 1..100, and maybe a cursor.
+		if next := schema.Properties["next"].Value; !reflect.DeepEqual([]string(*next.Type), []string{"string", "null"}) || next.Format != "uri" {
+			t.Errorf("%s: next-link list next must be a uri of type [string, 'null']", o)
+		}
+		if arrays := arrayProperties(schema.Properties); len(arrays) != 1 || len(schema.Properties) != 2 {
+			t.Errorf("%s: next-link list 200 must be an object with next and one array", o)
+		}
+		if perPage == nil || page != nil {
+			t.Errorf("%s: next-link list needs per_page and no page", o)
 		}
 	case cursor != nil:
 		// Cursor list: {count, next_cursor: string|null, one array}, cursor + per_page 1..100.

@@ -116,9 +116,11 @@ func withDefects(t *testing.T, fixture []byte) []byte {
 	return []byte(replaceAfter(t, s, "    Section:\n", "          minLength: 1\n", "          minLength: 1\n          required: true\n"))
 }
 
-// TestPartooBundle drops the Partoo-shaped fixture (70 operations in 17
-// tags: page and cursor lists, resource families, 204s, an async answer,
-// nullable fields, a discriminated oneOf) into copies of the repository
+// TestPartooBundle drops the Partoo-shaped fixture (76 operations in 18
+// tags: page, cursor and next-link lists, resource families, 204s, an async
+// answer, nullable fields, a discriminated oneOf, a multipart upload, a
+// binary download and upload, uuid ids, an allOf part that requires a
+// property of its base) into copies of the repository
 // with `make update-spec`: once as Partoo's verbatim bundle (SOURCE=partoo),
 // once with every element marked, as an assembled bundle. With no hand
 // edit, the update must go through (lint, generation, build, vet, tests);
@@ -130,7 +132,7 @@ func withDefects(t *testing.T, fixture []byte) []byte {
 // repaired by a repairs overlay (REPAIRS=), the way a real one is.
 func TestPartooBundle(t *testing.T) {
 	if testing.Short() {
-		t.Skip("slow: copies the repository, regenerates it from a 70-operation bundle and runs its tests")
+		t.Skip("slow: copies the repository, regenerates it from a 76-operation bundle and runs its tests")
 	}
 	root := repoRoot(t)
 	fixture, err := os.ReadFile(filepath.Join(root, "tools", "pipeline", fixturePath))

@@ -154,6 +154,11 @@ func (ex *examples) build(i int) (any, error) {
 		obj := map[string]any{}
 		for _, part := range row.AllOf {
 			v, err := ex.value(part)
+			if none := (*errNoExample)(nil); errors.As(err, &none) {
+				// A part may require what another part defines: built
+				// alone it is not valid, the whole is checked instead.
+				v, err = ex.build(part)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -237,6 +242,7 @@ func (ex *examples) addProperties(row *schemaRow, obj map[string]any) error {
 // formatExamples are the strings built for the formats the validator checks.
 var formatExamples = map[string]string{
 	"date-time": "2024-11-27T16:10:44Z", "date": "2024-11-27", "email": "user@example.com", "uri": "https://example.com/",
+	"uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
 }
 
 func (ex *examples) buildString(row *schemaRow) (any, error) {

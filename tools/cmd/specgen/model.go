@@ -44,7 +44,8 @@ type operation struct {
 	Params           []paramRow
 	Body             int // schema index, or noSchema
 	BodyRequired     bool
-	Success          int // status
+	RawBody          string // the media types of a body that is not JSON
+	Success          int    // status
 	SuccessSchema    int
 	SuccessExample   string
 	SuccessMedia     string // the media type of a success body that is not JSON (text/csv), else ""
@@ -70,7 +71,7 @@ type paramRow struct {
 }
 
 type listRow struct {
-	Style string // "", "page", "cursor"
+	Style string // "", "page", "cursor", "next"
 	Field string
 	Item  int
 }
@@ -306,16 +307,24 @@ func (m *model) body(o *operation, where string, op *openapi3.Operation) error {
 	if rb == nil {
 		return fmt.Errorf("%s: unresolved request body", where)
 	}
+	var raw []string
 	for _, ct := range sortedKeys(rb.Content) {
 		if !isJSON(ct) {
-			return fmt.Errorf("%s: a %s request body is not supported by specgen (JSON only)", where, ct)
+			raw = append(raw, ct)
+			continue
 		}
 		i, err := m.schemas.add(rb.Content[ct].Schema, where+": request body")
 		if err != nil {
 			return err
 		}
-		o.Body, o.BodyRequired = i, rb.Required
+		o.Body = i
 	}
+	if o.Body < 0 {
+		// No JSON (a multipart/form-data upload, a binary body): the
+		// method takes the body as it is sent, with its content type.
+		o.RawBody = strings.Join(raw, ", ")
+	}
+	o.BodyRequired = rb.Required
 	return nil
 }
 
@@ -382,11 +391,6 @@ func jsonSchema(resp *openapi3.Response) *openapi3.SchemaRef {
 	return nil
 }
 
-// list detects the pagination of a GET operation from its parameters and
-// answer: page lists answer page, max_page (and count) with one array;
-// cursor lists take a cursor parameter and answer next_cursor with one
-// array. A shape that fits neither but has part of one is ambiguous: it is
-// an error, resolved in the naming file (lists: opId: <field> or none).
 // mediaExample returns the media type of a success body that is not JSON
 // and the body the fake answers: the spec's example when it is text, else
 // a deterministic sample.
@@ -415,6 +419,13 @@ func mediaExample(ct string, media *openapi3.MediaType) (string, string) {
 	return mt, "example"
 }
 
+// list detects the pagination of a GET operation from its parameters and
+// answer: page lists answer page, max_page (and count) with one array;
+// cursor lists take a cursor parameter and answer next_cursor with one
+// array; next lists answer the URL of the next page, next, with one array
+// (and may take a cursor). A shape that fits none but has part of one is
+// ambiguous: it is an error, resolved in the naming file (lists: opId:
+// <field> or none).
 func (m *model) list(o *operation, where, override string) error {
 	if override == "none" || o.Method != "GET" || o.SuccessSchema < 0 {
 		return nil
@@ -429,6 +440,7 @@ func (m *model) list(o *operation, where, override string) error {
 	_, hasPage := props["page"]
 	_, hasMaxPage := props["max_page"]
 	_, hasNext := props["next_cursor"]
+	nextURL, hasNextURL := props["next"]
 	hasCursor := slices.ContainsFunc(o.Params, func(p paramRow) bool { return p.In == "query" && p.Name == "cursor" })
 	hasPageParam := slices.ContainsFunc(o.Params, func(p paramRow) bool { return p.In == "query" && p.Name == "page" })
 	style := ""
@@ -437,6 +449,8 @@ func (m *model) list(o *operation, where, override string) error {
 		style = "page"
 	case hasCursor && hasNext && !hasPage && !hasMaxPage:
 		style = "cursor"
+	case hasNextURL && m.schemas.hasType(nextURL, "string") && !hasPage && !hasMaxPage && !hasNext:
+		style = "next" // the URL of the next page, with or without a cursor parameter
 	case hasPage || hasMaxPage || hasCursor || hasNext || hasPageParam:
 		return fmt.Errorf("%s: ambiguous list shape (page=%t max_page=%t cursor parameter=%t next_cursor=%t page parameter=%t): "+
 			"a page list answers page and max_page, a cursor list takes cursor and answers next_cursor; "+

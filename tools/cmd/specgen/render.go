@@ -50,7 +50,7 @@ var tableFuncs = template.FuncMap{
 	"canonical": http.CanonicalHeaderKey,
 	"float":     func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) },
 	"enum": func(v string) string {
-		return map[string]string{"page": "PageList", "cursor": "CursorList", "create": "Create", "read": "Read",
+		return map[string]string{"page": "PageList", "cursor": "CursorList", "next": "NextList", "create": "Create", "read": "Read",
 			"update": "Update", "delete": "Delete", "list": "ListItems"}[v]
 	},
 	"types": func(ts []string) string {
@@ -169,10 +169,10 @@ func renderViews(views []serviceView) ([]byte, error) {
 			}
 		}
 	}
-	for _, name := range []string{"nullable", "openapi_types", "time"} {
+	for _, name := range []string{"io", "nullable", "openapi_types", "time"} {
 		switch {
-		case used[name] && name == "time":
-			data.Std = append(data.Std, `"time"`)
+		case used[name] && (name == "io" || name == "time"):
+			data.Std = append(data.Std, `"`+name+`"`)
 		case used[name] && name == "nullable":
 			data.Mod = append(data.Mod, `"github.com/oapi-codegen/nullable"`)
 		case used[name]:
@@ -229,12 +229,18 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 		build = append(build, "nil")
 	}
 	body, bodyType := jsonBody(d)
-	if body != nil {
+	builder := "New" + d.OperationId + "Request"
+	switch {
+	case body != nil:
 		args = append(args, "body "+bodyType)
 		build = append(build, "body")
+	case o.RawBody != "":
+		args = append(args, "contentType string", "body io.Reader")
+		build = append(build, "contentType", "body")
+		builder += "WithBody"
 	}
 	v.Args = strings.Join(append(args, "opts ...CallOption"), ", ")
-	v.Build = fmt.Sprintf("gen.New%sRequest(%s)", d.OperationId, strings.Join(build, ", "))
+	v.Build = fmt.Sprintf("gen.%s(%s)", builder, strings.Join(build, ", "))
 	if len(o.CustomHeadersAt) > 0 {
 		v.Check = "s.client.checkBodyJSON(" + v.Op + ", req)"
 		if code, ok := api.headerWalk(body, o.CustomHeadersAt, v.Op); ok {

@@ -69,10 +69,10 @@ const (
 )
 
 // supportedFormats are the formats the validator of internal/apispec
-// checks (date-time, date, email, uri, int32, int64) or that only
+// checks (date-time, date, email, uri, uuid, int32, int64) or that only
 // annotate a number's width (float, double).
 var supportedFormats = map[string]bool{
-	"date-time": true, "date": true, "email": true, "uri": true,
+	"date-time": true, "date": true, "email": true, "uri": true, "uuid": true,
 	"int32": true, "int64": true, "float": true, "double": true,
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -347,6 +348,12 @@ func TestPartooShapes(t *testing.T) {
 		{id: "searchBusinesses", list: "page", field: "businesses", role: "list", collection: "/business"},
 		{id: "getConversations", list: "cursor", field: "conversations"},
 		{id: "getMessages", list: "cursor", field: "messages"},
+		// A next link, without a cursor parameter and with one.
+		{id: "getMediaList", list: "next", field: "media", role: "list", collection: "/media"},
+		{id: "searchMedia", list: "next", field: "media", role: "list", collection: "/media"},
+		// An allOf part that requires a property of its base: the fake
+		// still builds the answer (checked below with every answer).
+		{id: "getMedia", role: "read", collection: "/media", itemInResponse: false},
 		{id: "getReviewMetrics", list: "page", field: "metrics"},
 		{id: "updateBusiness", role: "update", collection: "/business", itemInResponse: true},
 		{id: "deleteUser", role: "delete", collection: "/user", success: 204, successHasNoSchema: true},
@@ -377,6 +384,11 @@ func TestPartooShapes(t *testing.T) {
 		if tt.success != 0 && (o.Success != tt.success || (o.SuccessSchema < 0) != tt.successHasNoSchema) {
 			t.Errorf("%s: success %d schema %d, want %d", tt.id, o.Success, o.SuccessSchema, tt.success)
 		}
+	}
+	// A uuid without an example gets a valid one (the fake answers it,
+	// the client decodes it as a UUID).
+	if got := m.op("getMedia").Params[0].Example; !regexp.MustCompile(`^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`).MatchString(got) {
+		t.Errorf("getMedia's media_id example is %q, want a UUID", got)
 	}
 	lists := 0
 	for _, o := range m.ops {
@@ -528,6 +540,15 @@ func TestServicesOfThePartooFixture(t *testing.T) {
 		// A CSV answer: its bytes.
 		"func (s *ReviewAnalyticsService) Export(ctx context.Context, params *gen.ExportReviewsParams, opts ...CallOption) ([]byte, error)",
 		"// Search searches ",
+		// A next-link list decodes the link beside the page.
+		"Next  *string     `json:\"next\"`",
+		"return page[gen.Media]{info: v.pageInfo, next: v.Next, items: v.Items}, err",
+		// Bodies that are not JSON are sent as they are, answers that are
+		// not JSON returned as they are.
+		"\t\"io\"\n",
+		"func (s *MediaService) Upload(ctx context.Context, contentType string, body io.Reader, opts ...CallOption) (*gen.Media, error) {\n\treq, err := gen.NewUploadMediaRequestWithBody(s.client.server, contentType, body)",
+		"func (s *MediaService) ReplaceContent(ctx context.Context, mediaID openapi_types.UUID, contentType string, body io.Reader, opts ...CallOption)",
+		"func (s *MediaService) GetContent(ctx context.Context, mediaID openapi_types.UUID, opts ...CallOption) ([]byte, error) {",
 	} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("services.gen.go lacks\n%s", want)
