@@ -133,8 +133,8 @@ func TestResilience(t *testing.T) {
 			run: func(t *testing.T, env *faultEnv) error {
 				u := "https://example.com/moved"
 				_, err := env.client.Webhooks.Update(context.Background(), env.hook.ID, gen.UpdateWebhookPayload{URL: &u})
-				if now, _ := env.srv.Webhook(env.hook.ID); now.URL != env.hook.URL {
-					t.Errorf("the webhook's URL is %q, want it unchanged", now.URL)
+				if now := env.srv.Webhooks(); len(now) != 1 || now[0].URL != env.hook.URL {
+					t.Errorf("the webhooks are %+v, want %q unchanged", now, env.hook.URL)
 				}
 				return err
 			},

@@ -65,16 +65,6 @@ func (s *Server) PublicKey() ed25519.PublicKey {
 	return slices.Clone(s.signingKey.Public().(ed25519.PublicKey))
 }
 
-// SignPayload returns the X-Partoo-Signature-v1 value of body signed with
-// the server's key (webhook.Sign), for a test that sends its own
-// deliveries.
-func (s *Server) SignPayload(body []byte) string {
-	if s.signingKey == nil {
-		panic("partootest: SignPayload on a Server not created by NewServer")
-	}
-	return webhook.Sign(s.signingKey, body)
-}
-
 // SampleEvent returns the body of a delivery of event, the sample the fake
 // sends on tryouts: the example of the event's delivery schema in the
 // spec's webhooks section (apispec.Events), with its type, and

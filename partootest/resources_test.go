@@ -374,11 +374,8 @@ func TestAddResourceWebhook(t *testing.T) {
 	if got[0].ID != 10 || got[0].UpdatedAt != "2020-01-01T00:00:00Z" || got[1].ID != 11 || got[1].OrgID != srv.OrgID || got[1].CreatedAt == "" {
 		t.Errorf("AddResource stored %+v", got)
 	}
-	if it, ok := srv.Webhook(10); !ok || it.EventType != "event_from_the_future" {
-		t.Errorf("Webhook(10) = %+v, %t", it, ok)
-	}
-	if _, ok := srv.Webhook(12); ok {
-		t.Error("Webhook(12) exists")
+	if hooks := srv.Webhooks(); len(hooks) != 2 || hooks[0].ID != 10 || hooks[0].EventType != "event_from_the_future" || hooks[1].ID != 11 {
+		t.Errorf("Webhooks() = %+v, want IDs 10 and 11", hooks)
 	}
 	if _, err := srv.AddResource("/webhooks", gen.WebhookItem{ID: 10}); err == nil {
 		t.Error("AddResource with a taken ID did not fail")

@@ -7,7 +7,6 @@ import (
 	"maps"
 	"net/url"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/partoo-go/partoo/gen"
@@ -181,16 +180,6 @@ func (s *Server) Webhooks() []gen.WebhookItem {
 		}
 	}
 	return out
-}
-
-// Webhook returns the webhook configuration id, whatever its organization.
-func (s *Server) Webhook(id int) (gen.WebhookItem, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if f := s.families[webhookCollection]; f != nil && f.byID[strconv.Itoa(id)] != nil {
-		return webhookOf(f.byID[strconv.Itoa(id)].v), true
-	}
-	return gen.WebhookItem{}, false
 }
 
 // Tryouts returns the recorded tryout calls, oldest first: the last
