@@ -238,7 +238,7 @@ func isStart(err error) bool {
 }
 
 // A seed file is checked as strictly as the API, and every error says
-// where: line, column and field.
+// where: line, column and field (in JSONPath's bracket notation).
 func TestSeedErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -254,29 +254,29 @@ func TestSeedErrors(t *testing.T) {
 		{name: "cut short", content: "{\"webhooks\": [", line: 1, col: 15},
 		{name: "empty file", content: "", line: 1, col: 1},
 		{name: "not an object", content: `"webhooks"`, line: 1, col: 1},
-		{name: "unknown top-level field", content: "{\n \"hooks\": []}", line: 2, col: 2, field: "hooks"},
-		{name: "webhooks not an array", content: `{"webhooks": {}}`, line: 1, col: 14, field: "webhooks"},
-		{name: "webhook not an object", content: `{"webhooks": [1]}`, line: 1, col: 15, field: "webhooks[0]"},
-		{name: "unknown webhook field", content: "[{\"url\": \"https://a.example\",\n  \"colour\": \"red\"}]", line: 2, col: 3, field: "[0].colour"},
+		{name: "unknown top-level field", content: "{\n \"hooks\": []}", line: 2, col: 2, field: `["hooks"]`},
+		{name: "webhooks not an array", content: `{"webhooks": {}}`, line: 1, col: 14, field: `["webhooks"]`},
+		{name: "webhook not an object", content: `{"webhooks": [1]}`, line: 1, col: 15, field: `["webhooks"][0]`},
+		{name: "unknown webhook field", content: "[{\"url\": \"https://a.example\",\n  \"colour\": \"red\"}]", line: 2, col: 3, field: `[0]["colour"]`},
 		{name: "type error", content: "{\"webhooks\": [\n {\"url\": \"https://a.example\", \"event_type\": \"lead_received\",\n  \"org_id\": \"seven\"}]}",
-			line: 3, col: 13, field: "webhooks[0].org_id"},
+			line: 3, col: 13, field: `["webhooks"][0]["org_id"]`},
 		{name: "data after the value", content: `{"webhooks": []} []`, line: 1, col: 18},
-		{name: "resources not an object", content: `{"resources": []}`, line: 1, col: 15, field: "resources"},
-		{name: "resource not an object", content: `{"resources": {"/things": [1]}}`, line: 1, col: 28, field: `resources["/things"][0]`},
-		{name: "two webhooks for one event type", onlyOnLoad: true, content: `{"items": [
+		{name: "resources not an object", content: `{"resources": []}`, line: 1, col: 15, field: `["resources"]`},
+		{name: "resource not an object", content: `{"resources": {"/things": [1]}}`, line: 1, col: 28, field: `["resources"]["/things"][0]`},
+		{name: "two webhooks for one event type", onlyOnLoad: true, content: `{"webhooks": [
   {"url": "https://a.example", "event_type": "lead_received"},
-  {"url": "https://b.example", "event_type": "lead_received"}]}`, line: 3, col: 46, field: "items[1]"},
+  {"url": "https://b.example", "event_type": "lead_received"}]}`, line: 3, col: 46, field: `["webhooks"][1]`},
 		{name: "http to a public host", onlyOnLoad: true, content: `[{"event_type": "lead_received", "url": "http://a.example"}]`,
-			line: 1, col: 41, field: "[0]"},
+			line: 1, col: 41, field: `[0]`},
 		{name: "unknown event type", onlyOnLoad: true, content: "{\"webhooks\": [{\"url\": \"https://a.example\",\n \"event_type\": \"business_exploded\"}]}",
-			line: 2, col: 16, field: "webhooks[0]"},
+			line: 2, col: 16, field: `["webhooks"][0]`},
 		{name: "invalid custom header", onlyOnLoad: true, content: `{"webhooks": [{"url": "https://a.example", "event_type": "lead_received", "custom_headers": {"X-Partoo-Id": "1"}}]}`,
-			line: 1, col: 93, field: "webhooks[0]"},
+			line: 1, col: 93, field: `["webhooks"][0]`},
 		{name: "undeliverable custom header", onlyOnLoad: true, content: `{"webhooks": [{"url": "https://a.example", "event_type": "lead_received", "custom_headers": {"X-A": "s3cret\r\n"}}]}`,
-			line: 1, col: 93, field: "webhooks[0]"},
-		{name: "webhooks as resources", onlyOnLoad: true, content: `{"resources": {"/webhooks": [{"url": "http://a.example"}]}}`,
-			line: 1, col: 16, field: `resources["/webhooks"]`},
-		{name: "unknown collection", onlyOnLoad: true, content: "{\"resources\": {\"/things\": [\n {\"id\": 1}]}}", line: 2, col: 2, field: `resources["/things"][0]`},
+			line: 1, col: 93, field: `["webhooks"][0]`},
+		{name: "webhooks as resources", content: `{"resources": {"/webhooks": [{"url": "http://a.example"}]}}`,
+			line: 1, col: 16, field: `["resources"]["/webhooks"]`},
+		{name: "unknown collection", onlyOnLoad: true, content: "{\"resources\": {\"/things\": [\n {\"id\": 1}]}}", line: 2, col: 2, field: `["resources"]["/things"][0]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -311,7 +311,6 @@ func TestSeedFormats(t *testing.T) {
 	t.Parallel()
 	for _, content := range []string{
 		`[{"url": "https://a.example", "event_type": "lead_received"}]`,
-		`{"items": [{"url": "https://a.example", "event_type": "lead_received"}]}`,
 		`{"webhooks": [{"id": 5, "url": "http://127.0.0.1:9/h", "event_type": "lead_received", "org_id": 2,
 		  "custom_headers": {"X-A": "b"}, "created_at": "2020-01-01T00:00:00Z"}], "resources": {}}`,
 	} {

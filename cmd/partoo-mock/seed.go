@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,7 +18,7 @@ import (
 
 // seedError is a problem in a seed file, at Line and Column (from 1, in
 // characters; 0 for the whole file) and at Field, a JSON path such as
-// "webhooks[1].url" ("" for the file).
+// ["webhooks"][1]["url"] ("" for the file).
 type seedError struct {
 	File         string
 	Line, Column int
@@ -40,57 +39,49 @@ func (e *seedError) Error() string {
 
 func (e *seedError) Unwrap() error { return e.Err }
 
-// seed is the content of a seed file. The file is decoded once, then
-// indexed once by the decoder's offsets, so that every error says where it
-// is: the file's line and column, and the JSON path of the value at fault.
+// seed is the content of a seed file. The file is decoded once; an error
+// reads it again, as far as the value at fault, to say where that is.
 type seed struct {
 	file      string
 	src       []byte
-	at        map[string]int64 // the offset of every value by its path; of a member's name by its path and "#"
+	hooksAt   []any // the path of the webhooks: the file, or its "webhooks"
 	webhooks  []gen.WebhookItem
-	hookAt    []string // the path of each webhook
-	resources []resource
-	misplaced string // the path of webhooks given as resources
-}
-
-// resource is one item of a collection, at path.
-type resource struct {
-	collection, path string
-	item             map[string]any
+	resources map[string][]any // by collection
 }
 
 // readSeed reads a seed file: {"webhooks": [...], "resources": {...}}, or
-// an array of webhooks, or {"items": [...]} (a list response).
+// an array of webhooks.
 func readSeed(path string) (*seed, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &seedError{File: path, Err: err}
 	}
-	sd := &seed{file: path, src: b, at: map[string]int64{}}
-	if err := json.Unmarshal(b, new(any)); err != nil {
-		var syn *json.SyntaxError
-		if errors.As(err, &syn) && syn.Offset < int64(len(b)) {
-			return nil, sd.failAt(syn.Offset-1, "", err)
-		}
-		return nil, sd.failAt(int64(len(b)), "", errors.New("unexpected end of the file"))
-	}
+	sd := &seed{file: path, src: b}
 	var top any
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	dec.Decode(&top)
-	sd.index(json.NewDecoder(bytes.NewReader(b)), "")
+	var syn *json.SyntaxError
+	switch err := dec.Decode(&top); {
+	case errors.As(err, &syn):
+		return nil, sd.failAt(syn.Offset-1, "", err)
+	case err != nil:
+		return nil, sd.failAt(int64(len(b)), "", errors.New("unexpected end of the file"))
+	case len(bytes.TrimSpace(b[dec.InputOffset():])) > 0:
+		return nil, sd.failAt(sd.skip(dec.InputOffset()), "", errors.New("data after the top-level value"))
+	}
 	switch v := top.(type) {
 	case []any:
-		return sd, sd.readWebhooks("", v)
+		return sd, sd.readWebhooks(v)
 	case map[string]any:
-		for _, name := range slices.SortedFunc(maps.Keys(v), func(a, b string) int { return cmp.Compare(sd.at[a], sd.at[b]) }) {
+		for _, name := range slices.Sorted(maps.Keys(v)) {
 			switch name {
-			case "webhooks", "items":
-				err = sd.readWebhooks(name, v[name])
+			case "webhooks":
+				sd.hooksAt = []any{name}
+				err = sd.readWebhooks(v[name])
 			case "resources":
 				err = sd.readResources(v[name])
 			default:
-				err = sd.fail(name+"#", errors.New(`unknown field: a seed file has "webhooks" and "resources"`))
+				err = sd.fail([]any{name}, true, errors.New(`unknown field: a seed file has "webhooks" and "resources"`))
 			}
 			if err != nil {
 				return nil, err
@@ -98,47 +89,19 @@ func readSeed(path string) (*seed, error) {
 		}
 		return sd, nil
 	}
-	return nil, sd.fail("", errors.New(`want a JSON object, {"webhooks": [...], "resources": {...}}, or an array of webhooks`))
+	return nil, sd.fail(nil, false, errors.New(`want a JSON object, {"webhooks": [...], "resources": {...}}, or an array of webhooks`))
 }
 
-// index records the offset of the value at path, and of every value in
-// it, reading them from dec.
-func (sd *seed) index(dec *json.Decoder, path string) {
-	sd.at[path] = sd.skip(dec.InputOffset())
-	switch tok, _ := dec.Token(); tok {
-	case json.Delim('{'):
-		for dec.More() {
-			nameOff := sd.skip(dec.InputOffset())
-			name, _ := dec.Token()
-			sub := fmt.Sprintf("%s.%s", path, name)
-			switch path {
-			case "":
-				sub = fmt.Sprint(name)
-			case "resources":
-				sub = fmt.Sprintf("%s[%q]", path, name)
-			}
-			sd.at[sub+"#"] = nameOff
-			sd.index(dec, sub)
-		}
-		dec.Token()
-	case json.Delim('['):
-		for i := 0; dec.More(); i++ {
-			sd.index(dec, fmt.Sprintf("%s[%d]", path, i))
-		}
-		dec.Token()
-	}
-}
-
-// readWebhooks reads the array v of webhooks at path.
-func (sd *seed) readWebhooks(path string, v any) error {
+// readWebhooks reads the array v of webhooks, at sd.hooksAt.
+func (sd *seed) readWebhooks(v any) error {
 	arr, ok := v.([]any)
 	if !ok {
-		return sd.fail(path, errors.New("want an array of webhook objects"))
+		return sd.fail(sd.hooksAt, false, errors.New("want an array of webhook objects"))
 	}
 	for i, el := range arr {
-		at := fmt.Sprintf("%s[%d]", path, i)
+		at := append(slices.Clip(sd.hooksAt), i)
 		if _, ok := el.(map[string]any); !ok {
-			return sd.fail(at, errors.New("want an object"))
+			return sd.fail(at, false, errors.New("want an object"))
 		}
 		raw, _ := json.Marshal(el)
 		dec := json.NewDecoder(bytes.NewReader(raw))
@@ -147,39 +110,41 @@ func (sd *seed) readWebhooks(path string, v any) error {
 		var te *json.UnmarshalTypeError
 		switch err := dec.Decode(&it); {
 		case errors.As(err, &te):
-			return sd.fail(at+"."+te.Field, fmt.Errorf("got a JSON %s, want %s", te.Value, te.Type))
+			for _, field := range strings.Split(te.Field, ".") {
+				at = append(at, field)
+			}
+			return sd.fail(at, false, fmt.Errorf("got a JSON %s, want %s", te.Value, te.Type))
 		case err != nil:
-			name, _ := strings.CutPrefix(err.Error(), "json: unknown field ")
-			name, _ = strconv.Unquote(name)
-			return sd.fail(at+"."+name+"#", errors.New("unknown field of a webhook"))
+			name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return sd.fail(append(at, name), true, errors.New("unknown field of a webhook"))
 		}
-		sd.webhooks, sd.hookAt = append(sd.webhooks, it), append(sd.hookAt, at)
+		sd.webhooks = append(sd.webhooks, it)
 	}
 	return nil
 }
 
-// readResources reads the object v of collections.
+// readResources reads the object v of collections of objects. Webhooks do
+// not go there: "webhooks" is where they are checked.
 func (sd *seed) readResources(v any) error {
 	colls, ok := v.(map[string]any)
 	if !ok {
-		return sd.fail("resources", errors.New("want an object of collections"))
+		return sd.fail([]any{"resources"}, false, errors.New("want an object of collections"))
 	}
+	sd.resources = map[string][]any{}
 	for _, coll := range slices.Sorted(maps.Keys(colls)) {
-		path := fmt.Sprintf("resources[%q]", coll)
 		items, ok := colls[coll].([]any)
-		if !ok {
-			return sd.fail(path, errors.New("want an array of items"))
-		}
-		if coll == "/webhooks" {
-			sd.misplaced = path + "#"
+		switch {
+		case coll == "/webhooks":
+			return sd.fail([]any{"resources", coll}, true, errors.New(`webhook configurations go in "webhooks", where they are checked as POST /webhooks checks them`))
+		case !ok:
+			return sd.fail([]any{"resources", coll}, false, errors.New("want an array of items"))
 		}
 		for i, item := range items {
-			r := resource{collection: coll, path: fmt.Sprintf("%s[%d]", path, i)}
-			if r.item, ok = item.(map[string]any); !ok {
-				return sd.fail(r.path, errors.New("want an object"))
+			if _, ok := item.(map[string]any); !ok {
+				return sd.fail([]any{"resources", coll, i}, false, errors.New("want an object"))
 			}
-			sd.resources = append(sd.resources, r)
 		}
+		sd.resources[coll] = items
 	}
 	return nil
 }
@@ -188,51 +153,83 @@ func (sd *seed) readResources(v any) error {
 // creates them (all or none), the resources as given. It returns how many
 // of each it stored.
 func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error) {
-	switch {
-	case sd == nil:
+	if sd == nil {
 		return 0, 0, nil
-	case sd.misplaced != "":
-		return 0, 0, sd.fail(sd.misplaced, errors.New(`webhook configurations go in "webhooks", where they are checked as POST /webhooks checks them`))
 	}
 	if _, err := srv.CreateWebhooks(sd.webhooks...); err != nil {
 		return 0, 0, sd.webhookError(err)
 	}
-	for _, r := range sd.resources {
-		if _, err := srv.AddResource(r.collection, r.item); err != nil {
-			return 0, 0, sd.fail(r.path, err)
+	for _, coll := range slices.Sorted(maps.Keys(sd.resources)) {
+		for i, item := range sd.resources[coll] {
+			if _, err := srv.AddResource(coll, item); err != nil {
+				return 0, 0, sd.fail([]any{"resources", coll, i}, false, err)
+			}
+			resources++
 		}
 	}
-	return len(sd.webhooks), len(sd.resources), nil
+	return len(sd.webhooks), resources, nil
 }
 
 // webhookError locates the refusal of CreateWebhooks, whose fields name
-// the webhooks items[i]: at the first webhook at fault, with every
-// message about it, at its first field named.
+// the webhooks items[i]: at the first webhook at fault, with every message
+// about it, at the first of its fields named.
 func (sd *seed) webhookError(err error) error {
 	var fields partootest.FieldErrors
 	errors.As(err, &fields)
-	first, member, msgs := len(sd.hookAt), "", []string(nil)
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		var i int
-		var rest string
-		if n, _ := fmt.Sscanf(k, "items[%d]%s", &i, &rest); n == 0 || i > first || i >= len(sd.hookAt) {
-			continue
+	for i := range sd.webhooks {
+		mine := partootest.FieldErrors{}
+		for k, msgs := range fields {
+			if rest, ok := strings.CutPrefix(k, fmt.Sprintf("items[%d]", i)); ok && (rest == "" || rest[0] == '.') {
+				mine[strings.TrimPrefix(rest, ".")] = msgs
+			}
 		}
-		if i < first {
-			first, member, msgs = i, rest, nil
-		}
-		for _, m := range fields[k] {
-			msgs = append(msgs, strings.TrimPrefix(rest, ".")+": "+m)
+		if len(mine) > 0 {
+			at := append(slices.Clip(sd.hooksAt), i)
+			member, _, _ := strings.Cut(slices.Sorted(maps.Keys(mine))[0], ".")
+			off, _ := sd.locate(append(at, member), false)
+			_, field := sd.locate(at, false)
+			return sd.failAt(off, field, mine)
 		}
 	}
-	if first == len(sd.hookAt) {
-		return &seedError{File: sd.file, Field: "webhooks", Err: err}
+	return sd.fail(sd.hooksAt, false, err)
+}
+
+// fail is err at the value at path, or at its member's name when name is
+// set.
+func (sd *seed) fail(path []any, name bool, err error) *seedError {
+	off, field := sd.locate(path, name)
+	return sd.failAt(off, field, err)
+}
+
+// locate returns the offset of the value at path (its member's name when
+// name is set), reading the file again as far as that value, or of the
+// deepest value on the path that the file has; and path as text, in the
+// bracket notation of JSONPath: ["webhooks"][1]["url"].
+func (sd *seed) locate(path []any, name bool) (int64, string) {
+	dec := json.NewDecoder(bytes.NewReader(sd.src))
+	at, text, found := sd.skip(0), "", true
+	for depth, step := range path {
+		text += fmt.Sprintf("[%#v]", step)
+		open, _ := dec.Token()
+		for i := 0; found; i++ {
+			if found = (open == json.Delim('{') || open == json.Delim('[')) && dec.More(); !found {
+				break
+			}
+			start, key := sd.skip(dec.InputOffset()), any(i)
+			if open == json.Delim('{') {
+				key, _ = dec.Token()
+			}
+			if key == step {
+				at = sd.skip(dec.InputOffset())
+				if name && depth == len(path)-1 {
+					at = start
+				}
+				break
+			}
+			dec.Decode(new(json.RawMessage))
+		}
 	}
-	at := sd.hookAt[first]
-	if _, ok := sd.at[at+member]; ok {
-		return sd.failAt(sd.at[at+member], at, errors.New(strings.Join(msgs, "; ")))
-	}
-	return sd.fail(at, errors.New(strings.Join(msgs, "; ")))
+	return at, text
 }
 
 // skip returns the offset of the next value from off: past white space,
@@ -242,11 +239,6 @@ func (sd *seed) skip(off int64) int64 {
 		off++
 	}
 	return off
-}
-
-// fail is err at the value (or member name, with "#") at path.
-func (sd *seed) fail(path string, err error) *seedError {
-	return sd.failAt(sd.at[path], strings.TrimSuffix(path, "#"), err)
 }
 
 // failAt is err at byte off of the file, as line:column, about field.
