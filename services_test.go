@@ -42,8 +42,8 @@ func TestWebhooksAgainstPartootest(t *testing.T) {
 	if _, err := c.Webhooks.Tryout(ctx, gen.CreateWebhooksPayload{Items: []gen.WebhookCreateItem{gen.WebhookCreateItem{URL: u, EventType: gen.EventTypeBusinessUpdated}}}); err != nil {
 		t.Errorf("Tryout: %v", err)
 	}
-	if n := len(srv.Tryouts()); n != 1 {
-		t.Errorf("%d tryouts recorded, want 1", n)
+	if d := srv.Deliveries(); len(d) != 1 || !d[0].Tryout {
+		t.Errorf("deliveries %+v, want the tryout's", d)
 	}
 	if _, err := c.Webhooks.Get(ctx, 999); !errors.Is(err, partoo.ErrNotFound) {
 		t.Errorf("Get(999): %v, want ErrNotFound", err)

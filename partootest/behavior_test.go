@@ -42,7 +42,7 @@ func TestExampleBehavior(t *testing.T) {
 	if r := call(t, plain, plain.APIKey, "POST", "/webhooks/tryout", "", `{"items":[{"url":"https://a.example"}]}`); r.Status != 400 {
 		t.Errorf("invalid tryout: %d %s, want 400", r.Status, r.Body)
 	}
-	if len(plain.Tryouts()) != 0 {
+	if len(plain.Deliveries()) != 0 {
 		t.Error("the example behaviour recorded a tryout")
 	}
 }

@@ -29,6 +29,7 @@ const DeliveryTimeout = 10 * time.Second
 type Delivery struct {
 	Time      time.Time     // when the server sent it
 	WebhookID int           // the webhook configuration it was sent for, or 0 for a tryout
+	OrgID     int           // the organization of the webhook, or the one the tryout acted on
 	URL       string        // where it was sent
 	EventType gen.EventType // the event's type
 	// Tryout reports a tryout's test delivery, with the
@@ -142,7 +143,7 @@ func (s *Server) Emit(ctx context.Context, event gen.EventType, payload any) ([]
 		if body == nil {
 			body = sampleEvent(event, h.OrgID)
 		}
-		d := s.send(ctx, Delivery{WebhookID: h.ID, URL: h.URL, EventType: event, Body: body}, h.CustomHeaders)
+		d := s.send(ctx, Delivery{WebhookID: h.ID, OrgID: h.OrgID, URL: h.URL, EventType: event, Body: body}, h.CustomHeaders)
 		if out = append(out, d); !d.OK() {
 			errs = append(errs, d.failure())
 		}

@@ -51,7 +51,7 @@
 // Tests prepare and inspect the state ([Server.AddResource], the one way
 // to seed any family with items as they are; [Server.CreateWebhooks],
 // which creates webhooks as POST /webhooks does; [Server.Resources],
-// [Server.Webhooks], [Server.Tryouts]), read the request log
+// [Server.Webhooks], [Server.Deliveries]), read the request log
 // ([Server.Requests]) and inject faults ([Server.AddFault]). What the
 // server keeps is bounded: see [MaxKept].
 //

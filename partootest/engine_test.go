@@ -381,8 +381,8 @@ func TestCustomHeadersMustBeDeliverable(t *testing.T) {
 			})
 		}
 	}
-	if got := srv.Webhooks(); len(got) != 1 || got[0].CustomHeaders != nil || len(srv.Tryouts()) != 0 {
-		t.Errorf("webhooks %+v and %d tryouts after refused calls", got, len(srv.Tryouts()))
+	if got := srv.Webhooks(); len(got) != 1 || got[0].CustomHeaders != nil || len(srv.Deliveries()) != 0 {
+		t.Errorf("webhooks %+v and %d deliveries after refused calls", got, len(srv.Deliveries()))
 	}
 }
 
@@ -739,12 +739,12 @@ func TestStoresWhatItValidated(t *testing.T) {
 			t.Errorf("GET /webhooks serves %q: %s", bad, list.Body)
 		}
 	}
-	for _, tr := range srv.Tryouts() {
-		if tr.Item.URL != "https://b.example" {
-			t.Errorf("tryout of %q, want the url the request validated", tr.Item.URL)
+	for _, d := range srv.Deliveries() {
+		if d.URL != "https://b.example" {
+			t.Errorf("tryout of %q, want the url the request validated", d.URL)
 		}
 	}
-	if len(srv.Tryouts()) != 1 {
-		t.Errorf("%d tryouts, want 1", len(srv.Tryouts()))
+	if len(srv.Deliveries()) != 1 {
+		t.Errorf("%d tryouts, want 1", len(srv.Deliveries()))
 	}
 }

@@ -28,8 +28,8 @@ import (
 // The fake's defaults and limits. What the server keeps is bounded: the
 // request log holds the last [WithRequestLog] requests (default
 // DefaultRequestLog), each cut to MaxLoggedBody + 3 × MaxLoggedHeader
-// bytes; tryouts and deliveries the last MaxKept each, their items bounded
-// by the spec's limits (a delivery of [Server.Emit] holds the payload its
+// bytes; deliveries the last MaxKept, their bodies bounded by the spec's
+// limits (a delivery of [Server.Emit] holds the payload its
 // caller gave); stored resources are kept until deleted, each create
 // bounded by MaxBodySize.
 const (
@@ -53,8 +53,8 @@ const (
 	// request's path, of its query string and of its header fields (names
 	// and values together); [Request.Truncated] reports a request cut to it.
 	MaxLoggedHeader = 8 << 10
-	// MaxKept is how many tryouts ([Server.Tryouts]) and deliveries
-	// ([Server.Deliveries]) the server keeps: the last ones.
+	// MaxKept is how many deliveries ([Server.Deliveries]), those of
+	// tryouts included, the server keeps: the last ones.
 	MaxKept = 500
 	// The default [Timeouts] of the server's connections.
 	DefaultReadHeaderTimeout = 10 * time.Second
@@ -95,7 +95,6 @@ type Server struct {
 	families     map[string]*family // by collection path template
 	requests     []*Request         // the last requestLog requests
 	requestCount int                // requests received since the last clear
-	tryouts      []Tryout
 	deliveries   []Delivery
 	faults       []*Fault
 	quotaUsed    map[int][]time.Time // per organization, its last accepted requests

@@ -4,10 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/url"
-	"slices"
-	"time"
 
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/loopback"
@@ -93,16 +90,9 @@ func checkWebhookURL(raw string) string {
 	return fmt.Sprintf("Only HTTPS URLs are supported, got %q (the fake also accepts http to a loopback host).", raw)
 }
 
-// Tryout is a recorded call to POST /webhooks/tryout.
-type Tryout struct {
-	OrgID int                   // the organization the call acted on
-	Item  gen.WebhookCreateItem // the first of the request's items (Partoo ignores the others)
-	Time  time.Time             // when the server received the call
-}
-
-// tryoutWebhooks serves POST /webhooks/tryout: it records the first item
-// of the validated document (Partoo ignores the others), delivers its
-// sample event, and answers the fake's own result (Partoo documents none):
+// tryoutWebhooks serves POST /webhooks/tryout: it delivers the sample
+// event of the first item of the validated document (Partoo ignores the
+// others), which [Server.Deliveries] records, and answers the fake's own result (Partoo documents none):
 // {"event_type", "url", "delivered"}, plus "status_code" when the receiver
 // answered and "error" when the delivery failed.
 func (s *Server) tryoutWebhooks(c *call) *response {
@@ -115,11 +105,7 @@ func (s *Server) tryoutWebhooks(c *call) *response {
 	if msg := checkWebhookURL(h.URL); msg != "" {
 		return badRequest(FieldErrors{"items[0].url": {msg}})
 	}
-	item := gen.WebhookCreateItem{URL: h.URL, EventType: h.EventType, CustomHeaders: h.CustomHeaders}
-	s.mu.Lock()
-	s.tryouts = keepLast(s.tryouts, Tryout{OrgID: c.org, Item: item, Time: s.now()}, MaxKept)
-	s.mu.Unlock()
-	d := s.send(c.r.Context(), Delivery{URL: h.URL, EventType: h.EventType, Tryout: true, Body: sampleEvent(h.EventType, c.org)}, h.CustomHeaders)
+	d := s.send(c.r.Context(), Delivery{OrgID: c.org, URL: h.URL, EventType: h.EventType, Tryout: true, Body: sampleEvent(h.EventType, c.org)}, h.CustomHeaders)
 	result := gen.TryoutResult{"event_type": string(h.EventType), "url": h.URL, "delivered": d.OK()}
 	if d.StatusCode != 0 {
 		result["status_code"] = d.StatusCode
@@ -177,21 +163,6 @@ func (s *Server) Webhooks() []gen.WebhookItem {
 	if f := s.families[webhookCollection]; f != nil {
 		for _, e := range f.sorted() {
 			out = append(out, webhookOf(e.v))
-		}
-	}
-	return out
-}
-
-// Tryouts returns the recorded tryout calls, oldest first: the last
-// [MaxKept].
-func (s *Server) Tryouts() []Tryout {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := slices.Clone(s.tryouts)
-	for i, t := range out {
-		if h := t.Item.CustomHeaders; h != nil {
-			clone := maps.Clone(*h)
-			out[i].Item.CustomHeaders = &clone
 		}
 	}
 	return out

@@ -192,11 +192,11 @@ func TestGetUpdateTryout(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("tryout with two items: %d %s", r.Status, r.Body)
 	}
-	tryouts := srv.Tryouts()
-	if len(tryouts) != 2 {
-		t.Fatalf("%d tryouts recorded, want 2", len(tryouts))
+	tryouts := srv.Deliveries()
+	if len(tryouts) != 2 || !tryouts[1].Tryout {
+		t.Fatalf("deliveries %+v, want 2 tryouts", tryouts)
 	}
-	if tryouts[1].Item.URL != "https://example.com/first" || tryouts[1].OrgID != 1 || !tryouts[1].Time.Equal(now) {
+	if tryouts[1].URL != "https://example.com/first" || tryouts[1].OrgID != 1 || !tryouts[1].Time.Equal(now) {
 		t.Errorf("second tryout %+v, want the first item of the request, org 1", tryouts[1])
 	}
 	if n := len(srv.Webhooks()); n != 1 {
