@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -289,38 +288,28 @@ func seedYAML(raw []byte) (map[string]any, error) {
 	return seed, nil
 }
 
-// removedEntry returns the list and the index of the entry that a finding's
-// repair removes, if it removes one by index.
-func removedEntry(f Finding) (list string, index int, ok bool) {
+// removedEntry returns the index of the list entry that a finding's
+// repair removes, or -1 when it removes none by index.
+func removedEntry(f Finding) int {
 	for _, a := range f.Fix {
 		if i := strings.LastIndex(a.Target, "["); a.Remove && i > 0 && strings.HasSuffix(a.Target, "]") {
 			if n, err := strconv.Atoi(a.Target[i+1 : len(a.Target)-1]); err == nil {
-				return a.Target[:i], n, true
+				return n
 			}
 		}
 	}
-	return "", 0, false
+	return -1
 }
 
 // sortFindings orders findings by level (blocking first), line, then rule.
 // Findings whose repair removes a list entry by index come after the other
-// blocking ones, the highest index of a list first, so that their repairs,
-// pasted in order, never shift an index that another repair targets.
+// blocking ones, the highest index first, so that their repairs, pasted in
+// order, never shift an index that another repair targets.
 func sortFindings(out []Finding) {
-	sort.SliceStable(out, func(i, j int) bool {
-		li, ii, ri := removedEntry(out[i])
-		lj, ij, rj := removedEntry(out[j])
-		switch {
-		case out[i].Level != out[j].Level:
-			return out[i].Level == Blocking
-		case ri != rj:
-			return rj
-		case ri && li == lj && ii != ij:
-			return ii > ij
-		case out[i].Line != out[j].Line:
-			return out[i].Line < out[j].Line
-		}
-		return out[i].Rule < out[j].Rule
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		ia, ib := removedEntry(a), removedEntry(b)
+		// "blocking" sorts after "advisory"; min(i, 0) is -1 for no removal.
+		return cmp.Or(cmp.Compare(b.Level, a.Level), cmp.Compare(min(ia, 0), min(ib, 0)), cmp.Compare(ib, ia), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Rule, b.Rule))
 	})
 }
 
