@@ -137,21 +137,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // update runs the six steps.
 func (u *updater) update(ctx context.Context) int {
 	apiDir := filepath.Join(u.root, "api")
-	newBytes, err := os.ReadFile(u.spec)
-	var oldBytes, oldRepairs, names []byte
-	if err == nil {
-		oldBytes, err = os.ReadFile(filepath.Join(u.root, specRel))
-	}
-	rec, rerr := provenance.Read(apiDir)
-	err = errors.Join(err, rerr)
-	if err == nil && rec.Source == provenance.Partoo && u.source != provenance.Partoo {
+	newBytes, err1 := os.ReadFile(u.spec)
+	oldBytes, err2 := os.ReadFile(filepath.Join(u.root, specRel))
+	rec, err3 := provenance.Read(apiDir)
+	oldRepairs, err4 := specload.ReadOptional(filepath.Join(apiDir, specload.RepairsFile))
+	names, err := specload.ReadOptional(filepath.Join(apiDir, specload.NamesFile))
+	if err = errors.Join(err1, err2, err3, err4, err); err == nil && rec.Source == provenance.Partoo && u.source != provenance.Partoo {
 		err = fmt.Errorf("api/ holds Partoo's verbatim bundle and its repairs (api/%s says source: partoo): take Partoo's new bundle with SOURCE=partoo, and change what the project adds through api/%s, never in %s", provenance.File, specload.RepairsFile, specRel)
-	}
-	if err == nil {
-		oldRepairs, err = specload.ReadOptional(filepath.Join(apiDir, specload.RepairsFile))
-	}
-	if err == nil {
-		names, err = specload.ReadOptional(filepath.Join(apiDir, specload.NamesFile))
 	}
 	if err != nil {
 		fmt.Fprintln(u.stderr, "update-spec:", err)
@@ -219,13 +211,10 @@ func (u *updater) update(ctx context.Context) int {
 	err = u.put(specRel, written, u.spec)
 	if eff != nil && err == nil {
 		rec := provenance.Record{Source: provenance.Partoo, Origin: u.origin, Date: time.Now().UTC().Format(time.DateOnly), SHA256: provenance.Sum(newBytes)}
-		recorded, rerr := specload.RecordDerived(names, eff.Derived)
-		err = errors.Join(rerr, provenance.Write(apiDir, rec),
+		err = errors.Join(provenance.Write(apiDir, rec),
 			u.put("api/"+provenance.Verbatim, newBytes, "Partoo's verbatim bundle, SHA-256 "+rec.SHA256+", from "+u.origin),
-			u.put("api/"+specload.RepairsFile, u.repairs, fmt.Sprintf("the repairs overlay (%d repair(s))", len(eff.Repairs))))
-		if rerr == nil {
-			err = errors.Join(err, u.put("api/"+specload.NamesFile, recorded, "the derived operationIds, under operationIds"))
-		}
+			u.put("api/"+specload.RepairsFile, u.repairs, fmt.Sprintf("the repairs overlay (%d repair(s))", len(eff.Repairs))),
+			u.put("api/"+specload.NamesFile, specload.RecordDerived(names, eff.Derived), "the derived operationIds, under operationIds"))
 	}
 	if err == nil && u.newSeed != nil {
 		err = u.put(seedRel, u.newSeed, u.seed)

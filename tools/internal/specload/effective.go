@@ -357,11 +357,11 @@ func DeriveOperationID(key string) string {
 	return b.String()
 }
 
-// RecordDerived returns the naming file with the derived operationIds
-// that it does not hold yet appended to its operationIds section (at the
-// end of the file, which is where that section is kept), or names
-// unchanged when there are none.
-func RecordDerived(names []byte, derived []DerivedID) ([]byte, error) {
+// RecordDerived returns the naming file with the derived operationIds that
+// it does not hold yet added at the top of its operationIds section (a
+// block mapping at the file's top level, added at the end of the file when
+// missing), or names unchanged when there are none.
+func RecordDerived(names []byte, derived []DerivedID) []byte {
 	var add []string
 	for _, d := range derived {
 		if !d.Recorded {
@@ -370,26 +370,21 @@ func RecordDerived(names []byte, derived []DerivedID) ([]byte, error) {
 		}
 	}
 	if len(add) == 0 {
-		return names, nil
+		return names
 	}
 	slices.Sort(add)
-	var top struct{ yaml.Node }
-	if err := yaml.Unmarshal(names, &top.Node); err != nil {
-		return nil, wrap(NamesFile, err)
+	text, section := string(names), "operationIds:\n"
+	at := strings.Index("\n"+text, "\n"+section)
+	if at < 0 {
+		if text = strings.TrimRight(text, "\n"); text != "" {
+			text += "\n"
+		}
+		text += "# The operations that Partoo's bundle leaves without an operationId, and\n# the one given to each (\"METHOD /path\": operationId). make update-spec\n# records the derived names; rename one here before its first release.\n"
+		at = len(text)
+		text += section
 	}
-	out := bytes.TrimRight(names, "\n")
-	if len(out) > 0 {
-		out = append(out, '\n')
-	}
-	if len(top.Content) == 0 || mapValue(top.Content[0], "operationIds") == nil {
-		out = append(out, "# The operations that Partoo's bundle leaves without an operationId, and\n# the one given to each (\"METHOD /path\": operationId). make update-spec\n# records the derived names; rename one here before its first release.\noperationIds:\n"...)
-	} else if m := top.Content[0].Content; m[len(m)-2].Value != "operationIds" {
-		return nil, fmt.Errorf("%s: operationIds must be the last section, so that new names can be appended to it", NamesFile)
-	}
-	for _, line := range add {
-		out = append(out, line...)
-	}
-	return out, nil
+	at += len(section)
+	return []byte(text[:at] + strings.Join(add, "") + text[at:])
 }
 
 // upgrade30 rewrites a 3.0 document in OpenAPI 3.1's forms with

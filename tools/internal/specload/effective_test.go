@@ -152,10 +152,7 @@ func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recorded, err := RecordDerived(names, res.Derived)
-	if err != nil {
-		t.Fatal(err)
-	}
+	recorded := RecordDerived(names, res.Derived)
 	if !bytes.Contains(recorded, []byte("operationIds:\n  DELETE /venues/{venue_id}: deleteVenuesByVenueId\n")) {
 		t.Fatalf("recorded naming file:\n%s", recorded)
 	}
@@ -167,8 +164,17 @@ func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 	if d := res.Derived[0]; d.ID != "closeVenue" || !d.Recorded {
 		t.Errorf("Derived = %+v, want the recorded closeVenue", d)
 	}
-	if again, _ := RecordDerived(renamed, res.Derived); !bytes.Equal(again, renamed) {
+	if again := RecordDerived(renamed, res.Derived); !bytes.Equal(again, renamed) {
 		t.Error("a recorded name was recorded again")
+	}
+	// A section that is not the last one takes the new name too.
+	var file struct {
+		OperationIDs map[string]string `yaml:"operationIds"`
+		Lists        map[string]string `yaml:"lists"`
+	}
+	middle := RecordDerived([]byte("operationIds:\n  GET /x: getX\nlists:\n  getX: none\n"), []DerivedID{{Key: "DELETE /y", ID: "deleteY"}})
+	if err := yaml.Unmarshal(middle, &file); err != nil || len(file.OperationIDs) != 2 || file.OperationIDs["DELETE /y"] != "deleteY" || file.Lists["getX"] != "none" {
+		t.Errorf("recorded in a section before another: %+v, %v:\n%s", file, err, middle)
 	}
 	if _, err := Effective(Input{Bundle: testspec.DefectsBundle(), Names: []byte("operationIds:\n  delete venues: x\n")}); err == nil {
 		t.Error("a malformed operationIds key was accepted")
