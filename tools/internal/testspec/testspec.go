@@ -46,10 +46,3 @@ func DefectsBundle() []byte { return append([]byte(nil), defectsBundle...) }
 // DefectsRepairs returns the repairs overlay of DefectsBundle: one action
 // per blocking defect, each with its reason.
 func DefectsRepairs() []byte { return append([]byte(nil), defectsRepairs...) }
-
-// Paths of the defect fixture, relative to a package directory two levels
-// below the tools module.
-const (
-	DefectsBundlePathFromCmd  = "../../internal/testspec/defects/bundle.yaml"
-	DefectsRepairsPathFromCmd = "../../internal/testspec/defects/repairs.yaml"
-)
