@@ -105,11 +105,11 @@ func newDefects(doc *yaml.Node) *defects {
 	}
 	components := mapValue(doc, "components")
 	schemas := mapValue(components, "schemas")
+	d.componentGoNames(components)
 	forEachPair(schemas, func(name string, _, s *yaml.Node) {
-		d.schema(s, jsonPath{"components", "schemas", name})
+		d.schema(s, jsonPath{"components", "schemas", name}, name, false)
 	})
 	d.goNames(schemas, jsonPath{"components", "schemas"}, "schema")
-	d.componentGoNames(components)
 	forEachPair(mapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
 		p := jsonPath{"components", "parameters", name}
 		if mapValue(v, "$ref") == nil && strings.TrimSpace(valueOf(mapValue(v, "name"))) == "" {
@@ -127,7 +127,6 @@ func newDefects(doc *yaml.Node) *defects {
 		})
 	}
 	d.operations()
-	d.inlineEnumNames(components)
 	return d
 }
 
@@ -177,7 +176,7 @@ func (d *defects) nested(n *yaml.Node, p jsonPath) {
 			switch {
 			case k == "example" || k == "examples" || strings.HasPrefix(k, "x-"):
 			case k == "schema":
-				d.schema(v, p.key(k))
+				d.schema(v, p.key(k), "", false)
 			default:
 				d.nested(v, p.key(k))
 			}
@@ -186,9 +185,14 @@ func (d *defects) nested(n *yaml.Node, p jsonPath) {
 }
 
 // schema checks one schema and the schemas it holds, keyword by keyword.
-func (d *defects) schema(s *yaml.Node, p jsonPath) {
+// goType is the name oapi-codegen gives its type when it is a component
+// schema, or inline in one (then inline is true), else "".
+func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 	if s.Kind != yaml.MappingNode {
 		return
+	}
+	if inline {
+		d.inlineEnumName(s, p, goType)
 	}
 	if mapValue(s, "$ref") != nil {
 		forEachPair(s, func(k string, keyNode, _ *yaml.Node) {
@@ -233,13 +237,21 @@ func (d *defects) schema(s *yaml.Node, p jsonPath) {
 		case k == "propertyNames":
 			d.exampleKeys(s, v)
 		case k == "properties":
-			forEachPair(v, func(name string, _, prop *yaml.Node) { d.schema(prop, p.key(k, name)) })
+			forEachPair(v, func(name string, _, prop *yaml.Node) {
+				d.schema(prop, p.key(k, name), goType+"_"+name, goType != "")
+			})
 			d.goNames(v, p.key(k), "property")
+		case k == "items" && inline:
+			d.schema(v, p.key(k), goType, true)
 		case k == "items" || k == "additionalProperties" || k == "not":
-			d.schema(v, p.key(k))
-		case (k == "allOf" || k == "oneOf" || k == "anyOf") && v.Kind == yaml.SequenceNode:
+			d.schema(v, p.key(k), "", false)
+		case k == "allOf" && v.Kind == yaml.SequenceNode:
 			for i, c := range v.Content {
-				d.schema(c, p.key(k).index(i))
+				d.schema(c, p.key(k).index(i), goType, inline)
+			}
+		case (k == "oneOf" || k == "anyOf") && v.Kind == yaml.SequenceNode:
+			for i, c := range v.Content {
+				d.schema(c, p.key(k).index(i), "", false)
 			}
 		case !schemaKeywords[k] && !strings.HasPrefix(k, "x-"):
 			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))

@@ -11,45 +11,18 @@ import (
 // single mapping of the spec shows: the rules of defects.go compare the
 // keys of one mapping, these compare across the document.
 
-// inlineEnumNames reports an inline enum whose Go type, named by
-// oapi-codegen after the path to it (the schema Media's property kind
-// gives MediaKind), has the name of a component's type: oapi-codegen
-// then stops with a duplicate type name. The repair names the inline
-// enum's type with x-go-type-name.
-func (d *defects) inlineEnumNames(components *yaml.Node) {
-	var walk func(s *yaml.Node, name string, p jsonPath)
-	walk = func(s *yaml.Node, name string, p jsonPath) {
-		if s == nil || s.Kind != yaml.MappingNode || mapValue(s, "$ref") != nil {
-			return
-		}
-		if enum := mapValue(s, "enum"); enum != nil && mapValue(s, "x-go-type-name") == nil {
-			if other, ok := d.taken[goname.Key(name)]; ok {
-				d.add(Blocking, "go-name", enum, fmt.Sprintf("%s: the inline enum's Go type, %s, has the name of %s's type: declare the enum's own type name with x-go-type-name", p, goname.Of(name), other),
-					Action{Target: p.String(), Description: fmt.Sprintf("the inline enum's Go type %s has the name of %s's", goname.Of(name), other), Update: map[string]any{"x-go-type-name": goname.Of(name) + "Value"}})
-			}
-		}
-		forEachPair(mapValue(s, "properties"), func(prop string, _, v *yaml.Node) {
-			walk(v, name+"_"+prop, p.key("properties").key(prop))
-		})
-		walk(mapValue(s, "items"), name, p.key("items"))
-		if parts := mapValue(s, "allOf"); parts != nil && parts.Kind == yaml.SequenceNode {
-			for i, c := range parts.Content {
-				walk(c, name, p.key("allOf").index(i))
-			}
+// inlineEnumName reports an inline enum s (at p, in a component schema)
+// whose Go type, which oapi-codegen names goType after the path to it (the
+// schema Media's property kind gives Media_kind, MediaKind), has the name
+// of a component's type: oapi-codegen then stops with a duplicate type
+// name. The repair names the inline enum's type with x-go-type-name.
+func (d *defects) inlineEnumName(s *yaml.Node, p jsonPath, goType string) {
+	if enum := mapValue(s, "enum"); enum != nil && mapValue(s, "x-go-type-name") == nil {
+		if other, ok := d.taken[goname.Key(goType)]; ok {
+			d.add(Blocking, "go-name", enum, fmt.Sprintf("%s: the inline enum's Go type, %s, has the name of %s's type: declare the enum's own type name with x-go-type-name", p, goname.Of(goType), other),
+				Action{Target: p.String(), Description: fmt.Sprintf("the inline enum's Go type %s has the name of %s's", goname.Of(goType), other), Update: map[string]any{"x-go-type-name": goname.Of(goType) + "Value"}})
 		}
 	}
-	forEachPair(mapValue(components, "schemas"), func(name string, _, s *yaml.Node) {
-		forEachPair(mapValue(s, "properties"), func(prop string, _, v *yaml.Node) {
-			walk(v, name+"_"+prop, jsonPath{"components", "schemas", name, "properties", prop})
-		})
-		if parts := mapValue(s, "allOf"); parts != nil && parts.Kind == yaml.SequenceNode {
-			for i, c := range parts.Content {
-				forEachPair(mapValue(c, "properties"), func(prop string, _, v *yaml.Node) {
-					walk(v, name+"_"+prop, jsonPath{"components", "schemas", name, "allOf", "#" + fmt.Sprint(i), "properties", prop})
-				})
-			}
-		}
-	})
 }
 
 // paramGoNames reports parameters of one operation whose names give the
