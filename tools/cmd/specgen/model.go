@@ -613,52 +613,39 @@ func defaultsOf(s *openapi3.Schema, depth int) any {
 // items have an id property and it can list or read them.
 func (m *model) resources() {
 	type family struct {
-		ops  []*operation
-		item int
+		collection string
+		ops        []*operation
+		item       int
 	}
-	fams := map[string]*family{}
-	var order []string
-	get := func(coll string) *family {
-		f, ok := fams[coll]
-		if !ok {
-			f = &family{item: noSchema}
-			fams[coll] = f
-			order = append(order, coll)
-		}
-		return f
-	}
+	var fams []*family // in the order the operations meet them
 	for _, o := range m.ops {
+		o.Resource = resourceRow{Item: noSchema}
 		segs := strings.Split(strings.Trim(o.Path, "/"), "/")
-		last := segs[len(segs)-1]
-		parent := "/" + strings.Join(segs[:len(segs)-1], "/")
+		last, parent := segs[len(segs)-1], "/"+strings.Join(segs[:len(segs)-1], "/")
 		switch {
-		case isParam(last) && len(segs) > 1:
-			name := last[1 : len(last)-1]
-			switch o.Method {
-			case "GET":
-				o.Resource = resourceRow{Role: "read", Collection: parent, IDParam: name}
-			case "PUT", "PATCH", "POST":
-				o.Resource = resourceRow{Role: "update", Collection: parent, IDParam: name}
-			case "DELETE":
-				o.Resource = resourceRow{Role: "delete", Collection: parent, IDParam: name}
+		case strings.HasPrefix(last, "{") && strings.HasSuffix(last, "}") && len(segs) > 1:
+			if role := map[string]string{"GET": "read", "PUT": "update", "PATCH": "update", "POST": "update", "DELETE": "delete"}[o.Method]; role != "" {
+				o.Resource = resourceRow{Role: role, Collection: parent, IDParam: last[1 : len(last)-1], Item: noSchema}
 			}
 		case o.Method == "POST" && o.Body >= 0:
-			o.Resource = resourceRow{Role: "create", Collection: o.Path}
+			o.Resource.Role, o.Resource.Collection = "create", o.Path
+		case o.Method == "GET" && o.List.Style != "" && last == "search" && len(segs) > 1:
+			o.Resource.Role, o.Resource.Collection = "list", parent
 		case o.Method == "GET" && o.List.Style != "":
-			coll := o.Path
-			if last == "search" && len(segs) > 1 {
-				coll = parent
-			}
-			o.Resource = resourceRow{Role: "list", Collection: coll}
+			o.Resource.Role, o.Resource.Collection = "list", o.Path
 		}
-		if o.Resource.Role != "" {
-			get(o.Resource.Collection).ops = append(get(o.Resource.Collection).ops, o)
+		if o.Resource.Role == "" {
+			continue
 		}
+		k := slices.IndexFunc(fams, func(f *family) bool { return f.collection == o.Resource.Collection })
+		if k < 0 {
+			k, fams = len(fams), append(fams, &family{collection: o.Resource.Collection, item: noSchema})
+		}
+		fams[k].ops = append(fams[k].ops, o)
 	}
 	// The item schema: what a list iterates, else what a read returns,
 	// else what a create answers.
-	for _, coll := range order {
-		f := fams[coll]
+	for _, f := range fams {
 		for _, role := range []string{"list", "read", "create"} {
 			for _, o := range f.ops {
 				item := o.SuccessSchema
@@ -678,49 +665,31 @@ func (m *model) resources() {
 	// path whose items have the same schema, when there is one such
 	// family: POST /things/template creates what GET /things/templates
 	// lists.
-	for _, coll := range order {
-		f := fams[coll]
+	for _, f := range fams {
 		if f.item < 0 || !onlyRole(f.ops, "create") && !onlyRole(f.ops, "list") {
 			continue
 		}
-		var into []string
-		for _, other := range order {
-			if g := fams[other]; other != coll && g.item == f.item && len(g.ops) > 0 {
-				into = append(into, other)
+		var into []*family
+		for _, g := range fams {
+			if g != f && g.item == f.item && len(g.ops) > 0 {
+				into = append(into, g)
 			}
 		}
 		if len(into) == 1 {
-			g := fams[into[0]]
 			for _, o := range f.ops {
-				o.Resource.Collection = into[0]
+				o.Resource.Collection = into[0].collection
 			}
-			g.ops, f.ops = append(g.ops, f.ops...), nil
+			into[0].ops, f.ops = append(into[0].ops, f.ops...), nil
 		}
 	}
-	for _, coll := range order {
-		f := fams[coll]
-		stateful := f.item >= 0 && hasProp(m.schemas, f.item, idProperty(m.schemas, f.item, f.ops))
-		hasAccess := false
+	for _, f := range fams {
+		access := slices.ContainsFunc(f.ops, func(o *operation) bool { return o.Resource.Role == "list" || o.Resource.Role == "read" })
+		stateful := access && f.item >= 0 && hasProp(m.schemas, f.item, idProperty(m.schemas, f.item, f.ops))
 		for _, o := range f.ops {
-			if o.Resource.Role == "list" || o.Resource.Role == "read" {
-				hasAccess = true
+			o.Resource.Item, o.Resource.ItemInResponse = f.item, o.SuccessSchema == f.item
+			if !stateful {
+				o.Resource = resourceRow{Item: noSchema}
 			}
-		}
-		for _, o := range f.ops {
-			if !stateful || !hasAccess {
-				o.Resource = resourceRow{}
-				continue
-			}
-			o.Resource.Item = f.item
-			o.Resource.ItemInResponse = o.SuccessSchema == f.item
-			if o.Resource.Role == "create" && o.Body < 0 {
-				o.Resource = resourceRow{}
-			}
-		}
-	}
-	for _, o := range m.ops {
-		if o.Resource.Role == "" {
-			o.Resource.Item = noSchema
 		}
 	}
 }
@@ -751,10 +720,6 @@ func idProperty(t *schemaTable, item int, ops []*operation) string {
 func hasProp(t *schemaTable, i int, name string) bool {
 	_, ok := t.properties(i)[name]
 	return ok
-}
-
-func isParam(seg string) bool {
-	return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}")
 }
 
 // eventsFrom reads the webhooks section: each webhook's POST body is the
