@@ -83,11 +83,10 @@ type schemaTable struct {
 	index    map[*openapi3.Schema]int
 	names    map[*openapi3.Schema]string // component names
 	patterns []patternRow
-	patIndex map[string]int
 }
 
 func newSchemaTable(doc *openapi3.T) *schemaTable {
-	t := &schemaTable{index: map[*openapi3.Schema]int{}, names: map[*openapi3.Schema]string{}, patIndex: map[string]int{}}
+	t := &schemaTable{index: map[*openapi3.Schema]int{}, names: map[*openapi3.Schema]string{}}
 	if doc.Components != nil {
 		for name, ref := range doc.Components.Schemas {
 			if ref != nil && ref.Value != nil {
@@ -334,7 +333,7 @@ func exclusiveBound(b *openapi3.ExclusiveBound, lower bool, has *bool, value *fl
 // pattern returns the index of a pattern, translated into RE2 on first
 // sight.
 func (t *schemaTable) pattern(src, where string) (int, error) {
-	if i, ok := t.patIndex[src]; ok {
+	if i := slices.IndexFunc(t.patterns, func(p patternRow) bool { return p.Source == src }); i >= 0 {
 		return i, nil
 	}
 	tr, shape, err := translatePattern(where, src)
@@ -342,7 +341,6 @@ func (t *schemaTable) pattern(src, where string) (int, error) {
 		return noSchema, err
 	}
 	t.patterns = append(t.patterns, patternRow{Source: src, RE2: tr, shape: shape})
-	t.patIndex[src] = len(t.patterns) - 1
 	return len(t.patterns) - 1, nil
 }
 
@@ -355,12 +353,7 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-func clampInt(n uint64) int {
-	if n > math.MaxInt32 {
-		return math.MaxInt32
-	}
-	return int(n)
-}
+func clampInt(n uint64) int { return int(min(n, math.MaxInt32)) }
 
 func limit(n *uint64) int {
 	if n == nil {
@@ -395,17 +388,6 @@ func (t *schemaTable) properties(i int) map[string]int {
 // hasType reports whether the schema (or one of its allOf parts) allows
 // the JSON type ty explicitly.
 func (t *schemaTable) hasType(i int, ty string) bool {
-	if i < 0 {
-		return false
-	}
-	row := t.rows[i]
-	if slices.Contains(row.Types, ty) {
-		return true
-	}
-	for _, sub := range row.AllOf {
-		if t.hasType(sub, ty) {
-			return true
-		}
-	}
-	return false
+	return i >= 0 && (slices.Contains(t.rows[i].Types, ty) ||
+		slices.ContainsFunc(t.rows[i].AllOf, func(sub int) bool { return t.hasType(sub, ty) }))
 }
