@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -24,31 +23,25 @@ type examples struct {
 	building map[int]bool
 }
 
-// errNoExample reports a schema for which no valid value can be built.
-type errNoExample struct{ where, why string }
-
-func (e *errNoExample) Error() string {
-	return fmt.Sprintf("%s: no valid example can be built (%s); add an `example` to the schema", e.where, e.why)
+// noExample reports a schema for which no valid value can be built: the
+// one error of the example builder.
+func noExample(row *schemaRow, why string) error {
+	return fmt.Errorf("%s: no valid example can be built (%s); add an `example` to the schema", row.Where, why)
 }
 
 // fillExamples sets the Example of every row that can have one, and
 // returns why the others cannot: fine unless an answer needs one.
-func (t *schemaTable) fillExamples() (map[int]error, error) {
+func (t *schemaTable) fillExamples() map[int]error {
 	ex := &examples{t: t, done: map[int]any{}, building: map[int]bool{}}
 	missing := map[int]error{}
 	for i := range t.rows {
-		v, err := ex.value(i)
-		var none *errNoExample
-		switch {
-		case errors.As(err, &none):
+		if v, err := ex.value(i); err != nil {
 			missing[i] = err
-		case err != nil:
-			return nil, err
-		default:
+		} else {
 			t.rows[i].Example = jsonText(v)
 		}
 	}
-	return missing, nil
+	return missing
 }
 
 // valid reports whether v is valid against the schema, with the semantics
@@ -74,7 +67,7 @@ func (ex *examples) value(i int) (any, error) {
 		if slices.Contains(row.Types, "null") {
 			return nil, nil
 		}
-		return nil, &errNoExample{row.Where, "it contains itself"}
+		return nil, noExample(row, "it contains itself")
 	}
 	ex.building[i] = true
 	defer delete(ex.building, i)
@@ -99,7 +92,7 @@ func (ex *examples) value(i int) (any, error) {
 		return nil, err
 	}
 	if err := ex.valid(i, v); err != nil {
-		return nil, &errNoExample{row.Where, "the value built from its parts is not valid: " + firstLine(err)}
+		return nil, noExample(row, "the value built from its parts is not valid: "+firstLine(err))
 	}
 	ex.done[i] = v
 	return v, nil
@@ -154,7 +147,7 @@ func (ex *examples) build(i int) (any, error) {
 		obj := map[string]any{}
 		for _, part := range row.AllOf {
 			v, err := ex.value(part)
-			if none := (*errNoExample)(nil); errors.As(err, &none) {
+			if err != nil {
 				// A part may require what another part defines: built
 				// alone it is not valid, the whole is checked instead.
 				v, err = ex.build(part)
@@ -181,7 +174,7 @@ func (ex *examples) build(i int) (any, error) {
 		}
 		for k := 0; len(obj) < row.MinProperties; k++ {
 			if row.AdditionalProperties == noProperties {
-				return nil, &errNoExample{row.Where, "minProperties needs properties the schema forbids"}
+				return nil, noExample(row, "minProperties needs properties the schema forbids")
 			}
 			var v any = "value"
 			if row.AdditionalProperties >= 0 {
@@ -205,7 +198,7 @@ func (ex *examples) build(i int) (any, error) {
 				return nil, err
 			}
 			if n > 1 && row.UniqueItems {
-				return nil, &errNoExample{row.Where, "minItems above 1 with uniqueItems"}
+				return nil, noExample(row, "minItems above 1 with uniqueItems")
 			}
 		}
 		return slices.Repeat([]any{item}, n), nil
@@ -227,11 +220,10 @@ func (ex *examples) addProperties(row *schemaRow, obj map[string]any) error {
 			continue
 		}
 		v, err := ex.value(p.Schema)
+		if err != nil && !slices.Contains(row.Required, p.Name) {
+			continue // an optional property may be left out
+		}
 		if err != nil {
-			var none *errNoExample
-			if errors.As(err, &none) && !slices.Contains(row.Required, p.Name) {
-				continue // an optional property may be left out
-			}
 			return err
 		}
 		obj[p.Name] = v
@@ -248,7 +240,7 @@ var formatExamples = map[string]string{
 func (ex *examples) buildString(row *schemaRow) (any, error) {
 	s := cmp.Or(formatExamples[row.Format], "example")
 	if row.Pattern >= 0 {
-		return nil, &errNoExample{row.Where, fmt.Sprintf("a string with the pattern %q and no example", ex.t.patterns[row.Pattern].Source)}
+		return nil, noExample(row, fmt.Sprintf("a string with the pattern %q and no example", ex.t.patterns[row.Pattern].Source))
 	}
 	for len([]rune(s)) < row.MinLength {
 		s += "x"

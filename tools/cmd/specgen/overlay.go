@@ -36,11 +36,8 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 			return
 		}
 		d := strings.TrimSpace(desc)
-		if d != "" && !strings.HasSuffix(d, ".") {
-			d += "."
-		}
 		if d != "" {
-			d += "\n\n"
+			d = strings.TrimSuffix(d, ".") + ".\n\n"
 		}
 		update(target, "description", d+"Default: "+jsonText(normalize(s.Default))+".")
 	}

@@ -379,7 +379,8 @@ func paramDoc(m *model, p paramRow) string {
 	return strings.Join(parts, " ")
 }
 
-// wrap splits text into lines of at most width characters.
+// wrap splits text, which ends with no blank line, into lines of at most
+// width characters, a blank line between paragraphs.
 func wrap(text string, width int) []string {
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
@@ -400,9 +401,6 @@ func wrap(text string, width int) []string {
 			line += " " + w
 		}
 		out = append(out, line)
-	}
-	for len(out) > 0 && out[len(out)-1] == "" {
-		out = out[:len(out)-1]
 	}
 	return out
 }
