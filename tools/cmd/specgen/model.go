@@ -530,32 +530,27 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 	stack = append(stack, i)
 	row := m.schemas.rows[i]
 	var out []location
-	walk := func(sub int, at location) error {
-		locs, err := m.locate(sub, at, stack)
-		out = append(out, locs...)
-		return err
+	var err error
+	visit := func(sub int, at location) {
+		if err == nil {
+			var locs []location
+			locs, err = m.locate(sub, at, stack)
+			out = append(out, locs...)
+		}
 	}
 	for _, p := range row.Properties {
-		if err := walk(p.Schema, loc.with(locStep{Name: p.Name})); err != nil {
-			return nil, err
-		}
+		visit(p.Schema, loc.with(locStep{Name: p.Name}))
 	}
-	if err := walk(row.Items, loc.with(locStep{Each: true})); err != nil {
-		return nil, err
+	visit(row.Items, loc.with(locStep{Each: true}))
+	for _, sub := range slices.Concat(row.AllOf, row.OneOf, row.AnyOf) {
+		visit(sub, loc)
 	}
-	for _, list := range [][]int{row.AllOf, row.OneOf, row.AnyOf} {
-		for _, sub := range list {
-			if err := walk(sub, loc); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if row.AdditionalProperties >= 0 {
+	if err == nil && row.AdditionalProperties >= 0 {
 		if locs, _ := m.locate(row.AdditionalProperties, loc.with(locStep{Name: "*"}), stack); len(locs) > 0 {
 			return nil, fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc.String())
 		}
 	}
-	return out, nil
+	return out, err
 }
 
 // errorBodiesFrom builds, for every error status of components.responses,
