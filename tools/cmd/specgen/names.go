@@ -115,20 +115,16 @@ func (m *model) name(n *namesFile) error {
 	for _, o := range m.ops {
 		ids[o.ID], tags[o.Tag] = true, true
 	}
-	for _, section := range []struct {
-		name    string
-		entries map[string]string
-		known   map[string]bool
-		what    string
-	}{{"lists", n.Lists, ids, "operationId %q is not in the spec (renamed or removed?)"},
-		{"operations", n.Operations, ids, "operationId %q is not in the spec (renamed or removed?)"},
-		{"services", n.Services, tags, "tag %q is not in the spec"}} {
-		for key := range section.entries {
-			if !section.known[key] {
-				m.warnings = append(m.warnings, "names file: "+section.name+": "+fmt.Sprintf(section.what, key))
+	stale := func(section string, entries map[string]string, known map[string]bool, what string) {
+		for key := range entries {
+			if !known[key] {
+				m.warnings = append(m.warnings, fmt.Sprintf("names file: %s: "+what, section, key))
 			}
 		}
 	}
+	stale("lists", n.Lists, ids, "operationId %q is not in the spec (renamed or removed?)")
+	stale("operations", n.Operations, ids, "operationId %q is not in the spec (renamed or removed?)")
+	stale("services", n.Services, tags, "tag %q is not in the spec")
 	sort.Strings(m.warnings)
 	return nil
 }

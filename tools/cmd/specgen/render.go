@@ -7,6 +7,7 @@ import (
 	"go/format"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -315,7 +316,7 @@ func sentence(summary, id string) string {
 		}
 	}
 	verb, rest, _ := strings.Cut(summary, " ")
-	if !verbs[strings.ToLower(verb)] {
+	if !slices.Contains(verbs, strings.ToLower(verb)) {
 		verb, rest = "", summary
 		if ws := words(id); len(ws) > 0 {
 			verb = ws[0]
@@ -323,7 +324,7 @@ func sentence(summary, id string) string {
 		switch {
 		case summary == "":
 			return "calls " + id + "."
-		case !verbs[strings.ToLower(verb)]:
+		case !slices.Contains(verbs, strings.ToLower(verb)):
 			return "calls " + id + ": " + summary + "."
 		}
 	}
@@ -340,15 +341,10 @@ func sentence(summary, id string) string {
 }
 
 // verbs are the imperative verbs that start operation summaries.
-var verbs = map[string]bool{
-	"get": true, "list": true, "create": true, "update": true, "delete": true, "send": true, "search": true, "set": true,
-	"fetch": true, "reply": true, "invite": true, "unsubscribe": true, "subscribe": true, "add": true, "remove": true,
-	"retrieve": true, "upload": true, "check": true, "generate": true, "mark": true, "publish": true, "cancel": true,
-	"enable": true, "disable": true, "activate": true, "deactivate": true, "assign": true, "connect": true,
-	"disconnect": true, "import": true, "export": true, "test": true, "validate": true, "verify": true, "count": true,
-	"find": true, "edit": true, "modify": true, "replace": true, "reset": true, "refresh": true, "trigger": true,
-	"submit": true, "approve": true, "reject": true, "return": true, "compute": true, "link": true, "unlink": true,
-}
+var verbs = strings.Fields(`get list create update delete send search set fetch reply invite unsubscribe
+	subscribe add remove retrieve upload check generate mark publish cancel enable disable activate deactivate
+	assign connect disconnect import export test validate verify count find edit modify replace reset refresh
+	trigger submit approve reject return compute link unlink`)
 
 // paramDoc describes a parameter: its name, description, rules and default.
 func paramDoc(m *model, p paramRow) string {
