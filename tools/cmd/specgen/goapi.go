@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -172,10 +173,9 @@ func (g *goAPI) deref(s codegen.Schema) codegen.Schema {
 
 // property returns the property of an object schema by its JSON name.
 func (g *goAPI) property(s codegen.Schema, name string) (codegen.Property, bool) {
-	for _, p := range g.deref(s).Properties {
-		if p.JsonFieldName == name {
-			return p, true
-		}
+	props := g.deref(s).Properties
+	if i := slices.IndexFunc(props, func(p codegen.Property) bool { return p.JsonFieldName == name }); i >= 0 {
+		return props[i], true
 	}
 	return codegen.Property{}, false
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -103,7 +104,7 @@ func translatePattern(where, pattern string) (translation, nameHints, error) {
 	if err != nil {
 		return translation{}, nameHints{}, err
 	}
-	for _, expr := range append(append([]string{}, tr.MustMatch...), tr.MustNotMatch...) {
+	for _, expr := range slices.Concat(tr.MustMatch, tr.MustNotMatch) {
 		if _, err := regexp.Compile(expr); err != nil {
 			return translation{}, nameHints{}, fmt.Errorf("%s: pattern %q: its RE2 translation %q does not compile: %w", where, pattern, expr, err)
 		}
@@ -314,13 +315,7 @@ func (p *patternParser) escape() (term, error) {
 // decompose removes the top-level lookaheads (see the comment at the top
 // of this file).
 func (p *patternParser) decompose(alt [][]term) (translation, error) {
-	looks := false
-	for _, seq := range alt {
-		for _, t := range seq {
-			looks = looks || t.kind == termLook
-		}
-	}
-	if !looks {
+	if !slices.ContainsFunc(slices.Concat(alt...), func(t term) bool { return t.kind == termLook }) {
 		return translation{MustMatch: []string{renderAlt(alt)}}, nil
 	}
 	if len(alt) != 1 || len(alt[0]) == 0 || alt[0][0].re2 != "^" {

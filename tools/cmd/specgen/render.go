@@ -293,15 +293,12 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	return v, nil
 }
 
+// firstSentence returns the first sentence of s, ended by a period.
 func firstSentence(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, ". "); i >= 0 {
-		return s[:i+1]
+	if first, _, ok := strings.Cut(strings.TrimSpace(s), ". "); ok {
+		return first + "."
 	}
-	if !strings.HasSuffix(s, ".") {
-		s += "."
-	}
-	return s
+	return strings.TrimSuffix(strings.TrimSpace(s), ".") + "."
 }
 
 // sentence turns an operation's summary, an imperative ("Get a list of
