@@ -303,7 +303,7 @@ func (p *patternParser) escape() (term, error) {
 		t = term{re2: "[" + ecmaSpaces + "]"}
 	case e == 'S':
 		t = term{re2: "[^" + ecmaSpaces + "]"}
-	case e < utf8.RuneSelf && e > ' ' && e != 0x7f && !isASCIILetter(byte(e)) && (e < '0' || e > '9'):
+	case e < utf8.RuneSelf && e > ' ' && e != 0x7f && !isLetter(e) && (e < '0' || e > '9'):
 		t = term{re2: renderRune(e, `\.+*?()|[]{}^$`), chars: []rune{e}}
 	default:
 		return t, p.refuse(fmt.Sprintf("the escape \\%c", e))
@@ -404,62 +404,48 @@ func hintsOf(alt [][]term) nameHints {
 		}
 		prefix, reserved = prefix[:k], look.body[0]
 	}
-	text, fold, ok := literalText(append(append([]term{}, prefix...), reserved...))
+	ptext, pfold, ok := literalText(prefix, 0)
 	if !ok || len(prefix) == 0 {
 		return nameHints{}
 	}
-	pfold, pok := uniformFold(fold[:len(prefix)], text[:len(prefix)])
-	rfold, rok := uniformFold(fold[len(prefix):], text[len(prefix):])
-	if !pok || !rok {
+	rtext, rfold, ok := literalText(reserved, ptext[len(ptext)-1])
+	if !ok {
 		return nameHints{}
 	}
-	return nameHints{Prefix: string(text[:len(prefix)]), PrefixFold: pfold, Reserved: string(text[len(prefix):]),
-		ReservedFold: rfold, Forbidden: string(rest.chars), Exact: true}
+	return nameHints{Prefix: string(ptext), PrefixFold: pfold, Reserved: string(rtext), ReservedFold: rfold,
+		Forbidden: string(rest.chars), Exact: true}
 }
 
 // literalText reads terms that each match one character, or both cases of
-// one ASCII letter ([Xx], fold), and writes them for display: a two-case
-// letter is upper case at the start of a word and lower case inside it
-// ("[Xx]-[Pp][Aa]" reads "X-Pa").
-func literalText(terms []term) (text []rune, fold []bool, ok bool) {
-	for i, t := range terms {
+// one ASCII letter ([Xx]), and writes them for display: a two-case letter
+// is upper case at the start of a word and lower case inside it
+// ("[Xx]-[Pp][Aa]" reads "X-Pa"); prev is the character before them. fold
+// says the letters are two-case classes: a mix of those and literal
+// letters is not a recognised shape.
+func literalText(terms []term, prev rune) (text []rune, fold, ok bool) {
+	two, one := 0, 0
+	for _, t := range terms {
 		c := t.chars
-		if t.kind != termChar || t.quant != "" || t.negated || len(c) == 0 || len(c) > 2 {
-			return nil, nil, false
-		}
-		two := len(c) == 2
-		if two && (c[0] >= utf8.RuneSelf || !isASCIILetter(byte(c[0])) || c[0] == c[1] || c[0]|0x20 != c[1]|0x20) {
-			return nil, nil, false
+		if t.kind != termChar || t.quant != "" || t.negated || len(c) == 0 || len(c) > 2 ||
+			len(c) == 2 && (!isLetter(c[0]) || c[0] == c[1] || c[0]|0x20 != c[1]|0x20) {
+			return nil, false, false
 		}
 		r := c[0]
-		if two && i > 0 && isLetter(text[i-1]) {
-			r |= 0x20
-		} else if two {
-			r &^= 0x20
-		}
-		text, fold = append(text, r), append(fold, two)
-	}
-	return text, fold, true
-}
-
-// uniformFold reports whether every letter is a two-case class (true) or
-// every letter is literal (false); a mix is not a recognised shape.
-func uniformFold(fold []bool, text []rune) (folded, ok bool) {
-	two, one := 0, 0
-	for i, f := range fold {
 		switch {
-		case f:
-			two++
-		case isLetter(text[i]):
+		case len(c) == 2 && isLetter(prev):
+			r, two = r|0x20, two+1
+		case len(c) == 2:
+			r, two = r&^0x20, two+1
+		case isLetter(r):
 			one++
 		}
+		text, prev = append(text, r), r
 	}
-	return two > 0, two == 0 || one == 0
+	return text, two > 0, two == 0 || one == 0
 }
 
-func isLetter(r rune) bool { return r < utf8.RuneSelf && isASCIILetter(byte(r)) }
-
-func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+// isLetter reports whether r is an ASCII letter.
+func isLetter(r rune) bool { return 'a' <= r|0x20 && r|0x20 <= 'z' }
 
 // compileECMAScript is the regex compiler given to kin-openapi, so that
 // examples are checked with the patterns' own dialect. A match that takes

@@ -404,7 +404,7 @@ func cutFold(s, prefix string, fold bool) (string, bool) {
 
 func asciiEqualFold(a, b string) bool {
 	for i := range len(a) {
-		if a[i] != b[i] && !(isASCIILetter(a[i]) && a[i]|0x20 == b[i]|0x20) {
+		if a[i] != b[i] && !(isLetter(rune(a[i])) && a[i]|0x20 == b[i]|0x20) {
 			return false
 		}
 	}
