@@ -207,23 +207,20 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 	where := fmt.Sprintf("%s (%s %s)", o.ID, method, path)
 	// Path-level parameters, overridden by operation-level ones of the
 	// same name and location.
-	params := map[string]*openapi3.Parameter{}
-	var order []string
-	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
-		for _, ref := range list {
-			if ref == nil || ref.Value == nil {
-				return nil, fmt.Errorf("%s: unresolved parameter", where)
-			}
-			key := ref.Value.In + " " + ref.Value.Name
-			if _, ok := params[key]; !ok {
-				order = append(order, key)
-			}
-			params[key] = ref.Value
+	var params []*openapi3.Parameter
+	for _, ref := range slices.Concat(item.Parameters, op.Parameters) {
+		if ref == nil || ref.Value == nil {
+			return nil, fmt.Errorf("%s: unresolved parameter", where)
+		}
+		p := ref.Value
+		if k := slices.IndexFunc(params, func(q *openapi3.Parameter) bool { return q.In == p.In && q.Name == p.Name }); k >= 0 {
+			params[k] = p
+		} else {
+			params = append(params, p)
 		}
 	}
-	sort.SliceStable(order, func(i, j int) bool { return params[order[i]].In == "path" && params[order[j]].In != "path" })
-	for _, key := range order {
-		p := params[key]
+	sort.SliceStable(params, func(i, j int) bool { return params[i].In == "path" && params[j].In != "path" })
+	for _, p := range params {
 		row, err := m.param(where, p)
 		if err != nil {
 			return nil, err
@@ -334,38 +331,33 @@ func (m *model) responses(o *operation, where string, op *openapi3.Operation) er
 	if op.Responses == nil {
 		return fmt.Errorf("%s: no responses", where)
 	}
-	codes := sortedKeys(op.Responses.Map())
-	for _, code := range codes {
+	for _, code := range sortedKeys(op.Responses.Map()) {
 		status, err := strconv.Atoi(code)
-		if err != nil {
-			continue // "default" and "2XX" ranges
-		}
-		if status >= 400 {
-			o.Errors = append(o.Errors, status)
-			o.errorRefs = append(o.errorRefs, jsonSchema(op.Responses.Value(code).Value))
-			continue
-		}
-		if status < 200 || status > 299 || o.Success != 0 {
-			continue
-		}
-		o.Success = status
 		resp := op.Responses.Value(code).Value
-		if resp == nil {
+		switch {
+		case err != nil: // "default" and "2XX" ranges
+		case status >= 400:
+			o.Errors = append(o.Errors, status)
+			o.errorRefs = append(o.errorRefs, jsonSchema(resp))
+		case status < 200 || status > 299 || o.Success != 0:
+		case resp == nil:
 			return fmt.Errorf("%s: unresolved %s response", where, code)
-		}
-		for _, ct := range sortedKeys(resp.Content) {
-			if !isJSON(ct) {
-				if o.SuccessMedia == "" && o.SuccessSchema < 0 {
-					o.SuccessMedia, o.SuccessExample = mediaExample(ct, resp.Content[ct])
+		default:
+			o.Success = status
+			for _, ct := range sortedKeys(resp.Content) {
+				if !isJSON(ct) {
+					if o.SuccessMedia == "" && o.SuccessSchema < 0 {
+						o.SuccessMedia, o.SuccessExample = mediaExample(ct, resp.Content[ct])
+					}
+					continue
 				}
-				continue
+				o.SuccessMedia = ""
+				i, err := m.schemas.add(resp.Content[ct].Schema, fmt.Sprintf("%s: %d response", where, status))
+				if err != nil {
+					return err
+				}
+				o.SuccessSchema = i
 			}
-			o.SuccessMedia = ""
-			i, err := m.schemas.add(resp.Content[ct].Schema, fmt.Sprintf("%s: %d response", where, status))
-			if err != nil {
-				return err
-			}
-			o.SuccessSchema = i
 		}
 	}
 	if o.Success == 0 {
