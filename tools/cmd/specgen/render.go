@@ -114,13 +114,13 @@ type serviceView struct {
 // methodView is one method of a service: its arguments, the request
 // builder it calls, the body check, the shape of its result: "list" (an
 // iterator over Type), "none" (no answer), "bytes" (a body that is not
-// JSON, such as a CSV file), "field" (the array Field of an answer of type
-// Out), "pointer" (*Type) or "value"; and its doc comment, which reads as
-// Go's: its name, then the summary's verb in the third person ("Get a
-// webhook" on Get reads "Get gets a webhook").
+// JSON, such as a CSV file), "field" (the array Field of an answer, whose
+// JSON name is Tag), "pointer" (*Type) or "value"; and its doc comment,
+// which reads as Go's: its name, then the summary's verb in the third
+// person ("Get a webhook" on Get reads "Get gets a webhook").
 type methodView struct {
 	Name, Args, Build, Op, Check string
-	Result, Type, Field, Out     string
+	Result, Type, Field, Tag     string
 
 	Spec           *operation
 	Sentence       string   // the rest of the first sentence
@@ -165,7 +165,7 @@ func renderViews(views []serviceView) ([]byte, error) {
 	used := map[string]bool{}
 	for _, v := range views {
 		for _, mv := range v.Methods {
-			for _, m := range packageRef.FindAllStringSubmatch(mv.Args+" "+mv.Type+" "+mv.Out, -1) {
+			for _, m := range packageRef.FindAllStringSubmatch(mv.Args+" "+mv.Type, -1) {
 				used[m[1]] = true
 			}
 		}
@@ -267,25 +267,22 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 		v.Result = "bytes"
 	case o.SuccessSchema < 0 || !hasJSON:
 		v.Result = "none"
-	case !identifier.MatchString(resp.TypeDecl()) && api.isStruct(resp) && len(resp.Properties) == 1:
-		// A wrapper of one array: the method returns the array.
-		p := resp.Properties[0]
-		if item, ok := api.elem(p.Schema); ok {
-			// The answer is decoded into the array itself, whatever
-			// named or optional (pointer) type gen gives the field.
-			tag := p.JsonFieldName
-			if !p.Required {
-				tag += ",omitempty"
-			}
-			v.Result, v.Type, v.Field = "field", qualify(item.TypeDecl()), p.GoFieldName()
-			v.Out = fmt.Sprintf("struct {\n%s []%s `json:%q`\n}", v.Field, v.Type, tag)
+	case api.isStruct(resp) && identifier.MatchString(resp.TypeDecl()):
+		v.Result, v.Type = "pointer", qualify(resp.TypeDecl())
+	case api.isStruct(resp):
+		v.Result, v.Type = "pointer", structDecl(resp)
+		if len(resp.Properties) != 1 {
 			break
 		}
-		v.Result, v.Type = "pointer", structDecl(resp)
-	case api.isStruct(resp):
-		v.Result, v.Type = "pointer", qualify(resp.TypeDecl())
-		if !identifier.MatchString(resp.TypeDecl()) {
-			v.Type = structDecl(resp)
+		// A wrapper of one array: the method returns the array, decoded
+		// into the array itself, whatever named or optional (pointer) type
+		// gen gives the field.
+		p := resp.Properties[0]
+		if item, ok := api.elem(p.Schema); ok {
+			v.Result, v.Type, v.Field, v.Tag = "field", qualify(item.TypeDecl()), p.GoFieldName(), p.JsonFieldName
+			if !p.Required {
+				v.Tag += ",omitempty"
+			}
 		}
 	default:
 		v.Result, v.Type = "value", qualify(resp.TypeDecl())
