@@ -160,24 +160,13 @@ func renderServices(m *model, api *goAPI) ([]byte, error) {
 func renderViews(views []serviceView) ([]byte, error) {
 	data := struct {
 		Services []serviceView
-		Std, Mod []string
-	}{Services: views}
-	used := map[string]bool{}
+		Uses     map[string]bool // the packages the signatures name
+	}{views, map[string]bool{}}
 	for _, v := range views {
 		for _, mv := range v.Methods {
 			for _, m := range packageRef.FindAllStringSubmatch(mv.Args+" "+mv.Type, -1) {
-				used[m[1]] = true
+				data.Uses[m[1]] = true
 			}
-		}
-	}
-	for _, name := range []string{"io", "nullable", "openapi_types", "time"} {
-		switch {
-		case used[name] && (name == "io" || name == "time"):
-			data.Std = append(data.Std, `"`+name+`"`)
-		case used[name] && name == "nullable":
-			data.Mod = append(data.Mod, `"github.com/oapi-codegen/nullable"`)
-		case used[name]:
-			data.Mod = append(data.Mod, `openapi_types "github.com/oapi-codegen/runtime/types"`)
 		}
 	}
 	return execute("services.gen.go", servicesTemplate, nil, data)
