@@ -50,17 +50,7 @@ var tableFuncs = template.FuncMap{
 	"opConst":   opConst,
 	"canonical": http.CanonicalHeaderKey,
 	"float":     func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) },
-	"enum": func(v string) string {
-		return map[string]string{"page": "PageList", "cursor": "CursorList", "next": "NextList", "create": "Create", "read": "Read",
-			"update": "Update", "delete": "Delete", "list": "ListItems"}[v]
-	},
-	"types": func(ts []string) string {
-		out := make([]string, len(ts))
-		for i, t := range ts {
-			out[i] = "Type" + strings.ToUpper(t[:1]) + t[1:]
-		}
-		return strings.Join(out, "|")
-	},
+	"export":    func(word string) string { return goName(words(word)) },
 }
 
 // renderTable writes internal/apispec/spec.gen.go.
