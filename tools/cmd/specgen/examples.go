@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -242,9 +243,7 @@ func (ex *examples) buildString(row *schemaRow) (any, error) {
 	if row.Pattern >= 0 {
 		return nil, noExample(row, fmt.Sprintf("a string with the pattern %q and no example", ex.t.patterns[row.Pattern].Source))
 	}
-	for len([]rune(s)) < row.MinLength {
-		s += "x"
-	}
+	s += strings.Repeat("x", max(0, row.MinLength-utf8.RuneCountInString(s)))
 	if row.MaxLength != unset && len([]rune(s)) > row.MaxLength {
 		s = string([]rune(s)[:row.MaxLength])
 	}

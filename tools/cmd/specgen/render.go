@@ -46,10 +46,8 @@ type tableView struct {
 // tableFuncs write the values of the table as Go literals.
 var tableFuncs = template.FuncMap{
 	"str":       goString,
-	"strs":      goStrings,
 	"opConst":   opConst,
 	"canonical": http.CanonicalHeaderKey,
-	"float":     func(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) },
 	"export":    func(word string) string { return goName(words(word)) },
 }
 
@@ -80,14 +78,6 @@ func goString(s string) string {
 		return "`" + s + "`"
 	}
 	return strconv.Quote(s)
-}
-
-func goStrings(list []string) string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = goString(s)
-	}
-	return "[]string{" + strings.Join(out, ", ") + "}"
 }
 
 // servicesTemplate writes services.gen.go from the services' views.

@@ -316,9 +316,7 @@ func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) 
 func exclusiveBound(b *openapi3.ExclusiveBound, lower bool, has *bool, value *float64, exclusive *bool) error {
 	switch {
 	case b.Value != nil:
-		v := *b.Value
-		stricter := !*has || (lower && v >= *value) || (!lower && v <= *value)
-		if stricter {
+		if v := *b.Value; !*has || (lower && v >= *value) || (!lower && v <= *value) { // stricter
 			*has, *value, *exclusive = true, v, true
 		}
 	case b.Bool != nil && *b.Bool:
