@@ -81,7 +81,7 @@ func dataSpec(t *testing.T) ([]apispec.Schema, []apispec.Operation) {
 			func(s *apispec.Schema) { s.Example = `{"accounts":[],"count":0,"max_page":1,"page":1}` }),
 		sAccounts: schema(func(s *apispec.Schema) { s.Types, s.Items = apispec.TypeArray, sAccount }),
 		sAccountMore: with(props(apispec.Property{Name: "features", Schema: sString}), func(s *apispec.Schema) {
-			s.AllOf, s.Example = []int{sAccount}, `{"features":"reviews","id":1,"name":"Example"}`
+			s.AllOf, s.Example = []int{sAccount}, `{"features":"reviews","id":1,"name":"Example","password":"example"}`
 		}),
 	}
 	noBody := apispec.Body{Schema: apispec.NoSchema}
@@ -218,8 +218,9 @@ func TestFakeKeepsData(t *testing.T) {
 			t.Errorf("an answer with more than the item: %v, want the item's fields and the example's features", more)
 		}
 		page := do("GET", "/accounts/search", "", 200)
-		for what, v := range map[string]any{"create": created, "get": got, "list": page} {
-			if strings.Contains(jsonText(t, v), "s3cret") {
+		more := do("GET", "/accounts/"+string(id)+"/more", "", 200)
+		for what, v := range map[string]any{"create": created, "get": got, "list": page, "get with more": more} {
+			if strings.Contains(jsonText(t, v), `"password"`) {
 				t.Errorf("the %s answer shows the writeOnly password: %v", what, v)
 			}
 		}

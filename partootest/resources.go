@@ -575,10 +575,10 @@ func (f *family) check(vs []map[string]any, self *stored, at func(i int, field s
 }
 
 // answer answers the stored item without its writeOnly properties when
-// the operation returns an item; else the spec's example with the item's
-// fields when the answer has every property of the item (a user with
-// more), or with its id only where the answer has one (a 202 names what it
-// accepted).
+// the operation returns an item; else the spec's example, without its
+// writeOnly properties, with the item's fields when the answer has every
+// property of the item (a user with more), or with its id only where the
+// answer has one (a 202 names what it accepted).
 func (f *family) answer(op *apispec.Operation, e *stored) *response {
 	if op.Resource.ItemInResponse {
 		return marshalResponse(successStatus(op), f.public(e.v))
@@ -596,6 +596,11 @@ func (f *family) answer(op *apispec.Operation, e *stored) *response {
 	for k, x := range f.public(e.v) {
 		if _, ok := props[k]; ok && (all || k == f.idName) {
 			v[k] = x
+		}
+	}
+	for k, idx := range props {
+		if s := f.tbl.at(idx); s != nil && s.WriteOnly {
+			delete(v, k) // the example shows what an answer never holds
 		}
 	}
 	return marshalResponse(successStatus(op), v)
