@@ -4,11 +4,9 @@
 //
 // [NewServer] (or [NewTestServer] in a test) starts a real HTTP server on a
 // free loopback port that serves every operation of the bundled spec;
-// [Server.Client] returns a partoo.Client pointed at it. The fake is driven
-// by the tables the generator compiles from the spec (operations,
-// parameters, schemas, examples, error bodies), with no code written per
-// operation: a new operation is served as soon as the tables are
-// regenerated. Importing partootest links no OpenAPI or YAML parser.
+// [Server.Client] returns a partoo.Client pointed at it. The fake reads only
+// the tables the generator compiles from the spec, with no code per
+// operation, and links no OpenAPI or YAML parser.
 //
 // Every request goes through the same steps, in this order:
 //  1. route: the operation whose path template matches the path, in the
@@ -19,66 +17,66 @@
 //     with an Allow header, any other path the spec's 404 body;
 //  2. authentication: a missing or unknown x-APIKey is 401;
 //  3. body size: a body over [MaxBodySize] is 413;
-//  4. media type: a body that is not application/json is 415;
+//  4. media type: a JSON body not sent as application/json is 415;
 //  5. parameters: every path, query and header parameter the operation
 //     declares is checked against its schema (400);
 //  6. organization (below: 400 or 403), then its quota ([WithQuota]: 429);
-//  7. body: the JSON body is decoded once (a key repeated in one object is
-//     a 400) and checked against the operation's schema, and the custom
-//     headers against the client's rules (partoo.ValidateCustomHeaders and
-//     partoo.CheckDeliverable), all at once (400). The behaviour reads that
-//     very document by its exact keys ("URL" is not "url"): what is stored
-//     is what was validated;
+//  7. body: decoded once (a key repeated in one object is a 400) and
+//     checked against the operation's schema, custom headers against the
+//     client's rules (partoo.ValidateCustomHeaders, partoo.CheckDeliverable),
+//     all at once (400). The behaviour reads that very document by its exact
+//     keys ("URL" is not "url"): what is stored is what was validated;
 //  8. the operation's behaviour, [Stateful], [Example] or [Override]
 //     ([Server.Operations] lists them).
 //
 // Errors have the spec's bodies; a 400 is {"error": {"json": {field:
-// [messages]}}}, one entry per field, "body" for the body as a whole.
-// An operation answers only its success status and the error statuses it
-// declares, so that a client generated from the spec has a case for every
-// answer: where a step would answer an undeclared status, the fake answers
-// the closest declared one, with the message in the shape of the spec's
-// body for it. A path parameter that is not valid (GET /webhooks/abc)
-// names no resource (404); an org_id that is not valid or is missing is
-// 403 where 400 is not declared; a 400 is 404 or 403, and 415 is 400, where
-// those are not declared; failing those, the first 4xx declared. 405, 408
-// and 413 (the front end's), 429 ([WithQuota]) and 5xx are kept.
+// [messages]}}}, "body" naming the body as a whole. An operation answers
+// only its success status and the error statuses it declares, so a client
+// generated from the spec has a case for every answer: in place of an
+// undeclared status the fake answers the closest declared one, the message
+// in the shape of its body. An invalid path parameter (GET /webhooks/abc)
+// names no resource (404); an invalid or missing org_id is 403 where 400 is
+// undeclared; an undeclared 400 is 404 or 403, 415 is 400; failing those,
+// the first 4xx declared. 405, 408, 413, 429 and 5xx are kept.
 //
 // The fake sends no request ID, since Partoo documents no request-ID
 // header: partoo.Response.RequestID and partoo.APIError.RequestID are empty
 // against it. A test that needs one can have a [Fault] send it.
 //
-// Tests prepare and inspect the state ([Server.AddResource], the one way
-// to seed any family with items as they are; [Server.CreateWebhooks],
-// which creates webhooks as POST /webhooks does; [Server.Resources],
-// [Server.Webhooks], [Server.Deliveries]), read the request log
-// ([Server.Requests]) and inject faults ([Server.AddFault]). What the
-// server keeps is bounded: see [MaxKept].
+// Tests seed and inspect the state ([Server.AddResource] stores items of
+// any family as they are, [Server.CreateWebhooks] creates webhooks as POST
+// /webhooks does; [Server.Resources], [Server.Webhooks],
+// [Server.Deliveries]), read the request log ([Server.Requests]) and
+// inject faults ([Server.AddFault]). What the server keeps is bounded: see
+// [MaxKept].
 //
 // # Behaviours
 //
-// Stateful operations belong to a resource family: the operations on a
-// collection path (/things), its search path (/things/search) and its item
-// path (/things/{id}), whose items have an id. Items are JSON objects kept
-// in memory per family, keyed by the collection's path template (the
-// items of /business/{id}/photos are shared by every business):
-//   - create (POST /things) builds the item from the body's fields that are
-//     properties of the item and the example's values of the required
-//     properties the body lacks, and sets id, org_id (the call's
-//     organization), created_at and updated_at where the item has them.
-//     Integer ids are the next free integer; string ids count in 24
-//     hexadecimal digits when the example's id looks like a MongoDB
-//     ObjectId, in decimal otherwise. It answers the stored item when the
-//     operation returns an item, else the spec's example. A batch create,
-//     whose body holds the items in an array that the answer returns under
-//     the same name (POST /webhooks and "items"), creates one item per
-//     element, all or none, and answers them;
+// Stateful operations belong to a resource family: those on a collection
+// path (/things), its search path and its item path (/things/{id}), the
+// family of the schema of their items. Items are JSON objects kept in
+// memory per family. A nested item (/business/{business_id}/photos) keeps
+// the parent ids its path gives, and a call sees only the items of the
+// parents its path names. Requests never set id, org_id, created_at,
+// updated_at, parent ids or readOnly properties; writeOnly properties are
+// stored and never answered.
+//   - create (POST /things) builds the item from the body's properties of
+//     the item and the example's values of the required ones it lacks, and
+//     sets id, org_id (the call's organization), created_at and updated_at
+//     (RFC 3339, or Unix seconds for a number) where the item has them.
+//     Integer ids (int64) are the next free one; string ids are UUIDs for
+//     format uuid, 24 hexadecimal digits when the example's id looks like a
+//     MongoDB ObjectId, else decimal. It answers the stored item when the
+//     operation returns one; else the spec's example with the item's
+//     fields when the answer has all of them, or its id where it has one (a
+//     202 names what it accepted). A batch create, whose body's array the
+//     answer returns under the same name (POST /webhooks, "items"), creates
+//     one item per element, all or none, and answers them;
 //   - read (GET /things/{id}) answers the item, or the spec's 404 when no
 //     item of the call's organization has that id; c-{code} finds the item
 //     whose code is {code} (Partoo's business ids accept c-{store code});
-//   - update (PUT, PATCH or POST /things/{id}) merges the body's fields
-//     that are properties of the item (except id, org_id and created_at),
-//     sets updated_at, and answers like create;
+//   - update (PUT, PATCH or POST /things/{id}) merges the body's properties
+//     of the item, sets updated_at, and answers like create;
 //   - delete (DELETE /things/{id}) removes the item and answers 204, or the
 //     spec's example when the spec declares a body;
 //   - list (GET /things or /things/search) answers the call's
@@ -87,19 +85,20 @@
 //     property (?city=Paris). Page lists take page (default: the
 //     parameter's default, else 1) and per_page (default: the parameter's,
 //     else [DefaultPerPage]) and answer page, max_page (at least 1), count
-//     and the items; a page past max_page has no items. Cursor lists take
-//     an opaque cursor (a bad one is 400) and per_page, and answer count,
-//     next_cursor (null on the last page) and the items. Next-link lists
-//     answer the same with next, the absolute URL of the next page (the
-//     request's, with the cursor), in place of next_cursor. Other
+//     and the items, none past max_page. Cursor lists take an opaque cursor
+//     (a bad one is 400) and per_page, and answer count, next_cursor (null
+//     on the last page) and the items; next-link lists answer next, the
+//     absolute URL of the next page, in place of next_cursor. Other
 //     properties the answer requires come from the spec's example.
 //
 // Every family but Webhooks starts with one item, the example of its item
 // schema (in the organization of [Server.OrgID] when it has an org_id), so
 // a request built from the spec's examples finds it. Example operations
 // (those of no family) answer the spec's success status with its example
-// (204: no body). Override operations keep behaviour written by hand, after
-// the same checks: POST /webhooks/tryout.
+// as the spec writes it, null values included (204: no body); a body that
+// is not JSON (a CSV file, a binary) comes with its media type. Override
+// operations keep behaviour written by hand, after the same checks: POST
+// /webhooks/tryout.
 //
 // # Organizations
 //
@@ -115,26 +114,26 @@
 //
 // Where Partoo's documentation is silent, the fake makes choices, which
 // tests written against it inherit:
-//   - the Webhooks family allows one webhook per event type and
-//     organization, a rule Partoo documents without its status: a second
-//     one is 400, on create, on update and in [Server.CreateWebhooks];
+//   - one webhook per event type and organization, a rule Partoo documents
+//     without its status: a second one is 400, on create, on update and in
+//     [Server.CreateWebhooks];
 //   - webhook create is all-or-nothing; an empty items list creates nothing;
-//   - webhook URLs must be absolute https URLs (the docs' rule), except that
-//     http is accepted for loopback hosts so tests can receive deliveries;
-//     an update's URL also follows the spec's ^https:// pattern;
+//   - webhook URLs must be absolute https URLs (the docs' rule), or http to
+//     a loopback host so tests can receive deliveries; an update's URL
+//     also follows the spec's ^https:// pattern;
 //   - updating a webhook's custom_headers replaces them as a whole; {}
 //     removes them, null keeps them;
 //   - deliveries are signed with the server's key ([Server.PublicKey]) and
-//     POST {"type", "payload"} with the webhook's custom headers; their body
-//     is the example of the event's schema in the spec's webhooks section
-//     ([SampleEvent]), with the webhook's organization in every org_id. The
-//     fake delivers to loopback hosts only (for https, to a certificate the
-//     system trusts), so a test never reaches the network, and never
-//     retries;
-//   - a tryout is recorded and delivers the sample (Partoo uses the latest
-//     data of the event type when it has some) with the
-//     X-Partoo-Webhook-Tryout header; its result is the fake's own
-//     {"event_type", "url", "delivered", "status_code", "error"};
+//     POST {"type", "payload"} with the webhook's custom headers; the
+//     payload is the example of the event's schema in the spec's webhooks
+//     section ([SampleEvent]), with the webhook's organization in every
+//     org_id. They go to loopback hosts only (for https, to a certificate
+//     the system trusts), so a test never reaches the network, and are
+//     never retried;
+//   - a tryout delivers the sample (Partoo uses the latest data of the
+//     event type when it has some) with the X-Partoo-Webhook-Tryout
+//     header; its result is the fake's own {"event_type", "url",
+//     "delivered", "status_code", "error"};
 //   - 405, 408 (a body not received within [Timeouts].Read) and 413 have
 //     a body in the shape of the spec's errors, {"errors": {"json":
 //     message}}; the messages of 400 bodies are the fake's own wording.
