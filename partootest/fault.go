@@ -2,10 +2,12 @@ package partootest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -125,14 +127,8 @@ func (f Fault) validate() error {
 // matches reports whether the fault applies to method and path (relative
 // to [Server.URL]).
 func (f *Fault) matches(method, path string) bool {
-	if f.Method != "" && !strings.EqualFold(f.Method, method) {
-		return false
-	}
-	if f.Path == "" || f.Path == path {
-		return true
-	}
 	_, ok := pathtemplate.Match(f.Path, path)
-	return ok
+	return (f.Method == "" || strings.EqualFold(f.Method, method)) && (f.Path == "" || f.Path == path || ok)
 }
 
 // AddFault adds a fault. Faults are tried in the order they were added; the
@@ -147,37 +143,32 @@ func (s *Server) AddFault(f Fault) {
 	f.Header = f.Header.Clone()
 	f.Body = bytes.Clone(f.Body)
 	s.mu.Lock()
-	s.faults = append(s.faults, &f)
-	s.mu.Unlock()
-	s.syncKeepAlives()
+	defer s.mu.Unlock()
+	s.setFaults(append(s.faults, &f))
 }
 
 // ClearFaults removes every fault.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
-	s.faults = nil
-	s.mu.Unlock()
-	s.syncKeepAlives()
+	defer s.mu.Unlock()
+	s.setFaults(nil)
 }
 
-// syncKeepAlives turns HTTP keep-alives off while a [ModeDrop] fault is
-// pending, closing the idle connections, and back on afterwards.
-func (s *Server) syncKeepAlives() {
-	if s.httpSrv == nil {
-		return
+// setFaults sets the pending faults, with HTTP keep-alives off while one of
+// them is a [ModeDrop] (closing the idle connections), on otherwise. The
+// caller holds s.mu; http.Server calls none of our code holding its own
+// lock.
+func (s *Server) setFaults(faults []*Fault) {
+	s.faults = faults
+	if s.httpSrv != nil {
+		s.httpSrv.SetKeepAlivesEnabled(!slices.ContainsFunc(faults, func(f *Fault) bool { return f.Mode == ModeDrop }))
 	}
-	// Under the lock, concurrent calls apply in the order they read the
-	// faults; http.Server calls none of our code holding its own lock.
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.httpSrv.SetKeepAlivesEnabled(!slices.ContainsFunc(s.faults, func(f *Fault) bool { return f.Mode == ModeDrop }))
 }
 
 // takeFault returns a copy of the fault that applies to the request, using
 // one of its uses (counted down in its Times), and whether there is one.
+// The caller holds s.mu.
 func (s *Server) takeFault(method, path string) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for i, f := range s.faults {
 		if !f.matches(method, path) {
 			continue
@@ -185,7 +176,7 @@ func (s *Server) takeFault(method, path string) (Fault, bool) {
 		out := *f
 		if f.Times > 0 {
 			if f.Times--; f.Times == 0 {
-				s.faults = slices.Delete(s.faults, i, i+1)
+				s.setFaults(slices.Delete(s.faults, i, i+1))
 			}
 		}
 		return out, true
@@ -199,15 +190,10 @@ func (f *Fault) canned() *response {
 	if body == nil {
 		body, _ = errorBody(f.Status)
 	}
-	r := &response{status: f.Status, header: f.Header.Clone(), body: body, size: int64(len(body))}
-	if r.header == nil {
-		r.header = http.Header{}
-	}
+	r := &response{status: f.Status, header: http.Header{}, body: body, size: int64(len(body))}
+	maps.Copy(r.header, f.Header.Clone())
 	if f.BodySize > 0 {
-		r.size = f.BodySize
-		if len(body) == 0 {
-			r.body = []byte("x")
-		}
+		r.size, r.body = f.BodySize, []byte(cmp.Or(string(body), "x"))
 	}
 	if r.header.Get("Content-Type") == "" && r.size > 0 {
 		ctype := http.DetectContentType(r.body)
@@ -252,9 +238,7 @@ func (r *response) write(w http.ResponseWriter, mode Mode) int {
 		announced, sent = 0, 0
 	}
 	h := w.Header()
-	for k, v := range r.header {
-		h[k] = slices.Clone(v)
-	}
+	maps.Copy(h, r.header.Clone())
 	h.Del("Content-Length")
 	if bodyAllowed(r.status) {
 		h.Set("Content-Length", strconv.FormatInt(announced, 10))
@@ -271,10 +255,9 @@ func writeRepeated(w io.Writer, pattern []byte, n int64) {
 		block = bytes.Repeat(pattern, (32<<10)/len(pattern)+1)
 	}
 	for n > 0 && len(block) > 0 {
-		m := min(int64(len(block)), n)
-		if _, err := w.Write(block[:m]); err != nil {
+		m, err := w.Write(block[:min(int64(len(block)), n)])
+		if n -= int64(m); err != nil {
 			return
 		}
-		n -= m
 	}
 }

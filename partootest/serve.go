@@ -62,10 +62,7 @@ func (s *Server) Requests() []Request {
 	out := make([]Request, len(s.requests))
 	for i, r := range s.requests {
 		out[i] = *r
-		out[i].Query = maps.Clone(r.Query)
-		for k, v := range r.Query {
-			out[i].Query[k] = slices.Clone(v)
-		}
+		out[i].Query = url.Values(http.Header(r.Query).Clone()) // a deep copy
 		out[i].Header, out[i].Body = r.Header.Clone(), bytes.Clone(r.Body)
 	}
 	return out
@@ -113,11 +110,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if p, ok := strings.CutPrefix(rel, s.basePath); ok && strings.HasPrefix(p, "/") {
 		rel = p
 	}
-	fault, faulted := s.takeFault(r.Method, rel)
-	if fault.Mode == ModeDrop {
-		s.syncKeepAlives() // the fault may be used up
-	}
 	s.mu.Lock()
+	fault, faulted := s.takeFault(r.Method, rel)
 	entry.Faulted = faulted
 	s.requests = keepLast(s.requests, entry, s.requestLog)
 	s.requestCount++
