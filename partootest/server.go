@@ -91,7 +91,6 @@ type Server struct {
 	closeOnce      sync.Once
 
 	mu           sync.Mutex
-	keys         map[string]keyInfo
 	families     map[string]*family // by collection path template
 	requests     []*Request         // the last requestLog requests
 	requestCount int                // requests received since the last clear
@@ -116,7 +115,7 @@ type config struct {
 	addr       string
 	apiKey     string
 	orgID      int
-	providers  map[string]keyInfo
+	keys       map[string]keyInfo // the API keys, by key
 	logger     *slog.Logger
 	now        func() time.Time
 	requestLog int
@@ -175,10 +174,7 @@ func WithProviderKey(key string, orgIDs ...int) Option {
 		rule = fmt.Sprintf("org_id %d is not positive", slices.Min(orgIDs))
 	}
 	return option("WithProviderKey", rule == "", rule, func(c *config) {
-		if c.providers == nil {
-			c.providers = map[string]keyInfo{}
-		}
-		c.providers[key] = keyInfo{provider: true, orgs: slices.Clone(orgIDs)}
+		c.keys[key] = keyInfo{provider: true, orgs: slices.Clone(orgIDs)}
 	})
 }
 
@@ -259,7 +255,7 @@ func NewTestServer(t testing.TB, opts ...Option) *Server {
 // Start is [NewServer] returning an error, naming the option at fault, where
 // NewServer panics, for a program such as cmd/partoo-mock.
 func Start(opts ...Option) (*Server, error) {
-	s := &Server{config: config{addr: "127.0.0.1:0", orgID: DefaultOrgID, now: time.Now, requestLog: DefaultRequestLog}}
+	s := &Server{config: config{keys: map[string]keyInfo{}, addr: "127.0.0.1:0", orgID: DefaultOrgID, now: time.Now, requestLog: DefaultRequestLog}}
 	for _, opt := range opts {
 		if opt == nil {
 			continue
@@ -269,13 +265,10 @@ func Start(opts ...Option) (*Server, error) {
 		}
 	}
 	s.APIKey, s.OrgID = cmp.Or(s.apiKey, randomKey()), s.orgID
-	s.keys = map[string]keyInfo{s.APIKey: {orgs: []int{s.OrgID}}}
-	for key, info := range s.providers {
-		if _, dup := s.keys[key]; dup {
-			return nil, errors.New("WithProviderKey: the key is already the organization key")
-		}
-		s.keys[key] = info
+	if _, dup := s.keys[s.APIKey]; dup {
+		return nil, errors.New("WithProviderKey: the key is already the organization key")
 	}
+	s.keys[s.APIKey] = keyInfo{orgs: []int{s.OrgID}}
 	if s.signingKey == nil {
 		_, s.signingKey, _ = ed25519.GenerateKey(nil) // crypto/rand, which never fails
 	}

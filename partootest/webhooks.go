@@ -92,9 +92,9 @@ func checkWebhookURL(raw string) string {
 
 // tryoutWebhooks serves POST /webhooks/tryout: it delivers the sample
 // event of the first item of the validated document (Partoo ignores the
-// others), which [Server.Deliveries] records, and answers the fake's own result (Partoo documents none):
-// {"event_type", "url", "delivered"}, plus "status_code" when the receiver
-// answered and "error" when the delivery failed.
+// others), which [Server.Deliveries] records, and answers the fake's own
+// result (Partoo documents none): {"event_type", "url", "delivered"}, plus
+// "status_code" when the receiver answered and "error" when it failed.
 func (s *Server) tryoutWebhooks(c *call) *response {
 	obj, _ := c.doc.(map[string]any)
 	items, _ := obj["items"].([]any)
@@ -186,15 +186,15 @@ func webhookOf(v any) gen.WebhookItem {
 	return it
 }
 
-// webhookValue encodes a webhook for storage, leaving out a zero ID, a
-// zero OrgID, empty timestamps and empty custom headers, which storage
-// fills or omits.
+// webhookValue encodes a webhook for storage without its zero fields (a
+// zero ID or OrgID, empty timestamps or custom headers), which storage
+// fills or omits. The caller has checked that the URL and event type are
+// not empty.
 func webhookValue(it gen.WebhookItem) map[string]any {
 	b, _ := json.Marshal(it)
 	v, _ := decodeObject(b)
-	for k, zero := range map[string]bool{"id": it.ID == 0, "org_id": it.OrgID == 0, "created_at": it.CreatedAt == "", "updated_at": it.UpdatedAt == "",
-		"custom_headers": it.CustomHeaders != nil && len(*it.CustomHeaders) == 0} {
-		if zero {
+	for k, x := range v {
+		if x == json.Number("0") || x == "" || jsonText(x) == "{}" {
 			delete(v, k)
 		}
 	}
