@@ -1,12 +1,9 @@
 // Package partootest provides an in-memory fake of the Partoo API for tests,
-// shaped like net/http/httptest. This documentation is the one description
-// of what the fake does; cmd/partoo-mock serves the same fake.
-//
-// [NewServer] (or [NewTestServer] in a test) starts a real HTTP server on a
-// free loopback port that serves every operation of the bundled spec;
-// [Server.Client] returns a partoo.Client pointed at it. The fake reads only
-// the tables the generator compiles from the spec, with no code per
-// operation, and links no OpenAPI or YAML parser.
+// shaped like net/http/httptest; cmd/partoo-mock serves it as a program.
+// This is the one description of what the fake does. [NewTestServer] (or
+// [NewServer]) serves every operation of the bundled spec on a loopback
+// port, from the generator's tables alone (no code per operation, no
+// OpenAPI or YAML parser); [Server.Client] is a partoo.Client for it.
 //
 // Every request goes through the same steps, in this order:
 //  1. route: the operation whose path template matches the path, in the
@@ -31,35 +28,29 @@
 //
 // Errors have the spec's bodies; a 400 is {"error": {"json": {field:
 // [messages]}}}, "body" naming the body as a whole. An operation answers
-// only its success status and the error statuses it declares, so a client
-// generated from the spec has a case for every answer: in place of an
-// undeclared status the fake answers the closest declared one, the message
-// in the shape of its body. An invalid path parameter (GET /webhooks/abc)
-// names no resource (404); an invalid or missing org_id is 403 where 400 is
-// undeclared; an undeclared 400 is 404 or 403, 415 is 400; failing those,
-// the first 4xx declared. 405, 408, 413, 429 and 5xx are kept.
+// only its success status and the errors it declares (a generated client
+// has a case for each): for an undeclared status the fake answers the
+// closest declared one, the message in its body's shape. An invalid path
+// parameter (GET /webhooks/abc) names no resource (404); an invalid or
+// missing org_id is 403 where 400 is undeclared; an undeclared 400 is 404
+// or 403, 415 is 400; failing those, the first 4xx declared. 405, 408, 413,
+// 429 and 5xx are kept. Partoo documents no request-ID header, so the fake
+// sends none (a [Fault] can).
 //
-// The fake sends no request ID, since Partoo documents no request-ID
-// header: partoo.Response.RequestID and partoo.APIError.RequestID are empty
-// against it. A test that needs one can have a [Fault] send it.
-//
-// Tests seed and inspect the state ([Server.AddResource] stores items of
-// any family as they are, [Server.CreateWebhooks] creates webhooks as POST
-// /webhooks does; [Server.Resources], [Server.Webhooks],
-// [Server.Deliveries]), read the request log ([Server.Requests]) and
-// inject faults ([Server.AddFault]). What the server keeps is bounded: see
-// [MaxKept].
+// Tests seed the state ([Server.AddResource] as it is,
+// [Server.CreateWebhooks] as POST /webhooks), read it ([Server.Resources],
+// [Server.Webhooks], [Server.Deliveries], [Server.Requests]) and inject
+// faults ([Server.AddFault]); what the server keeps is bounded ([MaxKept]).
 //
 // # Behaviours
 //
-// Stateful operations belong to a resource family: those on a collection
-// path (/things), its search path and its item path (/things/{id}), the
-// family of the schema of their items. Items are JSON objects kept in
-// memory per family. A nested item (/business/{business_id}/photos) keeps
-// the parent ids its path gives, and a call sees only the items of the
-// parents its path names. Requests never set id, org_id, created_at,
-// updated_at, parent ids or readOnly properties; writeOnly properties are
-// stored and never answered.
+// Stateful operations are those of a resource family, on the paths of a
+// collection (/things, its search path, /things/{id}) whose items share a
+// schema; the items are JSON objects kept in memory. A nested item
+// (/business/{business_id}/photos) keeps the parent ids of its path, and a
+// call sees only the items of the parents its path names. Requests never
+// set id, org_id, created_at, updated_at, parent ids or readOnly
+// properties; writeOnly ones are stored, never answered.
 //   - create (POST /things) builds the item from the body's properties of
 //     the item and the example's values of the required ones it lacks, and
 //     sets id, org_id (the call's organization), created_at and updated_at
@@ -91,13 +82,12 @@
 //     absolute URL of the next page, in place of next_cursor. Other
 //     properties the answer requires come from the spec's example.
 //
-// Every family but Webhooks starts with one item, the example of its item
-// schema (in the organization of [Server.OrgID] when it has an org_id), so
-// a request built from the spec's examples finds it. Example operations
-// (those of no family) answer the spec's success status with its example
-// as the spec writes it, null values included (204: no body); a body that
-// is not JSON (a CSV file, a binary) comes with its media type. Override
-// operations keep behaviour written by hand, after the same checks: POST
+// Every family but Webhooks starts with the example of its item schema (in
+// [Server.OrgID] if it has an org_id), which requests built from the spec's
+// examples find. Example operations (of no family) answer the success
+// status with the spec's example as written, null values included (204: no
+// body; a CSV file or a binary with its media type). Override operations
+// keep behaviour written by hand, after the same checks: POST
 // /webhooks/tryout.
 //
 // # Organizations
@@ -112,27 +102,21 @@
 //
 // # Assumptions
 //
-// Where Partoo's documentation is silent, the fake makes choices, which
-// tests written against it inherit:
-//   - one webhook per event type and organization, a rule Partoo documents
-//     without its status: a second one is 400, on create, on update and in
-//     [Server.CreateWebhooks];
-//   - webhook create is all-or-nothing; an empty items list creates nothing;
-//   - webhook URLs must be absolute https URLs (the docs' rule), or http to
-//     a loopback host so tests can receive deliveries; an update's URL
-//     also follows the spec's ^https:// pattern;
+// Where Partoo's documentation is silent, tests inherit the fake's choices:
+//   - one webhook per event type and organization (Partoo's rule, without
+//     its status): a second is 400, on create, update and CreateWebhooks;
+//   - webhook create is all or nothing; an empty items list creates nothing;
+//   - webhook URLs are absolute https URLs (the docs' rule), or http to a
+//     loopback host for tests; an update's URL also matches ^https://;
 //   - updating a webhook's custom_headers replaces them as a whole; {}
 //     removes them, null keeps them;
-//   - deliveries are signed with the server's key ([Server.PublicKey]) and
-//     POST {"type", "payload"} with the webhook's custom headers; the
-//     payload is the example of the event's schema in the spec's webhooks
-//     section ([SampleEvent]), with the webhook's organization in every
-//     org_id. They go to loopback hosts only (for https, to a certificate
-//     the system trusts), so a test never reaches the network, and are
-//     never retried;
-//   - a tryout delivers the sample (Partoo uses the latest data of the
-//     event type when it has some) with the X-Partoo-Webhook-Tryout
-//     header; its result is the fake's own {"event_type", "url",
+//   - deliveries, signed with [Server.PublicKey]'s key, POST {"type",
+//     "payload"} with the webhook's custom headers; the payload is the
+//     example of the event's schema in the spec's webhooks section
+//     ([SampleEvent]), its org_ids the webhook's. They go to loopback hosts
+//     only (https: to a certificate the system trusts), never retried;
+//   - a tryout delivers the sample (Partoo, the event type's latest data)
+//     with X-Partoo-Webhook-Tryout, and answers {"event_type", "url",
 //     "delivered", "status_code", "error"};
 //   - 405, 408 (a body not received within [Timeouts].Read) and 413 have
 //     a body in the shape of the spec's errors, {"errors": {"json":
