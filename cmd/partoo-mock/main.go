@@ -62,10 +62,6 @@ type usageError struct{ error }
 
 func (e *usageError) Error() string { return e.error.Error() + " (see partoo-mock -h)" }
 
-// startError is a server that could not start: an option partootest
-// refuses, or an address it cannot listen on.
-type startError struct{ error }
-
 // usageText is the help of -h, before the flags.
 const usageText = `partoo-mock serves the fake Partoo REST API v2 of package partootest on a
 local port, for integration tests in any language; what the fake does is
@@ -151,17 +147,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *logRequests {
 		opts = append(opts, partootest.WithLogger(slog.New(slog.NewTextHandler(stderr, nil))))
 	}
-	var sd *seed
-	if *seedPath != "" {
-		var err error
-		if sd, err = readSeed(*seedPath); err != nil {
-			return err
-		}
+	sd, err := readSeed(*seedPath)
+	if err != nil {
+		return err
 	}
 
 	srv, err := partootest.Start(append(opts, partootest.WithAddr(*addr), partootest.WithAPIKey(*apiKey), partootest.WithOrgID(*orgID))...)
 	if err != nil {
-		return &startError{err}
+		return err
 	}
 	hooks, resources, err := sd.load(srv)
 	if err != nil {

@@ -50,8 +50,11 @@ type seed struct {
 }
 
 // readSeed reads a seed file: {"webhooks": [...], "resources": {...}}, or
-// an array of webhooks.
+// an array of webhooks. No path is no seed.
 func readSeed(path string) (*seed, error) {
+	if path == "" {
+		return nil, nil
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &seedError{File: path, Err: err}
@@ -123,8 +126,8 @@ func (sd *seed) readWebhooks(v any) error {
 	return nil
 }
 
-// readResources reads the object v of collections of objects. Webhooks do
-// not go there: "webhooks" is where they are checked.
+// readResources reads the object v of collections. Webhooks do not go
+// there: "webhooks" is where they are checked.
 func (sd *seed) readResources(v any) error {
 	colls, ok := v.(map[string]any)
 	if !ok {
@@ -139,12 +142,7 @@ func (sd *seed) readResources(v any) error {
 		case !ok:
 			return sd.fail([]any{"resources", coll}, false, errors.New("want an array of items"))
 		}
-		for i, item := range items {
-			if _, ok := item.(map[string]any); !ok {
-				return sd.fail([]any{"resources", coll, i}, false, errors.New("want an object"))
-			}
-		}
-		sd.resources[coll] = items
+		sd.resources[coll] = items // AddResource refuses an item that is not an object
 	}
 	return nil
 }
@@ -235,10 +233,7 @@ func (sd *seed) locate(path []any, name bool) (int64, string) {
 // skip returns the offset of the next value from off: past white space,
 // commas and colons.
 func (sd *seed) skip(off int64) int64 {
-	for off < int64(len(sd.src)) && strings.IndexByte(" \t\r\n,:", sd.src[off]) >= 0 {
-		off++
-	}
-	return off
+	return int64(len(sd.src) - len(bytes.TrimLeft(sd.src[off:], " \t\r\n,:")))
 }
 
 // failAt is err at byte off of the file, as line:column, about field.
