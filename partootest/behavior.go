@@ -1,6 +1,7 @@
 package partootest
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -38,8 +39,7 @@ func (s *Server) Operations() []OperationInfo {
 		e = newEngine(apispec.Operations[:], true, nil)
 	}
 	out := make([]OperationInfo, len(e.ops))
-	for i := range e.ops {
-		op := &e.ops[i]
+	for i, op := range e.ops {
 		out[i] = OperationInfo{ID: op.ID, Method: op.Method, Path: op.Path, Behavior: e.behaviors[i]}
 	}
 	return out
@@ -64,16 +64,11 @@ func (s *Server) example(c *call) *response {
 			items = []any{}
 		}
 		v["page"], v["max_page"] = json.Number(strconv.FormatInt(page, 10)), json.Number("1")
-	case apispec.CursorList:
+	case apispec.CursorList, apispec.NextList:
 		if c.query.Get("cursor") != "" {
 			items = []any{}
 		}
-		v["next_cursor"] = nil
-	case apispec.NextList:
-		if c.query.Get("cursor") != "" {
-			items = []any{}
-		}
-		v["next"] = nil
+		v[map[apispec.ListStyle]string{apispec.CursorList: "next_cursor", apispec.NextList: "next"}[c.op.List.Style]] = nil
 	}
 	if _, ok := v["count"]; ok {
 		v["count"] = json.Number(strconv.Itoa(len(items)))
@@ -88,11 +83,7 @@ func successExample(op *apispec.Operation) *response {
 	if op.Success.Schema == apispec.NoSchema || !bodyAllowed(op.Success.Status) {
 		return jsonResponse(op.Success.Status, nil)
 	}
-	body := op.Success.Example
-	if body == "" {
-		body = "{}"
-	}
-	return jsonResponse(op.Success.Status, []byte(body))
+	return jsonResponse(op.Success.Status, []byte(cmp.Or(op.Success.Example, "{}")))
 }
 
 // bodyAllowed reports whether a response of status may have a body.

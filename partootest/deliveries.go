@@ -78,11 +78,8 @@ func SampleEvent(event gen.EventType) []byte {
 // orgID, unless orgID is 0.
 func sampleEvent(event gen.EventType, orgID int) []byte {
 	v := map[string]any{"payload": map[string]any{}}
-	for _, e := range apispec.Events {
-		if e.Type != string(event) {
-			continue
-		}
-		if ex, err := decodeObject([]byte(apispec.Schemas[e.Schema].Example)); err == nil {
+	if i := slices.IndexFunc(apispec.Events[:], func(e apispec.Event) bool { return e.Type == string(event) }); i >= 0 {
+		if ex, err := decodeObject([]byte(apispec.Schemas[apispec.Events[i].Schema].Example)); err == nil {
 			v = ex
 		}
 	}
@@ -99,10 +96,8 @@ func setOrgID(v any, id json.Number) {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, sub := range x {
-			if k == "org_id" {
+			if setOrgID(sub, id); k == "org_id" {
 				x[k] = id
-			} else {
-				setOrgID(sub, id)
 			}
 		}
 	case []any:
