@@ -46,7 +46,8 @@
 //
 // Stateful operations are those of a resource family, on the paths of a
 // collection (/things, its search path, /things/{id}) whose items share a
-// schema; the items are JSON objects kept in memory. A nested item
+// schema and have an id (or the property the item path names: org_id in
+// /org/{org_id}); the items are JSON objects kept in memory. A nested item
 // (/business/{business_id}/photos) keeps the parent ids of its path, and a
 // call sees only the items of the parents its path names. Requests never
 // set id, org_id, created_at, updated_at, parent ids or readOnly
@@ -98,7 +99,8 @@
 // (400 without it; 403 on an operation without the parameter) and may act
 // only on its organizations (403). Items of another organization do not
 // exist for the call (404; lists leave them out); the items of a family
-// whose item schema has no org_id are shared by every organization.
+// whose item schema has no org_id, or is identified by it (organizations),
+// are shared by every organization.
 //
 // # Assumptions
 //

@@ -116,23 +116,26 @@ func withDefects(t *testing.T, fixture []byte) []byte {
 	return []byte(replaceAfter(t, s, "    Section:\n", "          minLength: 1\n", "          minLength: 1\n          required: true\n"))
 }
 
-// TestPartooBundle drops the Partoo-shaped fixture (76 operations in 18
+// TestPartooBundle drops the Partoo-shaped fixture (77 operations in 18
 // tags: page, cursor and next-link lists, resource families, 204s, an async
 // answer, nullable fields, a discriminated oneOf, a multipart upload, a
-// binary download and upload, uuid ids, an allOf part that requires a
+// binary download and upload, a CSV export, uuid ids, ids above 2^53,
+// readOnly and writeOnly properties, an allOf part that requires a
 // property of its base) into copies of the repository
 // with `make update-spec`: once as Partoo's verbatim bundle (SOURCE=partoo),
 // once with every element marked, as an assembled bundle. With no hand
 // edit, the update must go through (lint, generation, build, vet, tests);
 // generation must be deterministic; and in the copy, every operation must
 // have its helper, every list operation's iterator must walk every page
-// against partootest, and partoo-mock must answer a valid request of every
+// against partootest, every resource family must keep what it is sent
+// through create, get, list, update and delete against partootest, and
+// partoo-mock must answer a valid request of every
 // operation with its success status and an invalid one with a 4xx it declares. Partoo's
 // bundle is taken as it is, with defects injected (withDefects) and
 // repaired by a repairs overlay (REPAIRS=), the way a real one is.
 func TestPartooBundle(t *testing.T) {
 	if testing.Short() {
-		t.Skip("slow: copies the repository, regenerates it from a 76-operation bundle and runs its tests")
+		t.Skip("slow: copies the repository, regenerates it from a 77-operation bundle and runs its tests")
 	}
 	root := repoRoot(t)
 	fixture, err := os.ReadFile(filepath.Join(root, "tools", "pipeline", fixturePath))
