@@ -203,7 +203,7 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) (resp *resp
 	}
 	c := &call{op: op, r: r, rel: rel, org: org, query: query, body: body}
 	if hasBody {
-		doc, errs := checkBodyWith(e.validator, op, body)
+		doc, errs := checkBody(e.validator, op, body)
 		if len(errs) > 0 {
 			return badRequest(errs)
 		}
@@ -306,14 +306,10 @@ func resolveOrg(op *apispec.Operation, key keyInfo, query url.Values) (int, int,
 	return 0, http.StatusForbidden, nil
 }
 
-// checkBody decodes a JSON body and checks it against op's schema, with
-// the custom headers checked by the client's rules.
-func checkBody(op *apispec.Operation, body []byte) (any, FieldErrors) {
-	return checkBodyWith(validator, op, body)
-}
-
-// checkBodyWith is checkBody with the validator val.
-func checkBodyWith(val apispec.Validator, op *apispec.Operation, body []byte) (any, FieldErrors) {
+// checkBody decodes a JSON body and checks it against op's schema with
+// val (validator: the spec's, with the custom headers checked by the
+// client's rules).
+func checkBody(val apispec.Validator, op *apispec.Operation, body []byte) (any, FieldErrors) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		if op.Body.Required {
 			return nil, FieldErrors{"body": {"Missing data for required field: the request body is empty."}}

@@ -622,22 +622,17 @@ var listParams = []string{"org_id", "page", "per_page", "cursor"}
 // that match the filters, one page at a time.
 func (f *family) list(c *call) *response {
 	op := c.op
-	type filter struct{ name, raw string }
-	var filters []filter
-	for i := range op.Params {
-		p := &op.Params[i]
-		if p.In != "query" || slices.Contains(listParams, p.Name) || !f.has(p.Name) || !f.tbl.scalar(p.Schema) {
-			continue
-		}
-		if raw, ok := c.query[p.Name]; ok && len(raw) == 1 {
-			filters = append(filters, filter{p.Name, raw[0]})
+	var filters []string // the query parameters that select items by a property
+	for _, p := range op.Params {
+		if p.In == "query" && !slices.Contains(listParams, p.Name) && f.has(p.Name) && f.tbl.scalar(p.Schema) && len(c.query[p.Name]) == 1 {
+			filters = append(filters, p.Name)
 		}
 	}
 	var matched []any
 	for _, e := range f.sorted() {
 		keep := f.visible(e, c)
-		for _, flt := range filters {
-			keep = keep && equalsParam(e.v[flt.name], flt.raw)
+		for _, name := range filters {
+			keep = keep && equalsParam(e.v[name], c.query.Get(name))
 		}
 		if keep {
 			matched = append(matched, f.public(e.v))
@@ -660,17 +655,13 @@ func (f *family) list(c *call) *response {
 			}
 		}
 		start, end := window(offset, perPage, count)
-		next := "next_cursor"
+		next, link := "next_cursor", any(encodeCursor(end))
 		if op.List.Style == apispec.NextList {
-			next = "next"
+			next, link = "next", nextLink(c, encodeCursor(end))
 		}
-		answer["count"] = count
-		answer[next] = nil
+		answer["count"], answer[next] = count, nil
 		if end < count {
-			answer[next] = encodeCursor(end)
-			if next == "next" {
-				answer[next] = nextLink(c, encodeCursor(end))
-			}
+			answer[next] = link
 		}
 		answer[field] = pageItems(matched, start, end)
 	default:
@@ -685,10 +676,7 @@ func (f *family) list(c *call) *response {
 // pageWindow returns the bounds of page (from 1) of perPage items among
 // count, and the last page, at least 1; a page past it is empty.
 func pageWindow(page, perPage, count int64) (start, end, maxPage int64) {
-	maxPage = max(1, count/perPage)
-	if count > perPage && count%perPage != 0 {
-		maxPage++
-	}
+	maxPage = max(1, count/perPage+min(1, count%perPage))
 	if page > maxPage {
 		return count, count, maxPage
 	}
@@ -698,20 +686,13 @@ func pageWindow(page, perPage, count int64) (start, end, maxPage int64) {
 
 // window returns the bounds of the perPage items from offset among count.
 func window(offset, perPage, count int64) (int64, int64) {
-	if offset >= count {
-		return count, count
-	}
-	if perPage >= count-offset {
-		return offset, count
-	}
-	return offset, offset + perPage
+	start := min(offset, count)
+	return start, start + min(perPage, count-start)
 }
 
+// pageItems returns the items from start to end, never nil.
 func pageItems(items []any, start, end int64) []any {
-	if start >= end {
-		return []any{}
-	}
-	return items[start:end]
+	return append([]any{}, items[start:end]...)
 }
 
 // DefaultPageSize returns the number of items a page of the list
@@ -738,12 +719,9 @@ func intParam(op *apispec.Operation, query interface{ Get(string) string }, name
 	}
 	for i := range op.Params {
 		p := &op.Params[i]
-		if p.In == "query" && p.Name == name {
-			if d, ok := p.Default(); ok {
-				if n, err := strconv.ParseInt(d, 10, 64); err == nil && n > 0 {
-					return n
-				}
-			}
+		d, ok := p.Default()
+		if n, err := strconv.ParseInt(d, 10, 64); ok && err == nil && n > 0 && p.In == "query" && p.Name == name {
+			return n
 		}
 	}
 	return def

@@ -138,7 +138,7 @@ func (s *Server) CreateWebhooks(items ...gen.WebhookItem) ([]gen.WebhookItem, er
 		vs[i] = webhookValue(it)
 	}
 	b, _ := json.Marshal(payload) // strings and maps of strings always encode
-	if _, errs := checkBody(op, b); len(errs) > 0 {
+	if _, errs := checkBody(validator, op, b); len(errs) > 0 {
 		return nil, errs
 	}
 	s.mu.Lock()
