@@ -671,7 +671,8 @@ func (m *model) resources() {
 		stateful := access && f.item >= 0 && hasProp(m.schemas, f.item, idProperty(m.schemas, f.item, f.ops))
 		for _, o := range f.ops {
 			o.Resource.Item, o.Resource.ItemInResponse = f.item, o.SuccessSchema == f.item
-			if !stateful {
+			// A list of other items (GET /things/stats) is not the family's.
+			if !stateful || o.Resource.Role == "list" && o.List.Item != f.item {
 				o.Resource = resourceRow{Item: noSchema}
 			}
 		}

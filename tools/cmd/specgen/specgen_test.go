@@ -697,3 +697,36 @@ func TestSchemaAnnotationsReachTheTable(t *testing.T) {
 		}
 	}
 }
+
+// TestListOfOtherItems: a list on a family's path whose items have another
+// schema than the family's (the businesses of organizations on /org) is
+// not a list of the family: the fake answers it from the example.
+func TestListOfOtherItems(t *testing.T) {
+	t.Parallel()
+	spec := mutateSpec(t, fixturePath, func(doc map[string]any) {
+		obj(t, doc, "paths", "/org")["get"] = map[string]any{
+			"tags":        []any{"Organizations"},
+			"summary":     "List the businesses of organizations",
+			"operationId": "listOrgBusinesses",
+			"parameters":  []any{map[string]any{"$ref": "#/components/parameters/query_page"}},
+			"responses": map[string]any{"200": map[string]any{
+				"description": "OK",
+				"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
+					"allOf": []any{
+						map[string]any{"$ref": "#/components/schemas/ListResult"},
+						map[string]any{"type": "object", "properties": map[string]any{
+							"businesses": map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/Business"}},
+						}},
+					},
+				}}},
+			}},
+		}
+	})
+	m := buildModel(t, spec, nil)
+	if o := m.op("listOrgBusinesses"); o == nil || o.List.Style != "page" || o.Resource.Role != "" {
+		t.Errorf("listOrgBusinesses: %+v, want a page list with no role", o)
+	}
+	if o := m.op("searchOrganizations"); o == nil || o.Resource.Role != "list" || o.Resource.Collection != "/org" {
+		t.Errorf("searchOrganizations: %+v, want the list of /org", o)
+	}
+}
