@@ -42,7 +42,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -85,9 +84,7 @@ func run(args []string, stderr io.Writer) int {
 	if err == nil && *genFile != "" {
 		var src []byte
 		if src, err = os.ReadFile(*genFile); err == nil {
-			if doc := detachPackageDoc(src); !bytes.Equal(doc, src) {
-				outputs[*genFile] = doc
-			}
+			outputs[*genFile] = detachPackageDoc(src)
 		}
 	}
 	for _, w := range warnings {

@@ -187,11 +187,8 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 		} else if o.SuccessSchema >= 0 {
 			o.SuccessExample = m.schemas.rows[o.SuccessSchema].Example
 		}
-		for k := range o.Params {
-			p := &o.Params[k]
-			if p.Example == "" {
-				p.Example = paramText(m.schemas.rows[p.Schema].Example)
-			}
+		for k, p := range o.Params {
+			o.Params[k].Example = cmp.Or(p.Example, paramText(m.schemas.rows[p.Schema].Example))
 		}
 	}
 	m.resources()
@@ -628,20 +625,17 @@ func (m *model) resources() {
 		fams[k].ops = append(fams[k].ops, o)
 	}
 	// The item schema: what a list iterates, else what a read returns,
-	// else what a create answers.
+	// else what a create answers (the last operation of a role wins).
+	rank := map[string]int{"list": 3, "read": 2, "create": 1}
 	for _, f := range fams {
-		for _, role := range []string{"list", "read", "create"} {
-			for _, o := range f.ops {
-				item := o.SuccessSchema
-				if role == "list" {
-					item = o.List.Item
-				}
-				if o.Resource.Role == role && item >= 0 {
-					f.item = item
-				}
+		best := 0
+		for _, o := range f.ops {
+			item := o.SuccessSchema
+			if o.Resource.Role == "list" {
+				item = o.List.Item
 			}
-			if f.item >= 0 {
-				break
+			if r := rank[o.Resource.Role]; r > 0 && r >= best && item >= 0 {
+				f.item, best = item, r
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"go/token"
@@ -65,14 +66,8 @@ var reserved = map[string]bool{"Do": true, "BaseURL": true, "ForOrg": true, "Raw
 func (m *model) name(n *namesFile) error {
 	services := map[string]string{} // Go name → tag
 	for _, o := range m.ops {
-		tag := o.Tag
-		if tag == "" {
-			tag = "Default"
-		}
-		svc := n.Services[tag]
-		if svc == "" {
-			svc = goName(words(tag))
-		}
+		tag := cmp.Or(o.Tag, "Default")
+		svc := cmp.Or(n.Services[tag], goName(words(tag)))
 		if svc == "" || !token.IsIdentifier(svc) {
 			return fmt.Errorf("tag %q gives no Go name; name its service in the naming file (api/names.yaml), under services", tag)
 		}
