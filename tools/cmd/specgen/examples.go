@@ -284,8 +284,7 @@ func primaryType(row *schemaRow) string {
 		return "object"
 	case row.Items >= 0:
 		return "array"
-	}
-	if len(row.Types) == 1 {
+	case len(row.Types) == 1:
 		return "null"
 	}
 	return ""

@@ -154,9 +154,8 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 			if op == nil {
 				continue
 			}
-			where := method + " " + path
 			if op.OperationID == "" {
-				return nil, fmt.Errorf("%s has no operationId: the generated names come from it", where)
+				return nil, fmt.Errorf("%s %s has no operationId: the generated names come from it", method, path)
 			}
 			o, err := m.operation(method, path, item, op, lists[op.OperationID])
 			if err != nil {

@@ -250,14 +250,14 @@ func (p *patternParser) class() (term, error) {
 			set = renderRune(lo, `\[]-^`) + "-" + renderRune(hi, `\[]-^`)
 		}
 		if set != "" {
-			b.WriteString(set)
-			t.chars = nil
-			continue
+			t.chars = nil // a range or a class escape: not literal characters
+		} else {
+			set = renderRune(lo, `\[]-^`)
+			if t.chars != nil {
+				t.chars = append(t.chars, lo)
+			}
 		}
-		b.WriteString(renderRune(lo, `\[]-^`))
-		if t.chars != nil {
-			t.chars = append(t.chars, lo)
-		}
+		b.WriteString(set)
 	}
 	p.pos++
 	t.re2 = "[" + map[bool]string{true: "^"}[t.negated] + b.String() + "]"
