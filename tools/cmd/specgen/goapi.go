@@ -99,17 +99,14 @@ func answer(d codegen.OperationDefinition, status int) (s codegen.Schema, ok boo
 // alias of it), else oapi-codegen's type.
 func paramType(p codegen.ParameterDefinition) string {
 	if p.Spec != nil && p.Spec.Schema != nil {
-		if s, err := codegen.GenerateGoSchema(p.Spec.Schema, nil); err == nil && len(s.EnumValues) == 0 && predeclared.MatchString(s.TypeDecl()) {
+		if s, err := codegen.GenerateGoSchema(p.Spec.Schema, nil); err == nil && len(s.EnumValues) == 0 && codegen.IsPredeclaredGoIdentifier(s.TypeDecl()) {
 			return s.TypeDecl()
 		}
 	}
 	return qualify(p.TypeDef())
 }
 
-var (
-	predeclared = regexp.MustCompile(`^(?:bool|string|u?int(?:8|16|32|64)?|float(?:32|64))$`)
-	identifier  = regexp.MustCompile(`^[A-Z]\w*$`)
-)
+var identifier = regexp.MustCompile(`^[A-Z]\w*$`)
 
 // qualify writes a type of package gen as seen from another package. A
 // type that is no Go expression is left as it is: formatting the output

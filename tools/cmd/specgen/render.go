@@ -24,9 +24,6 @@ func numbered(b []byte) string {
 	return strings.Join(lines, "\n")
 }
 
-// opConst names the index constant of an operation.
-func opConst(o *operation) string { return "Op" + goName(words(o.ID)) }
-
 // tableTemplate writes internal/apispec/spec.gen.go from a tableView.
 //
 //go:embed table.tmpl
@@ -46,7 +43,6 @@ type tableView struct {
 // tableFuncs write the values of the table as Go literals.
 var tableFuncs = template.FuncMap{
 	"str":       goString,
-	"opConst":   opConst,
 	"canonical": http.CanonicalHeaderKey,
 	"export":    func(word string) string { return goName(words(word)) },
 }
@@ -174,7 +170,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	if !ok {
 		return methodView{}, fmt.Errorf("%s (%s %s): oapi-codegen generates no request builder for it in package gen", o.ID, o.Method, o.Path)
 	}
-	v := methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec." + opConst(o) + "]", Check: "nil", Spec: o, Sentence: sentence(o.Summary, o.ID)}
+	v := methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec.Op" + goName(words(o.ID)) + "]", Check: "nil", Spec: o, Sentence: sentence(o.Summary, o.ID)}
 	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
 		v.Description = wrap(d, 76)
 	}
