@@ -11,7 +11,7 @@ import (
 // a uuid) gets its import, so that services.gen.go always builds.
 func TestServicesImportTheirTypes(t *testing.T) {
 	t.Parallel()
-	views := []serviceView{{Name: "Venues", Tag: "Venues", Doc: ".", Methods: []methodView{{
+	views := []serviceView{{Name: "Venues", Tag: "Venues", Methods: []methodView{{
 		Name: "Get", Args: "ctx context.Context, since time.Time, note nullable.Nullable[string], id openapi_types.UUID, opts ...CallOption",
 		Build: "gen.NewGetVenueRequest(s.client.server, since, note, id)", Op: "&apispec.Operations[0]", Check: "nil",
 		Spec: &operation{ID: "getVenue", Method: "GET", Path: "/venues"}, Sentence: "gets a venue.", Result: "value", Type: "gen.Venue",

@@ -113,9 +113,9 @@ func renderServices(m *model, api *goAPI) ([]byte, error) {
 	var views []serviceView
 	for _, svc := range sortedKeys(byService) {
 		ops := byService[svc]
-		v := serviceView{Name: svc, Tag: ops[0].Tag, Doc: "."}
+		v := serviceView{Name: svc, Tag: ops[0].Tag}
 		if d := strings.TrimSpace(m.tags[v.Tag]); d != "" {
-			v.Doc = ": " + strings.ReplaceAll(firstSentence(d), "\n", " ")
+			v.Doc = strings.ReplaceAll(firstSentence(d), "\n", " ")
 		}
 		sort.Slice(ops, func(i, j int) bool { return ops[i].GoMethod < ops[j].GoMethod })
 		for _, o := range ops {
@@ -349,11 +349,10 @@ func wrap(text string, width int) []string {
 		line := ws[0]
 		for _, w := range ws[1:] {
 			if len(line)+1+len(w) > width {
-				out = append(out, line)
-				line = w
-				continue
+				out, line = append(out, line), w
+			} else {
+				line += " " + w
 			}
-			line += " " + w
 		}
 		out = append(out, line)
 	}
