@@ -643,7 +643,10 @@ func (m *model) resources() {
 	// family: POST /things/template creates what GET /things/templates
 	// lists.
 	for _, f := range fams {
-		if f.item < 0 || !onlyRole(f.ops, "create") && !onlyRole(f.ops, "list") {
+		only := func(role string) bool {
+			return len(f.ops) > 0 && !slices.ContainsFunc(f.ops, func(o *operation) bool { return o.Resource.Role != role })
+		}
+		if f.item < 0 || !only("create") && !only("list") {
 			continue
 		}
 		var into []*family
@@ -670,16 +673,6 @@ func (m *model) resources() {
 			}
 		}
 	}
-}
-
-// onlyRole reports whether every operation of ops has the role.
-func onlyRole(ops []*operation, role string) bool {
-	for _, o := range ops {
-		if o.Resource.Role != role {
-			return false
-		}
-	}
-	return len(ops) > 0
 }
 
 // idProperty is the property of item that identifies it: id, else the

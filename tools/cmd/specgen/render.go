@@ -174,11 +174,11 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
 		v.Description = wrap(d, 76)
 	}
-	args := []string{"ctx context.Context"}
-	build := []string{"s.client.server"}
+	// args are the method's parameters, build the request builder's arguments.
+	args, build := []string{"ctx context.Context"}, []string{"s.client.server"}
+	take := func(arg, pass string) { args, build = append(args, arg), append(build, pass) }
 	for _, p := range d.PathParams {
-		args = append(args, p.GoVariableName()+" "+paramType(p))
-		build = append(build, p.GoVariableName())
+		take(p.GoVariableName()+" "+paramType(p), p.GoVariableName())
 	}
 	for _, p := range o.Params {
 		orgID := p.In == "query" && p.Name == "org_id"
@@ -189,8 +189,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	}
 	switch {
 	case d.RequiresParamObject() && len(v.ParamDocs) > 0:
-		args = append(args, "params *gen."+d.OperationId+"Params")
-		build = append(build, "params")
+		take("params *gen."+d.OperationId+"Params", "params")
 	case d.RequiresParamObject():
 		build = append(build, "nil")
 	}
@@ -198,11 +197,10 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	builder := "New" + d.OperationId + "Request"
 	switch {
 	case body != nil:
-		args = append(args, "body "+bodyType)
-		build = append(build, "body")
+		take("body "+bodyType, "body")
 	case o.RawBody != "":
-		args = append(args, "contentType string", "body io.Reader")
-		build = append(build, "contentType", "body")
+		take("contentType string", "contentType")
+		take("body io.Reader", "body")
 		builder += "WithBody"
 	}
 	v.Args = strings.Join(append(args, "opts ...CallOption"), ", ")
