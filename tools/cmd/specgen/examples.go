@@ -118,10 +118,7 @@ func (ex *examples) build(i int) (any, error) {
 		}
 	}
 	if len(row.OneOf) > 0 || len(row.AnyOf) > 0 {
-		branches := row.OneOf
-		if len(branches) == 0 {
-			branches = row.AnyOf
-		}
+		branches := slices.Concat(row.OneOf, row.AnyOf) // the value is checked against the whole
 		if len(row.Mapping) > 0 {
 			branches = []int{row.Mapping[0].Schema}
 		}

@@ -34,7 +34,8 @@ type tableView struct {
 	CustomHeaders int
 	APIKeyHeader  string
 	Ops           []*operation
-	Schemas       []schemaRow
+	Schemas       []*schemaRow
+	KeepExample   map[int]bool // the inline schemas whose Example is written
 	Patterns      []patternRow
 	Events        []eventRow
 	ErrorBodies   []errorBody
@@ -49,20 +50,13 @@ var tableFuncs = template.FuncMap{
 
 // renderTable writes internal/apispec/spec.gen.go.
 func renderTable(m *model) ([]byte, error) {
-	v := tableView{CustomHeaders: m.customHeaders, APIKeyHeader: m.apiKeyHeader, Ops: m.ops,
-		Patterns: m.schemas.patterns, Events: m.events, ErrorBodies: m.errorBodies}
-	keep := map[int]bool{}
+	v := tableView{CustomHeaders: m.customHeaders, APIKeyHeader: m.apiKeyHeader, Ops: m.ops, Schemas: m.schemas.rows,
+		KeepExample: map[int]bool{}, Patterns: m.schemas.patterns, Events: m.events, ErrorBodies: m.errorBodies}
 	for _, o := range m.ops {
-		keep[o.Body], keep[o.Resource.Item] = true, true
+		v.KeepExample[o.Body], v.KeepExample[o.Resource.Item] = true, true
 	}
 	for _, e := range m.events {
-		keep[e.Schema] = true
-	}
-	for i, s := range m.schemas.rows {
-		v.Schemas = append(v.Schemas, *s)
-		if !keep[i] && s.Name == "" {
-			v.Schemas[i].Example = ""
-		}
+		v.KeepExample[e.Schema] = true
 	}
 	return execute("spec.gen.go", tableTemplate, tableFuncs, v)
 }
