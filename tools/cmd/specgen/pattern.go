@@ -86,12 +86,10 @@ type patternParser struct {
 	pos            int
 }
 
-// translatePattern translates the pattern found at where, and returns the
-// hints of its shape when it has that of a header name rule.
+// translatePattern translates the pattern found at where (UTF-8, as every
+// string of a loaded spec is), and returns the hints of its shape when it
+// has that of a header name rule.
 func translatePattern(where, pattern string) (translation, nameHints, error) {
-	if !utf8.ValidString(pattern) {
-		return translation{}, nameHints{}, fmt.Errorf("%s: pattern %q is not valid UTF-8", where, pattern)
-	}
 	p := &patternParser{where: where, pattern: pattern, src: []rune(pattern)}
 	alt, err := p.alternation(0)
 	if err == nil && p.pos < len(p.src) {

@@ -56,8 +56,7 @@ func customHeaderFacts(m *model) (map[string]string, error) {
 // wording of a row is the maintainers' to write. A spec without the schema
 // leaves the README as it is, with a warning.
 func renderReadme(readme []byte, m *model) ([]byte, error) {
-	text := string(readme)
-	before, after, ok := strings.Cut(text, readmeRulesMarker+"\n")
+	before, after, ok := strings.Cut(string(readme), readmeRulesMarker+"\n")
 	if !ok {
 		return nil, fmt.Errorf("README.md has no %s line before the custom-header rules table", readmeRulesMarker)
 	}
