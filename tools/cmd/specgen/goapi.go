@@ -25,8 +25,8 @@ import (
 // body and answer types by name, so that the services use oapi-codegen's
 // names and types exactly without reading its Go output back.
 type goAPI struct {
-	ops        map[string]codegen.OperationDefinition // "METHOD /path/{template}" → operation
-	components map[string]*openapi3.SchemaRef         // Go type name → component schema
+	defs       []codegen.OperationDefinition  // the operations, webhooks and callbacks of the spec
+	components map[string]*openapi3.SchemaRef // Go type name → component schema
 }
 
 // loadGoAPI runs oapi-codegen's codegen package on the spec with the
@@ -52,14 +52,9 @@ func loadGoAPI(specPath, configPath string) (*goAPI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oapi-codegen: %w", err)
 	}
-	g := &goAPI{ops: map[string]codegen.OperationDefinition{}, components: map[string]*openapi3.SchemaRef{}}
+	g := &goAPI{defs: defs, components: map[string]*openapi3.SchemaRef{}}
 	for name, ref := range doc.Components.Schemas {
 		g.components[codegen.SchemaNameToTypeName(name)] = ref
-	}
-	for _, d := range defs {
-		if !d.IsWebhook && !d.IsCallback && !d.IsAlias {
-			g.ops[d.Method+" "+d.Path] = d
-		}
 	}
 	return g, nil
 }

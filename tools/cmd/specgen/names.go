@@ -146,20 +146,17 @@ func deriveMethod(id, service string) string {
 // forms returns the lower-case singular and plural forms of a word.
 func forms(w string) []string {
 	w = strings.ToLower(w)
-	out := []string{w}
 	switch {
 	case strings.HasSuffix(w, "ies"):
-		out = append(out, strings.TrimSuffix(w, "ies")+"y")
+		return []string{w, strings.TrimSuffix(w, "ies") + "y"}
 	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"):
-		out = append(out, strings.TrimSuffix(w, "es"))
+		return []string{w, strings.TrimSuffix(w, "es")}
 	case strings.HasSuffix(w, "s"):
-		out = append(out, strings.TrimSuffix(w, "s"))
+		return []string{w, strings.TrimSuffix(w, "s")}
 	case strings.HasSuffix(w, "y"):
-		out = append(out, strings.TrimSuffix(w, "y")+"ies")
-	default:
-		out = append(out, w+"s", w+"es")
+		return []string{w, strings.TrimSuffix(w, "y") + "ies"}
 	}
-	return out
+	return []string{w, w + "s", w + "es"}
 }
 
 // words and goName are the one derivation of Go names, which speclint

@@ -160,11 +160,13 @@ func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error
 
 // methodOf builds the view of one operation's method.
 func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
-	d, ok := api.ops[o.Method+" "+o.Path]
-	if !ok {
+	k := slices.IndexFunc(api.defs, func(d codegen.OperationDefinition) bool {
+		return d.Method == o.Method && d.Path == o.Path && !d.IsWebhook && !d.IsCallback && !d.IsAlias
+	})
+	if k < 0 {
 		return methodView{}, fmt.Errorf("%s (%s %s): oapi-codegen generates no request builder for it in package gen", o.ID, o.Method, o.Path)
 	}
-	v := methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec.Op" + goName(words(o.ID)) + "]", Check: "nil", Spec: o, Sentence: sentence(o.Summary, o.ID)}
+	d, v := api.defs[k], methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec.Op" + goName(words(o.ID)) + "]", Check: "nil", Spec: o, Sentence: sentence(o.Summary, o.ID)}
 	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
 		v.Description = wrap(d, 76)
 	}
