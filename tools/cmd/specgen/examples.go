@@ -217,14 +217,12 @@ func (ex *examples) addProperties(row *schemaRow, obj map[string]any) error {
 		if _, ok := obj[p.Name]; ok {
 			continue
 		}
-		v, err := ex.value(p.Schema)
-		if err != nil && !slices.Contains(row.Required, p.Name) {
-			continue // an optional property may be left out
-		}
-		if err != nil {
+		switch v, err := ex.value(p.Schema); {
+		case err == nil:
+			obj[p.Name] = v
+		case slices.Contains(row.Required, p.Name):
 			return err
-		}
-		obj[p.Name] = v
+		} // an optional property without a value is left out
 	}
 	return nil
 }

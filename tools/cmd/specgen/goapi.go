@@ -149,14 +149,11 @@ func qualifyExpr(e ast.Expr) ast.Expr {
 // deref returns the schema that a schema stands for: a component's
 // definition, with its properties and element type, for a reference to it.
 func (g *goAPI) deref(s codegen.Schema) codegen.Schema {
-	for range 8 {
+	for range 8 { // a component may be an alias of another
 		ref, ok := g.components[s.TypeDecl()]
-		if !ok {
-			break
-		}
 		d, err := codegen.GenerateGoSchema(ref, []string{s.TypeDecl()})
-		if err != nil {
-			return s
+		if !ok || err != nil {
+			break
 		}
 		s = d
 	}

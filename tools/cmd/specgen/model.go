@@ -445,10 +445,9 @@ func (m *model) list(o *operation, where, override string) error {
 	}
 	field := override
 	switch {
-	case field != "":
-		if !slices.Contains(arrays, field) {
-			return fmt.Errorf("%s: the naming file picks the list field %q, but the answer's arrays are %v", where, field, arrays)
-		}
+	case field != "" && !slices.Contains(arrays, field):
+		return fmt.Errorf("%s: the naming file picks the list field %q, but the answer's arrays are %v", where, field, arrays)
+	case field != "": // the naming file's pick
 	case len(arrays) == 1:
 		field = arrays[0]
 	default:
@@ -506,14 +505,11 @@ func (l location) with(st locStep) location {
 
 // locate returns the locations of the CustomHeaders schema under schema i.
 func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
-	if i < 0 {
-		return nil, nil
-	}
-	if i == m.customHeaders {
+	if i >= 0 && i == m.customHeaders {
 		return []location{loc}, nil
 	}
-	if slices.Contains(stack, i) {
-		return nil, nil // recursion: nothing new below
+	if i < 0 || slices.Contains(stack, i) {
+		return nil, nil // no schema, or recursion: nothing new below
 	}
 	stack = append(stack, i)
 	row := m.schemas.rows[i]
