@@ -68,7 +68,8 @@ type defects struct {
 	out []Finding
 	// unknownKeys are the keys the "keyword" findings are about.
 	unknownKeys map[string]bool
-	// taken maps the Go type names of package gen (goKey) to what has them.
+	// taken maps the Go type names of package gen (goname.Key) to what has
+	// them.
 	taken map[string]string
 	// reported holds the targets of the Go-field repairs already proposed.
 	reported map[string]bool
