@@ -24,19 +24,16 @@ const (
 	// ModeComplete writes the whole response. It is the zero Mode.
 	ModeComplete Mode = iota
 	// ModeDrop closes the connection without writing anything: the client
-	// sees a transport error (EOF or a connection reset). While a ModeDrop
-	// fault is pending the server turns keep-alives off, so the request
-	// arrives on a fresh connection, on which clients do not silently resend
-	// it (Go's http.Transport does on a reused one, and the test would see
-	// two requests for one attempt).
+	// sees a transport error. While one is pending keep-alives are off: on a
+	// fresh connection Go's http.Transport does not silently resend the
+	// request, as it does on a reused one.
 	ModeDrop
 	// ModeCutMidBody writes the status line, the headers (with the
 	// Content-Length of the whole body) and the first half of the body,
 	// then closes the connection: the client fails while reading the body.
 	ModeCutMidBody
-	// ModeTruncate sends only the first half of the body as a complete,
-	// well-formed HTTP response (its Content-Length matches): a JSON body
-	// arrives truncated.
+	// ModeTruncate sends the first half of the body as a complete response
+	// (its Content-Length matches): a JSON body arrives truncated.
 	ModeTruncate
 	// ModeEmptyBody sends the status and headers with an empty body.
 	ModeEmptyBody
@@ -69,25 +66,22 @@ func (m Mode) String() string {
 // [Request.Faulted] set), so tests can assert the number of attempts.
 type Fault struct {
 	Method string // the request method (case-insensitive); "" matches any
-	// Path matches the request path relative to [Server.URL], either
-	// exactly ("/webhooks/3") or as a spec path template
-	// ("/webhooks/{webhook_id}", where a {name} segment matches any one
-	// segment); "" matches any path.
+	// Path matches the request path relative to [Server.URL], exactly
+	// ("/webhooks/3") or as a path template ("/webhooks/{webhook_id}", a
+	// {name} matching any one segment); "" matches any path.
 	Path string
 	// Times is how many matching requests the fault applies to, counting
 	// down; 0 means every matching request until [Server.ClearFaults].
 	Times int
 
-	// Delay is waited before the request is handled. The wait ends early,
-	// and the request is not handled, when the client goes away or the
-	// server closes.
+	// Delay is waited before the request is handled; the request is not
+	// handled when the client goes away or the server closes meanwhile.
 	Delay time.Duration
 
 	// Status, if not zero, is the status of a canned response sent instead
-	// of handling the request: the request has no effect on the server's
-	// state. When Status is zero the request is handled normally and the
-	// real response goes through Mode, so a write can succeed on the
-	// server while the client sees a failure.
+	// of handling the request, which changes nothing. When it is zero the
+	// real response goes through Mode: a write can succeed on the server
+	// while the client sees a failure.
 	Status int
 	// Header holds headers of the canned response, such as Retry-After;
 	// without a Content-Type, one is chosen from the body.
@@ -95,9 +89,8 @@ type Fault struct {
 	// Body is the body of the canned response. If nil, it is the body the
 	// spec declares for Status (the 401 body for 401, ...), or empty.
 	Body []byte
-	// BodySize, if positive, makes the canned body BodySize bytes long: Body
-	// repeated (or the byte 'x' when Body is empty), written as a stream
-	// without being held in memory.
+	// BodySize, if positive, makes the canned body BodySize bytes of Body
+	// (or 'x') repeated, streamed without being held in memory.
 	BodySize int64
 
 	Mode Mode // how the response, canned or real, is written

@@ -8,19 +8,15 @@ import (
 	"time"
 )
 
-// WithQuota makes the server enforce a rate limit per organization, as
-// Partoo does (300 requests per minute by default: WithQuota(300,
-// time.Minute)): an organization whose last n accepted requests all came
-// less than per ago gets 429, with a Retry-After header giving the whole
-// seconds until a request may pass again (at least 1) and the spec's 429
-// body (none, as Partoo documents none). The window slides on the
-// server's clock ([WithClock]); the requests it refuses do not count.
-// A request counts once its API key and its organization are known
-// (after the checks of route, key, size, media type, parameters and
-// organization), whatever happens after.
-//
-// If not set, the server limits nothing. n must be positive and per longer
-// than zero.
+// WithQuota limits each organization to n requests per period, as Partoo
+// does (its default is WithQuota(300, time.Minute)): an organization whose
+// last n accepted requests all came less than per ago gets 429, with the
+// spec's 429 body (none) and Retry-After, the whole seconds (at least 1)
+// until a request may pass. The window slides on the server's clock
+// ([WithClock]). A request counts once its key and organization passed
+// their checks (steps 1 to 6 of the package documentation), whatever
+// happens after; refused ones do not count. Without it the server limits
+// nothing. n and per must be positive.
 func WithQuota(n int, per time.Duration) Option {
 	return option("WithQuota", n > 0 && per > 0, fmt.Sprintf("%d requests per %v: want a positive number per a positive period", n, per),
 		func(c *config) { c.quota = &Quota{N: n, Per: per} })
@@ -59,9 +55,8 @@ func (q Quota) String() string {
 	return strconv.Itoa(q.N) + "/" + q.Per.String()
 }
 
-// takeQuota counts a request of org against the quota of [WithQuota]; it
-// returns the 429 to answer when org is over it, else nil. The requests it
-// refuses do not count.
+// takeQuota counts a request of org against the quota of [WithQuota], or
+// returns the 429 to answer when org is over it.
 func (s *Server) takeQuota(org int) *response {
 	if s.quota == nil {
 		return nil

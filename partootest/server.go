@@ -26,19 +26,16 @@ import (
 )
 
 // The fake's defaults and limits. What the server keeps is bounded: the
-// request log holds the last [WithRequestLog] requests (default
-// DefaultRequestLog), each cut to MaxLoggedBody + 3 × MaxLoggedHeader
-// bytes; deliveries the last MaxKept, their bodies bounded by the spec's
-// limits (a delivery of [Server.Emit] holds the payload its
-// caller gave); stored resources are kept until deleted, each create
-// bounded by MaxBodySize.
+// request log holds the last [WithRequestLog] requests, each cut to
+// MaxLoggedBody + 3 × MaxLoggedHeader bytes; deliveries the last MaxKept,
+// bounded by the spec's limits (or, for [Server.Emit], its caller's
+// payload); stored resources until deleted, each create by MaxBodySize.
 const (
 	// DefaultOrgID is the organization of the server's API key unless
 	// [WithOrgID] says otherwise.
 	DefaultOrgID = 1
-	// DefaultPerPage is the page size of list operations when a request
-	// gives no per_page and the spec declares no default (Partoo documents
-	// none).
+	// DefaultPerPage is the page size of a list when the request gives no
+	// per_page and the spec declares no default (Partoo documents none).
 	DefaultPerPage = 20
 	// MaxBodySize is the largest request body the server reads; a larger
 	// one gets 413.
@@ -49,9 +46,9 @@ const (
 	// MaxLoggedBody is how many bytes of each request body the request log
 	// keeps; [Request.BodyTruncated] reports a longer body.
 	MaxLoggedBody = 4 << 10
-	// MaxLoggedHeader is how many bytes the request log keeps of each
-	// request's path, of its query string and of its header fields (names
-	// and values together); [Request.Truncated] reports a request cut to it.
+	// MaxLoggedHeader is how many bytes the request log keeps of a path, of
+	// a query and of the header fields (names and values); [Request.Truncated]
+	// reports a request cut to it.
 	MaxLoggedHeader = 8 << 10
 	// MaxKept is how many deliveries ([Server.Deliveries]), those of
 	// tryouts included, the server keeps: the last ones.
@@ -69,26 +66,20 @@ type Server struct {
 	// URL is the base URL of the API, with the spec's base path and no
 	// trailing slash, for example "http://127.0.0.1:41234/v2". Give it to
 	// partoo.WithBaseURL, or use [Server.Client].
-	URL string
-	// APIKey is the organization-scoped API key the server accepts, for the
-	// organization OrgID.
-	APIKey string
-	// OrgID is the organization of APIKey.
-	OrgID int
+	URL    string
+	APIKey string // the organization-scoped API key the server accepts
+	OrgID  int    // the organization of APIKey
 
 	config
-	basePath string
-	httpSrv  *http.Server
-	served   chan struct{} // closed when Serve returns
-	done     chan struct{} // closed by Close: ends delays early
-	inflight sync.WaitGroup
-	engine   *engine
-	// clientTransport is the connection pool of the clients made by
-	// Client and ClientWithKey; Close closes its idle connections.
-	clientTransport *http.Transport
-	// deliveryClient sends webhook deliveries (deliveries.go).
-	deliveryClient *http.Client
-	closeOnce      sync.Once
+	basePath        string
+	httpSrv         *http.Server
+	served          chan struct{} // closed when Serve returns
+	done            chan struct{} // closed by Close: ends delays early
+	inflight        sync.WaitGroup
+	engine          *engine
+	clientTransport *http.Transport // the pool of Client's clients, closed by Close
+	deliveryClient  *http.Client    // sends webhook deliveries
+	closeOnce       sync.Once
 
 	mu           sync.Mutex
 	families     map[string]*family // by collection path template
@@ -97,8 +88,7 @@ type Server struct {
 	deliveries   []Delivery
 	faults       []*Fault
 	quotaUsed    map[int][]time.Time // per organization, its last accepted requests
-	// closing is set by Close; no request starts afterwards.
-	closing bool
+	closing      bool                // set by Close: no request starts afterwards
 }
 
 // keyInfo is what an API key may do.
@@ -199,20 +189,18 @@ func WithClock(now func() time.Time) Option {
 	return option("WithClock", now != nil, "the function is nil", func(c *config) { c.now = now })
 }
 
-// WithRequestLog sets how many requests the request log keeps: the last n
-// ([Server.Requests]). If not set, it is [DefaultRequestLog]. n must be
-// positive.
+// WithRequestLog makes the request log ([Server.Requests]) keep the last n
+// requests, n positive, instead of [DefaultRequestLog].
 func WithRequestLog(n int) Option {
 	return option("WithRequestLog", n > 0, fmt.Sprintf("size %d is not positive", n), func(c *config) { c.requestLog = n })
 }
 
-// Timeouts bound how long the server waits for a client; a zero field
-// takes its default. They keep a slow or idle client from holding a
-// connection, and its memory, for ever.
+// Timeouts bound how long the server waits for a client, so that a slow or
+// idle one cannot hold a connection, and its memory, for ever; a zero field
+// takes its default.
 type Timeouts struct {
-	// ReadHeader bounds the reading of a request's headers; the server
-	// closes the connection when it runs out. Default:
-	// [DefaultReadHeaderTimeout].
+	// ReadHeader bounds the reading of a request's headers, then the
+	// connection is closed. Default: [DefaultReadHeaderTimeout].
 	ReadHeader time.Duration
 	// Read bounds the reading of a whole request, headers and body, from
 	// its first byte; a body still incomplete then gets 408 and the
