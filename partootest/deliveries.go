@@ -27,19 +27,15 @@ const DeliveryTimeout = 10 * time.Second
 
 // Delivery is a webhook delivery the server sent, or tried to send.
 type Delivery struct {
-	Time      time.Time     // when the server sent it
-	WebhookID int           // the webhook configuration it was sent for, or 0 for a tryout
-	OrgID     int           // the organization of the webhook, or the one the tryout acted on
-	URL       string        // where it was sent
-	EventType gen.EventType // the event's type
-	// Tryout reports a tryout's test delivery, with the
-	// X-Partoo-Webhook-Tryout header.
-	Tryout     bool
-	Body       []byte // the body as sent and signed
-	StatusCode int    // the receiver's answer, or 0 when there was none
-	// Err is why there was no answer: a refused URL, a connection error or
-	// a timeout.
-	Err error
+	Time       time.Time     // when the server sent it
+	WebhookID  int           // the webhook configuration it was sent for, or 0 for a tryout
+	OrgID      int           // the organization of the webhook, or the one the tryout acted on
+	URL        string        // where it was sent
+	EventType  gen.EventType // the event's type
+	Tryout     bool          // a tryout's test delivery, with the X-Partoo-Webhook-Tryout header
+	Body       []byte        // the body as sent and signed
+	StatusCode int           // the receiver's answer, or 0 when there was none
+	Err        error         // why there was no answer: a refused URL, a connection error, a timeout
 }
 
 // OK reports whether the receiver acknowledged the delivery with a 2xx.

@@ -26,21 +26,14 @@ type Request struct {
 	Method     string // the HTTP method
 	// Path is the request path as received, base path included
 	// ("/v2/webhooks/3"), as the client's errors show it.
-	Path  string
-	Query url.Values // the parsed query string
-	// Header is the request header, with the value of x-APIKey replaced by
-	// [Redacted].
-	Header http.Header
-	// Body is the start of the request body: at most [MaxLoggedBody]
-	// bytes.
-	Body          []byte
-	BodyTruncated bool // the body was longer than Body
-	// Truncated reports that Path, Query or Header were cut to
-	// [MaxLoggedHeader] bytes each.
-	Truncated bool
-	// Status is the status the server sent, or 0 when it sent none: a
-	// dropped connection, a request still being handled or abandoned
-	// during a fault's Delay.
+	Path          string
+	Query         url.Values  // the parsed query string
+	Header        http.Header // the request header, the value of x-APIKey [Redacted]
+	Body          []byte      // the start of the body: at most [MaxLoggedBody] bytes
+	BodyTruncated bool        // the body was longer than Body
+	Truncated     bool        // Path, Query or Header were cut to [MaxLoggedHeader] bytes each
+	// Status is the status the server sent, or 0 for none: a dropped
+	// connection, a request still handled or abandoned during a Delay.
 	Status  int
 	Faulted bool // a [Fault] applied to the request
 }

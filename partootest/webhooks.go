@@ -13,15 +13,12 @@ import (
 // webhookCollection is the collection of the Webhooks family.
 const webhookCollection = "/webhooks"
 
-// rules are what a family checks beyond the spec. The zero value checks
-// nothing.
+// rules are what a family checks beyond the spec; the zero value checks
+// nothing. check returns the problems of vs, the items a create stores or
+// the new value of the item self an update stores, at locating a field of
+// the i-th item; updated tidies the new value v of an item that was old.
 type rules struct {
-	// check returns the problems of vs: the items a create stores, or the
-	// new value of the item self that an update stores. at locates a
-	// field of the i-th item in the errors.
-	check func(f *family, vs []map[string]any, self *stored, at func(i int, field string) string) FieldErrors
-	// updated tidies the new value v of an updated item, whose value was
-	// old.
+	check   func(f *family, vs []map[string]any, self *stored, at func(i int, field string) string) FieldErrors
 	updated func(old, v map[string]any)
 }
 
@@ -30,9 +27,8 @@ var familyRules = map[string]rules{
 	webhookCollection: {check: checkWebhooks, updated: updatedWebhook},
 }
 
-// operationRules are the operations whose behaviour is written by hand, by
-// operationId ([Override]). An operationId the spec lacks is simply not
-// served.
+// operationRules are the behaviours written by hand ([Override]), by
+// operationId; one the spec lacks is not served.
 var operationRules = map[string]handler{
 	"tryoutWebhooks": (*Server).tryoutWebhooks,
 }
