@@ -1,6 +1,5 @@
-// Command partoo-mock serves the fake Partoo API of package partootest as a
-// standalone program, for integration tests in any language; `partoo-mock
-// -h` describes it (usageText).
+// Command partoo-mock serves the fake Partoo API of package partootest, for
+// integration tests in any language; `partoo-mock -h` (usageText) says how.
 package main
 
 import (
@@ -27,8 +26,7 @@ import (
 )
 
 // DefaultAPIKey is the organization key the mock accepts unless -api-key
-// says otherwise. It is a fixed value so that test suites can hard-code it;
-// it grants nothing anywhere else.
+// says otherwise, fixed for test suites to hard-code (it grants nothing).
 const DefaultAPIKey = "partoo-mock-key"
 
 // shutdownGrace is how long requests in flight may take to finish after
@@ -42,9 +40,8 @@ func main() {
 	os.Exit(code)
 }
 
-// runMain runs the command, prints its error once on stderr with one
-// "partoo-mock:" prefix, and returns the exit status: 0, 2 for a usage
-// error, 1 for any other.
+// runMain runs the command, prints its error once on stderr, prefixed
+// "partoo-mock:", and returns the exit status: 0, 2 for a usage error, or 1.
 func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := run(ctx, args, stdout, stderr)
 	if err == nil || errors.Is(err, flag.ErrHelp) {
@@ -63,11 +60,10 @@ type usageError struct{ error }
 func (e *usageError) Error() string { return e.error.Error() + " (see partoo-mock -h)" }
 
 // usageText is the help of -h, before the flags.
-const usageText = `partoo-mock serves the fake Partoo REST API v2 of package partootest on a
-local port, for integration tests in any language; what the fake does is
-described in its documentation (go doc github.com/partoo-go/partoo/partootest).
-State lives in memory. Send the API key in the x-APIKey header, to the URL it
-prints (with the base path):
+const usageText = `partoo-mock serves the fake Partoo REST API v2 of package partootest, in
+memory, for integration tests in any language; its documentation says what
+it does (go doc github.com/partoo-go/partoo/partootest). Send the API key in
+the x-APIKey header, to the URL it prints (with the base path):
 
   partoo-mock -addr 127.0.0.1:8080 -api-key my-test-key -seed seed.json
   curl -H 'x-APIKey: my-test-key' http://127.0.0.1:8080/v2/webhooks
@@ -88,7 +84,6 @@ Flags:
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("partoo-mock", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // runMain prints the errors
-	fs.Usage = func() {}
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on; port 0 picks a free port")
 	apiKey := fs.String("api-key", DefaultAPIKey, "the organization-scoped API `key` the mock accepts")
 	orgID := fs.Int("org-id", partootest.DefaultOrgID, "the organization `id` of -api-key")
@@ -137,10 +132,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch {
 	case fs.NArg() > 0:
 		return &usageError{fmt.Errorf("unexpected arguments %q", fs.Args())}
-	case *providerKey != "" && len(providerOrgs) == 0:
-		return &usageError{errors.New("-provider-key needs -provider-orgs (comma-separated organization ids)")}
-	case *providerKey == "" && len(providerOrgs) > 0:
-		return &usageError{errors.New("-provider-orgs needs -provider-key")}
+	case (*providerKey != "") != (len(providerOrgs) > 0):
+		return &usageError{errors.New("-provider-key and -provider-orgs (comma-separated organization ids) go together")}
 	case *providerKey != "":
 		opts = append(opts, partootest.WithProviderKey(*providerKey, providerOrgs...))
 	}

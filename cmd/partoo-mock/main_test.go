@@ -275,7 +275,7 @@ func TestSeedErrors(t *testing.T) {
 			line: 1, col: 93, field: `["webhooks"][0]`},
 		{name: "undeliverable custom header", onlyOnLoad: true, content: `{"webhooks": [{"url": "https://a.example", "event_type": "lead_received", "custom_headers": {"X-A": "s3cret\r\n"}}]}`,
 			line: 1, col: 93, field: `["webhooks"][0]`},
-		{name: "webhooks as resources", content: `{"resources": {"/webhooks": [{"url": "http://a.example"}]}}`,
+		{name: "webhooks as resources", onlyOnLoad: true, content: `{"resources": {"/webhooks": [{"url": "http://a.example"}]}}`,
 			line: 1, col: 16, field: `["resources"]["/webhooks"]`},
 		{name: "unknown collection", onlyOnLoad: true, content: "{\"resources\": {\"/things\": [\n {\"id\": 1}]}}", line: 2, col: 2, field: `["resources"]["/things"][0]`},
 	}

@@ -39,14 +39,14 @@ func (e *seedError) Error() string {
 
 func (e *seedError) Unwrap() error { return e.Err }
 
-// seed is the content of a seed file. The file is decoded once; an error
-// reads it again, as far as the value at fault, to say where that is.
+// seed is a seed file, decoded once; an error reads it again, as far as
+// the value at fault, to say where that is.
 type seed struct {
 	file      string
 	src       []byte
 	hooksAt   []any // the path of the webhooks: the file, or its "webhooks"
 	webhooks  []gen.WebhookItem
-	resources map[string][]any // by collection
+	resources map[string]any // arrays of items by collection
 }
 
 // readSeed reads a seed file: {"webhooks": [...], "resources": {...}}, or
@@ -82,7 +82,10 @@ func readSeed(path string) (*seed, error) {
 				sd.hooksAt = []any{name}
 				err = sd.readWebhooks(v[name])
 			case "resources":
-				err = sd.readResources(v[name])
+				var ok bool
+				if sd.resources, ok = v[name].(map[string]any); !ok {
+					err = sd.fail([]any{name}, false, errors.New("want an object of collections"))
+				}
 			default:
 				err = sd.fail([]any{name}, true, errors.New(`unknown field: a seed file has "webhooks" and "resources"`))
 			}
@@ -103,9 +106,6 @@ func (sd *seed) readWebhooks(v any) error {
 	}
 	for i, el := range arr {
 		at := append(slices.Clip(sd.hooksAt), i)
-		if _, ok := el.(map[string]any); !ok {
-			return sd.fail(at, false, errors.New("want an object"))
-		}
 		raw, _ := json.Marshal(el)
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.DisallowUnknownFields()
@@ -113,7 +113,7 @@ func (sd *seed) readWebhooks(v any) error {
 		var te *json.UnmarshalTypeError
 		switch err := dec.Decode(&it); {
 		case errors.As(err, &te):
-			for _, field := range strings.Split(te.Field, ".") {
+			for _, field := range strings.FieldsFunc(te.Field, func(r rune) bool { return r == '.' }) {
 				at = append(at, field)
 			}
 			return sd.fail(at, false, fmt.Errorf("got a JSON %s, want %s", te.Value, te.Type))
@@ -126,30 +126,9 @@ func (sd *seed) readWebhooks(v any) error {
 	return nil
 }
 
-// readResources reads the object v of collections. Webhooks do not go
-// there: "webhooks" is where they are checked.
-func (sd *seed) readResources(v any) error {
-	colls, ok := v.(map[string]any)
-	if !ok {
-		return sd.fail([]any{"resources"}, false, errors.New("want an object of collections"))
-	}
-	sd.resources = map[string][]any{}
-	for _, coll := range slices.Sorted(maps.Keys(colls)) {
-		items, ok := colls[coll].([]any)
-		switch {
-		case coll == "/webhooks":
-			return sd.fail([]any{"resources", coll}, true, errors.New(`webhook configurations go in "webhooks", where they are checked as POST /webhooks checks them`))
-		case !ok:
-			return sd.fail([]any{"resources", coll}, false, errors.New("want an array of items"))
-		}
-		sd.resources[coll] = items // AddResource refuses an item that is not an object
-	}
-	return nil
-}
-
-// load stores the seed, if any, in srv: the webhooks as POST /webhooks
-// creates them (all or none), the resources as given. It returns how many
-// of each it stored.
+// load stores the seed, if any, in srv, and returns how many webhooks and
+// resources it stored: the webhooks as POST /webhooks creates them (all or
+// none), the other resources as given (AddResource refuses a non-object).
 func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error) {
 	if sd == nil {
 		return 0, 0, nil
@@ -158,7 +137,14 @@ func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error
 		return 0, 0, sd.webhookError(err)
 	}
 	for _, coll := range slices.Sorted(maps.Keys(sd.resources)) {
-		for i, item := range sd.resources[coll] {
+		items, ok := sd.resources[coll].([]any)
+		switch {
+		case coll == "/webhooks":
+			return 0, 0, sd.fail([]any{"resources", coll}, true, errors.New(`webhook configurations go in "webhooks", where they are checked as POST /webhooks checks them`))
+		case !ok:
+			return 0, 0, sd.fail([]any{"resources", coll}, false, errors.New("want an array of items"))
+		}
+		for i, item := range items {
 			if _, err := srv.AddResource(coll, item); err != nil {
 				return 0, 0, sd.fail([]any{"resources", coll, i}, false, err)
 			}
@@ -210,18 +196,17 @@ func (sd *seed) locate(path []any, name bool) (int64, string) {
 		text += fmt.Sprintf("[%#v]", step)
 		open, _ := dec.Token()
 		for i := 0; found; i++ {
-			if found = (open == json.Delim('{') || open == json.Delim('[')) && dec.More(); !found {
+			if found = dec.More(); !found {
 				break
 			}
 			start, key := sd.skip(dec.InputOffset()), any(i)
 			if open == json.Delim('{') {
-				key, _ = dec.Token()
+				if key, _ = dec.Token(); !name || depth < len(path)-1 {
+					start = sd.skip(dec.InputOffset()) // the member's value, not its name
+				}
 			}
 			if key == step {
-				at = sd.skip(dec.InputOffset())
-				if name && depth == len(path)-1 {
-					at = start
-				}
+				at = start
 				break
 			}
 			dec.Decode(new(json.RawMessage))
