@@ -219,10 +219,9 @@ func WithTimeouts(t Timeouts) Option {
 	return option("WithTimeouts", least >= 0, fmt.Sprintf("timeout %v is negative", least), func(c *config) { c.timeouts = t })
 }
 
-// NewServer starts a fake Partoo API on a free port of 127.0.0.1 and returns
-// it. The caller must call [Server.Close] when done. NewServer panics, with a
-// "partootest:" prefix, when an option is invalid or the server cannot
-// listen; [Start] returns the error instead.
+// NewServer starts a fake Partoo API on a free port of 127.0.0.1; call
+// [Server.Close] when done. It panics, prefixed "partootest:", when an
+// option is invalid or it cannot listen; [Start] returns the error instead.
 func NewServer(opts ...Option) *Server {
 	s, err := Start(opts...)
 	if err != nil {
@@ -297,10 +296,9 @@ func Start(opts ...Option) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the server: it stops listening, closes the connections, ends
-// the waits of faults with a Delay, and blocks until every request being
-// handled has returned. Calling Close more than once, or on a Server that
-// was never started, does nothing.
+// Close stops listening, closes the connections, ends the faults' Delays,
+// and returns once every request being handled has returned. Calling it
+// again, or on a Server never started, does nothing.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		if s.httpSrv == nil {
@@ -317,10 +315,9 @@ func (s *Server) Close() {
 	})
 }
 
-// Shutdown stops the server gracefully: it stops listening, lets the
-// requests being handled finish (a fault's Delay included) until ctx is
-// done, then closes everything as [Server.Close] does. It returns ctx's
-// error when requests were still running at the deadline.
+// Shutdown stops listening, lets the requests being handled finish (a
+// fault's Delay included) until ctx is done, then closes the server as
+// [Server.Close] does; it returns ctx's error if requests were still running.
 func (s *Server) Shutdown(ctx context.Context) error {
 	var err error
 	if s.httpSrv != nil {
@@ -330,11 +327,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return err
 }
 
-// newClientTransport returns the transport of the clients a Server makes:
-// a pool of their own, so that their requests never share a connection with
-// other code, and closing another server (an httptest.Server closes the idle
-// connections of http.DefaultTransport) cannot break them. It never uses a
-// proxy: the server is local.
+// newClientTransport returns a connection pool of the Server's own, with
+// no proxy (the server is local): closing another server (an
+// httptest.Server closes http.DefaultTransport's idle connections) cannot
+// break its clients.
 func newClientTransport() *http.Transport {
 	t := &http.Transport{}
 	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
@@ -344,12 +340,11 @@ func newClientTransport() *http.Transport {
 	return t
 }
 
-// Client returns a client authenticated with [Server.APIKey] and pointed at
-// the server, with opts applied after partoo.WithBaseURL and
-// partoo.WithTransport. Like httptest.Server.Client, its transport belongs to
-// the server: it is not shared with other code, and [Server.Close] closes
-// its idle connections. It panics, with a "partootest:" prefix, if an option
-// is invalid.
+// Client returns a client of the server with [Server.APIKey], opts applied
+// after partoo.WithBaseURL and partoo.WithTransport. As with
+// httptest.Server.Client, the transport is the server's own, which
+// [Server.Close] closes. It panics, prefixed "partootest:", on an invalid
+// option.
 func (s *Server) Client(opts ...partoo.Option) *partoo.Client {
 	return s.ClientWithKey(s.APIKey, opts...)
 }
