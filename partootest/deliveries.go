@@ -41,11 +41,10 @@ type Delivery struct {
 // OK reports whether the receiver acknowledged the delivery with a 2xx.
 func (d Delivery) OK() bool { return d.Err == nil && d.StatusCode >= 200 && d.StatusCode <= 299 }
 
-// WithSigningKey makes the server sign its webhook deliveries with key. If
-// not set, each server signs with a random key of its own; read its public
-// half with [Server.PublicKey]. A fixed key is for receivers configured
-// before the server starts, such as one facing a standalone partoo-mock.
-// key must be an ED25519 private key (64 bytes).
+// WithSigningKey makes the server sign its deliveries with key, an ED25519
+// private key (64 bytes), instead of a random key of its own
+// ([Server.PublicKey]): for receivers configured before the server starts,
+// such as one facing a standalone partoo-mock.
 func WithSigningKey(key ed25519.PrivateKey) Option {
 	return option("WithSigningKey", len(key) == ed25519.PrivateKeySize,
 		fmt.Sprintf("the key is %d bytes, want an ED25519 private key of %d bytes", len(key), ed25519.PrivateKeySize),
@@ -62,10 +61,9 @@ func (s *Server) PublicKey() ed25519.PublicKey {
 	return slices.Clone(s.signingKey.Public().(ed25519.PublicKey))
 }
 
-// SampleEvent returns the body of a delivery of event, the sample the fake
-// sends on tryouts: the example of the event's delivery schema in the
-// spec's webhooks section (apispec.Events), with its type, and
-// {"type": event, "payload": {}} for an event type the spec does not know.
+// SampleEvent returns the body of a delivery of event that tryouts send:
+// the example of the event's schema in the spec's webhooks section, with
+// its type; {"type": event, "payload": {}} for an event the spec lacks.
 func SampleEvent(event gen.EventType) []byte {
 	return sampleEvent(event, 0)
 }
@@ -103,16 +101,13 @@ func setOrgID(v any, id json.Number) {
 	}
 }
 
-// Emit delivers event to every webhook registered for its type, in every
-// organization, in ID order, and returns the deliveries. payload is encoded
-// with encoding/json (pass a json.RawMessage for raw JSON) in the body
-// {"type", "payload"}; nil means the sample payload of [SampleEvent], in
-// each webhook's organization.
-//
-// Each delivery is signed and carries the webhook's custom headers; it is
-// not a tryout. The error is non-nil when payload cannot be encoded, or when
-// a delivery got no 2xx answer (it joins one error per such delivery); no
-// webhook for the event type is not an error.
+// Emit delivers event to every webhook of its type, of every organization,
+// in ID order, and returns the deliveries, signed and with the webhook's
+// custom headers. The body is {"type", "payload"}, payload encoded with
+// encoding/json (a json.RawMessage as it is), or, when nil, the payload of
+// [SampleEvent] in each webhook's organization. The error joins one per
+// delivery without a 2xx answer, or says payload cannot be encoded; no
+// webhook for the event is no error.
 func (s *Server) Emit(ctx context.Context, event gen.EventType, payload any) ([]Delivery, error) {
 	if s.signingKey == nil {
 		return nil, errors.New("Emit: the Server was not created by NewServer")
@@ -207,10 +202,9 @@ func (d Delivery) failure() error {
 	return fmt.Errorf("deliver %s to %s: status %d %s", d.EventType, target, d.StatusCode, http.StatusText(d.StatusCode))
 }
 
-// newDeliveryClient returns the client deliveries use: no proxy, no
-// redirects, no idle connections that outlive a delivery, and a dialer that
-// refuses any address that is not a loopback IP, whatever a host name
-// resolves to.
+// newDeliveryClient returns the client of the deliveries: no proxy, no
+// redirects, no idle connections, and a dialer that refuses any address
+// that is not a loopback IP, whatever a host name resolves to.
 func newDeliveryClient() *http.Client {
 	t := newClientTransport()
 	t.DialContext = (&net.Dialer{Timeout: DeliveryTimeout, Control: loopback.Control}).DialContext

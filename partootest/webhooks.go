@@ -112,13 +112,11 @@ func (s *Server) tryoutWebhooks(c *call) *response {
 	return marshalResponse(successStatus(c.op), result)
 }
 
-// CreateWebhooks creates webhook configurations as POST /webhooks does,
-// with its checks and rules, all or none, without HTTP: use it to seed a
-// server with configurations Partoo would accept ([Server.AddResource]
-// stores anything). Each item is created in its OrgID (zero:
-// [Server.OrgID]) and keeps the ID and timestamps it has (zero: filled as a
-// create fills them). A refusal is a [FieldErrors] whose fields name each
-// item at fault items[i], i its index ("items[1].event_type").
+// CreateWebhooks creates webhooks as POST /webhooks does, with its checks
+// and rules, all or none, to seed what Partoo would accept
+// ([Server.AddResource] stores anything). Each keeps its OrgID (zero:
+// [Server.OrgID]), ID and timestamps (zero: filled as a create fills them).
+// A refusal is a [FieldErrors] naming items[i] ("items[1].event_type").
 func (s *Server) CreateWebhooks(items ...gen.WebhookItem) ([]gen.WebhookItem, error) {
 	op := s.engine.create(webhookCollection)
 	if op == nil {
@@ -182,10 +180,9 @@ func webhookOf(v any) gen.WebhookItem {
 	return it
 }
 
-// webhookValue encodes a webhook for storage without its zero fields (a
-// zero ID or OrgID, empty timestamps or custom headers), which storage
-// fills or omits. The caller has checked that the URL and event type are
-// not empty.
+// webhookValue encodes a webhook for storage without its zero fields (ID,
+// OrgID, timestamps, custom headers), which storage fills or omits; the
+// caller has checked that the URL and event type are not empty.
 func webhookValue(it gen.WebhookItem) map[string]any {
 	b, _ := json.Marshal(it)
 	v, _ := decodeObject(b)
