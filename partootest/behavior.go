@@ -10,8 +10,7 @@ import (
 )
 
 // Behavior is how the server answers an operation once the request passed
-// every check. Each operation has exactly one; [Server.Operations] lists
-// them.
+// every check; [Server.Operations] lists each operation's.
 type Behavior string
 
 // The behaviours, described in the package documentation ("Behaviours").
@@ -30,9 +29,8 @@ type OperationInfo struct {
 	Behavior     Behavior // how the server answers it
 }
 
-// Operations lists the operations the server serves, in the spec's order
-// (by path, then method), with their behaviours. On a Server that was not
-// created by [NewServer] it lists those NewServer would serve.
+// Operations lists the operations the server serves (on a zero Server,
+// those [NewServer] would), in the spec's order, with their behaviours.
 func (s *Server) Operations() []OperationInfo {
 	e := s.engine
 	if e == nil {
@@ -45,9 +43,8 @@ func (s *Server) Operations() []OperationInfo {
 	return out
 }
 
-// example answers the spec's example of the operation's success response.
-// The example of a list is one page: its items on the first page, none
-// after it, and pagination fields that end the walk there.
+// example answers the spec's example of the success response; a list's is
+// one page, whose pagination fields end the walk there.
 func (s *Server) example(c *call) *response {
 	if c.op.List.Style == apispec.NotList {
 		return successExample(c.op)

@@ -28,9 +28,8 @@ type Quota struct {
 	Per time.Duration // per period
 }
 
-// ParseQuota reads a quota written "n/period", such as "300/1m" or
-// "20/2s" (the period in time.ParseDuration's syntax, or a bare unit:
-// "300/m"), for command lines and environment variables.
+// ParseQuota reads a quota written "n/period" for a command line: "300/1m",
+// "20/2s" (time.ParseDuration's syntax), or "300/m" (a bare unit).
 func ParseQuota(s string) (Quota, error) {
 	ns, ps, ok := strings.Cut(s, "/")
 	if !ok {

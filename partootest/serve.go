@@ -46,9 +46,8 @@ func keepLast[T any](log []T, v T, n int) []T {
 	return append(log, v)
 }
 
-// Requests returns a copy of the request log, oldest first: the last
-// requests the server received (see [WithRequestLog]), including faulted
-// ones and ones it rejected.
+// Requests returns a copy of the request log ([WithRequestLog]), oldest
+// first, faulted and rejected requests included.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -61,9 +60,8 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-// RequestCount returns the number of requests the server received since
-// it started or since the last [Server.ClearRequests], including those
-// the request log no longer keeps.
+// RequestCount returns how many requests the server received since it
+// started or since [Server.ClearRequests], the log's or not.
 func (s *Server) RequestCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -78,8 +76,7 @@ func (s *Server) ClearRequests() {
 }
 
 // serveHTTP is the server's handler: it reads the body, logs the request,
-// applies a matching fault, and otherwise (or for a fault without a canned
-// response) handles it with the engine.
+// and answers as the fault that applies, if any, and the engine say.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	// Add to inflight under mu, so that no Add follows Close's Wait.
 	s.mu.Lock()
@@ -93,9 +90,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.inflight.Done()
 	start := time.Now()
 
-	// The server's ReadTimeout bounds this read. Once the body is in,
-	// net/http lifts the read deadline, so it does not cut a fault's Delay
-	// short.
+	// ReadTimeout bounds this read; net/http lifts it once the body is in,
+	// so it does not cut a fault's Delay short.
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodySize))
 	entry := logEntry(r, body, readErr != nil)
 	entry.Time = s.now()
@@ -140,10 +136,8 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, body []byte, re
 	return s.handle(r, body, readErr).write(w, fault.Mode)
 }
 
-// logEntry returns the request log's bounded copy of r and its body
-// (bodyCut: the body was not read whole): the body cut to MaxLoggedBody
-// bytes, the path, query and header to MaxLoggedHeader bytes each, and the
-// API key redacted.
+// logEntry returns the request log's copy of r and its body (bodyCut: not
+// read whole), cut to MaxLoggedBody and MaxLoggedHeader, the key redacted.
 func logEntry(r *http.Request, body []byte, bodyCut bool) *Request {
 	e := &Request{RemoteAddr: r.RemoteAddr, Method: r.Method, Path: r.URL.Path, Header: http.Header{},
 		Body: bytes.Clone(body[:min(len(body), MaxLoggedBody)]), BodyTruncated: bodyCut || len(body) > MaxLoggedBody}
