@@ -22,11 +22,10 @@ const (
 
 // OperationInfo describes one operation the server serves.
 type OperationInfo struct {
-	ID string // the spec's operationId
-	// Method is the HTTP method and Path the spec's path template,
-	// relative to [Server.URL] ("/webhooks/{webhook_id}").
-	Method, Path string
-	Behavior     Behavior // how the server answers it
+	ID       string   // the spec's operationId
+	Method   string   // the HTTP method
+	Path     string   // the spec's path template, relative to [Server.URL]: "/webhooks/{webhook_id}"
+	Behavior Behavior // how the server answers it
 }
 
 // Operations lists the operations the server serves (on a zero Server,

@@ -21,8 +21,7 @@ import (
 	"github.com/partoo-go/partoo/webhook"
 )
 
-// DeliveryTimeout bounds each delivery: connecting, sending, and waiting for
-// the receiver's answer.
+// DeliveryTimeout bounds each delivery, from connecting to the answer.
 const DeliveryTimeout = 10 * time.Second
 
 // Delivery is a webhook delivery the server sent, or tried to send.

@@ -28,9 +28,8 @@ const (
 	// fresh connection Go's http.Transport does not silently resend the
 	// request, as it does on a reused one.
 	ModeDrop
-	// ModeCutMidBody writes the status line, the headers (with the
-	// Content-Length of the whole body) and the first half of the body,
-	// then closes the connection: the client fails while reading the body.
+	// ModeCutMidBody sends the headers (with the whole body's
+	// Content-Length) and half the body, then closes the connection.
 	ModeCutMidBody
 	// ModeTruncate sends the first half of the body as a complete response
 	// (its Content-Length matches): a JSON body arrives truncated.
@@ -86,8 +85,7 @@ type Fault struct {
 	// Header holds headers of the canned response, such as Retry-After;
 	// without a Content-Type, one is chosen from the body.
 	Header http.Header
-	// Body is the body of the canned response. If nil, it is the body the
-	// spec declares for Status (the 401 body for 401, ...), or empty.
+	// Body is the canned response's body; nil is the spec's for Status, if any.
 	Body []byte
 	// BodySize, if positive, makes the canned body BodySize bytes of Body
 	// (or 'x') repeated, streamed without being held in memory.
@@ -124,11 +122,10 @@ func (f *Fault) matches(method, path string) bool {
 	return (f.Method == "" || strings.EqualFold(f.Method, method)) && (f.Path == "" || f.Path == path || ok)
 }
 
-// AddFault adds a fault. Faults are tried in the order they were added; the
-// first one that matches a request and has uses left applies, and only that
-// one. AddFault panics if f is invalid (a negative Times, Delay or
-// BodySize, an unknown Mode, a Status that is not an HTTP status, a Path not
-// starting with "/", or a BodySize without a Status).
+// AddFault adds a fault; the first fault added that matches a request and
+// has uses left applies, alone. It panics if f is invalid: a negative
+// Times, Delay or BodySize, an unknown Mode, a Status not an HTTP status, a
+// Path not starting with "/", or a BodySize without a Status.
 func (s *Server) AddFault(f Fault) {
 	if err := f.validate(); err != nil {
 		panic("partootest: AddFault: " + err.Error())
@@ -147,10 +144,9 @@ func (s *Server) ClearFaults() {
 	s.setFaults(nil)
 }
 
-// setFaults sets the pending faults, with HTTP keep-alives off while one of
-// them is a [ModeDrop] (closing the idle connections), on otherwise. The
-// caller holds s.mu; http.Server calls none of our code holding its own
-// lock.
+// setFaults sets the pending faults, HTTP keep-alives off (idle
+// connections closed) while one is a [ModeDrop]. The caller holds s.mu;
+// http.Server calls none of our code holding its own lock.
 func (s *Server) setFaults(faults []*Fault) {
 	s.faults = faults
 	if s.httpSrv != nil {
@@ -205,13 +201,10 @@ type response struct {
 	header http.Header
 	body   []byte
 	size   int64
-	// reason is what the body says, for an error the fake may answer
-	// with another status (see declared); "" for the spec's own bodies.
-	reason string
+	reason string // what an error's body says, for [declared] to answer it with another status; "" for the spec's bodies
 }
 
-// write sends r to w as mode says and returns the status the client saw
-// (0 when nothing was sent).
+// write sends r to w as mode says and returns the status sent (0 for none).
 func (r *response) write(w http.ResponseWriter, mode Mode) int {
 	if mode == ModeDrop {
 		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {

@@ -19,14 +19,10 @@ const Redacted = "REDACTED"
 
 // Request is one request as the server received it, in the request log.
 type Request struct {
-	Time time.Time // when the server received the request
-	// RemoteAddr is the client's address ("127.0.0.1:53412"): requests
-	// with the same RemoteAddr came over the same connection.
-	RemoteAddr string
-	Method     string // the HTTP method
-	// Path is the request path as received, base path included
-	// ("/v2/webhooks/3"), as the client's errors show it.
-	Path          string
+	Time          time.Time   // when the server received the request
+	RemoteAddr    string      // the client's address ("127.0.0.1:53412"), one per connection
+	Method        string      // the HTTP method
+	Path          string      // as received, base path included ("/v2/webhooks/3"), as the client's errors show it
 	Query         url.Values  // the parsed query string
 	Header        http.Header // the request header, the value of x-APIKey [Redacted]
 	Body          []byte      // the start of the body: at most [MaxLoggedBody] bytes

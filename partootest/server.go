@@ -120,8 +120,8 @@ type config struct {
 	noRules bool
 }
 
-// option returns an Option that applies set when ok, and otherwise fails
-// with an error naming the option and the rule it breaks.
+// option returns an Option that applies set when ok, else fails naming the
+// option and the rule it breaks.
 func option(name string, ok bool, rule string, set func(*config)) Option {
 	return func(c *config) error {
 		if !ok {
@@ -149,10 +149,9 @@ func WithOrgID(orgID int) Option {
 	return option("WithOrgID", orgID > 0, fmt.Sprintf("org_id %d is not positive", orgID), func(c *config) { c.orgID = orgID })
 }
 
-// WithProviderKey adds a PROVIDER API key that may act on the organizations
-// orgIDs (at least one, each positive). Every call made with it must give
-// org_id (partoo.WithOrgID or a call's params): without one the server
-// answers 400, and with an organization not in orgIDs 403.
+// WithProviderKey adds a PROVIDER API key that may act on orgIDs (at least
+// one, each positive). Its calls must give org_id (partoo.WithOrgID or the
+// call's params): 400 without, 403 with an organization not in orgIDs.
 func WithProviderKey(key string, orgIDs ...int) Option {
 	rule := ""
 	switch {
@@ -168,10 +167,9 @@ func WithProviderKey(key string, orgIDs ...int) Option {
 	})
 }
 
-// WithLogger logs one line per request (method, path, query, status,
-// duration and whether a fault applied) to l. Headers and bodies are not
-// logged, so neither the API key nor custom header values appear. If not
-// set, the server is silent.
+// WithLogger logs one line per request to l: method, path, query, status,
+// duration, whether a fault applied; never headers or bodies, which hold
+// the API key and custom header values. Without it the server is silent.
 func WithLogger(l *slog.Logger) Option {
 	return option("WithLogger", l != nil, "the logger is nil", func(c *config) { c.logger = l })
 }
