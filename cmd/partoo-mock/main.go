@@ -29,8 +29,7 @@ import (
 // says otherwise, fixed for test suites to hard-code (it grants nothing).
 const DefaultAPIKey = "partoo-mock-key"
 
-// shutdownGrace is how long requests in flight may take to finish after
-// SIGINT or SIGTERM.
+// shutdownGrace is how long requests in flight may take after SIGINT or SIGTERM.
 const shutdownGrace = 5 * time.Second
 
 func main() {
@@ -79,8 +78,7 @@ SIGINT or SIGTERM stops it once the requests in flight finish (up to %v).
 Flags:
 `
 
-// run parses args, starts the server, prints its URL on stdout, and serves
-// until ctx is done.
+// run parses args, starts the server, prints its URL, serves until ctx ends.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("partoo-mock", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // runMain prints the errors

@@ -16,9 +16,8 @@ import (
 	"github.com/partoo-go/partoo/partootest"
 )
 
-// seedError is a problem in a seed file, at Line and Column (from 1, in
-// characters; 0 for the whole file) and at Field, a JSON path such as
-// ["webhooks"][1]["url"] ("" for the file).
+// seedError is a problem in a seed file at Line and Column (from 1, in
+// characters; 0: the whole file) and Field, a JSON path ("" for the file).
 type seedError struct {
 	File         string
 	Line, Column int
@@ -178,8 +177,7 @@ func (sd *seed) webhookError(err error) error {
 	return sd.fail(sd.hooksAt, false, err)
 }
 
-// fail is err at the value at path, or at its member's name when name is
-// set.
+// fail is err at the value at path, or at its member's name if name is set.
 func (sd *seed) fail(path []any, name bool, err error) *seedError {
 	off, field := sd.locate(path, name)
 	return sd.failAt(off, field, err)
@@ -215,8 +213,7 @@ func (sd *seed) locate(path []any, name bool) (int64, string) {
 	return at, text
 }
 
-// skip returns the offset of the next value from off: past white space,
-// commas and colons.
+// skip returns the offset of the next value from off, past " \t\r\n,:".
 func (sd *seed) skip(off int64) int64 {
 	return int64(len(sd.src) - len(bytes.TrimLeft(sd.src[off:], " \t\r\n,:")))
 }
