@@ -65,15 +65,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "breaking: %s has no %s; nothing to compare, passing.\n", *base, specRel)
 		return 0
 	}
-	tmp, err := os.MkdirTemp("", "partoo-breaking-")
-	if err == nil {
-		defer os.RemoveAll(tmp)
-		err = os.WriteFile(filepath.Join(tmp, "base.yaml"), []byte(baseSpec), 0o644)
-	}
 	fmt.Fprintf(stdout, "breaking: oasdiff breaking, %s from %s to the work tree:\n\n", specRel, *base)
-	if err == nil {
-		err = specdiff.Run(ctx, cmp.Or(*toolsDir, filepath.Join(*root, "tools")), stdout, "breaking", filepath.Join(tmp, "base.yaml"), filepath.Join(*root, specRel), "--fail-on", "ERR")
-	}
+	err = specdiff.Run(ctx, cmp.Or(*toolsDir, filepath.Join(*root, "tools")), strings.NewReader(baseSpec), stdout,
+		"breaking", "-", filepath.Join(*root, specRel), "--fail-on", "ERR")
 	var exit *exec.ExitError
 	switch {
 	case err == nil:

@@ -14,15 +14,15 @@ import (
 )
 
 // Run runs `go tool oasdiff command base revision args...` in toolsDir,
-// the directory of tools/go.mod, and copies its output to w. allOf is
-// merged (Partoo's list responses compose ListResult with allOf) and
-// external references are never fetched. The error wraps the
-// *exec.ExitError of a non-zero exit.
-func Run(ctx context.Context, toolsDir string, w io.Writer, command, base, revision string, args ...string) error {
+// the directory of tools/go.mod, and copies its output to w; a base or
+// revision "-" is read from stdin. allOf is merged (Partoo's list
+// responses compose ListResult with allOf) and external references are
+// never fetched. The error wraps the *exec.ExitError of a non-zero exit.
+func Run(ctx context.Context, toolsDir string, stdin io.Reader, w io.Writer, command, base, revision string, args ...string) error {
 	args = append([]string{"tool", "oasdiff", command, base, revision, "--color", "never", "--flatten-allof", "--allow-external-refs=false"}, args...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	var stderr bytes.Buffer
-	cmd.Dir, cmd.Stdout, cmd.Stderr = toolsDir, w, &stderr
+	cmd.Dir, cmd.Stdin, cmd.Stdout, cmd.Stderr = toolsDir, stdin, w, &stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go tool oasdiff %s: %w\n%s", command, err, stderr.Bytes())
 	}
@@ -38,7 +38,7 @@ var change = regexp.MustCompile(`(?m)^(error|warning|info)\t`)
 // changes it lists and how many of them are breaking.
 func Changelog(ctx context.Context, toolsDir, base, revision string, w io.Writer) (changes, breaking int, err error) {
 	var text bytes.Buffer
-	if err := Run(ctx, toolsDir, io.MultiWriter(w, &text), "changelog", base, revision); err != nil {
+	if err := Run(ctx, toolsDir, nil, io.MultiWriter(w, &text), "changelog", base, revision); err != nil {
 		return 0, 0, err
 	}
 	for _, m := range change.FindAllSubmatch(text.Bytes(), -1) {
