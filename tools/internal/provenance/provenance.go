@@ -38,22 +38,16 @@ const (
 
 // Record is the content of api/provenance.yaml.
 type Record struct {
-	// Source is Partoo or Assembled.
-	Source string `yaml:"source"`
-	// Origin says where the verbatim bundle came from (a URL, or the file
-	// given to update-spec).
-	Origin string `yaml:"origin,omitempty"`
-	// Date is the day the bundle was taken, YYYY-MM-DD.
-	Date string `yaml:"date,omitempty"`
-	// SHA256 is the hex SHA-256 of the verbatim bundle (api/partoo-verbatim.yaml).
-	SHA256 string `yaml:"sha256,omitempty"`
+	Source string `yaml:"source"`           // Partoo or Assembled
+	Origin string `yaml:"origin,omitempty"` // where the verbatim bundle came from: a URL, or the file given to update-spec
+	Date   string `yaml:"date,omitempty"`   // the day the bundle was taken, YYYY-MM-DD
+	SHA256 string `yaml:"sha256,omitempty"` // the hex SHA-256 of the verbatim bundle (api/partoo-verbatim.yaml)
 }
 
 const header = `# Where api/openapi-bundled.yaml comes from; written by make update-spec.
 # source: partoo    - the bundle is Partoo's, as published; its copy in
-#                     partoo-verbatim.yaml (SHA-256 below) is never edited,
-#                     and spec-lint requires x-partoo-go-source on every
-#                     element of openapi-bundled.yaml that differs from it.
+#                     partoo-verbatim.yaml (SHA-256 below) is never edited:
+#                     api/repairs.yaml repairs it, each repair with its reason.
 # source: assembled - the project assembled the bundle from Partoo's docs;
 #                     every element beyond the seed excerpt of Partoo's
 #                     YAML carries x-partoo-go-source.
