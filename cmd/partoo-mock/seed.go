@@ -125,9 +125,8 @@ func (sd *seed) readWebhooks(v any) error {
 	return nil
 }
 
-// load stores the seed, if any, in srv, and returns how many webhooks and
-// resources it stored: the webhooks as POST /webhooks creates them (all or
-// none), the other resources as given (AddResource refuses a non-object).
+// load stores the seed, if any, in srv: webhooks as POST /webhooks creates
+// them (all or none), other resources as given; it returns how many of each.
 func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error) {
 	if sd == nil {
 		return 0, 0, nil
@@ -153,9 +152,8 @@ func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error
 	return len(sd.webhooks), resources, nil
 }
 
-// webhookError locates the refusal of CreateWebhooks, whose fields name
-// the webhooks items[i]: at the first webhook at fault, with every message
-// about it, at the first of its fields named.
+// webhookError locates a refusal of CreateWebhooks (fields items[i]...) at
+// the first webhook at fault, its first field named, with all its messages.
 func (sd *seed) webhookError(err error) error {
 	var fields partootest.FieldErrors
 	errors.As(err, &fields)
@@ -183,10 +181,9 @@ func (sd *seed) fail(path []any, name bool, err error) *seedError {
 	return sd.failAt(off, field, err)
 }
 
-// locate returns the offset of the value at path (its member's name when
-// name is set), reading the file again as far as that value, or of the
-// deepest value on the path that the file has; and path as text, in the
-// bracket notation of JSONPath: ["webhooks"][1]["url"].
+// locate reads the file again as far as the value at path and returns its
+// offset (of its member's name if name is set; of the deepest value found
+// if the file ends the path early), and path in JSONPath's bracket notation.
 func (sd *seed) locate(path []any, name bool) (int64, string) {
 	dec := json.NewDecoder(bytes.NewReader(sd.src))
 	at, text, found := sd.skip(0), "", true
