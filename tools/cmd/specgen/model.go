@@ -380,10 +380,8 @@ func jsonSchema(resp *openapi3.Response) *openapi3.SchemaRef {
 // and the body the fake answers: the spec's example when it is text, else
 // a deterministic sample.
 func mediaExample(ct string, media *openapi3.MediaType) (string, string) {
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		mt = ct
-	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	mt = cmp.Or(mt, ct)
 	candidates := []any{media.Example}
 	for _, name := range sortedKeys(media.Examples) {
 		if ex := media.Examples[name]; ex != nil && ex.Value != nil {
@@ -397,9 +395,6 @@ func mediaExample(ct string, media *openapi3.MediaType) (string, string) {
 		if s, ok := c.(string); ok && s != "" {
 			return mt, s
 		}
-	}
-	if strings.HasPrefix(mt, "text/") {
-		return mt, "example\n"
 	}
 	return mt, "example"
 }
