@@ -64,14 +64,7 @@ func TestRepairsReadyToPaste(t *testing.T) {
 	for _, f := range lintSelf(t, bundle) {
 		actions = append(actions, f.Fix...)
 	}
-	overlay, err := yaml.Marshal(map[string]any{
-		"overlay": "1.0.0",
-		"info":    map[string]string{"title": "pasted", "version": "1"},
-		"actions": actions,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	overlay := pastedOverlay(t, actions)
 	for name, repairs := range map[string][]byte{"pasted": overlay, "hand-written": testspec.DefectsRepairs()} {
 		res, err := specload.Effective(specload.Input{Bundle: bundle, Repairs: repairs})
 		if err != nil {
@@ -112,4 +105,19 @@ func TestSummaryFitsOnAScreen(t *testing.T) {
 	if lines := strings.Count(stdout.String(), "\n"); lines > 8 {
 		t.Errorf("the summary of 40 advisory findings takes %d lines:\n%s", lines, stdout.String())
 	}
+}
+
+// pastedOverlay is the overlay a maintainer makes by pasting actions, the
+// repairs of findings, into an empty repairs file.
+func pastedOverlay(t *testing.T, actions []Action) []byte {
+	t.Helper()
+	overlay, err := yaml.Marshal(map[string]any{
+		"overlay": "1.0.0",
+		"info":    map[string]string{"title": "pasted", "version": "1"},
+		"actions": actions,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return overlay
 }

@@ -103,14 +103,7 @@ func TestGoNamesAcrossTheDocument(t *testing.T) {
 	if !slices.Equal(targets, want) {
 		t.Errorf("repair targets:\n%q\nwant\n%q", targets, want)
 	}
-	overlay, err := yaml.Marshal(map[string]any{
-		"overlay": "1.0.0",
-		"info":    map[string]string{"title": "pasted", "version": "1"},
-		"actions": actions,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	overlay := pastedOverlay(t, actions)
 	res, err := specload.Effective(specload.Input{Bundle: bundle, Repairs: overlay})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, overlay)
