@@ -32,8 +32,8 @@ type page[T any] struct {
 // by one. build makes the request of the first page as the caller's params
 // say; each later request asks for the next page (page+1, the
 // next_cursor of the last answer, or the URL its next link gives, which
-// must be under the base URL: a link to another origin is not followed,
-// and ends the walk with ErrCrossOriginRedirect). decode reads an answer. On an error the
+// must be another page of op under the base URL: any other link is not
+// followed, and ends the walk with ErrCrossOriginRedirect). decode reads an answer. On an error the
 // iterator yields it once, with the zero T, and stops; breaking out of the
 // loop stops fetching. A server that answers another page than the one
 // asked for, repeats a cursor, or announces pages beyond the maximum
@@ -72,8 +72,12 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 			case next == "":
 			case op.List.Style == apispec.NextList:
 				u, err := req.URL.Parse(next)
-				if _, under := c.relativePath(u); err != nil || u.Scheme != req.URL.Scheme || !strings.EqualFold(u.Host, req.URL.Host) || !under {
-					yield(zero, fmt.Errorf("partoo: %s %s: %w: the next page's link %q is not under the base URL %s; not followed", op.Method, c.basePath+op.Path, ErrCrossOriginRedirect, next, c.BaseURL()))
+				if err != nil {
+					yield(zero, fmt.Errorf("partoo: %s %s: the next page's link %q: %w", op.Method, c.basePath+op.Path, next, err))
+					return
+				}
+				if !c.linksTo(op, req.URL, u) {
+					yield(zero, fmt.Errorf("partoo: %s %s: %w: the next page's link %q is not a page of this list under the base URL %s; not followed", op.Method, c.basePath+op.Path, ErrCrossOriginRedirect, next, c.BaseURL()))
 					return
 				}
 				req.URL = u
@@ -143,4 +147,17 @@ func pageString(p *int) string {
 		return "none"
 	}
 	return strconv.Itoa(*p)
+}
+
+// linksTo reports whether link, found in the answer to the request at
+// from, asks for another page of the list op: the same scheme and host,
+// and a path under the base path that op's own path template matches
+// (so neither a sibling of the base path such as /v2evil nor an escaped
+// dot segment passes).
+func (c *Client) linksTo(op *apispec.Operation, from, link *url.URL) bool {
+	if link.Scheme != from.Scheme || !strings.EqualFold(link.Host, from.Host) {
+		return false
+	}
+	rel, under := c.relativePath(link)
+	return under && strings.HasPrefix(rel, "/") && apispec.Route([]apispec.Operation{*op}, op.Method, rel) != nil
 }

@@ -46,10 +46,12 @@ func walkNotes(t *testing.T, base string) (items []string, err error) {
 }
 
 // TestNextLinkList: a next-link list follows each answer's next link, an
-// absolute or a relative URL, until a null one; a link that leaves the
-// base URL (another host, another scheme, a path outside the base path)
-// is refused with ErrCrossOriginRedirect and nothing is sent there; a link
-// that repeats the one just followed ends the walk with an error.
+// absolute or a relative URL, until a null one; a link that is not a page
+// of the same list under the base URL (another host or scheme, a path
+// outside the base path or beside it, escaped dot segments, another
+// operation) is refused with ErrCrossOriginRedirect and nothing is sent
+// there; a link that repeats the one just followed, or does not parse,
+// ends the walk with an error of its own.
 func TestNextLinkList(t *testing.T) {
 	t.Parallel()
 	var elsewhere atomic.Int32
@@ -71,7 +73,13 @@ func TestNextLinkList(t *testing.T) {
 		{"another host", func(string) string { return other.URL + "/v2/notes?cursor=b" }, 4, ErrCrossOriginRedirect},
 		{"another scheme", func(srv string) string { return "https" + srv[len("http"):] + "/v2/notes?cursor=b" }, 4, ErrCrossOriginRedirect},
 		{"outside the base path", func(string) string { return "/admin/notes?cursor=b" }, 4, ErrCrossOriginRedirect},
-		{"the same link again", func(string) string { return "/v2/notes?cursor=a" }, 4, errNotAdvanced},
+		{"a sibling of the base path", func(string) string { return "/v2evil/notes?cursor=b" }, 4, ErrCrossOriginRedirect},
+		{"the base path run into the list's", func(string) string { return "/v2notes?cursor=b" }, 4, ErrCrossOriginRedirect},
+		{"escaped dot segments", func(string) string { return "/v2/%2e%2e/notes?cursor=b" }, 4, ErrCrossOriginRedirect},
+		{"another operation", func(string) string { return "/v2/admin?cursor=b" }, 4, ErrCrossOriginRedirect},
+		{"a link that does not parse", func(string) string { return "http://[::1" }, 4, errOwn},
+		{"an escape that does not parse", func(string) string { return "/v2/notes%zz" }, 4, errOwn},
+		{"the same link again", func(string) string { return "/v2/notes?cursor=a" }, 4, errOwn},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -90,9 +98,9 @@ func TestNextLinkList(t *testing.T) {
 			t.Cleanup(srv.Close)
 			items, err := walkNotes(t, srv.URL+"/v2")
 			switch {
-			case tt.wantErr == errNotAdvanced:
+			case tt.wantErr == errOwn:
 				if err == nil || errors.Is(err, ErrCrossOriginRedirect) || len(items) != tt.wantItems {
-					t.Errorf("got %d items, err %v; want %d items and a pagination error", len(items), err, tt.wantItems)
+					t.Errorf("got %d items, err %v; want %d items and an error of the walk's own", len(items), err, tt.wantItems)
 				}
 			case !errors.Is(err, tt.wantErr) || len(items) != tt.wantItems:
 				t.Errorf("got %v, err %v; want %d items and %v", items, err, tt.wantItems, tt.wantErr)
@@ -101,9 +109,10 @@ func TestNextLinkList(t *testing.T) {
 	}
 }
 
-// errNotAdvanced marks the case where the walk must end with its own
-// pagination error.
-var errNotAdvanced = errors.New("pagination did not advance")
+// errOwn marks the cases where the walk must end with an error of its
+// own (a link that repeats the last one, a link that does not parse), not
+// ErrCrossOriginRedirect.
+var errOwn = errors.New("the walk's own error")
 
 // TestRawAnswer: a helper whose answer is not JSON gets the body as it
 // is, and its request accepts any media type unless it says otherwise.
