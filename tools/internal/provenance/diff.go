@@ -25,13 +25,32 @@ const VerbatimRule = "an assembled bundle may not change Partoo's verbatim eleme
 func FirstDiff(want, got any) string {
 	var r firstDiff
 	gocmp.Equal(want, got, gocmp.Reporter(&r))
-	return r.found
+	switch path, w, g := r.where, r.want, r.got; {
+	case path == "":
+		return ""
+	case !w.IsValid():
+		return path + ": only in the bundle"
+	case !g.IsValid():
+		return path + ": only in Partoo's"
+	case w.Kind() == reflect.String && g.Kind() == reflect.String && max(w.Len(), g.Len()) > maxShown:
+		// Long texts: show where they part.
+		ws, gs := w.String(), g.String()
+		i := 0
+		for i < len(ws) && i < len(gs) && ws[i] == gs[i] {
+			i++
+		}
+		return fmt.Sprintf("%s: the texts differ from byte %d: Partoo's has %s, the bundle's %s", path, i, excerpt(ws, i), excerpt(gs, i))
+	default:
+		return fmt.Sprintf("%s: Partoo's is %s, the bundle's %s", path, short(w.Interface()), short(g.Interface()))
+	}
 }
 
-// firstDiff is a go-cmp reporter that keeps the first difference.
+// firstDiff is a go-cmp reporter that keeps the first difference: where it
+// is, and Partoo's and the bundle's values there (invalid when absent).
 type firstDiff struct {
-	path  gocmp.Path
-	found string
+	path      gocmp.Path
+	where     string
+	want, got reflect.Value
 }
 
 func (r *firstDiff) PushStep(s gocmp.PathStep) { r.path = append(r.path, s) }
@@ -39,7 +58,7 @@ func (r *firstDiff) PushStep(s gocmp.PathStep) { r.path = append(r.path, s) }
 func (r *firstDiff) PopStep() { r.path = r.path[:len(r.path)-1] }
 
 func (r *firstDiff) Report(res gocmp.Result) {
-	if res.Equal() || r.found != "" {
+	if res.Equal() {
 		return
 	}
 	var where strings.Builder
@@ -52,22 +71,12 @@ func (r *firstDiff) Report(res gocmp.Result) {
 			fmt.Fprintf(&where, "[%d]", max(ix, iy))
 		}
 	}
-	want, got := r.path.Last().Values()
-	switch path := cmp.Or(where.String(), "."); {
-	case !want.IsValid():
-		r.found = path + ": only in the bundle"
-	case !got.IsValid():
-		r.found = path + ": only in Partoo's"
-	case want.Kind() == reflect.String && got.Kind() == reflect.String && max(want.Len(), got.Len()) > maxShown:
-		// Long texts: show where they part.
-		w, g := want.String(), got.String()
-		i := 0
-		for i < len(w) && i < len(g) && w[i] == g[i] {
-			i++
-		}
-		r.found = fmt.Sprintf("%s: the texts differ from byte %d: Partoo's has %s, the bundle's %s", path, i, excerpt(w, i), excerpt(g, i))
-	default:
-		r.found = fmt.Sprintf("%s: Partoo's is %s, the bundle's %s", path, short(want.Interface()), short(got.Interface()))
+	at := cmp.Or(where.String(), ".")
+	if r.where == "" || r.where == at {
+		// go-cmp reports an array element that differs in place as a
+		// removal and an insertion at the same index: one difference.
+		want, got := r.path.Last().Values()
+		r.where, r.want, r.got = at, cmp.Or(r.want, want), cmp.Or(r.got, got)
 	}
 }
 

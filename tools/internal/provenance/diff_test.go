@@ -22,6 +22,7 @@ func TestFirstDiff(t *testing.T) {
 		{"properties: {id: {type: integer}, url: {type: string}}", "properties: {url: {type: string}}", ".properties.id: only in Partoo's"},
 		{"properties: {id: {type: integer}}", "properties: {id: {type: string}}", `.properties.id.type: Partoo's is "integer", the bundle's "string"`},
 		{"required: [id, url]", "required: [id]", ".required[1]: only in Partoo's"},
+		{"security: [{key: []}]", "security: [{oauth: [read]}]", ".security[0]: Partoo's is an object of 1 keys, the bundle's an object of 1 keys"},
 		{"maxLength: 128", "maxLength: 256", ".maxLength: Partoo's is 128, the bundle's 256"},
 		{"items: {type: string}", "items: [a]", ".items: Partoo's is an object of 1 keys, the bundle's an array of 1 items"},
 		{"description: " + strings.Repeat("a", 70) + "b", "description: " + strings.Repeat("a", 70) + "c",
