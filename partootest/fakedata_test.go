@@ -35,10 +35,14 @@ const (
 	sAccountPage
 	sAccounts
 	sAccountMore
+	sCreds
+	sSecret
+	sSecrets
 )
 
 // dataSpec is an invented spec in Partoo's shapes: an account whose
 // create schema requires its readOnly id and takes a writeOnly password,
+// also nested (in an object, its allOf part, and array items),
 // an organization identified by org_id, groups nested in sections, an
 // export accepted with a 202, and answers that are not JSON. Its schemas
 // follow the spec's in the table it returns (see shift).
@@ -50,8 +54,9 @@ func dataSpec(t *testing.T) ([]apispec.Schema, []apispec.Operation) {
 		return schema(func(s *apispec.Schema) { base(s); f(s) })
 	}
 	schemas := []apispec.Schema{
-		sAccount: with(props(apispec.Property{Name: "created_at", Schema: sReadOnlyString}, apispec.Property{Name: "external_id", Schema: sInt},
-			apispec.Property{Name: "id", Schema: sReadOnlyInt}, apispec.Property{Name: "name", Schema: sString},
+		sAccount: with(props(apispec.Property{Name: "created_at", Schema: sReadOnlyString}, apispec.Property{Name: "creds", Schema: sCreds},
+			apispec.Property{Name: "external_id", Schema: sInt}, apispec.Property{Name: "id", Schema: sReadOnlyInt},
+			apispec.Property{Name: "keys", Schema: sSecrets}, apispec.Property{Name: "name", Schema: sString},
 			apispec.Property{Name: "org_id", Schema: sInt}, apispec.Property{Name: "password", Schema: sWriteOnlyString}),
 			func(s *apispec.Schema) {
 				s.Required = []string{"id", "name"}
@@ -81,8 +86,11 @@ func dataSpec(t *testing.T) ([]apispec.Schema, []apispec.Operation) {
 			func(s *apispec.Schema) { s.Example = `{"accounts":[],"count":0,"max_page":1,"page":1}` }),
 		sAccounts: schema(func(s *apispec.Schema) { s.Types, s.Items = apispec.TypeArray, sAccount }),
 		sAccountMore: with(props(apispec.Property{Name: "features", Schema: sString}), func(s *apispec.Schema) {
-			s.AllOf, s.Example = []int{sAccount}, `{"features":"reviews","id":1,"name":"Example","password":"example"}`
+			s.AllOf, s.Example = []int{sAccount}, `{"creds":{"password":"example"},"features":"reviews","id":1,"name":"Example","password":"example"}`
 		}),
+		sCreds:   with(props(apispec.Property{Name: "user", Schema: sString}), func(s *apispec.Schema) { s.AllOf = []int{sSecret} }),
+		sSecret:  schema(props(apispec.Property{Name: "password", Schema: sWriteOnlyString})),
+		sSecrets: schema(func(s *apispec.Schema) { s.Types, s.Items = apispec.TypeArray, sSecret }),
 	}
 	noBody := apispec.Body{Schema: apispec.NoSchema}
 	path := func(name string) apispec.Param {
@@ -208,10 +216,14 @@ func TestFakeKeepsData(t *testing.T) {
 	}
 
 	t.Run("readOnly required id, writeOnly password", func(t *testing.T) {
-		created := do("POST", "/accounts", `{"name":"Ann","password":"s3cret","created_at":"2000-01-01T00:00:00Z"}`, 200)
+		created := do("POST", "/accounts", `{"name":"Ann","password":"s3cret","created_at":"2000-01-01T00:00:00Z",
+			"creds":{"user":"ann","password":"s3cret"},"keys":[{"password":"k1"},{}]}`, 200)
 		id, _ := created["id"].(json.Number)
 		if id == "" || id == "1" || created["name"] != "Ann" || created["created_at"] == "2000-01-01T00:00:00Z" {
 			t.Errorf("created %v: want a new id, the name sent, and the server's created_at", created)
+		}
+		if want := []any{map[string]any{}, map[string]any{}}; !cmp.Equal(created["creds"], any(map[string]any{"user": "ann"})) || !cmp.Equal(created["keys"], any(want)) {
+			t.Errorf("created %v: want creds with its user and keys as sent, without their passwords", created)
 		}
 		got := do("GET", "/accounts/"+string(id), "", 200)
 		if more := do("GET", "/accounts/"+string(id)+"/more", "", 200); more["name"] != "Ann" || more["features"] != "reviews" {
@@ -230,7 +242,7 @@ func TestFakeKeepsData(t *testing.T) {
 				stored = v
 			}
 		}
-		if stored["password"] != "s3cret" {
+		if stored["password"] != "s3cret" || jsonText(t, stored["creds"]) != `{"password":"s3cret","user":"ann"}` || jsonText(t, stored["keys"]) != `[{"password":"k1"},{}]` {
 			t.Errorf("stored %v: the password sent is not kept", stored)
 		}
 	})

@@ -210,13 +210,40 @@ func (f *family) serverSet() []string {
 // public returns v without its writeOnly properties, which an answer
 // never shows.
 func (f *family) public(v map[string]any) map[string]any {
-	out := maps.Clone(v)
-	for name, idx := range f.props {
-		if s := f.tbl.at(idx); s != nil && s.WriteOnly {
-			delete(out, name)
-		}
+	return f.tbl.public(f.item, v, 0).(map[string]any)
+}
+
+// public returns v, a value of schema idx, without the writeOnly
+// properties of its objects at any depth: nested objects (with their allOf
+// parts) and array items. An object or array under a schema is a copy;
+// what no schema describes is returned as it is.
+func (t schemaTable) public(idx int, v any, depth int) any {
+	s := t.at(idx)
+	if s == nil || depth > 32 {
+		return v
 	}
-	return out
+	switch v := v.(type) {
+	case map[string]any:
+		props, out := map[string]int{}, make(map[string]any, len(v))
+		t.properties(idx, props, 0)
+		for k, x := range v {
+			p, ok := props[k]
+			if !ok {
+				p = s.AdditionalProperties
+			}
+			if ps := t.at(p); ps == nil || !ps.WriteOnly {
+				out[k] = t.public(p, x, depth+1)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = t.public(s.Items, x, depth+1)
+		}
+		return out
+	}
+	return v
 }
 
 // idKey returns the text of an id value as the family stores it.
@@ -598,12 +625,8 @@ func (f *family) answer(op *apispec.Operation, e *stored) *response {
 			v[k] = x
 		}
 	}
-	for k, idx := range props {
-		if s := f.tbl.at(idx); s != nil && s.WriteOnly {
-			delete(v, k) // the example shows what an answer never holds
-		}
-	}
-	return marshalResponse(successStatus(op), v)
+	// The example may show what an answer never holds.
+	return marshalResponse(successStatus(op), f.tbl.public(op.Success.Schema, v, 0))
 }
 
 // successStatus is the operation's success status (200 if the spec
