@@ -360,7 +360,7 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); !strings.Contains(status, "api/openapi-bundled.yaml") || !strings.Contains(status, "README.md") {
 		t.Errorf("-keep-failed did not keep the failed state (the new spec, the README's new limit):\n%s", status)
 	}
-	revert := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*)$`).FindAllStringSubmatch(out, -1)
+	revert := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*|cp .*)$`).FindAllStringSubmatch(out, -1)
 	if len(revert) == 0 {
 		t.Fatalf("update-spec failed without an exact revert command:\n%s", out)
 	}

@@ -17,12 +17,13 @@
 //
 // When any step fails, the paths the steps could write (api/, the
 // generated code, the go.mod and go.sum files, examples/consumer-pipeline,
-// the seed) are put back as git has them, and files new there are deleted,
-// so "nothing was changed" holds at every step. -keep-failed leaves a
-// failed update in place instead, and prints how to revert it. It refuses
-// to start outside a git work tree, and when tracked files have
-// uncommitted changes; -allow-dirty overrides that, and then leaves a
-// failed update in place, since restoring would lose those changes.
+// the seed) are put back as git has them, files new there are deleted,
+// and the untracked or uncommitted files there, saved before the first
+// write, are put back byte for byte: "nothing was changed" holds at every
+// step. -keep-failed leaves a failed update in place instead, and prints
+// how to get back to the state before the run. It refuses to start outside
+// a git work tree, and when tracked files have uncommitted changes;
+// -allow-dirty overrides that, and then leaves a failed update in place.
 //
 // Usage (from the repository root):
 //
@@ -36,6 +37,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,8 +79,10 @@ type updater struct {
 	root, spec, source, origin, seed string
 	newSeed, repairs                 []byte // nil: keep the repository's
 	allowDirty, keepFailed           bool
+	backupKept                       bool // a printed way back copies from backup
 	stdout, stderr                   io.Writer
-	untracked                        []string // untracked files under restorable before the update
+	backup                           string   // where save keeps the files in saved
+	saved, deleted                   []string // files under restorable untracked or changed, and deleted, before the update
 	diffed                           bool     // the API changes were reported
 	// Once diffed: the breaking spec changes, the methods added to Go
 	// interfaces and the other incompatible Go API changes.
@@ -160,14 +164,16 @@ func (u *updater) update(ctx context.Context) int {
 	if err == nil && dirty != "" && !u.allowDirty {
 		err = fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that a failed update can be reverted with git checkout (or pass -allow-dirty):\n%s", dirty)
 	}
-	if err == nil {
-		u.untracked, err = u.git(ctx, append([]string{"ls-files", "--others", "--exclude-standard", "--"}, restorable...)...)
-	}
 	tmp, terr := os.MkdirTemp("", "partoo-update-spec-")
-	defer os.RemoveAll(tmp)
+	u.backup = filepath.Join(tmp, "backup")
+	defer func() {
+		if !u.backupKept {
+			os.RemoveAll(tmp)
+		}
+	}()
 	previous, repaired, oldAPI := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "repaired.yaml"), filepath.Join(tmp, "api.export")
 	if err = errors.Join(err, terr); err == nil {
-		err = os.WriteFile(previous, oldBytes, 0o644)
+		err = errors.Join(u.save(ctx), os.WriteFile(previous, oldBytes, 0o644))
 	}
 	if err != nil {
 		fmt.Fprintln(u.stderr, "update-spec:", err)
@@ -333,28 +339,36 @@ func (u *updater) fail(step int, what string, err error) int {
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
 	ctx := context.Background()
 	changed, added, err := u.changes(ctx)
+	removed := append(added, u.deleted...)
 	if err == nil && !u.keepFailed && !u.allowDirty {
 		if len(changed) > 0 {
 			_, err = u.git(ctx, append([]string{"checkout", "--"}, changed...)...)
 		}
-		for _, f := range added {
-			err = errors.Join(err, os.Remove(filepath.Join(u.root, f)))
+		for _, f := range removed {
+			err = errors.Join(err, os.RemoveAll(filepath.Join(u.root, f)))
+		}
+		for _, f := range u.saved {
+			err = errors.Join(err, copyFile(filepath.Join(u.root, f), filepath.Join(u.backup, f)))
 		}
 		if err == nil {
 			fmt.Fprintf(u.stderr, "Nothing was changed: the tree is restored as it was before the update (%s is still the previous spec). Run again with UPDATE_ARGS=-keep-failed to inspect the failed state.\n", specRel)
+			changed, removed, u.saved = nil, nil, nil // nothing left to revert
 		}
-		changed, added, _ = u.changes(ctx)
 	}
 	if err != nil {
 		fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored: %v\n", err)
 	}
-	if len(changed)+len(added) > 0 {
-		fmt.Fprintf(u.stderr, "The work tree is half-updated (%s is the NEW spec; generated code may be partly regenerated). To revert:\n", specRel)
+	// The way back is idempotent: it holds after a restore failed halfway.
+	if len(changed)+len(removed)+len(u.saved) > 0 {
+		fmt.Fprintf(u.stderr, "The work tree is half-updated (%s is the NEW spec; generated code may be partly regenerated). To revert to the state before the update, in this order:\n", specRel)
 		if len(changed) > 0 {
 			fmt.Fprintf(u.stderr, "  git checkout -- %s\n", strings.Join(changed, " "))
 		}
-		if len(added) > 0 {
-			fmt.Fprintf(u.stderr, "  rm %s\n", strings.Join(added, " "))
+		if len(removed) > 0 {
+			fmt.Fprintf(u.stderr, "  rm -f %s\n", strings.Join(removed, " "))
+		}
+		if u.backupKept = len(u.saved) > 0; u.backupKept {
+			fmt.Fprintf(u.stderr, "  cp -R %s/. .\n", u.backup)
 		}
 	}
 	if u.diffed {
@@ -369,12 +383,34 @@ func (u *updater) fail(step int, what string, err error) int {
 func (u *updater) changes(ctx context.Context) (changed, added []string, err error) {
 	changed, err = u.git(ctx, append([]string{"diff", "--name-only", "--relative", "--"}, restorable...)...)
 	others, err2 := u.git(ctx, append([]string{"ls-files", "--others", "--exclude-standard", "--"}, restorable...)...)
-	for _, f := range others {
-		if !slices.Contains(u.untracked, f) {
-			added = append(added, f)
+	added = slices.DeleteFunc(others, func(f string) bool { return slices.Contains(u.saved, f) })
+	return changed, added, errors.Join(err, err2)
+}
+
+// save copies to the backup the files under restorable that are untracked
+// or changed since the index (saved), and notes those deleted (deleted).
+func (u *updater) save(ctx context.Context) error {
+	dirty, err := u.git(ctx, append([]string{"ls-files", "--modified", "--others", "--exclude-standard", "--"}, restorable...)...)
+	for _, f := range slices.Compact(dirty) {
+		if cerr := copyFile(filepath.Join(u.backup, f), filepath.Join(u.root, f)); errors.Is(cerr, fs.ErrNotExist) {
+			u.deleted = append(u.deleted, f)
+		} else {
+			u.saved, err = append(u.saved, f), errors.Join(err, cerr)
 		}
 	}
-	return changed, added, errors.Join(err, err2)
+	return err
+}
+
+// copyFile copies the bytes of the file src to dst, making dst's folder.
+func copyFile(dst, src string) error {
+	body, err := os.ReadFile(src)
+	if err == nil {
+		err = os.MkdirAll(filepath.Dir(dst), 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(dst, body, 0o644)
+	}
+	return err
 }
 
 // git runs git in the root and returns the lines of its output.

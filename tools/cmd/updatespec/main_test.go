@@ -71,87 +71,111 @@ func TestNextStepsBreakingOnlyForCallers(t *testing.T) {
 	}
 }
 
-// TestFailRestores checks that a failed update puts back the files it
-// changed or deleted under the paths it may write, deletes the files it
-// added there, and leaves alone what was untracked before and what is
-// outside those paths; and that with -keep-failed it leaves them, and
-// prints a revert that restores them.
+// TestFailRestores checks that a failed update gives back the state before
+// the run under the paths it may write: the files it changed or deleted are
+// put back, the files it added are deleted, and what git cannot give back
+// (a maintainer's uncommitted edit, a staged change, a file deleted before,
+// an untracked file, overwritten or not) is as it was, byte for byte; what
+// is outside those paths is left alone. With -keep-failed or -allow-dirty
+// the failed update stays, and the printed way back gives the same state.
 func TestFailRestores(t *testing.T) {
 	t.Parallel()
-	for _, keep := range []bool{false, true} {
-		root := t.TempDir()
-		git := func(args ...string) string {
-			t.Helper()
-			cmd := exec.Command("git", append([]string{"-c", "commit.gpgsign=false", "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-			cmd.Dir, cmd.Env = root, append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull)
-			out, err := cmd.CombinedOutput()
-			if err != nil {
-				t.Fatalf("%v: %v\n%s", args, err, out)
-			}
-			return string(out)
-		}
-		write := func(rel, body string) {
-			t.Helper()
-			path := filepath.Join(root, rel)
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		git("init", "-q")
-		write("api/openapi-bundled.yaml", "old spec")
-		write("gen/a.go", "package gen")
-		write("go.mod", "module x")
-		write("outside.txt", "kept")
-		git("add", "-A")
-		git("commit", "-q", "-m", "first")
-		write("api/scratch.txt", "untracked before")
-		u := &updater{root: root, keepFailed: keep, stdout: &bytes.Buffer{}}
-		var err error
-		if u.untracked, err = u.git(context.Background(), append([]string{"ls-files", "--others", "--exclude-standard", "--"}, restorable...)...); err != nil {
-			t.Fatal(err)
-		}
-		write("api/openapi-bundled.yaml", "new spec")
-		write("gen/b.go", "package gen // new")
-		write("internal/apispec/c.go", "new dir")
-		write("outside.txt", "changed outside")
-		if err := os.Remove(filepath.Join(root, "go.mod")); err != nil {
-			t.Fatal(err)
-		}
-		var stderr bytes.Buffer
-		u.stderr = &stderr
-		if code := u.fail(3, "go generate", errors.New("boom")); code != 1 {
-			t.Fatalf("fail returned %d, want 1", code)
-		}
-		if keep {
-			if _, err := os.Stat(filepath.Join(root, "gen/b.go")); err != nil {
-				t.Errorf("-keep-failed removed an added file: %v", err)
-			}
-			revert := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*)$`).FindAllStringSubmatch(stderr.String(), -1)
-			if len(revert) != 2 {
-				t.Fatalf("-keep-failed printed %d revert command(s), want 2:\n%s", len(revert), stderr.String())
-			}
-			for _, line := range revert {
-				cmd := exec.Command("sh", "-c", line[1])
-				cmd.Dir = root
+	tests := []struct {
+		name                   string
+		keepFailed, allowDirty bool
+	}{
+		{"restore", false, false},
+		{"keep-failed", true, false},
+		{"allow-dirty", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			git := func(args ...string) {
+				t.Helper()
+				cmd := exec.Command("git", append([]string{"-c", "commit.gpgsign=false", "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+				cmd.Dir, cmd.Env = root, append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull)
 				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Fatalf("%s: %v\n%s", line[1], err, out)
+					t.Fatalf("%v: %v\n%s", args, err, out)
 				}
 			}
-		} else if !strings.Contains(stderr.String(), "Nothing was changed") {
-			t.Errorf("the restore is not reported:\n%s", stderr.String())
-		}
-		for rel, want := range map[string]string{"api/openapi-bundled.yaml": "old spec", "gen/a.go": "package gen", "go.mod": "module x", "outside.txt": "changed outside", "api/scratch.txt": "untracked before"} {
-			if got, err := os.ReadFile(filepath.Join(root, rel)); err != nil || string(got) != want {
-				t.Errorf("keep-failed %t: %s = %q, %v; want %q", keep, rel, got, err, want)
+			write := func(rel, body string) {
+				t.Helper()
+				path := filepath.Join(root, rel)
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
-		}
-		for _, rel := range []string{"gen/b.go", "internal/apispec/c.go"} {
-			if _, err := os.Stat(filepath.Join(root, rel)); !errors.Is(err, os.ErrNotExist) {
-				t.Errorf("keep-failed %t: %s survived (%v)", keep, rel, err)
+			remove := func(rel string) {
+				t.Helper()
+				if err := os.Remove(filepath.Join(root, rel)); err != nil {
+					t.Fatal(err)
+				}
 			}
-		}
+			git("init", "-q")
+			for rel, body := range map[string]string{"api/openapi-bundled.yaml": "old spec", "api/names.yaml": "committed names",
+				"api/staged.yaml": "committed", "gen/a.go": "package gen", "gen/old.go": "package gen // old", "go.mod": "module x", "outside.txt": "kept"} {
+				write(rel, body)
+			}
+			git("add", "-A")
+			git("commit", "-q", "-m", "first")
+			// The maintainer's work before the run.
+			write("api/names.yaml", "maintainer's edit")
+			write("api/staged.yaml", "staged")
+			git("add", "api/staged.yaml")
+			remove("gen/old.go")
+			write("api/scratch.txt", "untracked, left alone")
+			write("api/repairs.yaml", "untracked draft")
+			u := &updater{root: root, keepFailed: tt.keepFailed, allowDirty: tt.allowDirty, stdout: &bytes.Buffer{}, backup: filepath.Join(t.TempDir(), "backup")}
+			if err := u.save(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			// The failed update.
+			for rel, body := range map[string]string{"api/openapi-bundled.yaml": "new spec", "api/names.yaml": "derived names",
+				"api/staged.yaml": "updated", "api/repairs.yaml": "overlay", "gen/old.go": "package gen // regenerated",
+				"gen/b.go": "package gen // new", "internal/apispec/c.go": "new dir", "outside.txt": "changed outside"} {
+				write(rel, body)
+			}
+			remove("go.mod")
+			var stderr bytes.Buffer
+			u.stderr = &stderr
+			if code := u.fail(3, "go generate", errors.New("boom")); code != 1 {
+				t.Fatalf("fail returned %d, want 1", code)
+			}
+			if tt.keepFailed || tt.allowDirty {
+				if _, err := os.Stat(filepath.Join(root, "gen/b.go")); err != nil {
+					t.Errorf("the failed update was not left in place: %v", err)
+				}
+				wayBack := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*|cp .*)$`).FindAllStringSubmatch(stderr.String(), -1)
+				if len(wayBack) != 3 {
+					t.Fatalf("printed %d command(s) for the way back, want 3:\n%s", len(wayBack), stderr.String())
+				}
+				for _, line := range wayBack {
+					cmd := exec.Command("sh", "-c", line[1])
+					cmd.Dir = root
+					if out, err := cmd.CombinedOutput(); err != nil {
+						t.Fatalf("%s: %v\n%s", line[1], err, out)
+					}
+				}
+			} else if !strings.Contains(stderr.String(), "Nothing was changed") {
+				t.Errorf("the restore is not reported:\n%s", stderr.String())
+			}
+			for rel, want := range map[string]string{"api/openapi-bundled.yaml": "old spec", "api/names.yaml": "maintainer's edit",
+				"api/staged.yaml": "staged", "api/repairs.yaml": "untracked draft", "api/scratch.txt": "untracked, left alone",
+				"gen/a.go": "package gen", "go.mod": "module x", "outside.txt": "changed outside"} {
+				if got, err := os.ReadFile(filepath.Join(root, rel)); err != nil || string(got) != want {
+					t.Errorf("%s = %q, %v; want %q", rel, got, err, want)
+				}
+			}
+			for _, rel := range []string{"gen/b.go", "internal/apispec/c.go", "gen/old.go"} {
+				if _, err := os.Stat(filepath.Join(root, rel)); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("%s survived (%v)", rel, err)
+				}
+			}
+		})
 	}
 }
