@@ -29,8 +29,8 @@ type Operation struct {
 	// Params lists the path, query and header parameters, path first,
 	// in the spec's order.
 	Params []Param
-	// Body is the JSON request body; its Schema is NoSchema when the
-	// operation takes none.
+	// Body is the request body; its Schema is NoSchema when the
+	// operation takes no JSON body.
 	Body Body
 	// Success is the response of a successful call.
 	Success Response
@@ -80,12 +80,20 @@ type Param struct {
 	Example string
 }
 
-// Body is an operation's JSON request body.
+// Body is an operation's request body.
 type Body struct {
-	// Schema is the index of the body's schema in Schemas, or NoSchema.
+	// Schema is the index of the JSON body's schema in Schemas, or
+	// NoSchema.
 	Schema int
 	// Required reports whether a body must be sent.
 	Required bool
+	// Media is the media type of a body that is not JSON, such as
+	// "multipart/form-data" or "application/octet-stream" (the first,
+	// sorted, when the spec declares several); "" otherwise.
+	Media string
+	// MediaSchema is the index in Schemas of the schema of a body of
+	// type Media, or NoSchema; it is meaningful only when Media is set.
+	MediaSchema int
 }
 
 // Response is the success response of an operation.

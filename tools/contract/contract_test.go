@@ -23,6 +23,7 @@ import (
 
 	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/api"
+	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/apispec"
 	"github.com/partoo-go/partoo/partootest"
 )
@@ -151,12 +152,34 @@ func call(ctx context.Context, c *partoo.Client, op *apispec.Operation, r reques
 	for name := range r.header {
 		opts = append(opts, partoo.WithHeader(name, r.header.Get(name)))
 	}
+	if r.media != "" {
+		return callMedia(ctx, c, op, r)
+	}
 	var body any
 	if r.body != nil {
 		body = json.RawMessage(r.body)
 	}
 	err := c.Do(ctx, op.Method, r.path, r.query, body, &out, opts...)
 	return resp, out, err
+}
+
+// callMedia is call for a body that is not JSON, which Client.Do does not
+// send: r goes through the doer of the generated client (Client.Raw), the
+// client's pipeline, and the metadata is read from the HTTP response.
+func callMedia(ctx context.Context, c *partoo.Client, op *apispec.Operation, r request) (partoo.Response, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, op.Method, c.BaseURL()+r.target(), bytes.NewReader(r.body))
+	if err != nil {
+		return partoo.Response{}, nil, err
+	}
+	req.Header = r.header.Clone()
+	req.Header.Set("Content-Type", r.media)
+	resp, err := c.Raw().ClientInterface.(*gen.Client).Client.Do(req)
+	if err != nil {
+		return partoo.Response{}, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return partoo.Response{StatusCode: resp.StatusCode, Header: resp.Header}, b, err
 }
 
 // send sends r outside the client, with key as the API key ("" for none),
@@ -177,7 +200,10 @@ func send(t *testing.T, base, key string, op *apispec.Operation, r request) (int
 	if key != "" {
 		req.Header.Set(apispec.APIKeyHeader, key)
 	}
-	if r.body != nil {
+	switch {
+	case r.media != "":
+		req.Header.Set("Content-Type", r.media)
+	case r.body != nil:
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := http.DefaultClient.Do(req)

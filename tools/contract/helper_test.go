@@ -3,11 +3,13 @@
 package contract
 
 import (
+	"bytes"
 	"context"
 	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -20,7 +22,8 @@ import (
 // from the tables by reflection, with the arguments of a valid request
 // built from the spec: the path parameters' values in the template's
 // order, the params struct with its required fields set, the body decoded
-// from the body's example. An iterator is read to its first item only.
+// from the body's example, or, for a body that is not JSON, its content
+// type and a reader of the body mediaBody builds. An iterator is read to its first item only.
 func callHelper(ctx context.Context, c *partoo.Client, op *apispec.Operation) error {
 	svc := reflect.ValueOf(c).Elem().FieldByName(op.Service)
 	if !svc.IsValid() || svc.IsNil() {
@@ -60,6 +63,13 @@ func helperArgs(ctx context.Context, mt reflect.Type, op *apispec.Operation) ([]
 		}
 	}
 	args := []reflect.Value{reflect.ValueOf(ctx)}
+	var media request // a body that is not JSON, with its content type
+	if op.Body.Media != "" {
+		var err error
+		if media.body, media.media, err = mediaBody(&op.Body); err != nil {
+			return nil, err
+		}
+	}
 	params := false
 	for i := 1; i < mt.NumIn(); i++ {
 		in := mt.In(i)
@@ -88,6 +98,10 @@ func helperArgs(ctx context.Context, mt reflect.Type, op *apispec.Operation) ([]
 				return nil, fmt.Errorf("the body's example does not decode into %s: %w", in, err)
 			}
 			args = append(args, b.Elem())
+		case media.media != "" && in.Kind() == reflect.String:
+			args = append(args, reflect.ValueOf(media.media))
+		case media.body != nil && in == reflect.TypeFor[io.Reader]():
+			args = append(args, reflect.ValueOf(bytes.NewReader(media.body)))
 		default:
 			return nil, fmt.Errorf("argument %d (%s) is neither a parameter nor the body", i, in)
 		}

@@ -7,8 +7,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,14 +24,17 @@ type request struct {
 	path   string
 	query  url.Values
 	header http.Header
-	// body is the JSON body, nil for none.
+	// body is the body, nil for none: JSON, or of type media when media
+	// is set.
 	body []byte
+	// media is the Content-Type of a body that is not JSON; "" for JSON.
+	media string
 }
 
 // validRequest builds a valid request of op from the spec: each path
 // parameter and each required query or header parameter takes its
 // example, or a value derived from its schema; the body is the example of
-// the body's schema.
+// the body's schema, or one built by mediaBody for a body that is not JSON.
 func validRequest(op *apispec.Operation) (request, error) {
 	r := request{path: op.Path, query: url.Values{}, header: http.Header{}}
 	for i := range op.Params {
@@ -49,12 +55,73 @@ func validRequest(op *apispec.Operation) (request, error) {
 		}
 		r.body = []byte(ex)
 	}
+	if op.Body.Media != "" {
+		var err error
+		if r.body, r.media, err = mediaBody(&op.Body); err != nil {
+			return r, err
+		}
+	}
 	return r, nil
+}
+
+// mediaBody builds a valid body that is not JSON and its Content-Type:
+// for multipart/form-data, the fields the body's schema requires, a file
+// for a binary field and a value derived from the schema for the others;
+// for application/x-www-form-urlencoded, the same fields as text; for any
+// other type, a few bytes.
+func mediaBody(b *apispec.Body) ([]byte, string, error) {
+	var form []apispec.Property
+	if b.MediaSchema >= 0 {
+		s := &apispec.Schemas[b.MediaSchema]
+		for _, p := range s.Properties {
+			if slices.Contains(s.Required, p.Name) {
+				form = append(form, p)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	switch mt, _, _ := mime.ParseMediaType(b.Media); mt {
+	case "multipart/form-data":
+		w := multipart.NewWriter(&buf)
+		for _, p := range form {
+			s := &apispec.Schemas[p.Schema]
+			if s.Format == "binary" {
+				f, err := w.CreateFormFile(p.Name, p.Name+".bin")
+				if err != nil {
+					return nil, "", err
+				}
+				f.Write([]byte("contract"))
+				continue
+			}
+			v, ok := schemaValue(s)
+			if !ok {
+				return nil, "", fmt.Errorf("the request body's field %q has no example and no value can be derived from its schema", p.Name)
+			}
+			if err := w.WriteField(p.Name, v); err != nil {
+				return nil, "", err
+			}
+		}
+		if err := w.Close(); err != nil {
+			return nil, "", err
+		}
+		return buf.Bytes(), w.FormDataContentType(), nil
+	case "application/x-www-form-urlencoded":
+		q := url.Values{}
+		for _, p := range form {
+			v, ok := schemaValue(&apispec.Schemas[p.Schema])
+			if !ok {
+				return nil, "", fmt.Errorf("the request body's field %q has no example and no value can be derived from its schema", p.Name)
+			}
+			q.Set(p.Name, v)
+		}
+		return []byte(q.Encode()), b.Media, nil
+	}
+	return []byte("contract"), b.Media, nil
 }
 
 // with returns r with the parameter p set to v.
 func (r request) with(p *apispec.Param, v string) request {
-	out := request{path: r.path, query: url.Values{}, header: r.header.Clone(), body: r.body}
+	out := request{path: r.path, query: url.Values{}, header: r.header.Clone(), body: r.body, media: r.media}
 	for k, vs := range r.query {
 		out.query[k] = vs
 	}

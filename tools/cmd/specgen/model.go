@@ -45,6 +45,8 @@ type operation struct {
 	Body             int // schema index, or noSchema
 	BodyRequired     bool
 	RawBody          string // the media types of a body that is not JSON
+	Media            string // the first of them, sent by the contract test
+	MediaSchema      int    // its schema index, or noSchema
 	Success          int    // status
 	SuccessSchema    int
 	SuccessExample   string
@@ -309,13 +311,16 @@ func (m *model) body(o *operation, where string, op *openapi3.Operation) error {
 		}
 		o.Body = i
 	}
-	if o.Body < 0 {
-		// No JSON (a multipart/form-data upload, a binary body): the
-		// method takes the body as it is sent, with its content type.
-		o.RawBody = strings.Join(raw, ", ")
-	}
 	o.BodyRequired = rb.Required
-	return nil
+	if o.Body >= 0 || len(raw) == 0 {
+		return nil
+	}
+	// No JSON (a multipart/form-data upload, a binary body): the method
+	// takes the body as it is sent, with its content type.
+	o.RawBody, o.Media = strings.Join(raw, ", "), raw[0]
+	var err error
+	o.MediaSchema, err = m.schemas.add(rb.Content[raw[0]].Schema, where+": request body")
+	return err
 }
 
 func isJSON(ct string) bool {
