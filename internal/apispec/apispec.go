@@ -272,8 +272,9 @@ type Schema struct {
 	Enum []string
 	// Default is the default value as JSON text, or "".
 	Default string
-	// Format is the format keyword; specgen only accepts formats the
-	// validator knows.
+	// Format is the format keyword; specgen keeps only the formats the
+	// validator checks and those that annotate: float, double, binary (a
+	// file in a multipart body).
 	Format string
 	// Minimum and Maximum bound numbers when HasMinimum and HasMaximum;
 	// ExclusiveMinimum and ExclusiveMaximum make the bound exclusive.

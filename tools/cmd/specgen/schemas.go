@@ -70,10 +70,10 @@ const (
 
 // supportedFormats are the formats the validator of internal/apispec
 // checks (date-time, date, email, uri, uuid, int32, int64) or that only
-// annotate a number's width (float, double).
+// annotate a number's width (float, double) or a file's bytes (binary).
 var supportedFormats = map[string]bool{
 	"date-time": true, "date": true, "email": true, "uri": true, "uuid": true,
-	"int32": true, "int64": true, "float": true, "double": true,
+	"int32": true, "int64": true, "float": true, "double": true, "binary": true,
 }
 
 // schemaTable assigns every schema of the spec an index, once: a

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -728,5 +729,47 @@ func TestListOfOtherItems(t *testing.T) {
 	}
 	if o := m.op("searchOrganizations"); o == nil || o.Resource.Role != "list" || o.Resource.Collection != "/org" {
 		t.Errorf("searchOrganizations: %+v, want the list of /org", o)
+	}
+}
+
+// TestRequestBodyMedia: a request body that is not JSON has no JSON
+// schema; the table records its media type and the schema of that type,
+// which the contract test builds a valid body from.
+func TestRequestBodyMedia(t *testing.T) {
+	m := buildModel(t, fixturePath, nil)
+	src, err := renderTable(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		id, media, format string
+		required          []string
+	}{
+		{"uploadMedia", "multipart/form-data", "", []string{"file", "business_id"}},
+		{"replaceMediaContent", "application/octet-stream", "binary", nil},
+		{"searchBusinesses", "", "", nil},
+	}
+	for _, tt := range tests {
+		i := slices.IndexFunc(m.ops, func(o *operation) bool { return o.ID == tt.id })
+		if i < 0 {
+			t.Fatalf("the fixture has no operation %s", tt.id)
+		}
+		o := m.ops[i]
+		if o.Media != tt.media {
+			t.Errorf("%s: Media = %q, want %q", tt.id, o.Media, tt.media)
+		}
+		if tt.media == "" {
+			continue
+		}
+		if o.Body != noSchema || o.MediaSchema < 0 {
+			t.Fatalf("%s: Body = %d, MediaSchema = %d, want no JSON schema and a media schema", tt.id, o.Body, o.MediaSchema)
+		}
+		s := m.schemas.rows[o.MediaSchema]
+		if s.Format != tt.format || !slices.Equal(s.Required, tt.required) {
+			t.Errorf("%s: the media schema has format %q and requires %q, want %q and %q", tt.id, s.Format, s.Required, tt.format, tt.required)
+		}
+		if want := fmt.Sprintf("Media: %q, MediaSchema: %d}", tt.media, o.MediaSchema); !strings.Contains(string(src), want) {
+			t.Errorf("%s: spec.gen.go lacks %s", tt.id, want)
+		}
 	}
 }
