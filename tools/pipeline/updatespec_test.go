@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -277,8 +279,9 @@ func TestUpdateSpec(t *testing.T) {
 }
 
 // TestUpdateSpecOutcomes checks update-spec's other outcomes on a copy: a
-// spec that fails the lint or the generator changes nothing, a dirty tree
-// is refused, a test the new spec breaks stops it at step 5 (kept for
+// spec that fails the lint or the generator changes nothing (with
+// -allow-dirty, its printed way back keeps an uncommitted edit and an
+// untracked file), a dirty tree is refused, a test the new spec breaks stops it at step 5 (kept for
 // inspection with -keep-failed, with an exact revert), and a harmless
 // change goes through every step to the next steps.
 func TestUpdateSpecOutcomes(t *testing.T) {
@@ -317,6 +320,31 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	}
 	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
 		t.Fatalf("a failed update left the tree changed:\n%s", status)
+	}
+
+	// With -allow-dirty, the failed update stays, and its printed way back
+	// gives back the state before the run: the maintainer's uncommitted
+	// edit to the spec and an untracked file included.
+	edited := append(slices.Clip(spec), "# the maintainer's uncommitted note\n"...)
+	writeFile(t, specPath, edited)
+	writeFile(t, filepath.Join(dir, "gen", "notes.txt"), []byte("untracked"))
+	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+refused, "UPDATE_ARGS=-allow-dirty")
+	wayBack := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*|cp .*)$`).FindAllStringSubmatch(out, -1)
+	if err == nil || !strings.Contains(out, "FAILED at step 3") || len(wayBack) == 0 {
+		t.Fatalf("with -allow-dirty, a spec refused by the generator was not reported at step 3 with the way back: %v\n%s", err, out)
+	}
+	for _, line := range wayBack {
+		run(t, dir, gitEnv, "sh", "-c", line[1])
+	}
+	if got, err := os.ReadFile(specPath); err != nil || !bytes.Equal(got, edited) {
+		t.Fatalf("the printed way back lost the uncommitted edit of the spec (%v):\n%s", err, out)
+	}
+	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); !slices.Equal(strings.Fields(status), []string{"M", "api/openapi-bundled.yaml", "??", "gen/notes.txt"}) {
+		t.Fatalf("the printed way back did not give back the state before the run:\n%s", status)
+	}
+	run(t, dir, gitEnv, "git", "checkout", "--", "api/openapi-bundled.yaml")
+	if err := os.Remove(filepath.Join(dir, "gen", "notes.txt")); err != nil {
+		t.Fatal(err)
 	}
 
 	// Uncommitted changes are refused, so that a revert cannot lose them.
