@@ -152,6 +152,11 @@ func call(ctx context.Context, c *partoo.Client, op *apispec.Operation, r reques
 	for name := range r.header {
 		opts = append(opts, partoo.WithHeader(name, r.header.Get(name)))
 	}
+	if op.Success.Media != "" {
+		// A success that is not JSON (its errors are): the client asks
+		// for JSON alone unless told otherwise.
+		opts = append(opts, partoo.WithHeader("Accept", op.Success.Media+", application/json"))
+	}
 	if r.media != "" {
 		return callMedia(ctx, c, op, r)
 	}
@@ -172,7 +177,12 @@ func callMedia(ctx context.Context, c *partoo.Client, op *apispec.Operation, r r
 		return partoo.Response{}, nil, err
 	}
 	req.Header = r.header.Clone()
-	req.Header.Set("Content-Type", r.media)
+	if r.media != "" {
+		req.Header.Set("Content-Type", r.media)
+	}
+	if op.Success.Media != "" {
+		req.Header.Set("Accept", op.Success.Media)
+	}
 	resp, err := c.Raw().ClientInterface.(*gen.Client).Client.Do(req)
 	if err != nil {
 		return partoo.Response{}, nil, err
@@ -276,7 +286,11 @@ func checkError(t *testing.T, who string, op *apispec.Operation, status int, bod
 // the fake answers 400 in the shape the operation declares (or, for an
 // operation that declares no 400, a 4xx it declares), and Prism reports as
 // a violation, so that a silent Prism cannot pass; and, with Prism forced
-// to each error status the operation declares, the typed error.
+// to each error status the operation declares, the typed error. Prism's
+// own limits are found from the spec, never by operation: an operation
+// whose request or example holds an integer beyond 2^53-1 (Prism reads
+// numbers as doubles) is checked against the fake alone, and for one that
+// declares no 401, Prism's made-up 401 carries no violation.
 func TestContract(t *testing.T) {
 	spec := api.OpenAPIBundled()
 	derived, changes, err := forPrism(spec)
@@ -312,11 +326,21 @@ func TestContract(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %s: no valid request can be built from the spec: %v", op.Method, op.Path, err)
 			}
+			// Prism reads JSON numbers and path integers as IEEE doubles:
+			// an operation whose request or example holds an integer beyond
+			// 2^53-1 is checked against the fake alone.
+			prism := !beyondDoubles(op, valid)
+			if !prism {
+				t.Logf("%s: an integer beyond 2^53-1, which Prism cannot hold exactly: checked against the fake only", op.ID)
+			}
 			t.Run("valid request", func(t *testing.T) {
-				n := rec.len()
-				pr, pb, perr := call(ctx, prismClient, op, valid)
-				checkExchanges(t, op, rec.since(n))
 				fr, fb, ferr := call(ctx, fakeClient, op, valid)
+				pr, pb, perr := fr, fb, error(nil)
+				if prism {
+					n := rec.len()
+					pr, pb, perr = call(ctx, prismClient, op, valid)
+					checkExchanges(t, op, rec.since(n))
+				}
 				if perr != nil || ferr != nil {
 					t.Fatalf("%s %s: Prism: %v; fake: %v", op.Method, valid.target(), perr, ferr)
 				}
@@ -333,6 +357,9 @@ func TestContract(t *testing.T) {
 				}
 			})
 			t.Run("service method", func(t *testing.T) {
+				if !prism {
+					t.Skip("an integer beyond 2^53-1: Prism cannot hold it exactly")
+				}
 				n := rec.len()
 				if err := callHelper(ctx, prismClient, op); err != nil {
 					t.Errorf("%v", err)
@@ -340,11 +367,14 @@ func TestContract(t *testing.T) {
 				checkExchanges(t, op, rec.since(n))
 			})
 			t.Run("without the API key", func(t *testing.T) {
-				if status, h, body := send(t, p.URL, "", op, valid); status != http.StatusUnauthorized || h.Get(violationsHeader) == "" {
+				// For an operation that declares no 401, Prism makes one up,
+				// with no violation header: the status is what is checked.
+				_, declared := errorSchema(op, http.StatusUnauthorized)
+				if status, h, body := send(t, p.URL, "", op, valid); prism && (status != http.StatusUnauthorized || declared && h.Get(violationsHeader) == "") {
 					t.Errorf("Prism answered %d (violations %q): %s, want 401 with a violation", status, h.Get(violationsHeader), body)
 				}
 				status, _, body := send(t, srv.URL, "", op, valid)
-				if _, declared := errorSchema(op, http.StatusUnauthorized); declared && status != http.StatusUnauthorized {
+				if declared && status != http.StatusUnauthorized {
 					t.Errorf("the fake answered %d, want 401: %s", status, body)
 				}
 				checkError(t, "the fake", op, status, body, false)
@@ -369,13 +399,16 @@ func TestContract(t *testing.T) {
 					}
 					status, _, body := send(t, srv.URL, srv.APIKey, op, b.req)
 					checkError(t, "the fake", op, status, body, want400)
-					if status, h, body := send(t, p.URL, "contract-test-key", op, b.req); prismViolations(status, h, body) == "" {
+					if status, h, body := send(t, p.URL, "contract-test-key", op, b.req); prism && prismViolations(status, h, body) == "" {
 						t.Errorf("Prism answered %d with no violation: %s", status, body)
 					}
 				})
 			}
 			for k, status := range op.Errors {
 				t.Run(fmt.Sprintf("status %d", status), func(t *testing.T) {
+					if !prism {
+						t.Skip("an integer beyond 2^53-1: Prism cannot hold it exactly")
+					}
 					want := sentinel(status)
 					if want == nil {
 						t.Fatalf("the spec declares %d, which has no sentinel error in package partoo", status)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -404,4 +405,47 @@ func errorSchema(op *apispec.Operation, status int) (int, bool) {
 		}
 	}
 	return apispec.NoSchema, false
+}
+
+// maxDouble is the largest integer that an IEEE double, a JavaScript
+// number, holds exactly: 2^53-1.
+var maxDouble = big.NewInt(1<<53 - 1)
+
+// beyondDoubles reports whether r, or the example of op's success answer,
+// holds an integer beyond maxDouble: in a path segment, a query value or a
+// JSON number.
+func beyondDoubles(op *apispec.Operation, r request) bool {
+	texts := strings.Split(r.path, "/")
+	for _, vs := range r.query {
+		texts = append(texts, vs...)
+	}
+	for _, text := range texts {
+		if isBeyondDoubles(text) {
+			return true
+		}
+	}
+	return r.media == "" && jsonBeyondDoubles(r.body) ||
+		op.Success.Media == "" && jsonBeyondDoubles([]byte(op.Success.Example))
+}
+
+// isBeyondDoubles reports whether text is an integer beyond maxDouble.
+func isBeyondDoubles(text string) bool {
+	n, ok := new(big.Int).SetString(text, 10)
+	return ok && n.CmpAbs(maxDouble) > 0
+}
+
+// jsonBeyondDoubles reports whether the JSON text b holds an integer
+// beyond maxDouble; b that is not JSON holds none.
+func jsonBeyondDoubles(b []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if n, ok := tok.(json.Number); ok && isBeyondDoubles(n.String()) {
+			return true
+		}
+	}
 }
