@@ -95,11 +95,10 @@ var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "p
 
 // Lint checks spec (a bundled OpenAPI document, YAML or JSON) against
 // kin-openapi's validation and the project's rules. seed is Partoo's verbatim
-// YAML, decoded: elements equal to the seed's need no x-partoo-go-source.
-// excerpt is the seed excerpt (nil: the seed itself), whose elements the
-// bundle may not change at all, marked or not (tools/spectest keeps them).
-// The findings come blocking first, then by line and rule.
-func Lint(spec []byte, seed, excerpt map[string]any) []Finding {
+// YAML, decoded: elements equal to the seed's need no x-partoo-go-source,
+// and the bundle may not change them at all, marked or not. The findings
+// come blocking first, then by line and rule.
+func Lint(spec []byte, seed map[string]any) []Finding {
 	var root yaml.Node
 	if err := yaml.Unmarshal(spec, &root); err != nil {
 		return []Finding{{Level: Blocking, Rule: "yaml", Message: err.Error()}}
@@ -109,11 +108,8 @@ func Lint(spec []byte, seed, excerpt map[string]any) []Finding {
 	}
 	d := newDefects(root.Content[0])
 	kin := kinOpenAPI(spec, len(d.out) > 0, d.unknownKeys)
-	if excerpt == nil {
-		excerpt = seed
-	}
 	d.servers()
-	d.provenance(seed, excerpt)
+	d.provenance(seed)
 	out := append(kin, d.out...)
 	sortFindings(out)
 	// A component reached from several operations is reported once.
@@ -141,9 +137,7 @@ var coveredKin = []string{"unsupported 'type' value", "must define exactly all p
 // the structural rules found defects, kin-openapi's reports of the same
 // defects (without a place or a repair) are left out.
 func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Finding {
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err := loader.LoadFromData(spec)
+	doc, err := openapi3.NewLoader().LoadFromData(spec)
 	if err != nil {
 		return []Finding{{Level: Blocking, Rule: "kin-openapi", Message: "load: " + err.Error()}}
 	}
@@ -208,24 +202,23 @@ var sourceKinds = map[string]bool{"reference-docs": true, "assumption": true}
 
 // provenance checks that every element (top-level field, operation,
 // webhook, component) that is not Partoo's verbatim YAML carries a valid
-// x-partoo-go-source, and that no element of the excerpt changed. An
+// x-partoo-go-source, and that no element of the seed changed. An
 // element is verbatim when the seed holds an equal element under the same
 // name.
-func (d *defects) provenance(seed, excerpt map[string]any) {
+func (d *defects) provenance(seed map[string]any) {
 	add := func(n *yaml.Node, where, msg string) { d.add(Blocking, "provenance", n, where+": "+msg) }
 	check := func(where string, n *yaml.Node, path ...string) {
 		got, decoded := decode(n)
-		if want := lookup(excerpt, path...); want != nil && decoded {
-			if diff := prov.FirstDiff(want, got); diff != "" {
+		want := lookup(seed, path...)
+		if diff := ""; want != nil && decoded {
+			if diff = prov.FirstDiff(want, got); diff != "" {
 				add(n, where, "differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+prov.VerbatimRule)
+			}
+			if diff != "" || reflect.DeepEqual(got, want) {
 				return
 			}
 		}
-		seedValue := lookup(seed, path...)
-		if seedValue != nil && decoded && reflect.DeepEqual(got, seedValue) {
-			return
-		}
-		if msg := sourceProblem(n); msg != "" && seedValue != nil {
+		if msg := sourceProblem(n); msg != "" && want != nil {
 			add(n, where, "differs from Partoo's verbatim YAML (the seed) and "+msg)
 		} else if msg != "" {
 			add(n, where, msg)

@@ -240,7 +240,7 @@ func TestSeedAsPlainYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range Lint(spec, seed, nil) {
+	for _, f := range Lint(spec, seed) {
 		t.Errorf("unexpected finding: %+v", f)
 	}
 }

@@ -81,46 +81,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return fail(1, err)
 		}
 	}
+	var findings []Finding
+	var seed map[string]any
 	if res == nil {
-		seedRaw, err := os.ReadFile(*seedPath)
+		raw, err := os.ReadFile(*seedPath)
 		if err != nil {
 			return fail(2, err)
 		}
-		seed, err := seedYAML(seedRaw)
-		if err != nil {
+		if seed, err = seedYAML(raw); err != nil {
 			return fail(2, fmt.Errorf("seed %s: %w", *seedPath, err))
 		}
-		return report(stdout, stderr, *specPath, Lint(spec, seed, nil), *verbose)
-	}
-	// The spec must be what the one loader makes of Partoo's verbatim
-	// bundle, and what is linted is that document before its 3.1 upgrade,
-	// in the bundle's own terms: Partoo's YAML and the repairs, each with
-	// its reason, need no x-partoo-go-source.
-	var findings []Finding
-	if !bytes.Equal(spec, res.Spec) {
-		findings = append(findings, Finding{Level: Blocking, Rule: "repairs", Message: fmt.Sprintf("%s is not what %s, %s and %s give: run make generate (never edit it by hand: repair through %s)", *specPath, prov.Verbatim, specload.RepairsFile, specload.NamesFile, specload.RepairsFile)})
-	}
-	seed, err := seedYAML(res.Repaired)
-	if err != nil {
-		return fail(1, err)
-	}
-	findings = append(findings, Lint(res.Repaired, seed, nil)...)
-	if res.UpgradedFrom != "" && !slices.ContainsFunc(findings, isBlocking) {
-		// The generators read the 3.1 form, which kin-openapi validates
-		// further (unused components, for one). Before the bundle's own
-		// form is clean, the 3.1 form only repeats its findings without
-		// their places and repairs.
-		for _, f := range kinOpenAPI(res.Spec, false, nil) {
-			if isBlocking(f) && !slices.ContainsFunc(findings, func(g Finding) bool { return g.Message == f.Message }) {
-				f.Message += " (in the 3.1 form the generators read)"
-				findings = append(findings, f)
-			}
+	} else {
+		// The spec must be what the one loader makes of Partoo's verbatim
+		// bundle, and what is linted is that document before its 3.1
+		// upgrade, in the bundle's own terms: Partoo's YAML and the repairs,
+		// each with its reason, need no x-partoo-go-source. The generators
+		// validate the 3.1 form when they load it (specload.Load).
+		if !bytes.Equal(spec, res.Spec) {
+			findings = append(findings, Finding{Level: Blocking, Rule: "repairs", Message: fmt.Sprintf("%s is not what %s, %s and %s give: run make generate (never edit it by hand: repair through %s)", *specPath, prov.Verbatim, specload.RepairsFile, specload.NamesFile, specload.RepairsFile)})
 		}
+		if seed, err = seedYAML(res.Repaired); err != nil {
+			return fail(1, err)
+		}
+		spec = res.Repaired
 	}
-	return report(stdout, stderr, *specPath, findings, *verbose)
+	return report(stdout, stderr, *specPath, append(findings, Lint(spec, seed)...), *verbose)
 }
-
-func isBlocking(f Finding) bool { return f.Level == Blocking }
 
 // advisoryShown is how many advisory findings of one rule the summary
 // shows; -v shows them all.
@@ -132,7 +118,7 @@ const advisoryShown = 3
 func report(stdout, stderr io.Writer, specPath string, findings []Finding, verbose bool) int {
 	blocking, advisory := 0, map[string][]Finding{}
 	for _, f := range findings {
-		if !isBlocking(f) {
+		if f.Level == Advisory {
 			advisory[f.Rule] = append(advisory[f.Rule], f)
 			continue
 		}
