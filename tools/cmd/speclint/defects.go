@@ -83,6 +83,7 @@ func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Actio
 // over it.
 func newDefects(doc *yaml.Node) *defects {
 	d := &defects{doc: doc, v30: strings.HasPrefix(valueOf(mapValue(doc, "openapi")), "3.0"), unknownKeys: map[string]bool{}, reported: map[string]bool{}}
+	ids := map[string]string{}
 	for _, section := range []string{"paths", "webhooks"} {
 		forEachPair(mapValue(doc, section), func(path string, _, item *yaml.Node) {
 			d.nested(item, jsonPath{section, path})
@@ -98,6 +99,7 @@ func newDefects(doc *yaml.Node) *defects {
 						op.name = "webhooks." + path + " " + strings.ToUpper(m)
 					} else {
 						d.pathParams(op, path, shared)
+						d.operation(op, ids)
 					}
 					d.ops = append(d.ops, op)
 				}
@@ -127,40 +129,33 @@ func newDefects(doc *yaml.Node) *defects {
 			d.nested(v, jsonPath{"components", section, name})
 		})
 	}
-	d.operations()
 	return d
 }
 
-// operations checks that every operation has an operationId (kin-openapi
-// checks that they are unique), that no two give one Go name, and that
-// every operation declares a 2xx response: the generated client decodes
-// it and the services return it.
-func (d *defects) operations() {
-	seen := map[string]string{}
-	for _, op := range d.ops {
-		if op.hook {
-			continue
+// operation checks that op has an operationId (kin-openapi checks that
+// they are unique) whose Go name no operation before it in ids has, and
+// that it declares a 2xx response: the generated client decodes it and the
+// services return it.
+func (d *defects) operation(op operation, ids map[string]string) {
+	id := mapValue(op.node, "operationId")
+	if strings.TrimSpace(valueOf(id)) == "" {
+		d.add(Blocking, "operation-id", op.node, fmt.Sprintf("%s has no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", op.name),
+			Action{Target: op.at.String(), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
+	}
+	if id != nil {
+		if other, clash := claim(ids, id.Value, nil, id.Value); clash && other != id.Value {
+			why := fmt.Sprintf("operationIds %q and %q give the same Go name", other, id.Value)
+			d.add(Blocking, "go-name", id, fmt.Sprintf("%s: %s", op.name, why),
+				Action{Target: op.at.String(), Description: why, Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
 		}
-		id := mapValue(op.node, "operationId")
-		if strings.TrimSpace(valueOf(id)) == "" {
-			d.add(Blocking, "operation-id", op.node, fmt.Sprintf("%s has no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", op.name),
-				Action{Target: op.at.String(), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
-		}
-		if id != nil {
-			if other, clash := claim(seen, id.Value, nil, id.Value); clash && other != id.Value {
-				why := fmt.Sprintf("operationIds %q and %q give the same Go name", other, id.Value)
-				d.add(Blocking, "go-name", id, fmt.Sprintf("%s: %s", op.name, why),
-					Action{Target: op.at.String(), Description: why, Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
-			}
-		}
-		ok := false
-		forEachPair(mapValue(op.node, "responses"), func(code string, _, _ *yaml.Node) {
-			n, err := strconv.Atoi(code)
-			ok = ok || strings.EqualFold(code, "2XX") || err == nil && n >= 200 && n <= 299
-		})
-		if !ok {
-			d.add(Blocking, "success-response", op.node, fmt.Sprintf("%s declares no 2xx response", op.name))
-		}
+	}
+	ok := false
+	forEachPair(mapValue(op.node, "responses"), func(code string, _, _ *yaml.Node) {
+		n, err := strconv.Atoi(code)
+		ok = ok || strings.EqualFold(code, "2XX") || err == nil && n >= 200 && n <= 299
+	})
+	if !ok {
+		d.add(Blocking, "success-response", op.node, fmt.Sprintf("%s declares no 2xx response", op.name))
 	}
 }
 
