@@ -291,7 +291,10 @@ func paramText(j string) string {
 	return j
 }
 
-func (m *model) body(o *operation, where string, op *openapi3.Operation) error {
+// body records the request body: its JSON schema, else (a
+// multipart/form-data upload, a binary body) the media types of the body
+// that the method takes as it is sent, with its content type.
+func (m *model) body(o *operation, where string, op *openapi3.Operation) (err error) {
 	if op.RequestBody == nil {
 		return nil
 	}
@@ -299,33 +302,30 @@ func (m *model) body(o *operation, where string, op *openapi3.Operation) error {
 	if rb == nil {
 		return fmt.Errorf("%s: unresolved request body", where)
 	}
-	var raw []string
-	for _, ct := range sortedKeys(rb.Content) {
-		if !isJSON(ct) {
-			raw = append(raw, ct)
-			continue
-		}
-		i, err := m.schemas.add(rb.Content[ct].Schema, where+": request body")
-		if err != nil {
-			return err
-		}
-		o.Body = i
-	}
 	o.BodyRequired = rb.Required
-	if o.Body >= 0 || len(raw) == 0 {
-		return nil
+	schema, raw := jsonContent(rb.Content)
+	if o.Body, err = m.schemas.add(schema, where+": request body"); err != nil || o.Body >= 0 || len(raw) == 0 {
+		return err
 	}
-	// No JSON (a multipart/form-data upload, a binary body): the method
-	// takes the body as it is sent, with its content type.
 	o.RawBody, o.Media = strings.Join(raw, ", "), raw[0]
-	var err error
 	o.MediaSchema, err = m.schemas.add(rb.Content[raw[0]].Schema, where+": request body")
 	return err
 }
 
-func isJSON(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+// jsonContent returns the schema of the first JSON media type of content,
+// and the other media types, in name order.
+func jsonContent(content openapi3.Content) (schema *openapi3.SchemaRef, others []string) {
+	json := false
+	for _, ct := range sortedKeys(content) {
+		mt, _, err := mime.ParseMediaType(ct)
+		switch {
+		case err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json"):
+			others = append(others, ct)
+		case !json:
+			schema, json = content[ct].Schema, true
+		}
+	}
+	return schema, others
 }
 
 func (m *model) responses(o *operation, where string, op *openapi3.Operation) error {
@@ -335,48 +335,30 @@ func (m *model) responses(o *operation, where string, op *openapi3.Operation) er
 	for _, code := range sortedKeys(op.Responses.Map()) {
 		status, err := strconv.Atoi(code)
 		resp := op.Responses.Value(code).Value
+		var content openapi3.Content
+		if resp != nil {
+			content = resp.Content
+		}
+		schema, raw := jsonContent(content)
 		switch {
 		case err != nil: // "default" and "2XX" ranges
 		case status >= 400:
-			o.Errors = append(o.Errors, status)
-			o.errorRefs = append(o.errorRefs, jsonSchema(resp))
+			o.Errors, o.errorRefs = append(o.Errors, status), append(o.errorRefs, schema)
 		case status < 200 || status > 299 || o.Success != 0:
 		case resp == nil:
 			return fmt.Errorf("%s: unresolved %s response", where, code)
 		default:
 			o.Success = status
-			for _, ct := range sortedKeys(resp.Content) {
-				if !isJSON(ct) {
-					if o.SuccessMedia == "" && o.SuccessSchema < 0 {
-						o.SuccessMedia, o.SuccessExample = mediaExample(ct, resp.Content[ct])
-					}
-					continue
-				}
-				o.SuccessMedia = ""
-				i, err := m.schemas.add(resp.Content[ct].Schema, fmt.Sprintf("%s: %d response", where, status))
-				if err != nil {
-					return err
-				}
-				o.SuccessSchema = i
+			if o.SuccessSchema, err = m.schemas.add(schema, fmt.Sprintf("%s: %d response", where, status)); err != nil {
+				return err
+			}
+			if o.SuccessSchema < 0 && len(raw) > 0 {
+				o.SuccessMedia, o.SuccessExample = mediaExample(raw[0], content[raw[0]])
 			}
 		}
 	}
 	if o.Success == 0 {
 		return fmt.Errorf("%s: no 2xx response: the helper cannot know what success is", where)
-	}
-	return nil
-}
-
-// jsonSchema returns the schema of a response's first JSON content, or
-// nil.
-func jsonSchema(resp *openapi3.Response) *openapi3.SchemaRef {
-	if resp == nil {
-		return nil
-	}
-	for _, ct := range sortedKeys(resp.Content) {
-		if isJSON(ct) {
-			return resp.Content[ct].Schema
-		}
 	}
 	return nil
 }
@@ -416,91 +398,68 @@ func (m *model) list(o *operation, where, override string) error {
 		return nil
 	}
 	props := m.schemas.properties(o.SuccessSchema)
+	has := func(name string) bool { _, ok := props[name]; return ok }
+	takes := func(name string) bool {
+		return slices.ContainsFunc(o.Params, func(p paramRow) bool { return p.In == "query" && p.Name == name })
+	}
+	page, maxPage, nextCursor, cursor := has("page"), has("max_page"), has("next_cursor"), takes("cursor")
+	var style string
+	switch {
+	case page && maxPage && !cursor && !nextCursor:
+		style = "page"
+	case cursor && nextCursor && !page && !maxPage:
+		style = "cursor"
+	case has("next") && m.schemas.hasType(props["next"], "string") && !page && !maxPage && !nextCursor:
+		style = "next" // the URL of the next page, with or without a cursor parameter
+	case page || maxPage || cursor || nextCursor || takes("page"):
+		return fmt.Errorf("%s: ambiguous list shape (page=%t max_page=%t cursor parameter=%t next_cursor=%t page parameter=%t): "+
+			"a page list answers page and max_page, a cursor list takes cursor and answers next_cursor; "+
+			"declare it in the naming file (api/names.yaml), under lists: %s: <array field> or none", where, page, maxPage, cursor, nextCursor, takes("page"), o.ID)
+	default:
+		return nil
+	}
 	var arrays []string
 	for _, name := range sortedKeys(props) {
 		if m.schemas.hasType(props[name], "array") {
 			arrays = append(arrays, name)
 		}
 	}
-	_, hasPage := props["page"]
-	_, hasMaxPage := props["max_page"]
-	_, hasNext := props["next_cursor"]
-	nextURL, hasNextURL := props["next"]
-	hasCursor := slices.ContainsFunc(o.Params, func(p paramRow) bool { return p.In == "query" && p.Name == "cursor" })
-	hasPageParam := slices.ContainsFunc(o.Params, func(p paramRow) bool { return p.In == "query" && p.Name == "page" })
-	style := ""
-	switch {
-	case hasPage && hasMaxPage && !hasCursor && !hasNext:
-		style = "page"
-	case hasCursor && hasNext && !hasPage && !hasMaxPage:
-		style = "cursor"
-	case hasNextURL && m.schemas.hasType(nextURL, "string") && !hasPage && !hasMaxPage && !hasNext:
-		style = "next" // the URL of the next page, with or without a cursor parameter
-	case hasPage || hasMaxPage || hasCursor || hasNext || hasPageParam:
-		return fmt.Errorf("%s: ambiguous list shape (page=%t max_page=%t cursor parameter=%t next_cursor=%t page parameter=%t): "+
-			"a page list answers page and max_page, a cursor list takes cursor and answers next_cursor; "+
-			"declare it in the naming file (api/names.yaml), under lists: %s: <array field> or none", where, hasPage, hasMaxPage, hasCursor, hasNext, hasPageParam, o.ID)
-	default:
-		return nil
-	}
 	field := override
 	switch {
 	case field != "" && !slices.Contains(arrays, field):
 		return fmt.Errorf("%s: the naming file picks the list field %q, but the answer's arrays are %v", where, field, arrays)
-	case field != "": // the naming file's pick
-	case len(arrays) == 1:
-		field = arrays[0]
-	default:
+	case field == "" && len(arrays) != 1:
 		return fmt.Errorf("%s: ambiguous list shape: a %s list with %d array properties %v; name the one to iterate in the naming file (api/names.yaml), under lists: %s: <field>",
 			where, style, len(arrays), arrays, o.ID)
+	case field == "":
+		field = arrays[0]
 	}
-	if style == "page" {
-		for _, name := range []string{"page", "max_page"} {
-			if !m.schemas.hasType(props[name], "integer") {
-				return fmt.Errorf("%s: the page list's %s is not an integer", where, name)
-			}
+	for _, name := range []string{"page", "max_page"} {
+		if style == "page" && !m.schemas.hasType(props[name], "integer") {
+			return fmt.Errorf("%s: the page list's %s is not an integer", where, name)
 		}
 	}
-	item := m.schemas.rows[props[field]].Items
+	o.List = listRow{Style: style, Field: field, Item: m.schemas.rows[props[field]].Items}
 	for _, part := range m.schemas.rows[props[field]].AllOf {
-		if item < 0 {
-			item = m.schemas.rows[part].Items
+		if o.List.Item < 0 {
+			o.List.Item = m.schemas.rows[part].Items
 		}
 	}
-	o.List = listRow{Style: style, Field: field, Item: item}
 	return nil
 }
 
 // location is where a request body holds a CustomHeaders object: the steps
-// from the body, each a property name or every element of an array. The
-// table writes it as an apispec.Location.
-type location []locStep
+// from the body, each a property name or eachElement. The table writes it
+// as an apispec.Location.
+type location []string
 
-type locStep struct {
-	Name string // a property
-	Each bool   // every element of an array
-}
+// eachElement is the step of a location into every element of an array.
+const eachElement = "[*]"
 
 // String writes the location as the documentation does:
 // "items[*].custom_headers".
 func (l location) String() string {
-	var b strings.Builder
-	for _, st := range l {
-		switch {
-		case st.Each:
-			b.WriteString("[*]")
-		case b.Len() > 0:
-			b.WriteString("." + st.Name)
-		default:
-			b.WriteString(st.Name)
-		}
-	}
-	return b.String()
-}
-
-// with returns loc followed by st, sharing nothing with loc.
-func (l location) with(st locStep) location {
-	return append(slices.Clip(l), st)
+	return strings.ReplaceAll(strings.Join(l, "."), "."+eachElement, eachElement)
 }
 
 // locate returns the locations of the CustomHeaders schema under schema i.
@@ -523,14 +482,14 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 		}
 	}
 	for _, p := range row.Properties {
-		visit(p.Schema, loc.with(locStep{Name: p.Name}))
+		visit(p.Schema, append(slices.Clip(loc), p.Name))
 	}
-	visit(row.Items, loc.with(locStep{Each: true}))
+	visit(row.Items, append(slices.Clip(loc), eachElement))
 	for _, sub := range slices.Concat(row.AllOf, row.OneOf, row.AnyOf) {
 		visit(sub, loc)
 	}
 	if err == nil && row.AdditionalProperties >= 0 {
-		if locs, _ := m.locate(row.AdditionalProperties, loc.with(locStep{Name: "*"}), stack); len(locs) > 0 {
+		if locs, _ := m.locate(row.AdditionalProperties, nil, stack); len(locs) > 0 {
 			return nil, fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc.String())
 		}
 	}
@@ -639,10 +598,11 @@ func (m *model) resources() {
 	// family: POST /things/template creates what GET /things/templates
 	// lists.
 	for _, f := range fams {
-		only := func(role string) bool {
-			return len(f.ops) > 0 && !slices.ContainsFunc(f.ops, func(o *operation) bool { return o.Resource.Role != role })
+		roles := map[string]bool{}
+		for _, o := range f.ops {
+			roles[o.Resource.Role] = true
 		}
-		if f.item < 0 || !only("create") && !only("list") {
+		if f.item < 0 || len(roles) != 1 || !roles["create"] && !roles["list"] {
 			continue
 		}
 		var into []*family

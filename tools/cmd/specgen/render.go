@@ -375,7 +375,7 @@ func (g *goAPI) headerWalk(body *codegen.Schema, locs []location, opRef string) 
 // walkSteps writes the loops and nil checks that reach the custom headers
 // at steps from the Go value expr of schema s, declared as goType (with a
 // leading * when a pointer); idx are the loops' indexes around it.
-func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps []locStep, loc string, idx []string, depth int) bool {
+func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps location, loc string, idx []string, depth int) bool {
 	switch {
 	case strings.HasPrefix(goType, "*"):
 		v := fmt.Sprintf("p%d", depth)
@@ -386,14 +386,14 @@ func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr str
 		// The CustomHeaders value itself: a map of strings.
 		fmt.Fprintf(code, "hc.at(%s)\n", strings.Join(append([]string{loc, expr}, idx...), ", "))
 		return strings.HasPrefix(g.deref(s).GoType, "map[")
-	case steps[0].Each:
+	case steps[0] == eachElement:
 		item, ok := g.elem(s)
 		i := fmt.Sprintf("i%d", len(idx))
 		fmt.Fprintf(code, "for %s := range %s {\n", i, expr)
 		defer code.WriteString("}\n")
 		return ok && g.walkSteps(code, item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, append(idx, i), depth+1)
 	}
-	p, ok := g.property(s, steps[0].Name)
+	p, ok := g.property(s, steps[0])
 	return ok && !strings.HasPrefix(p.GoTypeDef(), "nullable.") &&
 		g.walkSteps(code, p.Schema, p.GoTypeDef(), expr+"."+p.GoFieldName(), steps[1:], loc, idx, depth)
 }
