@@ -93,10 +93,24 @@ type methodView struct {
 	Result, Type, Field, Tag     string
 
 	Spec           *operation
-	Sentence       string   // the rest of the first sentence
-	Description    []string // the description, wrapped, unless it is the summary
-	ParamDocs      []string // the params struct's fields, described
-	Headers, OrgID bool     // whether it has header parameters, an org_id
+	Sentence       string     // the rest of the first sentence
+	Description    []string   // the description, wrapped, unless it is the summary
+	ParamDocs      []paramDoc // the params struct's fields, described
+	Headers, OrgID bool       // whether it has header parameters, an org_id
+}
+
+// paramDoc is what the doc comment of a params struct's field states: the
+// parameter's name, description, rules and default.
+type paramDoc struct {
+	paramRow
+	Rules *schemaRow
+}
+
+// servicesFuncs write the doc comments of the services.
+var servicesFuncs = template.FuncMap{
+	"join":       strings.Join,
+	"trimSuffix": strings.TrimSuffix,
+	"oneLine":    func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\n", " ")) },
 }
 
 // renderServices writes the root package's services.gen.go: one service
@@ -139,7 +153,7 @@ func renderViews(views []serviceView) ([]byte, error) {
 			}
 		}
 	}
-	return execute("services.gen.go", servicesTemplate, nil, data)
+	return execute("services.gen.go", servicesTemplate, servicesFuncs, data)
 }
 
 // packageRef matches a package name that qualifies a type.
@@ -179,7 +193,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	for _, p := range o.Params {
 		orgID := p.In == "query" && p.Name == "org_id"
 		if p.In != "path" && !orgID {
-			v.ParamDocs = append(v.ParamDocs, paramDoc(m, p))
+			v.ParamDocs = append(v.ParamDocs, paramDoc{p, m.schemas.rows[p.Schema]})
 		}
 		v.Headers, v.OrgID = v.Headers || p.In == "header", v.OrgID || orgID
 	}
@@ -298,35 +312,6 @@ var verbs = strings.Fields(`get list create update delete send search set fetch 
 	subscribe add remove retrieve upload check generate mark publish cancel enable disable activate deactivate
 	assign connect disconnect import export test validate verify count find edit modify replace reset refresh
 	trigger submit approve reject return compute link unlink`)
-
-// paramDoc describes a parameter: its name, description, rules and default.
-func paramDoc(m *model, p paramRow) string {
-	s := m.schemas.rows[p.Schema]
-	parts := []string{p.Name}
-	if d := strings.TrimSpace(strings.ReplaceAll(p.Description, "\n", " ")); d != "" {
-		parts[0] += ": " + strings.TrimSuffix(d, ".") + "."
-	}
-	var rules []string
-	if p.Required {
-		rules = append(rules, "required")
-	}
-	if s.HasMinimum {
-		rules = append(rules, "minimum "+strconv.FormatFloat(s.Minimum, 'g', -1, 64))
-	}
-	if s.HasMaximum {
-		rules = append(rules, "maximum "+strconv.FormatFloat(s.Maximum, 'g', -1, 64))
-	}
-	if len(s.Enum) > 0 {
-		rules = append(rules, "one of "+strings.Join(s.Enum, ", "))
-	}
-	if s.Default != "" {
-		rules = append(rules, "default "+s.Default)
-	}
-	if len(rules) > 0 {
-		parts = append(parts, "("+strings.Join(rules, "; ")+")")
-	}
-	return strings.Join(parts, " ")
-}
 
 // wrap splits text, which ends with no blank line, into lines of at most
 // width characters, a blank line between paragraphs.
