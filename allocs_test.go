@@ -1,0 +1,67 @@
+package partoo_test
+
+import (
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"testing"
+)
+
+// maxExtraAllocs is how many more objects per HTTP request partoo.Client
+// may allocate than the bare generated client.
+const maxExtraAllocs = 3
+
+// TestAllocsOverGen checks, for each operation of BenchmarkInMemory, that
+// partoo.Client allocates at most maxExtraAllocs more objects per request
+// than the bare generated client, both answered in memory by memTransport.
+// make bench-check runs it; under the race detector, which allocates on its
+// own, it is skipped. The budget holds on the go directive's release, and
+// make test-newest-go skips it (BENCHMARKS.md says why).
+//
+// testing.AllocsPerRun counts exactly, on one P, and rounds the mean down,
+// so fewer stray allocations than runs (of the runtime, or of a goroutine
+// another test left) vanish. A garbage collection during the runs empties
+// the sync.Pools that encoding/json and net/http reuse, and refilling them
+// allocates: List, which allocates the most, measures one object more per
+// call now and then. The least of a few measurements is the one that no
+// collection disturbed.
+func TestAllocsOverGen(t *testing.T) {
+	if raceEnabled() {
+		t.Skip("the race detector allocates on its own; make bench-check runs this test without it")
+	}
+	for _, bc := range benchCases() {
+		t.Run(bc.name, func(t *testing.T) {
+			calls := bc.calls(t, newEnv(t, "http://127.0.0.1/v2", func() http.RoundTripper { return memTransport{} }))
+			perReq := func(path string) float64 {
+				call := calls[slices.Index(pathNames, path)]
+				least := 0.0
+				for k := range 3 {
+					n := testing.AllocsPerRun(max(100/bc.reqs, 5), func() {
+						if err := call(); err != nil {
+							t.Fatal(err)
+						}
+					})
+					if k == 0 || n < least {
+						least = n
+					}
+				}
+				return least / float64(bc.reqs)
+			}
+			client, gen := perReq("client"), perReq("gen")
+			t.Logf("%s: %.1f objects per request with partoo.Client, %.1f with the generated client", bc.name, client, gen)
+			if client > gen+maxExtraAllocs {
+				t.Errorf("%s: partoo.Client allocates %.1f objects per request, the generated client %.1f: %+.1f, at most %+d",
+					bc.name, client, gen, client-gen, maxExtraAllocs)
+			}
+		})
+	}
+}
+
+// raceEnabled reports whether the test binary was built with the race
+// detector.
+func raceEnabled() bool {
+	info, ok := debug.ReadBuildInfo()
+	return ok && slices.ContainsFunc(info.Settings, func(s debug.BuildSetting) bool {
+		return s.Key == "-race" && s.Value == "true"
+	})
+}
