@@ -52,8 +52,8 @@ MODULES := . tools otel bench redislimit
 test: ## Run every test once, with the race detector, in every module (CI runs it; go test -short ./... is the fast loop).
 	@echo "make test [1/5]: the root module, $$($(GO) list ./... | wc -l) packages (go test prints each as it ends)"
 	$(GOTEST) -race -count=1 ./...
-	@echo "make test [2/5]: the tools module but tools/pipeline, $$(cd tools && $(GO) list ./... | grep -vc '/tools/pipeline$$') packages (cmd/specgen takes the longest)"
-	cd tools && $(GOTEST) -race -count=1 $$($(GO) list ./... | grep -v '/tools/pipeline$$')
+	@echo "make test [2/5]: the tools module but tools/pipeline and tools/footprint (make bench-check runs it), $$(cd tools && $(GO) list ./... | grep -vcE '/tools/(pipeline|footprint)$$') packages (cmd/specgen takes the longest)"
+	cd tools && $(GOTEST) -race -count=1 $$($(GO) list ./... | grep -vE '/tools/(pipeline|footprint)$$')
 	@echo "make test [3/5]: tools/pipeline: make update-spec and the generated code in copies of the repository (the longest step; each command and update-spec step is printed as it starts and ends)"
 	cd tools/pipeline && $(GOTEST) -race -count=1 -timeout 45m
 	@echo "make test [4/5]: the otel module"
@@ -212,28 +212,25 @@ CI_TARGETS += contract
 
 # Benchmarks and footprint: what partoo.Client costs over the generated client
 # and raw net/http, and what importing partoo adds to a program. The
-# benchmarks are in bench_test.go. tools/cmd/benchcheck checks the figures
-# that do not depend on the machine's load, and BENCHMARKS.md has the method
-# and the results.
+# benchmarks are in bench_test.go, and BENCHMARKS.md has the method and the
+# results. The figures that do not depend on the machine's load are gated by
+# tests: TestAllocsOverGen (allocs_test.go) and the package tools/footprint.
 #
 # CI runs bench-smoke, which runs every benchmark once so that none can rot
-# (it measures nothing), and bench-check, which gates only what a loaded
-# machine cannot change (the allocations, the packages and bytes partoo
-# adds, no parser linked, no regexp compiled at init); benchstat then prints
-# the CPU ratios and the init time partoo adds, ungated.
+# (it measures nothing), and bench-check, which runs those tests once: the
+# allocations per request, the packages and bytes partoo adds, no parser
+# linked, no regexp compiled at init; it prints the init time partoo adds,
+# ungated. make test leaves them to bench-check: it does not run
+# tools/footprint, and TestAllocsOverGen skips itself under the race detector.
 # bench measures everything, wall time included, in 15 rounds, and takes
-# about 3 minutes on 2 cores; benchstat and BENCHMARKS.md report the ratios.
+# about 4 minutes on 2 cores; benchstat and BENCHMARKS.md report the ratios.
 
 BENCH_ROUNDS   ?= 15
 BENCH_TIME     ?= 0.5s
 BENCH_DIR      := $(CURDIR)/.cache/bench
-BENCH_FILE     ?=
-BENCHCHECK     := $(GO) -C tools run ./cmd/benchcheck -root "$(CURDIR)" -init-out "$(BENCH_DIR)/init.txt"
-# bench-check reads BENCH_FILE, or else 3 short rounds of BenchmarkInMemory.
-INMEMORY_FILE  := $(if $(BENCH_FILE),$(abspath $(BENCH_FILE)),$(BENCH_DIR)/inmemory.txt)
 
 .PHONY: bench
-bench: ## Every benchmark, BENCH_ROUNDS runs of the test binary (default 15), summarised by benchstat.
+bench: ## Every benchmark, the init time partoo adds included, BENCH_ROUNDS runs (default 15), summarised by benchstat.
 	@mkdir -p $(BENCH_DIR)
 	$(GO) test -c -o $(BENCH_DIR)/partoo.test .
 	@rm -f $(BENCH_DIR)/bench.txt
@@ -244,6 +241,8 @@ bench: ## Every benchmark, BENCH_ROUNDS runs of the test binary (default 15), su
 		$(BENCH_DIR)/partoo.test -test.run '^$$' -test.bench '^BenchmarkLargePage$$' \
 			-test.benchtime 1x -test.count 1 >> $(BENCH_DIR)/bench.txt || { cat $(BENCH_DIR)/bench.txt; exit 1; }; \
 	done
+	cd tools && $(GOTEST) -run '^$$' -bench '^BenchmarkInitAddedByPartoo$$' -benchtime 20x -count $(BENCH_ROUNDS) ./footprint >> $(BENCH_DIR)/bench.txt \
+		|| { cat $(BENCH_DIR)/bench.txt; exit 1; }
 	$(TOOL) benchstat $(BENCH_DIR)/bench.txt > $(BENCH_DIR)/benchstat.txt
 	@cat $(BENCH_DIR)/benchstat.txt
 	@$(MAKE) --no-print-directory bench-peer
@@ -287,18 +286,9 @@ bench-smoke: ## Run every benchmark once to catch breakage; measures nothing (ru
 	cd bench && $(GOTEST) -short -run '^$$' -bench . -benchtime 1x .
 
 .PHONY: bench-check
-bench-check: ## Check allocations and footprint exactly; benchstat prints CPU ratios and init time, ungated (BENCH_FILE=.cache/bench/bench.txt reuses make bench's output).
-	@mkdir -p $(BENCH_DIR)
-	$(if $(BENCH_FILE),,$(GOTEST) -run '^$$' -bench '^BenchmarkInMemory$$' -benchtime 200ms -count 3 . > $(INMEMORY_FILE) || { cat $(INMEMORY_FILE); exit 1; })
-	$(BENCHCHECK) -bench "$(INMEMORY_FILE)"
-	$(TOOL) benchstat -filter '.unit:client/gen' $(INMEMORY_FILE)
-	$(TOOL) benchstat $(BENCH_DIR)/init.txt
-
-.PHONY: footprint-check
-footprint-check: ## Check only what importing partoo adds: packages, binary size, no parser, no regexp at init; benchstat prints the init time (bench-check includes it).
-	@mkdir -p $(BENCH_DIR)
-	$(BENCHCHECK)
-	$(TOOL) benchstat $(BENCH_DIR)/init.txt
+bench-check: ## Gate what a loaded machine cannot change: allocations per request (without -race) and what importing partoo adds; prints the init time partoo adds, ungated.
+	$(GOTEST) -count=1 -v -run '^TestAllocsOverGen$$' .
+	cd tools && $(GOTEST) -count=1 -v -bench '^BenchmarkInitAddedByPartoo$$' -benchtime 20x ./footprint
 
 CI_TARGETS += bench-smoke bench-check
 

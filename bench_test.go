@@ -2,8 +2,9 @@ package partoo_test
 
 // These benchmarks measure what partoo.Client costs over the bare generated
 // client (package gen) and over raw net/http. BENCHMARKS.md has the method
-// and the results, `make bench` runs them, and tools/cmd/benchcheck checks
-// the figures that do not depend on the machine's load.
+// and the results, and `make bench` runs them. The figures that do not
+// depend on the machine's load are gated by tests: TestAllocsOverGen
+// (allocs_test.go) and the package tools/footprint.
 //
 // Each operation goes through three paths: raw (net/http and
 // encoding/json), gen (gen.ClientWithResponses, with a request editor that

@@ -1,7 +1,7 @@
 // Command initallocs imports partoo and prints the allocations profile in
 // its text form. Run with GODEBUG=memprofilerate=1, the profile records
-// every allocation since the process started, with its stack: benchcheck
-// looks there for a regular expression compiled during package
+// every allocation since the process started, with its stack: the footprint
+// test looks there for a regular expression compiled during package
 // initialization.
 package main
 

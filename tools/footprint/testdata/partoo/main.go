@@ -1,7 +1,8 @@
 // Command partoo is the smallest useful program built on package partoo:
 // given a base URL it fetches webhook 1 and prints its id and event type.
-// benchcheck builds it next to ../nethttp, the same program written with
-// net/http alone, to measure what importing partoo costs. Usage:
+// The footprint test builds it next to ../nethttp, the same program
+// written with net/http alone, to measure what importing partoo costs.
+// Usage:
 //
 //	PARTOO_API_KEY=... partoo [BASE_URL]
 package main
