@@ -1,19 +1,23 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/partoo-go/partoo/tools/internal/ecma"
 )
 
 // The spec's patterns are ECMA-262 regular expressions; the client runs
-// them with Go's regexp (RE2). specgen translates them here, construct by
-// construct, and refuses at generation whatever it does not know:
+// them with Go's regexp (RE2). specgen rewrites them here, token by token,
+// refuses at generation whatever it does not know, and leaves the rest of
+// the syntax (a quantifier with nothing to repeat, a repeat count, a range
+// out of order) to Go's regexp parser:
 //
 //   - Anchors, alternation, groups (a capturing one becomes (?:...)), the
 //     quantifiers * + ? {n} {n,} {n,m} (lazy or not), classes with ranges,
@@ -55,32 +59,24 @@ const (
 		`\x{2030}-\x{205E}\x{2060}-\x{2FFF}\x{3001}-\x{FEFE}\x{FF00}-\x{10FFFF}`
 )
 
-// quantifier matches a quantifier, lazy or not.
-var quantifier = regexp.MustCompile(`^(?:[*+?]|\{[0-9]+(?:,[0-9]*)?\})\??`)
-
-type termKind int
-
-const (
-	termChar   termKind = iota // one character: a literal, a class, an escape or '.'
-	termAnchor                 // ^ or $
-	termLook                   // (?=...) or (?!...)
-	termGroup                  // a group
-)
-
-// term is one element of a parsed sequence, in RE2 syntax.
-type term struct {
-	kind     termKind
-	re2      string
-	pos      int      // where it starts in the pattern, in characters
-	quant    string   // the quantifier after it, "" if none
-	chars    []rune   // termChar made of literal characters only: them
-	negated  bool     // termChar: a class [^...]
-	negative bool     // termLook: (?!...)
-	body     [][]term // termLook: its branches
+// classEscapes are the class escapes, written for RE2 inside a class and
+// outside one.
+var classEscapes = map[rune][2]string{
+	'd': {`\d`, `\d`}, 'D': {`\D`, `\D`}, 'w': {`\w`, `\w`}, 'W': {`\W`, `\W`},
+	's': {ecmaSpaces, "[" + ecmaSpaces + "]"}, 'S': {ecmaNoSpaces, "[^" + ecmaSpaces + "]"},
 }
 
-// patternParser reads an ECMA-262 pattern (no flags).
-type patternParser struct {
+// Characters that a literal escapes, outside a class and inside one.
+const (
+	special      = `\.+*?()|[]{}^$`
+	classSpecial = `\[]-^`
+)
+
+// braces matches a quantifier in braces, lazy or not.
+var braces = regexp.MustCompile(`^\{[0-9]+(?:,[0-9]*)?\}`)
+
+// scanner reads an ECMA-262 pattern (no flags).
+type scanner struct {
 	where, pattern string
 	src            []rune
 	pos            int
@@ -90,15 +86,8 @@ type patternParser struct {
 // string of a loaded spec is), and returns the hints of its shape when it
 // has that of a header name rule.
 func translatePattern(where, pattern string) (translation, nameHints, error) {
-	p := &patternParser{where: where, pattern: pattern, src: []rune(pattern)}
-	alt, err := p.alternation(0)
-	if err == nil && p.pos < len(p.src) {
-		err = p.refuse("an unmatched ')'")
-	}
-	if err != nil {
-		return translation{}, nameHints{}, err
-	}
-	tr, err := p.decompose(alt)
+	s := &scanner{where: where, pattern: pattern, src: []rune(pattern)}
+	tr, err := s.translate()
 	if err != nil {
 		return translation{}, nameHints{}, err
 	}
@@ -107,252 +96,197 @@ func translatePattern(where, pattern string) (translation, nameHints, error) {
 			return translation{}, nameHints{}, fmt.Errorf("%s: pattern %q: its RE2 translation %q does not compile: %w", where, pattern, expr, err)
 		}
 	}
-	return tr, hintsOf(alt), nil
+	return tr, hintsOf(pattern), nil
 }
 
-// refuse names a construct at the current position that specgen does not
-// translate.
-func (p *patternParser) refuse(construct string) error {
-	offset := len(string(p.src[:min(p.pos, len(p.src))]))
-	return fmt.Errorf("%s: pattern %q: %s at offset %d is not supported; %s", p.where, p.pattern, construct, offset, supported)
+// refuse names a construct at a position (in characters) that specgen does
+// not translate.
+func (s *scanner) refuse(pos int, construct string) error {
+	offset := len(string(s.src[:pos]))
+	return fmt.Errorf("%s: pattern %q: %s at offset %d is not supported; %s", s.where, s.pattern, construct, offset, supported)
 }
 
-func (p *patternParser) peek(s string) bool { return strings.HasPrefix(string(p.src[p.pos:]), s) }
+func (s *scanner) at(r rune) bool { return s.pos < len(s.src) && s.src[s.pos] == r }
 
-func (p *patternParser) at(r rune) bool { return p.pos < len(p.src) && p.src[p.pos] == r }
-
-// alternation reads branches separated by '|' up to ')' or the end; depth
-// counts the groups around them.
-func (p *patternParser) alternation(depth int) ([][]term, error) {
-	var alt [][]term
-	for {
-		var seq []term
-		for p.pos < len(p.src) && !p.at('|') && !p.at(')') {
-			t, err := p.term(depth)
+// translate rewrites the pattern token by token; the text of a top-level
+// lookahead goes to an expression of its own (see the top of this file).
+func (s *scanner) translate() (translation, error) {
+	var (
+		tr               translation
+		main, look       strings.Builder
+		w                = &main // where a token goes: main, or the lookahead being read
+		depth            int     // open groups, a lookahead included
+		prefix           string  // main before the lookahead being read
+		negative, alts   bool    // the lookahead being read is (?!...), has branches
+		fixed            = true  // main holds anchors and single characters only
+		looks, topAlts   bool    // the pattern has a lookahead, a top-level '|'
+		assertion, after bool    // the token before is ^, $ or a lookahead
+	)
+	for s.pos < len(s.src) {
+		c, start := s.src[s.pos], s.pos
+		s.pos++
+		after, assertion = assertion, false
+		switch c {
+		case '^', '$':
+			w.WriteRune(c)
+			assertion = true
+		case '|':
+			topAlts, alts = topAlts || depth == 0, alts || depth == 1
+			w.WriteRune(c)
+		case '*', '+', '?', '{':
+			q := string(c)
+			if c == '{' {
+				if q = braces.FindString(string(s.src[start:])); q == "" {
+					return tr, s.refuse(start, "a '{' that is not a quantifier {n}, {n,} or {n,m}")
+				}
+				s.pos = start + len(q)
+			}
+			if after {
+				return tr, s.refuse(start, "a quantifier on an assertion")
+			}
+			fixed = fixed && depth > 0
+			w.WriteString(q)
+		case '(':
+			kind := ""
+			if s.at('?') {
+				kind = string(s.src[s.pos:min(s.pos+2, len(s.src))])
+			}
+			switch {
+			case (kind == "?=" || kind == "?!") && depth > 0:
+				return tr, s.refuse(start, "a lookahead inside a group or a lookahead")
+			case kind == "?=" || kind == "?!":
+				if !fixed {
+					return tr, s.refuse(start, "a lookahead after a group or a quantifier")
+				}
+				looks, negative, alts, prefix, w = true, kind == "?!", false, main.String(), &look
+				look.Reset()
+			case kind == "" || kind == "?:":
+				fixed = fixed && depth > 0
+				w.WriteString("(?:")
+			default:
+				return tr, s.refuse(start, fmt.Sprintf("the group %q (lookbehind, named group or flags)", "("+kind))
+			}
+			s.pos += len(kind)
+			depth++
+		case ')':
+			depth--
+			switch {
+			case depth < 0:
+				return tr, s.refuse(start, "an unmatched ')'")
+			case depth > 0 || w == &main:
+				w.WriteRune(c)
+				continue
+			}
+			body := look.String()
+			if alts {
+				body = "(?:" + body + ")"
+			}
+			if negative {
+				tr.MustNotMatch = append(tr.MustNotMatch, prefix+body)
+			} else {
+				tr.MustMatch = append(tr.MustMatch, prefix+body)
+			}
+			w, assertion = &main, true
+		case '[':
+			class, err := s.class(start)
 			if err != nil {
-				return nil, err
+				return tr, err
 			}
-			seq = append(seq, t)
+			w.WriteString(class)
+		case '\\':
+			r, class, err := s.escape(start)
+			switch {
+			case err != nil:
+				return tr, err
+			case class[1] != "":
+				w.WriteString(class[1])
+			default:
+				w.WriteString(renderRune(r, special))
+			}
+		case '.':
+			w.WriteString(ecmaDot)
+		case '}', ']':
+			return tr, s.refuse(start, fmt.Sprintf("a lone %q", c))
+		default:
+			w.WriteString(renderRune(c, special))
 		}
-		alt = append(alt, seq)
-		if !p.at('|') {
-			return alt, nil
-		}
-		p.pos++
 	}
-}
-
-// term reads one term and its quantifier.
-func (p *patternParser) term(depth int) (term, error) {
-	c, start := p.src[p.pos], p.pos
-	var t term
-	var err error
-	switch c {
-	case '^', '$':
-		p.pos++
-		t = term{kind: termAnchor, re2: string(c)}
-	case '(':
-		t, err = p.group(depth)
-	case '[':
-		t, err = p.class()
-	case '\\':
-		t, err = p.escape()
-	case '.':
-		p.pos++
-		t = term{re2: ecmaDot}
-	case '*', '+', '?', '{', '}', ']':
-		return t, p.refuse(fmt.Sprintf("a lone %q", c))
-	default:
-		p.pos++
-		t = term{re2: renderRune(c, `\.+*?()|[]{}^$`), chars: []rune{c}}
-	}
-	if err != nil {
-		return t, err
-	}
-	t.pos = start
-	q := quantifier.FindString(string(p.src[p.pos:]))
 	switch {
-	case q == "" && p.at('{'):
-		return t, p.refuse("a '{' that is not a quantifier {n}, {n,} or {n,m}")
-	case q == "":
-		return t, nil
-	case t.kind == termAnchor || t.kind == termLook:
-		return t, p.refuse("a quantifier on an assertion")
+	case depth > 0:
+		return tr, s.refuse(len(s.src), "an unterminated group")
+	case looks && (topAlts || s.src[0] != '^'):
+		return tr, s.refuse(len(s.src), "a lookahead in a pattern that does not start with ^ or has a top-level '|'")
 	}
-	p.pos += utf8.RuneCountInString(q)
-	if p.pos < len(p.src) && strings.ContainsRune("*+?{", p.src[p.pos]) {
-		return t, p.refuse("a quantifier after a quantifier")
-	}
-	t.re2, t.quant = t.re2+q, q
-	return t, nil
-}
-
-func (p *patternParser) group(depth int) (term, error) {
-	look := p.peek("(?=") || p.peek("(?!")
-	switch {
-	case look && depth > 0:
-		return term{}, p.refuse("a lookahead inside a group or a lookahead")
-	case look || p.peek("(?:"):
-		p.pos += 3
-	case p.peek("(?"):
-		return term{}, p.refuse(fmt.Sprintf("the group %q (lookbehind, named group or flags)", string(p.src[p.pos:min(p.pos+3, len(p.src))])))
-	default:
-		p.pos++
-	}
-	negative := p.src[p.pos-1] == '!'
-	alt, err := p.alternation(depth + 1)
-	if err != nil {
-		return term{}, err
-	}
-	if !p.at(')') {
-		return term{}, p.refuse("an unterminated group")
-	}
-	p.pos++
-	if look {
-		return term{kind: termLook, re2: renderAlt(alt), negative: negative, body: alt}, nil
-	}
-	return term{kind: termGroup, re2: "(?:" + renderAlt(alt) + ")"}, nil
-}
-
-// class reads [...] or [^...].
-func (p *patternParser) class() (term, error) {
-	open := p.pos
-	p.pos++
-	t := term{negated: p.at('^'), chars: []rune{}}
-	if t.negated {
-		p.pos++
-	}
-	if p.at(']') {
-		p.pos = open
-		return t, p.refuse("an empty class [] or [^]")
-	}
-	var b strings.Builder
-	for !p.at(']') {
-		if p.pos >= len(p.src) {
-			p.pos = open
-			return t, p.refuse("an unterminated class")
-		}
-		lo, set, err := p.classAtom()
-		if err != nil {
-			return t, err
-		}
-		if p.at('-') && p.pos+1 < len(p.src) && p.src[p.pos+1] != ']' {
-			p.pos++
-			hi, hiSet, err := p.classAtom()
-			if err != nil {
-				return t, err
-			}
-			if set != "" || hiSet != "" {
-				return t, p.refuse("a range with a class escape at one end")
-			}
-			set = renderRune(lo, `\[]-^`) + "-" + renderRune(hi, `\[]-^`)
-		}
-		if set != "" {
-			t.chars = nil // a range or a class escape: not literal characters
-		} else {
-			set = renderRune(lo, `\[]-^`)
-			if t.chars != nil {
-				t.chars = append(t.chars, lo)
-			}
-		}
-		b.WriteString(set)
-	}
-	p.pos++
-	t.re2 = "[" + map[bool]string{true: "^"}[t.negated] + b.String() + "]"
-	return t, nil
-}
-
-// classAtom reads one character of a class, or a class escape (returned
-// as RE2 class text).
-func (p *patternParser) classAtom() (rune, string, error) {
-	switch c := p.src[p.pos]; c {
-	case '[':
-		return 0, "", p.refuse("an unescaped '[' inside a class (write \\[)")
-	case '\\':
-		t, err := p.escape()
-		switch {
-		case err != nil:
-			return 0, "", err
-		case t.chars != nil:
-			return t.chars[0], "", nil
-		case t.re2 == "["+ecmaSpaces+"]":
-			return 0, ecmaSpaces, nil
-		case t.re2 == "[^"+ecmaSpaces+"]":
-			return 0, ecmaNoSpaces, nil
-		}
-		return 0, t.re2, nil // \d \D \w \W
-	default:
-		p.pos++
-		return c, "", nil
-	}
-}
-
-// escape reads an escape: a class escape or escaped ASCII punctuation.
-func (p *patternParser) escape() (term, error) {
-	if p.pos+1 >= len(p.src) {
-		return term{}, p.refuse("a lone backslash at the end")
-	}
-	e := p.src[p.pos+1]
-	var t term
-	switch {
-	case strings.ContainsRune("dDwW", e):
-		t = term{re2: `\` + string(e)}
-	case e == 's':
-		t = term{re2: "[" + ecmaSpaces + "]"}
-	case e == 'S':
-		t = term{re2: "[^" + ecmaSpaces + "]"}
-	case e < utf8.RuneSelf && e > ' ' && e != 0x7f && !isLetter(e) && (e < '0' || e > '9'):
-		t = term{re2: renderRune(e, `\.+*?()|[]{}^$`), chars: []rune{e}}
-	default:
-		return t, p.refuse(fmt.Sprintf("the escape \\%c", e))
-	}
-	p.pos += 2
-	return t, nil
-}
-
-// decompose removes the top-level lookaheads (see the comment at the top
-// of this file).
-func (p *patternParser) decompose(alt [][]term) (translation, error) {
-	if !slices.ContainsFunc(slices.Concat(alt...), func(t term) bool { return t.kind == termLook }) {
-		return translation{MustMatch: []string{renderAlt(alt)}}, nil
-	}
-	if len(alt) != 1 || len(alt[0]) == 0 || alt[0][0].re2 != "^" {
-		return translation{}, p.refuse("a lookahead in a pattern that does not start with ^ or has a top-level '|'")
-	}
-	var tr translation
-	prefix, fixed := "", true
-	for _, t := range alt[0] {
-		if t.kind != termLook {
-			prefix += t.re2
-			fixed = fixed && (t.kind == termAnchor || t.kind == termChar && t.quant == "")
-			continue
-		}
-		if !fixed {
-			p.pos = t.pos
-			return translation{}, p.refuse("a lookahead after a group or a quantifier")
-		}
-		body := renderAlt(t.body)
-		if len(t.body) > 1 {
-			body = "(?:" + body + ")"
-		}
-		if t.negative {
-			tr.MustNotMatch = append(tr.MustNotMatch, prefix+body)
-		} else {
-			tr.MustMatch = append(tr.MustMatch, prefix+body)
-		}
-	}
-	tr.MustMatch = append([]string{prefix}, tr.MustMatch...)
+	tr.MustMatch = append([]string{main.String()}, tr.MustMatch...)
 	return tr, nil
 }
 
-func renderAlt(alt [][]term) string {
-	branches := make([]string, len(alt))
-	for i, seq := range alt {
-		for _, t := range seq {
-			branches[i] += t.re2
-		}
+// class reads the rest of the class [...] or [^...] that starts at open.
+func (s *scanner) class(open int) (string, error) {
+	var b strings.Builder
+	b.WriteByte('[')
+	if s.at('^') {
+		b.WriteByte('^')
+		s.pos++
 	}
-	return strings.Join(branches, "|")
+	if s.at(']') {
+		return "", s.refuse(open, "an empty class [] or [^]")
+	}
+	for !s.at(']') {
+		lo, set, err := s.classAtom(open)
+		if err != nil {
+			return "", err
+		}
+		if s.at('-') && s.pos+1 < len(s.src) && s.src[s.pos+1] != ']' {
+			s.pos++
+			hi, hiSet, err := s.classAtom(open)
+			if err != nil {
+				return "", err
+			}
+			if set != "" || hiSet != "" {
+				return "", s.refuse(s.pos, "a range with a class escape at one end")
+			}
+			set = renderRune(lo, classSpecial) + "-" + renderRune(hi, classSpecial)
+		}
+		b.WriteString(cmp.Or(set, renderRune(lo, classSpecial)))
+	}
+	s.pos++
+	return b.String() + "]", nil
+}
+
+// classAtom reads one character of the class that starts at open, or a
+// class escape (returned as RE2 class text).
+func (s *scanner) classAtom(open int) (rune, string, error) {
+	if s.pos >= len(s.src) {
+		return 0, "", s.refuse(open, "an unterminated class")
+	}
+	c := s.src[s.pos]
+	s.pos++
+	switch c {
+	case '[':
+		return 0, "", s.refuse(s.pos-1, "an unescaped '[' inside a class (write \\[)")
+	case '\\':
+		r, class, err := s.escape(s.pos - 1)
+		return r, class[0], err
+	}
+	return c, "", nil
+}
+
+// escape reads the escape whose backslash is at start: a class escape,
+// returned as its RE2 text, or escaped ASCII punctuation.
+func (s *scanner) escape(start int) (rune, [2]string, error) {
+	if s.pos >= len(s.src) {
+		return 0, [2]string{}, s.refuse(start, "a lone backslash at the end")
+	}
+	e := s.src[s.pos]
+	s.pos++
+	if class, ok := classEscapes[e]; ok {
+		return 0, class, nil
+	}
+	if e >= utf8.RuneSelf || !unicode.IsPunct(e) && !unicode.IsSymbol(e) {
+		return 0, [2]string{}, s.refuse(start, fmt.Sprintf("the escape \\%c", e))
+	}
+	return e, [2]string{}, nil
 }
 
 // renderRune writes r for Go's regexp: printable ASCII as itself (escaped
@@ -382,50 +316,52 @@ type nameHints struct {
 	Exact        bool   // the hints match exactly the strings the pattern matches
 }
 
-// hintsOf returns the hints of a parsed pattern, or none when it has
+// A name rule in the source of a pattern: ^, units, an optional negative
+// lookahead of units, then a negated class of literal characters (a '-'
+// only at either end: elsewhere it makes a range) repeated to the end. A
+// unit is a literal character, escaped ASCII punctuation, or a class of
+// one or two of those.
+const nameUnit = `[^\\.*+?()\[\]{}|^$]|\\[[:punct:]]|\[(?:[^\\\[\]^]|\\[[:punct:]]){1,2}\]`
+
+var (
+	nameRule  = regexp.MustCompile(`^\^((?:` + nameUnit + `)+)(?:\(\?!((?:` + nameUnit + `)+)\))?\[\^(-?(?:[^\\\[\]-]|\\[[:punct:]])*-?)\]\*\$$`)
+	nameUnits = regexp.MustCompile(nameUnit)
+	escaped   = regexp.MustCompile(`\\(.)`)
+)
+
+// hintsOf returns the hints of a translated pattern, or none when it has
 // another shape.
-func hintsOf(alt [][]term) nameHints {
-	if len(alt) != 1 || len(alt[0]) < 4 {
+func hintsOf(pattern string) nameHints {
+	m := nameRule.FindStringSubmatch(pattern)
+	if m == nil {
 		return nameHints{}
 	}
-	seq := alt[0]
-	n := len(seq)
-	rest := seq[n-2]
-	if seq[0].re2 != "^" || seq[n-1].re2 != "$" || !rest.negated || rest.chars == nil || rest.quant != "*" {
-		return nameHints{}
-	}
-	prefix, reserved := seq[1:n-2], []term(nil)
-	if k := len(prefix) - 1; k >= 0 && prefix[k].kind == termLook {
-		look := prefix[k]
-		if !look.negative || len(look.body) != 1 || len(look.body[0]) == 0 {
-			return nameHints{}
-		}
-		prefix, reserved = prefix[:k], look.body[0]
-	}
-	ptext, pfold, ok := literalText(prefix, 0)
-	if !ok || len(prefix) == 0 {
-		return nameHints{}
-	}
-	rtext, rfold, ok := literalText(reserved, ptext[len(ptext)-1])
+	prefix, pfold, ok := literalText(m[1], 0)
 	if !ok {
 		return nameHints{}
 	}
-	return nameHints{Prefix: string(ptext), PrefixFold: pfold, Reserved: string(rtext), ReservedFold: rfold,
-		Forbidden: string(rest.chars), Exact: true}
+	reserved, rfold, ok := literalText(m[2], prefix[len(prefix)-1])
+	if !ok {
+		return nameHints{}
+	}
+	return nameHints{Prefix: string(prefix), PrefixFold: pfold, Reserved: string(reserved), ReservedFold: rfold,
+		Forbidden: escaped.ReplaceAllString(m[3], "$1"), Exact: true}
 }
 
-// literalText reads terms that each match one character, or both cases of
+// literalText reads units that each match one character, or both cases of
 // one ASCII letter ([Xx]), and writes them for display: a two-case letter
 // is upper case at the start of a word and lower case inside it
 // ("[Xx]-[Pp][Aa]" reads "X-Pa"); prev is the character before them. fold
 // says the letters are two-case classes: a mix of those and literal
 // letters is not a recognised shape.
-func literalText(terms []term, prev rune) (text []rune, fold, ok bool) {
+func literalText(units string, prev rune) (text []rune, fold, ok bool) {
 	two, one := 0, 0
-	for _, t := range terms {
-		c := t.chars
-		if t.kind != termChar || t.quant != "" || t.negated || len(c) == 0 || len(c) > 2 ||
-			len(c) == 2 && (!isLetter(c[0]) || c[0] == c[1] || c[0]|0x20 != c[1]|0x20) {
+	for _, u := range nameUnits.FindAllString(units, -1) {
+		if u[0] == '[' {
+			u = u[1 : len(u)-1]
+		}
+		c := []rune(escaped.ReplaceAllString(u, "$1"))
+		if len(c) == 2 && (!isLetter(c[0]) || c[0] == c[1] || c[0]|0x20 != c[1]|0x20) {
 			return nil, false, false
 		}
 		r := c[0]
