@@ -123,36 +123,30 @@ func (t *schemaTable) add(ref *openapi3.SchemaRef, where string) (int, error) {
 	return i, nil
 }
 
+// honoured are the keywords the validator of internal/apispec implements,
+// and the annotations, which it need not.
+var honoured = map[string]bool{
+	"type": true, "enum": true, "const": true, "default": true, "format": true, "nullable": true,
+	"minimum": true, "maximum": true, "exclusiveMinimum": true, "exclusiveMaximum": true, "multipleOf": true,
+	"minLength": true, "maxLength": true, "pattern": true, "items": true, "minItems": true, "maxItems": true,
+	"uniqueItems": true, "properties": true, "required": true, "additionalProperties": true, "propertyNames": true,
+	"minProperties": true, "maxProperties": true, "allOf": true, "anyOf": true, "oneOf": true, "discriminator": true,
+	"readOnly": true, "writeOnly": true, "title": true, "description": true, "example": true, "examples": true,
+	"externalDocs": true, "xml": true, "deprecated": true, "allowEmptyValue": true,
+	"$schema": true, "$id": true, "$anchor": true, "$dynamicAnchor": true, "$comment": true,
+}
+
 // unsupported lists the JSON Schema keywords that s uses and the
-// validator does not implement.
+// validator does not implement: those kin-openapi writes back for s.
 func unsupported(s *openapi3.Schema) []string {
-	used := map[string]bool{
-		"not":                   s.Not != nil,
-		"prefixItems":           len(s.PrefixItems) > 0,
-		"contains":              s.Contains != nil,
-		"minContains":           s.MinContains != nil,
-		"maxContains":           s.MaxContains != nil,
-		"patternProperties":     len(s.PatternProperties) > 0,
-		"dependentSchemas":      len(s.DependentSchemas) > 0,
-		"dependentRequired":     len(s.DependentRequired) > 0,
-		"unevaluatedItems":      s.UnevaluatedItems.Has != nil || s.UnevaluatedItems.Schema != nil,
-		"unevaluatedProperties": s.UnevaluatedProperties.Has != nil || s.UnevaluatedProperties.Schema != nil,
-		"if":                    s.If != nil,
-		"then":                  s.Then != nil,
-		"else":                  s.Else != nil,
-		"a boolean schema":      s.Always != nil,
-		"$dynamicRef":           s.DynamicRef != "",
-		"contentSchema":         s.ContentSchema != nil,
-		"contentMediaType":      s.ContentMediaType != "",
-		"contentEncoding":       s.ContentEncoding != "",
-		"$defs":                 len(s.Defs) > 0,
-	}
-	for k := range s.Extensions {
-		used[k] = !strings.HasPrefix(k, "x-") && k != "$comment"
+	m, _ := s.MarshalYAML()
+	used, ok := m.(map[string]any)
+	if !ok {
+		return []string{"a boolean schema"}
 	}
 	var out []string
 	for _, kw := range sortedKeys(used) {
-		if used[kw] {
+		if !honoured[kw] && !strings.HasPrefix(kw, "x-") {
 			out = append(out, kw)
 		}
 	}
