@@ -11,10 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dlclark/regexp2"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-
-	"github.com/partoo-go/partoo/tools/internal/ecma"
 )
 
 // translated are patterns specgen translates, with their translation: the
@@ -230,10 +229,11 @@ func agree(pattern string, tr translation, hints nameHints) error {
 			b.WriteByte(c)
 		}
 	}
-	judge, err := ecma.Compile(b.String(), 10*time.Second)
+	judge, err := regexp2.Compile(b.String(), regexp2.ECMAScript)
 	if err != nil {
 		return err
 	}
+	judge.MatchTimeout = 10 * time.Second
 	compile := func(exprs []string) (out []*regexp.Regexp, err error) {
 		for _, e := range exprs {
 			re, err := regexp.Compile(e)
