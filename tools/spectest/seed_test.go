@@ -9,7 +9,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/partoo-go/partoo/api"
-	"github.com/partoo-go/partoo/tools/internal/provenance"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
@@ -61,22 +60,18 @@ func bundle(t *testing.T) map[string]any {
 // the bundle itself.
 func partooFile(t *testing.T) (map[string]any, string) {
 	t.Helper()
-	rec, err := provenance.Read(apiDir)
+	raw, err := specload.VerbatimBundle(apiDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Source != provenance.Partoo {
+	if raw == nil {
 		return bundle(t), "api/" + api.FileName
-	}
-	raw, err := provenance.VerbatimBundle(apiDir, rec)
-	if err != nil {
-		t.Fatal(err)
 	}
 	var doc map[string]any
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		t.Fatalf("%s: %v", provenance.Verbatim, err)
+		t.Fatalf("%s: %v", specload.VerbatimFile, err)
 	}
-	return doc, "api/" + provenance.Verbatim
+	return doc, "api/" + specload.VerbatimFile
 }
 
 func sub(t *testing.T, m map[string]any, keys ...string) any {
@@ -107,15 +102,15 @@ func TestBundleKeepsTheSeed(t *testing.T) {
 	seed := seedYAML(t)
 	doc, file := partooFile(t)
 	for _, key := range []string{"openapi", "info", "servers", "security"} {
-		if d := provenance.FirstDiff(seed[key], doc[key]); d != "" {
-			t.Errorf("%s: %s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, key, d, provenance.VerbatimRule)
+		if d := specload.FirstDiff(seed[key], doc[key]); d != "" {
+			t.Errorf("%s: %s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, key, d, specload.VerbatimRule)
 		}
 	}
 	seedPaths := sub(t, seed, "paths").(map[string]any)
 	for path, item := range seedPaths {
 		for method, op := range item.(map[string]any) {
-			if d := provenance.FirstDiff(op, sub(t, doc, "paths", path, method)); d != "" {
-				t.Errorf("%s: %s %s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, strings.ToUpper(method), path, d, provenance.VerbatimRule)
+			if d := specload.FirstDiff(op, sub(t, doc, "paths", path, method)); d != "" {
+				t.Errorf("%s: %s %s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, strings.ToUpper(method), path, d, specload.VerbatimRule)
 			}
 		}
 	}
@@ -123,8 +118,8 @@ func TestBundleKeepsTheSeed(t *testing.T) {
 	for section, comps := range sub(t, seed, "components").(map[string]any) {
 		for name, want := range comps.(map[string]any) {
 			n++
-			if d := provenance.FirstDiff(want, sub(t, doc, "components", section, name)); d != "" {
-				t.Errorf("%s: components.%s.%s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, section, name, d, provenance.VerbatimRule)
+			if d := specload.FirstDiff(want, sub(t, doc, "components", section, name)); d != "" {
+				t.Errorf("%s: components.%s.%s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, section, name, d, specload.VerbatimRule)
 			}
 		}
 	}
@@ -138,7 +133,7 @@ func TestBundleKeepsTheSeed(t *testing.T) {
 // specload.Effective makes of Partoo's verbatim file, the repairs overlay
 // and the naming file: it differs from Partoo's file only where a repair, a
 // derived operationId or the upgrade to OpenAPI 3.1 says so. A bundle the
-// project assembled has no verbatim file and no repairs (specrepair refuses
+// project assembled has no verbatim file and no repairs (specload refuses
 // them); it is the file the seed is checked against.
 func TestBundleIsTheRepairedVerbatim(t *testing.T) {
 	res, err := specload.FromAPI(apiDir)
@@ -146,9 +141,9 @@ func TestBundleIsTheRepairedVerbatim(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res == nil {
-		t.Skipf("api/%s says the project assembled the bundle: no verbatim file to repair", provenance.File)
+		t.Skipf("api/%s says the project assembled the bundle: no verbatim file to repair", specload.ProvenanceFile)
 	}
 	if !bytes.Equal(api.OpenAPIBundled(), res.Spec) {
-		t.Errorf("api/%s is not what %s, %s and %s give: run make generate (never edit it by hand: repair through %s)", api.FileName, provenance.Verbatim, specload.RepairsFile, specload.NamesFile, specload.RepairsFile)
+		t.Errorf("api/%s is not what %s, %s and %s give: run make generate (never edit it by hand: repair through %s)", api.FileName, specload.VerbatimFile, specload.RepairsFile, specload.NamesFile, specload.RepairsFile)
 	}
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/partoo-go/partoo/tools/internal/ecma"
-	prov "github.com/partoo-go/partoo/tools/internal/provenance"
+	"github.com/partoo-go/partoo/tools/internal/specload"
 	"gopkg.in/yaml.v3"
 )
 
@@ -211,8 +211,8 @@ func (d *defects) provenance(seed map[string]any) {
 		got, decoded := decode(n)
 		want := lookup(seed, path...)
 		if diff := ""; want != nil && decoded {
-			if diff = prov.FirstDiff(want, got); diff != "" {
-				add(n, where, "differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+prov.VerbatimRule)
+			if diff = specload.FirstDiff(want, got); diff != "" {
+				add(n, where, "differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+specload.VerbatimRule)
 			}
 			if diff != "" || reflect.DeepEqual(got, want) {
 				return

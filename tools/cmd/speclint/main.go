@@ -41,7 +41,6 @@ import (
 	"slices"
 	"strings"
 
-	prov "github.com/partoo-go/partoo/tools/internal/provenance"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 	"gopkg.in/yaml.v3"
 )
@@ -98,7 +97,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		// each with its reason, need no x-partoo-go-source. The generators
 		// validate the 3.1 form when they load it (specload.Load).
 		if !bytes.Equal(spec, res.Spec) {
-			findings = append(findings, Finding{Level: Blocking, Rule: "repairs", Message: fmt.Sprintf("%s is not what %s, %s and %s give: run make generate (never edit it by hand: repair through %s)", *specPath, prov.Verbatim, specload.RepairsFile, specload.NamesFile, specload.RepairsFile)})
+			findings = append(findings, Finding{Level: Blocking, Rule: "repairs", Message: fmt.Sprintf("%s is not what %s, %s and %s give: run make generate (never edit it by hand: repair through %s)", *specPath, specload.VerbatimFile, specload.RepairsFile, specload.NamesFile, specload.RepairsFile)})
 		}
 		if seed, err = seedYAML(res.Repaired); err != nil {
 			return fail(1, err)

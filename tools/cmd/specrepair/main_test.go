@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/partoo-go/partoo/tools/internal/provenance"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
@@ -17,10 +16,10 @@ import (
 func apiDir(t *testing.T, bundle, repairs []byte) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, provenance.Verbatim), bundle, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, specload.VerbatimFile), bundle, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := provenance.Write(dir, provenance.Record{Source: provenance.Partoo, Origin: "test", Date: "2026-01-01", SHA256: provenance.Sum(bundle)}); err != nil {
+	if err := specload.WriteRecord(dir, specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-01", SHA256: specload.Sum(bundle)}); err != nil {
 		t.Fatal(err)
 	}
 	if repairs != nil {

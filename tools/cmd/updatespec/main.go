@@ -45,7 +45,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/partoo-go/partoo/tools/internal/provenance"
 	"github.com/partoo-go/partoo/tools/internal/specdiff"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
@@ -108,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case u.spec == "":
 		err = errors.New("SPEC is required: make update-spec SPEC=/path/to/openapi-bundled.yaml [SOURCE=partoo]")
-	case u.source != "" && u.source != provenance.Partoo:
+	case u.source != "" && u.source != specload.Partoo:
 		err = fmt.Errorf("SOURCE=%q: want partoo, or nothing for a bundle the project assembled", u.source)
 	case u.origin != "" && u.source == "":
 		err = errors.New("ORIGIN only goes with SOURCE=partoo")
@@ -132,7 +131,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "update-spec:", err)
 		return 2
 	}
-	if u.source == provenance.Partoo && u.origin == "" {
+	if u.source == specload.Partoo && u.origin == "" {
 		u.origin = partooBundleURL
 	}
 	return u.update(ctx)
@@ -143,11 +142,11 @@ func (u *updater) update(ctx context.Context) int {
 	apiDir := filepath.Join(u.root, "api")
 	newBytes, err1 := os.ReadFile(u.spec)
 	oldBytes, err2 := os.ReadFile(filepath.Join(u.root, specRel))
-	rec, err3 := provenance.Read(apiDir)
+	rec, err3 := specload.ReadRecord(apiDir)
 	oldRepairs, err4 := specload.ReadOptional(filepath.Join(apiDir, specload.RepairsFile))
 	names, err := specload.ReadOptional(filepath.Join(apiDir, specload.NamesFile))
-	if err = errors.Join(err1, err2, err3, err4, err); err == nil && rec.Source == provenance.Partoo && u.source != provenance.Partoo {
-		err = fmt.Errorf("api/ holds Partoo's verbatim bundle and its repairs (api/%s says source: partoo): take Partoo's new bundle with SOURCE=partoo, and change what the project adds through api/%s, never in %s", provenance.File, specload.RepairsFile, specRel)
+	if err = errors.Join(err1, err2, err3, err4, err); err == nil && rec.Source == specload.Partoo && u.source != specload.Partoo {
+		err = fmt.Errorf("api/ holds Partoo's verbatim bundle and its repairs (api/%s says source: partoo): take Partoo's new bundle with SOURCE=partoo, and change what the project adds through api/%s, never in %s", specload.ProvenanceFile, specload.RepairsFile, specRel)
 	}
 	if err != nil {
 		fmt.Fprintln(u.stderr, "update-spec:", err)
@@ -156,7 +155,7 @@ func (u *updater) update(ctx context.Context) int {
 	if u.repairs == nil {
 		u.repairs = oldRepairs
 	}
-	if bytes.Equal(newBytes, oldBytes) && u.newSeed == nil && (u.source == "" || rec.SHA256 == provenance.Sum(newBytes) && bytes.Equal(u.repairs, oldRepairs)) {
+	if bytes.Equal(newBytes, oldBytes) && u.newSeed == nil && (u.source == "" || rec.SHA256 == specload.Sum(newBytes) && bytes.Equal(u.repairs, oldRepairs)) {
 		fmt.Fprintf(u.stdout, "update-spec: %s is identical to %s; nothing to do.\n", u.spec, specRel)
 		return 0
 	}
@@ -183,7 +182,7 @@ func (u *updater) update(ctx context.Context) int {
 	u.step(1, "lint the new spec (nothing is changed if this fails)")
 	linted, seed, written := u.spec, u.seed, newBytes
 	var eff *specload.Result
-	if u.source == provenance.Partoo {
+	if u.source == specload.Partoo {
 		// Partoo's own bundle, as it is, through the one loader, then the
 		// lint of the result in the bundle's own terms (Partoo's YAML and
 		// the repairs need no mark).
@@ -216,9 +215,9 @@ func (u *updater) update(ctx context.Context) int {
 	u.step(2, "replace "+specRel)
 	err = u.put(specRel, written, u.spec)
 	if eff != nil && err == nil {
-		rec := provenance.Record{Source: provenance.Partoo, Origin: u.origin, Date: time.Now().UTC().Format(time.DateOnly), SHA256: provenance.Sum(newBytes)}
-		err = errors.Join(provenance.Write(apiDir, rec),
-			u.put("api/"+provenance.Verbatim, newBytes, "Partoo's verbatim bundle, SHA-256 "+rec.SHA256+", from "+u.origin),
+		rec := specload.Record{Source: specload.Partoo, Origin: u.origin, Date: time.Now().UTC().Format(time.DateOnly), SHA256: specload.Sum(newBytes)}
+		err = errors.Join(specload.WriteRecord(apiDir, rec),
+			u.put("api/"+specload.VerbatimFile, newBytes, "Partoo's verbatim bundle, SHA-256 "+rec.SHA256+", from "+u.origin),
 			u.put("api/"+specload.RepairsFile, u.repairs, fmt.Sprintf("the repairs overlay (%d repair(s))", len(eff.Repairs))),
 			u.put("api/"+specload.NamesFile, specload.RecordDerived(names, eff.Derived), "the derived operationIds, under operationIds"))
 	}

@@ -29,8 +29,8 @@ func TestEffectiveRepairsTheDefectBundle(t *testing.T) {
 	if len(res.Derived) != 1 || res.Derived[0] != want[0] {
 		t.Errorf("Derived = %+v, want %+v", res.Derived, want)
 	}
-	if res.UpgradedFrom != "3.0.0" || !bytes.HasPrefix(res.Spec, []byte(GeneratedHeader)) {
-		t.Errorf("UpgradedFrom = %q; header present: %t", res.UpgradedFrom, bytes.HasPrefix(res.Spec, []byte(GeneratedHeader)))
+	if res.UpgradedFrom != "3.0.0" || !bytes.HasPrefix(res.Spec, []byte(generatedHeader)) {
+		t.Errorf("UpgradedFrom = %q; header present: %t", res.UpgradedFrom, bytes.HasPrefix(res.Spec, []byte(generatedHeader)))
 	}
 	var doc struct {
 		OpenAPI    string `yaml:"openapi"`

@@ -1,10 +1,16 @@
-// Package specload loads the bundled OpenAPI document for the project's
-// generators, the same way for all of them.
+// Package specload owns what api/ holds and how the spec every consumer
+// reads is built from it: the provenance record (api/provenance.yaml), and
+// when it says the bundle is Partoo's, the verbatim bundle, its repairs
+// overlay and the naming file's operationIds (FromAPI, Effective); then
+// the loading of the spec for the generators (Load).
 package specload
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -29,4 +35,35 @@ func Load(path string, opts ...openapi3.ValidationOption) (*openapi3.T, error) {
 		return nil, fmt.Errorf("validate %s: %w", path, err)
 	}
 	return doc, nil
+}
+
+// FromAPI builds the effective spec from the api/ directory apiDir when
+// its provenance record says the bundle is Partoo's: the verbatim bundle,
+// the repairs overlay and the naming file (Effective). For a bundle the
+// project assembled it returns nil, and refuses a repairs overlay with
+// actions: such a bundle is edited directly.
+func FromAPI(apiDir string) (*Result, error) {
+	bundle, err := VerbatimBundle(apiDir)
+	repairs, err2 := ReadOptional(filepath.Join(apiDir, RepairsFile))
+	names, err3 := ReadOptional(filepath.Join(apiDir, NamesFile))
+	if err := errors.Join(err, err2, err3); err != nil {
+		return nil, err
+	}
+	if bundle == nil {
+		ov, err := parseOverlay(repairs)
+		if ov != nil {
+			err = fmt.Errorf("%s has %d repair(s), but api/%s says the bundle was assembled by the project: repairs apply to Partoo's verbatim bundle (make update-spec SOURCE=partoo); edit an assembled bundle directly", RepairsFile, len(ov.Actions), ProvenanceFile)
+		}
+		return nil, err
+	}
+	return Effective(Input{Bundle: bundle, Repairs: repairs, Names: names})
+}
+
+// ReadOptional reads the file at path; a missing file reads as nil.
+func ReadOptional(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return b, err
 }
