@@ -1,6 +1,9 @@
 // Command specgen reads Partoo's bundled OpenAPI document and writes what
 // oapi-codegen does not generate, from one compiled model of the spec:
 //
+//   - with -api, first the spec itself, when api/provenance.yaml says the
+//     bundle is Partoo's: what specload builds from Partoo's verbatim
+//     bundle, the repairs overlay and the naming file;
 //   - internal/apispec/spec.gen.go (-table): the operation table (method,
 //     path template, parameters, request body, success response, list
 //     style, resource role, custom-header locations) and the schema table
@@ -60,6 +63,7 @@ func run(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("specgen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	spec := fs.String("spec", "", "path to the bundled OpenAPI document")
+	apiDir := fs.String("api", "", "the api/ directory: when its provenance record says the bundle is Partoo's, -spec is first written from it (specload.WriteSpec)")
 	names := fs.String("names", "", "path to the naming file (optional)")
 	oapiConfig := fs.String("oapi-config", "", "path to oapi-codegen's configuration (oapi-codegen.yaml), needed for -services")
 	genFile := fs.String("gen", "", "path to oapi-codegen's output (package gen), whose header comment is kept out of the package's documentation")
@@ -79,6 +83,12 @@ func run(args []string, stderr io.Writer) int {
 	case *paths["services"] != "" && *oapiConfig == "":
 		fmt.Fprintln(stderr, "specgen: -services needs -oapi-config, oapi-codegen's configuration")
 		return 2
+	}
+	if *apiDir != "" {
+		if err := specload.WriteSpec(*apiDir, *spec, stderr); err != nil {
+			fmt.Fprintln(stderr, "specgen:", err)
+			return 1
+		}
 	}
 	outputs, warnings, err := generate(*spec, *names, *oapiConfig, paths)
 	if err == nil && *genFile != "" {

@@ -6,9 +6,11 @@
 package specload
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -57,6 +59,24 @@ func FromAPI(apiDir string) (*Result, error) {
 		return nil, err
 	}
 	return Effective(Input{Bundle: bundle, Repairs: repairs, Names: names})
+}
+
+// WriteSpec writes to specPath the spec FromAPI builds from apiDir,
+// unless the file already holds it, and reports to w what needs the
+// maintainer's attention (Result.Report). For a bundle the project
+// assembled it does nothing. go generate runs it first (specgen -api), so
+// that every generator, the fake, the lint and the contract test read one
+// and the same document.
+func WriteSpec(apiDir, specPath string, w io.Writer) error {
+	res, err := FromAPI(apiDir)
+	if res == nil || err != nil {
+		return err
+	}
+	res.Report(w)
+	if old, err := os.ReadFile(specPath); err == nil && bytes.Equal(old, res.Spec) {
+		return nil
+	}
+	return os.WriteFile(specPath, res.Spec, 0o644)
 }
 
 // ReadOptional reads the file at path; a missing file reads as nil.

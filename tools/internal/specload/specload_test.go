@@ -1,10 +1,14 @@
 package specload
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 func TestLoad(t *testing.T) {
@@ -32,4 +36,108 @@ func TestLoad(t *testing.T) {
 			t.Errorf("%s: Load succeeded, want an error", name)
 		}
 	}
+}
+
+// apiDir writes an api/ directory holding bundle as Partoo's verbatim
+// bundle, with repairs (if any).
+func apiDir(t *testing.T, bundle, repairs []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, VerbatimFile), bundle, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteRecord(dir, Record{Source: Partoo, Origin: "test", Date: "2026-01-01", SHA256: Sum(bundle)}); err != nil {
+		t.Fatal(err)
+	}
+	if repairs != nil {
+		if err := os.WriteFile(filepath.Join(dir, RepairsFile), repairs, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestWriteSpec writes the repaired spec of a Partoo bundle, reports a
+// stale repair, refuses one that matches nothing and a verbatim bundle
+// that was edited, and leaves an assembled bundle alone.
+func TestWriteSpec(t *testing.T) {
+	t.Parallel()
+	t.Run("Partoo's bundle with its repairs", func(t *testing.T) {
+		t.Parallel()
+		dir := apiDir(t, testspec.DefectsBundle(), testspec.DefectsRepairs())
+		spec := filepath.Join(dir, "openapi-bundled.yaml")
+		var report bytes.Buffer
+		if err := WriteSpec(dir, spec, &report); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Spec) {
+			t.Error("openapi-bundled.yaml is not the effective spec")
+		}
+		if !strings.Contains(report.String(), `"deleteVenuesByVenueId"`) {
+			t.Errorf("the derived operationId is not reported: %s", report.String())
+		}
+	})
+	t.Run("a repair Partoo made useless", func(t *testing.T) {
+		t.Parallel()
+		repairs := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    description: the title Partoo already has\n    update: {title: Partoo Rest API}\n"
+		dir := apiDir(t, testspec.Webhooks(), []byte(repairs))
+		var report bytes.Buffer
+		if err := WriteSpec(dir, filepath.Join(dir, "openapi-bundled.yaml"), &report); err != nil || !strings.Contains(report.String(), "Partoo fixed it: drop the repair") {
+			t.Fatalf("err %v, report %q: want nil and the stale repair reported", err, report.String())
+		}
+	})
+	t.Run("a repair that matches nothing", func(t *testing.T) {
+		t.Parallel()
+		repairs := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.components.schemas.Gone\n    description: gone\n    remove: true\n"
+		dir := apiDir(t, testspec.Webhooks(), []byte(repairs))
+		spec := filepath.Join(dir, "openapi-bundled.yaml")
+		if err := WriteSpec(dir, spec, &bytes.Buffer{}); !errors.Is(err, ErrRepairMatchesNothing) {
+			t.Fatalf("err = %v, want ErrRepairMatchesNothing", err)
+		}
+		if _, err := os.Stat(spec); err == nil {
+			t.Error("a refused repair still wrote the spec")
+		}
+	})
+	t.Run("an edited verbatim bundle", func(t *testing.T) {
+		t.Parallel()
+		dir := apiDir(t, testspec.Webhooks(), nil)
+		if err := os.WriteFile(filepath.Join(dir, VerbatimFile), append(testspec.Webhooks(), '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		spec := filepath.Join(dir, "openapi-bundled.yaml")
+		if err := WriteSpec(dir, spec, &bytes.Buffer{}); err == nil {
+			t.Fatal("a verbatim bundle that does not match its SHA-256 was accepted")
+		}
+		if _, err := os.Stat(spec); err == nil {
+			t.Error("an edited verbatim bundle still wrote the spec")
+		}
+	})
+	t.Run("an assembled bundle", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		spec := filepath.Join(dir, "openapi-bundled.yaml")
+		if err := os.WriteFile(spec, testspec.Webhooks(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteSpec(dir, spec, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(spec); !bytes.Equal(got, testspec.Webhooks()) {
+			t.Error("an assembled bundle was rewritten")
+		}
+		if err := os.WriteFile(filepath.Join(dir, RepairsFile), testspec.DefectsRepairs(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteSpec(dir, spec, &bytes.Buffer{}); err == nil {
+			t.Error("repairs beside an assembled bundle were accepted")
+		}
+	})
 }
