@@ -9,13 +9,12 @@
 // a single commit, or a BASE without the spec, has nothing to compare:
 // specbreaking says so and passes.
 //
-// Usage (from the repository root):
+// Usage (from the tools module, which pins oasdiff; make breaking runs it):
 //
 //	go -C tools run ./cmd/specbreaking -root "$PWD" -base HEAD~1
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -43,7 +42,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	root := fs.String("root", ".", "repository root (a git work tree)")
 	base := fs.String("base", "", "git ref of the spec to compare with, e.g. HEAD~1 or origin/main")
-	toolsDir := fs.String("tools", "", "directory of the tools module that pins oasdiff (default: <root>/tools)")
 	if err := fs.Parse(args); err != nil || *base == "" {
 		fmt.Fprintln(stderr, "specbreaking: -base is required (a git ref, e.g. BASE=HEAD~1)")
 		return 2
@@ -66,8 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	fmt.Fprintf(stdout, "breaking: oasdiff breaking, %s from %s to the work tree:\n\n", specRel, *base)
-	err = specdiff.Run(ctx, cmp.Or(*toolsDir, filepath.Join(*root, "tools")), strings.NewReader(baseSpec), stdout,
-		"breaking", "-", filepath.Join(*root, specRel), "--fail-on", "ERR")
+	err = specdiff.Run(ctx, "", strings.NewReader(baseSpec), stdout, "breaking", "-", filepath.Join(*root, specRel), "--fail-on", "ERR")
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
@@ -77,25 +74,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "breaking:", err)
 		return 1
 	}
-
 	messages, _ := git("log", "--format=%B", *base+"..HEAD")
-	if line := trailer.FindString(messages); line != "" {
-		fmt.Fprintf(stdout, "\nbreaking: breaking change(s), declared by the commit trailer %q.\n", strings.TrimSpace(line))
-		return 0
-	}
 	baseVersion, errBase := git("show", *base+":"+versionRel)
 	curVersion, errCur := os.ReadFile(filepath.Join(*root, versionRel))
-	if errBase == nil && errCur == nil {
-		bv, err1 := parseVersion(baseVersion)
-		cv, err2 := parseVersion(string(curVersion))
-		if err := errors.Join(err1, err2); err != nil {
-			fmt.Fprintln(stderr, "breaking:", err)
-			return 1
-		}
-		if semver.Compare(line(cv), line(bv)) > 0 {
-			fmt.Fprintf(stdout, "\nbreaking: breaking change(s), declared by the version bump %s -> %s.\n", bv, cv)
-			return 0
-		}
+	bv, err1 := parseVersion(baseVersion)
+	cv, err2 := parseVersion(string(curVersion))
+	switch {
+	case trailer.MatchString(messages):
+		fmt.Fprintf(stdout, "\nbreaking: breaking change(s), declared by the commit trailer %q.\n", strings.TrimSpace(trailer.FindString(messages)))
+		return 0
+	case errBase != nil || errCur != nil: // no version file to compare
+	case err1 != nil || err2 != nil:
+		fmt.Fprintln(stderr, "breaking:", errors.Join(err1, err2))
+		return 1
+	case semver.Compare(line(cv), line(bv)) > 0:
+		fmt.Fprintf(stdout, "\nbreaking: breaking change(s), declared by the version bump %s -> %s.\n", bv, cv)
+		return 0
 	}
 	fmt.Fprintf(stderr, `
 breaking: FAIL: breaking (ERR) change(s) since %s, and no declaration.

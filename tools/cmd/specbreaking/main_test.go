@@ -135,12 +135,8 @@ func versionFile(v string) []byte {
 // gate runs the gate on r against base and returns its exit code and output.
 func (r *repo) gate(base string) (int, string) {
 	r.t.Helper()
-	toolsDir, err := filepath.Abs("../..")
-	if err != nil {
-		r.t.Fatal(err)
-	}
 	var out bytes.Buffer
-	code := run(context.Background(), []string{"-root", r.dir, "-base", base, "-tools", toolsDir}, &out, &out)
+	code := run(context.Background(), []string{"-root", r.dir, "-base", base}, &out, &out)
 	return code, out.String()
 }
 

@@ -14,10 +14,10 @@ import (
 )
 
 // Run runs `go tool oasdiff command base revision args...` in toolsDir,
-// the directory of tools/go.mod, and copies its output to w; a base or
-// revision "-" is read from stdin. allOf is merged (Partoo's list
-// responses compose ListResult with allOf) and external references are
-// never fetched. The error wraps the *exec.ExitError of a non-zero exit.
+// a directory of the tools module ("" for the current one), and copies
+// its output to w; a base or revision "-" is read from stdin. allOf is
+// merged (Partoo's list responses compose ListResult with allOf) and
+// external references are never fetched. The error wraps the *exec.ExitError of a non-zero exit.
 func Run(ctx context.Context, toolsDir string, stdin io.Reader, w io.Writer, command, base, revision string, args ...string) error {
 	args = append([]string{"tool", "oasdiff", command, base, revision, "--color", "never", "--flatten-allof", "--allow-external-refs=false"}, args...)
 	cmd := exec.CommandContext(ctx, "go", args...)
