@@ -398,13 +398,19 @@ func resolve(doc *yaml.Node, ref string) (*yaml.Node, jsonPath) {
 	return n, p
 }
 
-// claim gives what the Go name of name, or of the x-go-name that v
-// carries, in seen, unless something has it already: then it returns that.
-func claim(seen map[string]string, name string, v *yaml.Node, what string) (other string, clash bool) {
-	k := goname.Key(name)
+// goKey is the goname.Key of the Go name oapi-codegen gives name: the
+// x-go-name that v carries, if any, else name's.
+func goKey(name string, v *yaml.Node) string {
 	if given := mapValue(v, "x-go-name"); given != nil {
-		k = goname.Key(given.Value) // the name oapi-codegen gives it
+		return goname.Key(given.Value)
 	}
+	return goname.Key(name)
+}
+
+// claim gives what the Go name of name (goKey) in seen, unless something
+// has it already: then it returns that.
+func claim(seen map[string]string, name string, v *yaml.Node, what string) (other string, clash bool) {
+	k := goKey(name, v)
 	if other, clash = seen[k]; !clash {
 		seen[k] = what
 	}
@@ -589,10 +595,7 @@ func (d *defects) inlineEnumName(s *yaml.Node, p jsonPath, goType string) {
 func (d *defects) paramGoNames(op operation, params []param) {
 	byKey := map[string]param{}
 	for _, p := range params {
-		k := goname.Key(p.name)
-		if given := mapValue(p.node, "x-go-name"); given != nil {
-			k = goname.Key(given.Value)
-		}
+		k := goKey(p.name, p.node)
 		other, ok := byKey[k]
 		if p.in == "" || goname.Key(p.name) == "" {
 			continue
