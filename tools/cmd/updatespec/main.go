@@ -1,33 +1,14 @@
 // Command updatespec takes a new version of the bundled OpenAPI document
-// into the repository in one command (`make update-spec SPEC=path
-// [SOURCE=partoo [REPAIRS=overlay]]`), in six steps (docs/maintaining.md
-// has them in full):
-//
-//  1. lint the new spec (speclint). With -source partoo, the spec is
-//     Partoo's bundle as published: the lint reads what the one loader
-//     (specload.Effective) makes of it with the repairs overlay (-repairs,
-//     else api/repairs.yaml) and the naming file;
-//  2. replace the spec; with -source partoo, also keep Partoo's bundle
-//     byte for byte, the repairs, the derived operationIds and the
-//     provenance record in api/; with -new-seed, replace the seed excerpt;
-//  3. regenerate everything and tidy the modules;
-//  4. report the API changes (oasdiff) and the Go API changes (apidiff);
-//  5. build, vet and run the tests (but the pipeline tests);
-//  6. print what the maintainer must do next.
-//
-// When any step fails, the paths the steps could write (api/, the
-// generated code, the go.mod and go.sum files, examples/consumer-pipeline,
-// the seed) are put back as git has them, files new there are deleted,
-// and the untracked or uncommitted files there, saved before the first
-// write, are put back byte for byte: "nothing was changed" holds at every
-// step. -keep-failed leaves a failed update in place instead, and prints
-// how to get back to the state before the run. It refuses to start outside
-// a git work tree, and when tracked files have uncommitted changes;
-// -allow-dirty overrides that, and then leaves a failed update in place.
+// into the repository in six steps: lint it, replace it, regenerate,
+// report the API and Go API changes, build, vet and test, and print the
+// next steps. A failed step gives the paths the steps may write back as
+// they were, unless -keep-failed or -allow-dirty, which print the way back
+// instead. docs/maintaining.md ("Taking a new spec") describes the steps,
+// Partoo's bundle as published (-source partoo) and the refusals.
 //
 // Usage (from the repository root):
 //
-//	go -C tools run ./cmd/updatespec -root "$PWD" -spec /abs/path/openapi-bundled.yaml [-source partoo -origin URL -repairs /abs/path/repairs.yaml]
+//	make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url] [REPAIRS=overlay]] [SEED=path] [UPDATE_ARGS=-keep-failed|-allow-dirty]
 package main
 
 import (
@@ -78,15 +59,17 @@ type updater struct {
 	root, spec, source, origin, seed string
 	newSeed, repairs                 []byte // nil: keep the repository's
 	allowDirty, keepFailed           bool
-	backupKept                       bool // a printed way back copies from backup
 	stdout, stderr                   io.Writer
 	backup                           string   // where save keeps the files in saved
-	saved, deleted                   []string // files under restorable untracked or changed, and deleted, before the update
-	diffed                           bool     // the API changes were reported
-	// Once diffed: the breaking spec changes, the methods added to Go
-	// interfaces and the other incompatible Go API changes.
-	breaking, methodsAdded, goBreaking int
+	backupKept                       bool     // a printed way back copies from backup
+	saved                            []string // the files under restorable before the update, copied to backup
+	verdict                          *verdict // what step 4 found; nil before
 }
+
+// verdict is what the report of step 4 found: the API changes, the
+// breaking ones, the methods added to Go interfaces and the other
+// incompatible Go API changes.
+type verdict struct{ changes, breaking, methodsAdded, goBreaking int }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	u := &updater{stdout: stdout, stderr: stderr}
@@ -95,7 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&u.root, "root", ".", "repository root")
 	fs.StringVar(&u.spec, "spec", "", "path of the new openapi-bundled.yaml")
 	fs.StringVar(&u.source, "source", "", `"partoo" when the spec is Partoo's bundle as published; empty for a bundle the project assembled`)
-	fs.StringVar(&u.origin, "origin", "", "where the verbatim bundle came from (default: Partoo's published URL), with -source partoo")
+	fs.StringVar(&u.origin, "origin", partooBundleURL, "with -source partoo: where the verbatim bundle came from")
 	newSeed := fs.String("new-seed", "", "optional: Partoo's refreshed docs excerpt to install as "+seedRel+" (when Partoo's own YAML changed)")
 	repairs := fs.String("repairs", "", "with -source partoo: the repairs overlay to apply to the bundle (default: api/"+specload.RepairsFile+", if any)")
 	fs.BoolVar(&u.allowDirty, "allow-dirty", false, "run even when tracked files have uncommitted changes")
@@ -109,15 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = errors.New("SPEC is required: make update-spec SPEC=/path/to/openapi-bundled.yaml [SOURCE=partoo]")
 	case u.source != "" && u.source != specload.Partoo:
 		err = fmt.Errorf("SOURCE=%q: want partoo, or nothing for a bundle the project assembled", u.source)
-	case u.origin != "" && u.source == "":
+	case u.origin != partooBundleURL && u.source == "":
 		err = errors.New("ORIGIN only goes with SOURCE=partoo")
 	case *repairs != "" && u.source == "":
 		err = errors.New("REPAIRS only goes with SOURCE=partoo: repairs apply to Partoo's bundle as published")
-	}
-	for _, p := range []*string{&u.root, &u.spec, newSeed, repairs} {
-		if err == nil && *p != "" {
-			*p, err = filepath.Abs(*p)
-		}
 	}
 	u.seed = filepath.Join(u.root, seedRel)
 	if err == nil && *newSeed != "" {
@@ -131,13 +109,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "update-spec:", err)
 		return 2
 	}
-	if u.source == specload.Partoo && u.origin == "" {
-		u.origin = partooBundleURL
-	}
 	return u.update(ctx)
 }
 
-// update runs the six steps.
+// update checks that the update can start, saves the files it may write,
+// and runs the six steps.
 func (u *updater) update(ctx context.Context) int {
 	apiDir := filepath.Join(u.root, "api")
 	newBytes, err1 := os.ReadFile(u.spec)
@@ -148,20 +124,16 @@ func (u *updater) update(ctx context.Context) int {
 	if err = errors.Join(err1, err2, err3, err4, err); err == nil && rec.Source == specload.Partoo && u.source != specload.Partoo {
 		err = fmt.Errorf("api/ holds Partoo's verbatim bundle and its repairs (api/%s says source: partoo): take Partoo's new bundle with SOURCE=partoo, and change what the project adds through api/%s, never in %s", specload.ProvenanceFile, specload.RepairsFile, specRel)
 	}
-	if err != nil {
-		fmt.Fprintln(u.stderr, "update-spec:", err)
-		return 1
-	}
 	if u.repairs == nil {
 		u.repairs = oldRepairs
 	}
-	if bytes.Equal(newBytes, oldBytes) && u.newSeed == nil && (u.source == "" || rec.SHA256 == specload.Sum(newBytes) && bytes.Equal(u.repairs, oldRepairs)) {
+	if err == nil && bytes.Equal(newBytes, oldBytes) && u.newSeed == nil && (u.source == "" || rec.SHA256 == specload.Sum(newBytes) && bytes.Equal(u.repairs, oldRepairs)) {
 		fmt.Fprintf(u.stdout, "update-spec: %s is identical to %s; nothing to do.\n", u.spec, specRel)
 		return 0
 	}
-	dirty, err := u.output(ctx, u.root, "git", "status", "--porcelain", "--untracked-files=no")
-	if err == nil && dirty != "" && !u.allowDirty {
-		err = fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that a failed update can be reverted with git checkout (or pass -allow-dirty):\n%s", dirty)
+	dirty, derr := u.run(ctx, ".", true, "git", "status", "--porcelain", "--untracked-files=no")
+	if err = errors.Join(err, derr); err == nil && dirty != "" && !u.allowDirty {
+		err = fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that the update's changes stand apart from yours (or pass -allow-dirty):\n%s", dirty)
 	}
 	tmp, terr := os.MkdirTemp("", "partoo-update-spec-")
 	u.backup = filepath.Join(tmp, "backup")
@@ -179,104 +151,104 @@ func (u *updater) update(ctx context.Context) int {
 		return 1
 	}
 
-	u.step(1, "lint the new spec (nothing is changed if this fails)")
 	linted, seed, written := u.spec, u.seed, newBytes
 	var eff *specload.Result
-	if u.source == specload.Partoo {
-		// Partoo's own bundle, as it is, through the one loader, then the
-		// lint of the result in the bundle's own terms (Partoo's YAML and
-		// the repairs need no mark).
-		eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names})
-		if err != nil {
-			fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step 1 (repairs): %v\nNothing was changed: %s is still the previous spec.\n", err, specRel)
-			return 1
+	// Each step returns what failed, if anything, and why.
+	steps := []struct {
+		title string
+		do    func() (string, error)
+	}{
+		{"lint the new spec (nothing is changed if this fails)", func() (string, error) {
+			if u.source == specload.Partoo {
+				// Partoo's own bundle, as it is, through the one loader,
+				// then the lint of the result in the bundle's own terms
+				// (Partoo's YAML and the repairs need no mark).
+				if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err == nil {
+					fmt.Fprintf(u.stdout, "repairs: %d applied\n", len(eff.Repairs))
+					eff.Report(u.stdout)
+					if eff.UpgradedFrom != "" {
+						fmt.Fprintf(u.stdout, "the bundle is OpenAPI %s: the generators read its 3.1 form (nullable, example and boolean exclusiveMinimum/Maximum in 3.1's terms)\n", eff.UpgradedFrom)
+					}
+					linted, seed, written = repaired, repaired, eff.Spec
+					err = os.WriteFile(repaired, eff.Repaired, 0o644)
+				}
+				if err != nil {
+					return "repairs", err
+				}
+			}
+			if _, err := u.run(ctx, "tools", false, "go", "run", "./cmd/speclint", "-spec", linted, "-seed", seed); err != nil {
+				return "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err)
+			}
+			// The Go API before the update, to compare with after it.
+			_, err := u.run(ctx, ".", false, "go", "tool", "-modfile=tools/go.mod", "apidiff", "-m", "-w", oldAPI, modulePath)
+			return "apidiff", err
+		}},
+		{"replace " + specRel, func() (string, error) {
+			err := u.put(specRel, written, u.spec)
+			if eff != nil && err == nil {
+				rec := specload.Record{Source: specload.Partoo, Origin: u.origin, Date: time.Now().UTC().Format(time.DateOnly), SHA256: specload.Sum(newBytes)}
+				err = errors.Join(specload.WriteRecord(apiDir, rec),
+					u.put("api/"+specload.VerbatimFile, newBytes, "Partoo's verbatim bundle, SHA-256 "+rec.SHA256+", from "+u.origin),
+					u.put("api/"+specload.RepairsFile, u.repairs, fmt.Sprintf("the repairs overlay (%d repair(s))", len(eff.Repairs))),
+					u.put("api/"+specload.NamesFile, specload.RecordDerived(names, eff.Derived), "the derived operationIds, under operationIds"))
+			}
+			if err == nil && u.newSeed != nil {
+				err = u.put(seedRel, u.newSeed, u.seed)
+			}
+			return "replace the spec", err
+		}},
+		// A new spec may need a module (the nullable types): tidy the root
+		// module and the modules that require it, then regenerate the
+		// consumer example.
+		{"regenerate (go generate ./...) and tidy go.mod", func() (string, error) {
+			return u.goSteps(ctx, [][]string{{".", "generate", "./..."}, {".", "mod", "tidy"}, {"tools", "mod", "tidy"},
+				{"otel", "mod", "tidy"}, {consumerRel, "mod", "tidy"}, {consumerRel, "generate", "./..."}})
+		}},
+		{"what changed: the API (oasdiff, breaking changes first), then the Go API (apidiff)", func() (string, error) {
+			var v verdict
+			if v.changes, v.breaking, err = specdiff.Changelog(ctx, filepath.Join(u.root, "tools"), previous, filepath.Join(u.root, specRel), u.stdout); err != nil {
+				return "oasdiff", err
+			}
+			out, err := u.run(ctx, ".", false, "go", "tool", "-modfile=tools/go.mod", "apidiff", "-m", oldAPI, modulePath)
+			if v.methodsAdded, v.goBreaking = countIncompatible(out); err == nil {
+				u.verdict = &v
+			}
+			return "apidiff", err
+		}},
+		{"build, vet and test", func() (string, error) {
+			pkgs, err := u.run(ctx, "tools", true, "go", "list", "-f", `{{if ne .Name "pipeline"}}{{.ImportPath}}{{end}}`, "./...")
+			if err != nil {
+				return "list the tools packages", err
+			}
+			return u.goSteps(ctx, [][]string{{".", "build", "./..."}, {".", "vet", "./..."}, {".", "test", "-short", "-count=1", "./..."},
+				append([]string{"tools", "test", "-short", "-count=1"}, strings.Fields(pkgs)...), {consumerRel, "test", "-count=1", "./..."}})
+		}},
+		{"next steps", func() (string, error) {
+			v := u.verdict
+			fmt.Fprintf(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass. %d API change(s), %d breaking; %d incompatible Go API change(s).\n\n",
+				v.changes, v.breaking, v.methodsAdded+v.goBreaking)
+			v.nextSteps(u.stdout)
+			return "", nil
+		}},
+	}
+	for i, s := range steps {
+		fmt.Fprintf(u.stdout, "\n==> update-spec [%d/%d] %s\n", i+1, len(steps), s.title)
+		if what, err := s.do(); err != nil {
+			return u.fail(ctx, i+1, what, err)
 		}
-		fmt.Fprintf(u.stdout, "repairs: %d applied\n", len(eff.Repairs))
-		eff.Report(u.stdout)
-		if eff.UpgradedFrom != "" {
-			fmt.Fprintf(u.stdout, "the bundle is OpenAPI %s: the generators read its 3.1 form (nullable, example and boolean exclusiveMinimum/Maximum in 3.1's terms)\n", eff.UpgradedFrom)
-		}
-		linted, seed, written = repaired, repaired, eff.Spec
-		err = os.WriteFile(repaired, eff.Repaired, 0o644)
 	}
-	if err == nil {
-		err = u.cmd(ctx, filepath.Join(u.root, "tools"), "go", "run", "./cmd/speclint", "-spec", linted, "-seed", seed)
-	}
-	if err != nil {
-		fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step 1 (spec-lint): %v\nNothing was changed: %s is still the previous spec. Repair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo.\n", err, specRel)
-		return 1
-	}
-	// The Go API before the update, to compare with after it.
-	if err := u.cmd(ctx, u.root, "go", "tool", "-modfile=tools/go.mod", "apidiff", "-m", "-w", oldAPI, modulePath); err != nil {
-		fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step 1 (apidiff): %v\nNothing was changed.\n", err)
-		return 1
-	}
-
-	u.step(2, "replace "+specRel)
-	err = u.put(specRel, written, u.spec)
-	if eff != nil && err == nil {
-		rec := specload.Record{Source: specload.Partoo, Origin: u.origin, Date: time.Now().UTC().Format(time.DateOnly), SHA256: specload.Sum(newBytes)}
-		err = errors.Join(specload.WriteRecord(apiDir, rec),
-			u.put("api/"+specload.VerbatimFile, newBytes, "Partoo's verbatim bundle, SHA-256 "+rec.SHA256+", from "+u.origin),
-			u.put("api/"+specload.RepairsFile, u.repairs, fmt.Sprintf("the repairs overlay (%d repair(s))", len(eff.Repairs))),
-			u.put("api/"+specload.NamesFile, specload.RecordDerived(names, eff.Derived), "the derived operationIds, under operationIds"))
-	}
-	if err == nil && u.newSeed != nil {
-		err = u.put(seedRel, u.newSeed, u.seed)
-	}
-	if err != nil {
-		return u.fail(2, "replace the spec", err)
-	}
-
-	u.step(3, "regenerate (go generate ./...) and tidy go.mod")
-	// A new spec may need a module (the nullable types): tidy the root
-	// module and the modules that require it, then regenerate the
-	// consumer example.
-	if code := u.goSteps(ctx, 3, [][]string{{".", "generate", "./..."}, {".", "mod", "tidy"}, {"tools", "mod", "tidy"},
-		{"otel", "mod", "tidy"}, {consumerRel, "mod", "tidy"}, {consumerRel, "generate", "./..."}}); code != 0 {
-		return code
-	}
-
-	u.step(4, "what changed: the API (oasdiff, breaking changes first), then the Go API (apidiff)")
-	changes, breaking, err := specdiff.Changelog(ctx, filepath.Join(u.root, "tools"), previous, filepath.Join(u.root, specRel), u.stdout)
-	if err != nil {
-		return u.fail(4, "oasdiff", err)
-	}
-	out, err := u.output(ctx, u.root, "go", "tool", "-modfile=tools/go.mod", "apidiff", "-m", oldAPI, modulePath)
-	if err != nil {
-		return u.fail(4, "apidiff", err)
-	}
-	fmt.Fprintln(u.stdout, out)
-	u.methodsAdded, u.goBreaking = countIncompatible(out)
-	u.breaking, u.diffed = breaking, true
-
-	u.step(5, "build, vet and test")
-	out, err = u.output(ctx, filepath.Join(u.root, "tools"), "go", "list", "-f", `{{if ne .Name "pipeline"}}{{.ImportPath}}{{end}}`, "./...")
-	if err != nil {
-		return u.fail(5, "list the tools packages", err)
-	}
-	if code := u.goSteps(ctx, 5, [][]string{{".", "build", "./..."}, {".", "vet", "./..."}, {".", "test", "-short", "-count=1", "./..."},
-		append([]string{"tools", "test", "-short", "-count=1"}, strings.Fields(out)...), {consumerRel, "test", "-count=1", "./..."}}); code != 0 {
-		return code
-	}
-
-	u.step(6, "next steps")
-	fmt.Fprintf(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass. %d API change(s), %d breaking; %d incompatible Go API change(s).\n\n",
-		changes, u.breaking, u.methodsAdded+u.goBreaking)
-	nextSteps(u.stdout, u.breaking, u.methodsAdded, u.goBreaking)
 	return 0
 }
 
 // goSteps runs each command, `go args...` in the directory its first
-// element names (relative to the root), and fails step at the first that
-// fails.
-func (u *updater) goSteps(ctx context.Context, step int, cmds [][]string) int {
+// element names (relative to the root), and stops at the first that fails.
+func (u *updater) goSteps(ctx context.Context, cmds [][]string) (string, error) {
 	for _, c := range cmds {
-		if err := u.cmd(ctx, filepath.Join(u.root, c[0]), "go", c[1:]...); err != nil {
-			return u.fail(step, "go "+c[1]+" in "+c[0], err)
+		if _, err := u.run(ctx, c[0], false, "go", c[1:]...); err != nil {
+			return "go " + c[1] + " in " + c[0], err
 		}
 	}
-	return 0
+	return "", nil
 }
 
 // put writes body to the file rel (relative to the root) and says so,
@@ -297,151 +269,126 @@ func (u *updater) put(rel string, body []byte, from string) error {
 // and signatures). In apidiff's incompatible section, an "added" line is
 // always such a method: apidiff lists every other addition as compatible.
 func countIncompatible(report string) (methodsAdded, others int) {
-	in := false
-	for _, line := range strings.Split(report, "\n") {
-		line = strings.TrimSpace(line)
-		switch {
-		case strings.HasPrefix(line, "Incompatible changes:"):
-			in = true
-		case strings.HasPrefix(line, "Compatible changes:"), strings.HasPrefix(line, "Package "):
-			in = false
-		case in && strings.HasPrefix(line, "- ") && strings.HasSuffix(line, ": added"):
-			methodsAdded++
-		case in && strings.HasPrefix(line, "- "):
-			others++
+	for _, pkg := range strings.Split(report, "Package ") {
+		before, _, _ := strings.Cut(pkg, "Compatible changes:")
+		_, incompatible, _ := strings.Cut(before, "Incompatible changes:")
+		for _, line := range strings.Split(incompatible, "\n") {
+			switch line = strings.TrimSpace(line); {
+			case !strings.HasPrefix(line, "- "):
+			case strings.HasSuffix(line, ": added"):
+				methodsAdded++
+			default:
+				others++
+			}
 		}
 	}
 	return methodsAdded, others
 }
 
 // nextSteps prints what the maintainer does after a successful update.
-func nextSteps(w io.Writer, breaking, methodsAdded, goBreaking int) {
+func (v verdict) nextSteps(w io.Writer) {
 	fmt.Fprintln(w, "  1. Review what changed:   git status && git diff --stat")
 	fmt.Fprintln(w, "  2. Record the API changes above in CHANGELOG.md, under [Unreleased] (Added / Changed / Removed).")
-	if breaking > 0 || goBreaking > 0 {
-		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d spec change(s) ERR and apidiff finds %d Go change(s) that break callers. Declare the bump (`make breaking` fails in CI on an undeclared ERR change):\n", breaking, goBreaking)
+	if v.breaking > 0 || v.goBreaking > 0 {
+		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d spec change(s) ERR and apidiff finds %d Go change(s) that break callers. Declare the bump (`make breaking` fails in CI on an undeclared ERR change):\n", v.breaking, v.goBreaking)
 		fmt.Fprintln(w, "     bump partoo.Version in version.go (0.y.z -> 0.(y+1).0 while in v0; X -> X+1 from v1 on, with the /vX+1 module path),")
 		fmt.Fprintln(w, "     and/or add a \"BREAKING-CHANGE: <what breaks>\" trailer to the commit message.")
 	} else {
 		fmt.Fprintln(w, "  3. No breaking change for callers: a minor version (new operations or fields) or a patch is enough.")
 	}
-	if methodsAdded > 0 {
-		fmt.Fprintf(w, "     Note: %d method(s) were added to generated interfaces (such as gen.ClientInterface); this breaks only code that implements them. Say so in CHANGELOG.md.\n", methodsAdded)
+	if v.methodsAdded > 0 {
+		fmt.Fprintf(w, "     Note: %d method(s) were added to generated interfaces (such as gen.ClientInterface); this breaks only code that implements them. Say so in CHANGELOG.md.\n", v.methodsAdded)
 	}
 	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
 }
 
-// fail reports a failure after the lint, and puts the tree back as it was
-// (unless -keep-failed or -allow-dirty), so that nothing is changed by a
-// failed update.
-func (u *updater) fail(step int, what string, err error) int {
+// fail reports a failed step. After the lint, it runs the way back to the
+// state before the update, or with -keep-failed or -allow-dirty prints it.
+func (u *updater) fail(ctx context.Context, step int, what string, err error) int {
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
-	ctx := context.Background()
-	changed, added, err := u.changes(ctx)
-	removed := append(added, u.deleted...)
+	if step == 1 {
+		fmt.Fprintf(u.stderr, "Nothing was changed: %s is still the previous spec.\n", specRel)
+		return 1
+	}
+	ctx = context.WithoutCancel(ctx) // the tree is given back even when the run was cancelled
+	back, err := u.wayBack(ctx)
+	for _, c := range back {
+		if err == nil && !u.keepFailed && !u.allowDirty {
+			_, err = u.run(ctx, ".", true, c[0], c[1:]...)
+		}
+	}
 	if err == nil && !u.keepFailed && !u.allowDirty {
-		if len(changed) > 0 {
-			_, err = u.git(ctx, append([]string{"checkout", "--"}, changed...)...)
+		fmt.Fprintf(u.stderr, "Nothing was changed: the tree is restored as it was before the update (%s is still the previous spec). Run again with UPDATE_ARGS=-keep-failed to inspect the failed state.\n", specRel)
+	} else {
+		if err != nil {
+			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored: %v\n", err)
 		}
-		for _, f := range removed {
-			err = errors.Join(err, os.RemoveAll(filepath.Join(u.root, f)))
-		}
-		for _, f := range u.saved {
-			err = errors.Join(err, copyFile(filepath.Join(u.root, f), filepath.Join(u.backup, f)))
-		}
-		if err == nil {
-			fmt.Fprintf(u.stderr, "Nothing was changed: the tree is restored as it was before the update (%s is still the previous spec). Run again with UPDATE_ARGS=-keep-failed to inspect the failed state.\n", specRel)
-			changed, removed, u.saved = nil, nil, nil // nothing left to revert
-		}
-	}
-	if err != nil {
-		fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored: %v\n", err)
-	}
-	// The way back is idempotent: it holds after a restore failed halfway.
-	if len(changed)+len(removed)+len(u.saved) > 0 {
+		// The way back holds after a restore failed halfway too.
 		fmt.Fprintf(u.stderr, "The work tree is half-updated (%s is the NEW spec; generated code may be partly regenerated). To revert to the state before the update, in this order:\n", specRel)
-		if len(changed) > 0 {
-			fmt.Fprintf(u.stderr, "  git checkout -- %s\n", strings.Join(changed, " "))
+		for _, c := range back {
+			fmt.Fprintf(u.stderr, "  %s\n", strings.Join(c, " "))
 		}
-		if len(removed) > 0 {
-			fmt.Fprintf(u.stderr, "  rm -f %s\n", strings.Join(removed, " "))
-		}
-		if u.backupKept = len(u.saved) > 0; u.backupKept {
-			fmt.Fprintf(u.stderr, "  cp -R %s/. .\n", u.backup)
-		}
+		u.backupKept = true
 	}
-	if u.diffed {
+	if u.verdict != nil {
 		fmt.Fprintln(u.stderr, "To take the new spec anyway: fix what failed above, run `make ci`, then:")
-		nextSteps(u.stderr, u.breaking, u.methodsAdded, u.goBreaking)
+		u.verdict.nextSteps(u.stderr)
 	}
 	return 1
 }
 
-// changes lists what the update changed under the paths it may write:
-// the tracked files it changed or deleted, and the files it added.
-func (u *updater) changes(ctx context.Context) (changed, added []string, err error) {
-	changed, err = u.git(ctx, append([]string{"diff", "--name-only", "--relative", "--"}, restorable...)...)
-	others, err2 := u.git(ctx, append([]string{"ls-files", "--others", "--exclude-standard", "--"}, restorable...)...)
-	added = slices.DeleteFunc(others, func(f string) bool { return slices.Contains(u.saved, f) })
-	return changed, added, errors.Join(err, err2)
+// wayBack returns the commands, run in the root, that give back the state
+// save recorded: delete the files under restorable that were not there,
+// then copy back the saved ones.
+func (u *updater) wayBack(ctx context.Context) ([][]string, error) {
+	files, err := u.files(ctx)
+	back := [][]string{{"cp", "-R", u.backup + "/.", "."}}
+	if added := slices.DeleteFunc(files, func(f string) bool { return slices.Contains(u.saved, f) }); len(added) > 0 {
+		back = slices.Insert(back, 0, append([]string{"rm", "-f"}, added...))
+	}
+	return back, err
 }
 
-// save copies to the backup the files under restorable that are untracked
-// or changed since the index (saved), and notes those deleted (deleted).
+// save copies to the backup every file under restorable but those git
+// ignores, byte for byte, and lists them in saved.
 func (u *updater) save(ctx context.Context) error {
-	dirty, err := u.git(ctx, append([]string{"ls-files", "--modified", "--others", "--exclude-standard", "--"}, restorable...)...)
-	for _, f := range slices.Compact(dirty) {
-		if cerr := copyFile(filepath.Join(u.backup, f), filepath.Join(u.root, f)); errors.Is(cerr, fs.ErrNotExist) {
-			u.deleted = append(u.deleted, f)
-		} else {
-			u.saved, err = append(u.saved, f), errors.Join(err, cerr)
+	files, err := u.files(ctx)
+	err = errors.Join(err, os.MkdirAll(u.backup, 0o755))
+	for _, f := range files {
+		body, rerr := os.ReadFile(filepath.Join(u.root, f))
+		if errors.Is(rerr, fs.ErrNotExist) {
+			continue // tracked, but deleted before the update
 		}
+		dst := filepath.Join(u.backup, f)
+		u.saved = append(u.saved, f)
+		err = errors.Join(err, rerr, os.MkdirAll(filepath.Dir(dst), 0o755), os.WriteFile(dst, body, 0o644))
 	}
 	return err
 }
 
-// copyFile copies the bytes of the file src to dst, making dst's folder.
-func copyFile(dst, src string) error {
-	body, err := os.ReadFile(src)
-	if err == nil {
-		err = os.MkdirAll(filepath.Dir(dst), 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(dst, body, 0o644)
-	}
-	return err
-}
-
-// git runs git in the root and returns the lines of its output.
-func (u *updater) git(ctx context.Context, args ...string) ([]string, error) {
-	out, err := u.output(ctx, u.root, "git", args...)
+// files lists the files under restorable, tracked or not, but those git
+// ignores.
+func (u *updater) files(ctx context.Context) ([]string, error) {
+	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "--cached", "--others", "--exclude-standard", "--"}, restorable...)...)
 	return strings.Fields(out), err
 }
 
-func (u *updater) step(n int, title string) {
-	fmt.Fprintf(u.stdout, "\n==> update-spec [%d/6] %s\n", n, title)
-}
-
-// cmd runs a command in dir, streaming its output.
-func (u *updater) cmd(ctx context.Context, dir, name string, args ...string) error {
-	fmt.Fprintf(u.stdout, "$ (cd %s && %s %s)\n", dir, name, strings.Join(args, " "))
+// run runs a command in dir (relative to the root) and returns its
+// standard output, trimmed. Unless quiet, it prints the command first and
+// streams its output as it runs.
+func (u *updater) run(ctx context.Context, dir string, quiet bool, name string, args ...string) (string, error) {
+	var out, stderr bytes.Buffer
 	c := exec.CommandContext(ctx, name, args...)
-	c.Dir, c.Stdout, c.Stderr = dir, u.stdout, u.stderr
+	c.Dir, c.Stdout, c.Stderr = filepath.Join(u.root, dir), &out, &stderr
+	if !quiet {
+		fmt.Fprintf(u.stdout, "$ (cd %s && %s %s)\n", c.Dir, name, strings.Join(args, " "))
+		c.Stdout, c.Stderr = io.MultiWriter(&out, u.stdout), u.stderr
+	}
 	if err := c.Run(); err != nil {
-		return fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
+		if err = fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err); stderr.Len() > 0 {
+			err = fmt.Errorf("%w: %s", err, bytes.TrimSpace(stderr.Bytes()))
+		}
+		return "", err
 	}
-	return nil
-}
-
-// output runs a command in dir and returns its standard output, trimmed.
-func (u *updater) output(ctx context.Context, dir, name string, args ...string) (string, error) {
-	c := exec.CommandContext(ctx, name, args...)
-	c.Dir = dir
-	var stderr bytes.Buffer
-	c.Stderr = &stderr
-	out, err := c.Output()
-	if err != nil {
-		return "", fmt.Errorf("%s %s: %w: %s", name, strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return strings.TrimSpace(string(out)), nil
+	return strings.TrimSpace(out.String()), nil
 }
