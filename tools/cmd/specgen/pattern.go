@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -233,43 +232,43 @@ func (s *scanner) class(open int) (string, error) {
 		return "", s.refuse(open, "an empty class [] or [^]")
 	}
 	for !s.at(']') {
-		lo, set, err := s.classAtom(open)
+		lo, loSet, err := s.classAtom(open)
+		if err == nil && s.at('-') && s.pos+1 < len(s.src) && s.src[s.pos+1] != ']' {
+			s.pos++
+			hi, hiSet, hiErr := s.classAtom(open)
+			if err = hiErr; err == nil && (loSet || hiSet) {
+				err = s.refuse(s.pos, "a range with a class escape at one end")
+			}
+			lo += "-" + hi
+		}
 		if err != nil {
 			return "", err
 		}
-		if s.at('-') && s.pos+1 < len(s.src) && s.src[s.pos+1] != ']' {
-			s.pos++
-			hi, hiSet, err := s.classAtom(open)
-			if err != nil {
-				return "", err
-			}
-			if set != "" || hiSet != "" {
-				return "", s.refuse(s.pos, "a range with a class escape at one end")
-			}
-			set = renderRune(lo, classSpecial) + "-" + renderRune(hi, classSpecial)
-		}
-		b.WriteString(cmp.Or(set, renderRune(lo, classSpecial)))
+		b.WriteString(lo)
 	}
 	s.pos++
 	return b.String() + "]", nil
 }
 
-// classAtom reads one character of the class that starts at open, or a
-// class escape (returned as RE2 class text).
-func (s *scanner) classAtom(open int) (rune, string, error) {
+// classAtom reads one item of the class that starts at open, a character
+// or a class escape, as RE2 class text; set says it is a class escape.
+func (s *scanner) classAtom(open int) (text string, set bool, err error) {
 	if s.pos >= len(s.src) {
-		return 0, "", s.refuse(open, "an unterminated class")
+		return "", false, s.refuse(open, "an unterminated class")
 	}
 	c := s.src[s.pos]
 	s.pos++
 	switch c {
 	case '[':
-		return 0, "", s.refuse(s.pos-1, "an unescaped '[' inside a class (write \\[)")
+		return "", false, s.refuse(s.pos-1, "an unescaped '[' inside a class (write \\[)")
 	case '\\':
 		r, class, err := s.escape(s.pos - 1)
-		return r, class[0], err
+		if class[0] != "" || err != nil {
+			return class[0], true, err
+		}
+		c = r
 	}
-	return c, "", nil
+	return renderRune(c, classSpecial), false, nil
 }
 
 // escape reads the escape whose backslash is at start: a class escape,
