@@ -82,20 +82,19 @@ type scanner struct {
 }
 
 // translatePattern translates the pattern found at where (UTF-8, as every
-// string of a loaded spec is), and returns the hints of its shape when it
-// has that of a header name rule.
-func translatePattern(where, pattern string) (translation, nameHints, error) {
+// string of a loaded spec is).
+func translatePattern(where, pattern string) (translation, error) {
 	s := &scanner{where: where, pattern: pattern, src: []rune(pattern)}
 	tr, err := s.translate()
 	if err != nil {
-		return translation{}, nameHints{}, err
+		return translation{}, err
 	}
 	for _, expr := range slices.Concat(tr.MustMatch, tr.MustNotMatch) {
 		if _, err := regexp.Compile(expr); err != nil {
-			return translation{}, nameHints{}, fmt.Errorf("%s: pattern %q: its RE2 translation %q does not compile: %w", where, pattern, expr, err)
+			return translation{}, fmt.Errorf("%s: pattern %q: its RE2 translation %q does not compile: %w", where, pattern, expr, err)
 		}
 	}
-	return tr, hintsOf(pattern), nil
+	return tr, nil
 }
 
 // refuse names a construct at a position (in characters) that specgen does
@@ -328,8 +327,8 @@ var (
 	escaped   = regexp.MustCompile(`\\(.)`)
 )
 
-// hintsOf returns the hints of a translated pattern, or none when it has
-// another shape.
+// hintsOf returns the hints of a pattern that translates, or none when it
+// has another shape.
 func hintsOf(pattern string) nameHints {
 	m := nameRule.FindStringSubmatch(pattern)
 	if m == nil {

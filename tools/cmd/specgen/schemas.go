@@ -57,7 +57,6 @@ type patternRow struct {
 	Source string
 	RE2    translation
 	Hints  nameHints // set when the pattern is that of propertyNames
-	shape  nameHints // the hints of its shape
 }
 
 // Values of schemaRow fields that are not schema indexes.
@@ -230,7 +229,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 	}
 	if row.PropertyNames >= 0 && t.rows[row.PropertyNames].Pattern >= 0 {
 		p := &t.patterns[t.rows[row.PropertyNames].Pattern]
-		p.Hints = p.shape
+		p.Hints = hintsOf(p.Source)
 	}
 	row.MinProperties, row.MaxProperties = clampInt(s.MinProps), limit(s.MaxProps)
 	for _, list := range []struct {
@@ -319,11 +318,11 @@ func (t *schemaTable) pattern(src, where string) (int, error) {
 	if i := slices.IndexFunc(t.patterns, func(p patternRow) bool { return p.Source == src }); i >= 0 {
 		return i, nil
 	}
-	tr, shape, err := translatePattern(where, src)
+	tr, err := translatePattern(where, src)
 	if err != nil {
 		return noSchema, err
 	}
-	t.patterns = append(t.patterns, patternRow{Source: src, RE2: tr, shape: shape})
+	t.patterns = append(t.patterns, patternRow{Source: src, RE2: tr})
 	return len(t.patterns) - 1, nil
 }
 
