@@ -45,6 +45,7 @@ var translated = []struct {
 	{"lookaheads at two positions", `^a(?!b)c(?!d|e)`, []string{`^ac`}, []string{`^ab`, `^ac(?:d|e)`}},
 	{"a lookahead after the end", `^a$(?!b)`, []string{`^a$`}, []string{`^a$b`}},
 	{"an empty lookahead", `^a(?!)`, []string{`^a`}, []string{`^a`}},
+	{"another name rule", `^[Aa][Pp][Pp]\-(?!int)[^ :-]*$`, []string{`^[Aa][Pp][Pp]-[^ :\-]*$`}, []string{`^[Aa][Pp][Pp]-int`}},
 }
 
 func TestTranslatePattern(t *testing.T) {
@@ -143,6 +144,11 @@ func TestHintsOf(t *testing.T) {
 		{`^(?!a)[^:]*$`, nameHints{}},  // no prefix
 		{`^X(?=a)[^:]*$`, nameHints{}}, // positive lookahead
 		{`^X(?!)[^:]*$`, nameHints{}},  // empty lookahead
+		{`^[X]\/[^-:]*$`, nameHints{Prefix: "X/", Forbidden: "-:", Exact: true}},
+		{`^[Kk]-(?![Ii][Dd])[^\]]*$`, nameHints{Prefix: "K-", PrefixFold: true, Reserved: "Id", ReservedFold: true, Forbidden: "]", Exact: true}},
+		{`^X-[^\--a]*$`, nameHints{}},     // a range from an escaped dash
+		{`^X-(?!a|b)[^:]*$`, nameHints{}}, // alternatives
+		{`^X-[^\s]*$`, nameHints{}},       // a class escape
 	}
 	for _, tt := range tests {
 		if _, err := translatePattern("where", tt.pattern); err != nil {
