@@ -88,9 +88,7 @@ func newSchemaTable(doc *openapi3.T) *schemaTable {
 	t := &schemaTable{index: map[*openapi3.Schema]int{}, names: map[*openapi3.Schema]string{}}
 	if doc.Components != nil {
 		for name, ref := range doc.Components.Schemas {
-			if ref != nil && ref.Value != nil {
-				t.names[ref.Value] = name
-			}
+			t.names[ref.Value] = name // resolved by the loader
 		}
 	}
 	return t
