@@ -71,21 +71,22 @@ const (
 	classSpecial = `\[]-^`
 )
 
-// braces matches a quantifier in braces, lazy or not.
-var braces = regexp.MustCompile(`^\{[0-9]+(?:,[0-9]*)?\}`)
-
-// scanner reads an ECMA-262 pattern (no flags).
-type scanner struct {
-	where, pattern string
-	src            []rune
-	pos            int
-}
+var (
+	// patternToken matches the next token outside a class: an escape, a
+	// class, the opening of a group with its kind, a quantifier, or one
+	// character.
+	patternToken = regexp.MustCompile(`(?s)^(?:\\.?|\[\^?(?:\\.|[^\\\]])*\]?|\((?:\?.?)?|\{[0-9]+(?:,[0-9]*)?\}\??|[*+?]\??|.)`)
+	// classItem matches the next item of a class (without its brackets):
+	// a character or an escape, and the other end of a range.
+	classItem = regexp.MustCompile(`(?s)^(\\.?|[^\\])(?:-(\\.?|[^\\]))?`)
+)
 
 // translatePattern translates the pattern found at where (UTF-8, as every
 // string of a loaded spec is).
 func translatePattern(where, pattern string) (translation, error) {
-	s := &scanner{where: where, pattern: pattern, src: []rune(pattern)}
-	tr, err := s.translate()
+	tr, err := translate(pattern, func(at int, construct string) error {
+		return fmt.Errorf("%s: pattern %q: %s at offset %d is not supported; %s", where, pattern, construct, at, supported)
+	})
 	if err != nil {
 		return translation{}, err
 	}
@@ -97,82 +98,64 @@ func translatePattern(where, pattern string) (translation, error) {
 	return tr, nil
 }
 
-// refuse names a construct at a position (in characters) that specgen does
-// not translate.
-func (s *scanner) refuse(pos int, construct string) error {
-	offset := len(string(s.src[:pos]))
-	return fmt.Errorf("%s: pattern %q: %s at offset %d is not supported; %s", s.where, s.pattern, construct, offset, supported)
-}
-
-func (s *scanner) at(r rune) bool { return s.pos < len(s.src) && s.src[s.pos] == r }
-
 // translate rewrites the pattern token by token; the text of a top-level
 // lookahead goes to an expression of its own (see the top of this file).
-func (s *scanner) translate() (translation, error) {
+// refuse names a construct at a byte offset that specgen does not translate.
+func translate(pattern string, refuse func(at int, construct string) error) (translation, error) {
 	var (
-		tr               translation
-		main, look       strings.Builder
-		w                = &main // where a token goes: main, or the lookahead being read
-		depth            int     // open groups, a lookahead included
-		prefix           string  // main before the lookahead being read
-		negative, alts   bool    // the lookahead being read is (?!...), has branches
-		fixed            = true  // main holds anchors and single characters only
-		looks, topAlts   bool    // the pattern has a lookahead, a top-level '|'
-		assertion, after bool    // the token before is ^, $ or a lookahead
+		tr             translation
+		main, look     strings.Builder
+		w              = &main // where a token goes: main, or the lookahead being read
+		depth          int     // open groups, a lookahead included
+		prefix         string  // main before the lookahead being read
+		negative, alts bool    // the lookahead being read is (?!...), has branches
+		fixed          = true  // main holds anchors and single characters only
+		looks, topAlts bool    // the pattern has a lookahead, a top-level '|'
+		// why the token before cannot be repeated ("an assertion", "the
+		// start of a lookahead"), or ""
+		bare, after string
 	)
-	for s.pos < len(s.src) {
-		c, start := s.src[s.pos], s.pos
-		s.pos++
-		after, assertion = assertion, false
-		switch c {
-		case '^', '$':
-			w.WriteRune(c)
-			assertion = true
-		case '|':
+	for at := 0; at < len(pattern); {
+		tok := patternToken.FindString(pattern[at:])
+		start := at
+		at += len(tok)
+		after, bare = bare, ""
+		switch c := tok[0]; {
+		case tok == "^" || tok == "$":
+			w.WriteString(tok)
+			bare = "an assertion"
+		case tok == "|":
 			topAlts, alts = topAlts || depth == 0, alts || depth == 1
-			w.WriteRune(c)
-		case '*', '+', '?', '{':
-			q := string(c)
-			if c == '{' {
-				if q = braces.FindString(string(s.src[start:])); q == "" {
-					return tr, s.refuse(start, "a '{' that is not a quantifier {n}, {n,} or {n,m}")
-				}
-				s.pos = start + len(q)
-			}
-			if after {
-				return tr, s.refuse(start, "a quantifier on an assertion")
+			w.WriteString(tok)
+		case strings.IndexByte("*+?", c) >= 0 || c == '{' && len(tok) > 1:
+			if after != "" {
+				return tr, refuse(start, "a quantifier on "+after)
 			}
 			fixed = fixed && depth > 0
-			w.WriteString(q)
-		case '(':
-			kind := ""
-			if s.at('?') {
-				kind = string(s.src[s.pos:min(s.pos+2, len(s.src))])
-			}
+			w.WriteString(tok)
+		case tok == "(?=" || tok == "(?!":
 			switch {
-			case (kind == "?=" || kind == "?!") && depth > 0:
-				return tr, s.refuse(start, "a lookahead inside a group or a lookahead")
-			case kind == "?=" || kind == "?!":
-				if !fixed {
-					return tr, s.refuse(start, "a lookahead after a group or a quantifier")
-				}
-				looks, negative, alts, prefix, w = true, kind == "?!", false, main.String(), &look
-				look.Reset()
-			case kind == "" || kind == "?:":
-				fixed = fixed && depth > 0
-				w.WriteString("(?:")
-			default:
-				return tr, s.refuse(start, fmt.Sprintf("the group %q (lookbehind, named group or flags)", "("+kind))
+			case depth > 0:
+				return tr, refuse(start, "a lookahead inside a group or a lookahead")
+			case !fixed:
+				return tr, refuse(start, "a lookahead after a group or a quantifier")
 			}
-			s.pos += len(kind)
+			looks, negative, alts, prefix, w, bare = true, tok == "(?!", false, main.String(), &look, "the start of a lookahead"
+			look.Reset()
 			depth++
-		case ')':
+		case tok == "(" || tok == "(?:":
+			fixed = fixed && depth > 0
+			w.WriteString("(?:")
+			depth++
+		case c == '(':
+			return tr, refuse(start, fmt.Sprintf("the group %q (lookbehind, named group or flags)", tok))
+		case c == ')':
 			depth--
 			switch {
 			case depth < 0:
-				return tr, s.refuse(start, "an unmatched ')'")
+				return tr, refuse(start, "an unmatched ')'")
 			case depth > 0 || w == &main:
-				w.WriteRune(c)
+				w.WriteString(tok)
 				continue
 			}
 			body := look.String()
@@ -184,107 +167,99 @@ func (s *scanner) translate() (translation, error) {
 			} else {
 				tr.MustMatch = append(tr.MustMatch, prefix+body)
 			}
-			w, assertion = &main, true
-		case '[':
-			class, err := s.class(start)
+			w, bare = &main, "an assertion"
+		case c == '[':
+			class, err := translateClass(tok, start, refuse)
 			if err != nil {
 				return tr, err
 			}
 			w.WriteString(class)
-		case '\\':
-			r, class, err := s.escape(start)
-			switch {
-			case err != nil:
+		case c == '\\':
+			text, _, err := escape(tok, 1, start, refuse)
+			if err != nil {
 				return tr, err
-			case class[1] != "":
-				w.WriteString(class[1])
-			default:
-				w.WriteString(renderRune(r, special))
 			}
-		case '.':
+			w.WriteString(text)
+		case c == '.':
 			w.WriteString(ecmaDot)
-		case '}', ']':
-			return tr, s.refuse(start, fmt.Sprintf("a lone %q", c))
+		case c == '{':
+			return tr, refuse(start, "a '{' that is not a quantifier {n}, {n,} or {n,m}")
+		case c == '}' || c == ']':
+			return tr, refuse(start, fmt.Sprintf("a lone %q", c))
 		default:
-			w.WriteString(renderRune(c, special))
+			r, _ := utf8.DecodeRuneInString(tok)
+			w.WriteString(renderRune(r, special))
 		}
 	}
 	switch {
 	case depth > 0:
-		return tr, s.refuse(len(s.src), "an unterminated group")
-	case looks && (topAlts || s.src[0] != '^'):
-		return tr, s.refuse(len(s.src), "a lookahead in a pattern that does not start with ^ or has a top-level '|'")
+		return tr, refuse(len(pattern), "an unterminated group")
+	case looks && (topAlts || pattern[0] != '^'):
+		return tr, refuse(len(pattern), "a lookahead in a pattern that does not start with ^ or has a top-level '|'")
 	}
 	tr.MustMatch = append([]string{main.String()}, tr.MustMatch...)
 	return tr, nil
 }
 
-// class reads the rest of the class [...] or [^...] that starts at open.
-func (s *scanner) class(open int) (string, error) {
-	var b strings.Builder
-	b.WriteByte('[')
-	if s.at('^') {
-		b.WriteByte('^')
-		s.pos++
+// translateClass rewrites the class token tok, found at start. A '-'
+// between two items makes a range; elsewhere it is itself.
+func translateClass(tok string, start int, refuse func(int, string) error) (string, error) {
+	body, negated := strings.CutPrefix(tok[1:], "^")
+	body, closed := strings.CutSuffix(body, "]")
+	switch {
+	case !closed:
+		return "", refuse(start, "an unterminated class")
+	case body == "":
+		return "", refuse(start, "an empty class [] or [^]")
 	}
-	if s.at(']') {
-		return "", s.refuse(open, "an empty class [] or [^]")
-	}
-	for !s.at(']') {
-		lo, loSet, err := s.classAtom(open)
-		if err == nil && s.at('-') && s.pos+1 < len(s.src) && s.src[s.pos+1] != ']' {
-			s.pos++
-			hi, hiSet, hiErr := s.classAtom(open)
+	out := "[" + map[bool]string{true: "^"}[negated]
+	for body != "" {
+		m := classItem.FindStringSubmatch(body)
+		body = body[len(m[0]):]
+		lo, loSet, err := classText(m[1], start, refuse)
+		if err == nil && m[2] != "" {
+			hi, hiSet, hiErr := classText(m[2], start, refuse)
 			if err = hiErr; err == nil && (loSet || hiSet) {
-				err = s.refuse(s.pos, "a range with a class escape at one end")
+				err = refuse(start, "a range with a class escape at one end")
 			}
 			lo += "-" + hi
 		}
 		if err != nil {
 			return "", err
 		}
-		b.WriteString(lo)
+		out += lo
 	}
-	s.pos++
-	return b.String() + "]", nil
+	return out + "]", nil
 }
 
-// classAtom reads one item of the class that starts at open, a character
-// or a class escape, as RE2 class text; set says it is a class escape.
-func (s *scanner) classAtom(open int) (text string, set bool, err error) {
-	if s.pos >= len(s.src) {
-		return "", false, s.refuse(open, "an unterminated class")
-	}
-	c := s.src[s.pos]
-	s.pos++
-	switch c {
+// classText writes one character or escape of a class for RE2; set says
+// it is a class escape.
+func classText(item string, start int, refuse func(int, string) error) (string, bool, error) {
+	switch item[0] {
 	case '[':
-		return "", false, s.refuse(s.pos-1, "an unescaped '[' inside a class (write \\[)")
+		return "", false, refuse(start, "an unescaped '[' inside a class (write \\[)")
 	case '\\':
-		r, class, err := s.escape(s.pos - 1)
-		if class[0] != "" || err != nil {
-			return class[0], true, err
-		}
-		c = r
+		return escape(item, 0, start, refuse)
 	}
-	return renderRune(c, classSpecial), false, nil
+	r, _ := utf8.DecodeRuneInString(item)
+	return renderRune(r, classSpecial), false, nil
 }
 
-// escape reads the escape whose backslash is at start: a class escape,
-// returned as its RE2 text, or escaped ASCII punctuation.
-func (s *scanner) escape(start int) (rune, [2]string, error) {
-	if s.pos >= len(s.src) {
-		return 0, [2]string{}, s.refuse(start, "a lone backslash at the end")
+// escape writes the escape tok for RE2, inside a class (in 0) or outside
+// one (in 1): a class escape, or escaped ASCII punctuation. set says it is
+// a class escape.
+func escape(tok string, in, start int, refuse func(int, string) error) (text string, set bool, err error) {
+	e, _ := utf8.DecodeRuneInString(tok[1:])
+	class, ok := classEscapes[e]
+	switch {
+	case len(tok) == 1:
+		return "", false, refuse(start, "a lone backslash at the end")
+	case ok:
+		return class[in], true, nil
+	case e >= utf8.RuneSelf || !unicode.IsPunct(e) && !unicode.IsSymbol(e):
+		return "", false, refuse(start, fmt.Sprintf("the escape \\%c", e))
 	}
-	e := s.src[s.pos]
-	s.pos++
-	if class, ok := classEscapes[e]; ok {
-		return 0, class, nil
-	}
-	if e >= utf8.RuneSelf || !unicode.IsPunct(e) && !unicode.IsSymbol(e) {
-		return 0, [2]string{}, s.refuse(start, fmt.Sprintf("the escape \\%c", e))
-	}
-	return e, [2]string{}, nil
+	return renderRune(e, []string{classSpecial, special}[in]), false, nil
 }
 
 // renderRune writes r for Go's regexp: printable ASCII as itself (escaped

@@ -81,6 +81,8 @@ func TestTranslatePatternRefuses(t *testing.T) {
 		{"lookahead in a lookahead", `^(?!a(?!b))`, "a lookahead inside a group or a lookahead"},
 		{"quantified lookahead", `^(?!a)*b`, "a quantifier on an assertion"},
 		{"quantified anchor", `^*a`, "a quantifier on an assertion"},
+		{"quantifier at the start of a lookahead", `^(?=*a)`, "a quantifier on the start of a lookahead"},
+		{"lookahead that is the whole pattern", `(?=^)`, "a lookahead in a pattern that does not start with ^"},
 		{"lookbehind", `^(?<=a)b$`, `the group "(?<"`},
 		{"named group", `^(?<n>a)$`, `the group "(?<"`},
 		{"inline flags", `^(?i)a$`, `the group "(?i"`},
