@@ -7,7 +7,6 @@ import (
 	"go/printer"
 	"go/token"
 	"os"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -100,8 +99,6 @@ func paramType(p codegen.ParameterDefinition) string {
 	}
 	return qualify(p.TypeDef())
 }
-
-var identifier = regexp.MustCompile(`^[A-Z]\w*$`)
 
 // qualify writes a type of package gen as seen from another package. A
 // type that is no Go expression is left as it is: formatting the output

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"go/format"
+	"go/token"
 	"net/http"
 	"regexp"
 	"slices"
@@ -240,7 +241,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 		v.Result = "bytes"
 	case o.SuccessSchema < 0 || !hasJSON:
 		v.Result = "none"
-	case api.isStruct(resp) && identifier.MatchString(resp.TypeDecl()):
+	case api.isStruct(resp) && token.IsIdentifier(resp.TypeDecl()) && token.IsExported(resp.TypeDecl()):
 		v.Result, v.Type = "pointer", qualify(resp.TypeDecl())
 	case api.isStruct(resp):
 		v.Result, v.Type = "pointer", structDecl(resp)
