@@ -312,12 +312,12 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 	}
 	ctx = context.WithoutCancel(ctx) // the tree is given back even when the run was cancelled
 	back, err := u.wayBack(ctx)
-	for _, c := range back {
-		if err == nil && !u.keepFailed && !u.allowDirty {
-			_, err = u.run(ctx, ".", true, c[0], c[1:]...)
-		}
+	restore := err == nil && !u.keepFailed && !u.allowDirty
+	for i := 0; restore && i < len(back); i++ {
+		_, err = u.run(ctx, ".", true, back[i][0], back[i][1:]...)
+		restore = err == nil
 	}
-	if err == nil && !u.keepFailed && !u.allowDirty {
+	if restore {
 		fmt.Fprintf(u.stderr, "Nothing was changed: the tree is restored as it was before the update (%s is still the previous spec). Run again with UPDATE_ARGS=-keep-failed to inspect the failed state.\n", specRel)
 	} else {
 		if err != nil {
@@ -342,11 +342,11 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 // then copy back the saved ones.
 func (u *updater) wayBack(ctx context.Context) ([][]string, error) {
 	files, err := u.files(ctx)
-	back := [][]string{{"cp", "-R", u.backup + "/.", "."}}
+	var back [][]string
 	if added := slices.DeleteFunc(files, func(f string) bool { return slices.Contains(u.saved, f) }); len(added) > 0 {
-		back = slices.Insert(back, 0, append([]string{"rm", "-f"}, added...))
+		back = append(back, append([]string{"rm", "-f"}, added...))
 	}
-	return back, err
+	return append(back, []string{"cp", "-R", u.backup + "/.", "."}), err
 }
 
 // save copies to the backup every file under restorable but those git
