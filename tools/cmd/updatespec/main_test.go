@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 const apidiffReport = `Package github.com/partoo-go/partoo/gen
@@ -181,6 +183,64 @@ func TestFailRestores(t *testing.T) {
 				if _, err := os.Stat(filepath.Join(root, rel)); !errors.Is(err, os.ErrNotExist) {
 					t.Errorf("%s survived (%v)", rel, err)
 				}
+			}
+		})
+	}
+}
+
+// TestRunRefusesOrDoesNothing checks the outcomes decided before any step:
+// bad flags are usage errors, an unchanged spec (an assembled bundle equal
+// to api/'s, or Partoo's bundle with the hash and the repairs api/
+// records) is nothing to do, and a new spec is refused outside a git work
+// tree or, for an assembled bundle, when api/ holds Partoo's. None of them
+// writes the spec.
+func TestRunRefusesOrDoesNothing(t *testing.T) {
+	t.Parallel()
+	const bundle, spec = "openapi: 3.1.0 # Partoo's bundle\n", "openapi: 3.1.0 # the spec in api/\n"
+	tests := []struct {
+		name        string
+		partooInAPI bool   // api/provenance.yaml records bundle as Partoo's
+		input       string // the new spec
+		args        []string
+		want        int
+	}{
+		{"no SPEC", false, spec, []string{"-spec", ""}, 2},
+		{"unknown SOURCE", false, bundle, []string{"-source", "partner"}, 2},
+		{"ORIGIN without SOURCE", false, bundle, []string{"-origin", "https://example.com/b.yaml"}, 2},
+		{"REPAIRS without SOURCE", false, bundle, []string{"-repairs", "repairs.yaml"}, 2},
+		{"assembled bundle unchanged", false, spec, nil, 0},
+		{"Partoo's bundle unchanged", true, bundle, []string{"-source", "partoo"}, 0},
+		{"assembled bundle over Partoo's", true, spec + "# new\n", nil, 1},
+		{"outside a git work tree", false, spec + "# new\n", nil, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			root, inputs := t.TempDir(), t.TempDir()
+			api := filepath.Join(root, "api")
+			if err := os.MkdirAll(api, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(api, "openapi-bundled.yaml"), []byte(spec), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if tt.partooInAPI {
+				rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum([]byte(bundle))}
+				if err := specload.WriteRecord(api, rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			input := filepath.Join(inputs, "new.yaml")
+			if err := os.WriteFile(input, []byte(tt.input), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := append([]string{"-root", root, "-spec", input}, tt.args...)
+			var stdout, stderr bytes.Buffer
+			if got := run(context.Background(), args, &stdout, &stderr); got != tt.want {
+				t.Errorf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.want, stdout.String(), stderr.String())
+			}
+			if got, err := os.ReadFile(filepath.Join(api, "openapi-bundled.yaml")); err != nil || string(got) != spec {
+				t.Errorf("api/openapi-bundled.yaml = %q, %v; want it unchanged", got, err)
 			}
 		})
 	}
