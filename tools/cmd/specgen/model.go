@@ -550,9 +550,12 @@ func (m *model) resources() {
 	type family struct {
 		collection string
 		ops        []*operation
-		item       int
+		item, rank int // the item schema, and the rank of the role it comes from
 	}
 	var fams []*family // in the order the operations meet them
+	// The item schema: what a list iterates, else what a read returns,
+	// else what a create answers (the last operation of a role wins).
+	rank := map[string]int{"list": 3, "read": 2, "create": 1}
 	for _, o := range m.ops {
 		o.Resource = resourceRow{Item: noSchema}
 		segs := strings.Split(strings.Trim(o.Path, "/"), "/")
@@ -576,21 +579,14 @@ func (m *model) resources() {
 		if k < 0 {
 			k, fams = len(fams), append(fams, &family{collection: o.Resource.Collection, item: noSchema})
 		}
-		fams[k].ops = append(fams[k].ops, o)
-	}
-	// The item schema: what a list iterates, else what a read returns,
-	// else what a create answers (the last operation of a role wins).
-	rank := map[string]int{"list": 3, "read": 2, "create": 1}
-	for _, f := range fams {
-		best := 0
-		for _, o := range f.ops {
-			item := o.SuccessSchema
-			if o.Resource.Role == "list" {
-				item = o.List.Item
-			}
-			if r := rank[o.Resource.Role]; r > 0 && r >= best && item >= 0 {
-				f.item, best = item, r
-			}
+		f := fams[k]
+		f.ops = append(f.ops, o)
+		item := o.SuccessSchema
+		if o.Resource.Role == "list" {
+			item = o.List.Item
+		}
+		if r := rank[o.Resource.Role]; r > 0 && r >= f.rank && item >= 0 {
+			f.item, f.rank = item, r
 		}
 	}
 	// A family that only creates, or only lists, is the family of another
