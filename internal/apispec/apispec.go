@@ -359,8 +359,8 @@ func (s *Schema) Property(name string) int {
 
 // Pattern is one pattern keyword of the spec: an ECMA-262 regular
 // expression, with its translation into Go's regexp (RE2) syntax, which
-// specgen derives construct by construct and checks against an ECMAScript
-// engine at generation time. A string matches the pattern exactly when it
+// specgen derives token by token (its tests check the translation against
+// an ECMAScript engine). A string matches the pattern exactly when it
 // matches every expression of MustMatch and none of MustNotMatch.
 type Pattern struct {
 	// Source is the spec's text of the pattern, for messages.

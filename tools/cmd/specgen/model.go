@@ -666,8 +666,8 @@ func (m *model) eventsFrom(doc *openapi3.T) error {
 			return err
 		}
 		typ := strings.ToLower(strings.Join(words(key), "_"))
-		enum := m.schemas.properties(i)["type"]
-		if enum < 0 || !slices.Contains(m.schemas.rows[enum].Enum, strconv.Quote(typ)) {
+		enum, ok := m.schemas.properties(i)["type"]
+		if !ok || enum < 0 || !slices.Contains(m.schemas.rows[enum].Enum, strconv.Quote(typ)) {
 			return fmt.Errorf("%s: the body's type enum has no %q, the event type the key names", where, typ)
 		}
 		m.events = append(m.events, eventRow{Type: typ, Schema: i})

@@ -230,6 +230,15 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 		{"a pattern that does not compile", func(doc map[string]any) {
 			names(doc)["pattern"] = `^X-[a-z`
 		}, "an unterminated class at offset 3 is not supported"},
+		{"a delivery body without a type property", func(doc map[string]any) {
+			// The first component is an enum that holds the event type: a
+			// body without its own type property must not borrow it.
+			obj(t, doc, "components", "schemas")["AAEventTypes"] = map[string]any{"type": "string", "enum": []any{"business_created", "business_updated"}}
+			event := obj(t, doc, "components", "schemas", "BusinessEvent")
+			delete(event["properties"].(map[string]any), "type")
+			event["required"] = []any{"payload"}
+			delete(event, "example")
+		}, `webhooks.businessCreated: the body's type enum has no "business_created"`},
 		{"a response the fake cannot build", func(doc map[string]any) {
 			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["url"] = map[string]any{"type": "string", "pattern": "^https://[a-z]+$"}
 		}, "the fake server cannot build a 200 answer"},
