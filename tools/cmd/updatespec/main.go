@@ -332,7 +332,7 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 		// The way back holds after a restore failed halfway too.
 		fmt.Fprintf(u.stderr, "The work tree is half-updated (%s is the NEW spec; generated code may be partly regenerated). To revert to the state before the update, in this order:\n", specRel)
 		for _, c := range back {
-			fmt.Fprintf(u.stderr, "  %s\n", strings.Join(c, " "))
+			fmt.Fprintf(u.stderr, "  %s\n", shellCommand(c))
 		}
 		u.backupKept = true
 	}
@@ -352,31 +352,57 @@ func (u *updater) wayBack(ctx context.Context) ([][]string, error) {
 	if added := slices.DeleteFunc(files, func(f string) bool { return slices.Contains(u.saved, f) }); len(added) > 0 {
 		back = append(back, append([]string{"rm", "-f"}, added...))
 	}
-	return append(back, []string{"cp", "-R", u.backup + "/.", "."}), err
+	// -p gives a file the update deleted its mode back; -R copies a
+	// symlink as a symlink.
+	return append(back, []string{"cp", "-R", "-p", u.backup + "/.", "."}), err
+}
+
+// shellCommand returns c as a line for a POSIX shell, each argument
+// quoted unless it holds only characters the shell takes as they are.
+func shellCommand(c []string) string {
+	quoted := make([]string, len(c))
+	for i, arg := range c {
+		quoted[i] = arg
+		if arg == "" || strings.Trim(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+=:,@%") != "" {
+			quoted[i] = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(quoted, " ")
 }
 
 // save copies to the backup every file under restorable but those git
-// ignores, byte for byte, and lists them in saved.
+// ignores, as it is: its bytes, mode and modification time, or the target
+// of a symlink (dangling or not); it lists them in saved.
 func (u *updater) save(ctx context.Context) error {
 	files, err := u.files(ctx)
 	err = errors.Join(err, os.MkdirAll(u.backup, 0o755))
 	for _, f := range files {
-		body, rerr := os.ReadFile(filepath.Join(u.root, f))
-		if errors.Is(rerr, fs.ErrNotExist) {
+		src, dst := filepath.Join(u.root, f), filepath.Join(u.backup, f)
+		fi, lerr := os.Lstat(src)
+		if errors.Is(lerr, fs.ErrNotExist) {
 			continue // tracked, but deleted before the update
 		}
-		dst := filepath.Join(u.backup, f)
 		u.saved = append(u.saved, f)
-		err = errors.Join(err, rerr, os.MkdirAll(filepath.Dir(dst), 0o755), os.WriteFile(dst, body, 0o644))
+		if err = errors.Join(err, lerr, os.MkdirAll(filepath.Dir(dst), 0o755)); lerr != nil {
+			continue
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			target, rerr := os.Readlink(src)
+			err = errors.Join(err, rerr, os.Symlink(target, dst))
+			continue
+		}
+		body, rerr := os.ReadFile(src)
+		err = errors.Join(err, rerr, os.WriteFile(dst, body, fi.Mode().Perm()),
+			os.Chmod(dst, fi.Mode().Perm()), os.Chtimes(dst, fi.ModTime(), fi.ModTime()))
 	}
 	return err
 }
 
 // files lists the files under restorable, tracked or not, but those git
-// ignores.
+// ignores, with their names as they are (no quoting, spaces kept).
 func (u *updater) files(ctx context.Context) ([]string, error) {
-	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "--cached", "--others", "--exclude-standard", "--"}, restorable...)...)
-	return strings.Fields(out), err
+	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"}, restorable...)...)
+	return strings.FieldsFunc(out, func(r rune) bool { return r == 0 }), err
 }
 
 // run runs a command in dir (relative to the root) and returns its

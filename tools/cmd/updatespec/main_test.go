@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
@@ -75,12 +76,13 @@ func TestNextStepsBreakingOnlyForCallers(t *testing.T) {
 
 // TestFailRestores checks that a failed update gives back the state before
 // the run under the paths it may write: the files it changed or deleted are
-// put back, the files it added are deleted, and the maintainer's work (an
-// uncommitted edit, a staged change, a file deleted before, an untracked
-// file, overwritten or not) is as it was, byte for byte, with the index
-// untouched; what is outside those paths is left alone. With -keep-failed
-// or -allow-dirty the failed update stays, and the printed way back gives
-// the same state.
+// put back (with their mode and modification time), the files it added are
+// deleted, and the maintainer's work (an uncommitted edit, a staged change,
+// a file deleted before, an untracked file, overwritten or not, a dangling
+// symlink, names with spaces, a leading dash or bytes git quotes) is as it
+// was, byte for byte, with the index untouched; what is outside those
+// paths is left alone. With -keep-failed or -allow-dirty the failed update
+// stays, and the printed way back, run by a shell, gives the same state.
 func TestFailRestores(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -126,6 +128,15 @@ func TestFailRestores(t *testing.T) {
 				"api/staged.yaml": "committed", "gen/a.go": "package gen", "gen/old.go": "package gen // old", "go.mod": "module x", "outside.txt": "kept"} {
 				write(rel, body)
 			}
+			// Names a shell or a split on spaces would take apart, and a
+			// script whose mode git records.
+			write("api/é.yaml", "committed, quoted by git")
+			write("gen/run.sh", "#!/bin/sh")
+			if err := os.Chmod(filepath.Join(root, "gen/run.sh"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			write("my", "outside, named like the first word of a file under api/")
+			write("notes.txt", "outside, named like the last word of a file under api/")
 			git("add", "-A")
 			git("commit", "-q", "-m", "first")
 			// The maintainer's work before the run.
@@ -135,17 +146,28 @@ func TestFailRestores(t *testing.T) {
 			remove("gen/old.go")
 			write("api/scratch.txt", "untracked, left alone")
 			write("api/repairs.yaml", "untracked draft")
-			u := &updater{root: root, keepFailed: tt.keepFailed, allowDirty: tt.allowDirty, stdout: &bytes.Buffer{}, backup: filepath.Join(t.TempDir(), "backup")}
+			write("api/my notes.txt", "untracked, with a space")
+			write("gen/-rf", "untracked, with a leading dash")
+			if err := os.Symlink("nowhere", filepath.Join(root, "api/dangling")); err != nil {
+				t.Fatal(err)
+			}
+			old := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+			if err := os.Chtimes(filepath.Join(root, "gen/a.go"), old, old); err != nil {
+				t.Fatal(err)
+			}
+			u := &updater{root: root, keepFailed: tt.keepFailed, allowDirty: tt.allowDirty, stdout: &bytes.Buffer{}, backup: filepath.Join(t.TempDir(), "the backup")}
 			if err := u.save(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			// The failed update.
 			for rel, body := range map[string]string{"api/openapi-bundled.yaml": "new spec", "api/names.yaml": "derived names",
 				"api/staged.yaml": "updated", "api/repairs.yaml": "overlay", "gen/old.go": "package gen // regenerated",
-				"gen/b.go": "package gen // new", "internal/apispec/c.go": "new dir", "outside.txt": "changed outside"} {
+				"gen/b.go": "package gen // new", "internal/apispec/c.go": "new dir", "outside.txt": "changed outside",
+				"api/é.yaml": "updated", "api/my notes.txt": "overwritten", "gen/-rf": "overwritten", "gen/new file.go": "new, with a space"} {
 				write(rel, body)
 			}
 			remove("go.mod")
+			remove("gen/run.sh")
 			var stderr bytes.Buffer
 			u.stderr = &stderr
 			if code := u.fail(context.Background(), 3, "go generate", errors.New("boom")); code != 1 {
@@ -171,15 +193,27 @@ func TestFailRestores(t *testing.T) {
 			}
 			for rel, want := range map[string]string{"api/openapi-bundled.yaml": "old spec", "api/names.yaml": "maintainer's edit",
 				"api/staged.yaml": "staged", "api/repairs.yaml": "untracked draft", "api/scratch.txt": "untracked, left alone",
-				"gen/a.go": "package gen", "go.mod": "module x", "outside.txt": "changed outside"} {
+				"gen/a.go": "package gen", "go.mod": "module x", "outside.txt": "changed outside",
+				"api/é.yaml": "committed, quoted by git", "api/my notes.txt": "untracked, with a space", "gen/-rf": "untracked, with a leading dash",
+				"gen/run.sh": "#!/bin/sh", "my": "outside, named like the first word of a file under api/",
+				"notes.txt": "outside, named like the last word of a file under api/"} {
 				if got, err := os.ReadFile(filepath.Join(root, rel)); err != nil || string(got) != want {
 					t.Errorf("%s = %q, %v; want %q", rel, got, err, want)
 				}
 			}
+			if fi, err := os.Stat(filepath.Join(root, "gen/run.sh")); err != nil || fi.Mode().Perm() != 0o755 {
+				t.Errorf("gen/run.sh: %v, %v; want mode 0755", fi, err)
+			}
+			if fi, err := os.Stat(filepath.Join(root, "gen/a.go")); err != nil || !fi.ModTime().Equal(old) {
+				t.Errorf("gen/a.go: %v, %v; want modified at %v", fi, err, old)
+			}
+			if target, err := os.Readlink(filepath.Join(root, "api/dangling")); err != nil || target != "nowhere" {
+				t.Errorf("api/dangling -> %q, %v; want the symlink to nowhere", target, err)
+			}
 			if staged := git("diff", "--cached", "--name-only"); staged != "api/staged.yaml" {
 				t.Errorf("the index holds changes to %q, want only the maintainer's staged api/staged.yaml", staged)
 			}
-			for _, rel := range []string{"gen/b.go", "internal/apispec/c.go", "gen/old.go"} {
+			for _, rel := range []string{"gen/b.go", "internal/apispec/c.go", "gen/old.go", "gen/new file.go"} {
 				if _, err := os.Stat(filepath.Join(root, rel)); !errors.Is(err, os.ErrNotExist) {
 					t.Errorf("%s survived (%v)", rel, err)
 				}
