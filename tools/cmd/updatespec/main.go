@@ -127,11 +127,12 @@ func (u *updater) update(ctx context.Context) int {
 	if u.repairs == nil {
 		u.repairs = oldRepairs
 	}
-	// Partoo's bundle is the same when its hash and the repairs are: what
-	// api/ holds is the spec the loader makes of them.
+	// Partoo's bundle is the same when its hash, the repairs and where it
+	// came from are: what api/ holds is the spec the loader makes of them,
+	// and the record of its origin.
 	same := bytes.Equal(newBytes, oldBytes)
 	if u.source == specload.Partoo {
-		same = rec.SHA256 == specload.Sum(newBytes) && bytes.Equal(u.repairs, oldRepairs)
+		same = rec.SHA256 == specload.Sum(newBytes) && bytes.Equal(u.repairs, oldRepairs) && rec.Origin == u.origin
 	}
 	if err == nil && same && u.newSeed == nil {
 		fmt.Fprintf(u.stdout, "update-spec: %s is identical to %s; nothing to do.\n", u.spec, specRel)

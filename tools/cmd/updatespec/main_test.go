@@ -224,8 +224,8 @@ func TestFailRestores(t *testing.T) {
 
 // TestRunRefusesOrDoesNothing checks the outcomes decided before any step:
 // bad flags are usage errors, an unchanged spec (an assembled bundle equal
-// to api/'s, or Partoo's bundle with the hash and the repairs api/
-// records) is nothing to do, and a new spec is refused outside a git work
+// to api/'s, or Partoo's bundle with the hash, the repairs and the origin
+// api/ records) is nothing to do, and a new spec is refused outside a git work
 // tree or, for an assembled bundle, when api/ holds Partoo's. None of them
 // writes the spec.
 func TestRunRefusesOrDoesNothing(t *testing.T) {
@@ -244,6 +244,8 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 		{"REPAIRS without SOURCE", false, bundle, []string{"-repairs", "repairs.yaml"}, 2},
 		{"assembled bundle unchanged", false, spec, nil, 0},
 		{"Partoo's bundle unchanged", true, bundle, []string{"-source", "partoo"}, 0},
+		{"Partoo's bundle from another origin", true, bundle, []string{"-source", "partoo", "-origin", "https://example.com/moved.yaml"}, 1},
+		{"Partoo's bundle with other repairs", true, bundle, []string{"-source", "partoo", "-repairs", "repairs.yaml"}, 1},
 		{"assembled bundle over Partoo's", true, spec + "# new\n", nil, 1},
 		{"outside a git work tree", false, spec + "# new\n", nil, 1},
 	}
@@ -259,7 +261,7 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tt.partooInAPI {
-				rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum([]byte(bundle))}
+				rec := specload.Record{Source: specload.Partoo, Origin: partooBundleURL, Date: "2026-01-02", SHA256: specload.Sum([]byte(bundle))}
 				if err := specload.WriteRecord(api, rec); err != nil {
 					t.Fatal(err)
 				}
@@ -268,7 +270,17 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 			if err := os.WriteFile(input, []byte(tt.input), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			args := append([]string{"-root", root, "-spec", input}, tt.args...)
+			repairs := filepath.Join(inputs, "repairs.yaml")
+			if err := os.WriteFile(repairs, []byte("# repairs api/ does not hold\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"-root", root, "-spec", input}
+			for _, a := range tt.args {
+				if a == "repairs.yaml" {
+					a = repairs
+				}
+				args = append(args, a)
+			}
 			var stdout, stderr bytes.Buffer
 			if got := run(context.Background(), args, &stdout, &stderr); got != tt.want {
 				t.Errorf("exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.want, stdout.String(), stderr.String())
