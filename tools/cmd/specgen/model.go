@@ -312,17 +312,19 @@ func (m *model) body(o *operation, where string, op *openapi3.Operation) (err er
 	return err
 }
 
-// jsonContent returns the schema of the first JSON media type of content,
-// and the other media types, in name order.
+// jsonContent returns the schema of content's JSON media type: the one
+// the client sends and accepts, application/json, else the first one in
+// name order (application/problem+json); and the media types that are not
+// JSON, in name order.
 func jsonContent(content openapi3.Content) (schema *openapi3.SchemaRef, others []string) {
-	json := false
+	json, plain := false, false
 	for _, ct := range sortedKeys(content) {
 		mt, _, err := mime.ParseMediaType(ct)
 		switch {
 		case err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json"):
 			others = append(others, ct)
-		case !json:
-			schema, json = content[ct].Schema, true
+		case !json || mt == "application/json" && !plain:
+			schema, json, plain = content[ct].Schema, true, mt == "application/json"
 		}
 	}
 	return schema, others

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
@@ -780,5 +782,50 @@ func TestRequestBodyMedia(t *testing.T) {
 		if want := fmt.Sprintf("Media: %q, MediaSchema: %d}", tt.media, o.MediaSchema); !strings.Contains(string(src), want) {
 			t.Errorf("%s: spec.gen.go lacks %s", tt.id, want)
 		}
+	}
+}
+
+// TestJSONContent: of several JSON media types, a body or an answer is
+// checked against application/json's schema, the type the client sends
+// and accepts, whichever other types sort before or after it.
+func TestJSONContent(t *testing.T) {
+	t.Parallel()
+	// content gives each media type a schema titled with its name.
+	content := func(types ...string) openapi3.Content {
+		c := openapi3.Content{}
+		for _, ct := range types {
+			c[ct] = &openapi3.MediaType{Schema: &openapi3.SchemaRef{Value: &openapi3.Schema{Title: ct}}}
+		}
+		return c
+	}
+	tests := []struct {
+		name    string
+		content openapi3.Content
+		want    string // the media type whose schema is chosen, "" for none
+		others  []string
+	}{
+		{"JSON alone", content("application/json"), "application/json", nil},
+		{"a +json type sorting first", content("application/geo+json", "application/json"), "application/json", nil},
+		{"a +json type sorting last", content("application/json", "application/merge-patch+json"), "application/json", nil},
+		{"JSON with parameters", content("application/hal+json", "application/json; charset=utf-8"), "application/json; charset=utf-8", nil},
+		{"+json types only", content("application/problem+json", "application/hal+json"), "application/hal+json", nil},
+		{"no JSON", content("text/plain", "application/octet-stream"), "", []string{"application/octet-stream", "text/plain"}},
+		{"JSON and others", content("text/csv", "application/json"), "application/json", []string{"text/csv"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			schema, others := jsonContent(tt.content)
+			chosen := ""
+			if schema != nil {
+				chosen = schema.Value.Title
+			}
+			if chosen != tt.want {
+				t.Errorf("jsonContent(%v) chose the schema of %q, want that of %q", slices.Sorted(maps.Keys(tt.content)), chosen, tt.want)
+			}
+			if !slices.Equal(others, tt.others) {
+				t.Errorf("jsonContent(%v) others = %q, want %q", slices.Sorted(maps.Keys(tt.content)), others, tt.others)
+			}
+		})
 	}
 }
