@@ -26,6 +26,12 @@ import (
 //   - \s, \S and . are rewritten: ECMA-262's \s also holds \v and the
 //     Unicode spaces and line terminators, and its . excludes \r, U+2028
 //     and U+2029 besides \n.
+//   - A character above U+FFFF is two UTF-16 code units to ECMA-262
+//     without flags: a literal one means itself in a sequence, but
+//     repeated or in a class it would mean half of it, so those are
+//     refused. In the input, '.', \D \S \W and negated classes take such a
+//     character whole where ECMA-262 without flags takes half of it: there
+//     the translation follows code points, as ECMA-262's u flag does.
 //   - A lookahead, which RE2 lacks, is removed where it sits at one known
 //     position: at the top level of a pattern that starts with ^, after
 //     single characters only. If A has k characters, ^A(?!L)B matches
@@ -188,6 +194,9 @@ func translate(pattern string, refuse func(at int, construct string) error) (tra
 			return tr, refuse(start, fmt.Sprintf("a lone %q", c))
 		default:
 			r, _ := utf8.DecodeRuneInString(tok)
+			if r > 0xFFFF {
+				bare = "an astral character (two UTF-16 code units in ECMA-262)"
+			}
 			w.WriteString(renderRune(r, special))
 		}
 	}
@@ -242,6 +251,9 @@ func classText(item string, start int, refuse func(int, string) error) (string, 
 		return escape(item, 0, start, refuse)
 	}
 	r, _ := utf8.DecodeRuneInString(item)
+	if r > 0xFFFF {
+		return "", false, refuse(start, "an astral character inside a class (two UTF-16 code units in ECMA-262)")
+	}
 	return renderRune(r, classSpecial), false, nil
 }
 

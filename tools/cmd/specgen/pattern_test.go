@@ -109,6 +109,10 @@ func TestTranslatePatternRefuses(t *testing.T) {
 		{"lone backslash", `^a\`, "a lone backslash at the end"},
 		{"repeat count RE2 refuses", `^a{1001}$`, "invalid repeat count"},
 		{"range out of order", `^[z-a]$`, "invalid character class range"},
+		{"repeated astral character", "^a🦊+$", "a quantifier on an astral character"},
+		{"lazily repeated astral character", "^🦊{2}?$", "a quantifier on an astral character"},
+		{"astral character in a class", "^[a🦊]$", "an astral character inside a class"},
+		{"astral end of a range", "^[a-🦊]$", "an astral character inside a class"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
