@@ -324,7 +324,8 @@ func jsonContent(content openapi3.Content) (schema *openapi3.SchemaRef, others [
 		case err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json"):
 			others = append(others, ct)
 		case !json || mt == "application/json" && !plain:
-			schema, json, plain = content[ct].Schema, true, mt == "application/json"
+			schema, json = content[ct].Schema, true
+			plain = mt == "application/json"
 		}
 	}
 	return schema, others

@@ -131,7 +131,8 @@ func translate(pattern string, refuse func(at int, construct string) error) (tra
 			w.WriteString(tok)
 			bare = "an assertion"
 		case tok == "|":
-			topAlts, alts = topAlts || depth == 0, alts || depth == 1
+			topAlts = topAlts || depth == 0
+			alts = alts || depth == 1
 			w.WriteString(tok)
 		case strings.IndexByte("*+?", c) >= 0 || c == '{' && len(tok) > 1:
 			if after != "" {
@@ -146,8 +147,13 @@ func translate(pattern string, refuse func(at int, construct string) error) (tra
 			case !fixed:
 				return tr, refuse(start, "a lookahead after a group or a quantifier")
 			}
-			looks, negative, alts, prefix, w, bare = true, tok == "(?!", false, main.String(), &look, "the start of a lookahead"
+			looks = true
+			negative = tok == "(?!"
+			alts = false
+			prefix = main.String()
 			look.Reset()
+			w = &look
+			bare = "the start of a lookahead"
 			depth++
 		case tok == "(" || tok == "(?:":
 			fixed = fixed && depth > 0
