@@ -241,6 +241,17 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 			event["required"] = []any{"payload"}
 			delete(event, "example")
 		}, `webhooks.businessCreated: the body's type enum has no "business_created"`},
+		// The loader's validation refuses these before specgen reads the
+		// schemas (docs/maintaining.md): specgen has no check of its own.
+		{"an unknown type", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["url"] = map[string]any{"type": "strin"}
+		}, `unsupported 'type' value "strin"`},
+		{"a multipleOf that is not positive", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["url"] = map[string]any{"type": "number", "multipleOf": 0}
+		}, "multipleOf must be greater than zero"},
+		{"an unresolved reference", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["url"] = map[string]any{"$ref": "#/components/schemas/Nowhere"}
+		}, "#/components/schemas/Nowhere"},
 		{"a response the fake cannot build", func(doc map[string]any) {
 			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["url"] = map[string]any{"type": "string", "pattern": "^https://[a-z]+$"}
 		}, "the fake server cannot build a 200 answer"},
