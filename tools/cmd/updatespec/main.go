@@ -331,7 +331,8 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored: %v\n", err)
 		}
 		// The way back holds after a restore failed halfway too.
-		fmt.Fprintf(u.stderr, "The work tree is half-updated (%s is the NEW spec; generated code may be partly regenerated). To revert to the state before the update, in this order:\n", specRel)
+		root, _ := filepath.Abs(u.root)
+		fmt.Fprintf(u.stderr, "The work tree is half-updated (%s is the NEW spec; generated code may be partly regenerated). To revert to the state before the update, run in %s, in this order:\n", specRel, root)
 		for _, c := range back {
 			fmt.Fprintf(u.stderr, "  %s\n", shellCommand(c))
 		}

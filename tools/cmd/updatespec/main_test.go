@@ -181,9 +181,13 @@ func TestFailRestores(t *testing.T) {
 				if len(wayBack) != 2 {
 					t.Fatalf("printed %d command(s) for the way back, want 2:\n%s", len(wayBack), stderr.String())
 				}
+				in := regexp.MustCompile(`run in (.*), in this order:`).FindStringSubmatch(stderr.String())
+				if in == nil {
+					t.Fatalf("the way back does not say where to run it:\n%s", stderr.String())
+				}
 				for _, line := range wayBack {
 					cmd := exec.Command("sh", "-c", line[1])
-					cmd.Dir = root
+					cmd.Dir = in[1]
 					if out, err := cmd.CombinedOutput(); err != nil {
 						t.Fatalf("%s: %v\n%s", line[1], err, out)
 					}
