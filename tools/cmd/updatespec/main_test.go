@@ -295,3 +295,83 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateCoversTheRepository checks that step 3 tidies every module of
+// the repository and regenerates every module that has a go:generate line
+// but bench (see regenerate), and that the update may restore each file it
+// may write: every go.mod and go.sum, and each path make check-generated
+// diffs but bench/ogenapi.
+func TestUpdateCoversTheRepository(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..", "..")
+	ran := map[string]bool{}
+	for _, c := range regenerate {
+		ran[c[0]+" "+strings.Join(c[1:], " ")] = true
+	}
+	out, err := exec.Command("git", "-C", root, "ls-files", "-z", "--", "*go.mod", "*.go").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var modules, goFiles []string
+	for _, f := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		switch {
+		case strings.Contains(f, "testdata/"):
+		case filepath.Base(f) == "go.mod":
+			modules = append(modules, filepath.Dir(f))
+		default:
+			goFiles = append(goFiles, f)
+		}
+	}
+	for _, dir := range modules {
+		if !ran[dir+" mod tidy"] {
+			t.Errorf("step 3 does not tidy the module in %s", dir)
+		}
+		for _, rel := range []string{filepath.Join(dir, "go.mod"), filepath.Join(dir, "go.sum")} {
+			if !mayRestore(rel) {
+				t.Errorf("%s is not restorable", rel)
+			}
+		}
+	}
+	for _, f := range goFiles {
+		body, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`(?m)^//go:generate `).Match(body) {
+			continue
+		}
+		module := "."
+		for _, dir := range modules {
+			if strings.HasPrefix(f, dir+"/") && len(dir) > len(module) {
+				module = dir
+			}
+		}
+		if module != "bench" && !ran[module+" generate ./..."] {
+			t.Errorf("step 3 does not run go generate in %s, the module of %s", module, f)
+		}
+	}
+	makefile, err := os.ReadFile(filepath.Join(root, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^GENERATED_DIRS := (.*)$`).FindSubmatch(makefile)
+	if m == nil {
+		t.Fatal("no GENERATED_DIRS in the Makefile")
+	}
+	for _, rel := range strings.Fields(string(m[1])) {
+		if rel != "bench/ogenapi" && !mayRestore(rel) {
+			t.Errorf("%s, which make check-generated diffs, is not restorable", rel)
+		}
+	}
+}
+
+// mayRestore reports whether rel is under one of the paths an update may
+// write.
+func mayRestore(rel string) bool {
+	for _, p := range restorable {
+		if rel == p || strings.HasPrefix(rel, p+"/") {
+			return true
+		}
+	}
+	return false
+}
