@@ -82,18 +82,18 @@ func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Actio
 // newDefects lists the operations of doc and runs the structural rules
 // over it.
 func newDefects(doc *yaml.Node) *defects {
-	d := &defects{doc: doc, v30: strings.HasPrefix(valueOf(mapValue(doc, "openapi")), "3.0"), unknownKeys: map[string]bool{}, reported: map[string]bool{}}
+	d := &defects{doc: doc, v30: strings.HasPrefix(valueOf(specload.MapValue(doc, "openapi")), "3.0"), unknownKeys: map[string]bool{}, reported: map[string]bool{}}
 	ids := map[string]string{}
 	for _, section := range []string{"paths", "webhooks"} {
-		forEachPair(mapValue(doc, section), func(path string, _, item *yaml.Node) {
+		forEachPair(specload.MapValue(doc, section), func(path string, _, item *yaml.Node) {
 			d.nested(item, jsonPath{section, path})
 			hook := section == "webhooks"
 			var shared []param
 			if !hook {
-				shared = d.params(mapValue(item, "parameters"), jsonPath{section, path, "parameters"})
+				shared = d.params(specload.MapValue(item, "parameters"), jsonPath{section, path, "parameters"})
 			}
 			for _, m := range httpMethods {
-				if node := mapValue(item, m); node != nil {
+				if node := specload.MapValue(item, m); node != nil {
 					op := operation{name: strings.ToUpper(m) + " " + path, at: jsonPath{section, path, m}, node: node, hook: hook}
 					if hook {
 						op.name = "webhooks." + path + " " + strings.ToUpper(m)
@@ -106,26 +106,26 @@ func newDefects(doc *yaml.Node) *defects {
 			}
 		})
 	}
-	components := mapValue(doc, "components")
-	schemas := mapValue(components, "schemas")
+	components := specload.MapValue(doc, "components")
+	schemas := specload.MapValue(components, "schemas")
 	d.componentGoNames(components)
 	forEachPair(schemas, func(name string, _, s *yaml.Node) {
 		d.schema(s, jsonPath{"components", "schemas", name}, name, false)
 	})
 	d.goNames(schemas, jsonPath{"components", "schemas"}, "schema")
-	forEachPair(mapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
+	forEachPair(specload.MapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
 		p := jsonPath{"components", "parameters", name}
-		if mapValue(v, "$ref") == nil && strings.TrimSpace(valueOf(mapValue(v, "name"))) == "" {
+		if specload.MapValue(v, "$ref") == nil && strings.TrimSpace(valueOf(specload.MapValue(v, "name"))) == "" {
 			d.add(Blocking, "parameter", keyNode, fmt.Sprintf("%s: the parameter has a blank name (its uses are reported, and removed, one by one)", p),
 				Action{Target: p.String(), Description: "a parameter with a blank name cannot be sent", Remove: true})
 		}
-		if valueOf(mapValue(v, "in")) == "path" && valueOf(mapValue(v, "required")) != "true" {
+		if valueOf(specload.MapValue(v, "in")) == "path" && valueOf(specload.MapValue(v, "required")) != "true" {
 			d.add(Blocking, "path-parameter", keyNode, fmt.Sprintf("%s: a path parameter that is not required (a path parameter always is)", p),
 				Action{Target: p.String(), Description: "a path parameter must be required", Update: map[string]any{"required": true}})
 		}
 	})
 	for _, section := range []string{"parameters", "responses", "requestBodies", "headers"} {
-		forEachPair(mapValue(components, section), func(name string, _, v *yaml.Node) {
+		forEachPair(specload.MapValue(components, section), func(name string, _, v *yaml.Node) {
 			d.nested(v, jsonPath{"components", section, name})
 		})
 	}
@@ -137,7 +137,7 @@ func newDefects(doc *yaml.Node) *defects {
 // that it declares a 2xx response: the generated client decodes it and the
 // services return it.
 func (d *defects) operation(op operation, ids map[string]string) {
-	id := mapValue(op.node, "operationId")
+	id := specload.MapValue(op.node, "operationId")
 	if strings.TrimSpace(valueOf(id)) == "" {
 		d.add(Blocking, "operation-id", op.node, fmt.Sprintf("%s has no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", op.name),
 			Action{Target: op.at.String(), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
@@ -150,7 +150,7 @@ func (d *defects) operation(op operation, ids map[string]string) {
 		}
 	}
 	ok := false
-	forEachPair(mapValue(op.node, "responses"), func(code string, _, _ *yaml.Node) {
+	forEachPair(specload.MapValue(op.node, "responses"), func(code string, _, _ *yaml.Node) {
 		n, err := strconv.Atoi(code)
 		ok = ok || strings.EqualFold(code, "2XX") || err == nil && n >= 200 && n <= 299
 	})
@@ -167,7 +167,7 @@ func (d *defects) nested(n *yaml.Node, p jsonPath) {
 		for i, c := range n.Content {
 			d.nested(c, p.index(i))
 		}
-	case mapValue(n, "$ref") == nil:
+	case specload.MapValue(n, "$ref") == nil:
 		forEachPair(n, func(k string, _, v *yaml.Node) {
 			switch {
 			case k == "example" || k == "examples" || strings.HasPrefix(k, "x-"):
@@ -190,7 +190,7 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 	if inline {
 		d.inlineEnumName(s, p, goType)
 	}
-	if mapValue(s, "$ref") != nil {
+	if specload.MapValue(s, "$ref") != nil {
 		forEachPair(s, func(k string, keyNode, _ *yaml.Node) {
 			if d.v30 && k != "$ref" && k != "description" && k != "summary" {
 				d.add(Advisory, "ref-sibling", keyNode, fmt.Sprintf("%s: %q beside $ref is ignored by OpenAPI 3.0, so the generators drop it (3.1 would apply it)", p, k))
@@ -222,10 +222,10 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 				values = append(values, strings.TrimSpace(e))
 			}
 			d.replace("enum", v, p, k, fmt.Sprintf("enum has one value, %q: a list written as one string", v.Content[0].Value), map[string]any{"enum": values})
-		case k == "discriminator" && mapValue(s, "oneOf") == nil && mapValue(s, "anyOf") == nil:
+		case k == "discriminator" && specload.MapValue(s, "oneOf") == nil && specload.MapValue(s, "anyOf") == nil:
 			d.replace("discriminator", v, p, k, "a discriminator without oneOf or anyOf (on a base that other schemas extend with allOf) selects nothing: the generated client cannot decode by it; the schemas that extend this one keep their fields", nil)
 		case k == "discriminator":
-			forEachPair(mapValue(v, "mapping"), func(value string, _, ref *yaml.Node) {
+			forEachPair(specload.MapValue(v, "mapping"), func(value string, _, ref *yaml.Node) {
 				if r, _ := resolve(d.doc, ref.Value); r == nil && strings.HasPrefix(ref.Value, "#/") {
 					d.replace("ref", ref, p.key(k, "mapping"), value, fmt.Sprintf("discriminator value %q maps to %q, which the bundle lacks", value, ref.Value), nil)
 				}
@@ -279,7 +279,7 @@ func misspelt(s, v *yaml.Node, k string) map[string]any {
 			near = append(near, kw)
 		}
 	}
-	if value, ok := decode(v); ok && len(near) == 1 && mapValue(s, near[0]) == nil {
+	if value, ok := decode(v); ok && len(near) == 1 && specload.MapValue(s, near[0]) == nil {
 		return map[string]any{near[0]: value}
 	}
 	return nil
@@ -327,7 +327,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			valid[ft] = true
 		}
 	}
-	if valid["array"] && mapValue(s, "items") == nil {
+	if valid["array"] && specload.MapValue(s, "items") == nil {
 		why := "an array without items: the generated type would hold anything; declare the item schema Partoo's docs show (here, strings)"
 		d.add(Blocking, "array-items", s, fmt.Sprintf("%s: %s", p, why), Action{Target: p.String(), Description: why, Update: map[string]any{"items": map[string]any{"type": "string"}}})
 	}
@@ -367,7 +367,7 @@ func repairType(t string, v30 bool) map[string]any {
 // every other example against its schema (patterns included, through
 // compileECMAScript) but does not implement propertyNames.
 func (d *defects) exampleKeys(s, names *yaml.Node) {
-	pat, ex := mapValue(names, "pattern"), mapValue(s, "example")
+	pat, ex := specload.MapValue(names, "pattern"), specload.MapValue(s, "example")
 	if pat == nil || pat.Kind != yaml.ScalarNode || ex == nil || ex.Kind != yaml.MappingNode {
 		return
 	}
@@ -390,7 +390,7 @@ func resolve(doc *yaml.Node, ref string) (*yaml.Node, jsonPath) {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 		if i, err := strconv.Atoi(tok); err == nil && n.Kind == yaml.SequenceNode && i >= 0 && i < len(n.Content) {
 			n = n.Content[i]
-		} else if n = mapValue(n, tok); n == nil {
+		} else if n = specload.MapValue(n, tok); n == nil {
 			return nil, nil
 		}
 		p = append(p, tok)
@@ -401,7 +401,7 @@ func resolve(doc *yaml.Node, ref string) (*yaml.Node, jsonPath) {
 // goKey is the goname.Key of the Go name oapi-codegen gives name: the
 // x-go-name that v carries, if any, else name's.
 func goKey(name string, v *yaml.Node) string {
-	if given := mapValue(v, "x-go-name"); given != nil {
+	if given := specload.MapValue(v, "x-go-name"); given != nil {
 		return goname.Key(given.Value)
 	}
 	return goname.Key(name)
@@ -449,14 +449,14 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 		seen[goname.Key(name)] = "the generated client's " + name
 	}
 	for _, op := range d.ops {
-		if id := mapValue(op.node, "operationId"); id != nil && !op.hook {
+		if id := specload.MapValue(op.node, "operationId"); id != nil && !op.hook {
 			for _, suffix := range []string{"Response", "Params", "JSONBody", "JSONRequestBody"} {
 				seen[goname.Key(id.Value+suffix)] = "operation " + id.Value + "'s " + suffix + " type"
 			}
 		}
 	}
 	for _, section := range []string{"schemas", "parameters", "responses", "requestBodies", "headers"} {
-		forEachPair(mapValue(components, section), func(name string, keyNode, v *yaml.Node) {
+		forEachPair(specload.MapValue(components, section), func(name string, keyNode, v *yaml.Node) {
 			p := jsonPath{"components", section, name}
 			other, clash := claim(seen, name, v, "components."+section+"."+name)
 			if !clash || strings.HasPrefix(other, "components."+section+".") {
@@ -490,13 +490,13 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 	var out []param
 	for i, c := range seq(list).Content {
 		pr := param{node: c, where: lp.index(i), entry: lp.index(i)}
-		if ref := valueOf(mapValue(c, "$ref")); strings.HasPrefix(ref, "#/") {
+		if ref := valueOf(specload.MapValue(c, "$ref")); strings.HasPrefix(ref, "#/") {
 			pr.ref = true
 			if r, rp := resolve(d.doc, ref); r != nil {
 				pr.node, pr.where = r, rp
 			}
 		}
-		pr.name, pr.in, pr.required = valueOf(mapValue(pr.node, "name")), valueOf(mapValue(pr.node, "in")), valueOf(mapValue(pr.node, "required")) == "true"
+		pr.name, pr.in, pr.required = valueOf(specload.MapValue(pr.node, "name")), valueOf(specload.MapValue(pr.node, "in")), valueOf(specload.MapValue(pr.node, "required")) == "true"
 		if strings.TrimSpace(pr.name) == "" {
 			// Removed where it is used: a component may be used elsewhere.
 			d.add(Blocking, "parameter", pr.node, fmt.Sprintf("%s: a parameter has a blank name (%s)", pr.entry, pr.where),
@@ -521,7 +521,7 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
 		want = append(want, m[1])
 	}
-	list := mapValue(op.node, "parameters")
+	list := specload.MapValue(op.node, "parameters")
 	params := append(slices.Clone(shared), d.params(list, op.at.key("parameters"))...)
 	declared := map[string]param{}
 	for _, pr := range params {
@@ -580,7 +580,7 @@ func seq(n *yaml.Node) *yaml.Node {
 // of a component's type: oapi-codegen then stops with a duplicate type
 // name. The repair names the inline enum's type with x-go-type-name.
 func (d *defects) inlineEnumName(s *yaml.Node, p jsonPath, goType string) {
-	if enum := mapValue(s, "enum"); enum != nil && mapValue(s, "x-go-type-name") == nil {
+	if enum := specload.MapValue(s, "enum"); enum != nil && specload.MapValue(s, "x-go-type-name") == nil {
 		if other, ok := d.taken[goname.Key(goType)]; ok {
 			d.add(Blocking, "go-name", enum, fmt.Sprintf("%s: the inline enum's Go type, %s, has the name of %s's type: declare the enum's own type name with x-go-type-name", p, goname.Of(goType), other),
 				Action{Target: p.String(), Description: fmt.Sprintf("the inline enum's Go type %s has the name of %s's", goname.Of(goType), other), Update: map[string]any{"x-go-type-name": goname.Of(goType) + "Value"}})
@@ -615,7 +615,7 @@ func (d *defects) paramGoNames(op operation, params []param) {
 		what := fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name)
 		if target := fix.where.String(); !d.reported[target] {
 			d.reported[target] = true
-			d.add(Blocking, "go-name", mapValue(fix.node, "name"), fmt.Sprintf("%s: %s: declare the Go name of one with x-go-name", op.name, what),
+			d.add(Blocking, "go-name", specload.MapValue(fix.node, "name"), fmt.Sprintf("%s: %s: declare the Go name of one with x-go-name", op.name, what),
 				Action{Target: target, Description: what, Update: map[string]any{"x-go-name": goName}})
 		}
 	}

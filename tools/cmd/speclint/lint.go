@@ -182,13 +182,13 @@ func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Fin
 // servers checks that the document declares at least one server and that
 // each is an absolute https URL: the client's environments come from them.
 func (d *defects) servers() {
-	list := mapValue(d.doc, "servers")
+	list := specload.MapValue(d.doc, "servers")
 	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
 		d.add(Blocking, "servers", cmp.Or(list, d.doc), "the spec declares no servers: the client takes its Production and Sandbox URLs from them")
 		return
 	}
 	for i, s := range list.Content {
-		u := mapValue(s, "url")
+		u := specload.MapValue(s, "url")
 		if u == nil || strings.TrimSpace(u.Value) == "" {
 			d.add(Blocking, "servers", s, fmt.Sprintf("servers[%d] has no url", i))
 		} else if parsed, err := url.Parse(u.Value); err != nil || parsed.Scheme != "https" || parsed.Host == "" {
@@ -232,7 +232,7 @@ func (d *defects) provenance(seed map[string]any) {
 	for _, op := range d.ops {
 		check(op.name, op.node, op.at...)
 	}
-	forEachPair(mapValue(d.doc, "components"), func(section string, _, comps *yaml.Node) {
+	forEachPair(specload.MapValue(d.doc, "components"), func(section string, _, comps *yaml.Node) {
 		forEachPair(comps, func(name string, _, val *yaml.Node) {
 			check("components."+section+"."+name, val, "components", section, name)
 		})
@@ -242,8 +242,8 @@ func (d *defects) provenance(seed map[string]any) {
 // sourceProblem returns "" when n carries a valid x-partoo-go-source, or
 // what is wrong with it.
 func sourceProblem(n *yaml.Node) string {
-	src := mapValue(n, "x-partoo-go-source")
-	kind, note := mapValue(src, "kind"), mapValue(src, "note")
+	src := specload.MapValue(n, "x-partoo-go-source")
+	kind, note := specload.MapValue(src, "kind"), specload.MapValue(src, "note")
 	switch {
 	case n.Kind != yaml.MappingNode:
 		return "is not an object and cannot carry x-partoo-go-source"
@@ -304,17 +304,6 @@ func sortFindings(out []Finding) {
 		// "blocking" sorts after "advisory"; min(i, 0) is -1 for no removal.
 		return cmp.Or(cmp.Compare(b.Level, a.Level), cmp.Compare(min(ia, 0), min(ib, 0)), cmp.Compare(ib, ia), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Rule, b.Rule))
 	})
-}
-
-// mapValue returns the value of key in the mapping n, or nil.
-func mapValue(n *yaml.Node, key string) *yaml.Node {
-	var v *yaml.Node
-	forEachPair(n, func(k string, _, val *yaml.Node) {
-		if k == key && v == nil {
-			v = val
-		}
-	})
-	return v
 }
 
 // forEachPair calls fn for each key of the mapping n, in document order.

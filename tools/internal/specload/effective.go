@@ -108,7 +108,7 @@ func Effective(in Input) (*Result, error) {
 		return nil, err
 	}
 	version := ""
-	if v := mapValue(doc, "openapi"); v != nil {
+	if v := MapValue(doc, "openapi"); v != nil {
 		version = v.Value
 	}
 	is30 := strings.HasPrefix(version, "3.0")
@@ -212,15 +212,15 @@ func giveOperationIDs(doc *yaml.Node, names []byte) ([]DerivedID, error) {
 	taken := map[string]string{}
 	var out []DerivedID
 	var ops []*yaml.Node
-	paths := mapValue(doc, "paths")
+	paths := MapValue(doc, "paths")
 	for i := 0; paths != nil && i+1 < len(paths.Content); i += 2 {
 		for _, m := range httpMethods {
-			op := mapValue(paths.Content[i+1], m)
+			op := MapValue(paths.Content[i+1], m)
 			if op == nil || op.Kind != yaml.MappingNode {
 				continue
 			}
 			key := strings.ToUpper(m) + " " + paths.Content[i].Value
-			if id := mapValue(op, "operationId"); id != nil && strings.TrimSpace(id.Value) != "" {
+			if id := MapValue(op, "operationId"); id != nil && strings.TrimSpace(id.Value) != "" {
 				taken[id.Value] = key
 			} else {
 				out, ops = append(out, DerivedID{Key: key, ID: file.OperationIDs[key], Recorded: true}), append(ops, op)
@@ -235,7 +235,7 @@ func giveOperationIDs(doc *yaml.Node, names []byte) ([]DerivedID, error) {
 			return nil, fmt.Errorf("%s has no operationId, and the name %q given to it is %s's: name it under operationIds in %s", d.Key, d.ID, other, NamesFile)
 		}
 		taken[d.ID], out[i] = d.Key, d
-		v := mapValue(ops[i], "operationId")
+		v := MapValue(ops[i], "operationId")
 		if v == nil {
 			v = &yaml.Node{}
 			ops[i].Content = append(ops[i].Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "operationId"}, v)
@@ -336,8 +336,9 @@ func literalFolded(n *yaml.Node) {
 	}
 }
 
-// mapValue returns the value of key in the mapping n, or nil.
-func mapValue(n *yaml.Node, key string) *yaml.Node {
+// MapValue returns the value of key in the YAML mapping n, or nil (the
+// first, when the key repeats).
+func MapValue(n *yaml.Node, key string) *yaml.Node {
 	for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
 		if n.Content[i].Value == key {
 			return n.Content[i+1]
@@ -350,7 +351,7 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 // OpenAPI 3.0 ignores beside it (all but description and summary). It
 // does not enter examples, defaults, enums or extensions, which hold data.
 func dropRefSiblings(n *yaml.Node) {
-	if n.Kind == yaml.MappingNode && mapValue(n, "$ref") != nil {
+	if n.Kind == yaml.MappingNode && MapValue(n, "$ref") != nil {
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if k := n.Content[i].Value; k == "$ref" || k == "description" || k == "summary" {
