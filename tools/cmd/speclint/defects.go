@@ -92,7 +92,7 @@ func newDefects(doc *yaml.Node) *defects {
 			if !hook {
 				shared = d.params(specload.MapValue(item, "parameters"), jsonPath{section, path, "parameters"})
 			}
-			for _, m := range httpMethods {
+			for _, m := range specload.HTTPMethods {
 				if node := specload.MapValue(item, m); node != nil {
 					op := operation{name: strings.ToUpper(m) + " " + path, at: jsonPath{section, path, m}, node: node, hook: hook}
 					if hook {

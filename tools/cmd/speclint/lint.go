@@ -90,9 +90,6 @@ type operation struct {
 	hook bool // a webhook
 }
 
-// httpMethods are the operation keys of an OpenAPI path item.
-var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-
 // Lint checks spec (a bundled OpenAPI document, YAML or JSON) against
 // kin-openapi's validation and the project's rules. seed is Partoo's verbatim
 // YAML, decoded: elements equal to the seed's need no x-partoo-go-source,

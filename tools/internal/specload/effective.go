@@ -191,8 +191,8 @@ func applyRepairs(root *yaml.Node, raw []byte) ([]Outcome, error) {
 	return out, nil
 }
 
-// httpMethods are the operation keys of a path item, in OpenAPI's order.
-var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+// HTTPMethods are the operation keys of a path item, in OpenAPI's order.
+var HTTPMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 // giveOperationIDs sets an operationId on every operation that has none:
 // the one the naming file's operationIds section records, else a derived one.
@@ -214,7 +214,7 @@ func giveOperationIDs(doc *yaml.Node, names []byte) ([]DerivedID, error) {
 	var ops []*yaml.Node
 	paths := MapValue(doc, "paths")
 	for i := 0; paths != nil && i+1 < len(paths.Content); i += 2 {
-		for _, m := range httpMethods {
+		for _, m := range HTTPMethods {
 			op := MapValue(paths.Content[i+1], m)
 			if op == nil || op.Kind != yaml.MappingNode {
 				continue
