@@ -97,25 +97,10 @@ func TestFailRestores(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
-			git := func(args ...string) string {
-				t.Helper()
-				cmd := exec.Command("git", append([]string{"-c", "commit.gpgsign=false", "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-				cmd.Dir, cmd.Env = root, append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull)
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					t.Fatalf("%v: %v\n%s", args, err, out)
-				}
-				return strings.TrimSpace(string(out))
-			}
+			git := gitIn(t, root)
 			write := func(rel, body string) {
 				t.Helper()
-				path := filepath.Join(root, rel)
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-					t.Fatal(err)
-				}
+				writeFile(t, filepath.Join(root, rel), body, 0o644)
 			}
 			remove := func(rel string) {
 				t.Helper()
@@ -223,6 +208,34 @@ func TestFailRestores(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// gitIn returns a function that runs git in dir, with an identity and
+// without the user's configuration, and returns its output, trimmed; a
+// failure fails t.
+func gitIn(t *testing.T, dir string) func(args ...string) string {
+	return func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "commit.gpgsign=false", "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+		cmd.Dir, cmd.Env = dir, append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+}
+
+// writeFile writes body to path with the mode perm, making its directory;
+// a failure fails t.
+func writeFile(t *testing.T, path, body string, perm os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), perm); err != nil {
+		t.Fatal(err)
 	}
 }
 

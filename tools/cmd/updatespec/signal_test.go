@@ -39,22 +39,10 @@ exit 0
 func TestInterruptRestores(t *testing.T) {
 	t.Parallel()
 	root, bin, inputs := t.TempDir(), t.TempDir(), t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "commit.gpgsign=false", "-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
-		cmd.Dir, cmd.Env = root, append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, out)
-		}
-	}
+	git := gitIn(t, root)
 	for path, body := range map[string]string{filepath.Join(root, "api/openapi-bundled.yaml"): "old spec", filepath.Join(root, "gen/a.go"): "package gen",
 		filepath.Join(root, "tools/go.mod"): "module tools", filepath.Join(inputs, "new.yaml"): "new spec", filepath.Join(bin, "go"): fakeGo} {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(body), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, path, body, 0o755)
 	}
 	git("init", "-q")
 	git("add", "-A")
