@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partoo-go/partoo/tools/internal/goname"
 )
 
 // customHeadersSchema is the components.schemas entry whose rules the
@@ -668,7 +670,7 @@ func (m *model) eventsFrom(doc *openapi3.T) error {
 		if err != nil {
 			return err
 		}
-		typ := strings.ToLower(strings.Join(words(key), "_"))
+		typ := strings.ToLower(strings.Join(goname.Words(key), "_"))
 		enum, ok := m.schemas.properties(i)["type"]
 		if !ok || enum < 0 || !slices.Contains(m.schemas.rows[enum].Enum, strconv.Quote(typ)) {
 			return fmt.Errorf("%s: the body's type enum has no %q, the event type the key names", where, typ)

@@ -67,7 +67,7 @@ func (m *model) name(n *namesFile) error {
 	services := map[string]string{} // Go name → tag
 	for _, o := range m.ops {
 		tag := cmp.Or(o.Tag, "Default")
-		svc := cmp.Or(n.Services[tag], goName(words(tag)))
+		svc := cmp.Or(n.Services[tag], goname.Of(tag))
 		if svc == "" || !token.IsIdentifier(svc) {
 			return fmt.Errorf("tag %q gives no Go name; name its service in the naming file (api/names.yaml), under services", tag)
 		}
@@ -95,7 +95,7 @@ func (m *model) name(n *namesFile) error {
 			if !named {
 				name = deriveMethod(o.ID, svc)
 				if _, clash := taken[name]; clash || name == "" {
-					name = goName(words(o.ID))
+					name = goname.Of(o.ID)
 				}
 			}
 			if other, clash := taken[name]; clash {
@@ -129,18 +129,18 @@ func (m *model) name(n *namesFile) error {
 // getUserBusinesses in Users is GetBusinesses.
 func deriveMethod(id, service string) string {
 	svcWords := map[string]bool{}
-	for _, w := range words(service) {
+	for _, w := range goname.Words(service) {
 		for _, f := range forms(w) {
 			svcWords[f] = true
 		}
 	}
 	var kept []string
-	for _, w := range words(id) {
+	for _, w := range goname.Words(id) {
 		if !svcWords[strings.ToLower(w)] {
 			kept = append(kept, w)
 		}
 	}
-	return goName(kept)
+	return goname.Join(kept)
 }
 
 // forms returns the lower-case singular and plural forms of a word.
@@ -158,10 +158,3 @@ func forms(w string) []string {
 	}
 	return []string{w, w + "s", w + "es"}
 }
-
-// words and goName are the one derivation of Go names, which speclint
-// shares to find the names that would collide.
-var (
-	words  = goname.Words
-	goName = goname.Join
-)

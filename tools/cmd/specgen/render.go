@@ -15,6 +15,8 @@ import (
 	"text/template"
 
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+
+	"github.com/partoo-go/partoo/tools/internal/goname"
 )
 
 func numbered(b []byte) string {
@@ -46,7 +48,7 @@ type tableView struct {
 var tableFuncs = template.FuncMap{
 	"str":       goString,
 	"canonical": http.CanonicalHeaderKey,
-	"export":    func(word string) string { return goName(words(word)) },
+	"export":    goname.Of,
 }
 
 // renderTable writes internal/apispec/spec.gen.go.
@@ -181,7 +183,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	if k < 0 {
 		return methodView{}, fmt.Errorf("%s (%s %s): oapi-codegen generates no request builder for it in package gen", o.ID, o.Method, o.Path)
 	}
-	d, v := api.defs[k], methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec.Op" + goName(words(o.ID)) + "]", Check: "nil", Spec: o, Sentence: sentence(o.Summary, o.ID)}
+	d, v := api.defs[k], methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec.Op" + goname.Of(o.ID) + "]", Check: "nil", Spec: o, Sentence: sentence(o.Summary, o.ID)}
 	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
 		v.Description = wrap(d, 76)
 	}
@@ -286,7 +288,7 @@ func sentence(summary, id string) string {
 	verb, rest, _ := strings.Cut(summary, " ")
 	if !slices.Contains(verbs, strings.ToLower(verb)) {
 		verb, rest = "", summary
-		if ws := words(id); len(ws) > 0 {
+		if ws := goname.Words(id); len(ws) > 0 {
 			verb = ws[0]
 		}
 		switch {

@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
+	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
@@ -347,8 +348,8 @@ func TestDeriveMethod(t *testing.T) {
 		}
 	}
 	for tag, want := range map[string]string{"API Keys": "APIKeys", "Groups and Sections": "GroupsAndSections", "Feedback Management (BETA)": "FeedbackManagementBETA"} {
-		if got := goName(words(tag)); got != want {
-			t.Errorf("goName(words(%q)) = %q, want %q", tag, got, want)
+		if got := goname.Of(tag); got != want {
+			t.Errorf("goname.Of(%q) = %q, want %q", tag, got, want)
 		}
 	}
 }
