@@ -281,9 +281,10 @@ bench-peer: ## partoo.Client against raw, gen and ogen's client of the same spec
 	@cat $(BENCH_DIR)/peer-benchstat.txt
 
 .PHONY: bench-smoke
-bench-smoke: ## Run every benchmark once to catch breakage; measures nothing (run by make ci).
+bench-smoke: ## Run every benchmark once to catch breakage (measures nothing), and the tests of the bench module's generator of the ogen peer (run by make ci).
 	$(GOTEST) -run '^$$' -bench . -benchtime 1x .
 	cd bench && $(GOTEST) -short -run '^$$' -bench . -benchtime 1x .
+	cd bench && $(GOTEST) -count=1 ./internal/...
 
 .PHONY: bench-check
 bench-check: ## Gate what a loaded machine cannot change: allocations per request (without -race) and what importing partoo adds; prints the init time partoo adds, ungated.

@@ -6,15 +6,9 @@ package ogenapi
 type OperationName = string
 
 const (
-	GetWebhookOperation          OperationName = "GetWebhook"
-	GetWebhookListOperation      OperationName = "GetWebhookList"
-	TryoutWebhooksOperation      OperationName = "TryoutWebhooks"
-	UpdateWebhookOperation       OperationName = "UpdateWebhook"
-	WebhookOperation             OperationName = "Webhook"
-	BusinessCreatedPostOperation OperationName = "BusinessCreatedPost"
-	BusinessDeletedPostOperation OperationName = "BusinessDeletedPost"
-	BusinessUpdatedPostOperation OperationName = "BusinessUpdatedPost"
-	LeadReceivedPostOperation    OperationName = "LeadReceivedPost"
-	MessageCreatedPostOperation  OperationName = "MessageCreatedPost"
-	MessageUpdatedPostOperation  OperationName = "MessageUpdatedPost"
+	GetWebhookOperation     OperationName = "GetWebhook"
+	GetWebhookListOperation OperationName = "GetWebhookList"
+	TryoutWebhooksOperation OperationName = "TryoutWebhooks"
+	UpdateWebhookOperation  OperationName = "UpdateWebhook"
+	WebhookOperation        OperationName = "Webhook"
 )

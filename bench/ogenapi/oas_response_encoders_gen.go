@@ -470,39 +470,3 @@ func encodeWebhookResponse(response WebhookRes, w http.ResponseWriter, span trac
 		return errors.Errorf("unexpected response type: %T", response)
 	}
 }
-
-func encodeBusinessCreatedPostResponse(response *BusinessCreatedPostOK, w http.ResponseWriter, span trace.Span) error {
-	w.WriteHeader(200)
-
-	return nil
-}
-
-func encodeBusinessDeletedPostResponse(response *BusinessDeletedPostOK, w http.ResponseWriter, span trace.Span) error {
-	w.WriteHeader(200)
-
-	return nil
-}
-
-func encodeBusinessUpdatedPostResponse(response *BusinessUpdatedPostOK, w http.ResponseWriter, span trace.Span) error {
-	w.WriteHeader(200)
-
-	return nil
-}
-
-func encodeLeadReceivedPostResponse(response *LeadReceivedPostOK, w http.ResponseWriter, span trace.Span) error {
-	w.WriteHeader(200)
-
-	return nil
-}
-
-func encodeMessageCreatedPostResponse(response *MessageCreatedPostOK, w http.ResponseWriter, span trace.Span) error {
-	w.WriteHeader(200)
-
-	return nil
-}
-
-func encodeMessageUpdatedPostResponse(response *MessageUpdatedPostOK, w http.ResponseWriter, span trace.Span) error {
-	w.WriteHeader(200)
-
-	return nil
-}
