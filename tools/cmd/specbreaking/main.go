@@ -11,7 +11,7 @@
 //
 // Usage (from the tools module, which pins oasdiff; make breaking runs it):
 //
-//	go -C tools run ./cmd/specbreaking -root "$PWD" -base HEAD~1
+//	go -C tools run ./cmd/specbreaking -base HEAD~1
 package main
 
 import (
@@ -40,12 +40,20 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("specbreaking", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	root := fs.String("root", ".", "repository root (a git work tree)")
+	root := fs.String("root", ".", "a directory of the repository's work tree: its top level is the root")
 	base := fs.String("base", "", "git ref of the spec to compare with, e.g. HEAD~1 or origin/main")
 	if err := fs.Parse(args); err != nil || *base == "" {
 		fmt.Fprintln(stderr, "specbreaking: -base is required (a git ref, e.g. BASE=HEAD~1)")
 		return 2
 	}
+	// go -C tools run starts in tools/: the spec's path is taken from the
+	// top level, wherever in the tree the command runs.
+	top, err := exec.CommandContext(ctx, "git", "-C", *root, "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		fmt.Fprintf(stderr, "specbreaking: -root %q is not in a git work tree: %v\n", *root, err)
+		return 2
+	}
+	*root = strings.TrimSpace(string(top))
 	git := func(args ...string) (string, error) {
 		out, err := exec.CommandContext(ctx, "git", append([]string{"-C", *root}, args...)...).Output()
 		return string(out), err

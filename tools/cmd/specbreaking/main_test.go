@@ -267,3 +267,29 @@ func TestGate(t *testing.T) {
 		})
 	}
 }
+
+// TestRootIsTheTopLevel runs the gate from a subdirectory of the work tree,
+// as `go -C tools run` does, and from a directory outside any work tree.
+func TestRootIsTheTopLevel(t *testing.T) {
+	t.Parallel()
+	r := newRepo(t)
+	spec := testspec.Webhooks()
+	r.write("api/openapi-bundled.yaml", spec)
+	r.write("tools/go.mod", []byte("module tools\n"))
+	r.commit("first")
+	r.write("api/openapi-bundled.yaml", bytes.Replace(spec, []byte("Currently limited to 100."), []byte("At most 100."), 1))
+	r.commit("second")
+	for _, tt := range []struct {
+		root     string
+		wantCode int
+	}{
+		{filepath.Join(r.dir, "tools"), 0},
+		{r.dir, 0},
+		{t.TempDir(), 2},
+	} {
+		var out bytes.Buffer
+		if code := run(context.Background(), []string{"-root", tt.root, "-base", "HEAD~1"}, &out, &out); code != tt.wantCode {
+			t.Errorf("-root %s: exit %d, want %d\n%s", tt.root, code, tt.wantCode, out.String())
+		}
+	}
+}
