@@ -44,12 +44,13 @@ const (
 
 // restorable lists what an update may write, relative to the root: the
 // spec and its companions, the generated code, the README (go generate
-// writes its custom-header rules table), every module's go.mod and go.sum,
-// the consumer example (regenerated) and the spec tests' seed.
+// writes its custom-header rules table), the benchmarks' ogen peer, every
+// module's go.mod and go.sum, the consumer example (regenerated) and the
+// spec tests' seed.
 var restorable = []string{
 	"api", "gen", "internal/apispec", "services.gen.go", "README.md",
 	"go.mod", "go.sum", "tools/go.mod", "tools/go.sum", "otel/go.mod", "otel/go.sum",
-	"bench/go.mod", "bench/go.sum", "redislimit/go.mod", "redislimit/go.sum",
+	"bench/go.mod", "bench/go.sum", "bench/ogenapi", "redislimit/go.mod", "redislimit/go.sum",
 	consumerRel, filepath.Dir(seedRel),
 }
 
@@ -162,6 +163,11 @@ func (u *updater) update(ctx context.Context) int {
 		err = fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that the update's changes stand apart from yours (or pass -allow-dirty):\n%s", dirty)
 	}
 	tmp, terr := os.MkdirTemp("", "partoo-update-spec-")
+	if terr == nil {
+		// The commands run in other directories: a relative TMPDIR would
+		// name other files there.
+		tmp, terr = filepath.Abs(tmp)
+	}
 	u.backup = filepath.Join(tmp, "backup")
 	defer func() {
 		if !u.backupKept {
