@@ -416,7 +416,7 @@ func ops(t *testing.T) []apispec.Operation {
 	businessID := apispec.Param{Name: "business_id", In: "path", Required: true, Schema: str}
 	item := apispec.Response{Status: 200, Schema: business, Example: apispec.Schemas[business].Example}
 	res := func(role apispec.ResourceRole, inResponse bool) apispec.Resource {
-		r := apispec.Resource{Role: role, Collection: "/business", Item: business, ItemInResponse: inResponse}
+		r := apispec.Resource{Role: role, Collection: "/business", IDProperty: "id", Item: business, ItemInResponse: inResponse}
 		if role == apispec.Read || role == apispec.Update || role == apispec.Delete {
 			r.IDParam = "business_id"
 		}
@@ -437,11 +437,11 @@ func ops(t *testing.T) []apispec.Operation {
 		{ID: "listLeads", Method: "GET", Path: "/leads", Params: []apispec.Param{page, perPage}, Body: noBody,
 			Success:  apispec.Response{Status: 200, Schema: empty, Example: "{}"},
 			List:     apispec.List{Style: apispec.PageList, Field: "leads", Item: lead},
-			Resource: apispec.Resource{Role: apispec.ListItems, Collection: "/leads", Item: lead}},
+			Resource: apispec.Resource{Role: apispec.ListItems, Collection: "/leads", IDProperty: "id", Item: lead}},
 		{ID: "getLead", Method: "GET", Path: "/leads/{lead_id}", Body: noBody,
 			Params:   []apispec.Param{{Name: "lead_id", In: "path", Required: true, Schema: apispec.Schemas[lead].Property("id")}},
 			Success:  apispec.Response{Status: 200, Schema: lead, Example: apispec.Schemas[lead].Example},
-			Resource: apispec.Resource{Role: apispec.Read, Collection: "/leads", IDParam: "lead_id", Item: lead, ItemInResponse: true}},
+			Resource: apispec.Resource{Role: apispec.Read, Collection: "/leads", IDParam: "lead_id", IDProperty: "id", Item: lead, ItemInResponse: true}},
 		{ID: "ping", Method: "GET", Path: "/ping", Body: noBody, Success: apispec.Response{Status: 200, Schema: empty, Example: `{"pong":true}`}, Resource: apispec.Resource{Item: apispec.NoSchema}},
 		{ID: "noop", Method: "POST", Path: "/noop", Body: noBody, Success: apispec.Response{Status: 204, Schema: apispec.NoSchema}, Resource: apispec.Resource{Item: apispec.NoSchema}},
 	}

@@ -96,8 +96,14 @@ func dataSpec(t *testing.T) ([]apispec.Schema, []apispec.Operation) {
 	path := func(name string) apispec.Param {
 		return apispec.Param{Name: name, In: "path", Required: true, Schema: sInt}
 	}
+	// Items are identified by id, but an organisation by org_id (it has
+	// no id), as specgen decides.
 	res := func(role apispec.ResourceRole, coll string, item int, idParam string, inResponse bool) apispec.Resource {
-		return apispec.Resource{Role: role, Collection: coll, Item: item, IDParam: idParam, ItemInResponse: inResponse}
+		id := map[string]string{"/org": "org_id"}[coll]
+		if id == "" {
+			id = "id"
+		}
+		return apispec.Resource{Role: role, Collection: coll, Item: item, IDParam: idParam, IDProperty: id, ItemInResponse: inResponse}
 	}
 	ok := func(item int) apispec.Response {
 		return apispec.Response{Status: 200, Schema: item, Example: schemas[item].Example}

@@ -58,7 +58,7 @@ func (e *engine) newFamilies(org int, now time.Time) map[string]*family {
 		if op.Resource.Role == apispec.NoRole || fams[op.Resource.Collection] != nil {
 			continue
 		}
-		f := e.newFamily(op.Resource.Collection, op.Resource.Item)
+		f := e.newFamily(op.Resource)
 		if e.rules {
 			f.rules = familyRules[f.collection]
 		}
@@ -78,19 +78,12 @@ func (e *engine) newFamilies(org int, now time.Time) map[string]*family {
 	return fams
 }
 
-// newFamily returns the empty family of collection. Its items are
-// identified by id, else, as specgen chooses, by the property named after
-// the path parameter that selects one of them when it ends in _id (org_id
-// for /org/{org_id}).
-func (e *engine) newFamily(collection string, item int) *family {
-	f := &family{tbl: e.tbl, collection: collection, item: item, props: map[string]int{}, idName: "id", next: 1, byID: map[string]*stored{}}
-	f.tbl.properties(item, f.props, 0)
-	for i := range e.ops {
-		if r := e.ops[i].Resource; r.Collection == collection && !f.has("id") && strings.HasSuffix(r.IDParam, "_id") && f.has(r.IDParam) {
-			f.idName = r.IDParam
-		}
-	}
-	for _, seg := range strings.Split(collection, "/") {
+// newFamily returns the empty family of r's collection, its items
+// identified by the property the table names.
+func (e *engine) newFamily(r apispec.Resource) *family {
+	f := &family{tbl: e.tbl, collection: r.Collection, item: r.Item, props: map[string]int{}, idName: r.IDProperty, next: 1, byID: map[string]*stored{}}
+	f.tbl.properties(r.Item, f.props, 0)
+	for _, seg := range strings.Split(r.Collection, "/") {
 		if name := strings.Trim(seg, "{}"); len(name) == len(seg)-2 && f.has(name) && name != f.idName {
 			f.parents = append(f.parents, name)
 		}
@@ -98,7 +91,7 @@ func (e *engine) newFamily(collection string, item int) *family {
 	if s := f.tbl.at(f.props[f.idName]); s != nil {
 		f.intIDs = s.Types&(apispec.TypeInteger|apispec.TypeNumber) != 0 && s.Types&apispec.TypeString == 0
 		if !f.intIDs {
-			id, _ := f.tbl.exampleObject(item)[f.idName].(string)
+			id, _ := f.tbl.exampleObject(r.Item)[f.idName].(string)
 			if id == "" {
 				json.Unmarshal([]byte(s.Example), &id)
 			}

@@ -202,6 +202,10 @@ type Resource struct {
 	// IDParam names the path parameter that selects an item, for Read,
 	// Update and Delete.
 	IDParam string
+	// IDProperty is the property that identifies an item of the family:
+	// id, else the one named after the path parameter that selects an
+	// item, when it ends in _id (org_id for /org/{org_id}).
+	IDProperty string
 	// Item is the index of the schema of one item of the family.
 	Item int
 	// ItemInResponse reports that the success response body is the item

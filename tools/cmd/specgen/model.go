@@ -84,6 +84,7 @@ type resourceRow struct {
 	Role           string // "", "create", "read", "update", "delete", "list"
 	Collection     string
 	IDParam        string
+	IDProperty     string // the item's property that identifies it
 	Item           int
 	ItemInResponse bool
 }
@@ -621,9 +622,10 @@ func (m *model) resources() {
 	}
 	for _, f := range fams {
 		access := slices.ContainsFunc(f.ops, func(o *operation) bool { return o.Resource.Role == "list" || o.Resource.Role == "read" })
-		stateful := access && f.item >= 0 && hasProp(m.schemas, f.item, idProperty(m.schemas, f.item, f.ops))
+		id := idProperty(m.schemas, f.item, f.ops)
+		stateful := access && f.item >= 0 && hasProp(m.schemas, f.item, id)
 		for _, o := range f.ops {
-			o.Resource.Item, o.Resource.ItemInResponse = f.item, o.SuccessSchema == f.item
+			o.Resource.Item, o.Resource.IDProperty, o.Resource.ItemInResponse = f.item, id, o.SuccessSchema == f.item
 			// A list of other items (GET /things/stats) is not the family's.
 			if !stateful || o.Resource.Role == "list" && o.List.Item != f.item {
 				o.Resource = resourceRow{Item: noSchema}
@@ -634,8 +636,8 @@ func (m *model) resources() {
 
 // idProperty is the property of item that identifies it: id, else the
 // one named after the path parameter that selects an item (org_id in
-// /org/{org_id}) when the item has it and its name ends in _id. The fake
-// (partootest) chooses it the same way.
+// /org/{org_id}) when the item has it and its name ends in _id. The table
+// gives it to the fake (apispec.Resource.IDProperty).
 func idProperty(t *schemaTable, item int, ops []*operation) string {
 	for _, o := range ops {
 		if p := o.Resource.IDParam; !hasProp(t, item, "id") && strings.HasSuffix(p, "_id") && hasProp(t, item, p) {
