@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 // schemaRow is one schema of the generated table: the keywords of one
@@ -66,14 +68,6 @@ const (
 	anyProperties = -1
 	noProperties  = -2
 )
-
-// supportedFormats are the formats the validator of internal/apispec
-// checks (date-time, date, email, uri, uuid, int32, int64) or that only
-// annotate a number's width (float, double) or a file's bytes (binary).
-var supportedFormats = map[string]bool{
-	"date-time": true, "date": true, "email": true, "uri": true, "uuid": true,
-	"int32": true, "int64": true, "float": true, "double": true, "binary": true,
-}
 
 // schemaTable assigns every schema of the spec an index, once: a
 // component referenced from several places is one row.
@@ -176,7 +170,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 	// A format the validator does not know is an annotation: the value is
 	// checked as a plain value of its type (spec-lint reports it as an
 	// advisory finding).
-	if supportedFormats[s.Format] {
+	if specload.KnownFormat(s.Format) {
 		row.Format = s.Format
 	}
 	if s.Min != nil {

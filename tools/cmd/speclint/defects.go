@@ -25,10 +25,6 @@ func set(s string) map[string]bool {
 var (
 	// validTypes are JSON Schema's types.
 	validTypes = set("string number integer boolean array object null")
-	// knownFormats are the formats the generated client and the fake
-	// know; any other is treated as a plain string.
-	knownFormats = set(`date-time date time duration email idn-email hostname idn-hostname ipv4 ipv6 uri uri-reference
-		iri iri-reference uuid uri-template json-pointer relative-json-pointer regex int32 int64 float double byte binary password`)
 	// schemaKeywords are the keywords of an OpenAPI 3.0 or 3.1 schema.
 	schemaKeywords = set(`$ref $id $schema $anchor $defs $comment $dynamicRef $dynamicAnchor $vocabulary
 		type format title description default enum const example examples nullable readOnly writeOnly deprecated
@@ -212,7 +208,7 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 				meant = map[string]any{"example": value}
 			}
 			d.replace("examples", v, p, k, "a schema's examples is a list, not a single value", meant)
-		case k == "format" && v.Kind == yaml.ScalarNode && !knownFormats[v.Value]:
+		case k == "format" && v.Kind == yaml.ScalarNode && !specload.KnownFormat(v.Value):
 			d.add(Advisory, "format", v, fmt.Sprintf("%s: format %q is not one the generator knows: treated as a plain value of the schema's type", p, v.Value))
 		case k == "pattern" && v.Kind == yaml.ScalarNode && formatWord:
 			d.replace("pattern-format", v, p, k, fmt.Sprintf("pattern %q names a format: as a regular expression it accepts only strings containing %q", v.Value, v.Value), map[string]any{"format": format})
