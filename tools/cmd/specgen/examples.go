@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/partoo-go/partoo/tools/internal/ecma"
 )
 
 // examples builds, for every schema of the table, a value valid against
@@ -50,7 +52,7 @@ func (t *schemaTable) fillExamples() map[int]error {
 func (ex *examples) valid(i int, v any) error {
 	return ex.t.rows[i].value.VisitJSON(v,
 		openapi3.EnableJSONSchema2020(),
-		openapi3.SetSchemaRegexCompiler(compileECMAScript),
+		openapi3.SetSchemaRegexCompiler(ecma.Compile),
 		openapi3.EnableFormatValidation(),
 		openapi3.MultiErrors(),
 	)

@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/partoo-go/partoo/tools/internal/goname"
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 // customHeadersSchema is the components.schemas entry whose rules the
@@ -94,8 +95,6 @@ type errorBody struct {
 	Body   string
 }
 
-var httpMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
-
 // apiKeyHeader returns the header that carries the API key: that of the
 // apiKey security scheme in a header, which the client sends on every
 // request. A spec with none, or with several, is refused.
@@ -154,7 +153,8 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 	}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
-		for _, method := range httpMethods {
+		for _, key := range specload.HTTPMethods {
+			method := strings.ToUpper(key)
 			op := item.GetOperation(method)
 			if op == nil {
 				continue
@@ -170,7 +170,8 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 		}
 	}
 	slices.SortFunc(m.ops, func(a, b *operation) int {
-		return cmp.Or(strings.Compare(a.Path, b.Path), slices.Index(httpMethods, a.Method)-slices.Index(httpMethods, b.Method))
+		order := func(o *operation) int { return slices.Index(specload.HTTPMethods, strings.ToLower(o.Method)) }
+		return cmp.Or(strings.Compare(a.Path, b.Path), order(a)-order(b))
 	})
 	// The error responses' schemas come after every other, so that they
 	// move no other schema's index.

@@ -7,6 +7,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/speakeasy-api/openapi/overlay"
 	"gopkg.in/yaml.v3"
+
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 // The generated Go fields of package gen take their doc comments from the
@@ -70,14 +72,14 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 		}
 	}
 	for _, path := range doc.Paths.InMatchingOrder() {
-		for _, method := range httpMethods {
-			op := doc.Paths.Value(path).GetOperation(method)
+		for _, method := range specload.HTTPMethods {
+			op := doc.Paths.Value(path).GetOperation(strings.ToUpper(method))
 			if op == nil {
 				continue
 			}
 			for i, p := range op.Parameters {
 				if p.Ref == "" && p.Value != nil && p.Value.Schema != nil {
-					add(fmt.Sprintf("$.paths%s.%s.parameters[%d]", key(path), strings.ToLower(method), i), p.Value.Description, p.Value.Schema.Value)
+					add(fmt.Sprintf("$.paths%s.%s.parameters[%d]", key(path), method, i), p.Value.Description, p.Value.Schema.Value)
 				}
 			}
 		}

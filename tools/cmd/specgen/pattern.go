@@ -5,11 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/partoo-go/partoo/tools/internal/ecma"
 )
 
 // The spec's patterns are ECMA-262 regular expressions; the client runs
@@ -371,8 +368,3 @@ func literalText(units string, prev rune) (text []rune, fold, ok bool) {
 
 // isLetter reports whether r is an ASCII letter.
 func isLetter(r rune) bool { return 'a' <= r|0x20 && r|0x20 <= 'z' }
-
-// compileECMAScript is the regex compiler given to kin-openapi, so that
-// examples are checked with the patterns' own dialect. A match that takes
-// longer than ten seconds (catastrophic backtracking) fails.
-var compileECMAScript = ecma.Compiler(10 * time.Second)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/partoo-go/partoo/tools/internal/ecma"
 	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 	"gopkg.in/yaml.v3"
@@ -361,13 +362,13 @@ func repairType(t string, v30 bool) map[string]any {
 // exampleKeys checks the keys of the schema s's object example against
 // its propertyNames.pattern, with ECMAScript semantics. kin-openapi checks
 // every other example against its schema (patterns included, through
-// compileECMAScript) but does not implement propertyNames.
+// ecma.Compile) but does not implement propertyNames.
 func (d *defects) exampleKeys(s, names *yaml.Node) {
 	pat, ex := specload.MapValue(names, "pattern"), specload.MapValue(s, "example")
 	if pat == nil || pat.Kind != yaml.ScalarNode || ex == nil || ex.Kind != yaml.MappingNode {
 		return
 	}
-	re, err := compileECMAScript(pat.Value)
+	re, err := ecma.Compile(pat.Value)
 	if err != nil {
 		return // kin-openapi reports the pattern
 	}

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -119,10 +118,6 @@ func Lint(spec []byte, seed map[string]any) []Finding {
 	})
 }
 
-// compileECMAScript compiles a pattern as an ECMA-262 regular expression:
-// the regex hook given to kin-openapi's Validate.
-var compileECMAScript = ecma.Compiler(time.Second)
-
 // coveredKin are the parts of kin-openapi messages about defects that the
 // structural rules report with their place and repair.
 var coveredKin = []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
@@ -140,7 +135,7 @@ func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Fin
 	}
 	validate := func(opts ...openapi3.ValidationOption) []string {
 		var multi openapi3.MultiError
-		if err := doc.Validate(context.Background(), append(opts, openapi3.SetRegexCompiler(compileECMAScript), openapi3.EnableSchemaPatternValidation(), openapi3.EnableMultiError())...); err != nil && !errors.As(err, &multi) {
+		if err := doc.Validate(context.Background(), append(opts, openapi3.SetRegexCompiler(ecma.Compile), openapi3.EnableSchemaPatternValidation(), openapi3.EnableMultiError())...); err != nil && !errors.As(err, &multi) {
 			multi = openapi3.MultiError{err}
 		}
 		var out []string

@@ -11,18 +11,22 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Compiler returns a regex compiler for kin-openapi's validation
-// (openapi3.SetRegexCompiler, SetSchemaRegexCompiler) that compiles with
-// ECMAScript semantics; a match that takes longer than timeout fails.
-func Compiler(timeout time.Duration) func(string) (openapi3.RegexMatcher, error) {
-	return func(pattern string) (openapi3.RegexMatcher, error) {
-		re, err := regexp2.Compile(pattern, regexp2.ECMAScript)
-		if err != nil {
-			return nil, err
-		}
-		re.MatchTimeout = timeout
-		return matcher{re}, nil
+// matchTimeout bounds one match, against catastrophic backtracking. It is
+// far above what any pattern of a spec takes, so that a loaded machine
+// cannot turn a match into a failure.
+const matchTimeout = 10 * time.Second
+
+// Compile compiles pattern with ECMAScript semantics. It is the regex
+// compiler of kin-openapi's validation (openapi3.SetRegexCompiler,
+// SetSchemaRegexCompiler); a match that takes longer than ten seconds
+// fails.
+func Compile(pattern string) (openapi3.RegexMatcher, error) {
+	re, err := regexp2.Compile(pattern, regexp2.ECMAScript)
+	if err != nil {
+		return nil, err
 	}
+	re.MatchTimeout = matchTimeout
+	return matcher{re}, nil
 }
 
 // matcher is a compiled pattern as kin-openapi's RegexMatcher.
