@@ -72,7 +72,7 @@ func (p jsonPath) String() string {
 		case plainKey.MatchString(s):
 			b.WriteString("." + s)
 		default:
-			b.WriteString("['" + strings.ReplaceAll(s, "'", `\'`) + "']")
+			b.WriteString(specload.Member(s))
 		}
 	}
 	return b.String()

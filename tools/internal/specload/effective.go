@@ -191,6 +191,13 @@ func applyRepairs(root *yaml.Node, raw []byte) ([]Outcome, error) {
 	return out, nil
 }
 
+// Member writes name as a JSONPath bracket selector, ['name'], with its
+// backslashes and quotes escaped (RFC 9535 name selector, which the
+// overlay's legacy implementation also reads).
+func Member(name string) string {
+	return "['" + strings.ReplaceAll(strings.ReplaceAll(name, `\`, `\\`), "'", `\'`) + "']"
+}
+
 // HTTPMethods are the operation keys of a path item, in OpenAPI's order.
 var HTTPMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 

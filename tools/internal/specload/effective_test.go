@@ -2,6 +2,7 @@ package specload
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -219,5 +220,37 @@ func TestDeriveOperationID(t *testing.T) {
 		if got := DeriveOperationID(key); got != want {
 			t.Errorf("DeriveOperationID(%q) = %q, want %q", key, got, want)
 		}
+	}
+}
+
+// TestMemberSelectsTheKey checks that Member's selector, as the target of
+// a repair, reaches the key it names, whatever characters the key holds.
+func TestMemberSelectsTheKey(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"plain", "/webhooks/{webhook_id}", "it's", `back\slash`, `both\'`, "a.b[0]"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			quoted, err := json.Marshal(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bundle := "openapi: 3.1.0\nthings:\n  " + string(quoted) + ": {kept: true}\n  other: {kept: true}\n"
+			target, err := json.Marshal("$.things" + Member(name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			repairs := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: " + string(target) + "\n    description: mark it\n    update: {hit: true}\n"
+			res, err := Effective(Input{Bundle: []byte(bundle), Repairs: []byte(repairs)})
+			if err != nil {
+				t.Fatalf("target %s: %v", target, err)
+			}
+			var doc struct{ Things map[string]map[string]bool }
+			if err := yaml.Unmarshal(res.Spec, &doc); err != nil {
+				t.Fatal(err)
+			}
+			if !doc.Things[name]["hit"] || doc.Things["other"]["hit"] {
+				t.Errorf("target %s updated %v, want only %q", target, doc.Things, name)
+			}
+		})
 	}
 }
