@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -237,6 +240,47 @@ func TestGoNamesAcrossTheDocument(t *testing.T) {
 	for _, want := range []string{"SearchMediaParams.OrderBy", "GetMediaParams.Lang", "Media.PublisherID"} {
 		if err != nil || !slices.Contains(before, want) {
 			t.Errorf("unrepaired, oapi-codegen's fields declared twice are %v (%v), want %s among them", before, err, want)
+		}
+	}
+}
+
+// TestPartooFindingsAtTheBundlesLines lints Partoo's bundle the way
+// make update-spec SOURCE=partoo does (-partoo, the repairs applied by the
+// loader), and checks that each finding gives the line of the bundle's own
+// file where its key is written, not a line of the repaired document,
+// which is on no disk.
+func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bundle, repairs := filepath.Join(dir, "partoo.yaml"), filepath.Join(dir, "repairs.yaml")
+	for path, body := range map[string][]byte{bundle: testspec.DefectsBundle(), repairs: testspec.DefectsRepairs()} {
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines := strings.Split(string(testspec.DefectsBundle()), "\n")
+	// The key each rule's finding sits on.
+	keyOf := map[string]string{"type": "type:", "format": "format:", "ref-sibling": "type:", "array-items": "type: array"}
+	for _, args := range [][]string{
+		{"-partoo", "-spec", bundle},
+		{"-partoo", "-spec", bundle, "-repairs", repairs},
+	} {
+		var stdout, stderr bytes.Buffer
+		run(append(args, "-v"), &stdout, &stderr)
+		found := map[string]int{}
+		for _, m := range regexp.MustCompile(`(?m)^\s*`+regexp.QuoteMeta(bundle)+`:(\d+): (?:BLOCKING )?\[([a-z-]+)\]`).FindAllStringSubmatch(stdout.String(), -1) {
+			n, _ := strconv.Atoi(m[1])
+			key, checked := keyOf[m[2]]
+			if !checked {
+				continue
+			}
+			found[m[2]]++
+			if n > len(lines) || !strings.Contains(lines[n-1], key) {
+				t.Errorf("%v: a [%s] finding at line %d, which holds %q, not %q", args, m[2], n, lines[min(n, len(lines))-1], key)
+			}
+		}
+		if found["format"] == 0 || found["ref-sibling"] == 0 || len(args) == 3 && found["type"] == 0 {
+			t.Errorf("%v: findings checked %v; want format, ref-sibling and (unrepaired) type\n%s", args, found, stdout.String())
 		}
 	}
 }

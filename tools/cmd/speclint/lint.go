@@ -99,6 +99,12 @@ func Lint(spec []byte, seed map[string]any) []Finding {
 	if err := yaml.Unmarshal(spec, &root); err != nil {
 		return []Finding{{Level: Blocking, Rule: "yaml", Message: err.Error()}}
 	}
+	return lintTree(&root, spec, seed)
+}
+
+// lintTree is Lint of spec parsed as root, whose nodes give the findings'
+// lines: those of Partoo's bundle for the tree specload.Effective repaired.
+func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return []Finding{{Level: Blocking, Rule: "yaml", Message: "the document is not a YAML mapping"}}
 	}

@@ -24,14 +24,17 @@
 // summarised in a few lines per rule (-v lists them all). The exit status
 // is 1 when any finding is blocking, 2 on a usage error, else 0.
 //
-// When -provenance records Partoo's bundle, the document linted is what
-// specload.Effective makes of it, the repairs overlay and the naming file,
+// Partoo's bundle, as it is (-partoo, with -repairs and -names, as make
+// update-spec SOURCE=partoo runs it; or the one api/provenance.yaml
+// records, with -provenance), is linted as specload.Effective repairs it,
 // before its 3.1 upgrade, so that the findings and their repairs are in
-// the bundle's own terms; -spec names it in the findings. That -spec is
+// the bundle's own terms, and each finding gives its line in the bundle's
+// file (none for what a repair added). That api/openapi-bundled.yaml is
 // its 3.1 form is checked by make check-generated and by tools/spectest.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -56,49 +59,75 @@ func run(args []string, stdout, stderr io.Writer) int {
 	specPath := fs.String("spec", "", "path to the bundled OpenAPI document to check")
 	seedPath := fs.String("seed", "", "Partoo's verbatim YAML: a Markdown excerpt with a ````yaml fence, or a YAML file")
 	verbose := fs.Bool("v", false, "list every advisory finding, not only the first of each rule")
-	provPath := fs.String("provenance", "", "api/provenance.yaml: when it records Partoo's verbatim bundle, that bundle replaces -seed")
+	provPath := fs.String("provenance", "", "api/provenance.yaml: when it records Partoo's verbatim bundle, that bundle, repaired as the loader does, is linted instead of -spec")
+	partoo := fs.Bool("partoo", false, "-spec is Partoo's verbatim bundle: lint it repaired as the loader does, with -repairs and -names")
+	repairsPath := fs.String("repairs", "", "with -partoo: the repairs overlay (default: none)")
+	namesPath := fs.String("names", "", "with -partoo: the naming file, whose operationIds the loader gives (default: none)")
 	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	if *specPath == "" || *seedPath == "" {
-		fmt.Fprintln(stderr, "speclint: -spec and -seed are required")
 		return 2
 	}
 	fail := func(code int, err error) int {
 		fmt.Fprintln(stderr, "speclint:", err)
 		return code
 	}
+	if !*partoo && (*repairsPath != "" || *namesPath != "") {
+		return fail(2, errors.New("-repairs and -names go with -partoo"))
+	}
+	// Partoo's bundle is linted as the one loader repairs it, in its own
+	// terms (Partoo's YAML and the repairs, each with its reason, need no
+	// x-partoo-go-source), and the findings give the bundle's lines. The
+	// generators validate its 3.1 form when they load it (specload.Load).
+	var res *specload.Result
+	var err error
+	label := *specPath
+	switch {
+	case *partoo:
+		var in specload.Input
+		var errRepairs, errNames error
+		in.Bundle, err = os.ReadFile(*specPath)
+		if *repairsPath != "" {
+			in.Repairs, errRepairs = os.ReadFile(*repairsPath)
+		}
+		if *namesPath != "" {
+			in.Names, errNames = os.ReadFile(*namesPath)
+		}
+		if err = errors.Join(err, errRepairs, errNames); err != nil {
+			return fail(2, err)
+		}
+		res, err = specload.Effective(in)
+	case *provPath != "":
+		dir := filepath.Dir(*provPath)
+		if res, err = specload.FromAPI(dir); res != nil {
+			label = filepath.Join(dir, specload.VerbatimFile)
+		}
+	}
+	if err != nil {
+		return fail(1, err)
+	}
+	if res != nil {
+		seed, err := seedYAML(res.Repaired)
+		if err != nil {
+			return fail(1, err)
+		}
+		return report(stdout, stderr, label, lintTree(res.Tree, res.Repaired, seed), *verbose)
+	}
+	if *specPath == "" || *seedPath == "" {
+		fmt.Fprintln(stderr, "speclint: -spec and -seed are required (or -partoo with -spec)")
+		return 2
+	}
 	spec, err := os.ReadFile(*specPath)
 	if err != nil {
 		return fail(2, err)
 	}
-	// With -provenance, the one loader builds the spec from Partoo's
-	// verbatim bundle when api/provenance.yaml records one.
-	var res *specload.Result
-	if *provPath != "" {
-		if res, err = specload.FromAPI(filepath.Dir(*provPath)); err != nil {
-			return fail(1, err)
-		}
+	raw, err := os.ReadFile(*seedPath)
+	if err != nil {
+		return fail(2, err)
 	}
-	var seed map[string]any
-	if res == nil {
-		raw, err := os.ReadFile(*seedPath)
-		if err != nil {
-			return fail(2, err)
-		}
-		if seed, err = seedYAML(raw); err != nil {
-			return fail(2, fmt.Errorf("seed %s: %w", *seedPath, err))
-		}
-	} else {
-		// Linted in the bundle's own terms: Partoo's YAML and the repairs,
-		// each with its reason, need no x-partoo-go-source. The generators
-		// validate the 3.1 form when they load it (specload.Load).
-		if seed, err = seedYAML(res.Repaired); err != nil {
-			return fail(1, err)
-		}
-		spec = res.Repaired
+	seed, err := seedYAML(raw)
+	if err != nil {
+		return fail(2, fmt.Errorf("seed %s: %w", *seedPath, err))
 	}
-	return report(stdout, stderr, *specPath, Lint(spec, seed), *verbose)
+	return report(stdout, stderr, label, Lint(spec, seed), *verbose)
 }
 
 // advisoryShown is how many advisory findings of one rule the summary
@@ -116,7 +145,7 @@ func report(stdout, stderr io.Writer, specPath string, findings []Finding, verbo
 			continue
 		}
 		blocking++
-		fmt.Fprintf(stdout, "%s:%d: BLOCKING [%s] %s\n", specPath, f.Line, f.Rule, f.Message)
+		fmt.Fprintf(stdout, "%s: BLOCKING [%s] %s\n", place(specPath, f), f.Rule, f.Message)
 		if fix, err := yaml.Marshal(f.Fix); len(f.Fix) > 0 && err == nil {
 			fmt.Fprintln(stdout, "    repair (paste under actions: in the repairs overlay, and check it against Partoo's docs):")
 			fmt.Fprint(stdout, "      "+strings.ReplaceAll(strings.TrimRight(string(fix), "\n"), "\n", "\n      ")+"\n")
@@ -133,7 +162,7 @@ func report(stdout, stderr io.Writer, specPath string, findings []Finding, verbo
 				fmt.Fprintf(stdout, "    ... %d more (speclint -v lists them all)\n", len(list)-advisoryShown)
 				break
 			}
-			fmt.Fprintf(stdout, "    %s:%d: [%s] %s\n", specPath, f.Line, f.Rule, f.Message)
+			fmt.Fprintf(stdout, "    %s: [%s] %s\n", place(specPath, f), f.Rule, f.Message)
 		}
 	}
 	if blocking > 0 {
@@ -142,4 +171,13 @@ func report(stdout, stderr io.Writer, specPath string, findings []Finding, verbo
 	}
 	fmt.Fprintf(stdout, "speclint: %s: ok (%d advisory finding(s))\n", specPath, len(findings))
 	return 0
+}
+
+// place is where f is: file:line, or the file alone when f has no line
+// (kin-openapi's findings, and what a repair added).
+func place(file string, f Finding) string {
+	if f.Line > 0 {
+		return fmt.Sprintf("%s:%d", file, f.Line)
+	}
+	return file
 }

@@ -122,6 +122,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		u.seed = *newSeed
 		u.newSeed, err = os.ReadFile(*newSeed)
 	}
+	// The lint runs in tools/: the paths it is given must not be relative.
+	if err == nil {
+		u.spec, err = filepath.Abs(u.spec)
+	}
+	if err == nil {
+		u.seed, err = filepath.Abs(u.seed)
+	}
 	if err == nil && *repairs != "" {
 		u.repairs, err = os.ReadFile(*repairs)
 	}
@@ -174,7 +181,8 @@ func (u *updater) update(ctx context.Context) int {
 			os.RemoveAll(tmp)
 		}
 	}()
-	previous, repaired, oldAPI := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "repaired.yaml"), filepath.Join(tmp, "api.export")
+	previous, oldAPI := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "api.export")
+	repairs, namesCopy := filepath.Join(tmp, "repairs.yaml"), filepath.Join(tmp, "names.yaml")
 	if err = errors.Join(err, terr); err == nil {
 		err = errors.Join(u.save(ctx), os.WriteFile(previous, oldBytes, 0o644))
 	}
@@ -183,7 +191,7 @@ func (u *updater) update(ctx context.Context) int {
 		return 1
 	}
 
-	linted, seed, written := u.spec, u.seed, newBytes
+	lint, written := []string{"-spec", u.spec, "-seed", u.seed}, newBytes
 	var eff *specload.Result
 	// Each step returns what failed, if anything, and why.
 	steps := []struct {
@@ -194,21 +202,22 @@ func (u *updater) update(ctx context.Context) int {
 			if u.source == specload.Partoo {
 				// Partoo's own bundle, as it is, through the one loader,
 				// then the lint of the result in the bundle's own terms
-				// (Partoo's YAML and the repairs need no mark).
+				// (Partoo's YAML and the repairs need no mark), at the
+				// lines of the bundle's file.
 				if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err == nil {
 					fmt.Fprintf(u.stdout, "repairs: %d applied\n", len(eff.Repairs))
 					eff.Report(u.stdout)
 					if eff.UpgradedFrom != "" {
 						fmt.Fprintf(u.stdout, "the bundle is OpenAPI %s: the generators read its 3.1 form (nullable, example and boolean exclusiveMinimum/Maximum in 3.1's terms)\n", eff.UpgradedFrom)
 					}
-					linted, seed, written = repaired, repaired, eff.Spec
-					err = os.WriteFile(repaired, eff.Repaired, 0o644)
+					lint, written = []string{"-partoo", "-spec", u.spec, "-repairs", repairs, "-names", namesCopy}, eff.Spec
+					err = errors.Join(os.WriteFile(repairs, u.repairs, 0o644), os.WriteFile(namesCopy, names, 0o644))
 				}
 				if err != nil {
 					return "repairs", err
 				}
 			}
-			if _, err := u.run(ctx, "tools", false, "go", "run", "./cmd/speclint", "-spec", linted, "-seed", seed); err != nil {
+			if _, err := u.run(ctx, "tools", false, "go", append([]string{"run", "./cmd/speclint"}, lint...)...); err != nil {
 				return "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err)
 			}
 			// The Go API before the update, to compare with after it.

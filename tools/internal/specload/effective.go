@@ -55,8 +55,12 @@ type Result struct {
 	// (the 3.1 upgrade drops what it cannot read, such as a schema's
 	// "required: true", instead of reporting it).
 	Repaired []byte
-	Repairs  []Outcome   // one per action of the overlay, in order
-	Derived  []DerivedID // the operations given an operationId, in document order
+	// Tree is Repaired as YAML nodes that keep their lines in the bundle,
+	// so that spec-lint's findings point into Partoo's file; what the
+	// repairs and the derived operationIds added has no line (0).
+	Tree    *yaml.Node
+	Repairs []Outcome   // one per action of the overlay, in order
+	Derived []DerivedID // the operations given an operationId, in document order
 	// UpgradedFrom is the OpenAPI version of the bundle when it was 3.0.x
 	// and the effective spec is its 3.1 form; empty otherwise.
 	UpgradedFrom string
@@ -113,11 +117,11 @@ func Effective(in Input) (*Result, error) {
 	}
 	is30 := strings.HasPrefix(version, "3.0")
 	if len(res.Derived) == 0 && !is30 && !slices.ContainsFunc(res.Repairs, func(o Outcome) bool { return o.Changed }) {
-		res.Spec, res.Repaired = in.Bundle, in.Bundle
+		res.Spec, res.Repaired, res.Tree = in.Bundle, in.Bundle, &root
 		return res, nil
 	}
 	out, err := encode(&root)
-	if res.Repaired = out; err == nil && is30 {
+	if res.Repaired, res.Tree = out, clone(&root); err == nil && is30 {
 		// 3.0 ignores the siblings of a $ref; 3.1 applies them. Dropped
 		// before the upgrade, so that the document keeps its meaning
 		// (spec-lint reports each as an advisory finding).
@@ -164,6 +168,9 @@ func applyRepairs(root *yaml.Node, raw []byte) ([]Outcome, error) {
 	out := make([]Outcome, len(ov.Actions))
 	for i, a := range ov.Actions {
 		where := fmt.Sprintf("%s: action %d (target %q)", RepairsFile, i+1, a.Target)
+		// What the repair adds comes from the overlay, not the bundle:
+		// it has no place in the bundle.
+		unplace(&a.Update)
 		one := *ov
 		one.Actions = []overlay.Action{a}
 		path, err := ov.NewPath(a.Target, nil)
@@ -332,6 +339,24 @@ func encode(n *yaml.Node) ([]byte, error) {
 	enc.SetIndent(2)
 	err := enc.Encode(n)
 	return buf.Bytes(), errors.Join(err, enc.Close())
+}
+
+// clone returns a copy of the tree n that shares no node with it.
+func clone(n *yaml.Node) *yaml.Node {
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, child := range n.Content {
+		c.Content[i] = clone(child)
+	}
+	return &c
+}
+
+// unplace clears the line and column of every node of the tree n.
+func unplace(n *yaml.Node) {
+	n.Line, n.Column = 0, 0
+	for _, c := range n.Content {
+		unplace(c)
+	}
 }
 
 func literalFolded(n *yaml.Node) {
