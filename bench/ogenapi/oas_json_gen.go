@@ -242,9 +242,9 @@ func (s *GetWebhookListOK) Encode(e *jx.Encoder) {
 // encodeFields encodes fields.
 func (s *GetWebhookListOK) encodeFields(e *jx.Encoder) {
 	{
-		if s.Count.Set {
-			e.FieldStart("count")
-			s.Count.Encode(e)
+		if s.Page.Set {
+			e.FieldStart("page")
+			s.Page.Encode(e)
 		}
 	}
 	{
@@ -254,9 +254,9 @@ func (s *GetWebhookListOK) encodeFields(e *jx.Encoder) {
 		}
 	}
 	{
-		if s.Page.Set {
-			e.FieldStart("page")
-			s.Page.Encode(e)
+		if s.Count.Set {
+			e.FieldStart("count")
+			s.Count.Encode(e)
 		}
 	}
 	{
@@ -272,9 +272,9 @@ func (s *GetWebhookListOK) encodeFields(e *jx.Encoder) {
 }
 
 var jsonFieldsNameOfGetWebhookListOK = [4]string{
-	0: "count",
+	0: "page",
 	1: "max_page",
-	2: "page",
+	2: "count",
 	3: "items",
 }
 
@@ -286,15 +286,15 @@ func (s *GetWebhookListOK) Decode(d *jx.Decoder) error {
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
-		case "count":
+		case "page":
 			if err := func() error {
-				s.Count.Reset()
-				if err := s.Count.Decode(d); err != nil {
+				s.Page.Reset()
+				if err := s.Page.Decode(d); err != nil {
 					return err
 				}
 				return nil
 			}(); err != nil {
-				return errors.Wrap(err, "decode field \"count\"")
+				return errors.Wrap(err, "decode field \"page\"")
 			}
 		case "max_page":
 			if err := func() error {
@@ -306,15 +306,15 @@ func (s *GetWebhookListOK) Decode(d *jx.Decoder) error {
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"max_page\"")
 			}
-		case "page":
+		case "count":
 			if err := func() error {
-				s.Page.Reset()
-				if err := s.Page.Decode(d); err != nil {
+				s.Count.Reset()
+				if err := s.Count.Decode(d); err != nil {
 					return err
 				}
 				return nil
 			}(); err != nil {
-				return errors.Wrap(err, "decode field \"page\"")
+				return errors.Wrap(err, "decode field \"count\"")
 			}
 		case "items":
 			if err := func() error {
@@ -1460,22 +1460,22 @@ func (s *UpdateWebhookPayload) Encode(e *jx.Encoder) {
 // encodeFields encodes fields.
 func (s *UpdateWebhookPayload) encodeFields(e *jx.Encoder) {
 	{
-		if s.CustomHeaders.Set {
-			e.FieldStart("custom_headers")
-			s.CustomHeaders.Encode(e)
-		}
-	}
-	{
 		if s.URL.Set {
 			e.FieldStart("url")
 			s.URL.Encode(e)
 		}
 	}
+	{
+		if s.CustomHeaders.Set {
+			e.FieldStart("custom_headers")
+			s.CustomHeaders.Encode(e)
+		}
+	}
 }
 
 var jsonFieldsNameOfUpdateWebhookPayload = [2]string{
-	0: "custom_headers",
-	1: "url",
+	0: "url",
+	1: "custom_headers",
 }
 
 // Decode decodes UpdateWebhookPayload from json.
@@ -1486,16 +1486,6 @@ func (s *UpdateWebhookPayload) Decode(d *jx.Decoder) error {
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
-		case "custom_headers":
-			if err := func() error {
-				s.CustomHeaders.Reset()
-				if err := s.CustomHeaders.Decode(d); err != nil {
-					return err
-				}
-				return nil
-			}(); err != nil {
-				return errors.Wrap(err, "decode field \"custom_headers\"")
-			}
 		case "url":
 			if err := func() error {
 				s.URL.Reset()
@@ -1505,6 +1495,16 @@ func (s *UpdateWebhookPayload) Decode(d *jx.Decoder) error {
 				return nil
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"url\"")
+			}
+		case "custom_headers":
+			if err := func() error {
+				s.CustomHeaders.Reset()
+				if err := s.CustomHeaders.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"custom_headers\"")
 			}
 		default:
 			return d.Skip()
@@ -1540,25 +1540,25 @@ func (s *WebhookCreateItem) Encode(e *jx.Encoder) {
 // encodeFields encodes fields.
 func (s *WebhookCreateItem) encodeFields(e *jx.Encoder) {
 	{
-		if s.CustomHeaders.Set {
-			e.FieldStart("custom_headers")
-			s.CustomHeaders.Encode(e)
-		}
+		e.FieldStart("url")
+		s.URL.Encode(e)
 	}
 	{
 		e.FieldStart("event_type")
 		s.EventType.Encode(e)
 	}
 	{
-		e.FieldStart("url")
-		s.URL.Encode(e)
+		if s.CustomHeaders.Set {
+			e.FieldStart("custom_headers")
+			s.CustomHeaders.Encode(e)
+		}
 	}
 }
 
 var jsonFieldsNameOfWebhookCreateItem = [3]string{
-	0: "custom_headers",
+	0: "url",
 	1: "event_type",
-	2: "url",
+	2: "custom_headers",
 }
 
 // Decode decodes WebhookCreateItem from json.
@@ -1570,15 +1570,15 @@ func (s *WebhookCreateItem) Decode(d *jx.Decoder) error {
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
-		case "custom_headers":
+		case "url":
+			requiredBitSet[0] |= 1 << 0
 			if err := func() error {
-				s.CustomHeaders.Reset()
-				if err := s.CustomHeaders.Decode(d); err != nil {
+				if err := s.URL.Decode(d); err != nil {
 					return err
 				}
 				return nil
 			}(); err != nil {
-				return errors.Wrap(err, "decode field \"custom_headers\"")
+				return errors.Wrap(err, "decode field \"url\"")
 			}
 		case "event_type":
 			requiredBitSet[0] |= 1 << 1
@@ -1590,15 +1590,15 @@ func (s *WebhookCreateItem) Decode(d *jx.Decoder) error {
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"event_type\"")
 			}
-		case "url":
-			requiredBitSet[0] |= 1 << 2
+		case "custom_headers":
 			if err := func() error {
-				if err := s.URL.Decode(d); err != nil {
+				s.CustomHeaders.Reset()
+				if err := s.CustomHeaders.Decode(d); err != nil {
 					return err
 				}
 				return nil
 			}(); err != nil {
-				return errors.Wrap(err, "decode field \"url\"")
+				return errors.Wrap(err, "decode field \"custom_headers\"")
 			}
 		default:
 			return d.Skip()
@@ -1610,7 +1610,7 @@ func (s *WebhookCreateItem) Decode(d *jx.Decoder) error {
 	// Validate required fields.
 	var failures []validate.FieldError
 	for i, mask := range [1]uint8{
-		0b00000110,
+		0b00000011,
 	} {
 		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
 			// Mask only required fields and check equality to mask using XOR.
@@ -1666,8 +1666,28 @@ func (s *WebhookItem) Encode(e *jx.Encoder) {
 // encodeFields encodes fields.
 func (s *WebhookItem) encodeFields(e *jx.Encoder) {
 	{
+		e.FieldStart("id")
+		e.Int(s.ID)
+	}
+	{
+		e.FieldStart("url")
+		s.URL.Encode(e)
+	}
+	{
+		e.FieldStart("event_type")
+		s.EventType.Encode(e)
+	}
+	{
 		e.FieldStart("created_at")
 		e.Str(s.CreatedAt)
+	}
+	{
+		e.FieldStart("updated_at")
+		e.Str(s.UpdatedAt)
+	}
+	{
+		e.FieldStart("org_id")
+		e.Int(s.OrgID)
 	}
 	{
 		if s.CustomHeaders.Set {
@@ -1675,36 +1695,16 @@ func (s *WebhookItem) encodeFields(e *jx.Encoder) {
 			s.CustomHeaders.Encode(e)
 		}
 	}
-	{
-		e.FieldStart("event_type")
-		s.EventType.Encode(e)
-	}
-	{
-		e.FieldStart("id")
-		e.Int(s.ID)
-	}
-	{
-		e.FieldStart("org_id")
-		e.Int(s.OrgID)
-	}
-	{
-		e.FieldStart("updated_at")
-		e.Str(s.UpdatedAt)
-	}
-	{
-		e.FieldStart("url")
-		s.URL.Encode(e)
-	}
 }
 
 var jsonFieldsNameOfWebhookItem = [7]string{
-	0: "created_at",
-	1: "custom_headers",
+	0: "id",
+	1: "url",
 	2: "event_type",
-	3: "id",
-	4: "org_id",
-	5: "updated_at",
-	6: "url",
+	3: "created_at",
+	4: "updated_at",
+	5: "org_id",
+	6: "custom_headers",
 }
 
 // Decode decodes WebhookItem from json.
@@ -1716,27 +1716,27 @@ func (s *WebhookItem) Decode(d *jx.Decoder) error {
 
 	if err := d.ObjBytes(func(d *jx.Decoder, k []byte) error {
 		switch string(k) {
-		case "created_at":
+		case "id":
 			requiredBitSet[0] |= 1 << 0
 			if err := func() error {
-				v, err := d.Str()
-				s.CreatedAt = string(v)
+				v, err := d.Int()
+				s.ID = int(v)
 				if err != nil {
 					return err
 				}
 				return nil
 			}(); err != nil {
-				return errors.Wrap(err, "decode field \"created_at\"")
+				return errors.Wrap(err, "decode field \"id\"")
 			}
-		case "custom_headers":
+		case "url":
+			requiredBitSet[0] |= 1 << 1
 			if err := func() error {
-				s.CustomHeaders.Reset()
-				if err := s.CustomHeaders.Decode(d); err != nil {
+				if err := s.URL.Decode(d); err != nil {
 					return err
 				}
 				return nil
 			}(); err != nil {
-				return errors.Wrap(err, "decode field \"custom_headers\"")
+				return errors.Wrap(err, "decode field \"url\"")
 			}
 		case "event_type":
 			requiredBitSet[0] |= 1 << 2
@@ -1748,32 +1748,20 @@ func (s *WebhookItem) Decode(d *jx.Decoder) error {
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"event_type\"")
 			}
-		case "id":
+		case "created_at":
 			requiredBitSet[0] |= 1 << 3
 			if err := func() error {
-				v, err := d.Int()
-				s.ID = int(v)
+				v, err := d.Str()
+				s.CreatedAt = string(v)
 				if err != nil {
 					return err
 				}
 				return nil
 			}(); err != nil {
-				return errors.Wrap(err, "decode field \"id\"")
-			}
-		case "org_id":
-			requiredBitSet[0] |= 1 << 4
-			if err := func() error {
-				v, err := d.Int()
-				s.OrgID = int(v)
-				if err != nil {
-					return err
-				}
-				return nil
-			}(); err != nil {
-				return errors.Wrap(err, "decode field \"org_id\"")
+				return errors.Wrap(err, "decode field \"created_at\"")
 			}
 		case "updated_at":
-			requiredBitSet[0] |= 1 << 5
+			requiredBitSet[0] |= 1 << 4
 			if err := func() error {
 				v, err := d.Str()
 				s.UpdatedAt = string(v)
@@ -1784,15 +1772,27 @@ func (s *WebhookItem) Decode(d *jx.Decoder) error {
 			}(); err != nil {
 				return errors.Wrap(err, "decode field \"updated_at\"")
 			}
-		case "url":
-			requiredBitSet[0] |= 1 << 6
+		case "org_id":
+			requiredBitSet[0] |= 1 << 5
 			if err := func() error {
-				if err := s.URL.Decode(d); err != nil {
+				v, err := d.Int()
+				s.OrgID = int(v)
+				if err != nil {
 					return err
 				}
 				return nil
 			}(); err != nil {
-				return errors.Wrap(err, "decode field \"url\"")
+				return errors.Wrap(err, "decode field \"org_id\"")
+			}
+		case "custom_headers":
+			if err := func() error {
+				s.CustomHeaders.Reset()
+				if err := s.CustomHeaders.Decode(d); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return errors.Wrap(err, "decode field \"custom_headers\"")
 			}
 		default:
 			return d.Skip()
@@ -1804,7 +1804,7 @@ func (s *WebhookItem) Decode(d *jx.Decoder) error {
 	// Validate required fields.
 	var failures []validate.FieldError
 	for i, mask := range [1]uint8{
-		0b01111101,
+		0b00111111,
 	} {
 		if result := (requiredBitSet[i] & mask) ^ mask; result != 0 {
 			// Mask only required fields and check equality to mask using XOR.

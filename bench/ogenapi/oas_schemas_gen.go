@@ -137,24 +137,14 @@ func (s *EventType) UnmarshalText(data []byte) error {
 
 // Merged schema.
 type GetWebhookListOK struct {
-	// Number of resources complying with filters.
-	Count OptInt `json:"count"`
-	// Last page number.
-	MaxPage OptInt `json:"max_page"`
 	// Current page number.
 	Page OptInt `json:"page"`
+	// Last page number.
+	MaxPage OptInt `json:"max_page"`
+	// Number of resources complying with filters.
+	Count OptInt `json:"count"`
 	// List of webhook configurations.
 	Items []WebhookItem `json:"items"`
-}
-
-// GetCount returns the value of Count.
-func (s *GetWebhookListOK) GetCount() OptInt {
-	return s.Count
-}
-
-// GetMaxPage returns the value of MaxPage.
-func (s *GetWebhookListOK) GetMaxPage() OptInt {
-	return s.MaxPage
 }
 
 // GetPage returns the value of Page.
@@ -162,14 +152,24 @@ func (s *GetWebhookListOK) GetPage() OptInt {
 	return s.Page
 }
 
+// GetMaxPage returns the value of MaxPage.
+func (s *GetWebhookListOK) GetMaxPage() OptInt {
+	return s.MaxPage
+}
+
+// GetCount returns the value of Count.
+func (s *GetWebhookListOK) GetCount() OptInt {
+	return s.Count
+}
+
 // GetItems returns the value of Items.
 func (s *GetWebhookListOK) GetItems() []WebhookItem {
 	return s.Items
 }
 
-// SetCount sets the value of Count.
-func (s *GetWebhookListOK) SetCount(val OptInt) {
-	s.Count = val
+// SetPage sets the value of Page.
+func (s *GetWebhookListOK) SetPage(val OptInt) {
+	s.Page = val
 }
 
 // SetMaxPage sets the value of MaxPage.
@@ -177,9 +177,9 @@ func (s *GetWebhookListOK) SetMaxPage(val OptInt) {
 	s.MaxPage = val
 }
 
-// SetPage sets the value of Page.
-func (s *GetWebhookListOK) SetPage(val OptInt) {
-	s.Page = val
+// SetCount sets the value of Count.
+func (s *GetWebhookListOK) SetCount(val OptInt) {
+	s.Count = val
 }
 
 // SetItems sets the value of Items.
@@ -838,14 +838,9 @@ type URL string
 
 // Ref: #/components/schemas/UpdateWebhookPayload
 type UpdateWebhookPayload struct {
-	CustomHeaders OptCustomHeaders `json:"custom_headers"`
 	// The URL receiving the webhook's data. Only HTTPS URLs are supported.
-	URL OptString `json:"url"`
-}
-
-// GetCustomHeaders returns the value of CustomHeaders.
-func (s *UpdateWebhookPayload) GetCustomHeaders() OptCustomHeaders {
-	return s.CustomHeaders
+	URL           OptString        `json:"url"`
+	CustomHeaders OptCustomHeaders `json:"custom_headers"`
 }
 
 // GetURL returns the value of URL.
@@ -853,9 +848,9 @@ func (s *UpdateWebhookPayload) GetURL() OptString {
 	return s.URL
 }
 
-// SetCustomHeaders sets the value of CustomHeaders.
-func (s *UpdateWebhookPayload) SetCustomHeaders(val OptCustomHeaders) {
-	s.CustomHeaders = val
+// GetCustomHeaders returns the value of CustomHeaders.
+func (s *UpdateWebhookPayload) GetCustomHeaders() OptCustomHeaders {
+	return s.CustomHeaders
 }
 
 // SetURL sets the value of URL.
@@ -863,21 +858,16 @@ func (s *UpdateWebhookPayload) SetURL(val OptString) {
 	s.URL = val
 }
 
+// SetCustomHeaders sets the value of CustomHeaders.
+func (s *UpdateWebhookPayload) SetCustomHeaders(val OptCustomHeaders) {
+	s.CustomHeaders = val
+}
+
 // Ref: #/components/schemas/WebhookCreateItem
 type WebhookCreateItem struct {
-	CustomHeaders OptCustomHeaders `json:"custom_headers"`
-	EventType     EventType        `json:"event_type"`
 	URL           URL              `json:"url"`
-}
-
-// GetCustomHeaders returns the value of CustomHeaders.
-func (s *WebhookCreateItem) GetCustomHeaders() OptCustomHeaders {
-	return s.CustomHeaders
-}
-
-// GetEventType returns the value of EventType.
-func (s *WebhookCreateItem) GetEventType() EventType {
-	return s.EventType
+	EventType     EventType        `json:"event_type"`
+	CustomHeaders OptCustomHeaders `json:"custom_headers"`
 }
 
 // GetURL returns the value of URL.
@@ -885,14 +875,14 @@ func (s *WebhookCreateItem) GetURL() URL {
 	return s.URL
 }
 
-// SetCustomHeaders sets the value of CustomHeaders.
-func (s *WebhookCreateItem) SetCustomHeaders(val OptCustomHeaders) {
-	s.CustomHeaders = val
+// GetEventType returns the value of EventType.
+func (s *WebhookCreateItem) GetEventType() EventType {
+	return s.EventType
 }
 
-// SetEventType sets the value of EventType.
-func (s *WebhookCreateItem) SetEventType(val EventType) {
-	s.EventType = val
+// GetCustomHeaders returns the value of CustomHeaders.
+func (s *WebhookCreateItem) GetCustomHeaders() OptCustomHeaders {
+	return s.CustomHeaders
 }
 
 // SetURL sets the value of URL.
@@ -900,34 +890,29 @@ func (s *WebhookCreateItem) SetURL(val URL) {
 	s.URL = val
 }
 
+// SetEventType sets the value of EventType.
+func (s *WebhookCreateItem) SetEventType(val EventType) {
+	s.EventType = val
+}
+
+// SetCustomHeaders sets the value of CustomHeaders.
+func (s *WebhookCreateItem) SetCustomHeaders(val OptCustomHeaders) {
+	s.CustomHeaders = val
+}
+
 // Ref: #/components/schemas/WebhookItem
 type WebhookItem struct {
-	// An ISO 8601 date-time string representing the webhook creation date.
-	CreatedAt     string           `json:"created_at"`
-	CustomHeaders OptCustomHeaders `json:"custom_headers"`
-	EventType     EventType        `json:"event_type"`
 	// The identifier for the webhook configuration.
-	ID int `json:"id"`
-	// The organization identifier for the webhook configuration.
-	OrgID int `json:"org_id"`
+	ID        int       `json:"id"`
+	URL       URL       `json:"url"`
+	EventType EventType `json:"event_type"`
+	// An ISO 8601 date-time string representing the webhook creation date.
+	CreatedAt string `json:"created_at"`
 	// An ISO 8601 date-time string representing the webhook last update date.
 	UpdatedAt string `json:"updated_at"`
-	URL       URL    `json:"url"`
-}
-
-// GetCreatedAt returns the value of CreatedAt.
-func (s *WebhookItem) GetCreatedAt() string {
-	return s.CreatedAt
-}
-
-// GetCustomHeaders returns the value of CustomHeaders.
-func (s *WebhookItem) GetCustomHeaders() OptCustomHeaders {
-	return s.CustomHeaders
-}
-
-// GetEventType returns the value of EventType.
-func (s *WebhookItem) GetEventType() EventType {
-	return s.EventType
+	// The organization identifier for the webhook configuration.
+	OrgID         int              `json:"org_id"`
+	CustomHeaders OptCustomHeaders `json:"custom_headers"`
 }
 
 // GetID returns the value of ID.
@@ -935,9 +920,19 @@ func (s *WebhookItem) GetID() int {
 	return s.ID
 }
 
-// GetOrgID returns the value of OrgID.
-func (s *WebhookItem) GetOrgID() int {
-	return s.OrgID
+// GetURL returns the value of URL.
+func (s *WebhookItem) GetURL() URL {
+	return s.URL
+}
+
+// GetEventType returns the value of EventType.
+func (s *WebhookItem) GetEventType() EventType {
+	return s.EventType
+}
+
+// GetCreatedAt returns the value of CreatedAt.
+func (s *WebhookItem) GetCreatedAt() string {
+	return s.CreatedAt
 }
 
 // GetUpdatedAt returns the value of UpdatedAt.
@@ -945,24 +940,14 @@ func (s *WebhookItem) GetUpdatedAt() string {
 	return s.UpdatedAt
 }
 
-// GetURL returns the value of URL.
-func (s *WebhookItem) GetURL() URL {
-	return s.URL
+// GetOrgID returns the value of OrgID.
+func (s *WebhookItem) GetOrgID() int {
+	return s.OrgID
 }
 
-// SetCreatedAt sets the value of CreatedAt.
-func (s *WebhookItem) SetCreatedAt(val string) {
-	s.CreatedAt = val
-}
-
-// SetCustomHeaders sets the value of CustomHeaders.
-func (s *WebhookItem) SetCustomHeaders(val OptCustomHeaders) {
-	s.CustomHeaders = val
-}
-
-// SetEventType sets the value of EventType.
-func (s *WebhookItem) SetEventType(val EventType) {
-	s.EventType = val
+// GetCustomHeaders returns the value of CustomHeaders.
+func (s *WebhookItem) GetCustomHeaders() OptCustomHeaders {
+	return s.CustomHeaders
 }
 
 // SetID sets the value of ID.
@@ -970,9 +955,19 @@ func (s *WebhookItem) SetID(val int) {
 	s.ID = val
 }
 
-// SetOrgID sets the value of OrgID.
-func (s *WebhookItem) SetOrgID(val int) {
-	s.OrgID = val
+// SetURL sets the value of URL.
+func (s *WebhookItem) SetURL(val URL) {
+	s.URL = val
+}
+
+// SetEventType sets the value of EventType.
+func (s *WebhookItem) SetEventType(val EventType) {
+	s.EventType = val
+}
+
+// SetCreatedAt sets the value of CreatedAt.
+func (s *WebhookItem) SetCreatedAt(val string) {
+	s.CreatedAt = val
 }
 
 // SetUpdatedAt sets the value of UpdatedAt.
@@ -980,9 +975,14 @@ func (s *WebhookItem) SetUpdatedAt(val string) {
 	s.UpdatedAt = val
 }
 
-// SetURL sets the value of URL.
-func (s *WebhookItem) SetURL(val URL) {
-	s.URL = val
+// SetOrgID sets the value of OrgID.
+func (s *WebhookItem) SetOrgID(val int) {
+	s.OrgID = val
+}
+
+// SetCustomHeaders sets the value of CustomHeaders.
+func (s *WebhookItem) SetCustomHeaders(val OptCustomHeaders) {
+	s.CustomHeaders = val
 }
 
 func (*WebhookItem) getWebhookRes()    {}

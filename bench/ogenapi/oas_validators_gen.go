@@ -146,24 +146,6 @@ func (s *UpdateWebhookPayload) Validate() error {
 
 	var failures []validate.FieldError
 	if err := func() error {
-		if value, ok := s.CustomHeaders.Get(); ok {
-			if err := func() error {
-				if err := value.Validate(); err != nil {
-					return err
-				}
-				return nil
-			}(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}(); err != nil {
-		failures = append(failures, validate.FieldError{
-			Name:  "custom_headers",
-			Error: err,
-		})
-	}
-	if err := func() error {
 		if value, ok := s.URL.Get(); ok {
 			if err := func() error {
 				if err := (validate.String{
@@ -193,18 +175,6 @@ func (s *UpdateWebhookPayload) Validate() error {
 			Error: err,
 		})
 	}
-	if len(failures) > 0 {
-		return &validate.Error{Fields: failures}
-	}
-	return nil
-}
-
-func (s *WebhookCreateItem) Validate() error {
-	if s == nil {
-		return validate.ErrNilPointer
-	}
-
-	var failures []validate.FieldError
 	if err := func() error {
 		if value, ok := s.CustomHeaders.Get(); ok {
 			if err := func() error {
@@ -223,6 +193,18 @@ func (s *WebhookCreateItem) Validate() error {
 			Error: err,
 		})
 	}
+	if len(failures) > 0 {
+		return &validate.Error{Fields: failures}
+	}
+	return nil
+}
+
+func (s *WebhookCreateItem) Validate() error {
+	if s == nil {
+		return validate.ErrNilPointer
+	}
+
+	var failures []validate.FieldError
 	if err := func() error {
 		if err := s.EventType.Validate(); err != nil {
 			return err
@@ -231,6 +213,24 @@ func (s *WebhookCreateItem) Validate() error {
 	}(); err != nil {
 		failures = append(failures, validate.FieldError{
 			Name:  "event_type",
+			Error: err,
+		})
+	}
+	if err := func() error {
+		if value, ok := s.CustomHeaders.Get(); ok {
+			if err := func() error {
+				if err := value.Validate(); err != nil {
+					return err
+				}
+				return nil
+			}(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}(); err != nil {
+		failures = append(failures, validate.FieldError{
+			Name:  "custom_headers",
 			Error: err,
 		})
 	}
@@ -247,6 +247,17 @@ func (s *WebhookItem) Validate() error {
 
 	var failures []validate.FieldError
 	if err := func() error {
+		if err := s.EventType.Validate(); err != nil {
+			return err
+		}
+		return nil
+	}(); err != nil {
+		failures = append(failures, validate.FieldError{
+			Name:  "event_type",
+			Error: err,
+		})
+	}
+	if err := func() error {
 		if value, ok := s.CustomHeaders.Get(); ok {
 			if err := func() error {
 				if err := value.Validate(); err != nil {
@@ -261,17 +272,6 @@ func (s *WebhookItem) Validate() error {
 	}(); err != nil {
 		failures = append(failures, validate.FieldError{
 			Name:  "custom_headers",
-			Error: err,
-		})
-	}
-	if err := func() error {
-		if err := s.EventType.Validate(); err != nil {
-			return err
-		}
-		return nil
-	}(); err != nil {
-		failures = append(failures, validate.FieldError{
-			Name:  "event_type",
 			Error: err,
 		})
 	}

@@ -1,28 +1,29 @@
 // Command ogenpeer generates package ogenapi, the peer client of the
 // benchmarks, from the part of the bundled spec that they measure: the
-// operations under the paths given by -prefix and the components those
+// operations under the path given by -prefix and the components those
 // reach. ogen reads the whole document it is given and gives up on
 // constructs that every other consumer of the spec takes (a numeric
 // exclusiveMinimum of OpenAPI 3.1, a repeated enum value in Partoo's
 // bundle): a benchmark peer must not stop `go generate` over an operation
 // it does not measure.
 //
-// The part is written to a temporary JSON file, with each numeric
-// exclusiveMinimum and exclusiveMaximum in its OpenAPI 3.0 form (a bound
-// and a boolean, which means the same and which ogen reads), and ogen runs
-// on it with the arguments that follow the flags:
+// The part keeps the spec's order and is written to a temporary file, with
+// each numeric exclusiveMinimum and exclusiveMaximum in its OpenAPI 3.0
+// form (a bound and a boolean, which ogen reads), and ogen runs on it with
+// the arguments that follow the flags:
 //
 //	go run ../internal/ogenpeer -spec ../../api/openapi-bundled.yaml -prefix /webhooks -- -package ogenapi -target . -clean
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -39,23 +40,26 @@ func run(args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ogenpeer", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	specPath := fs.String("spec", "", "the bundled OpenAPI document")
-	prefix := fs.String("prefix", "", "keep the paths that start with it (a path's first segments, such as /webhooks)")
+	prefix := fs.String("prefix", "", "keep this path and the paths under it, such as /webhooks")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	*prefix = strings.TrimSuffix(*prefix, "/")
+	if *specPath == "" || !strings.HasPrefix(*prefix, "/") {
+		return fmt.Errorf("-spec %q and -prefix %q: want a file, and a path below the root such as /webhooks", *specPath, *prefix)
 	}
 	raw, err := os.ReadFile(*specPath)
 	if err != nil {
 		return err
 	}
-	var doc map[string]any
+	var doc yaml.Node
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return fmt.Errorf("%s: %w", *specPath, err)
 	}
-	part, err := peerPart(doc, *prefix)
-	if err != nil {
+	if err := peerPart(&doc, *prefix); err != nil {
 		return fmt.Errorf("%s: %w", *specPath, err)
 	}
-	body, err := json.MarshalIndent(part, "", "  ")
+	body, err := yaml.Marshal(&doc)
 	if err != nil {
 		return err
 	}
@@ -64,7 +68,7 @@ func run(args []string, stderr io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	input := filepath.Join(dir, "openapi.json")
+	input := filepath.Join(dir, "openapi.yaml")
 	if err := os.WriteFile(input, body, 0o644); err != nil {
 		return err
 	}
@@ -76,85 +80,145 @@ func run(args []string, stderr io.Writer) error {
 	return nil
 }
 
-// peerPart returns doc with only the paths under prefix, no webhooks
-// section, and only the components that those paths reach through $ref
-// (the security schemes, named rather than referenced, all stay).
-func peerPart(doc map[string]any, prefix string) (map[string]any, error) {
-	paths, _ := doc["paths"].(map[string]any)
-	kept := map[string]any{}
-	for path, item := range paths {
-		if path == prefix || strings.HasPrefix(path, strings.TrimSuffix(prefix, "/")+"/") {
-			kept[path] = item
+// peerPart leaves in doc only the paths under prefix, no webhooks section,
+// and of the components only those the paths reach through $ref or a
+// discriminator's mapping (the security schemes, named rather than
+// referenced, all stay).
+func peerPart(doc *yaml.Node, prefix string) error {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return errors.New("not a YAML mapping")
+	}
+	root, prefix := doc.Content[0], strings.TrimSuffix(prefix, "/")
+	paths := value(root, "paths")
+	if paths != nil {
+		keep(paths, func(path string) bool { return path == prefix || strings.HasPrefix(path, prefix+"/") })
+	}
+	if paths == nil || len(paths.Content) == 0 {
+		return fmt.Errorf("no path is %q or under it", prefix)
+	}
+	keep(root, func(key string) bool { return key != "webhooks" })
+	components := value(root, "components")
+	reached := map[string]bool{}
+	var walk func(n *yaml.Node, where string) error
+	follow := func(ref, where string) error {
+		section, name, ok := strings.Cut(strings.TrimPrefix(ref, "#/components/"), "/")
+		if !ok || !strings.HasPrefix(ref, "#/components/") || strings.Contains(name, "/") {
+			return fmt.Errorf("%s: $ref %q: only references to components are followed", where, ref)
 		}
+		name = strings.NewReplacer("~1", "/", "~0", "~").Replace(name)
+		if reached[section+"/"+name] {
+			return nil
+		}
+		target := value(value(components, section), name)
+		if target == nil {
+			return fmt.Errorf("%s: $ref %q resolves to nothing", where, ref)
+		}
+		reached[section+"/"+name] = true
+		return walk(target, ref)
 	}
-	if len(kept) == 0 {
-		return nil, fmt.Errorf("no path is %q or under it", prefix)
-	}
-	components, _ := doc["components"].(map[string]any)
-	reached := map[string]any{}
-	if schemes, ok := components["securitySchemes"]; ok {
-		reached["securitySchemes"] = schemes
-	}
-	var walk func(v any) error
-	walk = func(v any) error {
-		switch v := v.(type) {
-		case map[string]any:
-			threeZero(v)
-			if ref, ok := v["$ref"].(string); ok {
-				section, name, found := strings.Cut(strings.TrimPrefix(ref, "#/components/"), "/")
-				if !found || !strings.HasPrefix(ref, "#/components/") {
-					return fmt.Errorf("$ref %q: only references to components are followed", ref)
-				}
-				got, _ := reached[section].(map[string]any)
-				if _, done := got[name]; !done {
-					sectionMap, _ := components[section].(map[string]any)
-					target, ok := sectionMap[name]
-					if !ok {
-						return fmt.Errorf("$ref %q resolves to nothing", ref)
-					}
-					if got == nil {
-						got = map[string]any{}
-						reached[section] = got
-					}
-					got[name] = target
-					if err := walk(target); err != nil {
-						return err
-					}
-				}
-			}
-			for _, e := range v {
-				if err := walk(e); err != nil {
+	walk = func(n *yaml.Node, where string) error {
+		switch n.Kind {
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				if err := walk(c, where+"/"+strconv.Itoa(i)); err != nil {
 					return err
 				}
 			}
-		case []any:
-			for _, e := range v {
-				if err := walk(e); err != nil {
+		case yaml.MappingNode:
+			threeZero(n)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				key, v := n.Content[i].Value, n.Content[i+1]
+				var err error
+				switch key {
+				case "example", "examples", "default", "enum", "const":
+					// Values, not schemas.
+				case "$ref":
+					err = follow(v.Value, where)
+				case "mapping":
+					for j := 1; j < len(v.Content); j += 2 {
+						if err = follow(v.Content[j].Value, where+"/mapping"); err != nil {
+							break
+						}
+					}
+				default:
+					err = walk(v, where+"/"+key)
+				}
+				if err != nil {
 					return err
 				}
 			}
 		}
 		return nil
 	}
-	if err := walk(kept); err != nil {
-		return nil, err
+	if err := walk(paths, "#/paths"); err != nil {
+		return err
 	}
-	part := map[string]any{"paths": kept, "components": reached}
-	for k, v := range doc {
-		if k != "paths" && k != "components" && k != "webhooks" {
-			part[k] = v
+	if components != nil {
+		empty := map[string]bool{}
+		for i := 1; i < len(components.Content); i += 2 {
+			section := components.Content[i-1].Value
+			if section != "securitySchemes" {
+				keep(components.Content[i], func(name string) bool { return reached[section+"/"+name] })
+				empty[section] = len(components.Content[i].Content) == 0
+			}
 		}
+		keep(components, func(section string) bool { return !empty[section] })
 	}
-	return part, nil
+	return nil
 }
 
-// threeZero rewrites a schema's numeric exclusiveMinimum and
-// exclusiveMaximum (OpenAPI 3.1) in the 3.0 form, a bound and true.
-func threeZero(schema map[string]any) {
-	for _, k := range []string{"Minimum", "Maximum"} {
-		switch b := schema["exclusive"+k].(type) {
-		case int, float64:
-			schema[strings.ToLower(k)], schema["exclusive"+k] = b, true
+// value returns the value of key in the mapping m, or nil.
+func value(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
 		}
+	}
+	return nil
+}
+
+// keep removes from the mapping m the keys for which want is false.
+func keep(m *yaml.Node, want func(key string) bool) {
+	kept := m.Content[:0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if want(m.Content[i].Value) {
+			kept = append(kept, m.Content[i], m.Content[i+1])
+		}
+	}
+	m.Content = kept
+}
+
+// threeZero rewrites the schema s's numeric exclusiveMinimum and
+// exclusiveMaximum (OpenAPI 3.1) in the 3.0 form, a bound and true, or
+// drops it when s's minimum or maximum is as strict already.
+func threeZero(s *yaml.Node) {
+	for _, k := range []struct {
+		bound    string
+		stricter func(a, b float64) bool // a is a stricter bound than b
+	}{
+		{"minimum", func(a, b float64) bool { return a > b }},
+		{"maximum", func(a, b float64) bool { return a < b }},
+	} {
+		excl := value(s, "exclusive"+strings.ToUpper(k.bound[:1])+k.bound[1:])
+		if excl == nil || excl.Kind != yaml.ScalarNode || (excl.Tag != "!!int" && excl.Tag != "!!float") {
+			continue
+		}
+		bound := value(s, k.bound)
+		x, errX := strconv.ParseFloat(excl.Value, 64)
+		if bound != nil {
+			if b, err := strconv.ParseFloat(bound.Value, 64); err == nil && errX == nil && !k.stricter(x, b) && x != b {
+				// The inclusive bound is the stricter: the exclusive one
+				// says nothing more.
+				keep(s, func(key string) bool { return key != "exclusive"+strings.ToUpper(k.bound[:1])+k.bound[1:] })
+				continue
+			}
+			bound.Value, bound.Tag = excl.Value, excl.Tag
+		} else {
+			s.Content = append(s.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.bound}, &yaml.Node{Kind: yaml.ScalarNode, Tag: excl.Tag, Value: excl.Value})
+		}
+		excl.Value, excl.Tag = "true", "!!bool"
 	}
 }

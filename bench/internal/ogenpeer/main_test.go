@@ -19,7 +19,7 @@ paths:
   /webhooks:
     get:
       responses:
-        "200": {$ref: '#/components/responses/List'}
+        200: {$ref: '#/components/responses/List'}
   /webhooks/{id}:
     parameters: [{$ref: '#/components/parameters/Id'}]
   /webhooksx: {get: {responses: {"200": {$ref: '#/components/responses/Other'}}}}
@@ -32,9 +32,19 @@ components:
     List: {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}
     Other: {description: ok}
   schemas:
-    Page: {type: object, properties: {items: {type: array, items: {$ref: '#/components/schemas/Item'}}}}
+    Page:
+      type: object
+      properties:
+        zeta: {type: array, items: {$ref: '#/components/schemas/Item'}}
+        alpha: {$ref: '#/components/schemas/a~1b'}
+        event: {oneOf: [{$ref: '#/components/schemas/Item'}], discriminator: {propertyName: kind, mapping: {x: '#/components/schemas/Mapped'}}}
+      example: {exclusiveMinimum: 3, $ref: '#/components/schemas/Unused'}
     Item: {type: number, exclusiveMaximum: 2.5, minimum: 0, exclusiveMinimum: true}
+    a/b: {type: integer, minimum: 10, exclusiveMinimum: 5, maximum: 20, exclusiveMaximum: 20}
+    Mapped: {type: integer, minimum: 1, exclusiveMinimum: 2}
     Unused: {type: string}
+  examples:
+    Unused: {value: 1}
 webhooks:
   event: {post: {responses: {"200": {description: ok}}}}
 `
@@ -47,51 +57,87 @@ paths:
   /webhooks:
     get:
       responses:
-        "200": {$ref: '#/components/responses/List'}
+        200: {$ref: '#/components/responses/List'}
   /webhooks/{id}:
     parameters: [{$ref: '#/components/parameters/Id'}]
 components:
   securitySchemes: {key: {type: apiKey, in: header, name: x-APIKey}}
   parameters:
-    Id: {name: id, in: path, required: true, schema: {type: integer, minimum: 0, exclusiveMinimum: true}}
+    Id: {name: id, in: path, required: true, schema: {type: integer, exclusiveMinimum: true, minimum: 0}}
   responses:
     List: {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}
   schemas:
-    Page: {type: object, properties: {items: {type: array, items: {$ref: '#/components/schemas/Item'}}}}
-    Item: {type: number, maximum: 2.5, exclusiveMaximum: true, minimum: 0, exclusiveMinimum: true}
+    Page:
+      type: object
+      properties:
+        zeta: {type: array, items: {$ref: '#/components/schemas/Item'}}
+        alpha: {$ref: '#/components/schemas/a~1b'}
+        event: {oneOf: [{$ref: '#/components/schemas/Item'}], discriminator: {propertyName: kind, mapping: {x: '#/components/schemas/Mapped'}}}
+      example: {exclusiveMinimum: 3, $ref: '#/components/schemas/Unused'}
+    Item: {type: number, exclusiveMaximum: true, minimum: 0, exclusiveMinimum: true, maximum: 2.5}
+    a/b: {type: integer, minimum: 10, maximum: 20, exclusiveMaximum: true}
+    Mapped: {type: integer, minimum: 2, exclusiveMinimum: true}
 `
 
-func decode(t *testing.T, s string) map[string]any {
+// part runs peerPart on the YAML text in and returns the result as YAML.
+func part(t *testing.T, in, prefix string) (string, error) {
 	t.Helper()
-	var m map[string]any
-	if err := yaml.Unmarshal([]byte(s), &m); err != nil {
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(in), &n); err != nil {
 		t.Fatal(err)
 	}
-	return m
-}
-
-func TestPeerPart(t *testing.T) {
-	got, err := peerPart(decode(t, doc), "/webhooks")
+	if err := peerPart(&n, prefix); err != nil {
+		return "", err
+	}
+	out, err := yaml.Marshal(&n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(decode(t, want), got); diff != "" {
+	return string(out), nil
+}
+
+// TestPeerPart checks what is kept, in the spec's order, and the 3.0 form
+// of the exclusive bounds, the stricter bound winning when a schema has
+// both kinds.
+func TestPeerPart(t *testing.T) {
+	t.Parallel()
+	got, err := part(t, doc, "/webhooks/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wantNode yaml.Node
+	if err := yaml.Unmarshal([]byte(want), &wantNode); err != nil {
+		t.Fatal(err)
+	}
+	wantText, err := yaml.Marshal(&wantNode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(wantText), got); diff != "" {
 		t.Errorf("peerPart (-want +got):\n%s", diff)
 	}
 }
 
 func TestPeerPartRefuses(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, doc, prefix string }{
 		{"no path under the prefix", doc, "/businesses"},
 		{"a prefix that is not a whole segment", doc, "/web"},
 		{"a reference that resolves to nothing", `{paths: {/w: {get: {responses: {"200": {$ref: '#/components/responses/Gone'}}}}}}`, "/w"},
 		{"a reference outside the components", `{paths: {/w: {$ref: 'other.yaml#/paths/w'}}}`, "/w"},
+		{"not a mapping", `[1, 2]`, "/w"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if part, err := peerPart(decode(t, tc.doc), tc.prefix); err == nil {
-				t.Errorf("peerPart(%q) = %v, want an error", tc.prefix, part)
+			t.Parallel()
+			if got, err := part(t, tc.doc, tc.prefix); err == nil {
+				t.Errorf("peerPart(%q) = %s, want an error", tc.prefix, got)
 			}
 		})
+	}
+	for _, args := range [][]string{{"-spec", "x.yaml"}, {"-spec", "x.yaml", "-prefix", "/"}, {"-prefix", "/webhooks"}, {"-spec", "x.yaml", "-prefix", "webhooks"}} {
+		if err := run(args, io.Discard); err == nil {
+			t.Errorf("run(%q): no error", args)
+		}
 	}
 }
 
