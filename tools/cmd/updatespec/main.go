@@ -55,13 +55,13 @@ var restorable = []string{
 }
 
 // regenerate lists the go commands of step 3, each with the directory it
-// runs in. A new spec may need a module (the nullable types): the root
-// module and every module that requires it are tidied, then the consumer
-// example and the benchmarks' ogen peer are regenerated, as make
-// consumer-check and make generate do.
+// runs in. A new spec may need a module (the nullable types): each module
+// is tidied after what it generates is regenerated (the root, the
+// benchmarks' ogen peer, the consumer example), as make generate and make
+// consumer-check do, and every module that requires the root is tidied.
 var regenerate = [][]string{
 	{".", "generate", "./..."}, {".", "mod", "tidy"}, {"tools", "mod", "tidy"}, {"otel", "mod", "tidy"},
-	{"redislimit", "mod", "tidy"}, {"bench", "mod", "tidy"}, {"bench", "generate", "./..."},
+	{"redislimit", "mod", "tidy"}, {"bench", "generate", "./..."}, {"bench", "mod", "tidy"},
 	{consumerRel, "mod", "tidy"}, {consumerRel, "generate", "./..."},
 }
 
@@ -173,7 +173,11 @@ func (u *updater) update(ctx context.Context) int {
 	if terr == nil {
 		// The commands run in other directories: a relative TMPDIR would
 		// name other files there.
-		tmp, terr = filepath.Abs(tmp)
+		if abs, err := filepath.Abs(tmp); err == nil {
+			tmp = abs
+		} else {
+			terr = err
+		}
 	}
 	u.backup = filepath.Join(tmp, "backup")
 	defer func() {
@@ -257,8 +261,10 @@ func (u *updater) update(ctx context.Context) int {
 			if err != nil {
 				return "list the tools packages", err
 			}
+			// bench's vet compiles the benchmarks against the new ogen peer.
 			return u.goSteps(ctx, [][]string{{".", "build", "./..."}, {".", "vet", "./..."}, {".", "test", "-short", "-count=1", "./..."},
-				append([]string{"tools", "test", "-short", "-count=1"}, strings.Fields(pkgs)...), {consumerRel, "test", "-count=1", "./..."}})
+				append([]string{"tools", "test", "-short", "-count=1"}, strings.Fields(pkgs)...), {consumerRel, "test", "-count=1", "./..."},
+				{"bench", "vet", "./..."}})
 		}},
 		{"next steps", func() (string, error) {
 			v := u.verdict
