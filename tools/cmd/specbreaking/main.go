@@ -15,6 +15,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -50,7 +51,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// top level, wherever in the tree the command runs.
 	top, err := exec.CommandContext(ctx, "git", "-C", *root, "rev-parse", "--show-toplevel").Output()
 	if err != nil {
-		fmt.Fprintf(stderr, "specbreaking: -root %q is not in a git work tree: %v\n", *root, err)
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			err = fmt.Errorf("%w: %s", err, bytes.TrimSpace(exit.Stderr))
+		}
+		fmt.Fprintf(stderr, "specbreaking: -root %q: no git work tree there: %v\n", *root, err)
 		return 2
 	}
 	*root = strings.TrimSpace(string(top))

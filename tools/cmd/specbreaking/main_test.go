@@ -285,7 +285,7 @@ func TestRootIsTheTopLevel(t *testing.T) {
 	}{
 		{filepath.Join(r.dir, "tools"), 0},
 		{r.dir, 0},
-		{t.TempDir(), 2},
+		{filepath.Join(t.TempDir(), "missing"), 2},
 	} {
 		var out bytes.Buffer
 		if code := run(context.Background(), []string{"-root", tt.root, "-base", "HEAD~1"}, &out, &out); code != tt.wantCode {
