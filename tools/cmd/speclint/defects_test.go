@@ -284,3 +284,35 @@ func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
 		}
 	}
 }
+
+// TestRepairsTargetAnyKey checks that the repairs proposed for properties
+// whose names hold a quote or a backslash target them: pasted, they apply
+// and leave nothing blocking.
+func TestRepairsTargetAnyKey(t *testing.T) {
+	t.Parallel()
+	const at = "      properties:\n        id:\n          type: string\n          description: The business identifier.\n"
+	spec := testspec.Webhooks()
+	if !bytes.Contains(spec, []byte(at)) {
+		t.Fatal("the spec has no business id property to add properties beside")
+	}
+	odd := `        "it's": {type: timestamp}` + "\n" + `        "back\\slash": {type: timestamp}` + "\n"
+	spec = bytes.Replace(spec, []byte(at), []byte("      properties:\n"+odd+at[len("      properties:\n"):]), 1)
+	var actions []Action
+	for _, f := range lintSelf(t, spec) {
+		if f.Rule == "type" {
+			actions = append(actions, f.Fix...)
+		}
+	}
+	if len(actions) != 2 {
+		t.Fatalf("%d repairs proposed for the two types, want 2", len(actions))
+	}
+	res, err := specload.Effective(specload.Input{Bundle: spec, Repairs: pastedOverlay(t, actions)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range lintSelf(t, res.Repaired) {
+		if f.Rule == "type" {
+			t.Errorf("still reported after its repair: %s", f.Message)
+		}
+	}
+}
