@@ -10,11 +10,12 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/dlclark/regexp2"
 	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
+
+	"github.com/partoo-go/partoo/tools/internal/ecma"
+	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 // partooFixture is an invented bundle in the shapes of Partoo's published
@@ -44,29 +45,6 @@ var fixtureSchemaKeywords = map[string]bool{
 	"allOf": true, "oneOf": true, "anyOf": true, "discriminator": true, "$ref": true,
 	"title": true, "description": true, "example": true, "examples": true,
 	"deprecated": true, "readOnly": true, "writeOnly": true,
-}
-
-var fixtureFormats = map[string]bool{
-	"date-time": true, "date": true, "email": true, "uri": true, "uuid": true, "binary": true,
-	"int32": true, "int64": true, "float": true, "double": true,
-}
-
-// fixtureRegexp is a pattern compiled with ECMAScript semantics, the dialect
-// of OpenAPI patterns (as tools/cmd/speclint does).
-type fixtureRegexp struct{ re *regexp2.Regexp }
-
-func (r fixtureRegexp) MatchString(s string) bool {
-	ok, err := r.re.MatchString(s)
-	return err == nil && ok
-}
-
-func compileFixtureRegexp(expr string) (openapi3.RegexMatcher, error) {
-	re, err := regexp2.Compile(expr, regexp2.ECMAScript)
-	if err != nil {
-		return nil, err
-	}
-	re.MatchTimeout = time.Second
-	return fixtureRegexp{re: re}, nil
 }
 
 type fixtureOperation struct {
@@ -107,7 +85,7 @@ func TestPartooFixtureIsValid(t *testing.T) {
 		t.Fatalf("load %s: %v", partooFixture, err)
 	}
 	err = doc.Validate(context.Background(),
-		openapi3.SetRegexCompiler(compileFixtureRegexp),
+		openapi3.SetRegexCompiler(ecma.Compile),
 		openapi3.EnableSchemaPatternValidation(),
 		openapi3.EnableExamplesValidation(),
 		openapi3.EnableMultiError(),
@@ -453,7 +431,7 @@ func checkFixtureKeywords(t *testing.T) {
 			}
 			switch key {
 			case "format":
-				if f, _ := val.(string); !fixtureFormats[f] {
+				if f, _ := val.(string); !specload.KnownFormat(f) {
 					t.Errorf("%s: format %v is not accepted", where, val)
 				}
 			case "properties":
