@@ -79,9 +79,10 @@ func (e *engine) newFamilies(org int, now time.Time) map[string]*family {
 }
 
 // newFamily returns the empty family of r's collection, its items
-// identified by the property the table names.
+// identified by the property the table names (id in a table that names
+// none).
 func (e *engine) newFamily(r apispec.Resource) *family {
-	f := &family{tbl: e.tbl, collection: r.Collection, item: r.Item, props: map[string]int{}, idName: r.IDProperty, next: 1, byID: map[string]*stored{}}
+	f := &family{tbl: e.tbl, collection: r.Collection, item: r.Item, props: map[string]int{}, idName: cmp.Or(r.IDProperty, "id"), next: 1, byID: map[string]*stored{}}
 	f.tbl.properties(r.Item, f.props, 0)
 	for _, seg := range strings.Split(r.Collection, "/") {
 		if name := strings.Trim(seg, "{}"); len(name) == len(seg)-2 && f.has(name) && name != f.idName {
