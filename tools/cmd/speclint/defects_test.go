@@ -246,43 +246,99 @@ func TestGoNamesAcrossTheDocument(t *testing.T) {
 
 // TestPartooFindingsAtTheBundlesLines lints Partoo's bundle the way
 // make update-spec SOURCE=partoo does (-partoo, the repairs applied by the
-// loader), and checks that each finding gives the line of the bundle's own
-// file where its key is written, not a line of the repaired document,
-// which is on no disk.
+// loader), and checks that each finding gives a line of the bundle's own
+// file, not of the repaired document, which is on no disk: the line of a
+// key of the element the finding names, and for kin-openapi's messages
+// the line of the key they name.
 func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
 	t.Parallel()
+	// api/ as make update-spec SOURCE=partoo leaves it, with the bundle and
+	// without repairs: make spec-lint (-provenance) names the bundle's file.
 	dir := t.TempDir()
-	bundle, repairs := filepath.Join(dir, "partoo.yaml"), filepath.Join(dir, "repairs.yaml")
+	bundle, repairs := filepath.Join(dir, specload.VerbatimFile), filepath.Join(dir, "repairs.yaml")
 	for path, body := range map[string][]byte{bundle: testspec.DefectsBundle(), repairs: testspec.DefectsRepairs()} {
 		if err := os.WriteFile(path, body, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
+	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(testspec.DefectsBundle())}
+	if err := specload.WriteRecord(dir, rec); err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(testspec.DefectsBundle(), &doc); err != nil {
+		t.Fatal(err)
+	}
 	lines := strings.Split(string(testspec.DefectsBundle()), "\n")
-	// The key each rule's finding sits on.
-	keyOf := map[string]string{"type": "type:", "format": "format:", "ref-sibling": "type:", "array-items": "type: array"}
+	finding := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(bundle) + `(?::(\d+))?: (?:BLOCKING )?\[([a-z-]+)\] (.*)$`)
+	kinLine := regexp.MustCompile(`line (\d+): [^;]*? in (/[^;\s]+)`)
 	for _, args := range [][]string{
 		{"-partoo", "-spec", bundle},
 		{"-partoo", "-spec", bundle, "-repairs", repairs},
+		{"-provenance", filepath.Join(dir, specload.ProvenanceFile)},
 	} {
 		var stdout, stderr bytes.Buffer
 		run(append(args, "-v"), &stdout, &stderr)
-		found := map[string]int{}
-		for _, m := range regexp.MustCompile(`(?m)^\s*`+regexp.QuoteMeta(bundle)+`:(\d+): (?:BLOCKING )?\[([a-z-]+)\]`).FindAllStringSubmatch(stdout.String(), -1) {
-			n, _ := strconv.Atoi(m[1])
-			key, checked := keyOf[m[2]]
-			if !checked {
+		if strings.Contains(stdout.String(), bundle+":0:") {
+			t.Errorf("%v: a finding without a line is printed at line 0:\n%s", args, stdout.String())
+		}
+		placed, kin := 0, 0
+		for _, m := range finding.FindAllStringSubmatch(stdout.String(), -1) {
+			if m[2] == "kin-openapi" {
+				for _, k := range kinLine.FindAllStringSubmatch(m[3], -1) {
+					n, _ := strconv.Atoi(k[1])
+					key := k[2][strings.LastIndex(k[2], "/")+1:]
+					if kin++; n > len(lines) || !strings.Contains(lines[n-1], key+":") {
+						t.Errorf("%v: kin-openapi names line %d for %s, which holds %q", args, n, k[2], lines[min(n, len(lines))-1])
+					}
+				}
 				continue
 			}
-			found[m[2]]++
-			if n > len(lines) || !strings.Contains(lines[n-1], key) {
-				t.Errorf("%v: a [%s] finding at line %d, which holds %q, not %q", args, m[2], n, lines[min(n, len(lines))-1], key)
+			path, _, _ := strings.Cut(m[3], ": ")
+			key, el := nodeAt(&doc, path)
+			if m[1] == "" || el == nil {
+				continue // a finding without a line, or one named otherwise than by its JSONPath
+			}
+			n, _ := strconv.Atoi(m[1])
+			placed++
+			if !slices.ContainsFunc(el.Content, func(c *yaml.Node) bool { return c.Line == n }) && el.Line != n && key.Line != n {
+				t.Errorf("%v: [%s] %s at line %d, where neither that element's name nor its keys are (%q)", args, m[2], path, n, lines[min(n, len(lines))-1])
 			}
 		}
-		if found["format"] == 0 || found["ref-sibling"] == 0 || len(args) == 3 && found["type"] == 0 {
-			t.Errorf("%v: findings checked %v; want format, ref-sibling and (unrepaired) type\n%s", args, found, stdout.String())
+		if placed < 2 || args[0] == "-partoo" && len(args) == 3 && kin == 0 {
+			t.Errorf("%v: %d findings placed by their JSONPath and %d kin-openapi lines checked; want more\n%s", args, placed, kin, stdout.String())
 		}
 	}
+}
+
+// nodeAt returns the node of doc at a JSONPath such as speclint writes
+// ($.a['b/{c}'][0]), and the key that names it (the node itself when an
+// index does), or nils.
+func nodeAt(doc *yaml.Node, path string) (key, n *yaml.Node) {
+	if !strings.HasPrefix(path, "$") {
+		return nil, nil
+	}
+	n = doc.Content[0]
+	key = n
+	for _, m := range regexp.MustCompile(`\.([A-Za-z_][A-Za-z0-9_]*)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+)\]`).FindAllStringSubmatch(path[1:], -1) {
+		switch {
+		case m[3] != "":
+			i, _ := strconv.Atoi(m[3])
+			if n.Kind != yaml.SequenceNode || i >= len(n.Content) {
+				return nil, nil
+			}
+			n = n.Content[i]
+			key = n
+		default:
+			name := m[1] + strings.NewReplacer(`\'`, "'", `\\`, `\`).Replace(m[2])
+			k := slices.IndexFunc(n.Content, func(c *yaml.Node) bool { return c.Value == name })
+			if n.Kind != yaml.MappingNode || k < 0 || k%2 == 1 {
+				return nil, nil
+			}
+			key, n = n.Content[k], n.Content[k+1]
+		}
+	}
+	return key, n
 }
 
 // TestRepairsTargetAnyKey checks that the repairs proposed for properties

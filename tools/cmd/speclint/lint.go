@@ -110,6 +110,18 @@ func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	}
 	d := newDefects(root.Content[0])
 	kin := kinOpenAPI(spec, len(d.out) > 0, d.unknownKeys)
+	if lines := lineMap(root, spec); lines != nil {
+		// kin-openapi names lines of spec: give those of root's file.
+		for i := range kin {
+			kin[i].Message = kinLine.ReplaceAllStringFunc(kin[i].Message, func(m string) string {
+				n, _ := strconv.Atoi(kinLine.FindStringSubmatch(m)[1])
+				if l, ok := lines[n]; ok {
+					return "line " + strconv.Itoa(l)
+				}
+				return m
+			})
+		}
+	}
 	d.servers()
 	d.provenance(seed)
 	out := append(kin, d.out...)
@@ -122,6 +134,41 @@ func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 		seen[k] = true
 		return dup
 	})
+}
+
+// kinLine is a line number in a kin-openapi message.
+var kinLine = regexp.MustCompile(`\bline (\d+)\b`)
+
+// lineMap maps the lines of spec to those of root, the same document as
+// YAML nodes that keep the lines of another file (specload.Result.Tree),
+// node by node; nil when they are the same lines, or spec does not parse
+// into the same shape.
+func lineMap(root *yaml.Node, spec []byte) map[int]int {
+	var parsed yaml.Node
+	if yaml.Unmarshal(spec, &parsed) != nil {
+		return nil
+	}
+	lines, differ := map[int]int{}, false
+	var pair func(a, b *yaml.Node) bool
+	pair = func(a, b *yaml.Node) bool {
+		if a.Kind != b.Kind || len(a.Content) != len(b.Content) {
+			return false
+		}
+		if _, seen := lines[a.Line]; !seen && b.Line > 0 {
+			lines[a.Line] = b.Line
+			differ = differ || a.Line != b.Line
+		}
+		for i := range a.Content {
+			if !pair(a.Content[i], b.Content[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	if !pair(&parsed, root) || !differ {
+		return nil
+	}
+	return lines
 }
 
 // coveredKin are the parts of kin-openapi messages about defects that the

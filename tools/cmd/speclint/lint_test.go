@@ -215,6 +215,11 @@ func TestLintUsage(t *testing.T) {
 		{name: "no flags", args: nil, want: "-spec and -seed are required"},
 		{name: "missing spec file", args: []string{"-spec", filepath.Join(t.TempDir(), "nope.yaml"), "-seed", seedPath}, want: "no such file"},
 		{name: "empty seed", args: []string{"-spec", testspec.WebhooksPathFromCmd, "-seed", os.DevNull}, want: "seed"},
+		{name: "repairs without -partoo", args: []string{"-spec", testspec.WebhooksPathFromCmd, "-seed", seedPath, "-repairs", os.DevNull}, want: "-partoo"},
+		{name: "names without -partoo", args: []string{"-spec", testspec.WebhooksPathFromCmd, "-seed", seedPath, "-names", os.DevNull}, want: "-partoo"},
+		{name: "-partoo with a seed", args: []string{"-partoo", "-spec", testspec.WebhooksPathFromCmd, "-seed", seedPath}, want: "-seed"},
+		{name: "-partoo with -provenance", args: []string{"-partoo", "-spec", testspec.WebhooksPathFromCmd, "-provenance", os.DevNull}, want: "-provenance"},
+		{name: "-partoo without -spec", args: []string{"-partoo"}, want: "-spec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

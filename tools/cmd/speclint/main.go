@@ -70,8 +70,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "speclint:", err)
 		return code
 	}
-	if !*partoo && (*repairsPath != "" || *namesPath != "") {
+	switch {
+	case !*partoo && (*repairsPath != "" || *namesPath != ""):
 		return fail(2, errors.New("-repairs and -names go with -partoo"))
+	case *partoo && (*provPath != "" || *seedPath != ""):
+		return fail(2, errors.New("-partoo lints -spec as Partoo's bundle, its own seed: it takes neither -provenance nor -seed"))
+	case *partoo && *specPath == "":
+		return fail(2, errors.New("-partoo needs -spec, Partoo's verbatim bundle"))
 	}
 	// Partoo's bundle is linted as the one loader repairs it, in its own
 	// terms (Partoo's YAML and the repairs, each with its reason, need no

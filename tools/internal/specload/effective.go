@@ -169,7 +169,8 @@ func applyRepairs(root *yaml.Node, raw []byte) ([]Outcome, error) {
 	for i, a := range ov.Actions {
 		where := fmt.Sprintf("%s: action %d (target %q)", RepairsFile, i+1, a.Target)
 		// What the repair adds comes from the overlay, not the bundle:
-		// it has no place in the bundle.
+		// it has no place in the bundle. (The overlay merges copies of
+		// these nodes today; this holds whatever it does.)
 		unplace(&a.Update)
 		one := *ov
 		one.Actions = []overlay.Action{a}
@@ -341,14 +342,25 @@ func encode(n *yaml.Node) ([]byte, error) {
 	return buf.Bytes(), errors.Join(err, enc.Close())
 }
 
-// clone returns a copy of the tree n that shares no node with it.
+// clone returns a copy of the tree n that shares no node with it, its
+// aliases pointing to the copies of their anchors.
 func clone(n *yaml.Node) *yaml.Node {
-	c := *n
-	c.Content = make([]*yaml.Node, len(n.Content))
-	for i, child := range n.Content {
-		c.Content[i] = clone(child)
+	copies := map[*yaml.Node]*yaml.Node{}
+	var dup func(n *yaml.Node) *yaml.Node
+	dup = func(n *yaml.Node) *yaml.Node {
+		if c, done := copies[n]; done || n == nil {
+			return c
+		}
+		c := *n
+		copies[n] = &c
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, child := range n.Content {
+			c.Content[i] = dup(child)
+		}
+		c.Alias = dup(n.Alias)
+		return &c
 	}
-	return &c
+	return dup(n)
 }
 
 // unplace clears the line and column of every node of the tree n.

@@ -254,3 +254,22 @@ func TestMemberSelectsTheKey(t *testing.T) {
 		})
 	}
 }
+
+// TestCloneSharesNoNode checks that a clone's nodes, aliases included,
+// are its own: changing the original changes nothing in the clone.
+func TestCloneSharesNoNode(t *testing.T) {
+	t.Parallel()
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte("a: &x {k: v}\nb: *x\n"), &root); err != nil {
+		t.Fatal(err)
+	}
+	c := clone(&root)
+	MapValue(MapValue(root.Content[0], "a"), "k").Value = "changed"
+	var got map[string]map[string]string
+	if err := c.Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got["a"]["k"] != "v" || got["b"]["k"] != "v" {
+		t.Errorf("the clone reads %v after the original changed", got)
+	}
+}
