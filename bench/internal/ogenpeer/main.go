@@ -99,8 +99,11 @@ func peerPart(doc *yaml.Node, prefix string) error {
 	keep(root, func(key string) bool { return key != "webhooks" })
 	components := value(root, "components")
 	reached := map[string]bool{}
-	var walk func(n *yaml.Node, where string) error
+	var walk func(n *yaml.Node, where string, names bool) error
 	follow := func(ref, where string) error {
+		if !strings.Contains(ref, "/") {
+			ref = "#/components/schemas/" + ref // a discriminator's mapping may name a schema
+		}
 		section, name, ok := strings.Cut(strings.TrimPrefix(ref, "#/components/"), "/")
 		if !ok || !strings.HasPrefix(ref, "#/components/") || strings.Contains(name, "/") {
 			return fmt.Errorf("%s: $ref %q: only references to components are followed", where, ref)
@@ -114,34 +117,41 @@ func peerPart(doc *yaml.Node, prefix string) error {
 			return fmt.Errorf("%s: $ref %q resolves to nothing", where, ref)
 		}
 		reached[section+"/"+name] = true
-		return walk(target, ref)
+		return walk(target, ref, false)
 	}
-	walk = func(n *yaml.Node, where string) error {
+	// walk follows the references under n, an OpenAPI object, or with
+	// names a map of them by name (paths, properties, responses...), whose
+	// keys are never keywords.
+	walk = func(n *yaml.Node, where string, names bool) error {
 		switch n.Kind {
 		case yaml.SequenceNode:
 			for i, c := range n.Content {
-				if err := walk(c, where+"/"+strconv.Itoa(i)); err != nil {
+				if err := walk(c, where+"/"+strconv.Itoa(i), false); err != nil {
 					return err
 				}
 			}
 		case yaml.MappingNode:
-			threeZero(n)
+			if !names {
+				threeZero(n)
+			}
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				key, v := n.Content[i].Value, n.Content[i+1]
 				var err error
-				switch key {
-				case "example", "examples", "default", "enum", "const":
-					// Values, not schemas.
-				case "$ref":
+				switch {
+				case names:
+					err = walk(v, where+"/"+key, false)
+				case key == "example" || key == "default" || key == "enum" || key == "const" || key == "examples" && v.Kind != yaml.MappingNode:
+					// Values, not objects: a schema's examples is a list.
+				case key == "$ref":
 					err = follow(v.Value, where)
-				case "mapping":
-					for j := 1; j < len(v.Content); j += 2 {
-						if err = follow(v.Content[j].Value, where+"/mapping"); err != nil {
-							break
-						}
+				case key == "mapping":
+					for j := 1; j < len(v.Content) && err == nil; j += 2 {
+						err = follow(v.Content[j].Value, where+"/mapping")
 					}
 				default:
-					err = walk(v, where+"/"+key)
+					// A media type's examples, like a schema's properties,
+					// maps names to objects.
+					err = walk(v, where+"/"+key, byName(key))
 				}
 				if err != nil {
 					return err
@@ -150,7 +160,7 @@ func peerPart(doc *yaml.Node, prefix string) error {
 		}
 		return nil
 	}
-	if err := walk(paths, "#/paths"); err != nil {
+	if err := walk(paths, "#/paths", true); err != nil {
 		return err
 	}
 	if components != nil {
@@ -165,6 +175,16 @@ func peerPart(doc *yaml.Node, prefix string) error {
 		keep(components, func(section string) bool { return !empty[section] })
 	}
 	return nil
+}
+
+// byName reports whether the value of the keyword key maps names to
+// objects.
+func byName(key string) bool {
+	switch key {
+	case "paths", "properties", "patternProperties", "responses", "content", "headers", "examples", "encoding", "links", "callbacks":
+		return true
+	}
+	return false
 }
 
 // value returns the value of key in the mapping m, or nil.

@@ -20,6 +20,9 @@ paths:
     get:
       responses:
         200: {$ref: '#/components/responses/List'}
+        400:
+          description: bad
+          content: {application/json: {examples: {one: {$ref: '#/components/examples/Bad'}}}}
   /webhooks/{id}:
     parameters: [{$ref: '#/components/parameters/Id'}]
   /webhooksx: {get: {responses: {"200": {$ref: '#/components/responses/Other'}}}}
@@ -37,13 +40,17 @@ components:
       properties:
         zeta: {type: array, items: {$ref: '#/components/schemas/Item'}}
         alpha: {$ref: '#/components/schemas/a~1b'}
-        event: {oneOf: [{$ref: '#/components/schemas/Item'}], discriminator: {propertyName: kind, mapping: {x: '#/components/schemas/Mapped'}}}
+        event: {oneOf: [{$ref: '#/components/schemas/Item'}], discriminator: {propertyName: kind, mapping: {x: '#/components/schemas/Mapped', y: Named}}}
+        default: {$ref: '#/components/schemas/Default'}
       example: {exclusiveMinimum: 3, $ref: '#/components/schemas/Unused'}
     Item: {type: number, exclusiveMaximum: 2.5, minimum: 0, exclusiveMinimum: true}
     a/b: {type: integer, minimum: 10, exclusiveMinimum: 5, maximum: 20, exclusiveMaximum: 20}
     Mapped: {type: integer, minimum: 1, exclusiveMinimum: 2}
+    Named: {type: string}
+    Default: {type: string}
     Unused: {type: string}
   examples:
+    Bad: {value: 1}
     Unused: {value: 1}
 webhooks:
   event: {post: {responses: {"200": {description: ok}}}}
@@ -58,6 +65,9 @@ paths:
     get:
       responses:
         200: {$ref: '#/components/responses/List'}
+        400:
+          description: bad
+          content: {application/json: {examples: {one: {$ref: '#/components/examples/Bad'}}}}
   /webhooks/{id}:
     parameters: [{$ref: '#/components/parameters/Id'}]
 components:
@@ -72,11 +82,16 @@ components:
       properties:
         zeta: {type: array, items: {$ref: '#/components/schemas/Item'}}
         alpha: {$ref: '#/components/schemas/a~1b'}
-        event: {oneOf: [{$ref: '#/components/schemas/Item'}], discriminator: {propertyName: kind, mapping: {x: '#/components/schemas/Mapped'}}}
+        event: {oneOf: [{$ref: '#/components/schemas/Item'}], discriminator: {propertyName: kind, mapping: {x: '#/components/schemas/Mapped', y: Named}}}
+        default: {$ref: '#/components/schemas/Default'}
       example: {exclusiveMinimum: 3, $ref: '#/components/schemas/Unused'}
     Item: {type: number, exclusiveMaximum: true, minimum: 0, exclusiveMinimum: true, maximum: 2.5}
     a/b: {type: integer, minimum: 10, maximum: 20, exclusiveMaximum: true}
     Mapped: {type: integer, minimum: 2, exclusiveMinimum: true}
+    Named: {type: string}
+    Default: {type: string}
+  examples:
+    Bad: {value: 1}
 `
 
 // part runs peerPart on the YAML text in and returns the result as YAML.
@@ -134,9 +149,15 @@ func TestPeerPartRefuses(t *testing.T) {
 			}
 		})
 	}
-	for _, args := range [][]string{{"-spec", "x.yaml"}, {"-spec", "x.yaml", "-prefix", "/"}, {"-prefix", "/webhooks"}, {"-spec", "x.yaml", "-prefix", "webhooks"}} {
-		if err := run(args, io.Discard); err == nil {
-			t.Errorf("run(%q): no error", args)
+	// Usage errors, with a spec that has paths under /webhooks: ogen is
+	// never reached (it would fail on this target, a file).
+	spec := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(spec, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"-spec", spec}, {"-spec", spec, "-prefix", "/"}, {"-prefix", "/webhooks"}, {"-spec", spec, "-prefix", "webhooks"}} {
+		if err := run(append(args, "--", "-target", spec), io.Discard); err == nil || strings.Contains(err.Error(), "go tool ogen") {
+			t.Errorf("run(%q) = %v, want a usage error", args, err)
 		}
 	}
 }
