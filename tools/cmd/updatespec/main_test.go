@@ -311,8 +311,9 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 
 // TestUpdateCoversTheRepository checks that step 3 tidies every module of
 // the repository and regenerates every module that has a go:generate line,
-// and that the update may restore each file it may write: every go.mod and
-// go.sum, and each path make check-generated diffs.
+// before tidying it (what is generated may need a module), that step 5
+// compiles every module, and that the update may restore each file it may
+// write: every go.mod and go.sum, and each path make check-generated diffs.
 func TestUpdateCoversTheRepository(t *testing.T) {
 	t.Parallel()
 	root := filepath.Join("..", "..", "..")
@@ -334,9 +335,29 @@ func TestUpdateCoversTheRepository(t *testing.T) {
 			goFiles = append(goFiles, f)
 		}
 	}
+	// step is the last place of cmd in step 3, or -1.
+	step := func(cmd string) int {
+		last := -1
+		for i, c := range regenerate {
+			if c[0]+" "+strings.Join(c[1:], " ") == cmd {
+				last = i
+			}
+		}
+		return last
+	}
+	compiled := map[string]bool{"tools": true} // step 5 tests every tools package
+	for _, c := range verify {
+		compiled[c[0]] = compiled[c[0]] || c[1] == "build" || c[1] == "vet" || c[1] == "test"
+	}
 	for _, dir := range modules {
 		if !ran[dir+" mod tidy"] {
 			t.Errorf("step 3 does not tidy the module in %s", dir)
+		}
+		if g := step(dir + " generate ./..."); g > step(dir+" mod tidy") {
+			t.Errorf("step 3 regenerates the module in %s after its last tidy", dir)
+		}
+		if !compiled[dir] {
+			t.Errorf("step 5 does not compile the module in %s", dir)
 		}
 		for _, rel := range []string{filepath.Join(dir, "go.mod"), filepath.Join(dir, "go.sum")} {
 			if !mayRestore(rel) {
