@@ -416,7 +416,8 @@ func ops(t *testing.T) []apispec.Operation {
 	businessID := apispec.Param{Name: "business_id", In: "path", Required: true, Schema: str}
 	item := apispec.Response{Status: 200, Schema: business, Example: apispec.Schemas[business].Example}
 	res := func(role apispec.ResourceRole, inResponse bool) apispec.Resource {
-		r := apispec.Resource{Role: role, Collection: "/business", IDProperty: "id", Item: business, ItemInResponse: inResponse}
+		// No IDProperty: the fake identifies the items by id.
+		r := apispec.Resource{Role: role, Collection: "/business", Item: business, ItemInResponse: inResponse}
 		if role == apispec.Read || role == apispec.Update || role == apispec.Delete {
 			r.IDParam = "business_id"
 		}
