@@ -301,3 +301,33 @@ func TestFormatsTheGeneratorKnows(t *testing.T) {
 		})
 	}
 }
+
+// TestPartooNamesFile checks that -names gives the operations without an
+// operationId the names the naming file records: naming the DELETE of
+// the defect bundle like its GET makes two operations share one
+// operationId, which is blocking; without -names the derived name is
+// unique.
+func TestPartooNamesFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bundle, repairs, names := filepath.Join(dir, "bundle.yaml"), filepath.Join(dir, "repairs.yaml"), filepath.Join(dir, "names.yaml")
+	for path, body := range map[string][]byte{bundle: testspec.DefectsBundle(), repairs: testspec.DefectsRepairs(),
+		names: []byte("operationIds:\n  DELETE /venues/{venue_id}: readVenue\n")} {
+		if err := os.WriteFile(path, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := []string{"-partoo", "-spec", bundle, "-repairs", repairs}
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{base, 0},
+		{append(base, "-names", names), 1},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(tt.args, &stdout, &stderr); code != tt.want {
+			t.Errorf("%v: exit %d, want %d\n%s%s", tt.args, code, tt.want, stdout.String(), stderr.String())
+		}
+	}
+}
