@@ -216,29 +216,29 @@ func keep(m *yaml.Node, want func(key string) bool) {
 // drops it when s's minimum or maximum is as strict already.
 func threeZero(s *yaml.Node) {
 	for _, k := range []struct {
-		bound    string
-		stricter func(a, b float64) bool // a is a stricter bound than b
+		bound, exclusive string
+		stricter         func(a, b float64) bool // a is a stricter bound than b
 	}{
-		{"minimum", func(a, b float64) bool { return a > b }},
-		{"maximum", func(a, b float64) bool { return a < b }},
+		{"minimum", "exclusiveMinimum", func(a, b float64) bool { return a > b }},
+		{"maximum", "exclusiveMaximum", func(a, b float64) bool { return a < b }},
 	} {
-		excl := value(s, "exclusive"+strings.ToUpper(k.bound[:1])+k.bound[1:])
+		excl := value(s, k.exclusive)
 		if excl == nil || excl.Kind != yaml.ScalarNode || (excl.Tag != "!!int" && excl.Tag != "!!float") {
 			continue
 		}
 		bound := value(s, k.bound)
-		x, errX := strconv.ParseFloat(excl.Value, 64)
-		if bound != nil {
-			if b, err := strconv.ParseFloat(bound.Value, 64); err == nil && errX == nil && !k.stricter(x, b) && x != b {
+		if bound == nil {
+			bound = &yaml.Node{Kind: yaml.ScalarNode}
+			s.Content = append(s.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.bound}, bound)
+		} else if b, errB := strconv.ParseFloat(bound.Value, 64); errB == nil {
+			if x, errX := strconv.ParseFloat(excl.Value, 64); errX == nil && k.stricter(b, x) {
 				// The inclusive bound is the stricter: the exclusive one
 				// says nothing more.
-				keep(s, func(key string) bool { return key != "exclusive"+strings.ToUpper(k.bound[:1])+k.bound[1:] })
+				keep(s, func(key string) bool { return key != k.exclusive })
 				continue
 			}
-			bound.Value, bound.Tag = excl.Value, excl.Tag
-		} else {
-			s.Content = append(s.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k.bound}, &yaml.Node{Kind: yaml.ScalarNode, Tag: excl.Tag, Value: excl.Value})
 		}
+		bound.Value, bound.Tag = excl.Value, excl.Tag
 		excl.Value, excl.Tag = "true", "!!bool"
 	}
 }
