@@ -39,7 +39,8 @@
 // where it sits: a schema keyword the validator does not implement, a
 // pattern construct it does not translate into RE2 (pattern.go), a
 // list operation whose shape is ambiguous, two operations that would get
-// the same Go name. It never drops a rule. Warnings (a stale entry of the
+// the same Go name, an OpenAPI 3.0 document (specload upgrades Partoo's to
+// 3.1 first). It never drops a rule. Warnings (a stale entry of the
 // naming file, a spec without the CustomHeaders schema, whose README table
 // is then left as it is) are printed and do not stop it. An example of the
 // spec that its own schema rejects is never written into the table: the
@@ -47,6 +48,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -118,6 +120,9 @@ func run(args []string, stderr io.Writer) int {
 // output name); nothing is written when anything fails.
 func generate(specPath, namesPath, oapiConfig string, paths map[string]*string) (map[string][]byte, []string, error) {
 	doc, err := specload.Load(specPath)
+	if err == nil && doc.IsOpenAPI30() {
+		err = fmt.Errorf("%s is OpenAPI %s: %w: take Partoo's bundle with make update-spec SOURCE=partoo, whose loader (specload) upgrades it to 3.1, and write an assembled bundle in 3.1", specPath, doc.OpenAPI, errOpenAPI30)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -163,6 +168,11 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]*string) 
 	}
 	return outs, m.warnings, nil
 }
+
+// errOpenAPI30 refuses an OpenAPI 3.0 document: specload is the one owner
+// of the 3.0 forms (nullable, a boolean exclusiveMinimum/Maximum), which it
+// upgrades to 3.1's before any generator reads the spec.
+var errOpenAPI30 = errors.New("specgen reads OpenAPI 3.1 documents only")
 
 // detachPackageDoc keeps oapi-codegen's header comment ("Package gen
 // provides primitives to interact with the openapi HTTP API", then the

@@ -116,7 +116,7 @@ func (t *schemaTable) add(ref *openapi3.SchemaRef, where string) (int, error) {
 // honoured are the keywords the validator of internal/apispec implements,
 // and the annotations, which it need not.
 var honoured = map[string]bool{
-	"type": true, "enum": true, "const": true, "default": true, "format": true, "nullable": true,
+	"type": true, "enum": true, "const": true, "default": true, "format": true,
 	"minimum": true, "maximum": true, "exclusiveMinimum": true, "exclusiveMaximum": true, "multipleOf": true,
 	"minLength": true, "maxLength": true, "pattern": true, "items": true, "minItems": true, "maxItems": true,
 	"uniqueItems": true, "properties": true, "required": true, "additionalProperties": true, "propertyNames": true,
@@ -153,9 +153,6 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 	if s.Type != nil {
 		row.Types = append(row.Types, (*s.Type)...)
 	}
-	if s.Nullable && len(row.Types) > 0 && !slices.Contains(row.Types, "null") {
-		row.Types = append(row.Types, "null")
-	}
 	row.ReadOnly, row.WriteOnly = s.ReadOnly, s.WriteOnly
 	var err error
 	for _, e := range s.Enum {
@@ -179,11 +176,14 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 	if s.Max != nil {
 		row.HasMaximum, row.Maximum = true, *s.Max
 	}
-	if err := exclusiveBound(&s.ExclusiveMin, true, &row.HasMinimum, &row.Minimum, &row.ExclusiveMinimum); err != nil {
-		return fmt.Errorf("%s.exclusiveMinimum: %w", where, err)
+	// An exclusive bound is the bound itself (OpenAPI 3.1). When both an
+	// inclusive and an exclusive bound are set, both apply, so the
+	// stricter one is kept.
+	if b := s.ExclusiveMin.Value; b != nil && (!row.HasMinimum || *b >= row.Minimum) {
+		row.HasMinimum, row.Minimum, row.ExclusiveMinimum = true, *b, true
 	}
-	if err := exclusiveBound(&s.ExclusiveMax, false, &row.HasMaximum, &row.Maximum, &row.ExclusiveMaximum); err != nil {
-		return fmt.Errorf("%s.exclusiveMaximum: %w", where, err)
+	if b := s.ExclusiveMax.Value; b != nil && (!row.HasMaximum || *b <= row.Maximum) {
+		row.HasMaximum, row.Maximum, row.ExclusiveMaximum = true, *b, true
 	}
 	if s.MultipleOf != nil {
 		row.MultipleOf = *s.MultipleOf
@@ -281,25 +281,6 @@ func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) 
 			return err
 		}
 		row.Mapping = append(row.Mapping, mappingRow{Value: name, Schema: i})
-	}
-	return nil
-}
-
-// exclusiveBound reads an exclusive bound, in its OpenAPI 3.1 form (a
-// number) or its 3.0 form (a boolean next to minimum or maximum). When both
-// an inclusive and an exclusive bound are set, both apply, so the stricter
-// one is kept. lower says whether it is a lower bound.
-func exclusiveBound(b *openapi3.ExclusiveBound, lower bool, has *bool, value *float64, exclusive *bool) error {
-	switch {
-	case b.Value != nil:
-		if v := *b.Value; !*has || (lower && v >= *value) || (!lower && v <= *value) { // stricter
-			*has, *value, *exclusive = true, v, true
-		}
-	case b.Bool != nil && *b.Bool:
-		if !*has {
-			return fmt.Errorf("true without the bound it makes exclusive")
-		}
-		*exclusive = true
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -209,6 +210,9 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 		{"unsupported keyword not, deep in a body", func(doc map[string]any) {
 			obj(t, doc, "components", "schemas", "UpdateWebhookPayload", "properties", "url")["not"] = map[string]any{"const": "x"}
 		}, "components.schemas.UpdateWebhookPayload.properties.url: keyword(s) not not supported"},
+		{"nullable, OpenAPI 3.0's keyword, in a 3.1 document", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["url"] = map[string]any{"type": "string", "nullable": true}
+		}, "components.schemas.WebhookItem.properties.url: keyword(s) nullable not supported"},
 		{"an unknown keyword", func(doc map[string]any) {
 			obj(t, doc, "components", "schemas", "WebhookItem")["dependencies"] = map[string]any{}
 		}, "dependencies"},
@@ -271,6 +275,43 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 				t.Error("specgen wrote output although it failed")
 			}
 		})
+	}
+}
+
+// TestOpenAPI30IsRefused: specgen reads OpenAPI 3.1 only; specload owns
+// the upgrade of a 3.0 document (nullable, a boolean exclusiveMinimum),
+// and specgen reads what it gives.
+func TestOpenAPI30IsRefused(t *testing.T) {
+	t.Parallel()
+	const doc30 = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  securitySchemes:
+    Key: {type: apiKey, in: header, name: x-APIKey}
+  schemas:
+    Rating: {type: number, nullable: true, minimum: 0, exclusiveMinimum: true}
+`
+	dir := t.TempDir()
+	path, table := filepath.Join(dir, "openapi-bundled.yaml"), filepath.Join(dir, "spec.gen.go")
+	if err := os.WriteFile(path, []byte(doc30), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := generate(path, "", "", map[string]*string{"table": &table, "services": new(string), "overlay": new(string), "readme": new(string)}); !errors.Is(err, errOpenAPI30) {
+		t.Errorf("generate on an OpenAPI 3.0 document: %v, want errOpenAPI30", err)
+	}
+	res, err := specload.Effective(specload.Input{Bundle: []byte(doc30)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(dir, "upgraded.yaml")
+	if err := os.WriteFile(path, res.Spec, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows := buildModel(t, path, nil).schemas.rows
+	row := rows[slices.IndexFunc(rows, func(r *schemaRow) bool { return r.Name == "Rating" })]
+	if !slices.Equal(row.Types, []string{"number", "null"}) || !row.HasMinimum || !row.ExclusiveMinimum || row.Minimum != 0 {
+		t.Errorf("Rating after specload's upgrade: %+v, want a nullable number above 0, excluded", row)
 	}
 }
 
