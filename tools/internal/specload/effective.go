@@ -121,13 +121,17 @@ func Effective(in Input) (*Result, error) {
 		return res, nil
 	}
 	out, err := encode(&root)
-	if res.Repaired, res.Tree = out, clone(&root); err == nil && is30 {
+	if res.Repaired, res.Tree = out, &root; err == nil && is30 {
 		// 3.0 ignores the siblings of a $ref; 3.1 applies them. Dropped
-		// before the upgrade, so that the document keeps its meaning
-		// (spec-lint reports each as an advisory finding).
-		dropRefSiblings(doc)
-		if out, err = encode(&root); err == nil {
-			out, err = upgrade30(out)
+		// before the upgrade, from a copy (Tree keeps them), so that the
+		// document keeps its meaning (spec-lint reports each as an
+		// advisory finding).
+		var upgraded yaml.Node
+		if err = yaml.Unmarshal(out, &upgraded); err == nil {
+			dropRefSiblings(&upgraded)
+			if out, err = encode(&upgraded); err == nil {
+				out, err = upgrade30(out)
+			}
 		}
 		res.UpgradedFrom = version
 	}
@@ -171,7 +175,7 @@ func applyRepairs(root *yaml.Node, raw []byte) ([]Outcome, error) {
 		// What the repair adds comes from the overlay, not the bundle:
 		// it has no place in the bundle. (The overlay merges copies of
 		// these nodes today; this holds whatever it does.)
-		unplace(&a.Update)
+		eachNode(&a.Update, func(n *yaml.Node) { n.Line, n.Column = 0, 0 })
 		one := *ov
 		one.Actions = []overlay.Action{a}
 		path, err := ov.NewPath(a.Target, nil)
@@ -334,7 +338,11 @@ func upgrade30(spec []byte) ([]byte, error) {
 // back every folded text it reads with the same value (a more-indented
 // line gains a blank line before it), while a literal one keeps it exactly.
 func encode(n *yaml.Node) ([]byte, error) {
-	literalFolded(n)
+	eachNode(n, func(n *yaml.Node) {
+		if n.Kind == yaml.ScalarNode && n.Style&yaml.FoldedStyle != 0 {
+			n.Style = n.Style&^yaml.FoldedStyle | yaml.LiteralStyle
+		}
+	})
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -342,41 +350,11 @@ func encode(n *yaml.Node) ([]byte, error) {
 	return buf.Bytes(), errors.Join(err, enc.Close())
 }
 
-// clone returns a copy of the tree n that shares no node with it, its
-// aliases pointing to the copies of their anchors.
-func clone(n *yaml.Node) *yaml.Node {
-	copies := map[*yaml.Node]*yaml.Node{}
-	var dup func(n *yaml.Node) *yaml.Node
-	dup = func(n *yaml.Node) *yaml.Node {
-		if c, done := copies[n]; done || n == nil {
-			return c
-		}
-		c := *n
-		copies[n] = &c
-		c.Content = make([]*yaml.Node, len(n.Content))
-		for i, child := range n.Content {
-			c.Content[i] = dup(child)
-		}
-		c.Alias = dup(n.Alias)
-		return &c
-	}
-	return dup(n)
-}
-
-// unplace clears the line and column of every node of the tree n.
-func unplace(n *yaml.Node) {
-	n.Line, n.Column = 0, 0
+// eachNode calls fn on n and on every node below it.
+func eachNode(n *yaml.Node, fn func(*yaml.Node)) {
+	fn(n)
 	for _, c := range n.Content {
-		unplace(c)
-	}
-}
-
-func literalFolded(n *yaml.Node) {
-	if n.Kind == yaml.ScalarNode && n.Style&yaml.FoldedStyle != 0 {
-		n.Style = n.Style&^yaml.FoldedStyle | yaml.LiteralStyle
-	}
-	for _, c := range n.Content {
-		literalFolded(c)
+		eachNode(c, fn)
 	}
 }
 
