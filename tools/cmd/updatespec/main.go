@@ -132,12 +132,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		u.seed = *newSeed
 		u.newSeed, err = os.ReadFile(*newSeed)
 	}
-	// The lint runs in tools/: the paths it is given must not be relative.
-	if err == nil {
-		u.spec, err = filepath.Abs(u.spec)
-	}
-	if err == nil {
-		u.seed, err = filepath.Abs(u.seed)
+	// The commands run in other directories: the paths they are given
+	// must not be relative.
+	for _, path := range []*string{&u.root, &u.spec, &u.seed} {
+		if err == nil {
+			*path, err = filepath.Abs(*path)
+		}
 	}
 	if err == nil && *repairs != "" {
 		u.repairs, err = os.ReadFile(*repairs)
@@ -374,8 +374,7 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored: %v\n", err)
 		}
 		// The way back holds after a restore failed halfway too.
-		root, _ := filepath.Abs(u.root)
-		fmt.Fprintf(u.stderr, "The work tree is half-updated (%s is the NEW spec; generated code may be partly regenerated). To revert to the state before the update, run in %s, in this order:\n", specRel, root)
+		fmt.Fprintf(u.stderr, "The work tree is half-updated (%s is the NEW spec; generated code may be partly regenerated). To revert to the state before the update, run in %s, in this order:\n", specRel, u.root)
 		for _, c := range back {
 			fmt.Fprintf(u.stderr, "  %s\n", shellCommand(c))
 		}

@@ -44,35 +44,54 @@ exit 0
 `
 
 // updateResult is what partooUpdate saw: the update's exit status and
-// output, the lint's exit status (-1 when the lint did not run) and the
-// repository the update ran on.
+// output, the lint's exit status (-1 when the lint did not run), the
+// repository the update ran on and the directory it started in.
 type updateResult struct {
 	exit, lint int
-	out, root  string
+	out        string
+	root, dir  string
+}
+
+// partooRun says how partooUpdate runs the update.
+type partooRun struct {
+	names  string // api/names.yaml; none when empty
+	tmpdir string // TMPDIR, made if need be; a relative one is in the directory the update starts in
+	inRoot bool   // start in the repository, with -root ., instead of elsewhere with its absolute path
 }
 
 // partooUpdate runs the command, as make update-spec SOURCE=partoo does, in
-// a process of its own started in dir, with lintGo as the go command and
-// the environment variable TMPDIR set to tmpdir. It takes the defects
-// bundle, written to dir and named relative to it, into a new git
-// repository whose api/ holds the bundle's repairs and, unless names is
-// empty, the naming file names.
-func partooUpdate(t *testing.T, dir, tmpdir, names string) updateResult {
+// a process of its own, with lintGo as the go command. It takes the
+// defects bundle, written to the directory the update starts in and named
+// relative to it, into a new git repository whose api/ holds the bundle's
+// repairs and the naming file of run.
+func partooUpdate(t *testing.T, run partooRun) updateResult {
 	t.Helper()
 	root, bin := t.TempDir(), t.TempDir()
+	r := updateResult{root: root, dir: t.TempDir(), lint: -1}
+	rootArg := root
+	if run.inRoot {
+		r.dir, rootArg = root, "."
+	}
 	files := map[string]string{filepath.Join(root, specRel): "openapi: 3.1.0 # the spec before the update\n",
-		filepath.Join(root, "api/repairs.yaml"):  string(testspec.DefectsRepairs()),
-		filepath.Join(dir, "partoo-bundle.yaml"): string(testspec.DefectsBundle())}
-	if names != "" {
-		files[filepath.Join(root, "api/names.yaml")] = names
+		filepath.Join(root, "api/repairs.yaml"):    string(testspec.DefectsRepairs()),
+		filepath.Join(r.dir, "partoo-bundle.yaml"): string(testspec.DefectsBundle())}
+	if run.names != "" {
+		files[filepath.Join(root, "api/names.yaml")] = run.names
 	}
 	for path, body := range files {
 		writeFile(t, path, body, 0o644)
 	}
 	writeFile(t, filepath.Join(bin, "go"), lintGo, 0o755)
-	// Every directory a go command of the update runs in.
+	// TMPDIR, and every directory a go command of the update runs in.
+	dirs := []string{run.tmpdir}
+	if !filepath.IsAbs(run.tmpdir) {
+		dirs[0] = filepath.Join(r.dir, run.tmpdir)
+	}
 	for _, c := range append(slices.Clone(regenerate), verify...) {
-		if err := os.MkdirAll(filepath.Join(root, c[0]), 0o755); err != nil {
+		dirs = append(dirs, filepath.Join(root, c[0]))
+	}
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -94,12 +113,12 @@ func partooUpdate(t *testing.T, dir, tmpdir, names string) updateResult {
 		t.Fatal(err)
 	}
 	status := filepath.Join(bin, "lint-status")
-	cmd := exec.Command(self, "-root", root, "-spec", "partoo-bundle.yaml", "-source", "partoo")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), runMainEnv+"=1", "TMPDIR="+tmpdir, "REAL_GO="+realGo, "REAL_TOOLS="+tools, "REAL_TMPDIR="+bin,
+	cmd := exec.Command(self, "-root", rootArg, "-spec", "partoo-bundle.yaml", "-source", "partoo")
+	cmd.Dir = r.dir
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", "TMPDIR="+run.tmpdir, "REAL_GO="+realGo, "REAL_TOOLS="+tools, "REAL_TMPDIR="+bin,
 		"LINT_STATUS="+status, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	out, err := cmd.CombinedOutput()
-	r := updateResult{out: string(out), root: root, lint: -1}
+	r.out = string(out)
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		r.exit = exit.ExitCode()
@@ -129,14 +148,14 @@ func TestLintTakesTheNamingFile(t *testing.T) {
 		lint, exit  int
 	}{
 		{"no naming file", "", 0, 0},
-		{"a name of its own", "operationIds:\n  DELETE /venues/{venue_id}: removeVenue\n", 0, 0},
+		{"a name of its own", freeName, 0, 0},
 		// GET /venues/{venue_id} is readVenue: both give ReadVenue.
 		{"a name whose Go name is another operation's", "operationIds:\n  DELETE /venues/{venue_id}: read_venue\n", 1, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := partooUpdate(t, t.TempDir(), t.TempDir(), tt.names)
+			r := partooUpdate(t, partooRun{names: tt.names, tmpdir: t.TempDir()})
 			if r.lint != tt.lint || r.exit != tt.exit {
 				t.Errorf("lint exit status %d, update exit status %d; want %d, %d\n%s", r.lint, r.exit, tt.lint, tt.exit, r.out)
 			}
@@ -148,23 +167,30 @@ func TestLintTakesTheNamingFile(t *testing.T) {
 	}
 }
 
-// TestRelativeTMPDIR checks that the update names its temporary files (the
-// copies of the repairs and of the naming file the lint reads, the Go API
-// export apidiff writes and reads, the spec before the update oasdiff
-// compares) by absolute paths: with TMPDIR=tmp, relative to the directory
-// the update starts in, the commands, which run in other directories, find
-// them, the update goes through, and its temporary directory is removed.
-func TestRelativeTMPDIR(t *testing.T) {
+// freeName is a naming file that gives the defects bundle's DELETE a name
+// no other operation's Go name is.
+const freeName = "operationIds:\n  DELETE /venues/{venue_id}: removeVenue\n"
+
+// TestRelativePaths checks that the update names the files it hands to
+// commands, which run in other directories, by absolute paths: its
+// temporary files (the copies of the repairs and of the naming file the
+// lint reads, the Go API export apidiff writes and reads, the spec before
+// the update oasdiff compares) under TMPDIR=tmp, relative to the directory
+// the update starts in, and the repository's files under -root . too. The
+// commands find them, the update goes through, and its temporary directory
+// is removed.
+func TestRelativePaths(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, "tmp"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	r := partooUpdate(t, dir, "tmp", "operationIds:\n  DELETE /venues/{venue_id}: removeVenue\n")
-	if r.lint != 0 || r.exit != 0 {
-		t.Errorf("lint exit status %d, update exit status %d; want 0, 0\n%s", r.lint, r.exit, r.out)
-	}
-	if left, err := os.ReadDir(filepath.Join(dir, "tmp")); err != nil || len(left) > 0 {
-		t.Errorf("the temporary directory holds %v (%v), want nothing", left, err)
+	for _, inRoot := range []bool{false, true} {
+		t.Run(map[bool]string{false: "root given by its absolute path", true: "-root ."}[inRoot], func(t *testing.T) {
+			t.Parallel()
+			r := partooUpdate(t, partooRun{names: freeName, tmpdir: "tmp", inRoot: inRoot})
+			if r.lint != 0 || r.exit != 0 {
+				t.Errorf("lint exit status %d, update exit status %d; want 0, 0\n%s", r.lint, r.exit, r.out)
+			}
+			if left, err := os.ReadDir(filepath.Join(r.dir, "tmp")); err != nil || len(left) > 0 {
+				t.Errorf("the temporary directory holds %v (%v), want nothing", left, err)
+			}
+		})
 	}
 }
