@@ -4,10 +4,11 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/partoo-go/partoo"
 )
 
 // maxExtraAllocs is how many more objects per HTTP request partoo.Client
@@ -30,7 +31,7 @@ const maxExtraAllocs = 3
 // call now and then. The least of a few measurements is the one that no
 // collection disturbed.
 func TestAllocsOverGen(t *testing.T) {
-	if raceEnabled() {
+	if partoo.RaceEnabled() {
 		t.Skip("the race detector allocates on its own; make bench-check runs this test without it")
 	}
 	for _, bc := range benchCases() {
@@ -62,15 +63,6 @@ func TestAllocsOverGen(t *testing.T) {
 			}
 		})
 	}
-}
-
-// raceEnabled reports whether the test binary was built with the race
-// detector.
-func raceEnabled() bool {
-	info, ok := debug.ReadBuildInfo()
-	return ok && slices.ContainsFunc(info.Settings, func(s debug.BuildSetting) bool {
-		return s.Key == "-race" && s.Value == "true"
-	})
 }
 
 // goDirective returns the release of the root go.mod's go directive

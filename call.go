@@ -277,6 +277,9 @@ func AttemptFromContext(ctx context.Context) (AttemptInfo, bool) {
 
 // applyOptions collects the call options.
 func applyOptions(opts []CallOption) (callSettings, error) {
+	if len(opts) == 0 {
+		return callSettings{}, nil // s below escapes to the options
+	}
 	var s callSettings
 	for _, o := range opts {
 		if o == nil {

@@ -40,6 +40,11 @@ func (c *Client) decode(b []byte, out any) error {
 type decoders struct {
 	mu    sync.Mutex
 	plans sync.Map // reflect.Type -> *plan
+	// strings holds the string tables (*[internSlots]string) of the
+	// decodes not in flight, so that a value the client reads again and
+	// again (an event type, a URL) is allocated once, not once a body.
+	// Go 1.27's encoding/json keeps its table across calls the same way.
+	strings sync.Pool
 }
 
 // plan is the decoder of one type; dec is nil for a type that only
@@ -68,6 +73,12 @@ func (ds *decoders) fast(b []byte, out any) bool {
 		return false
 	}
 	d := decodeState{b: b}
+	d.interned, _ = ds.strings.Get().(*[internSlots]string)
+	defer func() {
+		if d.interned != nil {
+			ds.strings.Put(d.interned)
+		}
+	}()
 	d.skipSpace()
 	if !dec(&d, v.UnsafePointer()) {
 		return false
@@ -476,31 +487,26 @@ type decodeState struct {
 	b     []byte
 	i     int
 	depth int
-	// strings counts the strings made; past internAfter, strings are
-	// interned in interned, so that the values a page repeats (a URL, an
-	// event type, a header name) are allocated once. Go 1.27's
-	// encoding/json does the same.
-	strings  int
+	// interned is the string table of the decode, taken from
+	// decoders.strings or made at the first string, so that the values
+	// the answers repeat (a URL, an event type, a header name) are
+	// allocated once.
 	interned *[internSlots]string
 }
 
 const (
-	internAfter = 32  // a single item makes too few strings to gain
 	internSlots = 256 // 4 KiB
 	internMax   = 256 // longer strings are rarely repeated
 )
 
-// makeString returns b as a string, interned once the body has made
-// internAfter strings: a slot chosen by a hash of b's length and of its
-// first and last 8 bytes keeps the last string made for it.
+// makeString returns b as a string, interned: a slot chosen by a hash of
+// b's length and of its first and last 8 bytes keeps the last string made
+// for it.
 func (d *decodeState) makeString(b []byte) string {
 	if len(b) < 2 || len(b) > internMax {
 		return string(b)
 	}
 	if d.interned == nil {
-		if d.strings++; d.strings <= internAfter {
-			return string(b)
-		}
 		d.interned = new([internSlots]string)
 	}
 	h := uint32(2166136261) ^ uint32(len(b))

@@ -3,6 +3,7 @@ package partoo
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -61,7 +62,7 @@ func decodeTargets() []any {
 	}), new(gen.TryoutResult), new(kinds), new(gen.WebhookBusiness), new([]gen.WebhookItem)}
 }
 
-// internPage makes enough strings for the decoder to intern them, with
+// internPage is a page whose strings fill the decoder's string table, with
 // values that repeat and some that do not.
 var internPage = `{"items":[` + strings.Repeat(`{"url":"https://example.com/a","event_type":"e1","custom_headers":{"X-A":"v","X-B":"w"}},`, 40) +
 	`{"url":"https://example.com/b","event_type":"e2","created_at":"https://example.com/a"}]}`
@@ -146,7 +147,7 @@ func TestDecodeFastPath(t *testing.T) {
 		{"page with an unknown field and enum value", decodeSeeds[1], new(listPage), true},
 		{"escapes and non-ASCII", `{"url":"caf\u00e9 caf` + "\u00e9" + ` \/","custom_headers":{"X-\u00e9":"\ud83d\ude00"}}`, new(gen.WebhookItem), true},
 		{"empty list", `{"items":[]}`, new(listPage), true},
-		{"a page long enough to intern its strings", internPage, new(listPage), true},
+		{"a page whose strings repeat", internPage, new(listPage), true},
 		{"case-folded key", `{"ID":1}`, new(gen.WebhookItem), false},
 		{"duplicate key", `{"id":1,"id":2}`, new(gen.WebhookItem), false},
 		{"syntax error", `{"id":1,}`, new(gen.WebhookItem), false},
@@ -161,6 +162,31 @@ func TestDecodeFastPath(t *testing.T) {
 				t.Errorf("fast(%s) = %v, want %v", tt.body, got, tt.fast)
 			}
 		})
+	}
+}
+
+// TestDecodeStringTableOutlivesTheCall checks that a client allocates the
+// strings its answers repeat once, not once a call: an item whose strings
+// are long allocates no more than the same item with strings of one byte,
+// which Go never allocates.
+func TestDecodeStringTableOutlivesTheCall(t *testing.T) {
+	if raceEnabled() {
+		t.Skip("the race detector allocates on its own and empties sync.Pools at random")
+	}
+	var ds decoders
+	perDecode := func(body string) float64 {
+		return testing.AllocsPerRun(100, func() {
+			var it gen.WebhookItem
+			if !ds.fast([]byte(body), &it) {
+				t.Fatalf("fast(%s) = false", body)
+			}
+		})
+	}
+	item := `{"id":1,"url":%q,"event_type":%q,"custom_headers":{%q:%q}}`
+	short := perDecode(fmt.Sprintf(item, "u", "e", "X", "v"))
+	long := perDecode(fmt.Sprintf(item, "https://example.com/hook", "business_created", "X-Name", "a-value"))
+	if long > short {
+		t.Errorf("decoding the item allocates %.0f objects with long strings, %.0f with strings of one byte: want as many", long, short)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -46,6 +47,39 @@ func TestCrossOriginRedirectTable(t *testing.T) {
 	}
 	if n := hits.Load(); n != 0 {
 		t.Errorf("the http target received %d requests, want 0", n)
+	}
+}
+
+// TestHeaderValuesApart: the values of the headers the client sets share
+// one array, so a transport that appends to one of them must not overwrite
+// another.
+func TestHeaderValuesApart(t *testing.T) {
+	t.Parallel()
+	var got http.Header
+	rt := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+		for _, name := range []string{canonicalAPIKeyHeader, "User-Agent", "Accept"} {
+			req.Header[name] = append(req.Header[name], "appended")
+		}
+		got = req.Header.Clone()
+		body := `{"id":1}`
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
+	})
+	c, err := NewClient("test-key", WithBaseURL("https://api.example.com/v2"), WithTransport(rt), WithUserAgent("agent"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Webhooks.Get(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][]string{
+		canonicalAPIKeyHeader: {"test-key", "appended"},
+		"User-Agent":          {"agent", "appended"},
+		"Accept":              {"application/json", "appended"},
+	} {
+		if !slices.Equal(got[name], want) {
+			t.Errorf("%s = %q, want %q", name, got[name], want)
+		}
 	}
 }
 
