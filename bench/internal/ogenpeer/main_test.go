@@ -162,6 +162,31 @@ func TestPeerPartRefuses(t *testing.T) {
 	}
 }
 
+// TestNoPathLeavesThePeer: a spec without the measured paths leaves the
+// peer as it was, says so, and lets the generation go on.
+func TestNoPathLeavesThePeer(t *testing.T) {
+	t.Parallel()
+	spec := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(spec, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	target := t.TempDir()
+	peer := filepath.Join(target, "oas_client_gen.go")
+	if err := os.WriteFile(peer, []byte("package ogenapi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	if err := run([]string{"-spec", spec, "-prefix", "/businesses", "--", "-package", "ogenapi", "-target", target, "-clean"}, &stderr); err != nil {
+		t.Fatalf("run = %v, want nil: the generation goes on", err)
+	}
+	if !strings.Contains(stderr.String(), "/businesses") {
+		t.Errorf("stderr = %q, want it to name the prefix that has no path", stderr.String())
+	}
+	if got, err := os.ReadFile(peer); err != nil || string(got) != "package ogenapi\n" {
+		t.Errorf("the peer = %q, %v: want it left as it was", got, err)
+	}
+}
+
 // TestPartooShapedBundle runs ogen, as go generate does, on the invented
 // Partoo-shaped bundle of the pipeline tests, whose numeric
 // exclusiveMinimum (OpenAPI 3.1, under /review_analytics) ogen refuses
