@@ -57,6 +57,7 @@ type partooRun struct {
 	names  string // api/names.yaml; none when empty
 	tmpdir string // TMPDIR, made if need be; a relative one is in the directory the update starts in
 	inRoot bool   // start in the repository, with -root ., instead of elsewhere with its absolute path
+	absent string // a module directory of the update's commands that the repository lacks
 }
 
 // partooUpdate runs the command, as make update-spec SOURCE=partoo does, in
@@ -88,7 +89,9 @@ func partooUpdate(t *testing.T, run partooRun) updateResult {
 		dirs[0] = filepath.Join(r.dir, run.tmpdir)
 	}
 	for _, c := range append(slices.Clone(regenerate), verify...) {
-		dirs = append(dirs, filepath.Join(root, c[0]))
+		if c[0] != run.absent {
+			dirs = append(dirs, filepath.Join(root, c[0]))
+		}
 	}
 	for _, d := range dirs {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -192,5 +195,18 @@ func TestRelativePaths(t *testing.T) {
 				t.Errorf("the temporary directory holds %v (%v), want nothing", left, err)
 			}
 		})
+	}
+}
+
+// TestAbsentModuleSkipped checks that the update goes through in a tree
+// without the consumer example, whose commands it skips, saying so.
+func TestAbsentModuleSkipped(t *testing.T) {
+	t.Parallel()
+	r := partooUpdate(t, partooRun{names: freeName, tmpdir: t.TempDir(), absent: consumerRel})
+	if r.lint != 0 || r.exit != 0 {
+		t.Errorf("lint exit status %d, update exit status %d; want 0, 0\n%s", r.lint, r.exit, r.out)
+	}
+	if !strings.Contains(r.out, consumerRel+": not in this tree") {
+		t.Errorf("the update does not say that it skipped %s:\n%s", consumerRel, r.out)
 	}
 }
