@@ -386,11 +386,10 @@ func resolve(doc *yaml.Node, ref string) (*yaml.Node, jsonPath) {
 	for _, tok := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 		if i, err := strconv.Atoi(tok); err == nil && n.Kind == yaml.SequenceNode && i >= 0 && i < len(n.Content) {
-			n = n.Content[i]
-		} else if n = specload.MapValue(n, tok); n == nil {
+			n, p = n.Content[i], p.index(i)
+		} else if n, p = specload.MapValue(n, tok), p.key(tok); n == nil {
 			return nil, nil
 		}
-		p = append(p, tok)
 	}
 	return n, p
 }

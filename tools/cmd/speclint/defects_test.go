@@ -372,3 +372,45 @@ func TestRepairsTargetAnyKey(t *testing.T) {
 		}
 	}
 }
+
+// TestRepairsThroughAnArrayReference checks that a repair proposed for a
+// parameter reached through a $ref into another operation's parameters
+// list targets the list's entry by its index: pasted, it applies and
+// leaves nothing blocking.
+func TestRepairsThroughAnArrayReference(t *testing.T) {
+	t.Parallel()
+	spec := []byte(`openapi: 3.1.0
+info: {title: t, version: "1"}
+servers: [{url: "https://api.example.com/v2"}]
+paths:
+  /a/{id}:
+    get:
+      operationId: getA
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}, kind: integer}
+      responses: {"200": {description: ok}}
+    put:
+      operationId: putA
+      parameters:
+        - $ref: "#/paths/~1a~1{id}/get/parameters/0"
+      responses: {"200": {description: ok}}
+`)
+	var actions []Action
+	for _, f := range lintSelf(t, spec) {
+		if f.Level == Blocking {
+			actions = append(actions, f.Fix...)
+		}
+	}
+	if len(actions) == 0 {
+		t.Fatal("no repair proposed for the parameter's unknown field: the test proves nothing")
+	}
+	res, err := specload.Effective(specload.Input{Bundle: spec, Repairs: pastedOverlay(t, actions)})
+	if err != nil {
+		t.Fatalf("the pasted repairs do not apply: %v\n%s", err, pastedOverlay(t, actions))
+	}
+	for _, f := range lintSelf(t, res.Repaired) {
+		if f.Level == Blocking {
+			t.Errorf("still blocking after the repairs: [%s] %s", f.Rule, f.Message)
+		}
+	}
+}
