@@ -7,9 +7,9 @@
 // bundle): a benchmark peer must not stop `go generate` over an operation
 // it does not measure.
 //
-// A spec without a path under -prefix leaves the peer as it was, saying
-// so: the generation of everything else goes on, and the benchmarks fail
-// at the build that follows if they no longer fit the spec.
+// A spec without a path under -prefix gives a peer without operations,
+// saying so: the generation of everything else goes on, and the
+// benchmarks, which call the operations, fail at the build that follows.
 //
 // The part keeps the spec's order and is written to a temporary file, with
 // each numeric exclusiveMinimum and exclusiveMaximum in its OpenAPI 3.0
@@ -63,10 +63,9 @@ func run(args []string, stderr io.Writer) error {
 	if err := peerPart(&doc, *prefix); errors.Is(err, errNoPath) {
 		// A bundle without the measured operations (Partoo's 2021
 		// reference has no Webhooks) must not stop the generation of
-		// everything else: the benchmarks, which are built on them, fail
-		// at the build that follows instead.
-		fmt.Fprintf(stderr, "ogenpeer: %s: %v; the peer is left as it was\n", *specPath, err)
-		return nil
+		// everything else: the peer gets no operation, and the
+		// benchmarks, which call them, fail at the build that follows.
+		fmt.Fprintf(stderr, "ogenpeer: %s: %v; the peer is generated without operations\n", *specPath, err)
 	} else if err != nil {
 		return fmt.Errorf("%s: %w", *specPath, err)
 	}
@@ -97,18 +96,22 @@ var errNoPath = errors.New("no path")
 // peerPart leaves in doc only the paths under prefix, no webhooks section,
 // and of the components only those the paths reach through $ref or a
 // discriminator's mapping (the security schemes, named rather than
-// referenced, all stay).
+// referenced, all stay). When no path is under prefix, doc is left so,
+// with no path, and the error wraps errNoPath.
 func peerPart(doc *yaml.Node, prefix string) error {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return errors.New("not a YAML mapping")
 	}
 	root, prefix := doc.Content[0], strings.TrimSuffix(prefix, "/")
 	paths := value(root, "paths")
-	if paths != nil {
-		keep(paths, func(path string) bool { return path == prefix || strings.HasPrefix(path, prefix+"/") })
+	if paths == nil {
+		paths = &yaml.Node{Kind: yaml.MappingNode}
+		root.Content = append(root.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "paths"}, paths)
 	}
-	if paths == nil || len(paths.Content) == 0 {
-		return fmt.Errorf("%w is %q or under it", errNoPath, prefix)
+	keep(paths, func(path string) bool { return path == prefix || strings.HasPrefix(path, prefix+"/") })
+	var none error
+	if len(paths.Content) == 0 {
+		none = fmt.Errorf("%w is %q or under it", errNoPath, prefix)
 	}
 	keep(root, func(key string) bool { return key != "webhooks" })
 	components := value(root, "components")
@@ -188,7 +191,7 @@ func peerPart(doc *yaml.Node, prefix string) error {
 		}
 		keep(components, func(section string) bool { return !empty[section] })
 	}
-	return nil
+	return none
 }
 
 // byName reports whether the value of the keyword key maps names to

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -162,17 +164,18 @@ func TestPeerPartRefuses(t *testing.T) {
 	}
 }
 
-// TestNoPathLeavesThePeer: a spec without the measured paths leaves the
-// peer as it was, says so, and lets the generation go on.
-func TestNoPathLeavesThePeer(t *testing.T) {
+// TestNoPathEmptiesThePeer: a spec without the measured paths gives a
+// peer without operations, says so, and lets the generation go on; what
+// was generated before does not stay.
+func TestNoPathEmptiesThePeer(t *testing.T) {
 	t.Parallel()
 	spec := filepath.Join(t.TempDir(), "spec.yaml")
 	if err := os.WriteFile(spec, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	target := t.TempDir()
-	peer := filepath.Join(target, "oas_client_gen.go")
-	if err := os.WriteFile(peer, []byte("package ogenapi\n"), 0o644); err != nil {
+	stale := filepath.Join(target, "oas_stale_gen.go")
+	if err := os.WriteFile(stale, []byte("package ogenapi\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var stderr strings.Builder
@@ -182,8 +185,15 @@ func TestNoPathLeavesThePeer(t *testing.T) {
 	if !strings.Contains(stderr.String(), "/businesses") {
 		t.Errorf("stderr = %q, want it to name the prefix that has no path", stderr.String())
 	}
-	if got, err := os.ReadFile(peer); err != nil || string(got) != "package ogenapi\n" {
-		t.Errorf("the peer = %q, %v: want it left as it was", got, err)
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the peer generated before is still there (%v)", err)
+	}
+	ops, err := os.ReadFile(filepath.Join(target, "oas_operations_gen.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if regexp.MustCompile(`Operation\s+OperationName = `).Match(ops) {
+		t.Errorf("the peer has operations:\n%s", ops)
 	}
 }
 
