@@ -292,16 +292,18 @@ func (u *updater) update(ctx context.Context) int {
 
 // goSteps runs each command, `go args...` in the directory its first
 // element names (relative to the root), and stops at the first that fails.
-// The commands of a directory the tree lacks are skipped, saying so.
+// The commands of the consumer example are skipped, saying so, when the
+// tree lacks it.
 func (u *updater) goSteps(ctx context.Context, cmds [][]string) (string, error) {
 	absent := map[string]bool{}
 	for _, c := range cmds {
 		if absent[c[0]] {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(u.root, c[0])); errors.Is(err, fs.ErrNotExist) {
-			// A tree without the consumer example, say: nothing there to
-			// regenerate or compile.
+		if _, err := os.Stat(filepath.Join(u.root, c[0])); c[0] == consumerRel && errors.Is(err, fs.ErrNotExist) {
+			// The consumer example is the one module a tree may lack (a
+			// fork, or a test of a bundle it does not fit): nothing there
+			// to regenerate or compile.
 			fmt.Fprintf(u.stdout, "%s: not in this tree, skipped\n", c[0])
 			absent[c[0]] = true
 			continue

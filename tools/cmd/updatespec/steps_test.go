@@ -199,14 +199,23 @@ func TestRelativePaths(t *testing.T) {
 }
 
 // TestAbsentModuleSkipped checks that the update goes through in a tree
-// without the consumer example, whose commands it skips, saying so.
+// without the consumer example, whose commands it skips, saying so, and
+// that it fails in a tree without another module: those are required.
 func TestAbsentModuleSkipped(t *testing.T) {
 	t.Parallel()
-	r := partooUpdate(t, partooRun{names: freeName, tmpdir: t.TempDir(), absent: consumerRel})
-	if r.lint != 0 || r.exit != 0 {
-		t.Errorf("lint exit status %d, update exit status %d; want 0, 0\n%s", r.lint, r.exit, r.out)
-	}
-	if !strings.Contains(r.out, consumerRel+": not in this tree") {
-		t.Errorf("the update does not say that it skipped %s:\n%s", consumerRel, r.out)
+	for _, tt := range []struct {
+		absent string
+		exit   int
+	}{{consumerRel, 0}, {"otel", 1}} {
+		t.Run(tt.absent, func(t *testing.T) {
+			t.Parallel()
+			r := partooUpdate(t, partooRun{names: freeName, tmpdir: t.TempDir(), absent: tt.absent})
+			if r.exit != tt.exit {
+				t.Errorf("update exit status %d, want %d\n%s", r.exit, tt.exit, r.out)
+			}
+			if skipped := strings.Contains(r.out, tt.absent+": not in this tree"); skipped != (tt.exit == 0) {
+				t.Errorf("the update says it skipped %s: %v, want %v\n%s", tt.absent, skipped, tt.exit == 0, r.out)
+			}
+		})
 	}
 }
