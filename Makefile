@@ -67,11 +67,9 @@ test: ## Run every test once, with the race detector, in every module (CI runs i
 # directive); the go command fetches go1.27.3 from the module proxy.
 GO_NEWEST ?= go1.27.3
 
-# The allocation budget (TestAllocsOverGen) holds on the go directive's
-# release, where make bench-check gates it. On Go 1.27 encoding/json
-# allocates fewer objects and the generated client decodes with it, while
-# partoo's own decoder allocates as many as on 1.26: gen drops below the
-# client's count, and the budget does not hold (BENCHMARKS.md).
+# make bench-check gates the allocation budget (TestAllocsOverGen) on the
+# go directive's release, and this target on $(GO_NEWEST), whose
+# encoding/json allocates fewer objects (BENCHMARKS.md).
 .PHONY: test-newest-go
 test-newest-go: ## The root module's tests on the newest Go release ($(GO_NEWEST)).
 	GOTOOLCHAIN=$(GO_NEWEST) $(GO) version
