@@ -221,3 +221,32 @@ func TestPartooShapedBundle(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateLineComesLast checks that the go:generate line of the peer
+// is in a file whose name sorts after every file ogen writes: go generate
+// reads a package's files in that order, and fails on one that ogen
+// removed after go generate listed it.
+func TestGenerateLineComesLast(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "..", "ogenapi")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, directive := "", ""
+	for _, e := range entries {
+		body, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case strings.Contains(string(body), "\n//go:generate "):
+			directive = e.Name()
+		case strings.HasSuffix(e.Name(), ".go"):
+			last = max(last, e.Name())
+		}
+	}
+	if directive == "" || directive < last {
+		t.Errorf("the go:generate line is in %q, which sorts before %q", directive, last)
+	}
+}
