@@ -102,15 +102,15 @@ func TestBundleKeepsTheSeed(t *testing.T) {
 	seed := seedYAML(t)
 	doc, file := partooFile(t)
 	for _, key := range []string{"openapi", "info", "servers", "security"} {
-		if d := specload.VerbatimDiff(seed[key], doc[key]); d != "" {
-			t.Errorf("%s: %s differs from Partoo's verbatim YAML (the seed); %s; %s", file, key, specload.VerbatimRule, d)
+		if d := specload.FirstDiff(seed[key], doc[key]); d != "" {
+			t.Errorf("%s: %s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, key, d, specload.VerbatimRule)
 		}
 	}
 	seedPaths := sub(t, seed, "paths").(map[string]any)
 	for path, item := range seedPaths {
 		for method, op := range item.(map[string]any) {
-			if d := specload.VerbatimDiff(op, sub(t, doc, "paths", path, method)); d != "" {
-				t.Errorf("%s: %s %s differs from Partoo's verbatim YAML (the seed); %s; %s", file, strings.ToUpper(method), path, specload.VerbatimRule, d)
+			if d := specload.FirstDiff(op, sub(t, doc, "paths", path, method)); d != "" {
+				t.Errorf("%s: %s %s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, strings.ToUpper(method), path, d, specload.VerbatimRule)
 			}
 		}
 	}
@@ -118,8 +118,8 @@ func TestBundleKeepsTheSeed(t *testing.T) {
 	for section, comps := range sub(t, seed, "components").(map[string]any) {
 		for name, want := range comps.(map[string]any) {
 			n++
-			if d := specload.VerbatimDiff(want, sub(t, doc, "components", section, name)); d != "" {
-				t.Errorf("%s: components.%s.%s differs from Partoo's verbatim YAML (the seed); %s; %s", file, section, name, specload.VerbatimRule, d)
+			if d := specload.FirstDiff(want, sub(t, doc, "components", section, name)); d != "" {
+				t.Errorf("%s: components.%s.%s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, section, name, d, specload.VerbatimRule)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -254,11 +255,13 @@ func (d *defects) provenance(seed map[string]any) {
 	check := func(where string, n *yaml.Node, path ...string) {
 		got, decoded := decode(n)
 		want := lookup(seed, path...)
-		if want != nil && decoded {
-			if diff := specload.VerbatimDiff(want, got); diff != "" {
-				add(n, where, "differs from Partoo's verbatim YAML (the seed); "+specload.VerbatimRule+"; "+strings.ReplaceAll(diff, "\n", "\n      "))
+		if diff := ""; want != nil && decoded {
+			if diff = specload.FirstDiff(want, got); diff != "" {
+				add(n, where, "differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+specload.VerbatimRule)
 			}
-			return
+			if diff != "" || reflect.DeepEqual(got, want) {
+				return
+			}
 		}
 		if msg := sourceProblem(n); msg != "" && want != nil {
 			add(n, where, "differs from Partoo's verbatim YAML (the seed) and "+msg)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -50,9 +49,6 @@ func TestLint(t *testing.T) {
 		wantRule string // "" means no finding at all
 		wantMsg  string
 		advisory bool // the finding is advisory: the spec goes through
-		// wantDiff are texts that lines of the finding's difference
-		// hold, each after its mark: "-" Partoo's, "+" the bundle's.
-		wantDiff []string
 	}{
 		{
 			name: "bundled spec",
@@ -128,10 +124,9 @@ func TestLint(t *testing.T) {
 		{
 			name: "verbatim element edited without a mark",
 			spec: func(t *testing.T) []byte {
-				return mutate(t, "          type: integer\n          description: The identifier for the webhook configuration.", "          type: number\n          description: The identifier for the webhook configuration.")
+				return mutate(t, "The identifier for the webhook configuration.", "The webhook configuration's identifier.")
 			},
-			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed); an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead",
-			wantDiff: []string{"-integer", "+number"},
+			wantRule: "provenance", wantMsg: `components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) at .properties.id.description: Partoo's is "The identifier for the webhook configuration.", the bundle's "The webhook configuration's identifier."; an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead`,
 		},
 		{
 			// A mark does not make a change to Partoo's own element
@@ -141,9 +136,8 @@ func TestLint(t *testing.T) {
 				return mutate(t, "    WebhookItem:\n      type: object\n",
 					"    WebhookItem:\n      type: object\n      x-partoo-go-source:\n        kind: assumption\n        note: a field we expect\n")
 			},
-			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed); " +
+			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) at .x-partoo-go-source: only in the bundle; " +
 				"an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead (make update-spec SPEC=<Partoo's bundle> SOURCE=partoo",
-			wantDiff: []string{"+x-partoo-go-source"},
 		},
 		{
 			name: "broken ECMAScript pattern",
@@ -205,15 +199,6 @@ func TestLint(t *testing.T) {
 			}
 			if !found {
 				t.Errorf("no [%s] finding containing %q in:\n%s", tt.wantRule, tt.wantMsg, stdout.String())
-			}
-			for _, want := range tt.wantDiff {
-				mark, text := want[:1], want[1:]
-				if !slices.ContainsFunc(strings.Split(stdout.String(), "\n"), func(l string) bool {
-					l = strings.TrimSpace(l)
-					return strings.HasPrefix(l, mark) && strings.Contains(l, text)
-				}) {
-					t.Errorf("no line marked %q holding %q in the difference:\n%s", mark, text, stdout.String())
-				}
 			}
 		})
 	}

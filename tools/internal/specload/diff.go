@@ -1,10 +1,13 @@
 package specload
 
 import (
+	"cmp"
 	"fmt"
+	"reflect"
+	"strconv"
 	"strings"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 )
 
 // VerbatimRule says what a bundle may do with Partoo's verbatim elements
@@ -14,26 +17,100 @@ const VerbatimRule = "an assembled bundle may not change Partoo's verbatim eleme
 	"(make update-spec SPEC=<Partoo's bundle> SOURCE=partoo, with SEED=<its new excerpt> when the seed's operation changed); " +
 	"an x-partoo-go-source mark does not make the change allowed"
 
-// maxDiffLines is how many lines of a difference VerbatimDiff shows, so
-// that a finding stays on a screen.
-const maxDiffLines = 12
-
-// VerbatimDiff returns how got (the bundle's element) differs from want
-// (Partoo's), or "" when they are equal: go-cmp's report, whose lines
-// marked "-" are Partoo's and "+" the bundle's, each under the keys that
-// lead to it, after a line saying which mark is whose, and cut after
-// maxDiffLines lines with a last line saying how many were left out.
-// Values are decoded YAML (maps, slices, scalars).
-func VerbatimDiff(want, got any) string {
-	// go-cmp varies its report's spaces from run to run (U+00A0 or
-	// U+0020); a lint's output does not.
-	d := strings.ReplaceAll(strings.TrimRight(cmp.Diff(want, got), "\n"), "\u00a0", " ")
-	if d == "" {
+// FirstDiff returns where and how got (the bundle's element) first differs
+// from want (Partoo's), as a path below the element and what differs
+// there, such as `.properties.secret: only in the bundle`; or "" when they
+// are equal. go-cmp compares them, keys in sorted order, so the answer is
+// stable. Values are decoded YAML (maps, slices, scalars).
+func FirstDiff(want, got any) string {
+	var r firstDiff
+	gocmp.Equal(want, got, gocmp.Reporter(&r))
+	switch path, w, g := r.where, r.want, r.got; {
+	case path == "":
 		return ""
+	case !w.IsValid():
+		return path + ": only in the bundle"
+	case !g.IsValid():
+		return path + ": only in Partoo's"
+	case w.Kind() == reflect.String && g.Kind() == reflect.String && max(w.Len(), g.Len()) > maxShown:
+		// Long texts: show where they part.
+		ws, gs := w.String(), g.String()
+		i := 0
+		for i < len(ws) && i < len(gs) && ws[i] == gs[i] {
+			i++
+		}
+		return fmt.Sprintf("%s: the texts differ from byte %d: Partoo's has %s, the bundle's %s", path, i, excerpt(ws, i), excerpt(gs, i))
+	default:
+		return fmt.Sprintf("%s: Partoo's is %s, the bundle's %s", path, short(w.Interface()), short(g.Interface()))
 	}
-	lines := strings.Split(d, "\n")
-	if len(lines) > maxDiffLines {
-		lines = append(lines[:maxDiffLines], fmt.Sprintf("… %d more lines", len(lines)-maxDiffLines))
+}
+
+// firstDiff is a go-cmp reporter that keeps the first difference: where it
+// is, and Partoo's and the bundle's values there (invalid when absent).
+type firstDiff struct {
+	path      gocmp.Path
+	where     string
+	want, got reflect.Value
+}
+
+func (r *firstDiff) PushStep(s gocmp.PathStep) { r.path = append(r.path, s) }
+
+func (r *firstDiff) PopStep() { r.path = r.path[:len(r.path)-1] }
+
+func (r *firstDiff) Report(res gocmp.Result) {
+	if res.Equal() {
+		return
 	}
-	return "(- Partoo's, + the bundle's):\n" + strings.Join(lines, "\n")
+	var where strings.Builder
+	for _, s := range r.path {
+		switch s := s.(type) {
+		case gocmp.MapIndex:
+			fmt.Fprintf(&where, ".%v", s.Key())
+		case gocmp.SliceIndex:
+			ix, iy := s.SplitKeys()
+			fmt.Fprintf(&where, "[%d]", max(ix, iy))
+		}
+	}
+	at := cmp.Or(where.String(), ".")
+	if r.where == "" || r.where == at {
+		// go-cmp reports an array element that differs in place as a
+		// removal and an insertion at the same index: one difference.
+		want, got := r.path.Last().Values()
+		r.where, r.want, r.got = at, cmp.Or(r.want, want), cmp.Or(r.got, got)
+	}
+}
+
+// maxShown is the longest string a message quotes whole.
+const maxShown = 60
+
+// excerpt quotes s around byte i: a few bytes before it, more after.
+func excerpt(s string, i int) string {
+	from, to := max(i-20, 0), min(i+40, len(s))
+	q := strconv.Quote(s[from:to])
+	if from > 0 {
+		q = "…" + q
+	}
+	if to < len(s) {
+		q += "…"
+	}
+	return q
+}
+
+// short prints a value for a message: a scalar as Go would quote it, an
+// object or array by its kind and size.
+func short(v any) string {
+	switch v := v.(type) {
+	case map[string]any:
+		return fmt.Sprintf("an object of %d keys", len(v))
+	case []any:
+		return fmt.Sprintf("an array of %d items", len(v))
+	case string:
+		if len(v) > maxShown {
+			return strconv.Quote(v[:maxShown]) + "…"
+		}
+		return strconv.Quote(v)
+	case nil:
+		return "null"
+	}
+	return fmt.Sprint(v)
 }
