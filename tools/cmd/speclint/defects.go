@@ -246,10 +246,33 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 			for i, c := range v.Content {
 				d.schema(c, p.key(k).index(i), "", false)
 			}
+		case k == "nullable" && !d.v30:
+			d.replace("keyword", keyNode, p, k, "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type", nullType(s, v))
 		case !schemaKeywords[k] && !strings.HasPrefix(k, "x-"):
 			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
 		}
 	})
+}
+
+// nullType returns what nullable (v) meant in the schema s of a 3.1
+// document: its type with 'null' added, when nullable is true and s has a
+// type; else nil.
+func nullType(s, v *yaml.Node) map[string]any {
+	var types []any
+	switch t := specload.MapValue(s, "type"); {
+	case t == nil || v.Value != "true":
+		return nil
+	case t.Kind == yaml.ScalarNode:
+		types = []any{t.Value}
+	default:
+		for _, c := range t.Content {
+			types = append(types, c.Value)
+		}
+	}
+	if slices.Contains(types, any("null")) {
+		return nil
+	}
+	return map[string]any{"type": append(types, "null")}
 }
 
 // replace reports the key k of the object at p, whose value v is wrong:

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -411,6 +412,35 @@ paths:
 	for _, f := range lintSelf(t, res.Repaired) {
 		if f.Level == Blocking {
 			t.Errorf("still blocking after the repairs: [%s] %s", f.Rule, f.Message)
+		}
+	}
+}
+
+// TestNullType checks the type that the repair of a 3.1 schema's nullable
+// proposes.
+func TestNullType(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		schema string
+		want   any
+	}{
+		{"{type: string, nullable: true}", []any{"string", "null"}},
+		{"{type: [integer, boolean], nullable: true}", []any{"integer", "boolean", "null"}},
+		{"{type: [string, 'null'], nullable: true}", nil},
+		{"{type: string, nullable: false}", nil},
+		{"{nullable: true}", nil},
+	} {
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(tc.schema), &n); err != nil {
+			t.Fatal(err)
+		}
+		s := n.Content[0]
+		var got any
+		if m := nullType(s, specload.MapValue(s, "nullable")); m != nil {
+			got = m["type"]
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("nullType(%s) = %v, want %v", tc.schema, got, tc.want)
 		}
 	}
 }

@@ -163,6 +163,15 @@ func TestLint(t *testing.T) {
 			wantRule: "example-pattern", wantMsg: `example key "X-Partoo-Header" does not match propertyNames.pattern`, advisory: true,
 		},
 		{
+			// 3.1 has no nullable: specgen refuses it, so the lint blocks
+			// it at step 1 of an update, with the 3.1 form as its repair.
+			name: "nullable in a 3.1 document",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "          pattern: ^https://", "          nullable: true\n          pattern: ^https://")
+			},
+			wantRule: "keyword", wantMsg: "nullable is OpenAPI 3.0's",
+		},
+		{
 			name: "example rejected by its pattern",
 			spec: func(t *testing.T) []byte {
 				return mutate(t, "pattern: ^https://\n          example: https://example.com/webhook", "pattern: ^https://\n          example: http://example.com/webhook")
