@@ -20,11 +20,13 @@ const VerbatimRule = "an assembled bundle may not change Partoo's verbatim eleme
 // FirstDiff returns where and how got (the bundle's element) first differs
 // from want (Partoo's), as a path below the element and what differs
 // there, such as `.properties.secret: only in the bundle`; or "" when they
-// are equal. go-cmp compares them, keys in sorted order, so the answer is
-// stable. Values are decoded YAML (maps, slices, scalars).
+// are equal. go-cmp compares them, keys in sorted order and list items by
+// index (its own comparison of lists searches for the fewest edits, from a
+// side it picks at random in each process), so the answer is stable.
+// Values are decoded YAML (maps, slices, scalars).
 func FirstDiff(want, got any) string {
 	var r firstDiff
-	gocmp.Equal(want, got, gocmp.Reporter(&r))
+	gocmp.Equal(want, got, gocmp.Reporter(&r), byIndex)
 	switch path, w, g := r.where, r.want, r.got; {
 	case path == "":
 		return ""
@@ -58,27 +60,32 @@ func (r *firstDiff) PushStep(s gocmp.PathStep) { r.path = append(r.path, s) }
 func (r *firstDiff) PopStep() { r.path = r.path[:len(r.path)-1] }
 
 func (r *firstDiff) Report(res gocmp.Result) {
-	if res.Equal() {
+	if res.Equal() || r.where != "" {
 		return
 	}
 	var where strings.Builder
-	for _, s := range r.path {
-		switch s := s.(type) {
-		case gocmp.MapIndex:
-			fmt.Fprintf(&where, ".%v", s.Key())
-		case gocmp.SliceIndex:
-			ix, iy := s.SplitKeys()
-			fmt.Fprintf(&where, "[%d]", max(ix, iy))
+	for i, s := range r.path {
+		m, ok := s.(gocmp.MapIndex)
+		switch _, item := r.path[max(i-1, 0)].(gocmp.Transform); {
+		case !ok:
+		case i > 0 && item: // a list's item (byIndex)
+			fmt.Fprintf(&where, "[%v]", m.Key())
+		default:
+			fmt.Fprintf(&where, ".%v", m.Key())
 		}
 	}
-	at := cmp.Or(where.String(), ".")
-	if r.where == "" || r.where == at {
-		// go-cmp reports an array element that differs in place as a
-		// removal and an insertion at the same index: one difference.
-		want, got := r.path.Last().Values()
-		r.where, r.want, r.got = at, cmp.Or(r.want, want), cmp.Or(r.got, got)
-	}
+	r.where = cmp.Or(where.String(), ".")
+	r.want, r.got = r.path.Last().Values()
 }
+
+// byIndex has go-cmp compare lists item by item, as maps by index.
+var byIndex = gocmp.Transformer("byIndex", func(list []any) map[int]any {
+	m := make(map[int]any, len(list))
+	for i, v := range list {
+		m[i] = v
+	}
+	return m
+})
 
 // maxShown is the longest string a message quotes whole.
 const maxShown = 60
