@@ -188,9 +188,11 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 		d.inlineEnumName(s, p, goType)
 	}
 	if specload.MapValue(s, "$ref") != nil {
-		forEachPair(s, func(k string, keyNode, _ *yaml.Node) {
+		forEachPair(s, func(k string, keyNode, v *yaml.Node) {
 			if d.v30 && k != "$ref" && k != "description" && k != "summary" {
 				d.add(Advisory, "ref-sibling", keyNode, fmt.Sprintf("%s: %q beside $ref is ignored by OpenAPI 3.0, so the generators drop it (3.1 would apply it)", p, k))
+			} else if !d.v30 && k == "nullable" {
+				d.nullable(s, keyNode, v, p)
 			}
 		})
 		return
@@ -247,32 +249,32 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 				d.schema(c, p.key(k).index(i), "", false)
 			}
 		case k == "nullable" && !d.v30:
-			d.replace("keyword", keyNode, p, k, "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type", nullType(s, v))
+			d.nullable(s, keyNode, v, p)
 		case !schemaKeywords[k] && !strings.HasPrefix(k, "x-"):
 			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
 		}
 	})
 }
 
-// nullType returns what nullable (v) meant in the schema s of a 3.1
-// document: its type with 'null' added, when nullable is true and s has a
-// type; else nil.
-func nullType(s, v *yaml.Node) map[string]any {
-	var types []any
+// nullable reports the nullable keyword (key, v) of the schema s at p in
+// a 3.1 document, where it means nothing and specgen refuses it. Its
+// repair removes it and, when it is true and s has a type, adds 'null' to
+// the type (an overlay's update appends to a list); a schema without a
+// type is wrapped by hand, as the message says.
+func (d *defects) nullable(s, key, v *yaml.Node, p jsonPath) {
+	why := "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type"
+	var on bool
+	var meant map[string]any
 	switch t := specload.MapValue(s, "type"); {
-	case t == nil || v.Value != "true":
-		return nil
+	case v.Decode(&on) != nil || !on:
+	case t == nil || specload.MapValue(s, "$ref") != nil:
+		why += "; this schema has no type, so the repair only removes nullable: to allow null, make it anyOf: [<the schema>, {type: 'null'}]"
 	case t.Kind == yaml.ScalarNode:
-		types = []any{t.Value}
-	default:
-		for _, c := range t.Content {
-			types = append(types, c.Value)
-		}
+		meant = map[string]any{"type": []any{t.Value, "null"}}
+	case !slices.ContainsFunc(t.Content, func(n *yaml.Node) bool { return n.Value == "null" }):
+		meant = map[string]any{"type": []any{"null"}}
 	}
-	if slices.Contains(types, any("null")) {
-		return nil
-	}
-	return map[string]any{"type": append(types, "null")}
+	d.replace("keyword", key, p, "nullable", why, meant)
 }
 
 // replace reports the key k of the object at p, whose value v is wrong:
