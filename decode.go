@@ -44,8 +44,9 @@ type decoders struct {
 	// decodes not in flight, so that a value the client reads again and
 	// again (an event type, a URL) is allocated once, not once a body.
 	// Go 1.27's encoding/json keeps its table across calls the same way.
-	// A table is 4 KiB and keeps at most internSlots strings of internMax
-	// bytes; the pool keeps one a decode in flight at the peak, until the
+	// A table is 4 KiB of string headers and keeps alive at most
+	// internSlots strings of at most internMax bytes (64 KiB); the pool
+	// keeps as many tables as decodes ran at once at the peak, until the
 	// garbage collector empties it.
 	strings sync.Pool
 }

@@ -169,56 +169,39 @@ func TestPeerPartRefuses(t *testing.T) {
 // was generated before does not stay.
 func TestNoPathEmptiesThePeer(t *testing.T) {
 	t.Parallel()
-	spec := filepath.Join(t.TempDir(), "spec.yaml")
-	if err := os.WriteFile(spec, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	target := t.TempDir()
-	stale := filepath.Join(target, "oas_stale_gen.go")
-	if err := os.WriteFile(stale, []byte("package ogenapi\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	if err := run([]string{"-spec", spec, "-prefix", "/businesses", "--", "-package", "ogenapi", "-target", target, "-clean"}, &stderr); err != nil {
-		t.Fatalf("run = %v, want nil: the generation goes on", err)
-	}
-	if !strings.Contains(stderr.String(), "/businesses") {
-		t.Errorf("stderr = %q, want it to name the prefix that has no path", stderr.String())
-	}
-	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("the peer generated before is still there (%v)", err)
-	}
-	ops, err := os.ReadFile(filepath.Join(target, "oas_operations_gen.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if regexp.MustCompile(`Operation\s+OperationName = `).Match(ops) {
-		t.Errorf("the peer has operations:\n%s", ops)
-	}
-}
-
-// TestPartooShapedBundle runs ogen, as go generate does, on the invented
-// Partoo-shaped bundle of the pipeline tests, whose numeric
-// exclusiveMinimum (OpenAPI 3.1, under /review_analytics) ogen refuses
-// unless it is rewritten, and which stopped go generate when ogen was given
-// the whole file.
-func TestPartooShapedBundle(t *testing.T) {
-	spec := filepath.Join("..", "..", "..", "tools", "pipeline", "testdata", "partoo-bundle", "openapi-bundled.yaml")
-	raw, err := os.ReadFile(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(raw), "exclusiveMinimum: 0") {
-		t.Fatalf("%s no longer holds a numeric exclusiveMinimum: the test proves nothing", spec)
-	}
-	for _, prefix := range []string{"/webhooks", "/review_analytics"} {
-		target := t.TempDir()
-		if err := run([]string{"-spec", spec, "-prefix", prefix, "--", "-package", "ogenapi", "-target", target, "-clean"}, io.Discard); err != nil {
-			t.Fatalf("prefix %s: %v", prefix, err)
-		}
-		if _, err := os.Stat(filepath.Join(target, "oas_client_gen.go")); err != nil {
-			t.Errorf("prefix %s: ogen wrote no client: %v", prefix, err)
-		}
+	for name, spec := range map[string]string{
+		"paths, none under the prefix": doc,
+		"no paths at all":              "openapi: 3.1.0\ninfo: {title: t, version: \"1\"}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "spec.yaml")
+			if err := os.WriteFile(path, []byte(spec), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			target := t.TempDir()
+			stale := filepath.Join(target, "oas_stale_gen.go")
+			if err := os.WriteFile(stale, []byte("package ogenapi\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stderr strings.Builder
+			if err := run([]string{"-spec", path, "-prefix", "/businesses", "--", "-package", "ogenapi", "-target", target, "-clean"}, &stderr); err != nil {
+				t.Fatalf("run = %v, want nil: the generation goes on", err)
+			}
+			if !strings.Contains(stderr.String(), "/businesses") {
+				t.Errorf("stderr = %q, want it to name the prefix that has no path", stderr.String())
+			}
+			if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the peer generated before is still there (%v)", err)
+			}
+			ops, err := os.ReadFile(filepath.Join(target, "oas_operations_gen.go"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if regexp.MustCompile(`Operation\s+OperationName = `).Match(ops) {
+				t.Errorf("the peer has operations:\n%s", ops)
+			}
+		})
 	}
 }
 

@@ -210,8 +210,11 @@ func TestAbsentModuleSkipped(t *testing.T) {
 		t.Run(tt.absent, func(t *testing.T) {
 			t.Parallel()
 			r := partooUpdate(t, partooRun{names: freeName, tmpdir: t.TempDir(), absent: tt.absent})
-			if r.exit != tt.exit {
-				t.Errorf("update exit status %d, want %d\n%s", r.exit, tt.exit, r.out)
+			if r.lint != 0 || r.exit != tt.exit {
+				t.Errorf("lint exit status %d, update exit status %d; want 0, %d\n%s", r.lint, r.exit, tt.exit, r.out)
+			}
+			if failed := strings.Contains(r.out, "FAILED at step 3 (go mod in "+tt.absent+")"); failed != (tt.exit != 0) {
+				t.Errorf("the update failed at step 3 in %s: %v, want %v\n%s", tt.absent, failed, tt.exit != 0, r.out)
 			}
 			if skipped := strings.Contains(r.out, tt.absent+": not in this tree"); skipped != (tt.exit == 0) {
 				t.Errorf("the update says it skipped %s: %v, want %v\n%s", tt.absent, skipped, tt.exit == 0, r.out)
