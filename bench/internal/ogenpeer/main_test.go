@@ -205,6 +205,31 @@ func TestNoPathEmptiesThePeer(t *testing.T) {
 	}
 }
 
+// TestPartooShapedBundle runs ogen, as go generate does, on the invented
+// Partoo-shaped bundle of the pipeline tests, whose numeric
+// exclusiveMinimum (OpenAPI 3.1, under /review_analytics) ogen refuses
+// unless it is rewritten, and which stopped go generate when ogen was given
+// the whole file.
+func TestPartooShapedBundle(t *testing.T) {
+	spec := filepath.Join("..", "..", "..", "tools", "pipeline", "testdata", "partoo-bundle", "openapi-bundled.yaml")
+	raw, err := os.ReadFile(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "exclusiveMinimum: 0") {
+		t.Fatalf("%s no longer holds a numeric exclusiveMinimum: the test proves nothing", spec)
+	}
+	for _, prefix := range []string{"/webhooks", "/review_analytics"} {
+		target := t.TempDir()
+		if err := run([]string{"-spec", spec, "-prefix", prefix, "--", "-package", "ogenapi", "-target", target, "-clean"}, io.Discard); err != nil {
+			t.Fatalf("prefix %s: %v", prefix, err)
+		}
+		if _, err := os.Stat(filepath.Join(target, "oas_client_gen.go")); err != nil {
+			t.Errorf("prefix %s: ogen wrote no client: %v", prefix, err)
+		}
+	}
+}
+
 // TestGenerateLineComesLast checks that the go:generate line of the peer
 // is in a file whose name sorts after every file ogen writes: go generate
 // reads a package's files in that order, and fails on one that ogen

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -258,23 +259,30 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 
 // nullable reports the nullable keyword (key, v) of the schema s at p in
 // a 3.1 document, where it means nothing and specgen refuses it. Its
-// repair removes it and, when it is true and s has a type, adds 'null' to
-// the type (an overlay's update appends to a list); a schema without a
-// type is wrapped by hand, as the message says.
+// repair removes it and, when it is true and s has a valid type, adds
+// 'null' to the type (an overlay's update appends to a list); the repair
+// of a type that is not JSON Schema's adds it (types). A $ref, or a
+// schema without a type, is wrapped by hand, as the message says.
 func (d *defects) nullable(s, key, v *yaml.Node, p jsonPath) {
 	why := "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type"
-	var on bool
 	var meant map[string]any
 	switch t := specload.MapValue(s, "type"); {
-	case v.Decode(&on) != nil || !on:
+	case !nullableOn(s):
 	case t == nil || specload.MapValue(s, "$ref") != nil:
-		why += "; this schema has no type, so the repair only removes nullable: to allow null, make it anyOf: [<the schema>, {type: 'null'}]"
-	case t.Kind == yaml.ScalarNode:
+		why += "; this schema is a $ref or has no type, so the repair only removes nullable: to allow null, make it anyOf: [<the schema>, {type: 'null'}]"
+	case t.Kind == yaml.ScalarNode && validTypes[t.Value] && t.Value != "null":
 		meant = map[string]any{"type": []any{t.Value, "null"}}
-	case !slices.ContainsFunc(t.Content, func(n *yaml.Node) bool { return n.Value == "null" }):
+	case t.Kind == yaml.SequenceNode && !slices.ContainsFunc(t.Content, func(n *yaml.Node) bool { return n.Value == "null" }):
 		meant = map[string]any{"type": []any{"null"}}
 	}
 	d.replace("keyword", key, p, "nullable", why, meant)
+}
+
+// nullableOn reports whether the schema s says nullable: true.
+func nullableOn(s *yaml.Node) bool {
+	var on bool
+	v := specload.MapValue(s, "nullable")
+	return v != nil && v.Decode(&on) == nil && on
 }
 
 // replace reports the key k of the object at p, whose value v is wrong:
@@ -343,9 +351,15 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		}
 		why := fmt.Sprintf("type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", v.Value)
 		fix := repairType(v.Value, d.v30)
+		ft, one := fix["type"].(string)
+		if one && !d.v30 && t.Kind == yaml.ScalarNode && nullableOn(s) {
+			// The nullable rule leaves the 'null' type to this repair.
+			fix = maps.Clone(fix) // typeRepairs' maps are shared
+			fix["type"] = []any{ft, "null"}
+		}
 		d.add(Blocking, "type", v, fmt.Sprintf("%s: %s", p, why),
 			Action{Target: p.String(), Description: fmt.Sprintf("type %q is not a JSON Schema type", v.Value), Update: fix})
-		if ft, ok := fix["type"].(string); ok {
+		if one {
 			valid[ft] = true
 		}
 	}

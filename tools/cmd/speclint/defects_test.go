@@ -419,7 +419,8 @@ paths:
 // TestNullableIn31 lints a 3.1 document whose schemas carry nullable,
 // pastes the repairs proposed, applies them with the one loader, and
 // checks each schema's type: 'null' added once where nullable was true and
-// the schema has a type, nullable gone everywhere, nothing blocking left.
+// the schema has a type (repaired with it when it is not JSON Schema's),
+// nullable gone everywhere, nothing blocking left.
 func TestNullableIn31(t *testing.T) {
 	t.Parallel()
 	spec := []byte(`openapi: 3.1.0
@@ -439,6 +440,11 @@ components:
     Off: {type: string, nullable: false}
     NoType: {allOf: [{$ref: "#/components/schemas/Scalar"}], nullable: true}
     Ref: {$ref: "#/components/schemas/Scalar", nullable: true}
+    BadType: {nullable: true, type: Integer}
+    BadTypeFirst: {type: Integer, nullable: true}
+    Timestamp: {type: timestamp, nullable: true}
+    BothWays: {type: "string | null", nullable: true}
+    OnlyNull: {type: "null", nullable: true}
 `)
 	var actions []Action
 	for _, f := range lintSelf(t, spec) {
@@ -464,6 +470,8 @@ components:
 	for name, want := range map[string]any{
 		"Scalar": []any{"string", "null"}, "List": []any{"integer", "boolean", "null"}, "HasNull": []any{"string", "null"},
 		"Capital": []any{"string", "null"}, "Off": "string", "NoType": nil, "Ref": nil,
+		"BadType": []any{"integer", "null"}, "BadTypeFirst": []any{"integer", "null"}, "Timestamp": []any{"string", "null"},
+		"BothWays": []any{"string", "null"}, "OnlyNull": "null",
 	} {
 		s := doc.Components.Schemas[name]
 		if _, ok := s["nullable"]; ok || !reflect.DeepEqual(s["type"], want) {

@@ -109,6 +109,8 @@ func short(v any) string {
 	switch v := v.(type) {
 	case map[string]any:
 		return fmt.Sprintf("an object of %d keys", len(v))
+	case map[any]any: // a mapping with a key that is not a string, such as 200
+		return fmt.Sprintf("an object of %d keys", len(v))
 	case []any:
 		return fmt.Sprintf("an array of %d items", len(v))
 	case string:
