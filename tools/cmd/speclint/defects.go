@@ -261,7 +261,8 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 // a 3.1 document, where it means nothing and specgen refuses it. Its
 // repair removes it and, when it is true and s has a valid type, adds
 // 'null' to the type (an overlay's update appends to a list); the repair
-// of a type that is not JSON Schema's adds it (types). A $ref, or a
+// of a type that is not JSON Schema's, or of a list holding one, adds it
+// (types). A $ref, or a
 // schema without a type, is wrapped by hand, as the message says.
 func (d *defects) nullable(s, key, v *yaml.Node, p jsonPath) {
 	why := "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type"
@@ -272,7 +273,9 @@ func (d *defects) nullable(s, key, v *yaml.Node, p jsonPath) {
 		why += "; this schema is a $ref or has no type, so the repair only removes nullable: to allow null, make it anyOf: [<the schema>, {type: 'null'}]"
 	case t.Kind == yaml.ScalarNode && validTypes[t.Value] && t.Value != "null":
 		meant = map[string]any{"type": []any{t.Value, "null"}}
-	case t.Kind == yaml.SequenceNode && !slices.ContainsFunc(t.Content, func(n *yaml.Node) bool { return n.Value == "null" }):
+	case t.Kind == yaml.SequenceNode && !slices.ContainsFunc(t.Content, func(n *yaml.Node) bool { return n.Value == "null" || !validTypes[n.Value] }):
+		// A list with an item that is not a type is repaired whole,
+		// 'null' included (types).
 		meant = map[string]any{"type": []any{"null"}}
 	}
 	d.replace("keyword", key, p, "nullable", why, meant)
@@ -343,16 +346,42 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	} else if t.Kind != yaml.SequenceNode {
 		list = nil
 	}
+	// A 3.1 type list is repaired whole, by the first finding on one of
+	// its items: an overlay's update appends to a list, so the repair
+	// removes the list and writes it again.
+	whole := !d.v30 && t.Kind == yaml.SequenceNode
+	var repaired []any
+	first := -1
+	add := func(types ...string) {
+		for _, name := range types {
+			if !slices.Contains(repaired, any(name)) {
+				repaired = append(repaired, name)
+			}
+		}
+	}
 	valid := map[string]bool{}
 	for _, v := range list {
 		if validTypes[v.Value] {
 			valid[v.Value] = true
+			add(v.Value)
 			continue
 		}
 		why := fmt.Sprintf("type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", v.Value)
 		fix := repairType(v.Value, d.v30)
 		ft, one := fix["type"].(string)
-		if one && !d.v30 && t.Kind == yaml.ScalarNode && nullableOn(s) {
+		switch {
+		case whole:
+			if first < 0 {
+				first = len(d.out)
+			}
+			if parts, ok := fix["type"].([]string); ok {
+				add(parts...)
+			} else {
+				add(ft)
+			}
+			d.add(Blocking, "type", v, fmt.Sprintf("%s: %s (the list is repaired whole)", p, why))
+			continue
+		case one && !d.v30 && nullableOn(s):
 			// The nullable rule leaves the 'null' type to this repair.
 			fix = maps.Clone(fix) // typeRepairs' maps are shared
 			fix["type"] = []any{ft, "null"}
@@ -362,6 +391,17 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		if one {
 			valid[ft] = true
 		}
+	}
+	if first >= 0 {
+		if nullableOn(s) {
+			add("null") // the nullable rule leaves it to this repair
+		}
+		for _, name := range repaired {
+			valid[name.(string)] = true
+		}
+		why := "a type list whose items are not all JSON Schema types"
+		d.out[first].Fix = []Action{{Target: p.key("type").String(), Description: why, Remove: true},
+			{Target: p.String(), Description: why, Update: map[string]any{"type": repaired}}}
 	}
 	if valid["array"] && specload.MapValue(s, "items") == nil {
 		why := "an array without items: the generated type would hold anything; declare the item schema Partoo's docs show (here, strings)"

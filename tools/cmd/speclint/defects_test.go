@@ -454,6 +454,8 @@ components:
     Timestamp: {type: timestamp, nullable: true}
     BothWays: {type: "string | null", nullable: true}
     OnlyNull: {type: "null", nullable: true}
+    BadItem: {type: [integer, Boolean, Integer]}
+    BadItemNullable: {type: [integer, timestamp], nullable: true}
 `)
 	var doc struct {
 		Components struct{ Schemas map[string]map[string]any }
@@ -466,6 +468,7 @@ components:
 		"Capital": []any{"string", "null"}, "Off": "string", "NoType": nil, "Ref": nil,
 		"BadType": []any{"integer", "null"}, "BadTypeFirst": []any{"integer", "null"}, "Timestamp": []any{"string", "null"},
 		"BothWays": []any{"string", "null"}, "OnlyNull": "null",
+		"BadItem": []any{"integer", "boolean"}, "BadItemNullable": []any{"integer", "string", "null"},
 	} {
 		s := doc.Components.Schemas[name]
 		if _, ok := s["nullable"]; ok || !reflect.DeepEqual(s["type"], want) {
