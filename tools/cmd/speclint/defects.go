@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -194,6 +193,8 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 				d.add(Advisory, "ref-sibling", keyNode, fmt.Sprintf("%s: %q beside $ref is ignored by OpenAPI 3.0, so the generators drop it (3.1 would apply it)", p, k))
 			} else if !d.v30 && k == "nullable" {
 				d.nullable(s, keyNode, v, p)
+			} else if !d.v30 && k == "type" {
+				d.types(s, v, p) // a 3.1 sibling of $ref applies
 			}
 		})
 		return
@@ -262,8 +263,8 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 // repair removes it and, when it is true and s has a valid type, adds
 // 'null' to the type (an overlay's update appends to a list); the repair
 // of a type that is not JSON Schema's, or of a list holding one, adds it
-// (types). A $ref, or a
-// schema without a type, is wrapped by hand, as the message says.
+// (types). A $ref, or a schema without a type, is wrapped by hand, as the
+// message says.
 func (d *defects) nullable(s, key, v *yaml.Node, p jsonPath) {
 	why := "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type"
 	var meant map[string]any
@@ -339,6 +340,13 @@ func editDistance(a, b string) int {
 }
 
 // types checks the schema s's type t, and that an array declares items.
+// A type that is not JSON Schema's gets one finding, on its first wrong
+// item, whose repair writes the type again with every item repaired (a 3.1
+// list is removed first, since an overlay's update appends to a list),
+// 'null' added when a 3.1 schema says nullable (the nullable rule leaves
+// it to this repair), and what else the items' repairs hold (a format,
+// items: the first wins). In 3.0, where a type is never a list, each item
+// of one is repaired alone.
 func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	list := t.Content
 	if t.Kind == yaml.ScalarNode {
@@ -346,64 +354,59 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	} else if t.Kind != yaml.SequenceNode {
 		list = nil
 	}
-	// A 3.1 type list is repaired whole, by the first finding on one of
-	// its items: an overlay's update appends to a list, so the repair
-	// removes the list and writes it again.
-	whole := !d.v30 && t.Kind == yaml.SequenceNode
-	var repaired []any
-	first := -1
-	add := func(types ...string) {
-		for _, name := range types {
-			if !slices.Contains(repaired, any(name)) {
-				repaired = append(repaired, name)
-			}
-		}
-	}
-	valid := map[string]bool{}
+	var bad []*yaml.Node
+	var names []any
+	fix := map[string]any{}
 	for _, v := range list {
-		if validTypes[v.Value] {
-			valid[v.Value] = true
-			add(v.Value)
-			continue
-		}
-		why := fmt.Sprintf("type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", v.Value)
-		fix := repairType(v.Value, d.v30)
-		ft, one := fix["type"].(string)
-		switch {
-		case whole:
-			if first < 0 {
-				first = len(d.out)
+		r := map[string]any{"type": v.Value}
+		if !validTypes[v.Value] {
+			bad, r = append(bad, v), repairType(v.Value, d.v30)
+			if d.v30 && t.Kind == yaml.SequenceNode {
+				d.add(Blocking, "type", v, fmt.Sprintf("%s: type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", p, v.Value),
+					Action{Target: p.String(), Description: fmt.Sprintf("type %q is not a JSON Schema type", v.Value), Update: r})
 			}
-			if parts, ok := fix["type"].([]string); ok {
-				add(parts...)
-			} else {
-				add(ft)
-			}
-			d.add(Blocking, "type", v, fmt.Sprintf("%s: %s (the list is repaired whole)", p, why))
-			continue
-		case one && !d.v30 && nullableOn(s):
-			// The nullable rule leaves the 'null' type to this repair.
-			fix = maps.Clone(fix) // typeRepairs' maps are shared
-			fix["type"] = []any{ft, "null"}
 		}
-		d.add(Blocking, "type", v, fmt.Sprintf("%s: %s", p, why),
-			Action{Target: p.String(), Description: fmt.Sprintf("type %q is not a JSON Schema type", v.Value), Update: fix})
-		if one {
-			valid[ft] = true
+		for k, x := range r {
+			switch x := x.(type) {
+			case string:
+				if k == "type" && !slices.Contains(names, any(x)) {
+					names = append(names, x)
+				}
+			case []string:
+				for _, name := range x {
+					if !slices.Contains(names, any(name)) {
+						names = append(names, name)
+					}
+				}
+			}
+			if _, ok := fix[k]; !ok && k != "type" {
+				fix[k] = x
+			}
 		}
 	}
-	if first >= 0 {
-		if nullableOn(s) {
-			add("null") // the nullable rule leaves it to this repair
+	if len(bad) > 0 && !(d.v30 && t.Kind == yaml.SequenceNode) {
+		if !d.v30 && nullableOn(s) && specload.MapValue(s, "$ref") == nil && !slices.Contains(names, any("null")) {
+			names = append(names, "null")
 		}
-		for _, name := range repaired {
-			valid[name.(string)] = true
+		fix["type"] = names
+		if len(names) == 1 && names[0] != "null" { // a lone 'null' stays a list: pasted, it would read as no type
+			fix["type"] = names[0]
 		}
-		why := "a type list whose items are not all JSON Schema types"
-		d.out[first].Fix = []Action{{Target: p.key("type").String(), Description: why, Remove: true},
-			{Target: p.String(), Description: why, Update: map[string]any{"type": repaired}}}
+		var wrong []string
+		for _, v := range bad {
+			wrong = append(wrong, strconv.Quote(v.Value))
+		}
+		what := fmt.Sprintf("type %s is not a JSON Schema type", wrong[0])
+		if len(wrong) > 1 {
+			what = fmt.Sprintf("types %s are not JSON Schema types", strings.Join(wrong, ", "))
+		}
+		actions := []Action{{Target: p.String(), Description: what, Update: fix}}
+		if t.Kind == yaml.SequenceNode {
+			actions = append([]Action{{Target: p.key("type").String(), Description: what, Remove: true}}, actions...)
+		}
+		d.add(Blocking, "type", bad[0], fmt.Sprintf("%s: %s (string, number, integer, boolean, array, object, null)", p, what), actions...)
 	}
-	if valid["array"] && specload.MapValue(s, "items") == nil {
+	if slices.Contains(names, any("array")) && specload.MapValue(s, "items") == nil && specload.MapValue(s, "$ref") == nil {
 		why := "an array without items: the generated type would hold anything; declare the item schema Partoo's docs show (here, strings)"
 		d.add(Blocking, "array-items", s, fmt.Sprintf("%s: %s", p, why), Action{Target: p.String(), Description: why, Update: map[string]any{"items": map[string]any{"type": "string"}}})
 	}

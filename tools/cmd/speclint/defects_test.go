@@ -399,13 +399,16 @@ paths:
 	pasteRepairs(t, spec)
 }
 
-// pasteRepairs lints spec, pastes the repairs of its blocking findings into
-// an overlay, applies it with the one loader, checks that nothing blocking
+// pasteRepairs lints spec, checks that every blocking finding of its rules
+// carries a repair, pastes the repairs into an overlay, applies it with the one loader, checks that nothing blocking
 // is left, and returns the repaired bundle.
 func pasteRepairs(t *testing.T, spec []byte) []byte {
 	t.Helper()
 	var actions []Action
 	for _, f := range lintSelf(t, spec) {
+		if f.Level == Blocking && len(f.Fix) == 0 && f.Rule != "kin-openapi" {
+			t.Errorf("a blocking finding without a repair: [%s] %s", f.Rule, f.Message)
+		}
 		if f.Level == Blocking {
 			actions = append(actions, f.Fix...)
 		}
@@ -456,6 +459,12 @@ components:
     OnlyNull: {type: "null", nullable: true}
     BadItem: {type: [integer, Boolean, Integer]}
     BadItemNullable: {type: [integer, timestamp], nullable: true}
+    TimestampList: {type: [timestamp, "null"]}
+    Parts: {type: "string | integer", nullable: true}
+    NullWord: {type: Null, nullable: true}
+    ManyBad: {type: [Integer, Boolean, float, text]}
+    ArrayOrNull: {type: "array | null"}
+    RefType: {$ref: "#/components/schemas/Scalar", type: Integer, nullable: true}
 `)
 	var doc struct {
 		Components struct{ Schemas map[string]map[string]any }
@@ -463,16 +472,28 @@ components:
 	if err := yaml.Unmarshal(pasteRepairs(t, spec), &doc); err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]any{
-		"Scalar": []any{"string", "null"}, "List": []any{"integer", "boolean", "null"}, "HasNull": []any{"string", "null"},
-		"Capital": []any{"string", "null"}, "Off": "string", "NoType": nil, "Ref": nil,
-		"BadType": []any{"integer", "null"}, "BadTypeFirst": []any{"integer", "null"}, "Timestamp": []any{"string", "null"},
-		"BothWays": []any{"string", "null"}, "OnlyNull": "null",
-		"BadItem": []any{"integer", "boolean"}, "BadItemNullable": []any{"integer", "string", "null"},
+	for name, want := range map[string]string{
+		"Scalar": "{type: [string, 'null']}", "List": "{type: [integer, boolean, 'null']}", "HasNull": "{type: [string, 'null']}",
+		"Capital": "{type: [string, 'null']}", "Off": "{type: string}",
+		"NoType":  "{allOf: [{$ref: '#/components/schemas/Scalar'}]}",
+		"Ref":     "{$ref: '#/components/schemas/Scalar'}",
+		"BadType": "{type: [integer, 'null']}", "BadTypeFirst": "{type: [integer, 'null']}",
+		"Timestamp": "{type: [string, 'null'], format: date-time}",
+		"BothWays":  "{type: [string, 'null']}", "OnlyNull": "{type: 'null'}",
+		"BadItem":         "{type: [integer, boolean]}",
+		"BadItemNullable": "{type: [integer, string, 'null'], format: date-time}",
+		"TimestampList":   "{type: [string, 'null'], format: date-time}",
+		"Parts":           "{type: [string, integer, 'null']}", "NullWord": "{type: ['null']}",
+		"ManyBad":     "{type: [integer, boolean, number, string]}",
+		"ArrayOrNull": "{type: [array, 'null'], items: {type: string}}",
+		"RefType":     "{$ref: '#/components/schemas/Scalar', type: integer}",
 	} {
-		s := doc.Components.Schemas[name]
-		if _, ok := s["nullable"]; ok || !reflect.DeepEqual(s["type"], want) {
-			t.Errorf("%s after its repair: %v, want type %v and no nullable", name, s, want)
+		var w map[string]any
+		if err := yaml.Unmarshal([]byte(want), &w); err != nil {
+			t.Fatal(err)
+		}
+		if got := doc.Components.Schemas[name]; !reflect.DeepEqual(got, w) {
+			t.Errorf("%s after its repair: %v, want %v", name, got, w)
 		}
 	}
 }

@@ -29,6 +29,7 @@ func TestFirstDiff(t *testing.T) {
 		{"required: [id, url, event_type]", "required: [id, event_type, custom_headers, url]", `.required[1]: Partoo's is "url", the bundle's "event_type"`},
 		{"oneOf: [{type: string}, {type: integer}, {type: string}]", "oneOf: [{type: string}]", ".oneOf[1]: only in Partoo's"},
 		{"responses: {200: {description: OK}}", "responses: {200: {description: Fine}}", `.responses.200.description: Partoo's is "OK", the bundle's "Fine"`},
+		{"responses: {'200': {description: OK}}", "responses: {200: {description: OK}}", ".responses: Partoo's is an object of 1 keys, the bundle's an object of 1 keys"},
 		{"maxLength: 128", "maxLength: 256", ".maxLength: Partoo's is 128, the bundle's 256"},
 		{"items: {type: string}", "items: [a]", ".items: Partoo's is an object of 1 keys, the bundle's an array of 1 items"},
 		{"description: " + strings.Repeat("a", 70) + "b", "description: " + strings.Repeat("a", 70) + "c",
