@@ -341,12 +341,14 @@ func editDistance(a, b string) int {
 
 // types checks the schema s's type t, and that an array declares items.
 // A type that is not JSON Schema's gets one finding, on its first wrong
-// item, whose repair writes the type again with every item repaired (a 3.1
-// list is removed first, since an overlay's update appends to a list),
-// 'null' added when a 3.1 schema says nullable (the nullable rule leaves
-// it to this repair), and what else the items' repairs hold (a format,
-// items: the first wins). In 3.0, where a type is never a list, each item
-// of one is repaired alone.
+// item, whose repair writes the type again with every item repaired, and
+// 'null' added when a 3.1 schema that is not a $ref says nullable (the
+// nullable rule leaves it to this repair), and what else the items'
+// repairs hold that the schema lacks (a format, items: the first wins). A
+// list, or a value YAML does not read as a string (1, True, Null), is
+// removed first: an overlay's update appends to a list and keeps the old
+// value's tag. In 3.0, where a type is never a list, each item of one is
+// repaired alone.
 func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	list := t.Content
 	if t.Kind == yaml.ScalarNode {
@@ -374,12 +376,15 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 				}
 			case []string:
 				for _, name := range x {
+					if k != "type" {
+						break
+					}
 					if !slices.Contains(names, any(name)) {
 						names = append(names, name)
 					}
 				}
 			}
-			if _, ok := fix[k]; !ok && k != "type" {
+			if _, ok := fix[k]; !ok && k != "type" && specload.MapValue(s, k) == nil {
 				fix[k] = x
 			}
 		}
@@ -389,7 +394,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			names = append(names, "null")
 		}
 		fix["type"] = names
-		if len(names) == 1 && names[0] != "null" { // a lone 'null' stays a list: pasted, it would read as no type
+		if len(names) == 1 {
 			fix["type"] = names[0]
 		}
 		var wrong []string
@@ -401,7 +406,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			what = fmt.Sprintf("types %s are not JSON Schema types", strings.Join(wrong, ", "))
 		}
 		actions := []Action{{Target: p.String(), Description: what, Update: fix}}
-		if t.Kind == yaml.SequenceNode {
+		if t.Kind == yaml.SequenceNode || t.Tag != "!!str" {
 			actions = append([]Action{{Target: p.key("type").String(), Description: what, Remove: true}}, actions...)
 		}
 		d.add(Blocking, "type", bad[0], fmt.Sprintf("%s: %s (string, number, integer, boolean, array, object, null)", p, what), actions...)

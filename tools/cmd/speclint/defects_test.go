@@ -465,6 +465,11 @@ components:
     ManyBad: {type: [Integer, Boolean, float, text]}
     ArrayOrNull: {type: "array | null"}
     RefType: {$ref: "#/components/schemas/Scalar", type: Integer, nullable: true}
+    RefArray: {$ref: "#/components/schemas/Scalar", type: array}
+    OwnFormat: {type: [timestamp, "null"], format: date}
+    OwnItems: {type: [Integer, "array of string"], items: {type: integer}}
+    Number: {type: 1}
+    Boolean: {type: True}
 `)
 	var doc struct {
 		Components struct{ Schemas map[string]map[string]any }
@@ -483,10 +488,14 @@ components:
 		"BadItem":         "{type: [integer, boolean]}",
 		"BadItemNullable": "{type: [integer, string, 'null'], format: date-time}",
 		"TimestampList":   "{type: [string, 'null'], format: date-time}",
-		"Parts":           "{type: [string, integer, 'null']}", "NullWord": "{type: ['null']}",
+		"Parts":           "{type: [string, integer, 'null']}", "NullWord": "{type: 'null'}",
 		"ManyBad":     "{type: [integer, boolean, number, string]}",
 		"ArrayOrNull": "{type: [array, 'null'], items: {type: string}}",
 		"RefType":     "{$ref: '#/components/schemas/Scalar', type: integer}",
+		"RefArray":    "{$ref: '#/components/schemas/Scalar', type: array}",
+		"OwnFormat":   "{type: [string, 'null'], format: date}",
+		"OwnItems":    "{type: [integer, array], items: {type: integer}}",
+		"Number":      "{type: string}", "Boolean": "{type: string}",
 	} {
 		var w map[string]any
 		if err := yaml.Unmarshal([]byte(want), &w); err != nil {
