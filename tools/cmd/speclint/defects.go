@@ -369,23 +369,20 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			}
 		}
 		for k, x := range r {
-			switch x := x.(type) {
-			case string:
-				if k == "type" && !slices.Contains(names, any(x)) {
-					names = append(names, x)
+			if k != "type" {
+				if _, ok := fix[k]; !ok && specload.MapValue(s, k) == nil {
+					fix[k] = x
 				}
-			case []string:
-				for _, name := range x {
-					if k != "type" {
-						break
-					}
-					if !slices.Contains(names, any(name)) {
-						names = append(names, name)
-					}
-				}
+				continue
 			}
-			if _, ok := fix[k]; !ok && k != "type" && specload.MapValue(s, k) == nil {
-				fix[k] = x
+			types, _ := x.([]string) // a repair may give several types
+			if one, ok := x.(string); ok {
+				types = []string{one}
+			}
+			for _, name := range types {
+				if !slices.Contains(names, any(name)) {
+					names = append(names, name)
+				}
 			}
 		}
 	}
