@@ -295,17 +295,16 @@ func (u *updater) update(ctx context.Context) int {
 // The commands of the consumer example are skipped, saying so, when the
 // tree lacks it.
 func (u *updater) goSteps(ctx context.Context, cmds [][]string) (string, error) {
-	absent := map[string]bool{}
+	// The consumer example is the one module a tree may lack (a fork, or
+	// a test of a bundle it does not fit): nothing there to regenerate or
+	// compile.
+	_, err := os.Stat(filepath.Join(u.root, consumerRel))
+	noConsumer := errors.Is(err, fs.ErrNotExist)
+	if noConsumer {
+		fmt.Fprintf(u.stdout, "%s: not in this tree, skipped\n", consumerRel)
+	}
 	for _, c := range cmds {
-		if absent[c[0]] {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(u.root, c[0])); c[0] == consumerRel && errors.Is(err, fs.ErrNotExist) {
-			// The consumer example is the one module a tree may lack (a
-			// fork, or a test of a bundle it does not fit): nothing there
-			// to regenerate or compile.
-			fmt.Fprintf(u.stdout, "%s: not in this tree, skipped\n", c[0])
-			absent[c[0]] = true
+		if c[0] == consumerRel && noConsumer {
 			continue
 		}
 		if _, err := u.run(ctx, c[0], false, "go", c[1:]...); err != nil {
