@@ -1,7 +1,6 @@
 // Package specdiff runs oasdiff, the OpenAPI diff tool pinned in the tools
 // module (go tool oasdiff), with the options every comparison of the
-// project's specs takes. It is shared by the update-spec command and the
-// breaking-change gate.
+// project's specs takes (the Makefile's breaking gate passes the same).
 package specdiff
 
 import (
