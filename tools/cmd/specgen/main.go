@@ -1,50 +1,14 @@
-// Command specgen reads Partoo's bundled OpenAPI document and writes what
-// oapi-codegen does not generate, from one compiled model of the spec:
-//
-//   - with -api, first the spec itself, when api/provenance.yaml says the
-//     bundle is Partoo's: what specload builds from Partoo's verbatim
-//     bundle, the repairs overlay and the naming file;
-//   - internal/apispec/spec.gen.go (-table): the operation table (method,
-//     path template, parameters, request body, success response, list
-//     style, resource role, custom-header locations) and the schema table
-//     (every JSON Schema keyword the spec uses, with each pattern
-//     translated into Go's regexp syntax). The client and the fake Partoo
-//     server both read it.
-//   - an OpenAPI Overlay for oapi-codegen (-overlay), which runs before it:
-//     the default of every parameter and property, appended to its
-//     description, so that the generated fields of package gen document
-//     their defaults (overlay.go);
-//   - services.gen.go (-services): one service per tag of the spec on the
-//     client, one method per operation, named by the naming file (-names,
-//     api/names.yaml) or derived from the operationId, with an iterator for
-//     every list operation, rendered from services.tmpl. It calls the
-//     request builders and types of package gen by the names oapi-codegen's
-//     codegen package gives them with the project's configuration
-//     (-oapi-config, oapi-codegen.yaml);
-//   - the custom-header rules table of README.md (-readme): its value
-//     column, from the CustomHeaders schema (readme.go), so that a new
-//     limit reaches the README by regeneration alone;
-//   - oapi-codegen's output (-gen, gen/partoo.gen.go), rewritten only so
-//     that its header comment is no package documentation: gen/doc.go
-//     writes that.
-//
-// Usage (go generate runs it; see the root generate.go):
-//
-//	go -C tools run ./cmd/specgen -spec ../api/openapi-bundled.yaml -names ../api/names.yaml \
-//	    -oapi-config ../oapi-codegen.yaml -table ../internal/apispec/spec.gen.go -services ../services.gen.go \
-//	    -readme ../README.md -gen ../gen/partoo.gen.go
-//
-// The output is deterministic. specgen fails loudly (exit status 1,
-// nothing written) on anything it cannot represent, naming the keyword and
-// where it sits: a schema keyword the validator does not implement, a
-// pattern construct it does not translate into RE2 (pattern.go), a
-// list operation whose shape is ambiguous, two operations that would get
-// the same Go name, an OpenAPI 3.0 document (specload upgrades Partoo's to
-// 3.1 first). It never drops a rule. Warnings (a stale entry of the
-// naming file, a spec without the CustomHeaders schema, whose README table
-// is then left as it is) are printed and do not stop it. An example of the
-// spec that its own schema rejects is never written into the table: the
-// fake builds a valid value instead (spec-lint reports the example).
+// Command specgen reads the bundled OpenAPI document (3.1 only) and writes,
+// from one model of the spec, what oapi-codegen does not generate: with
+// -api the spec itself first (specload.WriteSpec); the defaults overlay for
+// oapi-codegen (-overlay); the operation and schema tables of
+// internal/apispec (-table); the client services (-services, named by
+// -names); the README's custom-header rules table (-readme); and
+// oapi-codegen's output without its package doc (-gen). go generate runs
+// it (see the root generate.go). Its output is deterministic; on anything
+// it cannot represent it exits 1, writes nothing and names the construct,
+// where it sits and the fix: docs/design.md and docs/maintaining.md ("What
+// the generator refuses") describe the outputs and the refusals.
 package main
 
 import (
@@ -71,7 +35,7 @@ func run(args []string, stderr io.Writer) int {
 	names := fs.String("names", "", "path to the naming file (optional)")
 	oapiConfig := fs.String("oapi-config", "", "path to oapi-codegen's configuration (oapi-codegen.yaml), needed for -services")
 	genFile := fs.String("gen", "", "path to oapi-codegen's output (package gen), whose header comment is kept out of the package's documentation")
-	paths := map[string]*string{
+	flags := map[string]*string{
 		"table":    fs.String("table", "", "path of the operation and schema tables to write (package apispec)"),
 		"services": fs.String("services", "", "path of the client services to write (package partoo)"),
 		"overlay":  fs.String("overlay", "", "path of the OpenAPI Overlay to write for oapi-codegen (the defaults in the descriptions)"),
@@ -80,21 +44,29 @@ func run(args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	paths := map[string]string{}
+	for name, p := range flags {
+		if *p != "" {
+			paths[name] = *p
+		}
+	}
 	switch {
-	case *spec == "" || *paths["table"]+*paths["services"]+*paths["overlay"]+*paths["readme"] == "":
+	case *spec == "" || len(paths) == 0:
 		fmt.Fprintln(stderr, "specgen: -spec and at least one of -overlay, -table, -services and -readme are required")
 		return 2
-	case *paths["services"] != "" && *oapiConfig == "":
+	case paths["services"] != "" && *oapiConfig == "":
 		fmt.Fprintln(stderr, "specgen: -services needs -oapi-config, oapi-codegen's configuration")
 		return 2
 	}
+	var err error
 	if *apiDir != "" {
-		if err := specload.WriteSpec(*apiDir, *spec, stderr); err != nil {
-			fmt.Fprintln(stderr, "specgen:", err)
-			return 1
-		}
+		err = specload.WriteSpec(*apiDir, *spec, stderr)
 	}
-	outputs, warnings, err := generate(*spec, *names, *oapiConfig, paths)
+	var outputs map[string][]byte
+	var warnings []string
+	if err == nil {
+		outputs, warnings, err = generate(*spec, *names, *oapiConfig, paths)
+	}
 	if err == nil && *genFile != "" {
 		var src []byte
 		if src, err = os.ReadFile(*genFile); err == nil {
@@ -116,9 +88,9 @@ func run(args []string, stderr io.Writer) int {
 	return 0
 }
 
-// generate builds the model and renders the outputs asked for (a path by
-// output name); nothing is written when anything fails.
-func generate(specPath, namesPath, oapiConfig string, paths map[string]*string) (map[string][]byte, []string, error) {
+// generate renders the outputs asked for (a path by output name); nothing
+// is written when anything fails.
+func generate(specPath, namesPath, oapiConfig string, paths map[string]string) (map[string][]byte, []string, error) {
 	doc, err := specload.Load(specPath)
 	if err == nil && doc.IsOpenAPI30() {
 		err = fmt.Errorf("%s is OpenAPI %s: %w: take Partoo's bundle with make update-spec SOURCE=partoo, whose loader (specload) upgrades it to 3.1, and write an assembled bundle in 3.1", specPath, doc.OpenAPI, errOpenAPI30)
@@ -127,40 +99,33 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]*string) 
 		return nil, nil, err
 	}
 	outs := map[string][]byte{}
-	if path := *paths["overlay"]; path != "" {
-		if outs[path], err = renderOverlay(doc); err != nil || *paths["table"]+*paths["services"]+*paths["readme"] == "" {
+	if path := paths["overlay"]; path != "" {
+		if outs[path], err = renderOverlay(doc); err != nil || len(paths) == 1 {
 			return outs, nil, err
 		}
 	}
 	n, err := loadNames(namesPath)
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := build(doc, n.Lists)
+	var m *model
 	if err == nil {
-		err = m.name(n)
+		m, err = build(doc, n)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if path := *paths["table"]; path != "" {
-		if outs[path], err = renderTable(m); err != nil {
-			return nil, m.warnings, err
-		}
-	}
-	if path := *paths["readme"]; path != "" {
-		readme, err := os.ReadFile(path)
-		if err == nil {
-			outs[path], err = renderReadme(readme, m)
-		}
-		if err != nil {
-			return nil, m.warnings, err
-		}
-	}
-	if path := *paths["services"]; path != "" {
-		api, err := loadGoAPI(specPath, oapiConfig)
-		if err == nil {
-			outs[path], err = renderServices(m, api)
+	var api *goAPI
+	for name, path := range paths {
+		switch name {
+		case "table":
+			outs[path], err = renderTable(m)
+		case "readme":
+			var readme []byte
+			if readme, err = os.ReadFile(path); err == nil {
+				outs[path], err = renderReadme(readme, m)
+			}
+		case "services":
+			if api, err = loadGoAPI(specPath, oapiConfig); err == nil {
+				outs[path], err = renderServices(m, api)
+			}
 		}
 		if err != nil {
 			return nil, m.warnings, err
@@ -170,16 +135,12 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]*string) 
 }
 
 // errOpenAPI30 refuses an OpenAPI 3.0 document: specload is the one owner
-// of the 3.0 forms (nullable, a boolean exclusiveMinimum/Maximum), which it
-// upgrades to 3.1's before any generator reads the spec.
+// of the 3.0 forms, which it upgrades to 3.1's before any generator runs.
 var errOpenAPI30 = errors.New("specgen reads OpenAPI 3.1 documents only")
 
-// detachPackageDoc keeps oapi-codegen's header comment ("Package gen
-// provides primitives to interact with the openapi HTTP API", then the
-// "Code generated" line) out of package gen's documentation, which
-// gen/doc.go writes: it drops the boilerplate sentence and separates the
-// "Code generated" line from the package clause by a blank line, so that
-// it still marks the file as generated but is no doc comment.
+// detachPackageDoc keeps oapi-codegen's header comment out of package gen's
+// documentation (gen/doc.go writes it): it drops the boilerplate sentence
+// and parts the "Code generated" line from the package clause.
 func detachPackageDoc(src []byte) []byte {
 	return packageDoc.ReplaceAll(src, []byte("$1\n\npackage "))
 }

@@ -25,15 +25,14 @@ type model struct {
 	ops           []*operation
 	schemas       *schemaTable
 	errorBodies   []errorBody
-	customHeaders int    // index of the CustomHeaders schema, or noSchema
-	apiKeyHeader  string // the header of the apiKey security scheme
+	customHeaders int // index of the CustomHeaders schema, or noSchema
 	warnings      []string
 	tags          map[string]string // tag name → description
 	events        []eventRow
 }
 
-// eventRow is one event of the spec's webhooks section: its type and the
-// schema of its delivery body.
+// eventRow is one event of the webhooks section: its type and the schema
+// of its delivery body.
 type eventRow struct {
 	Type   string
 	Schema int
@@ -95,24 +94,6 @@ type errorBody struct {
 	Body   string
 }
 
-// apiKeyHeader returns the header that carries the API key: that of the
-// apiKey security scheme in a header, which the client sends on every
-// request. A spec with none, or with several, is refused.
-func apiKeyHeader(doc *openapi3.T) (string, error) {
-	var names []string
-	if doc.Components != nil {
-		for _, name := range sortedKeys(doc.Components.SecuritySchemes) {
-			if s := doc.Components.SecuritySchemes[name].Value; s != nil && s.Type == "apiKey" && s.In == "header" {
-				names = append(names, s.Name)
-			}
-		}
-	}
-	if names = slices.Compact(names); len(names) != 1 {
-		return "", fmt.Errorf("components.securitySchemes: the client sends the key in one header, but the spec declares %d apiKey header schemes %q", len(names), names)
-	}
-	return names[0], nil
-}
-
 // byService returns the operations of each service.
 func (m *model) byService() map[string][]*operation {
 	out := map[string][]*operation{}
@@ -122,14 +103,9 @@ func (m *model) byService() map[string][]*operation {
 	return out
 }
 
-// build compiles the document. lists holds the naming file's list
-// overrides (operationId → array field, or "none").
-func build(doc *openapi3.T, lists map[string]string) (*model, error) {
+// build compiles the document and names its operations by the naming file.
+func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	m := &model{schemas: newSchemaTable(doc), customHeaders: noSchema, tags: map[string]string{}}
-	var err error
-	if m.apiKeyHeader, err = apiKeyHeader(doc); err != nil {
-		return nil, err
-	}
 	for _, tag := range doc.Tags {
 		if tag != nil {
 			m.tags[tag.Name] = tag.Description
@@ -154,25 +130,17 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		for _, key := range specload.HTTPMethods {
-			method := strings.ToUpper(key)
-			op := item.GetOperation(method)
-			if op == nil {
-				continue
+			if op := item.GetOperation(strings.ToUpper(key)); op != nil {
+				o, err := m.operation(strings.ToUpper(key), path, item, op, names.Lists[op.OperationID])
+				if err != nil {
+					return nil, err
+				}
+				m.ops = append(m.ops, o)
 			}
-			if op.OperationID == "" {
-				return nil, fmt.Errorf("%s %s has no operationId: the generated names come from it", method, path)
-			}
-			o, err := m.operation(method, path, item, op, lists[op.OperationID])
-			if err != nil {
-				return nil, err
-			}
-			m.ops = append(m.ops, o)
 		}
 	}
-	slices.SortFunc(m.ops, func(a, b *operation) int {
-		order := func(o *operation) int { return slices.Index(specload.HTTPMethods, strings.ToLower(o.Method)) }
-		return cmp.Or(strings.Compare(a.Path, b.Path), order(a)-order(b))
-	})
+	order := func(o *operation) int { return slices.Index(specload.HTTPMethods, strings.ToLower(o.Method)) }
+	slices.SortFunc(m.ops, func(a, b *operation) int { return cmp.Or(strings.Compare(a.Path, b.Path), order(a)-order(b)) })
 	// The error responses' schemas come after every other, so that they
 	// move no other schema's index.
 	for _, o := range m.ops {
@@ -197,7 +165,7 @@ func build(doc *openapi3.T, lists map[string]string) (*model, error) {
 		}
 	}
 	m.resources()
-	return m, nil
+	return m, m.name(names)
 }
 
 func (m *model) operation(method, path string, item *openapi3.PathItem, op *openapi3.Operation, listOverride string) (*operation, error) {
@@ -207,8 +175,11 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 		o.Tag = op.Tags[0]
 	}
 	where := fmt.Sprintf("%s (%s %s)", o.ID, method, path)
+	if o.ID == "" {
+		return nil, fmt.Errorf("%s %s has no operationId: the generated names come from it", method, path)
+	}
 	// Path-level parameters, overridden by operation-level ones of the
-	// same name and location.
+	// same name and location; path parameters first.
 	var params []*openapi3.Parameter
 	for _, ref := range slices.Concat(item.Parameters, op.Parameters) {
 		if ref == nil || ref.Value == nil {
@@ -258,13 +229,12 @@ func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
 		return paramRow{}, fmt.Errorf("%s: a parameter without a schema (content) is not supported by specgen", pw)
 	}
 	i, err := m.schemas.add(p.Schema, pw)
-	if err != nil {
+	switch {
+	case err != nil:
 		return paramRow{}, err
-	}
-	if p.Style != "" && !(p.Style == "form" && p.In == "query") && !(p.Style == "simple" && p.In != "query") {
+	case p.Style != "" && !(p.Style == "form" && p.In == "query") && !(p.Style == "simple" && p.In != "query"):
 		return paramRow{}, fmt.Errorf("%s: style %q is not supported by specgen (form in the query, simple elsewhere)", pw, p.Style)
-	}
-	if primaryType(m.schemas.rows[i]) == "object" {
+	case primaryType(m.schemas.rows[i]) == "object":
 		return paramRow{}, fmt.Errorf("%s: object parameters are not supported by specgen", pw)
 	}
 	row := paramRow{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Explode: p.Explode == nil || *p.Explode, Schema: i, Description: p.Description}
@@ -295,9 +265,8 @@ func paramText(j string) string {
 	return j
 }
 
-// body records the request body: its JSON schema, else (a
-// multipart/form-data upload, a binary body) the media types of the body
-// that the method takes as it is sent, with its content type.
+// body records the request body: its JSON schema, else (a multipart
+// upload, a binary body) its media types, sent as they are.
 func (m *model) body(o *operation, where string, op *openapi3.Operation) (err error) {
 	if op.RequestBody == nil {
 		return nil
@@ -316,10 +285,9 @@ func (m *model) body(o *operation, where string, op *openapi3.Operation) (err er
 	return err
 }
 
-// jsonContent returns the schema of content's JSON media type: the one
-// the client sends and accepts, application/json, else the first one in
-// name order (application/problem+json); and the media types that are not
-// JSON, in name order.
+// jsonContent returns the schema of content's JSON media type (that of
+// application/json, else of the first +json one in name order) and the
+// media types that are not JSON, in name order.
 func jsonContent(content openapi3.Content) (schema *openapi3.SchemaRef, others []string) {
 	json, plain := false, false
 	for _, ct := range sortedKeys(content) {
@@ -328,8 +296,7 @@ func jsonContent(content openapi3.Content) (schema *openapi3.SchemaRef, others [
 		case err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json"):
 			others = append(others, ct)
 		case !json || mt == "application/json" && !plain:
-			schema, json = content[ct].Schema, true
-			plain = mt == "application/json"
+			schema, json, plain = content[ct].Schema, true, mt == "application/json"
 		}
 	}
 	return schema, others
@@ -371,11 +338,9 @@ func (m *model) responses(o *operation, where string, op *openapi3.Operation) er
 }
 
 // mediaExample returns the media type of a success body that is not JSON
-// and the body the fake answers: the spec's example when it is text, else
-// a deterministic sample.
+// and the body the fake answers: the spec's text example, else "example".
 func mediaExample(ct string, media *openapi3.MediaType) (string, string) {
 	mt, _, _ := mime.ParseMediaType(ct)
-	mt = cmp.Or(mt, ct)
 	candidates := []any{media.Example}
 	for _, name := range sortedKeys(media.Examples) {
 		if ex := media.Examples[name]; ex != nil && ex.Value != nil {
@@ -387,19 +352,16 @@ func mediaExample(ct string, media *openapi3.MediaType) (string, string) {
 	}
 	for _, c := range candidates {
 		if s, ok := c.(string); ok && s != "" {
-			return mt, s
+			return cmp.Or(mt, ct), s
 		}
 	}
-	return mt, "example"
+	return cmp.Or(mt, ct), "example"
 }
 
-// list detects the pagination of a GET operation from its parameters and
-// answer: page lists answer page, max_page (and count) with one array;
-// cursor lists take a cursor parameter and answer next_cursor with one
-// array; next lists answer the URL of the next page, next, with one array
-// (and may take a cursor). A shape that fits none but has part of one is
-// ambiguous: it is an error, resolved in the naming file (lists: opId:
-// <field> or none).
+// list detects the pagination of a GET operation: page lists answer page
+// and max_page, cursor lists take cursor and answer next_cursor, next
+// lists answer next (the next page's URL); each with one array. Part of a
+// shape is ambiguous: an error, settled under lists in the naming file.
 func (m *model) list(o *operation, where, override string) error {
 	if override == "none" || o.Method != "GET" || o.SuccessSchema < 0 {
 		return nil
@@ -417,7 +379,7 @@ func (m *model) list(o *operation, where, override string) error {
 	case cursor && nextCursor && !page && !maxPage:
 		style = "cursor"
 	case has("next") && m.schemas.hasType(props["next"], "string") && !page && !maxPage && !nextCursor:
-		style = "next" // the URL of the next page, with or without a cursor parameter
+		style = "next"
 	case page || maxPage || cursor || nextCursor || takes("page"):
 		return fmt.Errorf("%s: ambiguous list shape (page=%t max_page=%t cursor parameter=%t next_cursor=%t page parameter=%t): "+
 			"a page list answers page and max_page, a cursor list takes cursor and answers next_cursor; "+
@@ -456,8 +418,7 @@ func (m *model) list(o *operation, where, override string) error {
 }
 
 // location is where a request body holds a CustomHeaders object: the steps
-// from the body, each a property name or eachElement. The table writes it
-// as an apispec.Location.
+// from the body, each a property name or eachElement.
 type location []string
 
 // eachElement is the step of a location into every element of an array.
@@ -469,38 +430,39 @@ func (l location) String() string {
 	return strings.ReplaceAll(strings.Join(l, "."), "."+eachElement, eachElement)
 }
 
-// locate returns the locations of the CustomHeaders schema under schema i.
+// locate returns the locations of the CustomHeaders schema under schema i;
+// stack holds the schemas above it, to stop on recursion.
 func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 	if i >= 0 && i == m.customHeaders {
 		return []location{loc}, nil
 	}
 	if i < 0 || slices.Contains(stack, i) {
-		return nil, nil // no schema, or recursion: nothing new below
+		return nil, nil
 	}
-	stack = append(stack, i)
-	row := m.schemas.rows[i]
-	var out []location
-	var err error
-	visit := func(sub int, at location) {
-		if err == nil {
-			var locs []location
-			locs, err = m.locate(sub, at, stack)
-			out = append(out, locs...)
-		}
+	stack, row := append(stack, i), m.schemas.rows[i]
+	if locs, _ := m.locate(row.AdditionalProperties, nil, stack); len(locs) > 0 {
+		return nil, fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc.String())
 	}
+	type step struct {
+		schema int
+		at     location
+	}
+	steps := []step{{row.Items, append(slices.Clip(loc), eachElement)}}
 	for _, p := range row.Properties {
-		visit(p.Schema, append(slices.Clip(loc), p.Name))
+		steps = append(steps, step{p.Schema, append(slices.Clip(loc), p.Name)})
 	}
-	visit(row.Items, append(slices.Clip(loc), eachElement))
 	for _, sub := range slices.Concat(row.AllOf, row.OneOf, row.AnyOf) {
-		visit(sub, loc)
+		steps = append(steps, step{sub, loc})
 	}
-	if err == nil && row.AdditionalProperties >= 0 {
-		if locs, _ := m.locate(row.AdditionalProperties, nil, stack); len(locs) > 0 {
-			return nil, fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc.String())
+	var out []location
+	for _, s := range steps {
+		locs, err := m.locate(s.schema, s.at, stack)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, locs...)
 	}
-	return out, err
+	return out, nil
 }
 
 // errorBodiesFrom builds, for every error status of components.responses,
@@ -516,11 +478,7 @@ func (m *model) errorBodiesFrom(doc *openapi3.T) {
 			continue
 		}
 		if mt := resp.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
-			v := defaultsOf(mt.Schema.Value, 0)
-			if v == nil {
-				v = map[string]any{}
-			}
-			m.errorBodies = append(m.errorBodies, errorBody{Status: status, Body: jsonText(v)})
+			m.errorBodies = append(m.errorBodies, errorBody{Status: status, Body: jsonText(cmp.Or[any](defaultsOf(mt.Schema.Value, 0), map[string]any{}))})
 		}
 	}
 }
@@ -531,7 +489,7 @@ func defaultsOf(s *openapi3.Schema, depth int) any {
 	if s.Default != nil {
 		return normalize(s.Default)
 	}
-	if depth > 8 || s.Type == nil || !s.Type.Is("object") {
+	if depth > 8 || !s.Type.Is("object") {
 		return nil
 	}
 	obj := map[string]any{}
@@ -542,17 +500,17 @@ func defaultsOf(s *openapi3.Schema, depth int) any {
 		}
 		if v := defaultsOf(p.Value, depth+1); v != nil {
 			obj[name] = v
-		} else if p.Value.Type != nil && p.Value.Type.Is("object") {
+		} else if p.Value.Type.Is("object") {
 			obj[name] = map[string]any{}
 		}
 	}
 	return obj
 }
 
-// resources groups the operations into resource families: the operations
-// on a collection path (/things), its search path (/things/search) and its
-// item path (/things/{id}). A family is stateful in the fake when its
-// items have an id property and it can list or read them.
+// resources groups the operations into resource families: those on a
+// collection path (/things), its search path (/things/search) and its item
+// path (/things/{id}). A family is stateful in the fake when its items have
+// an id property and it can list or read them.
 func (m *model) resources() {
 	type family struct {
 		collection string
@@ -567,39 +525,39 @@ func (m *model) resources() {
 		o.Resource = resourceRow{Item: noSchema}
 		segs := strings.Split(strings.Trim(o.Path, "/"), "/")
 		last, parent := segs[len(segs)-1], "/"+strings.Join(segs[:len(segs)-1], "/")
+		r := &o.Resource
 		switch {
 		case strings.HasPrefix(last, "{") && strings.HasSuffix(last, "}") && len(segs) > 1:
 			if role := map[string]string{"GET": "read", "PUT": "update", "PATCH": "update", "POST": "update", "DELETE": "delete"}[o.Method]; role != "" {
-				o.Resource = resourceRow{Role: role, Collection: parent, IDParam: last[1 : len(last)-1], Item: noSchema}
+				r.Role, r.Collection, r.IDParam = role, parent, last[1:len(last)-1]
 			}
 		case o.Method == "POST" && o.Body >= 0:
-			o.Resource.Role, o.Resource.Collection = "create", o.Path
-		case o.Method == "GET" && o.List.Style != "" && last == "search" && len(segs) > 1:
-			o.Resource.Role, o.Resource.Collection = "list", parent
+			r.Role, r.Collection = "create", o.Path
 		case o.Method == "GET" && o.List.Style != "":
-			o.Resource.Role, o.Resource.Collection = "list", o.Path
+			r.Role, r.Collection = "list", o.Path
+			if last == "search" && len(segs) > 1 {
+				r.Collection = parent
+			}
 		}
-		if o.Resource.Role == "" {
+		if r.Role == "" {
 			continue
 		}
-		k := slices.IndexFunc(fams, func(f *family) bool { return f.collection == o.Resource.Collection })
+		k := slices.IndexFunc(fams, func(f *family) bool { return f.collection == r.Collection })
 		if k < 0 {
-			k, fams = len(fams), append(fams, &family{collection: o.Resource.Collection, item: noSchema})
+			k, fams = len(fams), append(fams, &family{collection: r.Collection, item: noSchema})
 		}
-		f := fams[k]
+		f, item := fams[k], o.SuccessSchema
 		f.ops = append(f.ops, o)
-		item := o.SuccessSchema
-		if o.Resource.Role == "list" {
+		if r.Role == "list" {
 			item = o.List.Item
 		}
-		if r := rank[o.Resource.Role]; r > 0 && r >= f.rank && item >= 0 {
-			f.item, f.rank = item, r
+		if rank[r.Role] > 0 && rank[r.Role] >= f.rank && item >= 0 {
+			f.item, f.rank = item, rank[r.Role]
 		}
 	}
-	// A family that only creates, or only lists, is the family of another
-	// path whose items have the same schema, when there is one such
-	// family: POST /things/template creates what GET /things/templates
-	// lists.
+	// A family that only creates, or only lists, joins the one other family
+	// whose items have its schema: POST /things/template creates what GET
+	// /things/templates lists.
 	for _, f := range fams {
 		roles := map[string]bool{}
 		for _, o := range f.ops {
@@ -623,8 +581,8 @@ func (m *model) resources() {
 	}
 	for _, f := range fams {
 		access := slices.ContainsFunc(f.ops, func(o *operation) bool { return o.Resource.Role == "list" || o.Resource.Role == "read" })
-		id := idProperty(m.schemas, f.item, f.ops)
-		stateful := access && f.item >= 0 && hasProp(m.schemas, f.item, id)
+		id := m.idProperty(f.item, f.ops)
+		stateful := access && f.item >= 0 && m.hasProp(f.item, id)
 		for _, o := range f.ops {
 			o.Resource.Item, o.Resource.IDProperty, o.Resource.ItemInResponse = f.item, id, o.SuccessSchema == f.item
 			// A list of other items (GET /things/stats) is not the family's.
@@ -635,29 +593,26 @@ func (m *model) resources() {
 	}
 }
 
-// idProperty is the property of item that identifies it: id, else the
-// one named after the path parameter that selects an item (org_id in
-// /org/{org_id}) when the item has it and its name ends in _id. The table
-// gives it to the fake (apispec.Resource.IDProperty).
-func idProperty(t *schemaTable, item int, ops []*operation) string {
+// idProperty is the property that identifies an item: id, else the path
+// parameter that selects one (org_id in /org/{org_id}) when the item has it
+// and its name ends in _id.
+func (m *model) idProperty(item int, ops []*operation) string {
 	for _, o := range ops {
-		if p := o.Resource.IDParam; !hasProp(t, item, "id") && strings.HasSuffix(p, "_id") && hasProp(t, item, p) {
-			return o.Resource.IDParam
+		if p := o.Resource.IDParam; !m.hasProp(item, "id") && strings.HasSuffix(p, "_id") && m.hasProp(item, p) {
+			return p
 		}
 	}
 	return "id"
 }
 
-func hasProp(t *schemaTable, i int, name string) bool {
-	_, ok := t.properties(i)[name]
+func (m *model) hasProp(i int, name string) bool {
+	_, ok := m.schemas.properties(i)[name]
 	return ok
 }
 
-// eventsFrom reads the webhooks section: each webhook's POST body is the
-// delivery of one event type, the one of the body's type enum whose
-// snake_case spelling is the webhook's key in camelCase (leadReceived
-// delivers lead_received, as Partoo's event pages name them). A webhook
-// whose key names no value of that enum is refused.
+// eventsFrom reads the webhooks section: each webhook's POST body delivers
+// the event type of the body's type enum that is the key in snake_case
+// (leadReceived delivers lead_received); a key naming none is refused.
 func (m *model) eventsFrom(doc *openapi3.T) error {
 	for _, key := range sortedKeys(doc.Webhooks) {
 		item := doc.Webhooks[key]
@@ -674,8 +629,7 @@ func (m *model) eventsFrom(doc *openapi3.T) error {
 			return err
 		}
 		typ := strings.ToLower(strings.Join(goname.Words(key), "_"))
-		enum, ok := m.schemas.properties(i)["type"]
-		if !ok || enum < 0 || !slices.Contains(m.schemas.rows[enum].Enum, strconv.Quote(typ)) {
+		if enum, ok := m.schemas.properties(i)["type"]; !ok || enum < 0 || !slices.Contains(m.schemas.rows[enum].Enum, strconv.Quote(typ)) {
 			return fmt.Errorf("%s: the body's type enum has no %q, the event type the key names", where, typ)
 		}
 		m.events = append(m.events, eventRow{Type: typ, Schema: i})

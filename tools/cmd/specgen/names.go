@@ -14,23 +14,15 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// namesFile is the naming file kept beside the spec (api/names.yaml): the
-// Go names of the generated helpers, client.<Service>.<Method>, where the
-// derived ones would not read well, and the list shapes the generator
-// cannot decide alone. Everything it does not name gets a derived name, so
-// a new operation always gets a helper.
+// namesFile is the naming file kept beside the spec (api/names.yaml): by
+// tag, the Go name of a service; by operationId, that of a method, and the
+// array a list iterates ("none": no list). Whatever it does not name gets a
+// derived name. Its operationIds are specload's, which gives them to the
+// operations Partoo's bundle leaves without one before specgen reads it.
 type namesFile struct {
-	// Services maps a tag to the Go name of its service.
-	Services map[string]string `yaml:"services"`
-	// Operations maps an operationId to the Go name of its method.
-	Operations map[string]string `yaml:"operations"`
-	// Lists maps an operationId to the array field its iterator walks, or
-	// "none" when the operation is not a list.
-	Lists map[string]string `yaml:"lists"`
-	// OperationIDs names the operations that Partoo's bundle leaves
-	// without an operationId ("METHOD /path": operationId). The loader
-	// (specload.Effective) gives them these before specgen reads the
-	// spec, so specgen itself does not use them.
+	Services     map[string]string `yaml:"services"`
+	Operations   map[string]string `yaml:"operations"`
+	Lists        map[string]string `yaml:"lists"`
 	OperationIDs map[string]string `yaml:"operationIds"`
 }
 
@@ -39,11 +31,12 @@ func loadNames(path string) (*namesFile, error) {
 	if path == "" {
 		return n, nil
 	}
-	raw, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+	defer f.Close()
+	dec := yaml.NewDecoder(f)
 	dec.KnownFields(true)
 	if err := dec.Decode(n); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -62,29 +55,27 @@ func loadNames(path string) (*namesFile, error) {
 // may not take them.
 var reserved = map[string]bool{"Do": true, "BaseURL": true, "ForOrg": true, "Raw": true, "Services": true}
 
-// name sets Service and GoMethod on every operation.
+// name sets Service and GoMethod on every operation: named operations
+// first, so that a derived name never takes theirs.
 func (m *model) name(n *namesFile) error {
 	services := map[string]string{} // Go name → tag
 	for _, o := range m.ops {
 		tag := cmp.Or(o.Tag, "Default")
 		svc := cmp.Or(n.Services[tag], goname.Of(tag))
-		if svc == "" || !token.IsIdentifier(svc) {
+		switch other, ok := services[svc]; {
+		case svc == "" || !token.IsIdentifier(svc):
 			return fmt.Errorf("tag %q gives no Go name; name its service in the naming file (api/names.yaml), under services", tag)
-		}
-		if reserved[svc] {
+		case reserved[svc]:
 			return fmt.Errorf("tag %q gives the service name %q, which the client already uses; rename it in the naming file (api/names.yaml), under services", tag, svc)
-		}
-		if other, ok := services[svc]; ok && other != tag {
+		case ok && other != tag:
 			return fmt.Errorf("tags %q and %q both give the service name %q; name one in the naming file (api/names.yaml), under services", other, tag, svc)
 		}
-		services[svc] = tag
-		o.Service = svc
+		services[svc], o.Service = tag, svc
 	}
 	byService := m.byService()
 	for _, svc := range sortedKeys(byService) {
 		ops := byService[svc]
 		taken := map[string]string{}
-		// Named operations first: a derived name never takes theirs.
 		sort.SliceStable(ops, func(i, j int) bool {
 			_, a := n.Operations[ops[i].ID]
 			_, b := n.Operations[ops[j].ID]
@@ -101,26 +92,9 @@ func (m *model) name(n *namesFile) error {
 			if other, clash := taken[name]; clash {
 				return fmt.Errorf("operations %s and %s of service %s both get the method name %s; name one in the naming file (api/names.yaml), under operations", other, o.ID, svc, name)
 			}
-			taken[name] = o.ID
-			o.GoMethod = name
+			taken[name], o.GoMethod = o.ID, name
 		}
 	}
-	// Entries of the naming file that name nothing in the spec are stale.
-	ids, tags := map[string]bool{}, map[string]bool{}
-	for _, o := range m.ops {
-		ids[o.ID], tags[o.Tag] = true, true
-	}
-	stale := func(section string, entries map[string]string, known map[string]bool, what string) {
-		for key := range entries {
-			if !known[key] {
-				m.warnings = append(m.warnings, fmt.Sprintf("names file: %s: "+what, section, key))
-			}
-		}
-	}
-	stale("lists", n.Lists, ids, "operationId %q is not in the spec (renamed or removed?)")
-	stale("operations", n.Operations, ids, "operationId %q is not in the spec (renamed or removed?)")
-	stale("services", n.Services, tags, "tag %q is not in the spec")
-	sort.Strings(m.warnings)
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"go/format"
 	"go/token"
-	"net/http"
 	"regexp"
 	"slices"
 	"sort"
@@ -19,23 +18,12 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/goname"
 )
 
-func numbered(b []byte) string {
-	lines := strings.Split(string(b), "\n")
-	for i := range lines {
-		lines[i] = fmt.Sprintf("%5d %s", i+1, lines[i])
-	}
-	return strings.Join(lines, "\n")
-}
-
-// tableTemplate writes internal/apispec/spec.gen.go from a tableView.
-//
 //go:embed table.tmpl
 var tableTemplate string
 
 // tableView is what table.tmpl writes.
 type tableView struct {
 	CustomHeaders int
-	APIKeyHeader  string
 	Ops           []*operation
 	Schemas       []*schemaRow
 	KeepExample   map[int]bool // the inline schemas whose Example is written
@@ -44,16 +32,9 @@ type tableView struct {
 	ErrorBodies   []errorBody
 }
 
-// tableFuncs write the values of the table as Go literals.
-var tableFuncs = template.FuncMap{
-	"str":       goString,
-	"canonical": http.CanonicalHeaderKey,
-	"export":    goname.Of,
-}
-
 // renderTable writes internal/apispec/spec.gen.go.
 func renderTable(m *model) ([]byte, error) {
-	v := tableView{CustomHeaders: m.customHeaders, APIKeyHeader: m.apiKeyHeader, Ops: m.ops, Schemas: m.schemas.rows,
+	v := tableView{CustomHeaders: m.customHeaders, Ops: m.ops, Schemas: m.schemas.rows,
 		KeepExample: map[int]bool{}, Patterns: m.schemas.patterns, Events: m.events, ErrorBodies: m.errorBodies}
 	for _, o := range m.ops {
 		v.KeepExample[o.Body], v.KeepExample[o.Resource.Item] = true, true
@@ -61,7 +42,7 @@ func renderTable(m *model) ([]byte, error) {
 	for _, e := range m.events {
 		v.KeepExample[e.Schema] = true
 	}
-	return execute("spec.gen.go", tableTemplate, tableFuncs, v)
+	return execute("spec.gen.go", tableTemplate, template.FuncMap{"str": goString, "export": goname.Of}, v)
 }
 
 // goString writes s as a Go string literal: raw when that is exact and
@@ -73,8 +54,6 @@ func goString(s string) string {
 	return strconv.Quote(s)
 }
 
-// servicesTemplate writes services.gen.go from the services' views.
-//
 //go:embed services.tmpl
 var servicesTemplate string
 
@@ -84,41 +63,29 @@ type serviceView struct {
 	Methods        []methodView
 }
 
-// methodView is one method of a service: its arguments, the request
-// builder it calls, the body check, the shape of its result: "list" (an
-// iterator over Type), "none" (no answer), "bytes" (a body that is not
-// JSON, such as a CSV file), "field" (the array Field of an answer, whose
-// JSON name is Tag), "pointer" (*Type) or "value"; and its doc comment,
-// which reads as Go's: its name, then the summary's verb in the third
-// person ("Get a webhook" on Get reads "Get gets a webhook").
+// methodView is one method of a service. Result is the shape of its
+// answer: "list" (an iterator over Type), "none", "bytes" (not JSON),
+// "field" (the array Field of the answer, JSON name Tag), "pointer" (*Type)
+// or "value". Sentence is the rest of its doc's first sentence.
 type methodView struct {
 	Name, Args, Build, Op, Check string
 	Result, Type, Field, Tag     string
 
 	Spec           *operation
-	Sentence       string     // the rest of the first sentence
-	Description    []string   // the description, wrapped, unless it is the summary
-	ParamDocs      []paramDoc // the params struct's fields, described
+	Sentence       string
+	Description    []string   // wrapped, unless it is the summary
+	ParamDocs      []paramDoc // the params struct's fields
 	Headers, OrgID bool       // whether it has header parameters, an org_id
 }
 
-// paramDoc is what the doc comment of a params struct's field states: the
-// parameter's name, description, rules and default.
+// paramDoc is a params struct's field, with its schema's rules.
 type paramDoc struct {
 	paramRow
 	Rules *schemaRow
 }
 
-// servicesFuncs write the doc comments of the services.
-var servicesFuncs = template.FuncMap{
-	"join":       strings.Join,
-	"trimSuffix": strings.TrimSuffix,
-	"oneLine":    func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\n", " ")) },
-}
-
-// renderServices writes the root package's services.gen.go: one service
-// per tag, one method per operation, written against the request builders
-// and types oapi-codegen generates in package gen.
+// renderServices writes services.gen.go: one service per tag, one method
+// per operation, calling the builders and types of package gen.
 func renderServices(m *model, api *goAPI) ([]byte, error) {
 	byService := m.byService()
 	var views []serviceView
@@ -141,9 +108,8 @@ func renderServices(m *model, api *goAPI) ([]byte, error) {
 	return renderViews(views)
 }
 
-// renderViews writes services.gen.go from the views of its services, with
-// the imports of the packages their signatures name besides gen (a
-// date-time parameter, a nullable field of an inline answer, a uuid).
+// renderViews writes services.gen.go, importing the packages besides gen
+// that the signatures name (time, nullable, openapi_types).
 func renderViews(views []serviceView) ([]byte, error) {
 	data := struct {
 		Services []serviceView
@@ -156,13 +122,18 @@ func renderViews(views []serviceView) ([]byte, error) {
 			}
 		}
 	}
-	return execute("services.gen.go", servicesTemplate, servicesFuncs, data)
+	return execute("services.gen.go", servicesTemplate, template.FuncMap{
+		"join":       strings.Join,
+		"trimSuffix": strings.TrimSuffix,
+		"oneLine":    func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\n", " ")) },
+	}, data)
 }
 
 // packageRef matches a package name that qualifies a type.
 var packageRef = regexp.MustCompile(`(?:^|[^\w.])(\w+)\.`)
 
-// execute runs a template and formats the Go it writes.
+// execute runs a template and formats the Go it writes; on a format error
+// it shows that Go, its lines numbered.
 func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error) {
 	var b bytes.Buffer
 	if err := template.Must(template.New(name).Funcs(funcs).Parse(text)).Execute(&b, data); err != nil {
@@ -170,7 +141,11 @@ func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("format %s: %w\n%s", name, err, numbered(b.Bytes()))
+		lines := strings.Split(b.String(), "\n")
+		for i := range lines {
+			lines[i] = fmt.Sprintf("%5d %s", i+1, lines[i])
+		}
+		return nil, fmt.Errorf("format %s: %w\n%s", name, err, strings.Join(lines, "\n"))
 	}
 	return src, nil
 }
@@ -187,7 +162,6 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
 		v.Description = wrap(d, 76)
 	}
-	// args are the method's parameters, build the request builder's arguments.
 	args, build := []string{"ctx context.Context"}, []string{"s.client.server"}
 	take := func(arg, pass string) { args, build = append(args, arg), append(build, pass) }
 	for _, p := range d.PathParams {
@@ -250,9 +224,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 		if len(resp.Properties) != 1 {
 			break
 		}
-		// A wrapper of one array: the method returns the array, decoded
-		// into the array itself, whatever named or optional (pointer) type
-		// gen gives the field.
+		// A wrapper of one array: the method returns the array.
 		p := resp.Properties[0]
 		if item, ok := api.elem(p.Schema); ok {
 			v.Result, v.Type, v.Field, v.Tag = "field", qualify(item.TypeDecl()), p.GoFieldName(), p.JsonFieldName
@@ -274,10 +246,9 @@ func firstSentence(s string) string {
 	return strings.TrimSuffix(strings.TrimSpace(s), ".") + "."
 }
 
-// sentence turns an operation's summary, an imperative ("Get a list of
-// webhooks"), into the rest of a Go doc sentence ("lists webhooks."). A
-// summary that is a noun phrase ("Business information") takes the verb
-// of the operationId (getBusiness: "gets Business information.").
+// sentence turns a summary ("Get a list of webhooks") into the rest of a
+// Go doc sentence ("lists webhooks."); a noun phrase takes the verb of the
+// operationId (getBusiness: "gets Business information.").
 func sentence(summary, id string) string {
 	summary = strings.TrimSuffix(strings.TrimSpace(summary), ".")
 	for _, list := range []string{"get a list of ", "get the list of ", "list all ", "get all "} {
@@ -316,8 +287,8 @@ var verbs = strings.Fields(`get list create update delete send search set fetch 
 	assign connect disconnect import export test validate verify count find edit modify replace reset refresh
 	trigger submit approve reject return compute link unlink`)
 
-// wrap splits text, which ends with no blank line, into lines of at most
-// width characters, a blank line between paragraphs.
+// wrap splits text into lines of at most width characters, a blank line
+// between paragraphs.
 func wrap(text string, width int) []string {
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
@@ -342,9 +313,8 @@ func wrap(text string, width int) []string {
 }
 
 // headerWalk writes the code that checks the custom headers of a typed
-// body at the given locations, or reports false when a location cannot be
-// followed through the Go types (a union, a nullable): the body's JSON is
-// then checked instead. gofmt indents the code.
+// body, or reports false when a location crosses a union or a nullable:
+// the body's JSON is then checked instead.
 func (g *goAPI) headerWalk(body *codegen.Schema, locs []location, opRef string) (string, bool) {
 	if body == nil {
 		return "", false
@@ -361,8 +331,8 @@ func (g *goAPI) headerWalk(body *codegen.Schema, locs []location, opRef string) 
 }
 
 // walkSteps writes the loops and nil checks that reach the custom headers
-// at steps from the Go value expr of schema s, declared as goType (with a
-// leading * when a pointer); idx are the loops' indexes around it.
+// at steps from expr, of schema s and Go type goType; idx are the loops'
+// indexes around it.
 func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps location, loc string, idx []string, depth int) bool {
 	switch {
 	case strings.HasPrefix(goType, "*"):
@@ -371,7 +341,6 @@ func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr str
 		defer code.WriteString("}\n")
 		return g.walkSteps(code, s, goType[1:], "*"+v, steps, loc, idx, depth+1)
 	case len(steps) == 0:
-		// The CustomHeaders value itself: a map of strings.
 		fmt.Fprintf(code, "hc.at(%s)\n", strings.Join(append([]string{loc, expr}, idx...), ", "))
 		return strings.HasPrefix(g.deref(s).GoType, "map[")
 	case steps[0] == eachElement:

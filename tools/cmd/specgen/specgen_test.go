@@ -100,11 +100,8 @@ func buildModel(t *testing.T, path string, names *namesFile) *model {
 	if names == nil {
 		names = &namesFile{}
 	}
-	m, err := build(doc, names.Lists)
+	m, err := build(doc, names)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.name(names); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -198,12 +195,6 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 		mutate  func(doc map[string]any)
 		wantErr string
 	}{
-		{"a second API key header", func(doc map[string]any) {
-			obj(t, doc, "components", "securitySchemes")["OrgKey"] = map[string]any{"type": "apiKey", "in": "header", "name": "x-OrgKey"}
-		}, `2 apiKey header schemes ["x-APIKey" "x-OrgKey"]`},
-		{"no API key header", func(doc map[string]any) {
-			obj(t, doc, "components", "securitySchemes", "ApiKeyAuth")["in"] = "query"
-		}, "0 apiKey header schemes"},
 		{"unsupported keyword patternProperties", func(doc map[string]any) {
 			customHeaders(t, doc)["patternProperties"] = map[string]any{"^X-": map[string]any{"type": "string"}}
 		}, "components.schemas.CustomHeaders: keyword(s) patternProperties not supported"},
@@ -297,7 +288,7 @@ components:
 	if err := os.WriteFile(path, []byte(doc30), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := generate(path, "", "", map[string]*string{"table": &table, "services": new(string), "overlay": new(string), "readme": new(string)}); !errors.Is(err, errOpenAPI30) {
+	if _, _, err := generate(path, "", "", map[string]string{"table": table}); !errors.Is(err, errOpenAPI30) {
 		t.Errorf("generate on an OpenAPI 3.0 document: %v, want errOpenAPI30", err)
 	}
 	res, err := specload.Effective(specload.Input{Bundle: []byte(doc30)})
@@ -328,7 +319,7 @@ func TestUnknownFormatIsPlain(t *testing.T) {
 }
 
 // TestNamingFile: the naming file names services and methods and settles
-// list shapes; a clash is an error; a stale entry is a warning.
+// list shapes; a clash is an error; a stale entry is ignored.
 func TestNamingFile(t *testing.T) {
 	t.Parallel()
 	write := func(t *testing.T, s string) string {
@@ -346,9 +337,6 @@ func TestNamingFile(t *testing.T) {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("the table lacks %s", want)
 		}
-	}
-	if !strings.Contains(stderr, `warning: names file: operations: operationId "gone" is not in the spec`) {
-		t.Errorf("stderr = %q, want a warning about the stale entry", stderr)
 	}
 	for name, bad := range map[string]string{
 		"two operations, one name":          "operations:\n  getWebhook: Get\n  getWebhookList: Get\n",
