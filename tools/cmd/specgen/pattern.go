@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -10,35 +11,14 @@ import (
 )
 
 // The spec's patterns are ECMA-262 regular expressions; the client runs
-// them with Go's regexp (RE2). specgen rewrites them here, token by token,
-// refuses at generation whatever it does not know, and leaves the rest of
-// the syntax (a quantifier with nothing to repeat, a repeat count, a range
-// out of order) to Go's regexp parser:
-//
-//   - Anchors, alternation, groups (a capturing one becomes (?:...)), the
-//     quantifiers * + ? {n} {n,} {n,m} (lazy or not), classes with ranges,
-//     literal characters, escaped ASCII punctuation (\- \/ \"), \d \D \w \W:
-//     RE2 reads them as ECMA-262 does without flags. ^ and $ are the start
-//     and end of the input in both, and \d and \w are ASCII in both.
-//   - \s, \S and . are rewritten: ECMA-262's \s also holds \v and the
-//     Unicode spaces and line terminators, and its . excludes \r, U+2028
-//     and U+2029 besides \n.
-//   - A character above U+FFFF is two UTF-16 code units to ECMA-262
-//     without flags: a literal one means itself in a sequence, but
-//     repeated or in a class it would mean half of it, so those are
-//     refused. In the input, '.', \D \S \W and negated classes take such a
-//     character whole where ECMA-262 without flags takes half of it: there
-//     the translation follows code points, as ECMA-262's u flag does.
-//   - A lookahead, which RE2 lacks, is removed where it sits at one known
-//     position: at the top level of a pattern that starts with ^, after
-//     single characters only. If A has k characters, ^A(?!L)B matches
-//     exactly when ^AB matches and ^AL does not; (?=L) makes ^AL a second
-//     expression that must match.
-//
-// The translation is proven in the tests, not at each generation: against
-// an ECMAScript engine on generated strings (pattern_test.go), and the
-// spec's custom-header rule against an independent JSON Schema validator
-// (tools/conformance).
+// them with Go's regexp (RE2). translate rewrites them token by token and
+// refuses what it does not know; the rest of the syntax (nothing to repeat,
+// a repeat count, a range out of order) is left to Go's regexp parser.
+// docs/design.md says why each rewrite keeps ECMAScript's meaning: \s, \S
+// and '.' become ECMA-262's sets; a character above U+FFFF, two UTF-16 units
+// to ECMA-262, is refused where repeated or in a class; and a top-level
+// lookahead after ^ and single characters becomes an expression of its own.
+// pattern_test.go proves the translations against an ECMAScript engine.
 
 // translation is a pattern rewritten for Go's regexp: a string matches the
 // pattern exactly when it matches every expression of MustMatch and none of
@@ -61,37 +41,29 @@ const (
 		`\x{2030}-\x{205E}\x{2060}-\x{2FFF}\x{3001}-\x{FEFE}\x{FF00}-\x{10FFFF}`
 )
 
-// classEscapes are the class escapes, written for RE2 inside a class and
-// outside one.
+// classEscapes are the class escapes for RE2, inside a class and outside one.
 var classEscapes = map[rune][2]string{
 	'd': {`\d`, `\d`}, 'D': {`\D`, `\D`}, 'w': {`\w`, `\w`}, 'W': {`\W`, `\W`},
 	's': {ecmaSpaces, "[" + ecmaSpaces + "]"}, 'S': {ecmaNoSpaces, "[^" + ecmaSpaces + "]"},
 }
 
-// Characters that a literal escapes, outside a class and inside one.
-const (
-	special      = `\.+*?()|[]{}^$`
-	classSpecial = `\[]-^`
-)
+// specials are the characters a literal escapes, inside a class and outside one.
+var specials = [2]string{`\[]-^`, `\.+*?()|[]{}^$`}
 
 var (
-	// patternToken matches the next token outside a class: an escape, a
-	// class, the opening of a group with its kind, a quantifier, or one
-	// character.
+	// patternToken is the next token outside a class: an escape, a class,
+	// the opening of a group with its kind, a quantifier, or one character.
 	patternToken = regexp.MustCompile(`(?s)^(?:\\.?|\[\^?(?:\\.|[^\\\]])*\]?|\((?:\?.?)?|\{[0-9]+(?:,[0-9]*)?\}\??|[*+?]\??|.)`)
-	// classItem matches the next item of a class (without its brackets):
-	// a character or an escape, and the other end of a range.
-	classItem = regexp.MustCompile(`(?s)^(\\.?|[^\\])(?:-(\\.?|[^\\]))?`)
+	// classItem is the next item of a class's body: a character or an
+	// escape, and the other end of a range.
+	classItem = regexp.MustCompile(`(?s)(\\.?|[^\\])(?:-(\\.?|[^\\]))?`)
 )
 
-// translatePattern translates the pattern found at where (UTF-8, as every
-// string of a loaded spec is).
+// translatePattern translates the pattern found at where.
 func translatePattern(where, pattern string) (translation, error) {
-	tr, err := translate(pattern, func(at int, construct string) error {
-		return fmt.Errorf("%s: pattern %q: %s at offset %d is not supported; %s", where, pattern, construct, at, supported)
-	})
-	if err != nil {
-		return translation{}, err
+	tr, at, refused := translate(pattern)
+	if refused != "" {
+		return translation{}, fmt.Errorf("%s: pattern %q: %s at offset %d is not supported; %s", where, pattern, refused, at, supported)
 	}
 	for _, expr := range slices.Concat(tr.MustMatch, tr.MustNotMatch) {
 		if _, err := regexp.Compile(expr); err != nil {
@@ -101,24 +73,21 @@ func translatePattern(where, pattern string) (translation, error) {
 	return tr, nil
 }
 
-// translate rewrites the pattern token by token; the text of a top-level
-// lookahead goes to an expression of its own (see the top of this file).
-// refuse names a construct at a byte offset that specgen does not translate.
-func translate(pattern string, refuse func(at int, construct string) error) (translation, error) {
+// translate rewrites the pattern, or names the construct at byte offset at
+// that it refuses.
+func translate(pattern string) (tr translation, at int, refused string) {
 	var (
-		tr             translation
 		main, look     strings.Builder
-		w              = &main // where a token goes: main, or the lookahead being read
+		w              = &main // main, or the lookahead being read
 		depth          int     // open groups, a lookahead included
 		prefix         string  // main before the lookahead being read
-		negative, alts bool    // the lookahead being read is (?!...), has branches
-		fixed          = true  // main holds anchors and single characters only
-		looks, topAlts bool    // the pattern has a lookahead, a top-level '|'
-		// why the token before cannot be repeated ("an assertion", "the
-		// start of a lookahead"), or ""
-		bare, after string
+		dst            *[]string
+		alts           bool // the lookahead being read has branches
+		fixed          = true
+		looks, topAlts bool
+		bare, after    string // why this token, the one before, cannot be repeated
 	)
-	for at := 0; at < len(pattern); {
+	for at < len(pattern) {
 		tok := patternToken.FindString(pattern[at:])
 		start := at
 		at += len(tok)
@@ -133,160 +102,123 @@ func translate(pattern string, refuse func(at int, construct string) error) (tra
 			w.WriteString(tok)
 		case strings.IndexByte("*+?", c) >= 0 || c == '{' && len(tok) > 1:
 			if after != "" {
-				return tr, refuse(start, "a quantifier on "+after)
+				return tr, start, "a quantifier on " + after
 			}
 			fixed = fixed && depth > 0
 			w.WriteString(tok)
 		case tok == "(?=" || tok == "(?!":
 			switch {
 			case depth > 0:
-				return tr, refuse(start, "a lookahead inside a group or a lookahead")
+				return tr, start, "a lookahead inside a group or a lookahead"
 			case !fixed:
-				return tr, refuse(start, "a lookahead after a group or a quantifier")
+				return tr, start, "a lookahead after a group or a quantifier"
 			}
-			looks = true
-			negative = tok == "(?!"
-			alts = false
-			prefix = main.String()
+			looks, dst, alts, prefix = true, &tr.MustMatch, false, main.String()
+			if tok == "(?!" {
+				dst = &tr.MustNotMatch
+			}
 			look.Reset()
-			w = &look
-			bare = "the start of a lookahead"
+			w, bare = &look, "the start of a lookahead"
 			depth++
 		case tok == "(" || tok == "(?:":
 			fixed = fixed && depth > 0
 			w.WriteString("(?:")
 			depth++
 		case c == '(':
-			return tr, refuse(start, fmt.Sprintf("the group %q (lookbehind, named group or flags)", tok))
+			return tr, start, fmt.Sprintf("the group %q (lookbehind, named group or flags)", tok)
 		case c == ')':
-			depth--
-			switch {
+			switch depth--; {
 			case depth < 0:
-				return tr, refuse(start, "an unmatched ')'")
+				return tr, start, "an unmatched ')'"
 			case depth > 0 || w == &main:
 				w.WriteString(tok)
-				continue
+			default:
+				body := look.String()
+				if alts {
+					body = "(?:" + body + ")"
+				}
+				*dst = append(*dst, prefix+body)
+				w, bare = &main, "an assertion"
 			}
-			body := look.String()
-			if alts {
-				body = "(?:" + body + ")"
-			}
-			if negative {
-				tr.MustNotMatch = append(tr.MustNotMatch, prefix+body)
-			} else {
-				tr.MustMatch = append(tr.MustMatch, prefix+body)
-			}
-			w, bare = &main, "an assertion"
 		case c == '[':
-			class, err := translateClass(tok, start, refuse)
-			if err != nil {
-				return tr, err
+			body, closed := strings.CutSuffix(strings.TrimPrefix(tok[1:], "^"), "]")
+			switch {
+			case !closed:
+				return tr, start, "an unterminated class"
+			case body == "":
+				return tr, start, "an empty class [] or [^]"
 			}
-			w.WriteString(class)
-		case c == '\\':
-			text, _, err := escape(tok, 1, start, refuse)
-			if err != nil {
-				return tr, err
+			w.WriteString(tok[:len(tok)-len(body)-1])
+			for _, m := range classItem.FindAllStringSubmatch(body, -1) {
+				lo, loSet, why := atom(m[1], 0)
+				hi, hiSet, hiWhy := "", false, ""
+				if m[2] != "" {
+					hi, hiSet, hiWhy = atom(m[2], 0)
+					hi = "-" + hi
+				}
+				if why = cmp.Or(why, hiWhy); why == "" && m[2] != "" && (loSet || hiSet) {
+					why = "a range with a class escape at one end"
+				}
+				if why != "" {
+					return tr, start, why
+				}
+				w.WriteString(lo + hi)
 			}
-			w.WriteString(text)
+			w.WriteString("]")
 		case c == '.':
 			w.WriteString(ecmaDot)
 		case c == '{':
-			return tr, refuse(start, "a '{' that is not a quantifier {n}, {n,} or {n,m}")
+			return tr, start, "a '{' that is not a quantifier {n}, {n,} or {n,m}"
 		case c == '}' || c == ']':
-			return tr, refuse(start, fmt.Sprintf("a lone %q", c))
+			return tr, start, fmt.Sprintf("a lone %q", c)
 		default:
-			r, _ := utf8.DecodeRuneInString(tok)
-			if r > 0xFFFF {
+			text, _, why := atom(tok, 1)
+			if why != "" {
+				return tr, start, why
+			}
+			if r, _ := utf8.DecodeRuneInString(tok); r > 0xFFFF {
 				bare = "an astral character (two UTF-16 code units in ECMA-262)"
 			}
-			w.WriteString(renderRune(r, special))
+			w.WriteString(text)
 		}
 	}
 	switch {
 	case depth > 0:
-		return tr, refuse(len(pattern), "an unterminated group")
+		return tr, len(pattern), "an unterminated group"
 	case looks && (topAlts || pattern[0] != '^'):
-		return tr, refuse(len(pattern), "a lookahead in a pattern that does not start with ^ or has a top-level '|'")
+		return tr, len(pattern), "a lookahead in a pattern that does not start with ^ or has a top-level '|'"
 	}
 	tr.MustMatch = append([]string{main.String()}, tr.MustMatch...)
-	return tr, nil
+	return tr, 0, ""
 }
 
-// translateClass rewrites the class token tok, found at start. A '-'
-// between two items makes a range; elsewhere it is itself.
-func translateClass(tok string, start int, refuse func(int, string) error) (string, error) {
-	body, negated := strings.CutPrefix(tok[1:], "^")
-	body, closed := strings.CutSuffix(body, "]")
+// atom writes a character or an escape for RE2, inside a class (in 0) or
+// outside one (in 1); set says it is a class escape, why names a refusal.
+func atom(tok string, in int) (text string, set bool, why string) {
+	r, _ := utf8.DecodeRuneInString(tok)
 	switch {
-	case !closed:
-		return "", refuse(start, "an unterminated class")
-	case body == "":
-		return "", refuse(start, "an empty class [] or [^]")
-	}
-	out := "[" + map[bool]string{true: "^"}[negated]
-	for body != "" {
-		m := classItem.FindStringSubmatch(body)
-		body = body[len(m[0]):]
-		lo, loSet, err := classText(m[1], start, refuse)
-		if err == nil && m[2] != "" {
-			hi, hiSet, hiErr := classText(m[2], start, refuse)
-			if err = hiErr; err == nil && (loSet || hiSet) {
-				err = refuse(start, "a range with a class escape at one end")
-			}
-			lo += "-" + hi
+	case tok == `\`:
+		return "", false, "a lone backslash at the end"
+	case r == '\\':
+		r, _ = utf8.DecodeRuneInString(tok[1:])
+		if class, ok := classEscapes[r]; ok {
+			return class[in], true, ""
 		}
-		if err != nil {
-			return "", err
+		if r >= utf8.RuneSelf || !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+			return "", false, fmt.Sprintf("the escape \\%c", r)
 		}
-		out += lo
+	case in == 0 && r == '[':
+		return "", false, "an unescaped '[' inside a class (write \\[)"
+	case in == 0 && r > 0xFFFF:
+		return "", false, "an astral character inside a class (two UTF-16 code units in ECMA-262)"
 	}
-	return out + "]", nil
-}
-
-// classText writes one character or escape of a class for RE2; set says
-// it is a class escape.
-func classText(item string, start int, refuse func(int, string) error) (string, bool, error) {
-	switch item[0] {
-	case '[':
-		return "", false, refuse(start, "an unescaped '[' inside a class (write \\[)")
-	case '\\':
-		return escape(item, 0, start, refuse)
-	}
-	r, _ := utf8.DecodeRuneInString(item)
-	if r > 0xFFFF {
-		return "", false, refuse(start, "an astral character inside a class (two UTF-16 code units in ECMA-262)")
-	}
-	return renderRune(r, classSpecial), false, nil
-}
-
-// escape writes the escape tok for RE2, inside a class (in 0) or outside
-// one (in 1): a class escape, or escaped ASCII punctuation. set says it is
-// a class escape.
-func escape(tok string, in, start int, refuse func(int, string) error) (text string, set bool, err error) {
-	e, _ := utf8.DecodeRuneInString(tok[1:])
-	class, ok := classEscapes[e]
 	switch {
-	case len(tok) == 1:
-		return "", false, refuse(start, "a lone backslash at the end")
-	case ok:
-		return class[in], true, nil
-	case e >= utf8.RuneSelf || !unicode.IsPunct(e) && !unicode.IsSymbol(e):
-		return "", false, refuse(start, fmt.Sprintf("the escape \\%c", e))
-	}
-	return renderRune(e, []string{classSpecial, special}[in]), false, nil
-}
-
-// renderRune writes r for Go's regexp: printable ASCII as itself (escaped
-// when special), anything else as \x{...}.
-func renderRune(r rune, special string) string {
-	switch {
-	case strings.ContainsRune(special, r):
-		return `\` + string(r)
+	case strings.ContainsRune(specials[in], r):
+		return `\` + string(r), false, ""
 	case r >= ' ' && r < 0x7f:
-		return string(r)
+		return string(r), false, ""
 	}
-	return fmt.Sprintf(`\x{%X}`, r)
+	return fmt.Sprintf(`\x{%X}`, r), false, ""
 }
 
 // nameHints describe a pattern of the shape ^<prefix>(?!<reserved>)[^<forbidden>]*$
