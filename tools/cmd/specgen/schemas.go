@@ -30,27 +30,23 @@ type schemaRow struct {
 	Items                              int
 	MinItems, MaxItems                 int
 	UniqueItems                        bool
-	Properties                         []propertyRow
+	Properties                         []namedSchema
 	Required                           []string
 	AdditionalProperties               int
 	PropertyNames                      int
 	MinProperties, MaxProperties       int
 	AllOf, AnyOf, OneOf                []int
 	Discriminator                      string
-	Mapping                            []mappingRow
+	Mapping                            []namedSchema // by discriminator value
 	ReadOnly, WriteOnly                bool
 	Example                            string
 
 	value *openapi3.Schema
 }
 
-type propertyRow struct {
+// namedSchema is a property, or a discriminator value, and its schema.
+type namedSchema struct {
 	Name   string
-	Schema int
-}
-
-type mappingRow struct {
-	Value  string
 	Schema int
 }
 
@@ -76,6 +72,7 @@ type schemaTable struct {
 	index    map[*openapi3.Schema]int
 	names    map[*openapi3.Schema]string // component names
 	patterns []patternRow
+	err      error // the first refusal; nothing is added after it
 }
 
 func newSchemaTable(doc *openapi3.T) *schemaTable {
@@ -93,38 +90,35 @@ func newSchemaTable(doc *openapi3.T) *schemaTable {
 // The loader has resolved every reference and checked every type name and
 // multipleOf.
 func (t *schemaTable) add(ref *openapi3.SchemaRef, where string) (int, error) {
-	if ref == nil {
-		return noSchema, nil
+	i := t.sub(ref, where)
+	return i, t.err
+}
+
+// sub is add for the schemas a row refers to: a refusal stays in t.err.
+func (t *schemaTable) sub(ref *openapi3.SchemaRef, where string) int {
+	if ref == nil || t.err != nil {
+		return noSchema
 	}
 	s := ref.Value
 	if i, ok := t.index[s]; ok {
-		return i, nil
+		return i
 	}
 	if name := t.names[s]; name != "" {
 		where = "components.schemas." + name
 	}
 	i := len(t.rows)
-	row := &schemaRow{Name: t.names[s], Where: where, value: s}
-	t.rows = append(t.rows, row)
 	t.index[s] = i
-	if err := t.fill(row, s, where); err != nil {
-		return noSchema, err
-	}
-	return i, nil
+	t.rows = append(t.rows, &schemaRow{Name: t.names[s], Where: where, value: s})
+	t.fill(t.rows[i], s, where)
+	return i
 }
 
 // honoured are the keywords the validator of internal/apispec implements,
 // and the annotations, which it need not.
-var honoured = map[string]bool{
-	"type": true, "enum": true, "const": true, "default": true, "format": true,
-	"minimum": true, "maximum": true, "exclusiveMinimum": true, "exclusiveMaximum": true, "multipleOf": true,
-	"minLength": true, "maxLength": true, "pattern": true, "items": true, "minItems": true, "maxItems": true,
-	"uniqueItems": true, "properties": true, "required": true, "additionalProperties": true, "propertyNames": true,
-	"minProperties": true, "maxProperties": true, "allOf": true, "anyOf": true, "oneOf": true, "discriminator": true,
-	"readOnly": true, "writeOnly": true, "title": true, "description": true, "example": true, "examples": true,
-	"externalDocs": true, "xml": true, "deprecated": true, "allowEmptyValue": true,
-	"$schema": true, "$id": true, "$anchor": true, "$dynamicAnchor": true, "$comment": true,
-}
+var honoured = strings.Fields(`type enum const default format minimum maximum exclusiveMinimum exclusiveMaximum
+	multipleOf minLength maxLength pattern items minItems maxItems uniqueItems properties required additionalProperties
+	propertyNames minProperties maxProperties allOf anyOf oneOf discriminator readOnly writeOnly title description
+	example examples externalDocs xml deprecated allowEmptyValue $schema $id $anchor $dynamicAnchor $comment`)
 
 // unsupported lists the JSON Schema keywords that s uses and the
 // validator does not implement: those kin-openapi writes back for s.
@@ -134,27 +128,24 @@ func unsupported(s *openapi3.Schema) []string {
 	if !ok {
 		return []string{"a boolean schema"}
 	}
-	var out []string
-	for _, kw := range sortedKeys(used) {
-		if !honoured[kw] && !strings.HasPrefix(kw, "x-") {
-			out = append(out, kw)
-		}
-	}
-	return out
+	return slices.DeleteFunc(sortedKeys(used), func(kw string) bool {
+		return slices.Contains(honoured, kw) || strings.HasPrefix(kw, "x-")
+	})
 }
 
 // errUnsupported ends every refusal of a keyword.
 const errUnsupported = "teach internal/apispec's validator and specgen to honour it (tools/cmd/specgen/schemas.go), or change the spec"
 
-func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) error {
+// fill sets the row of s. The order of the sub calls numbers the table.
+func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
 	if kws := unsupported(s); len(kws) > 0 {
-		return fmt.Errorf("%s: keyword(s) %s not supported by specgen: %s", where, strings.Join(kws, ", "), errUnsupported)
+		t.err = fmt.Errorf("%s: keyword(s) %s not supported by specgen: %s", where, strings.Join(kws, ", "), errUnsupported)
+		return
 	}
 	if s.Type != nil {
-		row.Types = append(row.Types, (*s.Type)...)
+		row.Types = *s.Type
 	}
 	row.ReadOnly, row.WriteOnly = s.ReadOnly, s.WriteOnly
-	var err error
 	for _, e := range s.Enum {
 		row.Enum = append(row.Enum, jsonText(e))
 	}
@@ -164,9 +155,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 	if s.Default != nil {
 		row.Default = jsonText(s.Default)
 	}
-	// A format the validator does not know is an annotation: the value is
-	// checked as a plain value of its type (spec-lint reports it as an
-	// advisory finding).
+	// An unknown format is an annotation (spec-lint reports it).
 	if specload.KnownFormat(s.Format) {
 		row.Format = s.Format
 	}
@@ -176,9 +165,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 	if s.Max != nil {
 		row.HasMaximum, row.Maximum = true, *s.Max
 	}
-	// An exclusive bound is the bound itself (OpenAPI 3.1). When both an
-	// inclusive and an exclusive bound are set, both apply, so the
-	// stricter one is kept.
+	// With an inclusive and an exclusive bound, the stricter one is kept.
 	if b := s.ExclusiveMin.Value; b != nil && (!row.HasMinimum || *b >= row.Minimum) {
 		row.HasMinimum, row.Minimum, row.ExclusiveMinimum = true, *b, true
 	}
@@ -188,115 +175,89 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) err
 	if s.MultipleOf != nil {
 		row.MultipleOf = *s.MultipleOf
 	}
-	row.MinLength, row.MaxLength = clampInt(s.MinLength), limit(s.MaxLength)
-	row.Pattern = noSchema
-	if s.Pattern != "" {
-		if row.Pattern, err = t.pattern(s.Pattern, where+".pattern"); err != nil {
-			return err
-		}
-	}
-	if row.Items, err = t.add(s.Items, where+".items"); err != nil {
-		return err
-	}
-	row.MinItems, row.MaxItems, row.UniqueItems = clampInt(s.MinItems), limit(s.MaxItems), s.UniqueItems
+	row.MinLength, row.MaxLength = count(&s.MinLength), count(s.MaxLength)
+	row.Pattern = t.pattern(s.Pattern, where+".pattern")
+	row.Items = t.sub(s.Items, where+".items")
+	row.MinItems, row.MaxItems, row.UniqueItems = count(&s.MinItems), count(s.MaxItems), s.UniqueItems
 	for _, name := range sortedKeys(s.Properties) {
-		i, err := t.add(s.Properties[name], where+".properties."+name)
-		if err != nil {
-			return err
-		}
-		row.Properties = append(row.Properties, propertyRow{Name: name, Schema: i})
+		row.Properties = append(row.Properties, namedSchema{name, t.sub(s.Properties[name], where+".properties."+name)})
 	}
-	row.Required = append(row.Required, s.Required...)
+	row.Required = s.Required
 	row.AdditionalProperties = anyProperties
-	switch ap := s.AdditionalProperties; {
-	case ap.Has != nil && !*ap.Has:
+	if ap := s.AdditionalProperties; ap.Has != nil && !*ap.Has {
 		row.AdditionalProperties = noProperties
-	case ap.Schema != nil:
-		if row.AdditionalProperties, err = t.add(ap.Schema, where+".additionalProperties"); err != nil {
-			return err
-		}
+	} else if ap.Schema != nil {
+		row.AdditionalProperties = t.sub(ap.Schema, where+".additionalProperties")
 	}
-	if row.PropertyNames, err = t.add(s.PropertyNames, where+".propertyNames"); err != nil {
-		return err
-	}
+	row.PropertyNames = t.sub(s.PropertyNames, where+".propertyNames")
 	if row.PropertyNames >= 0 && t.rows[row.PropertyNames].Pattern >= 0 {
 		p := &t.patterns[t.rows[row.PropertyNames].Pattern]
 		p.Hints = hintsOf(p.Source)
 	}
-	row.MinProperties, row.MaxProperties = clampInt(s.MinProps), limit(s.MaxProps)
-	for _, list := range []struct {
-		kw   string
-		refs openapi3.SchemaRefs
-		out  *[]int
-	}{{"allOf", s.AllOf, &row.AllOf}, {"anyOf", s.AnyOf, &row.AnyOf}, {"oneOf", s.OneOf, &row.OneOf}} {
-		for k, ref := range list.refs {
-			i, err := t.add(ref, fmt.Sprintf("%s.%s[%d]", where, list.kw, k))
-			if err != nil {
-				return err
-			}
-			*list.out = append(*list.out, i)
-		}
-	}
-	if d := s.Discriminator; d != nil {
-		if len(row.OneOf) == 0 && len(row.AnyOf) == 0 {
-			return fmt.Errorf("%s.discriminator: a discriminator needs oneOf or anyOf", where)
-		}
+	row.MinProperties, row.MaxProperties = count(&s.MinProps), count(s.MaxProps)
+	row.AllOf = t.subs(s.AllOf, where+".allOf")
+	row.AnyOf = t.subs(s.AnyOf, where+".anyOf")
+	row.OneOf = t.subs(s.OneOf, where+".oneOf")
+	switch d := s.Discriminator; {
+	case d == nil || t.err != nil:
+	case len(row.OneOf) == 0 && len(row.AnyOf) == 0:
+		t.err = fmt.Errorf("%s.discriminator: a discriminator needs oneOf or anyOf", where)
+	default:
 		row.Discriminator = d.PropertyName
-		if err := t.mapping(row, s, where); err != nil {
-			return err
-		}
+		t.mapping(row, s, where)
 	}
-	return nil
+}
+
+// subs adds the schemas of a list keyword.
+func (t *schemaTable) subs(refs openapi3.SchemaRefs, where string) (out []int) {
+	for k, ref := range refs {
+		out = append(out, t.sub(ref, fmt.Sprintf("%s[%d]", where, k)))
+	}
+	return out
 }
 
 // mapping fills the discriminator's mapping: the explicit one, completed
 // by the component name of every branch not mapped (OpenAPI's implicit
 // mapping).
-func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) error {
+func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) {
 	branches := slices.Concat(s.OneOf, s.AnyOf)
 	mapped := map[*openapi3.Schema]bool{}
 	for _, v := range sortedKeys(s.Discriminator.Mapping) {
 		target := s.Discriminator.Mapping[v].Ref
 		k := slices.IndexFunc(branches, func(b *openapi3.SchemaRef) bool { return b.Ref == target })
 		if k < 0 {
-			return fmt.Errorf("%s.discriminator.mapping[%q]: %q is not one of the schema's branches", where, v, target)
-		}
-		i, err := t.add(branches[k], where+".discriminator")
-		if err != nil {
-			return err
+			t.err = fmt.Errorf("%s.discriminator.mapping[%q]: %q is not one of the schema's branches", where, v, target)
+			return
 		}
 		mapped[branches[k].Value] = true
-		row.Mapping = append(row.Mapping, mappingRow{Value: v, Schema: i})
+		row.Mapping = append(row.Mapping, namedSchema{v, t.sub(branches[k], where+".discriminator")})
 	}
 	for _, b := range branches {
-		if mapped[b.Value] {
-			continue
+		switch name := t.names[b.Value]; {
+		case mapped[b.Value]:
+		case name == "":
+			t.err = fmt.Errorf("%s.discriminator: an inline branch has no mapping value; add it to discriminator.mapping", where)
+			return
+		default:
+			row.Mapping = append(row.Mapping, namedSchema{name, t.sub(b, where+".discriminator")})
 		}
-		name := t.names[b.Value]
-		if name == "" {
-			return fmt.Errorf("%s.discriminator: an inline branch has no mapping value; add it to discriminator.mapping", where)
-		}
-		i, err := t.add(b, where+".discriminator")
-		if err != nil {
-			return err
-		}
-		row.Mapping = append(row.Mapping, mappingRow{Value: name, Schema: i})
 	}
-	return nil
 }
 
 // pattern returns the index of a pattern, translated into RE2 on first
-// sight.
-func (t *schemaTable) pattern(src, where string) (int, error) {
-	if i := slices.IndexFunc(t.patterns, func(p patternRow) bool { return p.Source == src }); i >= 0 {
-		return i, nil
+// sight, or noSchema for none.
+func (t *schemaTable) pattern(src, where string) int {
+	i := slices.IndexFunc(t.patterns, func(p patternRow) bool { return p.Source == src })
+	if i >= 0 || src == "" || t.err != nil {
+		return i
 	}
 	tr, err := translatePattern(where, src)
 	if err != nil {
-		return noSchema, err
+		t.err = err
+		return noSchema
 	}
 	t.patterns = append(t.patterns, patternRow{Source: src, RE2: tr})
-	return len(t.patterns) - 1, nil
+	return len(t.patterns) - 1
 }
 
 // jsonText encodes a value of the spec (decoded from YAML or JSON) as JSON.
@@ -308,41 +269,43 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-func clampInt(n uint64) int { return int(min(n, math.MaxInt32)) }
-
-func limit(n *uint64) int {
+// count reads a count keyword, clamped to an int32, or unset.
+func count(n *uint64) int {
 	if n == nil {
 		return unset
 	}
-	return clampInt(*n)
+	return int(min(*n, math.MaxInt32))
+}
+
+// allOfParts returns schema i and its allOf parts, depth first (16 levels
+// at most, against cycles).
+func (t *schemaTable) allOfParts(i, depth int) []*schemaRow {
+	if i < 0 || depth > 16 {
+		return nil
+	}
+	out := []*schemaRow{t.rows[i]}
+	for _, sub := range t.rows[i].AllOf {
+		out = append(out, t.allOfParts(sub, depth+1)...)
+	}
+	return out
 }
 
 // properties returns the properties an object schema declares, its own and
 // those of its allOf parts, by name.
 func (t *schemaTable) properties(i int) map[string]int {
 	out := map[string]int{}
-	var walk func(i int, depth int)
-	walk = func(i int, depth int) {
-		if i < 0 || depth > 16 {
-			return
-		}
-		row := t.rows[i]
+	for _, row := range t.allOfParts(i, 0) {
 		for _, p := range row.Properties {
 			if _, ok := out[p.Name]; !ok {
 				out[p.Name] = p.Schema
 			}
 		}
-		for _, sub := range row.AllOf {
-			walk(sub, depth+1)
-		}
 	}
-	walk(i, 0)
 	return out
 }
 
 // hasType reports whether the schema (or one of its allOf parts) allows
 // the JSON type ty explicitly.
 func (t *schemaTable) hasType(i int, ty string) bool {
-	return i >= 0 && (slices.Contains(t.rows[i].Types, ty) ||
-		slices.ContainsFunc(t.rows[i].AllOf, func(sub int) bool { return t.hasType(sub, ty) }))
+	return slices.ContainsFunc(t.allOfParts(i, 0), func(row *schemaRow) bool { return slices.Contains(row.Types, ty) })
 }
