@@ -8,7 +8,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -37,36 +36,26 @@ func noExample(row *schemaRow, why string) error {
 func (t *schemaTable) fillExamples() map[int]error {
 	ex := &examples{t: t, done: map[int]any{}, building: map[int]bool{}}
 	missing := map[int]error{}
-	for i := range t.rows {
+	for i, row := range t.rows {
 		if v, err := ex.value(i); err != nil {
 			missing[i] = err
 		} else {
-			t.rows[i].Example = jsonText(v)
+			row.Example = jsonText(v)
 		}
 	}
 	return missing
 }
 
-// valid reports whether v is valid against the schema, with the semantics
-// of JSON Schema 2020-12 and ECMAScript patterns.
-func (ex *examples) valid(i int, v any) error {
-	return ex.t.rows[i].value.VisitJSON(v,
-		openapi3.EnableJSONSchema2020(),
-		openapi3.SetSchemaRegexCompiler(ecma.Compile),
-		openapi3.EnableFormatValidation(),
-		openapi3.MultiErrors(),
-	)
-}
-
-// value returns a valid value for schema i.
+// value returns a valid value for schema i: the spec's own example,
+// examples or default (an invalid one is spec-lint's to report), else one
+// built from the schema's keywords.
 func (ex *examples) value(i int) (any, error) {
+	row := ex.t.rows[i]
 	if v, ok := ex.done[i]; ok {
 		return v, nil
 	}
-	row := ex.t.rows[i]
 	if ex.building[i] {
-		// A recursive schema: stop the recursion with the smallest value
-		// that can be valid.
+		// A recursive schema: null, where valid, stops the recursion.
 		if slices.Contains(row.Types, "null") {
 			return nil, nil
 		}
@@ -74,14 +63,11 @@ func (ex *examples) value(i int) (any, error) {
 	}
 	ex.building[i] = true
 	defer delete(ex.building, i)
-
-	// The spec's own values first; an invalid one is spec-lint's to report.
 	s, candidates := row.value, []any{}
-	if s.Example != nil || nullExample(s) {
-		candidates = append(candidates, s.Example)
+	if _, set := cmp.Or(s.Origin, &openapi3.Origin{}).Fields.Lookup("example"); s.Example != nil || set {
+		candidates = append(candidates, s.Example) // "example: null" is an example
 	}
-	candidates = append(candidates, s.Examples...)
-	if s.Default != nil {
+	if candidates = append(candidates, s.Examples...); s.Default != nil {
 		candidates = append(candidates, s.Default)
 	}
 	for _, c := range candidates {
@@ -95,20 +81,23 @@ func (ex *examples) value(i int) (any, error) {
 		return nil, err
 	}
 	if err := ex.valid(i, v); err != nil {
-		return nil, noExample(row, "the value built from its parts is not valid: "+firstLine(err))
+		return nil, noExample(row, "the value built from its parts is not valid: "+strings.SplitN(err.Error(), "\n", 2)[0])
 	}
 	ex.done[i] = v
 	return v, nil
 }
 
-// nullExample reports whether the spec writes "example: null" for s: a
-// nullable field whose example is null, not one without example.
-func nullExample(s *openapi3.Schema) bool {
-	if s.Example != nil || s.Origin == nil {
-		return false
-	}
-	_, ok := s.Origin.Fields.Lookup("example")
-	return ok
+// valid reports whether v is valid against the schema, with the semantics
+// of JSON Schema 2020-12 and ECMAScript patterns.
+func (ex *examples) valid(i int, v any) error {
+	return ex.t.rows[i].value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.SetSchemaRegexCompiler(ecma.Compile),
+		openapi3.EnableFormatValidation(), openapi3.MultiErrors())
+}
+
+// formatExamples are the strings built for the formats the validator checks.
+var formatExamples = map[string]string{
+	"date-time": "2024-11-27T16:10:44Z", "date": "2024-11-27", "email": "user@example.com", "uri": "https://example.com/",
+	"uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
 }
 
 // build assembles a value from the schema's keywords.
@@ -119,102 +108,91 @@ func (ex *examples) build(i int) (any, error) {
 			return normalize(json.RawMessage(e)), nil
 		}
 	}
-	if len(row.OneOf) > 0 || len(row.AnyOf) > 0 {
-		branches := slices.Concat(row.OneOf, row.AnyOf) // the value is checked against the whole
+	if branches := slices.Concat(row.OneOf, row.AnyOf); len(branches) > 0 {
 		if len(row.Mapping) > 0 {
 			branches = []int{row.Mapping[0].Schema}
 		}
 		var firstErr error
 		for _, b := range branches {
-			v, err := ex.value(b)
-			if err == nil && v != nil {
-				if obj, ok := v.(map[string]any); ok && len(row.Properties) > 0 {
-					obj = maps.Clone(obj)
-					if err := ex.addProperties(row, obj); err != nil {
-						return nil, err
-					}
-					v = obj
-				}
-				return v, nil
+			switch v, err := ex.value(b); {
+			case err != nil || v == nil:
+				firstErr = cmp.Or(firstErr, err)
+			case len(row.Properties) > 0 && isObject(v):
+				return ex.object(row, maps.Clone(v.(map[string]any)))
+			default:
+				return v, nil // checked against the whole schema
 			}
-			firstErr = cmp.Or(firstErr, err)
 		}
 		if firstErr != nil {
 			return nil, firstErr
 		}
 	}
+	obj := map[string]any{}
+	for _, part := range row.AllOf {
+		v, err := ex.value(part)
+		if err != nil {
+			// A part may require what another part defines: built alone
+			// it is not valid, the whole is checked instead.
+			v, err = ex.build(part)
+		}
+		if err != nil || !isObject(v) {
+			return v, err // a non-object allOf: its value stands for the whole
+		}
+		maps.Copy(obj, v.(map[string]any))
+	}
 	if len(row.AllOf) > 0 {
-		obj := map[string]any{}
-		for _, part := range row.AllOf {
-			v, err := ex.value(part)
-			if err != nil {
-				// A part may require what another part defines: built
-				// alone it is not valid, the whole is checked instead.
-				v, err = ex.build(part)
-			}
-			if err != nil {
-				return nil, err
-			}
-			m, ok := v.(map[string]any)
-			if !ok {
-				return v, nil // a non-object allOf: its value stands for the whole
-			}
-			maps.Copy(obj, m)
-		}
-		if err := ex.addProperties(row, obj); err != nil {
-			return nil, err
-		}
-		return obj, nil
+		return ex.object(row, obj)
 	}
 	switch primaryType(row) {
 	case "object":
-		obj := map[string]any{}
-		if err := ex.addProperties(row, obj); err != nil {
-			return nil, err
-		}
-		for k := 0; len(obj) < row.MinProperties; k++ {
-			if row.AdditionalProperties == noProperties {
-				return nil, noExample(row, "minProperties needs properties the schema forbids")
-			}
-			var v any = "value"
-			if row.AdditionalProperties >= 0 {
-				var err error
-				if v, err = ex.value(row.AdditionalProperties); err != nil {
-					return nil, err
-				}
-			}
-			obj[fmt.Sprintf("key%d", k)] = v
-		}
-		return obj, nil
+		return ex.object(row, obj)
 	case "array":
 		n := max(row.MinItems, 1)
-		if row.MaxItems != unset && n > row.MaxItems {
-			n = row.MaxItems
+		if row.MaxItems != unset {
+			n = min(n, row.MaxItems)
 		}
-		var item any = "value"
-		if row.Items >= 0 {
-			var err error
-			if item, err = ex.value(row.Items); err != nil {
-				return nil, err
-			}
-			if n > 1 && row.UniqueItems {
-				return nil, noExample(row, "minItems above 1 with uniqueItems")
-			}
+		item, err := ex.valueOr(row.Items)
+		if err == nil && n > 1 && row.UniqueItems && row.Items >= 0 {
+			return nil, noExample(row, "minItems above 1 with uniqueItems")
 		}
-		return slices.Repeat([]any{item}, n), nil
+		return slices.Repeat([]any{item}, n), err
 	case "string":
-		return ex.buildString(row)
+		if row.Pattern >= 0 {
+			return nil, noExample(row, fmt.Sprintf("a string with the pattern %q and no example", ex.t.patterns[row.Pattern].Source))
+		}
+		s := cmp.Or(formatExamples[row.Format], "example") // ASCII: bytes are characters
+		s += strings.Repeat("x", max(0, row.MinLength-len(s)))
+		if row.MaxLength != unset {
+			s = s[:min(len(s), row.MaxLength)]
+		}
+		return s, nil
 	case "integer", "number":
-		return buildNumber(row), nil
+		v := 1.0
+		if row.HasMinimum {
+			v = row.Minimum
+			if row.ExclusiveMinimum {
+				v = math.Floor(v) + 1
+			}
+		} else if row.HasMaximum && v > row.Maximum {
+			v = row.Maximum
+			if row.ExclusiveMaximum {
+				v = math.Ceil(v) - 1
+			}
+		}
+		if row.MultipleOf != 0 {
+			v = math.Ceil(v/row.MultipleOf) * row.MultipleOf
+		}
+		return normalize(v), nil
 	case "boolean":
 		return true, nil
 	}
 	return nil, nil // null, or no type
 }
 
-// addProperties adds a value for every declared property of row (the
-// required ones and the optional ones: a fake answer shows every field).
-func (ex *examples) addProperties(row *schemaRow, obj map[string]any) error {
+// object adds to obj a value for every declared property of row (a fake
+// answer shows every field; an optional one without a value is left out),
+// then keys up to minProperties.
+func (ex *examples) object(row *schemaRow, obj map[string]any) (any, error) {
 	for _, p := range row.Properties {
 		if _, ok := obj[p.Name]; ok {
 			continue
@@ -223,50 +201,33 @@ func (ex *examples) addProperties(row *schemaRow, obj map[string]any) error {
 		case err == nil:
 			obj[p.Name] = v
 		case slices.Contains(row.Required, p.Name):
-			return err
-		} // an optional property without a value is left out
-	}
-	return nil
-}
-
-// formatExamples are the strings built for the formats the validator checks.
-var formatExamples = map[string]string{
-	"date-time": "2024-11-27T16:10:44Z", "date": "2024-11-27", "email": "user@example.com", "uri": "https://example.com/",
-	"uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-}
-
-func (ex *examples) buildString(row *schemaRow) (any, error) {
-	s := cmp.Or(formatExamples[row.Format], "example")
-	if row.Pattern >= 0 {
-		return nil, noExample(row, fmt.Sprintf("a string with the pattern %q and no example", ex.t.patterns[row.Pattern].Source))
-	}
-	s += strings.Repeat("x", max(0, row.MinLength-utf8.RuneCountInString(s)))
-	if row.MaxLength != unset && len([]rune(s)) > row.MaxLength {
-		s = string([]rune(s)[:row.MaxLength])
-	}
-	return s, nil
-}
-
-func buildNumber(row *schemaRow) any {
-	v := 1.0
-	if row.HasMinimum {
-		v = row.Minimum
-		if row.ExclusiveMinimum {
-			v = math.Floor(v) + 1
-		}
-	} else if row.HasMaximum && v > row.Maximum {
-		v = row.Maximum
-		if row.ExclusiveMaximum {
-			v = math.Ceil(v) - 1
+			return nil, err
 		}
 	}
-	if row.MultipleOf != 0 {
-		v = math.Ceil(v/row.MultipleOf) * row.MultipleOf
+	for k := 0; len(obj) < row.MinProperties; k++ {
+		if row.AdditionalProperties == noProperties {
+			return nil, noExample(row, "minProperties needs properties the schema forbids")
+		}
+		v, err := ex.valueOr(row.AdditionalProperties)
+		if err != nil {
+			return nil, err
+		}
+		obj[fmt.Sprintf("key%d", k)] = v
 	}
-	if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
-		return json.Number(fmt.Sprintf("%d", int64(v)))
+	return obj, nil
+}
+
+// valueOr is the value of schema i, or a string when there is no schema.
+func (ex *examples) valueOr(i int) (any, error) {
+	if i < 0 {
+		return "value", nil
 	}
-	return json.Number(fmt.Sprintf("%v", v))
+	return ex.value(i)
+}
+
+func isObject(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok
 }
 
 // primaryType is the type a built value has: the first non-null type.
@@ -297,11 +258,6 @@ func normalize(v any) any {
 		return v
 	}
 	return out
-}
-
-func firstLine(err error) string {
-	line, _, _ := strings.Cut(err.Error(), "\n")
-	return line
 }
 
 // sortedKeys returns the keys of m in order.
