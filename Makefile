@@ -123,9 +123,9 @@ BASE      ?= HEAD~1
 CONSUMER  := examples/consumer-pipeline
 
 .PHONY: update-spec
-update-spec: ## Take a new spec: make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url] [REPAIRS=overlay]] [SEED=path] (lint, replace, regenerate, diff, test, next steps).
+update-spec: ## Take a new spec: make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url] [REPAIRS=overlay]] (lint, replace, regenerate, diff, test, next steps).
 	@test -n "$(SPEC)" || { echo "usage: make update-spec SPEC=/path/to/openapi-bundled.yaml [SOURCE=partoo [REPAIRS=/path/to/repairs.yaml]]"; exit 2; }
-	$(GO) -C tools run ./cmd/updatespec -root "$(CURDIR)" -spec "$(abspath $(SPEC))" $(if $(SOURCE),-source "$(SOURCE)") $(if $(ORIGIN),-origin "$(ORIGIN)") $(if $(REPAIRS),-repairs "$(abspath $(REPAIRS))") $(if $(SEED),-new-seed "$(abspath $(SEED))") $(UPDATE_ARGS)
+	$(GO) -C tools run ./cmd/updatespec -root "$(CURDIR)" -spec "$(abspath $(SPEC))" $(if $(SOURCE),-source "$(SOURCE)") $(if $(ORIGIN),-origin "$(ORIGIN)") $(if $(REPAIRS),-repairs "$(abspath $(REPAIRS))")
 
 # Bundling a multi-file reference (such as Partoo's rest_api/v2/index.yml)
 # into the one file update-spec takes, with Redocly CLI pinned in

@@ -1,11 +1,9 @@
 package pipeline
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -210,11 +208,13 @@ func TestUpdateSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	newSpec, newSeed := filepath.Join(inputs, "openapi-bundled.yaml"), filepath.Join(inputs, "seed.md")
+	newSpec := filepath.Join(inputs, "openapi-bundled.yaml")
 	writeFile(t, newSpec, []byte(mutated))
-	writeFile(t, newSeed, []byte(partooChanges(t, string(seed))))
+	// Partoo's changes reach the seed's operation: its new excerpt first.
+	writeFile(t, filepath.Join(dir, "tools", "spectest", "testdata", "seed-getWebhook.md"), []byte(partooChanges(t, string(seed))))
+	gitCommit(t, dir, "Partoo's new seed excerpt")
 
-	out, err := command(t, dir, nil, "make", "update-spec", "SPEC="+newSpec, "SEED="+newSeed)
+	out, err := command(t, dir, nil, "make", "update-spec", "SPEC="+newSpec)
 	t.Logf("make update-spec:\n%s", out)
 	for _, want := range []string{
 		"[1/6] lint", "speclint: " + newSpec + ": ok",
@@ -279,11 +279,10 @@ func TestUpdateSpec(t *testing.T) {
 }
 
 // TestUpdateSpecOutcomes checks update-spec's other outcomes on a copy: a
-// spec that fails the lint or the generator changes nothing (with
-// -allow-dirty, its printed way back keeps an uncommitted edit and an
-// untracked file), a dirty tree is refused, a test the new spec breaks stops it at step 5 (kept for
-// inspection with -keep-failed, with an exact revert), and a harmless
-// change goes through every step to the next steps.
+// spec that fails the lint or the generator changes nothing (an untracked
+// file under gen/ included), a dirty tree is refused, a test the new spec
+// breaks stops it at step 5 with the tree restored, and a harmless change
+// goes through every step to the next steps.
 func TestUpdateSpecOutcomes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: copies the repository and runs make update-spec in it")
@@ -311,38 +310,18 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 
 	// A spec that passes the lint but that the generator refuses (a tag
 	// whose service name the client already uses) fails at step 3: the
-	// tree is restored as it was, generated code included.
+	// tree is restored as it was, generated code and an untracked file
+	// included.
+	writeFile(t, filepath.Join(dir, "gen", "notes.txt"), []byte("untracked"))
 	refused := filepath.Join(inputs, "refused.yaml")
 	writeFile(t, refused, []byte(replaceAfter(t, string(spec), "    put:\n      tags:\n", "        - Webhooks\n", "        - Do\n")))
 	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+refused)
 	if err == nil || !strings.Contains(out, "FAILED at step 3") || !strings.Contains(out, "Nothing was changed: the tree is restored") {
 		t.Fatalf("a spec refused by the generator was not reported at step 3 with the tree restored:\n%s", out)
 	}
-	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
+	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "?? gen/notes.txt" {
 		t.Fatalf("a failed update left the tree changed:\n%s", status)
 	}
-
-	// With -allow-dirty, the failed update stays, and its printed way back
-	// gives back the state before the run: the maintainer's uncommitted
-	// edit to the spec and an untracked file included.
-	edited := append(slices.Clip(spec), "# the maintainer's uncommitted note\n"...)
-	writeFile(t, specPath, edited)
-	writeFile(t, filepath.Join(dir, "gen", "notes.txt"), []byte("untracked"))
-	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+refused, "UPDATE_ARGS=-allow-dirty")
-	wayBack := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*|cp .*)$`).FindAllStringSubmatch(out, -1)
-	if err == nil || !strings.Contains(out, "FAILED at step 3") || len(wayBack) == 0 {
-		t.Fatalf("with -allow-dirty, a spec refused by the generator was not reported at step 3 with the way back: %v\n%s", err, out)
-	}
-	for _, line := range wayBack {
-		run(t, dir, gitEnv, "sh", "-c", line[1])
-	}
-	if got, err := os.ReadFile(specPath); err != nil || !bytes.Equal(got, edited) {
-		t.Fatalf("the printed way back lost the uncommitted edit of the spec (%v):\n%s", err, out)
-	}
-	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); !slices.Equal(strings.Fields(status), []string{"M", "api/openapi-bundled.yaml", "??", "gen/notes.txt"}) {
-		t.Fatalf("the printed way back did not give back the state before the run:\n%s", status)
-	}
-	run(t, dir, gitEnv, "git", "checkout", "--", "api/openapi-bundled.yaml")
 	if err := os.Remove(filepath.Join(dir, "gen", "notes.txt")); err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +340,6 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	// step 5, after the regeneration (which rewrote the README's rules
 	// table too): the tree is restored as it was.
 	writeFile(t, filepath.Join(dir, "internal", "stale", "stale_test.go"), []byte(staleTest))
-	gitCommit(t, dir, "A test that hard-codes the spec")
 	larger := func(s string) []byte {
 		return []byte(replaceAfter(t, s, "    CustomHeaders:\n", "      maxProperties: 5\n", "      maxProperties: 7\n"))
 	}
@@ -369,37 +347,20 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	limit, limitSeed := filepath.Join(inputs, "limit.yaml"), filepath.Join(inputs, "limit-seed.md")
+	limit, seedPath := filepath.Join(inputs, "limit.yaml"), filepath.Join(dir, "tools", "spectest", "testdata", "seed-getWebhook.md")
 	writeFile(t, limit, larger(string(spec)))
-	writeFile(t, limitSeed, larger(string(seed)))
-	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+limit, "SEED="+limitSeed)
+	writeFile(t, seedPath, larger(string(seed)))
+	gitCommit(t, dir, "A test that hard-codes the spec, and the seed of the larger limit")
+	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+limit)
 	if err == nil || !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "Nothing was changed: the tree is restored") {
 		t.Fatalf("a spec that breaks a test was not reported at step 5 with the tree restored: %v\n%s", err, out)
 	}
 	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
 		t.Fatalf("a failed update left the tree changed:\n%s", status)
 	}
-	// With -keep-failed the failed state stays for inspection, the output
-	// gives both ways out, and its exact revert restores the tree.
-	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+limit, "SEED="+limitSeed, "UPDATE_ARGS=-keep-failed")
-	if err == nil || !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "To take the new spec anyway") {
-		t.Fatalf("a spec that breaks a test did not stop at step 5 with both ways out: %v\n%s", err, out)
-	}
-	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); !strings.Contains(status, "api/openapi-bundled.yaml") || !strings.Contains(status, "README.md") {
-		t.Errorf("-keep-failed did not keep the failed state (the new spec, the README's new limit):\n%s", status)
-	}
-	revert := regexp.MustCompile(`(?m)^  (git checkout -- .*|rm .*|cp .*)$`).FindAllStringSubmatch(out, -1)
-	if len(revert) == 0 {
-		t.Fatalf("update-spec failed without an exact revert command:\n%s", out)
-	}
-	for _, line := range revert {
-		run(t, dir, gitEnv, "sh", "-c", line[1])
-	}
-	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
-		t.Fatalf("the printed revert left changes:\n%s", status)
-	}
 	run(t, dir, gitEnv, "git", "rm", "-q", "-r", "internal/stale")
-	gitCommit(t, dir, "Remove the test that hard-codes the spec")
+	writeFile(t, seedPath, seed)
+	gitCommit(t, dir, "Remove the test that hard-codes the spec, and take the seed back")
 
 	// A harmless change goes through all six steps.
 	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+harmless)

@@ -95,7 +95,7 @@ func sub(t *testing.T, m map[string]any, keys ...string) any {
 // and each of its components are semantically identical. Partoo's file is
 // the verbatim bundle when the bundle is Partoo's, the bundle itself when
 // the project assembled it (api/provenance.yaml; see partooFile). When
-// Partoo changes them, take the new seed with make update-spec SEED=path.
+// Partoo changes them, commit Partoo's new excerpt over the seed.
 // Where every other element comes from is speclint's provenance rule (make
 // spec-lint).
 func TestBundleKeepsTheSeed(t *testing.T) {

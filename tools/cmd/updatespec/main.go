@@ -1,14 +1,13 @@
 // Command updatespec takes a new version of the bundled OpenAPI document
 // into the repository in six steps: lint it, replace it, regenerate,
-// report the API and Go API changes, build, vet and test, and print the
-// next steps. A failed step gives the paths the steps may write back as
-// they were, unless -keep-failed or -allow-dirty, which print the way back
-// instead. docs/maintaining.md ("Taking a new spec") describes the steps,
-// Partoo's bundle as published (-source partoo) and the refusals.
+// report the API changes, build, vet and test, and print the next steps.
+// A failed or interrupted step gives the paths the steps may write back as
+// they were. docs/maintaining.md ("Taking a new spec") describes the
+// steps, Partoo's bundle as published (-source partoo) and the refusals.
 //
 // Usage (from the repository root):
 //
-//	make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url] [REPAIRS=overlay]] [SEED=path] [UPDATE_ARGS=-keep-failed|-allow-dirty]
+//	make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url] [REPAIRS=overlay]]
 package main
 
 import (
@@ -36,30 +35,25 @@ const (
 	specRel     = "api/openapi-bundled.yaml"
 	seedRel     = "tools/spectest/testdata/seed-getWebhook.md"
 	consumerRel = "examples/consumer-pipeline"
-	modulePath  = "github.com/partoo-go/partoo"
 	// partooBundleURL is where Partoo publishes its bundle, named in its
 	// documentation's operation pages.
 	partooBundleURL = "https://developers.partoo.co/assets/openapi/openapi-bundled.yaml"
 )
 
 // restorable lists what an update may write, relative to the root: the
-// spec and its companions, the generated code, the README (go generate
-// writes its custom-header rules table), the benchmarks' ogen peer, every
-// module's go.mod and go.sum, the consumer example (regenerated) and the
-// spec tests' seed.
+// spec and its companions, the generated code, the README (its rules
+// table), the benchmarks' ogen peer, every go.mod and go.sum, and the
+// consumer example.
 var restorable = []string{
 	"api", "gen", "internal/apispec", "services.gen.go", "README.md",
 	"go.mod", "go.sum", "tools/go.mod", "tools/go.sum", "otel/go.mod", "otel/go.sum",
-	"bench/go.mod", "bench/go.sum", "bench/ogenapi", "redislimit/go.mod", "redislimit/go.sum",
-	consumerRel, filepath.Dir(seedRel),
+	"bench/go.mod", "bench/go.sum", "bench/ogenapi", "redislimit/go.mod", "redislimit/go.sum", consumerRel,
 }
 
 // regenerate lists the go commands of step 3, each with the directory it
-// runs in. A new spec may need a module (the nullable types): each module
-// is tidied after what it generates is regenerated (the root, the
-// benchmarks' ogen peer, the consumer example, which is also tidied
-// before, so that its generator runs against the new root module), and
-// every module that requires the root is tidied.
+// runs in: each module is tidied after what it generates is regenerated
+// (a new spec may need a module), and the consumer example is also tidied
+// before, so that its generator runs against the new root module.
 var regenerate = [][]string{
 	{".", "generate", "./..."}, {".", "mod", "tidy"}, {"tools", "mod", "tidy"}, {"otel", "mod", "tidy"},
 	{"redislimit", "mod", "tidy"}, {"bench", "generate", "./..."}, {"bench", "mod", "tidy"},
@@ -67,9 +61,8 @@ var regenerate = [][]string{
 }
 
 // verify lists the go commands of step 5 but the tests of the tools
-// module (all its packages but the slow pipeline): every module is
-// compiled, tests included, against the new generated code; bench's vet
-// compiles the benchmarks against the new ogen peer.
+// module: every module is compiled, tests included, against the new
+// generated code (bench's vet compiles the benchmarks).
 var verify = [][]string{
 	{".", "build", "./..."}, {".", "vet", "./..."}, {".", "test", "-short", "-count=1", "./..."},
 	{consumerRel, "test", "-count=1", "./..."}, {"otel", "vet", "./..."}, {"redislimit", "vet", "./..."}, {"bench", "vet", "./..."},
@@ -86,33 +79,22 @@ func main() {
 
 // updater holds the inputs and the state of one update.
 type updater struct {
-	root, spec, source, origin, seed string
-	newSeed, repairs                 []byte // nil: keep the repository's
-	allowDirty, keepFailed           bool
-	stdout, stderr                   io.Writer
-	backup                           string   // where save keeps the files in saved
-	backupKept                       bool     // a printed way back copies from backup
-	saved                            []string // the files under restorable before the update, copied to backup
-	verdict                          *verdict // what step 4 found; nil before
+	root, spec, source, origin string
+	repairs                    []byte // nil: keep the repository's
+	stdout, stderr             io.Writer
+	index                      string // the git index of save, apart from the repository's
+	breaking                   int    // the breaking changes step 4 found; -1 before it
 }
 
-// verdict is what the report of step 4 found: the API changes, the
-// breaking ones, the methods added to Go interfaces and the other
-// incompatible Go API changes.
-type verdict struct{ changes, breaking, methodsAdded, goBreaking int }
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	u := &updater{stdout: stdout, stderr: stderr}
+	u := &updater{stdout: stdout, stderr: stderr, breaking: -1}
 	fs := flag.NewFlagSet("updatespec", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&u.root, "root", ".", "repository root")
 	fs.StringVar(&u.spec, "spec", "", "path of the new openapi-bundled.yaml")
 	fs.StringVar(&u.source, "source", "", `"partoo" when the spec is Partoo's bundle as published; empty for a bundle the project assembled`)
 	fs.StringVar(&u.origin, "origin", partooBundleURL, "with -source partoo: where the verbatim bundle came from")
-	newSeed := fs.String("new-seed", "", "optional: Partoo's refreshed docs excerpt to install as "+seedRel+" (when Partoo's own YAML changed)")
 	repairs := fs.String("repairs", "", "with -source partoo: the repairs overlay to apply to the bundle (default: api/"+specload.RepairsFile+", if any)")
-	fs.BoolVar(&u.allowDirty, "allow-dirty", false, "run even when tracked files have uncommitted changes")
-	fs.BoolVar(&u.keepFailed, "keep-failed", false, "leave a failed update in the work tree for inspection instead of restoring it")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -127,14 +109,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case *repairs != "" && u.source == "":
 		err = errors.New("REPAIRS only goes with SOURCE=partoo: repairs apply to Partoo's bundle as published")
 	}
-	u.seed = filepath.Join(u.root, seedRel)
-	if err == nil && *newSeed != "" {
-		u.seed = *newSeed
-		u.newSeed, err = os.ReadFile(*newSeed)
-	}
 	// The commands run in other directories: the paths they are given
 	// must not be relative.
-	for _, path := range []*string{&u.root, &u.spec, &u.seed} {
+	for _, path := range []*string{&u.root, &u.spec} {
 		if err == nil {
 			*path, err = filepath.Abs(*path)
 		}
@@ -165,39 +142,31 @@ func (u *updater) update(ctx context.Context) int {
 		u.repairs = oldRepairs
 	}
 	// Partoo's bundle is the same when its hash, the repairs and where it
-	// came from are: what api/ holds is the spec the loader makes of them,
-	// and the record of its origin.
+	// came from are: api/ holds what the loader makes of them.
 	same := bytes.Equal(newBytes, oldBytes)
 	if u.source == specload.Partoo {
 		same = rec.SHA256 == specload.Sum(newBytes) && bytes.Equal(u.repairs, oldRepairs) && rec.Origin == u.origin
 	}
-	if err == nil && same && u.newSeed == nil {
+	if err == nil && same {
 		fmt.Fprintf(u.stdout, "update-spec: %s is identical to %s; nothing to do.\n", u.spec, specRel)
 		return 0
 	}
 	dirty, derr := u.run(ctx, ".", true, "git", "status", "--porcelain", "--untracked-files=no")
-	if err = errors.Join(err, derr); err == nil && dirty != "" && !u.allowDirty {
-		err = fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that the update's changes stand apart from yours (or pass -allow-dirty):\n%s", dirty)
+	if err = errors.Join(err, derr); err == nil && dirty != "" {
+		err = fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that the update's changes stand apart from yours:\n%s", dirty)
 	}
-	tmp, terr := os.MkdirTemp("", "partoo-update-spec-")
-	if terr == nil {
-		// The commands run in other directories: a relative TMPDIR would
-		// name other files there.
-		if abs, err := filepath.Abs(tmp); err == nil {
-			tmp = abs
-		} else {
-			terr = err
+	tmp := ""
+	if err == nil {
+		if tmp, err = os.MkdirTemp("", "partoo-update-spec-"); err == nil {
+			defer os.RemoveAll(tmp)
+			// The commands run in other directories: a relative TMPDIR
+			// would name other files there.
+			tmp, err = filepath.Abs(tmp)
 		}
 	}
-	u.backup = filepath.Join(tmp, "backup")
-	defer func() {
-		if !u.backupKept {
-			os.RemoveAll(tmp)
-		}
-	}()
-	previous, oldAPI := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "api.export")
-	repairs, namesCopy := filepath.Join(tmp, "repairs.yaml"), filepath.Join(tmp, "names.yaml")
-	if err = errors.Join(err, terr); err == nil {
+	previous, repairs, namesCopy := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "repairs.yaml"), filepath.Join(tmp, "names.yaml")
+	if err == nil {
+		u.index = filepath.Join(tmp, "index")
 		err = errors.Join(u.save(ctx), os.WriteFile(previous, oldBytes, 0o644))
 	}
 	if err != nil {
@@ -205,7 +174,7 @@ func (u *updater) update(ctx context.Context) int {
 		return 1
 	}
 
-	lint, written := []string{"-spec", u.spec, "-seed", u.seed}, newBytes
+	lint, written := []string{"-spec", u.spec, "-seed", filepath.Join(u.root, seedRel)}, newBytes
 	var eff *specload.Result
 	// Each step returns what failed, if anything, and why.
 	steps := []struct {
@@ -214,10 +183,8 @@ func (u *updater) update(ctx context.Context) int {
 	}{
 		{"lint the new spec (nothing is changed if this fails)", func() (string, error) {
 			if u.source == specload.Partoo {
-				// Partoo's own bundle, as it is, through the one loader,
-				// then the lint of the result in the bundle's own terms
-				// (Partoo's YAML and the repairs need no mark), at the
-				// lines of the bundle's file.
+				// Partoo's bundle through the one loader, then the lint of
+				// the result in the bundle's own terms, at its lines.
 				if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err == nil {
 					fmt.Fprintf(u.stdout, "repairs: %d applied\n", len(eff.Repairs))
 					eff.Report(u.stdout)
@@ -234,9 +201,7 @@ func (u *updater) update(ctx context.Context) int {
 			if _, err := u.run(ctx, "tools", false, "go", append([]string{"run", "./cmd/speclint"}, lint...)...); err != nil {
 				return "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err)
 			}
-			// The Go API before the update, to compare with after it.
-			_, err := u.run(ctx, ".", false, "go", "tool", "-modfile=tools/go.mod", "apidiff", "-m", "-w", oldAPI, modulePath)
-			return "apidiff", err
+			return "", nil
 		}},
 		{"replace " + specRel, func() (string, error) {
 			err := u.put(specRel, written, u.spec)
@@ -247,24 +212,18 @@ func (u *updater) update(ctx context.Context) int {
 					u.put("api/"+specload.RepairsFile, u.repairs, fmt.Sprintf("the repairs overlay (%d repair(s))", len(eff.Repairs))),
 					u.put("api/"+specload.NamesFile, specload.RecordDerived(names, eff.Derived), "the derived operationIds, under operationIds"))
 			}
-			if err == nil && u.newSeed != nil {
-				err = u.put(seedRel, u.newSeed, u.seed)
-			}
 			return "replace the spec", err
 		}},
 		{"regenerate (go generate ./...) and tidy go.mod", func() (string, error) {
 			return u.goSteps(ctx, regenerate)
 		}},
-		{"what changed: the API (oasdiff, breaking changes first), then the Go API (apidiff)", func() (string, error) {
-			var v verdict
-			if v.changes, v.breaking, err = specdiff.Changelog(ctx, filepath.Join(u.root, "tools"), previous, filepath.Join(u.root, specRel), u.stdout); err != nil {
-				return "oasdiff", err
+		{"what changed: the API (oasdiff, breaking changes first)", func() (string, error) {
+			changes, breaking, err := specdiff.Changelog(ctx, filepath.Join(u.root, "tools"), previous, filepath.Join(u.root, specRel), u.stdout)
+			if err == nil {
+				u.breaking = breaking
+				fmt.Fprintf(u.stdout, "%d API change(s), %d breaking.\n", changes, breaking)
 			}
-			out, err := u.run(ctx, ".", false, "go", "tool", "-modfile=tools/go.mod", "apidiff", "-m", oldAPI, modulePath)
-			if v.methodsAdded, v.goBreaking = countIncompatible(out); err == nil {
-				u.verdict = &v
-			}
-			return "apidiff", err
+			return "oasdiff", err
 		}},
 		{"build, vet and test", func() (string, error) {
 			pkgs, err := u.run(ctx, "tools", true, "go", "list", "-f", `{{if ne .Name "pipeline"}}{{.ImportPath}}{{end}}`, "./...")
@@ -274,10 +233,8 @@ func (u *updater) update(ctx context.Context) int {
 			return u.goSteps(ctx, append(slices.Clone(verify), append([]string{"tools", "test", "-short", "-count=1"}, strings.Fields(pkgs)...)))
 		}},
 		{"next steps", func() (string, error) {
-			v := u.verdict
-			fmt.Fprintf(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass. %d API change(s), %d breaking; %d incompatible Go API change(s).\n\n",
-				v.changes, v.breaking, v.methodsAdded+v.goBreaking)
-			v.nextSteps(u.stdout)
+			fmt.Fprintln(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass.")
+			nextSteps(u.stdout, u.breaking)
 			return "", nil
 		}},
 	}
@@ -292,12 +249,9 @@ func (u *updater) update(ctx context.Context) int {
 
 // goSteps runs each command, `go args...` in the directory its first
 // element names (relative to the root), and stops at the first that fails.
-// The commands of the consumer example are skipped, saying so, when the
-// tree lacks it.
+// The commands of the consumer example, the one module a tree may lack (a
+// fork), are skipped, saying so, when the tree lacks it.
 func (u *updater) goSteps(ctx context.Context, cmds [][]string) (string, error) {
-	// The consumer example is the one module a tree may lack (a fork, or
-	// a test of a bundle it does not fit): nothing there to regenerate or
-	// compile.
 	_, err := os.Stat(filepath.Join(u.root, consumerRel))
 	noConsumer := errors.Is(err, fs.ErrNotExist)
 	if noConsumer {
@@ -325,150 +279,68 @@ func (u *updater) put(rel string, body []byte, from string) error {
 	return os.WriteFile(path, body, 0o644)
 }
 
-// countIncompatible counts the incompatible changes in apidiff's report:
-// the methods added to an interface, which break only code that implements
-// it (gen.ClientInterface gains one per new operation), not code that
-// calls it, and the others, which break callers (removed or changed names
-// and signatures). In apidiff's incompatible section, an "added" line is
-// always such a method: apidiff lists every other addition as compatible.
-func countIncompatible(report string) (methodsAdded, others int) {
-	for _, pkg := range strings.Split(report, "Package ") {
-		before, _, _ := strings.Cut(pkg, "Compatible changes:")
-		_, incompatible, _ := strings.Cut(before, "Incompatible changes:")
-		for _, line := range strings.Split(incompatible, "\n") {
-			switch line = strings.TrimSpace(line); {
-			case !strings.HasPrefix(line, "- "):
-			case strings.HasSuffix(line, ": added"):
-				methodsAdded++
-			default:
-				others++
-			}
-		}
-	}
-	return methodsAdded, others
-}
-
-// nextSteps prints what the maintainer does after a successful update.
-func (v verdict) nextSteps(w io.Writer) {
+// nextSteps prints what the maintainer does after a successful update,
+// given how many breaking changes oasdiff found.
+func nextSteps(w io.Writer, breaking int) {
 	fmt.Fprintln(w, "  1. Review what changed:   git status && git diff --stat")
 	fmt.Fprintln(w, "  2. Record the API changes above in CHANGELOG.md, under [Unreleased] (Added / Changed / Removed).")
-	if v.breaking > 0 || v.goBreaking > 0 {
-		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d spec change(s) ERR and apidiff finds %d Go change(s) that break callers. Declare the bump (`make breaking` fails in CI on an undeclared ERR change):\n", v.breaking, v.goBreaking)
+	if breaking > 0 {
+		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d spec change(s) ERR. Declare the bump (`make breaking` fails in CI on an undeclared ERR change):\n", breaking)
 		fmt.Fprintln(w, "     bump partoo.Version in version.go (0.y.z -> 0.(y+1).0 while in v0; X -> X+1 from v1 on, with the /vX+1 module path),")
 		fmt.Fprintln(w, "     and/or add a \"BREAKING-CHANGE: <what breaks>\" trailer to the commit message.")
 	} else {
-		fmt.Fprintln(w, "  3. No breaking change for callers: a minor version (new operations or fields) or a patch is enough.")
-	}
-	if v.methodsAdded > 0 {
-		fmt.Fprintf(w, "     Note: %d method(s) were added to generated interfaces (such as gen.ClientInterface); this breaks only code that implements them. Say so in CHANGELOG.md.\n", v.methodsAdded)
+		fmt.Fprintln(w, "  3. No breaking change: a minor version (new operations or fields) or a patch is enough.")
 	}
 	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
 }
 
-// fail reports a failed step. After the lint, it runs the way back to the
-// state before the update, or with -keep-failed or -allow-dirty prints it.
+// fail reports a failed step and, after the lint, gives the tree back as
+// save recorded it: the files that appeared under restorable are deleted
+// (git clean), and those that changed or went are written back (git
+// checkout-index, which leaves an unchanged file, and its mtime, alone).
 func (u *updater) fail(ctx context.Context, step int, what string, err error) int {
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
-	if step == 1 {
-		fmt.Fprintf(u.stderr, "Nothing was changed: %s is still the previous spec.\n", specRel)
-		return 1
-	}
-	ctx = context.WithoutCancel(ctx) // the tree is given back even when the run was cancelled
-	back, err := u.wayBack(ctx)
-	restore := err == nil && !u.keepFailed && !u.allowDirty
-	for i := 0; restore && i < len(back); i++ {
-		_, err = u.run(ctx, ".", true, back[i][0], back[i][1:]...)
-		restore = err == nil
-	}
-	if restore {
-		fmt.Fprintf(u.stderr, "Nothing was changed: the tree is restored as it was before the update (%s is still the previous spec). Run again with UPDATE_ARGS=-keep-failed to inspect the failed state.\n", specRel)
-	} else {
+	if step > 1 {
+		ctx = context.WithoutCancel(ctx) // the tree is given back even when the run was cancelled
+		_, err = u.run(ctx, ".", true, "git", append([]string{"clean", "-fdq", "--"}, restorable...)...)
+		if err == nil {
+			_, err = u.run(ctx, ".", true, "git", "checkout-index", "-a", "-f")
+		}
 		if err != nil {
-			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored: %v\n", err)
+			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored (%s is the NEW spec; generated code may be partly regenerated): %v\n", specRel, err)
+			return 1
 		}
-		// The way back holds after a restore failed halfway too.
-		fmt.Fprintf(u.stderr, "The work tree is half-updated (%s is the NEW spec; generated code may be partly regenerated). To revert to the state before the update, run in %s, in this order:\n", specRel, u.root)
-		for _, c := range back {
-			fmt.Fprintf(u.stderr, "  %s\n", shellCommand(c))
-		}
-		u.backupKept = true
 	}
-	if u.verdict != nil {
-		fmt.Fprintln(u.stderr, "To take the new spec anyway: fix what failed above, run `make ci`, then:")
-		u.verdict.nextSteps(u.stderr)
+	fmt.Fprintf(u.stderr, "Nothing was changed: the tree is restored as it was before the update (%s is still the previous spec).\n", specRel)
+	if u.breaking >= 0 {
+		fmt.Fprintln(u.stderr, "To take the new spec anyway: fix what failed above, run the update again, then:")
+		nextSteps(u.stderr, u.breaking)
 	}
 	return 1
 }
 
-// wayBack returns the commands, run in the root, that give back the state
-// save recorded: delete the files under restorable that were not there,
-// then copy back the saved ones.
-func (u *updater) wayBack(ctx context.Context) ([][]string, error) {
-	files, err := u.files(ctx)
-	var back [][]string
-	if added := slices.DeleteFunc(files, func(f string) bool { return slices.Contains(u.saved, f) }); len(added) > 0 {
-		back = append(back, append([]string{"rm", "-f"}, added...))
-	}
-	// -p gives a file the update deleted its mode back; -R copies a
-	// symlink as a symlink.
-	return append(back, []string{"cp", "-R", "-p", u.backup + "/.", "."}), err
-}
-
-// shellCommand returns c as a line for a POSIX shell, each argument
-// quoted unless it holds only characters the shell takes as they are.
-func shellCommand(c []string) string {
-	quoted := make([]string, len(c))
-	for i, arg := range c {
-		quoted[i] = arg
-		if arg == "" || strings.Trim(arg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+=:,@%") != "" {
-			quoted[i] = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
-		}
-	}
-	return strings.Join(quoted, " ")
-}
-
-// save copies to the backup every file under restorable but those git
-// ignores, as it is: its bytes, mode and modification time, or the target
-// of a symlink (dangling or not); it lists them in saved.
+// save records every file under restorable but those git ignores, tracked
+// or not, as it is (bytes, mode, a symlink as a symlink), in a git index
+// of its own: the repository's index is not touched.
 func (u *updater) save(ctx context.Context) error {
-	files, err := u.files(ctx)
-	err = errors.Join(err, os.MkdirAll(u.backup, 0o755))
-	for _, f := range files {
-		src, dst := filepath.Join(u.root, f), filepath.Join(u.backup, f)
-		fi, lerr := os.Lstat(src)
-		if errors.Is(lerr, fs.ErrNotExist) {
-			continue // tracked, but deleted before the update
-		}
-		u.saved = append(u.saved, f)
-		if err = errors.Join(err, lerr, os.MkdirAll(filepath.Dir(dst), 0o755)); lerr != nil {
-			continue
-		}
-		if fi.Mode()&fs.ModeSymlink != 0 {
-			target, rerr := os.Readlink(src)
-			err = errors.Join(err, rerr, os.Symlink(target, dst))
-			continue
-		}
-		body, rerr := os.ReadFile(src)
-		err = errors.Join(err, rerr, os.WriteFile(dst, body, fi.Mode().Perm()),
-			os.Chmod(dst, fi.Mode().Perm()), os.Chtimes(dst, fi.ModTime(), fi.ModTime()))
+	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "-z", "--others", "--exclude-standard", "--"}, restorable...)...)
+	files := strings.FieldsFunc(out, func(r rune) bool { return r == 0 })
+	if err == nil && len(files) > 0 {
+		_, err = u.run(ctx, ".", true, "git", append([]string{"update-index", "--add", "--"}, files...)...)
 	}
 	return err
 }
 
-// files lists the files under restorable, tracked or not, but those git
-// ignores, with their names as they are (no quoting, spaces kept).
-func (u *updater) files(ctx context.Context) ([]string, error) {
-	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"}, restorable...)...)
-	return strings.FieldsFunc(out, func(r rune) bool { return r == 0 }), err
-}
-
 // run runs a command in dir (relative to the root) and returns its
 // standard output, trimmed. Unless quiet, it prints the command first and
-// streams its output as it runs.
+// streams its output as it runs. Once save has an index, git works on it.
 func (u *updater) run(ctx context.Context, dir string, quiet bool, name string, args ...string) (string, error) {
 	var out, stderr bytes.Buffer
 	c := exec.CommandContext(ctx, name, args...)
 	c.Dir, c.Stdout, c.Stderr = filepath.Join(u.root, dir), &out, &stderr
+	if name == "git" && u.index != "" {
+		c.Env = append(os.Environ(), "GIT_INDEX_FILE="+u.index)
+	}
 	if !quiet {
 		fmt.Fprintf(u.stdout, "$ (cd %s && %s %s)\n", c.Dir, name, strings.Join(args, " "))
 		c.Stdout, c.Stderr = io.MultiWriter(&out, u.stdout), u.stderr

@@ -21,9 +21,8 @@ func TestMain(m *testing.M) {
 
 const runMainEnv = "UPDATESPEC_TEST_RUN_MAIN"
 
-// fakeGo stands for the go command: it passes the lint and the apidiff
-// record, and go generate writes a file under gen/, says so and waits
-// on the FIFO $FAKE_GO_BLOCK until it is killed or the FIFO is closed.
+// fakeGo stands for the go command: it passes the lint, and go generate
+// writes a file under gen/, says so and waits on the FIFO $FAKE_GO_BLOCK until it is killed or the FIFO is closed.
 const fakeGo = `#!/bin/sh
 if [ "$1" = generate ]; then
 	echo 'package gen // half-generated' > gen/new.go

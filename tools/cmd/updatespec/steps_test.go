@@ -18,8 +18,7 @@ import (
 // module, with the arguments the update gives (and a TMPDIR of its own for
 // go's work files), through lintGo record-lint, which records speclint's
 // own exit status in $LINT_STATUS (go run's is 1 for any failure);
-// apidiff writes the Go API export it is given with -w and reads the one
-// it is given without; oasdiff reads the two specs it compares; every
+// oasdiff reads the two specs it compares; every
 // other command succeeds. A file it cannot write or read fails it, as it
 // would fail the real command.
 const lintGo = `#!/bin/sh
@@ -33,9 +32,6 @@ case "$1 $2" in
 	status=$?
 	echo $status >"$LINT_STATUS"
 	exit $status ;;
-"tool -modfile=tools/go.mod")
-	if [ "$5" = -w ]; then echo export >"$6"; else test -f "$5"; fi
-	exit ;;
 "tool oasdiff")
 	test -f "$4" && test -f "$5"
 	exit ;;
@@ -177,8 +173,8 @@ const freeName = "operationIds:\n  DELETE /venues/{venue_id}: removeVenue\n"
 // TestRelativePaths checks that the update names the files it hands to
 // commands, which run in other directories, by absolute paths: its
 // temporary files (the copies of the repairs and of the naming file the
-// lint reads, the Go API export apidiff writes and reads, the spec before
-// the update oasdiff compares) under TMPDIR=tmp, relative to the directory
+// lint reads, the spec before the update oasdiff compares, the index of
+// the files it may restore) under TMPDIR=tmp, relative to the directory
 // the update starts in, and the repository's files under -root . too. The
 // commands find them, the update goes through, and its temporary directory
 // is removed.
