@@ -8,21 +8,46 @@ package specload
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
 )
 
+// Files of api/ beside the spec every consumer reads.
+const (
+	ProvenanceFile = "provenance.yaml"      // the record of where the spec comes from
+	VerbatimFile   = "partoo-verbatim.yaml" // Partoo's bundle, byte for byte, when the bundle is Partoo's
+	RepairsFile    = "repairs.yaml"         // the OpenAPI Overlay 1.0 actions that repair it, each with its reason
+	NamesFile      = "names.yaml"           // the naming file; its operationIds section names the operations the bundle leaves without one
+)
+
+// Sources of the bundle, as its provenance record says.
+const (
+	Partoo = "partoo" // taken from Partoo as published
+	// Assembled marks a bundle the project assembled from Partoo's docs:
+	// every element beyond the seed excerpt carries x-partoo-go-source.
+	Assembled = "assembled"
+)
+
+// VerbatimRule says what a bundle may do with Partoo's verbatim elements
+// (the seed excerpt, and with SOURCE=partoo Partoo's whole bundle), for the
+// messages that find one changed.
+const VerbatimRule = "an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead " +
+	"(make update-spec SPEC=<Partoo's bundle> SOURCE=partoo, after committing its new seed excerpt when the seed's operation changed); " +
+	"an x-partoo-go-source mark does not make the change allowed"
+
 // KnownFormat reports whether the generated client and the fake know the
-// format f: the validator of internal/apispec checks date-time, date,
-// email, uri, uuid, int32 and int64; float and double annotate a number's
-// width and binary a file's bytes. specgen writes no other format into the
-// table, and spec-lint reports any other as treated as a plain value of
-// its schema's type.
+// format f: internal/apispec checks date-time, date, email, uri, uuid,
+// int32 and int64; float, double and binary annotate a number or a file.
+// spec-lint reports any other as read as a plain value of its type.
 func KnownFormat(f string) bool {
 	switch f {
 	case "date-time", "date", "email", "uri", "uuid", "int32", "int64", "float", "double", "binary":
@@ -31,14 +56,11 @@ func KnownFormat(f string) bool {
 	return false
 }
 
-// Load reads, resolves and validates the OpenAPI document at path.
-// Schema patterns are not compiled during validation: they are ECMA-262 and
-// may use lookaheads that Go's regexp rejects; spec-lint checks them with an
-// ECMAScript engine. Examples are not validated either: one that breaks its
-// schema is an advisory finding of spec-lint, and the generators never
-// serve it (specgen builds a valid value instead). Each element records
-// the keys it was written with (its Origin), so that an explicit
-// "example: null" differs from no example.
+// Load reads, resolves and validates the OpenAPI document at path, each
+// element with the keys it was written with (its Origin), so that an
+// explicit "example: null" differs from none. Patterns are ECMA-262, which
+// spec-lint checks, and examples are spec-lint's advisory (the generators
+// never serve a bad one): neither is validated here.
 func Load(path string) (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	loader.IncludeOrigin = true
@@ -52,11 +74,10 @@ func Load(path string) (*openapi3.T, error) {
 	return doc, nil
 }
 
-// FromAPI builds the effective spec from the api/ directory apiDir when
-// its provenance record says the bundle is Partoo's: the verbatim bundle,
-// the repairs overlay and the naming file (Effective). For a bundle the
-// project assembled it returns nil, and refuses a repairs overlay with
-// actions: such a bundle is edited directly.
+// FromAPI builds the effective spec (Effective) from the api/ directory
+// apiDir when its provenance record says the bundle is Partoo's. For a
+// bundle the project assembled it returns nil, and refuses a repairs
+// overlay with actions: such a bundle is edited directly.
 func FromAPI(apiDir string) (*Result, error) {
 	bundle, err := VerbatimBundle(apiDir)
 	repairs, err2 := ReadOptional(filepath.Join(apiDir, RepairsFile))
@@ -74,11 +95,10 @@ func FromAPI(apiDir string) (*Result, error) {
 	return Effective(Input{Bundle: bundle, Repairs: repairs, Names: names})
 }
 
-// WriteSpec writes to specPath the spec FromAPI builds from apiDir,
-// unless the file already holds it, and reports to w what needs the
-// maintainer's attention (Result.Report). For a bundle the project
-// assembled it does nothing. go generate runs it first (specgen -api), so
-// that every generator, the fake, the lint and the contract test read one
+// WriteSpec writes to specPath the spec FromAPI builds from apiDir, unless
+// the file holds it already, and reports to w what needs the maintainer's
+// attention (Result.Report); for an assembled bundle it does nothing. go
+// generate runs it first (specgen -api), so that every consumer reads one
 // and the same document.
 func WriteSpec(apiDir, specPath string, w io.Writer) error {
 	res, err := FromAPI(apiDir)
@@ -99,4 +119,107 @@ func ReadOptional(path string) ([]byte, error) {
 		return nil, nil
 	}
 	return b, err
+}
+
+// Record is the content of api/provenance.yaml.
+type Record struct {
+	Source string `yaml:"source"`           // Partoo or Assembled
+	Origin string `yaml:"origin,omitempty"` // where the verbatim bundle came from: a URL, or the file given to update-spec
+	Date   string `yaml:"date,omitempty"`   // the day the bundle was taken, YYYY-MM-DD
+	SHA256 string `yaml:"sha256,omitempty"` // the hex SHA-256 of the verbatim bundle
+}
+
+const recordHeader = `# Where api/openapi-bundled.yaml comes from; written by make update-spec.
+# source: partoo    - the bundle is Partoo's, as published; its copy in
+#                     partoo-verbatim.yaml (SHA-256 below) is never edited:
+#                     api/repairs.yaml repairs it, each repair with its reason.
+# source: assembled - the project assembled the bundle from Partoo's docs;
+#                     every element beyond the seed excerpt of Partoo's
+#                     YAML carries x-partoo-go-source.
+`
+
+// ReadRecord reads the provenance record in apiDir; a missing file is an
+// assembled bundle.
+func ReadRecord(apiDir string) (Record, error) {
+	r := Record{Source: Assembled}
+	raw, err := ReadOptional(filepath.Join(apiDir, ProvenanceFile))
+	if raw != nil {
+		dec := yaml.NewDecoder(bytes.NewReader(raw))
+		dec.KnownFields(true)
+		err = dec.Decode(&r)
+	}
+	switch {
+	case err != nil:
+		err = fmt.Errorf("%s: %w", ProvenanceFile, err)
+	case r.Source == Partoo && len(r.SHA256) != 64:
+		err = fmt.Errorf("%s: source partoo needs the sha256 of %s, got %q", ProvenanceFile, VerbatimFile, r.SHA256)
+	case r.Source != Partoo && r.Source != Assembled:
+		err = fmt.Errorf("%s: source %q: want %q or %q", ProvenanceFile, r.Source, Partoo, Assembled)
+	}
+	return r, err
+}
+
+// WriteRecord writes the provenance record to apiDir.
+func WriteRecord(apiDir string, r Record) error {
+	body, err := yaml.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(apiDir, ProvenanceFile), append([]byte(recordHeader), body...), 0o644)
+}
+
+// Sum returns the hex SHA-256 of b.
+func Sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// VerbatimBundle returns Partoo's verbatim bundle in apiDir, checked
+// against the SHA-256 of its provenance record, or nil when the record
+// says the project assembled the bundle.
+func VerbatimBundle(apiDir string) ([]byte, error) {
+	r, err := ReadRecord(apiDir)
+	if err != nil || r.Source != Partoo {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(apiDir, VerbatimFile))
+	if err != nil {
+		return nil, fmt.Errorf("the provenance says the bundle is Partoo's, but its verbatim copy cannot be read: %w", err)
+	}
+	if got := Sum(b); !strings.EqualFold(got, r.SHA256) {
+		return nil, fmt.Errorf("%s has SHA-256 %s, but %s records %s: the verbatim copy must never be edited; take a new bundle with make update-spec SOURCE=partoo", VerbatimFile, got, ProvenanceFile, r.SHA256)
+	}
+	return b, nil
+}
+
+// FirstDiff returns where got (the bundle's element) first differs from
+// want (Partoo's), both decoded YAML, or "" when they are equal: the first
+// line that differs when both are written as YAML (keys sorted), with its
+// number and both sides, such as
+// `line 3: Partoo's "type: integer", the bundle's "type: string"`.
+func FirstDiff(want, got any) string {
+	w, g := yamlLines(want), yamlLines(got)
+	for i := range max(len(w), len(g)) {
+		if wl, gl := lineAt(w, i), lineAt(g, i); wl != gl {
+			return fmt.Sprintf("line %d: Partoo's %s, the bundle's %s", i+1, wl, gl)
+		}
+	}
+	return ""
+}
+
+// yamlLines writes v as YAML and splits it into lines.
+func yamlLines(v any) []string {
+	out, err := yaml.Marshal(v)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+}
+
+// lineAt quotes line i of lines without its indentation, if there is one.
+func lineAt(lines []string, i int) string {
+	if i >= len(lines) {
+		return "(no such line)"
+	}
+	return fmt.Sprintf("%q", strings.TrimSpace(lines[i]))
 }
