@@ -18,19 +18,16 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
-// goAPI is what oapi-codegen generates in package gen for each operation,
-// as its own codegen package defines it: run with the project's
-// configuration on the spec, it gives the request builders, the parameter,
-// body and answer types by name, so that the services use oapi-codegen's
-// names and types exactly without reading its Go output back.
+// goAPI is what oapi-codegen generates in package gen, as its codegen
+// package defines it with the project's configuration: the request
+// builders and the parameter, body and answer types of each operation.
 type goAPI struct {
-	defs       []codegen.OperationDefinition  // the operations, webhooks and callbacks of the spec
+	defs       []codegen.OperationDefinition
 	components map[string]*openapi3.SchemaRef // Go type name → component schema
 }
 
-// loadGoAPI runs oapi-codegen's codegen package on the spec with the
-// configuration at configPath (oapi-codegen.yaml). codegen keeps its
-// options in package state, so loadGoAPI must not run concurrently.
+// loadGoAPI runs codegen on the spec with the configuration at configPath.
+// codegen keeps its options in package state: it must not run concurrently.
 func loadGoAPI(specPath, configPath string) (*goAPI, error) {
 	raw, err := os.ReadFile(configPath)
 	if err != nil {
@@ -58,15 +55,13 @@ func loadGoAPI(specPath, configPath string) (*goAPI, error) {
 	return g, nil
 }
 
-// jsonBody returns the JSON request body of d and its type in package gen,
-// qualified, or nil.
+// jsonBody returns the JSON request body of d and its qualified type, or nil.
 func jsonBody(d codegen.OperationDefinition) (*codegen.Schema, string) {
 	for _, b := range d.Bodies {
 		if b.IsJSON() && b.IsSupportedByClient() {
 			td := b.TypeDef(d.OperationId)
-			// A body that refers to a component is an alias of it, whose
-			// name reads better; an inline body's <Op>JSONRequestBody is
-			// a type of its own, defined on <Op>JSONBody, and stays.
+			// A component's alias takes the component's name; an inline
+			// body's <Op>JSONRequestBody stays.
 			if td.Schema.RefType != "" && td.Schema.RefType != d.OperationId+"JSONBody" {
 				return &td.Schema, qualify(td.Schema.RefType)
 			}
@@ -76,8 +71,7 @@ func jsonBody(d codegen.OperationDefinition) (*codegen.Schema, string) {
 	return nil, ""
 }
 
-// answer returns the schema of d's JSON answer with the given status, if
-// it has one.
+// answer returns the schema of d's JSON answer with the given status.
 func answer(d codegen.OperationDefinition, status int) (s codegen.Schema, ok bool, err error) {
 	rts, err := d.GetResponseTypeDefinitions()
 	for _, r := range rts {
@@ -88,9 +82,8 @@ func answer(d codegen.OperationDefinition, status int) (s codegen.Schema, ok boo
 	return s, ok, err
 }
 
-// paramType is the type of a path parameter: the Go type of its schema when
-// that is a predeclared type (oapi-codegen's parameter type is then an
-// alias of it), else oapi-codegen's type.
+// paramType is the type of a path parameter: a predeclared Go type as it
+// is, else oapi-codegen's type.
 func paramType(p codegen.ParameterDefinition) string {
 	if p.Spec != nil && p.Spec.Schema != nil {
 		if s, err := codegen.GenerateGoSchema(p.Spec.Schema, nil); err == nil && len(s.EnumValues) == 0 && codegen.IsPredeclaredGoIdentifier(s.TypeDecl()) {
@@ -100,9 +93,8 @@ func paramType(p codegen.ParameterDefinition) string {
 	return qualify(p.TypeDef())
 }
 
-// qualify writes a type of package gen as seen from another package. A
-// type that is no Go expression is left as it is: formatting the output
-// then reports it.
+// qualify writes a type of package gen as seen from another package; a
+// type that is no Go expression is left for gofmt to report.
 func qualify(t string) string {
 	e, err := parser.ParseExpr(t)
 	if err != nil {
@@ -114,8 +106,7 @@ func qualify(t string) string {
 }
 
 // qualifyExpr qualifies the exported type names of a type expression with
-// gen. It walks the expression as Go does, so that a field name of an
-// inline struct, or a doc comment on it, is never taken for a type.
+// gen, never a field name of an inline struct (whose comments it drops).
 func qualifyExpr(e ast.Expr) ast.Expr {
 	switch x := e.(type) {
 	case *ast.Ident:
@@ -143,8 +134,7 @@ func qualifyExpr(e ast.Expr) ast.Expr {
 	return e
 }
 
-// deref returns the schema that a schema stands for: a component's
-// definition, with its properties and element type, for a reference to it.
+// deref returns the definition of the component a schema refers to.
 func (g *goAPI) deref(s codegen.Schema) codegen.Schema {
 	for range 8 { // a component may be an alias of another
 		ref, ok := g.components[s.TypeDecl()]
@@ -172,14 +162,4 @@ func (g *goAPI) elem(s codegen.Schema) (codegen.Schema, bool) {
 		return *a, true
 	}
 	return codegen.Schema{}, false
-}
-
-func (g *goAPI) isStruct(s codegen.Schema) bool {
-	return strings.HasPrefix(g.deref(s).GoType, "struct")
-}
-
-// structDecl writes an inline object schema as a Go struct type of
-// another package: oapi-codegen's own, qualified.
-func structDecl(s codegen.Schema) string {
-	return qualify(codegen.GenStructFromSchema(s))
 }

@@ -39,54 +39,42 @@ type eventRow struct {
 }
 
 type operation struct {
-	ID, Method, Path string
-	Tag              string
-	Summary, Doc     string
-	Deprecated       bool
-	Params           []paramRow
-	Body             int // schema index, or noSchema
-	BodyRequired     bool
-	RawBody          string // the media types of a body that is not JSON
-	Media            string // the first of them, sent by the contract test
-	MediaSchema      int    // its schema index, or noSchema
-	Success          int    // status
-	SuccessSchema    int
-	SuccessExample   string
-	SuccessMedia     string // the media type of a success body that is not JSON (text/csv), else ""
-	Errors           []int
-	ErrorSchemas     []int // the schema of each status of Errors, or noSchema
-	List             listRow
-	CustomHeadersAt  []location
-	Resource         resourceRow
-
-	// Go names, filled by the naming step.
-	Service, GoMethod string
+	ID, Method, Path, Tag  string
+	Summary, Doc           string
+	Deprecated             bool
+	Params                 []paramRow
+	Body, MediaSchema      int // schema indexes, or noSchema
+	BodyRequired           bool
+	RawBody, Media         string // a body that is not JSON: its media types, and the first
+	Success, SuccessSchema int    // status, schema index
+	SuccessExample         string
+	SuccessMedia           string // the media type of a success body that is not JSON (text/csv), else ""
+	Errors, ErrorSchemas   []int  // error statuses, and the schema of each, or noSchema
+	List                   listRow
+	CustomHeadersAt        []location
+	Resource               resourceRow
+	Service, GoMethod      string // Go names, set by the naming step
 
 	errorRefs []*openapi3.SchemaRef // the JSON schema of each status of Errors, or nil
 }
 
 type paramRow struct {
-	Name, In    string
-	Required    bool
-	Explode     bool
-	Schema      int
-	Example     string // textual example (as sent), "" if none
-	Description string
+	Name, In, Description string
+	Required, Explode     bool
+	Schema                int
+	Example               string // as sent, "" if none
 }
 
 type listRow struct {
-	Style string // "", "page", "cursor", "next"
-	Field string
-	Item  int
+	Style, Field string // Style is "", "page", "cursor" or "next"
+	Item         int
 }
 
 type resourceRow struct {
-	Role           string // "", "create", "read", "update", "delete", "list"
-	Collection     string
-	IDParam        string
-	IDProperty     string // the item's property that identifies it
-	Item           int
-	ItemInResponse bool
+	Role, Collection, IDParam string // Role: "", "create", "read", "update", "delete" or "list"
+	IDProperty                string // the item's property that identifies it
+	Item                      int
+	ItemInResponse            bool
 }
 
 type errorBody struct {

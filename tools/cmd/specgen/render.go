@@ -217,10 +217,12 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 		v.Result = "bytes"
 	case o.SuccessSchema < 0 || !hasJSON:
 		v.Result = "none"
-	case api.isStruct(resp) && token.IsIdentifier(resp.TypeDecl()) && token.IsExported(resp.TypeDecl()):
+	case !strings.HasPrefix(api.deref(resp).GoType, "struct"):
+		v.Result, v.Type = "value", qualify(resp.TypeDecl())
+	case token.IsIdentifier(resp.TypeDecl()) && token.IsExported(resp.TypeDecl()):
 		v.Result, v.Type = "pointer", qualify(resp.TypeDecl())
-	case api.isStruct(resp):
-		v.Result, v.Type = "pointer", structDecl(resp)
+	default:
+		v.Result, v.Type = "pointer", qualify(codegen.GenStructFromSchema(resp))
 		if len(resp.Properties) != 1 {
 			break
 		}
@@ -232,8 +234,6 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 				v.Tag += ",omitempty"
 			}
 		}
-	default:
-		v.Result, v.Type = "value", qualify(resp.TypeDecl())
 	}
 	return v, nil
 }
