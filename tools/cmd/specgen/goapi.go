@@ -93,45 +93,34 @@ func paramType(p codegen.ParameterDefinition) string {
 	return qualify(p.TypeDef())
 }
 
-// qualify writes a type of package gen as seen from another package; a
-// type that is no Go expression is left for gofmt to report.
+// qualify writes a type of package gen as seen from another package: its
+// exported names qualified, never a field name of an inline struct. A type
+// that is no Go expression is left for gofmt to report.
 func qualify(t string) string {
 	e, err := parser.ParseExpr(t)
 	if err != nil {
 		return t
 	}
-	var b strings.Builder
-	_ = printer.Fprint(&b, token.NewFileSet(), qualifyExpr(e)) // a strings.Builder takes every write
-	return b.String()
-}
-
-// qualifyExpr qualifies the exported type names of a type expression with
-// gen, never a field name of an inline struct (whose comments it drops).
-func qualifyExpr(e ast.Expr) ast.Expr {
-	switch x := e.(type) {
-	case *ast.Ident:
-		if ast.IsExported(x.Name) {
-			return &ast.SelectorExpr{X: ast.NewIdent("gen"), Sel: x}
+	var walk func(ast.Node) bool
+	walk = func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.SelectorExpr: // qualified already: time.Time
+			return false
+		case *ast.Field: // of an inline struct: its type only, without comments
+			x.Doc, x.Comment = nil, nil
+			ast.Inspect(x.Type, walk)
+			return false
+		case *ast.Ident:
+			if ast.IsExported(x.Name) {
+				x.Name = "gen." + x.Name
+			}
 		}
-	case *ast.StarExpr:
-		x.X = qualifyExpr(x.X)
-	case *ast.ArrayType:
-		x.Elt = qualifyExpr(x.Elt)
-	case *ast.MapType:
-		x.Key, x.Value = qualifyExpr(x.Key), qualifyExpr(x.Value)
-	case *ast.IndexExpr:
-		x.Index = qualifyExpr(x.Index)
-	case *ast.IndexListExpr:
-		for i := range x.Indices {
-			x.Indices[i] = qualifyExpr(x.Indices[i])
-		}
-	case *ast.StructType:
-		for _, f := range x.Fields.List {
-			f.Type = qualifyExpr(f.Type)
-			f.Doc, f.Comment = nil, nil
-		}
+		return true
 	}
-	return e
+	ast.Inspect(e, walk)
+	var b strings.Builder
+	_ = printer.Fprint(&b, token.NewFileSet(), e) // a strings.Builder takes every write
+	return b.String()
 }
 
 // deref returns the definition of the component a schema refers to.

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -108,13 +109,7 @@ func deriveMethod(id, service string) string {
 			svcWords[f] = true
 		}
 	}
-	var kept []string
-	for _, w := range goname.Words(id) {
-		if !svcWords[strings.ToLower(w)] {
-			kept = append(kept, w)
-		}
-	}
-	return goname.Join(kept)
+	return goname.Join(slices.DeleteFunc(goname.Words(id), func(w string) bool { return svcWords[strings.ToLower(w)] }))
 }
 
 // forms returns the lower-case singular and plural forms of a word.

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
-	"go/format"
 	"go/token"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -14,6 +12,7 @@ import (
 	"text/template"
 
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+	"golang.org/x/tools/imports"
 
 	"github.com/partoo-go/partoo/tools/internal/goname"
 )
@@ -108,38 +107,24 @@ func renderServices(m *model, api *goAPI) ([]byte, error) {
 	return renderViews(views)
 }
 
-// renderViews writes services.gen.go, importing the packages besides gen
-// that the signatures name (time, nullable, openapi_types).
+// renderViews writes services.gen.go; goimports drops the imports that the
+// signatures do not need.
 func renderViews(views []serviceView) ([]byte, error) {
-	data := struct {
-		Services []serviceView
-		Uses     map[string]bool // the packages the signatures name
-	}{views, map[string]bool{}}
-	for _, v := range views {
-		for _, mv := range v.Methods {
-			for _, m := range packageRef.FindAllStringSubmatch(mv.Args+" "+mv.Type, -1) {
-				data.Uses[m[1]] = true
-			}
-		}
-	}
 	return execute("services.gen.go", servicesTemplate, template.FuncMap{
 		"join":       strings.Join,
 		"trimSuffix": strings.TrimSuffix,
 		"oneLine":    func(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\n", " ")) },
-	}, data)
+	}, struct{ Services []serviceView }{views})
 }
 
-// packageRef matches a package name that qualifies a type.
-var packageRef = regexp.MustCompile(`(?:^|[^\w.])(\w+)\.`)
-
-// execute runs a template and formats the Go it writes; on a format error
-// it shows that Go, its lines numbered.
+// execute runs a template and formats the Go it writes with goimports; on
+// an error it shows that Go, its lines numbered.
 func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error) {
 	var b bytes.Buffer
 	if err := template.Must(template.New(name).Funcs(funcs).Parse(text)).Execute(&b, data); err != nil {
 		return nil, err
 	}
-	src, err := format.Source(b.Bytes())
+	src, err := imports.Process(name, b.Bytes(), nil)
 	if err != nil {
 		lines := strings.Split(b.String(), "\n")
 		for i := range lines {
