@@ -34,12 +34,12 @@ func run(args []string, stderr io.Writer) int {
 	apiDir := fs.String("api", "", "the api/ directory: when its provenance record says the bundle is Partoo's, -spec is first written from it (specload.WriteSpec)")
 	names := fs.String("names", "", "path to the naming file (optional)")
 	oapiConfig := fs.String("oapi-config", "", "path to oapi-codegen's configuration (oapi-codegen.yaml), needed for -services")
-	genFile := fs.String("gen", "", "path to oapi-codegen's output (package gen), whose header comment is kept out of the package's documentation")
 	flags := map[string]*string{
 		"table":    fs.String("table", "", "path of the operation and schema tables to write (package apispec)"),
 		"services": fs.String("services", "", "path of the client services to write (package partoo)"),
 		"overlay":  fs.String("overlay", "", "path of the OpenAPI Overlay to write for oapi-codegen (the defaults in the descriptions)"),
 		"readme":   fs.String("readme", "", "path of README.md, whose custom-header rules table is rewritten with the spec's values"),
+		"gen":      fs.String("gen", "", "path to oapi-codegen's output (package gen), whose header comment is kept out of the package's documentation"),
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -63,18 +63,8 @@ func run(args []string, stderr io.Writer) int {
 		err = specload.WriteSpec(*apiDir, *spec, stderr)
 	}
 	var outputs map[string][]byte
-	var warnings []string
 	if err == nil {
-		outputs, warnings, err = generate(*spec, *names, *oapiConfig, paths)
-	}
-	if err == nil && *genFile != "" {
-		var src []byte
-		if src, err = os.ReadFile(*genFile); err == nil {
-			outputs[*genFile] = detachPackageDoc(src)
-		}
-	}
-	for _, w := range warnings {
-		fmt.Fprintln(stderr, "specgen: warning:", w)
+		outputs, err = generate(*spec, *names, *oapiConfig, paths, stderr)
 	}
 	for path, src := range outputs {
 		if err == nil {
@@ -88,20 +78,20 @@ func run(args []string, stderr io.Writer) int {
 	return 0
 }
 
-// generate renders the outputs asked for (a path by output name); nothing
-// is written when anything fails.
-func generate(specPath, namesPath, oapiConfig string, paths map[string]string) (map[string][]byte, []string, error) {
+// generate renders the outputs asked for (a path by output name), printing
+// its warnings; nothing is written when anything fails.
+func generate(specPath, namesPath, oapiConfig string, paths map[string]string, stderr io.Writer) (map[string][]byte, error) {
 	doc, err := specload.Load(specPath)
 	if err == nil && doc.IsOpenAPI30() {
 		err = fmt.Errorf("%s is OpenAPI %s: %w: take Partoo's bundle with make update-spec SOURCE=partoo, whose loader (specload) upgrades it to 3.1, and write an assembled bundle in 3.1", specPath, doc.OpenAPI, errOpenAPI30)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	outs := map[string][]byte{}
 	if path := paths["overlay"]; path != "" {
 		if outs[path], err = renderOverlay(doc); err != nil || len(paths) == 1 {
-			return outs, nil, err
+			return outs, err
 		}
 	}
 	n, err := loadNames(namesPath)
@@ -109,29 +99,32 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]string) (
 	if err == nil {
 		m, err = build(doc, n)
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	var api *goAPI
 	for name, path := range paths {
-		switch name {
-		case "table":
+		var src []byte
+		switch {
+		case err != nil:
+			return nil, err
+		case name == "table":
 			outs[path], err = renderTable(m)
-		case "readme":
-			var readme []byte
-			if readme, err = os.ReadFile(path); err == nil {
-				outs[path], err = renderReadme(readme, m)
+		case name == "readme":
+			if src, err = os.ReadFile(path); err == nil {
+				outs[path], err = renderReadme(src, m)
 			}
-		case "services":
+		case name == "services":
+			var api *goAPI
 			if api, err = loadGoAPI(specPath, oapiConfig); err == nil {
 				outs[path], err = renderServices(m, api)
 			}
-		}
-		if err != nil {
-			return nil, m.warnings, err
+		case name == "gen":
+			if src, err = os.ReadFile(path); err == nil {
+				outs[path] = detachPackageDoc(src)
+			}
 		}
 	}
-	return outs, m.warnings, nil
+	for _, w := range m.warnings {
+		fmt.Fprintln(stderr, "specgen: warning:", w)
+	}
+	return outs, err
 }
 
 // errOpenAPI30 refuses an OpenAPI 3.0 document: specload is the one owner

@@ -188,24 +188,21 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 		}
 		o.Params = append(o.Params, row)
 	}
-	if err := m.body(o, where, op); err != nil {
-		return nil, err
+	err := m.body(o, where, op)
+	if err == nil {
+		err = m.responses(o, where, op)
 	}
-	if err := m.responses(o, where, op); err != nil {
-		return nil, err
+	if err == nil {
+		err = m.list(o, where, listOverride)
 	}
-	if err := m.list(o, where, listOverride); err != nil {
-		return nil, err
-	}
-	if o.Body >= 0 && m.customHeaders >= 0 {
-		locs, err := m.locate(o.Body, nil, nil)
-		if err != nil {
-			return nil, fmt.Errorf("%s: request body: %w", where, err)
+	if err == nil && o.Body >= 0 && m.customHeaders >= 0 {
+		if o.CustomHeadersAt, err = m.locate(o.Body, nil, nil); err != nil {
+			err = fmt.Errorf("%s: request body: %w", where, err)
 		}
-		slices.SortFunc(locs, func(a, b location) int { return strings.Compare(a.String(), b.String()) })
-		o.CustomHeadersAt = slices.CompactFunc(locs, func(a, b location) bool { return a.String() == b.String() })
+		slices.SortFunc(o.CustomHeadersAt, func(a, b location) int { return strings.Compare(a.String(), b.String()) })
+		o.CustomHeadersAt = slices.CompactFunc(o.CustomHeadersAt, func(a, b location) bool { return a.String() == b.String() })
 	}
-	return o, nil
+	return o, err
 }
 
 func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {

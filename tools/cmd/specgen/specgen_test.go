@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -288,7 +289,7 @@ components:
 	if err := os.WriteFile(path, []byte(doc30), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := generate(path, "", "", map[string]string{"table": table}); !errors.Is(err, errOpenAPI30) {
+	if _, err := generate(path, "", "", map[string]string{"table": table}, io.Discard); !errors.Is(err, errOpenAPI30) {
 		t.Errorf("generate on an OpenAPI 3.0 document: %v, want errOpenAPI30", err)
 	}
 	res, err := specload.Effective(specload.Input{Bundle: []byte(doc30)})
