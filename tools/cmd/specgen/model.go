@@ -497,20 +497,13 @@ func defaultsOf(s *openapi3.Schema, depth int) any {
 // path (/things/{id}). A family is stateful in the fake when its items have
 // an id property and it can list or read them.
 func (m *model) resources() {
-	type family struct {
-		collection string
-		ops        []*operation
-		item, rank int // the item schema, and the rank of the role it comes from
-	}
-	var fams []*family // in the order the operations meet them
-	// The item schema: what a list iterates, else what a read returns,
-	// else what a create answers (the last operation of a role wins).
-	rank := map[string]int{"list": 3, "read": 2, "create": 1}
+	var order []string                // the collections, as the operations meet them
+	fams := map[string][]*operation{} // by collection
 	for _, o := range m.ops {
-		o.Resource = resourceRow{Item: noSchema}
+		r := &o.Resource
+		*r = resourceRow{Item: noSchema}
 		segs := strings.Split(strings.Trim(o.Path, "/"), "/")
 		last, parent := segs[len(segs)-1], "/"+strings.Join(segs[:len(segs)-1], "/")
-		r := &o.Resource
 		switch {
 		case strings.HasPrefix(last, "{") && strings.HasSuffix(last, "}") && len(segs) > 1:
 			if role := map[string]string{"GET": "read", "PUT": "update", "PATCH": "update", "POST": "update", "DELETE": "delete"}[o.Method]; role != "" {
@@ -524,58 +517,59 @@ func (m *model) resources() {
 				r.Collection = parent
 			}
 		}
-		if r.Role == "" {
-			continue
+		if _, ok := fams[r.Collection]; !ok && r.Role != "" {
+			order = append(order, r.Collection)
 		}
-		k := slices.IndexFunc(fams, func(f *family) bool { return f.collection == r.Collection })
-		if k < 0 {
-			k, fams = len(fams), append(fams, &family{collection: r.Collection, item: noSchema})
-		}
-		f, item := fams[k], o.SuccessSchema
-		f.ops = append(f.ops, o)
-		if r.Role == "list" {
-			item = o.List.Item
-		}
-		if rank[r.Role] > 0 && rank[r.Role] >= f.rank && item >= 0 {
-			f.item, f.rank = item, rank[r.Role]
+		if r.Role != "" {
+			fams[r.Collection] = append(fams[r.Collection], o)
 		}
 	}
 	// A family that only creates, or only lists, joins the one other family
 	// whose items have its schema: POST /things/template creates what GET
 	// /things/templates lists.
-	for _, f := range fams {
-		roles := map[string]bool{}
-		for _, o := range f.ops {
-			roles[o.Resource.Role] = true
-		}
-		if f.item < 0 || len(roles) != 1 || !roles["create"] && !roles["list"] {
+	for _, c := range order {
+		ops, item := fams[c], itemOf(fams[c])
+		if item < 0 || slices.ContainsFunc(ops, func(o *operation) bool { return o.Resource.Role != ops[0].Resource.Role }) ||
+			ops[0].Resource.Role != "create" && ops[0].Resource.Role != "list" {
 			continue
 		}
-		var into []*family
-		for _, g := range fams {
-			if g != f && g.item == f.item && len(g.ops) > 0 {
-				into = append(into, g)
-			}
-		}
+		into := slices.DeleteFunc(slices.Clone(order), func(d string) bool { return d == c || itemOf(fams[d]) != item })
 		if len(into) == 1 {
-			for _, o := range f.ops {
-				o.Resource.Collection = into[0].collection
+			for _, o := range ops {
+				o.Resource.Collection = into[0]
 			}
-			into[0].ops, f.ops = append(into[0].ops, f.ops...), nil
+			fams[into[0]], fams[c] = append(fams[into[0]], ops...), nil
 		}
 	}
-	for _, f := range fams {
-		access := slices.ContainsFunc(f.ops, func(o *operation) bool { return o.Resource.Role == "list" || o.Resource.Role == "read" })
-		id := m.idProperty(f.item, f.ops)
-		stateful := access && f.item >= 0 && m.hasProp(f.item, id)
-		for _, o := range f.ops {
-			o.Resource.Item, o.Resource.IDProperty, o.Resource.ItemInResponse = f.item, id, o.SuccessSchema == f.item
+	for _, c := range order {
+		ops, item := fams[c], itemOf(fams[c])
+		access := slices.ContainsFunc(ops, func(o *operation) bool { return o.Resource.Role == "list" || o.Resource.Role == "read" })
+		id := m.idProperty(item, ops)
+		stateful := access && item >= 0 && m.hasProp(item, id)
+		for _, o := range ops {
+			o.Resource.Item, o.Resource.IDProperty, o.Resource.ItemInResponse = item, id, o.SuccessSchema == item
 			// A list of other items (GET /things/stats) is not the family's.
-			if !stateful || o.Resource.Role == "list" && o.List.Item != f.item {
+			if !stateful || o.Resource.Role == "list" && o.List.Item != item {
 				o.Resource = resourceRow{Item: noSchema}
 			}
 		}
 	}
+}
+
+// itemOf is the item schema of a family: what a list iterates, else what a
+// read returns, else what a create answers (the last of a role wins).
+func itemOf(ops []*operation) int {
+	item, rank := noSchema, 0
+	for _, o := range ops {
+		r, i := map[string]int{"list": 3, "read": 2, "create": 1}[o.Resource.Role], o.SuccessSchema
+		if o.Resource.Role == "list" {
+			i = o.List.Item
+		}
+		if r > 0 && r >= rank && i >= 0 {
+			item, rank = i, r
+		}
+	}
+	return item
 }
 
 // idProperty is the property that identifies an item: id, else the path
