@@ -14,30 +14,21 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/ecma"
 )
 
-// examples builds, for every schema of the table, a value valid against
-// it: the spec's own example when there is one and it is valid, otherwise
-// one assembled from the examples, defaults and constraints of its parts.
-// The fake Partoo server answers with these values where no stateful
-// behaviour applies, and tests build valid requests from them.
-type examples struct {
-	t        *schemaTable
-	done     map[int]any
-	building map[int]bool
-}
-
 // noExample reports a schema for which no valid value can be built: the
 // one error of the example builder.
 func noExample(row *schemaRow, why string) error {
 	return fmt.Errorf("%s: no valid example can be built (%s); add an `example` to the schema", row.Where, why)
 }
 
-// fillExamples sets the Example of every row that can have one, and
-// returns why the others cannot: fine unless an answer needs one.
+// fillExamples sets the Example of every row to a value valid against it,
+// which the fake Partoo server answers with and tests build requests
+// from, and returns why the rows without one have none: fine unless an
+// answer needs one.
 func (t *schemaTable) fillExamples() map[int]error {
-	ex := &examples{t: t, done: map[int]any{}, building: map[int]bool{}}
+	t.done, t.building = map[int]any{}, map[int]bool{}
 	missing := map[int]error{}
 	for i, row := range t.rows {
-		if v, err := ex.value(i); err != nil {
+		if v, err := t.example(i); err != nil {
 			missing[i] = err
 		} else {
 			row.Example = jsonText(v)
@@ -46,23 +37,23 @@ func (t *schemaTable) fillExamples() map[int]error {
 	return missing
 }
 
-// value returns a valid value for schema i: the spec's own example,
+// example returns a valid value for schema i: the spec's own example,
 // examples or default (an invalid one is spec-lint's to report), else one
 // built from the schema's keywords.
-func (ex *examples) value(i int) (any, error) {
-	row := ex.t.rows[i]
-	if v, ok := ex.done[i]; ok {
+func (t *schemaTable) example(i int) (any, error) {
+	row := t.rows[i]
+	if v, ok := t.done[i]; ok {
 		return v, nil
 	}
-	if ex.building[i] {
+	if t.building[i] {
 		// A recursive schema: null, where valid, stops the recursion.
 		if slices.Contains(row.Types, "null") {
 			return nil, nil
 		}
 		return nil, noExample(row, "it contains itself")
 	}
-	ex.building[i] = true
-	defer delete(ex.building, i)
+	t.building[i] = true
+	defer delete(t.building, i)
 	s, candidates := row.value, []any{}
 	if _, set := cmp.Or(s.Origin, &openapi3.Origin{}).Fields.Lookup("example"); s.Example != nil || set {
 		candidates = append(candidates, s.Example) // "example: null" is an example
@@ -71,26 +62,26 @@ func (ex *examples) value(i int) (any, error) {
 		candidates = append(candidates, s.Default)
 	}
 	for _, c := range candidates {
-		if c = normalize(c); ex.valid(i, c) == nil {
-			ex.done[i] = c
+		if c = normalize(c); t.valid(i, c) == nil {
+			t.done[i] = c
 			return c, nil
 		}
 	}
-	v, err := ex.build(i)
+	v, err := t.build(i)
 	if err != nil {
 		return nil, err
 	}
-	if err := ex.valid(i, v); err != nil {
+	if err := t.valid(i, v); err != nil {
 		return nil, noExample(row, "the value built from its parts is not valid: "+strings.SplitN(err.Error(), "\n", 2)[0])
 	}
-	ex.done[i] = v
+	t.done[i] = v
 	return v, nil
 }
 
 // valid reports whether v is valid against the schema, with the semantics
 // of JSON Schema 2020-12 and ECMAScript patterns.
-func (ex *examples) valid(i int, v any) error {
-	return ex.t.rows[i].value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.SetSchemaRegexCompiler(ecma.Compile),
+func (t *schemaTable) valid(i int, v any) error {
+	return t.rows[i].value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.SetSchemaRegexCompiler(ecma.Compile),
 		openapi3.EnableFormatValidation(), openapi3.MultiErrors())
 }
 
@@ -101,8 +92,8 @@ var formatExamples = map[string]string{
 }
 
 // build assembles a value from the schema's keywords.
-func (ex *examples) build(i int) (any, error) {
-	row := ex.t.rows[i]
+func (t *schemaTable) build(i int) (any, error) {
+	row := t.rows[i]
 	for _, e := range row.Enum {
 		if e != "null" {
 			return normalize(json.RawMessage(e)), nil
@@ -114,11 +105,11 @@ func (ex *examples) build(i int) (any, error) {
 		}
 		var firstErr error
 		for _, b := range branches {
-			switch v, err := ex.value(b); {
+			switch v, err := t.example(b); {
 			case err != nil || v == nil:
 				firstErr = cmp.Or(firstErr, err)
 			case len(row.Properties) > 0 && isObject(v):
-				return ex.object(row, maps.Clone(v.(map[string]any)))
+				return t.object(row, maps.Clone(v.(map[string]any)))
 			default:
 				return v, nil // checked against the whole schema
 			}
@@ -129,11 +120,11 @@ func (ex *examples) build(i int) (any, error) {
 	}
 	obj := map[string]any{}
 	for _, part := range row.AllOf {
-		v, err := ex.value(part)
+		v, err := t.example(part)
 		if err != nil {
 			// A part may require what another part defines: built alone
 			// it is not valid, the whole is checked instead.
-			v, err = ex.build(part)
+			v, err = t.build(part)
 		}
 		if err != nil || !isObject(v) {
 			return v, err // a non-object allOf: its value stands for the whole
@@ -141,26 +132,20 @@ func (ex *examples) build(i int) (any, error) {
 		maps.Copy(obj, v.(map[string]any))
 	}
 	if len(row.AllOf) > 0 {
-		return ex.object(row, obj)
+		return t.object(row, obj)
 	}
 	switch primaryType(row) {
 	case "object":
-		return ex.object(row, obj)
+		return t.object(row, obj)
 	case "array":
 		n := max(row.MinItems, 1)
 		if row.MaxItems != unset {
 			n = min(n, row.MaxItems)
 		}
-		item, err := ex.valueOr(row.Items)
-		if err == nil && n > 1 && row.UniqueItems && row.Items >= 0 {
-			return nil, noExample(row, "minItems above 1 with uniqueItems")
-		}
+		item, err := t.valueOr(row.Items) // uniqueItems above 1 item fails the check
 		return slices.Repeat([]any{item}, n), err
 	case "string":
-		if row.Pattern >= 0 {
-			return nil, noExample(row, fmt.Sprintf("a string with the pattern %q and no example", ex.t.patterns[row.Pattern].Source))
-		}
-		s := cmp.Or(formatExamples[row.Format], "example") // ASCII: bytes are characters
+		s := cmp.Or(formatExamples[row.Format], "example") // ASCII; a pattern may refuse it
 		s += strings.Repeat("x", max(0, row.MinLength-len(s)))
 		if row.MaxLength != unset {
 			s = s[:min(len(s), row.MaxLength)]
@@ -192,12 +177,12 @@ func (ex *examples) build(i int) (any, error) {
 // object adds to obj a value for every declared property of row (a fake
 // answer shows every field; an optional one without a value is left out),
 // then keys up to minProperties.
-func (ex *examples) object(row *schemaRow, obj map[string]any) (any, error) {
+func (t *schemaTable) object(row *schemaRow, obj map[string]any) (any, error) {
 	for _, p := range row.Properties {
 		if _, ok := obj[p.Name]; ok {
 			continue
 		}
-		switch v, err := ex.value(p.Schema); {
+		switch v, err := t.example(p.Schema); {
 		case err == nil:
 			obj[p.Name] = v
 		case slices.Contains(row.Required, p.Name):
@@ -205,10 +190,7 @@ func (ex *examples) object(row *schemaRow, obj map[string]any) (any, error) {
 		}
 	}
 	for k := 0; len(obj) < row.MinProperties; k++ {
-		if row.AdditionalProperties == noProperties {
-			return nil, noExample(row, "minProperties needs properties the schema forbids")
-		}
-		v, err := ex.valueOr(row.AdditionalProperties)
+		v, err := t.valueOr(row.AdditionalProperties)
 		if err != nil {
 			return nil, err
 		}
@@ -218,11 +200,11 @@ func (ex *examples) object(row *schemaRow, obj map[string]any) (any, error) {
 }
 
 // valueOr is the value of schema i, or a string when there is no schema.
-func (ex *examples) valueOr(i int) (any, error) {
+func (t *schemaTable) valueOr(i int) (any, error) {
 	if i < 0 {
 		return "value", nil
 	}
-	return ex.value(i)
+	return t.example(i)
 }
 
 func isObject(v any) bool {

@@ -73,39 +73,35 @@ func translatePattern(where, pattern string) (translation, error) {
 	return tr, nil
 }
 
-// translate rewrites the pattern, or names the construct at byte offset at
-// that it refuses.
+// translate rewrites the pattern, or names the construct it refuses and
+// its byte offset.
 func translate(pattern string) (tr translation, at int, refused string) {
 	var (
-		main, look     strings.Builder
-		w              = &main // main, or the lookahead being read
-		depth          int     // open groups, a lookahead included
-		prefix         string  // main before the lookahead being read
-		dst            *[]string
-		alts           bool // the lookahead being read has branches
-		fixed          = true
+		out, prefix    string    // the translation; out before the open lookahead
+		dst            *[]string // where the open lookahead goes, or nil
+		depth          int       // open groups, a lookahead included
+		alts           bool      // the open lookahead has branches
+		fixed          = true    // out holds anchors and single characters only
 		looks, topAlts bool
 		bare, after    string // why this token, the one before, cannot be repeated
 	)
-	for at < len(pattern) {
-		tok := patternToken.FindString(pattern[at:])
-		start := at
-		at += len(tok)
+	for start, tok := 0, ""; start < len(pattern); start += len(tok) {
+		tok = patternToken.FindString(pattern[start:])
 		after, bare = bare, ""
 		switch c := tok[0]; {
 		case tok == "^" || tok == "$":
-			w.WriteString(tok)
+			out += tok
 			bare = "an assertion"
 		case tok == "|":
 			topAlts = topAlts || depth == 0
 			alts = alts || depth == 1
-			w.WriteString(tok)
+			out += tok
 		case strings.IndexByte("*+?", c) >= 0 || c == '{' && len(tok) > 1:
 			if after != "" {
 				return tr, start, "a quantifier on " + after
 			}
 			fixed = fixed && depth > 0
-			w.WriteString(tok)
+			out += tok
 		case tok == "(?=" || tok == "(?!":
 			switch {
 			case depth > 0:
@@ -113,16 +109,14 @@ func translate(pattern string) (tr translation, at int, refused string) {
 			case !fixed:
 				return tr, start, "a lookahead after a group or a quantifier"
 			}
-			looks, dst, alts, prefix = true, &tr.MustMatch, false, main.String()
+			looks, dst, alts, prefix, bare = true, &tr.MustMatch, false, out, "the start of a lookahead"
 			if tok == "(?!" {
 				dst = &tr.MustNotMatch
 			}
-			look.Reset()
-			w, bare = &look, "the start of a lookahead"
 			depth++
 		case tok == "(" || tok == "(?:":
 			fixed = fixed && depth > 0
-			w.WriteString("(?:")
+			out += "(?:"
 			depth++
 		case c == '(':
 			return tr, start, fmt.Sprintf("the group %q (lookbehind, named group or flags)", tok)
@@ -130,15 +124,14 @@ func translate(pattern string) (tr translation, at int, refused string) {
 			switch depth--; {
 			case depth < 0:
 				return tr, start, "an unmatched ')'"
-			case depth > 0 || w == &main:
-				w.WriteString(tok)
+			case depth > 0 || dst == nil:
+				out += tok
 			default:
-				body := look.String()
 				if alts {
-					body = "(?:" + body + ")"
+					out = prefix + "(?:" + out[len(prefix):] + ")"
 				}
-				*dst = append(*dst, prefix+body)
-				w, bare = &main, "an assertion"
+				*dst = append(*dst, out)
+				out, dst, bare = prefix, nil, "an assertion"
 			}
 		case c == '[':
 			body, closed := strings.CutSuffix(strings.TrimPrefix(tok[1:], "^"), "]")
@@ -148,7 +141,7 @@ func translate(pattern string) (tr translation, at int, refused string) {
 			case body == "":
 				return tr, start, "an empty class [] or [^]"
 			}
-			w.WriteString(tok[:len(tok)-len(body)-1])
+			out += tok[:len(tok)-len(body)-1]
 			for _, m := range classItem.FindAllStringSubmatch(body, -1) {
 				lo, loSet, why := atom(m[1], 0)
 				hi, hiSet, hiWhy := "", false, ""
@@ -162,11 +155,11 @@ func translate(pattern string) (tr translation, at int, refused string) {
 				if why != "" {
 					return tr, start, why
 				}
-				w.WriteString(lo + hi)
+				out += lo + hi
 			}
-			w.WriteString("]")
+			out += "]"
 		case c == '.':
-			w.WriteString(ecmaDot)
+			out += ecmaDot
 		case c == '{':
 			return tr, start, "a '{' that is not a quantifier {n}, {n,} or {n,m}"
 		case c == '}' || c == ']':
@@ -179,7 +172,7 @@ func translate(pattern string) (tr translation, at int, refused string) {
 			if r, _ := utf8.DecodeRuneInString(tok); r > 0xFFFF {
 				bare = "an astral character (two UTF-16 code units in ECMA-262)"
 			}
-			w.WriteString(text)
+			out += text
 		}
 	}
 	switch {
@@ -188,7 +181,7 @@ func translate(pattern string) (tr translation, at int, refused string) {
 	case looks && (topAlts || pattern[0] != '^'):
 		return tr, len(pattern), "a lookahead in a pattern that does not start with ^ or has a top-level '|'"
 	}
-	tr.MustMatch = append([]string{main.String()}, tr.MustMatch...)
+	tr.MustMatch = append([]string{out}, tr.MustMatch...)
 	return tr, 0, ""
 }
 

@@ -13,33 +13,20 @@ import (
 )
 
 // schemaRow is one schema of the generated table: the keywords of one
-// openapi3.Schema, with references to other schemas as table indexes.
+// openapi3.Schema, with references to other schemas as table indexes
+// (noSchema for none), counts unset when absent, values as JSON texts.
 type schemaRow struct {
-	Name                               string
-	Where                              string // where it was first met, for messages
-	Types                              []string
-	Enum                               []string // JSON texts
-	Default                            string
-	Format                             string
-	HasMinimum, HasMaximum             bool
-	ExclusiveMinimum, ExclusiveMaximum bool
-	Minimum, Maximum                   float64
-	MultipleOf                         float64
-	MinLength, MaxLength               int
-	Pattern                            int
-	Items                              int
-	MinItems, MaxItems                 int
-	UniqueItems                        bool
-	Properties                         []namedSchema
-	Required                           []string
-	AdditionalProperties               int
-	PropertyNames                      int
-	MinProperties, MaxProperties       int
-	AllOf, AnyOf, OneOf                []int
-	Discriminator                      string
-	Mapping                            []namedSchema // by discriminator value
-	ReadOnly, WriteOnly                bool
-	Example                            string
+	Name, Where                                                string // Where: where it was first met, for messages
+	Types, Enum, Required                                      []string
+	Default, Format, Discriminator, Example                    string
+	HasMinimum, HasMaximum, ExclusiveMinimum, ExclusiveMaximum bool
+	Minimum, Maximum, MultipleOf                               float64
+	MinLength, MaxLength, Pattern, Items, MinItems, MaxItems   int
+	UniqueItems, ReadOnly, WriteOnly                           bool
+	Properties, Mapping                                        []namedSchema // Mapping: by discriminator value
+	AdditionalProperties, PropertyNames                        int
+	MinProperties, MaxProperties                               int
+	AllOf, AnyOf, OneOf                                        []int
 
 	value *openapi3.Schema
 }
@@ -54,7 +41,7 @@ type namedSchema struct {
 type patternRow struct {
 	Source string
 	RE2    translation
-	Hints  nameHints // set when the pattern is that of propertyNames
+	Hints  nameHints
 }
 
 // Values of schemaRow fields that are not schema indexes.
@@ -69,14 +56,16 @@ const (
 // component referenced from several places is one row.
 type schemaTable struct {
 	rows     []*schemaRow
-	index    map[*openapi3.Schema]int
 	names    map[*openapi3.Schema]string // component names
 	patterns []patternRow
 	err      error // the first refusal; nothing is added after it
+
+	done     map[int]any  // the examples built
+	building map[int]bool // the examples being built, against recursion
 }
 
 func newSchemaTable(doc *openapi3.T) *schemaTable {
-	t := &schemaTable{index: map[*openapi3.Schema]int{}, names: map[*openapi3.Schema]string{}}
+	t := &schemaTable{names: map[*openapi3.Schema]string{}}
 	if doc.Components != nil {
 		for name, ref := range doc.Components.Schemas {
 			t.names[ref.Value] = name // resolved by the loader
@@ -100,16 +89,15 @@ func (t *schemaTable) sub(ref *openapi3.SchemaRef, where string) int {
 		return noSchema
 	}
 	s := ref.Value
-	if i, ok := t.index[s]; ok {
+	if i := slices.IndexFunc(t.rows, func(r *schemaRow) bool { return r.value == s }); i >= 0 {
 		return i
 	}
 	if name := t.names[s]; name != "" {
 		where = "components.schemas." + name
 	}
-	i := len(t.rows)
-	t.index[s] = i
-	t.rows = append(t.rows, &schemaRow{Name: t.names[s], Where: where, value: s})
-	t.fill(t.rows[i], s, where)
+	i, row := len(t.rows), &schemaRow{Name: t.names[s], Where: where, value: s}
+	t.rows = append(t.rows, row)
+	t.fill(row, s, where)
 	return i
 }
 
@@ -190,10 +178,6 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
 		row.AdditionalProperties = t.sub(ap.Schema, where+".additionalProperties")
 	}
 	row.PropertyNames = t.sub(s.PropertyNames, where+".propertyNames")
-	if row.PropertyNames >= 0 && t.rows[row.PropertyNames].Pattern >= 0 {
-		p := &t.patterns[t.rows[row.PropertyNames].Pattern]
-		p.Hints = hintsOf(p.Source)
-	}
 	row.MinProperties, row.MaxProperties = count(&s.MinProps), count(s.MaxProps)
 	row.AllOf = t.subs(s.AllOf, where+".allOf")
 	row.AnyOf = t.subs(s.AnyOf, where+".anyOf")
@@ -256,16 +240,14 @@ func (t *schemaTable) pattern(src, where string) int {
 		t.err = err
 		return noSchema
 	}
-	t.patterns = append(t.patterns, patternRow{Source: src, RE2: tr})
+	t.patterns = append(t.patterns, patternRow{Source: src, RE2: tr, Hints: hintsOf(src)})
 	return len(t.patterns) - 1
 }
 
-// jsonText encodes a value of the spec (decoded from YAML or JSON) as JSON.
+// jsonText encodes a value of the spec as JSON, which cannot fail: the
+// loader decoded it from JSON.
 func jsonText(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprintf("%q", fmt.Sprint(v))
-	}
+	b, _ := json.Marshal(v)
 	return string(b)
 }
 
