@@ -22,10 +22,10 @@ func noExample(row *schemaRow, why string) error {
 
 // fillExamples sets the Example of every row to a value valid against it,
 // which the fake Partoo server answers with and tests build requests
-// from, and returns why the rows without one have none: fine unless an
-// answer needs one.
+// from, and returns why the other rows have none: fine unless an answer
+// needs one.
 func (t *schemaTable) fillExamples() map[int]error {
-	t.done, t.building = map[int]any{}, map[int]bool{}
+	t.examples = map[int]any{}
 	missing := map[int]error{}
 	for i, row := range t.rows {
 		if v, err := t.example(i); err != nil {
@@ -37,52 +37,56 @@ func (t *schemaTable) fillExamples() map[int]error {
 	return missing
 }
 
-// example returns a valid value for schema i: the spec's own example,
-// examples or default (an invalid one is spec-lint's to report), else one
-// built from the schema's keywords.
-func (t *schemaTable) example(i int) (any, error) {
-	row := t.rows[i]
-	if v, ok := t.done[i]; ok {
-		return v, nil
+// building marks an example being built: met again, its schema contains
+// itself.
+type building struct{}
+
+// example returns a valid value for schema i (any string for no schema):
+// the spec's own example, examples or default (an invalid one is
+// spec-lint's to report), else one built from the schema's keywords.
+func (t *schemaTable) example(i int) (v any, err error) {
+	if i < 0 {
+		return "value", nil
 	}
-	if t.building[i] {
-		// A recursive schema: null, where valid, stops the recursion.
-		if slices.Contains(row.Types, "null") {
-			return nil, nil
-		}
+	row, s := t.rows[i], t.rows[i].value
+	switch v, ok := t.examples[i]; {
+	case !ok:
+	case v != building{}:
+		return v, nil
+	case slices.Contains(row.Types, "null"):
+		return nil, nil // null stops the recursion
+	default:
 		return nil, noExample(row, "it contains itself")
 	}
-	t.building[i] = true
-	defer delete(t.building, i)
-	s, candidates := row.value, []any{}
+	t.examples[i] = building{}
+	defer func() {
+		if t.examples[i] = v; err != nil {
+			delete(t.examples, i)
+		}
+	}()
+	var candidates []any
 	if _, set := cmp.Or(s.Origin, &openapi3.Origin{}).Fields.Lookup("example"); s.Example != nil || set {
 		candidates = append(candidates, s.Example) // "example: null" is an example
 	}
 	if candidates = append(candidates, s.Examples...); s.Default != nil {
 		candidates = append(candidates, s.Default)
 	}
+	valid := func(v any) error { // JSON Schema 2020-12, with ECMAScript patterns
+		return s.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.SetSchemaRegexCompiler(ecma.Compile),
+			openapi3.EnableFormatValidation(), openapi3.MultiErrors())
+	}
 	for _, c := range candidates {
-		if c = normalize(c); t.valid(i, c) == nil {
-			t.done[i] = c
+		if c = normalize(c); valid(c) == nil {
 			return c, nil
 		}
 	}
-	v, err := t.build(i)
-	if err != nil {
+	if v, err = t.build(i); err != nil {
 		return nil, err
 	}
-	if err := t.valid(i, v); err != nil {
+	if err := valid(v); err != nil {
 		return nil, noExample(row, "the value built from its parts is not valid: "+strings.SplitN(err.Error(), "\n", 2)[0])
 	}
-	t.done[i] = v
 	return v, nil
-}
-
-// valid reports whether v is valid against the schema, with the semantics
-// of JSON Schema 2020-12 and ECMAScript patterns.
-func (t *schemaTable) valid(i int, v any) error {
-	return t.rows[i].value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.SetSchemaRegexCompiler(ecma.Compile),
-		openapi3.EnableFormatValidation(), openapi3.MultiErrors())
 }
 
 // formatExamples are the strings built for the formats the validator checks.
@@ -105,11 +109,12 @@ func (t *schemaTable) build(i int) (any, error) {
 		}
 		var firstErr error
 		for _, b := range branches {
-			switch v, err := t.example(b); {
+			v, err := t.example(b)
+			switch m, ok := v.(map[string]any); {
 			case err != nil || v == nil:
 				firstErr = cmp.Or(firstErr, err)
-			case len(row.Properties) > 0 && isObject(v):
-				return t.object(row, maps.Clone(v.(map[string]any)))
+			case len(row.Properties) > 0 && ok:
+				return t.object(row, maps.Clone(m))
 			default:
 				return v, nil // checked against the whole schema
 			}
@@ -126,32 +131,30 @@ func (t *schemaTable) build(i int) (any, error) {
 			// it is not valid, the whole is checked instead.
 			v, err = t.build(part)
 		}
-		if err != nil || !isObject(v) {
+		m, ok := v.(map[string]any)
+		if err != nil || !ok {
 			return v, err // a non-object allOf: its value stands for the whole
 		}
-		maps.Copy(obj, v.(map[string]any))
+		maps.Copy(obj, m)
 	}
-	if len(row.AllOf) > 0 {
+	switch ty := primaryType(row); {
+	case len(row.AllOf) > 0 || ty == "object":
 		return t.object(row, obj)
-	}
-	switch primaryType(row) {
-	case "object":
-		return t.object(row, obj)
-	case "array":
+	case ty == "array":
 		n := max(row.MinItems, 1)
 		if row.MaxItems != unset {
 			n = min(n, row.MaxItems)
 		}
-		item, err := t.valueOr(row.Items) // uniqueItems above 1 item fails the check
+		item, err := t.example(row.Items) // uniqueItems above 1 item fails the check
 		return slices.Repeat([]any{item}, n), err
-	case "string":
+	case ty == "string":
 		s := cmp.Or(formatExamples[row.Format], "example") // ASCII; a pattern may refuse it
 		s += strings.Repeat("x", max(0, row.MinLength-len(s)))
 		if row.MaxLength != unset {
 			s = s[:min(len(s), row.MaxLength)]
 		}
 		return s, nil
-	case "integer", "number":
+	case ty == "integer" || ty == "number":
 		v := 1.0
 		if row.HasMinimum {
 			v = row.Minimum
@@ -168,7 +171,7 @@ func (t *schemaTable) build(i int) (any, error) {
 			v = math.Ceil(v/row.MultipleOf) * row.MultipleOf
 		}
 		return normalize(v), nil
-	case "boolean":
+	case ty == "boolean":
 		return true, nil
 	}
 	return nil, nil // null, or no type
@@ -190,26 +193,13 @@ func (t *schemaTable) object(row *schemaRow, obj map[string]any) (any, error) {
 		}
 	}
 	for k := 0; len(obj) < row.MinProperties; k++ {
-		v, err := t.valueOr(row.AdditionalProperties)
+		v, err := t.example(row.AdditionalProperties)
 		if err != nil {
 			return nil, err
 		}
 		obj[fmt.Sprintf("key%d", k)] = v
 	}
 	return obj, nil
-}
-
-// valueOr is the value of schema i, or a string when there is no schema.
-func (t *schemaTable) valueOr(i int) (any, error) {
-	if i < 0 {
-		return "value", nil
-	}
-	return t.example(i)
-}
-
-func isObject(v any) bool {
-	_, ok := v.(map[string]any)
-	return ok
 }
 
 // primaryType is the type a built value has: the first non-null type.

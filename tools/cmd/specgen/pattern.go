@@ -10,15 +10,11 @@ import (
 	"unicode/utf8"
 )
 
-// The spec's patterns are ECMA-262 regular expressions; the client runs
-// them with Go's regexp (RE2). translate rewrites them token by token and
-// refuses what it does not know; the rest of the syntax (nothing to repeat,
-// a repeat count, a range out of order) is left to Go's regexp parser.
-// docs/design.md says why each rewrite keeps ECMAScript's meaning: \s, \S
-// and '.' become ECMA-262's sets; a character above U+FFFF, two UTF-16 units
-// to ECMA-262, is refused where repeated or in a class; and a top-level
-// lookahead after ^ and single characters becomes an expression of its own.
-// pattern_test.go proves the translations against an ECMAScript engine.
+// The spec's patterns are ECMA-262; the client runs Go's regexp (RE2).
+// translate rewrites them token by token, refuses what it does not know,
+// and leaves the rest of the syntax (nothing to repeat, a repeat count, a
+// range out of order) to Go's parser. docs/design.md explains each rewrite;
+// pattern_test.go proves them against an ECMAScript engine.
 
 // translation is a pattern rewritten for Go's regexp: a string matches the
 // pattern exactly when it matches every expression of MustMatch and none of
@@ -51,11 +47,10 @@ var classEscapes = map[rune][2]string{
 var specials = [2]string{`\[]-^`, `\.+*?()|[]{}^$`}
 
 var (
-	// patternToken is the next token outside a class: an escape, a class,
-	// the opening of a group with its kind, a quantifier, or one character.
+	// patternToken is an escape, a class, a group's opening, a quantifier, or
+	// one character.
 	patternToken = regexp.MustCompile(`(?s)^(?:\\.?|\[\^?(?:\\.|[^\\\]])*\]?|\((?:\?.?)?|\{[0-9]+(?:,[0-9]*)?\}\??|[*+?]\??|.)`)
-	// classItem is the next item of a class's body: a character or an
-	// escape, and the other end of a range.
+	// classItem is a character or an escape of a class, and a range's end.
 	classItem = regexp.MustCompile(`(?s)(\\.?|[^\\])(?:-(\\.?|[^\\]))?`)
 )
 
@@ -73,17 +68,19 @@ func translatePattern(where, pattern string) (translation, error) {
 	return tr, nil
 }
 
-// translate rewrites the pattern, or names the construct it refuses and
-// its byte offset.
+// translate rewrites the pattern, or names the construct it refuses at
+// byte offset at. A lookahead at the top level of a pattern starting with
+// ^, after single characters only, sits at one known position: ^A(?!L)B
+// matches when ^AB matches and ^AL does not; with (?=L), ^AL must match.
 func translate(pattern string) (tr translation, at int, refused string) {
 	var (
-		out, prefix    string    // the translation; out before the open lookahead
-		dst            *[]string // where the open lookahead goes, or nil
-		depth          int       // open groups, a lookahead included
-		alts           bool      // the open lookahead has branches
-		fixed          = true    // out holds anchors and single characters only
-		looks, topAlts bool
-		bare, after    string // why this token, the one before, cannot be repeated
+		out, prefix string    // the translation; out before the open lookahead
+		dst         *[]string // where the open lookahead goes, or nil
+		depth       int       // open groups, a lookahead included
+		alts        bool      // the open lookahead has branches
+		fixed       = true    // out holds anchors and single characters only
+		topAlts     bool
+		bare, after string // why this token, the one before, cannot repeat
 	)
 	for start, tok := 0, ""; start < len(pattern); start += len(tok) {
 		tok = patternToken.FindString(pattern[start:])
@@ -109,10 +106,8 @@ func translate(pattern string) (tr translation, at int, refused string) {
 			case !fixed:
 				return tr, start, "a lookahead after a group or a quantifier"
 			}
-			looks, dst, alts, prefix, bare = true, &tr.MustMatch, false, out, "the start of a lookahead"
-			if tok == "(?!" {
-				dst = &tr.MustNotMatch
-			}
+			dst = map[string]*[]string{"(?=": &tr.MustMatch, "(?!": &tr.MustNotMatch}[tok]
+			alts, prefix, bare = false, out, "the start of a lookahead"
 			depth++
 		case tok == "(" || tok == "(?:":
 			fixed = fixed && depth > 0
@@ -178,7 +173,7 @@ func translate(pattern string) (tr translation, at int, refused string) {
 	switch {
 	case depth > 0:
 		return tr, len(pattern), "an unterminated group"
-	case looks && (topAlts || pattern[0] != '^'):
+	case len(tr.MustMatch)+len(tr.MustNotMatch) > 0 && (topAlts || pattern[0] != '^'):
 		return tr, len(pattern), "a lookahead in a pattern that does not start with ^ or has a top-level '|'"
 	}
 	tr.MustMatch = append([]string{out}, tr.MustMatch...)
@@ -214,12 +209,9 @@ func atom(tok string, in int) (text string, set bool, why string) {
 	return fmt.Sprintf(`\x{%X}`, r), false, ""
 }
 
-// nameHints describe a pattern of the shape ^<prefix>(?!<reserved>)[^<forbidden>]*$
-// (the one of Partoo's custom header names), so that the client can say
-// why a name is wrong, and match names with a loop over the bytes (Exact)
-// instead of regexps. The prefix and the reserved text are literal
-// characters or two-case letter classes such as [Xx]. The hints restate
-// the pattern; the tests check them against an ECMAScript engine.
+// nameHints restate a pattern shaped ^<prefix>(?!<reserved>)[^<forbidden>]*$,
+// the custom header names', so that the client can say why a name is wrong
+// and match without regexps (apispec.NameHints).
 type nameHints struct {
 	Prefix       string // literal prefix every name needs, for display
 	PrefixFold   bool   // the prefix is matched ASCII case-insensitively
@@ -229,11 +221,8 @@ type nameHints struct {
 	Exact        bool   // the hints match exactly the strings the pattern matches
 }
 
-// A name rule in the source of a pattern: ^, units, an optional negative
-// lookahead of units, then a negated class of literal characters (a '-'
-// only at either end: elsewhere it makes a range) repeated to the end. A
-// unit is a literal character, escaped ASCII punctuation, or a class of
-// one or two of those.
+// nameUnit is a literal character, escaped ASCII punctuation, or a class
+// of one or two of those; a '-' in nameRule's negated class is at an end.
 const nameUnit = `[^\\.*+?()\[\]{}|^$]|\\[[:punct:]]|\[(?:[^\\\[\]^]|\\[[:punct:]]){1,2}\]`
 
 var (
@@ -242,8 +231,7 @@ var (
 	escaped   = regexp.MustCompile(`\\(.)`)
 )
 
-// hintsOf returns the hints of a pattern that translates, or none when it
-// has another shape.
+// hintsOf returns the hints of a pattern, or none for another shape.
 func hintsOf(pattern string) nameHints {
 	m := nameRule.FindStringSubmatch(pattern)
 	if m == nil {
@@ -261,12 +249,9 @@ func hintsOf(pattern string) nameHints {
 		Forbidden: escaped.ReplaceAllString(m[3], "$1"), Exact: true}
 }
 
-// literalText reads units that each match one character, or both cases of
-// one ASCII letter ([Xx]), and writes them for display: a two-case letter
-// is upper case at the start of a word and lower case inside it
-// ("[Xx]-[Pp][Aa]" reads "X-Pa"); prev is the character before them. fold
-// says the letters are two-case classes: a mix of those and literal
-// letters is not a recognised shape.
+// literalText reads units of one character or both cases of a letter
+// ([Xx]), upper case at the start of a word ("[Xx]-[Pp][Aa]" reads "X-Pa");
+// prev is the character before. A mix of [Xx] and x is not recognised.
 func literalText(units string, prev rune) (text []rune, fold, ok bool) {
 	two, one := 0, 0
 	for _, u := range nameUnits.FindAllString(units, -1) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -58,10 +59,8 @@ type schemaTable struct {
 	rows     []*schemaRow
 	names    map[*openapi3.Schema]string // component names
 	patterns []patternRow
-	err      error // the first refusal; nothing is added after it
-
-	done     map[int]any  // the examples built
-	building map[int]bool // the examples being built, against recursion
+	err      error       // the first refusal; nothing is added after it
+	examples map[int]any // built, or building
 }
 
 func newSchemaTable(doc *openapi3.T) *schemaTable {
@@ -130,9 +129,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
 		t.err = fmt.Errorf("%s: keyword(s) %s not supported by specgen: %s", where, strings.Join(kws, ", "), errUnsupported)
 		return
 	}
-	if s.Type != nil {
-		row.Types = *s.Type
-	}
+	row.Types, row.Required = *cmp.Or(s.Type, &openapi3.Types{}), s.Required
 	row.ReadOnly, row.WriteOnly = s.ReadOnly, s.WriteOnly
 	for _, e := range s.Enum {
 		row.Enum = append(row.Enum, jsonText(e))
@@ -147,12 +144,8 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
 	if specload.KnownFormat(s.Format) {
 		row.Format = s.Format
 	}
-	if s.Min != nil {
-		row.HasMinimum, row.Minimum = true, *s.Min
-	}
-	if s.Max != nil {
-		row.HasMaximum, row.Maximum = true, *s.Max
-	}
+	row.HasMinimum, row.Minimum = s.Min != nil, *cmp.Or(s.Min, new(float64))
+	row.HasMaximum, row.Maximum = s.Max != nil, *cmp.Or(s.Max, new(float64))
 	// With an inclusive and an exclusive bound, the stricter one is kept.
 	if b := s.ExclusiveMin.Value; b != nil && (!row.HasMinimum || *b >= row.Minimum) {
 		row.HasMinimum, row.Minimum, row.ExclusiveMinimum = true, *b, true
@@ -160,9 +153,7 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
 	if b := s.ExclusiveMax.Value; b != nil && (!row.HasMaximum || *b <= row.Maximum) {
 		row.HasMaximum, row.Maximum, row.ExclusiveMaximum = true, *b, true
 	}
-	if s.MultipleOf != nil {
-		row.MultipleOf = *s.MultipleOf
-	}
+	row.MultipleOf = *cmp.Or(s.MultipleOf, new(float64))
 	row.MinLength, row.MaxLength = count(&s.MinLength), count(s.MaxLength)
 	row.Pattern = t.pattern(s.Pattern, where+".pattern")
 	row.Items = t.sub(s.Items, where+".items")
@@ -170,7 +161,6 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
 	for _, name := range sortedKeys(s.Properties) {
 		row.Properties = append(row.Properties, namedSchema{name, t.sub(s.Properties[name], where+".properties."+name)})
 	}
-	row.Required = s.Required
 	row.AdditionalProperties = anyProperties
 	if ap := s.AdditionalProperties; ap.Has != nil && !*ap.Has {
 		row.AdditionalProperties = noProperties
@@ -205,7 +195,6 @@ func (t *schemaTable) subs(refs openapi3.SchemaRefs, where string) (out []int) {
 // mapping).
 func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) {
 	branches := slices.Concat(s.OneOf, s.AnyOf)
-	mapped := map[*openapi3.Schema]bool{}
 	for _, v := range sortedKeys(s.Discriminator.Mapping) {
 		target := s.Discriminator.Mapping[v].Ref
 		k := slices.IndexFunc(branches, func(b *openapi3.SchemaRef) bool { return b.Ref == target })
@@ -213,12 +202,11 @@ func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) 
 			t.err = fmt.Errorf("%s.discriminator.mapping[%q]: %q is not one of the schema's branches", where, v, target)
 			return
 		}
-		mapped[branches[k].Value] = true
 		row.Mapping = append(row.Mapping, namedSchema{v, t.sub(branches[k], where+".discriminator")})
 	}
 	for _, b := range branches {
 		switch name := t.names[b.Value]; {
-		case mapped[b.Value]:
+		case slices.ContainsFunc(row.Mapping, func(m namedSchema) bool { return t.rows[m.Schema].value == b.Value }):
 		case name == "":
 			t.err = fmt.Errorf("%s.discriminator: an inline branch has no mapping value; add it to discriminator.mapping", where)
 			return
