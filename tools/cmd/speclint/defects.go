@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -24,9 +25,7 @@ func set(s string) map[string]bool {
 }
 
 var (
-	// validTypes are JSON Schema's types.
-	validTypes = set("string number integer boolean array object null")
-	// schemaKeywords are the keywords of an OpenAPI 3.0 or 3.1 schema.
+	validTypes     = set("string number integer boolean array object null")
 	schemaKeywords = set(`$ref $id $schema $anchor $defs $comment $dynamicRef $dynamicAnchor $vocabulary
 		type format title description default enum const example examples nullable readOnly writeOnly deprecated
 		multipleOf maximum exclusiveMaximum minimum exclusiveMinimum maxLength minLength pattern
@@ -34,12 +33,11 @@ var (
 		properties additionalProperties patternProperties propertyNames maxProperties minProperties required
 		dependentRequired dependentSchemas unevaluatedProperties allOf oneOf anyOf not if then else
 		discriminator xml externalDocs contentEncoding contentMediaType contentSchema`)
-	// parameterKeys are the fields of a parameter object.
 	parameterKeys = set("name in description required deprecated allowEmptyValue style explode allowReserved schema example examples content $ref")
 )
 
 // typeRepairs maps a type that is not JSON Schema's to the schema a
-// repair most likely wants; unlisted ones are repaired as strings.
+// repair most likely wants; others are read word by word (repairType).
 var typeRepairs = map[string]map[string]any{
 	"timestamp": {"type": "string", "format": "date-time"}, "datetime": {"type": "string", "format": "date-time"},
 	"date": {"type": "string", "format": "date"}, "float": {"type": "number"}, "double": {"type": "number"},
@@ -54,76 +52,82 @@ var formatWords = map[string]string{
 	"time": "time", "uuid": "uuid", "email": "email", "uri": "uri", "url": "uri",
 }
 
+// componentSections are the sections of components, each with the suffix
+// a repair gives the Go name of one that collides.
+var componentSections = [][2]string{{"schemas", ""}, {"parameters", "Parameter"}, {"responses", "Response"}, {"requestBodies", "RequestBody"}, {"headers", "Header"}}
+
+// generatedNames are the generated client's own names in package gen.
+var generatedNames = strings.Fields("Client ClientInterface ClientOption ClientWithResponses ClientWithResponsesInterface HttpRequestDoer RequestEditorFn NewClient NewClientWithResponses WithHTTPClient WithBaseURL WithRequestEditorFn")
+
 // defects walks the document once for what a real bundle gets wrong, with
 // a JSONPath to each, so that every blocking finding carries its repair.
 type defects struct {
-	doc *yaml.Node
-	// v30 is true for an OpenAPI 3.0 document: repairs are written in its
-	// forms (nullable: true, not a 'null' type).
-	v30 bool
-	ops []operation
-	out []Finding
-	// unknownKeys are the keys the "keyword" findings are about.
-	unknownKeys map[string]bool
-	// taken maps the Go type names of package gen (goname.Key) to what has
-	// them.
-	taken map[string]string
-	// reported holds the targets of the Go-field repairs already proposed.
-	reported map[string]bool
+	doc         *yaml.Node
+	v30         bool // repairs are written in 3.0's forms (nullable: true)
+	ops         []operation
+	out         []Finding
+	unknownKeys map[string]bool   // the keys of the "keyword" findings
+	taken       map[string]string // package gen's type names (goname.Key), and what has them
+	reported    map[string]bool   // the targets of the Go-field repairs proposed
 }
 
 func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Action) {
 	d.out = append(d.out, Finding{Level: level, Rule: rule, Line: n.Line, Message: msg, Fix: fix})
 }
 
+// rename reports a Go name collision at n, whose repair sets key to name
+// in the object at p.
+func (d *defects) rename(n *yaml.Node, where string, p jsonPath, why, key, name string) {
+	d.add(Blocking, "go-name", n, where+": "+why, Action{Target: string(p), Description: why, Update: map[string]any{key: name}})
+}
+
 // newDefects lists the operations of doc and runs the structural rules
 // over it.
 func newDefects(doc *yaml.Node) *defects {
-	d := &defects{doc: doc, v30: strings.HasPrefix(valueOf(specload.MapValue(doc, "openapi")), "3.0"), unknownKeys: map[string]bool{}, reported: map[string]bool{}}
+	d := &defects{doc: doc, v30: strings.HasPrefix(value(doc, "openapi"), "3.0"), unknownKeys: map[string]bool{}, reported: map[string]bool{}}
 	ids := map[string]string{}
 	for _, section := range []string{"paths", "webhooks"} {
 		forEachPair(specload.MapValue(doc, section), func(path string, _, item *yaml.Node) {
-			d.nested(item, jsonPath{section, path})
-			hook := section == "webhooks"
+			at := jsonPath("$").key(section, path)
+			d.nested(item, at)
 			var shared []param
-			if !hook {
-				shared = d.params(specload.MapValue(item, "parameters"), jsonPath{section, path, "parameters"})
+			if section == "paths" {
+				shared = d.params(specload.MapValue(item, "parameters"), at.key("parameters"))
 			}
 			for _, m := range specload.HTTPMethods {
-				if node := specload.MapValue(item, m); node != nil {
-					op := operation{name: strings.ToUpper(m) + " " + path, at: jsonPath{section, path, m}, node: node, hook: hook}
-					if hook {
-						op.name = "webhooks." + path + " " + strings.ToUpper(m)
-					} else {
-						d.pathParams(op, path, shared)
-						d.operation(op, ids)
-					}
-					d.ops = append(d.ops, op)
+				op := operation{name: strings.ToUpper(m) + " " + path, path: []string{section, path, m}, at: at.key(m), node: specload.MapValue(item, m), hook: section == "webhooks"}
+				switch {
+				case op.node == nil:
+					continue
+				case op.hook:
+					op.name = "webhooks." + path + " " + strings.ToUpper(m)
+				default:
+					d.pathParams(op, path, shared)
+					d.operation(op, ids)
 				}
+				d.ops = append(d.ops, op)
 			}
 		})
 	}
 	components := specload.MapValue(doc, "components")
-	schemas := specload.MapValue(components, "schemas")
 	d.componentGoNames(components)
+	schemas := specload.MapValue(components, "schemas")
 	forEachPair(schemas, func(name string, _, s *yaml.Node) {
-		d.schema(s, jsonPath{"components", "schemas", name}, name, false)
+		d.schema(s, jsonPath("$").key("components", "schemas", name), name, false)
 	})
-	d.goNames(schemas, jsonPath{"components", "schemas"}, "schema")
-	forEachPair(specload.MapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
-		p := jsonPath{"components", "parameters", name}
-		if specload.MapValue(v, "$ref") == nil && strings.TrimSpace(valueOf(specload.MapValue(v, "name"))) == "" {
-			d.add(Blocking, "parameter", keyNode, fmt.Sprintf("%s: the parameter has a blank name (its uses are reported, and removed, one by one)", p),
-				Action{Target: p.String(), Description: "a parameter with a blank name cannot be sent", Remove: true})
-		}
-		if valueOf(specload.MapValue(v, "in")) == "path" && valueOf(specload.MapValue(v, "required")) != "true" {
-			d.add(Blocking, "path-parameter", keyNode, fmt.Sprintf("%s: a path parameter that is not required (a path parameter always is)", p),
-				Action{Target: p.String(), Description: "a path parameter must be required", Update: map[string]any{"required": true}})
-		}
-	})
+	d.goNames(schemas, jsonPath("$").key("components", "schemas"), "schema")
 	for _, section := range []string{"parameters", "responses", "requestBodies", "headers"} {
-		forEachPair(specload.MapValue(components, section), func(name string, _, v *yaml.Node) {
-			d.nested(v, jsonPath{"components", section, name})
+		forEachPair(specload.MapValue(components, section), func(name string, keyNode, v *yaml.Node) {
+			p := jsonPath("$").key("components", section, name)
+			d.nested(v, p)
+			if section == "parameters" && specload.MapValue(v, "$ref") == nil && strings.TrimSpace(value(v, "name")) == "" {
+				d.add(Blocking, "parameter", keyNode, fmt.Sprintf("%s: the parameter has a blank name (its uses are reported, and removed, one by one)", p),
+					Action{Target: string(p), Description: "a parameter with a blank name cannot be sent", Remove: true})
+			}
+			if section == "parameters" && value(v, "in") == "path" && value(v, "required") != "true" {
+				d.add(Blocking, "path-parameter", keyNode, fmt.Sprintf("%s: a path parameter that is not required (a path parameter always is)", p),
+					Action{Target: string(p), Description: "a path parameter must be required", Update: map[string]any{"required": true}})
+			}
 		})
 	}
 	return d
@@ -131,19 +135,16 @@ func newDefects(doc *yaml.Node) *defects {
 
 // operation checks that op has an operationId (kin-openapi checks that
 // they are unique) whose Go name no operation before it in ids has, and
-// that it declares a 2xx response: the generated client decodes it and the
-// services return it.
+// that it declares a 2xx response, which the generated client decodes.
 func (d *defects) operation(op operation, ids map[string]string) {
 	id := specload.MapValue(op.node, "operationId")
-	if strings.TrimSpace(valueOf(id)) == "" {
+	if strings.TrimSpace(value(op.node, "operationId")) == "" {
 		d.add(Blocking, "operation-id", op.node, fmt.Sprintf("%s has no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", op.name),
-			Action{Target: op.at.String(), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
+			Action{Target: string(op.at), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
 	}
 	if id != nil {
-		if other, clash := claim(ids, id.Value, nil, id.Value); clash && other != id.Value {
-			why := fmt.Sprintf("operationIds %q and %q give the same Go name", other, id.Value)
-			d.add(Blocking, "go-name", id, fmt.Sprintf("%s: %s", op.name, why),
-				Action{Target: op.at.String(), Description: why, Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
+		if other, clash := claim(ids, goname.Key(id.Value), id.Value); clash && other != id.Value {
+			d.rename(id, op.name, op.at, fmt.Sprintf("operationIds %q and %q give the same Go name", other, id.Value), "operationId", specload.DeriveOperationID(op.name))
 		}
 	}
 	ok := false
@@ -159,22 +160,18 @@ func (d *defects) operation(op operation, ids map[string]string) {
 // nested finds the schemas under n (parameters, media types, headers) and
 // checks them; it does not enter examples, extensions or $refs.
 func (d *defects) nested(n *yaml.Node, p jsonPath) {
-	switch {
-	case n.Kind == yaml.SequenceNode:
-		for i, c := range n.Content {
-			d.nested(c, p.index(i))
-		}
-	case specload.MapValue(n, "$ref") == nil:
-		forEachPair(n, func(k string, _, v *yaml.Node) {
-			switch {
-			case k == "example" || k == "examples" || strings.HasPrefix(k, "x-"):
-			case k == "schema":
-				d.schema(v, p.key(k), "", false)
-			default:
-				d.nested(v, p.key(k))
-			}
-		})
+	for i, c := range seq(n) {
+		d.nested(c, p.index(i))
 	}
+	forEachPair(n, func(k string, _, v *yaml.Node) {
+		switch {
+		case specload.MapValue(n, "$ref") != nil || k == "example" || k == "examples" || strings.HasPrefix(k, "x-"):
+		case k == "schema":
+			d.schema(v, p.key(k), "", false)
+		default:
+			d.nested(v, p.key(k))
+		}
+	})
 }
 
 // schema checks one schema and the schemas it holds, keyword by keyword.
@@ -184,26 +181,24 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 	if s.Kind != yaml.MappingNode {
 		return
 	}
-	if inline {
-		d.inlineEnumName(s, p, goType)
+	// oapi-codegen names an inline enum's type after its path (Media's
+	// property kind gives MediaKind), which may be a component's.
+	if enum := specload.MapValue(s, "enum"); inline && enum != nil && specload.MapValue(s, "x-go-type-name") == nil {
+		if other, ok := d.taken[goname.Key(goType)]; ok {
+			d.rename(enum, string(p), p, fmt.Sprintf("the inline enum's Go type, %s, has the name of %s's type", goname.Of(goType), other), "x-go-type-name", goname.Of(goType)+"Value")
+		}
 	}
-	if specload.MapValue(s, "$ref") != nil {
-		forEachPair(s, func(k string, keyNode, v *yaml.Node) {
-			if d.v30 && k != "$ref" && k != "description" && k != "summary" {
-				d.add(Advisory, "ref-sibling", keyNode, fmt.Sprintf("%s: %q beside $ref is ignored by OpenAPI 3.0, so the generators drop it (3.1 would apply it)", p, k))
-			} else if !d.v30 && k == "nullable" {
-				d.nullable(s, keyNode, v, p)
-			} else if !d.v30 && k == "type" {
-				d.types(s, v, p) // a 3.1 sibling of $ref applies
-			}
-		})
-		return
-	}
+	ref := specload.MapValue(s, "$ref") != nil
 	forEachPair(s, func(k string, keyNode, v *yaml.Node) {
 		format, formatWord := formatWords[strings.ToLower(v.Value)]
 		switch {
+		case ref && d.v30 && k != "$ref" && k != "description" && k != "summary":
+			d.add(Advisory, "ref-sibling", keyNode, fmt.Sprintf("%s: %q beside $ref is ignored by OpenAPI 3.0, so the generators drop it (3.1 would apply it)", p, k))
+		case ref && k != "type" && k != "nullable": // a 3.1 sibling of $ref applies
 		case k == "type":
 			d.types(s, v, p)
+		case k == "nullable" && !d.v30:
+			d.nullable(s, keyNode, p)
 		case k == "required" && v.Kind != yaml.SequenceNode:
 			d.replace("required", v, p, k, fmt.Sprintf("required is %q, not a list of property names (to require this property, add its name to the required list of the object that holds it)", v.Value), nil)
 		case k == "examples" && v.Kind != yaml.SequenceNode:
@@ -217,7 +212,7 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 			d.add(Advisory, "format", v, fmt.Sprintf("%s: format %q is not one the generator knows: treated as a plain value of the schema's type", p, v.Value))
 		case k == "pattern" && v.Kind == yaml.ScalarNode && formatWord:
 			d.replace("pattern-format", v, p, k, fmt.Sprintf("pattern %q names a format: as a regular expression it accepts only strings containing %q", v.Value, v.Value), map[string]any{"format": format})
-		case k == "enum" && v.Kind == yaml.SequenceNode && len(v.Content) == 1 && strings.Contains(v.Content[0].Value, ","):
+		case k == "enum" && len(seq(v)) == 1 && strings.Contains(v.Content[0].Value, ","):
 			var values []any
 			for _, e := range strings.Split(v.Content[0].Value, ",") {
 				values = append(values, strings.TrimSpace(e))
@@ -242,30 +237,26 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 			d.schema(v, p.key(k), goType, true)
 		case k == "items" || k == "additionalProperties" || k == "not":
 			d.schema(v, p.key(k), "", false)
-		case k == "allOf" && v.Kind == yaml.SequenceNode:
-			for i, c := range v.Content {
-				d.schema(c, p.key(k).index(i), goType, inline)
+		case k == "allOf" || k == "oneOf" || k == "anyOf":
+			for i, c := range seq(v) {
+				if k == "allOf" {
+					d.schema(c, p.key(k).index(i), goType, inline)
+				} else {
+					d.schema(c, p.key(k).index(i), "", false)
+				}
 			}
-		case (k == "oneOf" || k == "anyOf") && v.Kind == yaml.SequenceNode:
-			for i, c := range v.Content {
-				d.schema(c, p.key(k).index(i), "", false)
-			}
-		case k == "nullable" && !d.v30:
-			d.nullable(s, keyNode, v, p)
 		case !schemaKeywords[k] && !strings.HasPrefix(k, "x-"):
 			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
 		}
 	})
 }
 
-// nullable reports the nullable keyword (key, v) of the schema s at p in
-// a 3.1 document, where it means nothing and specgen refuses it. Its
-// repair removes it and, when it is true and s has a valid type, adds
-// 'null' to the type (an overlay's update appends to a list); the repair
-// of a type that is not JSON Schema's, or of a list holding one, adds it
-// (types). A $ref, or a schema without a type, is wrapped by hand, as the
-// message says.
-func (d *defects) nullable(s, key, v *yaml.Node, p jsonPath) {
+// nullable reports the nullable keyword key of the schema s in a 3.1
+// document, where it means nothing and specgen refuses it. The repair
+// removes it and, when it is true and s has a valid type, adds 'null' to
+// the type (an update appends to a list); types adds it when it repairs
+// the type. A $ref, or a schema without a type, is wrapped by hand.
+func (d *defects) nullable(s, key *yaml.Node, p jsonPath) {
 	why := "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type"
 	var meant map[string]any
 	switch t := specload.MapValue(s, "type"); {
@@ -275,8 +266,6 @@ func (d *defects) nullable(s, key, v *yaml.Node, p jsonPath) {
 	case t.Kind == yaml.ScalarNode && validTypes[t.Value] && t.Value != "null":
 		meant = map[string]any{"type": []any{t.Value, "null"}}
 	case t.Kind == yaml.SequenceNode && !slices.ContainsFunc(t.Content, func(n *yaml.Node) bool { return n.Value == "null" || !validTypes[n.Value] }):
-		// A list with an item that is not a type is repaired whole,
-		// 'null' included (types).
 		meant = map[string]any{"type": []any{"null"}}
 	}
 	d.replace("keyword", key, p, "nullable", why, meant)
@@ -293,9 +282,9 @@ func nullableOn(s *yaml.Node) bool {
 // the repair removes it and, given what it meant, updates the object with
 // that.
 func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, meant map[string]any) {
-	fix := []Action{{Target: p.key(k).String(), Description: why, Remove: true}}
+	fix := []Action{{Target: string(p.key(k)), Description: why, Remove: true}}
 	if meant != nil {
-		fix = append(fix, Action{Target: p.String(), Description: why, Update: meant})
+		fix = append(fix, Action{Target: string(p), Description: why, Update: meant})
 	}
 	d.add(Blocking, rule, v, fmt.Sprintf("%s: %s", p, why), fix...)
 	if rule == "keyword" {
@@ -339,78 +328,71 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// types checks the schema s's type t, and that an array declares items.
-// A type that is not JSON Schema's gets one finding, on its first wrong
-// item, whose repair writes the type again with every item repaired, and
-// 'null' added when a 3.1 schema that is not a $ref says nullable (the
-// nullable rule leaves it to this repair), and what else the items'
-// repairs hold that the schema lacks (a format, items: the first wins). A
-// list, or a value YAML does not read as a string (1, True, Null), is
-// removed first: an overlay's update appends to a list and keeps the old
-// value's tag. In 3.0, where a type is never a list, each item of one is
-// repaired alone.
-func (d *defects) types(s, t *yaml.Node, p jsonPath) {
-	list := t.Content
-	if t.Kind == yaml.ScalarNode {
-		list = []*yaml.Node{t}
-	} else if t.Kind != yaml.SequenceNode {
-		list = nil
+// appendNew appends to list the items it lacks.
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		if !slices.Contains(list, it) {
+			list = append(list, it)
+		}
 	}
-	var bad []*yaml.Node
-	var names []any
+	return list
+}
+
+// types checks the schema s's type t, and that an array declares items. A
+// type that is not JSON Schema's gets one finding, on its first wrong
+// item, whose repair writes the whole type again: each item repaired,
+// 'null' added for a 3.1 nullable (which leaves it to this repair), and
+// the first format or items the repairs hold that s lacks. A list, or a
+// value YAML does not read as a string (1, True), is removed first: an
+// update appends to a list and keeps the old tag. In 3.0, where a type is
+// never a list, each item of one is repaired alone.
+func (d *defects) types(s, t *yaml.Node, p jsonPath) {
+	each := d.v30 && t.Kind == yaml.SequenceNode
+	var names, wrong []string
+	var first *yaml.Node
 	fix := map[string]any{}
-	for _, v := range list {
+	for _, v := range map[yaml.Kind][]*yaml.Node{yaml.ScalarNode: {t}, yaml.SequenceNode: t.Content}[t.Kind] {
 		r := map[string]any{"type": v.Value}
 		if !validTypes[v.Value] {
-			bad, r = append(bad, v), repairType(v.Value, d.v30)
-			if d.v30 && t.Kind == yaml.SequenceNode {
+			r, first = repairType(v.Value, d.v30), cmp.Or(first, v)
+			wrong = append(wrong, strconv.Quote(v.Value))
+			if each {
 				d.add(Blocking, "type", v, fmt.Sprintf("%s: type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", p, v.Value),
-					Action{Target: p.String(), Description: fmt.Sprintf("type %q is not a JSON Schema type", v.Value), Update: r})
+					Action{Target: string(p), Description: fmt.Sprintf("type %q is not a JSON Schema type", v.Value), Update: r})
 			}
 		}
 		for k, x := range r {
-			if k != "type" {
-				if _, ok := fix[k]; !ok && specload.MapValue(s, k) == nil {
-					fix[k] = x
-				}
-				continue
-			}
-			types, _ := x.([]string) // a repair may give several types
-			if one, ok := x.(string); ok {
-				types = []string{one}
-			}
-			for _, name := range types {
-				if !slices.Contains(names, any(name)) {
-					names = append(names, name)
-				}
+			switch many, ok := x.([]string); {
+			case k == "type" && ok:
+				names = appendNew(names, many...)
+			case k == "type":
+				names = appendNew(names, x.(string))
+			case fix[k] == nil && specload.MapValue(s, k) == nil:
+				fix[k] = x
 			}
 		}
 	}
-	if len(bad) > 0 && !(d.v30 && t.Kind == yaml.SequenceNode) {
-		if !d.v30 && nullableOn(s) && specload.MapValue(s, "$ref") == nil && !slices.Contains(names, any("null")) {
-			names = append(names, "null")
+	if len(wrong) > 0 && !each {
+		if !d.v30 && nullableOn(s) && specload.MapValue(s, "$ref") == nil {
+			names = appendNew(names, "null")
 		}
 		fix["type"] = names
 		if len(names) == 1 {
 			fix["type"] = names[0]
 		}
-		var wrong []string
-		for _, v := range bad {
-			wrong = append(wrong, strconv.Quote(v.Value))
-		}
 		what := fmt.Sprintf("type %s is not a JSON Schema type", wrong[0])
 		if len(wrong) > 1 {
 			what = fmt.Sprintf("types %s are not JSON Schema types", strings.Join(wrong, ", "))
 		}
-		actions := []Action{{Target: p.String(), Description: what, Update: fix}}
+		actions := []Action{{Target: string(p), Description: what, Update: fix}}
 		if t.Kind == yaml.SequenceNode || t.Tag != "!!str" {
-			actions = append([]Action{{Target: p.key("type").String(), Description: what, Remove: true}}, actions...)
+			actions = append([]Action{{Target: string(p.key("type")), Description: what, Remove: true}}, actions...)
 		}
-		d.add(Blocking, "type", bad[0], fmt.Sprintf("%s: %s (string, number, integer, boolean, array, object, null)", p, what), actions...)
+		d.add(Blocking, "type", first, fmt.Sprintf("%s: %s (string, number, integer, boolean, array, object, null)", p, what), actions...)
 	}
-	if slices.Contains(names, any("array")) && specload.MapValue(s, "items") == nil && specload.MapValue(s, "$ref") == nil {
+	if slices.Contains(names, "array") && specload.MapValue(s, "items") == nil && specload.MapValue(s, "$ref") == nil {
 		why := "an array without items: the generated type would hold anything; declare the item schema Partoo's docs show (here, strings)"
-		d.add(Blocking, "array-items", s, fmt.Sprintf("%s: %s", p, why), Action{Target: p.String(), Description: why, Update: map[string]any{"items": map[string]any{"type": "string"}}})
+		d.add(Blocking, "array-items", s, fmt.Sprintf("%s: %s", p, why), Action{Target: string(p), Description: why, Update: map[string]any{"items": map[string]any{"type": "string"}}})
 	}
 }
 
@@ -424,10 +406,11 @@ func repairType(t string, v30 bool) map[string]any {
 	}
 	var parts []string
 	for _, w := range strings.FieldsFunc(key, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if validTypes[w] && !slices.Contains(parts, w) {
-			parts = append(parts, w)
+		if validTypes[w] {
+			parts = appendNew(parts, w)
 		}
 	}
+	others := slices.DeleteFunc(slices.Clone(parts), func(t string) bool { return t == "null" })
 	switch {
 	case len(parts) == 0:
 		return map[string]any{"type": "string"}
@@ -435,18 +418,15 @@ func repairType(t string, v30 bool) map[string]any {
 		return map[string]any{"type": parts[0]}
 	case !v30:
 		return map[string]any{"type": parts}
-	}
-	others := slices.DeleteFunc(slices.Clone(parts), func(t string) bool { return t == "null" })
-	if len(others) < len(parts) {
+	case len(others) < len(parts):
 		return map[string]any{"type": others[0], "nullable": true}
 	}
 	return map[string]any{"type": others[0]}
 }
 
 // exampleKeys checks the keys of the schema s's object example against
-// its propertyNames.pattern, with ECMAScript semantics. kin-openapi checks
-// every other example against its schema (patterns included, through
-// ecma.Compile) but does not implement propertyNames.
+// its propertyNames.pattern, with ECMAScript semantics: kin-openapi does
+// not implement propertyNames.
 func (d *defects) exampleKeys(s, names *yaml.Node) {
 	pat, ex := specload.MapValue(names, "pattern"), specload.MapValue(s, "example")
 	if pat == nil || pat.Kind != yaml.ScalarNode || ex == nil || ex.Kind != yaml.MappingNode {
@@ -466,13 +446,13 @@ func (d *defects) exampleKeys(s, names *yaml.Node) {
 // resolve returns the node a local JSON pointer designates and its path,
 // or nil.
 func resolve(doc *yaml.Node, ref string) (*yaml.Node, jsonPath) {
-	n, p := doc, jsonPath{}
+	n, p := doc, jsonPath("$")
 	for _, tok := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 		if i, err := strconv.Atoi(tok); err == nil && n.Kind == yaml.SequenceNode && i >= 0 && i < len(n.Content) {
 			n, p = n.Content[i], p.index(i)
 		} else if n, p = specload.MapValue(n, tok), p.key(tok); n == nil {
-			return nil, nil
+			return nil, ""
 		}
 	}
 	return n, p
@@ -487,12 +467,11 @@ func goKey(name string, v *yaml.Node) string {
 	return goname.Key(name)
 }
 
-// claim gives what the Go name of name (goKey) in seen, unless something
-// has it already: then it returns that.
-func claim(seen map[string]string, name string, v *yaml.Node, what string) (other string, clash bool) {
-	k := goKey(name, v)
-	if other, clash = seen[k]; !clash {
-		seen[k] = what
+// claim gives key in seen to what, unless something has it: then it
+// returns that.
+func claim(seen map[string]string, key, what string) (other string, clash bool) {
+	if other, clash = seen[key]; !clash {
+		seen[key] = what
 	}
 	return other, clash
 }
@@ -502,53 +481,40 @@ func claim(seen map[string]string, name string, v *yaml.Node, what string) (othe
 func (d *defects) goNames(m *yaml.Node, p jsonPath, what string) {
 	seen := map[string]string{}
 	forEachPair(m, func(name string, keyNode, v *yaml.Node) {
-		if other, clash := claim(seen, name, v, name); clash {
-			why := fmt.Sprintf("%s %q and %q give the same Go name", what, other, name)
-			d.add(Blocking, "go-name", keyNode, fmt.Sprintf("%s: %s", p, why),
-				Action{Target: p.key(name).String(), Description: why, Update: map[string]any{"x-go-name": goname.Of(name) + "Alt"}})
+		if other, clash := claim(seen, goKey(name, v), name); clash {
+			d.rename(keyNode, string(p), p.key(name), fmt.Sprintf("%s %q and %q give the same Go name", what, other, name), "x-go-name", goname.Of(name)+"Alt")
 		}
 	})
 }
 
-// componentSuffix names the section of a component in the Go name a
-// repair proposes for it.
-var componentSuffix = map[string]string{"schemas": "", "parameters": "Parameter", "responses": "Response", "requestBodies": "RequestBody", "headers": "Header"}
-
-// generatedNames are the generated client's own names in package gen.
-var generatedNames = strings.Fields("Client ClientInterface ClientOption ClientWithResponses ClientWithResponsesInterface HttpRequestDoer RequestEditorFn NewClient NewClientWithResponses WithHTTPClient WithBaseURL WithRequestEditorFn")
-
 // componentGoNames reports components of different sections whose Go
-// types would have the same name: oapi-codegen gives schemas, parameters,
-// responses, request bodies and headers one namespace, and names types
-// after each operation as well (<OperationId>Response, Params, JSONBody
-// and JSONRequestBody).
+// types would have the same name: oapi-codegen gives them one namespace,
+// with the generated client's names and those of each operation's types
+// (<OperationId>Response, Params, JSONBody and JSONRequestBody).
 func (d *defects) componentGoNames(components *yaml.Node) {
-	seen := map[string]string{}
-	d.taken = seen
+	d.taken = map[string]string{}
 	for _, name := range generatedNames {
-		seen[goname.Key(name)] = "the generated client's " + name
+		d.taken[goname.Key(name)] = "the generated client's " + name
 	}
 	for _, op := range d.ops {
 		if id := specload.MapValue(op.node, "operationId"); id != nil && !op.hook {
 			for _, suffix := range []string{"Response", "Params", "JSONBody", "JSONRequestBody"} {
-				seen[goname.Key(id.Value+suffix)] = "operation " + id.Value + "'s " + suffix + " type"
+				d.taken[goname.Key(id.Value+suffix)] = "operation " + id.Value + "'s " + suffix + " type"
 			}
 		}
 	}
-	for _, section := range []string{"schemas", "parameters", "responses", "requestBodies", "headers"} {
-		forEachPair(specload.MapValue(components, section), func(name string, keyNode, v *yaml.Node) {
-			p := jsonPath{"components", section, name}
-			other, clash := claim(seen, name, v, "components."+section+"."+name)
-			if !clash || strings.HasPrefix(other, "components."+section+".") {
+	for _, sec := range componentSections {
+		forEachPair(specload.MapValue(components, sec[0]), func(name string, keyNode, v *yaml.Node) {
+			p, what := jsonPath("$").key("components", sec[0], name), "components."+sec[0]+"."+name
+			other, clash := claim(d.taken, goKey(name, v), what)
+			if !clash || strings.HasPrefix(other, "components."+sec[0]+".") {
 				return // within the section, goNames reports it
 			}
-			suffix := componentSuffix[section]
+			suffix := sec[1]
 			if suffix == "" && !strings.HasPrefix(other, "components.") {
 				suffix = "Schema"
 			}
-			why := fmt.Sprintf("%s and components.%s.%s give the same Go type name", other, section, name)
-			d.add(Blocking, "go-name", keyNode, fmt.Sprintf("%s: %s", p, why),
-				Action{Target: p.String(), Description: why, Update: map[string]any{"x-go-name": goname.Of(name) + suffix}})
+			d.rename(keyNode, string(p), p, fmt.Sprintf("%s and %s give the same Go type name", other, what), "x-go-name", goname.Of(name)+suffix)
 		})
 	}
 }
@@ -558,7 +524,6 @@ var templateParam = regexp.MustCompile(`\{([^{}]+)\}`)
 // param is one entry of a parameters list.
 type param struct {
 	name, in string
-	required bool
 	node     *yaml.Node
 	where    jsonPath // where to repair it (the component for a $ref)
 	entry    jsonPath // the entry in the list
@@ -568,19 +533,19 @@ type param struct {
 // params reads a parameters list, reporting blank names and unknown fields.
 func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 	var out []param
-	for i, c := range seq(list).Content {
+	for i, c := range seq(list) {
 		pr := param{node: c, where: lp.index(i), entry: lp.index(i)}
-		if ref := valueOf(specload.MapValue(c, "$ref")); strings.HasPrefix(ref, "#/") {
+		if ref := value(c, "$ref"); strings.HasPrefix(ref, "#/") {
 			pr.ref = true
 			if r, rp := resolve(d.doc, ref); r != nil {
 				pr.node, pr.where = r, rp
 			}
 		}
-		pr.name, pr.in, pr.required = valueOf(specload.MapValue(pr.node, "name")), valueOf(specload.MapValue(pr.node, "in")), valueOf(specload.MapValue(pr.node, "required")) == "true"
+		pr.name, pr.in = value(pr.node, "name"), value(pr.node, "in")
 		if strings.TrimSpace(pr.name) == "" {
 			// Removed where it is used: a component may be used elsewhere.
 			d.add(Blocking, "parameter", pr.node, fmt.Sprintf("%s: a parameter has a blank name (%s)", pr.entry, pr.where),
-				Action{Target: pr.entry.String(), Description: "a parameter with a blank name cannot be sent", Remove: true})
+				Action{Target: string(pr.entry), Description: "a parameter with a blank name cannot be sent", Remove: true})
 			continue
 		}
 		forEachPair(pr.node, func(k string, keyNode, _ *yaml.Node) {
@@ -615,14 +580,14 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 		case !ok:
 			why := fmt.Sprintf("the path has {%s}, which the operation does not declare", name)
 			decl := map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}}
-			fix := Action{Target: op.at.key("parameters").String(), Description: why, Update: []any{decl}}
+			fix := Action{Target: string(op.at.key("parameters")), Description: why, Update: []any{decl}}
 			if list == nil {
-				fix = Action{Target: op.at.String(), Description: why, Update: map[string]any{"parameters": []any{decl}}}
+				fix = Action{Target: string(op.at), Description: why, Update: map[string]any{"parameters": []any{decl}}}
 			}
 			d.add(Blocking, "path-parameter", op.node, fmt.Sprintf("%s: the path parameter {%s} is not declared (give it the type Partoo's docs show)", op.name, name), fix)
-		case !pr.required:
+		case value(pr.node, "required") != "true":
 			d.add(Blocking, "path-parameter", pr.node, fmt.Sprintf("%s: the path parameter %q is not required (a path parameter always is)", op.name, name),
-				Action{Target: pr.where.String(), Description: fmt.Sprintf("path parameter %q must be required", name), Update: map[string]any{"required": true}})
+				Action{Target: string(pr.where), Description: fmt.Sprintf("path parameter %q must be required", name), Update: map[string]any{"required": true}})
 		}
 	}
 	for _, pr := range params {
@@ -633,39 +598,17 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 		why := fmt.Sprintf("the path has no {%s}; Partoo's docs send it in the query", pr.name)
 		inline, ok := decode(pr.node)
 		if !pr.ref {
-			d.add(Blocking, "path-parameter", pr.node, msg, Action{Target: pr.where.String(), Description: why, Update: map[string]any{"in": "query"}})
+			d.add(Blocking, "path-parameter", pr.node, msg, Action{Target: string(pr.where), Description: why, Update: map[string]any{"in": "query"}})
 		} else if q, isMap := inline.(map[string]any); ok && isMap {
 			// The component serves other operations as a path parameter:
 			// this operation gets its own query parameter instead.
 			q["in"] = "query"
-			d.add(Blocking, "path-parameter", seq(list), msg,
-				Action{Target: pr.entry.String(), Description: why, Remove: true},
-				Action{Target: op.at.key("parameters").String(), Description: why, Update: []any{q}})
+			d.add(Blocking, "path-parameter", cmp.Or(list, &yaml.Node{}), msg,
+				Action{Target: string(pr.entry), Description: why, Remove: true},
+				Action{Target: string(op.at.key("parameters")), Description: why, Update: []any{q}})
 		}
 	}
 	d.paramGoNames(op, params)
-}
-
-// seq returns n when it is a list, else an empty node.
-func seq(n *yaml.Node) *yaml.Node {
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return &yaml.Node{}
-	}
-	return n
-}
-
-// inlineEnumName reports an inline enum s (at p, in a component schema)
-// whose Go type, which oapi-codegen names goType after the path to it (the
-// schema Media's property kind gives Media_kind, MediaKind), has the name
-// of a component's type: oapi-codegen then stops with a duplicate type
-// name. The repair names the inline enum's type with x-go-type-name.
-func (d *defects) inlineEnumName(s *yaml.Node, p jsonPath, goType string) {
-	if enum := specload.MapValue(s, "enum"); enum != nil && specload.MapValue(s, "x-go-type-name") == nil {
-		if other, ok := d.taken[goname.Key(goType)]; ok {
-			d.add(Blocking, "go-name", enum, fmt.Sprintf("%s: the inline enum's Go type, %s, has the name of %s's type: declare the enum's own type name with x-go-type-name", p, goname.Of(goType), other),
-				Action{Target: p.String(), Description: fmt.Sprintf("the inline enum's Go type %s has the name of %s's", goname.Of(goType), other), Update: map[string]any{"x-go-type-name": goname.Of(goType) + "Value"}})
-		}
-	}
 }
 
 // paramGoNames reports parameters of one operation whose names give the
@@ -685,18 +628,16 @@ func (d *defects) paramGoNames(op operation, params []param) {
 			continue
 		}
 		fix := p
-		if p.where[0] == "components" && other.where[0] != "components" {
+		if strings.HasPrefix(string(p.where), "$.components.") && !strings.HasPrefix(string(other.where), "$.components.") {
 			fix = other // a component serves other operations: rename here
 		}
 		goName := goname.Of(fix.name) + "Alt"
 		if p.in != other.in {
 			goName = goname.Of(fix.name) + goname.Of(fix.in)
 		}
-		what := fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name)
-		if target := fix.where.String(); !d.reported[target] {
+		if target := string(fix.where); !d.reported[target] {
 			d.reported[target] = true
-			d.add(Blocking, "go-name", specload.MapValue(fix.node, "name"), fmt.Sprintf("%s: %s: declare the Go name of one with x-go-name", op.name, what),
-				Action{Target: target, Description: what, Update: map[string]any{"x-go-name": goName}})
+			d.rename(specload.MapValue(fix.node, "name"), op.name, fix.where, fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name), "x-go-name", goName)
 		}
 	}
 }

@@ -54,39 +54,32 @@ type Action struct {
 	Remove      bool   `yaml:"remove,omitempty"`
 }
 
-// jsonPath is the path of a node from the document's root; an element
-// "#3" is the index 3 of a list.
-type jsonPath []string
+// jsonPath is a JSONPath that the overlay's legacy and RFC 9535
+// implementations both read: $.a['b/{c}'][0].
+type jsonPath string
 
 var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// String renders the path as a JSONPath that the overlay's legacy and
-// RFC 9535 implementations both read: $.a['b/{c}'][0].
-func (p jsonPath) String() string {
-	var b strings.Builder
-	b.WriteString("$")
-	for _, s := range p {
-		switch {
-		case strings.HasPrefix(s, "#"):
-			b.WriteString("[" + s[1:] + "]")
-		case plainKey.MatchString(s):
-			b.WriteString("." + s)
-		default:
-			b.WriteString(specload.Member(s))
+func (p jsonPath) key(keys ...string) jsonPath {
+	for _, k := range keys {
+		if plainKey.MatchString(k) {
+			p += jsonPath("." + k)
+		} else {
+			p += jsonPath(specload.Member(k))
 		}
 	}
-	return b.String()
+	return p
 }
 
-func (p jsonPath) key(k ...string) jsonPath { return append(p[:len(p):len(p)], k...) }
-func (p jsonPath) index(i int) jsonPath     { return p.key("#" + strconv.Itoa(i)) }
+func (p jsonPath) index(i int) jsonPath { return p + jsonPath(fmt.Sprintf("[%d]", i)) }
 
 // operation is one operation of the document's paths or webhooks.
 type operation struct {
 	name string   // "GET /path", or "webhooks.name POST"
-	at   jsonPath // its place
+	path []string // its keys from the document's root
+	at   jsonPath
 	node *yaml.Node
-	hook bool // a webhook
+	hook bool
 }
 
 // Lint checks spec (a bundled OpenAPI document, YAML or JSON) against
@@ -127,22 +120,16 @@ func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	out := append(kin, d.out...)
 	sortFindings(out)
 	// A component reached from several operations is reported once.
-	seen := map[string]bool{}
-	return slices.DeleteFunc(out, func(f Finding) bool {
-		k := fmt.Sprintf("%s|%s|%d|%s", f.Level, f.Rule, f.Line, f.Message)
-		dup := seen[k]
-		seen[k] = true
-		return dup
+	return slices.CompactFunc(out, func(a, b Finding) bool {
+		return a.Level == b.Level && a.Rule == b.Rule && a.Line == b.Line && a.Message == b.Message
 	})
 }
 
-// kinLine is a line number in a kin-openapi message.
 var kinLine = regexp.MustCompile(`\bline (\d+)\b`)
 
-// lineMap maps the lines of spec to those of root, the same document as
-// YAML nodes that keep the lines of another file (specload.Result.Tree),
-// node by node; nil when they are the same lines, or spec does not parse
-// into the same shape.
+// lineMap maps the lines of spec to those of root, the same document whose
+// nodes keep the lines of another file (specload.Result.Tree); nil when
+// they are the same lines, or spec does not parse into the same shape.
 func lineMap(root *yaml.Node, spec []byte) map[int]int {
 	var parsed yaml.Node
 	if yaml.Unmarshal(spec, &parsed) != nil {
@@ -186,33 +173,29 @@ func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Fin
 	if err != nil {
 		return []Finding{{Level: Blocking, Rule: "kin-openapi", Message: "load: " + err.Error()}}
 	}
-	validate := func(opts ...openapi3.ValidationOption) []string {
+	validate := func(opts ...openapi3.ValidationOption) openapi3.MultiError {
 		var multi openapi3.MultiError
 		if err := doc.Validate(context.Background(), append(opts, openapi3.SetRegexCompiler(ecma.Compile), openapi3.EnableSchemaPatternValidation(), openapi3.EnableMultiError())...); err != nil && !errors.As(err, &multi) {
 			multi = openapi3.MultiError{err}
 		}
-		var out []string
-		for _, e := range multi {
-			out = append(out, e.Error())
-		}
-		return out
+		return multi
 	}
 	covered := func(msg string) bool {
-		if _, fields, ok := strings.Cut(msg, "extra sibling fields: ["); ok && structural {
+		if _, fields, ok := strings.Cut(msg, "extra sibling fields: ["); ok {
 			fields, _, _ = strings.Cut(fields, "]")
-			return !slices.ContainsFunc(strings.Fields(fields), func(f string) bool { return !unknownKeys[f] })
+			return structural && !slices.ContainsFunc(strings.Fields(fields), func(f string) bool { return !unknownKeys[f] })
 		}
 		return structural && slices.ContainsFunc(coveredKin, func(s string) bool { return strings.Contains(msg, s) })
 	}
 	var out []Finding
 	schemaErrs := map[string]bool{}
-	for _, msg := range validate(openapi3.DisableExamplesValidation()) {
-		if schemaErrs[msg] = true; !covered(msg) {
-			out = append(out, Finding{Level: Blocking, Rule: "kin-openapi", Message: msg})
+	for _, e := range validate(openapi3.DisableExamplesValidation()) {
+		if schemaErrs[e.Error()] = true; !covered(e.Error()) {
+			out = append(out, Finding{Level: Blocking, Rule: "kin-openapi", Message: e.Error()})
 		}
 	}
-	for _, msg := range validate() {
-		switch {
+	for _, e := range validate() {
+		switch msg := e.Error(); {
 		case schemaErrs[msg]:
 		case strings.Contains(msg, "example"):
 			first, _, _ := strings.Cut(msg, "\n")
@@ -230,9 +213,8 @@ func (d *defects) servers() {
 	list := specload.MapValue(d.doc, "servers")
 	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
 		d.add(Blocking, "servers", cmp.Or(list, d.doc), "the spec declares no servers: the client takes its Production and Sandbox URLs from them")
-		return
 	}
-	for i, s := range list.Content {
+	for i, s := range seq(list) {
 		u := specload.MapValue(s, "url")
 		if u == nil || strings.TrimSpace(u.Value) == "" {
 			d.add(Blocking, "servers", s, fmt.Sprintf("servers[%d] has no url", i))
@@ -242,31 +224,34 @@ func (d *defects) servers() {
 	}
 }
 
-// sourceKinds are the accepted values of x-partoo-go-source.kind.
-var sourceKinds = map[string]bool{"reference-docs": true, "assumption": true}
-
 // provenance checks that every element (top-level field, operation,
 // webhook, component) that is not Partoo's verbatim YAML carries a valid
 // x-partoo-go-source, and that no element of the seed changed. An
 // element is verbatim when the seed holds an equal element under the same
 // name.
 func (d *defects) provenance(seed map[string]any) {
-	add := func(n *yaml.Node, where, msg string) { d.add(Blocking, "provenance", n, where+": "+msg) }
 	check := func(where string, n *yaml.Node, path ...string) {
-		got, decoded := decode(n)
-		want := lookup(seed, path...)
-		if diff := ""; want != nil && decoded {
-			if diff = specload.FirstDiff(want, got); diff != "" {
-				add(n, where, "differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+specload.VerbatimRule)
-			}
-			if diff != "" || reflect.DeepEqual(got, want) {
-				return
-			}
+		var want any = seed
+		for _, k := range path {
+			m, _ := want.(map[string]any)
+			want = m[k]
 		}
-		if msg := sourceProblem(n); msg != "" && want != nil {
-			add(n, where, "differs from Partoo's verbatim YAML (the seed) and "+msg)
-		} else if msg != "" {
-			add(n, where, msg)
+		got, decoded := decode(n)
+		diff, equal := "", false
+		if want != nil && decoded {
+			diff, equal = specload.FirstDiff(want, got), reflect.DeepEqual(got, want)
+		}
+		msg := sourceProblem(n)
+		switch {
+		case diff != "":
+			msg = "differs from Partoo's verbatim YAML (the seed) at " + diff + "; " + specload.VerbatimRule
+		case equal:
+			return
+		case want != nil && msg != "":
+			msg = "differs from Partoo's verbatim YAML (the seed) and " + msg
+		}
+		if msg != "" {
+			d.add(Blocking, "provenance", n, where+": "+msg)
 		}
 	}
 	forEachPair(d.doc, func(key string, _, val *yaml.Node) {
@@ -275,7 +260,7 @@ func (d *defects) provenance(seed map[string]any) {
 		}
 	})
 	for _, op := range d.ops {
-		check(op.name, op.node, op.at...)
+		check(op.name, op.node, op.path...)
 	}
 	forEachPair(specload.MapValue(d.doc, "components"), func(section string, _, comps *yaml.Node) {
 		forEachPair(comps, func(name string, _, val *yaml.Node) {
@@ -288,15 +273,14 @@ func (d *defects) provenance(seed map[string]any) {
 // what is wrong with it.
 func sourceProblem(n *yaml.Node) string {
 	src := specload.MapValue(n, "x-partoo-go-source")
-	kind, note := specload.MapValue(src, "kind"), specload.MapValue(src, "note")
-	switch {
+	switch kind := value(src, "kind"); {
 	case n.Kind != yaml.MappingNode:
 		return "is not an object and cannot carry x-partoo-go-source"
 	case src == nil:
 		return "carries no x-partoo-go-source {kind, note}"
-	case kind == nil || !sourceKinds[kind.Value]:
-		return fmt.Sprintf("x-partoo-go-source.kind %q is not one of reference-docs, assumption", valueOf(kind))
-	case note == nil || strings.TrimSpace(note.Value) == "":
+	case kind != "reference-docs" && kind != "assumption":
+		return fmt.Sprintf("x-partoo-go-source.kind %q is not one of reference-docs, assumption", kind)
+	case strings.TrimSpace(value(src, "note")) == "":
 		return "x-partoo-go-source has an empty note: say where the element comes from"
 	}
 	return ""
@@ -326,49 +310,41 @@ func seedYAML(raw []byte) (map[string]any, error) {
 	return seed, nil
 }
 
-// removedEntry returns the index of the list entry that a finding's
-// repair removes, or -1 when it removes none by index.
-func removedEntry(f Finding) int {
-	for _, a := range f.Fix {
-		if i := strings.LastIndex(a.Target, "["); a.Remove && i > 0 && strings.HasSuffix(a.Target, "]") {
-			if n, err := strconv.Atoi(a.Target[i+1 : len(a.Target)-1]); err == nil {
+// sortFindings orders findings by level (blocking first), line, rule and
+// message. Findings whose repair removes a list entry by index come after
+// the other blocking ones, the highest index first, so that their repairs,
+// pasted in order, never shift an index that another repair targets.
+func sortFindings(out []Finding) {
+	removed := func(f Finding) int {
+		for _, a := range f.Fix {
+			i := strings.LastIndex(a.Target, "[")
+			if n, err := strconv.Atoi(strings.TrimSuffix(a.Target[i+1:], "]")); a.Remove && err == nil && strings.HasSuffix(a.Target, "]") {
 				return n
 			}
 		}
+		return -1
 	}
-	return -1
-}
-
-// sortFindings orders findings by level (blocking first), line, then rule.
-// Findings whose repair removes a list entry by index come after the other
-// blocking ones, the highest index first, so that their repairs, pasted in
-// order, never shift an index that another repair targets.
-func sortFindings(out []Finding) {
 	slices.SortStableFunc(out, func(a, b Finding) int {
-		ia, ib := removedEntry(a), removedEntry(b)
+		ia, ib := removed(a), removed(b)
 		// "blocking" sorts after "advisory"; min(i, 0) is -1 for no removal.
-		return cmp.Or(cmp.Compare(b.Level, a.Level), cmp.Compare(min(ia, 0), min(ib, 0)), cmp.Compare(ib, ia), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Rule, b.Rule))
+		return cmp.Or(cmp.Compare(b.Level, a.Level), cmp.Compare(min(ia, 0), min(ib, 0)), cmp.Compare(ib, ia),
+			cmp.Compare(a.Line, b.Line), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
 	})
 }
 
 // forEachPair calls fn for each key of the mapping n, in document order.
 func forEachPair(n *yaml.Node, fn func(key string, keyNode, val *yaml.Node)) {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
+	for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
 		fn(n.Content[i].Value, n.Content[i], n.Content[i+1])
 	}
 }
 
-// lookup returns the value at path in m, or nil.
-func lookup(m map[string]any, path ...string) any {
-	var cur any = m
-	for _, k := range path {
-		mm, _ := cur.(map[string]any)
-		cur = mm[k]
+// seq is the items of n when it is a list, else none.
+func seq(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
 	}
-	return cur
+	return n.Content
 }
 
 // decode decodes n, and reports whether it could.
@@ -378,10 +354,10 @@ func decode(n *yaml.Node) (any, bool) {
 	return v, err == nil
 }
 
-// valueOf is the scalar value of n, or "" for none.
-func valueOf(n *yaml.Node) string {
-	if n == nil {
-		return ""
+// value is the scalar value of key in the mapping n, or "".
+func value(n *yaml.Node, key string) string {
+	if v := specload.MapValue(n, key); v != nil {
+		return v.Value
 	}
-	return n.Value
+	return ""
 }
