@@ -15,29 +15,20 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// set makes a set of the space-separated words of s.
-func set(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(s) {
-		m[w] = true
-	}
-	return m
-}
-
 var (
-	validTypes     = set("string number integer boolean array object null")
-	schemaKeywords = set(`$ref $id $schema $anchor $defs $comment $dynamicRef $dynamicAnchor $vocabulary
+	validTypes     = strings.Fields("string number integer boolean array object null")
+	schemaKeywords = strings.Fields(`$ref $id $schema $anchor $defs $comment $dynamicRef $dynamicAnchor $vocabulary
 		type format title description default enum const example examples nullable readOnly writeOnly deprecated
 		multipleOf maximum exclusiveMaximum minimum exclusiveMinimum maxLength minLength pattern
 		items prefixItems maxItems minItems uniqueItems contains maxContains minContains unevaluatedItems
 		properties additionalProperties patternProperties propertyNames maxProperties minProperties required
 		dependentRequired dependentSchemas unevaluatedProperties allOf oneOf anyOf not if then else
 		discriminator xml externalDocs contentEncoding contentMediaType contentSchema`)
-	parameterKeys = set("name in description required deprecated allowEmptyValue style explode allowReserved schema example examples content $ref")
+	parameterKeys = strings.Fields("name in description required deprecated allowEmptyValue style explode allowReserved schema example examples content $ref")
 )
 
-// typeRepairs maps a type that is not JSON Schema's to the schema a
-// repair most likely wants; others are read word by word (repairType).
+// typeRepairs are the types, not JSON Schema's, that repairType does not
+// read word by word.
 var typeRepairs = map[string]map[string]any{
 	"timestamp": {"type": "string", "format": "date-time"}, "datetime": {"type": "string", "format": "date-time"},
 	"date": {"type": "string", "format": "date"}, "float": {"type": "number"}, "double": {"type": "number"},
@@ -52,8 +43,8 @@ var formatWords = map[string]string{
 	"time": "time", "uuid": "uuid", "email": "email", "uri": "uri", "url": "uri",
 }
 
-// componentSections are the sections of components, each with the suffix
-// a repair gives the Go name of one that collides.
+// componentSections are the sections of components, each with the suffix a
+// repair gives the Go name of one that collides.
 var componentSections = [][2]string{{"schemas", ""}, {"parameters", "Parameter"}, {"responses", "Response"}, {"requestBodies", "RequestBody"}, {"headers", "Header"}}
 
 // generatedNames are the generated client's own names in package gen.
@@ -68,23 +59,20 @@ type defects struct {
 	out         []Finding
 	unknownKeys map[string]bool   // the keys of the "keyword" findings
 	taken       map[string]string // package gen's type names (goname.Key), and what has them
-	reported    map[string]bool   // the targets of the Go-field repairs proposed
 }
 
 func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Action) {
 	d.out = append(d.out, Finding{Level: level, Rule: rule, Line: n.Line, Message: msg, Fix: fix})
 }
 
-// rename reports a Go name collision at n, whose repair sets key to name
-// in the object at p.
+// rename reports a Go name collision; its repair sets key to name at p.
 func (d *defects) rename(n *yaml.Node, where string, p jsonPath, why, key, name string) {
 	d.add(Blocking, "go-name", n, where+": "+why, Action{Target: string(p), Description: why, Update: map[string]any{key: name}})
 }
 
-// newDefects lists the operations of doc and runs the structural rules
-// over it.
+// newDefects runs the structural rules over doc.
 func newDefects(doc *yaml.Node) *defects {
-	d := &defects{doc: doc, v30: strings.HasPrefix(value(doc, "openapi"), "3.0"), unknownKeys: map[string]bool{}, reported: map[string]bool{}}
+	d := &defects{doc: doc, v30: strings.HasPrefix(value(doc, "openapi"), "3.0"), unknownKeys: map[string]bool{}}
 	ids := map[string]string{}
 	for _, section := range []string{"paths", "webhooks"} {
 		forEachPair(specload.MapValue(doc, section), func(path string, _, item *yaml.Node) {
@@ -133,9 +121,8 @@ func newDefects(doc *yaml.Node) *defects {
 	return d
 }
 
-// operation checks that op has an operationId (kin-openapi checks that
-// they are unique) whose Go name no operation before it in ids has, and
-// that it declares a 2xx response, which the generated client decodes.
+// operation checks that op has an operationId whose Go name no operation
+// before it (ids) has, and a 2xx response, which the client decodes.
 func (d *defects) operation(op operation, ids map[string]string) {
 	id := specload.MapValue(op.node, "operationId")
 	if strings.TrimSpace(value(op.node, "operationId")) == "" {
@@ -157,8 +144,8 @@ func (d *defects) operation(op operation, ids map[string]string) {
 	}
 }
 
-// nested finds the schemas under n (parameters, media types, headers) and
-// checks them; it does not enter examples, extensions or $refs.
+// nested checks the schemas under n, not entering examples, extensions or
+// $refs.
 func (d *defects) nested(n *yaml.Node, p jsonPath) {
 	for i, c := range seq(n) {
 		d.nested(c, p.index(i))
@@ -174,9 +161,9 @@ func (d *defects) nested(n *yaml.Node, p jsonPath) {
 	})
 }
 
-// schema checks one schema and the schemas it holds, keyword by keyword.
-// goType is the name oapi-codegen gives its type when it is a component
-// schema, or inline in one (then inline is true), else "".
+// schema checks one schema and those it holds. goType is the name
+// oapi-codegen gives its type in a component schema (inline when it is not
+// the component itself), else "".
 func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 	if s.Kind != yaml.MappingNode {
 		return
@@ -245,17 +232,15 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 					d.schema(c, p.key(k).index(i), "", false)
 				}
 			}
-		case !schemaKeywords[k] && !strings.HasPrefix(k, "x-"):
+		case !slices.Contains(schemaKeywords, k) && !strings.HasPrefix(k, "x-"):
 			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
 		}
 	})
 }
 
-// nullable reports the nullable keyword key of the schema s in a 3.1
-// document, where it means nothing and specgen refuses it. The repair
-// removes it and, when it is true and s has a valid type, adds 'null' to
-// the type (an update appends to a list); types adds it when it repairs
-// the type. A $ref, or a schema without a type, is wrapped by hand.
+// nullable reports a 3.1 schema's nullable, which specgen refuses. The
+// repair removes it and, when it is true, adds 'null' to a valid type (an
+// update appends to a list; types does it for a type it repairs).
 func (d *defects) nullable(s, key *yaml.Node, p jsonPath) {
 	why := "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type"
 	var meant map[string]any
@@ -263,9 +248,9 @@ func (d *defects) nullable(s, key *yaml.Node, p jsonPath) {
 	case !nullableOn(s):
 	case t == nil || specload.MapValue(s, "$ref") != nil:
 		why += "; this schema is a $ref or has no type, so the repair only removes nullable: to allow null, make it anyOf: [<the schema>, {type: 'null'}]"
-	case t.Kind == yaml.ScalarNode && validTypes[t.Value] && t.Value != "null":
+	case t.Kind == yaml.ScalarNode && slices.Contains(validTypes, t.Value) && t.Value != "null":
 		meant = map[string]any{"type": []any{t.Value, "null"}}
-	case t.Kind == yaml.SequenceNode && !slices.ContainsFunc(t.Content, func(n *yaml.Node) bool { return n.Value == "null" || !validTypes[n.Value] }):
+	case t.Kind == yaml.SequenceNode && !slices.ContainsFunc(t.Content, func(n *yaml.Node) bool { return n.Value == "null" || !slices.Contains(validTypes, n.Value) }):
 		meant = map[string]any{"type": []any{"null"}}
 	}
 	d.replace("keyword", key, p, "nullable", why, meant)
@@ -278,9 +263,8 @@ func nullableOn(s *yaml.Node) bool {
 	return v != nil && v.Decode(&on) == nil && on
 }
 
-// replace reports the key k of the object at p, whose value v is wrong:
-// the repair removes it and, given what it meant, updates the object with
-// that.
+// replace reports the key k at p, whose value v is wrong: the repair
+// removes it, then updates p with what it meant, if known.
 func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, meant map[string]any) {
 	fix := []Action{{Target: string(p.key(k)), Description: why, Remove: true}}
 	if meant != nil {
@@ -292,12 +276,11 @@ func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, 
 	}
 }
 
-// misspelt returns what a key that is no schema keyword meant: the
-// keyword at most two edits from it, if there is exactly one and the
-// schema does not have it already.
+// misspelt returns what the unknown key k meant: the one keyword at most
+// two edits from it, unless the schema s has it already.
 func misspelt(s, v *yaml.Node, k string) map[string]any {
 	var near []string
-	for kw := range schemaKeywords {
+	for _, kw := range schemaKeywords {
 		if len(kw) > 3 && editDistance(strings.ToLower(k), strings.ToLower(kw)) <= 2 {
 			near = append(near, kw)
 		}
@@ -338,14 +321,12 @@ func appendNew(list []string, items ...string) []string {
 	return list
 }
 
-// types checks the schema s's type t, and that an array declares items. A
-// type that is not JSON Schema's gets one finding, on its first wrong
-// item, whose repair writes the whole type again: each item repaired,
-// 'null' added for a 3.1 nullable (which leaves it to this repair), and
-// the first format or items the repairs hold that s lacks. A list, or a
-// value YAML does not read as a string (1, True), is removed first: an
-// update appends to a list and keeps the old tag. In 3.0, where a type is
-// never a list, each item of one is repaired alone.
+// types checks the schema s's type t, and that an array has items. One
+// finding's repair writes the whole type again: its items repaired, 'null'
+// for a 3.1 nullable, and the repairs' format or items that s lacks. A
+// list, or a value not read as a string (1, True), is removed first: an
+// update appends to a list and keeps a tag. 3.0 has no type lists: each
+// item of one is repaired alone.
 func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	each := d.v30 && t.Kind == yaml.SequenceNode
 	var names, wrong []string
@@ -353,7 +334,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	fix := map[string]any{}
 	for _, v := range map[yaml.Kind][]*yaml.Node{yaml.ScalarNode: {t}, yaml.SequenceNode: t.Content}[t.Kind] {
 		r := map[string]any{"type": v.Value}
-		if !validTypes[v.Value] {
+		if !slices.Contains(validTypes, v.Value) {
 			r, first = repairType(v.Value, d.v30), cmp.Or(first, v)
 			wrong = append(wrong, strconv.Quote(v.Value))
 			if each {
@@ -396,9 +377,8 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	}
 }
 
-// repairType proposes the schema that a type which is not JSON Schema's
-// meant: "Integer" is integer, "string," is string, "boolean | null" is
-// [boolean, 'null'] (in 3.0, boolean and nullable).
+// repairType proposes what an invalid type meant: "Integer" is integer,
+// "boolean | null" is [boolean, 'null'] (in 3.0, boolean and nullable).
 func repairType(t string, v30 bool) map[string]any {
 	key := strings.ToLower(strings.TrimSpace(t))
 	if r, ok := typeRepairs[key]; ok {
@@ -406,7 +386,7 @@ func repairType(t string, v30 bool) map[string]any {
 	}
 	var parts []string
 	for _, w := range strings.FieldsFunc(key, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if validTypes[w] {
+		if slices.Contains(validTypes, w) {
 			parts = appendNew(parts, w)
 		}
 	}
@@ -424,9 +404,8 @@ func repairType(t string, v30 bool) map[string]any {
 	return map[string]any{"type": others[0]}
 }
 
-// exampleKeys checks the keys of the schema s's object example against
-// its propertyNames.pattern, with ECMAScript semantics: kin-openapi does
-// not implement propertyNames.
+// exampleKeys checks the keys of s's example against propertyNames,
+// which kin-openapi does not implement.
 func (d *defects) exampleKeys(s, names *yaml.Node) {
 	pat, ex := specload.MapValue(names, "pattern"), specload.MapValue(s, "example")
 	if pat == nil || pat.Kind != yaml.ScalarNode || ex == nil || ex.Kind != yaml.MappingNode {
@@ -443,8 +422,7 @@ func (d *defects) exampleKeys(s, names *yaml.Node) {
 	})
 }
 
-// resolve returns the node a local JSON pointer designates and its path,
-// or nil.
+// resolve returns the node a local JSON pointer designates, and its path.
 func resolve(doc *yaml.Node, ref string) (*yaml.Node, jsonPath) {
 	n, p := doc, jsonPath("$")
 	for _, tok := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
@@ -458,8 +436,7 @@ func resolve(doc *yaml.Node, ref string) (*yaml.Node, jsonPath) {
 	return n, p
 }
 
-// goKey is the goname.Key of the Go name oapi-codegen gives name: the
-// x-go-name that v carries, if any, else name's.
+// goKey is the goname.Key of name, or of the x-go-name v carries.
 func goKey(name string, v *yaml.Node) string {
 	if given := specload.MapValue(v, "x-go-name"); given != nil {
 		return goname.Key(given.Value)
@@ -467,8 +444,7 @@ func goKey(name string, v *yaml.Node) string {
 	return goname.Key(name)
 }
 
-// claim gives key in seen to what, unless something has it: then it
-// returns that.
+// claim gives key in seen to what, or returns what has it.
 func claim(seen map[string]string, key, what string) (other string, clash bool) {
 	if other, clash = seen[key]; !clash {
 		seen[key] = what
@@ -476,8 +452,7 @@ func claim(seen map[string]string, key, what string) (other string, clash bool) 
 	return other, clash
 }
 
-// goNames reports names of one mapping (properties, or schemas) that give
-// the same Go name.
+// goNames reports keys of m that give one Go name.
 func (d *defects) goNames(m *yaml.Node, p jsonPath, what string) {
 	seen := map[string]string{}
 	forEachPair(m, func(name string, keyNode, v *yaml.Node) {
@@ -488,9 +463,8 @@ func (d *defects) goNames(m *yaml.Node, p jsonPath, what string) {
 }
 
 // componentGoNames reports components of different sections whose Go
-// types would have the same name: oapi-codegen gives them one namespace,
-// with the generated client's names and those of each operation's types
-// (<OperationId>Response, Params, JSONBody and JSONRequestBody).
+// types have one name, in a namespace shared with the client's own names
+// and the types oapi-codegen names after operations.
 func (d *defects) componentGoNames(components *yaml.Node) {
 	d.taken = map[string]string{}
 	for _, name := range generatedNames {
@@ -525,9 +499,9 @@ var templateParam = regexp.MustCompile(`\{([^{}]+)\}`)
 type param struct {
 	name, in string
 	node     *yaml.Node
-	where    jsonPath // where to repair it (the component for a $ref)
-	entry    jsonPath // the entry in the list
-	ref      bool     // the entry is a $ref to a component
+	where    jsonPath // where to repair it: the component for a $ref
+	entry    jsonPath
+	ref      bool
 }
 
 // params reads a parameters list, reporting blank names and unknown fields.
@@ -549,7 +523,7 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 			continue
 		}
 		forEachPair(pr.node, func(k string, keyNode, _ *yaml.Node) {
-			if !parameterKeys[k] && !strings.HasPrefix(k, "x-") {
+			if !slices.Contains(parameterKeys, k) && !strings.HasPrefix(k, "x-") {
 				d.replace("keyword", keyNode, pr.where, k, fmt.Sprintf("%q is not a parameter field: what it holds is ignored (a parameter's type goes in its schema)", k), nil)
 			}
 		})
@@ -558,9 +532,9 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 	return out
 }
 
-// pathParams checks an operation's path parameters (shared: its path
-// item's): every name in the path template declared, in: path and
-// required, and every parameter in: path in the template.
+// pathParams checks that op (with its path item's parameters, shared)
+// declares each name of the path template, in: path and required, and no
+// other parameter in: path.
 func (d *defects) pathParams(op operation, path string, shared []param) {
 	var want []string
 	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
@@ -600,8 +574,7 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 		if !pr.ref {
 			d.add(Blocking, "path-parameter", pr.node, msg, Action{Target: string(pr.where), Description: why, Update: map[string]any{"in": "query"}})
 		} else if q, isMap := inline.(map[string]any); ok && isMap {
-			// The component serves other operations as a path parameter:
-			// this operation gets its own query parameter instead.
+			// The component serves other operations: this one gets its own.
 			q["in"] = "query"
 			d.add(Blocking, "path-parameter", cmp.Or(list, &yaml.Node{}), msg,
 				Action{Target: string(pr.entry), Description: why, Remove: true},
@@ -611,10 +584,8 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 	d.paramGoNames(op, params)
 }
 
-// paramGoNames reports parameters of one operation whose names give the
-// same Go field of its Params struct (order_by and order-by, lang in the
-// query and Lang in a header): the generated code would not build. The
-// repair names the later one's field with x-go-name.
+// paramGoNames reports parameters of op that give one field of its Params
+// struct (order_by and order-by, lang and a header Lang).
 func (d *defects) paramGoNames(op operation, params []param) {
 	byKey := map[string]param{}
 	for _, p := range params {
@@ -635,9 +606,8 @@ func (d *defects) paramGoNames(op operation, params []param) {
 		if p.in != other.in {
 			goName = goname.Of(fix.name) + goname.Of(fix.in)
 		}
-		if target := string(fix.where); !d.reported[target] {
-			d.reported[target] = true
-			d.rename(specload.MapValue(fix.node, "name"), op.name, fix.where, fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name), "x-go-name", goName)
-		}
+		// Reported once for the operations of a path item: the message
+		// does not name the operation.
+		d.rename(specload.MapValue(fix.node, "name"), string(fix.where), fix.where, fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name), "x-go-name", goName)
 	}
 }

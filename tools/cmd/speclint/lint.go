@@ -30,19 +30,11 @@ const (
 
 // Finding is one problem found in the spec.
 type Finding struct {
-	// Level is Blocking or Advisory.
-	Level string
-	// Rule names the check that failed (kin-openapi, type, provenance...).
-	Rule string
-	// Line is the 1-based line of the offending element, or 0 when the
-	// check does not know it (kin-openapi reports no lines).
-	Line int
-	// Message says what is wrong and where; for an advisory finding, how
-	// the pipeline works around it.
-	Message string
-	// Fix holds the repairs overlay actions that would fix a blocking
-	// finding, when the rule can tell.
-	Fix []Action
+	Level   string   // Blocking or Advisory
+	Rule    string   // the check that failed: kin-openapi, type, provenance...
+	Line    int      // the 1-based line of the element, or 0 (kin-openapi gives none)
+	Message string   // what is wrong and where; for an advisory finding, how it is worked around
+	Fix     []Action // the overlay actions that would repair a blocking finding, when the rule can tell
 }
 
 // Action is an OpenAPI Overlay 1.0 action: the repair that fixes a
@@ -83,10 +75,10 @@ type operation struct {
 }
 
 // Lint checks spec (a bundled OpenAPI document, YAML or JSON) against
-// kin-openapi's validation and the project's rules. seed is Partoo's verbatim
-// YAML, decoded: elements equal to the seed's need no x-partoo-go-source,
-// and the bundle may not change them at all, marked or not. The findings
-// come blocking first, then by line and rule.
+// kin-openapi's validation and the project's rules. seed is Partoo's
+// verbatim YAML, decoded: the bundle may not change its elements, and
+// every other element carries an x-partoo-go-source. The findings come
+// blocking first, then by line and rule.
 func Lint(spec []byte, seed map[string]any) []Finding {
 	var root yaml.Node
 	if err := yaml.Unmarshal(spec, &root); err != nil {
@@ -127,9 +119,8 @@ func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 
 var kinLine = regexp.MustCompile(`\bline (\d+)\b`)
 
-// lineMap maps the lines of spec to those of root, the same document whose
-// nodes keep the lines of another file (specload.Result.Tree); nil when
-// they are the same lines, or spec does not parse into the same shape.
+// lineMap maps the lines of spec to those of root, the same document with
+// the lines of another file; nil when they are the same, or do not pair.
 func lineMap(root *yaml.Node, spec []byte) map[int]int {
 	var parsed yaml.Node
 	if yaml.Unmarshal(spec, &parsed) != nil {
@@ -158,16 +149,13 @@ func lineMap(root *yaml.Node, spec []byte) map[int]int {
 	return lines
 }
 
-// coveredKin are the parts of kin-openapi messages about defects that the
-// structural rules report with their place and repair.
+// coveredKin are kin-openapi's messages about the structural rules' defects.
 var coveredKin = []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
 
-// kinOpenAPI loads the document with kin-openapi (no external references)
-// and validates it, compiling every pattern with the ECMAScript engine.
-// What fails only with the examples validated is an example that breaks its
-// schema: advisory, since the fake serves a value it builds instead. When
-// the structural rules found defects, kin-openapi's reports of the same
-// defects (without a place or a repair) are left out.
+// kinOpenAPI validates the document with kin-openapi, its patterns
+// compiled as ECMAScript. What fails only with the examples validated is
+// advisory: the fake serves a value it builds instead. When the structural
+// rules found defects, kin-openapi's reports of them are left out.
 func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Finding {
 	doc, err := openapi3.NewLoader().LoadFromData(spec)
 	if err != nil {
@@ -207,8 +195,8 @@ func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Fin
 	return out
 }
 
-// servers checks that the document declares at least one server and that
-// each is an absolute https URL: the client's environments come from them.
+// servers checks that the document has servers, each an https URL: the
+// client's environments.
 func (d *defects) servers() {
 	list := specload.MapValue(d.doc, "servers")
 	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
@@ -224,11 +212,9 @@ func (d *defects) servers() {
 	}
 }
 
-// provenance checks that every element (top-level field, operation,
-// webhook, component) that is not Partoo's verbatim YAML carries a valid
-// x-partoo-go-source, and that no element of the seed changed. An
-// element is verbatim when the seed holds an equal element under the same
-// name.
+// provenance checks that each top-level field, operation, webhook and
+// component is the seed's, unchanged, or carries a valid
+// x-partoo-go-source.
 func (d *defects) provenance(seed map[string]any) {
 	check := func(where string, n *yaml.Node, path ...string) {
 		var want any = seed
@@ -269,8 +255,7 @@ func (d *defects) provenance(seed map[string]any) {
 	})
 }
 
-// sourceProblem returns "" when n carries a valid x-partoo-go-source, or
-// what is wrong with it.
+// sourceProblem says what is wrong with n's x-partoo-go-source, or "".
 func sourceProblem(n *yaml.Node) string {
 	src := specload.MapValue(n, "x-partoo-go-source")
 	switch kind := value(src, "kind"); {
@@ -287,8 +272,7 @@ func sourceProblem(n *yaml.Node) string {
 }
 
 // seedYAML decodes Partoo's verbatim YAML: the first ````yaml fence of a
-// Markdown excerpt (as Partoo's docs serve it), or the whole input when it
-// has no fence.
+// Markdown excerpt, or the whole input.
 func seedYAML(raw []byte) (map[string]any, error) {
 	text := string(raw)
 	if _, fenced, ok := strings.Cut(text, "````yaml"); ok {
@@ -311,9 +295,8 @@ func seedYAML(raw []byte) (map[string]any, error) {
 }
 
 // sortFindings orders findings by level (blocking first), line, rule and
-// message. Findings whose repair removes a list entry by index come after
-// the other blocking ones, the highest index first, so that their repairs,
-// pasted in order, never shift an index that another repair targets.
+// message; the repairs that remove a list entry come last, the highest
+// index first, so that none shifts an index another repair targets.
 func sortFindings(out []Finding) {
 	removed := func(f Finding) int {
 		for _, a := range f.Fix {
@@ -326,7 +309,6 @@ func sortFindings(out []Finding) {
 	}
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		ia, ib := removed(a), removed(b)
-		// "blocking" sorts after "advisory"; min(i, 0) is -1 for no removal.
 		return cmp.Or(cmp.Compare(b.Level, a.Level), cmp.Compare(min(ia, 0), min(ib, 0)), cmp.Compare(ib, ia),
 			cmp.Compare(a.Line, b.Line), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
 	})

@@ -1,18 +1,12 @@
 // Command speclint checks a bundled OpenAPI document before code is
-// generated from it (make spec-lint):
+// generated from it (make spec-lint), with kin-openapi and the project's
+// rules, which docs/maintaining.md lists:
 //
 //	go -C tools run ./cmd/speclint -spec ../api/openapi-bundled.yaml -seed spectest/testdata/seed-getWebhook.md
 //
-// kin-openapi validates the document, its patterns compiled by an
-// ECMAScript engine; one walk then applies the project's rules, and checks
-// provenance against Partoo's verbatim YAML: the seed excerpt (-seed), or
-// the bundle api/provenance.yaml records (-provenance). -partoo lints
-// Partoo's bundle as specload.Effective repairs it (-repairs, -names), in
-// the bundle's own terms and lines. A blocking finding is printed with the
-// overlay action that repairs it, ready to paste; advisory ones are
-// summarised (-v lists them all). The exit status is 1 when any finding is
-// blocking, 2 on a usage error, else 0. docs/maintaining.md lists the
-// rules.
+// -partoo (or -provenance) lints Partoo's bundle as specload.Effective
+// repairs it. A blocking finding is printed with the overlay action that
+// repairs it; the exit status is then 1 (2 on a usage error, else 0).
 package main
 
 import (
@@ -108,13 +102,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return report(stdout, stderr, label, Lint(spec, seed), *verbose)
 }
 
-// advisoryShown is how many advisory findings of one rule the summary
-// shows; -v shows them all.
+// advisoryShown is how many findings of one rule the summary shows.
 const advisoryShown = 3
 
-// report prints the blocking findings in full, each with the overlay
-// actions that would repair it, then a summary of the advisory ones that
-// fits on a screen. The exit status is 1 when any finding is blocking.
+// report prints the blocking findings with their repairs, then a summary
+// of the advisory ones, and returns the exit status.
 func report(stdout, stderr io.Writer, file string, findings []Finding, verbose bool) int {
 	at := func(f Finding) string {
 		if f.Line > 0 {
