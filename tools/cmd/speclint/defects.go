@@ -77,7 +77,6 @@ func newDefects(doc *yaml.Node) *defects {
 	for _, section := range []string{"paths", "webhooks"} {
 		forEachPair(specload.MapValue(doc, section), func(path string, _, item *yaml.Node) {
 			at := jsonPath("$").key(section, path)
-			d.nested(item, at)
 			var shared []param
 			if section == "paths" {
 				shared = d.params(specload.MapValue(item, "parameters"), at.key("parameters"))
@@ -99,25 +98,18 @@ func newDefects(doc *yaml.Node) *defects {
 	}
 	components := specload.MapValue(doc, "components")
 	d.componentGoNames(components)
-	schemas := specload.MapValue(components, "schemas")
-	forEachPair(schemas, func(name string, _, s *yaml.Node) {
-		d.schema(s, jsonPath("$").key("components", "schemas", name), name, false)
+	d.nested(doc, "$")
+	forEachPair(specload.MapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
+		p := jsonPath("$").key("components", "parameters", name)
+		if specload.MapValue(v, "$ref") == nil && strings.TrimSpace(value(v, "name")) == "" {
+			d.add(Blocking, "parameter", keyNode, fmt.Sprintf("%s: the parameter has a blank name (its uses are reported, and removed, one by one)", p),
+				Action{Target: string(p), Description: "a parameter with a blank name cannot be sent", Remove: true})
+		}
+		if value(v, "in") == "path" && value(v, "required") != "true" {
+			d.add(Blocking, "path-parameter", keyNode, fmt.Sprintf("%s: a path parameter that is not required (a path parameter always is)", p),
+				Action{Target: string(p), Description: "a path parameter must be required", Update: map[string]any{"required": true}})
+		}
 	})
-	d.goNames(schemas, jsonPath("$").key("components", "schemas"), "schema")
-	for _, section := range []string{"parameters", "responses", "requestBodies", "headers"} {
-		forEachPair(specload.MapValue(components, section), func(name string, keyNode, v *yaml.Node) {
-			p := jsonPath("$").key("components", section, name)
-			d.nested(v, p)
-			if section == "parameters" && specload.MapValue(v, "$ref") == nil && strings.TrimSpace(value(v, "name")) == "" {
-				d.add(Blocking, "parameter", keyNode, fmt.Sprintf("%s: the parameter has a blank name (its uses are reported, and removed, one by one)", p),
-					Action{Target: string(p), Description: "a parameter with a blank name cannot be sent", Remove: true})
-			}
-			if section == "parameters" && value(v, "in") == "path" && value(v, "required") != "true" {
-				d.add(Blocking, "path-parameter", keyNode, fmt.Sprintf("%s: a path parameter that is not required (a path parameter always is)", p),
-					Action{Target: string(p), Description: "a path parameter must be required", Update: map[string]any{"required": true}})
-			}
-		})
-	}
 	return d
 }
 
@@ -155,6 +147,11 @@ func (d *defects) nested(n *yaml.Node, p jsonPath) {
 		case specload.MapValue(n, "$ref") != nil || k == "example" || k == "examples" || strings.HasPrefix(k, "x-"):
 		case k == "schema":
 			d.schema(v, p.key(k), "", false)
+		case k == "schemas" && p == "$.components":
+			forEachPair(v, func(name string, _, s *yaml.Node) {
+				d.schema(s, p.key(k, name), name, false)
+			})
+			d.goNames(v, p.key(k), "schema")
 		default:
 			d.nested(v, p.key(k))
 		}

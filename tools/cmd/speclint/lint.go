@@ -19,12 +19,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Levels of a finding.
+// Levels of a finding: a blocking one would make the generated client
+// wrong or unbuildable, an advisory one is worked around.
 const (
-	// Blocking findings would make the generated client wrong or
-	// unbuildable: the spec is not taken until a repair fixes them.
 	Blocking = "blocking"
-	// Advisory findings are worked around, and the message says how.
 	Advisory = "advisory"
 )
 
@@ -95,17 +93,16 @@ func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	}
 	d := newDefects(root.Content[0])
 	kin := kinOpenAPI(spec, len(d.out) > 0, d.unknownKeys)
-	if lines := lineMap(root, spec); lines != nil {
-		// kin-openapi names lines of spec: give those of root's file.
-		for i := range kin {
-			kin[i].Message = kinLine.ReplaceAllStringFunc(kin[i].Message, func(m string) string {
-				n, _ := strconv.Atoi(kinLine.FindStringSubmatch(m)[1])
-				if l, ok := lines[n]; ok {
-					return "line " + strconv.Itoa(l)
-				}
-				return m
-			})
-		}
+	// kin-openapi names a line of spec and the node's JSON pointer: give
+	// the node's line in root's file (Partoo's bundle, for -partoo).
+	for i := range kin {
+		kin[i].Message = kinLine.ReplaceAllStringFunc(kin[i].Message, func(m string) string {
+			sub := kinLine.FindStringSubmatch(m)
+			if n, _ := resolve(d.doc, "#"+sub[2]); n != nil && n.Line > 0 {
+				return "line " + strconv.Itoa(n.Line) + m[len("line "+sub[1]):]
+			}
+			return m
+		})
 	}
 	d.servers()
 	d.provenance(seed)
@@ -117,37 +114,7 @@ func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	})
 }
 
-var kinLine = regexp.MustCompile(`\bline (\d+)\b`)
-
-// lineMap maps the lines of spec to those of root, the same document with
-// the lines of another file; nil when they are the same, or do not pair.
-func lineMap(root *yaml.Node, spec []byte) map[int]int {
-	var parsed yaml.Node
-	if yaml.Unmarshal(spec, &parsed) != nil {
-		return nil
-	}
-	lines, differ := map[int]int{}, false
-	var pair func(a, b *yaml.Node) bool
-	pair = func(a, b *yaml.Node) bool {
-		if a.Kind != b.Kind || len(a.Content) != len(b.Content) {
-			return false
-		}
-		if _, seen := lines[a.Line]; !seen && b.Line > 0 {
-			lines[a.Line] = b.Line
-			differ = differ || a.Line != b.Line
-		}
-		for i := range a.Content {
-			if !pair(a.Content[i], b.Content[i]) {
-				return false
-			}
-		}
-		return true
-	}
-	if !pair(&parsed, root) || !differ {
-		return nil
-	}
-	return lines
-}
+var kinLine = regexp.MustCompile(`\bline (\d+): [^;]*? in (/[^;\s]+)`)
 
 // coveredKin are kin-openapi's messages about the structural rules' defects.
 var coveredKin = []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
@@ -227,13 +194,22 @@ func (d *defects) provenance(seed map[string]any) {
 		if want != nil && decoded {
 			diff, equal = specload.FirstDiff(want, got), reflect.DeepEqual(got, want)
 		}
-		msg := sourceProblem(n)
-		switch {
+		src := specload.MapValue(n, "x-partoo-go-source")
+		msg := ""
+		switch kind := value(src, "kind"); {
 		case diff != "":
-			msg = "differs from Partoo's verbatim YAML (the seed) at " + diff + "; " + specload.VerbatimRule
+			d.add(Blocking, "provenance", n, where+": differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+specload.VerbatimRule)
 		case equal:
-			return
-		case want != nil && msg != "":
+		case n.Kind != yaml.MappingNode:
+			msg = "is not an object and cannot carry x-partoo-go-source"
+		case src == nil:
+			msg = "carries no x-partoo-go-source {kind, note}"
+		case kind != "reference-docs" && kind != "assumption":
+			msg = fmt.Sprintf("x-partoo-go-source.kind %q is not one of reference-docs, assumption", kind)
+		case strings.TrimSpace(value(src, "note")) == "":
+			msg = "x-partoo-go-source has an empty note: say where the element comes from"
+		}
+		if msg != "" && want != nil {
 			msg = "differs from Partoo's verbatim YAML (the seed) and " + msg
 		}
 		if msg != "" {
@@ -253,22 +229,6 @@ func (d *defects) provenance(seed map[string]any) {
 			check("components."+section+"."+name, val, "components", section, name)
 		})
 	})
-}
-
-// sourceProblem says what is wrong with n's x-partoo-go-source, or "".
-func sourceProblem(n *yaml.Node) string {
-	src := specload.MapValue(n, "x-partoo-go-source")
-	switch kind := value(src, "kind"); {
-	case n.Kind != yaml.MappingNode:
-		return "is not an object and cannot carry x-partoo-go-source"
-	case src == nil:
-		return "carries no x-partoo-go-source {kind, note}"
-	case kind != "reference-docs" && kind != "assumption":
-		return fmt.Sprintf("x-partoo-go-source.kind %q is not one of reference-docs, assumption", kind)
-	case strings.TrimSpace(value(src, "note")) == "":
-		return "x-partoo-go-source has an empty note: say where the element comes from"
-	}
-	return ""
 }
 
 // seedYAML decodes Partoo's verbatim YAML: the first ````yaml fence of a
