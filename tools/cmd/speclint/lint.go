@@ -11,10 +11,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/partoo-go/partoo/tools/internal/ecma"
+	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 	"gopkg.in/yaml.v3"
 )
@@ -92,24 +94,12 @@ func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 		return []Finding{{Level: Blocking, Rule: "yaml", Message: "the document is not a YAML mapping"}}
 	}
 	d := newDefects(root.Content[0])
-	kin := kinOpenAPI(spec, len(d.out) > 0, d.unknownKeys)
-	// kin-openapi names a line of spec and the node's JSON pointer: give
-	// the node's line in root's file (Partoo's bundle, for -partoo).
-	for i := range kin {
-		kin[i].Message = kinLine.ReplaceAllStringFunc(kin[i].Message, func(m string) string {
-			sub := kinLine.FindStringSubmatch(m)
-			if n, _ := resolve(d.doc, "#"+sub[2]); n != nil && n.Line > 0 {
-				return "line " + strconv.Itoa(n.Line) + m[len("line "+sub[1]):]
-			}
-			return m
-		})
-	}
+	d.kinOpenAPI(spec)
 	d.servers()
 	d.provenance(seed)
-	out := append(kin, d.out...)
-	sortFindings(out)
+	sortFindings(d.out)
 	// A component reached from several operations is reported once.
-	return slices.CompactFunc(out, func(a, b Finding) bool {
+	return slices.CompactFunc(d.out, func(a, b Finding) bool {
 		return a.Level == b.Level && a.Rule == b.Rule && a.Line == b.Line && a.Message == b.Message
 	})
 }
@@ -119,14 +109,28 @@ var kinLine = regexp.MustCompile(`\bline (\d+): [^;]*? in (/[^;\s]+)`)
 // coveredKin are kin-openapi's messages about the structural rules' defects.
 var coveredKin = []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
 
-// kinOpenAPI validates the document with kin-openapi, its patterns
-// compiled as ECMAScript. What fails only with the examples validated is
-// advisory: the fake serves a value it builds instead. When the structural
-// rules found defects, kin-openapi's reports of them are left out.
-func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Finding {
+// kinOpenAPI validates spec with kin-openapi, its patterns compiled as
+// ECMAScript. What fails only with the examples validated is advisory: the
+// fake serves a value it builds instead. When the structural rules found
+// defects, kin-openapi's reports of them are left out.
+func (d *defects) kinOpenAPI(spec []byte) {
+	structural := len(d.out) > 0
+	add := func(level, rule, msg string) {
+		// kin-openapi names a line of spec and the node's JSON pointer:
+		// give the node's line in d's file (Partoo's bundle, for -partoo).
+		msg = kinLine.ReplaceAllStringFunc(msg, func(m string) string {
+			sub := kinLine.FindStringSubmatch(m)
+			if n, _ := resolve(d.doc, "#"+sub[2]); n != nil && n.Line > 0 {
+				return "line " + strconv.Itoa(n.Line) + m[len("line "+sub[1]):]
+			}
+			return m
+		})
+		d.out = append(d.out, Finding{Level: level, Rule: rule, Message: msg})
+	}
 	doc, err := openapi3.NewLoader().LoadFromData(spec)
 	if err != nil {
-		return []Finding{{Level: Blocking, Rule: "kin-openapi", Message: "load: " + err.Error()}}
+		add(Blocking, "kin-openapi", "load: "+err.Error())
+		return
 	}
 	validate := func(opts ...openapi3.ValidationOption) openapi3.MultiError {
 		var multi openapi3.MultiError
@@ -136,17 +140,15 @@ func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Fin
 		return multi
 	}
 	covered := func(msg string) bool {
-		if _, fields, ok := strings.Cut(msg, "extra sibling fields: ["); ok {
-			fields, _, _ = strings.Cut(fields, "]")
-			return structural && !slices.ContainsFunc(strings.Fields(fields), func(f string) bool { return !unknownKeys[f] })
-		}
-		return structural && slices.ContainsFunc(coveredKin, func(s string) bool { return strings.Contains(msg, s) })
+		_, fields, sibling := strings.Cut(msg, "extra sibling fields: [")
+		fields, _, _ = strings.Cut(fields, "]")
+		return structural && (sibling && !slices.ContainsFunc(strings.Fields(fields), func(f string) bool { return !d.unknownKeys[f] }) ||
+			!sibling && slices.ContainsFunc(coveredKin, func(s string) bool { return strings.Contains(msg, s) }))
 	}
-	var out []Finding
 	schemaErrs := map[string]bool{}
 	for _, e := range validate(openapi3.DisableExamplesValidation()) {
 		if schemaErrs[e.Error()] = true; !covered(e.Error()) {
-			out = append(out, Finding{Level: Blocking, Rule: "kin-openapi", Message: e.Error()})
+			add(Blocking, "kin-openapi", e.Error())
 		}
 	}
 	for _, e := range validate() {
@@ -154,12 +156,11 @@ func kinOpenAPI(spec []byte, structural bool, unknownKeys map[string]bool) []Fin
 		case schemaErrs[msg]:
 		case strings.Contains(msg, "example"):
 			first, _, _ := strings.Cut(msg, "\n")
-			out = append(out, Finding{Level: Advisory, Rule: "example", Message: first + " (the fake does not serve this example: it answers with a value it builds from the schema)"})
+			add(Advisory, "example", first+" (the fake does not serve this example: it answers with a value it builds from the schema)")
 		case !covered(msg):
-			out = append(out, Finding{Level: Blocking, Rule: "kin-openapi", Message: msg})
+			add(Blocking, "kin-openapi", msg)
 		}
 	}
-	return out
 }
 
 // servers checks that the document has servers, each an https URL: the
@@ -231,29 +232,6 @@ func (d *defects) provenance(seed map[string]any) {
 	})
 }
 
-// seedYAML decodes Partoo's verbatim YAML: the first ````yaml fence of a
-// Markdown excerpt, or the whole input.
-func seedYAML(raw []byte) (map[string]any, error) {
-	text := string(raw)
-	if _, fenced, ok := strings.Cut(text, "````yaml"); ok {
-		_, body, ok := strings.Cut(fenced, "\n")
-		if !ok {
-			return nil, errors.New("the ````yaml fence has no body")
-		}
-		if text, _, ok = strings.Cut(body, "````"); !ok {
-			return nil, errors.New("the ````yaml fence is not closed")
-		}
-	}
-	var seed map[string]any
-	if err := yaml.Unmarshal([]byte(text), &seed); err != nil {
-		return nil, err
-	}
-	if len(seed) == 0 {
-		return nil, errors.New("the seed is empty")
-	}
-	return seed, nil
-}
-
 // sortFindings orders findings by level (blocking first), line, rule and
 // message; the repairs that remove a list entry come last, the highest
 // index first, so that none shifts an index another repair targets.
@@ -274,14 +252,12 @@ func sortFindings(out []Finding) {
 	})
 }
 
-// forEachPair calls fn for each key of the mapping n, in document order.
 func forEachPair(n *yaml.Node, fn func(key string, keyNode, val *yaml.Node)) {
 	for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
 		fn(n.Content[i].Value, n.Content[i], n.Content[i+1])
 	}
 }
 
-// seq is the items of n when it is a list, else none.
 func seq(n *yaml.Node) []*yaml.Node {
 	if n == nil || n.Kind != yaml.SequenceNode {
 		return nil
@@ -289,17 +265,596 @@ func seq(n *yaml.Node) []*yaml.Node {
 	return n.Content
 }
 
-// decode decodes n, and reports whether it could.
 func decode(n *yaml.Node) (any, bool) {
 	var v any
 	err := n.Decode(&v)
 	return v, err == nil
 }
 
-// value is the scalar value of key in the mapping n, or "".
 func value(n *yaml.Node, key string) string {
 	if v := specload.MapValue(n, key); v != nil {
 		return v.Value
 	}
 	return ""
+}
+
+var (
+	validTypes     = strings.Fields("string number integer boolean array object null")
+	schemaKeywords = strings.Fields(`$ref $id $schema $anchor $defs $comment $dynamicRef $dynamicAnchor $vocabulary
+		type format title description default enum const example examples nullable readOnly writeOnly deprecated
+		multipleOf maximum exclusiveMaximum minimum exclusiveMinimum maxLength minLength pattern
+		items prefixItems maxItems minItems uniqueItems contains maxContains minContains unevaluatedItems
+		properties additionalProperties patternProperties propertyNames maxProperties minProperties required
+		dependentRequired dependentSchemas unevaluatedProperties allOf oneOf anyOf not if then else
+		discriminator xml externalDocs contentEncoding contentMediaType contentSchema`)
+	parameterKeys = strings.Fields("name in description required deprecated allowEmptyValue style explode allowReserved schema example examples content $ref")
+)
+
+// typeRepairs are the invalid types that repairType does not read word by word.
+var typeRepairs = map[string]map[string]any{
+	"timestamp": {"type": "string", "format": "date-time"}, "datetime": {"type": "string", "format": "date-time"},
+	"date": {"type": "string", "format": "date"}, "float": {"type": "number"}, "double": {"type": "number"},
+	"int": {"type": "integer"}, "text": {"type": "string"}, "enum": {"type": "string"},
+	"array of string": {"type": "array", "items": map[string]any{"type": "string"}},
+}
+
+// formatWords are patterns that name a format ("pattern: date").
+var formatWords = map[string]string{
+	"date": "date", "yyyy-mm-dd": "date", "date-time": "date-time", "datetime": "date-time",
+	"time": "time", "uuid": "uuid", "email": "email", "uri": "uri", "url": "uri",
+}
+
+// componentSections are components' sections, with a colliding Go name's suffix.
+var componentSections = [][2]string{{"schemas", ""}, {"parameters", "Parameter"}, {"responses", "Response"}, {"requestBodies", "RequestBody"}, {"headers", "Header"}}
+
+// generatedNames are the generated client's own names in package gen.
+var generatedNames = strings.Fields("Client ClientInterface ClientOption ClientWithResponses ClientWithResponsesInterface HttpRequestDoer RequestEditorFn NewClient NewClientWithResponses WithHTTPClient WithBaseURL WithRequestEditorFn")
+
+// defects walks the document once for what a real bundle gets wrong, with
+// a JSONPath to each, so that every blocking finding carries its repair.
+type defects struct {
+	doc         *yaml.Node
+	v30         bool // repairs are written in 3.0's forms (nullable: true)
+	ops         []operation
+	out         []Finding
+	unknownKeys map[string]bool   // the keys of the "keyword" findings
+	taken       map[string]string // package gen's type names (goname.Key), and what has them
+}
+
+func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Action) {
+	d.out = append(d.out, Finding{Level: level, Rule: rule, Line: n.Line, Message: msg, Fix: fix})
+}
+
+// rename reports a Go name collision; its repair sets key to name at p.
+func (d *defects) rename(n *yaml.Node, where string, p jsonPath, why, key, name string) {
+	d.add(Blocking, "go-name", n, where+": "+why, Action{Target: string(p), Description: why, Update: map[string]any{key: name}})
+}
+
+// newDefects runs the structural rules over doc.
+func newDefects(doc *yaml.Node) *defects {
+	d := &defects{doc: doc, v30: strings.HasPrefix(value(doc, "openapi"), "3.0"), unknownKeys: map[string]bool{}}
+	ids := map[string]string{}
+	for _, section := range []string{"paths", "webhooks"} {
+		forEachPair(specload.MapValue(doc, section), func(path string, _, item *yaml.Node) {
+			at := jsonPath("$").key(section, path)
+			var shared []param
+			if section == "paths" {
+				shared = d.params(specload.MapValue(item, "parameters"), at.key("parameters"))
+			}
+			for _, m := range specload.HTTPMethods {
+				op := operation{name: strings.ToUpper(m) + " " + path, path: []string{section, path, m}, at: at.key(m), node: specload.MapValue(item, m), hook: section == "webhooks"}
+				switch {
+				case op.node == nil:
+					continue
+				case op.hook:
+					op.name = "webhooks." + path + " " + strings.ToUpper(m)
+				default:
+					d.pathParams(op, path, shared)
+					d.operation(op, ids)
+				}
+				d.ops = append(d.ops, op)
+			}
+		})
+	}
+	components := specload.MapValue(doc, "components")
+	d.componentGoNames(components)
+	d.nested(doc, "$")
+	forEachPair(specload.MapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
+		p := jsonPath("$").key("components", "parameters", name)
+		if specload.MapValue(v, "$ref") == nil && strings.TrimSpace(value(v, "name")) == "" {
+			d.add(Blocking, "parameter", keyNode, fmt.Sprintf("%s: the parameter has a blank name (its uses are reported, and removed, one by one)", p),
+				Action{Target: string(p), Description: "a parameter with a blank name cannot be sent", Remove: true})
+		}
+		if value(v, "in") == "path" && value(v, "required") != "true" {
+			d.add(Blocking, "path-parameter", keyNode, fmt.Sprintf("%s: a path parameter that is not required (a path parameter always is)", p),
+				Action{Target: string(p), Description: "a path parameter must be required", Update: map[string]any{"required": true}})
+		}
+	})
+	return d
+}
+
+// operation checks that op has an operationId whose Go name no operation
+// before it (ids) has, and a 2xx response, which the client decodes.
+func (d *defects) operation(op operation, ids map[string]string) {
+	id := specload.MapValue(op.node, "operationId")
+	if strings.TrimSpace(value(op.node, "operationId")) == "" {
+		d.add(Blocking, "operation-id", op.node, fmt.Sprintf("%s has no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", op.name),
+			Action{Target: string(op.at), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
+	}
+	if id != nil {
+		if other, clash := claim(ids, goname.Key(id.Value), id.Value); clash && other != id.Value {
+			d.rename(id, op.name, op.at, fmt.Sprintf("operationIds %q and %q give the same Go name", other, id.Value), "operationId", specload.DeriveOperationID(op.name))
+		}
+	}
+	ok := false
+	forEachPair(specload.MapValue(op.node, "responses"), func(code string, _, _ *yaml.Node) {
+		n, err := strconv.Atoi(code)
+		ok = ok || strings.EqualFold(code, "2XX") || err == nil && n >= 200 && n <= 299
+	})
+	if !ok {
+		d.add(Blocking, "success-response", op.node, fmt.Sprintf("%s declares no 2xx response", op.name))
+	}
+}
+
+// nested checks the schemas under n, not entering examples, extensions or
+// $refs.
+func (d *defects) nested(n *yaml.Node, p jsonPath) {
+	for i, c := range seq(n) {
+		d.nested(c, p.index(i))
+	}
+	forEachPair(n, func(k string, _, v *yaml.Node) {
+		switch {
+		case specload.MapValue(n, "$ref") != nil || k == "example" || k == "examples" || strings.HasPrefix(k, "x-"):
+		case k == "schema":
+			d.schema(v, p.key(k), "", false)
+		case k == "schemas" && p == "$.components":
+			forEachPair(v, func(name string, _, s *yaml.Node) {
+				d.schema(s, p.key(k, name), name, false)
+			})
+			d.goNames(v, p.key(k), "schema")
+		default:
+			d.nested(v, p.key(k))
+		}
+	})
+}
+
+// schema checks one schema and those it holds. goType is the name
+// oapi-codegen gives its type in a component schema (inline when it is not
+// the component itself), else "".
+func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
+	if s.Kind != yaml.MappingNode {
+		return
+	}
+	// oapi-codegen names an inline enum's type after its path (Media's
+	// property kind gives MediaKind), which may be a component's.
+	if enum := specload.MapValue(s, "enum"); inline && enum != nil && specload.MapValue(s, "x-go-type-name") == nil {
+		if other, ok := d.taken[goname.Key(goType)]; ok {
+			d.rename(enum, string(p), p, fmt.Sprintf("the inline enum's Go type, %s, has the name of %s's type", goname.Of(goType), other), "x-go-type-name", goname.Of(goType)+"Value")
+		}
+	}
+	ref := specload.MapValue(s, "$ref") != nil
+	forEachPair(s, func(k string, keyNode, v *yaml.Node) {
+		format, formatWord := formatWords[strings.ToLower(v.Value)]
+		switch {
+		case ref && d.v30 && k != "$ref" && k != "description" && k != "summary":
+			d.add(Advisory, "ref-sibling", keyNode, fmt.Sprintf("%s: %q beside $ref is ignored by OpenAPI 3.0, so the generators drop it (3.1 would apply it)", p, k))
+		case ref && k != "type" && k != "nullable": // a 3.1 sibling of $ref applies
+		case k == "type":
+			d.types(s, v, p)
+		case k == "nullable" && !d.v30:
+			d.nullable(s, keyNode, p)
+		case k == "required" && v.Kind != yaml.SequenceNode:
+			d.replace("required", v, p, k, fmt.Sprintf("required is %q, not a list of property names (to require this property, add its name to the required list of the object that holds it)", v.Value), nil)
+		case k == "examples" && v.Kind != yaml.SequenceNode:
+			value, _ := decode(v)
+			meant := map[string]any{"examples": []any{value}}
+			if d.v30 {
+				meant = map[string]any{"example": value}
+			}
+			d.replace("examples", v, p, k, "a schema's examples is a list, not a single value", meant)
+		case k == "format" && v.Kind == yaml.ScalarNode && !specload.KnownFormat(v.Value):
+			d.add(Advisory, "format", v, fmt.Sprintf("%s: format %q is not one the generator knows: treated as a plain value of the schema's type", p, v.Value))
+		case k == "pattern" && v.Kind == yaml.ScalarNode && formatWord:
+			d.replace("pattern-format", v, p, k, fmt.Sprintf("pattern %q names a format: as a regular expression it accepts only strings containing %q", v.Value, v.Value), map[string]any{"format": format})
+		case k == "enum" && len(seq(v)) == 1 && strings.Contains(v.Content[0].Value, ","):
+			var values []any
+			for _, e := range strings.Split(v.Content[0].Value, ",") {
+				values = append(values, strings.TrimSpace(e))
+			}
+			d.replace("enum", v, p, k, fmt.Sprintf("enum has one value, %q: a list written as one string", v.Content[0].Value), map[string]any{"enum": values})
+		case k == "discriminator" && specload.MapValue(s, "oneOf") == nil && specload.MapValue(s, "anyOf") == nil:
+			d.replace("discriminator", v, p, k, "a discriminator without oneOf or anyOf (on a base that other schemas extend with allOf) selects nothing: the generated client cannot decode by it; the schemas that extend this one keep their fields", nil)
+		case k == "discriminator":
+			forEachPair(specload.MapValue(v, "mapping"), func(value string, _, ref *yaml.Node) {
+				if r, _ := resolve(d.doc, ref.Value); r == nil && strings.HasPrefix(ref.Value, "#/") {
+					d.replace("ref", ref, p.key(k, "mapping"), value, fmt.Sprintf("discriminator value %q maps to %q, which the bundle lacks", value, ref.Value), nil)
+				}
+			})
+		case k == "propertyNames":
+			d.exampleKeys(s, v)
+		case k == "properties":
+			forEachPair(v, func(name string, _, prop *yaml.Node) {
+				d.schema(prop, p.key(k, name), goType+"_"+name, goType != "")
+			})
+			d.goNames(v, p.key(k), "property")
+		case k == "items" && inline:
+			d.schema(v, p.key(k), goType, true)
+		case k == "items" || k == "additionalProperties" || k == "not":
+			d.schema(v, p.key(k), "", false)
+		case k == "allOf" || k == "oneOf" || k == "anyOf":
+			for i, c := range seq(v) {
+				if k == "allOf" {
+					d.schema(c, p.key(k).index(i), goType, inline)
+				} else {
+					d.schema(c, p.key(k).index(i), "", false)
+				}
+			}
+		case !slices.Contains(schemaKeywords, k) && !strings.HasPrefix(k, "x-"):
+			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
+		}
+	})
+}
+
+// nullable reports a 3.1 schema's nullable, which specgen refuses. The
+// repair removes it and, when it is true, adds 'null' to a valid type (an
+// update appends to a list; types does it for a type it repairs).
+func (d *defects) nullable(s, key *yaml.Node, p jsonPath) {
+	why := "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type"
+	var meant map[string]any
+	switch t := specload.MapValue(s, "type"); {
+	case !nullableOn(s):
+	case t == nil || specload.MapValue(s, "$ref") != nil:
+		why += "; this schema is a $ref or has no type, so the repair only removes nullable: to allow null, make it anyOf: [<the schema>, {type: 'null'}]"
+	case t.Kind == yaml.ScalarNode && slices.Contains(validTypes, t.Value) && t.Value != "null":
+		meant = map[string]any{"type": []any{t.Value, "null"}}
+	case t.Kind == yaml.SequenceNode && !slices.ContainsFunc(t.Content, func(n *yaml.Node) bool { return n.Value == "null" || !slices.Contains(validTypes, n.Value) }):
+		meant = map[string]any{"type": []any{"null"}}
+	}
+	d.replace("keyword", key, p, "nullable", why, meant)
+}
+
+func nullableOn(s *yaml.Node) bool {
+	var on bool
+	v := specload.MapValue(s, "nullable")
+	return v != nil && v.Decode(&on) == nil && on
+}
+
+// replace reports the key k at p, whose value v is wrong: the repair
+// removes it, then updates p with what it meant, if known.
+func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, meant map[string]any) {
+	fix := []Action{{Target: string(p.key(k)), Description: why, Remove: true}}
+	if meant != nil {
+		fix = append(fix, Action{Target: string(p), Description: why, Update: meant})
+	}
+	d.add(Blocking, rule, v, fmt.Sprintf("%s: %s", p, why), fix...)
+	if rule == "keyword" {
+		d.unknownKeys[k] = true
+	}
+}
+
+// misspelt returns what the unknown key k meant: the one keyword at most
+// two edits from it, unless the schema s has it already.
+func misspelt(s, v *yaml.Node, k string) map[string]any {
+	var near []string
+	for _, kw := range schemaKeywords {
+		if len(kw) > 3 && editDistance(strings.ToLower(k), strings.ToLower(kw)) <= 2 {
+			near = append(near, kw)
+		}
+	}
+	if value, ok := decode(v); ok && len(near) == 1 && specload.MapValue(s, near[0]) == nil {
+		return map[string]any{near[0]: value}
+	}
+	return nil
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := []int{i}
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur = append(cur, min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost))
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		if !slices.Contains(list, it) {
+			list = append(list, it)
+		}
+	}
+	return list
+}
+
+// types checks the schema s's type t, and that an array has items. One
+// finding's repair writes the whole type again: its items repaired, 'null'
+// for a 3.1 nullable, and the repairs' format or items that s lacks. A
+// list, or a value not read as a string (1, True), is removed first: an
+// update appends to a list and keeps a tag. 3.0 has no type lists: each
+// item of one is repaired alone.
+func (d *defects) types(s, t *yaml.Node, p jsonPath) {
+	each := d.v30 && t.Kind == yaml.SequenceNode
+	var names, wrong []string
+	var first *yaml.Node
+	fix := map[string]any{}
+	for _, v := range map[yaml.Kind][]*yaml.Node{yaml.ScalarNode: {t}, yaml.SequenceNode: t.Content}[t.Kind] {
+		r := map[string]any{"type": v.Value}
+		if !slices.Contains(validTypes, v.Value) {
+			r, first = repairType(v.Value, d.v30), cmp.Or(first, v)
+			wrong = append(wrong, strconv.Quote(v.Value))
+			if each {
+				d.add(Blocking, "type", v, fmt.Sprintf("%s: type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", p, v.Value),
+					Action{Target: string(p), Description: fmt.Sprintf("type %q is not a JSON Schema type", v.Value), Update: r})
+			}
+		}
+		for k, x := range r {
+			switch many, ok := x.([]string); {
+			case k == "type" && ok:
+				names = appendNew(names, many...)
+			case k == "type":
+				names = appendNew(names, x.(string))
+			case fix[k] == nil && specload.MapValue(s, k) == nil:
+				fix[k] = x
+			}
+		}
+	}
+	if len(wrong) > 0 && !each {
+		if !d.v30 && nullableOn(s) && specload.MapValue(s, "$ref") == nil {
+			names = appendNew(names, "null")
+		}
+		fix["type"] = names
+		if len(names) == 1 {
+			fix["type"] = names[0]
+		}
+		what := fmt.Sprintf("type %s is not a JSON Schema type", wrong[0])
+		if len(wrong) > 1 {
+			what = fmt.Sprintf("types %s are not JSON Schema types", strings.Join(wrong, ", "))
+		}
+		actions := []Action{{Target: string(p), Description: what, Update: fix}}
+		if t.Kind == yaml.SequenceNode || t.Tag != "!!str" {
+			actions = append([]Action{{Target: string(p.key("type")), Description: what, Remove: true}}, actions...)
+		}
+		d.add(Blocking, "type", first, fmt.Sprintf("%s: %s (string, number, integer, boolean, array, object, null)", p, what), actions...)
+	}
+	if slices.Contains(names, "array") && specload.MapValue(s, "items") == nil && specload.MapValue(s, "$ref") == nil {
+		why := "an array without items: the generated type would hold anything; declare the item schema Partoo's docs show (here, strings)"
+		d.add(Blocking, "array-items", s, fmt.Sprintf("%s: %s", p, why), Action{Target: string(p), Description: why, Update: map[string]any{"items": map[string]any{"type": "string"}}})
+	}
+}
+
+// repairType proposes what an invalid type meant: "Integer" is integer,
+// "boolean | null" is [boolean, 'null'] (in 3.0, boolean and nullable).
+func repairType(t string, v30 bool) map[string]any {
+	key := strings.ToLower(strings.TrimSpace(t))
+	if r, ok := typeRepairs[key]; ok {
+		return r
+	}
+	var parts []string
+	for _, w := range strings.FieldsFunc(key, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if slices.Contains(validTypes, w) {
+			parts = appendNew(parts, w)
+		}
+	}
+	others := slices.DeleteFunc(slices.Clone(parts), func(t string) bool { return t == "null" })
+	switch {
+	case len(parts) == 0:
+		return map[string]any{"type": "string"}
+	case len(parts) == 1:
+		return map[string]any{"type": parts[0]}
+	case !v30:
+		return map[string]any{"type": parts}
+	case len(others) < len(parts):
+		return map[string]any{"type": others[0], "nullable": true}
+	}
+	return map[string]any{"type": others[0]}
+}
+
+// exampleKeys checks the keys of s's example against propertyNames,
+// which kin-openapi does not implement.
+func (d *defects) exampleKeys(s, names *yaml.Node) {
+	pat, ex := specload.MapValue(names, "pattern"), specload.MapValue(s, "example")
+	if pat == nil || pat.Kind != yaml.ScalarNode || ex == nil || ex.Kind != yaml.MappingNode {
+		return
+	}
+	re, err := ecma.Compile(pat.Value)
+	if err != nil {
+		return // kin-openapi reports the pattern
+	}
+	forEachPair(ex, func(key string, keyNode, _ *yaml.Node) {
+		if !re.MatchString(key) {
+			d.add(Advisory, "example-pattern", keyNode, fmt.Sprintf("example key %q does not match propertyNames.pattern %q (the fake does not serve this example)", key, pat.Value))
+		}
+	})
+}
+
+// resolve returns the node a local JSON pointer designates, and its path.
+func resolve(doc *yaml.Node, ref string) (*yaml.Node, jsonPath) {
+	n, p := doc, jsonPath("$")
+	for _, tok := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		if i, err := strconv.Atoi(tok); err == nil && n.Kind == yaml.SequenceNode && i >= 0 && i < len(n.Content) {
+			n, p = n.Content[i], p.index(i)
+		} else if n, p = specload.MapValue(n, tok), p.key(tok); n == nil {
+			return nil, ""
+		}
+	}
+	return n, p
+}
+
+// goKey is the goname.Key of name, or of the x-go-name v carries.
+func goKey(name string, v *yaml.Node) string { return goname.Key(cmp.Or(value(v, "x-go-name"), name)) }
+
+// claim gives key to what, or returns what has it.
+func claim(seen map[string]string, key, what string) (other string, clash bool) {
+	if other, clash = seen[key]; !clash {
+		seen[key] = what
+	}
+	return other, clash
+}
+
+// goNames reports keys of m that give one Go name.
+func (d *defects) goNames(m *yaml.Node, p jsonPath, what string) {
+	seen := map[string]string{}
+	forEachPair(m, func(name string, keyNode, v *yaml.Node) {
+		if other, clash := claim(seen, goKey(name, v), name); clash {
+			d.rename(keyNode, string(p), p.key(name), fmt.Sprintf("%s %q and %q give the same Go name", what, other, name), "x-go-name", goname.Of(name)+"Alt")
+		}
+	})
+}
+
+// componentGoNames reports components of different sections whose Go
+// types have one name, in a namespace shared with the client's own names
+// and the types oapi-codegen names after operations.
+func (d *defects) componentGoNames(components *yaml.Node) {
+	d.taken = map[string]string{}
+	for _, name := range generatedNames {
+		d.taken[goname.Key(name)] = "the generated client's " + name
+	}
+	for _, op := range d.ops {
+		if id := specload.MapValue(op.node, "operationId"); id != nil && !op.hook {
+			for _, suffix := range []string{"Response", "Params", "JSONBody", "JSONRequestBody"} {
+				d.taken[goname.Key(id.Value+suffix)] = "operation " + id.Value + "'s " + suffix + " type"
+			}
+		}
+	}
+	for _, sec := range componentSections {
+		forEachPair(specload.MapValue(components, sec[0]), func(name string, keyNode, v *yaml.Node) {
+			p, what := jsonPath("$").key("components", sec[0], name), "components."+sec[0]+"."+name
+			other, clash := claim(d.taken, goKey(name, v), what)
+			if !clash || strings.HasPrefix(other, "components."+sec[0]+".") {
+				return // within the section, goNames reports it
+			}
+			suffix := sec[1]
+			if suffix == "" && !strings.HasPrefix(other, "components.") {
+				suffix = "Schema"
+			}
+			d.rename(keyNode, string(p), p, fmt.Sprintf("%s and %s give the same Go type name", other, what), "x-go-name", goname.Of(name)+suffix)
+		})
+	}
+}
+
+var templateParam = regexp.MustCompile(`\{([^{}]+)\}`)
+
+// param is one entry of a parameters list.
+type param struct {
+	name, in string
+	node     *yaml.Node
+	where    jsonPath // where to repair it: the component for a $ref
+	entry    jsonPath
+}
+
+// params reads a parameters list, reporting blank names and unknown fields.
+func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
+	var out []param
+	for i, c := range seq(list) {
+		pr := param{node: c, where: lp.index(i), entry: lp.index(i)}
+		if ref := value(c, "$ref"); strings.HasPrefix(ref, "#/") {
+			if r, rp := resolve(d.doc, ref); r != nil {
+				pr.node, pr.where = r, rp
+			}
+		}
+		pr.name, pr.in = value(pr.node, "name"), value(pr.node, "in")
+		if strings.TrimSpace(pr.name) == "" {
+			// Removed where it is used: a component may be used elsewhere.
+			d.add(Blocking, "parameter", pr.node, fmt.Sprintf("%s: a parameter has a blank name (%s)", pr.entry, pr.where),
+				Action{Target: string(pr.entry), Description: "a parameter with a blank name cannot be sent", Remove: true})
+			continue
+		}
+		forEachPair(pr.node, func(k string, keyNode, _ *yaml.Node) {
+			if !slices.Contains(parameterKeys, k) && !strings.HasPrefix(k, "x-") {
+				d.replace("keyword", keyNode, pr.where, k, fmt.Sprintf("%q is not a parameter field: what it holds is ignored (a parameter's type goes in its schema)", k), nil)
+			}
+		})
+		out = append(out, pr)
+	}
+	return out
+}
+
+// pathParams checks that op (with its path item's parameters, shared)
+// declares each name of the path template, in: path and required, and no
+// other parameter in: path.
+func (d *defects) pathParams(op operation, path string, shared []param) {
+	var want []string
+	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
+		want = append(want, m[1])
+	}
+	list := specload.MapValue(op.node, "parameters")
+	params := append(slices.Clone(shared), d.params(list, op.at.key("parameters"))...)
+	declared := map[string]param{}
+	for _, pr := range params {
+		if pr.in == "path" {
+			declared[pr.name] = pr
+		}
+	}
+	for _, name := range want {
+		pr, ok := declared[name]
+		switch {
+		case !ok:
+			why := fmt.Sprintf("the path has {%s}, which the operation does not declare", name)
+			decl := map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}}
+			fix := Action{Target: string(op.at.key("parameters")), Description: why, Update: []any{decl}}
+			if list == nil {
+				fix = Action{Target: string(op.at), Description: why, Update: map[string]any{"parameters": []any{decl}}}
+			}
+			d.add(Blocking, "path-parameter", op.node, fmt.Sprintf("%s: the path parameter {%s} is not declared (give it the type Partoo's docs show)", op.name, name), fix)
+		case value(pr.node, "required") != "true":
+			d.add(Blocking, "path-parameter", pr.node, fmt.Sprintf("%s: the path parameter %q is not required (a path parameter always is)", op.name, name),
+				Action{Target: string(pr.where), Description: fmt.Sprintf("path parameter %q must be required", name), Update: map[string]any{"required": true}})
+		}
+	}
+	for _, pr := range params {
+		if pr.in != "path" || slices.Contains(want, pr.name) {
+			continue
+		}
+		msg := fmt.Sprintf("%s: %q is declared in: path, but the path has no {%s} (is it a query parameter?)", op.name, pr.name, pr.name)
+		why := fmt.Sprintf("the path has no {%s}; Partoo's docs send it in the query", pr.name)
+		inline, _ := decode(pr.node)
+		if pr.where == pr.entry {
+			d.add(Blocking, "path-parameter", pr.node, msg, Action{Target: string(pr.where), Description: why, Update: map[string]any{"in": "query"}})
+		} else if q, isMap := inline.(map[string]any); isMap {
+			// The component serves other operations: this one gets its own.
+			q["in"] = "query"
+			d.add(Blocking, "path-parameter", cmp.Or(list, &yaml.Node{}), msg,
+				Action{Target: string(pr.entry), Description: why, Remove: true},
+				Action{Target: string(op.at.key("parameters")), Description: why, Update: []any{q}})
+		}
+	}
+	d.paramGoNames(op, params)
+}
+
+// paramGoNames reports parameters of op that give one field of its Params
+// struct (order_by and order-by, lang and a header Lang).
+func (d *defects) paramGoNames(op operation, params []param) {
+	byKey := map[string]param{}
+	for _, p := range params {
+		k := goKey(p.name, p.node)
+		other, ok := byKey[k]
+		if p.in == "" || goname.Key(p.name) == "" {
+			continue
+		}
+		if !ok || other.name == p.name && other.in == p.in {
+			byKey[k] = p
+			continue
+		}
+		fix := p
+		if strings.HasPrefix(string(p.where), "$.components.") && !strings.HasPrefix(string(other.where), "$.components.") {
+			fix = other // a component serves other operations: rename here
+		}
+		goName := goname.Of(fix.name) + "Alt"
+		if p.in != other.in {
+			goName = goname.Of(fix.name) + goname.Of(fix.in)
+		}
+		// Reported once for the operations of a path item: the message
+		// does not name the operation.
+		d.rename(specload.MapValue(fix.node, "name"), string(fix.where), fix.where, fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name), "x-go-name", goName)
+	}
 }

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -147,3 +149,23 @@ func report(stdout, stderr io.Writer, file string, findings []Finding, verbose b
 	fmt.Fprintf(stdout, "speclint: %s: ok (%d advisory finding(s))\n", file, len(findings))
 	return 0
 }
+
+// seedYAML decodes Partoo's verbatim YAML: the first ````yaml fence of a
+// Markdown excerpt, or the whole input.
+func seedYAML(raw []byte) (map[string]any, error) {
+	text := string(raw)
+	if strings.Contains(text, "````yaml") {
+		m := yamlFence.FindStringSubmatch(text)
+		if m == nil {
+			return nil, errors.New("the ````yaml fence has no body or is not closed")
+		}
+		text = m[1]
+	}
+	var seed map[string]any
+	if err := yaml.Unmarshal([]byte(text), &seed); err != nil || len(seed) == 0 {
+		return nil, cmp.Or(err, errors.New("the seed is empty"))
+	}
+	return seed, nil
+}
+
+var yamlFence = regexp.MustCompile("(?s)````yaml[^\n]*\n(.*?)````")
