@@ -127,8 +127,7 @@ func (t *schemaTable) build(i int) (any, error) {
 	for _, part := range row.AllOf {
 		v, err := t.example(part)
 		if err != nil {
-			// A part may require what another part defines: built alone
-			// it is not valid, the whole is checked instead.
+			// It may require what another part defines: the whole is checked.
 			v, err = t.build(part)
 		}
 		m, ok := v.(map[string]any)
@@ -204,10 +203,8 @@ func (t *schemaTable) object(row *schemaRow, obj map[string]any) (any, error) {
 
 // primaryType is the type a built value has: the first non-null type.
 func primaryType(row *schemaRow) string {
-	for _, t := range row.Types {
-		if t != "null" {
-			return t
-		}
+	if k := slices.IndexFunc(row.Types, func(t string) bool { return t != "null" }); k >= 0 {
+		return row.Types[k]
 	}
 	switch {
 	case len(row.Properties) > 0 || row.AdditionalProperties >= 0 || row.PropertyNames >= 0:

@@ -19,34 +19,28 @@ import (
 // translation is a pattern rewritten for Go's regexp: a string matches the
 // pattern exactly when it matches every expression of MustMatch and none of
 // MustNotMatch.
-type translation struct {
-	MustMatch    []string
-	MustNotMatch []string
-}
+type translation struct{ MustMatch, MustNotMatch []string }
 
-// supported ends every refusal.
-const supported = `specgen translates anchors, classes, groups, alternation, quantifiers, \d \w \s and their negations, '.', ` +
-	`escaped ASCII punctuation, and a lookahead that follows ^ and single characters; change the pattern, or teach ` +
-	`tools/cmd/specgen/pattern.go the construct, with a test against ECMAScript`
-
-// The sets that RE2 reads otherwise than ECMA-262.
 const (
+	// supported ends every refusal.
+	supported = `specgen translates anchors, classes, groups, alternation, quantifiers, \d \w \s and their negations, '.', ` +
+		`escaped ASCII punctuation, and a lookahead that follows ^ and single characters; change the pattern, or teach ` +
+		`tools/cmd/specgen/pattern.go the construct, with a test against ECMAScript`
+	// The sets that RE2 reads otherwise than ECMA-262.
 	ecmaDot      = `[^\n\r\x{2028}\x{2029}]`
 	ecmaSpaces   = `\x{9}-\x{D} \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}`
 	ecmaNoSpaces = `\x{0}-\x{8}\x{E}-\x{1F}!-\x{9F}\x{A1}-\x{167F}\x{1681}-\x{1FFF}\x{200B}-\x{2027}\x{202A}-\x{202E}` +
 		`\x{2030}-\x{205E}\x{2060}-\x{2FFF}\x{3001}-\x{FEFE}\x{FF00}-\x{10FFFF}`
 )
 
-// classEscapes are the class escapes for RE2, inside a class and outside one.
-var classEscapes = map[rune][2]string{
-	'd': {`\d`, `\d`}, 'D': {`\D`, `\D`}, 'w': {`\w`, `\w`}, 'W': {`\W`, `\W`},
-	's': {ecmaSpaces, "[" + ecmaSpaces + "]"}, 'S': {ecmaNoSpaces, "[^" + ecmaSpaces + "]"},
-}
-
-// specials are the characters a literal escapes, inside a class and outside one.
-var specials = [2]string{`\[]-^`, `\.+*?()|[]{}^$`}
-
 var (
+	// classEscapes are the class escapes for RE2, inside a class and outside one.
+	classEscapes = map[rune][2]string{
+		'd': {`\d`, `\d`}, 'D': {`\D`, `\D`}, 'w': {`\w`, `\w`}, 'W': {`\W`, `\W`},
+		's': {ecmaSpaces, "[" + ecmaSpaces + "]"}, 'S': {ecmaNoSpaces, "[^" + ecmaSpaces + "]"},
+	}
+	// specials are the characters a literal escapes, inside a class and outside one.
+	specials = [2]string{`\[]-^`, `\.+*?()|[]{}^$`}
 	// patternToken is an escape, a class, a group's opening, a quantifier, or
 	// one character.
 	patternToken = regexp.MustCompile(`(?s)^(?:\\.?|\[\^?(?:\\.|[^\\\]])*\]?|\((?:\?.?)?|\{[0-9]+(?:,[0-9]*)?\}\??|[*+?]\??|.)`)
@@ -54,26 +48,17 @@ var (
 	classItem = regexp.MustCompile(`(?s)(\\.?|[^\\])(?:-(\\.?|[^\\]))?`)
 )
 
-// translatePattern translates the pattern found at where.
+// translatePattern translates the pattern found at where, or refuses it,
+// naming the construct and its byte offset. A lookahead at the top level
+// of a pattern starting with ^, after single characters only, sits at one
+// known position: ^A(?!L)B matches when ^AB matches and ^AL does not; with
+// (?=L), ^AL must match.
 func translatePattern(where, pattern string) (translation, error) {
-	tr, at, refused := translate(pattern)
-	if refused != "" {
-		return translation{}, fmt.Errorf("%s: pattern %q: %s at offset %d is not supported; %s", where, pattern, refused, at, supported)
+	refuse := func(at int, construct string) (translation, error) {
+		return translation{}, fmt.Errorf("%s: pattern %q: %s at offset %d is not supported; %s", where, pattern, construct, at, supported)
 	}
-	for _, expr := range slices.Concat(tr.MustMatch, tr.MustNotMatch) {
-		if _, err := regexp.Compile(expr); err != nil {
-			return translation{}, fmt.Errorf("%s: pattern %q: its RE2 translation %q does not compile: %w", where, pattern, expr, err)
-		}
-	}
-	return tr, nil
-}
-
-// translate rewrites the pattern, or names the construct it refuses at
-// byte offset at. A lookahead at the top level of a pattern starting with
-// ^, after single characters only, sits at one known position: ^A(?!L)B
-// matches when ^AB matches and ^AL does not; with (?=L), ^AL must match.
-func translate(pattern string) (tr translation, at int, refused string) {
 	var (
+		tr          translation
 		out, prefix string    // the translation; out before the open lookahead
 		dst         *[]string // where the open lookahead goes, or nil
 		depth       int       // open groups, a lookahead included
@@ -95,16 +80,16 @@ func translate(pattern string) (tr translation, at int, refused string) {
 			out += tok
 		case strings.IndexByte("*+?", c) >= 0 || c == '{' && len(tok) > 1:
 			if after != "" {
-				return tr, start, "a quantifier on " + after
+				return refuse(start, "a quantifier on "+after)
 			}
 			fixed = fixed && depth > 0
 			out += tok
 		case tok == "(?=" || tok == "(?!":
 			switch {
 			case depth > 0:
-				return tr, start, "a lookahead inside a group or a lookahead"
+				return refuse(start, "a lookahead inside a group or a lookahead")
 			case !fixed:
-				return tr, start, "a lookahead after a group or a quantifier"
+				return refuse(start, "a lookahead after a group or a quantifier")
 			}
 			dst = map[string]*[]string{"(?=": &tr.MustMatch, "(?!": &tr.MustNotMatch}[tok]
 			alts, prefix, bare = false, out, "the start of a lookahead"
@@ -114,12 +99,10 @@ func translate(pattern string) (tr translation, at int, refused string) {
 			out += "(?:"
 			depth++
 		case c == '(':
-			return tr, start, fmt.Sprintf("the group %q (lookbehind, named group or flags)", tok)
+			return refuse(start, fmt.Sprintf("the group %q (lookbehind, named group or flags)", tok))
 		case c == ')':
 			switch depth--; {
-			case depth < 0:
-				return tr, start, "an unmatched ')'"
-			case depth > 0 || dst == nil:
+			case depth != 0 || dst == nil: // an unmatched ')' is RE2's to refuse
 				out += tok
 			default:
 				if alts {
@@ -132,9 +115,9 @@ func translate(pattern string) (tr translation, at int, refused string) {
 			body, closed := strings.CutSuffix(strings.TrimPrefix(tok[1:], "^"), "]")
 			switch {
 			case !closed:
-				return tr, start, "an unterminated class"
+				return refuse(start, "an unterminated class")
 			case body == "":
-				return tr, start, "an empty class [] or [^]"
+				return refuse(start, "an empty class [] or [^]")
 			}
 			out += tok[:len(tok)-len(body)-1]
 			for _, m := range classItem.FindAllStringSubmatch(body, -1) {
@@ -148,21 +131,19 @@ func translate(pattern string) (tr translation, at int, refused string) {
 					why = "a range with a class escape at one end"
 				}
 				if why != "" {
-					return tr, start, why
+					return refuse(start, why)
 				}
 				out += lo + hi
 			}
 			out += "]"
 		case c == '.':
 			out += ecmaDot
-		case c == '{':
-			return tr, start, "a '{' that is not a quantifier {n}, {n,} or {n,m}"
-		case c == '}' || c == ']':
-			return tr, start, fmt.Sprintf("a lone %q", c)
+		case strings.IndexByte("{}]", c) >= 0:
+			return refuse(start, fmt.Sprintf("a lone %q (a quantifier is {n}, {n,} or {n,m})", c))
 		default:
 			text, _, why := atom(tok, 1)
 			if why != "" {
-				return tr, start, why
+				return refuse(start, why)
 			}
 			if r, _ := utf8.DecodeRuneInString(tok); r > 0xFFFF {
 				bare = "an astral character (two UTF-16 code units in ECMA-262)"
@@ -172,12 +153,17 @@ func translate(pattern string) (tr translation, at int, refused string) {
 	}
 	switch {
 	case depth > 0:
-		return tr, len(pattern), "an unterminated group"
+		return refuse(len(pattern), "an unterminated group")
 	case len(tr.MustMatch)+len(tr.MustNotMatch) > 0 && (topAlts || pattern[0] != '^'):
-		return tr, len(pattern), "a lookahead in a pattern that does not start with ^ or has a top-level '|'"
+		return refuse(len(pattern), "a lookahead in a pattern that does not start with ^ or has a top-level '|'")
 	}
 	tr.MustMatch = append([]string{out}, tr.MustMatch...)
-	return tr, 0, ""
+	for _, expr := range slices.Concat(tr.MustMatch, tr.MustNotMatch) {
+		if _, err := regexp.Compile(expr); err != nil {
+			return translation{}, fmt.Errorf("%s: pattern %q: its RE2 translation %q does not compile: %w", where, pattern, expr, err)
+		}
+	}
+	return tr, nil
 }
 
 // atom writes a character or an escape for RE2, inside a class (in 0) or
@@ -213,12 +199,8 @@ func atom(tok string, in int) (text string, set bool, why string) {
 // the custom header names', so that the client can say why a name is wrong
 // and match without regexps (apispec.NameHints).
 type nameHints struct {
-	Prefix       string // literal prefix every name needs, for display
-	PrefixFold   bool   // the prefix is matched ASCII case-insensitively
-	Reserved     string // text after the prefix that is rejected, for display
-	ReservedFold bool
-	Forbidden    string // characters rejected after the prefix
-	Exact        bool   // the hints match exactly the strings the pattern matches
+	Prefix, Reserved, Forbidden     string // Forbidden: characters rejected after the prefix
+	PrefixFold, ReservedFold, Exact bool   // Fold: ASCII case-insensitive; Exact: set when recognised
 }
 
 // nameUnit is a literal character, escaped ASCII punctuation, or a class
@@ -231,49 +213,43 @@ var (
 	escaped   = regexp.MustCompile(`\\(.)`)
 )
 
-// hintsOf returns the hints of a pattern, or none for another shape.
+// hintsOf returns the hints of a pattern, or none for another shape. The
+// prefix and the reserved text are units of one character or both cases
+// of a letter ([Xx]), shown upper case at the start of a word
+// ("[Xx]-[Pp][Aa]" reads "X-Pa"); a mix of [Xx] and x is not recognised.
 func hintsOf(pattern string) nameHints {
 	m := nameRule.FindStringSubmatch(pattern)
 	if m == nil {
 		return nameHints{}
 	}
-	prefix, pfold, ok := literalText(m[1], 0)
-	if !ok {
-		return nameHints{}
+	var text [2][]rune
+	var fold, plain [2]bool
+	prev := rune(0)
+	for k, units := range m[1:3] {
+		for _, u := range nameUnits.FindAllString(units, -1) {
+			if u[0] == '[' {
+				u = u[1 : len(u)-1]
+			}
+			c := []rune(escaped.ReplaceAllString(u, "$1"))
+			r := c[0]
+			switch two := len(c) == 2; {
+			case two && (!isLetter(r) || r == c[1] || r|0x20 != c[1]|0x20):
+				return nameHints{}
+			case two && isLetter(prev):
+				r, fold[k] = r|0x20, true
+			case two:
+				r, fold[k] = r&^0x20, true
+			case isLetter(r):
+				plain[k] = true
+			}
+			text[k], prev = append(text[k], r), r
+		}
+		if fold[k] && plain[k] {
+			return nameHints{}
+		}
 	}
-	reserved, rfold, ok := literalText(m[2], prefix[len(prefix)-1])
-	if !ok {
-		return nameHints{}
-	}
-	return nameHints{Prefix: string(prefix), PrefixFold: pfold, Reserved: string(reserved), ReservedFold: rfold,
+	return nameHints{Prefix: string(text[0]), PrefixFold: fold[0], Reserved: string(text[1]), ReservedFold: fold[1],
 		Forbidden: escaped.ReplaceAllString(m[3], "$1"), Exact: true}
-}
-
-// literalText reads units of one character or both cases of a letter
-// ([Xx]), upper case at the start of a word ("[Xx]-[Pp][Aa]" reads "X-Pa");
-// prev is the character before. A mix of [Xx] and x is not recognised.
-func literalText(units string, prev rune) (text []rune, fold, ok bool) {
-	two, one := 0, 0
-	for _, u := range nameUnits.FindAllString(units, -1) {
-		if u[0] == '[' {
-			u = u[1 : len(u)-1]
-		}
-		c := []rune(escaped.ReplaceAllString(u, "$1"))
-		if len(c) == 2 && (!isLetter(c[0]) || c[0] == c[1] || c[0]|0x20 != c[1]|0x20) {
-			return nil, false, false
-		}
-		r := c[0]
-		switch {
-		case len(c) == 2 && isLetter(prev):
-			r, two = r|0x20, two+1
-		case len(c) == 2:
-			r, two = r&^0x20, two+1
-		case isLetter(r):
-			one++
-		}
-		text, prev = append(text, r), r
-	}
-	return text, two > 0, two == 0 || one == 0
 }
 
 // isLetter reports whether r is an ASCII letter.

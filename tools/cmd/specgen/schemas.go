@@ -28,8 +28,7 @@ type schemaRow struct {
 	AdditionalProperties, PropertyNames                        int
 	MinProperties, MaxProperties                               int
 	AllOf, AnyOf, OneOf                                        []int
-
-	value *openapi3.Schema
+	value                                                      *openapi3.Schema
 }
 
 // namedSchema is a property, or a discriminator value, and its schema.
@@ -73,10 +72,9 @@ func newSchemaTable(doc *openapi3.T) *schemaTable {
 	return t
 }
 
-// add returns the index of the schema of ref, compiling it (and what it
-// refers to) on first sight. where locates ref in the spec, for messages.
-// The loader has resolved every reference and checked every type name and
-// multipleOf.
+// add returns the index of the schema of ref (resolved and checked by the
+// loader), compiling it and what it refers to on first sight. where
+// locates ref in the spec, for messages.
 func (t *schemaTable) add(ref *openapi3.SchemaRef, where string) (int, error) {
 	i := t.sub(ref, where)
 	return i, t.err
@@ -190,9 +188,8 @@ func (t *schemaTable) subs(refs openapi3.SchemaRefs, where string) (out []int) {
 	return out
 }
 
-// mapping fills the discriminator's mapping: the explicit one, completed
-// by the component name of every branch not mapped (OpenAPI's implicit
-// mapping).
+// mapping fills the discriminator's mapping: the explicit one, then the
+// component name of every branch not mapped (OpenAPI's implicit mapping).
 func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) {
 	branches := slices.Concat(s.OneOf, s.AnyOf)
 	for _, v := range sortedKeys(s.Discriminator.Mapping) {
@@ -216,8 +213,7 @@ func (t *schemaTable) mapping(row *schemaRow, s *openapi3.Schema, where string) 
 	}
 }
 
-// pattern returns the index of a pattern, translated into RE2 on first
-// sight, or noSchema for none.
+// pattern returns the index of a pattern (translated on first sight), or noSchema.
 func (t *schemaTable) pattern(src, where string) int {
 	i := slices.IndexFunc(t.patterns, func(p patternRow) bool { return p.Source == src })
 	if i >= 0 || src == "" || t.err != nil {
@@ -264,11 +260,9 @@ func (t *schemaTable) allOfParts(i, depth int) []*schemaRow {
 // those of its allOf parts, by name.
 func (t *schemaTable) properties(i int) map[string]int {
 	out := map[string]int{}
-	for _, row := range t.allOfParts(i, 0) {
+	for _, row := range slices.Backward(t.allOfParts(i, 0)) { // the first one met wins
 		for _, p := range row.Properties {
-			if _, ok := out[p.Name]; !ok {
-				out[p.Name] = p.Schema
-			}
+			out[p.Name] = p.Schema
 		}
 	}
 	return out
