@@ -14,16 +14,9 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/ecma"
 )
 
-// noExample reports a schema for which no valid value can be built: the
-// one error of the example builder.
-func noExample(row *schemaRow, why string) error {
-	return fmt.Errorf("%s: no valid example can be built (%s); add an `example` to the schema", row.Where, why)
-}
-
-// fillExamples sets the Example of every row to a value valid against it,
-// which the fake Partoo server answers with and tests build requests
-// from, and returns why the other rows have none: fine unless an answer
-// needs one.
+// fillExamples sets the Example of every row to a valid value, which the
+// fake Partoo server answers with and tests build requests from, and
+// returns why the other rows have none: fine unless an answer needs one.
 func (t *schemaTable) fillExamples() map[int]error {
 	t.examples = map[int]any{}
 	missing := map[int]error{}
@@ -37,8 +30,7 @@ func (t *schemaTable) fillExamples() map[int]error {
 	return missing
 }
 
-// building marks an example being built: met again, its schema contains
-// itself.
+// building marks an example being built: met again, its schema contains itself.
 type building struct{}
 
 // example returns a valid value for schema i (any string for no schema):
@@ -56,7 +48,7 @@ func (t *schemaTable) example(i int) (v any, err error) {
 	case slices.Contains(row.Types, "null"):
 		return nil, nil // null stops the recursion
 	default:
-		return nil, noExample(row, "it contains itself")
+		return nil, fmt.Errorf("%s: no valid example can be built: it contains itself; add an `example` to the schema", row.Where)
 	}
 	t.examples[i] = building{}
 	defer func() {
@@ -84,7 +76,8 @@ func (t *schemaTable) example(i int) (v any, err error) {
 		return nil, err
 	}
 	if err := valid(v); err != nil {
-		return nil, noExample(row, "the value built from its parts is not valid: "+strings.SplitN(err.Error(), "\n", 2)[0])
+		return nil, fmt.Errorf("%s: no valid example can be built: the value built from its parts is not valid (%s); "+
+			"add an `example` to the schema", row.Where, strings.SplitN(err.Error(), "\n", 2)[0])
 	}
 	return v, nil
 }
@@ -98,10 +91,8 @@ var formatExamples = map[string]string{
 // build assembles a value from the schema's keywords.
 func (t *schemaTable) build(i int) (any, error) {
 	row := t.rows[i]
-	for _, e := range row.Enum {
-		if e != "null" {
-			return normalize(json.RawMessage(e)), nil
-		}
+	if k := slices.IndexFunc(row.Enum, func(e string) bool { return e != "null" }); k >= 0 {
+		return normalize(json.RawMessage(row.Enum[k])), nil
 	}
 	if branches := slices.Concat(row.OneOf, row.AnyOf); len(branches) > 0 {
 		if len(row.Mapping) > 0 {
@@ -201,7 +192,8 @@ func (t *schemaTable) object(row *schemaRow, obj map[string]any) (any, error) {
 	return obj, nil
 }
 
-// primaryType is the type a built value has: the first non-null type.
+// primaryType is the type a built value has: the first non-null type, or
+// the one its keywords imply ("" for null or any).
 func primaryType(row *schemaRow) string {
 	if k := slices.IndexFunc(row.Types, func(t string) bool { return t != "null" }); k >= 0 {
 		return row.Types[k]
@@ -211,19 +203,16 @@ func primaryType(row *schemaRow) string {
 		return "object"
 	case row.Items >= 0:
 		return "array"
-	case len(row.Types) == 1:
-		return "null"
 	}
 	return ""
 }
 
 // normalize turns a value of the spec into the one encoding/json decodes
 // from its JSON, numbers as json.Number.
-func normalize(v any) any {
+func normalize(v any) (out any) {
 	dec := json.NewDecoder(strings.NewReader(jsonText(v)))
 	dec.UseNumber()
-	var out any
-	if err := dec.Decode(&out); err != nil {
+	if dec.Decode(&out) != nil {
 		return v
 	}
 	return out

@@ -23,9 +23,8 @@ type translation struct{ MustMatch, MustNotMatch []string }
 
 const (
 	// supported ends every refusal.
-	supported = `specgen translates anchors, classes, groups, alternation, quantifiers, \d \w \s and their negations, '.', ` +
-		`escaped ASCII punctuation, and a lookahead that follows ^ and single characters; change the pattern, or teach ` +
-		`tools/cmd/specgen/pattern.go the construct, with a test against ECMAScript`
+	supported = `specgen translates anchors, classes, groups, alternation, quantifiers, \d \w \s and negations, '.', escaped ` +
+		`ASCII punctuation, a lookahead after ^ and single characters; change the pattern or teach tools/cmd/specgen/pattern.go`
 	// The sets that RE2 reads otherwise than ECMA-262.
 	ecmaDot      = `[^\n\r\x{2028}\x{2029}]`
 	ecmaSpaces   = `\x{9}-\x{D} \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}`
@@ -45,7 +44,7 @@ var (
 	// one character.
 	patternToken = regexp.MustCompile(`(?s)^(?:\\.?|\[\^?(?:\\.|[^\\\]])*\]?|\((?:\?.?)?|\{[0-9]+(?:,[0-9]*)?\}\??|[*+?]\??|.)`)
 	// classItem is a character or an escape of a class, and a range's end.
-	classItem = regexp.MustCompile(`(?s)(\\.?|[^\\])(?:-(\\.?|[^\\]))?`)
+	classItem = regexp.MustCompile(`(?s)(\\.?|[^\\])(?:(-)(\\.?|[^\\]))?`)
 )
 
 // translatePattern translates the pattern found at where, or refuses it,
@@ -63,9 +62,9 @@ func translatePattern(where, pattern string) (translation, error) {
 		dst         *[]string // where the open lookahead goes, or nil
 		depth       int       // open groups, a lookahead included
 		alts        bool      // the open lookahead has branches
+		topAlts     bool      // the pattern has a top-level '|'
 		fixed       = true    // out holds anchors and single characters only
-		topAlts     bool
-		bare, after string // why this token, the one before, cannot repeat
+		bare, after string    // why this token, the one before, cannot repeat
 	)
 	for start, tok := 0, ""; start < len(pattern); start += len(tok) {
 		tok = patternToken.FindString(pattern[start:])
@@ -121,19 +120,12 @@ func translatePattern(where, pattern string) (translation, error) {
 			}
 			out += tok[:len(tok)-len(body)-1]
 			for _, m := range classItem.FindAllStringSubmatch(body, -1) {
-				lo, loSet, why := atom(m[1], 0)
-				hi, hiSet, hiWhy := "", false, ""
-				if m[2] != "" {
-					hi, hiSet, hiWhy = atom(m[2], 0)
-					hi = "-" + hi
-				}
-				if why = cmp.Or(why, hiWhy); why == "" && m[2] != "" && (loSet || hiSet) {
-					why = "a range with a class escape at one end"
-				}
-				if why != "" {
+				lo, why := atom(m[1], 0, m[2] != "")
+				hi, hiWhy := atom(m[3], 0, true)
+				if why = cmp.Or(why, hiWhy); why != "" {
 					return refuse(start, why)
 				}
-				out += lo + hi
+				out += lo + m[2] + hi
 			}
 			out += "]"
 		case c == '.':
@@ -141,7 +133,7 @@ func translatePattern(where, pattern string) (translation, error) {
 		case strings.IndexByte("{}]", c) >= 0:
 			return refuse(start, fmt.Sprintf("a lone %q (a quantifier is {n}, {n,} or {n,m})", c))
 		default:
-			text, _, why := atom(tok, 1)
+			text, why := atom(tok, 1, false)
 			if why != "" {
 				return refuse(start, why)
 			}
@@ -167,32 +159,36 @@ func translatePattern(where, pattern string) (translation, error) {
 }
 
 // atom writes a character or an escape for RE2, inside a class (in 0) or
-// outside one (in 1); set says it is a class escape, why names a refusal.
-func atom(tok string, in int) (text string, set bool, why string) {
+// outside one (in 1), or names why it is refused.
+func atom(tok string, in int, rangeEnd bool) (text, why string) {
 	r, _ := utf8.DecodeRuneInString(tok)
 	switch {
+	case tok == "":
+		return "", ""
 	case tok == `\`:
-		return "", false, "a lone backslash at the end"
+		return "", "a lone backslash at the end"
 	case r == '\\':
 		r, _ = utf8.DecodeRuneInString(tok[1:])
-		if class, ok := classEscapes[r]; ok {
-			return class[in], true, ""
-		}
-		if r >= utf8.RuneSelf || !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
-			return "", false, fmt.Sprintf("the escape \\%c", r)
+		switch class, ok := classEscapes[r]; {
+		case ok && rangeEnd:
+			return "", "a range with a class escape at one end"
+		case ok:
+			return class[in], ""
+		case r >= utf8.RuneSelf || !unicode.IsPunct(r) && !unicode.IsSymbol(r):
+			return "", fmt.Sprintf("the escape \\%c", r)
 		}
 	case in == 0 && r == '[':
-		return "", false, "an unescaped '[' inside a class (write \\[)"
+		return "", "an unescaped '[' inside a class (write \\[)"
 	case in == 0 && r > 0xFFFF:
-		return "", false, "an astral character inside a class (two UTF-16 code units in ECMA-262)"
+		return "", "an astral character inside a class (two UTF-16 code units in ECMA-262)"
 	}
 	switch {
 	case strings.ContainsRune(specials[in], r):
-		return `\` + string(r), false, ""
+		return `\` + string(r), ""
 	case r >= ' ' && r < 0x7f:
-		return string(r), false, ""
+		return string(r), ""
 	}
-	return fmt.Sprintf(`\x{%X}`, r), false, ""
+	return fmt.Sprintf(`\x{%X}`, r), ""
 }
 
 // nameHints restate a pattern shaped ^<prefix>(?!<reserved>)[^<forbidden>]*$,

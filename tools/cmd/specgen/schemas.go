@@ -105,8 +105,7 @@ var honoured = strings.Fields(`type enum const default format minimum maximum ex
 	propertyNames minProperties maxProperties allOf anyOf oneOf discriminator readOnly writeOnly title description
 	example examples externalDocs xml deprecated allowEmptyValue $schema $id $anchor $dynamicAnchor $comment`)
 
-// unsupported lists the JSON Schema keywords that s uses and the
-// validator does not implement: those kin-openapi writes back for s.
+// unsupported lists the keywords kin-openapi writes back for s that are not honoured.
 func unsupported(s *openapi3.Schema) []string {
 	m, _ := s.MarshalYAML()
 	used, ok := m.(map[string]any)
@@ -118,13 +117,11 @@ func unsupported(s *openapi3.Schema) []string {
 	})
 }
 
-// errUnsupported ends every refusal of a keyword.
-const errUnsupported = "teach internal/apispec's validator and specgen to honour it (tools/cmd/specgen/schemas.go), or change the spec"
-
 // fill sets the row of s. The order of the sub calls numbers the table.
 func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
 	if kws := unsupported(s); len(kws) > 0 {
-		t.err = fmt.Errorf("%s: keyword(s) %s not supported by specgen: %s", where, strings.Join(kws, ", "), errUnsupported)
+		t.err = fmt.Errorf("%s: keyword(s) %s not supported by specgen: teach internal/apispec's validator and specgen "+
+			"to honour it (tools/cmd/specgen/schemas.go), or change the spec", where, strings.Join(kws, ", "))
 		return
 	}
 	row.Types, row.Required = *cmp.Or(s.Type, &openapi3.Types{}), s.Required
@@ -159,11 +156,9 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
 	for _, name := range sortedKeys(s.Properties) {
 		row.Properties = append(row.Properties, namedSchema{name, t.sub(s.Properties[name], where+".properties."+name)})
 	}
-	row.AdditionalProperties = anyProperties
-	if ap := s.AdditionalProperties; ap.Has != nil && !*ap.Has {
+	row.AdditionalProperties = t.sub(s.AdditionalProperties.Schema, where+".additionalProperties") // or anyProperties
+	if has := s.AdditionalProperties.Has; has != nil && !*has {
 		row.AdditionalProperties = noProperties
-	} else if ap.Schema != nil {
-		row.AdditionalProperties = t.sub(ap.Schema, where+".additionalProperties")
 	}
 	row.PropertyNames = t.sub(s.PropertyNames, where+".propertyNames")
 	row.MinProperties, row.MaxProperties = count(&s.MinProps), count(s.MaxProps)
@@ -243,8 +238,7 @@ func count(n *uint64) int {
 	return int(min(*n, math.MaxInt32))
 }
 
-// allOfParts returns schema i and its allOf parts, depth first (16 levels
-// at most, against cycles).
+// allOfParts returns schema i and its allOf parts, depth first, 16 deep at most.
 func (t *schemaTable) allOfParts(i, depth int) []*schemaRow {
 	if i < 0 || depth > 16 {
 		return nil
@@ -256,8 +250,7 @@ func (t *schemaTable) allOfParts(i, depth int) []*schemaRow {
 	return out
 }
 
-// properties returns the properties an object schema declares, its own and
-// those of its allOf parts, by name.
+// properties returns the properties of schema i and its allOf parts, by name.
 func (t *schemaTable) properties(i int) map[string]int {
 	out := map[string]int{}
 	for _, row := range slices.Backward(t.allOfParts(i, 0)) { // the first one met wins
@@ -268,8 +261,7 @@ func (t *schemaTable) properties(i int) map[string]int {
 	return out
 }
 
-// hasType reports whether the schema (or one of its allOf parts) allows
-// the JSON type ty explicitly.
+// hasType reports whether schema i or an allOf part allows the type ty explicitly.
 func (t *schemaTable) hasType(i int, ty string) bool {
 	return slices.ContainsFunc(t.allOfParts(i, 0), func(row *schemaRow) bool { return slices.Contains(row.Types, ty) })
 }
