@@ -10,15 +10,8 @@ import (
 	"unicode/utf8"
 )
 
-// The spec's patterns are ECMA-262; the client runs Go's regexp (RE2).
-// translate rewrites them token by token, refuses what it does not know,
-// and leaves the rest of the syntax (nothing to repeat, a repeat count, a
-// range out of order) to Go's parser. docs/design.md explains each rewrite;
-// pattern_test.go proves them against an ECMAScript engine.
-
-// translation is a pattern rewritten for Go's regexp: a string matches the
-// pattern exactly when it matches every expression of MustMatch and none of
-// MustNotMatch.
+// translation is a pattern for Go's regexp: a string matches the pattern
+// when it matches every expression of MustMatch and none of MustNotMatch.
 type translation struct{ MustMatch, MustNotMatch []string }
 
 const (
@@ -40,18 +33,19 @@ var (
 	}
 	// specials are the characters a literal escapes, inside a class and outside one.
 	specials = [2]string{`\[]-^`, `\.+*?()|[]{}^$`}
-	// patternToken is an escape, a class, a group's opening, a quantifier, or
-	// one character.
+	// patternToken is an escape, a class, a group's opening, a quantifier or a character.
 	patternToken = regexp.MustCompile(`(?s)^(?:\\.?|\[\^?(?:\\.|[^\\\]])*\]?|\((?:\?.?)?|\{[0-9]+(?:,[0-9]*)?\}\??|[*+?]\??|.)`)
 	// classItem is a character or an escape of a class, and a range's end.
 	classItem = regexp.MustCompile(`(?s)(\\.?|[^\\])(?:(-)(\\.?|[^\\]))?`)
 )
 
-// translatePattern translates the pattern found at where, or refuses it,
-// naming the construct and its byte offset. A lookahead at the top level
-// of a pattern starting with ^, after single characters only, sits at one
-// known position: ^A(?!L)B matches when ^AB matches and ^AL does not; with
-// (?=L), ^AL must match.
+// translatePattern rewrites the ECMA-262 pattern found at where for Go's
+// regexp (RE2) token by token, or refuses it naming the construct and its
+// byte offset; the rest of the syntax (nothing to repeat, a range out of
+// order) is left to Go's parser. A lookahead at the top level of a pattern
+// starting with ^, after single characters only, sits at one known place:
+// ^A(?!L)B matches when ^AB matches and ^AL does not; with (?=L), ^AL must.
+// docs/design.md explains each rewrite; pattern_test.go proves them.
 func translatePattern(where, pattern string) (translation, error) {
 	refuse := func(at int, construct string) (translation, error) {
 		return translation{}, fmt.Errorf("%s: pattern %q: %s at offset %d is not supported; %s", where, pattern, construct, at, supported)
@@ -84,11 +78,8 @@ func translatePattern(where, pattern string) (translation, error) {
 			fixed = fixed && depth > 0
 			out += tok
 		case tok == "(?=" || tok == "(?!":
-			switch {
-			case depth > 0:
-				return refuse(start, "a lookahead inside a group or a lookahead")
-			case !fixed:
-				return refuse(start, "a lookahead after a group or a quantifier")
+			if depth > 0 || !fixed {
+				return refuse(start, "a lookahead inside or after a group, or after a quantifier")
 			}
 			dst = map[string]*[]string{"(?=": &tr.MustMatch, "(?!": &tr.MustNotMatch}[tok]
 			alts, prefix, bare = false, out, "the start of a lookahead"

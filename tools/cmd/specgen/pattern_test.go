@@ -71,14 +71,14 @@ func TestTranslatePattern(t *testing.T) {
 func TestTranslatePatternRefuses(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, pattern, construct string }{
-		{"lookahead after a quantifier", `^a*(?!b)c$`, "a lookahead after a group or a quantifier at offset 3"},
-		{"lookahead after an optional character", `^ab?(?!c)`, "a lookahead after a group or a quantifier"},
-		{"lookahead after a group", `^(?:ab|cd)(?!y)z$`, "a lookahead after a group or a quantifier"},
+		{"lookahead after a quantifier", `^a*(?!b)c$`, "a lookahead inside or after a group, or after a quantifier at offset 3"},
+		{"lookahead after an optional character", `^ab?(?!c)`, "a lookahead inside or after a group, or after a quantifier"},
+		{"lookahead after a group", `^(?:ab|cd)(?!y)z$`, "a lookahead inside or after a group, or after a quantifier"},
 		{"lookahead without ^", `a(?!b)`, "a lookahead in a pattern that does not start with ^ or has a top-level '|'"},
 		{"lookahead and top-level alternation", `^a(?!b)|c`, "a lookahead in a pattern that does not start with ^ or has a top-level '|'"},
 		{"lookahead after a top-level '|'", `^a|b(?!c)`, "a lookahead in a pattern that does not start with ^ or has a top-level '|'"},
-		{"lookahead in a group", `^(?:a(?!b))c`, "a lookahead inside a group or a lookahead at offset 5"},
-		{"lookahead in a lookahead", `^(?!a(?!b))`, "a lookahead inside a group or a lookahead"},
+		{"lookahead in a group", `^(?:a(?!b))c`, "a lookahead inside or after a group, or after a quantifier at offset 5"},
+		{"lookahead in a lookahead", `^(?!a(?!b))`, "a lookahead inside or after a group, or after a quantifier"},
 		{"quantified lookahead", `^(?!a)*b`, "a quantifier on an assertion"},
 		{"quantified anchor", `^*a`, "a quantifier on an assertion"},
 		{"quantifier at the start of a lookahead", `^(?=*a)`, "a quantifier on the start of a lookahead"},

@@ -44,16 +44,10 @@ type patternRow struct {
 	Hints  nameHints
 }
 
-// Values of schemaRow fields that are not schema indexes.
-const (
-	noSchema      = -1
-	unset         = -1
-	anyProperties = -1
-	noProperties  = -2
-)
+// The values of schemaRow fields that are not schema indexes or counts.
+const noSchema, unset, anyProperties, noProperties = -1, -1, -1, -2
 
-// schemaTable assigns every schema of the spec an index, once: a
-// component referenced from several places is one row.
+// schemaTable gives every schema of the spec one row, however often met.
 type schemaTable struct {
 	rows     []*schemaRow
 	names    map[*openapi3.Schema]string // component names
@@ -98,28 +92,23 @@ func (t *schemaTable) sub(ref *openapi3.SchemaRef, where string) int {
 	return i
 }
 
-// honoured are the keywords the validator of internal/apispec implements,
-// and the annotations, which it need not.
+// honoured are the keywords internal/apispec's validator implements, and annotations.
 var honoured = strings.Fields(`type enum const default format minimum maximum exclusiveMinimum exclusiveMaximum
 	multipleOf minLength maxLength pattern items minItems maxItems uniqueItems properties required additionalProperties
 	propertyNames minProperties maxProperties allOf anyOf oneOf discriminator readOnly writeOnly title description
 	example examples externalDocs xml deprecated allowEmptyValue $schema $id $anchor $dynamicAnchor $comment`)
 
-// unsupported lists the keywords kin-openapi writes back for s that are not honoured.
-func unsupported(s *openapi3.Schema) []string {
-	m, _ := s.MarshalYAML()
-	used, ok := m.(map[string]any)
-	if !ok {
-		return []string{"a boolean schema"}
-	}
-	return slices.DeleteFunc(sortedKeys(used), func(kw string) bool {
-		return slices.Contains(honoured, kw) || strings.HasPrefix(kw, "x-")
-	})
-}
-
 // fill sets the row of s. The order of the sub calls numbers the table.
 func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
-	if kws := unsupported(s); len(kws) > 0 {
+	m, _ := s.MarshalYAML() // the keywords s uses, as kin-openapi writes them back
+	used, ok := m.(map[string]any)
+	kws := slices.DeleteFunc(sortedKeys(used), func(kw string) bool {
+		return slices.Contains(honoured, kw) || strings.HasPrefix(kw, "x-")
+	})
+	if !ok {
+		kws = []string{"a boolean schema"}
+	}
+	if len(kws) > 0 {
 		t.err = fmt.Errorf("%s: keyword(s) %s not supported by specgen: teach internal/apispec's validator and specgen "+
 			"to honour it (tools/cmd/specgen/schemas.go), or change the spec", where, strings.Join(kws, ", "))
 		return
