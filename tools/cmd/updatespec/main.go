@@ -40,29 +40,25 @@ const (
 	partooBundleURL = "https://developers.partoo.co/assets/openapi/openapi-bundled.yaml"
 )
 
-// restorable lists what an update may write, relative to the root: the
-// spec and its companions, the generated code, the README (its rules
-// table), the benchmarks' ogen peer, every go.mod and go.sum, and the
-// consumer example.
+// restorable lists what an update may write, relative to the root.
 var restorable = []string{
 	"api", "gen", "internal/apispec", "services.gen.go", "README.md",
 	"go.mod", "go.sum", "tools/go.mod", "tools/go.sum", "otel/go.mod", "otel/go.sum",
 	"bench/go.mod", "bench/go.sum", "bench/ogenapi", "redislimit/go.mod", "redislimit/go.sum", consumerRel,
 }
 
-// regenerate lists the go commands of step 3, each with the directory it
-// runs in: each module is tidied after what it generates is regenerated
-// (a new spec may need a module), and the consumer example is also tidied
-// before, so that its generator runs against the new root module.
+// regenerate lists the go commands of step 3, each after the directory it
+// runs in: a module is tidied after it is regenerated (a new spec may need
+// a module), the consumer example also before, to generate against the
+// new root module.
 var regenerate = [][]string{
 	{".", "generate", "./..."}, {".", "mod", "tidy"}, {"tools", "mod", "tidy"}, {"otel", "mod", "tidy"},
 	{"redislimit", "mod", "tidy"}, {"bench", "generate", "./..."}, {"bench", "mod", "tidy"},
 	{consumerRel, "mod", "tidy"}, {consumerRel, "generate", "./..."}, {consumerRel, "mod", "tidy"},
 }
 
-// verify lists the go commands of step 5 but the tests of the tools
-// module: every module is compiled, tests included, against the new
-// generated code (bench's vet compiles the benchmarks).
+// verify lists the go commands of step 5 but the tools module's tests: every
+// module is compiled, tests included, against the new generated code.
 var verify = [][]string{
 	{".", "build", "./..."}, {".", "vet", "./..."}, {".", "test", "-short", "-count=1", "./..."},
 	{consumerRel, "test", "-count=1", "./..."}, {"otel", "vet", "./..."}, {"redislimit", "vet", "./..."}, {"bench", "vet", "./..."},
@@ -159,15 +155,14 @@ func (u *updater) update(ctx context.Context) int {
 	if err == nil {
 		if tmp, err = os.MkdirTemp("", "partoo-update-spec-"); err == nil {
 			defer os.RemoveAll(tmp)
-			// The commands run in other directories: a relative TMPDIR
-			// would name other files there.
-			tmp, err = filepath.Abs(tmp)
+			tmp, err = filepath.Abs(tmp) // the commands run in other directories
 		}
 	}
 	previous, repairs, namesCopy := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "repairs.yaml"), filepath.Join(tmp, "names.yaml")
 	if err == nil {
 		u.index = filepath.Join(tmp, "index")
-		err = errors.Join(u.save(ctx), os.WriteFile(previous, oldBytes, 0o644))
+		err = errors.Join(u.save(ctx), os.WriteFile(previous, oldBytes, 0o644),
+			os.WriteFile(repairs, u.repairs, 0o644), os.WriteFile(namesCopy, names, 0o644))
 	}
 	if err != nil {
 		fmt.Fprintln(u.stderr, "update-spec:", err)
@@ -185,18 +180,15 @@ func (u *updater) update(ctx context.Context) int {
 			if u.source == specload.Partoo {
 				// Partoo's bundle through the one loader, then the lint of
 				// the result in the bundle's own terms, at its lines.
-				if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err == nil {
-					fmt.Fprintf(u.stdout, "repairs: %d applied\n", len(eff.Repairs))
-					eff.Report(u.stdout)
-					if eff.UpgradedFrom != "" {
-						fmt.Fprintf(u.stdout, "the bundle is OpenAPI %s: the generators read its 3.1 form (nullable, example and boolean exclusiveMinimum/Maximum in 3.1's terms)\n", eff.UpgradedFrom)
-					}
-					lint, written = []string{"-partoo", "-spec", u.spec, "-repairs", repairs, "-names", namesCopy}, eff.Spec
-					err = errors.Join(os.WriteFile(repairs, u.repairs, 0o644), os.WriteFile(namesCopy, names, 0o644))
-				}
-				if err != nil {
+				if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err != nil {
 					return "repairs", err
 				}
+				fmt.Fprintf(u.stdout, "repairs: %d applied\n", len(eff.Repairs))
+				eff.Report(u.stdout)
+				if eff.UpgradedFrom != "" {
+					fmt.Fprintf(u.stdout, "the bundle is OpenAPI %s: the generators read its 3.1 form (nullable, example and boolean exclusiveMinimum/Maximum in 3.1's terms)\n", eff.UpgradedFrom)
+				}
+				lint, written = []string{"-partoo", "-spec", u.spec, "-repairs", repairs, "-names", namesCopy}, eff.Spec
 			}
 			if _, err := u.run(ctx, "tools", false, "go", append([]string{"run", "./cmd/speclint"}, lint...)...); err != nil {
 				return "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err)

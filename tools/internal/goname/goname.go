@@ -4,35 +4,24 @@
 package goname
 
 import (
+	"cmp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// Words splits an identifier or a title into words: camelCase humps,
-// digits runs, and anything between separators.
+// Words splits an identifier or a title into words: camelCase humps
+// (HTTPServer gives HTTP and Server), and anything between separators.
 func Words(s string) []string {
-	var out []string
-	var cur []rune
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, string(cur))
-			cur = cur[:0]
-		}
-	}
 	rs := []rune(s)
+	var b strings.Builder
 	for i, r := range rs {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && len(cur) > 0 && (unicode.IsLower(cur[len(cur)-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(cur[len(cur)-1])):
-			flush()
-			cur = append(cur, r)
-		default:
-			cur = append(cur, r)
+		if i > 0 && unicode.IsUpper(r) && (unicode.IsLower(rs[i-1]) || i+1 < len(rs) && unicode.IsLower(rs[i+1]) && unicode.IsUpper(rs[i-1])) {
+			b.WriteRune(' ')
 		}
+		b.WriteRune(r)
 	}
-	flush()
-	return out
+	return strings.FieldsFunc(b.String(), notAlnum)
 }
 
 // initialisms are the words written in capitals in Go names.
@@ -45,19 +34,13 @@ var initialisms = map[string]string{
 func Join(ws []string) string {
 	var b strings.Builder
 	for _, w := range ws {
-		if v, ok := initialisms[strings.ToLower(w)]; ok {
-			b.WriteString(v)
-			continue
-		}
-		rs := []rune(w)
-		b.WriteRune(unicode.ToUpper(rs[0]))
-		b.WriteString(string(rs[1:]))
+		r, n := utf8.DecodeRuneInString(w)
+		b.WriteString(cmp.Or(initialisms[strings.ToLower(w)], string(unicode.ToUpper(r))+w[n:]))
 	}
-	name := b.String()
-	if name != "" && !unicode.IsLetter([]rune(name)[0]) {
-		name = "Op" + name
+	if r, _ := utf8.DecodeRuneInString(b.String()); b.Len() > 0 && !unicode.IsLetter(r) {
+		return "Op" + b.String()
 	}
-	return name
+	return b.String()
 }
 
 // Of is the exported Go name of an identifier: publisher_id gives
@@ -69,5 +52,7 @@ func Of(name string) string { return Join(Words(name)) }
 // one key, and so do closeVenueURL and closeVenueUrl, which the
 // generators' casing makes one name.
 func Key(name string) string {
-	return strings.ToLower(strings.Join(strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), ""))
+	return strings.ToLower(strings.Join(strings.FieldsFunc(name, notAlnum), ""))
 }
+
+func notAlnum(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }

@@ -1,6 +1,7 @@
 // Package specdiff runs oasdiff, the OpenAPI diff tool pinned in the tools
 // module (go tool oasdiff), with the options every comparison of the
-// project's specs takes (the Makefile's breaking gate passes the same).
+// project's specs takes. It is shared by the update-spec command and the
+// breaking-change gate.
 package specdiff
 
 import (
@@ -9,7 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"regexp"
+	"strings"
 )
 
 // Run runs `go tool oasdiff command base revision args...` in toolsDir,
@@ -28,23 +29,18 @@ func Run(ctx context.Context, toolsDir string, stdin io.Reader, w io.Writer, com
 	return nil
 }
 
-// change matches the first line of each change in oasdiff's text
-// changelog; its level is "error" for a breaking change.
-var change = regexp.MustCompile(`(?m)^(error|warning|info)\t`)
-
 // Changelog prints oasdiff's changelog from base to revision (two spec
 // files) to w, errors (breaking changes) first, and returns how many
-// changes it lists and how many of them are breaking.
+// changes it lists and how many of them are breaking: each change starts
+// a line with its level, "error" for a breaking one.
 func Changelog(ctx context.Context, toolsDir, base, revision string, w io.Writer) (changes, breaking int, err error) {
-	var text bytes.Buffer
-	if err := Run(ctx, toolsDir, nil, io.MultiWriter(w, &text), "changelog", base, revision); err != nil {
-		return 0, 0, err
-	}
-	for _, m := range change.FindAllSubmatch(text.Bytes(), -1) {
-		changes++
-		if string(m[1]) == "error" {
-			breaking++
+	var text strings.Builder
+	err = Run(ctx, toolsDir, nil, io.MultiWriter(w, &text), "changelog", base, revision)
+	for _, level := range []string{"error", "warning", "info"} {
+		changes += strings.Count("\n"+text.String(), "\n"+level+"\t")
+		if level == "error" {
+			breaking = changes
 		}
 	}
-	return changes, breaking, nil
+	return changes, breaking, err
 }
