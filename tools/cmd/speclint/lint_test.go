@@ -136,7 +136,7 @@ func TestLint(t *testing.T) {
 				return mutate(t, "    WebhookItem:\n      type: object\n",
 					"    WebhookItem:\n      type: object\n      x-partoo-go-source:\n        kind: assumption\n        note: a field we expect\n")
 			},
-			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) at line 32: Partoo's (no such line), the bundle's \"x-partoo-go-source:\"; " +
+			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) at line 32: Partoo's \"\", the bundle's \"x-partoo-go-source:\"; " +
 				"an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead (make update-spec SPEC=<Partoo's bundle> SOURCE=partoo",
 		},
 		{

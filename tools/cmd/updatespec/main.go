@@ -1,11 +1,7 @@
 // Command updatespec takes a new version of the bundled OpenAPI document
-// into the repository in six steps: lint it, replace it, regenerate,
-// report the API changes, build, vet and test, and print the next steps.
-// A failed or interrupted step gives the paths the steps may write back as
-// they were. docs/maintaining.md ("Taking a new spec") describes the
-// steps, Partoo's bundle as published (-source partoo) and the refusals.
-//
-// Usage (from the repository root):
+// into the repository in six steps (lint, replace, regenerate, report,
+// test, next steps), restoring the tree when one fails; docs/maintaining.md
+// ("Taking a new spec") describes them. Usage, from the repository root:
 //
 //	make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url] [REPAIRS=overlay]]
 package main
@@ -35,8 +31,7 @@ const (
 	specRel     = "api/openapi-bundled.yaml"
 	seedRel     = "tools/spectest/testdata/seed-getWebhook.md"
 	consumerRel = "examples/consumer-pipeline"
-	// partooBundleURL is where Partoo publishes its bundle, named in its
-	// documentation's operation pages.
+	// partooBundleURL is where Partoo's docs say it publishes its bundle.
 	partooBundleURL = "https://developers.partoo.co/assets/openapi/openapi-bundled.yaml"
 )
 
@@ -65,8 +60,7 @@ var verify = [][]string{
 }
 
 func main() {
-	// An interrupt cancels the step that runs, and the tree is given back
-	// as for a failed step.
+	// An interrupt fails the step that runs.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -79,11 +73,10 @@ type updater struct {
 	repairs                    []byte // nil: keep the repository's
 	stdout, stderr             io.Writer
 	index                      string // the git index of save, apart from the repository's
-	breaking                   int    // the breaking changes step 4 found; -1 before it
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	u := &updater{stdout: stdout, stderr: stderr, breaking: -1}
+	u := &updater{stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("updatespec", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&u.root, "root", ".", "repository root")
@@ -105,8 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case *repairs != "" && u.source == "":
 		err = errors.New("REPAIRS only goes with SOURCE=partoo: repairs apply to Partoo's bundle as published")
 	}
-	// The commands run in other directories: the paths they are given
-	// must not be relative.
+	// The commands run in other directories.
 	for _, path := range []*string{&u.root, &u.spec} {
 		if err == nil {
 			*path, err = filepath.Abs(*path)
@@ -123,7 +115,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // update checks that the update can start, saves the files it may write,
-// and runs the six steps.
+// and runs the steps.
 func (u *updater) update(ctx context.Context) int {
 	apiDir := filepath.Join(u.root, "api")
 	newBytes, err1 := os.ReadFile(u.spec)
@@ -171,7 +163,7 @@ func (u *updater) update(ctx context.Context) int {
 
 	lint, written := []string{"-spec", u.spec, "-seed", filepath.Join(u.root, seedRel)}, newBytes
 	var eff *specload.Result
-	// Each step returns what failed, if anything, and why.
+	breaking := 0
 	steps := []struct {
 		title string
 		do    func() (string, error)
@@ -210,11 +202,9 @@ func (u *updater) update(ctx context.Context) int {
 			return u.goSteps(ctx, regenerate)
 		}},
 		{"what changed: the API (oasdiff, breaking changes first)", func() (string, error) {
-			changes, breaking, err := specdiff.Changelog(ctx, filepath.Join(u.root, "tools"), previous, filepath.Join(u.root, specRel), u.stdout)
-			if err == nil {
-				u.breaking = breaking
-				fmt.Fprintf(u.stdout, "%d API change(s), %d breaking.\n", changes, breaking)
-			}
+			changes := 0
+			changes, breaking, err = specdiff.Changelog(ctx, filepath.Join(u.root, "tools"), previous, filepath.Join(u.root, specRel), u.stdout)
+			fmt.Fprintf(u.stdout, "%d API change(s), %d breaking.\n", changes, breaking)
 			return "oasdiff", err
 		}},
 		{"build, vet and test", func() (string, error) {
@@ -226,7 +216,7 @@ func (u *updater) update(ctx context.Context) int {
 		}},
 		{"next steps", func() (string, error) {
 			fmt.Fprintln(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass.")
-			nextSteps(u.stdout, u.breaking)
+			nextSteps(u.stdout, breaking)
 			return "", nil
 		}},
 	}
@@ -239,10 +229,8 @@ func (u *updater) update(ctx context.Context) int {
 	return 0
 }
 
-// goSteps runs each command, `go args...` in the directory its first
-// element names (relative to the root), and stops at the first that fails.
-// The commands of the consumer example, the one module a tree may lack (a
-// fork), are skipped, saying so, when the tree lacks it.
+// goSteps runs `go args...` in the directory before them, up to the first
+// failure; the consumer example, the one module a fork may lack, may be absent.
 func (u *updater) goSteps(ctx context.Context, cmds [][]string) (string, error) {
 	_, err := os.Stat(filepath.Join(u.root, consumerRel))
 	noConsumer := errors.Is(err, fs.ErrNotExist)
@@ -260,8 +248,8 @@ func (u *updater) goSteps(ctx context.Context, cmds [][]string) (string, error) 
 	return "", nil
 }
 
-// put writes body to the file rel (relative to the root) and says so,
-// unless body is nil or the file already holds it.
+// put writes body to the file rel and says so, unless body is nil or the
+// file holds it already.
 func (u *updater) put(rel string, body []byte, from string) error {
 	path := filepath.Join(u.root, rel)
 	if old, err := os.ReadFile(path); body == nil || err == nil && bytes.Equal(old, body) {
@@ -271,8 +259,7 @@ func (u *updater) put(rel string, body []byte, from string) error {
 	return os.WriteFile(path, body, 0o644)
 }
 
-// nextSteps prints what the maintainer does after a successful update,
-// given how many breaking changes oasdiff found.
+// nextSteps prints what the maintainer does after a successful update.
 func nextSteps(w io.Writer, breaking int) {
 	fmt.Fprintln(w, "  1. Review what changed:   git status && git diff --stat")
 	fmt.Fprintln(w, "  2. Record the API changes above in CHANGELOG.md, under [Unreleased] (Added / Changed / Removed).")
@@ -287,9 +274,8 @@ func nextSteps(w io.Writer, breaking int) {
 }
 
 // fail reports a failed step and, after the lint, gives the tree back as
-// save recorded it: the files that appeared under restorable are deleted
-// (git clean), and those that changed or went are written back (git
-// checkout-index, which leaves an unchanged file, and its mtime, alone).
+// save recorded it: git clean deletes what appeared, and checkout-index
+// writes back what changed or went, leaving an unchanged file alone.
 func (u *updater) fail(ctx context.Context, step int, what string, err error) int {
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
 	if step > 1 {
@@ -304,16 +290,11 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 		}
 	}
 	fmt.Fprintf(u.stderr, "Nothing was changed: the tree is restored as it was before the update (%s is still the previous spec).\n", specRel)
-	if u.breaking >= 0 {
-		fmt.Fprintln(u.stderr, "To take the new spec anyway: fix what failed above, run the update again, then:")
-		nextSteps(u.stderr, u.breaking)
-	}
 	return 1
 }
 
-// save records every file under restorable but those git ignores, tracked
-// or not, as it is (bytes, mode, a symlink as a symlink), in a git index
-// of its own: the repository's index is not touched.
+// save records the files under restorable that git does not ignore,
+// tracked or not, in a git index of its own, not the repository's.
 func (u *updater) save(ctx context.Context) error {
 	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "-z", "--others", "--exclude-standard", "--"}, restorable...)...)
 	files := strings.FieldsFunc(out, func(r rune) bool { return r == 0 })
@@ -323,9 +304,8 @@ func (u *updater) save(ctx context.Context) error {
 	return err
 }
 
-// run runs a command in dir (relative to the root) and returns its
-// standard output, trimmed. Unless quiet, it prints the command first and
-// streams its output as it runs. Once save has an index, git works on it.
+// run runs a command in dir and returns its output, trimmed; unless quiet,
+// it prints the command and streams its output. git works on save's index.
 func (u *updater) run(ctx context.Context, dir string, quiet bool, name string, args ...string) (string, error) {
 	var out, stderr bytes.Buffer
 	c := exec.CommandContext(ctx, name, args...)

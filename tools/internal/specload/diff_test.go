@@ -18,10 +18,10 @@ func TestFirstDiff(t *testing.T) {
 	}
 	for _, tc := range []struct{ want, got, diff string }{
 		{"type: object\nproperties: {id: {type: integer}}", "properties: {id: {type: integer}}\ntype: object", ""},
-		{"properties: {id: {type: integer}}", "properties: {id: {type: integer}, secret: {type: string}}", `line 4: Partoo's (no such line), the bundle's "secret:"`},
+		{"properties: {id: {type: integer}}", "properties: {id: {type: integer}, secret: {type: string}}", `line 4: Partoo's "", the bundle's "secret:"`},
 		{"properties: {id: {type: integer}, url: {type: string}}", "properties: {url: {type: string}}", `line 2: Partoo's "id:", the bundle's "url:"`},
 		{"properties: {id: {type: integer}}", "properties: {id: {type: string}}", `line 3: Partoo's "type: integer", the bundle's "type: string"`},
-		{"required: [id, url]", "required: [id]", `line 3: Partoo's "- url", the bundle's (no such line)`},
+		{"required: [id, url]", "required: [id]", `line 3: Partoo's "- url", the bundle's ""`},
 		// Lists are compared item by item.
 		{"required: [id, url, event_type]", "required: [id, event_type, url]", `line 3: Partoo's "- url", the bundle's "- event_type"`},
 		{"responses: {'200': {description: OK}}", "responses: {200: {description: OK}}", `line 2: Partoo's "\"200\":", the bundle's "200:"`},

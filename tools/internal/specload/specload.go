@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -49,11 +50,7 @@ const VerbatimRule = "an assembled bundle may not change Partoo's verbatim eleme
 // int32 and int64; float, double and binary annotate a number or a file.
 // spec-lint reports any other as read as a plain value of its type.
 func KnownFormat(f string) bool {
-	switch f {
-	case "date-time", "date", "email", "uri", "uuid", "int32", "int64", "float", "double", "binary":
-		return true
-	}
-	return false
+	return slices.Contains([]string{"date-time", "date", "email", "uri", "uuid", "int32", "int64", "float", "double", "binary"}, f)
 }
 
 // Load reads, resolves and validates the OpenAPI document at path, each
@@ -95,20 +92,16 @@ func FromAPI(apiDir string) (*Result, error) {
 	return Effective(Input{Bundle: bundle, Repairs: repairs, Names: names})
 }
 
-// WriteSpec writes to specPath the spec FromAPI builds from apiDir, unless
-// the file holds it already, and reports to w what needs the maintainer's
-// attention (Result.Report); for an assembled bundle it does nothing. go
-// generate runs it first (specgen -api), so that every consumer reads one
-// and the same document.
+// WriteSpec writes to specPath the spec FromAPI builds from apiDir, and
+// reports to w what needs the maintainer's attention (Result.Report); for
+// an assembled bundle it does nothing. go generate runs it first (specgen
+// -api), so that every consumer reads one and the same document.
 func WriteSpec(apiDir, specPath string, w io.Writer) error {
 	res, err := FromAPI(apiDir)
 	if res == nil || err != nil {
 		return err
 	}
 	res.Report(w)
-	if old, err := os.ReadFile(specPath); err == nil && bytes.Equal(old, res.Spec) {
-		return nil
-	}
 	return os.WriteFile(specPath, res.Spec, 0o644)
 }
 
@@ -195,31 +188,16 @@ func VerbatimBundle(apiDir string) ([]byte, error) {
 // FirstDiff returns where got (the bundle's element) first differs from
 // want (Partoo's), both decoded YAML, or "" when they are equal: the first
 // line that differs when both are written as YAML (keys sorted), with its
-// number and both sides, such as
+// number and both sides ("" past the end), such as
 // `line 3: Partoo's "type: integer", the bundle's "type: string"`.
 func FirstDiff(want, got any) string {
-	w, g := yamlLines(want), yamlLines(got)
-	for i := range max(len(w), len(g)) {
-		if wl, gl := lineAt(w, i), lineAt(g, i); wl != gl {
-			return fmt.Sprintf("line %d: Partoo's %s, the bundle's %s", i+1, wl, gl)
+	w, _ := yaml.Marshal(want) // decoded YAML always marshals
+	g, _ := yaml.Marshal(got)
+	wl, gl := strings.Split(string(w), "\n"), strings.Split(string(g), "\n")
+	for i := range min(len(wl), len(gl)) {
+		if wl[i] != gl[i] {
+			return fmt.Sprintf("line %d: Partoo's %q, the bundle's %q", i+1, strings.TrimSpace(wl[i]), strings.TrimSpace(gl[i]))
 		}
 	}
 	return ""
-}
-
-// yamlLines writes v as YAML and splits it into lines.
-func yamlLines(v any) []string {
-	out, err := yaml.Marshal(v)
-	if err != nil {
-		return []string{err.Error()}
-	}
-	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-}
-
-// lineAt quotes line i of lines without its indentation, if there is one.
-func lineAt(lines []string, i int) string {
-	if i >= len(lines) {
-		return "(no such line)"
-	}
-	return fmt.Sprintf("%q", strings.TrimSpace(lines[i]))
 }
