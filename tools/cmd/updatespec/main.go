@@ -42,10 +42,9 @@ var restorable = []string{
 	"bench/go.mod", "bench/go.sum", "bench/ogenapi", "redislimit/go.mod", "redislimit/go.sum", consumerRel,
 }
 
-// regenerate lists the go commands of step 3, each after the directory it
-// runs in: a module is tidied after it is regenerated (a new spec may need
-// a module), the consumer example also before, to generate against the
-// new root module.
+// regenerate lists the go commands of step 3 after the directory each runs
+// in: a module is tidied after it is regenerated, the consumer example
+// also before, to generate against the new root module.
 var regenerate = [][]string{
 	{".", "generate", "./..."}, {".", "mod", "tidy"}, {"tools", "mod", "tidy"}, {"otel", "mod", "tidy"},
 	{"redislimit", "mod", "tidy"}, {"bench", "generate", "./..."}, {"bench", "mod", "tidy"},
@@ -114,8 +113,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return u.update(ctx)
 }
 
-// update checks that the update can start, saves the files it may write,
-// and runs the steps.
+// update checks that the update can start, saves what it may write, and
+// runs the steps.
 func (u *updater) update(ctx context.Context) int {
 	apiDir := filepath.Join(u.root, "api")
 	newBytes, err1 := os.ReadFile(u.spec)
@@ -160,72 +159,62 @@ func (u *updater) update(ctx context.Context) int {
 		fmt.Fprintln(u.stderr, "update-spec:", err)
 		return 1
 	}
-
 	lint, written := []string{"-spec", u.spec, "-seed", filepath.Join(u.root, seedRel)}, newBytes
+	step := 0
+	next := func(title string) {
+		step++
+		fmt.Fprintf(u.stdout, "\n==> update-spec [%d/6] %s\n", step, title)
+	}
+	next("lint the new spec (nothing is changed if this fails)")
 	var eff *specload.Result
-	breaking := 0
-	steps := []struct {
-		title string
-		do    func() (string, error)
-	}{
-		{"lint the new spec (nothing is changed if this fails)", func() (string, error) {
-			if u.source == specload.Partoo {
-				// Partoo's bundle through the one loader, then the lint of
-				// the result in the bundle's own terms, at its lines.
-				if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err != nil {
-					return "repairs", err
-				}
-				fmt.Fprintf(u.stdout, "repairs: %d applied\n", len(eff.Repairs))
-				eff.Report(u.stdout)
-				if eff.UpgradedFrom != "" {
-					fmt.Fprintf(u.stdout, "the bundle is OpenAPI %s: the generators read its 3.1 form (nullable, example and boolean exclusiveMinimum/Maximum in 3.1's terms)\n", eff.UpgradedFrom)
-				}
-				lint, written = []string{"-partoo", "-spec", u.spec, "-repairs", repairs, "-names", namesCopy}, eff.Spec
-			}
-			if _, err := u.run(ctx, "tools", false, "go", append([]string{"run", "./cmd/speclint"}, lint...)...); err != nil {
-				return "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err)
-			}
-			return "", nil
-		}},
-		{"replace " + specRel, func() (string, error) {
-			err := u.put(specRel, written, u.spec)
-			if eff != nil && err == nil {
-				rec := specload.Record{Source: specload.Partoo, Origin: u.origin, Date: time.Now().UTC().Format(time.DateOnly), SHA256: specload.Sum(newBytes)}
-				err = errors.Join(specload.WriteRecord(apiDir, rec),
-					u.put("api/"+specload.VerbatimFile, newBytes, "Partoo's verbatim bundle, SHA-256 "+rec.SHA256+", from "+u.origin),
-					u.put("api/"+specload.RepairsFile, u.repairs, fmt.Sprintf("the repairs overlay (%d repair(s))", len(eff.Repairs))),
-					u.put("api/"+specload.NamesFile, specload.RecordDerived(names, eff.Derived), "the derived operationIds, under operationIds"))
-			}
-			return "replace the spec", err
-		}},
-		{"regenerate (go generate ./...) and tidy go.mod", func() (string, error) {
-			return u.goSteps(ctx, regenerate)
-		}},
-		{"what changed: the API (oasdiff, breaking changes first)", func() (string, error) {
-			changes := 0
-			changes, breaking, err = specdiff.Changelog(ctx, filepath.Join(u.root, "tools"), previous, filepath.Join(u.root, specRel), u.stdout)
-			fmt.Fprintf(u.stdout, "%d API change(s), %d breaking.\n", changes, breaking)
-			return "oasdiff", err
-		}},
-		{"build, vet and test", func() (string, error) {
-			pkgs, err := u.run(ctx, "tools", true, "go", "list", "-f", `{{if ne .Name "pipeline"}}{{.ImportPath}}{{end}}`, "./...")
-			if err != nil {
-				return "list the tools packages", err
-			}
-			return u.goSteps(ctx, append(slices.Clone(verify), append([]string{"tools", "test", "-short", "-count=1"}, strings.Fields(pkgs)...)))
-		}},
-		{"next steps", func() (string, error) {
-			fmt.Fprintln(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass.")
-			nextSteps(u.stdout, breaking)
-			return "", nil
-		}},
-	}
-	for i, s := range steps {
-		fmt.Fprintf(u.stdout, "\n==> update-spec [%d/%d] %s\n", i+1, len(steps), s.title)
-		if what, err := s.do(); err != nil {
-			return u.fail(ctx, i+1, what, err)
+	if u.source == specload.Partoo {
+		// Partoo's bundle through the one loader, then the lint of the
+		// result in the bundle's own terms, at its lines.
+		if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err != nil {
+			return u.fail(ctx, step, "repairs", err)
 		}
+		fmt.Fprintf(u.stdout, "repairs: %d applied\n", len(eff.Repairs))
+		eff.Report(u.stdout)
+		if eff.UpgradedFrom != "" {
+			fmt.Fprintf(u.stdout, "the bundle is OpenAPI %s: the generators read its 3.1 form (nullable, example and boolean exclusiveMinimum/Maximum in 3.1's terms)\n", eff.UpgradedFrom)
+		}
+		lint, written = []string{"-partoo", "-spec", u.spec, "-repairs", repairs, "-names", namesCopy}, eff.Spec
 	}
+	if _, err := u.run(ctx, "tools", false, "go", append([]string{"run", "./cmd/speclint"}, lint...)...); err != nil {
+		return u.fail(ctx, step, "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err))
+	}
+	next("replace " + specRel)
+	if err = u.put(specRel, written, u.spec); eff != nil && err == nil {
+		rec := specload.Record{Source: specload.Partoo, Origin: u.origin, Date: time.Now().UTC().Format(time.DateOnly), SHA256: specload.Sum(newBytes)}
+		err = errors.Join(specload.WriteRecord(apiDir, rec),
+			u.put("api/"+specload.VerbatimFile, newBytes, "Partoo's verbatim bundle, SHA-256 "+rec.SHA256+", from "+u.origin),
+			u.put("api/"+specload.RepairsFile, u.repairs, fmt.Sprintf("the repairs overlay (%d repair(s))", len(eff.Repairs))),
+			u.put("api/"+specload.NamesFile, specload.RecordDerived(names, eff.Derived), "the derived operationIds, under operationIds"))
+	}
+	if err != nil {
+		return u.fail(ctx, step, "replace the spec", err)
+	}
+	next("regenerate (go generate ./...) and tidy go.mod")
+	if what, err := u.goSteps(ctx, regenerate); err != nil {
+		return u.fail(ctx, step, what, err)
+	}
+	next("what changed: the API (oasdiff, breaking changes first)")
+	changes, breaking, err := specdiff.Changelog(ctx, filepath.Join(u.root, "tools"), previous, filepath.Join(u.root, specRel), u.stdout)
+	if err != nil {
+		return u.fail(ctx, step, "oasdiff", err)
+	}
+	fmt.Fprintf(u.stdout, "%d API change(s), %d breaking.\n", changes, breaking)
+	next("build, vet and test")
+	pkgs, err := u.run(ctx, "tools", true, "go", "list", "-f", `{{if ne .Name "pipeline"}}{{.ImportPath}}{{end}}`, "./...")
+	if err != nil {
+		return u.fail(ctx, step, "list the tools packages", err)
+	}
+	if what, err := u.goSteps(ctx, append(slices.Clone(verify), append([]string{"tools", "test", "-short", "-count=1"}, strings.Fields(pkgs)...))); err != nil {
+		return u.fail(ctx, step, what, err)
+	}
+	next("next steps")
+	fmt.Fprintln(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass.")
+	nextSteps(u.stdout, breaking)
 	return 0
 }
 
@@ -317,11 +306,9 @@ func (u *updater) run(ctx context.Context, dir string, quiet bool, name string, 
 		fmt.Fprintf(u.stdout, "$ (cd %s && %s %s)\n", c.Dir, name, strings.Join(args, " "))
 		c.Stdout, c.Stderr = io.MultiWriter(&out, u.stdout), u.stderr
 	}
-	if err := c.Run(); err != nil {
-		if err = fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err); stderr.Len() > 0 {
-			err = fmt.Errorf("%w: %s", err, bytes.TrimSpace(stderr.Bytes()))
-		}
-		return "", err
+	err := c.Run()
+	if err != nil {
+		err = fmt.Errorf("%s %s: %w %s", name, strings.Join(args, " "), err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	return strings.TrimSpace(out.String()), nil
+	return strings.TrimSpace(out.String()), err
 }
