@@ -42,17 +42,15 @@ var restorable = []string{
 	"bench/go.mod", "bench/go.sum", "bench/ogenapi", "redislimit/go.mod", "redislimit/go.sum", consumerRel,
 }
 
-// regenerate lists the go commands of step 3 after the directory each runs
-// in: a module is tidied after it is regenerated, the consumer example
-// also before, to generate against the new root module.
+// regenerate lists step 3's go commands after their directory: a module is
+// tidied after it is regenerated, the consumer example also before.
 var regenerate = [][]string{
 	{".", "generate", "./..."}, {".", "mod", "tidy"}, {"tools", "mod", "tidy"}, {"otel", "mod", "tidy"},
 	{"redislimit", "mod", "tidy"}, {"bench", "generate", "./..."}, {"bench", "mod", "tidy"},
 	{consumerRel, "mod", "tidy"}, {consumerRel, "generate", "./..."}, {consumerRel, "mod", "tidy"},
 }
 
-// verify lists the go commands of step 5 but the tools module's tests: every
-// module is compiled, tests included, against the new generated code.
+// verify lists step 5's go commands but the tools module's tests.
 var verify = [][]string{
 	{".", "build", "./..."}, {".", "vet", "./..."}, {".", "test", "-short", "-count=1", "./..."},
 	{consumerRel, "test", "-count=1", "./..."}, {"otel", "vet", "./..."}, {"redislimit", "vet", "./..."}, {"bench", "vet", "./..."},
@@ -128,8 +126,7 @@ func (u *updater) update(ctx context.Context) int {
 	if u.repairs == nil {
 		u.repairs = oldRepairs
 	}
-	// Partoo's bundle is the same when its hash, the repairs and where it
-	// came from are: api/ holds what the loader makes of them.
+	// Partoo's bundle is the same when its hash, repairs and origin are.
 	same := bytes.Equal(newBytes, oldBytes)
 	if u.source == specload.Partoo {
 		same = rec.SHA256 == specload.Sum(newBytes) && bytes.Equal(u.repairs, oldRepairs) && rec.Origin == u.origin
@@ -168,8 +165,7 @@ func (u *updater) update(ctx context.Context) int {
 	next("lint the new spec (nothing is changed if this fails)")
 	var eff *specload.Result
 	if u.source == specload.Partoo {
-		// Partoo's bundle through the one loader, then the lint of the
-		// result in the bundle's own terms, at its lines.
+		// The lint reads it as the loader repairs it, at Partoo's lines.
 		if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err != nil {
 			return u.fail(ctx, step, "repairs", err)
 		}
@@ -262,9 +258,8 @@ func nextSteps(w io.Writer, breaking int) {
 	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
 }
 
-// fail reports a failed step and, after the lint, gives the tree back as
-// save recorded it: git clean deletes what appeared, and checkout-index
-// writes back what changed or went, leaving an unchanged file alone.
+// fail reports a failed step and, after the lint, gives back the tree save
+// recorded: git clean deletes what appeared, checkout-index the rest.
 func (u *updater) fail(ctx context.Context, step int, what string, err error) int {
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
 	if step > 1 {

@@ -1,7 +1,5 @@
-// Package ecma compiles regular expressions with ECMA-262 semantics, the
-// dialect of JSON Schema and OpenAPI patterns, for the tools that check
-// patterns and examples (speclint, specgen). It wraps regexp2's ECMAScript
-// mode; Go's regexp has another dialect.
+// Package ecma compiles the patterns of JSON Schema and OpenAPI with their
+// ECMA-262 semantics (regexp2's ECMAScript mode), for speclint and specgen.
 package ecma
 
 import (
@@ -11,11 +9,9 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Compile compiles pattern with ECMAScript semantics. It is the regex
-// compiler of kin-openapi's validation (openapi3.SetRegexCompiler,
-// SetSchemaRegexCompiler). A match that takes longer than ten seconds, far
-// above what any pattern of a spec takes even on a loaded machine, fails:
-// the bound is against catastrophic backtracking.
+// Compile compiles pattern with ECMAScript semantics, as kin-openapi's
+// regex compiler (openapi3.SetRegexCompiler). A match fails after ten
+// seconds, far above any spec's pattern on a loaded machine.
 func Compile(pattern string) (openapi3.RegexMatcher, error) {
 	re, err := regexp2.Compile(pattern, regexp2.ECMAScript)
 	if err != nil {

@@ -47,10 +47,8 @@ func Join(ws []string) string {
 // PublisherID.
 func Of(name string) string { return Join(Words(name)) }
 
-// Key is what a name becomes in Go, for collisions: its letters and
-// digits, in lower case. publisher_id, publisherId and Publisher-Id have
-// one key, and so do closeVenueURL and closeVenueUrl, which the
-// generators' casing makes one name.
+// Key is what a name becomes in Go, for collisions: its letters and digits
+// in lower case, one for publisher_id, publisherId and Publisher-Id.
 func Key(name string) string {
 	return strings.ToLower(strings.Join(strings.FieldsFunc(name, notAlnum), ""))
 }

@@ -1,7 +1,5 @@
-// Package specdiff runs oasdiff, the OpenAPI diff tool pinned in the tools
-// module (go tool oasdiff), with the options every comparison of the
-// project's specs takes. It is shared by the update-spec command and the
-// breaking-change gate.
+// Package specdiff runs oasdiff (go tool oasdiff, pinned in the tools
+// module) for update-spec and the breaking-change gate.
 package specdiff
 
 import (
@@ -13,11 +11,10 @@ import (
 	"strings"
 )
 
-// Run runs `go tool oasdiff command base revision args...` in toolsDir,
-// a directory of the tools module ("" for the current one), and copies
-// its output to w; a base or revision "-" is read from stdin. allOf is
-// merged (Partoo's list responses compose ListResult with allOf) and
-// external references are never fetched. The error wraps the *exec.ExitError of a non-zero exit.
+// Run runs `go tool oasdiff command base revision args...` in toolsDir
+// ("" for the current one) with its output to w; "-" reads stdin. allOf is
+// merged (Partoo's lists compose ListResult with it), external references
+// are never fetched, and the error wraps a non-zero exit's *exec.ExitError.
 func Run(ctx context.Context, toolsDir string, stdin io.Reader, w io.Writer, command, base, revision string, args ...string) error {
 	args = append([]string{"tool", "oasdiff", command, base, revision, "--color", "never", "--flatten-allof", "--allow-external-refs=false"}, args...)
 	cmd := exec.CommandContext(ctx, "go", args...)

@@ -32,10 +32,8 @@ const (
 
 // Sources of the bundle, as its provenance record says.
 const (
-	Partoo = "partoo" // taken from Partoo as published
-	// Assembled marks a bundle the project assembled from Partoo's docs:
-	// every element beyond the seed excerpt carries x-partoo-go-source.
-	Assembled = "assembled"
+	Partoo    = "partoo"    // taken from Partoo as published
+	Assembled = "assembled" // assembled from Partoo's docs, x-partoo-go-source on what the seed lacks
 )
 
 // VerbatimRule says what a bundle may do with Partoo's verbatim elements
@@ -46,18 +44,15 @@ const VerbatimRule = "an assembled bundle may not change Partoo's verbatim eleme
 	"an x-partoo-go-source mark does not make the change allowed"
 
 // KnownFormat reports whether the generated client and the fake know the
-// format f: internal/apispec checks date-time, date, email, uri, uuid,
-// int32 and int64; float, double and binary annotate a number or a file.
+// format f (internal/apispec checks the first seven, the others annotate);
 // spec-lint reports any other as read as a plain value of its type.
 func KnownFormat(f string) bool {
 	return slices.Contains([]string{"date-time", "date", "email", "uri", "uuid", "int32", "int64", "float", "double", "binary"}, f)
 }
 
 // Load reads, resolves and validates the OpenAPI document at path, each
-// element with the keys it was written with (its Origin), so that an
-// explicit "example: null" differs from none. Patterns are ECMA-262, which
-// spec-lint checks, and examples are spec-lint's advisory (the generators
-// never serve a bad one): neither is validated here.
+// element with its keys (Origin: "example: null" differs from none), but
+// not its ECMA-262 patterns nor its examples, which spec-lint checks.
 func Load(path string) (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	loader.IncludeOrigin = true
@@ -92,10 +87,9 @@ func FromAPI(apiDir string) (*Result, error) {
 	return Effective(Input{Bundle: bundle, Repairs: repairs, Names: names})
 }
 
-// WriteSpec writes to specPath the spec FromAPI builds from apiDir, and
-// reports to w what needs the maintainer's attention (Result.Report); for
-// an assembled bundle it does nothing. go generate runs it first (specgen
-// -api), so that every consumer reads one and the same document.
+// WriteSpec writes to specPath the spec FromAPI builds from apiDir (none
+// for an assembled bundle) and reports to w what needs attention; go
+// generate runs it first (specgen -api), for every consumer to read it.
 func WriteSpec(apiDir, specPath string, w io.Writer) error {
 	res, err := FromAPI(apiDir)
 	if res == nil || err != nil {
