@@ -19,8 +19,7 @@ import (
 )
 
 // goAPI is what oapi-codegen generates in package gen, as its codegen
-// package defines it with the project's configuration: the request
-// builders and the parameter, body and answer types of each operation.
+// package defines it: the builders and types of each operation.
 type goAPI struct {
 	defs       []codegen.OperationDefinition
 	components map[string]*openapi3.SchemaRef // Go type name → component schema
@@ -93,8 +92,7 @@ func paramType(p codegen.ParameterDefinition) string {
 	return qualify(p.TypeDef())
 }
 
-// qualify writes a type of package gen as seen from another package: its
-// exported names qualified, never a field name of an inline struct. A type
+// qualify writes a type of package gen as seen from another package. A type
 // that is no Go expression is left for gofmt to report.
 func qualify(t string) string {
 	e, err := parser.ParseExpr(t)

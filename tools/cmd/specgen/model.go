@@ -16,8 +16,7 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
-// customHeadersSchema is the components.schemas entry whose rules the
-// client enforces locally (partoo.ValidateCustomHeaders).
+// customHeadersSchema is the schema the client enforces locally.
 const customHeadersSchema = "CustomHeaders"
 
 // model is the spec compiled for the generated code.
@@ -31,8 +30,7 @@ type model struct {
 	events        []eventRow
 }
 
-// eventRow is one event of the webhooks section: its type and the schema
-// of its delivery body.
+// eventRow is a webhook event: its type and its delivery body's schema.
 type eventRow struct {
 	Type   string
 	Schema int
@@ -99,8 +97,7 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 			m.tags[tag.Name] = tag.Description
 		}
 	}
-	// Components first, in name order, so that their indexes do not
-	// depend on where the operations happen to use them.
+	// Components first, in name order: their indexes are stable.
 	if doc.Components != nil {
 		for _, name := range sortedKeys(doc.Components.Schemas) {
 			i, err := m.schemas.add(doc.Components.Schemas[name], "components.schemas."+name)
@@ -129,8 +126,7 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	}
 	order := func(o *operation) int { return slices.Index(specload.HTTPMethods, strings.ToLower(o.Method)) }
 	slices.SortFunc(m.ops, func(a, b *operation) int { return cmp.Or(strings.Compare(a.Path, b.Path), order(a)-order(b)) })
-	// The error responses' schemas come after every other, so that they
-	// move no other schema's index.
+	// The error responses' schemas come last: they move no other index.
 	for _, o := range m.ops {
 		for k, ref := range o.errorRefs {
 			i, err := m.schemas.add(ref, fmt.Sprintf("%s (%s %s): %d response", o.ID, o.Method, o.Path, o.Errors[k]))
@@ -166,8 +162,7 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 	if o.ID == "" {
 		return nil, fmt.Errorf("%s %s has no operationId: the generated names come from it", method, path)
 	}
-	// Path-level parameters, overridden by operation-level ones of the
-	// same name and location; path parameters first.
+	// Path-level parameters, overridden by operation-level ones; path first.
 	var params []*openapi3.Parameter
 	for _, ref := range slices.Concat(item.Parameters, op.Parameters) {
 		if ref == nil || ref.Value == nil {
@@ -250,8 +245,7 @@ func paramText(j string) string {
 	return j
 }
 
-// body records the request body: its JSON schema, else (a multipart
-// upload, a binary body) its media types, sent as they are.
+// body records the request body's JSON schema, else its media types.
 func (m *model) body(o *operation, where string, op *openapi3.Operation) (err error) {
 	if op.RequestBody == nil {
 		return nil
@@ -402,15 +396,14 @@ func (m *model) list(o *operation, where, override string) error {
 	return nil
 }
 
-// location is where a request body holds a CustomHeaders object: the steps
-// from the body, each a property name or eachElement.
+// location is where a request body holds a CustomHeaders object: property
+// names and eachElement steps.
 type location []string
 
 // eachElement is the step of a location into every element of an array.
 const eachElement = "[*]"
 
-// String writes the location as the documentation does:
-// "items[*].custom_headers".
+// String writes the location as the docs do: "items[*].custom_headers".
 func (l location) String() string {
 	return strings.ReplaceAll(strings.Join(l, "."), "."+eachElement, eachElement)
 }
@@ -450,8 +443,7 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 	return out, nil
 }
 
-// errorBodiesFrom builds, for every error status of components.responses,
-// the JSON body its schema describes with its defaults.
+// errorBodiesFrom builds the body of each error in components.responses.
 func (m *model) errorBodiesFrom(doc *openapi3.T) {
 	if doc.Components == nil {
 		return
@@ -468,8 +460,7 @@ func (m *model) errorBodiesFrom(doc *openapi3.T) {
 	}
 }
 
-// defaultsOf builds the value a schema describes with its default values:
-// an object holds its properties that have (or contain) defaults.
+// defaultsOf builds the value of a schema's defaults, objects included.
 func defaultsOf(s *openapi3.Schema, depth int) any {
 	if s.Default != nil {
 		return normalize(s.Default)

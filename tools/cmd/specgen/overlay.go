@@ -11,13 +11,11 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
-// renderOverlay writes the OpenAPI Overlay that oapi-codegen applies before
-// generating (output-options.overlay in oapi-codegen.yaml). It appends
-// "Default: X." to the description of every parameter and property with a
-// default, so that the generated field of package gen documents it, and
-// removes the webhooks section: the client never sends a delivery, and
-// oapi-codegen would generate a sender for each (the payload schemas are
-// components, which stay).
+// renderOverlay writes the OpenAPI Overlay oapi-codegen applies first: it
+// appends "Default: X." to the description of each parameter and property
+// with a default, which gen's fields then document, and removes the
+// webhooks section, whose senders a client never needs (the payload
+// schemas are components, which stay).
 func renderOverlay(doc *openapi3.T) ([]byte, error) {
 	var actions []overlay.Action
 	update := func(target, key, value string) {

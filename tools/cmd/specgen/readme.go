@@ -6,14 +6,9 @@ import (
 	"strings"
 )
 
-// readmeRulesMarker opens the table of README.md that states the rules of
-// the CustomHeaders schema, one row a keyword:
-//
-//	| headers at most (`maxProperties`) | 5 |
-//
-// specgen (-readme) writes the value column from the spec, so that a new
-// spec's limits reach the README by regeneration alone; the first column,
-// the wording, is the maintainers'.
+// readmeRulesMarker opens README.md's table of the CustomHeaders rules, a
+// row a keyword ("| headers at most (`maxProperties`) | 5 |"): the wording
+// is the maintainers', the value column the spec's.
 const readmeRulesMarker = "<!-- rules: CustomHeaders -->"
 
 // renderReadme returns readme with the value column of its custom-header

@@ -44,8 +44,7 @@ func renderTable(m *model) ([]byte, error) {
 	return execute("spec.gen.go", tableTemplate, template.FuncMap{"str": goString, "export": goname.Of}, v)
 }
 
-// goString writes s as a Go string literal: raw when that is exact and
-// readable, quoted otherwise.
+// goString writes s as a Go string literal, raw when exact and readable.
 func goString(s string) string {
 	if !strings.ContainsAny(s, "`\r") && !strings.Contains(s, "\n") && strings.ContainsAny(s, `\"`) {
 		return "`" + s + "`"
@@ -62,10 +61,9 @@ type serviceView struct {
 	Methods        []methodView
 }
 
-// methodView is one method of a service. Result is the shape of its
-// answer: "list" (an iterator over Type), "none", "bytes" (not JSON),
-// "field" (the array Field of the answer, JSON name Tag), "pointer" (*Type)
-// or "value". Sentence is the rest of its doc's first sentence.
+// methodView is one method. Result is its answer's shape: "list" (of Type),
+// "none", "bytes", "field" (the array Field, JSON name Tag), "pointer" or
+// "value". Sentence is the rest of its doc's first sentence.
 type methodView struct {
 	Name, Args, Build, Op, Check string
 	Result, Type, Field, Tag     string
@@ -83,8 +81,8 @@ type paramDoc struct {
 	Rules *schemaRow
 }
 
-// renderServices writes services.gen.go: one service per tag, one method
-// per operation, calling the builders and types of package gen.
+// renderServices writes services.gen.go: a service per tag, a method per
+// operation.
 func renderServices(m *model, api *goAPI) ([]byte, error) {
 	byService := m.byService()
 	var views []serviceView
@@ -107,8 +105,7 @@ func renderServices(m *model, api *goAPI) ([]byte, error) {
 	return renderViews(views)
 }
 
-// renderViews writes services.gen.go; goimports drops the imports that the
-// signatures do not need.
+// renderViews writes services.gen.go; goimports drops unused imports.
 func renderViews(views []serviceView) ([]byte, error) {
 	return execute("services.gen.go", servicesTemplate, template.FuncMap{
 		"join":       strings.Join,
@@ -117,8 +114,8 @@ func renderViews(views []serviceView) ([]byte, error) {
 	}, struct{ Services []serviceView }{views})
 }
 
-// execute runs a template and formats the Go it writes with goimports; on
-// an error it shows that Go, its lines numbered.
+// execute runs a template and formats its Go; on an error it shows that
+// Go, its lines numbered.
 func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error) {
 	var b bytes.Buffer
 	if err := template.Must(template.New(name).Funcs(funcs).Parse(text)).Execute(&b, data); err != nil {
@@ -272,8 +269,7 @@ var verbs = strings.Fields(`get list create update delete send search set fetch 
 	assign connect disconnect import export test validate verify count find edit modify replace reset refresh
 	trigger submit approve reject return compute link unlink`)
 
-// wrap splits text into lines of at most width characters, a blank line
-// between paragraphs.
+// wrap splits text into lines of at most width bytes, paragraphs apart.
 func wrap(text string, width int) []string {
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
@@ -315,9 +311,8 @@ func (g *goAPI) headerWalk(body *codegen.Schema, locs []location, opRef string) 
 	return code.String(), true
 }
 
-// walkSteps writes the loops and nil checks that reach the custom headers
-// at steps from expr, of schema s and Go type goType; idx are the loops'
-// indexes around it.
+// walkSteps writes the loops and nil checks from expr (schema s, Go type
+// goType) down steps to the custom headers; idx are the enclosing indexes.
 func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps location, loc string, idx []string, depth int) bool {
 	switch {
 	case strings.HasPrefix(goType, "*"):
