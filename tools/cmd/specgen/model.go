@@ -366,12 +366,7 @@ func (m *model) list(o *operation, where, override string) error {
 	default:
 		return nil
 	}
-	var arrays []string
-	for _, name := range sortedKeys(props) {
-		if m.schemas.hasType(props[name], "array") {
-			arrays = append(arrays, name)
-		}
-	}
+	arrays := slices.DeleteFunc(sortedKeys(props), func(name string) bool { return !m.schemas.hasType(props[name], "array") })
 	field := override
 	switch {
 	case field != "" && !slices.Contains(arrays, field):

@@ -42,13 +42,6 @@ func loadNames(path string) (*namesFile, error) {
 	if err := dec.Decode(n); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	for what, m := range map[string]map[string]string{"services": n.Services, "operations": n.Operations} {
-		for k, v := range m {
-			if !token.IsIdentifier(v) || !token.IsExported(v) {
-				return nil, fmt.Errorf("%s: %s: %q → %q is not an exported Go identifier", path, what, k, v)
-			}
-		}
-	}
 	return n, nil
 }
 
@@ -64,8 +57,8 @@ func (m *model) name(n *namesFile) error {
 		tag := cmp.Or(o.Tag, "Default")
 		svc := cmp.Or(n.Services[tag], goname.Of(tag))
 		switch other, ok := services[svc]; {
-		case svc == "" || !token.IsIdentifier(svc):
-			return fmt.Errorf("tag %q gives no Go name; name its service in the naming file (api/names.yaml), under services", tag)
+		case !token.IsIdentifier(svc) || !token.IsExported(svc):
+			return fmt.Errorf("tag %q gives the service name %q, which is no exported Go identifier; name its service in the naming file (api/names.yaml), under services", tag, svc)
 		case reserved[svc]:
 			return fmt.Errorf("tag %q gives the service name %q, which the client already uses; rename it in the naming file (api/names.yaml), under services", tag, svc)
 		case ok && other != tag:
@@ -90,7 +83,10 @@ func (m *model) name(n *namesFile) error {
 					name = goname.Of(o.ID)
 				}
 			}
-			if other, clash := taken[name]; clash {
+			switch other, clash := taken[name]; {
+			case !token.IsIdentifier(name) || !token.IsExported(name):
+				return fmt.Errorf("operation %s gets the method name %q, which is no exported Go identifier; name it in the naming file (api/names.yaml), under operations", o.ID, name)
+			case clash:
 				return fmt.Errorf("operations %s and %s of service %s both get the method name %s; name one in the naming file (api/names.yaml), under operations", other, o.ID, svc, name)
 			}
 			taken[name], o.GoMethod = o.ID, name
