@@ -64,14 +64,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return b
 	}
+	spec, raw := read(*specPath), read(*seedPath)
+	in := specload.Input{Bundle: spec, Repairs: read(*repairsPath), Names: read(*namesPath)}
+	if err := errors.Join(errs...); err != nil {
+		return fail(2, err)
+	}
 	var res *specload.Result
 	var err error
 	label := *specPath
 	if *partoo {
-		in := specload.Input{Bundle: read(*specPath), Repairs: read(*repairsPath), Names: read(*namesPath)}
-		if err := errors.Join(errs...); err != nil {
-			return fail(2, err)
-		}
 		res, err = specload.Effective(in)
 	} else if *provPath != "" {
 		dir := filepath.Dir(*provPath)
@@ -79,27 +80,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 			label = filepath.Join(dir, specload.VerbatimFile)
 		}
 	}
-	if err != nil {
+	code := 2 // a seed that does not read is a usage error, unless it is Partoo's bundle
+	switch {
+	case err != nil:
 		return fail(1, err)
-	}
-	if res != nil {
-		// Partoo's bundle is its own seed.
-		seed, err := seedYAML(res.Repaired)
-		if err != nil {
-			return fail(1, err)
-		}
-		return report(stdout, stderr, label, lintTree(res.Tree, res.Repaired, seed), *verbose)
-	}
-	if *specPath == "" || *seedPath == "" {
+	case res != nil:
+		spec, raw, code = res.Repaired, res.Repaired, 1
+	case *specPath == "" || *seedPath == "":
 		return fail(2, errors.New("-spec and -seed are required (or -partoo with -spec)"))
-	}
-	spec, raw := read(*specPath), read(*seedPath)
-	if err := errors.Join(errs...); err != nil {
-		return fail(2, err)
 	}
 	seed, err := seedYAML(raw)
 	if err != nil {
-		return fail(2, fmt.Errorf("seed %s: %w", *seedPath, err))
+		return fail(code, fmt.Errorf("seed %s: %w", *seedPath, err))
+	}
+	if res != nil {
+		return report(stdout, stderr, label, lintTree(res.Tree, spec, seed), *verbose)
 	}
 	return report(stdout, stderr, label, Lint(spec, seed), *verbose)
 }
