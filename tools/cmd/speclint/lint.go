@@ -71,7 +71,6 @@ type operation struct {
 	path []string // its keys from the document's root
 	at   jsonPath
 	node *yaml.Node
-	hook bool
 }
 
 // Lint checks spec (a bundled OpenAPI document, YAML or JSON) against
@@ -280,13 +279,11 @@ func value(n *yaml.Node, key string) string {
 
 var (
 	validTypes     = strings.Fields("string number integer boolean array object null")
-	schemaKeywords = strings.Fields(`$ref $id $schema $anchor $defs $comment $dynamicRef $dynamicAnchor $vocabulary
-		type format title description default enum const example examples nullable readOnly writeOnly deprecated
-		multipleOf maximum exclusiveMaximum minimum exclusiveMinimum maxLength minLength pattern
-		items prefixItems maxItems minItems uniqueItems contains maxContains minContains unevaluatedItems
-		properties additionalProperties patternProperties propertyNames maxProperties minProperties required
-		dependentRequired dependentSchemas unevaluatedProperties allOf oneOf anyOf not if then else
-		discriminator xml externalDocs contentEncoding contentMediaType contentSchema`)
+	schemaKeywords = strings.Fields(`$ref $id $schema $anchor $defs $comment $dynamicRef $dynamicAnchor $vocabulary type format title
+		description default enum const example examples nullable readOnly writeOnly deprecated multipleOf maximum exclusiveMaximum minimum
+		exclusiveMinimum maxLength minLength pattern items prefixItems maxItems minItems uniqueItems contains maxContains minContains
+		unevaluatedItems properties additionalProperties patternProperties propertyNames maxProperties minProperties required dependentRequired
+		dependentSchemas unevaluatedProperties allOf oneOf anyOf not if then else discriminator xml externalDocs contentEncoding contentMediaType contentSchema`)
 	parameterKeys = strings.Fields("name in description required deprecated allowEmptyValue style explode allowReserved schema example examples content $ref")
 )
 
@@ -342,11 +339,11 @@ func newDefects(doc *yaml.Node) *defects {
 				shared = d.params(specload.MapValue(item, "parameters"), at.key("parameters"))
 			}
 			for _, m := range specload.HTTPMethods {
-				op := operation{name: strings.ToUpper(m) + " " + path, path: []string{section, path, m}, at: at.key(m), node: specload.MapValue(item, m), hook: section == "webhooks"}
+				op := operation{name: strings.ToUpper(m) + " " + path, path: []string{section, path, m}, at: at.key(m), node: specload.MapValue(item, m)}
 				switch {
 				case op.node == nil:
 					continue
-				case op.hook:
+				case section == "webhooks":
 					op.name = "webhooks." + path + " " + strings.ToUpper(m)
 				default:
 					d.pathParams(op, path, shared)
@@ -482,12 +479,12 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 		case k == "items" || k == "additionalProperties" || k == "not":
 			d.schema(v, p.key(k), "", false)
 		case k == "allOf" || k == "oneOf" || k == "anyOf":
+			gt, in := goType, inline // an allOf's parts make one type
+			if k != "allOf" {
+				gt, in = "", false
+			}
 			for i, c := range seq(v) {
-				if k == "allOf" {
-					d.schema(c, p.key(k).index(i), goType, inline)
-				} else {
-					d.schema(c, p.key(k).index(i), "", false)
-				}
+				d.schema(c, p.key(k).index(i), gt, in)
 			}
 		case !slices.Contains(schemaKeywords, k) && !strings.HasPrefix(k, "x-"):
 			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
@@ -720,7 +717,7 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 		d.taken[goname.Key(name)] = "the generated client's " + name
 	}
 	for _, op := range d.ops {
-		if id := specload.MapValue(op.node, "operationId"); id != nil && !op.hook {
+		if id := specload.MapValue(op.node, "operationId"); id != nil && op.path[0] == "paths" {
 			for _, suffix := range []string{"Response", "Params", "JSONBody", "JSONRequestBody"} {
 				d.taken[goname.Key(id.Value+suffix)] = "operation " + id.Value + "'s " + suffix + " type"
 			}
@@ -757,10 +754,8 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 	var out []param
 	for i, c := range seq(list) {
 		pr := param{node: c, where: lp.index(i), entry: lp.index(i)}
-		if ref := value(c, "$ref"); strings.HasPrefix(ref, "#/") {
-			if r, rp := resolve(d.doc, ref); r != nil {
-				pr.node, pr.where = r, rp
-			}
+		if r, rp := resolve(d.doc, value(c, "$ref")); r != nil && strings.HasPrefix(value(c, "$ref"), "#/") {
+			pr.node, pr.where = r, rp
 		}
 		pr.name, pr.in = value(pr.node, "name"), value(pr.node, "in")
 		if strings.TrimSpace(pr.name) == "" {
