@@ -86,8 +86,8 @@ func Lint(spec []byte, seed map[string]any) []Finding {
 	return lintTree(&root, spec, seed)
 }
 
-// lintTree is Lint of spec parsed as root, whose nodes give the findings'
-// lines: those of Partoo's bundle for the tree specload.Effective repaired.
+// lintTree is Lint of spec parsed as root, whose lines the findings give
+// (Partoo's bundle's, for the tree specload.Effective repaired).
 func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return []Finding{{Level: Blocking, Rule: "yaml", Message: "the document is not a YAML mapping"}}
@@ -108,10 +108,8 @@ var kinLine = regexp.MustCompile(`\bline (\d+): [^;]*? in (/[^;\s]+)`)
 // coveredKin are kin-openapi's messages about the structural rules' defects.
 var coveredKin = []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
 
-// kinOpenAPI validates spec with kin-openapi, its patterns compiled as
-// ECMAScript. What fails only with the examples validated is advisory: the
-// fake serves a value it builds instead. When the structural rules found
-// defects, kin-openapi's reports of them are left out.
+// kinOpenAPI validates spec, its patterns ECMAScript. A broken example is
+// advisory (the fake builds a value); the structural rules' defects are left out.
 func (d *defects) kinOpenAPI(spec []byte) {
 	structural := len(d.out) > 0
 	add := func(level, rule, msg string) {
@@ -179,9 +177,8 @@ func (d *defects) servers() {
 	}
 }
 
-// provenance checks that each top-level field, operation, webhook and
-// component is the seed's, unchanged, or carries a valid
-// x-partoo-go-source.
+// provenance checks that each top-level field, operation and component is
+// the seed's, unchanged, or carries a valid x-partoo-go-source.
 func (d *defects) provenance(seed map[string]any) {
 	check := func(where string, n *yaml.Node, path ...string) {
 		var want any = seed
@@ -231,9 +228,8 @@ func (d *defects) provenance(seed map[string]any) {
 	})
 }
 
-// sortFindings orders findings by level (blocking first), line, rule and
-// message; the repairs that remove a list entry come last, the highest
-// index first, so that none shifts an index another repair targets.
+// sortFindings puts blocking findings first, and last those removing a list
+// entry, highest index first, so that no repair shifts another's index.
 func sortFindings(out []Finding) {
 	removed := func(f Finding) int {
 		for _, a := range f.Fix {
@@ -373,15 +369,13 @@ func newDefects(doc *yaml.Node) *defects {
 // operation checks that op has an operationId whose Go name no operation
 // before it (ids) has, and a 2xx response, which the client decodes.
 func (d *defects) operation(op operation, ids map[string]string) {
-	id := specload.MapValue(op.node, "operationId")
-	if strings.TrimSpace(value(op.node, "operationId")) == "" {
+	id, name := specload.MapValue(op.node, "operationId"), value(op.node, "operationId")
+	if strings.TrimSpace(name) == "" {
 		d.add(Blocking, "operation-id", op.node, fmt.Sprintf("%s has no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", op.name),
 			Action{Target: string(op.at), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
 	}
-	if id != nil {
-		if other, clash := claim(ids, goname.Key(id.Value), id.Value); clash && other != id.Value {
-			d.rename(id, op.name, op.at, fmt.Sprintf("operationIds %q and %q give the same Go name", other, id.Value), "operationId", specload.DeriveOperationID(op.name))
-		}
+	if other, clash := claim(ids, goname.Key(name), name); id != nil && clash && other != name {
+		d.rename(id, op.name, op.at, fmt.Sprintf("operationIds %q and %q give the same Go name", other, name), "operationId", specload.DeriveOperationID(op.name))
 	}
 	ok := false
 	forEachPair(specload.MapValue(op.node, "responses"), func(code string, _, _ *yaml.Node) {
@@ -415,9 +409,8 @@ func (d *defects) nested(n *yaml.Node, p jsonPath) {
 	})
 }
 
-// schema checks one schema and those it holds. goType is the name
-// oapi-codegen gives its type in a component schema (inline when it is not
-// the component itself), else "".
+// schema checks s and its subschemas; goType is oapi-codegen's name for its
+// type within a component schema (inline: not the component itself).
 func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 	if s.Kind != yaml.MappingNode {
 		return
@@ -492,9 +485,8 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 	})
 }
 
-// nullable reports a 3.1 schema's nullable, which specgen refuses. The
-// repair removes it and, when it is true, adds 'null' to a valid type (an
-// update appends to a list; types does it for a type it repairs).
+// nullable reports a 3.1 nullable (specgen refuses it); a true one's repair
+// adds 'null' to a valid type, as types does to a type it repairs.
 func (d *defects) nullable(s, key *yaml.Node, p jsonPath) {
 	why := "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type"
 	var meant map[string]any
@@ -572,12 +564,10 @@ func appendNew(list []string, items ...string) []string {
 	return list
 }
 
-// types checks the schema s's type t, and that an array has items. One
-// finding's repair writes the whole type again: its items repaired, 'null'
-// for a 3.1 nullable, and the repairs' format or items that s lacks. A
-// list, or a value not read as a string (1, True), is removed first: an
-// update appends to a list and keeps a tag. 3.0 has no type lists: each
-// item of one is repaired alone.
+// types checks the type t of s, and an array's items. Its repair writes the
+// type again, with 'null' for a 3.1 nullable and the format or items it
+// implies, removing a list or non-string first (an update appends to a list
+// and keeps a tag); in 3.0, which has no lists, each item is repaired alone.
 func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	each := d.v30 && t.Kind == yaml.SequenceNode
 	var names, wrong []string
@@ -708,9 +698,8 @@ func (d *defects) goNames(m *yaml.Node, p jsonPath, what string) {
 	})
 }
 
-// componentGoNames reports components of different sections whose Go
-// types have one name, in a namespace shared with the client's own names
-// and the types oapi-codegen names after operations.
+// componentGoNames reports components whose Go types share a name with
+// another section's, the client's own names or operations' types.
 func (d *defects) componentGoNames(components *yaml.Node) {
 	d.taken = map[string]string{}
 	for _, name := range generatedNames {
@@ -774,9 +763,8 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 	return out
 }
 
-// pathParams checks that op (with its path item's parameters, shared)
-// declares each name of the path template, in: path and required, and no
-// other parameter in: path.
+// pathParams checks that op and its path item (shared) declare each name of
+// the path, in: path and required, and no other parameter in: path.
 func (d *defects) pathParams(op operation, path string, shared []param) {
 	var want []string
 	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
