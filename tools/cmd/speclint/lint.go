@@ -764,12 +764,10 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 }
 
 // pathParams checks that op and its path item (shared) declare each name of
-// the path, in: path and required, and no other parameter in: path.
+// the path, in: path and required, and no other parameter in: path, and
+// that no two parameters give one field of its Params struct (order_by and
+// order-by, lang and a header Lang).
 func (d *defects) pathParams(op operation, path string, shared []param) {
-	var want []string
-	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
-		want = append(want, m[1])
-	}
 	list := specload.MapValue(op.node, "parameters")
 	params := append(slices.Clone(shared), d.params(list, op.at.key("parameters"))...)
 	declared := map[string]param{}
@@ -778,9 +776,11 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 			declared[pr.name] = pr
 		}
 	}
-	for _, name := range want {
-		pr, ok := declared[name]
-		switch {
+	var want []string
+	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
+		name := m[1]
+		want = append(want, name)
+		switch pr, ok := declared[name]; {
 		case !ok:
 			why := fmt.Sprintf("the path has {%s}, which the operation does not declare", name)
 			decl := map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}}
@@ -794,31 +794,22 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 				Action{Target: string(pr.where), Description: fmt.Sprintf("path parameter %q must be required", name), Update: map[string]any{"required": true}})
 		}
 	}
-	for _, pr := range params {
-		if pr.in != "path" || slices.Contains(want, pr.name) {
-			continue
-		}
-		msg := fmt.Sprintf("%s: %q is declared in: path, but the path has no {%s} (is it a query parameter?)", op.name, pr.name, pr.name)
-		why := fmt.Sprintf("the path has no {%s}; Partoo's docs send it in the query", pr.name)
-		inline, _ := decode(pr.node)
-		if pr.where == pr.entry {
-			d.add(Blocking, "path-parameter", pr.node, msg, Action{Target: string(pr.where), Description: why, Update: map[string]any{"in": "query"}})
-		} else if q, isMap := inline.(map[string]any); isMap {
-			// The component serves other operations: this one gets its own.
-			q["in"] = "query"
-			d.add(Blocking, "path-parameter", cmp.Or(list, &yaml.Node{}), msg,
-				Action{Target: string(pr.entry), Description: why, Remove: true},
-				Action{Target: string(op.at.key("parameters")), Description: why, Update: []any{q}})
-		}
-	}
-	d.paramGoNames(op, params)
-}
-
-// paramGoNames reports parameters of op that give one field of its Params
-// struct (order_by and order-by, lang and a header Lang).
-func (d *defects) paramGoNames(op operation, params []param) {
 	byKey := map[string]param{}
 	for _, p := range params {
+		if p.in == "path" && !slices.Contains(want, p.name) {
+			msg := fmt.Sprintf("%s: %q is declared in: path, but the path has no {%s} (is it a query parameter?)", op.name, p.name, p.name)
+			why := fmt.Sprintf("the path has no {%s}; Partoo's docs send it in the query", p.name)
+			inline, _ := decode(p.node)
+			if p.where == p.entry {
+				d.add(Blocking, "path-parameter", p.node, msg, Action{Target: string(p.where), Description: why, Update: map[string]any{"in": "query"}})
+			} else if q, isMap := inline.(map[string]any); isMap {
+				// The component serves other operations: this one gets its own.
+				q["in"] = "query"
+				d.add(Blocking, "path-parameter", cmp.Or(list, &yaml.Node{}), msg,
+					Action{Target: string(p.entry), Description: why, Remove: true},
+					Action{Target: string(op.at.key("parameters")), Description: why, Update: []any{q}})
+			}
+		}
 		k := goKey(p.name, p.node)
 		other, ok := byKey[k]
 		if p.in == "" || goname.Key(p.name) == "" {
