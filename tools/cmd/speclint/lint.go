@@ -310,7 +310,7 @@ type defects struct {
 	v30         bool // repairs are written in 3.0's forms (nullable: true)
 	ops         []operation
 	out         []Finding
-	unknownKeys map[string]bool   // the keys of the "keyword" findings
+	unknownKeys map[string]bool   // the keys the repairs remove
 	taken       map[string]string // package gen's type names (goname.Key), and what has them
 }
 
@@ -516,9 +516,7 @@ func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, 
 		fix = append(fix, Action{Target: string(p), Description: why, Update: meant})
 	}
 	d.add(Blocking, rule, v, fmt.Sprintf("%s: %s", p, why), fix...)
-	if rule == "keyword" {
-		d.unknownKeys[k] = true
-	}
+	d.unknownKeys[k] = true
 }
 
 // misspelt returns what the unknown key k meant: the one keyword at most
@@ -706,9 +704,9 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 		d.taken[goname.Key(name)] = "the generated client's " + name
 	}
 	for _, op := range d.ops {
-		if id := specload.MapValue(op.node, "operationId"); id != nil && op.path[0] == "paths" {
-			for _, suffix := range []string{"Response", "Params", "JSONBody", "JSONRequestBody"} {
-				d.taken[goname.Key(id.Value+suffix)] = "operation " + id.Value + "'s " + suffix + " type"
+		for _, suffix := range []string{"Response", "Params", "JSONBody", "JSONRequestBody"} {
+			if id := value(op.node, "operationId"); id != "" && op.path[0] == "paths" {
+				d.taken[goname.Key(id+suffix)] = "operation " + id + "'s " + suffix + " type"
 			}
 		}
 	}
@@ -720,8 +718,8 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 				return // within the section, goNames reports it
 			}
 			suffix := sec[1]
-			if suffix == "" && !strings.HasPrefix(other, "components.") {
-				suffix = "Schema"
+			if !strings.HasPrefix(other, "components.") {
+				suffix = cmp.Or(suffix, "Schema")
 			}
 			d.rename(keyNode, string(p), p, fmt.Sprintf("%s and %s give the same Go type name", other, what), "x-go-name", goname.Of(name)+suffix)
 		})
