@@ -142,21 +142,17 @@ func (d *defects) kinOpenAPI(spec []byte) {
 		return structural && (sibling && !slices.ContainsFunc(strings.Fields(fields), func(f string) bool { return !d.unknownKeys[f] }) ||
 			!sibling && slices.ContainsFunc(coveredKin, func(s string) bool { return strings.Contains(msg, s) }))
 	}
-	schemaErrs := map[string]bool{}
-	for _, e := range validate(openapi3.DisableExamplesValidation()) {
-		if schemaErrs[e.Error()] = true; !covered(e.Error()) {
-			add(Blocking, "kin-openapi", e.Error())
-		}
-	}
-	for _, e := range validate() {
+	schemaErrs, seen := validate(openapi3.DisableExamplesValidation()), map[string]bool{}
+	for i, e := range append(schemaErrs, validate()...) {
 		switch msg := e.Error(); {
-		case schemaErrs[msg]:
-		case strings.Contains(msg, "example"):
+		case seen[msg]:
+		case i >= len(schemaErrs) && strings.Contains(msg, "example"):
 			first, _, _ := strings.Cut(msg, "\n")
 			add(Advisory, "example", first+" (the fake does not serve this example: it answers with a value it builds from the schema)")
 		case !covered(msg):
 			add(Blocking, "kin-openapi", msg)
 		}
+		seen[e.Error()] = true
 	}
 }
 
@@ -522,12 +518,9 @@ func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, 
 // misspelt returns what the unknown key k meant: the one keyword at most
 // two edits from it, unless the schema s has it already.
 func misspelt(s, v *yaml.Node, k string) map[string]any {
-	var near []string
-	for _, kw := range schemaKeywords {
-		if len(kw) > 3 && editDistance(strings.ToLower(k), strings.ToLower(kw)) <= 2 {
-			near = append(near, kw)
-		}
-	}
+	near := slices.DeleteFunc(slices.Clone(schemaKeywords), func(kw string) bool {
+		return len(kw) <= 3 || editDistance(strings.ToLower(k), strings.ToLower(kw)) > 2
+	})
 	if value, ok := decode(v); ok && len(near) == 1 && specload.MapValue(s, near[0]) == nil {
 		return map[string]any{near[0]: value}
 	}
@@ -623,12 +616,8 @@ func repairType(t string, v30 bool) map[string]any {
 	if r, ok := typeRepairs[key]; ok {
 		return r
 	}
-	var parts []string
-	for _, w := range strings.FieldsFunc(key, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if slices.Contains(validTypes, w) {
-			parts = appendNew(parts, w)
-		}
-	}
+	words := strings.FieldsFunc(key, func(r rune) bool { return !unicode.IsLetter(r) })
+	parts := appendNew(nil, slices.DeleteFunc(words, func(w string) bool { return !slices.Contains(validTypes, w) })...)
 	others := slices.DeleteFunc(slices.Clone(parts), func(t string) bool { return t == "null" })
 	switch {
 	case len(parts) == 0:
@@ -646,17 +635,10 @@ func repairType(t string, v30 bool) map[string]any {
 // exampleKeys checks the keys of s's example against propertyNames,
 // which kin-openapi does not implement.
 func (d *defects) exampleKeys(s, names *yaml.Node) {
-	pat, ex := specload.MapValue(names, "pattern"), specload.MapValue(s, "example")
-	if pat == nil || pat.Kind != yaml.ScalarNode || ex == nil || ex.Kind != yaml.MappingNode {
-		return
-	}
-	re, err := ecma.Compile(pat.Value)
-	if err != nil {
-		return // kin-openapi reports the pattern
-	}
-	forEachPair(ex, func(key string, keyNode, _ *yaml.Node) {
-		if !re.MatchString(key) {
-			d.add(Advisory, "example-pattern", keyNode, fmt.Sprintf("example key %q does not match propertyNames.pattern %q (the fake does not serve this example)", key, pat.Value))
+	re, err := ecma.Compile(value(names, "pattern")) // kin-openapi reports a pattern that does not compile
+	forEachPair(specload.MapValue(s, "example"), func(key string, keyNode, _ *yaml.Node) {
+		if err == nil && !re.MatchString(key) {
+			d.add(Advisory, "example-pattern", keyNode, fmt.Sprintf("example key %q does not match propertyNames.pattern %q (the fake does not serve this example)", key, value(names, "pattern")))
 		}
 	})
 }
