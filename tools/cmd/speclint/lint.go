@@ -314,9 +314,10 @@ func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Actio
 	d.out = append(d.out, Finding{Level: level, Rule: rule, Line: n.Line, Message: msg, Fix: fix})
 }
 
-// rename reports a Go name collision; its repair sets key to name at p.
-func (d *defects) rename(n *yaml.Node, where string, p jsonPath, why, key, name string) {
-	d.add(Blocking, "go-name", n, where+": "+why, Action{Target: string(p), Description: why, Update: map[string]any{key: name}})
+// fix reports a blocking finding at n, whose repair updates the object at p
+// with update, or removes it when update is nil.
+func (d *defects) fix(rule string, n *yaml.Node, where string, p jsonPath, why string, update any) {
+	d.add(Blocking, rule, n, where+": "+why, Action{Target: string(p), Description: why, Update: update, Remove: update == nil})
 }
 
 // newDefects runs the structural rules over doc.
@@ -351,12 +352,10 @@ func newDefects(doc *yaml.Node) *defects {
 	forEachPair(specload.MapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
 		p := jsonPath("$").key("components", "parameters", name)
 		if specload.MapValue(v, "$ref") == nil && strings.TrimSpace(value(v, "name")) == "" {
-			d.add(Blocking, "parameter", keyNode, fmt.Sprintf("%s: the parameter has a blank name (its uses are reported, and removed, one by one)", p),
-				Action{Target: string(p), Description: "a parameter with a blank name cannot be sent", Remove: true})
+			d.fix("parameter", keyNode, string(p), p, "the parameter has a blank name: it cannot be sent (its uses are removed one by one)", nil)
 		}
 		if value(v, "in") == "path" && value(v, "required") != "true" {
-			d.add(Blocking, "path-parameter", keyNode, fmt.Sprintf("%s: a path parameter that is not required (a path parameter always is)", p),
-				Action{Target: string(p), Description: "a path parameter must be required", Update: map[string]any{"required": true}})
+			d.fix("path-parameter", keyNode, string(p), p, "a path parameter must be required", map[string]any{"required": true})
 		}
 	})
 	return d
@@ -371,7 +370,7 @@ func (d *defects) operation(op operation, ids map[string]string) {
 			Action{Target: string(op.at), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
 	}
 	if other, clash := claim(ids, goname.Key(name), name); id != nil && clash && other != name {
-		d.rename(id, op.name, op.at, fmt.Sprintf("operationIds %q and %q give the same Go name", other, name), "operationId", specload.DeriveOperationID(op.name))
+		d.fix("go-name", id, op.name, op.at, fmt.Sprintf("operationIds %q and %q give the same Go name", other, name), map[string]any{"operationId": specload.DeriveOperationID(op.name)})
 	}
 	ok := false
 	forEachPair(specload.MapValue(op.node, "responses"), func(code string, _, _ *yaml.Node) {
@@ -413,10 +412,8 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 	}
 	// oapi-codegen names an inline enum's type after its path (Media's
 	// property kind gives MediaKind), which may be a component's.
-	if enum := specload.MapValue(s, "enum"); inline && enum != nil && specload.MapValue(s, "x-go-type-name") == nil {
-		if other, ok := d.taken[goname.Key(goType)]; ok {
-			d.rename(enum, string(p), p, fmt.Sprintf("the inline enum's Go type, %s, has the name of %s's type", goname.Of(goType), other), "x-go-type-name", goname.Of(goType)+"Value")
-		}
+	if enum, other := specload.MapValue(s, "enum"), d.taken[goname.Key(goType)]; inline && enum != nil && other != "" && specload.MapValue(s, "x-go-type-name") == nil {
+		d.fix("go-name", enum, string(p), p, fmt.Sprintf("the inline enum's Go type, %s, has the name of %s's type", goname.Of(goType), other), map[string]any{"x-go-type-name": goname.Of(goType) + "Value"})
 	}
 	ref := specload.MapValue(s, "$ref") != nil
 	forEachPair(s, func(k string, keyNode, v *yaml.Node) {
@@ -570,8 +567,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			r, first = repairType(v.Value, d.v30), cmp.Or(first, v)
 			wrong = append(wrong, strconv.Quote(v.Value))
 			if each {
-				d.add(Blocking, "type", v, fmt.Sprintf("%s: type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", p, v.Value),
-					Action{Target: string(p), Description: fmt.Sprintf("type %q is not a JSON Schema type", v.Value), Update: r})
+				d.fix("type", v, string(p), p, fmt.Sprintf("type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", v.Value), r)
 			}
 		}
 		for k, x := range r {
@@ -604,8 +600,8 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		d.add(Blocking, "type", first, fmt.Sprintf("%s: %s (string, number, integer, boolean, array, object, null)", p, what), actions...)
 	}
 	if slices.Contains(names, "array") && specload.MapValue(s, "items") == nil && specload.MapValue(s, "$ref") == nil {
-		why := "an array without items: the generated type would hold anything; declare the item schema Partoo's docs show (here, strings)"
-		d.add(Blocking, "array-items", s, fmt.Sprintf("%s: %s", p, why), Action{Target: string(p), Description: why, Update: map[string]any{"items": map[string]any{"type": "string"}}})
+		d.fix("array-items", s, string(p), p, "an array without items: the generated type would hold anything; declare the item schema Partoo's docs show (here, strings)",
+			map[string]any{"items": map[string]any{"type": "string"}})
 	}
 }
 
@@ -673,7 +669,7 @@ func (d *defects) goNames(m *yaml.Node, p jsonPath, what string) {
 	seen := map[string]string{}
 	forEachPair(m, func(name string, keyNode, v *yaml.Node) {
 		if other, clash := claim(seen, goKey(name, v), name); clash {
-			d.rename(keyNode, string(p), p.key(name), fmt.Sprintf("%s %q and %q give the same Go name", what, other, name), "x-go-name", goname.Of(name)+"Alt")
+			d.fix("go-name", keyNode, string(p), p.key(name), fmt.Sprintf("%s %q and %q give the same Go name", what, other, name), map[string]any{"x-go-name": goname.Of(name) + "Alt"})
 		}
 	})
 }
@@ -703,7 +699,7 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 			if !strings.HasPrefix(other, "components.") {
 				suffix = cmp.Or(suffix, "Schema")
 			}
-			d.rename(keyNode, string(p), p, fmt.Sprintf("%s and %s give the same Go type name", other, what), "x-go-name", goname.Of(name)+suffix)
+			d.fix("go-name", keyNode, string(p), p, fmt.Sprintf("%s and %s give the same Go type name", other, what), map[string]any{"x-go-name": goname.Of(name) + suffix})
 		})
 	}
 }
@@ -729,8 +725,7 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 		pr.name, pr.in = value(pr.node, "name"), value(pr.node, "in")
 		if strings.TrimSpace(pr.name) == "" {
 			// Removed where it is used: a component may be used elsewhere.
-			d.add(Blocking, "parameter", pr.node, fmt.Sprintf("%s: a parameter has a blank name (%s)", pr.entry, pr.where),
-				Action{Target: string(pr.entry), Description: "a parameter with a blank name cannot be sent", Remove: true})
+			d.fix("parameter", pr.node, string(pr.entry), pr.entry, fmt.Sprintf("a parameter has a blank name (%s): it cannot be sent", pr.where), nil)
 			continue
 		}
 		forEachPair(pr.node, func(k string, keyNode, _ *yaml.Node) {
@@ -770,8 +765,7 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 			}
 			d.add(Blocking, "path-parameter", op.node, fmt.Sprintf("%s: the path parameter {%s} is not declared (give it the type Partoo's docs show)", op.name, name), fix)
 		case value(pr.node, "required") != "true":
-			d.add(Blocking, "path-parameter", pr.node, fmt.Sprintf("%s: the path parameter %q is not required (a path parameter always is)", op.name, name),
-				Action{Target: string(pr.where), Description: fmt.Sprintf("path parameter %q must be required", name), Update: map[string]any{"required": true}})
+			d.fix("path-parameter", pr.node, op.name, pr.where, fmt.Sprintf("the path parameter %q must be required", name), map[string]any{"required": true})
 		}
 	}
 	byKey := map[string]param{}
@@ -809,6 +803,6 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 		}
 		// Reported once for the operations of a path item: the message
 		// does not name the operation.
-		d.rename(specload.MapValue(fix.node, "name"), string(fix.where), fix.where, fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name), "x-go-name", goName)
+		d.fix("go-name", specload.MapValue(fix.node, "name"), string(fix.where), fix.where, fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name), map[string]any{"x-go-name": goName})
 	}
 }
