@@ -757,13 +757,12 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 		want = append(want, name)
 		switch pr, ok := declared[name]; {
 		case !ok:
-			why := fmt.Sprintf("the path has {%s}, which the operation does not declare", name)
-			decl := map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}}
-			fix := Action{Target: string(op.at.key("parameters")), Description: why, Update: []any{decl}}
+			decl := []any{map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
+			target, update := op.at.key("parameters"), any(decl)
 			if list == nil {
-				fix = Action{Target: string(op.at), Description: why, Update: map[string]any{"parameters": []any{decl}}}
+				target, update = op.at, map[string]any{"parameters": decl}
 			}
-			d.add(Blocking, "path-parameter", op.node, fmt.Sprintf("%s: the path parameter {%s} is not declared (give it the type Partoo's docs show)", op.name, name), fix)
+			d.fix("path-parameter", op.node, op.name, target, fmt.Sprintf("the path has {%s}, which the operation does not declare (give it the type Partoo's docs show)", name), update)
 		case value(pr.node, "required") != "true":
 			d.fix("path-parameter", pr.node, op.name, pr.where, fmt.Sprintf("the path parameter %q must be required", name), map[string]any{"required": true})
 		}
@@ -771,15 +770,14 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 	byKey := map[string]param{}
 	for _, p := range params {
 		if p.in == "path" && !slices.Contains(want, p.name) {
-			msg := fmt.Sprintf("%s: %q is declared in: path, but the path has no {%s} (is it a query parameter?)", op.name, p.name, p.name)
-			why := fmt.Sprintf("the path has no {%s}; Partoo's docs send it in the query", p.name)
+			why := fmt.Sprintf("%q is declared in: path, but the path has no {%s}: Partoo's docs send it in the query", p.name, p.name)
 			inline, _ := decode(p.node)
 			if p.where == p.entry {
-				d.add(Blocking, "path-parameter", p.node, msg, Action{Target: string(p.where), Description: why, Update: map[string]any{"in": "query"}})
+				d.fix("path-parameter", p.node, op.name, p.where, why, map[string]any{"in": "query"})
 			} else if q, isMap := inline.(map[string]any); isMap {
 				// The component serves other operations: this one gets its own.
 				q["in"] = "query"
-				d.add(Blocking, "path-parameter", cmp.Or(list, &yaml.Node{}), msg,
+				d.add(Blocking, "path-parameter", cmp.Or(list, &yaml.Node{}), op.name+": "+why,
 					Action{Target: string(p.entry), Description: why, Remove: true},
 					Action{Target: string(op.at.key("parameters")), Description: why, Update: []any{q}})
 			}
