@@ -430,10 +430,7 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 			d.replace("required", v, p, k, fmt.Sprintf("required is %q, not a list of property names (to require this property, add its name to the required list of the object that holds it)", v.Value), nil)
 		case k == "examples" && v.Kind != yaml.SequenceNode:
 			value, _ := decode(v)
-			meant := map[string]any{"examples": []any{value}}
-			if d.v30 {
-				meant = map[string]any{"example": value}
-			}
+			meant := map[bool]map[string]any{false: {"examples": []any{value}}, true: {"example": value}}[d.v30]
 			d.replace("examples", v, p, k, "a schema's examples is a list, not a single value", meant)
 		case k == "format" && v.Kind == yaml.ScalarNode && !specload.KnownFormat(v.Value):
 			d.add(Advisory, "format", v, fmt.Sprintf("%s: format %q is not one the generator knows: treated as a plain value of the schema's type", p, v.Value))
@@ -585,10 +582,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		if !d.v30 && nullableOn(s) && specload.MapValue(s, "$ref") == nil {
 			names = appendNew(names, "null")
 		}
-		fix["type"] = names
-		if len(names) == 1 {
-			fix["type"] = names[0]
-		}
+		fix["type"] = map[bool]any{true: names[0], false: names}[len(names) == 1]
 		what := fmt.Sprintf("type %s is not a JSON Schema type", wrong[0])
 		if len(wrong) > 1 {
 			what = fmt.Sprintf("types %s are not JSON Schema types", strings.Join(wrong, ", "))
