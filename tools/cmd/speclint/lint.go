@@ -437,10 +437,7 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 		case k == "pattern" && v.Kind == yaml.ScalarNode && formatWord:
 			d.replace("pattern-format", v, p, k, fmt.Sprintf("pattern %q names a format: as a regular expression it accepts only strings containing %q", v.Value, v.Value), map[string]any{"format": format})
 		case k == "enum" && len(seq(v)) == 1 && strings.Contains(v.Content[0].Value, ","):
-			var values []any
-			for _, e := range strings.Split(v.Content[0].Value, ",") {
-				values = append(values, strings.TrimSpace(e))
-			}
+			values := commaList.Split(strings.TrimSpace(v.Content[0].Value), -1)
 			d.replace("enum", v, p, k, fmt.Sprintf("enum has one value, %q: a list written as one string", v.Content[0].Value), map[string]any{"enum": values})
 		case k == "discriminator" && specload.MapValue(s, "oneOf") == nil && specload.MapValue(s, "anyOf") == nil:
 			d.replace("discriminator", v, p, k, "a discriminator without oneOf or anyOf (on a base that other schemas extend with allOf) selects nothing: the generated client cannot decode by it; the schemas that extend this one keep their fields", nil)
@@ -698,7 +695,7 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 	}
 }
 
-var templateParam = regexp.MustCompile(`\{([^{}]+)\}`)
+var templateParam, commaList = regexp.MustCompile(`\{([^{}]+)\}`), regexp.MustCompile(`\s*,\s*`)
 
 // param is one entry of a parameters list.
 type param struct {
