@@ -98,9 +98,7 @@ func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	d.provenance(seed)
 	sortFindings(d.out)
 	// A component reached from several operations is reported once.
-	return slices.CompactFunc(d.out, func(a, b Finding) bool {
-		return a.Level == b.Level && a.Rule == b.Rule && a.Line == b.Line && a.Message == b.Message
-	})
+	return slices.CompactFunc(d.out, func(a, b Finding) bool { return reflect.DeepEqual(a, b) })
 }
 
 var kinLine = regexp.MustCompile(`\bline (\d+): [^;]*? in (/[^;\s]+)`)
