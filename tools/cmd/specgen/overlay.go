@@ -19,9 +19,8 @@ import (
 func renderOverlay(doc *openapi3.T) ([]byte, error) {
 	var actions []overlay.Action
 	update := func(target, key, value string) {
-		var n yaml.Node
-		_ = n.Encode(map[string]string{key: value}) // a map of strings always encodes
-		actions = append(actions, overlay.Action{Target: target, Update: n})
+		str := func(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+		actions = append(actions, overlay.Action{Target: target, Update: yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{str(key), str(value)}}})
 	}
 	// An overlay needs one action: this one changes nothing.
 	update("$.info", "title", doc.Info.Title)
