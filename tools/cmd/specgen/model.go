@@ -24,7 +24,8 @@ type model struct {
 	ops           []*operation
 	schemas       *schemaTable
 	errorBodies   []errorBody
-	customHeaders int // index of the CustomHeaders schema, or noSchema
+	customHeaders int    // index of the CustomHeaders schema, or noSchema
+	apiKeyHeader  string // the header of the spec's one apiKey security scheme
 	warnings      []string
 	tags          map[string]string // tag name → description
 	events        []eventRow
@@ -92,6 +93,18 @@ func (m *model) byService() map[string][]*operation {
 // build compiles the document and names its operations by the naming file.
 func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	m := &model{schemas: newSchemaTable(doc), customHeaders: noSchema, tags: map[string]string{}}
+	var keys []string // the client sends the key in one header, on every request
+	if doc.Components != nil {
+		for _, name := range sortedKeys(doc.Components.SecuritySchemes) {
+			if s := doc.Components.SecuritySchemes[name].Value; s != nil && s.Type == "apiKey" && s.In == "header" && !slices.Contains(keys, s.Name) {
+				keys = append(keys, s.Name)
+			}
+		}
+	}
+	if len(keys) != 1 {
+		return nil, fmt.Errorf("components.securitySchemes: the client sends the key in one header, but the spec declares %d apiKey header schemes %q", len(keys), keys)
+	}
+	m.apiKeyHeader = keys[0]
 	for _, tag := range doc.Tags {
 		if tag != nil {
 			m.tags[tag.Name] = tag.Description

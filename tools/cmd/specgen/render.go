@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"go/token"
+	"net/http"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,6 +24,7 @@ var tableTemplate string
 // tableView is what table.tmpl writes.
 type tableView struct {
 	CustomHeaders int
+	APIKeyHeader  string
 	Ops           []*operation
 	Schemas       []*schemaRow
 	KeepExample   map[int]bool // the inline schemas whose Example is written
@@ -33,7 +35,7 @@ type tableView struct {
 
 // renderTable writes internal/apispec/spec.gen.go.
 func renderTable(m *model) ([]byte, error) {
-	v := tableView{CustomHeaders: m.customHeaders, Ops: m.ops, Schemas: m.schemas.rows,
+	v := tableView{CustomHeaders: m.customHeaders, APIKeyHeader: m.apiKeyHeader, Ops: m.ops, Schemas: m.schemas.rows,
 		KeepExample: map[int]bool{}, Patterns: m.schemas.patterns, Events: m.events, ErrorBodies: m.errorBodies}
 	for _, o := range m.ops {
 		v.KeepExample[o.Body], v.KeepExample[o.Resource.Item] = true, true
@@ -41,7 +43,7 @@ func renderTable(m *model) ([]byte, error) {
 	for _, e := range m.events {
 		v.KeepExample[e.Schema] = true
 	}
-	return execute("spec.gen.go", tableTemplate, template.FuncMap{"str": goString, "export": goname.Of}, v)
+	return execute("spec.gen.go", tableTemplate, template.FuncMap{"str": goString, "export": goname.Of, "canonical": http.CanonicalHeaderKey}, v)
 }
 
 // goString writes s as a Go string literal, raw when exact and readable.

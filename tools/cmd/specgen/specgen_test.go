@@ -196,6 +196,12 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 		mutate  func(doc map[string]any)
 		wantErr string
 	}{
+		{"a second API key header", func(doc map[string]any) {
+			obj(t, doc, "components", "securitySchemes")["OrgKey"] = map[string]any{"type": "apiKey", "in": "header", "name": "x-OrgKey"}
+		}, `2 apiKey header schemes ["x-APIKey" "x-OrgKey"]`},
+		{"no API key header", func(doc map[string]any) {
+			obj(t, doc, "components", "securitySchemes", "ApiKeyAuth")["in"] = "query"
+		}, "0 apiKey header schemes"},
 		{"unsupported keyword patternProperties", func(doc map[string]any) {
 			customHeaders(t, doc)["patternProperties"] = map[string]any{"^X-": map[string]any{"type": "string"}}
 		}, "components.schemas.CustomHeaders: keyword(s) patternProperties not supported"},
