@@ -158,35 +158,40 @@ spec-lint: ## Lint the spec: kin-openapi with ECMAScript patterns, plus our rule
 # "BREAKING CHANGE:") in a commit of BASE..HEAD, or a Version in version.go
 # on a new compatibility line (a higher major; while in v0, a higher minor).
 # A single-commit clone, or a BASE without the spec, has nothing to compare.
-OASDIFF    ?= $(GO) -C tools tool oasdiff
+# oasdiff is built first (go tool -n), so that a failure of the go command
+# is never read as oasdiff's exit 1, "breaking changes found". BASE reaches
+# the shell through the environment, never pasted into the recipe's text.
+OASDIFF_MODULE ?= tools
 VERSION_RE := s/^[[:space:]]*\(const[[:space:]][[:space:]]*\)\{0,1\}Version[[:space:]]*=[[:space:]]*"v\{0,1\}\([0-9][0-9]*\)\.\([0-9][0-9]*\)\.[0-9][0-9]*[-+"].*/\2 \3/p
 
 .PHONY: breaking
+breaking: export BASE := $(BASE)
 breaking: ## Fail on undeclared breaking spec changes since BASE (default HEAD~1).
-	@if ! git rev-parse --verify --quiet '$(BASE)^{commit}' >/dev/null; then \
+	@if ! git rev-parse --verify --quiet "$$BASE^{commit}" >/dev/null; then \
 		if [ "$$(git rev-list --count HEAD)" = 1 ]; then \
 			echo "breaking: no base: this clone has a single commit ('git fetch --deepen=1' brings the parent of a shallow one); nothing to compare, passing."; exit 0; \
 		fi; \
-		echo "breaking: the base '$(BASE)' is not a commit of this repository" >&2; exit 1; \
+		echo "breaking: the base \"$$BASE\" is not a commit of this repository" >&2; exit 1; \
 	fi; \
-	if ! git cat-file -e '$(BASE):$(SPEC_FILE)' 2>/dev/null; then \
-		echo "breaking: $(BASE) has no $(SPEC_FILE); nothing to compare, passing."; exit 0; \
+	if ! git cat-file -e "$$BASE:$(SPEC_FILE)" 2>/dev/null; then \
+		echo "breaking: $$BASE has no $(SPEC_FILE); nothing to compare, passing."; exit 0; \
 	fi; \
-	echo "breaking: oasdiff breaking, $(SPEC_FILE) from $(BASE) to the work tree:"; \
-	git show '$(BASE):$(SPEC_FILE)' | $(OASDIFF) breaking - '$(CURDIR)/$(SPEC_FILE)' \
+	oasdiff=$$($(GO) -C '$(OASDIFF_MODULE)' tool -n oasdiff) || { echo "breaking: cannot build oasdiff in $(OASDIFF_MODULE)" >&2; exit 1; }; \
+	echo "breaking: oasdiff breaking, $(SPEC_FILE) from $$BASE to the work tree:"; \
+	git show "$$BASE:$(SPEC_FILE)" | "$$oasdiff" breaking - '$(CURDIR)/$(SPEC_FILE)' \
 		--color never --flatten-allof --allow-external-refs=false --fail-on ERR; \
 	case $$? in \
 		0) echo "breaking: no breaking (ERR) change."; exit 0;; \
 		1) ;; \
 		*) echo "breaking: oasdiff failed (see above)" >&2; exit 1;; \
 	esac; \
-	trailer=$$(git log --format=%B '$(BASE)..HEAD' | grep -m1 -E '^BREAKING[- ]CHANGE:[[:blank:]]*[^[:space:]]'); \
+	trailer=$$(git log --format=%B "$$BASE..HEAD" | grep -m1 -E '^BREAKING[- ]CHANGE:[[:blank:]]*[^[:space:]]'); \
 	if [ -n "$$trailer" ]; then echo "breaking: breaking change(s), declared by the commit trailer \"$$trailer\"."; exit 0; fi; \
-	set -- $$(git show '$(BASE):version.go' 2>/dev/null | sed -n '$(VERSION_RE)' | head -n 1) $$(sed -n '$(VERSION_RE)' version.go 2>/dev/null | head -n 1); \
+	set -- $$(git show "$$BASE:version.go" 2>/dev/null | sed -n '$(VERSION_RE)' | head -n 1) $$(sed -n '$(VERSION_RE)' version.go 2>/dev/null | head -n 1); \
 	if [ $$# = 4 ] && { [ "$$3" -gt "$$1" ] || { [ "$$1$$3" = 00 ] && [ "$$4" -gt "$$2" ]; }; }; then \
 		echo "breaking: breaking change(s), declared by the version bump $$1.$$2 -> $$3.$$4."; exit 0; \
 	fi; \
-	echo "breaking: FAIL: breaking (ERR) change(s) since $(BASE), and no declaration. Declare them in one of two ways:" >&2; \
+	echo "breaking: FAIL: breaking (ERR) change(s) since $$BASE, and no declaration. Declare them in one of two ways:" >&2; \
 	echo "  - a trailer line 'BREAKING-CHANGE: <what breaks and what users must do>' in the commit message;" >&2; \
 	echo "  - a new compatibility line in version.go: 0.y.z -> 0.(y+1).0 while in v0, X.y.z -> (X+1).0.0 (and the /v(X+1) module path) from v1 on." >&2; \
 	echo "Then record the change in CHANGELOG.md." >&2; exit 1

@@ -14,15 +14,17 @@ import (
 )
 
 // breakingGate runs the Makefile's breaking recipe in the git repository
-// dir against base, with the tools module of this repository for oasdiff,
-// and returns make's exit code and output.
-func breakingGate(t *testing.T, dir, base string) (int, string) {
+// dir against base, with the tools module of this repository for oasdiff
+// unless module names another, and returns make's exit code and output.
+func breakingGate(t *testing.T, dir, base, module string) (int, string) {
 	t.Helper()
-	root := repoRoot(t)
+	if module == "" {
+		module = filepath.Join(repoRoot(t), "tools")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "make", "--no-print-directory", "-s", "-f", filepath.Join(root, "Makefile"),
-		"breaking", "BASE="+base, "OASDIFF=go -C "+filepath.Join(root, "tools")+" tool oasdiff")
+	cmd := exec.CommandContext(ctx, "make", "--no-print-directory", "-s", "-f", filepath.Join(repoRoot(t), "Makefile"),
+		"breaking", "BASE="+base, "OASDIFF_MODULE="+module)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), gitEnv...)
 	var out bytes.Buffer
@@ -91,12 +93,13 @@ func TestBreakingGate(t *testing.T) {
 		name     string
 		history  history
 		base     string
+		module   string // the tools module that builds oasdiff, when not this repository's
 		wantCode int
 		wantOut  string
 	}{
 		{name: "single commit", history: history{{files: map[string][]byte{specRel: spec}, msg: "first"}},
 			wantOut: "no base"},
-		{name: "unknown base", base: "no-such-ref", wantCode: 2, wantOut: "the base 'no-such-ref' is not a commit",
+		{name: "unknown base", base: "no-such-ref", wantCode: 2, wantOut: `the base "no-such-ref" is not a commit`,
 			history: history{{files: map[string][]byte{specRel: spec}, msg: "first"}, {files: map[string][]byte{"README": []byte("x")}, msg: "second"}}},
 		{name: "base without the spec", wantOut: "HEAD~1 has no api/openapi-bundled.yaml",
 			history: history{{files: map[string][]byte{"README": []byte("x")}, msg: "first"}, {files: map[string][]byte{specRel: spec}, msg: "second"}}},
@@ -108,6 +111,13 @@ func TestBreakingGate(t *testing.T) {
 		{name: "undeclared, patch bump", history: breaks("Drop tryout", v("0.1.0"), v("0.1.1")), wantCode: 2, wantOut: undeclared},
 		{name: "hyphen trailer", history: breaks("Drop tryout\n\nBREAKING-CHANGE: POST /webhooks/tryout is removed", nil, nil),
 			wantOut: byTrailer + ` "BREAKING-CHANGE: POST /webhooks/tryout is removed"`},
+		{name: "a trailer in an older commit of the range", wantOut: byTrailer + ` "BREAKING-CHANGE: tryout goes"`,
+			history: append(breaks("Drop tryout\n\nBREAKING-CHANGE: tryout goes", nil, nil), history{{files: map[string][]byte{"README": []byte("x")}, msg: "Fix docs"}}...),
+			base:    "HEAD~2"},
+		{name: "a base whose name has a quote and a backtick", base: "it's`touch PWNED`", wantCode: 2, wantOut: "is not a commit",
+			history: breaks("Drop tryout", nil, nil)},
+		{name: "oasdiff cannot be built", history: breaks("Drop tryout\n\nBREAKING-CHANGE: tryout goes", nil, nil),
+			module: "/nonexistent", wantCode: 2, wantOut: "cannot build oasdiff"},
 		{name: "space trailer", history: breaks("Drop tryout\n\nBREAKING CHANGE: tryout is gone", nil, nil), wantOut: byTrailer},
 		{name: "empty trailer", history: breaks("Drop tryout\n\nBREAKING-CHANGE:\n", nil, nil), wantCode: 2, wantOut: undeclared},
 		{name: "mid-line mention", history: breaks("This is not a BREAKING-CHANGE: really", nil, nil), wantCode: 2, wantOut: undeclared},
@@ -122,6 +132,9 @@ func TestBreakingGate(t *testing.T) {
 			history: breaks("Drop tryout", v("0.1.0"), []byte("package p\n\nconst (\n\tX = 1\n\tVersion = \"v0.2.0\"\n)\n"))},
 		{name: "a spec oasdiff cannot read", wantCode: 2, wantOut: "oasdiff failed",
 			history: history{{files: map[string][]byte{specRel: spec}, msg: "first"}, {files: map[string][]byte{specRel: []byte("openapi: [3.1\n")}, msg: "second"}}},
+		{name: "same version", history: breaks("Drop tryout", v("0.2.0"), v("0.2.0")), wantCode: 2, wantOut: undeclared},
+		{name: "no version in the base", history: breaks("Drop tryout", []byte("package p\n"), v("0.2.0")), wantCode: 2, wantOut: undeclared},
+		{name: "version not a number", history: breaks("Drop tryout", v("0.1.0"), v("0.x.0")), wantCode: 2, wantOut: undeclared},
 		{name: "version not X.Y.Z", history: breaks("Drop tryout", v("0.1.0"), v("0.2")), wantCode: 2, wantOut: undeclared},
 	}
 	for _, tt := range tests {
@@ -139,7 +152,10 @@ func TestBreakingGate(t *testing.T) {
 			if base == "" {
 				base = "HEAD~1"
 			}
-			code, out := breakingGate(t, dir, base)
+			code, out := breakingGate(t, dir, base, tt.module)
+			if _, err := os.Stat(filepath.Join(dir, "PWNED")); err == nil {
+				t.Error("the base's name ran as a shell command")
+			}
 			if code != tt.wantCode || !strings.Contains(out, tt.wantOut) {
 				t.Fatalf("exit %d (want %d), or the output lacks %q:\n%s", code, tt.wantCode, tt.wantOut, out)
 			}
