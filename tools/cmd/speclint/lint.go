@@ -46,8 +46,7 @@ type Action struct {
 	Remove      bool   `yaml:"remove,omitempty"`
 }
 
-// jsonPath is a JSONPath that the overlay's legacy and RFC 9535
-// implementations both read: $.a['b/{c}'][0].
+// jsonPath is read by the overlay's legacy and RFC 9535 implementations: $.a['b/{c}'][0].
 type jsonPath string
 
 var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -65,7 +64,6 @@ func (p jsonPath) key(keys ...string) jsonPath {
 
 func (p jsonPath) index(i int) jsonPath { return p + jsonPath(fmt.Sprintf("[%d]", i)) }
 
-// operation is one operation of the document's paths or webhooks.
 type operation struct {
 	name string   // "GET /path", or "webhooks.name POST"
 	path []string // its keys from the document's root
@@ -73,22 +71,20 @@ type operation struct {
 	node *yaml.Node
 }
 
-// Lint checks spec (a bundled OpenAPI document, YAML or JSON) against
-// kin-openapi's validation and the project's rules. seed is Partoo's
-// verbatim YAML, decoded: the bundle may not change its elements, and
-// every other element carries an x-partoo-go-source. The findings come
-// blocking first, then by line and rule.
-func Lint(spec []byte, seed map[string]any) []Finding {
-	var root yaml.Node
-	if err := yaml.Unmarshal(spec, &root); err != nil {
-		return []Finding{{Level: Blocking, Rule: "yaml", Message: err.Error()}}
-	}
-	return lintTree(&root, spec, seed)
-}
+// Lint checks spec (a bundled OpenAPI document) with kin-openapi and the
+// project's rules. seed is Partoo's verbatim YAML, decoded, which the bundle
+// may not change. The findings come blocking first, then by line and rule.
+func Lint(spec []byte, seed map[string]any) []Finding { return lintTree(nil, spec, seed) }
 
-// lintTree is Lint of spec parsed as root, whose lines the findings give
-// (Partoo's bundle's, for the tree specload.Effective repaired).
+// lintTree is Lint of spec parsed as root (nil: parse spec), whose lines the
+// findings give: Partoo's bundle's, for the tree specload.Effective repaired.
 func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
+	if root == nil {
+		root = new(yaml.Node)
+		if err := yaml.Unmarshal(spec, root); err != nil {
+			return []Finding{{Level: Blocking, Rule: "yaml", Message: err.Error()}}
+		}
+	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return []Finding{{Level: Blocking, Rule: "yaml", Message: "the document is not a YAML mapping"}}
 	}
@@ -103,16 +99,15 @@ func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 
 var kinLine = regexp.MustCompile(`\bline (\d+): [^;]*? in (/[^;\s]+)`)
 
-// coveredKin are kin-openapi's messages about the structural rules' defects.
+// coveredKin are kin-openapi's messages about what the structural rules report.
 var coveredKin = []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
 
-// kinOpenAPI validates spec, its patterns ECMAScript. A broken example is
-// advisory (the fake builds a value); the structural rules' defects are left out.
+// kinOpenAPI validates spec, patterns as ECMAScript, leaving out what the
+// structural rules report; a broken example is advisory (the fake builds a value).
 func (d *defects) kinOpenAPI(spec []byte) {
 	structural := len(d.out) > 0
 	add := func(level, rule, msg string) {
-		// kin-openapi names a line of spec and the node's JSON pointer:
-		// give the node's line in d's file (Partoo's bundle, for -partoo).
+		// The line of the node kin-openapi points at, in d's file (Partoo's bundle for -partoo).
 		msg = kinLine.ReplaceAllStringFunc(msg, func(m string) string {
 			sub := kinLine.FindStringSubmatch(m)
 			if n, _ := resolve(d.doc, "#"+sub[2]); n != nil && n.Line > 0 {
@@ -154,8 +149,7 @@ func (d *defects) kinOpenAPI(spec []byte) {
 	}
 }
 
-// servers checks that the document has servers, each an https URL: the
-// client's environments.
+// servers checks that the client's environments are there, each an https URL.
 func (d *defects) servers() {
 	list := specload.MapValue(d.doc, "servers")
 	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
@@ -181,16 +175,16 @@ func (d *defects) provenance(seed map[string]any) {
 			want = m[k]
 		}
 		got, decoded := decode(n)
-		diff, equal := "", false
+		diff := ""
 		if want != nil && decoded {
-			diff, equal = specload.FirstDiff(want, got), reflect.DeepEqual(got, want)
+			diff = specload.FirstDiff(want, got)
 		}
 		src := specload.MapValue(n, "x-partoo-go-source")
 		msg := ""
 		switch kind := value(src, "kind"); {
 		case diff != "":
 			d.add(Blocking, "provenance", n, where+": differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+specload.VerbatimRule)
-		case equal:
+		case want != nil && decoded && reflect.DeepEqual(got, want):
 		case n.Kind != yaml.MappingNode:
 			msg = "is not an object and cannot carry x-partoo-go-source"
 		case src == nil:
@@ -297,8 +291,7 @@ var componentSections = [][2]string{{"schemas", ""}, {"parameters", "Parameter"}
 // generatedNames are the generated client's own names in package gen.
 var generatedNames = strings.Fields("Client ClientInterface ClientOption ClientWithResponses ClientWithResponsesInterface HttpRequestDoer RequestEditorFn NewClient NewClientWithResponses WithHTTPClient WithBaseURL WithRequestEditorFn")
 
-// defects walks the document once for what a real bundle gets wrong, with
-// a JSONPath to each, so that every blocking finding carries its repair.
+// defects walks the document once, with a JSONPath to each finding's repair.
 type defects struct {
 	doc         *yaml.Node
 	v30         bool // repairs are written in 3.0's forms (nullable: true)
@@ -312,8 +305,7 @@ func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Actio
 	d.out = append(d.out, Finding{Level: level, Rule: rule, Line: n.Line, Message: msg, Fix: fix})
 }
 
-// fix reports a blocking finding at n, whose repair updates the object at p
-// with update, or removes it when update is nil.
+// fix reports a blocking finding at n, whose repair updates p (nil: removes it).
 func (d *defects) fix(rule string, n *yaml.Node, where string, p jsonPath, why string, update any) {
 	d.add(Blocking, rule, n, where+": "+why, Action{Target: string(p), Description: why, Update: update, Remove: update == nil})
 }
@@ -380,8 +372,7 @@ func (d *defects) operation(op operation, ids map[string]string) {
 	}
 }
 
-// nested checks the schemas under n, not entering examples, extensions or
-// $refs.
+// nested checks the schemas under n, not entering examples, extensions or $refs.
 func (d *defects) nested(n *yaml.Node, p jsonPath) {
 	for i, c := range seq(n) {
 		d.nested(c, p.index(i))
@@ -408,8 +399,7 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 	if s.Kind != yaml.MappingNode {
 		return
 	}
-	// oapi-codegen names an inline enum's type after its path (Media's
-	// property kind gives MediaKind), which may be a component's.
+	// oapi-codegen names an inline enum's type after its path (Media.kind: MediaKind).
 	if enum, other := specload.MapValue(s, "enum"), d.taken[goname.Key(goType)]; inline && enum != nil && other != "" && specload.MapValue(s, "x-go-type-name") == nil {
 		d.fix("go-name", enum, string(p), p, fmt.Sprintf("the inline enum's Go type, %s, has the name of %s's type", goname.Of(goType), other), map[string]any{"x-go-type-name": goname.Of(goType) + "Value"})
 	}
@@ -445,8 +435,13 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 					d.replace("ref", ref, p.key(k, "mapping"), value, fmt.Sprintf("discriminator value %q maps to %q, which the bundle lacks", value, ref.Value), nil)
 				}
 			})
-		case k == "propertyNames":
-			d.exampleKeys(s, v)
+		case k == "propertyNames": // which kin-openapi does not check examples against
+			re, err := ecma.Compile(value(v, "pattern")) // kin-openapi reports a pattern that does not compile
+			forEachPair(specload.MapValue(s, "example"), func(key string, keyNode, _ *yaml.Node) {
+				if err == nil && !re.MatchString(key) {
+					d.add(Advisory, "example-pattern", keyNode, fmt.Sprintf("example key %q does not match propertyNames.pattern %q (the fake does not serve this example)", key, value(v, "pattern")))
+				}
+			})
 		case k == "properties":
 			forEachPair(v, func(name string, _, prop *yaml.Node) {
 				d.schema(prop, p.key(k, name), goType+"_"+name, goType != "")
@@ -470,8 +465,7 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 	})
 }
 
-// nullable reports a 3.1 nullable (specgen refuses it); a true one's repair
-// adds 'null' to a valid type, as types does to a type it repairs.
+// nullable reports a 3.1 nullable (specgen refuses it); a true one's repair adds a 'null' type.
 func (d *defects) nullable(s, key *yaml.Node, p jsonPath) {
 	why := "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type"
 	var meant map[string]any
@@ -493,8 +487,8 @@ func nullableOn(s *yaml.Node) bool {
 	return v != nil && v.Decode(&on) == nil && on
 }
 
-// replace reports the key k at p, whose value v is wrong: the repair
-// removes it, then updates p with what it meant, if known.
+// replace reports the key k at p, whose value v is wrong: the repair removes
+// it, then updates p with what it meant, if known.
 func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, meant map[string]any) {
 	fix := []Action{{Target: string(p.key(k)), Description: why, Remove: true}}
 	if meant != nil {
@@ -544,10 +538,9 @@ func appendNew(list []string, items ...string) []string {
 	return list
 }
 
-// types checks the type t of s, and an array's items. Its repair writes the
-// type again, with 'null' for a 3.1 nullable and the format or items it
-// implies, removing a list or non-string first (an update appends to a list
-// and keeps a tag); in 3.0, which has no lists, each item is repaired alone.
+// types checks the type t of s, and an array's items. The repair writes the type
+// again (removing a list or tag first: an update would append or keep it); in
+// 3.0, which has no lists, each item is repaired alone.
 func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	each := d.v30 && t.Kind == yaml.SequenceNode
 	var names, wrong []string
@@ -578,10 +571,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			names = appendNew(names, "null")
 		}
 		fix["type"] = map[bool]any{true: names[0], false: names}[len(names) == 1]
-		what := fmt.Sprintf("type %s is not a JSON Schema type", wrong[0])
-		if len(wrong) > 1 {
-			what = fmt.Sprintf("types %s are not JSON Schema types", strings.Join(wrong, ", "))
-		}
+		what := "not JSON Schema types: " + strings.Join(wrong, ", ")
 		actions := []Action{{Target: string(p), Description: what, Update: fix}}
 		if t.Kind == yaml.SequenceNode || t.Tag != "!!str" {
 			actions = append([]Action{{Target: string(p.key("type")), Description: what, Remove: true}}, actions...)
@@ -605,27 +595,14 @@ func repairType(t string, v30 bool) map[string]any {
 	parts := appendNew(nil, slices.DeleteFunc(words, func(w string) bool { return !slices.Contains(validTypes, w) })...)
 	others := slices.DeleteFunc(slices.Clone(parts), func(t string) bool { return t == "null" })
 	switch {
-	case len(parts) == 0:
-		return map[string]any{"type": "string"}
-	case len(parts) == 1:
-		return map[string]any{"type": parts[0]}
+	case len(parts) < 2:
+		return map[string]any{"type": cmp.Or(strings.Join(parts, ""), "string")}
 	case !v30:
 		return map[string]any{"type": parts}
 	case len(others) < len(parts):
 		return map[string]any{"type": others[0], "nullable": true}
 	}
 	return map[string]any{"type": others[0]}
-}
-
-// exampleKeys checks the keys of s's example against propertyNames,
-// which kin-openapi does not implement.
-func (d *defects) exampleKeys(s, names *yaml.Node) {
-	re, err := ecma.Compile(value(names, "pattern")) // kin-openapi reports a pattern that does not compile
-	forEachPair(specload.MapValue(s, "example"), func(key string, keyNode, _ *yaml.Node) {
-		if err == nil && !re.MatchString(key) {
-			d.add(Advisory, "example-pattern", keyNode, fmt.Sprintf("example key %q does not match propertyNames.pattern %q (the fake does not serve this example)", key, value(names, "pattern")))
-		}
-	})
 }
 
 // resolve returns the node a local JSON pointer designates, and its path.
@@ -663,8 +640,8 @@ func (d *defects) goNames(m *yaml.Node, p jsonPath, what string) {
 	})
 }
 
-// componentGoNames reports components whose Go types share a name with
-// another section's, the client's own names or operations' types.
+// componentGoNames reports components whose Go types have another section's,
+// the client's or an operation's type name.
 func (d *defects) componentGoNames(components *yaml.Node) {
 	d.taken = map[string]string{}
 	for _, name := range generatedNames {
@@ -684,10 +661,8 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 			if !clash || strings.HasPrefix(other, "components."+sec[0]+".") {
 				return // within the section, goNames reports it
 			}
-			suffix := sec[1]
-			if !strings.HasPrefix(other, "components.") {
-				suffix = cmp.Or(suffix, "Schema")
-			}
+			// A schema takes the suffix Schema against the client's or an operation's name.
+			suffix := cmp.Or(sec[1], map[bool]string{false: "Schema"}[strings.HasPrefix(other, "components.")])
 			d.fix("go-name", keyNode, string(p), p, fmt.Sprintf("%s and %s give the same Go type name", other, what), map[string]any{"x-go-name": goname.Of(name) + suffix})
 		})
 	}
@@ -728,9 +703,8 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 }
 
 // pathParams checks that op and its path item (shared) declare each name of
-// the path, in: path and required, and no other parameter in: path, and
-// that no two parameters give one field of its Params struct (order_by and
-// order-by, lang and a header Lang).
+// the path, in: path and required, and nothing else in: path, and that no two
+// parameters give one Params field (order_by and order-by, lang and a header Lang).
 func (d *defects) pathParams(op operation, path string, shared []param) {
 	list := specload.MapValue(op.node, "parameters")
 	params := append(slices.Clone(shared), d.params(list, op.at.key("parameters"))...)
@@ -740,10 +714,8 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 			declared[pr.name] = pr
 		}
 	}
-	var want []string
 	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
 		name := m[1]
-		want = append(want, name)
 		switch pr, ok := declared[name]; {
 		case !ok:
 			decl := []any{map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
@@ -758,7 +730,7 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 	}
 	byKey := map[string]param{}
 	for _, p := range params {
-		if p.in == "path" && !slices.Contains(want, p.name) {
+		if p.in == "path" && !strings.Contains(path, "{"+p.name+"}") {
 			why := fmt.Sprintf("%q is declared in: path, but the path has no {%s}: Partoo's docs send it in the query", p.name, p.name)
 			inline, _ := decode(p.node)
 			if p.where == p.entry {
@@ -784,12 +756,8 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 		if strings.HasPrefix(string(p.where), "$.components.") && !strings.HasPrefix(string(other.where), "$.components.") {
 			fix = other // a component serves other operations: rename here
 		}
-		goName := goname.Of(fix.name) + "Alt"
-		if p.in != other.in {
-			goName = goname.Of(fix.name) + goname.Of(fix.in)
-		}
-		// Reported once for the operations of a path item: the message
-		// does not name the operation.
+		goName := goname.Of(fix.name) + map[bool]string{true: "Alt", false: goname.Of(fix.in)}[p.in == other.in]
+		// The message names no operation: reported once for a path item.
 		d.fix("go-name", specload.MapValue(fix.node, "name"), string(fix.where), fix.where, fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name), map[string]any{"x-go-name": goName})
 	}
 }

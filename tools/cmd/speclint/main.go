@@ -70,6 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail(2, err)
 	}
 	var res *specload.Result
+	var tree *yaml.Node // Partoo's bundle, repaired, whose lines the findings give
 	var err error
 	label := *specPath
 	if *partoo {
@@ -85,7 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case err != nil:
 		return fail(1, err)
 	case res != nil:
-		spec, raw, code = res.Repaired, res.Repaired, 1
+		spec, raw, tree, code = res.Repaired, res.Repaired, res.Tree, 1
 	case *specPath == "" || *seedPath == "":
 		return fail(2, errors.New("-spec and -seed are required (or -partoo with -spec)"))
 	}
@@ -93,10 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(code, fmt.Errorf("seed %s: %w", *seedPath, err))
 	}
-	if res != nil {
-		return report(stdout, stderr, label, lintTree(res.Tree, spec, seed), *verbose)
-	}
-	return report(stdout, stderr, label, Lint(spec, seed), *verbose)
+	return report(stdout, stderr, label, lintTree(tree, spec, seed), *verbose)
 }
 
 // advisoryShown is how many findings of one rule the summary shows.
