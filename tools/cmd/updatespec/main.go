@@ -23,7 +23,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/partoo-go/partoo/tools/internal/specdiff"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
@@ -195,7 +194,7 @@ func (u *updater) update(ctx context.Context) int {
 		return u.fail(ctx, step, what, err)
 	}
 	next("what changed: the API (oasdiff, breaking changes first)")
-	changes, breaking, err := specdiff.Changelog(ctx, filepath.Join(u.root, "tools"), previous, filepath.Join(u.root, specRel), u.stdout)
+	changes, breaking, err := u.changelog(ctx, previous, filepath.Join(u.root, specRel))
 	if err != nil {
 		return u.fail(ctx, step, "oasdiff", err)
 	}
@@ -212,6 +211,17 @@ func (u *updater) update(ctx context.Context) int {
 	fmt.Fprintln(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass.")
 	nextSteps(u.stdout, breaking)
 	return 0
+}
+
+// changelog prints oasdiff's changelog from base to revision, breaking
+// changes (level "error") first, and counts its changes and breaking ones.
+// allOf is merged (Partoo's lists compose ListResult with it), and external
+// references are never fetched.
+func (u *updater) changelog(ctx context.Context, base, revision string) (changes, breaking int, err error) {
+	text, err := u.run(ctx, "tools", false, "go", "tool", "oasdiff", "changelog", base, revision, "--color", "never", "--flatten-allof", "--allow-external-refs=false")
+	text = "\n" + text
+	breaking = strings.Count(text, "\nerror\t")
+	return breaking + strings.Count(text, "\nwarning\t") + strings.Count(text, "\ninfo\t"), breaking, err
 }
 
 // goSteps runs `go args...` in the directory before them, up to the first

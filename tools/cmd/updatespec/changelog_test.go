@@ -1,4 +1,4 @@
-package specdiff
+package main
 
 import (
 	"bytes"
@@ -34,6 +34,10 @@ func TestChangelog(t *testing.T) {
 		return path
 	}
 	base := write("base.yaml", spec)
+	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name               string
 		revision           []byte
@@ -44,7 +48,8 @@ func TestChangelog(t *testing.T) {
 		{name: "optional response property", revision: added, atLeastOneNonBreak: true},
 		{name: "operation removed", revision: removed, changes: 1, breaking: 1},
 	} {
-		changes, breaking, err := Changelog(context.Background(), "../..", base, write(tc.name+".yaml", tc.revision), io.Discard)
+		u := &updater{root: root, stdout: io.Discard, stderr: io.Discard}
+		changes, breaking, err := u.changelog(context.Background(), base, write(tc.name+".yaml", tc.revision))
 		if err != nil {
 			t.Fatal(err)
 		}
