@@ -41,8 +41,8 @@ var restorable = []string{
 	"bench/go.mod", "bench/go.sum", "bench/ogenapi", "redislimit/go.mod", "redislimit/go.sum", consumerRel,
 }
 
-// regenerate lists step 3's go commands after their directory: a module is
-// tidied after it is regenerated, the consumer example also before.
+// regenerate is step 3: go commands, each after its directory; a module is
+// tidied after it is regenerated (the consumer example also before).
 var regenerate = [][]string{
 	{".", "generate", "./..."}, {".", "mod", "tidy"}, {"tools", "mod", "tidy"}, {"otel", "mod", "tidy"},
 	{"redislimit", "mod", "tidy"}, {"bench", "generate", "./..."}, {"bench", "mod", "tidy"},
@@ -110,8 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return u.update(ctx)
 }
 
-// update checks that the update can start, saves what it may write, and
-// runs the steps.
+// update checks that the update can start, saves what it may write, and runs the steps.
 func (u *updater) update(ctx context.Context) int {
 	apiDir := filepath.Join(u.root, "api")
 	newBytes, err1 := os.ReadFile(u.spec)
@@ -138,15 +137,11 @@ func (u *updater) update(ctx context.Context) int {
 	if err = errors.Join(err, derr); err == nil && dirty != "" {
 		err = fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that the update's changes stand apart from yours:\n%s", dirty)
 	}
-	tmp := ""
-	if err == nil {
-		if tmp, err = os.MkdirTemp("", "partoo-update-spec-"); err == nil {
-			defer os.RemoveAll(tmp)
-			tmp, err = filepath.Abs(tmp) // the commands run in other directories
-		}
-	}
+	tmp, terr := os.MkdirTemp("", "partoo-update-spec-")
+	defer os.RemoveAll(tmp)
+	tmp, aerr := filepath.Abs(tmp) // the commands run in other directories
 	previous, repairs, namesCopy := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "repairs.yaml"), filepath.Join(tmp, "names.yaml")
-	if err == nil {
+	if err = errors.Join(err, terr, aerr); err == nil {
 		u.index = filepath.Join(tmp, "index")
 		err = errors.Join(u.save(ctx), os.WriteFile(previous, oldBytes, 0o644),
 			os.WriteFile(repairs, u.repairs, 0o644), os.WriteFile(namesCopy, names, 0o644))
@@ -213,10 +208,8 @@ func (u *updater) update(ctx context.Context) int {
 	return 0
 }
 
-// changelog prints oasdiff's changelog from base to revision, breaking
-// changes (level "error") first, and counts its changes and breaking ones.
-// allOf is merged (Partoo's lists compose ListResult with it), and external
-// references are never fetched.
+// changelog prints oasdiff's changelog, breaking changes ("error") first,
+// and counts them; allOf is merged (Partoo's lists compose ListResult with it).
 func (u *updater) changelog(ctx context.Context, base, revision string) (changes, breaking int, err error) {
 	text, err := u.run(ctx, "tools", false, "go", "tool", "oasdiff", "changelog", base, revision, "--color", "never", "--flatten-allof", "--allow-external-refs=false")
 	text = "\n" + text
@@ -227,24 +220,17 @@ func (u *updater) changelog(ctx context.Context, base, revision string) (changes
 // goSteps runs `go args...` in the directory before them, up to the first
 // failure; the consumer example, the one module a fork may lack, may be absent.
 func (u *updater) goSteps(ctx context.Context, cmds [][]string) (string, error) {
-	_, err := os.Stat(filepath.Join(u.root, consumerRel))
-	noConsumer := errors.Is(err, fs.ErrNotExist)
-	if noConsumer {
-		fmt.Fprintf(u.stdout, "%s: not in this tree, skipped\n", consumerRel)
-	}
 	for _, c := range cmds {
-		if c[0] == consumerRel && noConsumer {
-			continue
-		}
-		if _, err := u.run(ctx, c[0], false, "go", c[1:]...); err != nil {
+		if _, err := os.Stat(filepath.Join(u.root, c[0])); c[0] == consumerRel && errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(u.stdout, "%s: not in this tree, skipped: go %s\n", consumerRel, strings.Join(c[1:], " "))
+		} else if _, err := u.run(ctx, c[0], false, "go", c[1:]...); err != nil {
 			return "go " + c[1] + " in " + c[0], err
 		}
 	}
 	return "", nil
 }
 
-// put writes body to the file rel and says so, unless body is nil or the
-// file holds it already.
+// put writes body to rel and says so, unless body is nil or rel holds it.
 func (u *updater) put(rel string, body []byte, from string) error {
 	path := filepath.Join(u.root, rel)
 	if old, err := os.ReadFile(path); body == nil || err == nil && bytes.Equal(old, body) {
@@ -268,7 +254,7 @@ func nextSteps(w io.Writer, breaking int) {
 	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
 }
 
-// fail reports a failed step and, after the lint, gives back the tree save
+// fail reports a failed step and, after the lint, restores what save
 // recorded: git clean deletes what appeared, checkout-index the rest.
 func (u *updater) fail(ctx context.Context, step int, what string, err error) int {
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
@@ -288,7 +274,7 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 }
 
 // save records the files under restorable that git does not ignore,
-// tracked or not, in a git index of its own, not the repository's.
+// tracked or not, in an index of its own.
 func (u *updater) save(ctx context.Context) error {
 	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "-z", "--others", "--exclude-standard", "--"}, restorable...)...)
 	files := strings.FieldsFunc(out, func(r rune) bool { return r == 0 })

@@ -36,16 +36,14 @@ const (
 	Assembled = "assembled" // assembled from Partoo's docs, x-partoo-go-source on what the seed lacks
 )
 
-// VerbatimRule says what a bundle may do with Partoo's verbatim elements
-// (the seed excerpt, and with SOURCE=partoo Partoo's whole bundle), for the
-// messages that find one changed.
+// VerbatimRule is the rule the messages cite that find one of Partoo's
+// verbatim elements (the seed excerpt, or its whole bundle) changed.
 const VerbatimRule = "an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead " +
 	"(make update-spec SPEC=<Partoo's bundle> SOURCE=partoo, after committing its new seed excerpt when the seed's operation changed); " +
 	"an x-partoo-go-source mark does not make the change allowed"
 
-// KnownFormat reports whether the generated client and the fake know the
-// format f (internal/apispec checks the first seven, the others annotate);
-// spec-lint reports any other as read as a plain value of its type.
+// KnownFormat reports whether the client and the fake know the format f
+// (internal/apispec checks the first seven); spec-lint advises on others.
 func KnownFormat(f string) bool {
 	return slices.Contains([]string{"date-time", "date", "email", "uri", "uuid", "int32", "int64", "float", "double", "binary"}, f)
 }
@@ -87,9 +85,8 @@ func FromAPI(apiDir string) (*Result, error) {
 	return Effective(Input{Bundle: bundle, Repairs: repairs, Names: names})
 }
 
-// WriteSpec writes to specPath the spec FromAPI builds from apiDir (none
-// for an assembled bundle) and reports to w what needs attention; go
-// generate runs it first (specgen -api), for every consumer to read it.
+// WriteSpec writes to specPath the spec FromAPI builds (none for an
+// assembled bundle) and reports to w what needs attention (specgen -api).
 func WriteSpec(apiDir, specPath string, w io.Writer) error {
 	res, err := FromAPI(apiDir)
 	if res == nil || err != nil {
@@ -148,10 +145,7 @@ func ReadRecord(apiDir string) (Record, error) {
 
 // WriteRecord writes the provenance record to apiDir.
 func WriteRecord(apiDir string, r Record) error {
-	body, err := yaml.Marshal(r)
-	if err != nil {
-		return err
-	}
+	body, _ := yaml.Marshal(r) // a struct of strings always marshals
 	return os.WriteFile(filepath.Join(apiDir, ProvenanceFile), append([]byte(recordHeader), body...), 0o644)
 }
 
@@ -179,10 +173,8 @@ func VerbatimBundle(apiDir string) ([]byte, error) {
 	return b, nil
 }
 
-// FirstDiff returns where got (the bundle's element) first differs from
-// want (Partoo's), both decoded YAML, or "" when they are equal: the first
-// line that differs when both are written as YAML (keys sorted), with its
-// number and both sides ("" past the end), such as
+// FirstDiff returns the first line where got (the bundle's element) and
+// want (Partoo's), decoded YAML written back, differ, or "" when equal:
 // `line 3: Partoo's "type: integer", the bundle's "type: string"`.
 func FirstDiff(want, got any) string {
 	w, _ := yaml.Marshal(want) // decoded YAML always marshals
