@@ -1,14 +1,10 @@
-// Command specgen reads the bundled OpenAPI document (3.1 only) and writes,
-// from one model of the spec, what oapi-codegen does not generate: with
-// -api the spec itself first (specload.WriteSpec); the defaults overlay for
-// oapi-codegen (-overlay); the operation and schema tables of
-// internal/apispec (-table); the client services (-services, named by
-// -names); the README's custom-header rules table (-readme); and
-// oapi-codegen's output without its package doc (-gen). go generate runs
-// it (see the root generate.go). Its output is deterministic; on anything
-// it cannot represent it exits 1, writes nothing and names the construct,
-// where it sits and the fix: docs/design.md and docs/maintaining.md ("What
-// the generator refuses") describe the outputs and the refusals.
+// Command specgen writes, from one model of the bundled OpenAPI 3.1
+// document, what oapi-codegen does not generate: with -api the spec itself
+// first (specload.WriteSpec), the defaults overlay
+// (-overlay), internal/apispec's tables (-table), the client services
+// (-services), the README's custom-header rules table (-readme) and gen's
+// detached package doc (-gen). docs/maintaining.md describes the outputs
+// and what the generator refuses.
 package main
 
 import (
@@ -101,24 +97,23 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]string, s
 	}
 	for name, path := range paths {
 		var src []byte
+		var api *goAPI
+		if err == nil && (name == "readme" || name == "gen") {
+			src, err = os.ReadFile(path)
+		} else if err == nil && name == "services" {
+			api, err = loadGoAPI(specPath, oapiConfig)
+		}
 		switch {
 		case err != nil:
 			return nil, err
 		case name == "table":
 			outs[path], err = renderTable(m)
 		case name == "readme":
-			if src, err = os.ReadFile(path); err == nil {
-				outs[path], err = renderReadme(src, m)
-			}
+			outs[path], err = renderReadme(src, m)
 		case name == "services":
-			var api *goAPI
-			if api, err = loadGoAPI(specPath, oapiConfig); err == nil {
-				outs[path], err = renderServices(m, api)
-			}
+			outs[path], err = renderServices(m, api)
 		case name == "gen":
-			if src, err = os.ReadFile(path); err == nil {
-				outs[path] = detachPackageDoc(src)
-			}
+			outs[path] = detachPackageDoc(src)
 		}
 	}
 	for _, w := range m.warnings {
@@ -127,17 +122,14 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]string, s
 	return outs, err
 }
 
-// errOpenAPI30 refuses an OpenAPI 3.0 document: specload is the one owner
-// of the 3.0 forms, which it upgrades to 3.1's before any generator runs.
+// errOpenAPI30 refuses an OpenAPI 3.0 document: specload upgrades 3.0 to 3.1.
 var errOpenAPI30 = errors.New("specgen reads OpenAPI 3.1 documents only")
 
 // detachPackageDoc keeps oapi-codegen's header comment out of package gen's
-// documentation (gen/doc.go writes it): it drops the boilerplate sentence
-// and parts the "Code generated" line from the package clause.
+// documentation (gen/doc.go writes it): it keeps only the "Code generated"
+// line, a blank line apart from the package clause.
 func detachPackageDoc(src []byte) []byte {
 	return packageDoc.ReplaceAll(src, []byte("$1\n\npackage "))
 }
 
-// packageDoc matches a comment right above the package clause that holds
-// a "Code generated" line.
 var packageDoc = regexp.MustCompile(`\A(?://.*\n)*?(// Code generated .*)\n(?://.*\n)*package `)

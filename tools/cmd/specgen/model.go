@@ -38,21 +38,18 @@ type eventRow struct {
 }
 
 type operation struct {
-	ID, Method, Path, Tag  string
-	Summary, Doc           string
-	Deprecated             bool
-	Params                 []paramRow
-	Body, MediaSchema      int // schema indexes, or noSchema
-	BodyRequired           bool
-	RawBody, Media         string // a body that is not JSON: its media types, and the first
-	Success, SuccessSchema int    // status, schema index
-	SuccessExample         string
-	SuccessMedia           string // the media type of a success body that is not JSON (text/csv), else ""
-	Errors, ErrorSchemas   []int  // error statuses, and the schema of each, or noSchema
-	List                   listRow
-	CustomHeadersAt        []location
-	Resource               resourceRow
-	Service, GoMethod      string // Go names, set by the naming step
+	ID, Method, Path, Tag, Summary, Doc string
+	Service, GoMethod                   string // Go names, set by the naming step
+	Deprecated, BodyRequired            bool
+	Params                              []paramRow
+	Body, MediaSchema                   int    // schema indexes, or noSchema
+	RawBody, Media                      string // a body that is not JSON: its media types, and the first
+	Success, SuccessSchema              int    // status, schema index
+	SuccessExample, SuccessMedia        string // SuccessMedia: that of a body that is not JSON (text/csv)
+	Errors, ErrorSchemas                []int  // error statuses, and the schema of each, or noSchema
+	List                                listRow
+	CustomHeadersAt                     []location
+	Resource                            resourceRow
 
 	errorRefs []*openapi3.SchemaRef // the JSON schema of each status of Errors, or nil
 }
@@ -93,12 +90,11 @@ func (m *model) byService() map[string][]*operation {
 // build compiles the document and names its operations by the naming file.
 func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	m := &model{schemas: newSchemaTable(doc), customHeaders: noSchema, tags: map[string]string{}}
+	comps := cmp.Or(doc.Components, &openapi3.Components{})
 	var keys []string // the client sends the key in one header, on every request
-	if doc.Components != nil {
-		for _, name := range sortedKeys(doc.Components.SecuritySchemes) {
-			if s := doc.Components.SecuritySchemes[name].Value; s != nil && s.Type == "apiKey" && s.In == "header" && !slices.Contains(keys, s.Name) {
-				keys = append(keys, s.Name)
-			}
+	for _, name := range sortedKeys(comps.SecuritySchemes) {
+		if s := comps.SecuritySchemes[name].Value; s != nil && s.Type == "apiKey" && s.In == "header" && !slices.Contains(keys, s.Name) {
+			keys = append(keys, s.Name)
 		}
 	}
 	if len(keys) != 1 {
@@ -111,15 +107,13 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 		}
 	}
 	// Components first, in name order: their indexes are stable.
-	if doc.Components != nil {
-		for _, name := range sortedKeys(doc.Components.Schemas) {
-			i, err := m.schemas.add(doc.Components.Schemas[name], "components.schemas."+name)
-			if err != nil {
-				return nil, err
-			}
-			if name == customHeadersSchema {
-				m.customHeaders = i
-			}
+	for _, name := range sortedKeys(comps.Schemas) {
+		i, err := m.schemas.add(comps.Schemas[name], "components.schemas."+name)
+		if err != nil {
+			return nil, err
+		}
+		if name == customHeadersSchema {
+			m.customHeaders = i
 		}
 	}
 	if err := m.eventsFrom(doc); err != nil {
@@ -149,7 +143,7 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 			o.ErrorSchemas = append(o.ErrorSchemas, i)
 		}
 	}
-	m.errorBodiesFrom(doc)
+	m.errorBodiesFrom(comps.Responses)
 	missing := m.schemas.fillExamples()
 	for _, o := range m.ops {
 		if err := missing[o.SuccessSchema]; err != nil {
@@ -196,21 +190,17 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 		}
 		o.Params = append(o.Params, row)
 	}
-	err := m.body(o, where, op)
-	if err == nil {
-		err = m.responses(o, where, op)
+	// Each step reads what the one before it recorded; the first error wins.
+	if err := cmp.Or(m.body(o, where, op), m.responses(o, where, op), m.list(o, where, listOverride)); err != nil {
+		return nil, err
 	}
-	if err == nil {
-		err = m.list(o, where, listOverride)
+	locs, err := m.locate(o.Body, nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: request body: %w", where, err)
 	}
-	if err == nil && o.Body >= 0 && m.customHeaders >= 0 {
-		if o.CustomHeadersAt, err = m.locate(o.Body, nil, nil); err != nil {
-			err = fmt.Errorf("%s: request body: %w", where, err)
-		}
-		slices.SortFunc(o.CustomHeadersAt, func(a, b location) int { return strings.Compare(a.String(), b.String()) })
-		o.CustomHeadersAt = slices.CompactFunc(o.CustomHeadersAt, func(a, b location) bool { return a.String() == b.String() })
-	}
-	return o, err
+	slices.SortFunc(locs, func(a, b location) int { return strings.Compare(a.String(), b.String()) })
+	o.CustomHeadersAt = slices.CompactFunc(locs, func(a, b location) bool { return a.String() == b.String() })
+	return o, nil
 }
 
 func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
@@ -429,36 +419,25 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 	if locs, _ := m.locate(row.AdditionalProperties, nil, stack); len(locs) > 0 {
 		return nil, fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc.String())
 	}
-	type step struct {
-		schema int
-		at     location
+	out, err := m.locate(row.Items, append(slices.Clip(loc), eachElement), stack)
+	visit := func(sub int, at location) {
+		locs, e := m.locate(sub, at, stack)
+		out, err = append(out, locs...), cmp.Or(err, e)
 	}
-	steps := []step{{row.Items, append(slices.Clip(loc), eachElement)}}
 	for _, p := range row.Properties {
-		steps = append(steps, step{p.Schema, append(slices.Clip(loc), p.Name)})
+		visit(p.Schema, append(slices.Clip(loc), p.Name))
 	}
 	for _, sub := range slices.Concat(row.AllOf, row.OneOf, row.AnyOf) {
-		steps = append(steps, step{sub, loc})
+		visit(sub, loc)
 	}
-	var out []location
-	for _, s := range steps {
-		locs, err := m.locate(s.schema, s.at, stack)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, locs...)
-	}
-	return out, nil
+	return out, err
 }
 
 // errorBodiesFrom builds the body of each error in components.responses.
-func (m *model) errorBodiesFrom(doc *openapi3.T) {
-	if doc.Components == nil {
-		return
-	}
-	for _, code := range sortedKeys(doc.Components.Responses) {
+func (m *model) errorBodiesFrom(responses openapi3.ResponseBodies) {
+	for _, code := range sortedKeys(responses) {
 		status, err := strconv.Atoi(code)
-		resp := doc.Components.Responses[code].Value
+		resp := responses[code].Value
 		if err != nil || status < 400 || resp == nil {
 			continue
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -39,20 +40,19 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 			}
 		}
 	}
-	if doc.Components != nil {
-		for _, name := range sortedKeys(doc.Components.Parameters) {
-			if p := doc.Components.Parameters[name]; p != nil && p.Ref == "" && p.Value != nil && p.Value.Schema != nil {
-				add("$.components.parameters"+specload.Member(name), p.Value.Description, p.Value.Schema.Value)
-			}
+	comps := cmp.Or(doc.Components, &openapi3.Components{})
+	for _, name := range sortedKeys(comps.Parameters) {
+		if p := comps.Parameters[name]; p != nil && p.Ref == "" && p.Value != nil && p.Value.Schema != nil {
+			add("$.components.parameters"+specload.Member(name), p.Value.Description, p.Value.Schema.Value)
 		}
-		for _, name := range sortedKeys(doc.Components.Schemas) {
-			if ref := doc.Components.Schemas[name]; ref != nil && ref.Ref == "" && ref.Value != nil {
-				base := "$.components.schemas" + specload.Member(name)
-				properties(base, ref.Value)
-				for i, part := range ref.Value.AllOf {
-					if part.Ref == "" && part.Value != nil {
-						properties(fmt.Sprintf("%s.allOf[%d]", base, i), part.Value)
-					}
+	}
+	for _, name := range sortedKeys(comps.Schemas) {
+		if ref := comps.Schemas[name]; ref != nil && ref.Ref == "" && ref.Value != nil {
+			base := "$.components.schemas" + specload.Member(name)
+			properties(base, ref.Value)
+			for i, part := range ref.Value.AllOf {
+				if part.Ref == "" && part.Value != nil {
+					properties(fmt.Sprintf("%s.allOf[%d]", base, i), part.Value)
 				}
 			}
 		}
