@@ -19,16 +19,18 @@ import (
 // customHeadersSchema is the schema the client enforces locally.
 const customHeadersSchema = "CustomHeaders"
 
-// model is the spec compiled for the generated code.
+// model is the spec compiled for the generated code; table.tmpl reads its
+// exported fields.
 type model struct {
-	ops           []*operation
-	schemas       *schemaTable
-	errorBodies   []errorBody
-	customHeaders int    // index of the CustomHeaders schema, or noSchema
-	apiKeyHeader  string // the header of the spec's one apiKey security scheme
-	warnings      []string
-	tags          map[string]string // tag name → description
-	events        []eventRow
+	Ops           []*operation
+	ErrorBodies   []errorBody
+	CustomHeaders int    // index of the CustomHeaders schema, or noSchema
+	APIKeyHeader  string // the header of the spec's one apiKey security scheme
+	Events        []eventRow
+
+	schemas  *schemaTable
+	warnings []string
+	tags     openapi3.Tags
 }
 
 // eventRow is a webhook event: its type and its delivery body's schema.
@@ -55,10 +57,10 @@ type operation struct {
 }
 
 type paramRow struct {
-	Name, In, Description string
-	Required, Explode     bool
-	Schema                int
-	Example               string // as sent, "" if none
+	Name, In, Description, Example string // Example: as sent, "" if none
+	Required, Explode              bool
+	Schema                         int
+	Rules                          *schemaRow // the schema's row, for the services' docs
 }
 
 type listRow struct {
@@ -66,11 +68,12 @@ type listRow struct {
 	Item         int
 }
 
+// resourceRow: Role is "", "create", "read", "update", "delete" or "list";
+// IDProperty is the item's property that identifies it.
 type resourceRow struct {
-	Role, Collection, IDParam string // Role: "", "create", "read", "update", "delete" or "list"
-	IDProperty                string // the item's property that identifies it
-	Item                      int
-	ItemInResponse            bool
+	Role, Collection, IDParam, IDProperty string
+	Item                                  int
+	ItemInResponse                        bool
 }
 
 type errorBody struct {
@@ -81,7 +84,7 @@ type errorBody struct {
 // byService returns the operations of each service.
 func (m *model) byService() map[string][]*operation {
 	out := map[string][]*operation{}
-	for _, o := range m.ops {
+	for _, o := range m.Ops {
 		out[o.Service] = append(out[o.Service], o)
 	}
 	return out
@@ -89,7 +92,7 @@ func (m *model) byService() map[string][]*operation {
 
 // build compiles the document and names its operations by the naming file.
 func build(doc *openapi3.T, names *namesFile) (*model, error) {
-	m := &model{schemas: newSchemaTable(doc), customHeaders: noSchema, tags: map[string]string{}}
+	m := &model{schemas: newSchemaTable(doc), CustomHeaders: noSchema, tags: doc.Tags}
 	comps := cmp.Or(doc.Components, &openapi3.Components{})
 	var keys []string // the client sends the key in one header, on every request
 	for _, name := range sortedKeys(comps.SecuritySchemes) {
@@ -100,12 +103,7 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	if len(keys) != 1 {
 		return nil, fmt.Errorf("components.securitySchemes: the client sends the key in one header, but the spec declares %d apiKey header schemes %q", len(keys), keys)
 	}
-	m.apiKeyHeader = keys[0]
-	for _, tag := range doc.Tags {
-		if tag != nil {
-			m.tags[tag.Name] = tag.Description
-		}
-	}
+	m.APIKeyHeader = keys[0]
 	// Components first, in name order: their indexes are stable.
 	for _, name := range sortedKeys(comps.Schemas) {
 		i, err := m.schemas.add(comps.Schemas[name], "components.schemas."+name)
@@ -113,7 +111,7 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 			return nil, err
 		}
 		if name == customHeadersSchema {
-			m.customHeaders = i
+			m.CustomHeaders = i
 		}
 	}
 	if err := m.eventsFrom(doc); err != nil {
@@ -127,14 +125,14 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 				if err != nil {
 					return nil, err
 				}
-				m.ops = append(m.ops, o)
+				m.Ops = append(m.Ops, o)
 			}
 		}
 	}
 	order := func(o *operation) int { return slices.Index(specload.HTTPMethods, strings.ToLower(o.Method)) }
-	slices.SortFunc(m.ops, func(a, b *operation) int { return cmp.Or(strings.Compare(a.Path, b.Path), order(a)-order(b)) })
+	slices.SortFunc(m.Ops, func(a, b *operation) int { return cmp.Or(strings.Compare(a.Path, b.Path), order(a)-order(b)) })
 	// The error responses' schemas come last: they move no other index.
-	for _, o := range m.ops {
+	for _, o := range m.Ops {
 		for k, ref := range o.errorRefs {
 			i, err := m.schemas.add(ref, fmt.Sprintf("%s (%s %s): %d response", o.ID, o.Method, o.Path, o.Errors[k]))
 			if err != nil {
@@ -145,14 +143,15 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	}
 	m.errorBodiesFrom(comps.Responses)
 	missing := m.schemas.fillExamples()
-	for _, o := range m.ops {
+	for _, o := range m.Ops {
 		if err := missing[o.SuccessSchema]; err != nil {
 			return nil, fmt.Errorf("%s (%s %s): the fake server cannot build a %d answer: %v", o.ID, o.Method, o.Path, o.Success, err)
 		} else if o.SuccessSchema >= 0 {
 			o.SuccessExample = m.schemas.rows[o.SuccessSchema].Example
 		}
 		for k, p := range o.Params {
-			o.Params[k].Example = cmp.Or(p.Example, paramText(m.schemas.rows[p.Schema].Example))
+			o.Params[k].Rules = m.schemas.rows[p.Schema]
+			o.Params[k].Example = cmp.Or(p.Example, paramText(o.Params[k].Rules.Example))
 		}
 	}
 	m.resources()
@@ -409,7 +408,7 @@ func (l location) String() string {
 // locate returns the locations of the CustomHeaders schema under schema i;
 // stack holds the schemas above it, to stop on recursion.
 func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
-	if i >= 0 && i == m.customHeaders {
+	if i >= 0 && i == m.CustomHeaders {
 		return []location{loc}, nil
 	}
 	if i < 0 || slices.Contains(stack, i) {
@@ -442,7 +441,7 @@ func (m *model) errorBodiesFrom(responses openapi3.ResponseBodies) {
 			continue
 		}
 		if mt := resp.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
-			m.errorBodies = append(m.errorBodies, errorBody{Status: status, Body: jsonText(cmp.Or[any](defaultsOf(mt.Schema.Value, 0), map[string]any{}))})
+			m.ErrorBodies = append(m.ErrorBodies, errorBody{Status: status, Body: jsonText(cmp.Or[any](defaultsOf(mt.Schema.Value, 0), map[string]any{}))})
 		}
 	}
 }
@@ -477,7 +476,7 @@ func defaultsOf(s *openapi3.Schema, depth int) any {
 func (m *model) resources() {
 	var order []string                // the collections, as the operations meet them
 	fams := map[string][]*operation{} // by collection
-	for _, o := range m.ops {
+	for _, o := range m.Ops {
 		r := &o.Resource
 		*r = resourceRow{Item: noSchema}
 		segs := strings.Split(strings.Trim(o.Path, "/"), "/")
@@ -589,7 +588,7 @@ func (m *model) eventsFrom(doc *openapi3.T) error {
 		if enum, ok := m.schemas.properties(i)["type"]; !ok || enum < 0 || !slices.Contains(m.schemas.rows[enum].Enum, strconv.Quote(typ)) {
 			return fmt.Errorf("%s: the body's type enum has no %q, the event type the key names", where, typ)
 		}
-		m.events = append(m.events, eventRow{Type: typ, Schema: i})
+		m.Events = append(m.Events, eventRow{Type: typ, Schema: i})
 	}
 	return nil
 }

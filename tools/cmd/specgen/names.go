@@ -53,7 +53,7 @@ var reserved = map[string]bool{"Do": true, "BaseURL": true, "ForOrg": true, "Raw
 // first, so that a derived name never takes theirs.
 func (m *model) name(n *namesFile) error {
 	services := map[string]string{} // Go name → tag
-	for _, o := range m.ops {
+	for _, o := range m.Ops {
 		tag := cmp.Or(o.Tag, "Default")
 		svc := cmp.Or(n.Services[tag], goname.Of(tag))
 		switch other, ok := services[svc]; {

@@ -20,11 +20,11 @@ func renderReadme(readme []byte, m *model) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("README.md has no %s line before the custom-header rules table", readmeRulesMarker)
 	}
-	if m.customHeaders == noSchema {
+	if m.CustomHeaders == noSchema {
 		m.warnings = append(m.warnings, fmt.Sprintf("the spec has no %s schema: README.md's custom-header rules table is left as it is", customHeadersSchema))
 		return readme, nil
 	}
-	rows, ch := m.schemas.rows, m.schemas.rows[m.customHeaders]
+	rows, ch := m.schemas.rows, m.schemas.rows[m.CustomHeaders]
 	facts := map[string]string{} // the rules the README states, by keyword path
 	state := func(kw string, v, none int) {
 		if v != none {

@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -28,28 +29,21 @@ import (
 //go:embed table.tmpl
 var tableTemplate string
 
-// tableView is what table.tmpl writes.
-type tableView struct {
-	CustomHeaders int
-	APIKeyHeader  string
-	Ops           []*operation
-	Schemas       []*schemaRow
-	KeepExample   map[int]bool // the inline schemas whose Example is written
-	Patterns      []patternRow
-	Events        []eventRow
-	ErrorBodies   []errorBody
-}
-
 // renderTable writes internal/apispec/spec.gen.go.
 func renderTable(m *model) ([]byte, error) {
-	v := tableView{CustomHeaders: m.customHeaders, APIKeyHeader: m.apiKeyHeader, Ops: m.ops, Schemas: m.schemas.rows,
-		KeepExample: map[int]bool{}, Patterns: m.schemas.patterns, Events: m.events, ErrorBodies: m.errorBodies}
-	for _, o := range m.ops {
-		v.KeepExample[o.Body], v.KeepExample[o.Resource.Item] = true, true
+	keep := map[int]bool{} // the inline schemas whose Example is written
+	for _, o := range m.Ops {
+		keep[o.Body], keep[o.Resource.Item] = true, true
 	}
-	for _, e := range m.events {
-		v.KeepExample[e.Schema] = true
+	for _, e := range m.Events {
+		keep[e.Schema] = true
 	}
+	v := struct {
+		*model
+		Schemas     []*schemaRow
+		Patterns    []patternRow
+		KeepExample map[int]bool
+	}{m, m.schemas.rows, m.schemas.patterns, keep}
 	return execute("spec.gen.go", tableTemplate, template.FuncMap{"str": goString, "export": goname.Of, "canonical": http.CanonicalHeaderKey}, v)
 }
 
@@ -71,21 +65,15 @@ type serviceView struct {
 }
 
 // methodView is one method. Result is its answer's shape: "list" (of Type),
-// "none", "bytes", "field" (the array Field, JSON name Tag), "pointer" or
-// "value". Sentence is the rest of its doc's first sentence.
+// "none", "field" (the array Field, JSON name Tag), "pointer" or "value".
+// Sentence is the rest of its doc's first sentence.
 type methodView struct {
 	Name, Args, Build, Op, Check, Result, Type, Field, Tag, Sentence string
 
 	Spec           *operation
 	Description    []string   // wrapped, unless it is the summary
-	ParamDocs      []paramDoc // the params struct's fields
+	ParamDocs      []paramRow // the params struct's fields
 	Headers, OrgID bool       // whether it has header parameters, an org_id
-}
-
-// paramDoc is a params struct's field, with its schema's rules.
-type paramDoc struct {
-	paramRow
-	Rules *schemaRow
 }
 
 // renderServices writes services.gen.go: a service per tag, a method per
@@ -96,8 +84,8 @@ func renderServices(m *model, api *goAPI) ([]byte, error) {
 	for _, svc := range sortedKeys(byService) {
 		ops := byService[svc]
 		v := serviceView{Name: svc, Tag: ops[0].Tag}
-		if d := strings.TrimSpace(m.tags[v.Tag]); d != "" {
-			v.Doc = strings.ReplaceAll(firstSentence(d), "\n", " ")
+		if t := m.tags.Get(v.Tag); t != nil && strings.TrimSpace(t.Description) != "" {
+			v.Doc = strings.ReplaceAll(firstSentence(t.Description), "\n", " ")
 		}
 		sort.Slice(ops, func(i, j int) bool { return ops[i].GoMethod < ops[j].GoMethod })
 		for _, o := range ops {
@@ -159,7 +147,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	for _, p := range o.Params {
 		orgID := p.In == "query" && p.Name == "org_id"
 		if p.In != "path" && !orgID {
-			v.ParamDocs = append(v.ParamDocs, paramDoc{p, m.schemas.rows[p.Schema]})
+			v.ParamDocs = append(v.ParamDocs, p)
 		}
 		v.Headers, v.OrgID = v.Headers || p.In == "header", v.OrgID || orgID
 	}
@@ -203,7 +191,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 		}
 		v.Result, v.Type, v.Field = "list", qualify(item.TypeDecl()), o.List.Field
 	case o.SuccessMedia != "":
-		v.Result = "bytes"
+		v.Result, v.Type = "value", "[]byte"
 	case o.SuccessSchema < 0 || !hasJSON:
 		v.Result = "none"
 	case !strings.HasPrefix(api.deref(resp).GoType, "struct"):
@@ -258,17 +246,15 @@ func sentence(summary, id string) string {
 			return "calls " + id + ": " + summary + "."
 		}
 	}
-	v := strings.ToLower(verb)
-	switch {
-	case strings.HasSuffix(v, "y") && !strings.ContainsAny(v[len(v)-2:len(v)-1], "aeiou"):
-		v = v[:len(v)-1] + "ies"
-	case strings.HasSuffix(v, "s") || strings.HasSuffix(v, "x") || strings.HasSuffix(v, "ch") || strings.HasSuffix(v, "sh") || strings.HasSuffix(v, "o"):
-		v += "es"
-	default:
-		v += "s"
+	v := consonantY.ReplaceAllString(strings.ToLower(verb), "${1}ie")
+	if sibilant.MatchString(v) {
+		v += "e"
 	}
-	return strings.TrimSpace(v+" "+rest) + "."
+	return strings.TrimSpace(v+"s "+rest) + "."
 }
+
+// A verb's third person: a consonant's y becomes ies; a sibilant or o takes es.
+var consonantY, sibilant = regexp.MustCompile(`([^aeiou])y$`), regexp.MustCompile(`(s|x|ch|sh|o)$`)
 
 // verbs are the imperative verbs that start operation summaries.
 var verbs = strings.Fields(`get list create update delete send search set fetch reply invite unsubscribe

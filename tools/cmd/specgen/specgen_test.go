@@ -109,7 +109,7 @@ func buildModel(t *testing.T, path string, names *namesFile) *model {
 }
 
 func (m *model) op(id string) *operation {
-	for _, o := range m.ops {
+	for _, o := range m.Ops {
 		if o.ID == id {
 			return o
 		}
@@ -451,7 +451,7 @@ func TestPartooShapes(t *testing.T) {
 		t.Errorf("getMedia's media_id example is %q, want a UUID", got)
 	}
 	lists := 0
-	for _, o := range m.ops {
+	for _, o := range m.Ops {
 		if o.List.Style != "" {
 			lists++
 		}
@@ -459,8 +459,8 @@ func TestPartooShapes(t *testing.T) {
 			t.Errorf("%s: no example answer", o.ID)
 		}
 	}
-	if len(m.ops) < 60 || lists < 20 {
-		t.Errorf("%d operations, %d lists; want the fixture's 60+ and 20+", len(m.ops), lists)
+	if len(m.Ops) < 60 || lists < 20 {
+		t.Errorf("%d operations, %d lists; want the fixture's 60+ and 20+", len(m.Ops), lists)
 	}
 }
 
@@ -530,7 +530,7 @@ func TestCustomHeadersLocations(t *testing.T) {
 	})
 	m := buildModel(t, spec, nil)
 	got := map[string][]string{}
-	for _, o := range m.ops {
+	for _, o := range m.Ops {
 		for _, loc := range o.CustomHeadersAt {
 			got[o.ID] = append(got[o.ID], loc.String())
 		}
@@ -592,8 +592,8 @@ func TestServicesOfThePartooFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Count(string(src), "\nfunc (s *"); got != len(m.ops) {
-		t.Errorf("%d methods for %d operations", got, len(m.ops))
+	if got := strings.Count(string(src), "\nfunc (s *"); got != len(m.Ops) {
+		t.Errorf("%d methods for %d operations", got, len(m.Ops))
 	}
 	for _, want := range []string{
 		"func (s *BusinessesService) Search(ctx context.Context, params *gen.SearchBusinessesParams, opts ...CallOption) iter.Seq2[gen.Business, error]",
@@ -689,7 +689,7 @@ func TestReadmeRulesFollowTheSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := buildModel(t, specPath, nil)
-	pattern := m.schemas.patterns[m.schemas.rows[m.schemas.rows[m.customHeaders].PropertyNames].Pattern].Source
+	pattern := m.schemas.patterns[m.schemas.rows[m.schemas.rows[m.CustomHeaders].PropertyNames].Pattern].Source
 	want := strings.NewReplacer(
 		"`maxProperties`) | 1 |", "`maxProperties`) | 8 |",
 		"`propertyNames.maxLength`) | 2 |", "`propertyNames.maxLength`) | 128 |",
@@ -701,7 +701,7 @@ func TestReadmeRulesFollowTheSpec(t *testing.T) {
 	}
 
 	// A spec without the schema leaves the README as it is, with a warning.
-	other := &model{customHeaders: noSchema}
+	other := &model{CustomHeaders: noSchema}
 	if got, err := renderReadme([]byte(readme), other); err != nil || string(got) != readme || len(other.warnings) != 1 {
 		t.Errorf("without CustomHeaders: err %v, warnings %q, README changed: %v", err, other.warnings, string(got) != readme)
 	}
@@ -809,11 +809,11 @@ func TestRequestBodyMedia(t *testing.T) {
 		{"searchBusinesses", "", "", nil},
 	}
 	for _, tt := range tests {
-		i := slices.IndexFunc(m.ops, func(o *operation) bool { return o.ID == tt.id })
+		i := slices.IndexFunc(m.Ops, func(o *operation) bool { return o.ID == tt.id })
 		if i < 0 {
 			t.Fatalf("the fixture has no operation %s", tt.id)
 		}
-		o := m.ops[i]
+		o := m.Ops[i]
 		if o.Media != tt.media {
 			t.Errorf("%s: Media = %q, want %q", tt.id, o.Media, tt.media)
 		}
