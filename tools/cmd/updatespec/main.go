@@ -208,8 +208,7 @@ func (u *updater) update(ctx context.Context) int {
 	return 0
 }
 
-// changelog prints oasdiff's changelog, breaking changes ("error") first,
-// and counts them; allOf is merged (Partoo's lists compose ListResult with it).
+// changelog prints oasdiff's changelog (allOf merged: Partoo's lists use it), breaking changes first, and counts them.
 func (u *updater) changelog(ctx context.Context, base, revision string) (changes, breaking int, err error) {
 	text, err := u.run(ctx, "tools", false, "go", "tool", "oasdiff", "changelog", base, revision, "--color", "never", "--flatten-allof", "--allow-external-refs=false")
 	text = "\n" + text
@@ -217,8 +216,7 @@ func (u *updater) changelog(ctx context.Context, base, revision string) (changes
 	return breaking + strings.Count(text, "\nwarning\t") + strings.Count(text, "\ninfo\t"), breaking, err
 }
 
-// goSteps runs `go args...` in the directory before them, up to the first
-// failure; the consumer example, the one module a fork may lack, may be absent.
+// goSteps runs `go args...` in the directory before them up to a failure, skipping a missing consumer example.
 func (u *updater) goSteps(ctx context.Context, cmds [][]string) (string, error) {
 	for _, c := range cmds {
 		if _, err := os.Stat(filepath.Join(u.root, c[0])); c[0] == consumerRel && errors.Is(err, fs.ErrNotExist) {
@@ -254,8 +252,7 @@ func nextSteps(w io.Writer, breaking int) {
 	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
 }
 
-// fail reports a failed step and, after the lint, restores what save
-// recorded: git clean deletes what appeared, checkout-index the rest.
+// fail reports a failed step and, after the lint, restores what save recorded.
 func (u *updater) fail(ctx context.Context, step int, what string, err error) int {
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
 	if step > 1 {
@@ -273,8 +270,7 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 	return 1
 }
 
-// save records the files under restorable that git does not ignore,
-// tracked or not, in an index of its own.
+// save records the files under restorable, tracked or not, in an index of its own.
 func (u *updater) save(ctx context.Context) error {
 	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "-z", "--others", "--exclude-standard", "--"}, restorable...)...)
 	files := strings.FieldsFunc(out, func(r rune) bool { return r == 0 })

@@ -9,9 +9,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Compile compiles pattern with ECMAScript semantics, as kin-openapi's
-// regex compiler (openapi3.SetRegexCompiler). A match fails after ten
-// seconds, far above any spec's pattern on a loaded machine.
+// Compile compiles pattern with ECMAScript semantics for kin-openapi (openapi3.SetRegexCompiler);
+// a match fails after ten seconds, far above any spec's pattern on a loaded machine.
 func Compile(pattern string) (openapi3.RegexMatcher, error) {
 	re, err := regexp2.Compile(pattern, regexp2.ECMAScript)
 	if err != nil {

@@ -40,8 +40,7 @@ type DerivedID struct {
 // Result is the effective spec and how it was built.
 type Result struct {
 	Spec []byte // the document every consumer reads
-	// Repaired is the document before the 3.1 upgrade, which spec-lint
-	// checks, and Tree its YAML nodes, at their lines in the bundle.
+	// Repaired, which spec-lint checks, is Spec before the 3.1 upgrade, and Tree its nodes at the bundle's lines.
 	Repaired     []byte
 	Tree         *yaml.Node
 	Repairs      []Outcome   // one per action of the overlay, in order
@@ -67,10 +66,9 @@ func (r *Result) Report(w io.Writer) {
 // ErrRepairMatchesNothing is wrapped by the error of a repair whose target selects nothing.
 var ErrRepairMatchesNothing = errors.New("the repair's target matches nothing in the bundle")
 
-// Effective builds the spec every consumer reads from Partoo's verbatim
-// bundle: the repairs applied one by one (each with a target that matches
-// and a reason), the operationIds given, and a 3.0 document upgraded to
-// 3.1's forms. When nothing changes, Spec is Bundle byte for byte.
+// Effective builds the spec every consumer reads from Partoo's bundle: the
+// repairs applied one by one (each with a matching target and a reason), the
+// operationIds given, 3.0 upgraded to 3.1. Unchanged, Spec is Bundle itself.
 func Effective(in Input) (*Result, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(in.Bundle, &root); err != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {

@@ -1,8 +1,6 @@
-// Package specload owns what api/ holds and how the spec every consumer
-// reads is built from it: the provenance record (api/provenance.yaml), and
-// when it says the bundle is Partoo's, the verbatim bundle, its repairs
-// overlay and the naming file's operationIds (FromAPI, Effective); then
-// the loading of the spec for the generators (Load).
+// Package specload owns api/ and builds from it the spec every consumer
+// reads: the provenance record and, for Partoo's bundle, its verbatim copy,
+// repairs overlay and naming file (FromAPI, Effective); Load loads a spec.
 package specload
 
 import (
@@ -48,9 +46,8 @@ func KnownFormat(f string) bool {
 	return slices.Contains([]string{"date-time", "date", "email", "uri", "uuid", "int32", "int64", "float", "double", "binary"}, f)
 }
 
-// Load reads, resolves and validates the OpenAPI document at path, each
-// element with its keys (Origin: "example: null" differs from none), but
-// not its ECMA-262 patterns nor its examples, which spec-lint checks.
+// Load reads, resolves and validates the document at path, keeping each
+// element's keys (Origin), but not its patterns nor examples (spec-lint's).
 func Load(path string) (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	loader.IncludeOrigin = true
@@ -64,10 +61,9 @@ func Load(path string) (*openapi3.T, error) {
 	return doc, nil
 }
 
-// FromAPI builds the effective spec (Effective) from the api/ directory
-// apiDir when its provenance record says the bundle is Partoo's. For a
-// bundle the project assembled it returns nil, and refuses a repairs
-// overlay with actions: such a bundle is edited directly.
+// FromAPI builds the effective spec from apiDir when its bundle is
+// Partoo's; for an assembled bundle, edited directly, it returns nil and
+// refuses a repairs overlay with actions.
 func FromAPI(apiDir string) (*Result, error) {
 	bundle, err := VerbatimBundle(apiDir)
 	repairs, err2 := ReadOptional(filepath.Join(apiDir, RepairsFile))
@@ -122,8 +118,7 @@ const recordHeader = `# Where api/openapi-bundled.yaml comes from; written by ma
 #                     YAML carries x-partoo-go-source.
 `
 
-// ReadRecord reads the provenance record in apiDir; a missing file is an
-// assembled bundle.
+// ReadRecord reads apiDir's provenance record; none means an assembled bundle.
 func ReadRecord(apiDir string) (Record, error) {
 	r := Record{Source: Assembled}
 	raw, err := ReadOptional(filepath.Join(apiDir, ProvenanceFile))
@@ -155,22 +150,18 @@ func Sum(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// VerbatimBundle returns Partoo's verbatim bundle in apiDir, checked
-// against the SHA-256 of its provenance record, or nil when the record
-// says the project assembled the bundle.
+// VerbatimBundle returns Partoo's verbatim bundle in apiDir, checked against
+// its provenance record's SHA-256, or nil for an assembled bundle.
 func VerbatimBundle(apiDir string) ([]byte, error) {
 	r, err := ReadRecord(apiDir)
 	if err != nil || r.Source != Partoo {
 		return nil, err
 	}
 	b, err := os.ReadFile(filepath.Join(apiDir, VerbatimFile))
-	if err != nil {
-		return nil, fmt.Errorf("the provenance says the bundle is Partoo's, but its verbatim copy cannot be read: %w", err)
-	}
-	if got := Sum(b); !strings.EqualFold(got, r.SHA256) {
+	if got := Sum(b); err == nil && !strings.EqualFold(got, r.SHA256) {
 		return nil, fmt.Errorf("%s has SHA-256 %s, but %s records %s: the verbatim copy must never be edited; take a new bundle with make update-spec SOURCE=partoo", VerbatimFile, got, ProvenanceFile, r.SHA256)
 	}
-	return b, nil
+	return b, err
 }
 
 // FirstDiff returns the first line where got (the bundle's element) and
