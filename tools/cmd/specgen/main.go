@@ -1,10 +1,9 @@
 // Command specgen writes, from one model of the bundled OpenAPI 3.1
 // document, what oapi-codegen does not generate: with -api the spec itself
-// first (specload.WriteSpec), the defaults overlay
-// (-overlay), internal/apispec's tables (-table), the client services
-// (-services), the README's custom-header rules table (-readme) and gen's
-// detached package doc (-gen). docs/maintaining.md describes the outputs
-// and what the generator refuses.
+// first (specload.WriteSpec), the defaults overlay (-overlay), internal/apispec's
+// tables (-table), the client services (-services), the README's custom-header
+// rules table (-readme) and gen's detached package doc (-gen).
+// docs/maintaining.md describes the outputs and what the generator refuses.
 package main
 
 import (

@@ -106,15 +106,11 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	m.APIKeyHeader = keys[0]
 	// Components first, in name order: their indexes are stable.
 	for _, name := range sortedKeys(comps.Schemas) {
-		i, err := m.schemas.add(comps.Schemas[name], "components.schemas."+name)
-		if err != nil {
-			return nil, err
-		}
-		if name == customHeadersSchema {
+		if i := m.schemas.sub(comps.Schemas[name], "components.schemas."+name); name == customHeadersSchema {
 			m.CustomHeaders = i
 		}
 	}
-	if err := m.eventsFrom(doc); err != nil {
+	if err := cmp.Or(m.schemas.err, m.eventsFrom(doc)); err != nil {
 		return nil, err
 	}
 	for _, path := range doc.Paths.InMatchingOrder() {
@@ -266,9 +262,8 @@ func (m *model) body(o *operation, where string, op *openapi3.Operation) (err er
 	return err
 }
 
-// jsonContent returns the schema of content's JSON media type (that of
-// application/json, else of the first +json one in name order) and the
-// media types that are not JSON, in name order.
+// jsonContent returns the schema of content's JSON media type (application/json,
+// else the first +json) and the media types that are not JSON, in name order.
 func jsonContent(content openapi3.Content) (schema *openapi3.SchemaRef, others []string) {
 	json, plain := false, false
 	for _, ct := range sortedKeys(content) {
@@ -393,8 +388,7 @@ func (m *model) list(o *operation, where, override string) error {
 	return nil
 }
 
-// location is where a request body holds a CustomHeaders object: property
-// names and eachElement steps.
+// location is where a request body holds a CustomHeaders object.
 type location []string
 
 // eachElement is the step of a location into every element of an array.
@@ -549,9 +543,8 @@ func itemOf(ops []*operation) int {
 	return item
 }
 
-// idProperty is the property that identifies an item: id, else the path
-// parameter that selects one (org_id in /org/{org_id}) when the item has it
-// and its name ends in _id.
+// idProperty is id, else the item's property named by the path parameter
+// that selects it when that ends in _id (org_id in /org/{org_id}).
 func (m *model) idProperty(item int, ops []*operation) string {
 	for _, o := range ops {
 		if p := o.Resource.IDParam; !m.hasProp(item, "id") && strings.HasSuffix(p, "_id") && m.hasProp(item, p) {

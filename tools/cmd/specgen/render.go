@@ -76,8 +76,7 @@ type methodView struct {
 	Headers, OrgID bool       // whether it has header parameters, an org_id
 }
 
-// renderServices writes services.gen.go: a service per tag, a method per
-// operation.
+// renderServices writes services.gen.go: a service per tag, a method per operation.
 func renderServices(m *model, api *goAPI) ([]byte, error) {
 	byService := m.byService()
 	var views []serviceView
@@ -109,8 +108,7 @@ func renderViews(views []serviceView) ([]byte, error) {
 	}, struct{ Services []serviceView }{views})
 }
 
-// execute runs a template and formats its Go; on an error it shows that
-// Go, its lines numbered.
+// execute runs a template and formats its Go, shown with numbered lines on an error.
 func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error) {
 	var b bytes.Buffer
 	if err := template.Must(template.New(name).Funcs(funcs).Parse(text)).Execute(&b, data); err != nil {
@@ -170,10 +168,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	v.Args = strings.Join(append(args, "opts ...CallOption"), ", ")
 	v.Build = fmt.Sprintf("gen.%s(%s)", builder, strings.Join(build, ", "))
 	if len(o.CustomHeadersAt) > 0 {
-		v.Check = "s.client.checkBodyJSON(" + v.Op + ", req)"
-		if code, ok := api.headerWalk(body, o.CustomHeadersAt, v.Op); ok {
-			v.Check = code
-		}
+		v.Check = api.headerCheck(body, o.CustomHeadersAt, v.Op)
 	}
 	resp, hasJSON, err := answer(d, o.Success)
 	if err != nil {
@@ -217,10 +212,8 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 
 // firstSentence returns the first sentence of s, ended by a period.
 func firstSentence(s string) string {
-	if first, _, ok := strings.Cut(strings.TrimSpace(s), ". "); ok {
-		return first + "."
-	}
-	return strings.TrimSuffix(strings.TrimSpace(s), ".") + "."
+	first, _, _ := strings.Cut(strings.TrimSpace(s), ". ")
+	return strings.TrimSuffix(first, ".") + "."
 }
 
 // sentence turns a summary ("Get a list of webhooks") into the rest of a
@@ -286,22 +279,17 @@ func wrap(text string, width int) []string {
 	return out
 }
 
-// headerWalk writes the code that checks the custom headers of a typed
-// body, or reports false when a location crosses a union or a nullable:
-// the body's JSON is then checked instead.
-func (g *goAPI) headerWalk(body *codegen.Schema, locs []location, opRef string) (string, bool) {
-	if body == nil {
-		return "", false
-	}
-	var code bytes.Buffer
-	code.WriteString("func() error {\nhc := s.client.headerCheck()\n")
+// headerCheck writes the code that checks the custom headers of a typed
+// body; the body's JSON is checked instead when a location crosses a union
+// or a nullable.
+func (g *goAPI) headerCheck(body *codegen.Schema, locs []location, opRef string) string {
+	code, asJSON := bytes.NewBufferString("func() error {\nhc := s.client.headerCheck()\n"), "s.client.checkBodyJSON("+opRef+", req)"
 	for k, loc := range locs {
-		if !g.walkSteps(&code, *body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", strings.TrimPrefix(opRef, "&"), k), nil, 2) {
-			return "", false
+		if body == nil || !g.walkSteps(code, *body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", opRef[1:], k), nil, 2) {
+			return asJSON
 		}
 	}
-	code.WriteString("return hc.err(" + opRef + ", req)\n}()")
-	return code.String(), true
+	return code.String() + "return hc.err(" + opRef + ", req)\n}()"
 }
 
 // walkSteps writes the loops and nil checks from expr (schema s, Go type
@@ -368,8 +356,7 @@ func jsonBody(d codegen.OperationDefinition) (*codegen.Schema, string) {
 	for _, b := range d.Bodies {
 		if b.IsJSON() && b.IsSupportedByClient() {
 			td := b.TypeDef(d.OperationId)
-			// A component's alias takes the component's name; an inline
-			// body's <Op>JSONRequestBody stays.
+			// A component's alias takes its name; an inline body's <Op>JSONRequestBody stays.
 			if td.Schema.RefType != "" && td.Schema.RefType != d.OperationId+"JSONBody" {
 				return &td.Schema, qualify(td.Schema.RefType)
 			}
@@ -390,8 +377,7 @@ func answer(d codegen.OperationDefinition, status int) (s codegen.Schema, ok boo
 	return s, ok, err
 }
 
-// paramType is the type of a path parameter: a predeclared Go type as it
-// is, else oapi-codegen's type.
+// paramType is a path parameter's type: a predeclared Go type, else oapi-codegen's.
 func paramType(p codegen.ParameterDefinition) string {
 	if p.Spec != nil && p.Spec.Schema != nil {
 		if s, err := codegen.GenerateGoSchema(p.Spec.Schema, nil); err == nil && len(s.EnumValues) == 0 && codegen.IsPredeclaredGoIdentifier(s.TypeDecl()) {
