@@ -165,11 +165,9 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 		return nil, fmt.Errorf("%s %s has no operationId: the generated names come from it", method, path)
 	}
 	// Path-level parameters, overridden by operation-level ones; path first.
+	// The loader resolved every reference, or refused the document.
 	var params []*openapi3.Parameter
 	for _, ref := range slices.Concat(item.Parameters, op.Parameters) {
-		if ref == nil || ref.Value == nil {
-			return nil, fmt.Errorf("%s: unresolved parameter", where)
-		}
 		p := ref.Value
 		if k := slices.IndexFunc(params, func(q *openapi3.Parameter) bool { return q.In == p.In && q.Name == p.Name }); k >= 0 {
 			params[k] = p
@@ -249,9 +247,6 @@ func (m *model) body(o *operation, where string, op *openapi3.Operation) (err er
 		return nil
 	}
 	rb := op.RequestBody.Value
-	if rb == nil {
-		return fmt.Errorf("%s: unresolved request body", where)
-	}
 	o.BodyRequired = rb.Required
 	schema, raw := jsonContent(rb.Content)
 	if o.Body, err = m.schemas.add(schema, where+": request body"); err != nil || o.Body >= 0 || len(raw) == 0 {
@@ -284,19 +279,13 @@ func (m *model) responses(o *operation, where string, op *openapi3.Operation) er
 	}
 	for _, code := range sortedKeys(op.Responses.Map()) {
 		status, err := strconv.Atoi(code)
-		resp := op.Responses.Value(code).Value
-		var content openapi3.Content
-		if resp != nil {
-			content = resp.Content
-		}
+		content := op.Responses.Value(code).Value.Content
 		schema, raw := jsonContent(content)
 		switch {
 		case err != nil: // "default" and "2XX" ranges
 		case status >= 400:
 			o.Errors, o.errorRefs = append(o.Errors, status), append(o.errorRefs, schema)
 		case status < 200 || status > 299 || o.Success != 0:
-		case resp == nil:
-			return fmt.Errorf("%s: unresolved %s response", where, code)
 		default:
 			o.Success = status
 			if o.SuccessSchema, err = m.schemas.add(schema, fmt.Sprintf("%s: %d response", where, status)); err != nil {

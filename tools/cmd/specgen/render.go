@@ -180,8 +180,8 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 			return v, fmt.Errorf("%s: a list operation with custom headers in its body is not supported", o.ID)
 		}
 		field, ok := api.property(resp, o.List.Field)
-		item, isArray := api.elem(field.Schema)
-		if !hasJSON || !ok || !isArray {
+		item := api.elem(field.Schema)
+		if !hasJSON || !ok || item == nil {
 			return v, fmt.Errorf("%s: the %d answer in package gen has no array field %q", o.ID, o.Success, o.List.Field)
 		}
 		v.Result, v.Type, v.Field = "list", qualify(item.TypeDecl()), o.List.Field
@@ -200,7 +200,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 		}
 		// A wrapper of one array: the method returns the array.
 		p := resp.Properties[0]
-		if item, ok := api.elem(p.Schema); ok {
+		if item := api.elem(p.Schema); item != nil {
 			v.Result, v.Type, v.Field, v.Tag = "field", qualify(item.TypeDecl()), p.GoFieldName(), p.JsonFieldName
 			if !p.Required {
 				v.Tag += ",omitempty"
@@ -305,11 +305,10 @@ func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr str
 		fmt.Fprintf(code, "hc.at(%s)\n", strings.Join(append([]string{loc, expr}, idx...), ", "))
 		return strings.HasPrefix(g.deref(s).GoType, "map[")
 	case steps[0] == eachElement:
-		item, ok := g.elem(s)
-		i := fmt.Sprintf("i%d", len(idx))
+		item, i := g.elem(s), fmt.Sprintf("i%d", len(idx))
 		fmt.Fprintf(code, "for %s := range %s {\n", i, expr)
 		defer code.WriteString("}\n")
-		return ok && g.walkSteps(code, item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, append(idx, i), depth+1)
+		return item != nil && g.walkSteps(code, *item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, append(idx, i), depth+1)
 	}
 	p, ok := g.property(s, steps[0])
 	return ok && !strings.HasPrefix(p.GoTypeDef(), "nullable.") &&
@@ -438,10 +437,7 @@ func (g *goAPI) property(s codegen.Schema, name string) (codegen.Property, bool)
 	return codegen.Property{}, false
 }
 
-// elem returns the element schema of an array schema.
-func (g *goAPI) elem(s codegen.Schema) (codegen.Schema, bool) {
-	if a := g.deref(s).ArrayType; a != nil {
-		return *a, true
-	}
-	return codegen.Schema{}, false
+// elem returns the element schema of an array schema, else nil.
+func (g *goAPI) elem(s codegen.Schema) *codegen.Schema {
+	return g.deref(s).ArrayType
 }
