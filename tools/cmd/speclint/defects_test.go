@@ -27,7 +27,7 @@ func lintSelf(t *testing.T, spec []byte) []Finding {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Lint(spec, seed)
+	return Lint(nil, spec, seed)
 }
 
 // TestDefectLevels lints the invented defect bundle: each defect class is

@@ -72,13 +72,10 @@ type operation struct {
 }
 
 // Lint checks spec (a bundled OpenAPI document) with kin-openapi and the
-// project's rules. seed is Partoo's verbatim YAML, decoded, which the bundle
+// project's rules. root is spec parsed, whose lines the findings give (nil:
+// Lint parses spec). seed is Partoo's verbatim YAML, decoded, which the bundle
 // may not change. The findings come blocking first, then by line and rule.
-func Lint(spec []byte, seed map[string]any) []Finding { return lintTree(nil, spec, seed) }
-
-// lintTree is Lint of spec parsed as root (nil: parse spec), whose lines the
-// findings give: Partoo's bundle's, for the tree specload.Effective repaired.
-func lintTree(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
+func Lint(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	if root == nil {
 		root = new(yaml.Node)
 		if err := yaml.Unmarshal(spec, root); err != nil {
@@ -152,7 +149,7 @@ func (d *defects) kinOpenAPI(spec []byte) {
 // servers checks that the client's environments are there, each an https URL.
 func (d *defects) servers() {
 	list := specload.MapValue(d.doc, "servers")
-	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
+	if len(seq(list)) == 0 {
 		d.add(Blocking, "servers", cmp.Or(list, d.doc), "the spec declares no servers: the client takes its Production and Sandbox URLs from them")
 	}
 	for i, s := range seq(list) {
@@ -356,8 +353,7 @@ func newDefects(doc *yaml.Node) *defects {
 func (d *defects) operation(op operation, ids map[string]string) {
 	id, name := specload.MapValue(op.node, "operationId"), value(op.node, "operationId")
 	if strings.TrimSpace(name) == "" {
-		d.add(Blocking, "operation-id", op.node, fmt.Sprintf("%s has no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", op.name),
-			Action{Target: string(op.at), Description: "the operation has no operationId", Update: map[string]any{"operationId": specload.DeriveOperationID(op.name)}})
+		d.fix("operation-id", op.node, op.name, op.at, "no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", map[string]any{"operationId": specload.DeriveOperationID(op.name)})
 	}
 	if other, clash := claim(ids, goname.Key(name), name); id != nil && clash && other != name {
 		d.fix("go-name", id, op.name, op.at, fmt.Sprintf("operationIds %q and %q give the same Go name", other, name), map[string]any{"operationId": specload.DeriveOperationID(op.name)})
@@ -447,17 +443,12 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 				d.schema(prop, p.key(k, name), goType+"_"+name, goType != "")
 			})
 			d.goNames(v, p.key(k), "property")
-		case k == "items" && inline:
-			d.schema(v, p.key(k), goType, true)
 		case k == "items" || k == "additionalProperties" || k == "not":
-			d.schema(v, p.key(k), "", false)
+			same := k == "items" && inline // an inline array's items are named after it
+			d.schema(v, p.key(k), map[bool]string{true: goType}[same], same)
 		case k == "allOf" || k == "oneOf" || k == "anyOf":
-			gt, in := goType, inline // an allOf's parts make one type
-			if k != "allOf" {
-				gt, in = "", false
-			}
-			for i, c := range seq(v) {
-				d.schema(c, p.key(k).index(i), gt, in)
+			for i, c := range seq(v) { // an allOf's parts make one type
+				d.schema(c, p.key(k).index(i), map[bool]string{true: goType}[k == "allOf"], k == "allOf" && inline)
 			}
 		case !slices.Contains(schemaKeywords, k) && !strings.HasPrefix(k, "x-"):
 			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
@@ -670,7 +661,6 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 
 var templateParam, commaList = regexp.MustCompile(`\{([^{}]+)\}`), regexp.MustCompile(`\s*,\s*`)
 
-// param is one entry of a parameters list.
 type param struct {
 	name, in string
 	node     *yaml.Node
@@ -708,28 +698,11 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 func (d *defects) pathParams(op operation, path string, shared []param) {
 	list := specload.MapValue(op.node, "parameters")
 	params := append(slices.Clone(shared), d.params(list, op.at.key("parameters"))...)
-	declared := map[string]param{}
-	for _, pr := range params {
-		if pr.in == "path" {
-			declared[pr.name] = pr
-		}
-	}
-	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
-		name := m[1]
-		switch pr, ok := declared[name]; {
-		case !ok:
-			decl := []any{map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
-			target, update := op.at.key("parameters"), any(decl)
-			if list == nil {
-				target, update = op.at, map[string]any{"parameters": decl}
-			}
-			d.fix("path-parameter", op.node, op.name, target, fmt.Sprintf("the path has {%s}, which the operation does not declare (give it the type Partoo's docs show)", name), update)
-		case value(pr.node, "required") != "true":
-			d.fix("path-parameter", pr.node, op.name, pr.where, fmt.Sprintf("the path parameter %q must be required", name), map[string]any{"required": true})
-		}
-	}
-	byKey := map[string]param{}
+	declared, byKey := map[string]param{}, map[string]param{}
 	for _, p := range params {
+		if p.in == "path" {
+			declared[p.name] = p
+		}
 		if p.in == "path" && !strings.Contains(path, "{"+p.name+"}") {
 			why := fmt.Sprintf("%q is declared in: path, but the path has no {%s}: Partoo's docs send it in the query", p.name, p.name)
 			inline, _ := decode(p.node)
@@ -759,5 +732,19 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 		goName := goname.Of(fix.name) + map[bool]string{true: "Alt", false: goname.Of(fix.in)}[p.in == other.in]
 		// The message names no operation: reported once for a path item.
 		d.fix("go-name", specload.MapValue(fix.node, "name"), string(fix.where), fix.where, fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name), map[string]any{"x-go-name": goName})
+	}
+	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
+		name := m[1]
+		switch pr, ok := declared[name]; {
+		case !ok:
+			decl := []any{map[string]any{"name": name, "in": "path", "required": true, "schema": map[string]any{"type": "string"}}}
+			target, update := op.at.key("parameters"), any(decl)
+			if list == nil {
+				target, update = op.at, map[string]any{"parameters": decl}
+			}
+			d.fix("path-parameter", op.node, op.name, target, fmt.Sprintf("the path has {%s}, which the operation does not declare (give it the type Partoo's docs show)", name), update)
+		case value(pr.node, "required") != "true":
+			d.fix("path-parameter", pr.node, op.name, pr.where, fmt.Sprintf("the path parameter %q must be required", name), map[string]any{"required": true})
+		}
 	}
 }

@@ -64,7 +64,7 @@ func TestLint(t *testing.T) {
 		{
 			name:     "missing operationId",
 			spec:     func(t *testing.T) []byte { return mutate(t, "      operationId: updateWebhook\n", "") },
-			wantRule: "operation-id", wantMsg: "PUT /webhooks/{webhook_id} has no operationId",
+			wantRule: "operation-id", wantMsg: "PUT /webhooks/{webhook_id}: no operationId",
 		},
 		{
 			name: "unresolved $ref",
@@ -254,7 +254,7 @@ func TestSeedAsPlainYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range Lint(spec, seed) {
+	for _, f := range Lint(nil, spec, seed) {
 		t.Errorf("unexpected finding: %+v", f)
 	}
 }
@@ -301,7 +301,7 @@ func TestFormatsTheGeneratorKnows(t *testing.T) {
 				t.Fatal(err)
 			}
 			reported := false
-			for _, f := range Lint(spec, seed) {
+			for _, f := range Lint(nil, spec, seed) {
 				reported = reported || f.Rule == "format"
 			}
 			if reported == known {

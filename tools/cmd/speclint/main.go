@@ -94,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(code, fmt.Errorf("seed %s: %w", *seedPath, err))
 	}
-	return report(stdout, stderr, label, lintTree(tree, spec, seed), *verbose)
+	return report(stdout, stderr, label, Lint(tree, spec, seed), *verbose)
 }
 
 // advisoryShown is how many findings of one rule the summary shows.
