@@ -37,8 +37,7 @@ type Finding struct {
 	Fix     []Action // the overlay actions that would repair a blocking finding, when the rule can tell
 }
 
-// Action is an OpenAPI Overlay 1.0 action: the repair that fixes a
-// blocking finding, ready to paste into the repairs overlay.
+// Action is an OpenAPI Overlay 1.0 action that repairs a blocking finding.
 type Action struct {
 	Target      string `yaml:"target"`
 	Description string `yaml:"description"`
@@ -53,11 +52,7 @@ var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (p jsonPath) key(keys ...string) jsonPath {
 	for _, k := range keys {
-		if plainKey.MatchString(k) {
-			p += jsonPath("." + k)
-		} else {
-			p += jsonPath(specload.Member(k))
-		}
+		p += jsonPath(map[bool]string{true: "." + k, false: specload.Member(k)}[plainKey.MatchString(k)])
 	}
 	return p
 }
@@ -509,11 +504,7 @@ func editDistance(a, b string) int {
 	for i := 1; i <= len(a); i++ {
 		cur := []int{i}
 		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur = append(cur, min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost))
+			cur = append(cur, min(prev[j]+1, cur[j-1]+1, prev[j-1]+map[bool]int{true: 1}[a[i-1] != b[j-1]]))
 		}
 		prev = cur
 	}

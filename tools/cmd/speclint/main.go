@@ -1,10 +1,6 @@
-// Command speclint checks a bundled OpenAPI document before code is
-// generated from it (make spec-lint), with kin-openapi and the project's
-// rules, which docs/maintaining.md lists:
-//
-//	go -C tools run ./cmd/speclint -spec ../api/openapi-bundled.yaml -seed spectest/testdata/seed-getWebhook.md
-//
-// -partoo (or -provenance) lints Partoo's bundle as specload.Effective
+// Command speclint checks a bundled OpenAPI document before code is generated
+// from it (make spec-lint), with kin-openapi and the rules docs/maintaining.md
+// lists. -partoo (or -provenance) lints Partoo's bundle as specload.Effective
 // repairs it. A blocking finding is printed with the overlay action that
 // repairs it; the exit status is then 1 (2 on a usage error, else 0).
 package main
