@@ -186,11 +186,8 @@ func (d *defects) provenance(seed map[string]any) {
 		case strings.TrimSpace(value(src, "note")) == "":
 			msg = "x-partoo-go-source has an empty note: say where the element comes from"
 		}
-		if msg != "" && want != nil {
-			msg = "differs from Partoo's verbatim YAML (the seed) and " + msg
-		}
 		if msg != "" {
-			d.add(Blocking, "provenance", n, where+": "+msg)
+			d.add(Blocking, "provenance", n, where+": "+map[bool]string{true: "differs from Partoo's verbatim YAML (the seed) and "}[want != nil]+msg)
 		}
 	}
 	forEachPair(d.doc, func(key string, _, val *yaml.Node) {
@@ -553,7 +550,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			names = appendNew(names, "null")
 		}
 		fix["type"] = map[bool]any{true: names[0], false: names}[len(names) == 1]
-		what := "not JSON Schema types: " + strings.Join(wrong, ", ")
+		what := "not a JSON Schema type: " + strings.Join(wrong, ", ")
 		actions := []Action{{Target: string(p), Description: what, Update: fix}}
 		if t.Kind == yaml.SequenceNode || t.Tag != "!!str" {
 			actions = append([]Action{{Target: string(p.key("type")), Description: what, Remove: true}}, actions...)
