@@ -121,7 +121,6 @@ func applyRepairs(root *yaml.Node, raw []byte) ([]Outcome, error) {
 	}
 	out := make([]Outcome, len(ov.Actions))
 	for i, a := range ov.Actions {
-		where := fmt.Sprintf("%s: action %d (target %q)", RepairsFile, i+1, a.Target)
 		// What the repair adds has no line in the bundle.
 		eachNode(&a.Update, func(n *yaml.Node) { n.Line, n.Column = 0, 0 })
 		one := *ov
@@ -130,20 +129,18 @@ func applyRepairs(root *yaml.Node, raw []byte) ([]Outcome, error) {
 		var warnings []string
 		switch {
 		case strings.TrimSpace(a.Description) == "":
-			err = fmt.Errorf("%s has no description: say in words why the bundle needs this repair", where)
+			err = errors.New("has no description: say in words why the bundle needs this repair")
 		case !a.Remove && a.Update.IsZero():
-			err = fmt.Errorf("%s neither updates nor removes: a repair is an update or a remove", where)
+			err = errors.New("neither updates nor removes: a repair is an update or a remove")
 		case err != nil:
-			err = fmt.Errorf("%s: the target is not a valid JSONPath: %w", where, err)
+			err = fmt.Errorf("the target is not a valid JSONPath: %w", err)
 		case len(path.Query(root)) == 0:
-			err = fmt.Errorf("%s: %w; fix the target, or drop the repair if Partoo removed what it repaired", where, ErrRepairMatchesNothing)
+			err = fmt.Errorf("%w; fix the target, or drop the repair if Partoo removed what it repaired", ErrRepairMatchesNothing)
 		default:
-			if warnings, err = one.ApplyToStrict(root); err != nil {
-				err = fmt.Errorf("%s: %w", where, err)
-			}
+			warnings, err = one.ApplyToStrict(root)
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: action %d (target %q): %w", RepairsFile, i+1, a.Target, err)
 		}
 		out[i] = Outcome{Target: a.Target, Reason: strings.TrimSpace(a.Description),
 			Changed: !slices.ContainsFunc(warnings, func(w string) bool { return strings.HasSuffix(w, ": does nothing") })}
