@@ -223,18 +223,17 @@ func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
 // paramText turns the JSON text of a value into the text a parameter
 // carries: a string unquoted, an array's elements joined with commas.
 func paramText(j string) string {
-	var arr []any
-	switch {
-	case j == "null":
+	var v any
+	_ = json.Unmarshal([]byte(j), &v) // "", no example, stays nil like null
+	switch v := v.(type) {
+	case nil:
 		return ""
-	case strings.HasPrefix(j, `"`):
-		if s, err := strconv.Unquote(j); err == nil {
-			return s
-		}
-	case strings.HasPrefix(j, "[") && json.Unmarshal([]byte(j), &arr) == nil:
-		parts := make([]string, len(arr))
-		for i, v := range arr {
-			parts[i] = paramText(jsonText(v))
+	case string:
+		return v
+	case []any:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = paramText(jsonText(e))
 		}
 		return strings.Join(parts, ",")
 	}
@@ -308,9 +307,7 @@ func mediaExample(ct string, media *openapi3.MediaType) (string, string) {
 	mt, _, _ := mime.ParseMediaType(ct)
 	candidates := []any{media.Example}
 	for _, name := range sortedKeys(media.Examples) {
-		if ex := media.Examples[name]; ex != nil && ex.Value != nil {
-			candidates = append(candidates, ex.Value.Value)
-		}
+		candidates = append(candidates, media.Examples[name].Value.Value)
 	}
 	if media.Schema != nil && media.Schema.Value != nil {
 		candidates = append(candidates, media.Schema.Value.Example)
@@ -438,11 +435,7 @@ func defaultsOf(s *openapi3.Schema, depth int) any {
 		return nil
 	}
 	obj := map[string]any{}
-	for _, name := range sortedKeys(s.Properties) {
-		p := s.Properties[name]
-		if p == nil || p.Value == nil {
-			continue
-		}
+	for name, p := range s.Properties {
 		if v := defaultsOf(p.Value, depth+1); v != nil {
 			obj[name] = v
 		} else if p.Value.Type.Is("object") {
