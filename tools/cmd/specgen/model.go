@@ -130,12 +130,11 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	// The error responses' schemas come last: they move no other index.
 	for _, o := range m.Ops {
 		for k, ref := range o.errorRefs {
-			i, err := m.schemas.add(ref, fmt.Sprintf("%s (%s %s): %d response", o.ID, o.Method, o.Path, o.Errors[k]))
-			if err != nil {
-				return nil, err
-			}
-			o.ErrorSchemas = append(o.ErrorSchemas, i)
+			o.ErrorSchemas = append(o.ErrorSchemas, m.schemas.sub(ref, fmt.Sprintf("%s (%s %s): %d response", o.ID, o.Method, o.Path, o.Errors[k])))
 		}
+	}
+	if m.schemas.err != nil {
+		return nil, m.schemas.err
 	}
 	m.errorBodiesFrom(comps.Responses)
 	missing := m.schemas.fillExamples()
@@ -273,9 +272,6 @@ func jsonContent(content openapi3.Content) (schema *openapi3.SchemaRef, others [
 }
 
 func (m *model) responses(o *operation, where string, op *openapi3.Operation) error {
-	if op.Responses == nil {
-		return fmt.Errorf("%s: no responses", where)
-	}
 	for _, code := range sortedKeys(op.Responses.Map()) {
 		status, err := strconv.Atoi(code)
 		content := op.Responses.Value(code).Value.Content

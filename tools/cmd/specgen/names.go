@@ -52,8 +52,14 @@ var reserved = map[string]bool{"Do": true, "BaseURL": true, "ForOrg": true, "Raw
 // name sets Service and GoMethod on every operation: named operations
 // first, so that a derived name never takes theirs.
 func (m *model) name(n *namesFile) error {
-	services := map[string]string{} // Go name → tag
-	for _, o := range m.Ops {
+	services, methods := map[string]string{}, map[string]string{} // Go name → tag; service.method → operationId
+	ops := slices.Clone(m.Ops)
+	sort.SliceStable(ops, func(i, j int) bool {
+		_, a := n.Operations[ops[i].ID]
+		_, b := n.Operations[ops[j].ID]
+		return a && !b
+	})
+	for _, o := range ops {
 		tag := cmp.Or(o.Tag, "Default")
 		svc := cmp.Or(n.Services[tag], goname.Of(tag))
 		switch other, ok := services[svc]; {
@@ -64,33 +70,21 @@ func (m *model) name(n *namesFile) error {
 		case ok && other != tag:
 			return fmt.Errorf("tags %q and %q both give the service name %q; name one in the naming file (api/names.yaml), under services", other, tag, svc)
 		}
-		services[svc], o.Service = tag, svc
-	}
-	byService := m.byService()
-	for _, svc := range sortedKeys(byService) {
-		ops := byService[svc]
-		taken := map[string]string{}
-		sort.SliceStable(ops, func(i, j int) bool {
-			_, a := n.Operations[ops[i].ID]
-			_, b := n.Operations[ops[j].ID]
-			return a && !b
-		})
-		for _, o := range ops {
-			name, named := n.Operations[o.ID]
-			if !named {
-				name = deriveMethod(o.ID, svc)
-				if _, clash := taken[name]; clash || name == "" {
-					name = goname.Of(o.ID)
-				}
+		name, named := n.Operations[o.ID]
+		if !named {
+			name = deriveMethod(o.ID, svc)
+			if _, clash := methods[svc+"."+name]; clash || name == "" {
+				name = goname.Of(o.ID)
 			}
-			switch other, clash := taken[name]; {
-			case !token.IsIdentifier(name) || !token.IsExported(name):
-				return fmt.Errorf("operation %s gets the method name %q, which is no exported Go identifier; name it in the naming file (api/names.yaml), under operations", o.ID, name)
-			case clash:
-				return fmt.Errorf("operations %s and %s of service %s both get the method name %s; name one in the naming file (api/names.yaml), under operations", other, o.ID, svc, name)
-			}
-			taken[name], o.GoMethod = o.ID, name
 		}
+		switch other, clash := methods[svc+"."+name]; {
+		case !token.IsIdentifier(name) || !token.IsExported(name):
+			return fmt.Errorf("operation %s gets the method name %q, which is no exported Go identifier; name it in the naming file (api/names.yaml), under operations", o.ID, name)
+		case clash:
+			return fmt.Errorf("operations %s and %s of service %s both get the method name %s; name one in the naming file (api/names.yaml), under operations", other, o.ID, svc, name)
+		}
+		services[svc], o.Service = tag, svc
+		methods[svc+"."+name], o.GoMethod = o.ID, name
 	}
 	return nil
 }
