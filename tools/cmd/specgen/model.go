@@ -81,15 +81,6 @@ type errorBody struct {
 	Body   string
 }
 
-// byService returns the operations of each service.
-func (m *model) byService() map[string][]*operation {
-	out := map[string][]*operation{}
-	for _, o := range m.Ops {
-		out[o.Service] = append(out[o.Service], o)
-	}
-	return out
-}
-
 // build compiles the document and names its operations by the naming file.
 func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	m := &model{schemas: newSchemaTable(doc), CustomHeaders: noSchema, tags: doc.Tags}
@@ -316,10 +307,9 @@ func mediaExample(ct string, media *openapi3.MediaType) (string, string) {
 	return cmp.Or(mt, ct), "example"
 }
 
-// list detects the pagination of a GET operation: page lists answer page
-// and max_page, cursor lists take cursor and answer next_cursor, next
-// lists answer next (the next page's URL); each with one array. Part of a
-// shape is ambiguous: an error, settled under lists in the naming file.
+// list detects a GET's pagination, each with one array: page lists answer page and
+// max_page, cursor lists take cursor and answer next_cursor, next lists answer next
+// (a URL). Part of a shape is ambiguous: an error, settled in the naming file.
 func (m *model) list(o *operation, where, override string) error {
 	if override == "none" || o.Method != "GET" || o.SuccessSchema < 0 {
 		return nil
@@ -441,10 +431,9 @@ func defaultsOf(s *openapi3.Schema, depth int) any {
 	return obj
 }
 
-// resources groups the operations into resource families: those on a
-// collection path (/things), its search path (/things/search) and its item
-// path (/things/{id}). A family is stateful in the fake when its items have
-// an id property and it can list or read them.
+// resources groups the operations on a collection (/things), its search
+// (/things/search) and its items (/things/{id}) into a family, stateful in
+// the fake when its items have an id property and it can list or read them.
 func (m *model) resources() {
 	var order []string                // the collections, as the operations meet them
 	fams := map[string][]*operation{} // by collection
@@ -473,9 +462,8 @@ func (m *model) resources() {
 			fams[r.Collection] = append(fams[r.Collection], o)
 		}
 	}
-	// A family that only creates, or only lists, joins the one other family
-	// whose items have its schema: POST /things/template creates what GET
-	// /things/templates lists.
+	// A family that only creates, or only lists, joins the one other family with
+	// its items' schema: POST /things/template creates what GET /things/templates lists.
 	for _, c := range order {
 		ops, item := fams[c], itemOf(fams[c])
 		if item < 0 || slices.ContainsFunc(ops, func(o *operation) bool { return o.Resource.Role != ops[0].Resource.Role }) ||
@@ -537,9 +525,8 @@ func (m *model) hasProp(i int, name string) bool {
 	return ok
 }
 
-// eventsFrom reads the webhooks section: each webhook's POST body delivers
-// the event type of the body's type enum that is the key in snake_case
-// (leadReceived delivers lead_received); a key naming none is refused.
+// eventsFrom reads the webhooks: each one's POST body delivers the event type of its
+// type enum that is the key in snake_case (leadReceived: lead_received), else refused.
 func (m *model) eventsFrom(doc *openapi3.T) error {
 	for _, key := range sortedKeys(doc.Webhooks) {
 		item := doc.Webhooks[key]

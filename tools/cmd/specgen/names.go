@@ -15,11 +15,9 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// namesFile is the naming file kept beside the spec (api/names.yaml): by
-// tag, the Go name of a service; by operationId, that of a method, and the
-// array a list iterates ("none": no list). Whatever it does not name gets a
-// derived name. Its operationIds are specload's, which gives them to the
-// operations Partoo's bundle leaves without one before specgen reads it.
+// namesFile is the naming file (api/names.yaml): the Go names of services by
+// tag and of methods by operationId, and the array a list iterates ("none":
+// no list); what it does not name gets a derived name. operationIds is specload's.
 type namesFile struct {
 	Services     map[string]string `yaml:"services"`
 	Operations   map[string]string `yaml:"operations"`
@@ -45,8 +43,7 @@ func loadNames(path string) (*namesFile, error) {
 	return n, nil
 }
 
-// reserved are the names the hand-written Client already uses: a service
-// may not take them.
+// reserved are the names the hand-written Client already uses, which no service may take.
 var reserved = map[string]bool{"Do": true, "BaseURL": true, "ForOrg": true, "Raw": true, "Services": true}
 
 // name sets Service and GoMethod on every operation: named operations

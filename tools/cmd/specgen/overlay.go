@@ -12,11 +12,10 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
-// renderOverlay writes the OpenAPI Overlay oapi-codegen applies first: it
-// appends "Default: X." to the description of each parameter and property
-// with a default, which gen's fields then document, and removes the
-// webhooks section, whose senders a client never needs (the payload
-// schemas are components, which stay).
+// renderOverlay writes the OpenAPI Overlay oapi-codegen applies first: it appends
+// "Default: X." to the description of each parameter and property with a default,
+// for gen's field docs, and removes the webhooks section, whose senders a client
+// never needs (the payload schemas are components, which stay).
 func renderOverlay(doc *openapi3.T) ([]byte, error) {
 	var actions []overlay.Action
 	update := func(target, key, value string) {

@@ -6,15 +6,13 @@ import (
 	"strings"
 )
 
-// readmeRulesMarker opens README.md's table of the CustomHeaders rules, a
-// row a keyword ("| headers at most (`maxProperties`) | 5 |"): the wording
-// is the maintainers', the value column the spec's.
+// readmeRulesMarker opens README.md's table of the CustomHeaders rules, a row
+// a keyword ("| headers at most (`maxProperties`) | 5 |"), the values the spec's.
 const readmeRulesMarker = "<!-- rules: CustomHeaders -->"
 
-// renderReadme returns readme with the value column of its custom-header
-// rules table set from the spec. A row whose keyword the spec does not
-// state, or a rule of the spec without a row, is an error naming it. A spec
-// without the schema leaves the README as it is, with a warning.
+// renderReadme sets the value column of README's custom-header rules table from
+// the spec; a row the spec does not state, or a rule without a row, is an error.
+// A spec without the schema leaves the README as it is, with a warning.
 func renderReadme(readme []byte, m *model) ([]byte, error) {
 	before, after, ok := strings.Cut(string(readme), readmeRulesMarker+"\n")
 	if !ok {

@@ -78,7 +78,10 @@ type methodView struct {
 
 // renderServices writes services.gen.go: a service per tag, a method per operation.
 func renderServices(m *model, api *goAPI) ([]byte, error) {
-	byService := m.byService()
+	byService := map[string][]*operation{}
+	for _, o := range m.Ops {
+		byService[o.Service] = append(byService[o.Service], o)
+	}
 	var views []serviceView
 	for _, svc := range sortedKeys(byService) {
 		ops := byService[svc]
@@ -216,9 +219,8 @@ func firstSentence(s string) string {
 	return strings.TrimSuffix(first, ".") + "."
 }
 
-// sentence turns a summary ("Get a list of webhooks") into the rest of a
-// Go doc sentence ("lists webhooks."); a noun phrase takes the verb of the
-// operationId (getBusiness: "gets Business information.").
+// sentence turns a summary into the rest of a Go doc sentence ("Get a list of
+// webhooks": "lists webhooks."); a noun phrase takes the operationId's verb.
 func sentence(summary, id string) string {
 	summary = strings.TrimSuffix(strings.TrimSpace(summary), ".")
 	for _, list := range []string{"get a list of ", "get the list of ", "list all ", "get all "} {
@@ -279,9 +281,8 @@ func wrap(text string, width int) []string {
 	return out
 }
 
-// headerCheck writes the code that checks the custom headers of a typed
-// body; the body's JSON is checked instead when a location crosses a union
-// or a nullable.
+// headerCheck writes the code that checks a typed body's custom headers, or
+// checks its JSON when a location crosses a union or a nullable.
 func (g *goAPI) headerCheck(body *codegen.Schema, locs []location, opRef string) string {
 	code, asJSON := bytes.NewBufferString("func() error {\nhc := s.client.headerCheck()\n"), "s.client.checkBodyJSON("+opRef+", req)"
 	for k, loc := range locs {
