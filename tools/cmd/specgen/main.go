@@ -96,11 +96,8 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]string, s
 	}
 	for name, path := range paths {
 		var src []byte
-		var api *goAPI
 		if err == nil && (name == "readme" || name == "gen") {
 			src, err = os.ReadFile(path)
-		} else if err == nil && name == "services" {
-			api, err = loadGoAPI(specPath, oapiConfig)
 		}
 		switch {
 		case err != nil:
@@ -110,7 +107,7 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]string, s
 		case name == "readme":
 			outs[path], err = renderReadme(src, m)
 		case name == "services":
-			outs[path], err = renderServices(m, api)
+			outs[path], err = renderServices(m, specPath, oapiConfig)
 		case name == "gen":
 			outs[path] = detachPackageDoc(src)
 		}

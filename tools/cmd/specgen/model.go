@@ -203,11 +203,8 @@ func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
 	case primaryType(m.schemas.rows[i]) == "object":
 		return paramRow{}, fmt.Errorf("%s: object parameters are not supported by specgen", pw)
 	}
-	row := paramRow{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Explode: p.Explode == nil || *p.Explode, Schema: i, Description: p.Description}
-	if p.Example != nil {
-		row.Example = paramText(jsonText(normalize(p.Example)))
-	}
-	return row, nil
+	return paramRow{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Explode: p.Explode == nil || *p.Explode, Schema: i,
+		Description: p.Description, Example: paramText(jsonText(normalize(p.Example)))}, nil
 }
 
 // paramText turns the JSON text of a value into the text a parameter
@@ -402,11 +399,7 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 func (m *model) errorBodiesFrom(responses openapi3.ResponseBodies) {
 	for _, code := range sortedKeys(responses) {
 		status, err := strconv.Atoi(code)
-		resp := responses[code].Value
-		if err != nil || status < 400 || resp == nil {
-			continue
-		}
-		if mt := resp.Content.Get("application/json"); mt != nil && mt.Schema != nil && mt.Schema.Value != nil {
+		if mt := responses[code].Value.Content.Get("application/json"); err == nil && status >= 400 && mt != nil && mt.Schema != nil {
 			m.ErrorBodies = append(m.ErrorBodies, errorBody{Status: status, Body: jsonText(cmp.Or[any](defaultsOf(mt.Schema.Value, 0), map[string]any{}))})
 		}
 	}

@@ -49,7 +49,7 @@ func renderTable(m *model) ([]byte, error) {
 
 // goString writes s as a Go string literal, raw when exact and readable.
 func goString(s string) string {
-	if !strings.ContainsAny(s, "`\r") && !strings.Contains(s, "\n") && strings.ContainsAny(s, `\"`) {
+	if !strings.ContainsAny(s, "`\r\n") && strings.ContainsAny(s, `\"`) {
 		return "`" + s + "`"
 	}
 	return strconv.Quote(s)
@@ -76,8 +76,13 @@ type methodView struct {
 	Headers, OrgID bool       // whether it has header parameters, an org_id
 }
 
-// renderServices writes services.gen.go: a service per tag, a method per operation.
-func renderServices(m *model, api *goAPI) ([]byte, error) {
+// renderServices writes services.gen.go: a service per tag, a method per
+// operation, from the model and oapi-codegen's run with configPath.
+func renderServices(m *model, specPath, configPath string) ([]byte, error) {
+	api, err := loadGoAPI(specPath, configPath)
+	if err != nil {
+		return nil, err
+	}
 	byService := map[string][]*operation{}
 	for _, o := range m.Ops {
 		byService[o.Service] = append(byService[o.Service], o)
@@ -173,9 +178,16 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	if len(o.CustomHeadersAt) > 0 {
 		v.Check = api.headerCheck(body, o.CustomHeadersAt, v.Op)
 	}
-	resp, hasJSON, err := answer(d, o.Success)
+	rts, err := d.GetResponseTypeDefinitions()
 	if err != nil {
 		return v, fmt.Errorf("oapi-codegen: %s: %w", d.OperationId, err)
+	}
+	var resp codegen.Schema // the JSON answer's
+	hasJSON := false
+	for _, r := range rts {
+		if r.ResponseName == strconv.Itoa(o.Success) && strings.HasPrefix(r.TypeName, "JSON") {
+			resp, hasJSON = r.Schema, true
+		}
 	}
 	switch {
 	case o.List.Style != "":
@@ -366,23 +378,10 @@ func jsonBody(d codegen.OperationDefinition) (*codegen.Schema, string) {
 	return nil, ""
 }
 
-// answer returns the schema of d's JSON answer with the given status.
-func answer(d codegen.OperationDefinition, status int) (s codegen.Schema, ok bool, err error) {
-	rts, err := d.GetResponseTypeDefinitions()
-	for _, r := range rts {
-		if r.ResponseName == strconv.Itoa(status) && strings.HasPrefix(r.TypeName, "JSON") {
-			s, ok = r.Schema, true
-		}
-	}
-	return s, ok, err
-}
-
 // paramType is a path parameter's type: a predeclared Go type, else oapi-codegen's.
 func paramType(p codegen.ParameterDefinition) string {
-	if p.Spec != nil && p.Spec.Schema != nil {
-		if s, err := codegen.GenerateGoSchema(p.Spec.Schema, nil); err == nil && len(s.EnumValues) == 0 && codegen.IsPredeclaredGoIdentifier(s.TypeDecl()) {
-			return s.TypeDecl()
-		}
+	if s, err := codegen.GenerateGoSchema(p.Spec.Schema, nil); err == nil && len(s.EnumValues) == 0 && codegen.IsPredeclaredGoIdentifier(s.TypeDecl()) {
+		return s.TypeDecl()
 	}
 	return qualify(p.TypeDef())
 }

@@ -555,11 +555,7 @@ func TestServicesOfTheSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := buildModel(t, specPath, names)
-	api, err := loadGoAPI(specPath, oapiConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := renderServices(m, api)
+	src, err := renderServices(m, specPath, oapiConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -584,11 +580,7 @@ func TestServicesOfTheSpec(t *testing.T) {
 // Not in parallel either.
 func TestServicesOfThePartooFixture(t *testing.T) {
 	m := buildModel(t, fixturePath, nil)
-	api, err := loadGoAPI(fixturePath, oapiConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := renderServices(m, api)
+	src, err := renderServices(m, fixturePath, oapiConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
