@@ -234,12 +234,7 @@ func firstSentence(s string) string {
 // sentence turns a summary into the rest of a Go doc sentence ("Get a list of
 // webhooks": "lists webhooks."); a noun phrase takes the operationId's verb.
 func sentence(summary, id string) string {
-	summary = strings.TrimSuffix(strings.TrimSpace(summary), ".")
-	for _, list := range []string{"get a list of ", "get the list of ", "list all ", "get all "} {
-		if len(summary) > len(list) && strings.EqualFold(summary[:len(list)], list) {
-			summary = "List " + summary[len(list):]
-		}
-	}
+	summary = listOf.ReplaceAllString(strings.TrimSuffix(strings.TrimSpace(summary), "."), "List ${1}")
 	verb, rest, _ := strings.Cut(summary, " ")
 	if !slices.Contains(verbs, strings.ToLower(verb)) {
 		verb, rest = "", summary
@@ -260,6 +255,9 @@ func sentence(summary, id string) string {
 	return strings.TrimSpace(v+"s "+rest) + "."
 }
 
+// listOf starts a summary that lists: "Get a list of all webhooks" lists webhooks.
+var listOf = regexp.MustCompile(`(?is)^(?:get (?:a|the) list of (?:all )?|list all |get all )(.)`)
+
 // A verb's third person: a consonant's y becomes ies; a sibilant or o takes es.
 var consonantY, sibilant = regexp.MustCompile(`([^aeiou])y$`), regexp.MustCompile(`(s|x|ch|sh|o)$`)
 
@@ -273,22 +271,16 @@ var verbs = strings.Fields(`get list create update delete send search set fetch 
 func wrap(text string, width int) []string {
 	var out []string
 	for _, para := range strings.Split(text, "\n") {
-		ws := strings.Fields(para)
-		if len(ws) == 0 {
-			if len(out) > 0 && out[len(out)-1] != "" {
-				out = append(out, "")
+		line := ""
+		for _, w := range strings.Fields(para) {
+			if line != "" && len(line)+1+len(w) > width {
+				out, line = append(out, line), ""
 			}
-			continue
+			line = strings.TrimPrefix(line+" "+w, " ")
 		}
-		line := ws[0]
-		for _, w := range ws[1:] {
-			if len(line)+1+len(w) > width {
-				out, line = append(out, line), w
-			} else {
-				line += " " + w
-			}
+		if line != "" || len(out) > 0 && out[len(out)-1] != "" {
+			out = append(out, line)
 		}
-		out = append(out, line)
 	}
 	return out
 }
