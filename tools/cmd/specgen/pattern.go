@@ -81,8 +81,13 @@ func translatePattern(where, pattern string) (translation, error) {
 			if depth > 0 || !fixed {
 				return refuse(start, "a lookahead inside or after a group, or after a quantifier")
 			}
-			dst = map[string]*[]string{"(?=": &tr.MustMatch, "(?!": &tr.MustNotMatch}[tok]
-			alts, prefix, bare = false, out, "the start of a lookahead"
+			dst = &tr.MustMatch
+			if tok == "(?!" {
+				dst = &tr.MustNotMatch
+			}
+			prefix = out
+			alts = false
+			bare = "the start of a lookahead"
 			depth++
 		case tok == "(" || tok == "(?:":
 			fixed = fixed && depth > 0
@@ -91,15 +96,19 @@ func translatePattern(where, pattern string) (translation, error) {
 		case c == '(':
 			return refuse(start, fmt.Sprintf("the group %q (lookbehind, named group or flags)", tok))
 		case c == ')':
-			switch depth--; {
-			case depth != 0 || dst == nil: // an unmatched ')' is RE2's to refuse
+			depth--
+			switch {
+			case depth < 0:
+				return refuse(start, "an unmatched ')'")
+			case depth > 0 || dst == nil:
 				out += tok
-			default:
+			default: // the lookahead closes
 				if alts {
 					out = prefix + "(?:" + out[len(prefix):] + ")"
 				}
 				*dst = append(*dst, out)
-				out, dst, bare = prefix, nil, "an assertion"
+				out, dst = prefix, nil
+				bare = "an assertion"
 			}
 		case c == '[':
 			body, closed := strings.CutSuffix(strings.TrimPrefix(tok[1:], "^"), "]")
@@ -121,8 +130,10 @@ func translatePattern(where, pattern string) (translation, error) {
 			out += "]"
 		case c == '.':
 			out += ecmaDot
-		case strings.IndexByte("{}]", c) >= 0:
-			return refuse(start, fmt.Sprintf("a lone %q (a quantifier is {n}, {n,} or {n,m})", c))
+		case c == '{':
+			return refuse(start, "a lone '{' (a quantifier is {n}, {n,} or {n,m})")
+		case c == '}' || c == ']':
+			return refuse(start, fmt.Sprintf("a lone %q", c))
 		default:
 			text, why := atom(tok, 1, false)
 			if why != "" {
@@ -219,17 +230,20 @@ func hintsOf(pattern string) nameHints {
 			}
 			c := []rune(escaped.ReplaceAllString(u, "$1"))
 			r := c[0]
-			switch two := len(c) == 2; {
+			two := len(c) == 2
+			switch {
 			case two && (!isLetter(r) || r == c[1] || r|0x20 != c[1]|0x20):
 				return nameHints{}
 			case two && isLetter(prev):
-				r, fold[k] = r|0x20, true
+				r |= 0x20
 			case two:
-				r, fold[k] = r&^0x20, true
+				r &^= 0x20
 			case isLetter(r):
 				plain[k] = true
 			}
-			text[k], prev = append(text[k], r), r
+			fold[k] = fold[k] || two
+			text[k] = append(text[k], r)
+			prev = r
 		}
 		if fold[k] && plain[k] {
 			return nameHints{}
