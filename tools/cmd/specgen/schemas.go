@@ -17,18 +17,32 @@ import (
 // openapi3.Schema, with references to other schemas as table indexes
 // (noSchema for none), counts unset when absent, values as JSON texts.
 type schemaRow struct {
-	Name, Where                                                string // Where: where it was first met, for messages
-	Types, Enum, Required                                      []string
-	Default, Format, Discriminator, Example                    string
-	HasMinimum, HasMaximum, ExclusiveMinimum, ExclusiveMaximum bool
-	Minimum, Maximum, MultipleOf                               float64
-	MinLength, MaxLength, Pattern, Items, MinItems, MaxItems   int
-	UniqueItems, ReadOnly, WriteOnly                           bool
-	Properties, Mapping                                        []namedSchema // Mapping: by discriminator value
-	AdditionalProperties, PropertyNames                        int
-	MinProperties, MaxProperties                               int
-	AllOf, AnyOf, OneOf                                        []int
-	value                                                      *openapi3.Schema
+	Name                               string // the component's name, or ""
+	Where                              string // where it was first met, for messages
+	Types                              []string
+	Enum                               []string // const too
+	Default                            string
+	Format                             string // a known one only
+	HasMinimum, HasMaximum             bool
+	ExclusiveMinimum, ExclusiveMaximum bool
+	Minimum, Maximum                   float64
+	MultipleOf                         float64 // 0 for none
+	MinLength, MaxLength               int
+	Pattern                            int // an index in the pattern table
+	Items                              int
+	MinItems, MaxItems                 int
+	UniqueItems                        bool
+	Properties                         []namedSchema
+	Required                           []string
+	AdditionalProperties               int // a schema, anyProperties or noProperties
+	PropertyNames                      int
+	MinProperties, MaxProperties       int
+	AllOf, AnyOf, OneOf                []int
+	Discriminator                      string        // the property that names the branch
+	Mapping                            []namedSchema // the branch of each discriminator value
+	ReadOnly, WriteOnly                bool
+	Example                            string
+	value                              *openapi3.Schema
 }
 
 // namedSchema is a property, or a discriminator value, and its schema.
@@ -45,7 +59,12 @@ type patternRow struct {
 }
 
 // The values of schemaRow fields that are not schema indexes or counts.
-const noSchema, unset, anyProperties, noProperties = -1, -1, -1, -2
+const (
+	noSchema      = -1
+	unset         = -1 // a count keyword is absent
+	anyProperties = -1 // additionalProperties is absent or true
+	noProperties  = -2 // additionalProperties is false
+)
 
 // schemaTable gives every schema of the spec one row, however often met.
 type schemaTable struct {
@@ -59,8 +78,9 @@ type schemaTable struct {
 func newSchemaTable(doc *openapi3.T) *schemaTable {
 	t := &schemaTable{names: map[*openapi3.Schema]string{}}
 	if doc.Components != nil {
-		for name, ref := range doc.Components.Schemas {
-			t.names[ref.Value] = name // resolved by the loader
+		// In order: a component that only refers to another one keeps the first name.
+		for _, name := range slices.Backward(sortedKeys(doc.Components.Schemas)) {
+			t.names[doc.Components.Schemas[name].Value] = name // resolved by the loader
 		}
 	}
 	return t
@@ -113,7 +133,8 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
 			"to honour it (tools/cmd/specgen/schemas.go), or change the spec", where, strings.Join(kws, ", "))
 		return
 	}
-	row.Types, row.Required = *cmp.Or(s.Type, &openapi3.Types{}), s.Required
+	row.Types = *cmp.Or(s.Type, &openapi3.Types{})
+	row.Required = s.Required
 	row.ReadOnly, row.WriteOnly = s.ReadOnly, s.WriteOnly
 	for _, e := range s.Enum {
 		row.Enum = append(row.Enum, jsonText(e))
@@ -141,7 +162,8 @@ func (t *schemaTable) fill(row *schemaRow, s *openapi3.Schema, where string) {
 	row.MinLength, row.MaxLength = count(&s.MinLength), count(s.MaxLength)
 	row.Pattern = t.pattern(s.Pattern, where+".pattern")
 	row.Items = t.sub(s.Items, where+".items")
-	row.MinItems, row.MaxItems, row.UniqueItems = count(&s.MinItems), count(s.MaxItems), s.UniqueItems
+	row.MinItems, row.MaxItems = count(&s.MinItems), count(s.MaxItems)
+	row.UniqueItems = s.UniqueItems
 	for _, name := range sortedKeys(s.Properties) {
 		row.Properties = append(row.Properties, namedSchema{name, t.sub(s.Properties[name], where+".properties."+name)})
 	}
