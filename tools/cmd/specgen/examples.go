@@ -52,34 +52,38 @@ func (t *schemaTable) example(i int) (v any, err error) {
 	}
 	t.examples[i] = building{}
 	defer func() {
-		if t.examples[i] = v; err != nil {
-			delete(t.examples, i)
+		delete(t.examples, i)
+		if err == nil {
+			t.examples[i] = v
 		}
 	}()
 	var candidates []any
 	if _, set := cmp.Or(s.Origin, &openapi3.Origin{}).Fields.Lookup("example"); s.Example != nil || set {
 		candidates = append(candidates, s.Example) // "example: null" is an example
 	}
-	if candidates = append(candidates, s.Examples...); s.Default != nil {
+	candidates = append(candidates, s.Examples...)
+	if s.Default != nil {
 		candidates = append(candidates, s.Default)
 	}
-	valid := func(v any) error { // JSON Schema 2020-12, with ECMAScript patterns
-		return s.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.SetSchemaRegexCompiler(ecma.Compile),
-			openapi3.EnableFormatValidation(), openapi3.MultiErrors())
-	}
 	for _, c := range candidates {
-		if c = normalize(c); valid(c) == nil {
+		if c = normalize(c); t.valid(i, c) == nil {
 			return c, nil
 		}
 	}
 	if v, err = t.build(i); err != nil {
 		return nil, err
 	}
-	if err := valid(v); err != nil {
+	if err := t.valid(i, v); err != nil {
 		return nil, fmt.Errorf("%s: no valid example can be built: the value built from its parts is not valid (%s); "+
 			"add an `example` to the schema", row.Where, strings.SplitN(err.Error(), "\n", 2)[0])
 	}
 	return v, nil
+}
+
+// valid checks v against schema i: JSON Schema 2020-12, with ECMAScript patterns.
+func (t *schemaTable) valid(i int, v any) error {
+	return t.rows[i].value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.SetSchemaRegexCompiler(ecma.Compile),
+		openapi3.EnableFormatValidation(), openapi3.MultiErrors())
 }
 
 // formatExamples are the strings built for the formats the validator checks.
@@ -88,33 +92,46 @@ var formatExamples = map[string]string{
 	"uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
 }
 
-// build assembles a value from the schema's keywords.
+// build assembles a value from the schema's keywords: from a oneOf or
+// anyOf branch, else from the others.
 func (t *schemaTable) build(i int) (any, error) {
 	row := t.rows[i]
 	if k := slices.IndexFunc(row.Enum, func(e string) bool { return e != "null" }); k >= 0 {
 		return normalize(json.RawMessage(row.Enum[k])), nil
 	}
-	if branches := slices.Concat(row.OneOf, row.AnyOf); len(branches) > 0 {
-		if len(row.Mapping) > 0 {
-			branches = []int{row.Mapping[0].Schema}
-		}
-		for _, b := range branches { // if none has a value, the value built below fails the check
-			v, err := t.example(b)
-			switch m, ok := v.(map[string]any); {
-			case err != nil || v == nil:
-			case len(row.Properties) > 0 && ok:
-				return t.object(row, maps.Clone(m))
-			default:
-				return v, nil // checked against the whole schema
-			}
+	branches := slices.Concat(row.OneOf, row.AnyOf)
+	if len(row.Mapping) > 0 {
+		branches = []int{row.Mapping[0].Schema}
+	}
+	var why error // the first branch's error, if none has a value
+	for _, b := range branches {
+		v, err := t.example(b)
+		switch m, ok := v.(map[string]any); {
+		case err != nil || v == nil:
+			why = cmp.Or(why, err)
+		case len(row.Properties) > 0 && ok:
+			return t.object(row, maps.Clone(m))
+		default:
+			return v, nil // checked against the whole schema
 		}
 	}
+	v, err := t.assemble(row)
+	if why != nil && (err != nil || t.valid(i, v) != nil) {
+		return nil, why // it needed a branch
+	}
+	return v, err
+}
+
+// assemble builds a value from the schema's keywords but its branches.
+func (t *schemaTable) assemble(row *schemaRow) (any, error) {
 	obj := map[string]any{}
 	for _, part := range row.AllOf {
 		v, err := t.example(part)
-		if err != nil {
+		if _, busy := t.examples[part]; err != nil && !busy {
 			// It may require what another part defines: the whole is checked.
+			t.examples[part] = building{} // built once on the way down
 			v, err = t.build(part)
+			delete(t.examples, part)
 		}
 		m, ok := v.(map[string]any)
 		if err != nil || !ok {
@@ -155,6 +172,9 @@ func (t *schemaTable) build(i int) (any, error) {
 		if row.MultipleOf != 0 {
 			v = math.Ceil(v/row.MultipleOf) * row.MultipleOf
 		}
+		if v == 0 {
+			v = 0 // not -0
+		}
 		return normalize(v), nil
 	case ty == "boolean":
 		return true, nil
@@ -176,6 +196,10 @@ func (t *schemaTable) object(row *schemaRow, obj map[string]any) (any, error) {
 		case slices.Contains(row.Required, p.Name):
 			return nil, err
 		}
+	}
+	if row.AdditionalProperties == noProperties && len(obj) < row.MinProperties {
+		return nil, fmt.Errorf("%s: no valid example can be built: minProperties needs properties the schema forbids; "+
+			"add an `example` to the schema", row.Where)
 	}
 	for k := 0; len(obj) < row.MinProperties; k++ {
 		v, err := t.example(row.AdditionalProperties)

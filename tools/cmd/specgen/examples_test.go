@@ -33,6 +33,75 @@ func schemaTableOf(t *testing.T, schemas ...string) (*schemaTable, map[string]in
 	return tab, index
 }
 
+// TestExamplesThatCannotBeBuilt: a schema without a valid example gets an
+// error that locates the schema at fault, cheaply and without a crash. Not
+// parallel: the count of allocations is the process's.
+func TestExamplesThatCannotBeBuilt(t *testing.T) {
+	tests := []struct {
+		name    string
+		schemas []string
+		schema  string // whose example is missing
+		where   string // the schema the error names
+	}{
+		{"allOf itself", []string{`Loop: {allOf: [{$ref: '#/components/schemas/Loop'}]}`},
+			"Loop", "components.schemas.Loop"},
+		{"allOf a part that holds it", []string{
+			`Loop: {type: object, allOf: [{$ref: '#/components/schemas/Part'}]}`,
+			`Part: {type: object, required: [n], properties: {n: {$ref: '#/components/schemas/Loop'}}}`,
+		}, "Loop", "components.schemas.Loop"},
+		{"allOf a cycle it is not part of", []string{
+			`R: {allOf: [{$ref: '#/components/schemas/X'}]}`,
+			`X: {allOf: [{$ref: '#/components/schemas/Y'}]}`,
+			`Y: {allOf: [{$ref: '#/components/schemas/X'}]}`,
+		}, "R", "components.schemas."},
+		{"oneOf without a branch that has an example", []string{
+			`Digits: {type: string, pattern: '^[0-9]+$'}`,
+			`OneOf: {oneOf: [{$ref: '#/components/schemas/Digits'}]}`,
+		}, "OneOf", "components.schemas.Digits:"},
+		{"anyOf without a branch that has an example", []string{
+			`Digits: {type: string, pattern: '^[0-9]+$'}`,
+			`AnyOf: {anyOf: [{$ref: '#/components/schemas/Digits'}, {$ref: '#/components/schemas/Digits2'}]}`,
+			`Digits2: {type: string, pattern: '^[0-9]{2}$'}`,
+		}, "AnyOf", "components.schemas.Digits:"},
+		{"more properties than it allows", []string{`Closed: {type: object, additionalProperties: false, minProperties: 100000}`},
+			"Closed", "components.schemas.Closed:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab, index := schemaTableOf(t, tt.schemas...)
+			tab.examples = map[int]any{}
+			var err error
+			// A refusal is cheap: nothing is built that the schema forbids.
+			allocs := testing.AllocsPerRun(1, func() { _, err = tab.example(index[tt.schema]) })
+			if err == nil || !strings.HasPrefix(err.Error(), tt.where) {
+				t.Errorf("example of %s: %v, want an error at %s", tt.schema, err, tt.where)
+			}
+			if allocs > 20000 {
+				t.Errorf("example of %s: %v allocations, want a cheap refusal", tt.schema, allocs)
+			}
+		})
+	}
+}
+
+// TestBuiltNumbers: a built number is the smallest valid one, zero written
+// without a sign.
+func TestBuiltNumbers(t *testing.T) {
+	t.Parallel()
+	tab, index := schemaTableOf(t,
+		`NegZero: {type: number, minimum: -0.5, multipleOf: 1}`,
+		`Tenth: {type: number, multipleOf: 0.5, minimum: 0.25}`,
+		`Above: {type: integer, exclusiveMinimum: 5}`,
+	)
+	if missing := tab.fillExamples(); len(missing) > 0 {
+		t.Fatalf("examples missing: %v", missing)
+	}
+	for name, want := range map[string]string{"NegZero": "0", "Tenth": "0.5", "Above": "6"} {
+		if got := tab.rows[index[name]].Example; got != want {
+			t.Errorf("example of %s = %s, want %s", name, got, want)
+		}
+	}
+}
+
 // TestComponentAliasesTakeTheFirstName: components that only refer to
 // another share its row, which keeps the first name in order, every time;
 // so does a discriminator's implicit mapping.
