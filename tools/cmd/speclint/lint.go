@@ -148,10 +148,8 @@ func (d *defects) servers() {
 		d.add(Blocking, "servers", cmp.Or(list, d.doc), "the spec declares no servers: the client takes its Production and Sandbox URLs from them")
 	}
 	for i, s := range seq(list) {
-		u := specload.MapValue(s, "url")
-		if u == nil || strings.TrimSpace(u.Value) == "" {
-			d.add(Blocking, "servers", s, fmt.Sprintf("servers[%d] has no url", i))
-		} else if parsed, err := url.Parse(u.Value); err != nil || parsed.Scheme != "https" || parsed.Host == "" {
+		u := cmp.Or(specload.MapValue(s, "url"), s) // no url: the server's own line
+		if parsed, err := url.Parse(u.Value); err != nil || parsed.Scheme != "https" || parsed.Host == "" {
 			d.add(Blocking, "servers", u, fmt.Sprintf("servers[%d].url %q is not an absolute https URL", i, u.Value))
 		}
 	}
@@ -550,7 +548,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			names = appendNew(names, "null")
 		}
 		fix["type"] = map[bool]any{true: names[0], false: names}[len(names) == 1]
-		what := "not a JSON Schema type: " + strings.Join(wrong, ", ")
+		what := fmt.Sprintf("type %s is not a JSON Schema type", strings.Join(wrong, ", "))
 		actions := []Action{{Target: string(p), Description: what, Update: fix}}
 		if t.Kind == yaml.SequenceNode || t.Tag != "!!str" {
 			actions = append([]Action{{Target: string(p.key("type")), Description: what, Remove: true}}, actions...)
