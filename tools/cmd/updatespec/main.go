@@ -68,7 +68,9 @@ type updater struct {
 	root, spec, source, origin string
 	repairs                    []byte // nil: keep the repository's
 	stdout, stderr             io.Writer
-	index                      string // the git index of save, apart from the repository's
+	index                      string   // the git index of save, apart from the repository's
+	dirs                       []string // the directories under restorable before the update
+	kept                       bool     // the restore failed: the index stays for the maintainer
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -138,12 +140,15 @@ func (u *updater) update(ctx context.Context) int {
 		err = fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that the update's changes stand apart from yours:\n%s", dirty)
 	}
 	tmp, terr := os.MkdirTemp("", "partoo-update-spec-")
-	defer os.RemoveAll(tmp)
+	defer func() {
+		if !u.kept {
+			os.RemoveAll(tmp)
+		}
+	}()
 	tmp, aerr := filepath.Abs(tmp) // the commands run in other directories
 	previous, repairs, namesCopy := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "repairs.yaml"), filepath.Join(tmp, "names.yaml")
 	if err = errors.Join(err, terr, aerr); err == nil {
-		u.index = filepath.Join(tmp, "index")
-		err = errors.Join(u.save(ctx), os.WriteFile(previous, oldBytes, 0o644),
+		err = errors.Join(u.save(ctx, filepath.Join(tmp, "index")), os.WriteFile(previous, oldBytes, 0o644),
 			os.WriteFile(repairs, u.repairs, 0o644), os.WriteFile(namesCopy, names, 0o644))
 	}
 	if err != nil {
@@ -257,12 +262,17 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
 	if step > 1 {
 		ctx = context.WithoutCancel(ctx) // the tree is given back even when the run was cancelled
+		// Each part runs even when another fails; clean -d deletes empty directories, made again.
 		_, err = u.run(ctx, ".", true, "git", append([]string{"clean", "-fdq", "--"}, restorable...)...)
-		if err == nil {
-			_, err = u.run(ctx, ".", true, "git", "checkout-index", "-a", "-f")
+		_, err2 := u.run(ctx, ".", true, "git", "checkout-index", "-a", "-f")
+		err = errors.Join(err, err2)
+		for _, dir := range u.dirs {
+			err = errors.Join(err, os.MkdirAll(dir, 0o755))
 		}
 		if err != nil {
-			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored (%s is the NEW spec; generated code may be partly regenerated): %v\n", specRel, err)
+			u.kept = true
+			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored (%s may be the NEW spec; generated code may be partly regenerated): %v\n", specRel, err)
+			fmt.Fprintf(u.stderr, "To finish the restore, run: (cd %q && export GIT_INDEX_FILE=%q; git clean -fq -- %s; git checkout-index -a -f)\n", u.root, u.index, strings.Join(restorable, " "))
 			return 1
 		}
 	}
@@ -270,12 +280,24 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 	return 1
 }
 
-// save records the files under restorable, tracked or not, in an index of its own.
-func (u *updater) save(ctx context.Context) error {
-	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "-z", "--others", "--exclude-standard", "--"}, restorable...)...)
+// save records the files under restorable that the repository's index
+// tracks (ignored or not) or git does not ignore in the index at path, which
+// git uses from then on, and the directories there.
+func (u *updater) save(ctx context.Context, index string) error {
+	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"}, restorable...)...)
 	files := strings.FieldsFunc(out, func(r rune) bool { return r == 0 })
+	u.index = index
 	if err == nil && len(files) > 0 {
-		_, err = u.run(ctx, ".", true, "git", append([]string{"update-index", "--add", "--"}, files...)...)
+		// --remove: a tracked file deleted before the run stays deleted.
+		_, err = u.run(ctx, ".", true, "git", append([]string{"update-index", "--add", "--remove", "--"}, files...)...)
+	}
+	for _, rel := range restorable {
+		filepath.WalkDir(filepath.Join(u.root, rel), func(path string, d fs.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				u.dirs = append(u.dirs, path)
+			}
+			return nil // a path missing or unreadable has no directory to keep
+		})
 	}
 	return err
 }

@@ -30,7 +30,8 @@ func TestNextStepsBreaking(t *testing.T) {
 // the run under the paths it may write: the files it changed or deleted are
 // put back (with their mode and modification time), the files it added are
 // deleted, and the maintainer's work (an uncommitted edit, a staged change,
-// a file deleted before, an untracked file, overwritten or not, a dangling
+// a file deleted before, an untracked file, overwritten or not, a tracked
+// file that an ignore rule matches, an empty directory, a dangling
 // symlink, names with spaces, a leading dash or bytes git quotes) is as it
 // was, byte for byte, with the index untouched; what is outside those
 // paths is left alone.
@@ -65,6 +66,9 @@ func TestFailRestores(t *testing.T) {
 			}
 			write("my", "outside, named like the first word of a file under api/")
 			write("notes.txt", "outside, named like the last word of a file under api/")
+			write(".gitignore", "*.out\n")
+			write("api/forced.out", "tracked, though ignored")
+			git("add", "-f", "api/forced.out")
 			git("add", "-A")
 			git("commit", "-q", "-m", "first")
 			// The maintainer's work before the run.
@@ -83,15 +87,19 @@ func TestFailRestores(t *testing.T) {
 			if err := os.Chtimes(filepath.Join(root, "gen/a.go"), old, old); err != nil {
 				t.Fatal(err)
 			}
-			u := &updater{root: root, stdout: &bytes.Buffer{}, index: filepath.Join(t.TempDir(), "the index")}
-			if err := u.save(context.Background()); err != nil {
+			if err := os.MkdirAll(filepath.Join(root, "gen/empty/too"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			u := &updater{root: root, stdout: &bytes.Buffer{}}
+			if err := u.save(context.Background(), filepath.Join(t.TempDir(), "the index")); err != nil {
 				t.Fatal(err)
 			}
 			// The failed update.
 			for rel, body := range map[string]string{"api/openapi-bundled.yaml": "new spec", "api/names.yaml": "derived names",
 				"api/staged.yaml": "updated", "api/repairs.yaml": "overlay", "gen/old.go": "package gen // regenerated",
 				"gen/b.go": "package gen // new", "internal/apispec/c.go": "new dir", "outside.txt": "changed outside",
-				"api/é.yaml": "updated", "api/my notes.txt": "overwritten", "gen/-rf": "overwritten", "gen/new file.go": "new, with a space"} {
+				"api/é.yaml": "updated", "api/my notes.txt": "overwritten", "gen/-rf": "overwritten", "gen/new file.go": "new, with a space",
+				"api/forced.out": "updated"} {
 				write(rel, body)
 			}
 			remove("go.mod")
@@ -109,7 +117,7 @@ func TestFailRestores(t *testing.T) {
 				"gen/a.go": "package gen", "go.mod": "module x", "outside.txt": "changed outside",
 				"api/é.yaml": "committed, quoted by git", "api/my notes.txt": "untracked, with a space", "gen/-rf": "untracked, with a leading dash",
 				"gen/run.sh": "#!/bin/sh", "my": "outside, named like the first word of a file under api/",
-				"notes.txt": "outside, named like the last word of a file under api/"} {
+				"notes.txt": "outside, named like the last word of a file under api/", "api/forced.out": "tracked, though ignored"} {
 				if got, err := os.ReadFile(filepath.Join(root, rel)); err != nil || string(got) != want {
 					t.Errorf("%s = %q, %v; want %q", rel, got, err, want)
 				}
@@ -119,6 +127,9 @@ func TestFailRestores(t *testing.T) {
 			}
 			if fi, err := os.Stat(filepath.Join(root, "gen/a.go")); err != nil || !fi.ModTime().Equal(old) {
 				t.Errorf("gen/a.go: %v, %v; want modified at %v", fi, err, old)
+			}
+			if fi, err := os.Stat(filepath.Join(root, "gen/empty/too")); err != nil || !fi.IsDir() {
+				t.Errorf("gen/empty/too, an empty directory before the run: %v, %v", fi, err)
 			}
 			if target, err := os.Readlink(filepath.Join(root, "api/dangling")); err != nil || target != "nowhere" {
 				t.Errorf("api/dangling -> %q, %v; want the symlink to nowhere", target, err)
