@@ -252,7 +252,8 @@ func nextSteps(w io.Writer, breaking int) {
 		fmt.Fprintln(w, "     bump partoo.Version in version.go (0.y.z -> 0.(y+1).0 while in v0; X -> X+1 from v1 on, with the /vX+1 module path),")
 		fmt.Fprintln(w, "     and/or add a \"BREAKING-CHANGE: <what breaks>\" trailer to the commit message.")
 	} else {
-		fmt.Fprintln(w, "  3. No breaking change: a minor version (new operations or fields) or a patch is enough.")
+		fmt.Fprintln(w, "  3. No breaking spec change per oasdiff; the Go API may still break (a renamed schema renames its Go type):")
+		fmt.Fprintln(w, "     compare it with apidiff (docs/maintaining.md, \"Breaking changes\") before choosing a minor or a patch version.")
 	}
 	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
 }
