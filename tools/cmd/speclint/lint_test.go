@@ -126,7 +126,7 @@ func TestLint(t *testing.T) {
 			spec: func(t *testing.T) []byte {
 				return mutate(t, "The identifier for the webhook configuration.", "The webhook configuration's identifier.")
 			},
-			wantRule: "provenance", wantMsg: `components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) at line 11: Partoo's "description: The identifier for the webhook configuration.", the bundle's "description: The webhook configuration's identifier."; an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead`,
+			wantRule: "provenance", wantMsg: `components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) at line 11 of the element as YAML: Partoo's "description: The identifier for the webhook configuration.", the bundle's "description: The webhook configuration's identifier."; an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead`,
 		},
 		{
 			// A mark does not make a change to Partoo's own element
@@ -136,7 +136,7 @@ func TestLint(t *testing.T) {
 				return mutate(t, "    WebhookItem:\n      type: object\n",
 					"    WebhookItem:\n      type: object\n      x-partoo-go-source:\n        kind: assumption\n        note: a field we expect\n")
 			},
-			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) at line 32: Partoo's \"\", the bundle's \"x-partoo-go-source:\"; " +
+			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) at line 32 of the element as YAML: Partoo's (past the end), the bundle's \"x-partoo-go-source:\"; " +
 				"an assembled bundle may not change Partoo's verbatim elements; take Partoo's new file instead (make update-spec SPEC=<Partoo's bundle> SOURCE=partoo",
 		},
 		{

@@ -13,7 +13,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -164,17 +166,27 @@ func VerbatimBundle(apiDir string) ([]byte, error) {
 	return b, err
 }
 
-// FirstDiff returns the first line where got (the bundle's element) and
-// want (Partoo's), decoded YAML written back, differ, or "" when equal:
-// `line 3: Partoo's "type: integer", the bundle's "type: string"`.
+// FirstDiff returns "" when got (the bundle's element) and want (Partoo's),
+// decoded YAML, are equal, and otherwise the first line where they differ
+// written back as YAML, with sorted keys:
+// `line 3 of the element as YAML: Partoo's "type: integer", the bundle's "type: string"`.
 func FirstDiff(want, got any) string {
+	if reflect.DeepEqual(want, got) {
+		return ""
+	}
 	w, _ := yaml.Marshal(want) // decoded YAML always marshals
 	g, _ := yaml.Marshal(got)
-	wl, gl := strings.Split(string(w), "\n"), strings.Split(string(g), "\n")
-	for i := range min(len(wl), len(gl)) {
-		if wl[i] != gl[i] {
-			return fmt.Sprintf("line %d: Partoo's %q, the bundle's %q", i+1, strings.TrimSpace(wl[i]), strings.TrimSpace(gl[i]))
+	wl, gl := strings.Split(strings.TrimSuffix(string(w), "\n"), "\n"), strings.Split(strings.TrimSuffix(string(g), "\n"), "\n")
+	show := func(lines []string, i int) string {
+		if i < len(lines) {
+			return strconv.Quote(strings.TrimSpace(lines[i]))
+		}
+		return "(past the end)"
+	}
+	for i := range max(len(wl), len(gl)) {
+		if i >= min(len(wl), len(gl)) || wl[i] != gl[i] {
+			return fmt.Sprintf("line %d of the element as YAML: Partoo's %s, the bundle's %s", i+1, show(wl, i), show(gl, i))
 		}
 	}
-	return ""
+	return "the same text as YAML, but a value of another type (such as 128 and 128.0)"
 }
