@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
@@ -83,6 +84,17 @@ func TestWriteSpec(t *testing.T) {
 		}
 		if !strings.Contains(report.String(), `"deleteVenuesByVenueId"`) {
 			t.Errorf("the derived operationId is not reported: %s", report.String())
+		}
+		// Unchanged, the file is not written again (go test's cache reads its modification time).
+		old := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+		if err := os.Chtimes(spec, old, old); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteSpec(dir, spec, &report); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(spec); err != nil || !fi.ModTime().Equal(old) {
+			t.Errorf("an unchanged spec was written again: %v, %v", fi, err)
 		}
 	})
 	t.Run("a repair Partoo made useless", func(t *testing.T) {
