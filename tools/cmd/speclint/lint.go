@@ -52,7 +52,11 @@ var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (p jsonPath) key(keys ...string) jsonPath {
 	for _, k := range keys {
-		p += jsonPath(map[bool]string{true: "." + k, false: specload.Member(k)}[plainKey.MatchString(k)])
+		if plainKey.MatchString(k) {
+			p += jsonPath("." + k)
+		} else {
+			p += jsonPath(specload.Member(k))
+		}
 	}
 	return p
 }
@@ -122,10 +126,14 @@ func (d *defects) kinOpenAPI(spec []byte) {
 		return multi
 	}
 	covered := func(msg string) bool {
-		_, fields, sibling := strings.Cut(msg, "extra sibling fields: [")
-		fields, _, _ = strings.Cut(fields, "]")
-		return structural && (sibling && !slices.ContainsFunc(strings.Fields(fields), func(f string) bool { return !d.unknownKeys[f] }) ||
-			!sibling && slices.ContainsFunc(coveredKin, func(s string) bool { return strings.Contains(msg, s) }))
+		if !structural {
+			return false
+		}
+		if _, fields, ok := strings.Cut(msg, "extra sibling fields: ["); ok {
+			fields, _, _ = strings.Cut(fields, "]")
+			return !slices.ContainsFunc(strings.Fields(fields), func(f string) bool { return !d.unknownKeys[f] })
+		}
+		return slices.ContainsFunc(coveredKin, func(s string) bool { return strings.Contains(msg, s) })
 	}
 	schemaErrs, seen := validate(openapi3.DisableExamplesValidation()), map[string]bool{}
 	for i, e := range append(schemaErrs, validate()...) {
@@ -184,8 +192,11 @@ func (d *defects) provenance(seed map[string]any) {
 		case strings.TrimSpace(value(src, "note")) == "":
 			msg = "x-partoo-go-source has an empty note: say where the element comes from"
 		}
+		if msg != "" && want != nil {
+			msg = "differs from Partoo's verbatim YAML (the seed) and " + msg
+		}
 		if msg != "" {
-			d.add(Blocking, "provenance", n, where+": "+map[bool]string{true: "differs from Partoo's verbatim YAML (the seed) and "}[want != nil]+msg)
+			d.add(Blocking, "provenance", n, where+": "+msg)
 		}
 	}
 	forEachPair(d.doc, func(key string, _, val *yaml.Node) {
@@ -208,8 +219,11 @@ func (d *defects) provenance(seed map[string]any) {
 func sortFindings(out []Finding) {
 	removed := func(f Finding) int {
 		for _, a := range f.Fix {
+			if !a.Remove || !strings.HasSuffix(a.Target, "]") {
+				continue
+			}
 			i := strings.LastIndex(a.Target, "[")
-			if n, err := strconv.Atoi(strings.TrimSuffix(a.Target[i+1:], "]")); a.Remove && err == nil && strings.HasSuffix(a.Target, "]") {
+			if n, err := strconv.Atoi(a.Target[i+1 : len(a.Target)-1]); err == nil {
 				return n
 			}
 		}
@@ -404,7 +418,10 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 			d.replace("required", v, p, k, fmt.Sprintf("required is %q, not a list of property names (to require this property, add its name to the required list of the object that holds it)", v.Value), nil)
 		case k == "examples" && v.Kind != yaml.SequenceNode:
 			value, _ := decode(v)
-			meant := map[bool]map[string]any{false: {"examples": []any{value}}, true: {"example": value}}[d.v30]
+			meant := map[string]any{"examples": []any{value}}
+			if d.v30 {
+				meant = map[string]any{"example": value}
+			}
 			d.replace("examples", v, p, k, "a schema's examples is a list, not a single value", meant)
 		case k == "format" && v.Kind == yaml.ScalarNode && !specload.KnownFormat(v.Value):
 			d.add(Advisory, "format", v, fmt.Sprintf("%s: format %q is not one the generator knows: treated as a plain value of the schema's type", p, v.Value))
@@ -433,12 +450,17 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 				d.schema(prop, p.key(k, name), goType+"_"+name, goType != "")
 			})
 			d.goNames(v, p.key(k), "property")
+		case k == "items" && inline: // an inline array's items are named after it
+			d.schema(v, p.key(k), goType, true)
 		case k == "items" || k == "additionalProperties" || k == "not":
-			same := k == "items" && inline // an inline array's items are named after it
-			d.schema(v, p.key(k), map[bool]string{true: goType}[same], same)
-		case k == "allOf" || k == "oneOf" || k == "anyOf":
-			for i, c := range seq(v) { // an allOf's parts make one type
-				d.schema(c, p.key(k).index(i), map[bool]string{true: goType}[k == "allOf"], k == "allOf" && inline)
+			d.schema(v, p.key(k), "", false)
+		case k == "allOf": // its parts make one type
+			for i, c := range seq(v) {
+				d.schema(c, p.key(k).index(i), goType, inline)
+			}
+		case k == "oneOf" || k == "anyOf":
+			for i, c := range seq(v) {
+				d.schema(c, p.key(k).index(i), "", false)
 			}
 		case !slices.Contains(schemaKeywords, k) && !strings.HasPrefix(k, "x-"):
 			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
@@ -499,7 +521,11 @@ func editDistance(a, b string) int {
 	for i := 1; i <= len(a); i++ {
 		cur := []int{i}
 		for j := 1; j <= len(b); j++ {
-			cur = append(cur, min(prev[j]+1, cur[j-1]+1, prev[j-1]+map[bool]int{true: 1}[a[i-1] != b[j-1]]))
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur = append(cur, min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost))
 		}
 		prev = cur
 	}
@@ -523,10 +549,17 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	var names, wrong []string
 	var first *yaml.Node
 	fix := map[string]any{}
-	for _, v := range map[yaml.Kind][]*yaml.Node{yaml.ScalarNode: {t}, yaml.SequenceNode: t.Content}[t.Kind] {
+	list := seq(t)
+	if t.Kind == yaml.ScalarNode {
+		list = []*yaml.Node{t}
+	}
+	for _, v := range list {
 		r := map[string]any{"type": v.Value}
 		if !slices.Contains(validTypes, v.Value) {
-			r, first = repairType(v.Value, d.v30), cmp.Or(first, v)
+			r = repairType(v.Value, d.v30)
+			if first == nil {
+				first = v
+			}
 			wrong = append(wrong, strconv.Quote(v.Value))
 			if each {
 				d.fix("type", v, string(p), p, fmt.Sprintf("type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", v.Value), r)
@@ -547,7 +580,10 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		if !d.v30 && nullableOn(s) && specload.MapValue(s, "$ref") == nil {
 			names = appendNew(names, "null")
 		}
-		fix["type"] = map[bool]any{true: names[0], false: names}[len(names) == 1]
+		fix["type"] = names
+		if len(names) == 1 {
+			fix["type"] = names[0]
+		}
 		what := fmt.Sprintf("type %s is not a JSON Schema type", strings.Join(wrong, ", "))
 		actions := []Action{{Target: string(p), Description: what, Update: fix}}
 		if t.Kind == yaml.SequenceNode || t.Tag != "!!str" {
@@ -572,8 +608,10 @@ func repairType(t string, v30 bool) map[string]any {
 	parts := appendNew(nil, slices.DeleteFunc(words, func(w string) bool { return !slices.Contains(validTypes, w) })...)
 	others := slices.DeleteFunc(slices.Clone(parts), func(t string) bool { return t == "null" })
 	switch {
-	case len(parts) < 2:
-		return map[string]any{"type": cmp.Or(strings.Join(parts, ""), "string")}
+	case len(parts) == 0:
+		return map[string]any{"type": "string"}
+	case len(parts) == 1:
+		return map[string]any{"type": parts[0]}
 	case !v30:
 		return map[string]any{"type": parts}
 	case len(others) < len(parts):
@@ -638,8 +676,10 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 			if !clash || strings.HasPrefix(other, "components."+sec[0]+".") {
 				return // within the section, goNames reports it
 			}
-			// A schema takes the suffix Schema against the client's or an operation's name.
-			suffix := cmp.Or(sec[1], map[bool]string{false: "Schema"}[strings.HasPrefix(other, "components.")])
+			suffix := sec[1]
+			if !strings.HasPrefix(other, "components.") {
+				suffix = cmp.Or(suffix, "Schema") // a schema against the client's or an operation's name
+			}
 			d.fix("go-name", keyNode, string(p), p, fmt.Sprintf("%s and %s give the same Go type name", other, what), map[string]any{"x-go-name": goname.Of(name) + suffix})
 		})
 	}
@@ -715,7 +755,10 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 		if strings.HasPrefix(string(p.where), "$.components.") && !strings.HasPrefix(string(other.where), "$.components.") {
 			fix = other // a component serves other operations: rename here
 		}
-		goName := goname.Of(fix.name) + map[bool]string{true: "Alt", false: goname.Of(fix.in)}[p.in == other.in]
+		goName := goname.Of(fix.name) + "Alt"
+		if p.in != other.in {
+			goName = goname.Of(fix.name) + goname.Of(fix.in)
+		}
 		// The message names no operation: reported once for a path item.
 		d.fix("go-name", specload.MapValue(fix.node, "name"), string(fix.where), fix.where, fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name), map[string]any{"x-go-name": goName})
 	}
