@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/partoo-go/partoo/tools/internal/specload"
 	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
@@ -338,5 +339,30 @@ func TestPartooNamesFile(t *testing.T) {
 		if code := run(tt.args, &stdout, &stderr); code != tt.want {
 			t.Errorf("%v: exit %d, want %d\n%s%s", tt.args, code, tt.want, stdout.String(), stderr.String())
 		}
+	}
+}
+
+// TestPartooBundleIgnoresSpecAndSeed checks that, when api/provenance.yaml
+// records Partoo's bundle, -spec and -seed are not read: files that do not
+// exist change neither the findings nor the exit status.
+func TestPartooBundleIgnoresSpecAndSeed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, specload.VerbatimFile), testspec.DefectsBundle(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(testspec.DefectsBundle())}
+	if err := specload.WriteRecord(dir, rec); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-provenance", filepath.Join(dir, specload.ProvenanceFile)}
+	var want, got, stderr bytes.Buffer
+	wantCode := run(args, &want, &stderr)
+	missing := filepath.Join(dir, "missing")
+	if code := run(append(args, "-spec", missing+".yaml", "-seed", missing+".md"), &got, &stderr); code != wantCode || got.String() != want.String() {
+		t.Errorf("with unreadable -spec and -seed: exit %d, want %d; output:\n%s\nwant:\n%s\n%s", code, wantCode, got.String(), want.String(), stderr.String())
+	}
+	if wantCode == 2 || want.Len() == 0 {
+		t.Errorf("Partoo's bundle alone: exit %d with output %q: the test proves nothing", wantCode, want.String())
 	}
 }

@@ -60,31 +60,36 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return b
 	}
-	spec, raw := read(*specPath), read(*seedPath)
-	in := specload.Input{Bundle: spec, Repairs: read(*repairsPath), Names: read(*namesPath)}
-	if err := errors.Join(errs...); err != nil {
-		return fail(2, err)
-	}
 	var res *specload.Result
-	var tree *yaml.Node // Partoo's bundle, repaired, whose lines the findings give
 	var err error
 	label := *specPath
 	if *partoo {
-		res, err = specload.Effective(in)
+		in := specload.Input{Bundle: read(*specPath), Repairs: read(*repairsPath), Names: read(*namesPath)}
+		if errors.Join(errs...) == nil {
+			res, err = specload.Effective(in)
+		}
 	} else if *provPath != "" {
 		dir := filepath.Dir(*provPath)
 		if res, err = specload.FromAPI(dir); res != nil {
 			label = filepath.Join(dir, specload.VerbatimFile)
 		}
 	}
-	code := 2 // a seed that does not read is a usage error, unless it is Partoo's bundle
+	var spec, raw []byte
+	var tree *yaml.Node // Partoo's bundle, repaired, whose lines the findings give
+	code := 2           // a seed that does not read is a usage error, unless it is Partoo's bundle
 	switch {
 	case err != nil:
 		return fail(1, err)
-	case res != nil:
+	case res != nil: // -spec and -seed are not read: Partoo's bundle is linted instead
 		spec, raw, tree, code = res.Repaired, res.Repaired, res.Tree, 1
+	case *partoo: // a file did not read
 	case *specPath == "" || *seedPath == "":
 		return fail(2, errors.New("-spec and -seed are required (or -partoo with -spec)"))
+	default:
+		spec, raw = read(*specPath), read(*seedPath)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fail(2, err)
 	}
 	seed, err := seedYAML(raw)
 	if err != nil {
