@@ -506,3 +506,157 @@ components:
 		}
 	}
 }
+
+// TestFindingsByTarget lints small documents and compares the blocking
+// findings, each as its rule and its repair's first target: names of
+// components and webhooks are names, not keywords; only the keyword rule's
+// removals cover kin-openapi's extra-field reports; an operation without an
+// operationId claims no Go name; a parameter renamed for several operations
+// is reported once.
+func TestFindingsByTarget(t *testing.T) {
+	t.Parallel()
+	const head = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://a.example'}]\n"
+	tests := []struct {
+		name, spec string
+		want       []string
+	}{
+		{
+			name: "component and webhook names",
+			spec: head + `paths:
+  /v:
+    get:
+      operationId: getV
+      parameters: [{$ref: '#/components/parameters/example'}]
+      responses: {'200': {$ref: '#/components/responses/schema'}}
+webhooks:
+  examples:
+    post:
+      requestBody: {content: {application/json: {schema: {type: timestamp}}}}
+      responses: {'200': {description: ok}}
+components:
+  parameters:
+    example: {name: q, in: query, schema: {type: float}}
+    x-limit: {name: l, in: query, schema: {type: int}}
+  responses:
+    schema: {description: ok, content: {application/json: {schema: {type: datetime}}}}
+  headers:
+    x-rate-limit: {schema: {type: int}}
+`,
+			want: []string{
+				"type $.components.headers['x-rate-limit'].schema",
+				"type $.components.parameters.example.schema",
+				"type $.components.parameters['x-limit'].schema",
+				"type $.components.responses.schema.content['application/json'].schema",
+				"type $.webhooks.examples.post.requestBody.content['application/json'].schema",
+			},
+		},
+		{
+			name: "an enum repair and kin-openapi's extra enum",
+			spec: head + `paths:
+  /v:
+    get:
+      operationId: getV
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/V'}, enum: [a, b]}}
+components:
+  schemas:
+    V: {type: object, properties: {day: {type: string, enum: ['a, b']}}}
+`,
+			want: []string{"enum $.components.schemas.V.properties.day.enum", "kin-openapi "},
+		},
+		{
+			name: "an operation without operationId, one whose Go name is empty",
+			spec: head + `paths:
+  /a:
+    get:
+      responses: {'200': {description: ok}}
+    put:
+      operationId: '--'
+      responses: {'200': {description: ok}}
+`,
+			want: []string{"operation-id $.paths['/a'].get"},
+		},
+		{
+			name: "a shared parameter against a component in each operation",
+			spec: head + `paths:
+  /a:
+    parameters: [{name: order_by, in: query, schema: {type: string}}]
+    get:
+      operationId: getA
+      parameters: [{$ref: '#/components/parameters/OrderDash'}]
+      responses: {'200': {description: ok}}
+    put:
+      operationId: putA
+      parameters: [{$ref: '#/components/parameters/OrderCamel'}]
+      responses: {'200': {description: ok}}
+components:
+  parameters:
+    OrderDash: {name: order-by, in: query, schema: {type: string}}
+    OrderCamel: {name: orderBy, in: query, schema: {type: string}}
+`,
+			want: []string{"go-name $.paths['/a'].parameters[0]"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got []string
+			for _, f := range lintSelf(t, []byte(tt.spec)) {
+				target := ""
+				if len(f.Fix) > 0 {
+					target = f.Fix[0].Target
+				}
+				if f.Level == Blocking {
+					got = append(got, f.Rule+" "+target)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("blocking findings %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestKinOpenAPILineWithoutPointer checks that a line kin-openapi names
+// without a JSON pointer (a value JSON cannot hold) is given in Partoo's
+// file, not in the re-marshalled copy the loader repaired (here, upgraded
+// from 3.0, which drops the blank line).
+func TestKinOpenAPILineWithoutPointer(t *testing.T) {
+	t.Parallel()
+	bundle := []byte(`openapi: 3.0.3
+info: {title: t, version: '1'}
+servers: [{url: 'https://a.example'}]
+
+paths:
+  /v:
+    get:
+      operationId: getV
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: number, maximum: .inf}}}}}
+`)
+	res, err := specload.Effective(specload.Input{Bundle: bundle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slices.IndexFunc(strings.Split(string(bundle), "\n"), func(l string) bool { return strings.Contains(l, ".inf") }) + 1
+	if strings.Contains(strings.Split(string(res.Repaired), "\n")[want-1], ".inf") {
+		t.Fatal("the repaired copy keeps the bundle's lines: the test proves nothing")
+	}
+	seed, err := seedYAML(res.Repaired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for _, f := range Lint(res.Tree, res.Repaired, seed) {
+		for _, m := range regexp.MustCompile(`line (\d+)`).FindAllStringSubmatch(f.Message, -1) {
+			if lines++; m[1] != strconv.Itoa(want) {
+				t.Errorf("[%s] names line %s, want %d: %s", f.Rule, m[1], want, f.Message)
+			}
+		}
+	}
+	if lines == 0 {
+		t.Error("no finding names a line")
+	}
+}

@@ -85,7 +85,7 @@ func Lint(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 		return []Finding{{Level: Blocking, Rule: "yaml", Message: "the document is not a YAML mapping"}}
 	}
 	d := newDefects(root.Content[0])
-	d.kinOpenAPI(spec)
+	d.kinOpenAPI(spec, lineMap(root, spec))
 	d.servers()
 	d.provenance(seed)
 	sortFindings(d.out)
@@ -93,21 +93,48 @@ func Lint(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	return slices.CompactFunc(d.out, func(a, b Finding) bool { return reflect.DeepEqual(a, b) })
 }
 
-var kinLine = regexp.MustCompile(`\bline (\d+): [^;]*? in (/[^;\s]+)`)
+var kinLine = regexp.MustCompile(`\bline (\d+)\b`)
+
+// lineMap pairs the nodes of spec with root's, the same document whose nodes
+// may keep the lines of another file (Partoo's bundle, repaired): a line of
+// spec to root's; nil when spec does not parse into the same shape.
+func lineMap(root *yaml.Node, spec []byte) map[int]int {
+	var parsed yaml.Node
+	lines := map[int]int{}
+	var pair func(a, b *yaml.Node) bool
+	pair = func(a, b *yaml.Node) bool {
+		if a.Kind != b.Kind || len(a.Content) != len(b.Content) {
+			return false
+		}
+		if _, seen := lines[a.Line]; !seen && b.Line > 0 {
+			lines[a.Line] = b.Line
+		}
+		for i := range a.Content {
+			if !pair(a.Content[i], b.Content[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	if yaml.Unmarshal(spec, &parsed) != nil || !pair(&parsed, root) {
+		return nil
+	}
+	return lines
+}
 
 // coveredKin are kin-openapi's messages about what the structural rules report.
 var coveredKin = []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
 
 // kinOpenAPI validates spec, patterns as ECMAScript, leaving out what the
 // structural rules report; a broken example is advisory (the fake builds a value).
-func (d *defects) kinOpenAPI(spec []byte) {
+func (d *defects) kinOpenAPI(spec []byte, lines map[int]int) {
 	structural := len(d.out) > 0
 	add := func(level, rule, msg string) {
-		// The line of the node kin-openapi points at, in d's file (Partoo's bundle for -partoo).
+		// kin-openapi names lines of spec: give those of d's file (Partoo's bundle for -partoo).
 		msg = kinLine.ReplaceAllStringFunc(msg, func(m string) string {
-			sub := kinLine.FindStringSubmatch(m)
-			if n, _ := resolve(d.doc, "#"+sub[2]); n != nil && n.Line > 0 {
-				return "line " + strconv.Itoa(n.Line) + m[len("line "+sub[1]):]
+			n, _ := strconv.Atoi(kinLine.FindStringSubmatch(m)[1])
+			if l, ok := lines[n]; ok {
+				return "line " + strconv.Itoa(l)
 			}
 			return m
 		})
@@ -298,8 +325,9 @@ type defects struct {
 	v30         bool // repairs are written in 3.0's forms (nullable: true)
 	ops         []operation
 	out         []Finding
-	unknownKeys map[string]bool   // the keys the repairs remove
+	unknownKeys map[string]bool   // the keys the keyword findings remove
 	taken       map[string]string // package gen's type names (goname.Key), and what has them
+	renamed     map[string]bool   // the parameters a go-name repair renames, each once
 }
 
 func (d *defects) add(level, rule string, n *yaml.Node, msg string, fix ...Action) {
@@ -313,11 +341,12 @@ func (d *defects) fix(rule string, n *yaml.Node, where string, p jsonPath, why s
 
 // newDefects runs the structural rules over doc.
 func newDefects(doc *yaml.Node) *defects {
-	d := &defects{doc: doc, v30: strings.HasPrefix(value(doc, "openapi"), "3.0"), unknownKeys: map[string]bool{}}
+	d := &defects{doc: doc, v30: strings.HasPrefix(value(doc, "openapi"), "3.0"), unknownKeys: map[string]bool{}, renamed: map[string]bool{}}
 	ids := map[string]string{}
 	for _, section := range []string{"paths", "webhooks"} {
 		forEachPair(specload.MapValue(doc, section), func(path string, _, item *yaml.Node) {
 			at := jsonPath("$").key(section, path)
+			d.nested(item, at)
 			var shared []param
 			if section == "paths" {
 				shared = d.params(specload.MapValue(item, "parameters"), at.key("parameters"))
@@ -339,7 +368,16 @@ func newDefects(doc *yaml.Node) *defects {
 	}
 	components := specload.MapValue(doc, "components")
 	d.componentGoNames(components)
-	d.nested(doc, "$")
+	schemas := specload.MapValue(components, "schemas")
+	forEachPair(schemas, func(name string, _, s *yaml.Node) {
+		d.schema(s, jsonPath("$").key("components", "schemas", name), name, false)
+	})
+	d.goNames(schemas, jsonPath("$").key("components", "schemas"), "schema")
+	for _, section := range []string{"parameters", "responses", "requestBodies", "headers"} {
+		forEachPair(specload.MapValue(components, section), func(name string, _, v *yaml.Node) {
+			d.nested(v, jsonPath("$").key("components", section, name))
+		})
+	}
 	forEachPair(specload.MapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
 		p := jsonPath("$").key("components", "parameters", name)
 		if specload.MapValue(v, "$ref") == nil && strings.TrimSpace(value(v, "name")) == "" {
@@ -359,8 +397,10 @@ func (d *defects) operation(op operation, ids map[string]string) {
 	if strings.TrimSpace(name) == "" {
 		d.fix("operation-id", op.node, op.name, op.at, "no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", map[string]any{"operationId": specload.DeriveOperationID(op.name)})
 	}
-	if other, clash := claim(ids, goname.Key(name), name); id != nil && clash && other != name {
-		d.fix("go-name", id, op.name, op.at, fmt.Sprintf("operationIds %q and %q give the same Go name", other, name), map[string]any{"operationId": specload.DeriveOperationID(op.name)})
+	if id != nil {
+		if other, clash := claim(ids, goname.Key(name), name); clash && other != name {
+			d.fix("go-name", id, op.name, op.at, fmt.Sprintf("operationIds %q and %q give the same Go name", other, name), map[string]any{"operationId": specload.DeriveOperationID(op.name)})
+		}
 	}
 	ok := false
 	forEachPair(specload.MapValue(op.node, "responses"), func(code string, _, _ *yaml.Node) {
@@ -372,7 +412,7 @@ func (d *defects) operation(op operation, ids map[string]string) {
 	}
 }
 
-// nested checks the schemas under n, not entering examples, extensions or $refs.
+// nested checks the schemas in the fields under n, not entering examples, extensions or $refs.
 func (d *defects) nested(n *yaml.Node, p jsonPath) {
 	for i, c := range seq(n) {
 		d.nested(c, p.index(i))
@@ -382,11 +422,6 @@ func (d *defects) nested(n *yaml.Node, p jsonPath) {
 		case specload.MapValue(n, "$ref") != nil || k == "example" || k == "examples" || strings.HasPrefix(k, "x-"):
 		case k == "schema":
 			d.schema(v, p.key(k), "", false)
-		case k == "schemas" && p == "$.components":
-			forEachPair(v, func(name string, _, s *yaml.Node) {
-				d.schema(s, p.key(k, name), name, false)
-			})
-			d.goNames(v, p.key(k), "schema")
 		default:
 			d.nested(v, p.key(k))
 		}
@@ -498,7 +533,9 @@ func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, 
 		fix = append(fix, Action{Target: string(p), Description: why, Update: meant})
 	}
 	d.add(Blocking, rule, v, fmt.Sprintf("%s: %s", p, why), fix...)
-	d.unknownKeys[k] = true
+	if rule == "keyword" {
+		d.unknownKeys[k] = true
+	}
 }
 
 // misspelt returns what the unknown key k meant: the one keyword at most
@@ -755,11 +792,14 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 		if strings.HasPrefix(string(p.where), "$.components.") && !strings.HasPrefix(string(other.where), "$.components.") {
 			fix = other // a component serves other operations: rename here
 		}
+		if d.renamed[string(fix.where)] {
+			continue // a shared or component parameter, reported for its first operation
+		}
+		d.renamed[string(fix.where)] = true
 		goName := goname.Of(fix.name) + "Alt"
 		if p.in != other.in {
 			goName = goname.Of(fix.name) + goname.Of(fix.in)
 		}
-		// The message names no operation: reported once for a path item.
 		d.fix("go-name", specload.MapValue(fix.node, "name"), string(fix.where), fix.where, fmt.Sprintf("%s parameter %q and %s parameter %q give the same Go field", other.in, other.name, p.in, p.name), map[string]any{"x-go-name": goName})
 	}
 	for _, m := range templateParam.FindAllStringSubmatch(path, -1) {
