@@ -273,7 +273,8 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 		if err != nil {
 			u.kept = true
 			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored (%s may be the NEW spec; generated code may be partly regenerated): %v\n", specRel, err)
-			fmt.Fprintf(u.stderr, "To finish the restore, run: (cd %q && export GIT_INDEX_FILE=%q; git clean -fq -- %s; git checkout-index -a -f)\n", u.root, u.index, strings.Join(restorable, " "))
+			quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" } // for sh
+			fmt.Fprintf(u.stderr, "To finish the restore, run: (cd %s && export GIT_INDEX_FILE=%s && { git clean -fq -- %s; git checkout-index -a -f; })\n", quote(u.root), quote(u.index), strings.Join(restorable, " "))
 			return 1
 		}
 	}

@@ -102,10 +102,10 @@ func TestInterruptRestores(t *testing.T) {
 
 // TestFailedRestoreKeepsIndex checks that when a part of the restore fails
 // (here git clean), the other parts still run, and the index that save wrote
-// is kept, with a command that finishes the restore.
+// is kept, with a command that finishes the restore, quoted for sh.
 func TestFailedRestoreKeepsIndex(t *testing.T) {
 	t.Parallel()
-	root, bin, inputs, tmp := t.TempDir(), t.TempDir(), t.TempDir(), t.TempDir()
+	root, bin, inputs, tmp := filepath.Join(t.TempDir(), "a shell's $HOME"), t.TempDir(), t.TempDir(), t.TempDir()
 	git := gitIn(t, root)
 	for path, body := range map[string]string{filepath.Join(root, "api/openapi-bundled.yaml"): "old spec", filepath.Join(root, "gen/a.go"): "package gen",
 		filepath.Join(root, "tools/go.mod"): "module tools", filepath.Join(inputs, "new.yaml"): "new spec",
