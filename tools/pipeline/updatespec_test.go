@@ -367,7 +367,7 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a harmless update failed: %v\n%s", err, out)
 	}
-	for _, want := range []string{"[5/6] build, vet and test", "[6/6] next steps", "0 breaking", "No breaking change", "CHANGELOG.md"} {
+	for _, want := range []string{"[5/6] build, vet and test", "[6/6] next steps", "0 breaking", "No breaking spec change", "apidiff", "CHANGELOG.md"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the output lacks %q:\n%s", want, out)
 		}
