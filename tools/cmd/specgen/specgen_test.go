@@ -20,12 +20,11 @@ import (
 
 	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 const (
-	specPath    = testspec.WebhooksPathFromCmd
-	namesPath   = testspec.NamesPathFromCmd
+	specPath    = frozenDir + "/webhooks-openapi.yaml"
+	namesPath   = frozenDir + "/names.yaml"
 	oapiConfig  = "../../../oapi-codegen.yaml"
 	fixturePath = "../../pipeline/testdata/partoo-bundle/openapi-bundled.yaml"
 )

@@ -16,7 +16,6 @@ import (
 
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"github.com/partoo-go/partoo/tools/internal/specload"
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -35,7 +34,7 @@ func lintSelf(t *testing.T, spec []byte) []Finding {
 // rules carries a repair.
 func TestDefectLevels(t *testing.T) {
 	t.Parallel()
-	findings := lintSelf(t, testspec.DefectsBundle())
+	findings := lintSelf(t, frozen(t, "defects/bundle.yaml"))
 	got := map[string]int{}
 	for _, f := range findings {
 		got[f.Level+" "+f.Rule]++
@@ -70,13 +69,13 @@ func TestDefectLevels(t *testing.T) {
 // breaks its schema.
 func TestRepairsReadyToPaste(t *testing.T) {
 	t.Parallel()
-	bundle := testspec.DefectsBundle()
+	bundle := frozen(t, "defects/bundle.yaml")
 	var actions []Action
 	for _, f := range lintSelf(t, bundle) {
 		actions = append(actions, f.Fix...)
 	}
 	overlay := pastedOverlay(t, actions)
-	for name, repairs := range map[string][]byte{"pasted": overlay, "hand-written": testspec.DefectsRepairs()} {
+	for name, repairs := range map[string][]byte{"pasted": overlay, "hand-written": frozen(t, "defects/repairs.yaml")} {
 		res, err := specload.Effective(specload.Input{Bundle: bundle, Repairs: repairs})
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, repairs)
@@ -257,20 +256,20 @@ func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
 	// without repairs: make spec-lint (-provenance) names the bundle's file.
 	dir := t.TempDir()
 	bundle, repairs := filepath.Join(dir, specload.VerbatimFile), filepath.Join(dir, "repairs.yaml")
-	for path, body := range map[string][]byte{bundle: testspec.DefectsBundle(), repairs: testspec.DefectsRepairs()} {
+	for path, body := range map[string][]byte{bundle: frozen(t, "defects/bundle.yaml"), repairs: frozen(t, "defects/repairs.yaml")} {
 		if err := os.WriteFile(path, body, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(testspec.DefectsBundle())}
+	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(frozen(t, "defects/bundle.yaml"))}
 	if err := specload.WriteRecord(dir, rec); err != nil {
 		t.Fatal(err)
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(testspec.DefectsBundle(), &doc); err != nil {
+	if err := yaml.Unmarshal(frozen(t, "defects/bundle.yaml"), &doc); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(string(testspec.DefectsBundle()), "\n")
+	lines := strings.Split(string(frozen(t, "defects/bundle.yaml")), "\n")
 	finding := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(bundle) + `(?::(\d+))?: (?:BLOCKING )?\[([a-z-]+)\] (.*)$`)
 	kinLine := regexp.MustCompile(`line (\d+): [^;]*? in (/[^;\s]+)`)
 	for _, args := range [][]string{
@@ -348,7 +347,7 @@ func nodeAt(doc *yaml.Node, path string) (key, n *yaml.Node) {
 func TestRepairsTargetAnyKey(t *testing.T) {
 	t.Parallel()
 	const at = "      properties:\n        id:\n          type: string\n          description: The business identifier.\n"
-	spec := testspec.Webhooks()
+	spec := frozen(t, "webhooks-openapi.yaml")
 	if !bytes.Contains(spec, []byte(at)) {
 		t.Fatal("the spec has no business id property to add properties beside")
 	}
