@@ -30,6 +30,11 @@ func TestServicesImportTheirTypes(t *testing.T) {
 	if src, err = renderViews(views); err != nil || regexp.MustCompile(`"time"|nullable|openapi_types`).Match(src) {
 		t.Errorf("a signature without those types imports them (%v):\n%s", err, src)
 	}
+	// A type the template does not import (x-go-type) gets no import guessed for it.
+	views[0].Methods[0].Args = "ctx context.Context, id uuid.UUID, amount decimal.Decimal, opts ...CallOption"
+	if src, err = renderViews(views); err != nil || regexp.MustCompile(`(?m)^\s+(\w+ )?"[^"]*(uuid|decimal)"$`).Match(src) {
+		t.Errorf("a signature with types the template does not import adds an import (%v):\n%s", err, src)
+	}
 }
 
 // TestQualifyDropsFieldComments: an inline struct that oapi-codegen writes

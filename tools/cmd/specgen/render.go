@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"go/ast"
+	"go/format"
 	"go/parser"
 	"go/printer"
 	"go/token"
@@ -19,7 +20,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
-	"golang.org/x/tools/imports"
+	"golang.org/x/tools/go/ast/astutil"
 	"gopkg.in/yaml.v3"
 
 	"github.com/partoo-go/partoo/tools/internal/goname"
@@ -107,7 +108,7 @@ func renderServices(m *model, specPath, configPath string) ([]byte, error) {
 	return renderViews(views)
 }
 
-// renderViews writes services.gen.go; goimports drops unused imports.
+// renderViews writes services.gen.go.
 func renderViews(views []serviceView) ([]byte, error) {
 	return execute("services.gen.go", servicesTemplate, template.FuncMap{
 		"join":       strings.Join,
@@ -116,13 +117,29 @@ func renderViews(views []serviceView) ([]byte, error) {
 	}, struct{ Services []serviceView }{views})
 }
 
-// execute runs a template and formats its Go, shown with numbered lines on an error.
+// execute runs a template and formats its Go, shown with numbered lines on an
+// error. The template imports all the code may use: what it does not use goes.
 func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error) {
 	var b bytes.Buffer
 	if err := template.Must(template.New(name).Funcs(funcs).Parse(text)).Execute(&b, data); err != nil {
 		return nil, err
 	}
-	src, err := imports.Process(name, b.Bytes(), nil)
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, b.Bytes(), parser.ParseComments)
+	var src bytes.Buffer
+	if err == nil {
+		for _, imp := range slices.Clone(f.Imports) {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			as := ""
+			if imp.Name != nil {
+				as = imp.Name.Name
+			}
+			if !astutil.UsesImport(f, path) {
+				astutil.DeleteNamedImport(fset, f, as, path)
+			}
+		}
+		err = format.Node(&src, fset, f)
+	}
 	if err != nil {
 		lines := strings.Split(b.String(), "\n")
 		for i := range lines {
@@ -130,7 +147,7 @@ func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error
 		}
 		return nil, fmt.Errorf("format %s: %w\n%s", name, err, strings.Join(lines, "\n"))
 	}
-	return src, nil
+	return src.Bytes(), nil
 }
 
 // methodOf builds the view of one operation's method.
