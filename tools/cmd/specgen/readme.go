@@ -31,7 +31,11 @@ func renderReadme(readme []byte, m *model) ([]byte, error) {
 	}
 	state("maxProperties", ch.MaxProperties, unset)
 	state("minProperties", ch.MinProperties, 0)
-	for kw, i := range map[string]int{"propertyNames": ch.PropertyNames, "additionalProperties": ch.AdditionalProperties} {
+	for _, kw := range []string{"propertyNames", "additionalProperties"} {
+		i := ch.PropertyNames
+		if kw == "additionalProperties" {
+			i = ch.AdditionalProperties
+		}
 		if i < 0 {
 			continue
 		}
@@ -47,6 +51,7 @@ func renderReadme(readme []byte, m *model) ([]byte, error) {
 	}
 	// The table: a header, a separator, then a row a rule.
 	lines := strings.SplitAfter(after, "\n")
+	rowed := map[string]bool{} // the keywords with a row
 	for i := 2; i < len(lines) && strings.HasPrefix(lines[i], "|"); i++ {
 		row := strings.TrimSuffix(lines[i], "\n")
 		cells := strings.Split(strings.Trim(row, "|"), " | ")
@@ -59,14 +64,16 @@ func renderReadme(readme []byte, m *model) ([]byte, error) {
 		case !known:
 			return nil, fmt.Errorf("README.md rules table: row %q: the spec's %s states no %s; remove the row", row, customHeadersSchema, keyword)
 		}
-		delete(facts, keyword)
+		rowed[keyword] = true
 		lines[i] = "|" + cells[0] + " | " + value + " |" + lines[i][len(row):]
 	}
-	if len(facts) > 0 {
-		var missing []string
-		for _, kw := range sortedKeys(facts) {
+	var missing []string
+	for _, kw := range sortedKeys(facts) {
+		if !rowed[kw] {
 			missing = append(missing, fmt.Sprintf("%s (%s)", kw, facts[kw]))
 		}
+	}
+	if len(missing) > 0 {
 		return nil, fmt.Errorf("README.md rules table: the spec's %s states %s; add a row for each", customHeadersSchema, strings.Join(missing, ", "))
 	}
 	return []byte(before + readmeRulesMarker + "\n" + strings.Join(lines, "")), nil

@@ -697,6 +697,23 @@ func TestReadmeRulesFollowTheSpec(t *testing.T) {
 		t.Errorf("without CustomHeaders: err %v, warnings %q, README changed: %v", err, other.warnings, string(got) != readme)
 	}
 
+	// A second row for a rule gets the value too.
+	twice := strings.Replace(readme, "\n\nAfter", "\n| again (`maxProperties`) | 1 |\n\nAfter", 1)
+	if got, err := renderReadme([]byte(twice), m); err != nil || strings.Count(string(got), "`maxProperties`) | 5 |") != 2 {
+		t.Errorf("two rows for maxProperties: err %v, README:\n%s", err, got)
+	}
+
+	// Of two patterns a table cannot carry, propertyNames' is reported, every time.
+	bars := buildModel(t, mutateSpec(t, specPath, func(doc map[string]any) {
+		obj(t, customHeaders(t, doc), "propertyNames")["pattern"] = "^(a|b)$"
+		obj(t, customHeaders(t, doc), "additionalProperties")["pattern"] = "^(c|d)$"
+	}), nil)
+	for range 20 {
+		if _, err := renderReadme([]byte(readme), bars); err == nil || !strings.Contains(err.Error(), "propertyNames.pattern") {
+			t.Fatalf("two patterns with a '|': err %v, want propertyNames' reported", err)
+		}
+	}
+
 	for name, tt := range map[string]struct{ readme, wantErr string }{
 		"a row the spec does not state": {strings.Replace(readme, "\n\nAfter", "\n| at least (`minProperties`) | 1 |\n\nAfter", 1), "states no minProperties"},
 		"a rule without a row":          {strings.Replace(readme, "| headers at most (`maxProperties`) | 1 |\n", "", 1), "states maxProperties (5); add a row"},
