@@ -92,8 +92,9 @@ func renderServices(m *model, specPath, configPath string) ([]byte, error) {
 	for _, svc := range sortedKeys(byService) {
 		ops := byService[svc]
 		v := serviceView{Name: svc, Tag: ops[0].Tag}
-		if t := m.tags.Get(v.Tag); t != nil && strings.TrimSpace(t.Description) != "" {
-			v.Doc = strings.ReplaceAll(firstSentence(t.Description), "\n", " ")
+		k := slices.IndexFunc(m.tags, func(t *openapi3.Tag) bool { return t != nil && t.Name == v.Tag })
+		if k >= 0 && strings.TrimSpace(m.tags[k].Description) != "" {
+			v.Doc = strings.ReplaceAll(firstSentence(m.tags[k].Description), "\n", " ")
 		}
 		sort.Slice(ops, func(i, j int) bool { return ops[i].GoMethod < ops[j].GoMethod })
 		for _, o := range ops {

@@ -553,8 +553,12 @@ func TestServicesOfTheSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := buildModel(t, specPath, names)
-	src, err := renderServices(m, specPath, oapiConfig)
+	// A null tag is skipped, not dereferenced.
+	spec := mutateSpec(t, specPath, func(doc map[string]any) {
+		doc["tags"] = []any{nil, map[string]any{"name": "Webhooks"}}
+	})
+	m := buildModel(t, spec, names)
+	src, err := renderServices(m, spec, oapiConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
