@@ -47,7 +47,7 @@ func run(args []string, stderr io.Writer) int {
 	}
 	switch {
 	case *spec == "" || len(paths) == 0:
-		fmt.Fprintln(stderr, "specgen: -spec and at least one of -overlay, -table, -services and -readme are required")
+		fmt.Fprintln(stderr, "specgen: -spec and at least one of -overlay, -table, -services, -readme and -gen are required")
 		return 2
 	case paths["services"] != "" && *oapiConfig == "":
 		fmt.Fprintln(stderr, "specgen: -services needs -oapi-config, oapi-codegen's configuration")
@@ -61,9 +61,9 @@ func run(args []string, stderr io.Writer) int {
 	if err == nil {
 		outputs, err = generate(*spec, *names, *oapiConfig, paths, stderr)
 	}
-	for path, src := range outputs {
-		if err == nil {
-			err = os.WriteFile(path, src, 0o644)
+	for _, name := range outputNames {
+		if src, ok := outputs[paths[name]]; ok && err == nil {
+			err = os.WriteFile(paths[name], src, 0o644)
 		}
 	}
 	if err != nil {
@@ -72,6 +72,9 @@ func run(args []string, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// outputNames are the outputs, in the order specgen renders and writes them.
+var outputNames = []string{"overlay", "table", "services", "readme", "gen"}
 
 // generate renders the outputs asked for (a path by output name), printing
 // its warnings; nothing is written when anything fails.
@@ -83,39 +86,50 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]string, s
 	if err != nil {
 		return nil, err
 	}
-	outs := map[string][]byte{}
-	if path := paths["overlay"]; path != "" {
-		if outs[path], err = renderOverlay(doc); err != nil || len(paths) == 1 {
-			return outs, err
-		}
-	}
-	n, err := loadNames(namesPath)
+	// The overlay and gen's doc need no model.
 	var m *model
-	if err == nil {
-		m, err = build(doc, n)
-	}
-	for name, path := range paths {
-		var src []byte
-		if err == nil && (name == "readme" || name == "gen") {
-			src, err = os.ReadFile(path)
+	if paths["table"] != "" || paths["services"] != "" || paths["readme"] != "" {
+		n, err := loadNames(namesPath)
+		if err == nil {
+			m, err = build(doc, n)
 		}
-		switch {
-		case err != nil:
+		if err != nil {
 			return nil, err
-		case name == "table":
-			outs[path], err = renderTable(m)
-		case name == "readme":
-			outs[path], err = renderReadme(src, m)
-		case name == "services":
-			outs[path], err = renderServices(m, specPath, oapiConfig)
-		case name == "gen":
-			outs[path] = detachPackageDoc(src)
 		}
+		defer func() {
+			for _, w := range m.warnings {
+				fmt.Fprintln(stderr, "specgen: warning:", w)
+			}
+		}()
 	}
-	for _, w := range m.warnings {
-		fmt.Fprintln(stderr, "specgen: warning:", w)
+	outs := map[string][]byte{}
+	for _, name := range outputNames {
+		path := paths[name]
+		var src []byte
+		switch {
+		case path == "":
+			continue
+		case name == "overlay":
+			src, err = renderOverlay(doc)
+		case name == "table":
+			src, err = renderTable(m)
+		case name == "services":
+			src, err = renderServices(m, specPath, oapiConfig)
+		case name == "readme":
+			if src, err = os.ReadFile(path); err == nil {
+				src, err = renderReadme(src, m)
+			}
+		case name == "gen":
+			if src, err = os.ReadFile(path); err == nil {
+				src = detachPackageDoc(src)
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		outs[path] = src
 	}
-	return outs, err
+	return outs, nil
 }
 
 // errOpenAPI30 refuses an OpenAPI 3.0 document: specload upgrades 3.0 to 3.1.

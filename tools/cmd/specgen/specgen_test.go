@@ -275,6 +275,38 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 	}
 }
 
+// TestOutputsInOrder: of two failing outputs, the first in specgen's order
+// (overlay, table, services, readme, gen) is reported, every time, and a
+// warning is printed even when a later output fails.
+func TestOutputsInOrder(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	config, readme, genPath := filepath.Join(dir, "no-config.yaml"), filepath.Join(dir, "README.md"), filepath.Join(dir, "no-gen.go")
+	if err := os.WriteFile(readme, []byte(readmeRulesMarker+"\n| Rule | Value |\n|---|---|\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := filepath.Join(dir, "openapi-bundled.yaml")
+	if err := os.WriteFile(bare, bytes.ReplaceAll(raw, []byte("CustomHeaders"), []byte("ExtraHeaders")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		var stderr bytes.Buffer
+		code := run([]string{"-spec", specPath, "-oapi-config", config, "-services", filepath.Join(dir, "s.go"), "-readme", filepath.Join(dir, "none.md")}, &stderr)
+		if code != 1 || !strings.Contains(stderr.String(), config) {
+			t.Fatalf("specgen exited %d: %s; want 1 and the missing -oapi-config reported", code, stderr.String())
+		}
+		stderr.Reset()
+		code = run([]string{"-spec", bare, "-readme", readme, "-gen", genPath}, &stderr)
+		if code != 1 || !strings.Contains(stderr.String(), "warning") || !strings.Contains(stderr.String(), genPath) {
+			t.Fatalf("specgen exited %d: %s; want 1, the missing -gen reported and the README's warning", code, stderr.String())
+		}
+	}
+}
+
 // TestOpenAPI30IsRefused: specgen reads OpenAPI 3.1 only; specload owns
 // the upgrade of a 3.0 document (nullable, a boolean exclusiveMinimum),
 // and specgen reads what it gives.
