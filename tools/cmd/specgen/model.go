@@ -377,20 +377,26 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 	if i < 0 || slices.Contains(stack, i) {
 		return nil, nil
 	}
-	stack, row := append(stack, i), m.schemas.rows[i]
-	if locs, _ := m.locate(row.AdditionalProperties, nil, stack); len(locs) > 0 {
-		return nil, fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc.String())
-	}
-	out, err := m.locate(row.Items, append(slices.Clip(loc), eachElement), stack)
+	row := m.schemas.rows[i]
+	stack = append(stack, i)
+	var out []location
+	var err error // the first
 	visit := func(sub int, at location) {
 		locs, e := m.locate(sub, at, stack)
-		out, err = append(out, locs...), cmp.Or(err, e)
+		out = append(out, locs...)
+		if err == nil {
+			err = e
+		}
 	}
+	visit(row.Items, append(slices.Clip(loc), eachElement))
 	for _, p := range row.Properties {
 		visit(p.Schema, append(slices.Clip(loc), p.Name))
 	}
 	for _, sub := range slices.Concat(row.AllOf, row.OneOf, row.AnyOf) {
 		visit(sub, loc)
+	}
+	if locs, _ := m.locate(row.AdditionalProperties, nil, stack); err == nil && len(locs) > 0 {
+		err = fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc.String())
 	}
 	return out, err
 }

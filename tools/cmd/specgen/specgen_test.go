@@ -576,6 +576,25 @@ func TestCustomHeadersLocations(t *testing.T) {
 	}
 }
 
+// TestCustomHeadersUnderAdditionalProperties: the location reported is the
+// first the walk meets, properties before the schema's own additionalProperties.
+func TestCustomHeadersUnderAdditionalProperties(t *testing.T) {
+	t.Parallel()
+	ref := map[string]any{"$ref": "#/components/schemas/CustomHeaders"}
+	spec := mutateSpec(t, specPath, func(doc map[string]any) {
+		payload := obj(t, doc, "components", "schemas", "UpdateWebhookPayload")
+		payload["additionalProperties"] = ref
+		obj(t, payload, "properties")["extra"] = map[string]any{"type": "object", "additionalProperties": ref}
+	})
+	doc, err := specload.Load(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build(doc, &namesFile{}); err == nil || !strings.Contains(err.Error(), `at "extra"`) {
+		t.Errorf("build: %v, want CustomHeaders under additionalProperties at \"extra\"", err)
+	}
+}
+
 // TestServicesOfTheSpec renders the client's services from the spec and
 // oapi-codegen's operation definitions, and checks the shapes and doc
 // comments of the methods. It does not run in parallel: oapi-codegen's
