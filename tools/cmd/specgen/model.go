@@ -40,27 +40,35 @@ type eventRow struct {
 }
 
 type operation struct {
-	ID, Method, Path, Tag, Summary, Doc string
-	Service, GoMethod                   string // Go names, set by the naming step
-	Deprecated, BodyRequired            bool
-	Params                              []paramRow
-	Body, MediaSchema                   int    // schema indexes, or noSchema
-	RawBody, Media                      string // a body that is not JSON: its media types, and the first
-	Success, SuccessSchema              int    // status, schema index
-	SuccessExample, SuccessMedia        string // SuccessMedia: that of a body that is not JSON (text/csv)
-	Errors, ErrorSchemas                []int  // error statuses, and the schema of each, or noSchema
-	List                                listRow
-	CustomHeadersAt                     []location
-	Resource                            resourceRow
+	ID, Method, Path, Tag string
+	Summary, Doc          string
+	Service, GoMethod     string // Go names, set by the naming step
+	Deprecated            bool
+	Params                []paramRow
+	Body                  int // the JSON request body's schema index, or noSchema
+	BodyRequired          bool
+	RawBody               string // the media types of a body that is not JSON, joined
+	Media                 string // the first of them, which the contract test sends
+	MediaSchema           int    // its schema index, or noSchema
+	Success               int    // the success status
+	SuccessSchema         int    // its JSON schema index, or noSchema
+	SuccessExample        string // the body the fake answers
+	SuccessMedia          string // the media type of a success body that is not JSON (text/csv)
+	Errors                []int  // the error statuses
+	ErrorSchemas          []int  // the schema of each, or noSchema
+	List                  listRow
+	CustomHeadersAt       []location
+	Resource              resourceRow
 
 	errorRefs []*openapi3.SchemaRef // the JSON schema of each status of Errors, or nil
 }
 
 type paramRow struct {
-	Name, In, Description, Example string // Example: as sent, "" if none
-	Required, Explode              bool
-	Schema                         int
-	Rules                          *schemaRow // the schema's row, for the services' docs
+	Name, In, Description string
+	Example               string // as sent, "" if none
+	Required, Explode     bool
+	Schema                int
+	Rules                 *schemaRow // the schema's row, for the services' docs
 }
 
 type listRow struct {
@@ -68,12 +76,14 @@ type listRow struct {
 	Item         int
 }
 
-// resourceRow: Role is "", "create", "read", "update", "delete" or "list";
-// IDProperty is the item's property that identifies it.
+// resourceRow places an operation in a family of the fake's resources.
 type resourceRow struct {
-	Role, Collection, IDParam, IDProperty string
-	Item                                  int
-	ItemInResponse                        bool
+	Role           string // "", "create", "read", "update", "delete" or "list"
+	Collection     string // the family's path (/things)
+	IDParam        string // the path parameter that selects an item
+	IDProperty     string // the item's property that identifies it
+	Item           int    // the items' schema index
+	ItemInResponse bool   // whether the answer is an item
 }
 
 type errorBody struct {
@@ -97,11 +107,15 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	m.APIKeyHeader = keys[0]
 	// Components first, in name order: their indexes are stable.
 	for _, name := range sortedKeys(comps.Schemas) {
-		if i := m.schemas.sub(comps.Schemas[name], "components.schemas."+name); name == customHeadersSchema {
+		i := m.schemas.sub(comps.Schemas[name], "components.schemas."+name)
+		if name == customHeadersSchema {
 			m.CustomHeaders = i
 		}
 	}
-	if err := cmp.Or(m.schemas.err, m.eventsFrom(doc)); err != nil {
+	if m.schemas.err != nil {
+		return nil, m.schemas.err
+	}
+	if err := m.eventsFrom(doc); err != nil {
 		return nil, err
 	}
 	for _, path := range doc.Paths.InMatchingOrder() {
@@ -173,8 +187,14 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 		}
 		o.Params = append(o.Params, row)
 	}
-	// Each step reads what the one before it recorded; the first error wins.
-	if err := cmp.Or(m.body(o, where, op), m.responses(o, where, op), m.list(o, where, listOverride)); err != nil {
+	// Each step reads what the one before it recorded.
+	if err := m.body(o, where, op); err != nil {
+		return nil, err
+	}
+	if err := m.responses(o, where, op); err != nil {
+		return nil, err
+	}
+	if err := m.list(o, where, listOverride); err != nil {
 		return nil, err
 	}
 	locs, err := m.locate(o.Body, nil, nil)
@@ -253,7 +273,9 @@ func jsonContent(content openapi3.Content) (schema *openapi3.SchemaRef, others [
 		case err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json"):
 			others = append(others, ct)
 		case !json || mt == "application/json" && !plain:
-			schema, json, plain = content[ct].Schema, true, mt == "application/json"
+			schema = content[ct].Schema
+			json = true
+			plain = mt == "application/json"
 		}
 	}
 	return schema, others
@@ -497,9 +519,16 @@ func (m *model) resources() {
 func itemOf(ops []*operation) int {
 	item, rank := noSchema, 0
 	for _, o := range ops {
-		r, i := map[string]int{"list": 3, "read": 2, "create": 1}[o.Resource.Role], o.SuccessSchema
-		if o.Resource.Role == "list" {
+		i := o.SuccessSchema
+		r := 0 // the role's rank
+		switch o.Resource.Role {
+		case "list":
+			r = 3
 			i = o.List.Item
+		case "read":
+			r = 2
+		case "create":
+			r = 1
 		}
 		if r > 0 && r >= rank && i >= 0 {
 			item, rank = i, r

@@ -49,7 +49,8 @@ var reserved = map[string]bool{"Do": true, "BaseURL": true, "ForOrg": true, "Raw
 // name sets Service and GoMethod on every operation: named operations
 // first, so that a derived name never takes theirs.
 func (m *model) name(n *namesFile) error {
-	services, methods := map[string]string{}, map[string]string{} // Go name → tag; service.method → operationId
+	services := map[string]string{} // Go name → tag
+	methods := map[string]string{}  // service.method → operationId
 	ops := slices.Clone(m.Ops)
 	sort.SliceStable(ops, func(i, j int) bool {
 		_, a := n.Operations[ops[i].ID]
@@ -80,8 +81,10 @@ func (m *model) name(n *namesFile) error {
 		case clash:
 			return fmt.Errorf("operations %s and %s of service %s both get the method name %s; name one in the naming file (api/names.yaml), under operations", other, o.ID, svc, name)
 		}
-		services[svc], o.Service = tag, svc
-		methods[svc+"."+name], o.GoMethod = o.ID, name
+		services[svc] = tag
+		methods[svc+"."+name] = o.ID
+		o.Service = svc
+		o.GoMethod = name
 	}
 	return nil
 }

@@ -25,12 +25,14 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 	// An overlay needs one action: this one changes nothing.
 	update("$.info", "title", doc.Info.Title)
 	add := func(target, desc string, s *openapi3.Schema) {
-		if d := strings.TrimSpace(desc); s != nil && s.Default != nil {
-			if d != "" {
-				d = strings.TrimSuffix(d, ".") + ".\n\n"
-			}
-			update(target, "description", d+"Default: "+jsonText(normalize(s.Default))+".")
+		if s == nil || s.Default == nil {
+			return
 		}
+		d := strings.TrimSpace(desc)
+		if d != "" {
+			d = strings.TrimSuffix(d, ".") + ".\n\n"
+		}
+		update(target, "description", d+"Default: "+jsonText(normalize(s.Default))+".")
 	}
 	properties := func(base string, s *openapi3.Schema) {
 		for _, n := range sortedKeys(s.Properties) {

@@ -65,11 +65,18 @@ type serviceView struct {
 	Methods        []methodView
 }
 
-// methodView is one method. Result is its answer's shape: "list" (of Type),
-// "none", "field" (the array Field, JSON name Tag), "pointer" or "value".
-// Sentence is the rest of its doc's first sentence.
+// methodView is one method.
 type methodView struct {
-	Name, Args, Build, Op, Check, Result, Type, Field, Tag, Sentence string
+	Name     string
+	Args     string // its parameters
+	Build    string // the call of gen's request builder
+	Op       string // its apispec.Operations entry
+	Check    string // the custom-header check of its body, or "nil"
+	Result   string // its answer's shape: "list" (of Type), "none", "field", "pointer" or "value"
+	Type     string
+	Field    string // "field": the array field returned, of JSON name Tag
+	Tag      string
+	Sentence string // the rest of its doc's first sentence
 
 	Spec           *operation
 	Description    []string   // wrapped, unless it is the summary
@@ -277,7 +284,10 @@ func sentence(summary, id string) string {
 var listOf = regexp.MustCompile(`(?is)^(?:get (?:a|the) list of (?:all )?|list all |get all )(.)`)
 
 // A verb's third person: a consonant's y becomes ies; a sibilant or o takes es.
-var consonantY, sibilant = regexp.MustCompile(`([^aeiou])y$`), regexp.MustCompile(`(s|x|ch|sh|o)$`)
+var (
+	consonantY = regexp.MustCompile(`([^aeiou])y$`)
+	sibilant   = regexp.MustCompile(`(s|x|ch|sh|o)$`)
+)
 
 // verbs are the imperative verbs that start operation summaries.
 var verbs = strings.Fields(`get list create update delete send search set fetch reply invite unsubscribe
@@ -306,10 +316,10 @@ func wrap(text string, width int) []string {
 // headerCheck writes the code that checks a typed body's custom headers, or
 // checks its JSON when a location crosses a union or a nullable.
 func (g *goAPI) headerCheck(body *codegen.Schema, locs []location, opRef string) string {
-	code, asJSON := bytes.NewBufferString("func() error {\nhc := s.client.headerCheck()\n"), "s.client.checkBodyJSON("+opRef+", req)"
+	code := bytes.NewBufferString("func() error {\nhc := s.client.headerCheck()\n")
 	for k, loc := range locs {
 		if body == nil || !g.walkSteps(code, *body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", opRef[1:], k), nil, 2) {
-			return asJSON
+			return "s.client.checkBodyJSON(" + opRef + ", req)"
 		}
 	}
 	return code.String() + "return hc.err(" + opRef + ", req)\n}()"
@@ -328,7 +338,8 @@ func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr str
 		fmt.Fprintf(code, "hc.at(%s)\n", strings.Join(append([]string{loc, expr}, idx...), ", "))
 		return strings.HasPrefix(g.deref(s).GoType, "map[")
 	case steps[0] == eachElement:
-		item, i := g.elem(s), fmt.Sprintf("i%d", len(idx))
+		item := g.elem(s)
+		i := fmt.Sprintf("i%d", len(idx))
 		fmt.Fprintf(code, "for %s := range %s {\n", i, expr)
 		defer code.WriteString("}\n")
 		return item != nil && g.walkSteps(code, *item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, append(idx, i), depth+1)
