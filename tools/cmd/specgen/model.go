@@ -40,25 +40,22 @@ type eventRow struct {
 }
 
 type operation struct {
-	ID, Method, Path, Tag string
-	Summary, Doc          string
-	Service, GoMethod     string // Go names, set by the naming step
-	Deprecated            bool
-	Params                []paramRow
-	Body                  int // the JSON request body's schema index, or noSchema
-	BodyRequired          bool
-	RawBody               string // the media types of a body that is not JSON, joined
-	Media                 string // the first of them, which the contract test sends
-	MediaSchema           int    // its schema index, or noSchema
-	Success               int    // the success status
-	SuccessSchema         int    // its JSON schema index, or noSchema
-	SuccessExample        string // the body the fake answers
-	SuccessMedia          string // the media type of a success body that is not JSON (text/csv)
-	Errors                []int  // the error statuses
-	ErrorSchemas          []int  // the schema of each, or noSchema
-	List                  listRow
-	CustomHeadersAt       []location
-	Resource              resourceRow
+	ID, Method, Path, Tag  string
+	Summary, Doc           string
+	Service, GoMethod      string // Go names, set by the naming step
+	Deprecated             bool
+	Params                 []paramRow
+	Body, MediaSchema      int // schema indexes, or noSchema
+	BodyRequired           bool
+	RawBody                string // a body that is not JSON: its media types
+	Media                  string // the first of them, which the contract test sends
+	Success, SuccessSchema int    // status, schema index
+	SuccessExample         string // the body the fake answers
+	SuccessMedia           string // the media type of a success body that is not JSON (text/csv)
+	Errors, ErrorSchemas   []int  // error statuses, and the schema of each, or noSchema
+	List                   listRow
+	CustomHeadersAt        []location
+	Resource               resourceRow
 
 	errorRefs []*openapi3.SchemaRef // the JSON schema of each status of Errors, or nil
 }

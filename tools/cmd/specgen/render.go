@@ -67,16 +67,12 @@ type serviceView struct {
 
 // methodView is one method.
 type methodView struct {
-	Name     string
-	Args     string // its parameters
-	Build    string // the call of gen's request builder
-	Op       string // its apispec.Operations entry
-	Check    string // the custom-header check of its body, or "nil"
-	Result   string // its answer's shape: "list" (of Type), "none", "field", "pointer" or "value"
-	Type     string
-	Field    string // "field": the array field returned, of JSON name Tag
-	Tag      string
-	Sentence string // the rest of its doc's first sentence
+	Name, Args, Build, Op string // Build calls gen's request builder; Op is apispec's entry
+	Check                 string // the custom-header check of its body, or "nil"
+	// Result is its answer's shape: "list" (of Type), "none", "field" (the
+	// array Field, JSON name Tag), "pointer" or "value".
+	Result, Type, Field, Tag string
+	Sentence                 string // the rest of its doc's first sentence
 
 	Spec           *operation
 	Description    []string   // wrapped, unless it is the summary
