@@ -20,11 +20,12 @@ import (
 
 	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
+	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 const (
-	specPath    = frozenDir + "/webhooks-openapi.yaml"
-	namesPath   = frozenDir + "/names.yaml"
+	specPath    = testspec.WebhooksPathFromCmd
+	namesPath   = testspec.NamesPathFromCmd
 	oapiConfig  = "../../../oapi-codegen.yaml"
 	fixturePath = "../../pipeline/testdata/partoo-bundle/openapi-bundled.yaml"
 )

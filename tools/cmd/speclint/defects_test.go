@@ -16,6 +16,7 @@ import (
 
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"github.com/partoo-go/partoo/tools/internal/specload"
+	"github.com/partoo-go/partoo/tools/internal/testspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -34,7 +35,7 @@ func lintSelf(t *testing.T, spec []byte) []Finding {
 // rules carries a repair.
 func TestDefectLevels(t *testing.T) {
 	t.Parallel()
-	findings := lintSelf(t, frozen(t, "defects/bundle.yaml"))
+	findings := lintSelf(t, testspec.DefectsBundle())
 	got := map[string]int{}
 	for _, f := range findings {
 		got[f.Level+" "+f.Rule]++
@@ -69,13 +70,13 @@ func TestDefectLevels(t *testing.T) {
 // breaks its schema.
 func TestRepairsReadyToPaste(t *testing.T) {
 	t.Parallel()
-	bundle := frozen(t, "defects/bundle.yaml")
+	bundle := testspec.DefectsBundle()
 	var actions []Action
 	for _, f := range lintSelf(t, bundle) {
 		actions = append(actions, f.Fix...)
 	}
 	overlay := pastedOverlay(t, actions)
-	for name, repairs := range map[string][]byte{"pasted": overlay, "hand-written": frozen(t, "defects/repairs.yaml")} {
+	for name, repairs := range map[string][]byte{"pasted": overlay, "hand-written": testspec.DefectsRepairs()} {
 		res, err := specload.Effective(specload.Input{Bundle: bundle, Repairs: repairs})
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, repairs)
@@ -256,20 +257,20 @@ func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
 	// without repairs: make spec-lint (-provenance) names the bundle's file.
 	dir := t.TempDir()
 	bundle, repairs := filepath.Join(dir, specload.VerbatimFile), filepath.Join(dir, "repairs.yaml")
-	for path, body := range map[string][]byte{bundle: frozen(t, "defects/bundle.yaml"), repairs: frozen(t, "defects/repairs.yaml")} {
+	for path, body := range map[string][]byte{bundle: testspec.DefectsBundle(), repairs: testspec.DefectsRepairs()} {
 		if err := os.WriteFile(path, body, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(frozen(t, "defects/bundle.yaml"))}
+	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(testspec.DefectsBundle())}
 	if err := specload.WriteRecord(dir, rec); err != nil {
 		t.Fatal(err)
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(frozen(t, "defects/bundle.yaml"), &doc); err != nil {
+	if err := yaml.Unmarshal(testspec.DefectsBundle(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(string(frozen(t, "defects/bundle.yaml")), "\n")
+	lines := strings.Split(string(testspec.DefectsBundle()), "\n")
 	finding := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(bundle) + `(?::(\d+))?: (?:BLOCKING )?\[([a-z-]+)\] (.*)$`)
 	kinLine := regexp.MustCompile(`line (\d+): [^;]*? in (/[^;\s]+)`)
 	for _, args := range [][]string{
@@ -347,7 +348,7 @@ func nodeAt(doc *yaml.Node, path string) (key, n *yaml.Node) {
 func TestRepairsTargetAnyKey(t *testing.T) {
 	t.Parallel()
 	const at = "      properties:\n        id:\n          type: string\n          description: The business identifier.\n"
-	spec := frozen(t, "webhooks-openapi.yaml")
+	spec := testspec.Webhooks()
 	if !bytes.Contains(spec, []byte(at)) {
 		t.Fatal("the spec has no business id property to add properties beside")
 	}

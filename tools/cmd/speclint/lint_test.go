@@ -8,16 +8,17 @@ import (
 	"testing"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
+	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
-const seedPath = frozenDir + "/seed-getWebhook.md"
+const seedPath = testspec.SeedPathFromCmd
 
 // mutate returns the bundled spec with old replaced by new once; it fails
 // the test when old is not in the spec, so a mutation can never silently
 // leave the spec unchanged.
 func mutate(t *testing.T, old, new string) []byte {
 	t.Helper()
-	spec := frozen(t, "webhooks-openapi.yaml")
+	spec := testspec.Webhooks()
 	if !bytes.Contains(spec, []byte(old)) {
 		t.Fatalf("mutation: %q is not in the spec", old)
 	}
@@ -29,7 +30,7 @@ func mutate(t *testing.T, old, new string) []byte {
 func withWebhook(t *testing.T) []byte {
 	t.Helper()
 	const probe = "  lintProbe:\n    post:\n      summary: Probe\n      responses:\n        '200':\n          description: OK\n"
-	spec := frozen(t, "webhooks-openapi.yaml")
+	spec := testspec.Webhooks()
 	if bytes.Contains(spec, []byte("\nwebhooks:\n")) {
 		return bytes.Replace(spec, []byte("\nwebhooks:\n"), []byte("\nwebhooks:\n"+probe), 1)
 	}
@@ -52,7 +53,7 @@ func TestLint(t *testing.T) {
 	}{
 		{
 			name: "bundled spec",
-			spec: func(*testing.T) []byte { return frozen(t, "webhooks-openapi.yaml") },
+			spec: func(*testing.T) []byte { return testspec.Webhooks() },
 		},
 		{
 			name: "duplicate operationId",
@@ -223,11 +224,11 @@ func TestLintUsage(t *testing.T) {
 	}{
 		{name: "no flags", args: nil, want: "-spec and -seed are required"},
 		{name: "missing spec file", args: []string{"-spec", filepath.Join(t.TempDir(), "nope.yaml"), "-seed", seedPath}, want: "no such file"},
-		{name: "empty seed", args: []string{"-spec", frozenDir + "/webhooks-openapi.yaml", "-seed", os.DevNull}, want: "seed"},
-		{name: "repairs without -partoo", args: []string{"-spec", frozenDir + "/webhooks-openapi.yaml", "-seed", seedPath, "-repairs", os.DevNull}, want: "-partoo"},
-		{name: "names without -partoo", args: []string{"-spec", frozenDir + "/webhooks-openapi.yaml", "-seed", seedPath, "-names", os.DevNull}, want: "-partoo"},
-		{name: "-partoo with a seed", args: []string{"-partoo", "-spec", frozenDir + "/webhooks-openapi.yaml", "-seed", seedPath}, want: "-seed"},
-		{name: "-partoo with -provenance", args: []string{"-partoo", "-spec", frozenDir + "/webhooks-openapi.yaml", "-provenance", os.DevNull}, want: "-provenance"},
+		{name: "empty seed", args: []string{"-spec", testspec.WebhooksPathFromCmd, "-seed", os.DevNull}, want: "seed"},
+		{name: "repairs without -partoo", args: []string{"-spec", testspec.WebhooksPathFromCmd, "-seed", seedPath, "-repairs", os.DevNull}, want: "-partoo"},
+		{name: "names without -partoo", args: []string{"-spec", testspec.WebhooksPathFromCmd, "-seed", seedPath, "-names", os.DevNull}, want: "-partoo"},
+		{name: "-partoo with a seed", args: []string{"-partoo", "-spec", testspec.WebhooksPathFromCmd, "-seed", seedPath}, want: "-seed"},
+		{name: "-partoo with -provenance", args: []string{"-partoo", "-spec", testspec.WebhooksPathFromCmd, "-provenance", os.DevNull}, want: "-provenance"},
 		{name: "-partoo without -spec", args: []string{"-partoo"}, want: "-spec"},
 	}
 	for _, tt := range tests {
@@ -320,7 +321,7 @@ func TestPartooNamesFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	bundle, repairs, names := filepath.Join(dir, "bundle.yaml"), filepath.Join(dir, "repairs.yaml"), filepath.Join(dir, "names.yaml")
-	for path, body := range map[string][]byte{bundle: frozen(t, "defects/bundle.yaml"), repairs: frozen(t, "defects/repairs.yaml"),
+	for path, body := range map[string][]byte{bundle: testspec.DefectsBundle(), repairs: testspec.DefectsRepairs(),
 		names: []byte("operationIds:\n  DELETE /venues/{venue_id}: readVenue\n")} {
 		if err := os.WriteFile(path, body, 0o644); err != nil {
 			t.Fatal(err)
@@ -347,10 +348,10 @@ func TestPartooNamesFile(t *testing.T) {
 func TestPartooBundleIgnoresSpecAndSeed(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, specload.VerbatimFile), frozen(t, "defects/bundle.yaml"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, specload.VerbatimFile), testspec.DefectsBundle(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(frozen(t, "defects/bundle.yaml"))}
+	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(testspec.DefectsBundle())}
 	if err := specload.WriteRecord(dir, rec); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/partoo-go/partoo/tools/internal/testspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -15,7 +16,7 @@ import (
 // operationId gets its derived name, and the 3.0 forms come out as 3.1's.
 func TestEffectiveRepairsTheDefectBundle(t *testing.T) {
 	t.Parallel()
-	res, err := Effective(Input{Bundle: frozen(t, "defects/bundle.yaml"), Repairs: frozen(t, "defects/repairs.yaml")})
+	res, err := Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func equal(a, b any) bool {
 // the stale repair.
 func TestEffectiveRefusesAndReports(t *testing.T) {
 	t.Parallel()
-	bundle := frozen(t, "webhooks-openapi.yaml")
+	bundle := testspec.Webhooks()
 	head := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
 	tests := []struct {
 		name    string
@@ -153,7 +154,7 @@ func TestEffectiveRefusesAndReports(t *testing.T) {
 func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 	t.Parallel()
 	names := []byte("# naming file\noperations:\n  openVenue: Open\n")
-	res, err := Effective(Input{Bundle: frozen(t, "defects/bundle.yaml"), Repairs: frozen(t, "defects/repairs.yaml"), Names: names})
+	res, err := Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs(), Names: names})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 		t.Fatalf("recorded naming file:\n%s", recorded)
 	}
 	renamed := bytes.Replace(recorded, []byte(": deleteVenuesByVenueId"), []byte(": closeVenue"), 1)
-	res, err = Effective(Input{Bundle: frozen(t, "defects/bundle.yaml"), Repairs: frozen(t, "defects/repairs.yaml"), Names: renamed})
+	res, err = Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs(), Names: renamed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 	if err := yaml.Unmarshal(middle, &file); err != nil || len(file.OperationIDs) != 2 || file.OperationIDs["DELETE /y"] != "deleteY" || file.Lists["getX"] != "none" {
 		t.Errorf("recorded in a section before another: %+v, %v:\n%s", file, err, middle)
 	}
-	if _, err := Effective(Input{Bundle: frozen(t, "defects/bundle.yaml"), Names: []byte("operationIds:\n  delete venues: x\n")}); err == nil {
+	if _, err := Effective(Input{Bundle: testspec.DefectsBundle(), Names: []byte("operationIds:\n  delete venues: x\n")}); err == nil {
 		t.Error("a malformed operationIds key was accepted")
 	}
 }
@@ -192,7 +193,7 @@ func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 // otherwise).
 func TestEffectiveKeepsEveryValue(t *testing.T) {
 	t.Parallel()
-	bundle := frozen(t, "webhooks-openapi.yaml")
+	bundle := testspec.Webhooks()
 	repairs := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    description: a test mark\n    update: {x-test: 1}\n"
 	res, err := Effective(Input{Bundle: bundle, Repairs: []byte(repairs)})
 	if err != nil {
