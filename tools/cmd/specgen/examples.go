@@ -70,7 +70,9 @@ func (t *schemaTable) example(i int) (v any, err error) {
 			return c, nil
 		}
 	}
-	if v, err = t.build(i); err != nil {
+	v, err = t.build(i)
+	t.lastBuild = builtValue{schema: i, value: v, err: err}
+	if err != nil {
 		return nil, err
 	}
 	if err := t.valid(i, v); err != nil {
@@ -127,11 +129,12 @@ func (t *schemaTable) assemble(row *schemaRow) (any, error) {
 	obj := map[string]any{}
 	for _, part := range row.AllOf {
 		v, err := t.example(part)
-		if _, busy := t.examples[part]; err != nil && !busy {
+		_, busy := t.examples[part]
+		if err != nil && !busy && t.lastBuild.schema == part {
 			// It may require what another part defines: the whole is checked.
-			t.examples[part] = building{} // built once on the way down
-			v, err = t.build(part)
-			delete(t.examples, part)
+			// example(part) has just built it, unchecked: building it again at
+			// each level of a chain of allOf would double the work per level.
+			v, err = t.lastBuild.value, t.lastBuild.err
 		}
 		m, ok := v.(map[string]any)
 		if err != nil || !ok {
