@@ -81,7 +81,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case err != nil:
 		return fail(1, err)
 	case res != nil: // -spec and -seed are not read: Partoo's bundle is linted instead
-		spec, raw, tree, code = res.Repaired, res.Repaired, res.Tree, 1
+		spec, raw, tree = res.Repaired, res.Repaired, res.Tree
+		code = 1
 	case *partoo: // a file did not read
 	case *specPath == "" || *seedPath == "":
 		return fail(2, errors.New("-spec and -seed are required (or -partoo with -spec)"))

@@ -155,7 +155,8 @@ func (u *updater) update(ctx context.Context) int {
 		fmt.Fprintln(u.stderr, "update-spec:", err)
 		return 1
 	}
-	lint, written := []string{"-spec", u.spec, "-seed", filepath.Join(u.root, seedRel)}, newBytes
+	lint := []string{"-spec", u.spec, "-seed", filepath.Join(u.root, seedRel)}
+	written := newBytes // the spec that replaces api's
 	step := 0
 	next := func(title string) {
 		step++
@@ -173,7 +174,8 @@ func (u *updater) update(ctx context.Context) int {
 		if eff.UpgradedFrom != "" {
 			fmt.Fprintf(u.stdout, "the bundle is OpenAPI %s: the generators read its 3.1 form (nullable, example and boolean exclusiveMinimum/Maximum in 3.1's terms)\n", eff.UpgradedFrom)
 		}
-		lint, written = []string{"-partoo", "-spec", u.spec, "-repairs", repairs, "-names", namesCopy}, eff.Spec
+		lint = []string{"-partoo", "-spec", u.spec, "-repairs", repairs, "-names", namesCopy}
+		written = eff.Spec
 	}
 	if _, err := u.run(ctx, "tools", false, "go", append([]string{"run", "./cmd/speclint"}, lint...)...); err != nil {
 		return u.fail(ctx, step, "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err))
@@ -274,7 +276,12 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 			u.kept = true
 			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored (%s may be the NEW spec; generated code may be partly regenerated): %v\n", specRel, err)
 			quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" } // for sh
-			fmt.Fprintf(u.stderr, "To finish the restore, run: (cd %s && export GIT_INDEX_FILE=%s && { git clean -fq -- %s; git checkout-index -a -f; })\n", quote(u.root), quote(u.index), strings.Join(restorable, " "))
+			dirs := make([]string, len(u.dirs))                                                      // git clean given paths removes empty directories too
+			for k, dir := range u.dirs {
+				dirs[k] = quote(dir)
+			}
+			fmt.Fprintf(u.stderr, "To finish the restore, run: (cd %s && export GIT_INDEX_FILE=%s && { git clean -fq -- %s; git checkout-index -a -f; mkdir -p -- %s; })\n",
+				quote(u.root), quote(u.index), strings.Join(restorable, " "), strings.Join(dirs, " "))
 			return 1
 		}
 	}

@@ -116,6 +116,9 @@ func TestFailedRestoreKeepsIndex(t *testing.T) {
 	git("init", "-q")
 	git("add", "-A")
 	git("commit", "-q", "-m", "first")
+	if err := os.Mkdir(filepath.Join(root, "gen", "empty"), 0o755); err != nil { // git does not track it
+		t.Fatal(err)
+	}
 	realGit, err := exec.LookPath("git")
 	if err != nil {
 		t.Fatal(err)
@@ -141,5 +144,8 @@ func TestFailedRestoreKeepsIndex(t *testing.T) {
 	}
 	if got, err := os.ReadFile(filepath.Join(root, "gen/a.go")); err != nil || string(got) != "package gen" {
 		t.Errorf("gen/a.go = %q, %v after the command printed; want it as it was", got, err)
+	}
+	if fi, err := os.Stat(filepath.Join(root, "gen/empty")); err != nil || !fi.IsDir() {
+		t.Errorf("gen/empty, an empty directory before the update, is gone after the command printed (%v)", err)
 	}
 }
