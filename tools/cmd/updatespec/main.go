@@ -276,7 +276,8 @@ func (u *updater) fail(ctx context.Context, step int, what string, err error) in
 			u.kept = true
 			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored (%s may be the NEW spec; generated code may be partly regenerated): %v\n", specRel, err)
 			quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" } // for sh
-			dirs := make([]string, len(u.dirs))                                                      // git clean given paths removes empty directories too
+			// git clean given paths removes empty directories too: make them again.
+			dirs := make([]string, len(u.dirs))
 			for k, dir := range u.dirs {
 				dirs[k] = quote(dir)
 			}
