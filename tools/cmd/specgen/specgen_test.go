@@ -20,12 +20,11 @@ import (
 
 	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 const (
-	specPath    = testspec.WebhooksPathFromCmd
-	namesPath   = testspec.NamesPathFromCmd
+	specPath    = "../../internal/testspec/webhooks-openapi.yaml"
+	namesPath   = "../../internal/testspec/names.yaml"
 	oapiConfig  = "../../../oapi-codegen.yaml"
 	fixturePath = "../../pipeline/testdata/partoo-bundle/openapi-bundled.yaml"
 )

@@ -11,7 +11,12 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
-const seedPath = testspec.SeedPathFromCmd
+// The frozen Webhooks spec, and the excerpt of Partoo's docs it was checked
+// against (the live seed follows the live spec).
+const (
+	webhooksPath = "../../internal/testspec/webhooks-openapi.yaml"
+	seedPath     = "../../internal/testspec/seed-getWebhook.md"
+)
 
 // mutate returns the bundled spec with old replaced by new once; it fails
 // the test when old is not in the spec, so a mutation can never silently
@@ -224,11 +229,11 @@ func TestLintUsage(t *testing.T) {
 	}{
 		{name: "no flags", args: nil, want: "-spec and -seed are required"},
 		{name: "missing spec file", args: []string{"-spec", filepath.Join(t.TempDir(), "nope.yaml"), "-seed", seedPath}, want: "no such file"},
-		{name: "empty seed", args: []string{"-spec", testspec.WebhooksPathFromCmd, "-seed", os.DevNull}, want: "seed"},
-		{name: "repairs without -partoo", args: []string{"-spec", testspec.WebhooksPathFromCmd, "-seed", seedPath, "-repairs", os.DevNull}, want: "-partoo"},
-		{name: "names without -partoo", args: []string{"-spec", testspec.WebhooksPathFromCmd, "-seed", seedPath, "-names", os.DevNull}, want: "-partoo"},
-		{name: "-partoo with a seed", args: []string{"-partoo", "-spec", testspec.WebhooksPathFromCmd, "-seed", seedPath}, want: "-seed"},
-		{name: "-partoo with -provenance", args: []string{"-partoo", "-spec", testspec.WebhooksPathFromCmd, "-provenance", os.DevNull}, want: "-provenance"},
+		{name: "empty seed", args: []string{"-spec", webhooksPath, "-seed", os.DevNull}, want: "seed"},
+		{name: "repairs without -partoo", args: []string{"-spec", webhooksPath, "-seed", seedPath, "-repairs", os.DevNull}, want: "-partoo"},
+		{name: "names without -partoo", args: []string{"-spec", webhooksPath, "-seed", seedPath, "-names", os.DevNull}, want: "-partoo"},
+		{name: "-partoo with a seed", args: []string{"-partoo", "-spec", webhooksPath, "-seed", seedPath}, want: "-seed"},
+		{name: "-partoo with -provenance", args: []string{"-partoo", "-spec", webhooksPath, "-provenance", os.DevNull}, want: "-provenance"},
 		{name: "-partoo without -spec", args: []string{"-partoo"}, want: "-spec"},
 	}
 	for _, tt := range tests {

@@ -15,17 +15,6 @@ var webhooks []byte
 // Webhooks returns a copy of the frozen Webhooks spec.
 func Webhooks() []byte { return append([]byte(nil), webhooks...) }
 
-// Paths of the files, relative to a package directory two levels below the
-// tools module (tools/cmd/<name>).
-const (
-	WebhooksPathFromCmd = "../../internal/testspec/webhooks-openapi.yaml"
-	NamesPathFromCmd    = "../../internal/testspec/names.yaml"
-	// SeedPathFromCmd is the excerpt of Partoo's docs that the frozen spec
-	// was checked against (speclint -seed), frozen with it: the live seed
-	// follows the live spec.
-	SeedPathFromCmd = "../../internal/testspec/seed-getWebhook.md"
-)
-
 //go:embed defects/bundle.yaml
 var defectsBundle []byte
 
