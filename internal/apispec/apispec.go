@@ -23,9 +23,9 @@ type Operation struct {
 	// Path is the path template relative to the server URL, such as
 	// "/webhooks/{webhook_id}".
 	Path string
-	// Tag is the operation's first tag; Service and GoMethod name its
-	// helper on the client: client.<Service>.<GoMethod>.
-	Tag, Service, GoMethod string
+	// Service and GoMethod name the operation's helper on the client:
+	// client.<Service>.<GoMethod>.
+	Service, GoMethod string
 	// Params lists the path, query and header parameters, path first,
 	// in the spec's order.
 	Params []Param

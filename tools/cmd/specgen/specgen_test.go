@@ -371,7 +371,7 @@ func TestNamingFile(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("specgen exited %d: %s", code, stderr)
 	}
-	for _, want := range []string{`Service: "Hooks", GoMethod: "Fetch"`, `ID: "getWebhookList", Method: "GET", Path: "/webhooks", Tag: "Webhooks", Service: "Hooks", GoMethod: "GetWebhookList"`} {
+	for _, want := range []string{`Service: "Hooks", GoMethod: "Fetch"`, `ID: "getWebhookList", Method: "GET", Path: "/webhooks", Service: "Hooks", GoMethod: "GetWebhookList"`} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("the table lacks %s", want)
 		}
