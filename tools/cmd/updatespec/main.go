@@ -129,7 +129,7 @@ func (u *updater) update(ctx context.Context) int {
 	// Partoo's bundle is the same when its hash, repairs and origin are.
 	same := bytes.Equal(newBytes, oldBytes)
 	if u.source == specload.Partoo {
-		same = rec.SHA256 == specload.Sum(newBytes) && bytes.Equal(u.repairs, oldRepairs) && rec.Origin == u.origin
+		same = strings.EqualFold(rec.SHA256, specload.Sum(newBytes)) && bytes.Equal(u.repairs, oldRepairs) && rec.Origin == u.origin
 	}
 	if err == nil && same {
 		fmt.Fprintf(u.stdout, "update-spec: %s is identical to %s; nothing to do.\n", u.spec, specRel)

@@ -189,21 +189,22 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 	const bundle, spec = "openapi: 3.1.0 # Partoo's bundle\n", "openapi: 3.1.0 # the spec in api/\n"
 	tests := []struct {
 		name        string
-		partooInAPI bool   // api/provenance.yaml records bundle as Partoo's
+		partooInAPI string // api/provenance.yaml records bundle as Partoo's, its hash in "lower" or "upper" case; "": it does not
 		input       string // the new spec
 		args        []string
 		want        int
 	}{
-		{"no SPEC", false, spec, []string{"-spec", ""}, 2},
-		{"unknown SOURCE", false, bundle, []string{"-source", "partner"}, 2},
-		{"ORIGIN without SOURCE", false, bundle, []string{"-origin", "https://example.com/b.yaml"}, 2},
-		{"REPAIRS without SOURCE", false, bundle, []string{"-repairs", "repairs.yaml"}, 2},
-		{"assembled bundle unchanged", false, spec, nil, 0},
-		{"Partoo's bundle unchanged", true, bundle, []string{"-source", "partoo"}, 0},
-		{"Partoo's bundle from another origin", true, bundle, []string{"-source", "partoo", "-origin", "https://example.com/moved.yaml"}, 1},
-		{"Partoo's bundle with other repairs", true, bundle, []string{"-source", "partoo", "-repairs", "repairs.yaml"}, 1},
-		{"assembled bundle over Partoo's", true, spec + "# new\n", nil, 1},
-		{"outside a git work tree", false, spec + "# new\n", nil, 1},
+		{"no SPEC", "", spec, []string{"-spec", ""}, 2},
+		{"unknown SOURCE", "", bundle, []string{"-source", "partner"}, 2},
+		{"ORIGIN without SOURCE", "", bundle, []string{"-origin", "https://example.com/b.yaml"}, 2},
+		{"REPAIRS without SOURCE", "", bundle, []string{"-repairs", "repairs.yaml"}, 2},
+		{"assembled bundle unchanged", "", spec, nil, 0},
+		{"Partoo's bundle unchanged", "lower", bundle, []string{"-source", "partoo"}, 0},
+		{"Partoo's bundle unchanged, its hash recorded in capitals", "upper", bundle, []string{"-source", "partoo"}, 0},
+		{"Partoo's bundle from another origin", "lower", bundle, []string{"-source", "partoo", "-origin", "https://example.com/moved.yaml"}, 1},
+		{"Partoo's bundle with other repairs", "lower", bundle, []string{"-source", "partoo", "-repairs", "repairs.yaml"}, 1},
+		{"assembled bundle over Partoo's", "lower", spec + "# new\n", nil, 1},
+		{"outside a git work tree", "", spec + "# new\n", nil, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,8 +217,12 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(api, "openapi-bundled.yaml"), []byte(spec), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if tt.partooInAPI {
-				rec := specload.Record{Source: specload.Partoo, Origin: partooBundleURL, Date: "2026-01-02", SHA256: specload.Sum([]byte(bundle))}
+			if tt.partooInAPI != "" {
+				sum := specload.Sum([]byte(bundle))
+				if tt.partooInAPI == "upper" {
+					sum = strings.ToUpper(sum)
+				}
+				rec := specload.Record{Source: specload.Partoo, Origin: partooBundleURL, Date: "2026-01-02", SHA256: sum}
 				if err := specload.WriteRecord(api, rec); err != nil {
 					t.Fatal(err)
 				}
