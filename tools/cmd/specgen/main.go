@@ -59,7 +59,7 @@ func run(args []string, stderr io.Writer) int {
 	}
 	var outputs map[string][]byte
 	if err == nil {
-		outputs, err = generate(*spec, *names, *oapiConfig, paths, stderr)
+		outputs, err = generate(*spec, *names, *oapiConfig, paths)
 	}
 	for _, name := range outputNames {
 		if src, ok := outputs[paths[name]]; ok && err == nil {
@@ -76,9 +76,9 @@ func run(args []string, stderr io.Writer) int {
 // outputNames are the outputs, in the order specgen renders and writes them.
 var outputNames = []string{"overlay", "table", "services", "readme", "gen"}
 
-// generate renders the outputs asked for (a path by output name), printing
-// its warnings; nothing is written when anything fails.
-func generate(specPath, namesPath, oapiConfig string, paths map[string]string, stderr io.Writer) (map[string][]byte, error) {
+// generate renders the outputs asked for (a path by output name); nothing
+// is written when anything fails.
+func generate(specPath, namesPath, oapiConfig string, paths map[string]string) (map[string][]byte, error) {
 	doc, err := specload.Load(specPath)
 	if err == nil && doc.IsOpenAPI30() {
 		err = fmt.Errorf("%s is OpenAPI %s: %w: take Partoo's bundle with make update-spec SOURCE=partoo, whose loader (specload) upgrades it to 3.1, and write an assembled bundle in 3.1", specPath, doc.OpenAPI, errOpenAPI30)
@@ -96,11 +96,6 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]string, s
 		if err != nil {
 			return nil, err
 		}
-		defer func() {
-			for _, w := range m.warnings {
-				fmt.Fprintln(stderr, "specgen: warning:", w)
-			}
-		}()
 	}
 	outs := map[string][]byte{}
 	for _, name := range outputNames {

@@ -28,9 +28,8 @@ type model struct {
 	APIKeyHeader  string // the header of the spec's one apiKey security scheme
 	Events        []eventRow
 
-	schemas  *schemaTable
-	warnings []string
-	tags     openapi3.Tags
+	schemas *schemaTable
+	tags    openapi3.Tags
 }
 
 // eventRow is a webhook event: its type and its delivery body's schema.
