@@ -75,7 +75,7 @@ type methodView struct {
 	Sentence                 string // the rest of its doc's first sentence
 
 	Spec           *operation
-	Description    []string   // wrapped, unless it is the summary
+	Description    []string   // its lines, unless it is the summary
 	ParamDocs      []paramRow // the params struct's fields
 	Headers, OrgID bool       // whether it has header parameters, an org_id
 }
@@ -164,7 +164,7 @@ func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
 	}
 	d, v := api.defs[k], methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec.Op" + goname.Of(o.ID) + "]", Check: "nil", Spec: o, Sentence: sentence(o.Summary, o.ID)}
 	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
-		v.Description = wrap(d, 76)
+		v.Description = strings.Split(d, "\n")
 	}
 	args, build := []string{"ctx context.Context"}, []string{"s.client.server"}
 	take := func(arg, pass string) { args, build = append(args, arg), append(build, pass) }
@@ -290,24 +290,6 @@ var verbs = strings.Fields(`get list create update delete send search set fetch 
 	subscribe add remove retrieve upload check generate mark publish cancel enable disable activate deactivate
 	assign connect disconnect import export test validate verify count find edit modify replace reset refresh
 	trigger submit approve reject return compute link unlink`)
-
-// wrap splits text into lines of at most width bytes, paragraphs apart.
-func wrap(text string, width int) []string {
-	var out []string
-	for _, para := range strings.Split(text, "\n") {
-		line := ""
-		for _, w := range strings.Fields(para) {
-			if line != "" && len(line)+1+len(w) > width {
-				out, line = append(out, line), ""
-			}
-			line = strings.TrimPrefix(line+" "+w, " ")
-		}
-		if line != "" || len(out) > 0 && out[len(out)-1] != "" {
-			out = append(out, line)
-		}
-	}
-	return out
-}
 
 // headerCheck writes the code that checks a typed body's custom headers, or
 // checks its JSON when a location crosses a union or a nullable.

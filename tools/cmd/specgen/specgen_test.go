@@ -586,9 +586,13 @@ func TestServicesOfTheSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A null tag is skipped, not dereferenced.
+	// A null tag is skipped, not dereferenced; a description keeps its
+	// own lines, however long (go doc wraps them), an indented one a code
+	// block that gofmt indents with a tab.
+	long := strings.Repeat("A long line of a description. ", 5)
 	spec := mutateSpec(t, specPath, func(doc map[string]any) {
 		doc["tags"] = []any{nil, map[string]any{"name": "Webhooks"}}
+		obj(t, doc, "paths", "/webhooks/tryout", "post")["description"] = long + "\nshort\n\n  indented\n"
 	})
 	m := buildModel(t, spec, names)
 	src, err := renderServices(m, spec, oapiConfig)
@@ -603,7 +607,7 @@ func TestServicesOfTheSpec(t *testing.T) {
 		"hc.at(apispec.Operations[apispec.OpWebhook].CustomHeadersAt[0], *p3, i0)",
 		"// Create creates webhook configurations.\n",
 		"// List lists webhook configurations.\n",
-		"// Tryout sends test webhook payloads.\n",
+		"// Tryout sends test webhook payloads.\n//\n// " + strings.TrimSpace(long) + "\n// short\n//\n//\tindented\n",
 	} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("services.gen.go lacks\n%s", want)
