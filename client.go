@@ -121,7 +121,7 @@ type Option func(*config) error
 // header cannot carry ([ErrInvalidAPIKey]; unless [WithAPIKeySource] gives
 // the key), when an option is given an invalid value, or when the API
 // key would travel over plain HTTP to a host that is not a loopback
-// address.
+// address (both [ErrInvalidOption]).
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	cfg := &config{timeout: DefaultTimeout, maxResponse: DefaultMaxResponseSize, deliverableHeaders: true}
 	if err := WithServer(Production)(cfg); err != nil {
@@ -147,7 +147,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		return nil, errors.New("partoo: give the API key either to NewClient or with WithAPIKeySource, not both")
 	}
 	if cfg.baseURL.Scheme == "http" && !loopback.Host(cfg.baseURL.Hostname()) {
-		return nil, fmt.Errorf("partoo: refusing to send the API key over plain http to %q: use https, or a loopback host for tests", cfg.baseURL.Host)
+		return nil, &optionError{fmt.Errorf("partoo: refusing to send the API key over plain http to %q: use https, or a loopback host for tests", cfg.baseURL.Host)}
 	}
 	hc := http.Client{Transport: cfg.transport}
 	if cfg.httpClient != nil {

@@ -176,6 +176,22 @@ func TestServerSelection(t *testing.T) {
 	}
 }
 
+// TestBaseURLNotAbsoluteHTTPSRefused checks the one owner of the rule that
+// the spec's servers are absolute https URLs: Production and Sandbox are the
+// spec's server URLs (TestServerSelection), which NewClient parses and checks
+// as it does WithBaseURL's, so a server declared in plain http (to a host
+// that is not a loopback one) or without a scheme or a host is refused.
+func TestBaseURLNotAbsoluteHTTPSRefused(t *testing.T) {
+	t.Parallel()
+	for _, url := range []string{
+		"http://api.partoo.co/v2", "/v2", "api.partoo.co/v2", "//api.partoo.co/v2", "https:///v2", "ftp://api.partoo.co/v2",
+	} {
+		if _, err := partoo.NewClient(testKey, partoo.WithBaseURL(url)); !errors.Is(err, partoo.ErrInvalidOption) {
+			t.Errorf("base URL %q: err = %v, want ErrInvalidOption", url, err)
+		}
+	}
+}
+
 func TestRequestsCarryAuthAndUserAgentOnceUnderTheBasePath(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, jsonReply(200, itemJSON))

@@ -94,13 +94,6 @@ func TestLint(t *testing.T) {
 			wantRule: "servers", wantMsg: "declares no servers",
 		},
 		{
-			name: "plain-http server",
-			spec: func(t *testing.T) []byte {
-				return mutate(t, "url: https://api.sandbox.partoo.co/v2", "url: http://api.sandbox.partoo.co/v2")
-			},
-			wantRule: "servers", wantMsg: `servers[1].url "http://api.sandbox.partoo.co/v2" is not an absolute https URL`,
-		},
-		{
 			name: "no 2xx response",
 			spec: func(t *testing.T) []byte {
 				return mutate(t, "'200':\n          description: Result of the tests.", "'300':\n          description: Result of the tests.")
