@@ -512,7 +512,8 @@ components:
 // components and webhooks are names, not keywords; only the keyword rule's
 // removals cover kin-openapi's extra-field reports; an operation without an
 // operationId claims no Go name; a parameter renamed for several operations
-// is reported once.
+// is reported once; a type list, which kin-openapi blocks in 3.0, is repaired
+// whole there as in 3.1.
 func TestFindingsByTarget(t *testing.T) {
 	t.Parallel()
 	const head = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://a.example'}]\n"
@@ -597,6 +598,19 @@ components:
     OrderCamel: {name: orderBy, in: query, schema: {type: string}}
 `,
 			want: []string{"go-name $.paths['/a'].parameters[0]"},
+		},
+		{
+			name: "a 3.0 type list",
+			spec: strings.Replace(head, "3.1.0", "3.0.3", 1) + `paths:
+  /v:
+    get:
+      operationId: getV
+      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/V'}}}}}
+components:
+  schemas:
+    V: {type: [Integer, timestamp]}
+`,
+			want: []string{"kin-openapi ", "kin-openapi ", "type $.components.schemas.V.type"},
 		},
 	}
 	for _, tt := range tests {

@@ -572,10 +572,8 @@ func appendNew(list []string, items ...string) []string {
 }
 
 // types checks the type t of s, and an array's items. The repair writes the type
-// again (removing a list or tag first: an update would append or keep it); in
-// 3.0, which has no lists, each item is repaired alone.
+// again (removing a list or tag first: an update would append or keep it).
 func (d *defects) types(s, t *yaml.Node, p jsonPath) {
-	each := d.v30 && t.Kind == yaml.SequenceNode
 	var names, wrong []string
 	var first *yaml.Node
 	fix := map[string]any{}
@@ -591,9 +589,6 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 				first = v
 			}
 			wrong = append(wrong, strconv.Quote(v.Value))
-			if each {
-				d.fix("type", v, string(p), p, fmt.Sprintf("type %q is not a JSON Schema type (string, number, integer, boolean, array, object, null)", v.Value), r)
-			}
 		}
 		for k, x := range r {
 			switch many, ok := x.([]string); {
@@ -606,7 +601,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			}
 		}
 	}
-	if len(wrong) > 0 && !each {
+	if len(wrong) > 0 {
 		if !d.v30 && nullableOn(s) && specload.MapValue(s, "$ref") == nil {
 			names = appendNew(names, "null")
 		}
