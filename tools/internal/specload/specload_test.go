@@ -132,6 +132,22 @@ func TestWriteSpec(t *testing.T) {
 			t.Error("an edited verbatim bundle still wrote the spec")
 		}
 	})
+	t.Run("a record whose sha256 is missing, short or another's", func(t *testing.T) {
+		t.Parallel()
+		for _, sum := range []string{"", "abc", Sum(nil)} {
+			dir := apiDir(t, testspec.Webhooks(), nil)
+			if err := WriteRecord(dir, Record{Source: Partoo, Origin: "test", Date: "2026-01-01", SHA256: sum}); err != nil {
+				t.Fatal(err)
+			}
+			spec := filepath.Join(dir, "openapi-bundled.yaml")
+			if err := WriteSpec(dir, spec, &bytes.Buffer{}); err == nil {
+				t.Errorf("sha256 %q: the verbatim bundle was accepted", sum)
+			}
+			if _, err := os.Stat(spec); err == nil {
+				t.Errorf("sha256 %q: the spec was written", sum)
+			}
+		}
+	})
 	t.Run("an assembled bundle", func(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
