@@ -674,3 +674,53 @@ paths:
 		t.Error("no finding names a line")
 	}
 }
+
+// TestOptionalPathParameterReportedOnce lints a path parameter that is not
+// required and serves several operations, a component or the path item's:
+// it is reported once, so that each pasted repair changes the document (the
+// loader reports none as fixed by Partoo) and leaves nothing blocking.
+func TestOptionalPathParameterReportedOnce(t *testing.T) {
+	t.Parallel()
+	const head = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://a.example'}]\npaths:\n  /a/{id}:\n"
+	for name, spec := range map[string]string{
+		"a component": head + `    get:
+      operationId: getA
+      parameters: [{$ref: '#/components/parameters/Id'}]
+      responses: {'200': {description: ok}}
+components:
+  parameters:
+    Id: {name: id, in: path, schema: {type: string}}
+`,
+		"the path item's": head + `    parameters: [{name: id, in: path, schema: {type: string}}]
+    get:
+      operationId: getA
+      responses: {'200': {description: ok}}
+    put:
+      operationId: putA
+      responses: {'200': {description: ok}}
+`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var actions []Action
+			for _, f := range lintSelf(t, []byte(spec)) {
+				if f.Level == Blocking {
+					actions = append(actions, f.Fix...)
+				}
+			}
+			res, err := specload.Effective(specload.Input{Bundle: []byte(spec), Repairs: pastedOverlay(t, actions)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range res.Repairs {
+				if !o.Changed {
+					t.Errorf("a repair reported twice: the second, %s (%q), changes nothing", o.Target, o.Reason)
+				}
+			}
+			if len(res.Repairs) != 1 {
+				t.Errorf("%d repairs, want 1", len(res.Repairs))
+			}
+			pasteRepairs(t, []byte(spec))
+		})
+	}
+}

@@ -377,7 +377,7 @@ func newDefects(doc *yaml.Node) *defects {
 			d.fix("parameter", keyNode, string(p), p, "the parameter has a blank name: it cannot be sent (its uses are removed one by one)", nil)
 		}
 		if value(v, "in") == "path" && value(v, "required") != "true" {
-			d.fix("path-parameter", keyNode, string(p), p, "a path parameter must be required", map[string]any{"required": true})
+			d.fix("path-parameter", v, string(p), p, fmt.Sprintf("the path parameter %q must be required", value(v, "name")), map[string]any{"required": true})
 		}
 	})
 	return d
@@ -801,7 +801,8 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 			}
 			d.fix("path-parameter", op.node, op.name, target, fmt.Sprintf("the path has {%s}, which the operation does not declare (give it the type Partoo's docs show)", name), update)
 		case value(pr.node, "required") != "true":
-			d.fix("path-parameter", pr.node, op.name, pr.where, fmt.Sprintf("the path parameter %q must be required", name), map[string]any{"required": true})
+			// The same finding for each operation, and a component's, which Lint reports once.
+			d.fix("path-parameter", pr.node, string(pr.where), pr.where, fmt.Sprintf("the path parameter %q must be required", name), map[string]any{"required": true})
 		}
 	}
 }
