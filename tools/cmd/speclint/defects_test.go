@@ -724,3 +724,46 @@ components:
 		})
 	}
 }
+
+// TestRemovalsApplyInPrintedOrder lints an operation whose list holds three
+// component path parameters that its path lacks (Partoo's /attributes/list
+// has such a list): each repair removes its entry from the list and adds a
+// query parameter in its place. Applied in the order the findings come,
+// highest index first, no removal shifts another's entry: the operation
+// ends with the three parameters in the query, and the path's own one.
+func TestRemovalsApplyInPrintedOrder(t *testing.T) {
+	t.Parallel()
+	spec := []byte(`openapi: 3.1.0
+info: {title: t, version: '1'}
+servers: [{url: 'https://a.example'}]
+paths:
+  /list/{id}:
+    get:
+      operationId: getList
+      parameters:
+        - $ref: '#/components/parameters/a'
+        - $ref: '#/components/parameters/b'
+        - $ref: '#/components/parameters/c'
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses: {'200': {description: ok}}
+components:
+  parameters:
+    a: {name: a, in: path, required: true, schema: {type: string}}
+    b: {name: b, in: path, required: true, schema: {type: string}}
+    c: {name: c, in: path, required: true, schema: {type: string}}
+`)
+	var doc struct {
+		Paths map[string]map[string]struct{ Parameters []struct{ Name, In string } }
+	}
+	if err := yaml.Unmarshal(pasteRepairs(t, spec), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range doc.Paths["/list/{id}"]["get"].Parameters {
+		got = append(got, p.In+" "+p.Name)
+	}
+	slices.Sort(got)
+	if want := []string{"path id", "query a", "query b", "query c"}; !slices.Equal(got, want) {
+		t.Errorf("the operation's parameters after the repairs: %q, want %q", got, want)
+	}
+}
