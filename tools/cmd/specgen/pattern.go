@@ -16,20 +16,18 @@ type translation struct{ MustMatch, MustNotMatch []string }
 
 const (
 	// supported ends every refusal.
-	supported = `specgen translates anchors, classes, groups, alternation, quantifiers, \d \w \s and negations, '.', escaped ` +
-		`ASCII punctuation, a lookahead after ^ and single characters; change the pattern or teach tools/cmd/specgen/pattern.go`
+	supported = `specgen translates anchors, classes, groups, alternation, quantifiers, \d \w \s, '.', escaped ASCII ` +
+		`punctuation, single characters and, after ^ and single characters, a negative lookahead without '|'; ` +
+		`change the pattern or teach tools/cmd/specgen/pattern.go`
 	// The sets that RE2 reads otherwise than ECMA-262.
-	ecmaDot      = `[^\n\r\x{2028}\x{2029}]`
-	ecmaSpaces   = `\x{9}-\x{D} \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}`
-	ecmaNoSpaces = `\x{0}-\x{8}\x{E}-\x{1F}!-\x{9F}\x{A1}-\x{167F}\x{1681}-\x{1FFF}\x{200B}-\x{2027}\x{202A}-\x{202E}` +
-		`\x{2030}-\x{205E}\x{2060}-\x{2FFF}\x{3001}-\x{FEFE}\x{FF00}-\x{10FFFF}`
+	ecmaDot    = `[^\n\r\x{2028}\x{2029}]`
+	ecmaSpaces = `\x{9}-\x{D} \x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}\x{FEFF}`
 )
 
 var (
 	// classEscapes are the class escapes for RE2, inside a class and outside one.
 	classEscapes = map[rune][2]string{
-		'd': {`\d`, `\d`}, 'D': {`\D`, `\D`}, 'w': {`\w`, `\w`}, 'W': {`\W`, `\W`},
-		's': {ecmaSpaces, "[" + ecmaSpaces + "]"}, 'S': {ecmaNoSpaces, "[^" + ecmaSpaces + "]"},
+		'd': {`\d`, `\d`}, 'w': {`\w`, `\w`}, 's': {ecmaSpaces, "[" + ecmaSpaces + "]"},
 	}
 	// specials are the characters a literal escapes, inside a class and outside one.
 	specials = [2]string{`\[]-^`, `\.+*?()|[]{}^$`}
@@ -42,9 +40,9 @@ var (
 // translatePattern rewrites the ECMA-262 pattern found at where for Go's
 // regexp (RE2) token by token, or refuses it naming the construct and its
 // byte offset; the rest of the syntax (nothing to repeat, a range out of
-// order) is left to Go's parser. A lookahead at the top level of a pattern
-// starting with ^, after single characters only, sits at one known place:
-// ^A(?!L)B matches when ^AB matches and ^AL does not; with (?=L), ^AL must.
+// order) is left to Go's parser. A negative lookahead at the top level of a
+// pattern starting with ^, after single characters only, sits at one known
+// place: ^A(?!L)B matches when ^AB matches and ^AL does not.
 // docs/design.md explains each rewrite; pattern_test.go proves them.
 func translatePattern(where, pattern string) (translation, error) {
 	refuse := func(at int, construct string) (translation, error) {
@@ -52,13 +50,12 @@ func translatePattern(where, pattern string) (translation, error) {
 	}
 	var (
 		tr          translation
-		out, prefix string    // the translation; out before the open lookahead
-		dst         *[]string // where the open lookahead goes, or nil
-		depth       int       // open groups, a lookahead included
-		alts        bool      // the open lookahead has branches
-		topAlts     bool      // the pattern has a top-level '|'
-		fixed       = true    // out holds anchors and single characters only
-		bare, after string    // why this token, the one before, cannot repeat
+		out, prefix string // the translation; out before the open lookahead
+		look        bool   // a lookahead is open
+		depth       int    // open groups, a lookahead included
+		topAlts     bool   // the pattern has a top-level '|'
+		fixed       = true // out holds anchors and single characters only
+		bare, after string // why this token, the one before, cannot repeat
 	)
 	for start, tok := 0, ""; start < len(pattern); start += len(tok) {
 		tok = patternToken.FindString(pattern[start:])
@@ -67,9 +64,10 @@ func translatePattern(where, pattern string) (translation, error) {
 		case tok == "^" || tok == "$":
 			out += tok
 			bare = "an assertion"
+		case tok == "|" && look:
+			return refuse(start, "a '|' inside a lookahead")
 		case tok == "|":
 			topAlts = topAlts || depth == 0
-			alts = alts || depth == 1
 			out += tok
 		case strings.IndexByte("*+?", c) >= 0 || c == '{' && len(tok) > 1:
 			if after != "" {
@@ -77,16 +75,11 @@ func translatePattern(where, pattern string) (translation, error) {
 			}
 			fixed = fixed && depth > 0
 			out += tok
-		case tok == "(?=" || tok == "(?!":
+		case tok == "(?!":
 			if depth > 0 || !fixed {
 				return refuse(start, "a lookahead inside or after a group, or after a quantifier")
 			}
-			dst = &tr.MustMatch
-			if tok == "(?!" {
-				dst = &tr.MustNotMatch
-			}
-			prefix = out
-			alts = false
+			prefix, look = out, true
 			bare = "the start of a lookahead"
 			depth++
 		case tok == "(" || tok == "(?:":
@@ -94,20 +87,17 @@ func translatePattern(where, pattern string) (translation, error) {
 			out += "(?:"
 			depth++
 		case c == '(':
-			return refuse(start, fmt.Sprintf("the group %q (lookbehind, named group or flags)", tok))
+			return refuse(start, fmt.Sprintf("the group %q (positive lookahead, lookbehind, named group or flags)", tok))
 		case c == ')':
 			depth--
 			switch {
 			case depth < 0:
 				return refuse(start, "an unmatched ')'")
-			case depth > 0 || dst == nil:
+			case depth > 0 || !look:
 				out += tok
 			default: // the lookahead closes
-				if alts {
-					out = prefix + "(?:" + out[len(prefix):] + ")"
-				}
-				*dst = append(*dst, out)
-				out, dst = prefix, nil
+				tr.MustNotMatch = append(tr.MustNotMatch, out)
+				out, look = prefix, false
 				bare = "an assertion"
 			}
 		case c == '[':
@@ -148,10 +138,10 @@ func translatePattern(where, pattern string) (translation, error) {
 	switch {
 	case depth > 0:
 		return refuse(len(pattern), "an unterminated group")
-	case len(tr.MustMatch)+len(tr.MustNotMatch) > 0 && (topAlts || pattern[0] != '^'):
+	case len(tr.MustNotMatch) > 0 && (topAlts || pattern[0] != '^'):
 		return refuse(len(pattern), "a lookahead in a pattern that does not start with ^ or has a top-level '|'")
 	}
-	tr.MustMatch = append([]string{out}, tr.MustMatch...)
+	tr.MustMatch = []string{out}
 	for _, expr := range slices.Concat(tr.MustMatch, tr.MustNotMatch) {
 		if _, err := regexp.Compile(expr); err != nil {
 			return translation{}, fmt.Errorf("%s: pattern %q: its RE2 translation %q does not compile: %w", where, pattern, expr, err)
