@@ -176,11 +176,11 @@ func TestServerSelection(t *testing.T) {
 	}
 }
 
-// TestBaseURLNotAbsoluteHTTPSRefused checks the one owner of the rule that
-// the spec's servers are absolute https URLs: Production and Sandbox are the
-// spec's server URLs (TestServerSelection), which NewClient parses and checks
-// as it does WithBaseURL's, so a server declared in plain http (to a host
-// that is not a loopback one) or without a scheme or a host is refused.
+// TestBaseURLNotAbsoluteHTTPSRefused checks that NewClient refuses a base
+// URL that is not an absolute https URL (plain http goes only to a loopback
+// host). Production and Sandbox, the spec's server URLs
+// (TestServerSelection), go through the same checks, so a spec that declares
+// either otherwise fails the root tests.
 func TestBaseURLNotAbsoluteHTTPSRefused(t *testing.T) {
 	t.Parallel()
 	for _, url := range []string{

@@ -507,13 +507,58 @@ components:
 	}
 }
 
+// TestTypeListIn30 lints a 3.0 document whose type lists hold types that are
+// not JSON Schema's, pastes the repairs proposed, applies them with the one
+// loader, and checks that each schema is left with one type (3.0 has no
+// type lists): the first, its null as nullable, nothing blocking left.
+func TestTypeListIn30(t *testing.T) {
+	t.Parallel()
+	spec := []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+servers: [{url: "https://api.example.com/v2"}]
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Stamp"}}}}}
+components:
+  schemas:
+    Stamp: {type: [Integer, timestamp]}
+    StringFirst: {type: [string, Integer]}
+    Numbers: {type: [int, float]}
+    OrNull: {type: [Integer, "null"]}
+    NullFirst: {type: ["null", Boolean]}
+`)
+	var doc struct {
+		Components struct{ Schemas map[string]map[string]any }
+	}
+	if err := yaml.Unmarshal(pasteRepairs(t, spec), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"Stamp":       "{type: integer, format: date-time}",
+		"StringFirst": "{type: string}",
+		"Numbers":     "{type: integer}",
+		"OrNull":      "{type: integer, nullable: true}",
+		"NullFirst":   "{type: boolean, nullable: true}",
+	} {
+		var w map[string]any
+		if err := yaml.Unmarshal([]byte(want), &w); err != nil {
+			t.Fatal(err)
+		}
+		if got := doc.Components.Schemas[name]; !reflect.DeepEqual(got, w) {
+			t.Errorf("%s after its repair: %v, want %v", name, got, w)
+		}
+	}
+}
+
 // TestFindingsByTarget lints small documents and compares the blocking
 // findings, each as its rule and its repair's first target: names of
 // components and webhooks are names, not keywords; only the keyword rule's
 // removals cover kin-openapi's extra-field reports; an operation without an
 // operationId claims no Go name; a parameter renamed for several operations
-// is reported once; a type list, which kin-openapi blocks in 3.0, is repaired
-// whole there as in 3.1.
+// is reported once; a type list, which kin-openapi blocks in 3.0, gets one
+// repair there, which leaves one type (TestTypeListIn30).
 func TestFindingsByTarget(t *testing.T) {
 	t.Parallel()
 	const head = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://a.example'}]\n"

@@ -175,8 +175,8 @@ func (d *defects) kinOpenAPI(spec []byte, lines map[int]int) {
 	}
 }
 
-// servers checks that the client's environments are there; NewClient
-// refuses one whose URL is not https.
+// servers checks that the client's environments are there; the root
+// module's tests (update-spec's step 5) check Production's and Sandbox's URLs.
 func (d *defects) servers() {
 	if list := specload.MapValue(d.doc, "servers"); len(seq(list)) == 0 {
 		d.add(Blocking, "servers", cmp.Or(list, d.doc), "the spec declares no servers: the client takes its Production and Sandbox URLs from them")
@@ -572,7 +572,8 @@ func appendNew(list []string, items ...string) []string {
 }
 
 // types checks the type t of s, and an array's items. The repair writes the type
-// again (removing a list or tag first: an update would append or keep it).
+// again (removing a list or tag first: an update would append or keep it), in
+// 3.0 as one type.
 func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	var names, wrong []string
 	var first *yaml.Node
@@ -605,11 +606,18 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		if !d.v30 && nullableOn(s) && specload.MapValue(s, "$ref") == nil {
 			names = appendNew(names, "null")
 		}
+		what := fmt.Sprintf("type %s is not a JSON Schema type", strings.Join(wrong, ", "))
+		if d.v30 && len(names) > 1 { // 3.0 has no type lists
+			if slices.Contains(names, "null") {
+				fix["nullable"] = true
+			}
+			names = slices.DeleteFunc(names, func(n string) bool { return n == "null" })[:1]
+			what += fmt.Sprintf("; OpenAPI 3.0 has no type lists: the repair keeps the first type, %s, and a null as nullable", names[0])
+		}
 		fix["type"] = names
 		if len(names) == 1 {
 			fix["type"] = names[0]
 		}
-		what := fmt.Sprintf("type %s is not a JSON Schema type", strings.Join(wrong, ", "))
 		actions := []Action{{Target: string(p), Description: what, Update: fix}}
 		if t.Kind == yaml.SequenceNode || t.Tag != "!!str" {
 			actions = append([]Action{{Target: string(p.key("type")), Description: what, Remove: true}}, actions...)
