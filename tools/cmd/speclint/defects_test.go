@@ -428,6 +428,28 @@ func pasteRepairs(t *testing.T, spec []byte) []byte {
 	return res.Repaired
 }
 
+// checkRepairedSchemas pastes the repairs Lint proposes for spec (nothing
+// blocking may be left) and compares each schema named in want, written in
+// YAML, with its repaired form.
+func checkRepairedSchemas(t *testing.T, spec []byte, want map[string]string) {
+	t.Helper()
+	var doc struct {
+		Components struct{ Schemas map[string]map[string]any }
+	}
+	if err := yaml.Unmarshal(pasteRepairs(t, spec), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range want {
+		var w map[string]any
+		if err := yaml.Unmarshal([]byte(text), &w); err != nil {
+			t.Fatal(err)
+		}
+		if got := doc.Components.Schemas[name]; !reflect.DeepEqual(got, w) {
+			t.Errorf("%s after its repair: %v, want %v", name, got, w)
+		}
+	}
+}
+
 // TestNullableIn31 lints a 3.1 document whose schemas carry nullable,
 // pastes the repairs proposed, applies them with the one loader, and
 // checks each schema's type: 'null' added once where nullable was true and
@@ -471,13 +493,7 @@ components:
     Number: {type: 1}
     Boolean: {type: True}
 `)
-	var doc struct {
-		Components struct{ Schemas map[string]map[string]any }
-	}
-	if err := yaml.Unmarshal(pasteRepairs(t, spec), &doc); err != nil {
-		t.Fatal(err)
-	}
-	for name, want := range map[string]string{
+	checkRepairedSchemas(t, spec, map[string]string{
 		"Scalar": "{type: [string, 'null']}", "List": "{type: [integer, boolean, 'null']}", "HasNull": "{type: [string, 'null']}",
 		"Capital": "{type: [string, 'null']}", "Off": "{type: string}",
 		"NoType":  "{allOf: [{$ref: '#/components/schemas/Scalar'}]}",
@@ -496,15 +512,7 @@ components:
 		"OwnFormat":   "{type: [string, 'null'], format: date}",
 		"OwnItems":    "{type: [integer, array], items: {type: integer}}",
 		"Number":      "{type: string}", "Boolean": "{type: string}",
-	} {
-		var w map[string]any
-		if err := yaml.Unmarshal([]byte(want), &w); err != nil {
-			t.Fatal(err)
-		}
-		if got := doc.Components.Schemas[name]; !reflect.DeepEqual(got, w) {
-			t.Errorf("%s after its repair: %v, want %v", name, got, w)
-		}
-	}
+	})
 }
 
 // TestTypeListIn30 lints a 3.0 document whose type lists hold types that are
@@ -529,27 +537,13 @@ components:
     OrNull: {type: [Integer, "null"]}
     NullFirst: {type: ["null", Boolean]}
 `)
-	var doc struct {
-		Components struct{ Schemas map[string]map[string]any }
-	}
-	if err := yaml.Unmarshal(pasteRepairs(t, spec), &doc); err != nil {
-		t.Fatal(err)
-	}
-	for name, want := range map[string]string{
+	checkRepairedSchemas(t, spec, map[string]string{
 		"Stamp":       "{type: integer, format: date-time}",
 		"StringFirst": "{type: string}",
 		"Numbers":     "{type: integer}",
 		"OrNull":      "{type: integer, nullable: true}",
 		"NullFirst":   "{type: boolean, nullable: true}",
-	} {
-		var w map[string]any
-		if err := yaml.Unmarshal([]byte(want), &w); err != nil {
-			t.Fatal(err)
-		}
-		if got := doc.Components.Schemas[name]; !reflect.DeepEqual(got, w) {
-			t.Errorf("%s after its repair: %v, want %v", name, got, w)
-		}
-	}
+	})
 }
 
 // TestFindingsByTarget lints small documents and compares the blocking
