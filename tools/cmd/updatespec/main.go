@@ -68,8 +68,9 @@ type updater struct {
 	root, spec, source, origin string
 	repairs                    []byte // nil: keep the repository's
 	stdout, stderr             io.Writer
-	saved                      string // where the restorable paths are copied before the first write
-	kept                       bool   // the restore failed: the copy stays for the maintainer
+	index                      string   // the git index of save, apart from the repository's
+	dirs                       []string // the directories under restorable before the update
+	kept                       bool     // the restore failed: the index stays for the maintainer
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -134,7 +135,6 @@ func (u *updater) update(ctx context.Context) int {
 		fmt.Fprintf(u.stdout, "update-spec: %s is identical to %s; nothing to do.\n", u.spec, specRel)
 		return 0
 	}
-	// git status also refuses a root outside a git work tree.
 	dirty, derr := u.run(ctx, ".", true, "git", "status", "--porcelain", "--untracked-files=no")
 	if err = errors.Join(err, derr); err == nil && dirty != "" {
 		err = fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that the update's changes stand apart from yours:\n%s", dirty)
@@ -147,9 +147,8 @@ func (u *updater) update(ctx context.Context) int {
 	}()
 	tmp, aerr := filepath.Abs(tmp) // the commands run in other directories
 	previous, repairs, namesCopy := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "repairs.yaml"), filepath.Join(tmp, "names.yaml")
-	u.saved = filepath.Join(tmp, "saved")
 	if err = errors.Join(err, terr, aerr); err == nil {
-		err = errors.Join(copyRestorable(u.root, u.saved), os.WriteFile(previous, oldBytes, 0o644),
+		err = errors.Join(u.save(ctx, filepath.Join(tmp, "index")), os.WriteFile(previous, oldBytes, 0o644),
 			os.WriteFile(repairs, u.repairs, 0o644), os.WriteFile(namesCopy, names, 0o644))
 	}
 	if err != nil {
@@ -168,7 +167,7 @@ func (u *updater) update(ctx context.Context) int {
 	if u.source == specload.Partoo {
 		// The lint reads it as the loader repairs it, at Partoo's lines.
 		if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err != nil {
-			return u.fail(step, "repairs", err)
+			return u.fail(ctx, step, "repairs", err)
 		}
 		fmt.Fprintf(u.stdout, "repairs: %d applied\n", len(eff.Repairs))
 		eff.Report(u.stdout)
@@ -179,7 +178,7 @@ func (u *updater) update(ctx context.Context) int {
 		written = eff.Spec
 	}
 	if _, err := u.run(ctx, "tools", false, "go", append([]string{"run", "./cmd/speclint"}, lint...)...); err != nil {
-		return u.fail(step, "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err))
+		return u.fail(ctx, step, "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err))
 	}
 	next("replace " + specRel)
 	if err = u.put(specRel, written, u.spec); eff != nil && err == nil {
@@ -190,25 +189,25 @@ func (u *updater) update(ctx context.Context) int {
 			u.put("api/"+specload.NamesFile, specload.RecordDerived(names, eff.Derived), "the derived operationIds, under operationIds"))
 	}
 	if err != nil {
-		return u.fail(step, "replace the spec", err)
+		return u.fail(ctx, step, "replace the spec", err)
 	}
 	next("regenerate (go generate ./...) and tidy go.mod")
 	if what, err := u.goSteps(ctx, regenerate); err != nil {
-		return u.fail(step, what, err)
+		return u.fail(ctx, step, what, err)
 	}
 	next("what changed: the API (oasdiff, breaking changes first)")
 	changes, breaking, err := u.changelog(ctx, previous, filepath.Join(u.root, specRel))
 	if err != nil {
-		return u.fail(step, "oasdiff", err)
+		return u.fail(ctx, step, "oasdiff", err)
 	}
 	fmt.Fprintf(u.stdout, "%d API change(s), %d breaking.\n", changes, breaking)
 	next("build, vet and test")
 	pkgs, err := u.run(ctx, "tools", true, "go", "list", "-f", `{{if ne .Name "pipeline"}}{{.ImportPath}}{{end}}`, "./...")
 	if err != nil {
-		return u.fail(step, "list the tools packages", err)
+		return u.fail(ctx, step, "list the tools packages", err)
 	}
 	if what, err := u.goSteps(ctx, append(slices.Clone(verify), append([]string{"tools", "test", "-short", "-count=1"}, strings.Fields(pkgs)...))); err != nil {
-		return u.fail(step, what, err)
+		return u.fail(ctx, step, what, err)
 	}
 	next("next steps")
 	fmt.Fprintln(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass.")
@@ -261,16 +260,29 @@ func nextSteps(w io.Writer, breaking int) {
 	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
 }
 
-// fail reports a failed step and, after the lint, copies back the restorable
-// paths that update copied before the first write.
-func (u *updater) fail(step int, what string, err error) int {
+// fail reports a failed step and, after the lint, restores what save recorded.
+func (u *updater) fail(ctx context.Context, step int, what string, err error) int {
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
 	if step > 1 {
-		if err := copyRestorable(u.saved, u.root); err != nil {
+		ctx = context.WithoutCancel(ctx) // the tree is given back even when the run was cancelled
+		// Each part runs even when another fails; clean -d deletes empty directories, made again.
+		_, err = u.run(ctx, ".", true, "git", append([]string{"clean", "-fdq", "--"}, restorable...)...)
+		_, err2 := u.run(ctx, ".", true, "git", "checkout-index", "-a", "-f")
+		err = errors.Join(err, err2)
+		for _, dir := range u.dirs {
+			err = errors.Join(err, os.MkdirAll(dir, 0o755))
+		}
+		if err != nil {
 			u.kept = true
 			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored (%s may be the NEW spec; generated code may be partly regenerated): %v\n", specRel, err)
-			quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" } // for sh; restorable's paths need none
-			fmt.Fprintf(u.stderr, "To finish the restore, run: (cd %s && rm -rf -- %s && cp -a %s/. .)\n", quote(u.root), strings.Join(restorable, " "), quote(u.saved))
+			quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" } // for sh
+			// git clean given paths removes empty directories too: make them again.
+			dirs := make([]string, len(u.dirs))
+			for k, dir := range u.dirs {
+				dirs[k] = quote(dir)
+			}
+			fmt.Fprintf(u.stderr, "To finish the restore, run: (cd %s && export GIT_INDEX_FILE=%s && { git clean -fq -- %s; git checkout-index -a -f; mkdir -p -- %s; })\n",
+				quote(u.root), quote(u.index), strings.Join(restorable, " "), strings.Join(dirs, " "))
 			return 1
 		}
 	}
@@ -278,54 +290,37 @@ func (u *updater) fail(step int, what string, err error) int {
 	return 1
 }
 
-// copyRestorable replaces each restorable path under to by a copy of the
-// one under from, if there is one, going on after a failure.
-func copyRestorable(from, to string) error {
-	var errs []error
+// save records the files under restorable that the repository's index
+// tracks (ignored or not) or git does not ignore in the index at path, which
+// git uses from then on, and the directories there.
+func (u *updater) save(ctx context.Context, index string) error {
+	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"}, restorable...)...)
+	files := strings.FieldsFunc(out, func(r rune) bool { return r == 0 })
+	u.index = index
+	if err == nil && len(files) > 0 {
+		// --remove: a tracked file deleted before the run stays deleted.
+		_, err = u.run(ctx, ".", true, "git", append([]string{"update-index", "--add", "--remove", "--"}, files...)...)
+	}
 	for _, rel := range restorable {
-		errs = append(errs, replace(filepath.Join(from, rel), filepath.Join(to, rel)))
+		filepath.WalkDir(filepath.Join(u.root, rel), func(path string, d fs.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				u.dirs = append(u.dirs, path)
+			}
+			return nil // a path missing or unreadable has no directory to keep
+		})
 	}
-	return errors.Join(errs...)
-}
-
-// replace deletes dst and copies there the file or the directory at src, if
-// there is one: its files with their executable bits and modification times,
-// its symlinks and its directories, even empty ones.
-func replace(src, dst string) error {
-	fi, err := os.Lstat(src)
-	if rerr := os.RemoveAll(dst); rerr != nil || errors.Is(err, fs.ErrNotExist) {
-		return rerr
-	}
-	switch {
-	case err == nil && fi.IsDir():
-		err = os.CopyFS(dst, os.DirFS(src))
-	case err == nil:
-		var body []byte
-		if body, err = os.ReadFile(src); err == nil {
-			err = errors.Join(os.MkdirAll(filepath.Dir(dst), 0o755), os.WriteFile(dst, body, fi.Mode().Perm()))
-		}
-	}
-	if err != nil {
-		return err
-	}
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		info, err := d.Info()
-		if err == nil {
-			err = os.Chtimes(filepath.Join(dst, strings.TrimPrefix(path, src)), time.Time{}, info.ModTime())
-		}
-		return err
-	})
+	return err
 }
 
 // run runs a command in dir and returns its output, trimmed; unless quiet,
-// it prints the command and streams its output.
+// it prints the command and streams its output. git works on save's index.
 func (u *updater) run(ctx context.Context, dir string, quiet bool, name string, args ...string) (string, error) {
 	var out, stderr bytes.Buffer
 	c := exec.CommandContext(ctx, name, args...)
 	c.Dir, c.Stdout, c.Stderr = filepath.Join(u.root, dir), &out, &stderr
+	if name == "git" && u.index != "" {
+		c.Env = append(os.Environ(), "GIT_INDEX_FILE="+u.index)
+	}
 	if !quiet {
 		fmt.Fprintf(u.stdout, "$ (cd %s && %s %s)\n", c.Dir, name, strings.Join(args, " "))
 		c.Stdout, c.Stderr = io.MultiWriter(&out, u.stdout), u.stderr
