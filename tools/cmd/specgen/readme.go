@@ -11,9 +11,9 @@ import (
 const readmeRulesMarker = "<!-- rules: CustomHeaders -->"
 
 // renderReadme sets the value column of README's custom-header rules table from
-// the spec. A row whose keyword the spec does not state is left as it is: the
-// root's TestREADMEFactsFollowTheCode owns the rows, one a rule of the spec,
-// and fails on a spec without the schema, whose README is left as it is.
+// the spec. The root's TestREADMEFactsFollowTheCode checks which rows the table
+// has (one a rule of the spec): a row whose keyword the spec does not state,
+// and the README of a spec without the schema, are left as they are.
 func renderReadme(readme []byte, m *model) ([]byte, error) {
 	before, after, ok := strings.Cut(string(readme), readmeRulesMarker+"\n")
 	if !ok {
