@@ -518,7 +518,8 @@ components:
 // TestTypeListIn30 lints a 3.0 document whose type lists hold types that are
 // not JSON Schema's, pastes the repairs proposed, applies them with the one
 // loader, and checks that each schema is left with one type (3.0 has no
-// type lists): the first, its null as nullable, nothing blocking left.
+// type lists): the first, with its own format, a null as nullable, nothing
+// blocking left.
 func TestTypeListIn30(t *testing.T) {
 	t.Parallel()
 	spec := []byte(`openapi: 3.0.3
@@ -532,13 +533,15 @@ paths:
 components:
   schemas:
     Stamp: {type: [Integer, timestamp]}
+    StampFirst: {type: [timestamp, Integer]}
     StringFirst: {type: [string, Integer]}
     Numbers: {type: [int, float]}
     OrNull: {type: [Integer, "null"]}
     NullFirst: {type: ["null", Boolean]}
 `)
 	checkRepairedSchemas(t, spec, map[string]string{
-		"Stamp":       "{type: integer, format: date-time}",
+		"Stamp":       "{type: integer}",
+		"StampFirst":  "{type: string, format: date-time}",
 		"StringFirst": "{type: string}",
 		"Numbers":     "{type: integer}",
 		"OrNull":      "{type: integer, nullable: true}",

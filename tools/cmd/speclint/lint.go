@@ -582,6 +582,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 	if t.Kind == yaml.ScalarNode {
 		list = []*yaml.Node{t}
 	}
+	kept := "" // in 3.0, the one type a repair keeps: the first that is not null
 	for _, v := range list {
 		r := map[string]any{"type": v.Value}
 		if !slices.Contains(validTypes, v.Value) {
@@ -597,9 +598,13 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 				names = appendNew(names, many...)
 			case k == "type":
 				names = appendNew(names, x.(string))
+			case d.v30 && kept != "" && k != "nullable": // a dropped type's format
 			case fix[k] == nil && specload.MapValue(s, k) == nil:
 				fix[k] = x
 			}
+		}
+		if ty, _ := r["type"].(string); d.v30 && kept == "" && ty != "null" {
+			kept = ty
 		}
 	}
 	if len(wrong) > 0 {
@@ -608,11 +613,13 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		}
 		what := fmt.Sprintf("type %s is not a JSON Schema type", strings.Join(wrong, ", "))
 		if d.v30 && len(names) > 1 { // 3.0 has no type lists
-			if slices.Contains(names, "null") {
+			null := slices.Contains(names, "null")
+			names = []string{kept}
+			what += fmt.Sprintf("; OpenAPI 3.0 has no type lists: the repair keeps the first type, %s", kept)
+			if null {
 				fix["nullable"] = true
+				what += ", and a null as nullable"
 			}
-			names = slices.DeleteFunc(names, func(n string) bool { return n == "null" })[:1]
-			what += fmt.Sprintf("; OpenAPI 3.0 has no type lists: the repair keeps the first type, %s, and a null as nullable", names[0])
 		}
 		fix["type"] = names
 		if len(names) == 1 {
