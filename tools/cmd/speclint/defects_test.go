@@ -428,11 +428,24 @@ func pasteRepairs(t *testing.T, spec []byte) []byte {
 	return res.Repaired
 }
 
-// checkRepairedSchemas pastes the repairs Lint proposes for spec (nothing
-// blocking may be left) and compares each schema named in want, written in
-// YAML, with its repaired form.
-func checkRepairedSchemas(t *testing.T, spec []byte, want map[string]string) {
+// checkRepairedSchemas lints a document of OpenAPI version whose
+// components.schemas are schemas (indented YAML lines) and whose one
+// operation answers root, pastes the repairs Lint proposes (nothing blocking
+// may be left), and compares each schema named in want, written in YAML,
+// with its repaired form.
+func checkRepairedSchemas(t *testing.T, version, root, schemas string, want map[string]string) {
 	t.Helper()
+	spec := []byte("openapi: " + version + `
+info: {title: t, version: "1"}
+servers: [{url: "https://api.example.com/v2"}]
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/` + root + `"}}}}}
+components:
+  schemas:
+` + schemas)
 	var doc struct {
 		Components struct{ Schemas map[string]map[string]any }
 	}
@@ -457,17 +470,7 @@ func checkRepairedSchemas(t *testing.T, spec []byte, want map[string]string) {
 // nullable gone everywhere, nothing blocking left.
 func TestNullableIn31(t *testing.T) {
 	t.Parallel()
-	spec := []byte(`openapi: 3.1.0
-info: {title: t, version: "1"}
-servers: [{url: "https://api.example.com/v2"}]
-paths:
-  /a:
-    get:
-      operationId: getA
-      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Scalar"}}}}}
-components:
-  schemas:
-    Scalar: {type: string, nullable: true}
+	const schemas = `    Scalar: {type: string, nullable: true}
     List: {type: [integer, boolean], nullable: true}
     HasNull: {type: [string, "null"], nullable: true}
     Capital: {type: string, nullable: True}
@@ -492,8 +495,8 @@ components:
     OwnItems: {type: [Integer, "array of string"], items: {type: integer}}
     Number: {type: 1}
     Boolean: {type: True}
-`)
-	checkRepairedSchemas(t, spec, map[string]string{
+`
+	checkRepairedSchemas(t, "3.1.0", "Scalar", schemas, map[string]string{
 		"Scalar": "{type: [string, 'null']}", "List": "{type: [integer, boolean, 'null']}", "HasNull": "{type: [string, 'null']}",
 		"Capital": "{type: [string, 'null']}", "Off": "{type: string}",
 		"NoType":  "{allOf: [{$ref: '#/components/schemas/Scalar'}]}",
@@ -522,24 +525,14 @@ components:
 // blocking left.
 func TestTypeListIn30(t *testing.T) {
 	t.Parallel()
-	spec := []byte(`openapi: 3.0.3
-info: {title: t, version: "1"}
-servers: [{url: "https://api.example.com/v2"}]
-paths:
-  /a:
-    get:
-      operationId: getA
-      responses: {"200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Stamp"}}}}}
-components:
-  schemas:
-    Stamp: {type: [Integer, timestamp]}
+	const schemas = `    Stamp: {type: [Integer, timestamp]}
     StampFirst: {type: [timestamp, Integer]}
     StringFirst: {type: [string, Integer]}
     Numbers: {type: [int, float]}
     OrNull: {type: [Integer, "null"]}
     NullFirst: {type: ["null", Boolean]}
-`)
-	checkRepairedSchemas(t, spec, map[string]string{
+`
+	checkRepairedSchemas(t, "3.0.3", "Stamp", schemas, map[string]string{
 		"Stamp":       "{type: integer}",
 		"StampFirst":  "{type: string, format: date-time}",
 		"StringFirst": "{type: string}",
