@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/agnivade/levenshtein"
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/partoo-go/partoo/tools/internal/ecma"
@@ -535,31 +536,12 @@ func (d *defects) replace(rule string, v *yaml.Node, p jsonPath, k, why string, 
 // two edits from it, unless the schema s has it already.
 func misspelt(s, v *yaml.Node, k string) map[string]any {
 	near := slices.DeleteFunc(slices.Clone(schemaKeywords), func(kw string) bool {
-		return len(kw) <= 3 || editDistance(strings.ToLower(k), strings.ToLower(kw)) > 2
+		return len(kw) <= 3 || levenshtein.ComputeDistance(strings.ToLower(k), strings.ToLower(kw)) > 2
 	})
 	if value, ok := decode(v); ok && len(near) == 1 && specload.MapValue(s, near[0]) == nil {
 		return map[string]any{near[0]: value}
 	}
 	return nil
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := []int{i}
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur = append(cur, min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost))
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 func appendNew(list []string, items ...string) []string {
