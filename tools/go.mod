@@ -13,6 +13,7 @@ tool (
 require (
 	github.com/agnivade/levenshtein v1.2.2
 	github.com/dlclark/regexp2 v1.11.5
+	github.com/gertd/go-pluralize v0.2.1
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/google/go-cmp v0.7.0
 	github.com/oapi-codegen/oapi-codegen/v2 v2.8.2

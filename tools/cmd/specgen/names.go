@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gertd/go-pluralize"
 	"github.com/partoo-go/partoo/tools/internal/goname"
 	"gopkg.in/yaml.v3"
 )
@@ -90,30 +91,16 @@ func (m *model) name(n *namesFile) error {
 }
 
 // deriveMethod names an operation's method from its operationId, without
-// the words of its service: searchBusinesses in Businesses is Search,
-// getUserBusinesses in Users is GetBusinesses.
+// the words of its service, singular or plural: searchBusinesses in
+// Businesses is Search, getUserBusinesses in Users is GetBusinesses.
 func deriveMethod(id, service string) string {
+	inflect := pluralize.NewClient()
 	svcWords := map[string]bool{}
 	for _, w := range goname.Words(service) {
-		for _, f := range forms(w) {
+		w = strings.ToLower(w)
+		for _, f := range []string{w, inflect.Singular(w), inflect.Plural(w)} {
 			svcWords[f] = true
 		}
 	}
 	return goname.Join(slices.DeleteFunc(goname.Words(id), func(w string) bool { return svcWords[strings.ToLower(w)] }))
-}
-
-// forms returns the lower-case singular and plural forms of a word.
-func forms(w string) []string {
-	w = strings.ToLower(w)
-	switch {
-	case strings.HasSuffix(w, "ies"):
-		return []string{w, strings.TrimSuffix(w, "ies") + "y"}
-	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"):
-		return []string{w, strings.TrimSuffix(w, "es")}
-	case strings.HasSuffix(w, "s"):
-		return []string{w, strings.TrimSuffix(w, "s")}
-	case strings.HasSuffix(w, "y"):
-		return []string{w, strings.TrimSuffix(w, "y") + "ies"}
-	}
-	return []string{w, w + "s", w + "es"}
 }

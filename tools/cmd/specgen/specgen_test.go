@@ -389,6 +389,7 @@ func TestDeriveMethod(t *testing.T) {
 		{"getApiKey", "APIKeys", "Get"},
 		{"fetch_ai_suggestion", "Reviews", "FetchAISuggestion"},
 		{"getCategories", "Categories", "Get"},
+		{"listAddresses", "Address", "List"},
 		{"Webhook", "Webhooks", ""},
 	}
 	for _, tt := range tests {
