@@ -172,10 +172,10 @@ func TestPartooBundle(t *testing.T) {
 			start := time.Now()
 			out, err := command(t, dir, nil, "make", args...)
 			t.Logf("make %s: %v in %v", strings.Join(args, " "), err, time.Since(start).Round(time.Second))
-			if err != nil || !strings.Contains(out, "[6/6] next steps") {
+			if err != nil || !strings.Contains(out, "[6/6] write the update into the tree") {
 				t.Fatalf("update-spec did not go through: %v\n%s", err, out)
 			}
-			if _, report, ok := strings.Cut(out, "[6/6] next steps"); ok {
+			if _, report, ok := strings.Cut(out, "[6/6] write the update into the tree"); ok {
 				t.Logf("update-spec's summary:%s", report)
 			}
 			prov, err := os.ReadFile(filepath.Join(dir, "api", "provenance.yaml"))

@@ -20,7 +20,7 @@ import (
 // The repairs, the lint and the generation must go through. The build and
 // the tests go through as well unless the bundle lacks what the
 // hand-written code is built on (the Webhooks family); then the failure is
-// logged, and the tree must have been restored as it was.
+// logged, and the tree must be as it was.
 func TestRealPartooBundle(t *testing.T) {
 	bundle := os.Getenv("PARTOO_REAL_BUNDLE")
 	if bundle == "" {

@@ -254,7 +254,7 @@ func TestUpdateSpec(t *testing.T) {
 	if err != nil {
 		t.Fatalf("update-spec failed: a spec change must go through by regeneration alone, with no hand edit (a test that hard-codes a value of the spec fails here: derive it from internal/apispec): %v", err)
 	}
-	if !strings.Contains(out, "[6/6] next steps") || !strings.Contains(out, "BREAKING: oasdiff rates") {
+	if !strings.Contains(out, "[6/6] write the update into the tree") || !strings.Contains(out, "BREAKING: oasdiff rates") {
 		t.Fatalf("update-spec succeeded without the next steps and the breaking-change notice")
 	}
 	readme, readErr := os.ReadFile(filepath.Join(dir, "README.md"))
@@ -279,9 +279,9 @@ func TestUpdateSpec(t *testing.T) {
 }
 
 // TestUpdateSpecOutcomes checks update-spec's other outcomes on a copy: a
-// spec that fails the lint or the generator changes nothing (an untracked
-// file under gen/ included), a dirty tree is refused, a test the new spec
-// breaks stops it at step 5 with the tree restored, and a harmless change
+// spec that fails the lint or the generator changes nothing, a tree with an
+// uncommitted change or an untracked file is refused, a test the new spec
+// breaks stops it at step 5 with the tree as it was, and a harmless change
 // goes through every step to the next steps.
 func TestUpdateSpecOutcomes(t *testing.T) {
 	if testing.Short() {
@@ -310,35 +310,41 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 
 	// A spec that passes the lint but that the generator refuses (a tag
 	// whose service name the client already uses) fails at step 3: the
-	// tree is restored as it was, generated code and an untracked file
-	// included.
-	writeFile(t, filepath.Join(dir, "gen", "notes.txt"), []byte("untracked"))
+	// tree is as it was, generated code included.
 	refused := filepath.Join(inputs, "refused.yaml")
 	writeFile(t, refused, []byte(replaceAfter(t, string(spec), "    put:\n      tags:\n", "        - Webhooks\n", "        - Do\n")))
 	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+refused)
-	if err == nil || !strings.Contains(out, "FAILED at step 3") || !strings.Contains(out, "Nothing was changed: the tree is restored") {
-		t.Fatalf("a spec refused by the generator was not reported at step 3 with the tree restored:\n%s", out)
+	if err == nil || !strings.Contains(out, "FAILED at step 3") || !strings.Contains(out, "Nothing was changed") {
+		t.Fatalf("a spec refused by the generator was not reported at step 3 with nothing changed:\n%s", out)
 	}
-	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); strings.TrimSpace(status) != "?? gen/notes.txt" {
+	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
 		t.Fatalf("a failed update left the tree changed:\n%s", status)
 	}
-	if err := os.Remove(filepath.Join(dir, "gen", "notes.txt")); err != nil {
-		t.Fatal(err)
-	}
 
-	// Uncommitted changes are refused, so that a revert cannot lose them.
-	writeFile(t, filepath.Join(dir, "version.go"), []byte("package partoo\n\n// Version is the version of this module.\nconst Version = \"0.1.0\"\n\n// edited\n"))
+	// An uncommitted change or an untracked file is refused, so that the
+	// update's changes stand apart from the maintainer's.
 	harmless := filepath.Join(inputs, "harmless.yaml")
 	writeFile(t, harmless, []byte(replaceAfter(t, string(spec), "operationId: tryoutWebhooks", "paraphrased from the page.", "paraphrased from the operation's page.")))
-	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+harmless)
-	if err == nil || !strings.Contains(out, "uncommitted changes") {
-		t.Fatalf("update-spec ran on a dirty tree:\n%s", out)
+	for path, body := range map[string]string{
+		filepath.Join(dir, "version.go"):       "package partoo\n\n// Version is the version of this module.\nconst Version = \"0.1.0\"\n\n// edited\n",
+		filepath.Join(dir, "gen", "notes.txt"): "untracked",
+	} {
+		old, readErr := os.ReadFile(path)
+		writeFile(t, path, []byte(body))
+		out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+harmless)
+		if err == nil || !strings.Contains(out, "uncommitted changes or untracked files") {
+			t.Fatalf("update-spec ran with %s changed:\n%s", path, out)
+		}
+		if readErr == nil {
+			writeFile(t, path, old)
+		} else if err := os.Remove(path); err != nil {
+			t.Fatal(err)
+		}
 	}
-	run(t, dir, gitEnv, "git", "checkout", "--", "version.go")
 
 	// A hand-written test that hard-codes the spec stops the update at
 	// step 5, after the regeneration (which rewrote the README's rules
-	// table too): the tree is restored as it was.
+	// table too): the tree is as it was.
 	writeFile(t, filepath.Join(dir, "internal", "stale", "stale_test.go"), []byte(staleTest))
 	larger := func(s string) []byte {
 		return []byte(replaceAfter(t, s, "    CustomHeaders:\n", "      maxProperties: 5\n", "      maxProperties: 7\n"))
@@ -352,8 +358,8 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	writeFile(t, seedPath, larger(string(seed)))
 	gitCommit(t, dir, "A test that hard-codes the spec, and the seed of the larger limit")
 	out, err = command(t, dir, nil, "make", "update-spec", "SPEC="+limit)
-	if err == nil || !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "Nothing was changed: the tree is restored") {
-		t.Fatalf("a spec that breaks a test was not reported at step 5 with the tree restored: %v\n%s", err, out)
+	if err == nil || !strings.Contains(out, "FAILED at step 5") || !strings.Contains(out, "Nothing was changed") {
+		t.Fatalf("a spec that breaks a test was not reported at step 5 with nothing changed: %v\n%s", err, out)
 	}
 	if status := run(t, dir, gitEnv, "git", "status", "--porcelain"); status != "" {
 		t.Fatalf("a failed update left the tree changed:\n%s", status)
@@ -367,7 +373,7 @@ func TestUpdateSpecOutcomes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a harmless update failed: %v\n%s", err, out)
 	}
-	for _, want := range []string{"[5/6] build, vet and test", "[6/6] next steps", "0 breaking", "No breaking spec change", "apidiff", "CHANGELOG.md"} {
+	for _, want := range []string{"[5/6] build, vet and test", "[6/6] write the update into the tree", "0 breaking", "No breaking spec change", "apidiff", "CHANGELOG.md"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the output lacks %q:\n%s", want, out)
 		}

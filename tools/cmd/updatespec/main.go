@@ -1,6 +1,7 @@
 // Command updatespec takes a new version of the bundled OpenAPI document
 // into the repository in six steps (lint, replace, regenerate, report,
-// test, next steps), restoring the tree when one fails; docs/maintaining.md
+// test, write back), run in a git worktree of HEAD: the repository's tree
+// is written only once every step has passed; docs/maintaining.md
 // ("Taking a new spec") describes them. Usage, from the repository root:
 //
 //	make update-spec SPEC=path [SOURCE=partoo [ORIGIN=url] [REPAIRS=overlay]]
@@ -34,13 +35,6 @@ const (
 	partooBundleURL = "https://developers.partoo.co/assets/openapi/openapi-bundled.yaml"
 )
 
-// restorable lists what an update may write, relative to the root.
-var restorable = []string{
-	"api", "gen", "internal/apispec", "services.gen.go", "README.md",
-	"go.mod", "go.sum", "tools/go.mod", "tools/go.sum", "otel/go.mod", "otel/go.sum",
-	"bench/go.mod", "bench/go.sum", "bench/ogenapi", "redislimit/go.mod", "redislimit/go.sum", consumerRel,
-}
-
 // regenerate is step 3: go commands, each after its directory; a module is
 // tidied after it is regenerated (the consumer example also before).
 var regenerate = [][]string{
@@ -65,19 +59,17 @@ func main() {
 
 // updater holds the inputs and the state of one update.
 type updater struct {
-	root, spec, source, origin string
+	repo, spec, source, origin string // repo: the repository's root
 	repairs                    []byte // nil: keep the repository's
 	stdout, stderr             io.Writer
-	index                      string   // the git index of save, apart from the repository's
-	dirs                       []string // the directories under restorable before the update
-	kept                       bool     // the restore failed: the index stays for the maintainer
+	root                       string // the worktree the steps run in
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	u := &updater{stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("updatespec", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&u.root, "root", ".", "repository root")
+	fs.StringVar(&u.repo, "root", ".", "repository root")
 	fs.StringVar(&u.spec, "spec", "", "path of the new openapi-bundled.yaml")
 	fs.StringVar(&u.source, "source", "", `"partoo" when the spec is Partoo's bundle as published; empty for a bundle the project assembled`)
 	fs.StringVar(&u.origin, "origin", partooBundleURL, "with -source partoo: where the verbatim bundle came from")
@@ -97,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = errors.New("REPAIRS only goes with SOURCE=partoo: repairs apply to Partoo's bundle as published")
 	}
 	// The commands run in other directories.
-	for _, path := range []*string{&u.root, &u.spec} {
+	for _, path := range []*string{&u.repo, &u.spec} {
 		if err == nil {
 			*path, err = filepath.Abs(*path)
 		}
@@ -112,11 +104,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return u.update(ctx)
 }
 
-// update checks that the update can start, saves what it may write, and runs the steps.
+// update checks that the update can start and runs the steps in a worktree.
 func (u *updater) update(ctx context.Context) int {
-	apiDir := filepath.Join(u.root, "api")
+	apiDir := filepath.Join(u.repo, "api")
 	newBytes, err1 := os.ReadFile(u.spec)
-	oldBytes, err2 := os.ReadFile(filepath.Join(u.root, specRel))
+	oldBytes, err2 := os.ReadFile(filepath.Join(u.repo, specRel))
 	rec, err3 := specload.ReadRecord(apiDir)
 	oldRepairs, err4 := specload.ReadOptional(filepath.Join(apiDir, specload.RepairsFile))
 	names, err := specload.ReadOptional(filepath.Join(apiDir, specload.NamesFile))
@@ -135,21 +127,23 @@ func (u *updater) update(ctx context.Context) int {
 		fmt.Fprintf(u.stdout, "update-spec: %s is identical to %s; nothing to do.\n", u.spec, specRel)
 		return 0
 	}
-	dirty, derr := u.run(ctx, ".", true, "git", "status", "--porcelain", "--untracked-files=no")
+	// The steps run in a worktree of HEAD: step 6 applies its changes to a clean tree.
+	dirty, derr := u.run(ctx, ".", true, "git", "-C", u.repo, "status", "--porcelain")
 	if err = errors.Join(err, derr); err == nil && dirty != "" {
-		err = fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that the update's changes stand apart from yours:\n%s", dirty)
+		err = fmt.Errorf("the work tree has uncommitted changes or untracked files; commit, stash (git stash -u) or remove them first, so that the update's changes stand apart from yours:\n%s", dirty)
 	}
 	tmp, terr := os.MkdirTemp("", "partoo-update-spec-")
-	defer func() {
-		if !u.kept {
-			os.RemoveAll(tmp)
-		}
-	}()
+	defer os.RemoveAll(tmp)
 	tmp, aerr := filepath.Abs(tmp) // the commands run in other directories
 	previous, repairs, namesCopy := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "repairs.yaml"), filepath.Join(tmp, "names.yaml")
 	if err = errors.Join(err, terr, aerr); err == nil {
-		err = errors.Join(u.save(ctx, filepath.Join(tmp, "index")), os.WriteFile(previous, oldBytes, 0o644),
-			os.WriteFile(repairs, u.repairs, 0o644), os.WriteFile(namesCopy, names, 0o644))
+		_, err = u.run(ctx, ".", true, "git", "-C", u.repo, "worktree", "add", "--quiet", "--detach", filepath.Join(tmp, "tree"), "HEAD")
+	}
+	if err == nil {
+		u.root = filepath.Join(tmp, "tree")
+		// Removed even when the run was cancelled.
+		defer u.run(context.WithoutCancel(ctx), ".", true, "git", "-C", u.repo, "worktree", "remove", "--force", u.root)
+		err = errors.Join(os.WriteFile(previous, oldBytes, 0o644), os.WriteFile(repairs, u.repairs, 0o644), os.WriteFile(namesCopy, names, 0o644))
 	}
 	if err != nil {
 		fmt.Fprintln(u.stderr, "update-spec:", err)
@@ -162,12 +156,12 @@ func (u *updater) update(ctx context.Context) int {
 		step++
 		fmt.Fprintf(u.stdout, "\n==> update-spec [%d/6] %s\n", step, title)
 	}
-	next("lint the new spec (nothing is changed if this fails)")
+	next("lint the new spec")
 	var eff *specload.Result
 	if u.source == specload.Partoo {
 		// The lint reads it as the loader repairs it, at Partoo's lines.
 		if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err != nil {
-			return u.fail(ctx, step, "repairs", err)
+			return u.fail(step, "repairs", err)
 		}
 		fmt.Fprintf(u.stdout, "repairs: %d applied\n", len(eff.Repairs))
 		eff.Report(u.stdout)
@@ -178,38 +172,49 @@ func (u *updater) update(ctx context.Context) int {
 		written = eff.Spec
 	}
 	if _, err := u.run(ctx, "tools", false, "go", append([]string{"run", "./cmd/speclint"}, lint...)...); err != nil {
-		return u.fail(ctx, step, "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err))
+		return u.fail(step, "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err))
 	}
 	next("replace " + specRel)
 	if err = u.put(specRel, written, u.spec); eff != nil && err == nil {
 		rec := specload.Record{Source: specload.Partoo, Origin: u.origin, Date: time.Now().UTC().Format(time.DateOnly), SHA256: specload.Sum(newBytes)}
-		err = errors.Join(specload.WriteRecord(apiDir, rec),
+		err = errors.Join(specload.WriteRecord(filepath.Join(u.root, "api"), rec),
 			u.put("api/"+specload.VerbatimFile, newBytes, "Partoo's verbatim bundle, SHA-256 "+rec.SHA256+", from "+u.origin),
 			u.put("api/"+specload.RepairsFile, u.repairs, fmt.Sprintf("the repairs overlay (%d repair(s))", len(eff.Repairs))),
 			u.put("api/"+specload.NamesFile, specload.RecordDerived(names, eff.Derived), "the derived operationIds, under operationIds"))
 	}
 	if err != nil {
-		return u.fail(ctx, step, "replace the spec", err)
+		return u.fail(step, "replace the spec", err)
 	}
 	next("regenerate (go generate ./...) and tidy go.mod")
 	if what, err := u.goSteps(ctx, regenerate); err != nil {
-		return u.fail(ctx, step, what, err)
+		return u.fail(step, what, err)
 	}
 	next("what changed: the API (oasdiff, breaking changes first)")
 	changes, breaking, err := u.changelog(ctx, previous, filepath.Join(u.root, specRel))
 	if err != nil {
-		return u.fail(ctx, step, "oasdiff", err)
+		return u.fail(step, "oasdiff", err)
 	}
 	fmt.Fprintf(u.stdout, "%d API change(s), %d breaking.\n", changes, breaking)
 	next("build, vet and test")
 	pkgs, err := u.run(ctx, "tools", true, "go", "list", "-f", `{{if ne .Name "pipeline"}}{{.ImportPath}}{{end}}`, "./...")
 	if err != nil {
-		return u.fail(ctx, step, "list the tools packages", err)
+		return u.fail(step, "list the tools packages", err)
 	}
 	if what, err := u.goSteps(ctx, append(slices.Clone(verify), append([]string{"tools", "test", "-short", "-count=1"}, strings.Fields(pkgs)...))); err != nil {
-		return u.fail(ctx, step, what, err)
+		return u.fail(step, what, err)
 	}
-	next("next steps")
+	next("write the update into the tree, and next steps")
+	patch := filepath.Join(tmp, "update.patch")
+	_, err = u.run(ctx, ".", true, "git", "add", "--all")
+	if err == nil {
+		_, err = u.run(ctx, ".", true, "git", "diff", "--cached", "--binary", "--output="+patch)
+	}
+	if err == nil { // all or nothing
+		_, err = u.run(ctx, ".", true, "git", "-C", u.repo, "apply", "--allow-empty", patch)
+	}
+	if err != nil {
+		return u.fail(step, "write the update", err)
+	}
 	fmt.Fprintln(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass.")
 	nextSteps(u.stdout, breaking)
 	return 0
@@ -260,67 +265,19 @@ func nextSteps(w io.Writer, breaking int) {
 	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
 }
 
-// fail reports a failed step and, after the lint, restores what save recorded.
-func (u *updater) fail(ctx context.Context, step int, what string, err error) int {
+// fail reports a failed step: the repository's tree is as it was.
+func (u *updater) fail(step int, what string, err error) int {
 	fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step %d (%s): %v\n", step, what, err)
-	if step > 1 {
-		ctx = context.WithoutCancel(ctx) // the tree is given back even when the run was cancelled
-		// Each part runs even when another fails; clean -d deletes empty directories, made again.
-		_, err = u.run(ctx, ".", true, "git", append([]string{"clean", "-fdq", "--"}, restorable...)...)
-		_, err2 := u.run(ctx, ".", true, "git", "checkout-index", "-a", "-f")
-		err = errors.Join(err, err2)
-		for _, dir := range u.dirs {
-			err = errors.Join(err, os.MkdirAll(dir, 0o755))
-		}
-		if err != nil {
-			u.kept = true
-			fmt.Fprintf(u.stderr, "update-spec: the tree could NOT be restored (%s may be the NEW spec; generated code may be partly regenerated): %v\n", specRel, err)
-			quote := func(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" } // for sh
-			// git clean given paths removes empty directories too: make them again.
-			dirs := make([]string, len(u.dirs))
-			for k, dir := range u.dirs {
-				dirs[k] = quote(dir)
-			}
-			fmt.Fprintf(u.stderr, "To finish the restore, run: (cd %s && export GIT_INDEX_FILE=%s && { git clean -fq -- %s; git checkout-index -a -f; mkdir -p -- %s; })\n",
-				quote(u.root), quote(u.index), strings.Join(restorable, " "), strings.Join(dirs, " "))
-			return 1
-		}
-	}
-	fmt.Fprintf(u.stderr, "Nothing was changed: the tree is restored as it was before the update (%s is still the previous spec).\n", specRel)
+	fmt.Fprintf(u.stderr, "Nothing was changed: the steps ran in a worktree of HEAD, which is removed (%s is still the previous spec).\n", specRel)
 	return 1
 }
 
-// save records the files under restorable that the repository's index
-// tracks (ignored or not) or git does not ignore in the index at path, which
-// git uses from then on, and the directories there.
-func (u *updater) save(ctx context.Context, index string) error {
-	out, err := u.run(ctx, ".", true, "git", append([]string{"ls-files", "-z", "--cached", "--others", "--exclude-standard", "--"}, restorable...)...)
-	files := strings.FieldsFunc(out, func(r rune) bool { return r == 0 })
-	u.index = index
-	if err == nil && len(files) > 0 {
-		// --remove: a tracked file deleted before the run stays deleted.
-		_, err = u.run(ctx, ".", true, "git", append([]string{"update-index", "--add", "--remove", "--"}, files...)...)
-	}
-	for _, rel := range restorable {
-		filepath.WalkDir(filepath.Join(u.root, rel), func(path string, d fs.DirEntry, err error) error {
-			if err == nil && d.IsDir() {
-				u.dirs = append(u.dirs, path)
-			}
-			return nil // a path missing or unreadable has no directory to keep
-		})
-	}
-	return err
-}
-
-// run runs a command in dir and returns its output, trimmed; unless quiet,
-// it prints the command and streams its output. git works on save's index.
+// run runs a command in dir, relative to the worktree, and returns its
+// output, trimmed; unless quiet, it prints the command and streams its output.
 func (u *updater) run(ctx context.Context, dir string, quiet bool, name string, args ...string) (string, error) {
 	var out, stderr bytes.Buffer
 	c := exec.CommandContext(ctx, name, args...)
 	c.Dir, c.Stdout, c.Stderr = filepath.Join(u.root, dir), &out, &stderr
-	if name == "git" && u.index != "" {
-		c.Env = append(os.Environ(), "GIT_INDEX_FILE="+u.index)
-	}
 	if !quiet {
 		fmt.Fprintf(u.stdout, "$ (cd %s && %s %s)\n", c.Dir, name, strings.Join(args, " "))
 		c.Stdout, c.Stderr = io.MultiWriter(&out, u.stdout), u.stderr

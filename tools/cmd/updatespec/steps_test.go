@@ -79,19 +79,17 @@ func partooUpdate(t *testing.T, run partooRun) updateResult {
 		writeFile(t, path, body, 0o644)
 	}
 	writeFile(t, filepath.Join(bin, "go"), lintGo, 0o755)
-	// TMPDIR, and every directory a go command of the update runs in.
-	dirs := []string{run.tmpdir}
-	if !filepath.IsAbs(run.tmpdir) {
-		dirs[0] = filepath.Join(r.dir, run.tmpdir)
+	tmpdir := run.tmpdir
+	if !filepath.IsAbs(tmpdir) {
+		tmpdir = filepath.Join(r.dir, tmpdir)
 	}
+	if err := os.MkdirAll(tmpdir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Every directory a go command of the update runs in, tracked.
 	for _, c := range append(slices.Clone(regenerate), verify...) {
 		if c[0] != run.absent {
-			dirs = append(dirs, filepath.Join(root, c[0]))
-		}
-	}
-	for _, d := range dirs {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
+			writeFile(t, filepath.Join(root, c[0], "go.mod"), "module "+c[0]+"\n", 0o644)
 		}
 	}
 	git := gitIn(t, root)
@@ -173,8 +171,8 @@ const freeName = "operationIds:\n  DELETE /venues/{venue_id}: removeVenue\n"
 // TestRelativePaths checks that the update names the files it hands to
 // commands, which run in other directories, by absolute paths: its
 // temporary files (the copies of the repairs and of the naming file the
-// lint reads, the spec before the update oasdiff compares, the index of
-// the files it may restore) under TMPDIR=tmp, relative to the directory
+// lint reads, the spec before the update oasdiff compares, its worktree
+// and the patch it applies) under TMPDIR=tmp, relative to the directory
 // the update starts in, and the repository's files under -root . too. The
 // commands find them, the update goes through, and its temporary directory
 // is removed.
@@ -196,7 +194,9 @@ func TestRelativePaths(t *testing.T) {
 
 // TestAbsentModuleSkipped checks that the update goes through in a tree
 // without the consumer example, whose commands it skips, saying so, and
-// that it fails in a tree without another module: those are required.
+// that it fails in a tree without another module: those are required. The
+// failure, after step 2 wrote api/ in the worktree, leaves the tree as it
+// was; the success writes api/ into it.
 func TestAbsentModuleSkipped(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -214,6 +214,10 @@ func TestAbsentModuleSkipped(t *testing.T) {
 			}
 			if skipped := strings.Contains(r.out, tt.absent+": not in this tree"); skipped != (tt.exit == 0) {
 				t.Errorf("the update says it skipped %s: %v, want %v\n%s", tt.absent, skipped, tt.exit == 0, r.out)
+			}
+			status := gitIn(t, r.root)("status", "--porcelain")
+			if written := strings.Contains(status, "api/provenance.yaml"); written != (tt.exit == 0) || tt.exit != 0 && status != "" {
+				t.Errorf("the tree after the update (exit status %d):\n%s", tt.exit, status)
 			}
 		})
 	}
