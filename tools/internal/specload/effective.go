@@ -9,8 +9,9 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
-	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"github.com/speakeasy-api/openapi/openapi"
 	"github.com/speakeasy-api/openapi/overlay"
 	"gopkg.in/yaml.v3"
@@ -205,11 +206,22 @@ func giveOperationIDs(doc *yaml.Node, names []byte) ([]DerivedID, error) {
 }
 
 // DeriveOperationID derives a stable operationId from "METHOD /path", a
-// parameter as By<Name>, the words camel-cased as oapi-codegen does:
-// "GET /venues/{venue_id}/opening_hours" gives getVenuesByVenueIdOpeningHours.
+// parameter as By<Name>: "GET /venues/{venue_id}/opening_hours" gives
+// getVenuesByVenueIdOpeningHours.
 func DeriveOperationID(key string) string {
 	method, path, _ := strings.Cut(key, " ")
-	return strings.ToLower(method) + codegen.ToCamelCase(strings.NewReplacer("/", " ", "{", " By ").Replace(path))
+	var b strings.Builder
+	b.WriteString(strings.ToLower(method))
+	for _, seg := range strings.Split(path, "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			b.WriteString("By")
+		}
+		for _, w := range strings.FieldsFunc(seg, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			r, n := utf8.DecodeRuneInString(w)
+			b.WriteString(string(unicode.ToUpper(r)) + w[n:])
+		}
+	}
+	return b.String()
 }
 
 // RecordDerived returns the naming file with the derived operationIds it

@@ -221,8 +221,6 @@ func TestDeriveOperationID(t *testing.T) {
 		"POST /guest_book/send_reminder":       "postGuestBookSendReminder",
 		"GET /notes/weekly-summary":            "getNotesWeeklySummary",
 		"DELETE /venue/{id}":                   "deleteVenueById",
-		"GET /v2/stats.csv":                    "getV2StatsCsv",
-		"PUT /orgs/{org_id}/{lang}":            "putOrgsByOrgIdByLang",
 	} {
 		if got := DeriveOperationID(key); got != want {
 			t.Errorf("DeriveOperationID(%q) = %q, want %q", key, got, want)
