@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/partoo-go/partoo/tools/internal/speclint"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
@@ -135,7 +136,7 @@ func (u *updater) update(ctx context.Context) int {
 	tmp, terr := os.MkdirTemp("", "partoo-update-spec-")
 	defer os.RemoveAll(tmp)
 	tmp, aerr := filepath.Abs(tmp) // the commands run in other directories
-	previous, repairs, namesCopy := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "repairs.yaml"), filepath.Join(tmp, "names.yaml")
+	previous := filepath.Join(tmp, "previous.yaml")
 	if err = errors.Join(err, terr, aerr); err == nil {
 		_, err = u.run(ctx, ".", true, "git", "-C", u.repo, "worktree", "add", "--quiet", "--detach", filepath.Join(tmp, "tree"), "HEAD")
 	}
@@ -143,13 +144,12 @@ func (u *updater) update(ctx context.Context) int {
 		u.root = filepath.Join(tmp, "tree")
 		// Removed even when the run was cancelled.
 		defer u.run(context.WithoutCancel(ctx), ".", true, "git", "-C", u.repo, "worktree", "remove", "--force", u.root)
-		err = errors.Join(os.WriteFile(previous, oldBytes, 0o644), os.WriteFile(repairs, u.repairs, 0o644), os.WriteFile(namesCopy, names, 0o644))
+		err = os.WriteFile(previous, oldBytes, 0o644)
 	}
 	if err != nil {
 		fmt.Fprintln(u.stderr, "update-spec:", err)
 		return 1
 	}
-	lint := []string{"-spec", u.spec, "-seed", filepath.Join(u.root, seedRel)}
 	written := newBytes // the spec that replaces api's
 	step := 0
 	next := func(title string) {
@@ -158,6 +158,7 @@ func (u *updater) update(ctx context.Context) int {
 	}
 	next("lint the new spec")
 	var eff *specload.Result
+	var findings []speclint.Finding
 	if u.source == specload.Partoo {
 		// The lint reads it as the loader repairs it, at Partoo's lines.
 		if eff, err = specload.Effective(specload.Input{Bundle: newBytes, Repairs: u.repairs, Names: names}); err != nil {
@@ -168,11 +169,17 @@ func (u *updater) update(ctx context.Context) int {
 		if eff.UpgradedFrom != "" {
 			fmt.Fprintf(u.stdout, "the bundle is OpenAPI %s: the generators read its 3.1 form (nullable, example and boolean exclusiveMinimum/Maximum in 3.1's terms)\n", eff.UpgradedFrom)
 		}
-		lint = []string{"-partoo", "-spec", u.spec, "-repairs", repairs, "-names", namesCopy}
-		written = eff.Spec
+		findings, written = speclint.Lint(eff.Tree, eff.Repaired, nil), eff.Spec
+	} else {
+		raw, err := os.ReadFile(filepath.Join(u.root, seedRel))
+		seed, err2 := speclint.Seed(raw)
+		if err = errors.Join(err, err2); err != nil {
+			return u.fail(step, "the seed", err)
+		}
+		findings = speclint.Lint(nil, newBytes, seed)
 	}
-	if _, err := u.run(ctx, "tools", false, "go", append([]string{"run", "./cmd/speclint"}, lint...)...); err != nil {
-		return u.fail(step, "spec-lint", fmt.Errorf("%w\nRepair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo", err))
+	if speclint.Report(u.stdout, u.stderr, u.spec, findings, false) != 0 {
+		return u.fail(step, "spec-lint", errors.New("repair the blocking findings above (with SOURCE=partoo: paste their repairs into the REPAIRS overlay, each checked against Partoo's docs), or ask Partoo"))
 	}
 	next("replace " + specRel)
 	if err = u.put(specRel, written, u.spec); eff != nil && err == nil {

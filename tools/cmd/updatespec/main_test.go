@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
+	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 func TestNextStepsBreaking(t *testing.T) {
@@ -60,14 +61,14 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 			root, bin, inputs := t.TempDir(), t.TempDir(), t.TempDir()
 			git := gitIn(t, root)
 			files := map[string]string{"api/openapi-bundled.yaml": "old spec", "gen/a.go": "package gen", "gen/é.go": "package gen // old",
-				"gen/old.go": "package gen // old", "gen/run.sh": "#!/bin/sh"}
+				"gen/old.go": "package gen // old", "gen/run.sh": "#!/bin/sh", seedRel: frozenSeed(t)}
 			for _, c := range append(slices.Clone(regenerate), verify...) {
 				files[filepath.Join(c[0], "go.mod")] = "module " + c[0]
 			}
 			for rel, body := range files {
 				writeFile(t, filepath.Join(root, rel), body, 0o644)
 			}
-			writeFile(t, filepath.Join(inputs, "new.yaml"), "new spec", 0o644)
+			writeFile(t, filepath.Join(inputs, "new.yaml"), string(testspec.Webhooks()), 0o644)
 			writeFile(t, filepath.Join(bin, "go"), writeGo, 0o755)
 			git("init", "-q")
 			git("add", "-A")
@@ -83,7 +84,7 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 			if (err == nil) != (status == 0) {
 				t.Fatalf("the update's error: %v, want one: %v\n%s", err, status != 0, out)
 			}
-			want := map[string]string{"api/openapi-bundled.yaml": "new spec", "gen/a.go": "package gen", "gen/new file.go": "package gen // new\n",
+			want := map[string]string{"api/openapi-bundled.yaml": string(testspec.Webhooks()), "gen/a.go": "package gen", "gen/new file.go": "package gen // new\n",
 				"gen/é.go": "package gen // regenerated\n", "gen/old.go": "", "gen/run.sh": "#!/bin/sh"}
 			if status != 0 {
 				maps.Copy(want, files)
@@ -112,6 +113,17 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 			}
 		})
 	}
+}
+
+// frozenSeed returns the seed the frozen Webhooks spec (testspec.Webhooks)
+// was checked against: a new spec that passes the lint.
+func frozenSeed(t *testing.T) string {
+	t.Helper()
+	seed, err := os.ReadFile("../../internal/testspec/seed-getWebhook.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(seed)
 }
 
 // gitIn returns a function that runs git in dir, with an identity and

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 // TestMain runs the command itself when a test starts the test binary as
@@ -40,7 +42,8 @@ func TestInterruptChangesNothing(t *testing.T) {
 	root, bin, inputs := t.TempDir(), t.TempDir(), t.TempDir()
 	git := gitIn(t, root)
 	for path, body := range map[string]string{filepath.Join(root, "api/openapi-bundled.yaml"): "old spec", filepath.Join(root, "gen/a.go"): "package gen",
-		filepath.Join(root, "tools/go.mod"): "module tools", filepath.Join(inputs, "new.yaml"): "new spec", filepath.Join(bin, "go"): fakeGo} {
+		filepath.Join(root, "tools/go.mod"): "module tools", filepath.Join(root, seedRel): frozenSeed(t),
+		filepath.Join(inputs, "new.yaml"): string(testspec.Webhooks()), filepath.Join(bin, "go"): fakeGo} {
 		writeFile(t, path, body, 0o755)
 	}
 	git("init", "-q")

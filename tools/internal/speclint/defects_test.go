@@ -1,10 +1,11 @@
-package main
+package speclint
 
 import (
 	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -23,7 +24,7 @@ import (
 // lintSelf lints a spec as Partoo's verbatim bundle (its own seed).
 func lintSelf(t *testing.T, spec []byte) []Finding {
 	t.Helper()
-	seed, err := seedYAML(spec)
+	seed, err := Seed(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestSummaryFitsOnAScreen(t *testing.T) {
 		findings = append(findings, Finding{Level: Advisory, Rule: "format", Line: i + 1, Message: "format \"x\" is unknown"})
 	}
 	var stdout, stderr strings.Builder
-	if code := report(&stdout, &stderr, "spec.yaml", findings, false); code != 0 {
+	if code := Report(&stdout, &stderr, "spec.yaml", findings, false); code != 0 {
 		t.Fatalf("exit %d with advisory findings only, want 0", code)
 	}
 	if lines := strings.Count(stdout.String(), "\n"); lines > 8 {
@@ -254,9 +255,9 @@ func TestGoNamesAcrossTheDocument(t *testing.T) {
 func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
 	t.Parallel()
 	// api/ as make update-spec SOURCE=partoo leaves it, with the bundle and
-	// without repairs: make spec-lint (-provenance) names the bundle's file.
+	// its repairs: make spec-lint (-provenance) names the bundle's file.
 	dir := t.TempDir()
-	bundle, repairs := filepath.Join(dir, specload.VerbatimFile), filepath.Join(dir, "repairs.yaml")
+	bundle, repairs := filepath.Join(dir, specload.VerbatimFile), filepath.Join(dir, specload.RepairsFile)
 	for path, body := range map[string][]byte{bundle: testspec.DefectsBundle(), repairs: testspec.DefectsRepairs()} {
 		if err := os.WriteFile(path, body, 0o644); err != nil {
 			t.Fatal(err)
@@ -273,15 +274,22 @@ func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
 	lines := strings.Split(string(testspec.DefectsBundle()), "\n")
 	finding := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(bundle) + `(?::(\d+))?: (?:BLOCKING )?\[([a-z-]+)\] (.*)$`)
 	kinLine := regexp.MustCompile(`line (\d+): [^;]*? in (/[^;\s]+)`)
-	for _, args := range [][]string{
-		{"-partoo", "-spec", bundle},
-		{"-partoo", "-spec", bundle, "-repairs", repairs},
-		{"-provenance", filepath.Join(dir, specload.ProvenanceFile)},
-	} {
-		var stdout, stderr bytes.Buffer
-		run(append(args, "-v"), &stdout, &stderr)
+	unrepaired, err := specload.Effective(specload.Input{Bundle: testspec.DefectsBundle()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inAPI, err := specload.FromAPI(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		res  *specload.Result
+	}{{"without repairs", unrepaired}, {"api/, repaired", inAPI}} {
+		var stdout bytes.Buffer
+		Report(&stdout, io.Discard, bundle, Lint(tc.res.Tree, tc.res.Repaired, nil), true)
 		if strings.Contains(stdout.String(), bundle+":0:") {
-			t.Errorf("%v: a finding without a line is printed at line 0:\n%s", args, stdout.String())
+			t.Errorf("%s: a finding without a line is printed at line 0:\n%s", tc.name, stdout.String())
 		}
 		placed, kin := 0, 0
 		for _, m := range finding.FindAllStringSubmatch(stdout.String(), -1) {
@@ -290,7 +298,7 @@ func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
 					n, _ := strconv.Atoi(k[1])
 					key := k[2][strings.LastIndex(k[2], "/")+1:]
 					if kin++; n > len(lines) || !strings.Contains(lines[n-1], key+":") {
-						t.Errorf("%v: kin-openapi names line %d for %s, which holds %q", args, n, k[2], lines[min(n, len(lines))-1])
+						t.Errorf("%s: kin-openapi names line %d for %s, which holds %q", tc.name, n, k[2], lines[min(n, len(lines))-1])
 					}
 				}
 				continue
@@ -303,11 +311,11 @@ func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
 			n, _ := strconv.Atoi(m[1])
 			placed++
 			if !slices.ContainsFunc(el.Content, func(c *yaml.Node) bool { return c.Line == n }) && el.Line != n && key.Line != n {
-				t.Errorf("%v: [%s] %s at line %d, where neither that element's name nor its keys are (%q)", args, m[2], path, n, lines[min(n, len(lines))-1])
+				t.Errorf("%s: [%s] %s at line %d, where neither that element's name nor its keys are (%q)", tc.name, m[2], path, n, lines[min(n, len(lines))-1])
 			}
 		}
-		if placed < 2 || args[0] == "-partoo" && len(args) == 3 && kin == 0 {
-			t.Errorf("%v: %d findings placed by their JSONPath and %d kin-openapi lines checked; want more\n%s", args, placed, kin, stdout.String())
+		if placed < 2 || tc.res == unrepaired && kin == 0 {
+			t.Errorf("%s: %d findings placed by their JSONPath and %d kin-openapi lines checked; want more\n%s", tc.name, placed, kin, stdout.String())
 		}
 	}
 }
@@ -693,7 +701,7 @@ paths:
 	if strings.Contains(strings.Split(string(res.Repaired), "\n")[want-1], ".inf") {
 		t.Fatal("the repaired copy keeps the bundle's lines: the test proves nothing")
 	}
-	seed, err := seedYAML(res.Repaired)
+	seed, err := Seed(res.Repaired)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,9 +1,8 @@
-package main
+package speclint
 
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -178,15 +177,19 @@ func TestLint(t *testing.T) {
 			wantRule: "example", wantMsg: `'http://example.com/webhook' does not match pattern '^https://'`, advisory: true,
 		},
 	}
+	raw, err := os.ReadFile(seedPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := Seed(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "openapi-bundled.yaml")
-			if err := os.WriteFile(path, tt.spec(t), 0o644); err != nil {
-				t.Fatal(err)
-			}
 			var stdout, stderr bytes.Buffer
-			code := run([]string{"-spec", path, "-seed", seedPath}, &stdout, &stderr)
+			code := Report(&stdout, &stderr, "openapi-bundled.yaml", Lint(nil, tt.spec(t), seed), false)
 			if tt.wantRule == "" {
 				if code != 0 {
 					t.Fatalf("exit %d, want 0\n%s%s", code, stdout.String(), stderr.String())
@@ -212,44 +215,13 @@ func TestLint(t *testing.T) {
 	}
 }
 
-// TestLintUsage checks the exit status 2 of usage errors.
-func TestLintUsage(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{name: "no flags", args: nil, want: "-spec and -seed are required"},
-		{name: "missing spec file", args: []string{"-spec", filepath.Join(t.TempDir(), "nope.yaml"), "-seed", seedPath}, want: "no such file"},
-		{name: "empty seed", args: []string{"-spec", webhooksPath, "-seed", os.DevNull}, want: "seed"},
-		{name: "repairs without -partoo", args: []string{"-spec", webhooksPath, "-seed", seedPath, "-repairs", os.DevNull}, want: "-partoo"},
-		{name: "names without -partoo", args: []string{"-spec", webhooksPath, "-seed", seedPath, "-names", os.DevNull}, want: "-partoo"},
-		{name: "-partoo with a seed", args: []string{"-partoo", "-spec", webhooksPath, "-seed", seedPath}, want: "-seed"},
-		{name: "-partoo with -provenance", args: []string{"-partoo", "-spec", webhooksPath, "-provenance", os.DevNull}, want: "-provenance"},
-		{name: "-partoo without -spec", args: []string{"-partoo"}, want: "-spec"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var stdout, stderr bytes.Buffer
-			if code := run(tt.args, &stdout, &stderr); code != 2 {
-				t.Fatalf("exit %d, want 2", code)
-			}
-			if !strings.Contains(stderr.String(), tt.want) {
-				t.Errorf("stderr %q does not contain %q", stderr.String(), tt.want)
-			}
-		})
-	}
-}
-
 // TestSeedAsPlainYAML checks that a plain YAML seed (Partoo's whole bundle)
 // makes every element verbatim: linting a file against itself finds no
 // provenance problem even without any x-partoo-go-source.
 func TestSeedAsPlainYAML(t *testing.T) {
 	t.Parallel()
 	spec := mutate(t, "      operationId: updateWebhook\n      x-partoo-go-source:\n", "      operationId: updateWebhook\n      x-partoo-go-note:\n")
-	seed, err := seedYAML(spec)
+	seed, err := Seed(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +267,7 @@ func TestFormatsTheGeneratorKnows(t *testing.T) {
 			t.Parallel()
 			const id = "        id:\n          type: string\n          description: The business identifier.\n"
 			spec := mutate(t, id, id+"          format: "+format+"\n")
-			seed, err := seedYAML(spec)
+			seed, err := Seed(spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -310,57 +282,26 @@ func TestFormatsTheGeneratorKnows(t *testing.T) {
 	}
 }
 
-// TestPartooNamesFile checks that -names gives the operations without an
-// operationId the names the naming file records: naming the DELETE of
-// the defect bundle like its GET makes two operations share one
-// operationId, which is blocking; without -names the derived name is
-// unique.
+// TestPartooNamesFile checks that the naming file's operationIds reach
+// the lint of Partoo's bundle, as the loader gives them: naming the DELETE
+// of the defect bundle read_venue gives it its GET's Go name, which is
+// blocking; without a naming file the derived name is unique.
 func TestPartooNamesFile(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	bundle, repairs, names := filepath.Join(dir, "bundle.yaml"), filepath.Join(dir, "repairs.yaml"), filepath.Join(dir, "names.yaml")
-	for path, body := range map[string][]byte{bundle: testspec.DefectsBundle(), repairs: testspec.DefectsRepairs(),
-		names: []byte("operationIds:\n  DELETE /venues/{venue_id}: readVenue\n")} {
-		if err := os.WriteFile(path, body, 0o644); err != nil {
+	for _, tt := range []struct {
+		names string
+		want  int
+	}{
+		{"", 0},
+		{"operationIds:\n  DELETE /venues/{venue_id}: read_venue\n", 1},
+	} {
+		res, err := specload.Effective(specload.Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs(), Names: []byte(tt.names)})
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	base := []string{"-partoo", "-spec", bundle, "-repairs", repairs}
-	for _, tt := range []struct {
-		args []string
-		want int
-	}{
-		{base, 0},
-		{append(base, "-names", names), 1},
-	} {
-		var stdout, stderr bytes.Buffer
-		if code := run(tt.args, &stdout, &stderr); code != tt.want {
-			t.Errorf("%v: exit %d, want %d\n%s%s", tt.args, code, tt.want, stdout.String(), stderr.String())
+		var out bytes.Buffer
+		if code := Report(&out, &out, "bundle.yaml", Lint(res.Tree, res.Repaired, nil), false); code != tt.want {
+			t.Errorf("naming file %q: exit %d, want %d\n%s", tt.names, code, tt.want, out.String())
 		}
-	}
-}
-
-// TestPartooBundleIgnoresSpecAndSeed checks that, when api/provenance.yaml
-// records Partoo's bundle, -spec and -seed are not read: files that do not
-// exist change neither the findings nor the exit status.
-func TestPartooBundleIgnoresSpecAndSeed(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, specload.VerbatimFile), testspec.DefectsBundle(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(testspec.DefectsBundle())}
-	if err := specload.WriteRecord(dir, rec); err != nil {
-		t.Fatal(err)
-	}
-	args := []string{"-provenance", filepath.Join(dir, specload.ProvenanceFile)}
-	var want, got, stderr bytes.Buffer
-	wantCode := run(args, &want, &stderr)
-	missing := filepath.Join(dir, "missing")
-	if code := run(append(args, "-spec", missing+".yaml", "-seed", missing+".md"), &got, &stderr); code != wantCode || got.String() != want.String() {
-		t.Errorf("with unreadable -spec and -seed: exit %d, want %d; output:\n%s\nwant:\n%s\n%s", code, wantCode, got.String(), want.String(), stderr.String())
-	}
-	if wantCode == 2 || want.Len() == 0 {
-		t.Errorf("Partoo's bundle alone: exit %d with output %q: the test proves nothing", wantCode, want.String())
 	}
 }

@@ -1,10 +1,16 @@
-package main
+// Package speclint checks a bundled OpenAPI document before code is
+// generated from it, with kin-openapi and the rules docs/maintaining.md
+// lists: Lint finds, Report prints. cmd/speclint (make spec-lint) and
+// update-spec run it.
+package speclint
 
 import (
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -73,7 +79,8 @@ type operation struct {
 // Lint checks spec (a bundled OpenAPI document) with kin-openapi and the
 // project's rules. root is spec parsed, whose lines the findings give (nil:
 // Lint parses spec). seed is Partoo's verbatim YAML, decoded, which the bundle
-// may not change. The findings come blocking first, then by line and rule.
+// may not change (nil: spec is Partoo's bundle, its own seed). The findings
+// come blocking first, then by line and rule.
 func Lint(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	if root == nil {
 		root = new(yaml.Node)
@@ -87,7 +94,9 @@ func Lint(root *yaml.Node, spec []byte, seed map[string]any) []Finding {
 	d := newDefects(root.Content[0])
 	d.kinOpenAPI(spec, lineMap(root, spec))
 	d.servers()
-	d.provenance(seed)
+	if seed != nil {
+		d.provenance(seed)
+	}
 	sortFindings(d.out)
 	// A component reached from several operations is reported once.
 	return slices.CompactFunc(d.out, func(a, b Finding) bool { return reflect.DeepEqual(a, b) })
@@ -803,3 +812,70 @@ func (d *defects) pathParams(op operation, path string, shared []param) {
 		}
 	}
 }
+
+// advisoryShown is how many findings of one rule the summary shows.
+const advisoryShown = 3
+
+// Report prints the findings in file, blocking ones with their repairs,
+// then a summary of the advisory ones (all of them when verbose), and
+// returns the exit status: 1 when one is blocking, else 0.
+func Report(stdout, stderr io.Writer, file string, findings []Finding, verbose bool) int {
+	at := func(f Finding) string {
+		if f.Line > 0 {
+			return fmt.Sprintf("%s:%d", file, f.Line)
+		}
+		return file // kin-openapi's findings, and what a repair added
+	}
+	blocking, advisory := 0, map[string][]Finding{}
+	for _, f := range findings {
+		if f.Level == Advisory {
+			advisory[f.Rule] = append(advisory[f.Rule], f)
+			continue
+		}
+		blocking++
+		fmt.Fprintf(stdout, "%s: BLOCKING [%s] %s\n", at(f), f.Rule, f.Message)
+		if fix, err := yaml.Marshal(f.Fix); len(f.Fix) > 0 && err == nil {
+			fmt.Fprintf(stdout, "    repair (paste under actions: in the repairs overlay, and check it against Partoo's docs):\n      %s\n",
+				strings.ReplaceAll(strings.TrimSpace(string(fix)), "\n", "\n      "))
+		}
+	}
+	if len(advisory) > 0 {
+		fmt.Fprintf(stdout, "speclint: %d advisory finding(s), worked around:\n", len(findings)-blocking)
+	}
+	for _, r := range slices.Sorted(maps.Keys(advisory)) {
+		fmt.Fprintf(stdout, "  [%s] %d\n", r, len(advisory[r]))
+		for i, f := range advisory[r] {
+			if i == advisoryShown && !verbose {
+				fmt.Fprintf(stdout, "    ... %d more (speclint -v lists them all)\n", len(advisory[r])-advisoryShown)
+				break
+			}
+			fmt.Fprintf(stdout, "    %s: [%s] %s\n", at(f), f.Rule, f.Message)
+		}
+	}
+	if blocking > 0 {
+		fmt.Fprintf(stderr, "speclint: %s: %d blocking finding(s), %d advisory\n", file, blocking, len(findings)-blocking)
+		return 1
+	}
+	fmt.Fprintf(stdout, "speclint: %s: ok (%d advisory finding(s))\n", file, len(findings))
+	return 0
+}
+
+// Seed decodes Partoo's verbatim YAML, the seed Lint checks a bundle
+// against: the first ````yaml fence of a Markdown excerpt, or the whole input.
+func Seed(raw []byte) (map[string]any, error) {
+	text := string(raw)
+	if strings.Contains(text, "````yaml") {
+		m := yamlFence.FindStringSubmatch(text)
+		if m == nil {
+			return nil, errors.New("the ````yaml fence has no body or is not closed")
+		}
+		text = m[1]
+	}
+	var seed map[string]any
+	if err := yaml.Unmarshal([]byte(text), &seed); err != nil || len(seed) == 0 {
+		return nil, cmp.Or(err, errors.New("the seed is empty"))
+	}
+	return seed, nil
+}
+
+var yamlFence = regexp.MustCompile("(?s)````yaml[^\n]*\n(.*?)````")
