@@ -278,7 +278,7 @@ func TestUpdateCoversTheRepository(t *testing.T) {
 		}
 		return last
 	}
-	compiled := map[string]bool{"tools": true} // step 5 tests every tools package
+	compiled := map[string]bool{}
 	for _, c := range verify {
 		compiled[c[0]] = compiled[c[0]] || c[1] == "build" || c[1] == "vet" || c[1] == "test"
 	}
