@@ -513,21 +513,14 @@ func (m *model) resources() {
 // itemOf is the item schema of a family: what a list iterates, else what a
 // read returns, else what a create answers (the last of a role wins).
 func itemOf(ops []*operation) int {
-	item, rank := noSchema, 0
+	item, best := noSchema, -1
 	for _, o := range ops {
-		i := o.SuccessSchema
-		r := 0 // the role's rank
-		switch o.Resource.Role {
-		case "list":
-			r = 3
+		i, rank := o.SuccessSchema, slices.Index([]string{"create", "read", "list"}, o.Resource.Role)
+		if o.Resource.Role == "list" {
 			i = o.List.Item
-		case "read":
-			r = 2
-		case "create":
-			r = 1
 		}
-		if r > 0 && r >= rank && i >= 0 {
-			item, rank = i, r
+		if rank >= 0 && rank >= best && i >= 0 {
+			item, best = i, rank
 		}
 	}
 	return item
