@@ -31,11 +31,8 @@ func renderReadme(readme []byte, m *model) ([]byte, error) {
 	}
 	state("maxProperties", ch.MaxProperties, unset)
 	state("minProperties", ch.MinProperties, 0)
-	for _, kw := range []string{"propertyNames", "additionalProperties"} {
-		i := ch.PropertyNames
-		if kw == "additionalProperties" {
-			i = ch.AdditionalProperties
-		}
+	for _, sub := range []namedSchema{{"propertyNames", ch.PropertyNames}, {"additionalProperties", ch.AdditionalProperties}} {
+		kw, i := sub.Name, sub.Schema
 		if i < 0 {
 			continue
 		}
