@@ -402,9 +402,7 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 	visit := func(sub int, at location) {
 		locs, e := m.locate(sub, at, stack)
 		out = append(out, locs...)
-		if err == nil {
-			err = e
-		}
+		err = cmp.Or(err, e)
 	}
 	visit(row.Items, append(slices.Clip(loc), eachElement))
 	for _, p := range row.Properties {
