@@ -390,7 +390,6 @@ func qualify(t string) string {
 		case *ast.SelectorExpr: // time.Time
 			return false
 		case *ast.Field: // of an inline struct: its type only
-			x.Doc, x.Comment = nil, nil
 			ast.Inspect(x.Type, walk)
 			return false
 		case *ast.Ident:
