@@ -89,7 +89,7 @@ type errorBody struct {
 
 // build compiles the document and names its operations by the naming file.
 func build(doc *openapi3.T, names *namesFile) (*model, error) {
-	m := &model{schemas: newSchemaTable(doc), CustomHeaders: noSchema, tags: doc.Tags}
+	m := &model{schemas: newSchemaTable(doc), tags: doc.Tags}
 	comps := cmp.Or(doc.Components, &openapi3.Components{})
 	var keys []string // the client sends the key in one header, on every request
 	for _, name := range sortedKeys(comps.SecuritySchemes) {
@@ -103,11 +103,9 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	m.APIKeyHeader = keys[0]
 	// Components first, in name order: their indexes are stable.
 	for _, name := range sortedKeys(comps.Schemas) {
-		i := m.schemas.sub(comps.Schemas[name], "components.schemas."+name)
-		if name == customHeadersSchema {
-			m.CustomHeaders = i
-		}
+		m.schemas.sub(comps.Schemas[name], "components.schemas."+name)
 	}
+	m.CustomHeaders = m.schemas.sub(comps.Schemas[customHeadersSchema], "components.schemas."+customHeadersSchema) // its row, or none
 	if m.schemas.err != nil {
 		return nil, m.schemas.err
 	}
