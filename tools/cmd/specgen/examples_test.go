@@ -26,7 +26,7 @@ func schemaTableOf(t *testing.T, schemas ...string) (*schemaTable, map[string]in
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab, index := newSchemaTable(doc), map[string]int{}
+	tab, index := newSchemaTable(doc.Components.Schemas), map[string]int{}
 	for _, name := range sortedKeys(doc.Components.Schemas) {
 		if index[name], err = tab.add(doc.Components.Schemas[name], "components.schemas."+name); err != nil {
 			t.Fatal(err)

@@ -89,8 +89,8 @@ type errorBody struct {
 
 // build compiles the document and names its operations by the naming file.
 func build(doc *openapi3.T, names *namesFile) (*model, error) {
-	m := &model{schemas: newSchemaTable(doc), tags: doc.Tags}
 	comps := cmp.Or(doc.Components, &openapi3.Components{})
+	m := &model{schemas: newSchemaTable(comps.Schemas), tags: doc.Tags}
 	var keys []string // the client sends the key in one header, on every request
 	for _, name := range sortedKeys(comps.SecuritySchemes) {
 		if s := comps.SecuritySchemes[name].Value; s != nil && s.Type == "apiKey" && s.In == "header" && !slices.Contains(keys, s.Name) {

@@ -83,13 +83,11 @@ type builtValue struct {
 	err    error
 }
 
-func newSchemaTable(doc *openapi3.T) *schemaTable {
+func newSchemaTable(components openapi3.Schemas) *schemaTable {
 	t := &schemaTable{names: map[*openapi3.Schema]string{}}
-	if doc.Components != nil {
-		// In order: a component that only refers to another one keeps the first name.
-		for _, name := range slices.Backward(sortedKeys(doc.Components.Schemas)) {
-			t.names[doc.Components.Schemas[name].Value] = name // resolved by the loader
-		}
+	// In order: a component that only refers to another one keeps the first name.
+	for _, name := range slices.Backward(sortedKeys(components)) {
+		t.names[components[name].Value] = name // resolved by the loader
 	}
 	return t
 }
