@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
@@ -29,24 +30,19 @@ func run(args []string, stderr io.Writer) int {
 	apiDir := fs.String("api", "", "the api/ directory: when its provenance record says the bundle is Partoo's, -spec is first written from it (specload.WriteSpec)")
 	names := fs.String("names", "", "path to the naming file (optional)")
 	oapiConfig := fs.String("oapi-config", "", "path to oapi-codegen's configuration (oapi-codegen.yaml), needed for -services")
-	flags := map[string]*string{
-		"table":    fs.String("table", "", "path of the operation and schema tables to write (package apispec)"),
-		"services": fs.String("services", "", "path of the client services to write (package partoo)"),
-		"overlay":  fs.String("overlay", "", "path of the OpenAPI Overlay to write for oapi-codegen (the defaults in the descriptions)"),
-		"readme":   fs.String("readme", "", "path of README.md, whose custom-header rules table is rewritten with the spec's values"),
-		"gen":      fs.String("gen", "", "path to oapi-codegen's output (package gen), whose header comment is kept out of the package's documentation"),
-	}
+	// The outputs: each flag takes the path to write.
+	fs.String("overlay", "", "path of the OpenAPI Overlay to write for oapi-codegen (the defaults in the descriptions)")
+	fs.String("table", "", "path of the operation and schema tables to write (package apispec)")
+	fs.String("services", "", "path of the client services to write (package partoo)")
+	fs.String("readme", "", "path of README.md, whose custom-header rules table is rewritten with the spec's values")
+	fs.String("gen", "", "path to oapi-codegen's output (package gen), whose header comment is kept out of the package's documentation")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	paths := map[string]string{}
-	for name, p := range flags {
-		if *p != "" {
-			paths[name] = *p
-		}
-	}
+	paths := map[string]string{} // the flags given, by name
+	fs.Visit(func(f *flag.Flag) { paths[f.Name] = f.Value.String() })
 	switch {
-	case *spec == "" || len(paths) == 0:
+	case *spec == "" || !slices.ContainsFunc(outputNames, func(name string) bool { return paths[name] != "" }):
 		fmt.Fprintln(stderr, "specgen: -spec and at least one of -overlay, -table, -services, -readme and -gen are required")
 		return 2
 	case paths["services"] != "" && *oapiConfig == "":
