@@ -79,19 +79,16 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]string) (
 	if err == nil && doc.IsOpenAPI30() {
 		err = fmt.Errorf("%s is OpenAPI %s: %w: take Partoo's bundle with make update-spec SOURCE=partoo, whose loader (specload) upgrades it to 3.1, and write an assembled bundle in 3.1", specPath, doc.OpenAPI, errOpenAPI30)
 	}
-	if err != nil {
-		return nil, err
-	}
 	// The overlay and gen's doc need no model.
 	var m *model
-	if paths["table"] != "" || paths["services"] != "" || paths["readme"] != "" {
-		n, err := loadNames(namesPath)
-		if err == nil {
+	if err == nil && (paths["table"] != "" || paths["services"] != "" || paths["readme"] != "") {
+		var n *namesFile
+		if n, err = loadNames(namesPath); err == nil {
 			m, err = build(doc, n)
 		}
-		if err != nil {
-			return nil, err
-		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	outs := map[string][]byte{}
 	for _, name := range outputNames {
