@@ -102,7 +102,7 @@ func renderServices(m *model, specPath, configPath string) ([]byte, error) {
 		}
 		sort.Slice(ops, func(i, j int) bool { return ops[i].GoMethod < ops[j].GoMethod })
 		for _, o := range ops {
-			mv, err := methodOf(m, api, o)
+			mv, err := methodOf(api, o)
 			if err != nil {
 				return nil, err
 			}
@@ -156,7 +156,7 @@ func execute(name, text string, funcs template.FuncMap, data any) ([]byte, error
 }
 
 // methodOf builds the view of one operation's method.
-func methodOf(m *model, api *goAPI, o *operation) (methodView, error) {
+func methodOf(api *goAPI, o *operation) (methodView, error) {
 	k := slices.IndexFunc(api.defs, func(d codegen.OperationDefinition) bool {
 		return d.Method == o.Method && d.Path == o.Path && !d.IsWebhook && !d.IsCallback && !d.IsAlias
 	})
