@@ -144,8 +144,7 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 			o.SuccessExample = m.schemas.rows[o.SuccessSchema].Example
 		}
 		for k, p := range o.Params {
-			o.Params[k].Rules = m.schemas.rows[p.Schema]
-			o.Params[k].Example = cmp.Or(p.Example, paramText(o.Params[k].Rules.Example))
+			o.Params[k].Example = cmp.Or(p.Example, paramText(p.Rules.Example)) // the row's, just filled
 		}
 	}
 	m.resources()
@@ -218,7 +217,7 @@ func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
 		return paramRow{}, fmt.Errorf("%s: object parameters are not supported by specgen", pw)
 	}
 	return paramRow{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Explode: p.Explode == nil || *p.Explode, Schema: i,
-		Description: p.Description, Example: paramText(jsonText(normalize(p.Example)))}, nil
+		Rules: m.schemas.rows[i], Description: p.Description, Example: paramText(jsonText(normalize(p.Example)))}, nil
 }
 
 // paramText turns the JSON text of a value into the text a parameter
