@@ -153,7 +153,7 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 
 func (m *model) operation(method, path string, item *openapi3.PathItem, op *openapi3.Operation, listOverride string) (*operation, error) {
 	o := &operation{ID: op.OperationID, Method: method, Path: path, Summary: op.Summary, Doc: op.Description,
-		Deprecated: op.Deprecated, Body: noSchema, SuccessSchema: noSchema}
+		Deprecated: op.Deprecated, Body: noSchema, SuccessSchema: noSchema, Resource: resourceRow{Item: noSchema}}
 	if len(op.Tags) > 0 {
 		o.Tag = op.Tags[0]
 	}
@@ -450,8 +450,7 @@ func (m *model) resources() {
 	var order []string                // the collections, as the operations meet them
 	fams := map[string][]*operation{} // by collection
 	for _, o := range m.Ops {
-		r := &o.Resource
-		*r = resourceRow{Item: noSchema}
+		r := &o.Resource // no family's yet
 		segs := strings.Split(strings.Trim(o.Path, "/"), "/")
 		last, parent := segs[len(segs)-1], "/"+strings.Join(segs[:len(segs)-1], "/")
 		switch {
