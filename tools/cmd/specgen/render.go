@@ -18,7 +18,6 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/gertd/go-pluralize"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"golang.org/x/tools/go/ast/astutil"
@@ -270,12 +269,21 @@ func sentence(summary, id string) string {
 			return "calls " + id + ": " + summary + "."
 		}
 	}
-	// A verb's third person is spelt as the plural of the word: replies, searches.
-	return strings.TrimSpace(pluralize.NewClient().Plural(strings.ToLower(verb))+" "+rest) + "."
+	v := consonantY.ReplaceAllString(strings.ToLower(verb), "${1}ie")
+	if sibilant.MatchString(v) {
+		v += "e"
+	}
+	return strings.TrimSpace(v+"s "+rest) + "."
 }
 
 // listOf starts a summary that lists: "Get a list of all webhooks" lists webhooks.
 var listOf = regexp.MustCompile(`(?is)^(?:get (?:a|the) list of (?:all )?|list all |get all )(.)`)
+
+// A verb's third person: a consonant's y becomes ies; a sibilant or o takes es.
+var (
+	consonantY = regexp.MustCompile(`([^aeiou])y$`)
+	sibilant   = regexp.MustCompile(`(s|x|ch|sh|o)$`)
+)
 
 // verbs are the imperative verbs that start operation summaries.
 var verbs = strings.Fields(`get list create update delete send search set fetch reply invite unsubscribe
