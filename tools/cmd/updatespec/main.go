@@ -210,10 +210,12 @@ func (u *updater) update(ctx context.Context) int {
 	patch := filepath.Join(tmp, "update.patch")
 	_, err = u.run(ctx, ".", true, "git", "add", "--all")
 	if err == nil {
-		_, err = u.run(ctx, ".", true, "git", "diff", "--cached", "--binary", "--output="+patch)
+		// A patch git apply reads whatever the user's configuration says.
+		_, err = u.run(ctx, ".", true, "git", "diff", "--cached", "--binary", "--no-color", "--no-ext-diff", "--no-textconv",
+			"--src-prefix=a/", "--dst-prefix=b/", "--output="+patch)
 	}
 	if err == nil { // all or nothing
-		_, err = u.run(ctx, ".", true, "git", "-C", u.repo, "apply", "--allow-empty", patch)
+		_, err = u.run(ctx, ".", true, "git", "-C", u.repo, "apply", "--allow-empty", "--whitespace=nowarn", patch)
 	}
 	if err != nil {
 		return u.fail(step, "write the update", err)

@@ -39,7 +39,7 @@ func TestNextStepsBreaking(t *testing.T) {
 const writeGo = `#!/bin/sh
 if [ "$1" = generate ]; then
 	echo 'package gen // new' > 'gen/new file.go'
-	echo 'package gen // regenerated' > gen/é.go
+	echo 'package gen // regenerated, a trailing space ' > gen/é.go
 	rm gen/old.go
 	chmod +x gen/run.sh
 	exit "$GENERATE_STATUS"
@@ -78,14 +78,17 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 				t.Fatal(err)
 			}
 			cmd := exec.Command(os.Args[0], "-root", root, "-spec", filepath.Join(inputs, "new.yaml"))
+			// A configuration that would spoil a patch written or applied with the defaults.
+			hostile := filepath.Join(bin, "gitconfig")
+			writeFile(t, hostile, "[diff]\n\tnoprefix = true\n\tmnemonicPrefix = true\n[color]\n\tui = always\n[apply]\n\twhitespace = error\n", 0o644)
 			cmd.Env = append(os.Environ(), runMainEnv+"=1", fmt.Sprint("GENERATE_STATUS=", status), "TMPDIR="+t.TempDir(),
-				"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+				"GIT_CONFIG_GLOBAL="+hostile, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 			out, err := cmd.CombinedOutput()
 			if (err == nil) != (status == 0) {
 				t.Fatalf("the update's error: %v, want one: %v\n%s", err, status != 0, out)
 			}
 			want := map[string]string{"api/openapi-bundled.yaml": string(testspec.Webhooks()), "gen/a.go": "package gen", "gen/new file.go": "package gen // new\n",
-				"gen/é.go": "package gen // regenerated\n", "gen/old.go": "", "gen/run.sh": "#!/bin/sh"}
+				"gen/é.go": "package gen // regenerated, a trailing space \n", "gen/old.go": "", "gen/run.sh": "#!/bin/sh"}
 			if status != 0 {
 				maps.Copy(want, files)
 				want["gen/new file.go"] = ""
