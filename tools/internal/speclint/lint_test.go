@@ -10,12 +10,9 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
-// The frozen Webhooks spec, and the excerpt of Partoo's docs it was checked
-// against (the live seed follows the live spec).
-const (
-	webhooksPath = "../../internal/testspec/webhooks-openapi.yaml"
-	seedPath     = "../../internal/testspec/seed-getWebhook.md"
-)
+// seedPath is the excerpt of Partoo's docs the frozen Webhooks spec
+// (testspec.Webhooks) was checked against; the live seed follows the live spec.
+const seedPath = "../../internal/testspec/seed-getWebhook.md"
 
 // mutate returns the bundled spec with old replaced by new once; it fails
 // the test when old is not in the spec, so a mutation can never silently
