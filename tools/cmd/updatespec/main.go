@@ -128,22 +128,39 @@ func (u *updater) update(ctx context.Context) int {
 		fmt.Fprintf(u.stdout, "update-spec: %s is identical to %s; nothing to do.\n", u.spec, specRel)
 		return 0
 	}
-	// The steps run in a worktree of HEAD: step 6 applies its changes to a clean tree.
-	dirty, derr := u.run(ctx, ".", true, "git", "-C", u.repo, "status", "--porcelain")
-	if err = errors.Join(err, derr); err == nil && dirty != "" {
-		err = fmt.Errorf("the work tree has uncommitted changes or untracked files; commit, stash (git stash -u) or remove them first, so that the update's changes stand apart from yours:\n%s", dirty)
+	// The steps run in a worktree of HEAD; step 6 applies their changes to
+	// the tree, which must then still be clean, at that commit.
+	head := ""
+	clean := func() error {
+		now, err := u.run(ctx, ".", true, "git", "-C", u.repo, "rev-parse", "HEAD")
+		dirty, err2 := u.run(ctx, ".", true, "git", "-C", u.repo, "status", "--porcelain", "--untracked-files=no")
+		switch {
+		case err != nil || err2 != nil:
+			return errors.Join(err, err2)
+		case dirty != "":
+			return fmt.Errorf("the work tree has uncommitted changes; commit or stash them first, so that the update's changes stand apart from yours:\n%s", dirty)
+		case head != "" && now != head:
+			return fmt.Errorf("HEAD moved from %s to %s during the update: its changes are made on %s", head, now, head)
+		}
+		head = now
+		return nil
 	}
+	prefix, perr := u.run(ctx, ".", true, "git", "-C", u.repo, "rev-parse", "--show-prefix") // the repository may sit in a larger one
 	tmp, terr := os.MkdirTemp("", "partoo-update-spec-")
 	defer os.RemoveAll(tmp)
 	tmp, aerr := filepath.Abs(tmp) // the commands run in other directories
-	previous := filepath.Join(tmp, "previous.yaml")
-	if err = errors.Join(err, terr, aerr); err == nil {
-		_, err = u.run(ctx, ".", true, "git", "-C", u.repo, "worktree", "add", "--quiet", "--detach", filepath.Join(tmp, "tree"), "HEAD")
+	previous, tree := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "tree")
+	if err = errors.Join(err, perr, terr, aerr); err == nil {
+		err = clean()
 	}
 	if err == nil {
-		u.root = filepath.Join(tmp, "tree")
-		// Removed even when the run was cancelled.
-		defer u.run(context.WithoutCancel(ctx), ".", true, "git", "-C", u.repo, "worktree", "remove", "--force", u.root)
+		// Removed even when the run was cancelled; no hook of the repository runs in it.
+		defer u.run(context.WithoutCancel(ctx), ".", true, "git", "-C", u.repo, "worktree", "remove", "--force", tree)
+		_, err = u.run(ctx, ".", true, "git", "-C", u.repo, "-c", "core.hooksPath=/dev/null", "worktree", "add", "--quiet", "--detach", tree, head)
+		u.root = filepath.Join(tree, prefix)
+	}
+	if err == nil {
+		fmt.Fprintf(u.stdout, "update-spec: the steps run in a worktree of HEAD, %s\n", tree)
 		err = os.WriteFile(previous, oldBytes, 0o644)
 	}
 	if err != nil {
@@ -209,16 +226,24 @@ func (u *updater) update(ctx context.Context) int {
 	next("write the update into the tree, and next steps")
 	patch := filepath.Join(tmp, "update.patch")
 	_, err = u.run(ctx, ".", true, "git", "add", "--all")
+	ignored, err2 := u.run(ctx, ".", true, "git", "status", "--porcelain", "--ignored", "--untracked-files=all")
+	if err = errors.Join(err, err2); err == nil && strings.Contains("\n"+ignored, "\n!! ") {
+		err = fmt.Errorf("the update wrote files that git ignores (.gitignore, .git/info/exclude or core.excludesFile), which it cannot carry:\n%s", ignored)
+	}
 	if err == nil {
 		// A patch git apply reads whatever the user's configuration says.
 		_, err = u.run(ctx, ".", true, "git", "diff", "--cached", "--binary", "--no-color", "--no-ext-diff", "--no-textconv",
 			"--src-prefix=a/", "--dst-prefix=b/", "--output="+patch)
 	}
-	if err == nil { // all or nothing
-		_, err = u.run(ctx, ".", true, "git", "-C", u.repo, "apply", "--allow-empty", "--whitespace=nowarn", patch)
+	if err == nil {
+		err = clean()
 	}
 	if err != nil {
 		return u.fail(step, "write the update", err)
+	}
+	if _, err = u.run(ctx, ".", true, "git", "-C", u.repo, "apply", "--whitespace=nowarn", patch); err != nil {
+		fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step 6 (git apply): %v\ngit apply writes all of the update or nothing, unless it is interrupted: git status shows what it wrote.\n", err)
+		return 1
 	}
 	fmt.Fprintln(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass.")
 	nextSteps(u.stdout, breaking)

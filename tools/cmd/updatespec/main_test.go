@@ -35,13 +35,17 @@ func TestNextStepsBreaking(t *testing.T) {
 
 // writeGo stands for the go command in TestUpdateWritesOnlyOnSuccess: go
 // generate adds, changes, deletes and makes executable files under gen/,
-// then exits with $GENERATE_STATUS; every other command succeeds.
+// makes a commit in the repository when $MOVE_HEAD is set, then exits with
+// $GENERATE_STATUS; every other command succeeds.
 const writeGo = `#!/bin/sh
 if [ "$1" = generate ]; then
 	echo 'package gen // new' > 'gen/new file.go'
 	echo 'package gen // regenerated, a trailing space ' > gen/é.go
 	rm gen/old.go
 	chmod +x gen/run.sh
+	if [ -n "$MOVE_HEAD" ]; then
+		git -C "$MOVE_HEAD" -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m moved || exit 9
+	fi
 	exit "$GENERATE_STATUS"
 fi
 exit 0
@@ -51,15 +55,33 @@ exit 0
 // of their own: a failed update leaves the repository as it was, byte for
 // byte, and a successful one writes the worktree's changes into it (a new
 // file, a changed one, a deleted one, an executable bit, names git quotes),
-// leaving the index and the files it did not change (their modification
-// time included) alone. No worktree is left behind.
+// leaving the index, the maintainer's untracked files and the files it did
+// not change (their modification time included) alone, in a repository of
+// its own or in a directory of a larger one. The user's git configuration
+// and the repository's hooks change nothing; the update refuses to write a
+// file git would ignore, or to write over a HEAD that moved. No worktree is
+// left behind.
 func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 	t.Parallel()
-	for _, status := range []int{1, 0} {
-		t.Run(fmt.Sprint("go generate exits ", status), func(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		status   int    // go generate's exit status
+		sub      string // the directory of the client in its repository
+		excluded string // a file the user's git configuration ignores
+		move     bool   // HEAD moves during the update
+		ok       bool
+	}{
+		{name: "go generate fails", status: 1},
+		{name: "success", ok: true},
+		{name: "success in a larger repository", sub: "clients/partoo", ok: true},
+		{name: "a new file that git ignores", excluded: "new file.go"},
+		{name: "HEAD moves", move: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			root, bin, inputs := t.TempDir(), t.TempDir(), t.TempDir()
-			git := gitIn(t, root)
+			top, bin, inputs := t.TempDir(), t.TempDir(), t.TempDir()
+			root := filepath.Join(top, tc.sub)
+			git := gitIn(t, top)
 			files := map[string]string{"api/openapi-bundled.yaml": "old spec", "gen/a.go": "package gen", "gen/é.go": "package gen // old",
 				"gen/old.go": "package gen // old", "gen/run.sh": "#!/bin/sh", seedRel: frozenSeed(t)}
 			for _, c := range append(slices.Clone(regenerate), verify...) {
@@ -73,23 +95,31 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 			git("init", "-q")
 			git("add", "-A")
 			git("commit", "-q", "-m", "first")
+			// The maintainer's work and hooks, which the update leaves alone.
+			writeFile(t, filepath.Join(root, "gen/notes.txt"), "untracked", 0o644)
+			writeFile(t, filepath.Join(top, ".git/hooks/post-checkout"), "#!/bin/sh\necho hook > hook-made.txt\n", 0o755)
 			old := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
 			if err := os.Chtimes(filepath.Join(root, "gen/a.go"), old, old); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(os.Args[0], "-root", root, "-spec", filepath.Join(inputs, "new.yaml"))
 			// A configuration that would spoil a patch written or applied with the defaults.
-			hostile := filepath.Join(bin, "gitconfig")
-			writeFile(t, hostile, "[diff]\n\tnoprefix = true\n\tmnemonicPrefix = true\n[color]\n\tui = always\n[apply]\n\twhitespace = error\n", 0o644)
-			cmd.Env = append(os.Environ(), runMainEnv+"=1", fmt.Sprint("GENERATE_STATUS=", status), "TMPDIR="+t.TempDir(),
-				"GIT_CONFIG_GLOBAL="+hostile, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+			config := filepath.Join(bin, "gitconfig")
+			writeFile(t, config, "[diff]\n\tnoprefix = true\n\tmnemonicPrefix = true\n[color]\n\tui = always\n[apply]\n\twhitespace = error\n"+
+				"[status]\n\tshowUntrackedFiles = no\n[core]\n\texcludesFile = "+filepath.Join(bin, "excludes")+"\n", 0o644)
+			writeFile(t, filepath.Join(bin, "excludes"), tc.excluded+"\n", 0o644)
+			cmd := exec.Command(os.Args[0], "-root", root, "-spec", filepath.Join(inputs, "new.yaml"))
+			cmd.Env = append(os.Environ(), runMainEnv+"=1", fmt.Sprint("GENERATE_STATUS=", tc.status), "TMPDIR="+t.TempDir(),
+				"GIT_CONFIG_GLOBAL="+config, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+			if tc.move {
+				cmd.Env = append(cmd.Env, "MOVE_HEAD="+top)
+			}
 			out, err := cmd.CombinedOutput()
-			if (err == nil) != (status == 0) {
-				t.Fatalf("the update's error: %v, want one: %v\n%s", err, status != 0, out)
+			if (err == nil) != tc.ok {
+				t.Fatalf("the update's error: %v, want one: %v\n%s", err, !tc.ok, out)
 			}
 			want := map[string]string{"api/openapi-bundled.yaml": string(testspec.Webhooks()), "gen/a.go": "package gen", "gen/new file.go": "package gen // new\n",
-				"gen/é.go": "package gen // regenerated, a trailing space \n", "gen/old.go": "", "gen/run.sh": "#!/bin/sh"}
-			if status != 0 {
+				"gen/é.go": "package gen // regenerated, a trailing space \n", "gen/old.go": "", "gen/run.sh": "#!/bin/sh", "gen/notes.txt": "untracked"}
+			if !tc.ok {
 				maps.Copy(want, files)
 				want["gen/new file.go"] = ""
 				if !strings.Contains(string(out), "Nothing was changed") {
@@ -102,8 +132,8 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 					t.Errorf("%s = %q, %v; want %q (empty: no file)", rel, got, err, body)
 				}
 			}
-			if fi, err := os.Stat(filepath.Join(root, "gen/run.sh")); err != nil || fi.Mode().Perm()&0o100 != 0 != (status == 0) {
-				t.Errorf("gen/run.sh: %v, %v; executable: want %v", fi, err, status == 0)
+			if fi, err := os.Stat(filepath.Join(root, "gen/run.sh")); err != nil || fi.Mode().Perm()&0o100 != 0 != tc.ok {
+				t.Errorf("gen/run.sh: %v, %v; executable: want %v", fi, err, tc.ok)
 			}
 			if fi, err := os.Stat(filepath.Join(root, "gen/a.go")); err != nil || !fi.ModTime().Equal(old) {
 				t.Errorf("gen/a.go, which the update did not change: %v, %v; want modified at %v", fi, err, old)
@@ -111,8 +141,11 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 			if staged := git("diff", "--cached", "--name-only"); staged != "" {
 				t.Errorf("the index holds changes to %q, want none", staged)
 			}
-			if list := git("worktree", "list", "--porcelain"); strings.Count(list, "worktree ") != 1 {
+			if list := git("worktree", "list", "--porcelain"); strings.Count(list, "worktree ") != 1 || strings.Contains(list, "prunable") {
 				t.Errorf("worktrees left behind:\n%s", list)
+			}
+			if made := git("ls-files", "--others", "--", "hook-made.txt", "*/hook-made.txt"); made != "" {
+				t.Errorf("a hook of the repository ran in the worktree: %s", made)
 			}
 		})
 	}
@@ -161,8 +194,8 @@ func writeFile(t *testing.T, path, body string, perm os.FileMode) {
 // bad flags are usage errors, an unchanged spec (an assembled bundle equal
 // to api/'s, or Partoo's bundle with the hash, the repairs and the origin
 // api/ records) is nothing to do, and a new spec is refused outside a git work
-// tree, over an uncommitted change or an untracked file, or, for an assembled
-// bundle, when api/ holds Partoo's. None of them writes the spec.
+// tree or over an uncommitted change, or, for an assembled bundle, when api/
+// holds Partoo's. None of them writes the spec.
 func TestRunRefusesOrDoesNothing(t *testing.T) {
 	t.Parallel()
 	const bundle, spec = "openapi: 3.1.0 # Partoo's bundle\n", "openapi: 3.1.0 # the spec in api/\n"
@@ -172,7 +205,7 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 		input       string // the new spec
 		args        []string
 		want        int
-		work        string // the maintainer's work in a git repository: a file "edited" or "untracked"; "": no repository
+		work        string // "edited": a committed file is changed in a git repository; "": no repository
 	}{
 		{"no SPEC", "", spec, []string{"-spec", ""}, 2, ""},
 		{"unknown SOURCE", "", bundle, []string{"-source", "partner"}, 2, ""},
@@ -186,7 +219,6 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 		{"assembled bundle over Partoo's", "lower", spec + "# new\n", nil, 1, ""},
 		{"outside a git work tree", "", spec + "# new\n", nil, 1, ""},
 		{"an uncommitted change", "", spec + "# new\n", nil, 1, "edited"},
-		{"an untracked file", "", spec + "# new\n", nil, 1, "untracked"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

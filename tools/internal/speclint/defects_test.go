@@ -247,7 +247,7 @@ func TestGoNamesAcrossTheDocument(t *testing.T) {
 }
 
 // TestPartooFindingsAtTheBundlesLines lints Partoo's bundle the way
-// make update-spec SOURCE=partoo does (-partoo, the repairs applied by the
+// make update-spec SOURCE=partoo and make spec-lint do (the repairs applied by the
 // loader), and checks that each finding gives a line of the bundle's own
 // file, not of the repaired document, which is on no disk: the line of a
 // key of the element the finding names, and for kin-openapi's messages

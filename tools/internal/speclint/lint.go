@@ -139,7 +139,7 @@ var coveredKin = []string{"unsupported 'type' value", "must define exactly all p
 func (d *defects) kinOpenAPI(spec []byte, lines map[int]int) {
 	structural := len(d.out) > 0
 	add := func(level, rule, msg string) {
-		// kin-openapi names lines of spec: give those of d's file (Partoo's bundle for -partoo).
+		// kin-openapi names lines of spec: give those of d's file (Partoo's bundle, when repaired).
 		msg = kinLine.ReplaceAllStringFunc(msg, func(m string) string {
 			n, _ := strconv.Atoi(kinLine.FindStringSubmatch(m)[1])
 			if l, ok := lines[n]; ok {
