@@ -113,6 +113,9 @@ func (u *updater) update(ctx context.Context) int {
 	rec, err3 := specload.ReadRecord(apiDir)
 	oldRepairs, err4 := specload.ReadOptional(filepath.Join(apiDir, specload.RepairsFile))
 	names, err := specload.ReadOptional(filepath.Join(apiDir, specload.NamesFile))
+	if fa, fb := stat(u.spec), stat(filepath.Join(u.repo, specRel)); fa != nil && fb != nil && os.SameFile(fa, fb) {
+		err = errors.Join(err, fmt.Errorf("SPEC is %s itself: give the path of the new spec, kept apart from the tree", specRel))
+	}
 	if err = errors.Join(err1, err2, err3, err4, err); err == nil && rec.Source == specload.Partoo && u.source != specload.Partoo {
 		err = fmt.Errorf("api/ holds Partoo's verbatim bundle and its repairs (api/%s says source: partoo): take Partoo's new bundle with SOURCE=partoo, and change what the project adds through api/%s, never in %s", specload.ProvenanceFile, specload.RepairsFile, specRel)
 	}
@@ -153,10 +156,17 @@ func (u *updater) update(ctx context.Context) int {
 	if err = errors.Join(err, perr, terr, aerr); err == nil {
 		err = clean()
 	}
+	if err == nil { // git apply does not write over an untracked file
+		var untracked string
+		if untracked, err = u.run(ctx, ".", true, "git", "-C", u.repo, "ls-files", "--others", "--exclude-standard", "--", "api"); err == nil && untracked != "" {
+			err = fmt.Errorf("api/ holds untracked files, which the update may write: commit them, or keep them out of the tree (REPAIRS=path):\n%s", untracked)
+		}
+	}
 	if err == nil {
 		// Removed even when the run was cancelled; no hook of the repository runs in it.
 		defer u.run(context.WithoutCancel(ctx), ".", true, "git", "-C", u.repo, "worktree", "remove", "--force", tree)
-		_, err = u.run(ctx, ".", true, "git", "-C", u.repo, "-c", "core.hooksPath=/dev/null", "worktree", "add", "--quiet", "--detach", tree, head)
+		// Not killed on an interrupt: a worktree killed while added stays locked.
+		_, err = u.run(context.WithoutCancel(ctx), ".", true, "git", "-C", u.repo, "-c", "core.hooksPath=/dev/null", "worktree", "add", "--quiet", "--detach", tree, head)
 		u.root = filepath.Join(tree, prefix)
 	}
 	if err == nil {
@@ -233,7 +243,7 @@ func (u *updater) update(ctx context.Context) int {
 	if err == nil {
 		// A patch git apply reads whatever the user's configuration says.
 		_, err = u.run(ctx, ".", true, "git", "diff", "--cached", "--binary", "--no-color", "--no-ext-diff", "--no-textconv",
-			"--src-prefix=a/", "--dst-prefix=b/", "--output="+patch)
+			"--no-relative", "--unified=3", "--src-prefix=a/", "--dst-prefix=b/", "--output="+patch)
 	}
 	if err == nil {
 		err = clean()
@@ -241,13 +251,21 @@ func (u *updater) update(ctx context.Context) int {
 	if err != nil {
 		return u.fail(step, "write the update", err)
 	}
-	if _, err = u.run(ctx, ".", true, "git", "-C", u.repo, "apply", "--whitespace=nowarn", patch); err != nil {
+	if fi := stat(patch); fi != nil && fi.Size() == 0 { // git normalised the changes away (line endings)
+		fmt.Fprintln(u.stdout, "update-spec: the update changes no file of the tree")
+	} else if _, err = u.run(ctx, ".", true, "git", "-C", u.repo, "apply", "--whitespace=nowarn", patch); err != nil {
 		fmt.Fprintf(u.stderr, "\nupdate-spec: FAILED at step 6 (git apply): %v\ngit apply writes all of the update or nothing, unless it is interrupted: git status shows what it wrote.\n", err)
 		return 1
 	}
 	fmt.Fprintln(u.stdout, "update-spec: the new spec is in, the code is regenerated, and the tests pass.")
 	nextSteps(u.stdout, breaking)
 	return 0
+}
+
+// stat returns the file at path, or nil.
+func stat(path string) os.FileInfo {
+	fi, _ := os.Stat(path)
+	return fi
 }
 
 // changelog prints oasdiff's changelog (allOf merged: Partoo's lists use it), breaking changes first, and counts them.

@@ -43,6 +43,8 @@ if [ "$1" = generate ]; then
 	echo 'package gen // regenerated, a trailing space ' > gen/é.go
 	rm gen/old.go
 	chmod +x gen/run.sh
+	printf 'one\ntwo, regenerated\nthree\n' > gen/lines.txt
+	printf 'a\000b, regenerated' > gen/blob.bin
 	if [ -n "$MOVE_HEAD" ]; then
 		git -C "$MOVE_HEAD" -c user.name=t -c user.email=t@example.com commit -q --allow-empty -m moved || exit 9
 	fi
@@ -83,7 +85,8 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 			root := filepath.Join(top, tc.sub)
 			git := gitIn(t, top)
 			files := map[string]string{"api/openapi-bundled.yaml": "old spec", "gen/a.go": "package gen", "gen/é.go": "package gen // old",
-				"gen/old.go": "package gen // old", "gen/run.sh": "#!/bin/sh", seedRel: frozenSeed(t)}
+				"gen/old.go": "package gen // old", "gen/run.sh": "#!/bin/sh", seedRel: frozenSeed(t),
+				"gen/lines.txt": "one\ntwo\nthree\n", "gen/blob.bin": "a\x00b"}
 			for _, c := range append(slices.Clone(regenerate), verify...) {
 				files[filepath.Join(c[0], "go.mod")] = "module " + c[0]
 			}
@@ -98,13 +101,15 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 			// The maintainer's work and hooks, which the update leaves alone.
 			writeFile(t, filepath.Join(root, "gen/notes.txt"), "untracked", 0o644)
 			writeFile(t, filepath.Join(top, ".git/hooks/post-checkout"), "#!/bin/sh\necho hook > hook-made.txt\n", 0o755)
+			writeFile(t, filepath.Join(top, ".git/info/attributes"), "*.txt diff=upper\n", 0o644)
 			old := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
 			if err := os.Chtimes(filepath.Join(root, "gen/a.go"), old, old); err != nil {
 				t.Fatal(err)
 			}
 			// A configuration that would spoil a patch written or applied with the defaults.
 			config := filepath.Join(bin, "gitconfig")
-			writeFile(t, config, "[diff]\n\tnoprefix = true\n\tmnemonicPrefix = true\n[color]\n\tui = always\n[apply]\n\twhitespace = error\n"+
+			writeFile(t, config, "[diff]\n\tnoprefix = true\n\tmnemonicPrefix = true\n\trelative = true\n\tcontext = 0\n\texternal = false\n"+
+				"[diff \"upper\"]\n\ttextconv = tr a-z A-Z <\n[color]\n\tui = always\n\tdiff = always\n[apply]\n\twhitespace = error\n"+
 				"[status]\n\tshowUntrackedFiles = no\n[core]\n\texcludesFile = "+filepath.Join(bin, "excludes")+"\n", 0o644)
 			writeFile(t, filepath.Join(bin, "excludes"), tc.excluded+"\n", 0o644)
 			cmd := exec.Command(os.Args[0], "-root", root, "-spec", filepath.Join(inputs, "new.yaml"))
@@ -118,7 +123,8 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 				t.Fatalf("the update's error: %v, want one: %v\n%s", err, !tc.ok, out)
 			}
 			want := map[string]string{"api/openapi-bundled.yaml": string(testspec.Webhooks()), "gen/a.go": "package gen", "gen/new file.go": "package gen // new\n",
-				"gen/é.go": "package gen // regenerated, a trailing space \n", "gen/old.go": "", "gen/run.sh": "#!/bin/sh", "gen/notes.txt": "untracked"}
+				"gen/é.go": "package gen // regenerated, a trailing space \n", "gen/old.go": "", "gen/run.sh": "#!/bin/sh", "gen/notes.txt": "untracked",
+				"gen/lines.txt": "one\ntwo, regenerated\nthree\n", "gen/blob.bin": "a\x00b, regenerated"}
 			if !tc.ok {
 				maps.Copy(want, files)
 				want["gen/new file.go"] = ""
@@ -205,7 +211,7 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 		input       string // the new spec
 		args        []string
 		want        int
-		work        string // "edited": a committed file is changed in a git repository; "": no repository
+		work        string // a git repository, "clean", or with a committed file "edited" or one "untracked"; "": none
 	}{
 		{"no SPEC", "", spec, []string{"-spec", ""}, 2, ""},
 		{"unknown SOURCE", "", bundle, []string{"-source", "partner"}, 2, ""},
@@ -216,9 +222,11 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 		{"Partoo's bundle unchanged, its hash recorded in capitals", "upper", bundle, []string{"-source", "partoo"}, 0, ""},
 		{"Partoo's bundle from another origin", "lower", bundle, []string{"-source", "partoo", "-origin", "https://example.com/moved.yaml"}, 1, ""},
 		{"Partoo's bundle with other repairs", "lower", bundle, []string{"-source", "partoo", "-repairs", "repairs.yaml"}, 1, ""},
-		{"assembled bundle over Partoo's", "lower", spec + "# new\n", nil, 1, ""},
+		{"assembled bundle over Partoo's", "lower", spec + "# new\n", nil, 1, "clean"},
 		{"outside a git work tree", "", spec + "# new\n", nil, 1, ""},
 		{"an uncommitted change", "", spec + "# new\n", nil, 1, "edited"},
+		{"an untracked file in api/", "", spec + "# new\n", nil, 1, "untracked"},
+		{"SPEC is api/'s own spec", "", "", nil, 1, "clean"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,10 +255,14 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 				git("init", "-q")
 				git("add", "-A")
 				git("commit", "-q", "-m", "first")
-				writeFile(t, filepath.Join(api, tt.work+".txt"), "the maintainer's work", 0o644)
+				if tt.work != "clean" {
+					writeFile(t, filepath.Join(api, tt.work+".txt"), "the maintainer's work", 0o644)
+				}
 			}
 			input := filepath.Join(inputs, "new.yaml")
-			if err := os.WriteFile(input, []byte(tt.input), 0o644); err != nil {
+			if tt.input == "" { // the spec in api/, edited in place
+				input = filepath.Join(api, "openapi-bundled.yaml")
+			} else if err := os.WriteFile(input, []byte(tt.input), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			repairs := filepath.Join(inputs, "repairs.yaml")
