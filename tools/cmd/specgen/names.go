@@ -98,7 +98,8 @@ func deriveMethod(id, service string) string {
 	svcWords := map[string]bool{}
 	for _, w := range goname.Words(service) {
 		w = strings.ToLower(w)
-		for _, f := range []string{w, inflect.Singular(w), inflect.Plural(w)} {
+		// The regular plurals too: Indexes as well as indices.
+		for _, f := range []string{w, w + "s", w + "es", inflect.Singular(w), inflect.Plural(w)} {
 			svcWords[f] = true
 		}
 	}

@@ -390,6 +390,8 @@ func TestDeriveMethod(t *testing.T) {
 		{"fetch_ai_suggestion", "Reviews", "FetchAISuggestion"},
 		{"getCategories", "Categories", "Get"},
 		{"listAddresses", "Address", "List"},
+		{"listIndexes", "Index", "List"},
+		{"getSchemas", "Schema", "Get"},
 		{"Webhook", "Webhooks", ""},
 	}
 	for _, tt := range tests {
