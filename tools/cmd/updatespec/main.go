@@ -60,17 +60,17 @@ func main() {
 
 // updater holds the inputs and the state of one update.
 type updater struct {
-	repo, spec, source, origin string // repo: the repository's root
+	repo, spec, source, origin string // repo: the client's directory (a repository's root, or a directory of one)
 	repairs                    []byte // nil: keep the repository's
 	stdout, stderr             io.Writer
-	root                       string // the worktree the steps run in
+	root                       string // the same directory in the worktree, where the steps run
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	u := &updater{stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet("updatespec", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&u.repo, "root", ".", "repository root")
+	fs.StringVar(&u.repo, "root", ".", "the client's directory: the repository's root, or its directory in a larger repository")
 	fs.StringVar(&u.spec, "spec", "", "path of the new openapi-bundled.yaml")
 	fs.StringVar(&u.source, "source", "", `"partoo" when the spec is Partoo's bundle as published; empty for a bundle the project assembled`)
 	fs.StringVar(&u.origin, "origin", partooBundleURL, "with -source partoo: where the verbatim bundle came from")
