@@ -152,7 +152,7 @@ func (u *updater) update(ctx context.Context) int {
 	tmp, terr := os.MkdirTemp("", "partoo-update-spec-")
 	defer os.RemoveAll(tmp)
 	tmp, aerr := filepath.Abs(tmp) // the commands run in other directories
-	previous, tree := filepath.Join(tmp, "previous.yaml"), filepath.Join(tmp, "tree")
+	tree := filepath.Join(tmp, "tree")
 	if err = errors.Join(err, perr, terr, aerr); err == nil {
 		err = clean()
 	}
@@ -169,14 +169,11 @@ func (u *updater) update(ctx context.Context) int {
 		_, err = u.run(context.WithoutCancel(ctx), ".", true, "git", "-C", u.repo, "-c", "core.hooksPath=/dev/null", "worktree", "add", "--quiet", "--detach", tree, head)
 		u.root = filepath.Join(tree, prefix)
 	}
-	if err == nil {
-		fmt.Fprintf(u.stdout, "update-spec: the steps run in a worktree of HEAD, %s\n", tree)
-		err = os.WriteFile(previous, oldBytes, 0o644)
-	}
 	if err != nil {
 		fmt.Fprintln(u.stderr, "update-spec:", err)
 		return 1
 	}
+	fmt.Fprintf(u.stdout, "update-spec: the steps run in a worktree of HEAD, %s\n", tree)
 	written := newBytes // the spec that replaces api's
 	step := 0
 	next := func(title string) {
@@ -224,7 +221,8 @@ func (u *updater) update(ctx context.Context) int {
 		return u.fail(step, what, err)
 	}
 	next("what changed: the API (oasdiff, breaking changes first)")
-	changes, breaking, err := u.changelog(ctx, previous, filepath.Join(u.root, specRel))
+	// The tree still holds the previous spec: the steps write the worktree.
+	changes, breaking, err := u.changelog(ctx, filepath.Join(u.repo, specRel), filepath.Join(u.root, specRel))
 	if err != nil {
 		return u.fail(step, "oasdiff", err)
 	}

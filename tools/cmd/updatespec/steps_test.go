@@ -143,11 +143,10 @@ const freeName = "operationIds:\n  DELETE /venues/{venue_id}: removeVenue\n"
 
 // TestRelativePaths checks that the update names the files it hands to
 // commands, which run in other directories, by absolute paths: its
-// temporary files (the spec before the update oasdiff compares, its
-// worktree and the patch it applies) under TMPDIR=tmp, relative to the directory
-// the update starts in, and the repository's files under -root . too. The
-// commands find them, the update goes through, and its temporary directory
-// is removed.
+// temporary files (its worktree and the patch it applies) under TMPDIR=tmp,
+// relative to the directory the update starts in, and the repository's
+// files (the previous spec oasdiff compares) under -root . too. The commands
+// find them, the update goes through, and its temporary directory is removed.
 func TestRelativePaths(t *testing.T) {
 	t.Parallel()
 	for _, inRoot := range []bool{false, true} {
