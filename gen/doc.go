@@ -22,11 +22,11 @@
 // Optional fields are pointers (maps and slices are nil when absent).
 //
 // The generated [Client] and [ClientWithResponses] send requests with no
-// authentication, retries or error mapping of their own. partoo.Client
-// embeds a ClientWithResponses wired to its transport, so the generated
-// methods called through it get all of that; prefer the services of
-// partoo.Client (client.Webhooks.List, ...), which also page through lists
-// and return Go errors.
+// authentication, retries or error mapping of their own. partoo.Client's
+// Raw method returns a ClientWithResponses wired to its transport, so the
+// generated methods called through it get all of that; prefer the services
+// of partoo.Client (client.Webhooks.List, ...), which also page through
+// lists and return Go errors.
 //
 // The servers of the spec are the constants [ServerURLProductionServer] and
 // [ServerURLSandboxServerDevEnvironmentForClientsPartners]; partoo.Production
