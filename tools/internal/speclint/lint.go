@@ -229,19 +229,19 @@ func (d *defects) provenance(seed map[string]any) {
 			d.add(Blocking, "provenance", n, where+": "+msg)
 		}
 	}
-	forEachPair(d.doc, func(key string, _, val *yaml.Node) {
-		if key != "paths" && key != "components" && key != "webhooks" {
-			check(key, val, key)
+	for key, val := range specload.Pairs(d.doc) {
+		if k := key.Value; k != "paths" && k != "components" && k != "webhooks" {
+			check(k, val, k)
 		}
-	})
+	}
 	for _, op := range d.ops {
 		check(op.name, op.node, op.path...)
 	}
-	forEachPair(specload.MapValue(d.doc, "components"), func(section string, _, comps *yaml.Node) {
-		forEachPair(comps, func(name string, _, val *yaml.Node) {
-			check("components."+section+"."+name, val, "components", section, name)
-		})
-	})
+	for section, comps := range specload.Pairs(specload.MapValue(d.doc, "components")) {
+		for name, val := range specload.Pairs(comps) {
+			check("components."+section.Value+"."+name.Value, val, "components", section.Value, name.Value)
+		}
+	}
 }
 
 // sortFindings puts blocking findings first, and last those removing a list
@@ -264,12 +264,6 @@ func sortFindings(out []Finding) {
 		return cmp.Or(cmp.Compare(b.Level, a.Level), cmp.Compare(min(ia, 0), min(ib, 0)), cmp.Compare(ib, ia),
 			cmp.Compare(a.Line, b.Line), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Message, b.Message))
 	})
-}
-
-func forEachPair(n *yaml.Node, fn func(key string, keyNode, val *yaml.Node)) {
-	for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
-		fn(n.Content[i].Value, n.Content[i], n.Content[i+1])
-	}
 }
 
 func seq(n *yaml.Node) []*yaml.Node {
@@ -347,7 +341,8 @@ func newDefects(doc *yaml.Node) *defects {
 	d := &defects{doc: doc, v30: strings.HasPrefix(value(doc, "openapi"), "3.0"), unknownKeys: map[string]bool{}, renamed: map[string]bool{}}
 	ids := map[string]string{}
 	for _, section := range []string{"paths", "webhooks"} {
-		forEachPair(specload.MapValue(doc, section), func(path string, _, item *yaml.Node) {
+		for key, item := range specload.Pairs(specload.MapValue(doc, section)) {
+			path := key.Value
 			at := jsonPath("$").key(section, path)
 			d.nested(item, at)
 			var shared []param
@@ -367,29 +362,29 @@ func newDefects(doc *yaml.Node) *defects {
 				}
 				d.ops = append(d.ops, op)
 			}
-		})
+		}
 	}
 	components := specload.MapValue(doc, "components")
 	d.componentGoNames(components)
 	schemas := specload.MapValue(components, "schemas")
-	forEachPair(schemas, func(name string, _, s *yaml.Node) {
-		d.schema(s, jsonPath("$").key("components", "schemas", name), name, false)
-	})
+	for name, s := range specload.Pairs(schemas) {
+		d.schema(s, jsonPath("$").key("components", "schemas", name.Value), name.Value, false)
+	}
 	d.goNames(schemas, jsonPath("$").key("components", "schemas"), "schema")
 	for _, section := range []string{"parameters", "responses", "requestBodies", "headers"} {
-		forEachPair(specload.MapValue(components, section), func(name string, _, v *yaml.Node) {
-			d.nested(v, jsonPath("$").key("components", section, name))
-		})
+		for name, v := range specload.Pairs(specload.MapValue(components, section)) {
+			d.nested(v, jsonPath("$").key("components", section, name.Value))
+		}
 	}
-	forEachPair(specload.MapValue(components, "parameters"), func(name string, keyNode, v *yaml.Node) {
-		p := jsonPath("$").key("components", "parameters", name)
+	for keyNode, v := range specload.Pairs(specload.MapValue(components, "parameters")) {
+		p := jsonPath("$").key("components", "parameters", keyNode.Value)
 		if specload.MapValue(v, "$ref") == nil && strings.TrimSpace(value(v, "name")) == "" {
 			d.fix("parameter", keyNode, string(p), p, "the parameter has a blank name: it cannot be sent (its uses are removed one by one)", nil)
 		}
 		if value(v, "in") == "path" && value(v, "required") != "true" {
 			d.fix("path-parameter", v, string(p), p, fmt.Sprintf("the path parameter %q must be required", value(v, "name")), map[string]any{"required": true})
 		}
-	})
+	}
 	return d
 }
 
@@ -406,10 +401,10 @@ func (d *defects) operation(op operation, ids map[string]string) {
 		}
 	}
 	ok := false
-	forEachPair(specload.MapValue(op.node, "responses"), func(code string, _, _ *yaml.Node) {
-		n, err := strconv.Atoi(code)
-		ok = ok || strings.EqualFold(code, "2XX") || err == nil && n >= 200 && n <= 299
-	})
+	for code := range specload.Pairs(specload.MapValue(op.node, "responses")) {
+		n, err := strconv.Atoi(code.Value)
+		ok = ok || strings.EqualFold(code.Value, "2XX") || err == nil && n >= 200 && n <= 299
+	}
 	if !ok {
 		d.add(Blocking, "success-response", op.node, fmt.Sprintf("%s declares no 2xx response", op.name))
 	}
@@ -420,15 +415,15 @@ func (d *defects) nested(n *yaml.Node, p jsonPath) {
 	for i, c := range seq(n) {
 		d.nested(c, p.index(i))
 	}
-	forEachPair(n, func(k string, _, v *yaml.Node) {
-		switch {
+	for key, v := range specload.Pairs(n) {
+		switch k := key.Value; {
 		case specload.MapValue(n, "$ref") != nil || k == "example" || k == "examples" || strings.HasPrefix(k, "x-"):
 		case k == "schema":
 			d.schema(v, p.key(k), "", false)
 		default:
 			d.nested(v, p.key(k))
 		}
-	})
+	}
 }
 
 // schema checks s and its subschemas; goType is oapi-codegen's name for its
@@ -442,9 +437,9 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 		d.fix("go-name", enum, string(p), p, fmt.Sprintf("the inline enum's Go type, %s, has the name of %s's type", goname.Of(goType), other), map[string]any{"x-go-type-name": goname.Of(goType) + "Value"})
 	}
 	ref := specload.MapValue(s, "$ref") != nil
-	forEachPair(s, func(k string, keyNode, v *yaml.Node) {
+	for keyNode, v := range specload.Pairs(s) {
 		format, formatWord := formatWords[strings.ToLower(v.Value)]
-		switch {
+		switch k := keyNode.Value; {
 		case ref && d.v30 && k != "$ref" && k != "description" && k != "summary":
 			d.add(Advisory, "ref-sibling", keyNode, fmt.Sprintf("%s: %q beside $ref is ignored by OpenAPI 3.0, so the generators drop it (3.1 would apply it)", p, k))
 		case ref && k != "type" && k != "nullable": // a 3.1 sibling of $ref applies
@@ -471,22 +466,22 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 		case k == "discriminator" && specload.MapValue(s, "oneOf") == nil && specload.MapValue(s, "anyOf") == nil:
 			d.replace("discriminator", v, p, k, "a discriminator without oneOf or anyOf (on a base that other schemas extend with allOf) selects nothing: the generated client cannot decode by it; the schemas that extend this one keep their fields", nil)
 		case k == "discriminator":
-			forEachPair(specload.MapValue(v, "mapping"), func(value string, _, ref *yaml.Node) {
+			for val, ref := range specload.Pairs(specload.MapValue(v, "mapping")) {
 				if r, _ := resolve(d.doc, ref.Value); r == nil && strings.HasPrefix(ref.Value, "#/") {
-					d.replace("ref", ref, p.key(k, "mapping"), value, fmt.Sprintf("discriminator value %q maps to %q, which the bundle lacks", value, ref.Value), nil)
+					d.replace("ref", ref, p.key(k, "mapping"), val.Value, fmt.Sprintf("discriminator value %q maps to %q, which the bundle lacks", val.Value, ref.Value), nil)
 				}
-			})
+			}
 		case k == "propertyNames": // which kin-openapi does not check examples against
 			re, err := ecma.Compile(value(v, "pattern")) // kin-openapi reports a pattern that does not compile
-			forEachPair(specload.MapValue(s, "example"), func(key string, keyNode, _ *yaml.Node) {
-				if err == nil && !re.MatchString(key) {
-					d.add(Advisory, "example-pattern", keyNode, fmt.Sprintf("example key %q does not match propertyNames.pattern %q (the fake does not serve this example)", key, value(v, "pattern")))
+			for key := range specload.Pairs(specload.MapValue(s, "example")) {
+				if err == nil && !re.MatchString(key.Value) {
+					d.add(Advisory, "example-pattern", key, fmt.Sprintf("example key %q does not match propertyNames.pattern %q (the fake does not serve this example)", key.Value, value(v, "pattern")))
 				}
-			})
+			}
 		case k == "properties":
-			forEachPair(v, func(name string, _, prop *yaml.Node) {
-				d.schema(prop, p.key(k, name), goType+"_"+name, goType != "")
-			})
+			for name, prop := range specload.Pairs(v) {
+				d.schema(prop, p.key(k, name.Value), goType+"_"+name.Value, goType != "")
+			}
 			d.goNames(v, p.key(k), "property")
 		case k == "items" && inline: // an inline array's items are named after it
 			d.schema(v, p.key(k), goType, true)
@@ -503,7 +498,7 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 		case !slices.Contains(schemaKeywords, k) && !strings.HasPrefix(k, "x-"):
 			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
 		}
-	})
+	}
 }
 
 // nullable reports a 3.1 nullable (specgen refuses it); a true one's repair adds a 'null' type.
@@ -679,11 +674,12 @@ func claim(seen map[string]string, key, what string) (other string, clash bool) 
 // goNames reports keys of m that give one Go name.
 func (d *defects) goNames(m *yaml.Node, p jsonPath, what string) {
 	seen := map[string]string{}
-	forEachPair(m, func(name string, keyNode, v *yaml.Node) {
+	for keyNode, v := range specload.Pairs(m) {
+		name := keyNode.Value
 		if other, clash := claim(seen, goKey(name, v), name); clash {
 			d.fix("go-name", keyNode, string(p), p.key(name), fmt.Sprintf("%s %q and %q give the same Go name", what, other, name), map[string]any{"x-go-name": goname.Of(name) + "Alt"})
 		}
-	})
+	}
 }
 
 // componentGoNames reports components whose Go types have another section's,
@@ -701,18 +697,19 @@ func (d *defects) componentGoNames(components *yaml.Node) {
 		}
 	}
 	for _, sec := range componentSections {
-		forEachPair(specload.MapValue(components, sec[0]), func(name string, keyNode, v *yaml.Node) {
+		for keyNode, v := range specload.Pairs(specload.MapValue(components, sec[0])) {
+			name := keyNode.Value
 			p, what := jsonPath("$").key("components", sec[0], name), "components."+sec[0]+"."+name
 			other, clash := claim(d.taken, goKey(name, v), what)
 			if !clash || strings.HasPrefix(other, "components."+sec[0]+".") {
-				return // within the section, goNames reports it
+				continue // within the section, goNames reports it
 			}
 			suffix := sec[1]
 			if !strings.HasPrefix(other, "components.") {
 				suffix = cmp.Or(suffix, "Schema") // a schema against the client's or an operation's name
 			}
 			d.fix("go-name", keyNode, string(p), p, fmt.Sprintf("%s and %s give the same Go type name", other, what), map[string]any{"x-go-name": goname.Of(name) + suffix})
-		})
+		}
 	}
 }
 
@@ -739,11 +736,11 @@ func (d *defects) params(list *yaml.Node, lp jsonPath) []param {
 			d.fix("parameter", pr.node, string(pr.entry), pr.entry, fmt.Sprintf("a parameter has a blank name (%s): it cannot be sent", pr.where), nil)
 			continue
 		}
-		forEachPair(pr.node, func(k string, keyNode, _ *yaml.Node) {
-			if !slices.Contains(parameterKeys, k) && !strings.HasPrefix(k, "x-") {
+		for keyNode := range specload.Pairs(pr.node) {
+			if k := keyNode.Value; !slices.Contains(parameterKeys, k) && !strings.HasPrefix(k, "x-") {
 				d.replace("keyword", keyNode, pr.where, k, fmt.Sprintf("%q is not a parameter field: what it holds is ignored (a parameter's type goes in its schema)", k), nil)
 			}
-		})
+		}
 		out = append(out, pr)
 	}
 	return out

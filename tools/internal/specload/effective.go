@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 	"unicode"
@@ -172,14 +173,13 @@ func giveOperationIDs(doc *yaml.Node, names []byte) ([]DerivedID, error) {
 	taken := map[string]string{}
 	var out []DerivedID
 	var ops []*yaml.Node
-	paths := MapValue(doc, "paths")
-	for i := 0; paths != nil && i+1 < len(paths.Content); i += 2 {
+	for path, item := range Pairs(MapValue(doc, "paths")) {
 		for _, m := range HTTPMethods {
-			op := MapValue(paths.Content[i+1], m)
+			op := MapValue(item, m)
 			if op == nil || op.Kind != yaml.MappingNode {
 				continue
 			}
-			key := strings.ToUpper(m) + " " + paths.Content[i].Value
+			key := strings.ToUpper(m) + " " + path.Value
 			if id := MapValue(op, "operationId"); id != nil && strings.TrimSpace(id.Value) != "" {
 				taken[id.Value] = key
 			} else {
@@ -299,22 +299,34 @@ func eachNode(n *yaml.Node, fn func(*yaml.Node)) {
 
 // MapValue returns the (first) value of key in the YAML mapping n, or nil.
 func MapValue(n *yaml.Node, key string) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
+	for k, v := range Pairs(n) {
+		if k.Value == key {
+			return v
 		}
 	}
 	return nil
+}
+
+// Pairs yields the key node and the value of each pair of the YAML mapping
+// n, in order; nothing when n is nil or not a mapping.
+func Pairs(n *yaml.Node) iter.Seq2[*yaml.Node, *yaml.Node] {
+	return func(yield func(key, value *yaml.Node) bool) {
+		for i := 0; n != nil && n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+			if !yield(n.Content[i], n.Content[i+1]) {
+				return
+			}
+		}
+	}
 }
 
 // dropRefSiblings removes the keys beside a $ref but description and
 // summary, outside the values that hold data (dataKeys and x-*).
 func dropRefSiblings(n *yaml.Node) {
 	if n.Kind == yaml.MappingNode && MapValue(n, "$ref") != nil {
-		kept := n.Content[:0]
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i].Value; k == "$ref" || k == "description" || k == "summary" {
-				kept = append(kept, n.Content[i], n.Content[i+1])
+		kept := n.Content[:0] // written behind the pair Pairs reads
+		for k, v := range Pairs(n) {
+			if k.Value == "$ref" || k.Value == "description" || k.Value == "summary" {
+				kept = append(kept, k, v)
 			}
 		}
 		n.Content = kept
