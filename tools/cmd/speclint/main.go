@@ -51,13 +51,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail(2, errors.New("-spec and -seed are required"))
 	}
 	spec, err := os.ReadFile(*specPath)
-	raw, err2 := os.ReadFile(*seedPath)
+	seed, err2 := speclint.ReadSeed(*seedPath)
 	if err := errors.Join(err, err2); err != nil {
 		return fail(2, err)
-	}
-	seed, err := speclint.Seed(raw)
-	if err != nil {
-		return fail(2, fmt.Errorf("seed %s: %w", *seedPath, err))
 	}
 	return speclint.Report(stdout, stderr, *specPath, speclint.Lint(nil, spec, seed), *verbose)
 }

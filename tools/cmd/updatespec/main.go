@@ -195,9 +195,8 @@ func (u *updater) update(ctx context.Context) int {
 		}
 		findings, written = speclint.Lint(eff.Tree, eff.Repaired, nil), eff.Spec
 	} else {
-		raw, err := os.ReadFile(filepath.Join(u.root, seedRel))
-		seed, err2 := speclint.Seed(raw)
-		if err = errors.Join(err, err2); err != nil {
+		seed, err := speclint.ReadSeed(filepath.Join(u.root, seedRel))
+		if err != nil {
 			return u.fail(step, "the seed", err)
 		}
 		findings = speclint.Lint(nil, newBytes, seed)

@@ -24,11 +24,21 @@ import (
 // lintSelf lints a spec as Partoo's verbatim bundle (its own seed).
 func lintSelf(t *testing.T, spec []byte) []Finding {
 	t.Helper()
-	seed, err := Seed(spec)
+	return Lint(nil, spec, seedOf(t, spec))
+}
+
+// seedOf is the seed ReadSeed reads from a file holding raw.
+func seedOf(t *testing.T, raw []byte) map[string]any {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "seed.yaml")
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	seed, err := ReadSeed(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Lint(nil, spec, seed)
+	return seed
 }
 
 // TestDefectLevels lints the invented defect bundle: each defect class is
@@ -701,12 +711,8 @@ paths:
 	if strings.Contains(strings.Split(string(res.Repaired), "\n")[want-1], ".inf") {
 		t.Fatal("the repaired copy keeps the bundle's lines: the test proves nothing")
 	}
-	seed, err := Seed(res.Repaired)
-	if err != nil {
-		t.Fatal(err)
-	}
 	lines := 0
-	for _, f := range Lint(res.Tree, res.Repaired, seed) {
+	for _, f := range Lint(res.Tree, res.Repaired, seedOf(t, res.Repaired)) {
 		for _, m := range regexp.MustCompile(`line (\d+)`).FindAllStringSubmatch(f.Message, -1) {
 			if lines++; m[1] != strconv.Itoa(want) {
 				t.Errorf("[%s] names line %s, want %d: %s", f.Rule, m[1], want, f.Message)

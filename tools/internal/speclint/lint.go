@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"reflect"
 	"regexp"
 	"slices"
@@ -857,20 +858,25 @@ func Report(stdout, stderr io.Writer, file string, findings []Finding, verbose b
 	return 0
 }
 
-// Seed decodes Partoo's verbatim YAML, the seed Lint checks a bundle
-// against: the first ````yaml fence of a Markdown excerpt, or the whole input.
-func Seed(raw []byte) (map[string]any, error) {
+// ReadSeed reads Partoo's verbatim YAML at path, the seed Lint checks a
+// bundle against: the first ````yaml fence of a Markdown excerpt, or the
+// whole file.
+func ReadSeed(path string) (map[string]any, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
 	text := string(raw)
 	if strings.Contains(text, "````yaml") {
 		m := yamlFence.FindStringSubmatch(text)
 		if m == nil {
-			return nil, errors.New("the ````yaml fence has no body or is not closed")
+			return nil, fmt.Errorf("seed %s: the ````yaml fence has no body or is not closed", path)
 		}
 		text = m[1]
 	}
 	var seed map[string]any
 	if err := yaml.Unmarshal([]byte(text), &seed); err != nil || len(seed) == 0 {
-		return nil, cmp.Or(err, errors.New("the seed is empty"))
+		return nil, fmt.Errorf("seed %s: %w", path, cmp.Or(err, errors.New("the seed is empty")))
 	}
 	return seed, nil
 }

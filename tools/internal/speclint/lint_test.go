@@ -2,7 +2,11 @@ package speclint
 
 import (
 	"bytes"
+	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -174,11 +178,7 @@ func TestLint(t *testing.T) {
 			wantRule: "example", wantMsg: `'http://example.com/webhook' does not match pattern '^https://'`, advisory: true,
 		},
 	}
-	raw, err := os.ReadFile(seedPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed, err := Seed(raw)
+	seed, err := ReadSeed(seedPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,11 +218,7 @@ func TestLint(t *testing.T) {
 func TestSeedAsPlainYAML(t *testing.T) {
 	t.Parallel()
 	spec := mutate(t, "      operationId: updateWebhook\n      x-partoo-go-source:\n", "      operationId: updateWebhook\n      x-partoo-go-note:\n")
-	seed, err := Seed(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range Lint(nil, spec, seed) {
+	for _, f := range Lint(nil, spec, seedOf(t, spec)) {
 		t.Errorf("unexpected finding: %+v", f)
 	}
 }
@@ -264,12 +260,8 @@ func TestFormatsTheGeneratorKnows(t *testing.T) {
 			t.Parallel()
 			const id = "        id:\n          type: string\n          description: The business identifier.\n"
 			spec := mutate(t, id, id+"          format: "+format+"\n")
-			seed, err := Seed(spec)
-			if err != nil {
-				t.Fatal(err)
-			}
 			reported := false
-			for _, f := range Lint(nil, spec, seed) {
+			for _, f := range Lint(nil, spec, seedOf(t, spec)) {
 				reported = reported || f.Rule == "format"
 			}
 			if reported == known {
@@ -300,5 +292,44 @@ func TestPartooNamesFile(t *testing.T) {
 		if code := Report(&out, &out, "bundle.yaml", Lint(res.Tree, res.Repaired, nil), false); code != tt.want {
 			t.Errorf("naming file %q: exit %d, want %d\n%s", tt.names, code, tt.want, out.String())
 		}
+	}
+}
+
+// TestReadSeed checks the two forms of a seed, a Markdown excerpt's first
+// ````yaml fence or a whole YAML file, and the seeds ReadSeed refuses.
+func TestReadSeed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tests := []struct {
+		name, content string
+		want          string // a top-level key of the seed; "" when ReadSeed refuses it
+	}{
+		{name: "Markdown excerpt", content: "Partoo's docs\n````yaml title=openapi.yaml\nopenapi: 3.1.0\n````\n````yaml\nother: 1\n````\n", want: "openapi"},
+		{name: "plain YAML", content: "info: {title: Partoo}\n", want: "info"},
+		{name: "unclosed fence", content: "````yaml\nopenapi: 3.1.0\n"},
+		{name: "empty fence", content: "````yaml\n````\n"},
+		{name: "empty file", content: ""},
+		{name: "not a mapping", content: "- openapi\n"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(dir, strconv.Itoa(i)+".md")
+			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			seed, err := ReadSeed(path)
+			switch {
+			case tt.want == "" && err == nil:
+				t.Errorf("ReadSeed accepted it: %v", seed)
+			case tt.want != "" && err != nil:
+				t.Errorf("ReadSeed: %v", err)
+			case tt.want != "" && (len(seed) != 1 || seed[tt.want] == nil):
+				t.Errorf("seed %v, want only %q", seed, tt.want)
+			}
+		})
+	}
+	if _, err := ReadSeed(filepath.Join(dir, "missing.md")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a missing file: %v, want fs.ErrNotExist", err)
 	}
 }
