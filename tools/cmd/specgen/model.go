@@ -217,7 +217,7 @@ func (m *model) param(where string, p *openapi3.Parameter) (paramRow, error) {
 		return paramRow{}, fmt.Errorf("%s: object parameters are not supported by specgen", pw)
 	}
 	return paramRow{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Explode: p.Explode == nil || *p.Explode, Schema: i,
-		Rules: m.schemas.rows[i], Description: p.Description, Example: paramText(jsonText(normalize(p.Example)))}, nil
+		Rules: m.schemas.rows[i], Description: p.Description, Example: paramText(jsonText(p.Example))}, nil
 }
 
 // paramText turns the JSON text of a value into the text a parameter
@@ -427,7 +427,7 @@ func (m *model) errorBodiesFrom(responses openapi3.ResponseBodies) {
 // defaultsOf builds the value of a schema's defaults, objects included.
 func defaultsOf(s *openapi3.Schema, depth int) any {
 	if s.Default != nil {
-		return normalize(s.Default)
+		return s.Default
 	}
 	if depth > 8 || !s.Type.Is("object") {
 		return nil

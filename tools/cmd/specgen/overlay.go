@@ -32,7 +32,7 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 		if d != "" {
 			d = strings.TrimSuffix(d, ".") + ".\n\n"
 		}
-		update(target, "description", d+"Default: "+jsonText(normalize(s.Default))+".")
+		update(target, "description", d+"Default: "+jsonText(s.Default)+".")
 	}
 	properties := func(base string, s *openapi3.Schema) {
 		for _, n := range sortedKeys(s.Properties) {
