@@ -217,7 +217,7 @@ func methodOf(api *goAPI, o *operation) (methodView, error) {
 		}
 		field, ok := api.property(resp, o.List.Field)
 		item := api.elem(field.Schema)
-		if !hasJSON || !ok || item == nil {
+		if !ok || item == nil {
 			return v, fmt.Errorf("%s: the %d answer in package gen has no array field %q", o.ID, o.Success, o.List.Field)
 		}
 		v.Result, v.Type, v.Field = "list", qualify(item.TypeDecl()), o.List.Field
