@@ -189,6 +189,17 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 	names := func(doc map[string]any) map[string]any {
 		return customHeaders(t, doc)["propertyNames"].(map[string]any)
 	}
+	// param adds a parameter to GET /webhooks.
+	param := func(doc map[string]any, p map[string]any) {
+		get := obj(t, doc, "paths", "/webhooks", "get")
+		get["parameters"] = append(get["parameters"].([]any), p)
+	}
+	notSchema := map[string]any{"type": "object", "not": map[string]any{}}
+	jsonOf := func(schema any) map[string]any {
+		return map[string]any{"application/json": map[string]any{"schema": schema}}
+	}
+	getWebhook := func(doc map[string]any) map[string]any { return obj(t, doc, "paths", "/webhooks/{webhook_id}", "get") }
+	delivery := func(doc map[string]any) map[string]any { return obj(t, doc, "webhooks", "businessCreated", "post") }
 	tests := []struct {
 		name    string
 		mutate  func(doc map[string]any)
@@ -213,9 +224,47 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 			obj(t, doc, "components", "schemas", "WebhookItem")["dependencies"] = map[string]any{}
 		}, "dependencies"},
 		{"a query parameter in a cookie", func(doc map[string]any) {
-			get := obj(t, doc, "paths", "/webhooks", "get")
-			get["parameters"] = append(get["parameters"].([]any), map[string]any{"name": "s", "in": "cookie", "schema": map[string]any{"type": "string"}})
+			param(doc, map[string]any{"name": "s", "in": "cookie", "schema": map[string]any{"type": "string"}})
 		}, `cookie parameter "s": parameters in "cookie" are not supported`},
+		{"a parameter with content, not a schema", func(doc map[string]any) {
+			param(doc, map[string]any{"name": "q", "in": "query", "content": jsonOf(map[string]any{"type": "string"})})
+		}, `query parameter "q": a parameter without a schema (content) is not supported`},
+		{"an unsupported keyword in a parameter", func(doc map[string]any) {
+			param(doc, map[string]any{"name": "q", "in": "query", "schema": notSchema})
+		}, `query parameter "q": keyword(s) not not supported`},
+		{"a parameter style", func(doc map[string]any) {
+			param(doc, map[string]any{"name": "q", "in": "query", "style": "pipeDelimited", "schema": map[string]any{"type": "array", "items": map[string]any{"type": "string"}}})
+		}, `query parameter "q": style "pipeDelimited" is not supported`},
+		{"an object parameter", func(doc map[string]any) {
+			param(doc, map[string]any{"name": "q", "in": "query", "schema": map[string]any{"type": "object"}})
+		}, `query parameter "q": object parameters are not supported`},
+		{"no 2xx response", func(doc map[string]any) {
+			delete(obj(t, getWebhook(doc), "responses"), "200")
+		}, "getWebhook (GET /webhooks/{webhook_id}): no 2xx response"},
+		{"an unsupported keyword in a success response", func(doc map[string]any) {
+			obj(t, getWebhook(doc), "responses", "200")["content"] = jsonOf(notSchema)
+		}, "getWebhook (GET /webhooks/{webhook_id}): 200 response: keyword(s) not not supported"},
+		{"an unsupported keyword in an error response", func(doc map[string]any) {
+			obj(t, getWebhook(doc), "responses")["422"] = map[string]any{"description": "no", "content": jsonOf(notSchema)}
+		}, "getWebhook (GET /webhooks/{webhook_id}): 422 response: keyword(s) not not supported"},
+		{"an unsupported keyword in a request body", func(doc map[string]any) {
+			obj(t, doc, "paths", "/webhooks/{webhook_id}", "put")["requestBody"] = map[string]any{"content": jsonOf(notSchema)}
+		}, "(PUT /webhooks/{webhook_id}): request body: keyword(s) not not supported"},
+		{"a page list whose page is no integer", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas", "ListResult", "properties", "page")["type"] = "string"
+		}, "getWebhookList (GET /webhooks): the page list's page is not an integer"},
+		{"a boolean schema", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas")["Anything"] = true
+		}, "components.schemas.Anything: keyword(s) a boolean schema not supported"},
+		{"an event without a request body", func(doc map[string]any) {
+			delete(delivery(doc), "requestBody")
+		}, "webhooks.businessCreated: no POST with a request body"},
+		{"an event body that is not JSON", func(doc map[string]any) {
+			delivery(doc)["requestBody"] = map[string]any{"content": map[string]any{"text/plain": map[string]any{}}}
+		}, "webhooks.businessCreated: the request body is not application/json"},
+		{"an unsupported keyword in an event body", func(doc map[string]any) {
+			delivery(doc)["requestBody"] = map[string]any{"content": jsonOf(notSchema)}
+		}, "webhooks.businessCreated: request body: keyword(s) not not supported"},
 		{"a page parameter without max_page", func(doc map[string]any) {
 			get := obj(t, doc, "paths", "/webhooks/{webhook_id}", "get")
 			get["parameters"] = append(get["parameters"].([]any), map[string]any{"$ref": "#/components/parameters/query_page"})
@@ -250,6 +299,12 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 		{"a multipleOf that is not positive", func(doc map[string]any) {
 			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["url"] = map[string]any{"type": "number", "multipleOf": 0}
 		}, "multipleOf must be greater than zero"},
+		{"a webhook that is null", func(doc map[string]any) {
+			obj(t, doc, "webhooks")["nothing"] = nil
+		}, `webhook "nothing" is nil`},
+		{"an event body that refers to nothing", func(doc map[string]any) {
+			delivery(doc)["requestBody"] = map[string]any{"$ref": "#/components/requestBodies/Nowhere"}
+		}, "#/components/requestBodies/Nowhere"},
 		{"an unresolved reference", func(doc map[string]any) {
 			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["url"] = map[string]any{"$ref": "#/components/schemas/Nowhere"}
 		}, "#/components/schemas/Nowhere"},
