@@ -200,7 +200,7 @@ func writeFile(t *testing.T, path, body string, perm os.FileMode) {
 // bad flags are usage errors, an unchanged spec (an assembled bundle equal
 // to api/'s, or Partoo's bundle with the hash, the repairs and the origin
 // api/ records) is nothing to do, and a new spec is refused outside a git work
-// tree or over an uncommitted change, or, for an assembled bundle, when api/
+// tree, in a repository without a commit or over an uncommitted change, or, for an assembled bundle, when api/
 // holds Partoo's. None of them writes the spec.
 func TestRunRefusesOrDoesNothing(t *testing.T) {
 	t.Parallel()
@@ -211,9 +211,10 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 		input       string // the new spec
 		args        []string
 		want        int
-		work        string // a git repository, "clean", or with a committed file "edited" or one "untracked"; "": none
+		work        string // a git repository, "clean", or with a committed file "edited" or one "untracked", or with "no commit"; "": none
 	}{
 		{"no SPEC", "", spec, []string{"-spec", ""}, 2, ""},
+		{"an unknown flag", "", spec, []string{"-sauce", "partoo"}, 2, ""},
 		{"unknown SOURCE", "", bundle, []string{"-source", "partner"}, 2, ""},
 		{"ORIGIN without SOURCE", "", bundle, []string{"-origin", "https://example.com/b.yaml"}, 2, ""},
 		{"REPAIRS without SOURCE", "", bundle, []string{"-repairs", "repairs.yaml"}, 2, ""},
@@ -226,6 +227,7 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 		{"outside a git work tree", "", spec + "# new\n", nil, 1, ""},
 		{"an uncommitted change", "", spec + "# new\n", nil, 1, "edited"},
 		{"an untracked file in api/", "", spec + "# new\n", nil, 1, "untracked"},
+		{"a repository without a commit", "", spec + "# new\n", nil, 1, "no commit"},
 		{"SPEC is api/'s own spec", "", "", nil, 1, "clean"},
 	}
 	for _, tt := range tests {
@@ -253,8 +255,10 @@ func TestRunRefusesOrDoesNothing(t *testing.T) {
 				git := gitIn(t, root)
 				writeFile(t, filepath.Join(api, "edited.txt"), "committed", 0o644)
 				git("init", "-q")
-				git("add", "-A")
-				git("commit", "-q", "-m", "first")
+				if tt.work != "no commit" {
+					git("add", "-A")
+					git("commit", "-q", "-m", "first")
+				}
 				if tt.work != "clean" {
 					writeFile(t, filepath.Join(api, tt.work+".txt"), "the maintainer's work", 0o644)
 				}

@@ -259,3 +259,36 @@ func TestMemberSelectsTheKey(t *testing.T) {
 		})
 	}
 }
+
+// TestEffectiveRefusesMalformedInput checks that a bundle, a naming file or
+// a repair that cannot be read, or an operationId given twice, is an error,
+// never a spec.
+func TestEffectiveRefusesMalformedInput(t *testing.T) {
+	t.Parallel()
+	bundle := []byte("openapi: 3.1.0\npaths:\n  /a:\n    get: {operationId: getB}\n  /b:\n    get: {}\n")
+	head := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+	for _, tc := range []struct {
+		name string
+		in   Input
+	}{
+		{"a bundle that is not YAML", Input{Bundle: []byte("openapi: [\n")}},
+		{"a bundle that is a list", Input{Bundle: []byte("- openapi: 3.1.0\n")}},
+		{"an empty bundle", Input{}},
+		{"a 3.0 version without a patch number", Input{Bundle: []byte("openapi: '3.0'\ninfo: {title: t, version: '1'}\npaths: {}\n")}},
+		{"a naming file that is not YAML", Input{Bundle: testspec.Webhooks(), Names: []byte("operationIds: [\n")}},
+		{"a derived name another operation has", Input{Bundle: bundle}},
+		{"a recorded name another operation has", Input{Bundle: bundle, Names: []byte("operationIds:\n  GET /b: getB\n")}},
+		{"a target that is not a JSONPath", Input{Bundle: testspec.Webhooks(), Repairs: []byte(head + "  - target: $[\n    description: why\n    remove: true\n")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if res, err := Effective(tc.in); err == nil || res != nil {
+				t.Errorf("Effective = %v, %v; want no result and an error", res, err)
+			}
+		})
+	}
+	// The same bundle, its operation named in the naming file, is accepted.
+	if _, err := Effective(Input{Bundle: bundle, Names: []byte("operationIds:\n  GET /b: getOtherB\n")}); err != nil {
+		t.Errorf("a named operation: %v", err)
+	}
+}

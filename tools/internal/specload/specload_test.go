@@ -169,3 +169,22 @@ func TestWriteSpec(t *testing.T) {
 		}
 	})
 }
+
+// TestReadRecord checks that a missing record reads as an assembled bundle,
+// and that a record that is not YAML, has an unknown field or names an
+// unknown source is an error.
+func TestReadRecord(t *testing.T) {
+	t.Parallel()
+	if r, err := ReadRecord(t.TempDir()); err != nil || r.Source != Assembled {
+		t.Errorf("no record: %+v, %v; want source %q", r, err, Assembled)
+	}
+	for _, body := range []string{"source: [\n", "source: partoo\nsha: abc\n", "source: partner\n"} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, ProvenanceFile), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadRecord(dir); err == nil {
+			t.Errorf("record %q was accepted", body)
+		}
+	}
+}
