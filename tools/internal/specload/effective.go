@@ -212,11 +212,11 @@ func DeriveOperationID(key string) string {
 	method, path, _ := strings.Cut(key, " ")
 	var b strings.Builder
 	b.WriteString(strings.ToLower(method))
-	for _, seg := range strings.Split(path, "/") {
+	for seg := range strings.SplitSeq(path, "/") {
 		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
 			b.WriteString("By")
 		}
-		for _, w := range strings.FieldsFunc(seg, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		for w := range strings.FieldsFuncSeq(seg, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 			r, n := utf8.DecodeRuneInString(w)
 			b.WriteString(string(unicode.ToUpper(r)) + w[n:])
 		}

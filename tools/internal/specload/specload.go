@@ -178,7 +178,7 @@ func FirstDiff(want, got any) string {
 	}
 	w, _ := yaml.Marshal(want) // decoded YAML always marshals
 	g, _ := yaml.Marshal(got)
-	wl, gl := strings.Split(strings.TrimSuffix(string(w), "\n"), "\n"), strings.Split(strings.TrimSuffix(string(g), "\n"), "\n")
+	wl, gl := slices.Collect(strings.Lines(string(w))), slices.Collect(strings.Lines(string(g)))
 	show := func(lines []string, i int) string {
 		if i < len(lines) {
 			return strconv.Quote(strings.TrimSpace(lines[i]))
