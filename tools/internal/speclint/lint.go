@@ -156,10 +156,8 @@ func (d *defects) kinOpenAPI(spec []byte, lines map[int]int) {
 		return
 	}
 	validate := func(opts ...openapi3.ValidationOption) openapi3.MultiError {
-		var multi openapi3.MultiError
-		if err := doc.Validate(context.Background(), append(opts, openapi3.SetRegexCompiler(ecma.Compile), openapi3.EnableSchemaPatternValidation(), openapi3.EnableMultiError())...); err != nil && !errors.As(err, &multi) {
-			multi = openapi3.MultiError{err}
-		}
+		// With EnableMultiError, Validate returns nil or a MultiError.
+		multi, _ := doc.Validate(context.Background(), append(opts, openapi3.SetRegexCompiler(ecma.Compile), openapi3.EnableSchemaPatternValidation(), openapi3.EnableMultiError())...).(openapi3.MultiError)
 		return multi
 	}
 	covered := func(msg string) bool {
