@@ -202,16 +202,13 @@ func (d *defects) provenance(seed map[string]any) {
 			want = m[k]
 		}
 		got, decoded := decode(n)
-		diff := ""
-		if want != nil && decoded {
-			diff = specload.FirstDiff(want, got)
-		}
 		src := specload.MapValue(n, "x-partoo-go-source")
 		msg := ""
 		switch kind := value(src, "kind"); {
-		case diff != "":
-			d.add(Blocking, "provenance", n, where+": differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+specload.VerbatimRule)
-		case want != nil && decoded && reflect.DeepEqual(got, want):
+		case want != nil && decoded:
+			if diff := specload.FirstDiff(want, got); diff != "" {
+				d.add(Blocking, "provenance", n, where+": differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+specload.VerbatimRule)
+			}
 		case n.Kind != yaml.MappingNode:
 			msg = "is not an object and cannot carry x-partoo-go-source"
 		case src == nil:
