@@ -161,9 +161,6 @@ func (d *defects) kinOpenAPI(spec []byte, lines map[int]int) {
 		return multi
 	}
 	covered := func(msg string) bool {
-		if !structural {
-			return false
-		}
 		if _, fields, ok := strings.Cut(msg, "extra sibling fields: ["); ok {
 			fields, _, _ = strings.Cut(fields, "]")
 			return !slices.ContainsFunc(strings.Fields(fields), func(f string) bool { return !d.unknownKeys[f] })
@@ -177,7 +174,7 @@ func (d *defects) kinOpenAPI(spec []byte, lines map[int]int) {
 		case i >= len(schemaErrs) && strings.Contains(msg, "example"):
 			first, _, _ := strings.Cut(msg, "\n")
 			add(Advisory, "example", first+" (the fake does not serve this example: it answers with a value it builds from the schema)")
-		case !covered(msg):
+		case !structural || !covered(msg):
 			add(Blocking, "kin-openapi", msg)
 		}
 		seen[e.Error()] = true
@@ -245,11 +242,8 @@ func (d *defects) provenance(seed map[string]any) {
 func sortFindings(out []Finding) {
 	removed := func(f Finding) int {
 		for _, a := range f.Fix {
-			if !a.Remove || !strings.HasSuffix(a.Target, "]") {
-				continue
-			}
-			i := strings.LastIndex(a.Target, "[")
-			if n, err := strconv.Atoi(a.Target[i+1 : len(a.Target)-1]); err == nil {
+			t, list := strings.CutSuffix(a.Target, "]")
+			if n, err := strconv.Atoi(t[strings.LastIndex(t, "[")+1:]); a.Remove && list && err == nil {
 				return n
 			}
 		}
