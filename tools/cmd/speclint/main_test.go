@@ -86,3 +86,20 @@ func TestPartooBundleIgnoresSpecAndSeed(t *testing.T) {
 		t.Errorf("Partoo's bundle alone: exit %d with output %q: the test proves nothing", wantCode, want.String())
 	}
 }
+
+// TestPartooBundleUnreadable checks that when api/provenance.yaml records
+// Partoo's bundle and the bundle cannot be read, speclint fails (exit
+// status 1) without linting anything, not even -spec.
+func TestPartooBundleUnreadable(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(testspec.DefectsBundle())}
+	if err := specload.WriteRecord(dir, rec); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	args := []string{"-provenance", filepath.Join(dir, specload.ProvenanceFile), "-spec", webhooksPath, "-seed", seedPath}
+	if code := run(args, &stdout, &stderr); code != 1 || stdout.Len() > 0 || !strings.HasPrefix(stderr.String(), "speclint: ") {
+		t.Errorf("without %s: exit %d, want 1; stdout %q, stderr %q", specload.VerbatimFile, code, stdout.String(), stderr.String())
+	}
+}

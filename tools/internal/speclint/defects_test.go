@@ -549,6 +549,7 @@ func TestTypeListIn30(t *testing.T) {
     Numbers: {type: [int, float]}
     OrNull: {type: [Integer, "null"]}
     NullFirst: {type: ["null", Boolean]}
+    Either: {type: string or integer}
 `
 	checkRepairedSchemas(t, "3.0.3", "Stamp", schemas, map[string]string{
 		"Stamp":       "{type: integer}",
@@ -557,6 +558,7 @@ func TestTypeListIn30(t *testing.T) {
 		"Numbers":     "{type: integer}",
 		"OrNull":      "{type: integer, nullable: true}",
 		"NullFirst":   "{type: boolean, nullable: true}",
+		"Either":      "{type: string}",
 	})
 }
 
@@ -651,6 +653,41 @@ components:
     OrderCamel: {name: orderBy, in: query, schema: {type: string}}
 `,
 			want: []string{"go-name $.paths['/a'].parameters[0]"},
+		},
+		{
+			name: "a component parameter with a blank name, used nowhere",
+			spec: head + `paths:
+  /v:
+    get:
+      operationId: getV
+      responses: {'200': {description: ok}}
+components:
+  parameters:
+    Blank: {name: ' ', in: query, schema: {type: string}}
+`,
+			want: []string{"parameter $.components.parameters.Blank"},
+		},
+		{
+			name: "an inline parameter in: path that the path lacks",
+			spec: head + `paths:
+  /v:
+    get:
+      operationId: getV
+      parameters: [{name: q, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+`,
+			want: []string{"path-parameter $.paths['/v'].get.parameters[0]"},
+		},
+		{
+			name: "a parameter without in claims no Go field",
+			spec: head + `paths:
+  /v:
+    get:
+      operationId: getV
+      parameters: [{name: q, schema: {type: string}}, {name: Q, in: query, schema: {type: string}}]
+      responses: {'200': {description: ok}}
+`,
+			want: []string{"kin-openapi "},
 		},
 		{
 			name: "a 3.0 type list",

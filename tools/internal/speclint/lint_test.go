@@ -6,12 +6,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
 	"github.com/partoo-go/partoo/tools/internal/testspec"
+	"gopkg.in/yaml.v3"
 )
 
 // seedPath is the excerpt of Partoo's docs the frozen Webhooks spec
@@ -119,6 +121,32 @@ func TestLint(t *testing.T) {
 					"    TryoutResult:\n      type: object\n      description: Result of the tests.\n      additionalProperties: true\n      x-partoo-go-source:\n        kind: guess")
 			},
 			wantRule: "provenance", wantMsg: `components.schemas.TryoutResult: x-partoo-go-source.kind "guess" is not one of`,
+		},
+		{
+			name:     "not YAML",
+			spec:     func(*testing.T) []byte { return []byte("openapi: [\n") },
+			wantRule: "yaml", wantMsg: "yaml:",
+		},
+		{
+			name:     "a field that is not an object, not in the seed",
+			spec:     func(t *testing.T) []byte { return mutate(t, "openapi: 3.1.0\n", "openapi: 3.1.0\nx-probe: 1\n") },
+			wantRule: "provenance", wantMsg: "x-probe: is not an object and cannot carry x-partoo-go-source",
+		},
+		{
+			name: "empty source note",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "note: The fields of the tryout result are not documented; kept free-form.", "note: ' '")
+			},
+			wantRule: "provenance", wantMsg: "components.schemas.TryoutResult: x-partoo-go-source has an empty note",
+		},
+		{
+			// A value YAML cannot decode (an integer tag on a word) cannot be
+			// compared with the seed: the element is checked as one added.
+			name: "verbatim element that does not decode",
+			spec: func(t *testing.T) []byte {
+				return mutate(t, "    WebhookItem:\n      type: object\n", "    WebhookItem:\n      type: object\n      x-probe: !!int abc\n")
+			},
+			wantRule: "provenance", wantMsg: "components.schemas.WebhookItem: differs from Partoo's verbatim YAML (the seed) and carries no x-partoo-go-source",
 		},
 		{
 			name: "verbatim element edited without a mark",
@@ -331,5 +359,30 @@ func TestReadSeed(t *testing.T) {
 	}
 	if _, err := ReadSeed(filepath.Join(dir, "missing.md")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing file: %v, want fs.ErrNotExist", err)
+	}
+}
+
+// TestMisspelt checks what an unknown schema key is read as: the one keyword
+// at most two edits from it, with its value, unless the schema has that
+// keyword already or no keyword (or several) is near.
+func TestMisspelt(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		schema, key string
+		want        map[string]any
+	}{
+		{schema: "{maxLenght: 3}", key: "maxLenght", want: map[string]any{"maxLength": 3}},
+		{schema: "{maxLenght: 3, maxLength: 4}", key: "maxLenght"},
+		{schema: "{frobnicate: 3}", key: "frobnicate"},
+		{schema: "{mxLength: 3}", key: "mxLength"}, // maxLength and minLength
+	}
+	for _, tt := range tests {
+		var s yaml.Node
+		if err := yaml.Unmarshal([]byte(tt.schema), &s); err != nil {
+			t.Fatal(err)
+		}
+		if got := misspelt(s.Content[0], specload.MapValue(s.Content[0], tt.key), tt.key); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: %q means %v, want %v", tt.schema, tt.key, got, tt.want)
+		}
 	}
 }
