@@ -15,6 +15,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/go-cmp/cmp"
+	"github.com/speakeasy-api/openapi/overlay"
 	"gopkg.in/yaml.v3"
 
 	"github.com/partoo-go/partoo/tools/internal/goname"
@@ -978,5 +979,58 @@ func TestJSONContent(t *testing.T) {
 				t.Errorf("jsonContent(%v) others = %q, want %q", slices.Sorted(maps.Keys(tt.content)), others, tt.others)
 			}
 		})
+	}
+}
+
+// TestOverlayWritesTheDefaults: a parameter or property with a default, in
+// the components, in a component's allOf part or in an operation, gets
+// "Default: X." after its description; the webhooks section goes.
+func TestOverlayWritesTheDefaults(t *testing.T) {
+	t.Parallel()
+	spec := mutateSpec(t, specPath, func(doc map[string]any) {
+		obj(t, doc, "components", "parameters", "org_id", "schema")["default"] = 7
+		obj(t, doc, "components", "schemas", "WebhookItem", "properties", "id")["default"] = 1
+		// WebhookItem's url refers to it: the component's description is not the property's.
+		obj(t, doc, "components", "schemas", "url")["default"] = "https://example.com/"
+		obj(t, doc, "components", "schemas")["Paged"] = map[string]any{"allOf": []any{
+			map[string]any{"$ref": "#/components/schemas/ListResult"},
+			map[string]any{"type": "object", "properties": map[string]any{"size": map[string]any{"type": "integer", "default": 10}}},
+		}}
+		get := obj(t, doc, "paths", "/webhooks", "get")
+		get["parameters"] = append(get["parameters"].([]any), map[string]any{"name": "q", "in": "query", "description": "A query.", "schema": map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "default": []any{"a<b"}}})
+	})
+	doc, err := specload.Load(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := renderOverlay(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ov overlay.Overlay
+	if err := yaml.Unmarshal(src, &ov); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range ov.Actions {
+		var update map[string]string
+		if err := a.Update.Decode(&update); err != nil && !a.Remove {
+			t.Fatal(err)
+		}
+		got[a.Target] = update["description"] + update["title"]
+		if a.Remove {
+			got[a.Target] = "removed"
+		}
+	}
+	want := map[string]string{
+		"$.info":                            "Partoo Rest API",
+		"$.components.parameters['org_id']": "Organization identifier, only required for `PROVIDER` users.\n\nDefault: 7.",
+		"$.components.schemas['WebhookItem'].properties['id']":      "The identifier for the webhook configuration.\n\nDefault: 1.",
+		"$.components.schemas['Paged'].allOf[1].properties['size']": "Default: 10.",
+		"$.paths['/webhooks'].get.parameters[3]":                    "A query.\n\nDefault: [\"a\\u003cb\"].",
+		"$.webhooks":                                                "removed",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("the overlay's actions (-want +got):\n%s", diff)
 	}
 }
