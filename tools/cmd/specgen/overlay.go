@@ -25,7 +25,7 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 	// An overlay needs one action: this one changes nothing.
 	update("$.info", "title", doc.Info.Title)
 	add := func(target, desc string, s *openapi3.Schema) {
-		if s == nil || s.Default == nil {
+		if s.Default == nil {
 			return
 		}
 		d := strings.TrimSpace(desc)
@@ -36,23 +36,23 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 	}
 	properties := func(base string, s *openapi3.Schema) {
 		for _, n := range sortedKeys(s.Properties) {
-			if p := s.Properties[n]; p != nil && p.Ref == "" && p.Value != nil {
+			if p := s.Properties[n]; p.Ref == "" {
 				add(base+".properties"+specload.Member(n), p.Value.Description, p.Value)
 			}
 		}
 	}
 	comps := cmp.Or(doc.Components, &openapi3.Components{})
 	for _, name := range sortedKeys(comps.Parameters) {
-		if p := comps.Parameters[name]; p != nil && p.Ref == "" && p.Value != nil && p.Value.Schema != nil {
+		if p := comps.Parameters[name]; p.Ref == "" && p.Value.Schema != nil {
 			add("$.components.parameters"+specload.Member(name), p.Value.Description, p.Value.Schema.Value)
 		}
 	}
 	for _, name := range sortedKeys(comps.Schemas) {
-		if ref := comps.Schemas[name]; ref != nil && ref.Ref == "" && ref.Value != nil {
+		if ref := comps.Schemas[name]; ref.Ref == "" {
 			base := "$.components.schemas" + specload.Member(name)
 			properties(base, ref.Value)
 			for i, part := range ref.Value.AllOf {
-				if part.Ref == "" && part.Value != nil {
+				if part.Ref == "" {
 					properties(fmt.Sprintf("%s.allOf[%d]", base, i), part.Value)
 				}
 			}
@@ -60,7 +60,7 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 	}
 	for r, op := range operations(doc) {
 		for i, p := range op.Parameters {
-			if p.Ref == "" && p.Value != nil && p.Value.Schema != nil {
+			if p.Ref == "" && p.Value.Schema != nil {
 				add(fmt.Sprintf("$.paths%s.%s.parameters[%d]", specload.Member(r.Path), strings.ToLower(r.Method), i), p.Value.Description, p.Value.Schema.Value)
 			}
 		}

@@ -303,6 +303,15 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 		{"a webhook that is null", func(doc map[string]any) {
 			obj(t, doc, "webhooks")["nothing"] = nil
 		}, `webhook "nothing" is nil`},
+		{"a null parameter", func(doc map[string]any) {
+			obj(t, doc, "components", "parameters")["nothing"] = nil
+		}, "invalid parameter: value MUST be an object"},
+		{"a null property", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas", "WebhookItem", "properties")["nothing"] = nil
+		}, "invalid schema: value MUST be an object"},
+		{"a null allOf part", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas")["Both"] = map[string]any{"allOf": []any{nil, map[string]any{"type": "object"}}}
+		}, "invalid schema: value MUST be an object"},
 		{"an event body that refers to nothing", func(doc map[string]any) {
 			delivery(doc)["requestBody"] = map[string]any{"$ref": "#/components/requestBodies/Nowhere"}
 		}, "#/components/requestBodies/Nowhere"},
