@@ -94,7 +94,7 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	m := &model{schemas: newSchemaTable(comps.Schemas), tags: doc.Tags}
 	var keys []string // the client sends the key in one header, on every request
 	for _, name := range sortedKeys(comps.SecuritySchemes) {
-		if s := comps.SecuritySchemes[name].Value; s != nil && s.Type == "apiKey" && s.In == "header" && !slices.Contains(keys, s.Name) {
+		if s := comps.SecuritySchemes[name].Value; s.Type == "apiKey" && s.In == "header" && !slices.Contains(keys, s.Name) {
 			keys = append(keys, s.Name)
 		}
 	}
@@ -326,7 +326,7 @@ func mediaExample(ct string, media *openapi3.MediaType) (string, string) {
 	for _, name := range sortedKeys(media.Examples) {
 		candidates = append(candidates, media.Examples[name].Value.Value)
 	}
-	if media.Schema != nil && media.Schema.Value != nil {
+	if media.Schema != nil {
 		candidates = append(candidates, media.Schema.Value.Example)
 	}
 	for _, c := range candidates {
@@ -572,7 +572,7 @@ func (m *model) eventsFrom(doc *openapi3.T) error {
 			return err
 		}
 		typ := strings.ToLower(strings.Join(goname.Words(key), "_"))
-		if enum, ok := m.schemas.properties(i)["type"]; !ok || enum < 0 || !slices.Contains(m.schemas.rows[enum].Enum, strconv.Quote(typ)) {
+		if enum, ok := m.schemas.properties(i)["type"]; !ok || !slices.Contains(m.schemas.rows[enum].Enum, strconv.Quote(typ)) {
 			return fmt.Errorf("%s: the body's type enum has no %q, the event type the key names", where, typ)
 		}
 		m.Events = append(m.Events, eventRow{Type: typ, Schema: i})

@@ -303,6 +303,9 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 		{"a webhook that is null", func(doc map[string]any) {
 			obj(t, doc, "webhooks")["nothing"] = nil
 		}, `webhook "nothing" is nil`},
+		{"a null security scheme", func(doc map[string]any) {
+			obj(t, doc, "components", "securitySchemes")["nothing"] = nil
+		}, "invalid securityScheme: value MUST be an object"},
 		{"a null parameter", func(doc map[string]any) {
 			obj(t, doc, "components", "parameters")["nothing"] = nil
 		}, "invalid parameter: value MUST be an object"},
