@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -257,6 +258,16 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 		{"a boolean schema", func(doc map[string]any) {
 			obj(t, doc, "components", "schemas")["Anything"] = true
 		}, "components.schemas.Anything: keyword(s) a boolean schema not supported"},
+		{"a discriminator without oneOf or anyOf", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas")["Kinds"] = map[string]any{"type": "object", "discriminator": map[string]any{"propertyName": "kind"}}
+		}, "components.schemas.Kinds.discriminator: a discriminator needs oneOf or anyOf"},
+		{"a discriminator mapping to no branch", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas")["Kinds"] = map[string]any{"oneOf": []any{map[string]any{"$ref": "#/components/schemas/WebhookItem"}},
+				"discriminator": map[string]any{"propertyName": "kind", "mapping": map[string]any{"list": "#/components/schemas/ListResult"}}}
+		}, `components.schemas.Kinds.discriminator.mapping["list"]: "#/components/schemas/ListResult" is not one of the schema's branches`},
+		{"an inline branch without a mapping value", func(doc map[string]any) {
+			obj(t, doc, "components", "schemas")["Kinds"] = map[string]any{"oneOf": []any{map[string]any{"type": "object"}}, "discriminator": map[string]any{"propertyName": "kind"}}
+		}, "components.schemas.Kinds.discriminator: an inline branch has no mapping value"},
 		{"an event without a request body", func(doc map[string]any) {
 			delete(delivery(doc), "requestBody")
 		}, "webhooks.businessCreated: no POST with a request body"},
@@ -339,6 +350,22 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 				t.Error("specgen wrote output although it failed")
 			}
 		})
+	}
+}
+
+// TestUsage: a flag specgen does not know, no output asked for, and
+// -services without oapi-codegen's configuration exit 2.
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-spec", specPath, "-tables", "spec.gen.go"},
+		{"-spec", specPath},
+		{"-table", "spec.gen.go"},
+		{"-spec", specPath, "-services", "services.gen.go"},
+	} {
+		if code := run(args, io.Discard); code != 2 {
+			t.Errorf("specgen %q exited %d, want 2", args, code)
+		}
 	}
 }
 
@@ -430,6 +457,7 @@ func TestNamingFile(t *testing.T) {
 		"two operations, one name":          "operations:\n  getWebhook: Get\n  getWebhookList: Get\n",
 		"not a Go identifier":               "operations:\n  getWebhook: get-it\n",
 		"a reserved service name":           "services:\n  Webhooks: Do\n",
+		"a service name that is no Go name": "services:\n  Webhooks: hooks\n",
 		"an unknown section":                "method_names:\n  getWebhook: Get\n",
 		"a list field that is not an array": "lists:\n  getWebhookList: count\n",
 	} {
@@ -439,6 +467,9 @@ func TestNamingFile(t *testing.T) {
 				t.Errorf("specgen accepted %q (stderr %q)", bad, stderr)
 			}
 		})
+	}
+	if code, stderr, _ := runSpecgen(t, specPath, filepath.Join(t.TempDir(), "none.yaml")); code != 1 {
+		t.Errorf("specgen exited %d without its naming file, want 1 (stderr %q)", code, stderr)
 	}
 	// lists: none turns a list into a plain operation.
 	code, stderr, src = runSpecgen(t, specPath, write(t, "lists:\n  getWebhookList: none\n"))
@@ -1044,5 +1075,40 @@ func TestOverlayWritesTheDefaults(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("the overlay's actions (-want +got):\n%s", diff)
+	}
+}
+
+// TestModelReadsTheSpec: an operation's parameter overrides its path's, a
+// default or a 3xx response is neither success nor error, an error body
+// keeps the defaults of its properties, and a const and an exclusive
+// maximum reach the schema's row.
+func TestModelReadsTheSpec(t *testing.T) {
+	t.Parallel()
+	spec := mutateSpec(t, specPath, func(doc map[string]any) {
+		obj(t, doc, "paths", "/webhooks/{webhook_id}")["parameters"] = []any{map[string]any{"name": "org_id", "in": "query", "schema": map[string]any{"type": "string"}}}
+		responses := obj(t, doc, "paths", "/webhooks/{webhook_id}", "get", "responses")
+		responses["default"] = map[string]any{"description": "anything else"}
+		responses["304"] = map[string]any{"description": "not modified"}
+		errors := obj(t, doc, "components", "responses", "401", "content", "application/json", "schema", "properties", "errors", "properties")
+		errors["code"] = map[string]any{"type": "string"}
+		obj(t, doc, "components", "schemas")["Rated"] = map[string]any{"const": 5, "exclusiveMaximum": 6}
+	})
+	m := buildModel(t, spec, nil)
+	o := m.op("getWebhook")
+	org := slices.IndexFunc(o.Params, func(p paramRow) bool { return p.Name == "org_id" })
+	if n := len(o.Params); org < 0 || !slices.Equal(o.Params[org].Rules.Types, []string{"integer"}) || n != 2 {
+		t.Errorf("getWebhook's parameters: %+v, want webhook_id and the operation's integer org_id", o.Params)
+	}
+	if o.Success != 200 || !slices.Equal(o.Errors, []int{401, 403, 404}) {
+		t.Errorf("getWebhook answers %d, errors %v; want 200 and 401, 403, 404", o.Success, o.Errors)
+	}
+	k := slices.IndexFunc(m.ErrorBodies, func(e errorBody) bool { return e.Status == 401 })
+	if want := `{"errors":{"authentication":"User not authenticated"}}`; k < 0 || m.ErrorBodies[k].Body != want {
+		t.Errorf("error bodies %+v, want 401's %s", m.ErrorBodies, want)
+	}
+	rows := m.schemas.rows
+	row := rows[slices.IndexFunc(rows, func(r *schemaRow) bool { return r.Name == "Rated" })]
+	if !slices.Equal(row.Enum, []string{"5"}) || !row.HasMaximum || !row.ExclusiveMaximum || row.Maximum != 6 {
+		t.Errorf("Rated: %+v, want enum [5] and a maximum of 6, excluded", row)
 	}
 }
