@@ -834,10 +834,14 @@ func TestReadmeRulesFollowTheSpec(t *testing.T) {
 		t.Errorf("README.md (-want +got):\n%s", diff)
 	}
 
-	// A spec without the schema, or a row the spec does not state, leaves
-	// the README, or the row, as it is (the root's README test fails on it).
+	// A spec without the schema, a row of a keyword the schema lacks, or a
+	// row the spec does not state, leaves the README, or the row, as it is (the root's README test fails on it).
 	if got, err := renderReadme([]byte(readme), &model{CustomHeaders: noSchema}); err != nil || string(got) != readme {
 		t.Errorf("without CustomHeaders: err %v, README changed: %v", err, string(got) != readme)
+	}
+	noNames := buildModel(t, mutateSpec(t, specPath, func(doc map[string]any) { delete(customHeaders(t, doc), "propertyNames") }), nil)
+	if got, err := renderReadme([]byte(readme), noNames); err != nil || !strings.Contains(string(got), "`propertyNames.maxLength`) | 2 |\n") {
+		t.Errorf("without propertyNames: err %v, README:\n%s", err, got)
 	}
 	unstated := strings.Replace(readme, "\n\nAfter", "\n| at least (`minProperties`) | 1 |\n\nAfter", 1)
 	if got, err := renderReadme([]byte(unstated), m); err != nil || !strings.Contains(string(got), "`minProperties`) | 1 |\n") {
