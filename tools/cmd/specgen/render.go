@@ -13,7 +13,6 @@ import (
 	"os"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"text/template"
@@ -99,7 +98,7 @@ func renderServices(m *model, specPath, configPath string) ([]byte, error) {
 		if k >= 0 && strings.TrimSpace(m.tags[k].Description) != "" {
 			v.Doc = strings.ReplaceAll(firstSentence(m.tags[k].Description), "\n", " ")
 		}
-		sort.Slice(ops, func(i, j int) bool { return ops[i].GoMethod < ops[j].GoMethod })
+		slices.SortFunc(ops, func(a, b *operation) int { return strings.Compare(a.GoMethod, b.GoMethod) })
 		for _, o := range ops {
 			mv, err := methodOf(api, o)
 			if err != nil {
