@@ -68,6 +68,8 @@ func TestExamplesThatCannotBeBuilt(t *testing.T) {
 		}, "AnyOf", "components.schemas.Digits:", 0},
 		{"a chain of allOf whose last part has no example", allOfChain(14),
 			"Z00", "components.schemas.Z", 100000}, // each part built once, not 2^14 times
+		{"keys up to minProperties it cannot build", []string{`Digits: {type: object, minProperties: 1, additionalProperties: {type: string, pattern: '^[0-9]+$'}}`},
+			"Digits", "components.schemas.Digits.additionalProperties:", 0},
 		{"more properties than it allows", []string{`Closed: {type: object, additionalProperties: false, minProperties: 100000}`},
 			"Closed", "components.schemas.Closed:", 0},
 	}
@@ -111,6 +113,36 @@ func TestBuiltNumbers(t *testing.T) {
 		t.Fatalf("examples missing: %v", missing)
 	}
 	for name, want := range map[string]string{"NegZero": "0", "Tenth": "0.5", "Above": "6"} {
+		if got := tab.rows[index[name]].Example; got != want {
+			t.Errorf("example of %s = %s, want %s", name, got, want)
+		}
+	}
+}
+
+// TestBuiltValues: what the builder makes of a schema without an example:
+// the largest number a maximum allows, an item of any value when items is
+// absent, null where a nullable schema holds itself, a branch's properties
+// joined to the schema's, an allOf part's value kept, keys up to
+// minProperties, and the type properties or items imply.
+func TestBuiltValues(t *testing.T) {
+	t.Parallel()
+	tab, index := schemaTableOf(t,
+		`Below: {type: integer, maximum: -3}`,
+		`Under: {type: integer, exclusiveMaximum: -3}`,
+		`Anything: {type: array}`,
+		`Node: {type: [object, 'null'], required: [next], properties: {next: {$ref: '#/components/schemas/Node'}}}`,
+		`Mixed: {type: object, properties: {a: {type: string}}, oneOf: [{type: object, properties: {b: {type: boolean}}}]}`,
+		`Kept: {allOf: [{type: object, properties: {a: {type: string, example: x}}}], properties: {a: {type: string}}}`,
+		`Counts: {type: object, minProperties: 2, additionalProperties: {type: integer}}`,
+		`Implied: {properties: {a: {items: {type: boolean}}}}`,
+	)
+	if missing := tab.fillExamples(); len(missing) > 0 {
+		t.Fatalf("examples missing: %v", missing)
+	}
+	for name, want := range map[string]string{
+		"Below": "-3", "Under": "-4", "Anything": `["value"]`, "Node": `{"next":null}`, "Mixed": `{"a":"example","b":true}`,
+		"Kept": `{"a":"x"}`, "Counts": `{"key0":1,"key1":1}`, "Implied": `{"a":[true]}`,
+	} {
 		if got := tab.rows[index[name]].Example; got != want {
 			t.Errorf("example of %s = %s, want %s", name, got, want)
 		}
