@@ -1083,9 +1083,10 @@ func TestOverlayWritesTheDefaults(t *testing.T) {
 }
 
 // TestModelReadsTheSpec: an operation's parameter overrides its path's, a
-// default or a 3xx response is neither success nor error, an error body
-// keeps the defaults of its properties, and a const and an exclusive
-// maximum reach the schema's row.
+// default or a 3xx response is neither success nor error, a list's array
+// may be an allOf part, a text answer's example is one of its examples, an
+// error body keeps the defaults of its properties, and a const and an
+// exclusive maximum reach the schema's row.
 func TestModelReadsTheSpec(t *testing.T) {
 	t.Parallel()
 	spec := mutateSpec(t, specPath, func(doc map[string]any) {
@@ -1096,6 +1097,12 @@ func TestModelReadsTheSpec(t *testing.T) {
 		errors := obj(t, doc, "components", "responses", "401", "content", "application/json", "schema", "properties", "errors", "properties")
 		errors["code"] = map[string]any{"type": "string"}
 		obj(t, doc, "components", "schemas")["Rated"] = map[string]any{"const": 5, "exclusiveMaximum": 6}
+		list := obj(t, doc, "paths", "/webhooks", "get", "responses", "200", "content", "application/json", "schema")
+		page := list["allOf"].([]any)[1].(map[string]any)["properties"].(map[string]any)
+		page["items"] = map[string]any{"allOf": []any{page["items"]}}
+		obj(t, doc, "paths")["/webhooks/export"] = map[string]any{"get": map[string]any{"operationId": "exportWebhooks", "responses": map[string]any{"200": map[string]any{
+			"description": "CSV", "content": map[string]any{"text/csv": map[string]any{"examples": map[string]any{"one": map[string]any{"value": "id\n1\n"}}}},
+		}}}}
 	})
 	m := buildModel(t, spec, nil)
 	o := m.op("getWebhook")
@@ -1105,6 +1112,12 @@ func TestModelReadsTheSpec(t *testing.T) {
 	}
 	if o.Success != 200 || !slices.Equal(o.Errors, []int{401, 403, 404}) {
 		t.Errorf("getWebhook answers %d, errors %v; want 200 and 401, 403, 404", o.Success, o.Errors)
+	}
+	if list := m.op("getWebhookList").List; list.Field != "items" || list.Item < 0 || m.schemas.rows[list.Item].Name != "WebhookItem" {
+		t.Errorf("getWebhookList's list: %+v, want its items field's allOf part's WebhookItem", list)
+	}
+	if e := m.op("exportWebhooks"); e.SuccessMedia != "text/csv" || e.SuccessExample != "id\n1\n" {
+		t.Errorf("exportWebhooks answers %s %q, want text/csv and its example", e.SuccessMedia, e.SuccessExample)
 	}
 	k := slices.IndexFunc(m.ErrorBodies, func(e errorBody) bool { return e.Status == 401 })
 	if want := `{"errors":{"authentication":"User not authenticated"}}`; k < 0 || m.ErrorBodies[k].Body != want {
