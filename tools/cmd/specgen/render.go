@@ -49,7 +49,7 @@ func renderTable(m *model) ([]byte, error) {
 
 // goString writes s as a Go string literal, raw when exact and readable.
 func goString(s string) string {
-	if !strings.ContainsAny(s, "`\r\n") && strings.ContainsAny(s, `\"`) {
+	if strconv.CanBackquote(s) && strings.ContainsAny(s, `\"`) {
 		return "`" + s + "`"
 	}
 	return strconv.Quote(s)

@@ -20,6 +20,24 @@ func TestFirstSentence(t *testing.T) {
 	}
 }
 
+// TestGoString: a string with a backslash or a quote is written raw, unless
+// a raw string cannot hold it exactly and readably.
+func TestGoString(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ in, want string }{
+		{"plain", `"plain"`},
+		{`^\d+$`, "`^\\d+$`"},
+		{`say "hi"`, "`say \"hi\"`"},
+		{"a `tick` and \"quotes\"", `"a ` + "`tick`" + ` and \"quotes\""`},
+		{"two\nlines\\", `"two\nlines\\"`},
+		{"a bell\a\\", `"a bell\a\\"`},
+	} {
+		if got := goString(tt.in); got != tt.want {
+			t.Errorf("goString(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
 // TestExecuteShowsTheBrokenSource checks that a template writing Go that
 // does not parse fails with the source, each line numbered, so that the
 // line of gofmt's error can be found.
