@@ -109,8 +109,9 @@ func partooUpdate(t *testing.T, run partooRun) updateResult {
 // the operations without an operationId the names api/names.yaml records,
 // as the loader does: a name whose Go name is another operation's is a
 // blocking finding, and the update stops at the lint with the spec as it
-// was; without a naming file, or with a name of its own, the lint passes
-// and the update goes through.
+// was (before the lint when the loader refuses the naming file); without
+// a naming file, or with a name of its own, the lint passes and the update
+// goes through.
 func TestLintTakesTheNamingFile(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -121,6 +122,8 @@ func TestLintTakesTheNamingFile(t *testing.T) {
 		{"a name of its own", freeName, 0, 0},
 		// GET /venues/{venue_id} is readVenue: both give ReadVenue.
 		{"a name whose Go name is another operation's", "operationIds:\n  DELETE /venues/{venue_id}: read_venue\n", 1, 1},
+		// The loader refuses it: the update stops before the lint.
+		{"a naming file that is not YAML", "operationIds: [\n", -1, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
