@@ -142,7 +142,7 @@ func (d *defects) kinOpenAPI(spec []byte, lines map[int]int) {
 	add := func(level, rule, msg string) {
 		// kin-openapi names lines of spec: give those of d's file (Partoo's bundle, when repaired).
 		msg = kinLine.ReplaceAllStringFunc(msg, func(m string) string {
-			n, _ := strconv.Atoi(kinLine.FindStringSubmatch(m)[1])
+			n, _ := strconv.Atoi(strings.TrimPrefix(m, "line "))
 			if l, ok := lines[n]; ok {
 				return "line " + strconv.Itoa(l)
 			}
@@ -300,7 +300,8 @@ var formatWords = map[string]string{
 	"time": "time", "uuid": "uuid", "email": "email", "uri": "uri", "url": "uri",
 }
 
-// componentSections are components' sections, with a colliding Go name's suffix.
+// componentSections are components' sections, schemas first, with a
+// colliding Go name's suffix.
 var componentSections = [][2]string{{"schemas", ""}, {"parameters", "Parameter"}, {"responses", "Response"}, {"requestBodies", "RequestBody"}, {"headers", "Header"}}
 
 // generatedNames are the generated client's own names in package gen.
@@ -361,9 +362,9 @@ func newDefects(doc *yaml.Node) *defects {
 		d.schema(s, jsonPath("$").key("components", "schemas", name.Value), name.Value, false)
 	}
 	d.goNames(schemas, jsonPath("$").key("components", "schemas"), "schema")
-	for _, section := range []string{"parameters", "responses", "requestBodies", "headers"} {
-		for name, v := range specload.Pairs(specload.MapValue(components, section)) {
-			d.nested(v, jsonPath("$").key("components", section, name.Value))
+	for _, sec := range componentSections[1:] { // the sections with schemas in their fields
+		for name, v := range specload.Pairs(specload.MapValue(components, sec[0])) {
+			d.nested(v, jsonPath("$").key("components", sec[0], name.Value))
 		}
 	}
 	for keyNode, v := range specload.Pairs(specload.MapValue(components, "parameters")) {
@@ -639,7 +640,7 @@ func repairType(t string, v30 bool) map[string]any {
 // resolve returns the node a local JSON pointer designates, and its path.
 func resolve(doc *yaml.Node, ref string) (*yaml.Node, jsonPath) {
 	n, p := doc, jsonPath("$")
-	for _, tok := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+	for tok := range strings.SplitSeq(strings.TrimPrefix(ref, "#/"), "/") {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 		if i, err := strconv.Atoi(tok); err == nil && n.Kind == yaml.SequenceNode && i >= 0 && i < len(n.Content) {
 			n, p = n.Content[i], p.index(i)
