@@ -39,11 +39,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *provPath != "" {
 		dir := filepath.Dir(*provPath)
-		res, err := specload.FromAPI(dir)
-		if err != nil {
+		switch res, err := specload.FromAPI(dir); {
+		case err != nil:
 			return fail(1, err)
-		}
-		if res != nil { // -spec and -seed are not read
+		case res != nil: // -spec and -seed are not read
 			return speclint.Report(stdout, stderr, filepath.Join(dir, specload.VerbatimFile), speclint.Lint(res.Tree, res.Repaired, nil), *verbose)
 		}
 	}
