@@ -688,13 +688,20 @@ func TestServicesOfTheSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A null tag is skipped, not dereferenced; a description keeps its
-	// own lines, however long (go doc wraps them), an indented one a code
-	// block that gofmt indents with a tab.
+	// A null tag is skipped, not dereferenced; a tag's description gives
+	// its service's doc its first sentence; a description keeps its own
+	// lines, however long (go doc wraps them), an indented one a code block
+	// that gofmt indents with a tab; an inline body keeps gen's type.
 	long := strings.Repeat("A long line of a description. ", 5)
 	spec := mutateSpec(t, specPath, func(doc map[string]any) {
-		doc["tags"] = []any{nil, map[string]any{"name": "Webhooks"}}
+		doc["tags"] = []any{nil, map[string]any{"name": "Webhooks", "description": "Manage the\nwebhooks. And more."}}
 		obj(t, doc, "paths", "/webhooks/tryout", "post")["description"] = long + "\nshort\n\n  indented\n"
+		obj(t, doc, "paths")["/webhooks/{webhook_id}/note"] = map[string]any{"post": map[string]any{
+			"tags": []any{"Webhooks"}, "operationId": "noteWebhook", "summary": "Note a webhook",
+			"parameters":  []any{map[string]any{"$ref": "#/components/parameters/webhook_id"}},
+			"requestBody": map[string]any{"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object", "properties": map[string]any{"text": map[string]any{"type": "string"}}}}}},
+			"responses":   map[string]any{"204": map[string]any{"description": "noted"}},
+		}}
 	})
 	m := buildModel(t, spec, names)
 	src, err := renderServices(m, spec, oapiConfig)
@@ -709,6 +716,8 @@ func TestServicesOfTheSpec(t *testing.T) {
 		"hc.at(apispec.Operations[apispec.OpWebhook].CustomHeadersAt[0], *p3, i0)",
 		"// Create creates webhook configurations.\n",
 		"// List lists webhook configurations.\n",
+		"// WebhooksService holds the operations tagged \"Webhooks\": Manage the webhooks.\n",
+		"func (s *WebhooksService) Note(ctx context.Context, webhookID int, body gen.NoteWebhookJSONRequestBody, opts ...CallOption) error",
 		"// Tryout sends test webhook payloads.\n//\n// " + strings.TrimSpace(long) + "\n// short\n//\n//\tindented\n",
 	} {
 		if !strings.Contains(string(src), want) {
