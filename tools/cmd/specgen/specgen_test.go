@@ -285,6 +285,9 @@ func TestSpecgenFailsLoudly(t *testing.T) {
 			list := obj(t, doc, "paths", "/webhooks", "get", "responses", "200", "content", "application/json", "schema")
 			list["allOf"] = append(list["allOf"].([]any), map[string]any{"type": "object", "properties": map[string]any{"tags": map[string]any{"type": "array", "items": map[string]any{"type": "string"}}}})
 		}, "ambiguous list shape: a page list with 2 array properties [items tags]"},
+		{"two tags, one service name", func(doc map[string]any) {
+			getWebhook(doc)["tags"] = []any{"webhooks"}
+		}, `both give the service name "Webhooks"`},
 		{"no operationId", func(doc map[string]any) {
 			delete(obj(t, doc, "paths", "/webhooks", "get"), "operationId")
 		}, "GET /webhooks has no operationId"},
