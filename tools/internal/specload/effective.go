@@ -72,11 +72,14 @@ var ErrRepairMatchesNothing = errors.New("the repair's target matches nothing in
 // operationIds given, 3.0 upgraded to 3.1. Unchanged, Spec is Bundle itself.
 func Effective(in Input) (*Result, error) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(in.Bundle, &root); err != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, errors.Join(errors.New("the bundle is not a YAML mapping"), err)
+	err := yaml.Unmarshal(in.Bundle, &root)
+	if err == nil {
+		err = root.Decode(new(any)) // refuses an anchor whose value holds its alias, which the repairs would follow forever
+	}
+	if err != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, errors.Join(errors.New("the bundle is not a readable YAML mapping"), err)
 	}
 	res := &Result{Spec: in.Bundle, Repaired: in.Bundle, Tree: &root}
-	var err error
 	if res.Repairs, err = applyRepairs(&root, in.Repairs); err == nil {
 		res.Derived, err = giveOperationIDs(root.Content[0], in.Names)
 	}

@@ -274,6 +274,7 @@ func TestEffectiveRefusesMalformedInput(t *testing.T) {
 		{"a bundle that is not YAML", Input{Bundle: []byte("openapi: [\n")}},
 		{"a bundle that is a list", Input{Bundle: []byte("- openapi: 3.1.0\n")}},
 		{"an empty bundle", Input{}},
+		{"an anchor whose value holds its alias", Input{Bundle: []byte("openapi: 3.1.0\ncomponents:\n  schemas:\n    A: &a\n      properties: {b: *a}\n")}},
 		{"a 3.0 version without a patch number", Input{Bundle: []byte("openapi: '3.0'\ninfo: {title: t, version: '1'}\npaths: {}\n")}},
 		{"a naming file that is not YAML", Input{Bundle: testspec.Webhooks(), Names: []byte("operationIds: [\n")}},
 		{"a derived name another operation has", Input{Bundle: bundle}},
