@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"iter"
 	"mime"
 	"slices"
 	"sort"
@@ -113,12 +112,17 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	if err := m.eventsFrom(doc); err != nil {
 		return nil, err
 	}
-	for r, op := range operations(doc) {
-		o, err := m.operation(r, op, names.Lists[op.OperationID])
-		if err != nil {
-			return nil, err
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for _, key := range specload.HTTPMethods {
+			if op := item.GetOperation(strings.ToUpper(key)); op != nil {
+				o, err := m.operation(strings.ToUpper(key), path, item, op, names.Lists[op.OperationID])
+				if err != nil {
+					return nil, err
+				}
+				m.Ops = append(m.Ops, o)
+			}
 		}
-		m.Ops = append(m.Ops, o)
 	}
 	order := func(o *operation) int { return slices.Index(specload.HTTPMethods, strings.ToLower(o.Method)) }
 	slices.SortFunc(m.Ops, func(a, b *operation) int { return cmp.Or(strings.Compare(a.Path, b.Path), order(a)-order(b)) })
@@ -147,42 +151,20 @@ func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	return m, m.name(names)
 }
 
-// route is where an operation sits: its path, its method (upper case) and its path item.
-type route struct {
-	Path, Method string
-	Item         *openapi3.PathItem
-}
-
-// operations yields the operations of doc: paths in matching order, each
-// path's methods in OpenAPI's order (specload.HTTPMethods).
-func operations(doc *openapi3.T) iter.Seq2[route, *openapi3.Operation] {
-	return func(yield func(route, *openapi3.Operation) bool) {
-		for _, path := range doc.Paths.InMatchingOrder() {
-			r := route{Path: path, Item: doc.Paths.Value(path)}
-			for _, key := range specload.HTTPMethods {
-				r.Method = strings.ToUpper(key)
-				if op := r.Item.GetOperation(r.Method); op != nil && !yield(r, op) {
-					return
-				}
-			}
-		}
-	}
-}
-
-func (m *model) operation(r route, op *openapi3.Operation, listOverride string) (*operation, error) {
-	o := &operation{ID: op.OperationID, Method: r.Method, Path: r.Path, Summary: op.Summary, Doc: op.Description,
+func (m *model) operation(method, path string, item *openapi3.PathItem, op *openapi3.Operation, listOverride string) (*operation, error) {
+	o := &operation{ID: op.OperationID, Method: method, Path: path, Summary: op.Summary, Doc: op.Description,
 		Deprecated: op.Deprecated, Body: noSchema, SuccessSchema: noSchema, Resource: resourceRow{Item: noSchema}}
 	if len(op.Tags) > 0 {
 		o.Tag = op.Tags[0]
 	}
-	where := fmt.Sprintf("%s (%s %s)", o.ID, r.Method, r.Path)
+	where := fmt.Sprintf("%s (%s %s)", o.ID, method, path)
 	if o.ID == "" {
-		return nil, fmt.Errorf("%s %s has no operationId: the generated names come from it", r.Method, r.Path)
+		return nil, fmt.Errorf("%s %s has no operationId: the generated names come from it", method, path)
 	}
 	// Path-level parameters, overridden by operation-level ones; path first.
 	// The loader resolved every reference, or refused the document.
 	var params []*openapi3.Parameter
-	for _, ref := range slices.Concat(r.Item.Parameters, op.Parameters) {
+	for _, ref := range slices.Concat(item.Parameters, op.Parameters) {
 		p := ref.Value
 		if k := slices.IndexFunc(params, func(q *openapi3.Parameter) bool { return q.In == p.In && q.Name == p.Name }); k >= 0 {
 			params[k] = p

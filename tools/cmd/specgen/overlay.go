@@ -58,10 +58,14 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 			}
 		}
 	}
-	for r, op := range operations(doc) {
-		for i, p := range op.Parameters {
-			if p.Ref == "" && p.Value.Schema != nil {
-				add(fmt.Sprintf("$.paths%s.%s.parameters[%d]", specload.Member(r.Path), strings.ToLower(r.Method), i), p.Value.Description, p.Value.Schema.Value)
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for _, method := range specload.HTTPMethods {
+			if op := doc.Paths.Value(path).GetOperation(strings.ToUpper(method)); op != nil {
+				for i, p := range op.Parameters {
+					if p.Ref == "" && p.Value.Schema != nil {
+						add(fmt.Sprintf("$.paths%s.%s.parameters[%d]", specload.Member(path), method, i), p.Value.Description, p.Value.Schema.Value)
+					}
+				}
 			}
 		}
 	}
