@@ -73,11 +73,11 @@ var ErrRepairMatchesNothing = errors.New("the repair's target matches nothing in
 func Effective(in Input) (*Result, error) {
 	var root yaml.Node
 	err := yaml.Unmarshal(in.Bundle, &root)
-	if err == nil {
-		err = root.Decode(new(any)) // refuses an anchor whose value holds its alias, which the repairs would follow forever
-	}
 	if err != nil || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, errors.Join(errors.New("the bundle is not a readable YAML mapping"), err)
+		return nil, errors.Join(errors.New("the bundle is not a YAML mapping"), err)
+	}
+	if anchor := selfAlias(&root, nil); anchor != nil {
+		return nil, fmt.Errorf("line %d: the bundle's anchor %q holds an alias of itself, which the repairs would follow forever", anchor.Line, anchor.Anchor)
 	}
 	res := &Result{Spec: in.Bundle, Repaired: in.Bundle, Tree: &root}
 	if res.Repairs, err = applyRepairs(&root, in.Repairs); err == nil {
@@ -290,6 +290,21 @@ func encode(n *yaml.Node) ([]byte, error) {
 	enc.SetIndent(2)
 	err := enc.Encode(n)
 	return buf.Bytes(), errors.Join(err, enc.Close())
+}
+
+// selfAlias returns the first node below n holding an alias of itself, or
+// nil. Aliases name earlier anchors only, so a cycle of aliases needs one
+// to an anchor it sits in (above: the nodes that n sits in).
+func selfAlias(n *yaml.Node, above []*yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && slices.Contains(above, n.Alias) {
+		return n.Alias
+	}
+	for _, c := range n.Content {
+		if a := selfAlias(c, append(above, n)); a != nil {
+			return a
+		}
+	}
+	return nil
 }
 
 // eachNode calls fn on n and every node below it.
