@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -194,7 +195,7 @@ func (u *updater) update(ctx context.Context) int {
 		}
 		findings, written = speclint.Lint(eff.Tree, eff.Repaired, nil), eff.Spec
 	} else {
-		seed, err := speclint.ReadSeed(filepath.Join(u.root, seedRel))
+		seed, err := speclint.ReadSeed(filepath.Join(u.repo, seedRel)) // the worktree's, HEAD's: the tree is clean
 		if err != nil {
 			return u.fail(step, "the seed", err)
 		}
@@ -275,7 +276,7 @@ func (u *updater) changelog(ctx context.Context, base, revision string) (changes
 // goSteps runs `go args...` in the directory before them up to a failure, skipping a missing consumer example.
 func (u *updater) goSteps(ctx context.Context, cmds [][]string) (string, error) {
 	for _, c := range cmds {
-		if c[0] == consumerRel && stat(filepath.Join(u.root, c[0])) == nil {
+		if _, err := os.Stat(filepath.Join(u.root, c[0])); c[0] == consumerRel && errors.Is(err, fs.ErrNotExist) {
 			fmt.Fprintf(u.stdout, "%s: not in this tree, skipped: go %s\n", consumerRel, strings.Join(c[1:], " "))
 		} else if _, err := u.run(ctx, c[0], false, "go", c[1:]...); err != nil {
 			return "go " + c[1] + " in " + c[0], err

@@ -38,6 +38,7 @@ type partooRun struct {
 	tmpdir string // TMPDIR, made if need be; a relative one is in the directory the update starts in
 	inRoot bool   // start in the repository, with -root ., instead of elsewhere with its absolute path
 	absent string // a module directory of the update's commands that the repository lacks
+	loop   string // a module directory that is a symbolic link to itself, which no stat can read
 }
 
 // partooUpdate runs the command, as make update-spec SOURCE=partoo does, in
@@ -72,8 +73,16 @@ func partooUpdate(t *testing.T, run partooRun) updateResult {
 	}
 	// Every directory a go command of the update runs in, tracked.
 	for _, c := range append(slices.Clone(regenerate), verify...) {
-		if c[0] != run.absent {
+		if c[0] != run.absent && c[0] != run.loop {
 			writeFile(t, filepath.Join(root, c[0], "go.mod"), "module "+c[0]+"\n", 0o644)
+		}
+	}
+	if run.loop != "" {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, run.loop)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(filepath.Base(run.loop), filepath.Join(root, run.loop)); err != nil {
+			t.Fatal(err)
 		}
 	}
 	git := gitIn(t, root)
@@ -163,6 +172,17 @@ func TestRelativePaths(t *testing.T) {
 				t.Errorf("the temporary directory holds %v (%v), want nothing", left, err)
 			}
 		})
+	}
+}
+
+// TestUnreadableConsumerFails checks that a consumer example the update
+// cannot read (a symbolic link to itself) fails step 3: only a missing one
+// is skipped.
+func TestUnreadableConsumerFails(t *testing.T) {
+	t.Parallel()
+	r := partooUpdate(t, partooRun{names: freeName, tmpdir: t.TempDir(), loop: consumerRel})
+	if r.exit != 1 || !strings.Contains(r.out, "FAILED at step 3 (go mod in "+consumerRel+")") || strings.Contains(r.out, "not in this tree") {
+		t.Errorf("update exit status %d; want 1, failed at step 3 in %s, not skipped\n%s", r.exit, consumerRel, r.out)
 	}
 }
 
