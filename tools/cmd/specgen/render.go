@@ -350,7 +350,10 @@ func loadGoAPI(specPath, configPath string) (*goAPI, error) {
 	if _, err := codegen.Generate(doc, cfg.UpdateDefaults()); err != nil {
 		return nil, fmt.Errorf("oapi-codegen: %w", err)
 	}
-	defs, _ := codegen.OperationDefinitions(doc) // Generate has built them from doc, without an error
+	defs, err := codegen.OperationDefinitions(doc)
+	if err != nil {
+		return nil, fmt.Errorf("oapi-codegen: %w", err)
+	}
 	g := &goAPI{defs: defs, components: map[string]*openapi3.SchemaRef{}}
 	for name, ref := range doc.Components.Schemas {
 		g.components[codegen.SchemaNameToTypeName(name)] = ref
