@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -384,5 +385,60 @@ func TestMisspelt(t *testing.T) {
 		if got := misspelt(s.Content[0], specload.MapValue(s.Content[0], tt.key), tt.key); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: %q means %v, want %v", tt.schema, tt.key, got, tt.want)
 		}
+	}
+}
+
+// TestSortFindings checks the order of the findings: blocking first, then
+// those removing a list entry, highest index first; an update of a list
+// entry keeps its place by line.
+func TestSortFindings(t *testing.T) {
+	t.Parallel()
+	update := func(target string) []Action {
+		return []Action{{Target: target, Update: map[string]any{"required": true}}}
+	}
+	remove := func(target string) []Action { return []Action{{Target: target, Remove: true}} }
+	out := []Finding{
+		{Level: Advisory, Rule: "format", Line: 1},
+		{Level: Blocking, Rule: "parameter", Line: 2, Fix: remove("$.paths['/a'].get.parameters[0]")},
+		{Level: Blocking, Rule: "keyword", Line: 3, Fix: remove("$.paths['/a'].get.parameters[2]")},
+		{Level: Blocking, Rule: "path-parameter", Line: 9, Fix: update("$.paths['/a'].get.parameters[1]")},
+		{Level: Blocking, Rule: "type", Line: 5, Fix: update("$.components.schemas.A")},
+	}
+	sortFindings(out)
+	var got []string
+	for _, f := range out {
+		got = append(got, f.Rule)
+	}
+	if want := []string{"type", "path-parameter", "keyword", "parameter", "format"}; !slices.Equal(got, want) {
+		t.Errorf("sorted rules %q, want %q", got, want)
+	}
+}
+
+// TestKinOpenAPIFindingsWithoutStructuralOnes checks that a kin-openapi
+// message of a kind the structural rules report is kept when no structural
+// rule fired: the rules did not see that defect.
+func TestKinOpenAPIFindingsWithoutStructuralOnes(t *testing.T) {
+	t.Parallel()
+	spec := []byte(`openapi: 3.0.3
+info: {title: t, version: '1'}
+servers: [{url: 'https://a.example'}]
+paths:
+  /a:
+    get:
+      operationId: getA
+      parameters:
+        - {name: q, in: query, schema: {type: string, enum: [a, b], default: c}}
+      responses: {'200': {description: ok}}
+`)
+	var kin []string
+	for _, f := range Lint(nil, spec, nil) {
+		if f.Level == Blocking && f.Rule == "kin-openapi" {
+			kin = append(kin, f.Message)
+		} else if f.Level == Blocking {
+			t.Errorf("a structural finding %q; want none", f.Message)
+		}
+	}
+	if len(kin) != 1 || !strings.Contains(kin[0], "value is not one of the allowed values") {
+		t.Errorf("kin-openapi findings %q, want the default outside the enum", kin)
 	}
 }
