@@ -471,8 +471,8 @@ func TestNamingFile(t *testing.T) {
 			}
 		})
 	}
-	if code, stderr, _ := runSpecgen(t, specPath, filepath.Join(t.TempDir(), "none.yaml")); code != 1 {
-		t.Errorf("specgen exited %d without its naming file, want 1 (stderr %q)", code, stderr)
+	if code, stderr, _ := runSpecgen(t, specPath, filepath.Join(t.TempDir(), "none.yaml")); code != 1 || !strings.Contains(stderr, "none.yaml") {
+		t.Errorf("specgen exited %d without its naming file, want 1 and the file named (stderr %q)", code, stderr)
 	}
 	// lists: none turns a list into a plain operation.
 	code, stderr, src = runSpecgen(t, specPath, write(t, "lists:\n  getWebhookList: none\n"))
