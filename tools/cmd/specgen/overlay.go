@@ -58,14 +58,19 @@ func renderOverlay(doc *openapi3.T) ([]byte, error) {
 			}
 		}
 	}
+	parameters := func(base string, list openapi3.Parameters) {
+		for i, p := range list {
+			if p.Ref == "" && p.Value.Schema != nil {
+				add(fmt.Sprintf("%s.parameters[%d]", base, i), p.Value.Description, p.Value.Schema.Value)
+			}
+		}
+	}
 	for _, path := range doc.Paths.InMatchingOrder() {
+		item, base := doc.Paths.Value(path), "$.paths"+specload.Member(path)
+		parameters(base, item.Parameters) // shared by the path's operations
 		for _, method := range specload.HTTPMethods {
-			if op := doc.Paths.Value(path).GetOperation(strings.ToUpper(method)); op != nil {
-				for i, p := range op.Parameters {
-					if p.Ref == "" && p.Value.Schema != nil {
-						add(fmt.Sprintf("$.paths%s.%s.parameters[%d]", specload.Member(path), method, i), p.Value.Description, p.Value.Schema.Value)
-					}
-				}
+			if op := item.GetOperation(strings.ToUpper(method)); op != nil {
+				parameters(base+"."+method, op.Parameters)
 			}
 		}
 	}

@@ -243,8 +243,11 @@ func (t *schemaTable) pattern(src, where string) int {
 // jsonText encodes a value of the spec as JSON, which cannot fail: the
 // loader decoded it from JSON.
 func jsonText(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
+	var b strings.Builder
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false) // the text is read as Go, not HTML: "<string>", not "\u003cstring\u003e"
+	_ = e.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // count reads a count keyword, clamped to an int32, or unset.

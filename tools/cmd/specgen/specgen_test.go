@@ -1042,7 +1042,8 @@ func TestJSONContent(t *testing.T) {
 }
 
 // TestOverlayWritesTheDefaults: a parameter or property with a default, in
-// the components, in a component's allOf part or in an operation, gets
+// the components, in a component's allOf part, in an operation or in a path
+// item (shared by its operations), gets
 // "Default: X." after its description; the webhooks section goes.
 func TestOverlayWritesTheDefaults(t *testing.T) {
 	t.Parallel()
@@ -1057,6 +1058,7 @@ func TestOverlayWritesTheDefaults(t *testing.T) {
 		}}
 		get := obj(t, doc, "paths", "/webhooks", "get")
 		get["parameters"] = append(get["parameters"].([]any), map[string]any{"name": "q", "in": "query", "description": "A query.", "schema": map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "default": []any{"a<b"}}})
+		obj(t, doc, "paths", "/webhooks")["parameters"] = []any{map[string]any{"name": "lang", "in": "query", "schema": map[string]any{"type": "string", "default": "fr"}}}
 	})
 	doc, err := specload.Load(spec)
 	if err != nil {
@@ -1086,7 +1088,8 @@ func TestOverlayWritesTheDefaults(t *testing.T) {
 		"$.components.parameters['org_id']": "Organization identifier, only required for `PROVIDER` users.\n\nDefault: 7.",
 		"$.components.schemas['WebhookItem'].properties['id']":      "The identifier for the webhook configuration.\n\nDefault: 1.",
 		"$.components.schemas['Paged'].allOf[1].properties['size']": "Default: 10.",
-		"$.paths['/webhooks'].get.parameters[3]":                    "A query.\n\nDefault: [\"a\\u003cb\"].",
+		"$.paths['/webhooks'].get.parameters[3]":                    "A query.\n\nDefault: [\"a<b\"].",
+		"$.paths['/webhooks'].parameters[0]":                        "Default: \"fr\".",
 		"$.webhooks":                                                "removed",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
