@@ -133,7 +133,7 @@ func lineMap(root *yaml.Node, spec []byte) map[int]int {
 }
 
 // coveredKin are kin-openapi's messages about what the structural rules report.
-var coveredKin = []string{"unsupported 'type' value", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
+var coveredKin = []string{"unsupported 'type' value", "an array of types is for OpenAPI >=3.1", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
 
 // kinOpenAPI validates spec, patterns as ECMAScript, leaving out what the
 // structural rules report; a broken example is advisory (the fake builds a value).
@@ -584,20 +584,24 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 			kept = ty
 		}
 	}
-	if len(wrong) > 0 {
+	if list30 := d.v30 && t.Kind == yaml.SequenceNode && kept != ""; len(wrong) > 0 || list30 {
 		if !d.v30 && nullableOn(s) && specload.MapValue(s, "$ref") == nil {
 			names = appendNew(names, "null")
 		}
-		what := fmt.Sprintf("type %s is not a JSON Schema type", strings.Join(wrong, ", "))
-		if d.v30 && len(names) > 1 { // 3.0 has no type lists
+		var why []string
+		if len(wrong) > 0 {
+			why = append(why, fmt.Sprintf("type %s is not a JSON Schema type", strings.Join(wrong, ", ")))
+		}
+		if list30 { // even of valid types
 			null := slices.Contains(names, "null")
 			names = []string{kept}
-			what += fmt.Sprintf("; OpenAPI 3.0 has no type lists: the repair keeps the first type, %s", kept)
+			why = append(why, "OpenAPI 3.0 has no type lists: the repair keeps the first type, "+kept)
 			if null {
 				fix["nullable"] = true
-				what += ", and a null as nullable"
+				why[len(why)-1] += ", and a null as nullable"
 			}
 		}
+		what := strings.Join(why, "; ")
 		fix["type"] = names
 		if len(names) == 1 {
 			fix["type"] = names[0]
@@ -606,7 +610,11 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		if t.Kind == yaml.SequenceNode || t.Tag != "!!str" {
 			actions = append([]Action{{Target: string(p.key("type")), Description: what, Remove: true}}, actions...)
 		}
-		d.add(Blocking, "type", first, fmt.Sprintf("%s: %s (string, number, integer, boolean, array, object, null)", p, what), actions...)
+		msg := fmt.Sprintf("%s: %s", p, what)
+		if len(wrong) > 0 {
+			msg += " (string, number, integer, boolean, array, object, null)"
+		}
+		d.add(Blocking, "type", cmp.Or(first, t), msg, actions...)
 	}
 	if slices.Contains(names, "array") && specload.MapValue(s, "items") == nil && specload.MapValue(s, "$ref") == nil {
 		d.fix("array-items", s, string(p), p, "an array without items: the generated type would hold anything; declare the item schema Partoo's docs show (here, strings)",
