@@ -124,8 +124,15 @@ func (t *schemaTable) build(i int) (any, error) {
 	return v, err
 }
 
+// maxRepeats bounds the items, characters and keys a built value repeats to
+// reach its minimum: a larger example is written in the spec, not built.
+const maxRepeats = 10000
+
 // assemble builds a value from the schema's keywords but its branches.
 func (t *schemaTable) assemble(row *schemaRow) (any, error) {
+	if n := max(row.MinItems, row.MinLength, row.MinProperties); n > maxRepeats {
+		return nil, fmt.Errorf("%s: no example is built for a minimum of %d items, characters or properties (at most %d): add an `example` to the schema", row.Where, n, maxRepeats)
+	}
 	obj := map[string]any{}
 	for _, part := range row.AllOf {
 		v, err := t.example(part)

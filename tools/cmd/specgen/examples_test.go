@@ -72,6 +72,12 @@ func TestExamplesThatCannotBeBuilt(t *testing.T) {
 			"Digits", "components.schemas.Digits.additionalProperties:", 0},
 		{"more properties than it allows", []string{`Closed: {type: object, additionalProperties: false, minProperties: 100000}`},
 			"Closed", "components.schemas.Closed:", 0},
+		{"a string too long to build", []string{`Long: {type: string, minLength: 2147483647}`},
+			"Long", "components.schemas.Long:", 0},
+		{"an array too long to build", []string{`Many: {type: array, minItems: 9999999999, items: {type: integer}}`},
+			"Many", "components.schemas.Many:", 0},
+		{"too many keys to build", []string{`Keys: {type: object, minProperties: 10001, additionalProperties: {type: integer}}`},
+			"Keys", "components.schemas.Keys:", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
