@@ -119,9 +119,10 @@ type Option func(*config) error
 //
 // NewClient fails when apiKey is empty, blank or holds a byte an HTTP
 // header cannot carry ([ErrInvalidAPIKey]; unless [WithAPIKeySource] gives
-// the key), when an option is given an invalid value, or when the API
-// key would travel over plain HTTP to a host that is not a loopback
-// address (both [ErrInvalidOption]).
+// the key), when an option is given an invalid value, when both apiKey
+// and [WithAPIKeySource] give a key, or when the API key would travel over
+// plain HTTP to a host that is not a loopback address (all three
+// [ErrInvalidOption]).
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	cfg := &config{timeout: DefaultTimeout, maxResponse: DefaultMaxResponseSize, deliverableHeaders: true}
 	if err := WithServer(Production)(cfg); err != nil {
@@ -144,7 +145,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		}
 		cfg.apiKey = func(context.Context) (string, error) { return apiKey, nil }
 	} else if apiKey != "" {
-		return nil, errors.New("partoo: give the API key either to NewClient or with WithAPIKeySource, not both")
+		return nil, &optionError{errors.New("partoo: give the API key either to NewClient or with WithAPIKeySource, not both")}
 	}
 	if cfg.baseURL.Scheme == "http" && !loopback.Host(cfg.baseURL.Hostname()) {
 		return nil, &optionError{fmt.Errorf("partoo: refusing to send the API key over plain http to %q: use https, or a loopback host for tests", cfg.baseURL.Host)}

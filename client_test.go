@@ -100,32 +100,33 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 		key     string
 		opts    []partoo.Option
 		wantErr string
+		is      error // the sentinel the error matches
 	}{
-		{"empty key", "", nil, "API key is empty"},
-		{"blank key", "  \t", nil, "API key is empty"},
-		{"key with newline", "abc\r\nX-Evil: 1", nil, "line break"},
-		{"unknown server", testKey, []partoo.Option{partoo.WithServer("https://example.com")}, "unknown server"},
-		{"relative base URL", testKey, []partoo.Option{partoo.WithBaseURL("/v2")}, "scheme must be http or https"},
-		{"ftp base URL", testKey, []partoo.Option{partoo.WithBaseURL("ftp://example.com/v2")}, "scheme must be http or https"},
-		{"unparsable base URL", testKey, []partoo.Option{partoo.WithBaseURL("https://exa mple.com/%zz")}, "invalid base URL"},
-		{"base URL with query", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com/v2?token=x")}, "query or fragment"},
-		{"base URL with user info", testKey, []partoo.Option{partoo.WithBaseURL("https://user:pw@example.com/v2")}, "user info"},
-		{"plain http to a remote host", testKey, []partoo.Option{partoo.WithBaseURL("http://api.example.com/v2")}, "plain http"},
-		{"nil http client", testKey, []partoo.Option{partoo.WithHTTPClient(nil)}, "nil"},
-		{"nil transport", testKey, []partoo.Option{partoo.WithTransport(nil)}, "WithTransport: the transport is nil"},
-		{"negative timeout", testKey, []partoo.Option{partoo.WithTimeout(-time.Second)}, "negative"},
-		{"empty user agent", testKey, []partoo.Option{partoo.WithUserAgent(" ")}, "invalid user agent"},
-		{"zero org id", testKey, []partoo.Option{partoo.WithOrgID(0)}, "not a positive integer"},
-		{"base URL with an empty segment", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com//v2")}, "empty segment"},
-		{"base URL with an escaped dot", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com/%2e%2e/v2")}, "escaped dot"},
-		{"base URL with a fragment", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com/v2#x")}, "query or fragment"},
-		{"zero response size", testKey, []partoo.Option{partoo.WithMaxResponseSize(0)}, "not a positive size"},
-		{"nil key source", "", []partoo.Option{partoo.WithAPIKeySource(nil)}, "source is nil"},
-		{"key and key source", testKey, []partoo.Option{partoo.WithAPIKeySource(func(context.Context) (string, error) { return "k", nil })}, "not both"},
-		{"nil middleware", testKey, []partoo.Option{partoo.WithMiddleware(nil)}, "middleware is nil"},
-		{"nil observer", testKey, []partoo.Option{partoo.WithObserver(nil)}, "observer is nil"},
-		{"nil logger", testKey, []partoo.Option{partoo.WithLogger(nil)}, "logger is nil"},
-		{"negative retries", testKey, []partoo.Option{partoo.WithRetryPolicy(partoo.RetryPolicy{MaxAttempts: -1})}, "negative"},
+		{"empty key", "", nil, "API key is empty", partoo.ErrInvalidAPIKey},
+		{"blank key", "  \t", nil, "API key is empty", partoo.ErrInvalidAPIKey},
+		{"key with newline", "abc\r\nX-Evil: 1", nil, "line break", partoo.ErrInvalidAPIKey},
+		{"unknown server", testKey, []partoo.Option{partoo.WithServer("https://example.com")}, "unknown server", partoo.ErrInvalidOption},
+		{"relative base URL", testKey, []partoo.Option{partoo.WithBaseURL("/v2")}, "scheme must be http or https", partoo.ErrInvalidOption},
+		{"ftp base URL", testKey, []partoo.Option{partoo.WithBaseURL("ftp://example.com/v2")}, "scheme must be http or https", partoo.ErrInvalidOption},
+		{"unparsable base URL", testKey, []partoo.Option{partoo.WithBaseURL("https://exa mple.com/%zz")}, "invalid base URL", partoo.ErrInvalidOption},
+		{"base URL with query", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com/v2?token=x")}, "query or fragment", partoo.ErrInvalidOption},
+		{"base URL with user info", testKey, []partoo.Option{partoo.WithBaseURL("https://user:pw@example.com/v2")}, "user info", partoo.ErrInvalidOption},
+		{"plain http to a remote host", testKey, []partoo.Option{partoo.WithBaseURL("http://api.example.com/v2")}, "plain http", partoo.ErrInvalidOption},
+		{"nil http client", testKey, []partoo.Option{partoo.WithHTTPClient(nil)}, "nil", partoo.ErrInvalidOption},
+		{"nil transport", testKey, []partoo.Option{partoo.WithTransport(nil)}, "WithTransport: the transport is nil", partoo.ErrInvalidOption},
+		{"negative timeout", testKey, []partoo.Option{partoo.WithTimeout(-time.Second)}, "negative", partoo.ErrInvalidOption},
+		{"empty user agent", testKey, []partoo.Option{partoo.WithUserAgent(" ")}, "invalid user agent", partoo.ErrInvalidOption},
+		{"zero org id", testKey, []partoo.Option{partoo.WithOrgID(0)}, "not a positive integer", partoo.ErrInvalidOption},
+		{"base URL with an empty segment", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com//v2")}, "empty segment", partoo.ErrInvalidOption},
+		{"base URL with an escaped dot", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com/%2e%2e/v2")}, "escaped dot", partoo.ErrInvalidOption},
+		{"base URL with a fragment", testKey, []partoo.Option{partoo.WithBaseURL("https://example.com/v2#x")}, "query or fragment", partoo.ErrInvalidOption},
+		{"zero response size", testKey, []partoo.Option{partoo.WithMaxResponseSize(0)}, "not a positive size", partoo.ErrInvalidOption},
+		{"nil key source", "", []partoo.Option{partoo.WithAPIKeySource(nil)}, "source is nil", partoo.ErrInvalidOption},
+		{"key and key source", testKey, []partoo.Option{partoo.WithAPIKeySource(func(context.Context) (string, error) { return "k", nil })}, "not both", partoo.ErrInvalidOption},
+		{"nil middleware", testKey, []partoo.Option{partoo.WithMiddleware(nil)}, "middleware is nil", partoo.ErrInvalidOption},
+		{"nil observer", testKey, []partoo.Option{partoo.WithObserver(nil)}, "observer is nil", partoo.ErrInvalidOption},
+		{"nil logger", testKey, []partoo.Option{partoo.WithLogger(nil)}, "logger is nil", partoo.ErrInvalidOption},
+		{"negative retries", testKey, []partoo.Option{partoo.WithRetryPolicy(partoo.RetryPolicy{MaxAttempts: -1})}, "negative", partoo.ErrInvalidOption},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,8 +135,8 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 			if err == nil {
 				t.Fatalf("NewClient succeeded (%v), want error containing %q", c.BaseURL(), tt.wantErr)
 			}
-			if !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("error = %q, want it to contain %q", err, tt.wantErr)
+			if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error = %q, want one that matches %v and says %q", err, tt.is, tt.wantErr)
 			}
 			if strings.Contains(err.Error(), "pw") || (tt.key != "" && strings.Contains(err.Error(), tt.key)) {
 				t.Errorf("error leaks a secret: %q", err)
