@@ -6,14 +6,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/big"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/partoo-go/partoo/internal/apispec"
@@ -34,7 +32,7 @@ type request struct {
 
 // validRequest builds a valid request of op from the spec: each path
 // parameter and each required query or header parameter takes its
-// example, or a value derived from its schema; the body is the example of
+// example (the spec's, or one specgen built from its schema); the body is the example of
 // the body's schema, or one built by mediaBody for a body that is not JSON.
 func validRequest(op *apispec.Operation) (request, error) {
 	r := request{path: op.Path, query: url.Values{}, header: http.Header{}}
@@ -67,7 +65,7 @@ func validRequest(op *apispec.Operation) (request, error) {
 
 // mediaBody builds a valid body that is not JSON and its Content-Type:
 // for multipart/form-data, the fields the body's schema requires, a file
-// for a binary field and a value derived from the schema for the others;
+// for a binary field and its schema's example for the others;
 // for application/x-www-form-urlencoded, the same fields as text; for any
 // other type, a few bytes.
 func mediaBody(b *apispec.Body) ([]byte, string, error) {
@@ -94,9 +92,9 @@ func mediaBody(b *apispec.Body) ([]byte, string, error) {
 				f.Write([]byte("contract"))
 				continue
 			}
-			v, ok := schemaValue(s)
-			if !ok {
-				return nil, "", fmt.Errorf("the request body's field %q has no example and no value can be derived from its schema", p.Name)
+			v, err := fieldValue(p)
+			if err != nil {
+				return nil, "", err
 			}
 			if err := w.WriteField(p.Name, v); err != nil {
 				return nil, "", err
@@ -109,9 +107,9 @@ func mediaBody(b *apispec.Body) ([]byte, string, error) {
 	case "application/x-www-form-urlencoded":
 		q := url.Values{}
 		for _, p := range form {
-			v, ok := schemaValue(&apispec.Schemas[p.Schema])
-			if !ok {
-				return nil, "", fmt.Errorf("the request body's field %q has no example and no value can be derived from its schema", p.Name)
+			v, err := fieldValue(p)
+			if err != nil {
+				return nil, "", err
 			}
 			q.Set(p.Name, v)
 		}
@@ -153,65 +151,24 @@ func (r request) target() string {
 	return r.path
 }
 
-// paramValue returns a valid value of p as it is sent: its example, or a
-// value derived from its schema, checked against the schema.
+// paramValue returns p's example, the valid value specgen writes for it
+// (the spec's, or one built from its schema), checked against the schema.
 func paramValue(p *apispec.Param) (string, error) {
-	v := p.Example
-	if v == "" {
-		var ok bool
-		if v, ok = schemaValue(&apispec.Schemas[p.Schema]); !ok {
-			return "", fmt.Errorf("%s has no example and no value can be derived from its schema", p)
-		}
+	if p.Example == "" {
+		return "", fmt.Errorf("%s has no example: specgen could build none from its schema", p)
 	}
-	if vs := apispec.CheckParam(p, []string{v}); len(vs) > 0 {
-		return "", fmt.Errorf("%s: the value %q derived from the spec is not valid: %v", p, v, vs[0])
+	if vs := apispec.CheckParam(p, []string{p.Example}); len(vs) > 0 {
+		return "", fmt.Errorf("%s: its example %q is not valid: %v", p, p.Example, vs[0])
 	}
-	return v, nil
+	return p.Example, nil
 }
 
-// schemaValue derives a value of a parameter's schema as it is sent: its
-// example, its default, its first enum value, or the simplest value of its
-// type within its bounds.
-func schemaValue(s *apispec.Schema) (string, bool) {
-	for _, j := range []string{s.Example, s.Default} {
-		if j != "" {
-			return textOf(j), true
-		}
+// fieldValue returns the example of a form field's schema as text.
+func fieldValue(p apispec.Property) (string, error) {
+	if ex := apispec.Schemas[p.Schema].Example; ex != "" {
+		return textOf(ex), nil
 	}
-	if len(s.Enum) > 0 {
-		return textOf(s.Enum[0]), true
-	}
-	switch {
-	case s.Types.Has(apispec.TypeArray) && s.Items >= 0:
-		return schemaValue(&apispec.Schemas[s.Items])
-	case s.Types.Has(apispec.TypeInteger) || s.Types.Has(apispec.TypeNumber):
-		n := 1.0
-		switch {
-		case s.HasMinimum:
-			n = math.Floor(s.Minimum) + 1
-			if !s.ExclusiveMinimum && s.Minimum == math.Trunc(s.Minimum) {
-				n = s.Minimum
-			}
-		case s.HasMaximum && s.Maximum < 1:
-			n = math.Ceil(s.Maximum) - 1
-		}
-		return strconv.FormatFloat(n, 'f', -1, 64), true
-	case s.Types.Has(apispec.TypeBoolean):
-		return "true", true
-	case s.Pattern >= 0:
-		return "", false
-	}
-	switch s.Format {
-	case "date":
-		return "2024-01-02", true
-	case "date-time":
-		return "2024-01-02T03:04:05Z", true
-	case "email":
-		return "contract@example.com", true
-	case "uri":
-		return "https://example.com/contract", true
-	}
-	return strings.Repeat("a", max(s.MinLength, 1)), true
+	return "", fmt.Errorf("the request body's field %q has no example: specgen could build none from its schema", p.Name)
 }
 
 // textOf turns the JSON text of a value into the text a parameter
