@@ -24,6 +24,24 @@ import (
 )
 
 // repoRoot returns the root of the repository (the parent of tools/).
+// heavyTimeout is what a test that runs make in a copy of the repository
+// needs left before the test binary's deadline: make test gives the
+// package -timeout 45m, and go test's default of 10 minutes is too short.
+const heavyTimeout = 30 * time.Minute
+
+// skipUnlessHeavy skips t under -short (saying why: what it does), and
+// when -timeout leaves less than heavyTimeout, which would end the run in
+// a panic midway.
+func skipUnlessHeavy(t *testing.T, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("slow: " + what)
+	}
+	if deadline, ok := t.Deadline(); ok && time.Until(deadline) < heavyTimeout {
+		t.Skipf("slow: %s; it needs -timeout of at least %v (make test gives 45m), and %v is left", what, heavyTimeout, time.Until(deadline).Round(time.Second))
+	}
+}
+
 func repoRoot(t *testing.T) string {
 	t.Helper()
 	root, err := filepath.Abs("../..")

@@ -134,9 +134,7 @@ func withDefects(t *testing.T, fixture []byte) []byte {
 // bundle is taken as it is, with defects injected (withDefects) and
 // repaired by a repairs overlay (REPAIRS=), the way a real one is.
 func TestPartooBundle(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow: copies the repository, regenerates it from a 77-operation bundle and runs its tests")
-	}
+	skipUnlessHeavy(t, "copies the repository, regenerates it from a 77-operation bundle and runs its tests")
 	root := repoRoot(t)
 	fixture, err := os.ReadFile(filepath.Join(root, "tools", "pipeline", fixturePath))
 	if err != nil {

@@ -26,9 +26,7 @@ func TestRealPartooBundle(t *testing.T) {
 	if bundle == "" {
 		t.Skip("set PARTOO_REAL_BUNDLE=/path/to/bundle.yaml (and PARTOO_REAL_REPAIRS=/path/to/repairs.yaml) to run the pipeline on a real Partoo bundle")
 	}
-	if testing.Short() {
-		t.Skip("slow: copies the repository and regenerates it from a real bundle")
-	}
+	skipUnlessHeavy(t, "copies the repository and regenerates it from a real bundle")
 	dir := copyRepo(t)
 	// The consumer example reuses today's Webhooks schemas by $ref; a
 	// bundle without them would fail it for reasons of its own.

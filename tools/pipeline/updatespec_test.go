@@ -189,9 +189,7 @@ func TestSpecAsItWas(t *testing.T) {
 // generate rewrites the README's rules table, so the update must go through
 // every step. (TestUpdateSpecOutcomes checks a failure at step 5.)
 func TestUpdateSpec(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow: copies the repository and runs make update-spec in it")
-	}
+	skipUnlessHeavy(t, "copies the repository and runs make update-spec in it")
 	t.Parallel()
 	dir := copyRepo(t)
 	gitInit(t, dir)
@@ -284,9 +282,7 @@ func TestUpdateSpec(t *testing.T) {
 // breaks stops it at step 5 with the tree as it was, and a harmless change
 // goes through every step to the next steps.
 func TestUpdateSpecOutcomes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow: copies the repository and runs make update-spec in it")
-	}
+	skipUnlessHeavy(t, "copies the repository and runs make update-spec in it")
 	t.Parallel()
 	dir := copyRepo(t)
 	gitInit(t, dir)
