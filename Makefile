@@ -348,10 +348,8 @@ resilience: ## Run the fault-injection suite (TestResilience) $(RESILIENCE_COUNT
 
 FUZZTIME ?= 20s
 
-# fuzz has no recipe of its own, so other fragments may add their fuzz
-# targets as prerequisites (`fuzz: fuzz-xyz`) without conflict.
 .PHONY: fuzz
-fuzz: fuzz-custom-headers fuzz-decode ## Run every fuzz target for FUZZTIME each (default 20s).
+fuzz: fuzz-custom-headers fuzz-decode fuzz-webhook ## Run every fuzz target for FUZZTIME each (default 20s).
 
 .PHONY: fuzz-decode
 fuzz-decode: ## Fuzz the answer decoder against encoding/json for FUZZTIME, on Go 1.26 and $(GO_NEWEST).
@@ -365,9 +363,6 @@ fuzz-custom-headers: ## Fuzz ValidateCustomHeaders against a JSON Schema 2020-12
 # Receiving webhooks: package webhook. Its tests, examples and the
 # seed corpus of FuzzParse run in `make test` (so in CI); like the other fuzz
 # targets (above), the open-ended fuzz run is not in CI_TARGETS.
-
-fuzz: fuzz-webhook
-
 .PHONY: fuzz-webhook
 fuzz-webhook: ## Fuzz webhook.Parse (the delivery decoder) for FUZZTIME.
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./webhook/

@@ -136,7 +136,7 @@ func NewHandler(opts HandlerOptions, fn HandlerFunc) (*Handler, error) {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		h.fail(w, r, http.StatusMethodNotAllowed, fmt.Errorf("webhook: method %s, want POST", r.Method))
+		h.fail(w, r, http.StatusMethodNotAllowed, fmt.Errorf("webhook: method %q, want POST", r.Method))
 		return
 	}
 	if h.secret != nil {

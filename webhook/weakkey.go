@@ -20,7 +20,7 @@ var ErrWeakPublicKey = errors.New("webhook: weak ED25519 public key (a point of 
 // decodes to a point of small order: the 8 canonical encodings, the
 // identity and (0, -1) with the sign bit set (x = 0, so the bit changes
 // nothing), and y = 0 and y = 1 encoded as p and p+1 (p = 2^255-19), with
-// either sign bit. smallorder_test.go derives this list from the curve
+// either sign bit. weakkey_internal_test.go derives this list from the curve
 // equation and checks that it is exactly this one.
 var smallOrderKeys = [...]string{
 	// The identity (0, 1), order 1.

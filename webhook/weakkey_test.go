@@ -29,7 +29,7 @@ var forgedSignature = func() []byte {
 }()
 
 // weakKeys are encodings of small-order points, the identity among them.
-// smallorder_test.go derives the complete list from the curve equation.
+// weakkey_internal_test.go derives the complete list from the curve equation.
 var weakKeys = []struct {
 	name    string
 	hex     string
