@@ -696,6 +696,16 @@ components:
 			want: []string{"kin-openapi "},
 		},
 		{
+			name: "an operationId two operations have",
+			spec: head + `paths:
+  /a:
+    get: {operationId: getA, responses: {'200': {description: ok}}}
+  /b:
+    get: {operationId: getA, responses: {'200': {description: ok}}}
+`,
+			want: []string{"operation-id $.paths['/b'].get"}, // kin-openapi's report is covered
+		},
+		{
 			name: "a 3.0 type list",
 			spec: strings.Replace(head, "3.1.0", "3.0.3", 1) + `paths:
   /v:

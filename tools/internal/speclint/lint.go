@@ -133,7 +133,7 @@ func lineMap(root *yaml.Node, spec []byte) map[int]int {
 }
 
 // coveredKin are kin-openapi's messages about what the structural rules report.
-var coveredKin = []string{"unsupported 'type' value", "an array of types is for OpenAPI >=3.1", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
+var coveredKin = []string{"unsupported 'type' value", "an array of types is for OpenAPI >=3.1", "have the same operation id", "must define exactly all path parameters", "parameter name can't be blank", "must be required", "array items", "discriminator", "value is not one of the allowed values"}
 
 // kinOpenAPI validates spec, patterns as ECMAScript, leaving out what the
 // structural rules report; a broken example is advisory (the fake builds a value).
@@ -387,8 +387,12 @@ func (d *defects) operation(op operation, ids map[string]string) {
 		d.fix("operation-id", op.node, op.name, op.at, "no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", map[string]any{"operationId": specload.DeriveOperationID(op.name)})
 	}
 	if id != nil {
-		if other, clash := claim(ids, goname.Key(name), name); clash && other != name {
-			d.fix("go-name", id, op.name, op.at, fmt.Sprintf("operationIds %q and %q give the same Go name", other, name), map[string]any{"operationId": specload.DeriveOperationID(op.name)})
+		if other, clash := claim(ids, goname.Key(name), name); clash {
+			rule, why := "go-name", fmt.Sprintf("operationIds %q and %q give the same Go name", other, name)
+			if other == name {
+				rule, why = "operation-id", fmt.Sprintf("operationId %q is another operation's too", name)
+			}
+			d.fix(rule, id, op.name, op.at, why, map[string]any{"operationId": specload.DeriveOperationID(op.name)})
 		}
 	}
 	ok := false
