@@ -152,7 +152,11 @@ func (d *defects) kinOpenAPI(spec []byte, lines map[int]int) {
 	}
 	doc, err := openapi3.NewLoader().LoadFromData(spec)
 	if err != nil {
-		add(Blocking, "kin-openapi", "load: "+err.Error())
+		hint := ""
+		if structural { // a value of the wrong kind, such as required: true, stops the load
+			hint = " (the repairs of the findings above may remove it: lint again after pasting them)"
+		}
+		add(Blocking, "kin-openapi", "load: "+err.Error()+hint)
 		return
 	}
 	validate := func(opts ...openapi3.ValidationOption) openapi3.MultiError {

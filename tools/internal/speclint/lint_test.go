@@ -442,3 +442,33 @@ paths:
 		t.Errorf("kin-openapi findings %q, want the default outside the enum", kin)
 	}
 }
+
+// TestLoadErrorAfterStructuralFindings: when kin-openapi cannot load the
+// bundle, its finding says that the repairs above may remove it only when
+// there are findings above, such as the required: true that stops the load.
+func TestLoadErrorAfterStructuralFindings(t *testing.T) {
+	t.Parallel()
+	const base = "    TryoutResult:\n      type: object\n      description: Result of the tests.\n      additionalProperties: true"
+	tests := []struct {
+		name string
+		spec []byte
+		hint bool
+	}{
+		{"required: true", mutate(t, base, base+"\n      required: true"), true},
+		{"an unresolved $ref alone", mutate(t, "$ref: '#/components/schemas/TryoutResult'", "$ref: '#/components/schemas/TryoutOutcome'"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var load []string
+			for _, f := range lintSelf(t, tt.spec) {
+				if f.Rule == "kin-openapi" && strings.HasPrefix(f.Message, "load: ") {
+					load = append(load, f.Message)
+				}
+			}
+			if len(load) != 1 || strings.Contains(load[0], "lint again after pasting them") != tt.hint {
+				t.Errorf("kin-openapi's load findings %q: want one, with the hint to lint again: %t", load, tt.hint)
+			}
+		})
+	}
+}
