@@ -4,14 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptrace"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/partoo-go/partoo/internal/apispec"
 )
 
 // A call is one use of an operation (a helper, one page of an iterator,
@@ -290,103 +285,4 @@ func applyOptions(opts []CallOption) (callSettings, error) {
 		}
 	}
 	return s, nil
-}
-
-// callState is one call in flight.
-type callState struct {
-	c        *Client
-	op       *apispec.Operation // nil for a Do call outside the spec
-	method   string
-	settings callSettings
-	orgID    int       // the org_id sent, 0 when none
-	start    time.Time // zero unless a Response is made
-	// getBody is the client's own copy of the request body: a request
-	// whose method is not idempotent goes to net/http without GetBody,
-	// so that net/http cannot send it again on its own.
-	getBody func() (io.ReadCloser, error)
-	// key is the API key of the latest attempt, kept to replace it in
-	// what the server answers (redactKey).
-	key string
-	// mu guards the counters, which net/http's hooks update too.
-	mu sync.Mutex
-	// attempts counts the writes of the request: the client's attempts,
-	// the redirect hops and the replays net/http was let make. tries
-	// counts the writes the retry policy's MaxAttempts bounds: the
-	// attempts and the replays.
-	attempts, tries int
-	// actx is the context of the first attempt, embedded to save an
-	// allocation; retries get contexts of their own (see execute).
-	actx attemptContext
-	// status and header are those of the latest response, 0 and nil
-	// before any.
-	status int
-	header http.Header
-}
-
-func (cs *callState) info() CallInfo {
-	ci := CallInfo{Method: cs.method, BaseURL: cs.c.BaseURL(), OrgID: cs.orgID, PathTemplate: cs.settings.pathTemplate}
-	if cs.op != nil {
-		ci.OperationID, ci.PathTemplate = cs.op.ID, cs.op.Path
-	}
-	return ci
-}
-
-// retryPolicy returns the policy of the call.
-func (cs *callState) retryPolicy() *RetryPolicy {
-	if cs.settings.retry != nil {
-		return cs.settings.retry
-	}
-	return &cs.c.cfg.retry
-}
-
-// attemptTimeout returns the timeout of each attempt.
-func (cs *callState) attemptTimeout() time.Duration {
-	if cs.settings.hasTimeout {
-		return cs.settings.attemptTimeout
-	}
-	return cs.c.cfg.timeout
-}
-
-// attemptKey is the context key of an attempt.
-type attemptKey struct{}
-
-// attemptContext is the context of one attempt's request: it finds the
-// attempt again from net/http's redirect hook and from middlewares, and
-// carries the attempt's httptrace hooks, through which the client sees
-// every write net/http makes of the request (see replay.go).
-type attemptContext struct {
-	context.Context
-	call    *callState
-	attempt int
-	// cancel ends the attempt; a replay that is refused cancels it.
-	cancel context.CancelFunc
-	// origin is the scheme and host of the attempt's first request, the
-	// only origin its redirects may go to.
-	originScheme, originHost string
-	// trace holds the hooks of the attempt; Value returns it for
-	// httptrace's key.
-	trace httptrace.ClientTrace
-
-	// The fields below are written from net/http's hooks.
-	mu sync.Mutex
-	// redirected is set when the attempt followed a redirect: its first
-	// hop was then written, whatever happens to the next ones.
-	redirected bool
-	// hops counts the redirects the attempt followed; hopTries the
-	// connections net/http took for the current hop (one per write).
-	hops, hopTries int
-	// refused says why a replay of the request by net/http was refused.
-	refused error
-}
-
-// Value returns the attempt for attemptKey and its trace for httptrace's
-// key.
-func (a *attemptContext) Value(key any) any {
-	switch {
-	case key == (attemptKey{}):
-		return a
-	case key == clientTraceKey && clientTraceKey != nil:
-		return &a.trace
-	}
-	return a.Context.Value(key)
 }

@@ -92,7 +92,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	}
 	rel, _ := c.relativePath(req.URL)
 	op := operation(method, rel)
-	resp, err := c.send(ctx, op, req, bodyCheck{}, opts)
+	resp, err := c.send(ctx, op, req, nil, opts)
 	if err != nil {
 		return err
 	}

@@ -86,7 +86,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 			default:
 				setQuery(req.URL, "page", next)
 			}
-			resp, err := c.send(ctx, op, req, bodyCheck{typed: true}, opts)
+			resp, err := c.send(ctx, op, req, goTypesOnly, opts)
 			if err != nil {
 				yield(zero, err)
 				return

@@ -134,7 +134,7 @@ func TestRawAnswer(t *testing.T) {
 		Body: apispec.Body{Schema: apispec.NoSchema}, Resource: apispec.Resource{Item: apispec.NoSchema}}
 	req, err := http.NewRequest(http.MethodGet, c.server+"notes/file", nil)
 	var out []byte
-	if err := c.call(context.Background(), &op, req, err, nil, &out, nil); err != nil {
+	if err := c.call(context.Background(), &op, req, err, goTypesOnly, &out, nil); err != nil {
 		t.Fatal(err)
 	}
 	if string(out) != string(body) || accept.Load() != "*/*" {

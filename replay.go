@@ -5,13 +5,11 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // net/http sends a request again on its own in a few cases: HTTP/1 after a
@@ -62,23 +60,6 @@ func findClientTraceKey() any {
 	p := &keyProbe{Context: context.Background()}
 	httptrace.ContextClientTrace(p)
 	return p.key
-}
-
-// start sets up a's cancellation, origin and trace. a.Context is
-// the parent context, bounded by the attempt timeout d when positive.
-func (a *attemptContext) start(ctx context.Context, d time.Duration, u *url.URL) {
-	if d > 0 {
-		a.Context, a.cancel = context.WithTimeout(ctx, d)
-	} else {
-		a.Context, a.cancel = context.WithCancel(ctx)
-	}
-	a.originScheme, a.originHost = u.Scheme, u.Host
-	a.trace.GotConn = a.gotConn
-	if clientTraceKey == nil || httptrace.ContextClientTrace(a.Context) != nil {
-		// The caller's trace (from otelhttp, say) is composed with the
-		// attempt's, so that both see every event.
-		a.Context = httptrace.WithClientTrace(a.Context, &a.trace)
-	}
 }
 
 // gotConn is called by net/http right before each write of the request.
@@ -242,11 +223,4 @@ func urlErrorOp(method string) string {
 		return "Get"
 	}
 	return method[:1] + strings.ToLower(method[1:])
-}
-
-// discard drains at most drainLimit bytes of a body the client drops, so
-// that its connection can be reused, and closes it.
-func discard(body io.ReadCloser) {
-	_, _ = io.CopyN(io.Discard, body, drainLimit)
-	body.Close()
 }

@@ -5,33 +5,38 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/partoo-go/partoo/internal/apispec"
 )
 
-// A call's path through the client, top to bottom: an entry (a generated
-// helper's call, the raw generated client's rawDoer, or Client.Do in
-// do.go) hands the request to send, which defaults its org_id and checks
-// it against the spec (checkAndExecute); execute (transport.go) runs the
-// attempts; call decodes the answer.
+// A call's path through the client, top to bottom, by stage: an entry (a
+// generated helper's call, the raw generated client's rawDoer, or
+// Client.Do in do.go) hands the request to send, which applies the call
+// options (call.go), defaults the org_id (defaultOrgID, below), starts the
+// observers, runs the checks (validate.go), then the attempts (execute,
+// transport.go; net/http's own replays and redirects in replay.go); the
+// entry decodes the answer (decode.go).
 
 // call runs a helper's call and decodes the 2xx body into out (nil when
 // the operation answers no body; a *[]byte takes a body that is not JSON
 // as it is, and its request then accepts any media type unless it says
-// otherwise). check is what the helper's check of its body's custom
-// headers found.
-func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Request, buildErr, check error, out any, opts []CallOption) error {
+// otherwise). checkBody is the check of its body's custom headers that the
+// generator wrote for the body's Go type (see send).
+func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Request, buildErr error, checkBody func() error, out any, opts []CallOption) error {
 	if buildErr != nil {
 		return fmt.Errorf("partoo: %s %s: build the request: %w", op.Method, c.basePath+op.Path, buildErr)
 	}
 	if _, raw := out.(*[]byte); raw && req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "*/*") // not the client's default, application/json
 	}
-	resp, err := c.send(ctx, op, req, bodyCheck{typed: true, err: check}, opts)
+	resp, err := c.send(ctx, op, req, checkBody, opts)
 	if err != nil {
 		return err
 	}
@@ -46,6 +51,11 @@ func (c *Client) call(ctx context.Context, op *apispec.Operation, req *http.Requ
 	}
 	return nil
 }
+
+// goTypesOnly is the body check of a helper whose request has no body, or
+// a body without custom headers: the Go types of its values are all the
+// checks it needs.
+func goTypesOnly() error { return nil }
 
 // rawDoer is the gen.HttpRequestDoer of the generated client ([Client.Raw]): the
 // raw generated methods go through the same pipeline as the helpers. It
@@ -68,27 +78,20 @@ func (d rawDoer) Do(req *http.Request) (*http.Response, error) {
 	if op == nil {
 		return nil, fmt.Errorf("partoo: %s %s matches no operation of the spec under the base URL %s; request not sent", req.Method, req.URL.Path, d.c.BaseURL())
 	}
-	return d.c.send(req.Context(), op, req, bodyCheck{}, nil)
-}
-
-// bodyCheck says which check of a request's custom headers was done before
-// send, and what it found. A generated helper builds its request from Go
-// values of the parameters' types and checks the custom headers of its
-// body before send (on the typed body, or on its JSON when the types
-// cannot be walked): typed is set and err is the result. The zero value,
-// for the raw generated client and Do, says nothing was checked: send
-// checks every parameter and the custom headers of the body's JSON.
-type bodyCheck struct {
-	typed bool
-	err   error
+	return d.c.send(req.Context(), op, req, nil, nil)
 }
 
 // send runs one call of the operation op (nil for a [Client.Do] call on a
-// path the spec lacks): the checks before anything is sent, the org_id
-// default, then the attempts. done is the check of the custom headers done
-// before (see bodyCheck), which decides the checks left to do. It fills
-// CaptureResponse and tells the observers, whatever the outcome.
-func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Request, done bodyCheck, opts []CallOption) (*http.Response, error) {
+// path the spec lacks), stage by stage: the call options, the org_id
+// default, the observers' start, the checks, then the attempts. checkBody
+// is the check of the body's custom headers that a generated helper hands
+// over, written for its body's Go type (goTypesOnly when there is nothing
+// to check); the helper built its parameters from Go values of their
+// types, so the checks leave out those such a value cannot break. nil,
+// for the raw generated client and Do, checks every parameter and the
+// custom headers of the body's JSON. send fills CaptureResponse and tells
+// the observers, whatever the outcome.
+func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Request, checkBody func() error, opts []CallOption) (*http.Response, error) {
 	settings, err := applyOptions(opts)
 	if err != nil {
 		return nil, fmt.Errorf("partoo: %s %s: request not sent: %w", req.Method, req.URL.Path, err)
@@ -111,7 +114,11 @@ func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Requ
 			ends = append(ends, end)
 		}
 	}
-	resp, err := cs.checkAndExecute(ctx, req, rel, done)
+	var resp *http.Response
+	err = cs.check(req, rel, checkBody)
+	if err == nil {
+		resp, err = cs.execute(ctx, req)
+	}
 	if settings.capture != nil || len(ends) > 0 {
 		r := cs.response(resp)
 		if settings.capture != nil {
@@ -124,6 +131,45 @@ func (c *Client) send(ctx context.Context, op *apispec.Operation, req *http.Requ
 	return resp, err
 }
 
+// callState is one call in flight.
+type callState struct {
+	c        *Client
+	op       *apispec.Operation // nil for a Do call outside the spec
+	method   string
+	settings callSettings
+	orgID    int       // the org_id sent, 0 when none
+	start    time.Time // zero unless a Response is made
+	// getBody is the client's own copy of the request body: a request
+	// whose method is not idempotent goes to net/http without GetBody,
+	// so that net/http cannot send it again on its own.
+	getBody func() (io.ReadCloser, error)
+	// key is the API key of the latest attempt, kept to replace it in
+	// what the server answers (redactKey).
+	key string
+	// mu guards the counters, which net/http's hooks update too.
+	mu sync.Mutex
+	// attempts counts the writes of the request: the client's attempts,
+	// the redirect hops and the replays net/http was let make. tries
+	// counts the writes the retry policy's MaxAttempts bounds: the
+	// attempts and the replays.
+	attempts, tries int
+	// actx is the context of the first attempt, embedded to save an
+	// allocation; retries get contexts of their own (see execute).
+	actx attemptContext
+	// status and header are those of the latest response, 0 and nil
+	// before any.
+	status int
+	header http.Header
+}
+
+// now returns the client's time.
+func (c *Client) now() time.Time {
+	if c.cfg.now != nil {
+		return c.cfg.now()
+	}
+	return time.Now()
+}
+
 // defaultOrgID adds the org_id query parameter when the operation has one
 // (applies) and the request does not set it, and records the org_id sent.
 func (cs *callState) defaultOrgID(req *http.Request, applies bool) {
@@ -131,7 +177,8 @@ func (cs *callState) defaultOrgID(req *http.Request, applies bool) {
 		return
 	}
 	if queryHas(req.URL.RawQuery, "org_id") {
-		cs.orgID = queryInt(req.URL.RawQuery, "org_id")
+		q, _ := url.ParseQuery(req.URL.RawQuery)
+		cs.orgID, _ = strconv.Atoi(q.Get("org_id"))
 		return
 	}
 	id := cs.settings.orgID
@@ -150,25 +197,31 @@ func (cs *callState) defaultOrgID(req *http.Request, applies bool) {
 	cs.orgID = id
 }
 
-// checkAndExecute refuses a request that breaks the spec, then sends it:
-// the violations a helper found in its body, its parameters (only those a
-// typed Go value can break when a helper built them), and the custom
-// headers of a body nobody checked before.
-func (cs *callState) checkAndExecute(ctx context.Context, req *http.Request, rel string, done bodyCheck) (*http.Response, error) {
-	if done.err != nil {
-		return nil, done.err
-	}
-	if op := cs.op; op != nil {
-		if err := checkParams(op, req, rel, done.typed); err != nil {
-			return nil, err
+// queryHas reports whether a raw query sets name.
+func queryHas(raw, name string) bool {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		key, _, _ := strings.Cut(pair, "=")
+		if key == name {
+			return true
 		}
-		if !done.typed {
-			if err := cs.c.checkBodyJSON(op, req); err != nil {
-				return nil, err
+		if strings.Contains(key, "%") {
+			if k, err := url.QueryUnescape(key); err == nil && k == name {
+				return true
 			}
 		}
 	}
-	return cs.execute(ctx, req)
+	return false
+}
+
+// info describes the call to the observers.
+func (cs *callState) info() CallInfo {
+	ci := CallInfo{Method: cs.method, BaseURL: cs.c.BaseURL(), OrgID: cs.orgID, PathTemplate: cs.settings.pathTemplate}
+	if cs.op != nil {
+		ci.OperationID, ci.PathTemplate = cs.op.ID, cs.op.Path
+	}
+	return ci
 }
 
 // response returns the metadata of the call's final response.
@@ -184,6 +237,11 @@ func (cs *callState) response(resp *http.Response) *Response {
 		}
 	}
 	return r
+}
+
+// capture records the status and header of the call's latest response.
+func (cs *callState) capture(status int, h http.Header) {
+	cs.status, cs.header = status, redactHeader(h, cs.key)
 }
 
 // relativePath returns the escaped request path relative to the base URL,

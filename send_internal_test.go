@@ -26,7 +26,7 @@ func TestCallTakesBytes(t *testing.T) {
 	op := &apispec.Operations[apispec.OpGetWebhookList]
 	req, err := http.NewRequest(http.MethodGet, s.URL+"/v2"+op.Path, nil)
 	var out []byte
-	if err := c.call(context.Background(), op, req, err, nil, &out, nil); err != nil || string(out) != csv {
+	if err := c.call(context.Background(), op, req, err, goTypesOnly, &out, nil); err != nil || string(out) != csv {
 		t.Errorf("call: %q, %v; want the body %q", out, err, csv)
 	}
 }

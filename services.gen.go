@@ -58,7 +58,7 @@ func (s *WebhooksService) Create(ctx context.Context, body gen.CreateWebhooksPay
 			}
 		}
 		return hc.err(&apispec.Operations[apispec.OpWebhook], req)
-	}(), &out, opts); err != nil {
+	}, &out, opts); err != nil {
 		return nil, err
 	}
 	return out.Items, nil
@@ -74,7 +74,7 @@ func (s *WebhooksService) Create(ctx context.Context, body gen.CreateWebhooksPay
 func (s *WebhooksService) Get(ctx context.Context, webhookID int, opts ...CallOption) (*gen.WebhookItem, error) {
 	req, err := gen.NewGetWebhookRequest(s.client.server, webhookID, nil)
 	var out gen.WebhookItem
-	if err := s.client.call(ctx, &apispec.Operations[apispec.OpGetWebhook], req, err, nil, &out, opts); err != nil {
+	if err := s.client.call(ctx, &apispec.Operations[apispec.OpGetWebhook], req, err, goTypesOnly, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -129,7 +129,7 @@ func (s *WebhooksService) Tryout(ctx context.Context, body gen.CreateWebhooksPay
 			}
 		}
 		return hc.err(&apispec.Operations[apispec.OpTryoutWebhooks], req)
-	}(), &out, opts)
+	}, &out, opts)
 	return out, err
 }
 
@@ -149,7 +149,7 @@ func (s *WebhooksService) Update(ctx context.Context, webhookID int, body gen.Up
 			hc.at(apispec.Operations[apispec.OpUpdateWebhook].CustomHeadersAt[0], *p2)
 		}
 		return hc.err(&apispec.Operations[apispec.OpUpdateWebhook], req)
-	}(), &out, opts); err != nil {
+	}, &out, opts); err != nil {
 		return nil, err
 	}
 	return &out, nil

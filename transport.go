@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
+	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/partoo-go/partoo/internal/apispec"
@@ -187,6 +190,83 @@ func (cs *callState) execute(ctx context.Context, req *http.Request) (*http.Resp
 		if serr := c.sleep(ctx, wait); serr != nil {
 			return nil, fmt.Errorf("%w (after %s; retry abandoned: %w)", err, attempts(tries), serr)
 		}
+	}
+}
+
+// retryPolicy returns the policy of the call.
+func (cs *callState) retryPolicy() *RetryPolicy {
+	if cs.settings.retry != nil {
+		return cs.settings.retry
+	}
+	return &cs.c.cfg.retry
+}
+
+// attemptTimeout returns the timeout of each attempt.
+func (cs *callState) attemptTimeout() time.Duration {
+	if cs.settings.hasTimeout {
+		return cs.settings.attemptTimeout
+	}
+	return cs.c.cfg.timeout
+}
+
+// attemptKey is the context key of an attempt.
+type attemptKey struct{}
+
+// attemptContext is the context of one attempt's request: it finds the
+// attempt again from net/http's redirect hook and from middlewares, and
+// carries the attempt's httptrace hooks, through which the client sees
+// every write net/http makes of the request (see replay.go).
+type attemptContext struct {
+	context.Context
+	call    *callState
+	attempt int
+	// cancel ends the attempt; a replay that is refused cancels it.
+	cancel context.CancelFunc
+	// origin is the scheme and host of the attempt's first request, the
+	// only origin its redirects may go to.
+	originScheme, originHost string
+	// trace holds the hooks of the attempt; Value returns it for
+	// httptrace's key.
+	trace httptrace.ClientTrace
+
+	// The fields below are written from net/http's hooks.
+	mu sync.Mutex
+	// redirected is set when the attempt followed a redirect: its first
+	// hop was then written, whatever happens to the next ones.
+	redirected bool
+	// hops counts the redirects the attempt followed; hopTries the
+	// connections net/http took for the current hop (one per write).
+	hops, hopTries int
+	// refused says why a replay of the request by net/http was refused.
+	refused error
+}
+
+// Value returns the attempt for attemptKey and its trace for httptrace's
+// key.
+func (a *attemptContext) Value(key any) any {
+	switch {
+	case key == (attemptKey{}):
+		return a
+	case key == clientTraceKey && clientTraceKey != nil:
+		return &a.trace
+	}
+	return a.Context.Value(key)
+}
+
+// start sets up a's cancellation, origin and trace. a.Context is
+// the parent context, bounded by the attempt timeout d when positive.
+func (a *attemptContext) start(ctx context.Context, d time.Duration, u *url.URL) {
+	if d > 0 {
+		a.Context, a.cancel = context.WithTimeout(ctx, d)
+	} else {
+		a.Context, a.cancel = context.WithCancel(ctx)
+	}
+	a.originScheme, a.originHost = u.Scheme, u.Host
+	a.trace.GotConn = a.gotConn
+	if clientTraceKey == nil || httptrace.ContextClientTrace(a.Context) != nil {
+		// The caller's trace (from otelhttp, say) is composed with the
+		// attempt's, so that both see every event.
+		a.Context = httptrace.WithClientTrace(a.Context, &a.trace)
 	}
 }
 
@@ -481,23 +561,17 @@ func bodyBytes(resp *http.Response) []byte {
 	return buf.Bytes()
 }
 
-// capture records the status and header of the call's latest response.
-func (cs *callState) capture(status int, h http.Header) {
-	cs.status, cs.header = status, redactHeader(h, cs.key)
-}
-
-// now returns the client's time.
-func (c *Client) now() time.Time {
-	if c.cfg.now != nil {
-		return c.cfg.now()
-	}
-	return time.Now()
-}
-
 // sleep waits for d with the client's clock.
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if c.cfg.sleep != nil {
 		return c.cfg.sleep(ctx, d)
 	}
 	return sleepContext(ctx, d)
+}
+
+// discard drains at most drainLimit bytes of a body the client drops, so
+// that its connection can be reused, and closes it.
+func discard(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, drainLimit)
+	body.Close()
 }

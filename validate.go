@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/partoo-go/partoo/internal/apispec"
@@ -52,15 +51,33 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is [ErrInvalidRequest].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalidRequest }
 
-// checkParams checks the path and query parameters of req against op.
-// rel is the request path relative to the base URL (escaped). With typed,
-// the values came from Go values of the parameters' types, so a parameter
-// whose schema sets nothing but its type is only checked for presence.
-func checkParams(op *apispec.Operation, req *http.Request, rel string, typed bool) error {
-	var skip func(*apispec.Param) bool
-	if typed {
-		skip = skipTypeOnly
+// check is the checks stage of a call: it refuses a request that breaks
+// the spec, before anything is sent. checkBody is the check a generated
+// helper wrote for its body's Go type, or nil for a request built without
+// Go types (see send): every parameter and the custom headers of the
+// body's JSON are then checked. A Do call outside the spec has nothing to
+// check.
+func (cs *callState) check(req *http.Request, rel string, checkBody func() error) error {
+	op := cs.op
+	switch {
+	case op == nil:
+		return nil
+	case checkBody == nil:
+		if err := checkParams(op, req, rel, nil); err != nil {
+			return err
+		}
+		return cs.c.checkBodyJSON(op, req)
 	}
+	if err := checkBody(); err != nil {
+		return err
+	}
+	return checkParams(op, req, rel, skipTypeOnly)
+}
+
+// checkParams checks the path and query parameters of req against op.
+// rel is the request path relative to the base URL (escaped). skip, when
+// not nil, leaves out the parameters it reports.
+func checkParams(op *apispec.Operation, req *http.Request, rel string, skip func(*apispec.Param) bool) error {
 	vs := op.CheckParams(rel, func(name string) []string { return queryValues(req.URL.RawQuery, name) }, req.Header.Values, skip)
 	if len(vs) == 0 {
 		return nil
@@ -72,7 +89,7 @@ func checkParams(op *apispec.Operation, req *http.Request, rel string, typed boo
 	return fmt.Errorf("partoo: %s %s: request not sent: %w", req.Method, req.URL.Path, errors.Join(errs...))
 }
 
-// skipTypeOnly leaves out the parameters that a Go value of their type
+// skipTypeOnly reports the parameters that a Go value of their type
 // cannot break: path parameters and optional ones whose schema sets
 // nothing but the type.
 func skipTypeOnly(p *apispec.Param) bool {
@@ -92,34 +109,6 @@ func queryValues(raw, name string) []string {
 func urlQuery(raw string) url.Values {
 	q, _ := url.ParseQuery(raw)
 	return q
-}
-
-// queryHas reports whether a raw query sets name.
-func queryHas(raw, name string) bool {
-	for raw != "" {
-		var pair string
-		pair, raw, _ = strings.Cut(raw, "&")
-		key, _, _ := strings.Cut(pair, "=")
-		if key == name {
-			return true
-		}
-		if strings.Contains(key, "%") {
-			if k, err := url.QueryUnescape(key); err == nil && k == name {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// queryInt returns the integer value of name in a raw query, or 0.
-func queryInt(raw, name string) int {
-	vs := queryValues(raw, name)
-	if len(vs) == 0 {
-		return 0
-	}
-	n, _ := strconv.Atoi(vs[0])
-	return n
 }
 
 // checkBodyJSON checks the custom headers of a request body, read from its

@@ -67,7 +67,7 @@ type serviceView struct {
 // methodView is one method.
 type methodView struct {
 	Name, Args, Build, Op string // Build calls gen's request builder; Op is apispec's entry
-	Check                 string // the custom-header check of its body, or "nil"
+	Check                 string // the func that checks its body's custom headers, or "goTypesOnly"
 	// Result is its answer's shape: "list" (of Type), "none", "field" (the
 	// array Field, JSON name Tag), "pointer" or "value".
 	Result, Type, Field, Tag string
@@ -161,7 +161,7 @@ func methodOf(api *goAPI, o *operation) (methodView, error) {
 	if k < 0 {
 		return methodView{}, fmt.Errorf("%s (%s %s): oapi-codegen generates no request builder for it in package gen", o.ID, o.Method, o.Path)
 	}
-	d, v := api.defs[k], methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec.Op" + goname.Of(o.ID) + "]", Check: "nil", Spec: o, Sentence: sentence(o.Summary, o.ID)}
+	d, v := api.defs[k], methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec.Op" + goname.Of(o.ID) + "]", Check: "goTypesOnly", Spec: o, Sentence: sentence(o.Summary, o.ID)}
 	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
 		v.Description = strings.Split(d, "\n")
 	}
@@ -211,7 +211,7 @@ func methodOf(api *goAPI, o *operation) (methodView, error) {
 	}
 	switch {
 	case o.List.Style != "":
-		if v.Check != "nil" {
+		if v.Check != "goTypesOnly" {
 			return v, fmt.Errorf("%s: a list operation with custom headers in its body is not supported", o.ID)
 		}
 		field, ok := api.property(resp, o.List.Field)
@@ -290,16 +290,17 @@ var verbs = strings.Fields(`get list create update delete send search set fetch 
 	assign connect disconnect import export test validate verify count find edit modify replace reset refresh
 	trigger submit approve reject return compute link unlink`)
 
-// headerCheck writes the code that checks a typed body's custom headers, or
-// checks its JSON when a location crosses a union or a nullable.
+// headerCheck writes the func that checks a typed body's custom headers, or
+// checks its JSON when a location crosses a union or a nullable; the
+// client runs it in its checks stage.
 func (g *goAPI) headerCheck(body *codegen.Schema, locs []location, opRef string) string {
 	code := bytes.NewBufferString("func() error {\nhc := s.client.headerCheck()\n")
 	for k, loc := range locs {
 		if body == nil || !g.walkSteps(code, *body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", opRef[1:], k), nil, 2) {
-			return "s.client.checkBodyJSON(" + opRef + ", req)"
+			return "func() error { return s.client.checkBodyJSON(" + opRef + ", req) }"
 		}
 	}
-	return code.String() + "return hc.err(" + opRef + ", req)\n}()"
+	return code.String() + "return hc.err(" + opRef + ", req)\n}"
 }
 
 // walkSteps writes the loops and nil checks from expr (schema s, Go type
