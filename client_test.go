@@ -642,7 +642,7 @@ func TestListStopsWhenThePageDoesNotAdvance(t *testing.T) {
 		}
 		items++
 	}
-	if items != 1 || lastErr == nil || !strings.Contains(lastErr.Error(), "asked for page 2, got page 1") {
+	if items != 1 || !errors.Is(lastErr, partoo.ErrPaginationStalled) {
 		t.Errorf("items=%d err=%v, want 1 item then a did-not-advance error", items, lastErr)
 	}
 	if n := len(f.requests()); n != 2 {

@@ -2,6 +2,7 @@ package partoo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -11,6 +12,12 @@ import (
 
 	"github.com/partoo-go/partoo/internal/apispec"
 )
+
+// ErrPaginationStalled matches the error an iterator yields when the
+// server's answer does not move the walk on: another page than the one
+// asked for, or the cursor or next link it was asked with again. The
+// iterator stops there instead of fetching the same page forever.
+var ErrPaginationStalled = errors.New("partoo: pagination did not advance")
 
 // pageInfo holds the pagination fields of a list answer: page, max_page and
 // count for page lists, next_cursor (and count) for cursor lists. The
@@ -36,8 +43,8 @@ type page[T any] struct {
 // followed, and ends the walk with ErrCrossOriginRedirect). decode reads an answer. On an error the
 // iterator yields it once, with the zero T, and stops; breaking out of the
 // loop stops fetching. A server that answers another page than the one
-// asked for, repeats a cursor, or announces pages beyond the maximum
-// ([WithMaxPages]) ends the walk with an error, so a misbehaving server
+// asked for or repeats a cursor ([ErrPaginationStalled]), or announces
+// pages beyond the maximum ([WithMaxPages]), ends the walk with an error, so a misbehaving server
 // can never make the loop spin forever.
 func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []CallOption,
 	build func() (*http.Request, error), decode func([]byte) (page[T], error)) iter.Seq2[T, error] {
@@ -97,7 +104,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 				return
 			}
 			if requested != 0 && (p.info.Page == nil || *p.info.Page != requested) {
-				yield(zero, fmt.Errorf("partoo: %s %s: pagination did not advance: asked for page %d, got page %s", op.Method, c.basePath+op.Path, requested, pageString(p.info.Page)))
+				yield(zero, fmt.Errorf("partoo: %s %s: %w: asked for page %d, got page %s", op.Method, c.basePath+op.Path, ErrPaginationStalled, requested, pageString(p.info.Page)))
 				return
 			}
 			for _, item := range p.items {
@@ -111,7 +118,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 					return
 				}
 				if *p.next == next {
-					yield(zero, fmt.Errorf("partoo: %s %s: pagination did not advance: the server answered link %q with the same next link", op.Method, c.basePath+op.Path, next))
+					yield(zero, fmt.Errorf("partoo: %s %s: %w: the server answered link %q with the same next link", op.Method, c.basePath+op.Path, ErrPaginationStalled, next))
 					return
 				}
 				next = *p.next
@@ -120,7 +127,7 @@ func pages[T any](ctx context.Context, c *Client, op *apispec.Operation, opts []
 					return
 				}
 				if *p.info.NextCursor == next {
-					yield(zero, fmt.Errorf("partoo: %s %s: pagination did not advance: the server answered cursor %q with the same next_cursor", op.Method, c.basePath+op.Path, next))
+					yield(zero, fmt.Errorf("partoo: %s %s: %w: the server answered cursor %q with the same next_cursor", op.Method, c.basePath+op.Path, ErrPaginationStalled, next))
 					return
 				}
 				next = *p.info.NextCursor

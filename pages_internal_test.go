@@ -18,14 +18,28 @@ import (
 var nextListOp = apispec.Operation{ID: "listNotes", Method: "GET", Path: "/notes", Success: apispec.Response{Status: 200, Schema: apispec.NoSchema},
 	Body: apispec.Body{Schema: apispec.NoSchema}, List: apispec.List{Style: apispec.NextList, Field: "notes", Item: apispec.NoSchema}, Resource: apispec.Resource{Item: apispec.NoSchema}}
 
+// cursorListOp is nextListOp with cursor pagination (next_cursor).
+var cursorListOp = func() apispec.Operation {
+	op := nextListOp
+	op.List.Style = apispec.CursorList
+	return op
+}()
+
 // walkNotes walks nextListOp as a generated iterator does, against base.
 func walkNotes(t *testing.T, base string) (items []string, err error) {
+	t.Helper()
+	return walkList(t, &nextListOp, base)
+}
+
+// walkList walks the list op of notes as a generated iterator does,
+// against base.
+func walkList(t *testing.T, op *apispec.Operation, base string) (items []string, err error) {
 	t.Helper()
 	c, err := NewClient("test-key", WithBaseURL(base), WithoutRetries())
 	if err != nil {
 		t.Fatal(err)
 	}
-	seq := pages(context.Background(), c, &nextListOp, nil, func() (*http.Request, error) {
+	seq := pages(context.Background(), c, op, nil, func() (*http.Request, error) {
 		return http.NewRequest(http.MethodGet, c.server+"notes?per_page=2", nil)
 	}, func(b []byte) (page[string], error) {
 		var v struct {
@@ -79,7 +93,7 @@ func TestNextLinkList(t *testing.T) {
 		{"another operation", func(string) string { return "/v2/admin?cursor=b" }, 4, ErrCrossOriginRedirect},
 		{"a link that does not parse", func(string) string { return "http://[::1" }, 4, errOwn},
 		{"an escape that does not parse", func(string) string { return "/v2/notes%zz" }, 4, errOwn},
-		{"the same link again", func(string) string { return "/v2/notes?cursor=a" }, 4, errOwn},
+		{"the same link again", func(string) string { return "/v2/notes?cursor=a" }, 4, ErrPaginationStalled},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -109,9 +123,44 @@ func TestNextLinkList(t *testing.T) {
 	}
 }
 
+// TestCursorList: a cursor list sends each answer's next_cursor as its
+// cursor until an empty one; an answer that repeats the cursor it was
+// asked with ends the walk with ErrPaginationStalled.
+func TestCursorList(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name      string
+		second    string // the next_cursor of the answer to cursor a
+		wantItems int
+		wantErr   error
+	}{
+		{"a new cursor", "b", 5, nil},
+		{"the same cursor again", "a", 4, ErrPaginationStalled},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				switch r.URL.Query().Get("cursor") {
+				case "":
+					io.WriteString(w, `{"next_cursor":"a","notes":["n1","n2"]}`)
+				case "a":
+					fmt.Fprintf(w, `{"next_cursor":%q,"notes":["n3","n4"]}`, tt.second)
+				default:
+					io.WriteString(w, `{"next_cursor":"","notes":["n5"]}`)
+				}
+			}))
+			t.Cleanup(srv.Close)
+			items, err := walkList(t, &cursorListOp, srv.URL+"/v2")
+			if !errors.Is(err, tt.wantErr) || len(items) != tt.wantItems {
+				t.Errorf("got %v, err %v; want %d items and %v", items, err, tt.wantItems, tt.wantErr)
+			}
+		})
+	}
+}
+
 // errOwn marks the cases where the walk must end with an error of its
-// own (a link that repeats the last one, a link that does not parse), not
-// ErrCrossOriginRedirect.
+// own (a link that does not parse), not ErrCrossOriginRedirect.
 var errOwn = errors.New("the walk's own error")
 
 // TestRawAnswer: a helper whose answer is not JSON gets the body as it

@@ -270,8 +270,8 @@ func TestRetryOptionsRejectBadValues(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			_, err := NewClient(rtKey, tt.opt)
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("NewClient error = %v, want it to contain %q", err, tt.wantErr)
+			if !errors.Is(err, ErrInvalidOption) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("NewClient error = %v, want one matching ErrInvalidOption that says %q", err, tt.wantErr)
 			}
 		})
 	}
