@@ -322,10 +322,12 @@ func ExampleWithMiddleware() {
 func ExampleWithMaxPages() {
 	srv := partootest.NewServer()
 	defer srv.Close()
-	for range 5 {
-		if _, err := srv.AddResource("/webhooks", map[string]any{"url": "https://example.com/h", "event_type": "lead_received"}); err != nil {
-			log.Fatal(err)
-		}
+	var hooks []gen.WebhookItem // one per event type, as Partoo allows
+	for _, e := range []gen.EventType{gen.EventTypeBusinessCreated, gen.EventTypeBusinessUpdated, gen.EventTypeBusinessDeleted, gen.EventTypeLeadReceived, gen.EventTypeMessageCreated} {
+		hooks = append(hooks, gen.WebhookItem{URL: "https://example.com/h", EventType: e})
+	}
+	if _, err := srv.CreateWebhooks(hooks...); err != nil {
+		log.Fatal(err)
 	}
 	client := srv.Client()
 	perPage := 1

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"testing"
 
 	"github.com/partoo-go/partoo"
@@ -53,9 +52,11 @@ func TestWebhooksAgainstPartootest(t *testing.T) {
 func TestListAcrossPagesAgainstPartootest(t *testing.T) {
 	t.Parallel()
 	srv := partootest.NewTestServer(t)
+	// Partoo allows one webhook per event type in an organization.
 	var seed []gen.WebhookItem
-	for i := range 250 {
-		seed = append(seed, gen.WebhookItem{URL: fmt.Sprintf("https://example.com/%d", i), EventType: gen.EventTypeLeadReceived})
+	for _, e := range []gen.EventType{gen.EventTypeBusinessCreated, gen.EventTypeBusinessUpdated, gen.EventTypeBusinessDeleted,
+		gen.EventTypeLeadReceived, gen.EventTypeMessageCreated, gen.EventTypeMessageUpdated} {
+		seed = append(seed, gen.WebhookItem{URL: "https://example.com/" + string(e), EventType: e})
 	}
 	addWebhooks(t, srv, seed...)
 	tests := []struct {
@@ -63,9 +64,10 @@ func TestListAcrossPagesAgainstPartootest(t *testing.T) {
 		perPage   *int
 		wantCalls int
 	}{
-		{"server default page size", nil, (250 + srv.DefaultPageSize("getWebhookList") - 1) / srv.DefaultPageSize("getWebhookList")},
-		{"largest page", pageSize(100), 3},
-		{"one per page", pageSize(1), 250},
+		{"server default page size", nil, (6 + srv.DefaultPageSize("getWebhookList") - 1) / srv.DefaultPageSize("getWebhookList")},
+		{"a last page not full", pageSize(4), 2},
+		{"full pages", pageSize(3), 2},
+		{"one per page", pageSize(1), 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,8 +82,8 @@ func TestListAcrossPagesAgainstPartootest(t *testing.T) {
 				}
 				n, last = n+1, hook.ID
 			}
-			if n != 250 || srv.RequestCount() != tt.wantCalls {
-				t.Errorf("%d items in %d requests, want 250 in %d", n, srv.RequestCount(), tt.wantCalls)
+			if n != 6 || srv.RequestCount() != tt.wantCalls {
+				t.Errorf("%d items in %d requests, want 6 in %d", n, srv.RequestCount(), tt.wantCalls)
 			}
 		})
 	}
@@ -124,8 +126,8 @@ func TestOrganizationsAgainstPartootest(t *testing.T) {
 
 func pageSize(n int) *int { return &n }
 
-// addWebhooks stores items as they are (partootest's AddResource) and
-// returns them as stored.
+// addWebhooks seeds items (partootest's AddResource) and returns them as
+// stored.
 func addWebhooks(t testing.TB, srv *partootest.Server, items ...gen.WebhookItem) []gen.WebhookItem {
 	t.Helper()
 	out := make([]gen.WebhookItem, len(items))
@@ -134,7 +136,7 @@ func addWebhooks(t testing.TB, srv *partootest.Server, items ...gen.WebhookItem)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := json.Unmarshal(b, &out[i]); err != nil {
+		if err := json.Unmarshal(b[0], &out[i]); err != nil {
 			t.Fatal(err)
 		}
 	}

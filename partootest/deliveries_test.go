@@ -275,7 +275,7 @@ func TestEmitReportsFailedDeliveries(t *testing.T) {
 	failing := newReceiver(t, srv.PublicKey(), webhook.HandlerOptions{}, errors.New("boom"))
 	addWebhooks(t, srv,
 		gen.WebhookItem{URL: failing.URL, EventType: gen.EventTypeLeadReceived},
-		gen.WebhookItem{URL: "https://partoo.example/hooks", EventType: gen.EventTypeLeadReceived},
+		gen.WebhookItem{URL: "https://partoo.example/hooks", EventType: gen.EventTypeLeadReceived, OrgID: 2},
 	)
 	ds, err := srv.Emit(context.Background(), gen.EventTypeLeadReceived, nil)
 	if len(ds) != 2 || ds[0].StatusCode != 500 || ds[1].Err == nil {

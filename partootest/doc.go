@@ -37,10 +37,11 @@
 // 429 and 5xx are kept. Partoo documents no request-ID header, so the fake
 // sends none (a [Fault] can).
 //
-// Tests seed the state ([Server.AddResource] as it is,
-// [Server.CreateWebhooks] as POST /webhooks), read it ([Server.Resources],
-// [Server.Webhooks], [Server.Deliveries], [Server.Requests]) and inject
-// faults ([Server.AddFault]); what the server keeps is bounded ([MaxKept]).
+// Tests seed the state with [Server.AddResource], checked as the family's
+// create checks it ([Server.CreateWebhooks] for typed webhooks), read it
+// ([Server.Resources], [Server.Webhooks], [Server.Deliveries],
+// [Server.Requests]) and inject faults ([Server.AddFault]); what the
+// server keeps is bounded ([MaxKept]).
 //
 // # Behaviours
 //
@@ -106,7 +107,8 @@
 //
 // Where Partoo's documentation is silent, tests inherit the fake's choices:
 //   - one webhook per event type and organization (Partoo's rule, without
-//     its status): a second is 400, on create, update and CreateWebhooks;
+//     its status): a second is 400, on create and update, and refused
+//     when seeded;
 //   - webhook create is all or nothing; an empty items list creates nothing;
 //   - webhook URLs are absolute https URLs (the docs' rule), or http to a
 //     loopback host for tests; an update's URL also matches ^https://;

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -168,7 +167,7 @@ func decodeObject(b []byte) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, errors.New("not a JSON object")
+		return nil, fmt.Errorf("got %s", apispec.JSONType(v))
 	}
 	return m, nil
 }
@@ -245,11 +244,11 @@ func (f *family) idKey(v any) (string, error) {
 	if f.intIDs {
 		n, ok := v.(json.Number)
 		if !ok {
-			return "", fmt.Errorf("id %s is not an integer", jsonText(v))
+			return "", fmt.Errorf("id %s is not an integer of 0 or more", jsonText(v))
 		}
 		i, err := strconv.ParseInt(string(n), 10, 64)
-		if err != nil {
-			return "", fmt.Errorf("id %s is not an integer", n)
+		if err != nil || i < 0 {
+			return "", fmt.Errorf("id %s is not an integer of 0 or more", n)
 		}
 		return strconv.FormatInt(i, 10), nil
 	}
@@ -849,26 +848,33 @@ func (s *Server) Resources(collection string) []json.RawMessage {
 	return out
 }
 
-// AddResource stores item, which must encode to a JSON object, in the
-// resource family whose collection path template is collection, as it is:
-// unlike a create, it does not check the item against the spec or the
-// family's rules, nor fill it from the example. It is the one way to seed
-// a resource with anything, for example a gen.WebhookItem of an event type
-// the client does not know. Like a create, it gives the item the next free
-// id unless it has one, and fills org_id (with [Server.OrgID]), created_at
-// and updated_at where the item schema has them and the item does not
-// (updated_at takes created_at); a null, 0 or "" in those four fields, as
-// a Go struct's zero value encodes, counts as absent. It returns the item as stored. It fails
-// for an unknown collection, an item that is not an object, and an id of
-// the wrong type or already taken.
-func (s *Server) AddResource(collection string, item any) (json.RawMessage, error) {
-	b, err := json.Marshal(item)
-	if err != nil {
-		return nil, fmt.Errorf("AddResource %q: encode the item: %w", collection, err)
+// AddResource seeds the resource family whose collection path template is
+// collection (such as "/webhooks") with items, all or none, checked as the
+// family's create checks what it stores: each item must encode to a JSON
+// object whose keys are properties of the family's item, by their exact
+// names, valid against the item's schema in the spec and within the
+// family's rules (for webhooks: the URL rule, and one webhook per event
+// type and organization among those stored and items). Unlike a create, an
+// item may set what storage fills: the id (else the next free one), org_id
+// (else [Server.OrgID]), created_at and updated_at (else now; updated_at
+// takes created_at); a null, 0 or "" in those four, as a Go struct's zero
+// value encodes, counts as absent. It returns the items as stored. It fails
+// for an unknown collection; a refused item is a [FieldErrors] naming it
+// and its field ("items[1].url"), wrapped.
+func (s *Server) AddResource(collection string, items ...any) ([]json.RawMessage, error) {
+	at := func(i int, field string) string {
+		return strings.TrimSuffix(fmt.Sprintf("items[%d].%s", i, field), ".")
 	}
-	v, err := decodeObject(b)
-	if err != nil {
-		return nil, fmt.Errorf("AddResource %q: the item %s is not a JSON object", collection, shorten(b))
+	var errs FieldErrors
+	vs := make([]map[string]any, len(items))
+	for i, item := range items {
+		b, err := json.Marshal(item)
+		if err == nil {
+			vs[i], err = decodeObject(b)
+		}
+		if err != nil {
+			errs = errs.add(at(i, ""), fmt.Sprintf("Must be a JSON object: %v.", err))
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -876,23 +882,45 @@ func (s *Server) AddResource(collection string, item any) (json.RawMessage, erro
 	if f == nil {
 		return nil, fmt.Errorf("AddResource: collection %q is not a resource family of the server (known: %s)", collection, strings.Join(sortedKeys(s.families), ", "))
 	}
-	for _, k := range []string{f.idName, "org_id", "created_at", "updated_at"} {
-		if x, ok := v[k]; ok && (x == nil || x == "" || x == json.Number("0")) {
-			delete(v, k) // a Go zero value: filled below
+	for i, v := range vs {
+		if v != nil {
+			errs = f.checkSeed(s.engine.validator, v, errs, func(field string) string { return at(i, field) })
 		}
 	}
-	e, err := f.add(v, s.OrgID, s.now())
-	if err != nil {
-		return nil, fmt.Errorf("AddResource %q: %w", collection, err)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("AddResource %q: %w", collection, errs)
 	}
-	return json.Marshal(e.v)
+	added, errs := s.store(f, vs, s.OrgID, at)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("AddResource %q: %w", collection, errs)
+	}
+	out := make([]json.RawMessage, len(added))
+	for i, e := range added {
+		out[i], _ = json.Marshal(e.v) // decoded JSON always encodes
+	}
+	return out, nil
 }
 
-// shorten cuts a JSON text for a message.
-func shorten(b []byte) string {
-	const max = 80
-	if len(b) <= max {
-		return string(b)
+// checkSeed adds to errs the problems of v as an item to seed: a key that
+// is not a property of the item, and what the item's schema refuses
+// (checked by val), except the absence of what storage fills. A Go zero
+// value in those is removed from v first, to be filled.
+func (f *family) checkSeed(val apispec.Validator, v map[string]any, errs FieldErrors, at func(field string) string) FieldErrors {
+	filled := []string{f.idName, "org_id", "created_at", "updated_at"}
+	for _, k := range filled {
+		if x, ok := v[k]; ok && (x == nil || x == "" || x == json.Number("0")) {
+			delete(v, k)
+		}
 	}
-	return string(b[:max]) + "…"
+	for _, k := range sortedKeys(v) {
+		if !f.has(k) && f.item != apispec.NoSchema {
+			errs = errs.add(at(k), fmt.Sprintf("Unknown field %q: the item's properties are %s.", k, strings.Join(sortedKeys(f.props), ", ")))
+		}
+	}
+	for _, vi := range val.Validate(f.item, v, "") {
+		if vi.Keyword != "required" || !slices.Contains(filled, vi.Location) {
+			errs = errs.add(at(vi.Location), vi.Message)
+		}
+	}
+	return errs
 }

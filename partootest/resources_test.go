@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -194,6 +196,9 @@ func TestAddResource(t *testing.T) {
 		{"string id in an integer family", "/leads", map[string]any{"id": "abc"}, nil},
 		{"integer id in a string family", "/business", map[string]any{"id": 5}, nil},
 		{"hex counter", "/business", map[string]any{}, "000000000000000000000001"},
+		{"a key not a property", "/leads", map[string]any{"sauce": "x"}, nil},
+		{"a key in another case", "/leads", map[string]any{"Source": "x"}, nil},
+		{"what the item's schema refuses", "/leads", map[string]any{"chatbot_id": "one"}, nil},
 		{"not an object", "/leads", []int{1}, nil},
 		{"not JSON", "/leads", func() {}, nil},
 		{"unknown collection", "/nothing", map[string]any{}, nil},
@@ -211,7 +216,7 @@ func TestAddResource(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v := object(t, string(got)); v["id"] != tt.wantID {
+			if v := object(t, string(got[0])); v["id"] != tt.wantID {
 				t.Errorf("stored %s, want id %v", got, tt.wantID)
 			}
 		})
@@ -275,11 +280,12 @@ func TestStatefulWebhooksWithoutOverride(t *testing.T) {
 
 func TestPagination(t *testing.T) {
 	t.Parallel()
-	srv := partootest.NewTestServer(t, partootest.WithProviderKey("prov", 1, 2))
-	events := []gen.EventType{gen.EventTypeBusinessCreated}
+	// Partoo's rules allow one webhook per event type in an organization:
+	// the generic engine alone holds 45, the example (ID 1) and 44 more.
+	srv := partootest.NewTestServer(t, partootest.WithoutRules(), partootest.WithProviderKey("prov", 1, 2))
 	var seed []gen.WebhookItem
-	for i := range 45 {
-		seed = append(seed, gen.WebhookItem{URL: fmt.Sprintf("https://h%d.example", i), EventType: events[0], OrgID: 1})
+	for i := range 44 {
+		seed = append(seed, gen.WebhookItem{URL: fmt.Sprintf("https://h%d.example", i), EventType: gen.EventTypeBusinessCreated, OrgID: 1})
 	}
 	addWebhooks(t, srv, seed...)
 
@@ -362,22 +368,45 @@ func TestPagination(t *testing.T) {
 	})
 }
 
-// AddResource stores a webhook as it is, with the zero values of a Go
-// struct filled, and refuses a taken ID.
+// AddResource seeds webhooks with the checks of POST /webhooks, by the
+// exact names of the properties, all or none, and fills what a create
+// fills where a Go struct's zero value leaves it empty.
 func TestAddResourceWebhook(t *testing.T) {
 	t.Parallel()
 	srv := partootest.NewTestServer(t)
 	got := addWebhooks(t, srv,
-		gen.WebhookItem{ID: 10, URL: "https://a.example", EventType: "event_from_the_future", OrgID: 5, CreatedAt: "2020-01-01T00:00:00Z"},
+		gen.WebhookItem{ID: 10, URL: "https://a.example", EventType: gen.EventTypeLeadReceived, OrgID: 5, CreatedAt: "2020-01-01T00:00:00Z"},
 		gen.WebhookItem{URL: "https://b.example", EventType: gen.EventTypeLeadReceived},
 	)
 	if got[0].ID != 10 || got[0].UpdatedAt != "2020-01-01T00:00:00Z" || got[1].ID != 11 || got[1].OrgID != srv.OrgID || got[1].CreatedAt == "" {
 		t.Errorf("AddResource stored %+v", got)
 	}
-	if hooks := srv.Webhooks(); len(hooks) != 2 || hooks[0].ID != 10 || hooks[0].EventType != "event_from_the_future" || hooks[1].ID != 11 {
-		t.Errorf("Webhooks() = %+v, want IDs 10 and 11", hooks)
+	tests := []struct {
+		name   string
+		items  []any
+		fields []string // the fields of the refusal
+	}{
+		{"keys in another case", []any{map[string]any{"URL": "https://c.example", "Event_Type": "business_created"}},
+			[]string{"items[0].Event_Type", "items[0].URL", "items[0].event_type", "items[0].url"}},
+		{"unknown event type", []any{gen.WebhookItem{URL: "https://c.example", EventType: "event_from_the_future"}}, []string{"items[0].event_type"}},
+		{"URL of the wrong type", []any{map[string]any{"url": 5, "event_type": "business_created"}}, []string{"items[0].url"}},
+		{"http to a public host", []any{gen.WebhookItem{URL: "http://c.example", EventType: gen.EventTypeBusinessCreated}}, []string{"items[0].url"}},
+		{"second webhook for an event type", []any{gen.WebhookItem{URL: "https://c.example", EventType: gen.EventTypeMessageCreated},
+			gen.WebhookItem{URL: "https://d.example", EventType: gen.EventTypeLeadReceived}}, []string{"items[1].event_type"}},
+		{"taken ID", []any{gen.WebhookItem{ID: 10, URL: "https://c.example", EventType: gen.EventTypeBusinessCreated}}, []string{"items[0].id"}},
+		{"negative ID", []any{gen.WebhookItem{ID: -1, URL: "https://c.example", EventType: gen.EventTypeBusinessCreated}}, []string{"items[0].id"}},
+		{"not an object", []any{gen.WebhookItem{URL: "https://c.example", EventType: gen.EventTypeBusinessCreated}, []int{1}}, []string{"items[1]"}},
 	}
-	if _, err := srv.AddResource("/webhooks", gen.WebhookItem{ID: 10}); err == nil {
-		t.Error("AddResource with a taken ID did not fail")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := srv.AddResource("/webhooks", tt.items...)
+			var fields partootest.FieldErrors
+			if !errors.As(err, &fields) || !cmp.Equal(slices.Sorted(maps.Keys(fields)), tt.fields) {
+				t.Errorf("AddResource: %v, want a refusal of %v", err, tt.fields)
+			}
+			if n := len(srv.Webhooks()); n != 2 {
+				t.Errorf("%d webhooks after a refusal, want the 2 seeded before", n)
+			}
+		})
 	}
 }

@@ -238,8 +238,8 @@ func TestShutdownLetsRequestsFinish(t *testing.T) {
 	srv.Close() // after Shutdown, Close does nothing
 }
 
-// addWebhooks stores items as they are (partootest's AddResource) and
-// returns them as stored.
+// addWebhooks seeds items (partootest's AddResource) and returns them as
+// stored.
 func addWebhooks(t testing.TB, srv *partootest.Server, items ...gen.WebhookItem) []gen.WebhookItem {
 	t.Helper()
 	out := make([]gen.WebhookItem, len(items))
@@ -248,7 +248,7 @@ func addWebhooks(t testing.TB, srv *partootest.Server, items ...gen.WebhookItem)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := json.Unmarshal(b, &out[i]); err != nil {
+		if err := json.Unmarshal(b[0], &out[i]); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -2,7 +2,6 @@ package partootest
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 
@@ -97,7 +96,7 @@ func (s *Server) tryoutWebhooks(c *call) *response {
 	if len(items) == 0 {
 		return badRequest(FieldErrors{"items": {"Must have at least 1 item: the webhook configuration to try."}})
 	}
-	h := webhookOf(items[0])
+	h := webhookOf(s.families[webhookCollection], items[0])
 	if msg := checkWebhookURL(h.URL); msg != "" {
 		return badRequest(FieldErrors{"items[0].url": {msg}})
 	}
@@ -112,38 +111,23 @@ func (s *Server) tryoutWebhooks(c *call) *response {
 	return marshalResponse(successStatus(c.op), result)
 }
 
-// CreateWebhooks creates webhooks as POST /webhooks does, with its checks
-// and rules, all or none, to seed what Partoo would accept
-// ([Server.AddResource] stores anything). Each keeps its OrgID (zero:
-// [Server.OrgID]), ID and timestamps (zero: filled as a create fills them).
-// A refusal is a [FieldErrors] naming items[i] ("items[1].event_type").
+// CreateWebhooks is [Server.AddResource] of "/webhooks" with typed items
+// and answers: it seeds webhooks, all or none, checked as POST /webhooks
+// checks them. Each keeps its OrgID (zero: [Server.OrgID]), ID and
+// timestamps (zero: filled as a create fills them). A refusal is a
+// [FieldErrors] naming items[i] ("items[1].event_type"), wrapped.
 func (s *Server) CreateWebhooks(items ...gen.WebhookItem) ([]gen.WebhookItem, error) {
-	op := s.engine.create(webhookCollection)
-	if op == nil {
-		return nil, errors.New("CreateWebhooks: the server serves no create of " + webhookCollection)
-	}
-	payload := gen.CreateWebhooksPayload{Items: make([]gen.WebhookCreateItem, len(items))}
-	vs := make([]map[string]any, len(items))
+	seeds := make([]any, len(items))
 	for i, it := range items {
-		if it.ID < 0 {
-			return nil, FieldErrors{fmt.Sprintf("items[%d].id", i): {fmt.Sprintf("Webhook ID %d is negative.", it.ID)}}
-		}
-		payload.Items[i] = gen.WebhookCreateItem{URL: it.URL, EventType: it.EventType, CustomHeaders: it.CustomHeaders}
-		vs[i] = webhookValue(it)
+		seeds[i] = it
 	}
-	b, _ := json.Marshal(payload) // strings and maps of strings always encode
-	if _, errs := checkBody(validator, op, b); len(errs) > 0 {
-		return nil, errs
+	added, err := s.AddResource(webhookCollection, seeds...)
+	if err != nil {
+		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	stored, errs := s.store(s.families[webhookCollection], vs, s.OrgID, func(i int, field string) string { return fmt.Sprintf("items[%d].%s", i, field) })
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	out := make([]gen.WebhookItem, len(stored))
-	for i, e := range stored {
-		out[i] = webhookOf(e.v)
+	out := make([]gen.WebhookItem, len(added))
+	for i, b := range added {
+		json.Unmarshal(b, &out[i]) // a stored item has the item's properties only, valid
 	}
 	return out, nil
 }
@@ -156,21 +140,20 @@ func (s *Server) Webhooks() []gen.WebhookItem {
 	var out []gen.WebhookItem
 	if f := s.families[webhookCollection]; f != nil {
 		for _, e := range f.sorted() {
-			out = append(out, webhookOf(e.v))
+			out = append(out, webhookOf(f, e.v))
 		}
 	}
 	return out
 }
 
 // webhookOf reads a webhook from a JSON object (a validated request's item
-// or a stored one) by its exact keys, where encoding/json would also take
-// "URL" for "url"; fields of the wrong type (stored by AddResource) are
-// left zero.
-func webhookOf(v any) gen.WebhookItem {
+// or a stored one) by the exact names of the properties of f's item, where
+// encoding/json would also take "URL" for "url".
+func webhookOf(f *family, v any) gen.WebhookItem {
 	obj, _ := v.(map[string]any)
 	exact := map[string]any{}
-	for _, k := range []string{"id", "org_id", "url", "event_type", "custom_headers", "created_at", "updated_at"} {
-		if x, ok := obj[k]; ok {
+	for k, x := range obj {
+		if f != nil && f.has(k) {
 			exact[k] = x
 		}
 	}
@@ -178,18 +161,4 @@ func webhookOf(v any) gen.WebhookItem {
 	b, _ := json.Marshal(exact)
 	json.Unmarshal(b, &it)
 	return it
-}
-
-// webhookValue encodes a webhook for storage without its zero fields (ID,
-// OrgID, timestamps, custom headers), which storage fills or omits; the
-// caller has checked that the URL and event type are not empty.
-func webhookValue(it gen.WebhookItem) map[string]any {
-	b, _ := json.Marshal(it)
-	v, _ := decodeObject(b)
-	for k, x := range v {
-		if x == json.Number("0") || x == "" || jsonText(x) == "{}" {
-			delete(v, k)
-		}
-	}
-	return v
 }
