@@ -70,8 +70,9 @@ the x-APIKey header, to the URL it prints (with the base path):
 Operations and their behaviour:
 %s
 The -seed file is JSON, {"webhooks": [...], "resources": {"/collection":
-[...]}} (or an array of webhooks): webhooks are created as POST /webhooks
-creates them, all or none; resources are stored as given (AddResource).
+[...]}} (or an array of webhooks): each collection's items are stored, all
+or none, checked as its create checks them, with the exact property names;
+an item may set its id, org_id and timestamps (partootest's AddResource).
 
 SIGINT or SIGTERM stops it once the requests in flight finish (up to %v).
 

@@ -2,17 +2,16 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/partootest"
 )
 
@@ -41,18 +40,24 @@ func (e *seedError) Unwrap() error { return e.Err }
 // seed is a seed file, decoded once; an error reads it again, as far as
 // the value at fault, to say where that is.
 type seed struct {
-	file      string
-	src       []byte
-	hooksAt   []any // the path of the webhooks: the file, or its "webhooks"
-	webhooks  []gen.WebhookItem
-	resources map[string]any // arrays of items by collection
+	file string
+	src  []byte
+	sets []seedSet // in the order they are stored
+}
+
+// seedSet is the items a seed file gives a collection, and the path of
+// their array in the file.
+type seedSet struct {
+	collection string
+	at         []any
+	items      []any
 }
 
 // readSeed reads a seed file: {"webhooks": [...], "resources": {...}}, or
-// an array of webhooks. No path is no seed.
+// an array of webhooks. No path is an empty seed.
 func readSeed(path string) (*seed, error) {
 	if path == "" {
-		return nil, nil
+		return &seed{}, nil
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -73,20 +78,22 @@ func readSeed(path string) (*seed, error) {
 	}
 	switch v := top.(type) {
 	case []any:
-		return sd, sd.readWebhooks(v)
+		return sd, sd.add(webhooks, nil, v)
 	case map[string]any:
 		for _, name := range slices.Sorted(maps.Keys(v)) {
-			switch name {
-			case "webhooks":
-				sd.hooksAt = []any{name}
-				err = sd.readWebhooks(v[name])
-			case "resources":
-				var ok bool
-				if sd.resources, ok = v[name].(map[string]any); !ok {
-					err = sd.fail([]any{name}, false, errors.New("want an object of collections"))
-				}
-			default:
+			switch colls, ok := v[name].(map[string]any); {
+			case name == "webhooks":
+				err = sd.add(webhooks, []any{name}, v[name])
+			case name != "resources":
 				err = sd.fail([]any{name}, true, errors.New(`unknown field: a seed file has "webhooks" and "resources"`))
+			case !ok:
+				err = sd.fail([]any{name}, false, errors.New("want an object of collections"))
+			default:
+				for _, coll := range slices.Sorted(maps.Keys(colls)) {
+					if err == nil {
+						err = sd.add(coll, []any{name, coll}, colls[coll])
+					}
+				}
 			}
 			if err != nil {
 				return nil, err
@@ -97,82 +104,61 @@ func readSeed(path string) (*seed, error) {
 	return nil, sd.fail(nil, false, errors.New(`want a JSON object, {"webhooks": [...], "resources": {...}}, or an array of webhooks`))
 }
 
-// readWebhooks reads the array v of webhooks, at sd.hooksAt.
-func (sd *seed) readWebhooks(v any) error {
-	arr, ok := v.([]any)
+// webhooks is the collection of webhook configurations.
+const webhooks = "/webhooks"
+
+// add adds v, the array at path at, to the items of collection.
+func (sd *seed) add(collection string, at []any, v any) error {
+	items, ok := v.([]any)
 	if !ok {
-		return sd.fail(sd.hooksAt, false, errors.New("want an array of webhook objects"))
+		return sd.fail(at, false, errors.New("want an array of items"))
 	}
-	for i, el := range arr {
-		at := append(slices.Clip(sd.hooksAt), i)
-		raw, _ := json.Marshal(el)
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		var it gen.WebhookItem
-		var te *json.UnmarshalTypeError
-		switch err := dec.Decode(&it); {
-		case errors.As(err, &te):
-			for _, field := range strings.FieldsFunc(te.Field, func(r rune) bool { return r == '.' }) {
-				at = append(at, field)
-			}
-			return sd.fail(at, false, fmt.Errorf("got a JSON %s, want %s", te.Value, te.Type))
-		case err != nil:
-			name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-			return sd.fail(append(at, name), true, errors.New("unknown field of a webhook"))
-		}
-		sd.webhooks = append(sd.webhooks, it)
-	}
+	sd.sets = append(sd.sets, seedSet{collection: collection, at: at, items: items})
 	return nil
 }
 
-// load stores the seed, if any, in srv: webhooks as POST /webhooks creates
-// them (all or none), other resources as given; it returns how many of each.
-func (sd *seed) load(srv *partootest.Server) (webhooks, resources int, err error) {
-	if sd == nil {
-		return 0, 0, nil
-	}
-	if _, err := srv.CreateWebhooks(sd.webhooks...); err != nil {
-		return 0, 0, sd.webhookError(err)
-	}
-	for _, coll := range slices.Sorted(maps.Keys(sd.resources)) {
-		items, ok := sd.resources[coll].([]any)
-		switch {
-		case coll == "/webhooks":
-			return 0, 0, sd.fail([]any{"resources", coll}, true, errors.New(`webhook configurations go in "webhooks", where they are checked as POST /webhooks checks them`))
-		case !ok:
-			return 0, 0, sd.fail([]any{"resources", coll}, false, errors.New("want an array of items"))
+// load seeds srv with each collection's items, all or
+// none, checked as the collection's create checks them (AddResource); it
+// returns how many webhooks and other resources it stored.
+func (sd *seed) load(srv *partootest.Server) (hooks, resources int, err error) {
+	for _, set := range sd.sets {
+		if _, err := srv.AddResource(set.collection, set.items...); err != nil {
+			return 0, 0, sd.itemError(set, err)
 		}
-		for i, item := range items {
-			if _, err := srv.AddResource(coll, item); err != nil {
-				return 0, 0, sd.fail([]any{"resources", coll, i}, false, err)
-			}
-			resources++
+		if set.collection == webhooks {
+			hooks += len(set.items)
+		} else {
+			resources += len(set.items)
 		}
 	}
-	return len(sd.webhooks), resources, nil
+	return hooks, resources, nil
 }
 
-// webhookError locates a refusal of CreateWebhooks (fields items[i]...) at
-// the first webhook at fault, its first field named, with all its messages.
-func (sd *seed) webhookError(err error) error {
+// itemError locates a refusal of AddResource (fields items[i]...) at the
+// first item at fault, its first field named, with all its messages; any
+// other refusal at the collection's name.
+func (sd *seed) itemError(set seedSet, err error) error {
 	var fields partootest.FieldErrors
-	errors.As(err, &fields)
-	for i := range sd.webhooks {
+	if !errors.As(err, &fields) {
+		return sd.fail(set.at, true, err)
+	}
+	for i := range set.items {
 		mine := partootest.FieldErrors{}
 		for k, msgs := range fields {
 			if rest, ok := strings.CutPrefix(k, fmt.Sprintf("items[%d]", i)); ok && (rest == "" || rest[0] == '.') {
-				mine[strings.TrimPrefix(rest, ".")] = msgs
+				mine[cmp.Or(strings.TrimPrefix(rest, "."), "item")] = msgs
 			}
 		}
 		if len(mine) > 0 {
-			at := append(slices.Clip(sd.hooksAt), i)
-			member, _, _ := strings.Cut(slices.Sorted(maps.Keys(mine))[0], ".")
-			off, _ := sd.locate(append(at, member), false)
-			_, field := sd.locate(at, false)
+			at := append(slices.Clip(set.at), i)
+			off, field := sd.locate(at, false)
+			if member, _, _ := strings.Cut(slices.Sorted(maps.Keys(mine))[0], "."); mine["item"] == nil {
+				off, _ = sd.locate(append(at, member), false)
+			}
 			return sd.failAt(off, field, mine)
 		}
 	}
-	return sd.fail(sd.hooksAt, false, err)
+	return sd.fail(set.at, false, err)
 }
 
 // fail is err at the value at path, or at its member's name if name is set.
