@@ -12,6 +12,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/partoo-go/partoo/internal/apispec"
 	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
@@ -53,7 +54,7 @@ type operation struct {
 	SuccessMedia           string // the media type of a success body that is not JSON (text/csv)
 	Errors, ErrorSchemas   []int  // error statuses, and the schema of each, or noSchema
 	List                   listRow
-	CustomHeadersAt        []location
+	CustomHeadersAt        []apispec.Location
 	Resource               resourceRow
 
 	errorRefs []*openapi3.SchemaRef // the JSON schema of each status of Errors, or nil
@@ -194,8 +195,8 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 	if err != nil {
 		return nil, fmt.Errorf("%s: request body: %w", where, err)
 	}
-	slices.SortFunc(locs, func(a, b location) int { return strings.Compare(a.String(), b.String()) })
-	o.CustomHeadersAt = slices.CompactFunc(locs, func(a, b location) bool { return a.String() == b.String() })
+	slices.SortFunc(locs, func(a, b apispec.Location) int { return strings.Compare(a.String(), b.String()) })
+	o.CustomHeadersAt = slices.CompactFunc(locs, slices.Equal)
 	return o, nil
 }
 
@@ -372,38 +373,27 @@ func (m *model) list(o *operation, where, override string) error {
 	return nil
 }
 
-// location is where a request body holds a CustomHeaders object.
-type location []string
-
-// eachElement is the step of a location into every element of an array.
-const eachElement = "[*]"
-
-// String writes the location as the docs do: "items[*].custom_headers".
-func (l location) String() string {
-	return strings.ReplaceAll(strings.Join(l, "."), "."+eachElement, eachElement)
-}
-
 // locate returns the locations of the CustomHeaders schema under schema i;
 // stack holds the schemas above it, to stop on recursion.
-func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
+func (m *model) locate(i int, loc apispec.Location, stack []int) ([]apispec.Location, error) {
 	if i >= 0 && i == m.CustomHeaders {
-		return []location{loc}, nil
+		return []apispec.Location{loc}, nil
 	}
 	if i < 0 || slices.Contains(stack, i) {
 		return nil, nil
 	}
 	row := m.schemas.rows[i]
 	stack = append(stack, i)
-	var out []location
+	var out []apispec.Location
 	var err error // the first
-	visit := func(sub int, at location) {
+	visit := func(sub int, at apispec.Location) {
 		locs, e := m.locate(sub, at, stack)
 		out = append(out, locs...)
 		err = cmp.Or(err, e)
 	}
-	visit(row.Items, append(slices.Clip(loc), eachElement))
+	visit(row.Items, append(slices.Clip(loc), apispec.Step{Each: true}))
 	for _, p := range row.Properties {
-		visit(p.Schema, append(slices.Clip(loc), p.Name))
+		visit(p.Schema, append(slices.Clip(loc), apispec.Step{Name: p.Name}))
 	}
 	for _, sub := range slices.Concat(row.AllOf, row.OneOf, row.AnyOf) {
 		visit(sub, loc)

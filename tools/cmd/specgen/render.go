@@ -22,6 +22,7 @@ import (
 	"golang.org/x/tools/go/ast/astutil"
 	"gopkg.in/yaml.v3"
 
+	"github.com/partoo-go/partoo/internal/apispec"
 	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
@@ -293,7 +294,7 @@ var verbs = strings.Fields(`get list create update delete send search set fetch 
 // headerCheck writes the func that checks a typed body's custom headers, or
 // checks its JSON when a location crosses a union or a nullable; the
 // client runs it in its checks stage.
-func (g *goAPI) headerCheck(body *codegen.Schema, locs []location, opRef string) string {
+func (g *goAPI) headerCheck(body *codegen.Schema, locs []apispec.Location, opRef string) string {
 	code := bytes.NewBufferString("func() error {\nhc := s.client.headerCheck()\n")
 	for k, loc := range locs {
 		if body == nil || !g.walkSteps(code, *body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", opRef[1:], k), nil, 2) {
@@ -305,7 +306,7 @@ func (g *goAPI) headerCheck(body *codegen.Schema, locs []location, opRef string)
 
 // walkSteps writes the loops and nil checks from expr (schema s, Go type
 // goType) down steps to the custom headers; idx are the enclosing indexes.
-func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps location, loc string, idx []string, depth int) bool {
+func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps apispec.Location, loc string, idx []string, depth int) bool {
 	switch {
 	case strings.HasPrefix(goType, "*"):
 		v := fmt.Sprintf("p%d", depth)
@@ -315,14 +316,14 @@ func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr str
 	case len(steps) == 0:
 		fmt.Fprintf(code, "hc.at(%s)\n", strings.Join(append([]string{loc, expr}, idx...), ", "))
 		return strings.HasPrefix(g.deref(s).GoType, "map[")
-	case steps[0] == eachElement:
+	case steps[0].Each:
 		item := g.elem(s)
 		i := fmt.Sprintf("i%d", len(idx))
 		fmt.Fprintf(code, "for %s := range %s {\n", i, expr)
 		defer code.WriteString("}\n")
 		return item != nil && g.walkSteps(code, *item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, append(idx, i), depth+1)
 	}
-	p, ok := g.property(s, steps[0])
+	p, ok := g.property(s, steps[0].Name)
 	return ok && !strings.HasPrefix(p.GoTypeDef(), "nullable.") &&
 		g.walkSteps(code, p.Schema, p.GoTypeDef(), expr+"."+p.GoFieldName(), steps[1:], loc, idx, depth)
 }
