@@ -13,7 +13,7 @@ func TestServicesImportTheirTypes(t *testing.T) {
 	t.Parallel()
 	views := []serviceView{{Name: "Venues", Tag: "Venues", Methods: []methodView{{
 		Name: "Get", Args: "ctx context.Context, since time.Time, note nullable.Nullable[string], id openapi_types.UUID, opts ...CallOption",
-		Build: "gen.NewGetVenueRequest(s.client.server, since, note, id)", Op: "&apispec.Operations[0]", Check: "nil",
+		Build: "gen.NewGetVenueRequest(s.client.server, since, note, id)", Op: "&apispec.Operations[0]",
 		Spec: &operation{ID: "getVenue", Method: "GET", Path: "/venues"}, Sentence: "gets a venue.", Result: "value", Type: "gen.Venue",
 	}}}}
 	src, err := renderViews(views)

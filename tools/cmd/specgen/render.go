@@ -67,8 +67,8 @@ type serviceView struct {
 
 // methodView is one method.
 type methodView struct {
-	Name, Args, Build, Op string // Build calls gen's request builder; Op is apispec's entry
-	Check                 string // the func that checks its body's custom headers, or "goTypesOnly"
+	Name, Args, Build, Op string   // Build calls gen's request builder; Op is apispec's entry
+	Walkers               []walker // the func that checks its typed body's custom headers: a walker per location
 	// Result is its answer's shape: "list" (of Type), "none", "field" (the
 	// array Field, JSON name Tag), "pointer" or "value".
 	Result, Type, Field, Tag string
@@ -162,7 +162,7 @@ func methodOf(api *goAPI, o *operation) (methodView, error) {
 	if k < 0 {
 		return methodView{}, fmt.Errorf("%s (%s %s): oapi-codegen generates no request builder for it in package gen", o.ID, o.Method, o.Path)
 	}
-	d, v := api.defs[k], methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec.Op" + goname.Of(o.ID) + "]", Check: "goTypesOnly", Spec: o, Sentence: sentence(o.Summary, o.ID)}
+	d, v := api.defs[k], methodView{Name: o.GoMethod, Op: "&apispec.Operations[apispec.Op" + goname.Of(o.ID) + "]", Spec: o, Sentence: sentence(o.Summary, o.ID)}
 	if d := strings.TrimSpace(o.Doc); d != "" && d != strings.TrimSpace(o.Summary) {
 		v.Description = strings.Split(d, "\n")
 	}
@@ -189,6 +189,7 @@ func methodOf(api *goAPI, o *operation) (methodView, error) {
 	switch {
 	case body != nil:
 		take("body "+bodyType, "body")
+		v.Walkers = api.walkers(*body, o.CustomHeadersAt)
 	case o.RawBody != "":
 		take("contentType string", "contentType")
 		take("body io.Reader", "body")
@@ -196,9 +197,6 @@ func methodOf(api *goAPI, o *operation) (methodView, error) {
 	}
 	v.Args = strings.Join(append(args, "opts ...CallOption"), ", ")
 	v.Build = fmt.Sprintf("gen.%s(%s)", builder, strings.Join(build, ", "))
-	if len(o.CustomHeadersAt) > 0 {
-		v.Check = api.headerCheck(body, o.CustomHeadersAt, v.Op)
-	}
 	rts, err := d.GetResponseTypeDefinitions()
 	if err != nil {
 		return v, fmt.Errorf("oapi-codegen: %s: %w", d.OperationId, err)
@@ -212,7 +210,7 @@ func methodOf(api *goAPI, o *operation) (methodView, error) {
 	}
 	switch {
 	case o.List.Style != "":
-		if v.Check != "goTypesOnly" {
+		if len(o.CustomHeadersAt) > 0 {
 			return v, fmt.Errorf("%s: a list operation with custom headers in its body is not supported", o.ID)
 		}
 		field, ok := api.property(resp, o.List.Field)
@@ -291,41 +289,50 @@ var verbs = strings.Fields(`get list create update delete send search set fetch 
 	assign connect disconnect import export test validate verify count find edit modify replace reset refresh
 	trigger submit approve reject return compute link unlink`)
 
-// headerCheck writes the func that checks a typed body's custom headers, or
-// checks its JSON when a location crosses a union or a nullable; the
-// client runs it in its checks stage.
-func (g *goAPI) headerCheck(body *codegen.Schema, locs []apispec.Location, opRef string) string {
-	code := bytes.NewBufferString("func() error {\nhc := s.client.headerCheck()\n")
-	for k, loc := range locs {
-		if body == nil || !g.walkSteps(code, *body, "", "body", loc, fmt.Sprintf("%s.CustomHeadersAt[%d]", opRef[1:], k), nil, 2) {
-			return "func() error { return s.client.checkBodyJSON(" + opRef + ", req) }"
-		}
-	}
-	return code.String() + "return hc.err(" + opRef + ", req)\n}"
+// walker is the code that takes a typed body down to the custom headers at
+// one location: each stage opens inside the one before, then hc.at checks
+// the map Expr.
+type walker struct {
+	Stages []stage
+	Expr   string
 }
 
-// walkSteps writes the loops and nil checks from expr (schema s, Go type
-// goType) down steps to the custom headers; idx are the enclosing indexes.
-func (g *goAPI) walkSteps(code *bytes.Buffer, s codegen.Schema, goType, expr string, steps apispec.Location, loc string, idx []string, depth int) bool {
-	switch {
-	case strings.HasPrefix(goType, "*"):
-		v := fmt.Sprintf("p%d", depth)
-		fmt.Fprintf(code, "if %s := %s; %s != nil {\n", v, expr, v)
-		defer code.WriteString("}\n")
-		return g.walkSteps(code, s, goType[1:], "*"+v, steps, loc, idx, depth+1)
-	case len(steps) == 0:
-		fmt.Fprintf(code, "hc.at(%s)\n", strings.Join(append([]string{loc, expr}, idx...), ", "))
-		return strings.HasPrefix(g.deref(s).GoType, "map[")
-	case steps[0].Each:
-		item := g.elem(s)
-		i := fmt.Sprintf("i%d", len(idx))
-		fmt.Fprintf(code, "for %s := range %s {\n", i, expr)
-		defer code.WriteString("}\n")
-		return item != nil && g.walkSteps(code, *item, "", fmt.Sprintf("(%s)[%s]", expr, i), steps[1:], loc, append(idx, i), depth+1)
+// stage is a loop over the elements of Expr (Each), indexed by Var, or a
+// nil check of the pointer Expr, held in Var.
+type stage struct {
+	Var, Expr string
+	Each      bool
+}
+
+// walkers returns the walker of a typed body to each location, or none when
+// a location's Go types do not lead to a map (they cross a union or a
+// nullable): the client then checks the JSON.
+func (g *goAPI) walkers(body codegen.Schema, locs []apispec.Location) []walker {
+	ws := make([]walker, len(locs))
+	for k, loc := range locs {
+		w, s, loops := &ws[k], body, 0
+		for w.Expr = "body"; len(loc) > 0; loc = loc[1:] {
+			item, i := g.elem(s), fmt.Sprintf("i%d", loops)
+			p, ok := g.property(s, loc[0].Name)
+			switch {
+			case loc[0].Each && item != nil:
+				w.Stages = append(w.Stages, stage{Var: i, Expr: w.Expr, Each: true})
+				s, w.Expr, loops = *item, fmt.Sprintf("(%s)[%s]", w.Expr, i), loops+1
+			case loc[0].Each || !ok || strings.HasPrefix(p.GoTypeDef(), "nullable."):
+				return nil
+			case strings.HasPrefix(p.GoTypeDef(), "*"): // an optional field
+				v := fmt.Sprintf("p%d", len(w.Stages)+2)
+				w.Stages = append(w.Stages, stage{Var: v, Expr: w.Expr + "." + p.GoFieldName()})
+				s, w.Expr = p.Schema, "*"+v
+			default:
+				s, w.Expr = p.Schema, w.Expr+"."+p.GoFieldName()
+			}
+		}
+		if !strings.HasPrefix(g.deref(s).GoType, "map[") {
+			return nil
+		}
 	}
-	p, ok := g.property(s, steps[0].Name)
-	return ok && !strings.HasPrefix(p.GoTypeDef(), "nullable.") &&
-		g.walkSteps(code, p.Schema, p.GoTypeDef(), expr+"."+p.GoFieldName(), steps[1:], loc, idx, depth)
+	return ws
 }
 
 // goAPI is what oapi-codegen generates in package gen.

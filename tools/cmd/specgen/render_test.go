@@ -56,3 +56,63 @@ func TestExecuteShowsTheBrokenSource(t *testing.T) {
 		t.Errorf("execute on valid Go = %q, %v", src, err)
 	}
 }
+
+// TestCustomHeaderWalkers renders the check of a body's custom headers: a
+// walker of its Go values down loops and nil checks when the Go types lead to
+// a map at every location, else the check of its JSON. Not in parallel:
+// oapi-codegen's codegen package keeps its options in package state.
+func TestCustomHeaderWalkers(t *testing.T) {
+	ref := map[string]any{"$ref": "#/components/schemas/CustomHeaders"}
+	payload := func(t *testing.T, doc map[string]any) map[string]any {
+		return obj(t, doc, "components", "schemas", "UpdateWebhookPayload", "properties")
+	}
+	tests := []struct {
+		name   string
+		mutate func(t *testing.T, doc map[string]any)
+		op     string // the method of the check
+		want   string
+	}{
+		{"an array's elements, each a pointer", func(*testing.T, map[string]any) {}, "Create",
+			"func() error {\n\t\thc := s.client.headerCheck()\n\t\tfor i0 := range body.Items {\n\t\t\tif p3 := (body.Items)[i0].CustomHeaders; p3 != nil {\n" +
+				"\t\t\t\thc.at(apispec.Operations[apispec.OpWebhook].CustomHeadersAt[0], *p3, i0)\n\t\t\t}\n\t\t}\n" +
+				"\t\treturn hc.err(&apispec.Operations[apispec.OpWebhook], req)\n\t}"},
+		{"a pointer", func(*testing.T, map[string]any) {}, "Update",
+			"func() error {\n\t\thc := s.client.headerCheck()\n\t\tif p2 := body.CustomHeaders; p2 != nil {\n" +
+				"\t\t\thc.at(apispec.Operations[apispec.OpUpdateWebhook].CustomHeadersAt[0], *p2)\n\t\t}\n" +
+				"\t\treturn hc.err(&apispec.Operations[apispec.OpUpdateWebhook], req)\n\t}"},
+		{"two locations, one the elements of an array of maps", func(t *testing.T, doc map[string]any) {
+			payload(t, doc)["history"] = map[string]any{"type": "array", "items": ref}
+		}, "Update",
+			"\t\tif p2 := body.CustomHeaders; p2 != nil {\n\t\t\thc.at(apispec.Operations[apispec.OpUpdateWebhook].CustomHeadersAt[0], *p2)\n\t\t}\n" +
+				"\t\tfor i0 := range body.History {\n\t\t\thc.at(apispec.Operations[apispec.OpUpdateWebhook].CustomHeadersAt[1], (body.History)[i0], i0)\n\t\t}\n" +
+				"\t\treturn hc.err("},
+		{"a nullable: the JSON", func(t *testing.T, doc map[string]any) {
+			payload(t, doc)["custom_headers"] = map[string]any{"anyOf": []any{ref, map[string]any{"type": "null"}}}
+		}, "Update", "func() error { return s.client.checkBodyJSON(&apispec.Operations[apispec.OpUpdateWebhook], req) }"},
+		{"a union on the way: the JSON", func(t *testing.T, doc map[string]any) {
+			payload(t, doc)["history"] = map[string]any{"oneOf": []any{
+				map[string]any{"type": "object", "properties": map[string]any{"headers": ref}},
+				map[string]any{"type": "string"},
+			}}
+		}, "Update", "func() error { return s.client.checkBodyJSON(&apispec.Operations[apispec.OpUpdateWebhook], req) }"},
+		{"no custom headers", func(*testing.T, map[string]any) {}, "Get", "req, err, goTypesOnly, &out, opts)"},
+	}
+	names, err := loadNames(namesPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := mutateSpec(t, specPath, func(doc map[string]any) { tt.mutate(t, doc) })
+			src, err := renderServices(buildModel(t, spec, names), spec, oapiConfig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, method, _ := strings.Cut(string(src), "func (s *WebhooksService) "+tt.op+"(")
+			method, _, _ = strings.Cut(method, "\n}\n")
+			if !strings.Contains(method, tt.want) {
+				t.Errorf("WebhooksService.%s lacks\n%s\nin\n%s", tt.op, tt.want, method)
+			}
+		})
+	}
+}
