@@ -4,18 +4,11 @@ package partoo
 
 import (
 	"context"
-	"encoding/json"
 	"iter"
 	"net/http"
 
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/apispec"
-)
-
-var (
-	_ = json.Unmarshal
-	_ iter.Seq[int]
-	_ http.Header
 )
 
 // Services holds one service per tag of the spec, each with one method

@@ -20,7 +20,7 @@ func TestServicesImportTheirTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"\t\"context\"\n\t\"encoding/json\"\n\t\"iter\"\n\t\"net/http\"\n\t\"time\"\n\n",
+	for _, want := range []string{"\t\"context\"\n\t\"time\"\n\n",
 		"\n\n\t\"github.com/oapi-codegen/nullable\"\n\topenapi_types \"github.com/oapi-codegen/runtime/types\"\n\t\"github.com/partoo-go/partoo/gen\"\n"} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("the imports lack %q:\n%s", want, src)
