@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/partoo-go/partoo/internal/apispec"
 )
 
 // A call is one use of an operation (a helper, one page of an iterator,
@@ -66,9 +68,9 @@ type callSettings struct {
 func WithHeader(name, value string) CallOption {
 	return func(s *callSettings) error {
 		switch {
-		case !validHeaderName(name):
+		case !apispec.ValidHeaderName(name):
 			return fmt.Errorf("WithHeader: %q is not a valid header name", name)
-		case !validHeaderValue(value):
+		case !apispec.ValidHeaderValue(value):
 			return fmt.Errorf("WithHeader: the value of %q has a control character", name)
 		}
 		switch http.CanonicalHeaderKey(name) {

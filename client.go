@@ -178,7 +178,7 @@ func checkKey(key string) error {
 	switch {
 	case strings.TrimSpace(key) == "":
 		return apiKeyError("partoo: the API key is empty")
-	case !validHeaderValue(key):
+	case !apispec.ValidHeaderValue(key):
 		// What net/http refuses in a header value: it would fail every
 		// attempt.
 		return apiKeyError("partoo: the API key contains a control character (a line break, NUL, DEL, ESC...), which an HTTP header cannot carry")
@@ -385,7 +385,7 @@ func WithMaxResponseSize(n int64) Option {
 // included), is an error.
 func WithUserAgent(ua string) Option {
 	return func(cfg *config) error {
-		if strings.TrimSpace(ua) == "" || !validHeaderValue(ua) {
+		if strings.TrimSpace(ua) == "" || !apispec.ValidHeaderValue(ua) {
 			return fmt.Errorf("partoo: WithUserAgent: invalid user agent %q", ua)
 		}
 		cfg.userAgent = ua

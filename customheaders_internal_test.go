@@ -9,7 +9,6 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -77,11 +76,10 @@ func withHeaders(h gen.CustomHeaders, n int) gen.CustomHeaders {
 // the generated tables, so that the tests follow a new spec's limit.
 func specMaxHeaders(t *testing.T) int {
 	t.Helper()
-	r := customHeaderRules()
-	if !r.hasMaxProperties || r.maxProperties < 2 {
-		t.Fatalf("the spec's CustomHeaders maxProperties is unset or below 2 (%d): these tests need a limit above one header", r.maxProperties)
+	if apispec.CustomHeaders < 0 || apispec.Schemas[apispec.CustomHeaders].MaxProperties < 2 {
+		t.Fatal("the spec's CustomHeaders maxProperties is unset or below 2: these tests need a limit above one header")
 	}
-	return r.maxProperties
+	return apispec.Schemas[apispec.CustomHeaders].MaxProperties
 }
 
 // tooManyHeaders is the message for n headers beyond the spec's maximum.
@@ -204,113 +202,6 @@ func TestCustomHeaderErrorFields(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("errors (-want +got):\n%s", diff)
-	}
-}
-
-// compiled returns a pattern rule that runs expr with Go's regexp, for the
-// tests that change the rules.
-func compiled(source, expr string) *patternRule {
-	re := regexp.MustCompile(expr)
-	return &patternRule{source: source, match: func(s string) (bool, error) { return re.MatchString(s), nil }}
-}
-
-// TestRulesComeFromTheSpec shows that the verdict follows the rules read
-// from the generated tables: the same code enforces other limits and
-// patterns when the spec changes.
-func TestRulesComeFromTheSpec(t *testing.T) {
-	t.Parallel()
-	limit := specMaxHeaders(t)
-	tests := []struct {
-		name   string
-		mutate func(*mapRules)
-		h      map[string]string
-		want   []string
-	}{
-		{"spec rules reject one more than the spec's maximum", func(*mapRules) {}, headersN(limit + 1), []string{tooManyHeaders(limit+1, limit)}},
-		{"a larger maxProperties accepts it", func(r *mapRules) { r.maxProperties = limit + 3 }, headersN(limit + 1), nil},
-		{"a larger maxProperties rejects one more", func(r *mapRules) { r.maxProperties = limit + 3 }, headersN(limit + 4), []string{tooManyHeaders(limit+4, limit+3)}},
-		{"no maxProperties", func(r *mapRules) { r.hasMaxProperties = false }, headersN(40), nil},
-		{"minProperties", func(r *mapRules) { r.minProperties = 1 }, map[string]string{}, []string{"0 custom headers: at least 1 is required"}},
-		{"value maxLength 4", func(r *mapRules) { r.values.maxLength = 4 }, map[string]string{"X-A": "12345"},
-			[]string{`custom header "X-A": value is 5 characters, at most 4`}},
-		{"value minLength 2", func(r *mapRules) { r.values.minLength = 2 }, map[string]string{"X-A": "é"},
-			[]string{`custom header "X-A": value is 1 character, at least 2`}},
-		{"name minLength 3", func(r *mapRules) { r.names.minLength = 3 }, map[string]string{"X-": "v"},
-			[]string{`custom header "X-": name is 2 characters, at least 3`}},
-		{"value pattern", func(r *mapRules) { r.values.pattern = compiled(`^[a-z]+$`, `^[a-z]+$`) },
-			map[string]string{"X-A": "ABC" + chSecret, "X-B": "abc"},
-			[]string{`custom header "X-A": value does not match the pattern "^[a-z]+$"`}},
-		{"another name pattern without hints", func(r *mapRules) {
-			r.names.pattern = compiled(`^[Aa]pp-(?!internal)[a-z-]*$`, `^[Aa]pp-[a-z\-]*$`)
-			not := regexp.MustCompile(`^[Aa]pp-internal`)
-			must := r.names.pattern.match
-			r.names.pattern.match = func(s string) (bool, error) {
-				ok, err := must(s)
-				return ok && !not.MatchString(s), err
-			}
-		}, map[string]string{"App-ok": "v", "app-internal-x": "v", "X-Foo": "v"}, []string{
-			`custom header "X-Foo": name does not match the pattern "^[Aa]pp-(?!internal)[a-z-]*$"`,
-			`custom header "app-internal-x": name does not match the pattern "^[Aa]pp-(?!internal)[a-z-]*$"`,
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			rules := customHeaderRules()
-			tt.mutate(&rules)
-			got := chMessages(t, joinHeaderErrors((&headerValidator{rules: rules}).validateMap("", tt.h)), tt.h)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("messages (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestValidateJSON(t *testing.T) {
-	t.Parallel()
-	v := specHeaderValidator()
-	tests := []struct {
-		name string
-		doc  any
-		want []string
-	}{
-		{"valid", map[string]any{"X-A": "v"}, nil},
-		{"empty object", map[string]any{}, nil},
-		{"null", nil, []string{"loc: custom headers must be a JSON object, got null"}},
-		{"array", []any{}, []string{"loc: custom headers must be a JSON object, got an array"}},
-		{"string", "X-A: v", []string{"loc: custom headers must be a JSON object, got a string"}},
-		{"number value", map[string]any{"X-A": 5.0}, []string{`loc: custom header "X-A": value is a number, not a string`}},
-		{"null value", map[string]any{"X-A": nil}, []string{`loc: custom header "X-A": value is null, not a string`}},
-		{"object value and bad name", map[string]any{"X-Partoo": map[string]any{}}, []string{
-			`loc: custom header "X-Partoo": the X-Partoo prefix is reserved`,
-			`loc: custom header "X-Partoo": value is an object, not a string`,
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			got := chMessages(t, joinHeaderErrors(v.validateJSON("loc", tt.doc)), nil)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("messages (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-// TestPatternErrorIsAViolation: a pattern that cannot be checked (its
-// translation is missing or broken) rejects every name with a violation
-// that says so: it can never accept anything by mistake, and never panics.
-func TestPatternErrorIsAViolation(t *testing.T) {
-	t.Parallel()
-	rules := customHeaderRules()
-	rules.names.pattern = &patternRule{source: "^x", match: func(string) (bool, error) { return false, errors.New("no RE2 translation") }}
-	v := &headerValidator{rules: rules}
-	if errs := v.validateMap("", nil); len(errs) != 0 {
-		t.Fatalf("an empty map needs no pattern, got %v", errs)
-	}
-	errs := v.validateMap("", map[string]string{"X-A": "v"})
-	if len(errs) != 1 || errs[0].Rule != "propertyNames.pattern" || !errors.Is(errs[0], ErrInvalidCustomHeaders) {
-		t.Fatalf("errors = %v, want one propertyNames.pattern violation", errs)
 	}
 }
 
@@ -564,5 +455,34 @@ custom_headers: custom header "X-a:b": character ':' is not allowed in a header 
 custom_headers: custom header "X-a:b": the name is not an HTTP token (RFC 9110: letters, digits and !#$%&'*+-.^_` + "`" + `|~ only), so it could never be sent as a header`
 	if err == nil || err.Error() != want {
 		t.Errorf("err =\n%v\nwant\n%s", err, want)
+	}
+}
+
+// TestRawBodyEveryViolation: a raw JSON body gets every violation at once,
+// the HTTP rule of a name included when its value is not a string (the
+// client skipped that rule for such a header before).
+func TestRawBodyEveryViolation(t *testing.T) {
+	t.Parallel()
+	s := newCHServer(t)
+	c := newCHClient(t, s)
+	_, err := c.Raw().UpdateWebhookWithBody(context.Background(), 7, nil, "application/json", strings.NewReader(`{"custom_headers":{"bad name":1}}`))
+	want := []string{
+		`custom_headers: custom header "bad name": the name must start with "X-" (in any case)`,
+		`custom_headers: custom header "bad name": character ' ' is not allowed in a header name`,
+		`custom_headers: custom header "bad name": value is a number, not a string`,
+		"custom_headers: custom header \"bad name\": the name is not an HTTP token (RFC 9110: letters, digits and !#$%&'*+-.^_`|~ only), so it could never be sent as a header",
+	}
+	var got []string
+	if j, ok := errors.Unwrap(err).(interface{ Unwrap() []error }); ok {
+		got = chMessages(t, j.(error), nil)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("violations of %v (-want +got):\n%s", err, diff)
+	}
+	if !errors.Is(err, ErrUndeliverableCustomHeader) {
+		t.Errorf("err = %v, want it to match ErrUndeliverableCustomHeader", err)
+	}
+	if n := s.count.Load(); n != 0 {
+		t.Errorf("the server received %d requests, want 0", n)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/partoo-go/partoo/internal/apispec"
 	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
 
@@ -43,7 +44,7 @@ import (
 // any Do call. Name the path template of a call outside the spec with
 // [WithPathTemplate] for observers.
 func (c *Client) Do(ctx context.Context, method, path string, query url.Values, body, out any, opts ...CallOption) error {
-	if !validHeaderName(method) {
+	if !apispec.ValidHeaderName(method) {
 		return fmt.Errorf("partoo: Do: %q is not an HTTP method", method)
 	}
 	if out != nil {

@@ -137,7 +137,7 @@ func (c *Client) checkBodyJSON(op *apispec.Operation, req *http.Request) error {
 	hc := c.headerCheck()
 	for _, loc := range op.CustomHeadersAt {
 		loc.Visit(doc, func(where string, value any) {
-			hc.errs = append(hc.errs, hc.v.validateJSON(where, value)...)
+			hc.errs = hc.v.CheckHeaders(where, value, hc.errs)
 		})
 	}
 	return hc.err(op, req)

@@ -19,9 +19,9 @@
 //     declares is checked against its schema (400);
 //  6. organization (below: 400 or 403), then its quota ([WithQuota]: 429);
 //  7. body: decoded once (a key repeated in one object is a 400) and
-//     checked against the operation's schema, custom headers against the
-//     client's rules (partoo.ValidateCustomHeaders, partoo.CheckDeliverable),
-//     all at once (400). The behaviour reads that very document by its exact
+//     checked against the operation's schema, custom headers with the
+//     client's very rules (partoo.ValidateCustomHeaders and
+//     partoo.CheckDeliverable, in the same words), all at once (400). The behaviour reads that very document by its exact
 //     keys ("URL" is not "url"): what is stored is what was validated;
 //  8. the operation's behaviour, [Stateful], [Example] or [Override]
 //     ([Server.Operations] lists them).

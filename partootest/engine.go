@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/partoo-go/partoo"
-	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/internal/apispec"
 	"github.com/partoo-go/partoo/internal/pathtemplate"
 )
@@ -384,60 +383,11 @@ func decodeValue(dec *json.Decoder, depth int) (any, error) {
 }
 
 // validator checks request bodies: the spec's keywords, except for custom
-// headers, which get the client's rules.
-var validator = apispec.Validator{Hook: customHeadersHook, Request: true}
-
-// customHeadersHook checks a CustomHeaders object with the client's
-// rules: partoo.ValidateCustomHeaders (the spec's schema) and
-// partoo.CheckDeliverable (names must be HTTP tokens, values valid field
-// values), so the fake refuses what the client refuses. Header values never
-// appear in the messages: they carry secrets.
-func customHeadersHook(schema int, loc string, v any) ([]apispec.Violation, bool) {
-	if schema != apispec.CustomHeaders {
-		return nil, false
-	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return nil, false // the type keyword reports it
-	}
-	var out []apispec.Violation
-	h := make(gen.CustomHeaders, len(obj))
-	for k, val := range obj {
-		str, ok := val.(string)
-		if !ok {
-			out = append(out, apispec.Violation{Location: loc, Keyword: "additionalProperties.type",
-				Message: fmt.Sprintf("custom header %q: the value is not a string.", k)})
-			continue
-		}
-		h[k] = str
-	}
-	if len(out) > 0 {
-		slices.SortFunc(out, func(a, b apispec.Violation) int { return strings.Compare(a.Message, b.Message) })
-		return out, true
-	}
-	for _, err := range []error{partoo.ValidateCustomHeaders(h), partoo.CheckDeliverable(h)} {
-		for _, e := range unjoin(err) {
-			v := apispec.Violation{Location: loc, Keyword: "custom_headers", Message: e.Error()}
-			var che *partoo.CustomHeaderError
-			if errors.As(e, &che) {
-				v.Keyword = che.Rule
-			}
-			out = append(out, v)
-		}
-	}
-	return out, true
-}
-
-// unjoin returns the errors joined in err (err itself when it joins none).
-func unjoin(err error) []error {
-	if err == nil {
-		return nil
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
+// headers, which get the client's rules, the HTTP rule included
+// (partoo.ValidateCustomHeaders and partoo.CheckDeliverable): the fake
+// refuses what the client refuses, every violation at once, in the same
+// words, never quoting a header value.
+var validator = apispec.Validator{HeaderRules: true, Deliverable: true, Request: true}
 
 // FieldErrors is a request the API refuses with 400, as the spec's 400 body
 // holds it ({"error": {"json": {field: [messages]}}}): the messages by

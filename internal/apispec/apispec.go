@@ -398,28 +398,6 @@ type NameHints struct {
 	Exact bool
 }
 
-// Match reports whether s has the prefix, does not continue with the
-// reserved text, and has no forbidden character after the prefix.
-func (h NameHints) Match(s string) bool { return newHintMatcher(h).match(s) }
-
-// CutPrefixFold is strings.CutPrefix, ASCII case-insensitive when fold is
-// set (as a pattern's [Xx] classes are).
-func CutPrefixFold(s, prefix string, fold bool) (string, bool) {
-	if len(s) < len(prefix) {
-		return s, false
-	}
-	for i := 0; i < len(prefix); i++ {
-		a, b := s[i], prefix[i]
-		if a == b || (fold && isASCIILetter(a) && a|0x20 == b|0x20) {
-			continue
-		}
-		return s, false
-	}
-	return s[len(prefix):], true
-}
-
-func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
-
 // Event is one webhook event of the spec: a type of the event_type enum and
 // the schema of the body Partoo delivers for it, the {"type", "payload"}
 // envelope.

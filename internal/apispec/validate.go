@@ -38,17 +38,17 @@ func (v Violation) Error() string {
 	return v.Location + ": " + v.Message
 }
 
-// Hook lets a caller validate the values of some schemas itself: it
-// returns handled false to let the keywords apply.
-type Hook func(schema int, loc string, v any) (vs []Violation, handled bool)
-
 // Validator checks values decoded from JSON against schemas. Its zero
 // value checks against the generated Schemas and Patterns and applies every
-// keyword; Hook, when set, replaces the keywords for the schemas it handles
-// (the fake server checks custom headers with the client's rules this way).
-// It is safe for concurrent use.
+// keyword. It is safe for concurrent use.
 type Validator struct {
-	Hook Hook
+	// HeaderRules checks the values of the CustomHeaders schema with the
+	// custom-header rules (CheckHeaders) instead of the plain keywords: the
+	// fake server refuses what the client refuses, in the same words.
+	HeaderRules bool
+	// Deliverable adds the HTTP rule to the custom-header rules: a name
+	// must be an RFC 9110 token, a value a valid field value.
+	Deliverable bool
 	// Schemas and Patterns replace the generated tables when not nil
 	// (tests build their own).
 	Schemas  []Schema
@@ -125,11 +125,13 @@ func (val Validator) check(idx int, v any, loc string, depth int, out *[]Violati
 		add(out, loc, "depth", "Nested deeper than %d levels.", maxDepth)
 		return
 	}
-	if val.Hook != nil {
-		if vs, handled := val.Hook(idx, loc, v); handled {
-			*out = append(*out, vs...)
-			return
+	if val.HeaderRules && idx == CustomHeaders {
+		hs := val.CheckHeaders(loc, v, nil)
+		SortHeaderViolations(hs)
+		for _, h := range hs {
+			*out = append(*out, h.Violation())
 		}
+		return
 	}
 	s := val.schema(idx)
 	if !typeMatches(s.Types, v) {
@@ -613,52 +615,6 @@ type compiledPattern struct {
 	hints         *hintMatcher
 }
 
-// hintMatcher matches exact NameHints with the forbidden ASCII characters
-// in a bit set.
-type hintMatcher struct {
-	NameHints
-	forbidden [4]uint64 // bit c set: ASCII character c is forbidden
-	wide      bool      // Forbidden has characters beyond ASCII
-}
-
-func newHintMatcher(h NameHints) *hintMatcher {
-	m := &hintMatcher{NameHints: h}
-	for _, r := range h.Forbidden {
-		if r < 0x80 {
-			m.forbidden[r>>6] |= 1 << (r & 63)
-		} else {
-			m.wide = true
-		}
-	}
-	return m
-}
-
-// match is NameHints.Match.
-func (m *hintMatcher) match(s string) bool {
-	rest, ok := CutPrefixFold(s, m.Prefix, m.PrefixFold)
-	if !ok {
-		return false
-	}
-	if m.Reserved != "" {
-		if _, reserved := CutPrefixFold(rest, m.Reserved, m.ReservedFold); reserved {
-			return false
-		}
-	}
-	for i := 0; i < len(rest); i++ {
-		if c := rest[i]; c < 0x80 && m.forbidden[c>>6]&(1<<(c&63)) != 0 {
-			return false
-		}
-	}
-	if m.wide {
-		for _, r := range rest {
-			if r >= 0x80 && strings.ContainsRune(m.Forbidden, r) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // patterns holds the compiled patterns, each compiled on first use so that
 // importing the package compiles nothing.
 var patterns [len(Patterns)]struct {
@@ -682,7 +638,7 @@ func MatchPattern(i int, s string) (bool, error) {
 // mustNot, or the exact hints.
 func (c *compiledPattern) matches(s string) bool {
 	if c.hints != nil {
-		return c.hints.match(s)
+		return c.hints.reasons(s) == nil
 	}
 	for _, re := range c.must {
 		if !re.MatchString(s) {
