@@ -357,8 +357,9 @@ fuzz-decode: ## Fuzz the answer decoder against encoding/json for FUZZTIME, on G
 	GOTOOLCHAIN=$(GO_NEWEST) $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) .
 
 .PHONY: fuzz-custom-headers
-fuzz-custom-headers: ## Fuzz ValidateCustomHeaders against a JSON Schema 2020-12 oracle for FUZZTIME.
+fuzz-custom-headers: ## Fuzz ValidateCustomHeaders against a JSON Schema 2020-12 oracle, and the client against the fake, for FUZZTIME each.
 	cd tools && $(GO) test -run '^$$' -fuzz '^FuzzValidateCustomHeaders$$' -fuzztime $(FUZZTIME) ./conformance
+	$(GO) test -run '^$$' -fuzz '^FuzzCustomHeadersAgree$$' -fuzztime $(FUZZTIME) ./partootest
 
 # Receiving webhooks: package webhook. Its tests, examples and the
 # seed corpus of FuzzParse run in `make test` (so in CI); like the other fuzz
