@@ -124,3 +124,27 @@ func ExampleServer_CreateWebhooks() {
 	// 0 webhooks stored
 	// 1 1 <nil>
 }
+
+// AddResource is the one way to seed a resource family: each item is
+// checked as the family's create checks it, with the exact property names,
+// and may set its id.
+func ExampleServer_AddResource() {
+	srv := partootest.NewServer()
+	defer srv.Close()
+
+	_, err := srv.AddResource("/webhooks", map[string]any{"URL": "https://example.com/leads", "event_type": "lead_received"})
+	var fields partootest.FieldErrors
+	if errors.As(err, &fields) {
+		for _, field := range slices.Sorted(maps.Keys(fields)) {
+			fmt.Println("refused:", field)
+		}
+	}
+
+	_, err = srv.AddResource("/webhooks", map[string]any{"id": 7, "url": "https://example.com/leads", "event_type": "lead_received"})
+	hooks := srv.Webhooks()
+	fmt.Println(len(hooks), hooks[0].ID, hooks[0].OrgID, err)
+	// Output:
+	// refused: items[0].URL
+	// refused: items[0].url
+	// 1 7 1 <nil>
+}
