@@ -320,12 +320,13 @@ func (g *goAPI) walkers(body codegen.Schema, locs []apispec.Location) []walker {
 				s, w.Expr, loops = *item, fmt.Sprintf("(%s)[%s]", w.Expr, i), loops+1
 			case loc[0].Each || !ok || strings.HasPrefix(p.GoTypeDef(), "nullable."):
 				return nil
-			case strings.HasPrefix(p.GoTypeDef(), "*"): // an optional field
-				v := fmt.Sprintf("p%d", len(w.Stages)+2)
-				w.Stages = append(w.Stages, stage{Var: v, Expr: w.Expr + "." + p.GoFieldName()})
-				s, w.Expr = p.Schema, "*"+v
-			default:
-				s, w.Expr = p.Schema, w.Expr+"."+p.GoFieldName()
+			default: // a field; of a pointer's struct, through the pointer
+				s, w.Expr = p.Schema, strings.TrimPrefix(w.Expr, "*")+"."+p.GoFieldName()
+				if strings.HasPrefix(p.GoTypeDef(), "*") { // an optional field
+					v := fmt.Sprintf("p%d", len(w.Stages)+2)
+					w.Stages = append(w.Stages, stage{Var: v, Expr: w.Expr})
+					w.Expr = "*" + v
+				}
 			}
 		}
 		if !strings.HasPrefix(g.deref(s).GoType, "map[") {

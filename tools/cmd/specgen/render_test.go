@@ -86,6 +86,14 @@ func TestCustomHeaderWalkers(t *testing.T) {
 			"\t\tif p2 := body.CustomHeaders; p2 != nil {\n\t\t\thc.at(apispec.Operations[apispec.OpUpdateWebhook].CustomHeadersAt[0], *p2)\n\t\t}\n" +
 				"\t\tfor i0 := range body.History {\n\t\t\thc.at(apispec.Operations[apispec.OpUpdateWebhook].CustomHeadersAt[1], (body.History)[i0], i0)\n\t\t}\n" +
 				"\t\treturn hc.err("},
+		{"a field of an optional object, an array of arrays", func(t *testing.T, doc map[string]any) {
+			payload(t, doc)["deep"] = map[string]any{"type": "object", "properties": map[string]any{"rows": map[string]any{
+				"type": "array", "items": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"h": ref}}},
+			}}}
+		}, "Update",
+			"\t\tif p2 := body.Deep; p2 != nil {\n\t\t\tfor i0 := range p2.Rows {\n\t\t\t\tfor i1 := range (p2.Rows)[i0] {\n" +
+				"\t\t\t\t\tif p5 := ((p2.Rows)[i0])[i1].H; p5 != nil {\n" +
+				"\t\t\t\t\t\thc.at(apispec.Operations[apispec.OpUpdateWebhook].CustomHeadersAt[1], *p5, i0, i1)\n"},
 		{"a nullable: the JSON", func(t *testing.T, doc map[string]any) {
 			payload(t, doc)["custom_headers"] = map[string]any{"anyOf": []any{ref, map[string]any{"type": "null"}}}
 		}, "Update", "func() error { return s.client.checkBodyJSON(&apispec.Operations[apispec.OpUpdateWebhook], req) }"},
