@@ -122,20 +122,6 @@ func (a *attemptContext) refuse(err error, conn net.Conn) {
 	conn.Close()
 }
 
-// refusal returns why a replay of the attempt was refused, or nil.
-func (a *attemptContext) refusal() error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.refused
-}
-
-// wasRedirected reports whether the attempt followed a redirect.
-func (a *attemptContext) wasRedirected() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.redirected
-}
-
 // sameOriginRedirects wraps a CheckRedirect policy (nil means net/http's
 // default) so that only redirects to the origin of the attempt's first
 // request are followed, at most maxRedirects of them; it marks the attempt

@@ -270,6 +270,20 @@ func (a *attemptContext) start(ctx context.Context, d time.Duration, u *url.URL)
 	}
 }
 
+// refusal returns why a replay of the attempt was refused, or nil.
+func (a *attemptContext) refusal() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.refused
+}
+
+// wasRedirected reports whether the attempt followed a redirect.
+func (a *attemptContext) wasRedirected() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.redirected
+}
+
 // keyMarker replaces the API key wherever a server echoes it.
 const keyMarker = "[API key]"
 
