@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -113,6 +114,9 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	}
 	return nil
 }
+
+// errNoBody is returned by Do for a body of a type it cannot send.
+var errNoBody = errors.New("partoo: Do: the body is not valid JSON")
 
 // checkDoPath parses the path of a Do call and refuses one that could
 // leave the base URL.

@@ -3,7 +3,6 @@ package partoo
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -239,16 +238,8 @@ func (cs *callState) response(resp *http.Response) *Response {
 	return r
 }
 
-// capture records the status and header of the call's latest response.
-func (cs *callState) capture(status int, h http.Header) {
-	cs.status, cs.header = status, redactHeader(h, cs.key)
-}
-
 // relativePath returns the escaped request path relative to the base URL,
 // and whether the request is under it.
 func (c *Client) relativePath(u *url.URL) (string, bool) {
 	return strings.CutPrefix(u.EscapedPath(), c.basePath)
 }
-
-// errNoBody is returned by Do for a body of a type it cannot send.
-var errNoBody = errors.New("partoo: Do: the body is not valid JSON")

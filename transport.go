@@ -328,6 +328,11 @@ func redactHeader(h http.Header, key string) http.Header {
 	return out
 }
 
+// capture records the status and header of the call's latest response.
+func (cs *callState) capture(status int, h http.Header) {
+	cs.status, cs.header = status, redactHeader(h, cs.key)
+}
+
 // triesMade returns how many writes of the request the retry policy's
 // MaxAttempts has counted so far.
 func (cs *callState) triesMade() int {
