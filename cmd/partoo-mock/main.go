@@ -23,6 +23,7 @@ import (
 	"github.com/partoo-go/partoo"
 	"github.com/partoo-go/partoo/gen"
 	"github.com/partoo-go/partoo/partootest"
+	"github.com/partoo-go/partoo/webhook"
 )
 
 // DefaultAPIKey is the organization key the mock accepts unless -api-key
@@ -62,19 +63,19 @@ func (e *usageError) Error() string { return e.error.Error() + " (see partoo-moc
 const usageText = `partoo-mock serves the fake Partoo REST API v2 of package partootest, in
 memory, for integration tests in any language; its documentation says what
 it does (go doc github.com/partoo-go/partoo/partootest). Send the API key in
-the x-APIKey header, to the URL it prints (with the base path):
+the %[3]s header, to the URL it prints (with the base path):
 
   partoo-mock -addr 127.0.0.1:8080 -api-key my-test-key -seed seed.json
-  curl -H 'x-APIKey: my-test-key' http://127.0.0.1:8080/v2/webhooks
+  curl -H '%[3]s: my-test-key' http://127.0.0.1:8080/v2/webhooks
 
 Operations and their behaviour:
-%s
+%[1]s
 The -seed file is JSON, {"webhooks": [...], "resources": {"/collection":
 [...]}} (or an array of webhooks): each collection's items are stored, all
 or none, checked as its create checks them, with the exact property names;
 an item may set its id, org_id and timestamps (partootest's AddResource).
 
-SIGINT or SIGTERM stops it once the requests in flight finish (up to %v).
+SIGINT or SIGTERM stops it once the requests in flight finish (up to %[2]v).
 
 Flags:
 `
@@ -121,7 +122,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(tw, "  %s\t%s%s\t%s\t%s\n", op.Method, base, op.Path, op.ID, op.Behavior)
 		}
 		tw.Flush()
-		fmt.Fprintf(stderr, usageText, ops.String(), shutdownGrace)
+		fmt.Fprintf(stderr, usageText, ops.String(), shutdownGrace, partoo.APIKeyHeader)
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 		return err
@@ -160,8 +161,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "\n  curl -H '%s: %s' %s/webhooks\n", partoo.APIKeyHeader, *apiKey, srv.URL)
 	if der, err := x509.MarshalPKIXPublicKey(srv.PublicKey()); err == nil {
-		fmt.Fprintf(stdout, "partoo-mock: deliveries are signed (X-Partoo-Signature-v1) with this ED25519 public key:\n%s",
-			pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+		fmt.Fprintf(stdout, "partoo-mock: deliveries are signed (%s) with this ED25519 public key:\n%s",
+			webhook.SignatureHeader, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 	}
 
 	<-ctx.Done()
