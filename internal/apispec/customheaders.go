@@ -3,7 +3,6 @@ package apispec
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -60,15 +59,17 @@ func (v HeaderViolation) Violation() Violation {
 // SortHeaderViolations sorts vs in the order they are reported: by
 // location, the whole headers first, then by key, then as found.
 func SortHeaderViolations(vs []HeaderViolation) {
-	sort.SliceStable(vs, func(i, j int) bool {
-		a, b := vs[i], vs[j]
-		if a.Location != b.Location {
-			return a.Location < b.Location
+	slices.SortStableFunc(vs, func(a, b HeaderViolation) int {
+		if c := strings.Compare(a.Location, b.Location); c != 0 {
+			return c
 		}
-		if a.Keyed() != b.Keyed() {
-			return !a.Keyed()
+		if ak, bk := a.Keyed(), b.Keyed(); ak != bk {
+			if ak {
+				return 1
+			}
+			return -1
 		}
-		return a.Key < b.Key
+		return strings.Compare(a.Key, b.Key)
 	})
 }
 
@@ -167,20 +168,18 @@ func (val Validator) checkName(s *Schema, loc, key string, out []HeaderViolation
 	if names.Pattern < 0 {
 		return out
 	}
-	p := val.pattern(names.Pattern)
-	ok, err := val.match(names.Pattern, key)
+	c, err := val.compiled(names.Pattern)
+	var reasons []string
 	switch {
 	case err != nil:
-		out = append(out, HeaderViolation{Location: loc, Key: key, Rule: "propertyNames.pattern",
-			Reason: fmt.Sprintf("name could not be checked against the pattern %q: %v", p.Source, err)})
-	case !ok:
-		reasons := p.Hints.Explain(key)
-		if len(reasons) == 0 {
-			reasons = []string{fmt.Sprintf("name does not match the pattern %q", p.Source)}
-		}
-		for _, reason := range reasons {
-			out = append(out, HeaderViolation{Location: loc, Key: key, Rule: "propertyNames.pattern", Reason: reason})
-		}
+		reasons = []string{fmt.Sprintf("name could not be checked against the pattern %q: %v", val.pattern(names.Pattern).Source, err)}
+	case c.hints != nil: // exact: the hints' reasons are the verdict
+		reasons = c.hints.reasons(key)
+	case !c.matches(key):
+		reasons = []string{fmt.Sprintf("name does not match the pattern %q", val.pattern(names.Pattern).Source)}
+	}
+	for _, reason := range reasons {
+		out = append(out, HeaderViolation{Location: loc, Key: key, Rule: "propertyNames.pattern", Reason: reason})
 	}
 	return out
 }
@@ -328,6 +327,9 @@ func (m *hintMatcher) reasons(s string) []string {
 			out = append(out, fmt.Sprintf("the %s prefix is reserved", m.Prefix+m.Reserved))
 		}
 	}
+	if !m.mayForbid(rest) {
+		return out
+	}
 	var bad []rune
 	for _, r := range rest {
 		if m.forbids(r) && !strings.ContainsRune(spare, r) && !slices.Contains(bad, r) {
@@ -338,6 +340,18 @@ func (m *hintMatcher) reasons(s string) []string {
 		out = append(out, forbiddenReason(bad))
 	}
 	return out
+}
+
+// mayForbid reports whether s may hold a forbidden character: a loop over
+// its bytes, the fast path of a valid name, true for a forbidden ASCII
+// character or, when some are forbidden, any other one.
+func (m *hintMatcher) mayForbid(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf && m.wide || c < utf8.RuneSelf && m.forbidden[c>>6]&(1<<(c&63)) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // forbids reports whether r is a forbidden character.

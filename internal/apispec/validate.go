@@ -89,14 +89,22 @@ func (val Validator) pattern(i int) *Pattern {
 
 // match reports whether s matches the pattern of index i.
 func (val Validator) match(i int, s string) (bool, error) {
-	if val.Patterns == nil {
-		return MatchPattern(i, s)
-	}
-	c, err := compilePattern(&val.Patterns[i])
+	c, err := val.compiled(i)
 	if err != nil {
 		return false, err
 	}
 	return c.matches(s), nil
+}
+
+// compiled returns the pattern of index i compiled, the generated tables'
+// once per process.
+func (val Validator) compiled(i int) (*compiledPattern, error) {
+	if val.Patterns != nil {
+		return compilePattern(&val.Patterns[i])
+	}
+	c := &patterns[i]
+	c.once.Do(func() { c.p, c.err = compilePattern(&Patterns[i]) })
+	return c.p, c.err
 }
 
 // maxDepth bounds the nesting a value may have before the validator stops
@@ -625,14 +633,7 @@ var patterns [len(Patterns)]struct {
 
 // MatchPattern reports whether s matches the pattern of index i. An error
 // means the generated translation does not compile (regenerate).
-func MatchPattern(i int, s string) (bool, error) {
-	c := &patterns[i]
-	c.once.Do(func() { c.p, c.err = compilePattern(&Patterns[i]) })
-	if c.err != nil {
-		return false, c.err
-	}
-	return c.p.matches(s), nil
-}
+func MatchPattern(i int, s string) (bool, error) { return Validator{}.match(i, s) }
 
 // matches reports whether s matches every expression of must and none of
 // mustNot, or the exact hints.
