@@ -209,6 +209,68 @@ func (cs *callState) attemptTimeout() time.Duration {
 	return cs.c.cfg.timeout
 }
 
+// attempts returns "1 attempt" or "n attempts".
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
+}
+
+// triesMade returns how many writes of the request the retry policy's
+// MaxAttempts has counted so far.
+func (cs *callState) triesMade() int {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return cs.tries
+}
+
+// attemptRequest returns the request to send for attempt, with the API key
+// and the call's headers set: req itself the first time, then a clone
+// with a fresh copy of the body.
+func (cs *callState) attemptRequest(ctx context.Context, req *http.Request, attempt int) (*http.Request, error) {
+	key, err := cs.c.cfg.apiKey(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("partoo: %s %s: the API key source failed: %w", req.Method, req.URL.Path, err)
+	}
+	if cs.c.cfg.keySource {
+		if err := checkKey(key); err != nil {
+			return nil, fmt.Errorf("partoo: %s %s: the API key source returned an invalid key: %w", req.Method, req.URL.Path, err)
+		}
+	}
+	r := req
+	if attempt > 1 {
+		r = req.Clone(ctx)
+		if req.Body != nil && req.Body != http.NoBody {
+			body, err := cs.getBody()
+			if err != nil {
+				return nil, fmt.Errorf("partoo: replaying the request body: %w", err)
+			}
+			r.Body = body
+		}
+	}
+	h := r.Header
+	for k, vs := range cs.settings.header {
+		h[k] = append([]string(nil), vs...)
+	}
+	// The values share one array, each slice capped at its own value (as
+	// http.Header.Clone does): one allocation instead of three.
+	values := make([]string, 0, 3)
+	set := func(name, value string) {
+		values = append(values, value)
+		h[name] = values[len(values)-1 : len(values) : len(values)]
+	}
+	set(canonicalAPIKeyHeader, key)
+	cs.key = key
+	if len(cs.settings.header["User-Agent"]) == 0 {
+		set("User-Agent", cs.c.cfg.userAgent)
+	}
+	if len(h["Accept"]) == 0 {
+		set("Accept", "application/json")
+	}
+	return r, nil
+}
+
 // attemptKey is the context key of an attempt.
 type attemptKey struct{}
 
@@ -270,163 +332,18 @@ func (a *attemptContext) start(ctx context.Context, d time.Duration, u *url.URL)
 	}
 }
 
+// discard drains at most drainLimit bytes of a body the client drops, so
+// that its connection can be reused, and closes it.
+func discard(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, drainLimit)
+	body.Close()
+}
+
 // refusal returns why a replay of the attempt was refused, or nil.
 func (a *attemptContext) refusal() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.refused
-}
-
-// wasRedirected reports whether the attempt followed a redirect.
-func (a *attemptContext) wasRedirected() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.redirected
-}
-
-// keyMarker replaces the API key wherever a server echoes it.
-const keyMarker = "[API key]"
-
-// redactKey replaces key in the text the client keeps of an error
-// response (its body, messages and headers), which Error(), the body log
-// and CaptureResponse show: a server that echoes an invalid key must not
-// make the client print it.
-func redactKey(e *APIError, key string) {
-	if key == "" {
-		return
-	}
-	if bytes.Contains(e.Body, []byte(key)) {
-		e.Body = bytes.ReplaceAll(e.Body, []byte(key), []byte(keyMarker))
-	}
-	for i, m := range e.Messages {
-		e.Messages[i] = strings.ReplaceAll(m, key, keyMarker)
-	}
-	e.Header = redactHeader(e.Header, key)
-}
-
-// redactHeader returns h with key replaced in its values: h itself when no
-// value holds it, else a copy.
-func redactHeader(h http.Header, key string) http.Header {
-	if key == "" {
-		return h
-	}
-	var out http.Header
-	for k, vs := range h {
-		for i, v := range vs {
-			if !strings.Contains(v, key) {
-				continue
-			}
-			if out == nil {
-				out = h.Clone()
-			}
-			out[k][i] = strings.ReplaceAll(v, key, keyMarker)
-		}
-	}
-	if out == nil {
-		return h
-	}
-	return out
-}
-
-// capture records the status and header of the call's latest response.
-func (cs *callState) capture(status int, h http.Header) {
-	cs.status, cs.header = status, redactHeader(h, cs.key)
-}
-
-// triesMade returns how many writes of the request the retry policy's
-// MaxAttempts has counted so far.
-func (cs *callState) triesMade() int {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
-	return cs.tries
-}
-
-// mayHaveBeenSent reports whether an attempt that failed with err may have
-// written its request: anything but a failure to open the connection of
-// its first hop. A response (an *APIError) proves it was written; a
-// redirect proves the first hop was.
-func mayHaveBeenSent(a *attemptContext, err error) bool {
-	var apiErr *APIError
-	if errors.As(err, &apiErr) || a.wasRedirected() {
-		return true
-	}
-	return !isDialError(err)
-}
-
-// attemptRequest returns the request to send for attempt, with the API key
-// and the call's headers set: req itself the first time, then a clone
-// with a fresh copy of the body.
-func (cs *callState) attemptRequest(ctx context.Context, req *http.Request, attempt int) (*http.Request, error) {
-	key, err := cs.c.cfg.apiKey(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("partoo: %s %s: the API key source failed: %w", req.Method, req.URL.Path, err)
-	}
-	if cs.c.cfg.keySource {
-		if err := checkKey(key); err != nil {
-			return nil, fmt.Errorf("partoo: %s %s: the API key source returned an invalid key: %w", req.Method, req.URL.Path, err)
-		}
-	}
-	r := req
-	if attempt > 1 {
-		r = req.Clone(ctx)
-		if req.Body != nil && req.Body != http.NoBody {
-			body, err := cs.getBody()
-			if err != nil {
-				return nil, fmt.Errorf("partoo: replaying the request body: %w", err)
-			}
-			r.Body = body
-		}
-	}
-	h := r.Header
-	for k, vs := range cs.settings.header {
-		h[k] = append([]string(nil), vs...)
-	}
-	// The values share one array, each slice capped at its own value (as
-	// http.Header.Clone does): one allocation instead of three.
-	values := make([]string, 0, 3)
-	set := func(name, value string) {
-		values = append(values, value)
-		h[name] = values[len(values)-1 : len(values) : len(values)]
-	}
-	set(canonicalAPIKeyHeader, key)
-	cs.key = key
-	if len(cs.settings.header["User-Agent"]) == 0 {
-		set("User-Agent", cs.c.cfg.userAgent)
-	}
-	if len(h["Accept"]) == 0 {
-		set("Accept", "application/json")
-	}
-	return r, nil
-}
-
-// canReplay reports whether req can be sent again with the same body,
-// getBody being the client's copy of it.
-func canReplay(req *http.Request, getBody func() (io.ReadCloser, error)) bool {
-	return req.Body == nil || req.Body == http.NoBody || getBody != nil
-}
-
-// annotate adds the number of attempts (when more than one) and a note to
-// the error of the last attempt, which stays reachable with errors.Is/As.
-func annotate(err error, n int, note string) error {
-	var parts []string
-	if n > 1 {
-		parts = append(parts, "after "+attempts(n))
-	}
-	if note != "" {
-		parts = append(parts, note)
-	}
-	if len(parts) == 0 {
-		return err
-	}
-	return fmt.Errorf("%w (%s)", err, strings.Join(parts, "; "))
-}
-
-// attempts returns "1 attempt" or "n attempts".
-func attempts(n int) string {
-	if n == 1 {
-		return "1 attempt"
-	}
-	return fmt.Sprintf("%d attempts", n)
 }
 
 // drainingBody is a response body whose Close first reads up to drainLimit
@@ -580,17 +497,100 @@ func bodyBytes(resp *http.Response) []byte {
 	return buf.Bytes()
 }
 
+// keyMarker replaces the API key wherever a server echoes it.
+const keyMarker = "[API key]"
+
+// redactKey replaces key in the text the client keeps of an error
+// response (its body, messages and headers), which Error(), the body log
+// and CaptureResponse show: a server that echoes an invalid key must not
+// make the client print it.
+func redactKey(e *APIError, key string) {
+	if key == "" {
+		return
+	}
+	if bytes.Contains(e.Body, []byte(key)) {
+		e.Body = bytes.ReplaceAll(e.Body, []byte(key), []byte(keyMarker))
+	}
+	for i, m := range e.Messages {
+		e.Messages[i] = strings.ReplaceAll(m, key, keyMarker)
+	}
+	e.Header = redactHeader(e.Header, key)
+}
+
+// redactHeader returns h with key replaced in its values: h itself when no
+// value holds it, else a copy.
+func redactHeader(h http.Header, key string) http.Header {
+	if key == "" {
+		return h
+	}
+	var out http.Header
+	for k, vs := range h {
+		for i, v := range vs {
+			if !strings.Contains(v, key) {
+				continue
+			}
+			if out == nil {
+				out = h.Clone()
+			}
+			out[k][i] = strings.ReplaceAll(v, key, keyMarker)
+		}
+	}
+	if out == nil {
+		return h
+	}
+	return out
+}
+
+// capture records the status and header of the call's latest response.
+func (cs *callState) capture(status int, h http.Header) {
+	cs.status, cs.header = status, redactHeader(h, cs.key)
+}
+
+// canReplay reports whether req can be sent again with the same body,
+// getBody being the client's copy of it.
+func canReplay(req *http.Request, getBody func() (io.ReadCloser, error)) bool {
+	return req.Body == nil || req.Body == http.NoBody || getBody != nil
+}
+
+// annotate adds the number of attempts (when more than one) and a note to
+// the error of the last attempt, which stays reachable with errors.Is/As.
+func annotate(err error, n int, note string) error {
+	var parts []string
+	if n > 1 {
+		parts = append(parts, "after "+attempts(n))
+	}
+	if note != "" {
+		parts = append(parts, note)
+	}
+	if len(parts) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w (%s)", err, strings.Join(parts, "; "))
+}
+
+// mayHaveBeenSent reports whether an attempt that failed with err may have
+// written its request: anything but a failure to open the connection of
+// its first hop. A response (an *APIError) proves it was written; a
+// redirect proves the first hop was.
+func mayHaveBeenSent(a *attemptContext, err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) || a.wasRedirected() {
+		return true
+	}
+	return !isDialError(err)
+}
+
+// wasRedirected reports whether the attempt followed a redirect.
+func (a *attemptContext) wasRedirected() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.redirected
+}
+
 // sleep waits for d with the client's clock.
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if c.cfg.sleep != nil {
 		return c.cfg.sleep(ctx, d)
 	}
 	return sleepContext(ctx, d)
-}
-
-// discard drains at most drainLimit bytes of a body the client drops, so
-// that its connection can be reused, and closes it.
-func discard(body io.ReadCloser) {
-	_, _ = io.CopyN(io.Discard, body, drainLimit)
-	body.Close()
 }
