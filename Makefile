@@ -359,6 +359,7 @@ fuzz-decode: ## Fuzz the answer decoder against encoding/json for FUZZTIME, on G
 .PHONY: fuzz-custom-headers
 fuzz-custom-headers: ## Fuzz ValidateCustomHeaders against a JSON Schema 2020-12 oracle, and the client against the fake, for FUZZTIME each.
 	cd tools && $(GO) test -run '^$$' -fuzz '^FuzzValidateCustomHeaders$$' -fuzztime $(FUZZTIME) ./conformance
+	cd tools && $(GO) test -run '^$$' -fuzz '^FuzzCheckHeadersJSON$$' -fuzztime $(FUZZTIME) ./conformance
 	$(GO) test -run '^$$' -fuzz '^FuzzCustomHeadersAgree$$' -fuzztime $(FUZZTIME) ./partootest
 
 # Receiving webhooks: package webhook. Its tests, examples and the

@@ -101,13 +101,21 @@ func namePattern(t *testing.T) string {
 // "rule key" strings, in the client's Rule vocabulary.
 func oracleViolations(t *testing.T, h gen.CustomHeaders) []string {
 	t.Helper()
-	sch, err := oracle()
-	if err != nil {
-		t.Fatalf("compile the oracle: %v", err)
-	}
 	inst := make(map[string]any, len(h))
 	for k, v := range h {
 		inst[k] = v
+	}
+	return oracleVerdict(t, inst)
+}
+
+// oracleVerdict returns the oracle's verdict on inst, a value decoded
+// from JSON, as a sorted set of "rule key" strings, in the client's Rule
+// vocabulary.
+func oracleVerdict(t *testing.T, inst any) []string {
+	t.Helper()
+	sch, err := oracle()
+	if err != nil {
+		t.Fatalf("compile the oracle: %v", err)
 	}
 	err = sch.Validate(inst)
 	if err == nil {
@@ -301,4 +309,37 @@ func TestOracleSeesTheSpecRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCheckHeadersJSON checks the client's JSON path (the one that checks
+// raw bodies, and the fake's requests) against the oracle on any JSON
+// value: another type for the headers or for a value, nested objects,
+// numbers, null. Same verdict, same rules broken by the same keys.
+func FuzzCheckHeadersJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"X-A":"v"}`, `null`, `[]`, `"X-A: v"`, `7`, `{}`,
+		`{"X-Partoo":1,"bad name":null,"X-B":{"X-C":"d"},"X-D":[1,"2"],"X-E":"a\nb","X-F":2.5}`,
+		`{"X-1":"a","X-2":"b","X-3":"c","X-4":"d","X-5":"e","X-6":true}`,
+		`{"X-Big":"` + strings.Repeat("é", 513) + `","x-partoo-id":1e400}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if !json.Valid([]byte(text)) {
+			return
+		}
+		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		set := map[string]bool{}
+		for _, v := range (apispec.Validator{}).CheckHeaders("", doc, nil) {
+			set[v.Rule+" "+v.Key] = true
+		}
+		got := sortedSet(set)
+		want := oracleVerdict(t, doc)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("for %s:\nclient: %q\noracle: %q", text, got, want)
+		}
+	})
 }
