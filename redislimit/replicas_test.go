@@ -39,21 +39,28 @@ const replicaEnv = "REDISLIMIT_TEST_REPLICA"
 // burst of burst: it paces at 113 per 6 s (a pace of 53 ms), and lets at
 // most 116 go in any window at Redis's clock.
 //
+//   - Throughput over the quota: never, whatever the load; a stall only
+//     delays turns.
 //   - No 429: the fake counts arrivals, and a loaded machine can hold a
 //     replica up between Redis's answer and the fake's reading of its
 //     request. A request can arrive margin+1 paces late (265 ms) before
 //     the fake counts one too many.
-//   - Throughput: a turn asked late loses nothing while the lateness is
-//     under burst-1 paces (106 ms), since GCRA's burst takes it up again;
-//     beyond, the time is lost. The expected total is 3+9*113/6 = 172.5
-//     calls for a quota of 180 over the window (95.8%), so about 100 ms of
-//     stall per second would be needed to lose the 10%.
+//   - Throughput at least 90%: a turn asked late loses nothing while the
+//     lateness is under burst-1 paces (106 ms), since GCRA's burst takes
+//     it up again; beyond, the time is lost. The expected total is
+//     3+9*113/6 = 172.5 calls for a quota of 180 over the window (95.8%):
+//     losing the 10.5 calls down to 90% takes every process held up
+//     about 560 ms beyond what the burst absorbs.
 //   - Fairness: a replica over its share asks a pace later than the
 //     others after a refusal, so the turns go round; with about 43 calls
 //     each, half a share is 21.
 //   - The pace is low so that the replicas need little CPU, even with the
 //     race detector; the Redis timeout is long (500 ms) so that a loaded
 //     machine does not look like a slow Redis and cause a switch.
+//
+// A busier machine than that can fail the assertions that depend on the
+// time: the test measures how much the machine held the processes up
+// (held) and checks those only when it stayed under their bounds.
 const (
 	quotaN       = 120
 	quotaPer     = 6 * time.Second
@@ -91,6 +98,88 @@ type replicaResult struct {
 	Shared    bool          `json:"shared"`
 	Warns     int           `json:"warns"`
 	Infos     int           `json:"infos"`
+	Held      held          `json:"held"`
+}
+
+// held is how much the machine held a process up during a run, as a
+// probe in it measures: the probe sleeps probeTick and then pings Redis,
+// again and again, and each round that ends later than probeTick was
+// held up by the difference (the process, Redis, or both waited for a
+// core). The figures say which assertions a run can check: see checked.
+type held struct {
+	// Total sums the rounds' lateness beyond probeSlack each: a turn
+	// crosses three wake-ups (the replica's, Redis's, the replica's
+	// again), so rounds late by less than probeSlack leave a turn late by
+	// less than the burst absorbs, and lose nothing however many.
+	Total time.Duration `json:"total"`
+	// Longest is the latest round's lateness.
+	Longest time.Duration `json:"longest"`
+}
+
+// The probe's round, and the lateness of a round not counted in the total.
+const (
+	probeTick  = 10 * time.Millisecond
+	probeSlack = 20 * time.Millisecond
+)
+
+// What the machine may hold the processes up before an assertion that
+// the load alone can break is no longer checked (see the comment above
+// the quota's constants for the numbers):
+//   - heldLongest bounds the longest stall of any process for the
+//     assertions a stall of one request breaks: requests held margin+1
+//     paces (265 ms) between their turn and the fake make a 429, a Redis
+//     answer held redisTimeout (500 ms) makes a switch to the fallback
+//     and a warning, a call held a second outlives its context by as
+//     much, a Redis key's turns held a second are behind it;
+//   - heldTotal bounds the summed stall of any process for the lower
+//     bounds (throughput, fairness, no timeout, the shares while Redis
+//     is down): about half the 560 ms that lose 10% of the throughput
+//     (a turn of a replica's own share is 4 paces, so fairness, and the
+//     share while Redis is down, take more; a timeout takes seconds).
+const (
+	heldLongest = 250 * time.Millisecond
+	heldTotal   = 300 * time.Millisecond
+)
+
+// probeHeld measures how much the machine holds this process and Redis
+// up until end.
+func probeHeld(redisAddr string, end time.Time) held {
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr, MaxRetries: -1, DialerRetries: 1})
+	defer rdb.Close()
+	var h held
+	for time.Now().Before(end) {
+		start := time.Now()
+		time.Sleep(probeTick)
+		late := time.Since(start) - probeTick
+		// While Redis is down, the ping fails and says nothing of the load.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		pinged := time.Now()
+		if rdb.Ping(ctx).Err() == nil {
+			late += time.Since(pinged)
+		}
+		cancel()
+		h.Longest = max(h.Longest, late)
+		h.Total += max(0, late-probeSlack)
+	}
+	return h
+}
+
+// most returns, figure by figure, the larger of h and o.
+func (h held) most(o held) held {
+	return held{Total: max(h.Total, o.Total), Longest: max(h.Longest, o.Longest)}
+}
+
+// checked says whether this run checks an assertion that the machine's
+// load alone can break: yes when the stall (a figure of held) stayed
+// under its bound. Otherwise it logs that the assertion was not checked
+// and why; the run's other assertions are checked all the same.
+func checked(t *testing.T, what string, stall, bound time.Duration) bool {
+	t.Helper()
+	if stall < bound {
+		return true
+	}
+	t.Logf("NOT CHECKED, the machine was busy (a process held up %v, over the bound of %v): %s", stall, bound, what)
+	return false
 }
 
 func TestMain(m *testing.M) {
@@ -134,6 +223,8 @@ func runReplica(raw string, stdin io.Reader, stdout io.Writer) int {
 	}
 	end := time.Now().Add(cfg.Window)
 	res := replicaResult{Name: cfg.Name}
+	probed := make(chan held, 1)
+	go func() { probed <- probeHeld(cfg.Redis, end) }()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range workers {
@@ -167,6 +258,7 @@ func runReplica(raw string, stdin io.Reader, stdout io.Writer) int {
 		})
 	}
 	wg.Wait()
+	res.Held = <-probed
 	res.Shared = l.Shared()
 	res.Warns, res.Infos = logs.count(slog.LevelWarn), logs.count(slog.LevelInfo)
 	if err := json.NewEncoder(stdout).Encode(res); err != nil {
@@ -183,6 +275,9 @@ type replicaRun struct {
 	procs  []*replicaProc
 	start  time.Time
 	window time.Duration
+	// probed receives how much the machine held the test's process (the
+	// fake) up during the window.
+	probed chan held
 }
 
 type replicaProc struct {
@@ -202,7 +297,7 @@ func startReplicas(t *testing.T, r *redisServer, window time.Duration) *replicaR
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := &replicaRun{t: t, redis: r, srv: srv, window: window}
+	run := &replicaRun{t: t, redis: r, srv: srv, window: window, probed: make(chan held, 1)}
 	for i := range replicas {
 		cfg := replicaConfig{
 			Name: fmt.Sprintf("replica-%d", i), Redis: r.addr(), URL: srv.URL, Key: srv.APIKey, Webhook: hooks[0].ID,
@@ -240,6 +335,7 @@ func startReplicas(t *testing.T, r *redisServer, window time.Duration) *replicaR
 	for _, p := range run.procs {
 		io.WriteString(p.stdin, "go\n")
 	}
+	go func() { run.probed <- probeHeld(r.addr(), run.start.Add(window)) }()
 	return run
 }
 
@@ -262,8 +358,9 @@ func readLine(r *bufio.Reader, d time.Duration) (string, error) {
 	}
 }
 
-// results waits for the replicas' results.
-func (run *replicaRun) results() []replicaResult {
+// results waits for the replicas' results, and returns them with the
+// most the machine held any process up (see held).
+func (run *replicaRun) results() ([]replicaResult, held) {
 	t := run.t
 	t.Helper()
 	var out []replicaResult
@@ -281,7 +378,15 @@ func (run *replicaRun) results() []replicaResult {
 		}
 		out = append(out, res)
 	}
-	return out
+	parent := <-run.probed
+	most := parent
+	figures := []string{fmt.Sprintf("fake %v/%v", parent.Total, parent.Longest)}
+	for _, res := range out {
+		most = most.most(res.Held)
+		figures = append(figures, fmt.Sprintf("%s %v/%v", res.Name, res.Held.Total, res.Held.Longest))
+	}
+	t.Logf("held up (total/longest): %s", strings.Join(figures, ", "))
+	return out, most
 }
 
 // accepted returns, per replica (by User-Agent), the requests the fake
@@ -306,45 +411,67 @@ func sum(m map[string]int) int {
 
 // Four processes, each with its own client, share the quota: the fake
 // answers no 429, the throughput is within 10% of the quota, and no
-// replica gets less than half its fair share.
+// replica gets less than half its fair share. The throughput is never
+// over the quota, whatever the load; the assertions that the load alone
+// can break are checked when the machine held the processes up less than
+// their bounds (see held), and logged as not checked otherwise.
 func TestReplicasShareTheQuota(t *testing.T) {
 	t.Parallel()
 	r := startRedis(t)
 	window := quotaPer * 3 / 2
 	run := startReplicas(t, r, window)
-	results := run.results()
+	results, most := run.results()
 
-	if n := sum(run.count(429, time.Time{}, time.Now().Add(time.Hour))); n != 0 {
-		t.Errorf("the fake answered 429 %d times, want 0", n)
-	}
 	ok := run.count(200, run.start, run.start.Add(window))
 	total := sum(ok)
 	quota := float64(quotaN) * window.Seconds() / quotaPer.Seconds()
 	ratio := float64(total) / quota
 	t.Logf("%d calls in %v, %.1f%% of the quota of %.0f; per replica %v", total, window, 100*ratio, quota, ok)
-	if ratio < 0.9 || ratio > 1.1 {
-		t.Errorf("throughput %d calls in %v, %.1f%% of the quota of %.0f; want within 10%%", total, window, 100*ratio, quota)
+	if ratio > 1.1 {
+		t.Errorf("throughput %d calls in %v, %.1f%% of the quota of %.0f; want at most 110%%", total, window, 100*ratio, quota)
 	}
-	fair := float64(total) / replicas
 	for _, res := range results {
-		if got := ok[res.Name]; float64(got) < fair/2 {
-			t.Errorf("%s made %d calls, less than half its fair share of %.0f", res.Name, got, fair)
+		if res.Other != 0 {
+			t.Errorf("%s: %d errors, first: %s", res.Name, res.Other, res.FirstErr)
 		}
-		if res.Throttled != 0 || res.TimedOut != 0 || res.Other != 0 {
-			t.Errorf("%s: %d throttled, %d timed out, %d other errors (%s)", res.Name, res.Throttled, res.TimedOut, res.Other, res.FirstErr)
+	}
+	if checked(t, "no 429, shared throughout, no call outliving its context", most.Longest, heldLongest) {
+		if n := sum(run.count(429, time.Time{}, time.Now().Add(time.Hour))); n != 0 {
+			t.Errorf("the fake answered 429 %d times, want 0", n)
 		}
-		if !res.Shared || res.Warns != 0 {
-			t.Errorf("%s: shared %v, %d warnings; want shared throughout", res.Name, res.Shared, res.Warns)
+		for _, res := range results {
+			if res.Throttled != 0 {
+				t.Errorf("%s: %d calls throttled, want 0", res.Name, res.Throttled)
+			}
+			if !res.Shared || res.Warns != 0 {
+				t.Errorf("%s: shared %v, %d warnings; want shared throughout", res.Name, res.Shared, res.Warns)
+			}
+			if res.MaxCall > callTimeout+time.Second {
+				t.Errorf("%s: a call took %v, its context %v", res.Name, res.MaxCall, callTimeout)
+			}
 		}
-		if res.MaxCall > callTimeout+time.Second {
-			t.Errorf("%s: a call took %v, its context %v", res.Name, res.MaxCall, callTimeout)
+	}
+	if checked(t, "throughput at least 90% of the quota, each replica at least half its share, no timeout", most.Total, heldTotal) {
+		if ratio < 0.9 {
+			t.Errorf("throughput %d calls in %v, %.1f%% of the quota of %.0f; want at least 90%%", total, window, 100*ratio, quota)
+		}
+		fair := float64(total) / replicas
+		for _, res := range results {
+			if got := ok[res.Name]; float64(got) < fair/2 {
+				t.Errorf("%s made %d calls, less than half its fair share of %.0f", res.Name, got, fair)
+			}
+			if res.TimedOut != 0 {
+				t.Errorf("%s: %d calls timed out (%s)", res.Name, res.TimedOut, res.FirstErr)
+			}
 		}
 	}
 }
 
-// Redis killed in the middle of a run and restarted: no call outlives its
-// context, each replica keeps to its share while Redis is down, logs the
-// switch once each way, and shares the quota again once Redis is back.
+// Redis killed in the middle of a run and restarted: each replica keeps
+// to its share while Redis is down, no call outlives its context, each
+// logs the switch once each way, and shares the quota again once Redis is
+// back. As in TestReplicasShareTheQuota, what the load alone can break is
+// checked when the machine held the processes up less than its bound.
 func TestReplicasSurviveRedisRestart(t *testing.T) {
 	t.Parallel()
 	r := startRedis(t)
@@ -363,11 +490,8 @@ func TestReplicasSurviveRedisRestart(t *testing.T) {
 	// The replicas find Redis again within a probe interval and count
 	// there; a key lives as long as its turns are ahead.
 	time.Sleep(time.Until(restarted.Add(DefaultProbeInterval + time.Second)))
-	keys, err := r.client(t).Keys(context.Background(), "*").Result()
-	if err != nil || !slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(k, DefaultPrefix) }) {
-		t.Errorf("Redis keys after the restart: %q, %v; want the quota counted there again", keys, err)
-	}
-	results := run.results()
+	keys, keysErr := r.client(t).Keys(context.Background(), "*").Result()
+	results, most := run.results()
 
 	// Each replica detects the outage at its next turn (a refused
 	// connection): from then on it keeps to its share, 29 per 6 s (a
@@ -381,17 +505,31 @@ func TestReplicasSurviveRedisRestart(t *testing.T) {
 	}
 	t.Logf("while Redis was down (%v): %v calls, share %.1f each", down, sent, share)
 	for _, res := range results {
-		if got := float64(sent[res.Name]); got > share+1 || got < share/3 {
-			t.Errorf("%s sent %.0f requests while Redis was down, want at most its share of %.1f (and at least a third of it)", res.Name, got, share)
-		}
-		if res.MaxCall > callTimeout+time.Second {
-			t.Errorf("%s: a call took %v, its context %v", res.Name, res.MaxCall, callTimeout)
+		if got := float64(sent[res.Name]); got > share+1 {
+			t.Errorf("%s sent %.0f requests while Redis was down, want at most its share of %.1f", res.Name, got, share)
 		}
 		if res.Other != 0 {
 			t.Errorf("%s: %d errors, first: %s", res.Name, res.Other, res.FirstErr)
 		}
-		if !res.Shared || res.Warns < 1 || res.Warns != res.Infos {
-			t.Errorf("%s: shared %v at the end, %d warnings, %d infos; want shared again, each switch logged once", res.Name, res.Shared, res.Warns, res.Infos)
+	}
+	if checked(t, "no call outliving its context, each switch logged once, the quota counted in Redis again", most.Longest, heldLongest) {
+		if keysErr != nil || !slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(k, DefaultPrefix) }) {
+			t.Errorf("Redis keys after the restart: %q, %v; want the quota counted there again", keys, keysErr)
+		}
+		for _, res := range results {
+			if res.MaxCall > callTimeout+time.Second {
+				t.Errorf("%s: a call took %v, its context %v", res.Name, res.MaxCall, callTimeout)
+			}
+			if !res.Shared || res.Warns < 1 || res.Warns != res.Infos {
+				t.Errorf("%s: shared %v at the end, %d warnings, %d infos; want shared again, each switch logged once", res.Name, res.Shared, res.Warns, res.Infos)
+			}
+		}
+	}
+	if checked(t, "each replica sending at least a third of its share while Redis was down", most.Total, heldTotal) {
+		for _, res := range results {
+			if got := float64(sent[res.Name]); got < share/3 {
+				t.Errorf("%s sent %.0f requests while Redis was down, want at least a third of its share of %.1f", res.Name, got, share)
+			}
 		}
 	}
 	throttled := run.count(429, time.Time{}, time.Now().Add(time.Hour))
