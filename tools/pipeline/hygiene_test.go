@@ -2,8 +2,12 @@ package pipeline
 
 import (
 	"encoding/json"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -286,5 +290,38 @@ func docsCodegen(t *testing.T, consumer string, env []string) {
 		if strings.Contains(string(src), decl) {
 			t.Errorf("the generated code declares %q instead of reusing package gen", decl)
 		}
+	}
+}
+
+// TestToolsImportNoRootInternals: no program or package of the tools
+// module imports the root module's internal packages (its tests may). The
+// generated tables live there: a broken one would stop specgen, which
+// regenerates them, from building.
+func TestToolsImportNoRootInternals(t *testing.T) {
+	t.Parallel()
+	tools := filepath.Join(repoRoot(t), "tools")
+	err := filepath.WalkDir(tools, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && (d.Name() == "testdata" || d.Name() == "node_modules"):
+			return filepath.SkipDir
+		case d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go"):
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		for _, imp := range f.Imports {
+			if p, _ := strconv.Unquote(imp.Path.Value); strings.HasPrefix(p, modulePath+"/internal/") {
+				rel, _ := filepath.Rel(tools, path)
+				t.Errorf("tools/%s imports %s: the tools module must not import the root module's internal packages", rel, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

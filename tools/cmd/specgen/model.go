@@ -12,7 +12,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/partoo-go/partoo/internal/apispec"
 	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
@@ -54,7 +53,7 @@ type operation struct {
 	SuccessMedia           string // the media type of a success body that is not JSON (text/csv)
 	Errors, ErrorSchemas   []int  // error statuses, and the schema of each, or noSchema
 	List                   listRow
-	CustomHeadersAt        []apispec.Location
+	CustomHeadersAt        []location
 	Resource               resourceRow
 
 	errorRefs []*openapi3.SchemaRef // the JSON schema of each status of Errors, or nil
@@ -195,7 +194,7 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 	if err != nil {
 		return nil, fmt.Errorf("%s: request body: %w", where, err)
 	}
-	slices.SortFunc(locs, func(a, b apispec.Location) int { return strings.Compare(a.String(), b.String()) })
+	slices.SortFunc(locs, func(a, b location) int { return strings.Compare(a.String(), b.String()) })
 	o.CustomHeadersAt = slices.CompactFunc(locs, slices.Equal)
 	return o, nil
 }
@@ -373,27 +372,57 @@ func (m *model) list(o *operation, where, override string) error {
 	return nil
 }
 
+// location is where a request body holds a CustomHeaders object, step by
+// step. The table writes it as apispec.Location, which owns reading it;
+// String writes it as apispec.Location does, for specgen's own sorting and
+// messages (the tools module does not import the root module's internal
+// packages: a broken generated table would stop specgen from building).
+type location []step
+
+// step is a step of a location: into the property Name, or into every
+// element of an array (Each).
+type step struct {
+	Name string
+	Each bool
+}
+
+// String writes the location as the docs do: "items[*].custom_headers".
+func (l location) String() string {
+	var b strings.Builder
+	for i, s := range l {
+		switch {
+		case s.Each:
+			b.WriteString("[*]")
+		case i > 0:
+			b.WriteString("." + s.Name)
+		default:
+			b.WriteString(s.Name)
+		}
+	}
+	return b.String()
+}
+
 // locate returns the locations of the CustomHeaders schema under schema i;
 // stack holds the schemas above it, to stop on recursion.
-func (m *model) locate(i int, loc apispec.Location, stack []int) ([]apispec.Location, error) {
+func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 	if i >= 0 && i == m.CustomHeaders {
-		return []apispec.Location{loc}, nil
+		return []location{loc}, nil
 	}
 	if i < 0 || slices.Contains(stack, i) {
 		return nil, nil
 	}
 	row := m.schemas.rows[i]
 	stack = append(stack, i)
-	var out []apispec.Location
+	var out []location
 	var err error // the first
-	visit := func(sub int, at apispec.Location) {
+	visit := func(sub int, at location) {
 		locs, e := m.locate(sub, at, stack)
 		out = append(out, locs...)
 		err = cmp.Or(err, e)
 	}
-	visit(row.Items, append(slices.Clip(loc), apispec.Step{Each: true}))
+	visit(row.Items, append(slices.Clip(loc), step{Each: true}))
 	for _, p := range row.Properties {
-		visit(p.Schema, append(slices.Clip(loc), apispec.Step{Name: p.Name}))
+		visit(p.Schema, append(slices.Clip(loc), step{Name: p.Name}))
 	}
 	for _, sub := range slices.Concat(row.AllOf, row.OneOf, row.AnyOf) {
 		visit(sub, loc)

@@ -22,7 +22,6 @@ import (
 	"golang.org/x/tools/go/ast/astutil"
 	"gopkg.in/yaml.v3"
 
-	"github.com/partoo-go/partoo/internal/apispec"
 	"github.com/partoo-go/partoo/tools/internal/goname"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
@@ -307,7 +306,7 @@ type stage struct {
 // walkers returns the walker of a typed body to each location, or none when
 // a location's Go types do not lead to a map (they cross a union or a
 // nullable): the client then checks the JSON.
-func (g *goAPI) walkers(body codegen.Schema, locs []apispec.Location) []walker {
+func (g *goAPI) walkers(body codegen.Schema, locs []location) []walker {
 	ws := make([]walker, len(locs))
 	for k, loc := range locs {
 		w, s, loops := &ws[k], body, 0
