@@ -41,10 +41,12 @@ const replicaEnv = "REDISLIMIT_TEST_REPLICA"
 //
 //   - Throughput over the quota: never, whatever the load; a stall only
 //     delays turns.
-//   - No 429: the fake counts arrivals, and a loaded machine can hold a
-//     replica up between Redis's answer and the fake's reading of its
-//     request. A request can arrive margin+1 paces late (265 ms) before
-//     the fake counts one too many.
+//   - No 429, whatever the load: the fake counts arrivals, and a loaded
+//     machine can hold a request up between its turn and the fake's
+//     reading of it, however long. But a request arrives after its turn,
+//     and each caller has one request at a time: in any window of
+//     quotaPer, at most 116 requests had their turn in the window and at
+//     most one per caller (margin) before it, so at most quotaN arrive.
 //   - Throughput at least 90%: a turn asked late loses nothing while the
 //     lateness is under burst-1 paces (106 ms), since GCRA's burst takes
 //     it up again; beyond, the time is lost. The expected total is
@@ -64,11 +66,11 @@ const replicaEnv = "REDISLIMIT_TEST_REPLICA"
 const (
 	quotaN       = 120
 	quotaPer     = 6 * time.Second
-	margin       = 4
+	margin       = replicas * workers
 	burst        = 3
 	replicas     = 4
-	workers      = 2               // goroutines calling in each replica
-	callTimeout  = 5 * time.Second // a call waits about 0.4 s for its turn: 8 callers, 19 turns a second
+	workers      = 1               // goroutines calling in each replica
+	callTimeout  = 5 * time.Second // a call waits about 0.2 s for its turn: 4 callers, 19 turns a second
 	redisTimeout = 500 * time.Millisecond
 )
 
@@ -126,9 +128,8 @@ const (
 // the load alone can break is no longer checked (see the comment above
 // the quota's constants for the numbers):
 //   - heldLongest bounds the longest stall of any process for the
-//     assertions a stall of one request breaks: requests held margin+1
-//     paces (265 ms) between their turn and the fake make a 429, a Redis
-//     answer held redisTimeout (500 ms) makes a switch to the fallback
+//     assertions a stall of one request breaks: a Redis answer held
+//     redisTimeout (500 ms) makes a switch to the fallback
 //     and a warning, a call held a second outlives its context by as
 //     much, a Redis key's turns held a second are behind it;
 //   - heldTotal bounds the summed stall of any process for the lower
@@ -430,19 +431,16 @@ func TestReplicasShareTheQuota(t *testing.T) {
 	if ratio > 1.1 {
 		t.Errorf("throughput %d calls in %v, %.1f%% of the quota of %.0f; want at most 110%%", total, window, 100*ratio, quota)
 	}
+	if n := sum(run.count(429, time.Time{}, time.Now().Add(time.Hour))); n != 0 {
+		t.Errorf("the fake answered 429 %d times, want 0", n)
+	}
 	for _, res := range results {
-		if res.Other != 0 {
-			t.Errorf("%s: %d errors, first: %s", res.Name, res.Other, res.FirstErr)
+		if res.Throttled != 0 || res.Other != 0 {
+			t.Errorf("%s: %d throttled, %d other errors (%s)", res.Name, res.Throttled, res.Other, res.FirstErr)
 		}
 	}
-	if checked(t, "no 429, shared throughout, no call outliving its context", most.Longest, heldLongest) {
-		if n := sum(run.count(429, time.Time{}, time.Now().Add(time.Hour))); n != 0 {
-			t.Errorf("the fake answered 429 %d times, want 0", n)
-		}
+	if checked(t, "shared throughout, no call outliving its context", most.Longest, heldLongest) {
 		for _, res := range results {
-			if res.Throttled != 0 {
-				t.Errorf("%s: %d calls throttled, want 0", res.Name, res.Throttled)
-			}
 			if !res.Shared || res.Warns != 0 {
 				t.Errorf("%s: shared %v, %d warnings; want shared throughout", res.Name, res.Shared, res.Warns)
 			}
@@ -495,7 +493,9 @@ func TestReplicasSurviveRedisRestart(t *testing.T) {
 
 	// Each replica detects the outage at its next turn (a refused
 	// connection): from then on it keeps to its share, 29 per 6 s (a
-	// bucket of one turn refilled 28 times a period).
+	// bucket of one turn refilled 28 times a period). The fake may read
+	// in the window, besides, one request per caller that had its turn
+	// before, however late: that bound holds whatever the load.
 	from := killed.Add(500 * time.Millisecond)
 	down := restarted.Sub(from)
 	share := 1 + float64(((quotaN-margin)/replicas)-1)*down.Seconds()/quotaPer.Seconds()
@@ -505,7 +505,7 @@ func TestReplicasSurviveRedisRestart(t *testing.T) {
 	}
 	t.Logf("while Redis was down (%v): %v calls, share %.1f each", down, sent, share)
 	for _, res := range results {
-		if got := float64(sent[res.Name]); got > share+1 {
+		if got := float64(sent[res.Name]); got > share+workers {
 			t.Errorf("%s sent %.0f requests while Redis was down, want at most its share of %.1f", res.Name, got, share)
 		}
 		if res.Other != 0 {
