@@ -39,14 +39,17 @@ const replicaEnv = "REDISLIMIT_TEST_REPLICA"
 // burst of burst: it paces at 113 per 6 s (a pace of 53 ms), and lets at
 // most 116 go in any window at Redis's clock.
 //
-//   - Throughput over the quota: never, whatever the load; a stall only
-//     delays turns.
-//   - No 429, whatever the load: the fake counts arrivals, and a loaded
-//     machine can hold a request up between its turn and the fake's
-//     reading of it, however long. But a request arrives after its turn,
-//     and each caller has one request at a time: in any window of
-//     quotaPer, at most 116 requests had their turn in the window and at
-//     most one per caller (margin) before it, so at most quotaN arrive.
+//   - Throughput over the quota: never while the replicas share it; a
+//     stall only delays turns. (A replica that Redis answers later than
+//     redisTimeout falls back to its own share, which Redis does not
+//     count: see heldLongest.)
+//   - No 429 while the replicas share, whatever the load: the fake
+//     counts arrivals, and a loaded machine can hold a request up
+//     between its turn and the fake's reading of it, however long. But a
+//     request arrives after its turn, and each caller has one request at
+//     a time: in any window of quotaPer, at most 116 requests had their
+//     turn in the window and at most one per caller (margin) before it,
+//     so at most quotaN arrive.
 //   - Throughput at least 90%: a turn asked late loses nothing while the
 //     lateness is under burst-1 paces (106 ms), since GCRA's burst takes
 //     it up again; beyond, the time is lost. The expected total is
@@ -129,7 +132,8 @@ const (
 // the quota's constants for the numbers):
 //   - heldLongest bounds the longest stall of any process for the
 //     assertions a stall of one request breaks: a Redis answer held
-//     redisTimeout (500 ms) makes a switch to the fallback
+//     redisTimeout (500 ms) makes a switch to the fallback (and then the
+//     quota is not checked: a share counted outside Redis adds to it)
 //     and a warning, a call held a second outlives its context by as
 //     much, a Redis key's turns held a second are behind it;
 //   - heldTotal bounds the summed stall of any process for the lower
@@ -428,16 +432,33 @@ func TestReplicasShareTheQuota(t *testing.T) {
 	quota := float64(quotaN) * window.Seconds() / quotaPer.Seconds()
 	ratio := float64(total) / quota
 	t.Logf("%d calls in %v, %.1f%% of the quota of %.0f; per replica %v", total, window, 100*ratio, quota, ok)
-	if ratio > 1.1 {
-		t.Errorf("throughput %d calls in %v, %.1f%% of the quota of %.0f; want at most 110%%", total, window, 100*ratio, quota)
-	}
-	if n := sum(run.count(429, time.Time{}, time.Now().Add(time.Hour))); n != 0 {
-		t.Errorf("the fake answered 429 %d times, want 0", n)
-	}
+	var fellBack []string
 	for _, res := range results {
-		if res.Throttled != 0 || res.Other != 0 {
-			t.Errorf("%s: %d throttled, %d other errors (%s)", res.Name, res.Throttled, res.Other, res.FirstErr)
+		if res.Other != 0 {
+			t.Errorf("%s: %d errors, first: %s", res.Name, res.Other, res.FirstErr)
 		}
+		if !res.Shared || res.Warns != 0 {
+			fellBack = append(fellBack, res.Name)
+		}
+	}
+	// A replica whose Redis answer the machine held up redisTimeout
+	// falls back to its share in the process, which Redis does not count:
+	// the quota's margin does not cover that. Without it, the quota holds
+	// whatever the load.
+	if len(fellBack) == 0 {
+		if ratio > 1.1 {
+			t.Errorf("throughput %d calls in %v, %.1f%% of the quota of %.0f; want at most 110%%", total, window, 100*ratio, quota)
+		}
+		if n := sum(run.count(429, time.Time{}, time.Now().Add(time.Hour))); n != 0 {
+			t.Errorf("the fake answered 429 %d times, want 0", n)
+		}
+		for _, res := range results {
+			if res.Throttled != 0 {
+				t.Errorf("%s: %d calls throttled, want 0", res.Name, res.Throttled)
+			}
+		}
+	} else {
+		t.Logf("NOT CHECKED, %v fell back to their own share: no 429, throughput at most 110%% of the quota", fellBack)
 	}
 	if checked(t, "shared throughout, no call outliving its context", most.Longest, heldLongest) {
 		for _, res := range results {
