@@ -176,8 +176,7 @@ func (cs *callState) defaultOrgID(req *http.Request, applies bool) {
 		return
 	}
 	if queryHas(req.URL.RawQuery, "org_id") {
-		q, _ := url.ParseQuery(req.URL.RawQuery)
-		cs.orgID, _ = strconv.Atoi(q.Get("org_id"))
+		cs.orgID, _ = strconv.Atoi(urlQuery(req.URL.RawQuery).Get("org_id"))
 		return
 	}
 	id := cs.settings.orgID
