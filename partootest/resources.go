@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
+	"math/big"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -239,24 +241,43 @@ func (t schemaTable) public(idx int, v any, depth int) any {
 	return v
 }
 
-// idKey returns the text of an id value as the family stores it.
+// idKey returns the text of an id value as the family stores it: for
+// integer ids, any JSON number that is exactly an integer from 0 to the
+// largest int64 (1e3 and 1000.0 are 1000, as for the spec's validator).
 func (f *family) idKey(v any) (string, error) {
 	if f.intIDs {
 		n, ok := v.(json.Number)
 		if !ok {
-			return "", fmt.Errorf("id %s is not an integer of 0 or more", jsonText(v))
+			return "", fmt.Errorf("id %q is not an integer of 0 or more", jsonText(v))
 		}
-		i, err := strconv.ParseInt(string(n), 10, 64)
-		if err != nil || i < 0 {
-			return "", fmt.Errorf("id %s is not an integer of 0 or more", n)
+		i, ok := int64Of(n)
+		if !ok || i < 0 {
+			return "", fmt.Errorf("id %q is not an integer from 0 to %d", n, int64(math.MaxInt64))
 		}
 		return strconv.FormatInt(i, 10), nil
 	}
 	s, ok := v.(string)
 	if !ok || s == "" {
-		return "", fmt.Errorf("id %s is not a non-empty string", jsonText(v))
+		return "", fmt.Errorf("id %q is not a non-empty string", jsonText(v))
 	}
 	return s, nil
+}
+
+// int64Of returns the value of n if it is exactly an int64, however
+// written (1e3, 1000.0). The float64 test first keeps huge exponents from
+// the exact test.
+func int64Of(n json.Number) (int64, bool) {
+	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return i, true
+	}
+	if f, err := n.Float64(); err != nil || f != math.Trunc(f) || math.Abs(f) > math.MaxInt64 {
+		return 0, false
+	}
+	r, ok := new(big.Rat).SetString(string(n))
+	if !ok || !r.IsInt() || !r.Num().IsInt64() {
+		return 0, false
+	}
+	return r.Num().Int64(), true
 }
 
 // paramKey returns the text of an id given in a path, or false when it
@@ -306,6 +327,7 @@ func (f *family) prepare(v map[string]any, org int, now time.Time) (string, erro
 			return "", fmt.Errorf("id %s is already taken", jsonText(raw))
 		}
 		if f.intIDs {
+			v[f.idName] = json.Number(key) // 1e3 is stored as 1000
 			if n, _ := strconv.ParseInt(key, 10, 64); n >= f.next {
 				f.next = n + 1
 			}

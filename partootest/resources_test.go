@@ -193,6 +193,15 @@ func TestAddResource(t *testing.T) {
 		{"next integer after the seeded example", "/leads", map[string]any{"source": "x"}, 2.0},
 		{"an id of its own", "/leads", map[string]any{"id": 10}, 10.0},
 		{"next integer after the largest", "/leads", struct{}{}, 11.0},
+		{"an id written with an exponent", "/leads", json.RawMessage(`{"id":2e1}`), 20.0},
+		{"an id written with a fraction of zero", "/leads", json.RawMessage(`{"id":3.0E1}`), 30.0},
+		{"an id taken, written otherwise", "/leads", json.RawMessage(`{"id":200e-1}`), nil},
+		{"an id with a fraction", "/leads", json.RawMessage(`{"id":40.5}`), nil},
+		{"an id close to an integer", "/leads", json.RawMessage(`{"id":40.0000000000000000001}`), nil},
+		{"an id beyond int64", "/leads", json.RawMessage(`{"id":9223372036854775808}`), nil},
+		{"an id beyond int64 with an exponent", "/leads", json.RawMessage(`{"id":9.3e18}`), nil},
+		{"an id too small to be one", "/leads", json.RawMessage(`{"id":1e-400}`), nil},
+		{"a negative id with an exponent", "/leads", json.RawMessage(`{"id":-1e1}`), nil},
 		{"taken id", "/leads", map[string]any{"id": 10}, nil},
 		{"string id in an integer family", "/leads", map[string]any{"id": "abc"}, nil},
 		{"integer id in a string family", "/business", map[string]any{"id": 5}, nil},
@@ -224,6 +233,44 @@ func TestAddResource(t *testing.T) {
 	}
 	if srv.Resources("/nothing") != nil {
 		t.Error("Resources of an unknown collection is not nil")
+	}
+}
+
+// AddResource takes an integer id however JSON writes it, exactly, and
+// stores it as an integer; it names the item and its id field when the
+// number is not exactly an integer of 0 or more that an int64 holds.
+func TestAddResourceIntegerIDs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, item string
+		want       string // the id stored, "" for a refusal
+	}{
+		{"the largest int64 with an exponent", `{"id":9.223372036854775807e18}`, "9223372036854775807"},
+		{"an exponent and a fraction", `{"id":12.5e1}`, "125"},
+		{"one more than the largest int64", `{"id":9.223372036854775808e18}`, ""},
+		{"a fraction below the largest int64", `{"id":9223372036854775806.5}`, ""},
+		{"a huge exponent", `{"id":1e999999999}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := partootest.NewTestServer(t, partootest.WithOperations(ops(t)...))
+			got, err := srv.AddResource("/leads", json.RawMessage(`{"source":"x"}`), json.RawMessage(tt.item))
+			if tt.want == "" {
+				var fields partootest.FieldErrors
+				if !errors.As(err, &fields) || !cmp.Equal(slices.Sorted(maps.Keys(fields)), []string{"items[1].id"}) {
+					t.Errorf("AddResource: %v, want a refusal of items[1].id", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var item struct{ ID json.RawMessage }
+			if err := json.Unmarshal(got[1], &item); err != nil || string(item.ID) != tt.want {
+				t.Errorf("stored %s, want id %s", got[1], tt.want)
+			}
+		})
 	}
 }
 
