@@ -71,6 +71,9 @@ func (t *schemaTable) example(i int) (v any, err error) {
 		}
 	}
 	v, err = t.build(i)
+	if err == nil && tooBig(v) { // each level under the bound, their product over it
+		v, err = nil, errTooBig(row)
+	}
 	t.lastBuild = builtValue{schema: i, value: v, err: err}
 	if err != nil {
 		return nil, err
@@ -124,14 +127,40 @@ func (t *schemaTable) build(i int) (any, error) {
 	return v, err
 }
 
-// maxRepeats bounds the items, characters and keys a built value repeats to
-// reach its minimum: a larger example is written in the spec, not built.
-const maxRepeats = 10000
+// maxBuilt bounds the characters, items and keys of a built example, all
+// levels counted: a larger example is written in the spec, not built.
+const maxBuilt = 10000
+
+// tooBig reports whether v holds more than maxBuilt characters, items and
+// keys, all levels counted; it stops counting as soon as it does.
+func tooBig(v any) bool {
+	n := 0
+	var count func(v any) bool
+	count = func(v any) bool {
+		switch v := v.(type) {
+		case string:
+			n += len(v)
+		case []any:
+			n += len(v)
+			return n > maxBuilt || slices.ContainsFunc(v, count)
+		case map[string]any:
+			n += len(v)
+			return n > maxBuilt || slices.ContainsFunc(slices.Collect(maps.Values(v)), count)
+		}
+		return n > maxBuilt
+	}
+	return count(v)
+}
+
+// errTooBig refuses to build an example of row larger than maxBuilt.
+func errTooBig(row *schemaRow) error {
+	return fmt.Errorf("%s: no example is built of more than %d characters, items and keys in all: add an `example` to the schema", row.Where, maxBuilt)
+}
 
 // assemble builds a value from the schema's keywords but its branches.
 func (t *schemaTable) assemble(row *schemaRow) (any, error) {
-	if n := max(row.MinItems, row.MinLength, row.MinProperties); n > maxRepeats {
-		return nil, fmt.Errorf("%s: no example is built for a minimum of %d items, characters or properties (at most %d): add an `example` to the schema", row.Where, n, maxRepeats)
+	if max(row.MinItems, row.MinLength, row.MinProperties) > maxBuilt {
+		return nil, errTooBig(row) // before building it
 	}
 	obj := map[string]any{}
 	for _, part := range row.AllOf {

@@ -78,6 +78,12 @@ func TestExamplesThatCannotBeBuilt(t *testing.T) {
 			"Many", "components.schemas.Many:", 0},
 		{"too many keys to build", []string{`Keys: {type: object, minProperties: 10001, additionalProperties: {type: integer}}`},
 			"Keys", "components.schemas.Keys:", 0},
+		{"levels each under the bound, their product over it", []string{
+			`Cube: {type: array, minItems: 10000, items: {type: array, minItems: 10000, items: {type: string, minLength: 10000}}}`,
+		}, "Cube", "components.schemas.Cube", 0},
+		{"keys each holding a large value", []string{
+			`Wide: {type: object, minProperties: 100, additionalProperties: {type: string, minLength: 200}}`,
+		}, "Wide", "components.schemas.Wide:", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
