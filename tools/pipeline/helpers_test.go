@@ -13,6 +13,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,25 +24,25 @@ import (
 	"time"
 )
 
-// repoRoot returns the root of the repository (the parent of tools/).
-// heavyTimeout is what a test that runs make in a copy of the repository
-// needs left before the test binary's deadline: make test gives the
-// package -timeout 45m, and go test's default of 10 minutes is too short.
+// heavyTimeout is the least -timeout under which the tests that run make in
+// a copy of the repository run: together they need more than go test's
+// default of 10 minutes (make test gives the package 45).
 const heavyTimeout = 30 * time.Minute
 
 // skipUnlessHeavy skips t under -short (saying why: what it does), and
-// when -timeout leaves less than heavyTimeout, which would end the run in
-// a panic midway.
+// under a -timeout below heavyTimeout, which would end the run in a panic
+// midway; -timeout 0 (none) runs it.
 func skipUnlessHeavy(t *testing.T, what string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("slow: " + what)
 	}
-	if deadline, ok := t.Deadline(); ok && time.Until(deadline) < heavyTimeout {
-		t.Skipf("slow: %s; it needs -timeout of at least %v (make test gives 45m), and %v is left", what, heavyTimeout, time.Until(deadline).Round(time.Second))
+	if d := flag.Lookup("test.timeout").Value.(flag.Getter).Get().(time.Duration); d != 0 && d < heavyTimeout {
+		t.Skipf("slow: %s; it needs -timeout %v or more (make test gives 45m), not %v", what, heavyTimeout, d)
 	}
 }
 
+// repoRoot returns the root of the repository (the parent of tools/).
 func repoRoot(t *testing.T) string {
 	t.Helper()
 	root, err := filepath.Abs("../..")
