@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/partoo-go/partoo/internal/apispec"
 )
 
 func TestFirstSentence(t *testing.T) {
@@ -129,5 +131,27 @@ func TestCustomHeaderWalkers(t *testing.T) {
 				t.Errorf("WebhooksService.%s lacks\n%s\nin\n%s", tt.op, tt.want, method)
 			}
 		})
+	}
+}
+
+// TestLocationWritesAsApispec: specgen's location, which it may not take
+// from the root module's internal packages, writes what apispec.Location,
+// the owner of the format, writes for the same steps.
+func TestLocationWritesAsApispec(t *testing.T) {
+	t.Parallel()
+	for _, loc := range []location{
+		{},
+		{{Name: "custom_headers"}},
+		{{Name: "items"}, {Each: true}, {Name: "custom_headers"}},
+		{{Each: true}, {Name: "custom_headers"}},
+		{{Name: "a"}, {Each: true}, {Each: true}, {Name: "b"}, {Name: "c"}},
+	} {
+		steps := make(apispec.Location, len(loc))
+		for i, s := range loc {
+			steps[i] = apispec.Step{Name: s.Name, Each: s.Each}
+		}
+		if got, want := loc.String(), steps.String(); got != want {
+			t.Errorf("location %v: specgen writes %q, apispec %q", loc, got, want)
+		}
 	}
 }
