@@ -276,15 +276,6 @@ func ValidHeaderValue(s string) bool {
 	return true
 }
 
-// Match reports whether s has the prefix, does not continue with the
-// reserved text, and has no forbidden character after the prefix.
-func (h NameHints) Match(s string) bool { return newHintMatcher(h).reasons(s) == nil }
-
-// Explain says why s breaks the hints, one reason for each rule it
-// breaks, in order: the prefix, the reserved text, the forbidden
-// characters. It returns nil exactly when s matches.
-func (h NameHints) Explain(s string) []string { return newHintMatcher(h).reasons(s) }
-
 // hintMatcher applies NameHints, with the forbidden ASCII characters in a
 // bit set.
 type hintMatcher struct {

@@ -243,3 +243,11 @@ func TestNameHintsExplain(t *testing.T) {
 		})
 	}
 }
+
+// Match reports whether s has the prefix, does not continue with the
+// reserved text, and has no forbidden character after the prefix: the
+// tests' view of a hint matcher.
+func (h NameHints) Match(s string) bool { return newHintMatcher(h).reasons(s) == nil }
+
+// Explain says why s breaks the hints (hintMatcher.reasons).
+func (h NameHints) Explain(s string) []string { return newHintMatcher(h).reasons(s) }
