@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -135,30 +134,46 @@ func (sd *seed) load(srv *partootest.Server) (hooks, resources int, err error) {
 }
 
 // itemError locates a refusal of AddResource (fields items[i]...) at the
-// first item at fault, its first field named, with all its messages; any
-// other refusal at the collection's name.
+// first item at fault, with all its messages: at the item if one is about
+// all of it, else at its first field named; any other at the collection.
 func (sd *seed) itemError(set seedSet, err error) error {
 	var fields partootest.FieldErrors
 	if !errors.As(err, &fields) {
 		return sd.fail(set.at, true, err)
 	}
 	for i := range set.items {
-		mine := partootest.FieldErrors{}
+		prefix := fmt.Sprintf("items[%d]", i)
+		mine := itemErrors{whole: fields[prefix], fields: partootest.FieldErrors{}}
 		for k, msgs := range fields {
-			if rest, ok := strings.CutPrefix(k, fmt.Sprintf("items[%d]", i)); ok && (rest == "" || rest[0] == '.') {
-				mine[cmp.Or(strings.TrimPrefix(rest, "."), "item")] = msgs
+			if rest, ok := strings.CutPrefix(k, prefix+"."); ok {
+				mine.fields[rest] = msgs
 			}
 		}
-		if len(mine) > 0 {
+		if len(mine.whole)+len(mine.fields) > 0 {
 			at := append(slices.Clip(set.at), i)
 			off, field := sd.locate(at, false)
-			if member, _, _ := strings.Cut(slices.Sorted(maps.Keys(mine))[0], "."); mine["item"] == nil {
+			if len(mine.whole) == 0 {
+				member, _, _ := strings.Cut(slices.Sorted(maps.Keys(mine.fields))[0], ".")
 				off, _ = sd.locate(append(at, member), false)
 			}
 			return sd.failAt(off, field, mine)
 		}
 	}
 	return sd.fail(set.at, false, err)
+}
+
+// itemErrors is what AddResource refused in one item: messages about the
+// whole item, and about its fields by their path in the item.
+type itemErrors struct {
+	whole  []string
+	fields partootest.FieldErrors
+}
+
+func (e itemErrors) Error() string {
+	if len(e.fields) == 0 {
+		return strings.Join(e.whole, "; ")
+	}
+	return strings.Join(append(slices.Clip(e.whole), e.fields.Error()), "; ")
 }
 
 // fail is err at the value at path, or at its member's name if name is set.
