@@ -76,19 +76,6 @@ func (e *engine) operation(id string) *apispec.Operation {
 	return nil
 }
 
-// create returns the create operation of the family collection, or nil.
-func (e *engine) create(collection string) *apispec.Operation {
-	if e == nil {
-		return nil
-	}
-	for i := range e.ops {
-		if r := e.ops[i].Resource; r.Role == apispec.Create && r.Collection == collection {
-			return &e.ops[i]
-		}
-	}
-	return nil
-}
-
 // handler returns the behaviour of op, one of e.ops.
 func (e *engine) handler(op *apispec.Operation) handler {
 	for i := range e.ops {
