@@ -145,7 +145,11 @@ func tooBig(v any) bool {
 			return n > maxBuilt || slices.ContainsFunc(v, count)
 		case map[string]any:
 			n += len(v)
-			return n > maxBuilt || slices.ContainsFunc(slices.Collect(maps.Values(v)), count)
+			for _, e := range v {
+				if n > maxBuilt || count(e) {
+					return true
+				}
+			}
 		}
 		return n > maxBuilt
 	}

@@ -620,7 +620,7 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		}
 		msg := fmt.Sprintf("%s: %s", p, what)
 		if len(wrong) > 0 {
-			msg += " (string, number, integer, boolean, array, object, null)"
+			msg += " (" + strings.Join(validTypes, ", ") + ")"
 		}
 		d.add(Blocking, "type", cmp.Or(first, t), msg, actions...)
 	}
