@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
 	"github.com/partoo-go/partoo/api"
@@ -102,15 +103,16 @@ func TestBundleKeepsTheSeed(t *testing.T) {
 	seed := seedYAML(t)
 	doc, file := partooFile(t)
 	for _, key := range []string{"openapi", "info", "servers", "security"} {
-		if d := specload.FirstDiff(seed[key], doc[key]); d != "" {
-			t.Errorf("%s: %s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, key, d, specload.VerbatimRule)
+		if d := cmp.Diff(seed[key], doc[key]); d != "" {
+			t.Errorf("%s: %s differs from Partoo's verbatim YAML (the seed); %s; -Partoo +bundle:\n%s", file, key, specload.VerbatimRule, d)
 		}
 	}
 	seedPaths := sub(t, seed, "paths").(map[string]any)
 	for path, item := range seedPaths {
 		for method, op := range item.(map[string]any) {
-			if d := specload.FirstDiff(op, sub(t, doc, "paths", path, method)); d != "" {
-				t.Errorf("%s: %s %s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, strings.ToUpper(method), path, d, specload.VerbatimRule)
+			if d := cmp.Diff(op, sub(t, doc, "paths", path, method)); d != "" {
+				t.Errorf("%s: %s %s differs from Partoo's verbatim YAML (the seed); %s; -Partoo +bundle:\n%s",
+					file, strings.ToUpper(method), path, specload.VerbatimRule, d)
 			}
 		}
 	}
@@ -118,8 +120,9 @@ func TestBundleKeepsTheSeed(t *testing.T) {
 	for section, comps := range sub(t, seed, "components").(map[string]any) {
 		for name, want := range comps.(map[string]any) {
 			n++
-			if d := specload.FirstDiff(want, sub(t, doc, "components", section, name)); d != "" {
-				t.Errorf("%s: components.%s.%s differs from Partoo's verbatim YAML (the seed) at %s; %s", file, section, name, d, specload.VerbatimRule)
+			if d := cmp.Diff(want, sub(t, doc, "components", section, name)); d != "" {
+				t.Errorf("%s: components.%s.%s differs from Partoo's verbatim YAML (the seed); %s; -Partoo +bundle:\n%s",
+					file, section, name, specload.VerbatimRule, d)
 			}
 		}
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/agnivade/levenshtein"
 	"github.com/getkin/kin-openapi/openapi3"
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/partoo-go/partoo/tools/internal/ecma"
 	"github.com/partoo-go/partoo/tools/internal/goname"
@@ -207,8 +208,8 @@ func (d *defects) provenance(seed map[string]any) {
 		msg := ""
 		switch kind := value(src, "kind"); {
 		case want != nil && decoded:
-			if diff := specload.FirstDiff(want, got); diff != "" {
-				d.add(Blocking, "provenance", n, where+": differs from Partoo's verbatim YAML (the seed) at "+diff+"; "+specload.VerbatimRule)
+			if diff := gocmp.Diff(want, got); diff != "" {
+				msg = "differs from Partoo's verbatim YAML (the seed); " + specload.VerbatimRule + "; -Partoo +bundle:\n" + strings.TrimSuffix(diff, "\n")
 			}
 		case n.Kind != yaml.MappingNode:
 			msg = "is not an object and cannot carry x-partoo-go-source"
@@ -219,7 +220,7 @@ func (d *defects) provenance(seed map[string]any) {
 		case strings.TrimSpace(value(src, "note")) == "":
 			msg = "x-partoo-go-source has an empty note: say where the element comes from"
 		}
-		if msg != "" && want != nil {
+		if msg != "" && want != nil && !decoded {
 			msg = "differs from Partoo's verbatim YAML (the seed) and " + msg
 		}
 		if msg != "" {

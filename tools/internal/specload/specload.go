@@ -13,9 +13,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -166,29 +164,4 @@ func VerbatimBundle(apiDir string) ([]byte, error) {
 		return nil, fmt.Errorf("%s has SHA-256 %s, but %s records %q: the verbatim copy must never be edited; take a new bundle with make update-spec SOURCE=partoo", VerbatimFile, got, ProvenanceFile, r.SHA256)
 	}
 	return b, err
-}
-
-// FirstDiff returns "" when got (the bundle's element) and want (Partoo's),
-// decoded YAML, are equal, and otherwise the first line where they differ
-// written back as YAML, with sorted keys:
-// `line 3 of the element as YAML: Partoo's "type: integer", the bundle's "type: string"`.
-func FirstDiff(want, got any) string {
-	if reflect.DeepEqual(want, got) {
-		return ""
-	}
-	w, _ := yaml.Marshal(want) // decoded YAML always marshals
-	g, _ := yaml.Marshal(got)
-	wl, gl := slices.Collect(strings.Lines(string(w))), slices.Collect(strings.Lines(string(g)))
-	show := func(lines []string, i int) string {
-		if i < len(lines) {
-			return strconv.Quote(strings.TrimSpace(lines[i]))
-		}
-		return "(past the end)"
-	}
-	for i := range max(len(wl), len(gl)) {
-		if i >= min(len(wl), len(gl)) || wl[i] != gl[i] {
-			return fmt.Sprintf("line %d of the element as YAML: Partoo's %s, the bundle's %s", i+1, show(wl, i), show(gl, i))
-		}
-	}
-	return "the same text as YAML, but a value of another type (such as 128 and 128.0)"
 }
