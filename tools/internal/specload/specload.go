@@ -113,14 +113,7 @@ type Record struct {
 	SHA256 string `yaml:"sha256,omitempty"` // the hex SHA-256 of the verbatim bundle
 }
 
-const recordHeader = `# Where api/openapi-bundled.yaml comes from; written by make update-spec.
-# source: partoo    - the bundle is Partoo's, as published; its copy in
-#                     partoo-verbatim.yaml (SHA-256 below) is never edited:
-#                     api/repairs.yaml repairs it, each repair with its reason.
-# source: assembled - the project assembled the bundle from Partoo's docs;
-#                     every element beyond the seed excerpt of Partoo's
-#                     YAML carries x-partoo-go-source.
-`
+const recordHeader = "# Where api/openapi-bundled.yaml comes from; written by make update-spec. docs/maintaining.md (Provenance) explains it.\n"
 
 // ReadRecord reads apiDir's provenance record; none means an assembled bundle.
 func ReadRecord(apiDir string) (Record, error) {
