@@ -446,7 +446,7 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 		case k == "type":
 			d.types(s, v, p)
 		case k == "nullable" && !d.v30:
-			d.nullable(s, keyNode, p)
+			d.replace("keyword", keyNode, p, k, "nullable is OpenAPI 3.0's: in 3.1 add 'null' to the type", nil)
 		case k == "required" && v.Kind != yaml.SequenceNode:
 			d.replace("required", v, p, k, fmt.Sprintf("required is %q, not a list of property names (to require this property, add its name to the required list of the object that holds it)", v.Value), nil)
 		case k == "examples" && v.Kind != yaml.SequenceNode:
@@ -499,28 +499,6 @@ func (d *defects) schema(s *yaml.Node, p jsonPath, goType string, inline bool) {
 			d.replace("keyword", keyNode, p, k, fmt.Sprintf("%q is not a schema keyword: what it holds is ignored", k), misspelt(s, v, k))
 		}
 	}
-}
-
-// nullable reports a 3.1 nullable (specgen refuses it); a true one's repair adds a 'null' type.
-func (d *defects) nullable(s, key *yaml.Node, p jsonPath) {
-	why := "nullable is OpenAPI 3.0's: a 3.1 schema allows null with a 'null' type"
-	var meant map[string]any
-	switch t := specload.MapValue(s, "type"); {
-	case !nullableOn(s):
-	case t == nil || specload.MapValue(s, "$ref") != nil:
-		why += "; this schema is a $ref or has no type, so the repair only removes nullable: to allow null, make it anyOf: [<the schema>, {type: 'null'}]"
-	case t.Kind == yaml.ScalarNode && slices.Contains(validTypes, t.Value) && t.Value != "null":
-		meant = map[string]any{"type": []any{t.Value, "null"}}
-	case t.Kind == yaml.SequenceNode && !slices.ContainsFunc(t.Content, func(n *yaml.Node) bool { return n.Value == "null" || !slices.Contains(validTypes, n.Value) }):
-		meant = map[string]any{"type": []any{"null"}}
-	}
-	d.replace("keyword", key, p, "nullable", why, meant)
-}
-
-func nullableOn(s *yaml.Node) bool {
-	var on bool
-	v := specload.MapValue(s, "nullable")
-	return v != nil && v.Decode(&on) == nil && on
 }
 
 // replace reports the key k at p, whose value v is wrong: the repair removes
@@ -594,9 +572,6 @@ func (d *defects) types(s, t *yaml.Node, p jsonPath) {
 		}
 	}
 	if list30 := d.v30 && t.Kind == yaml.SequenceNode && kept != ""; len(wrong) > 0 || list30 {
-		if !d.v30 && nullableOn(s) && specload.MapValue(s, "$ref") == nil {
-			names = appendNew(names, "null")
-		}
 		var why []string
 		if len(wrong) > 0 {
 			why = append(why, fmt.Sprintf("type %s is not a JSON Schema type", strings.Join(wrong, ", ")))

@@ -195,7 +195,7 @@ func TestLint(t *testing.T) {
 		},
 		{
 			// 3.1 has no nullable: specgen refuses it, so the lint blocks
-			// it at step 1 of an update, with the 3.1 form as its repair.
+			// it at step 1 of an update, its removal as the repair.
 			name: "nullable in a 3.1 document",
 			spec: func(t *testing.T) []byte {
 				return mutate(t, "          pattern: ^https://", "          nullable: true\n          pattern: ^https://")
