@@ -301,3 +301,14 @@ func diffSnapshots(a, b map[string][]byte) []string {
 	}
 	return diff
 }
+
+// frozen returns the file name of internal/testspec, the frozen specs of the
+// tools' tests (its README.md says what each holds).
+func frozen(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../internal/testspec", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

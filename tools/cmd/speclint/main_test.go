@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 // The frozen Webhooks spec, and the excerpt of Partoo's docs it was checked
@@ -68,10 +67,10 @@ func TestLintUsage(t *testing.T) {
 func TestPartooBundleIgnoresSpecAndSeed(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, specload.VerbatimFile), testspec.DefectsBundle(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, specload.VerbatimFile), frozen(t, "defects/bundle.yaml"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(testspec.DefectsBundle())}
+	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(frozen(t, "defects/bundle.yaml"))}
 	if err := specload.WriteRecord(dir, rec); err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +92,7 @@ func TestPartooBundleIgnoresSpecAndSeed(t *testing.T) {
 func TestPartooBundleUnreadable(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(testspec.DefectsBundle())}
+	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(frozen(t, "defects/bundle.yaml"))}
 	if err := specload.WriteRecord(dir, rec); err != nil {
 		t.Fatal(err)
 	}
@@ -102,4 +101,15 @@ func TestPartooBundleUnreadable(t *testing.T) {
 	if code := run(args, &stdout, &stderr); code != 1 || stdout.Len() > 0 || !strings.HasPrefix(stderr.String(), "speclint: ") {
 		t.Errorf("without %s: exit %d, want 1; stdout %q, stderr %q", specload.VerbatimFile, code, stdout.String(), stderr.String())
 	}
+}
+
+// frozen returns the file name of internal/testspec, the frozen specs of the
+// tools' tests (its README.md says what each holds).
+func frozen(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../internal/testspec", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

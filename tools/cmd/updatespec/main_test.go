@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 func TestNextStepsBreaking(t *testing.T) {
@@ -93,7 +92,7 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 			for rel, body := range files {
 				writeFile(t, filepath.Join(root, rel), body, 0o644)
 			}
-			writeFile(t, filepath.Join(inputs, "new.yaml"), string(testspec.Webhooks()), 0o644)
+			writeFile(t, filepath.Join(inputs, "new.yaml"), string(frozen(t, "webhooks-openapi.yaml")), 0o644)
 			writeFile(t, filepath.Join(bin, "go"), writeGo, 0o755)
 			git("init", "-q")
 			git("add", "-A")
@@ -122,7 +121,8 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 			if (err == nil) != tc.ok {
 				t.Fatalf("the update's error: %v, want one: %v\n%s", err, !tc.ok, out)
 			}
-			want := map[string]string{"api/openapi-bundled.yaml": string(testspec.Webhooks()), "gen/a.go": "package gen", "gen/new file.go": "package gen // new\n",
+			want := map[string]string{"api/openapi-bundled.yaml": string(frozen(t, "webhooks-openapi.yaml")),
+				"gen/a.go": "package gen", "gen/new file.go": "package gen // new\n",
 				"gen/é.go": "package gen // regenerated, a trailing space \n", "gen/old.go": "", "gen/run.sh": "#!/bin/sh", "gen/notes.txt": "untracked",
 				"gen/lines.txt": "one\ntwo, regenerated\nthree\n", "gen/blob.bin": "a\x00b, regenerated"}
 			if !tc.ok {
@@ -157,15 +157,11 @@ func TestUpdateWritesOnlyOnSuccess(t *testing.T) {
 	}
 }
 
-// frozenSeed returns the seed the frozen Webhooks spec (testspec.Webhooks)
-// was checked against: a new spec that passes the lint.
+// frozenSeed returns the seed the frozen Webhooks spec was checked against:
+// a new spec that passes the lint.
 func frozenSeed(t *testing.T) string {
 	t.Helper()
-	seed, err := os.ReadFile("../../internal/testspec/seed-getWebhook.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(seed)
+	return string(frozen(t, "seed-getWebhook.md"))
 }
 
 // gitIn returns a function that runs git in dir, with an identity and
@@ -362,4 +358,15 @@ func TestUpdateCoversTheRepository(t *testing.T) {
 			t.Errorf("step 3 does not run go generate in %s, the module of %s", module, f)
 		}
 	}
+}
+
+// frozen returns the file name of internal/testspec, the frozen specs of the
+// tools' tests (its README.md says what each holds).
+func frozen(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../internal/testspec", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 // TestMain runs the command itself when a test starts the test binary as
@@ -43,7 +41,7 @@ func TestInterruptChangesNothing(t *testing.T) {
 	git := gitIn(t, root)
 	for path, body := range map[string]string{filepath.Join(root, "api/openapi-bundled.yaml"): "old spec", filepath.Join(root, "gen/a.go"): "package gen",
 		filepath.Join(root, "tools/go.mod"): "module tools", filepath.Join(root, seedRel): frozenSeed(t),
-		filepath.Join(inputs, "new.yaml"): string(testspec.Webhooks()), filepath.Join(bin, "go"): fakeGo} {
+		filepath.Join(inputs, "new.yaml"): string(frozen(t, "webhooks-openapi.yaml")), filepath.Join(bin, "go"): fakeGo} {
 		writeFile(t, path, body, 0o755)
 	}
 	git("init", "-q")

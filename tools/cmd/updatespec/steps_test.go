@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 // stepsGo stands for the go command in the updates partooUpdate runs:
@@ -55,8 +53,8 @@ func partooUpdate(t *testing.T, run partooRun) updateResult {
 		r.dir, rootArg = root, "."
 	}
 	files := map[string]string{filepath.Join(root, specRel): "openapi: 3.1.0 # the spec before the update\n",
-		filepath.Join(root, "api/repairs.yaml"):    string(testspec.DefectsRepairs()),
-		filepath.Join(r.dir, "partoo-bundle.yaml"): string(testspec.DefectsBundle())}
+		filepath.Join(root, "api/repairs.yaml"):    string(frozen(t, "defects/repairs.yaml")),
+		filepath.Join(r.dir, "partoo-bundle.yaml"): string(frozen(t, "defects/bundle.yaml"))}
 	if run.names != "" {
 		files[filepath.Join(root, "api/names.yaml")] = run.names
 	}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
 	"github.com/partoo-go/partoo/tools/internal/specload"
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -46,7 +45,7 @@ func seedOf(t *testing.T, raw []byte) map[string]any {
 // rules carries a repair.
 func TestDefectLevels(t *testing.T) {
 	t.Parallel()
-	findings := lintSelf(t, testspec.DefectsBundle())
+	findings := lintSelf(t, frozen(t, "defects/bundle.yaml"))
 	got := map[string]int{}
 	for _, f := range findings {
 		got[f.Level+" "+f.Rule]++
@@ -81,13 +80,13 @@ func TestDefectLevels(t *testing.T) {
 // breaks its schema.
 func TestRepairsReadyToPaste(t *testing.T) {
 	t.Parallel()
-	bundle := testspec.DefectsBundle()
+	bundle := frozen(t, "defects/bundle.yaml")
 	var actions []Action
 	for _, f := range lintSelf(t, bundle) {
 		actions = append(actions, f.Fix...)
 	}
 	overlay := pastedOverlay(t, actions)
-	for name, repairs := range map[string][]byte{"pasted": overlay, "hand-written": testspec.DefectsRepairs()} {
+	for name, repairs := range map[string][]byte{"pasted": overlay, "hand-written": frozen(t, "defects/repairs.yaml")} {
 		res, err := specload.Effective(specload.Input{Bundle: bundle, Repairs: repairs})
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, repairs)
@@ -268,23 +267,23 @@ func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
 	// its repairs: make spec-lint (-provenance) names the bundle's file.
 	dir := t.TempDir()
 	bundle, repairs := filepath.Join(dir, specload.VerbatimFile), filepath.Join(dir, specload.RepairsFile)
-	for path, body := range map[string][]byte{bundle: testspec.DefectsBundle(), repairs: testspec.DefectsRepairs()} {
+	for path, body := range map[string][]byte{bundle: frozen(t, "defects/bundle.yaml"), repairs: frozen(t, "defects/repairs.yaml")} {
 		if err := os.WriteFile(path, body, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(testspec.DefectsBundle())}
+	rec := specload.Record{Source: specload.Partoo, Origin: "test", Date: "2026-01-02", SHA256: specload.Sum(frozen(t, "defects/bundle.yaml"))}
 	if err := specload.WriteRecord(dir, rec); err != nil {
 		t.Fatal(err)
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(testspec.DefectsBundle(), &doc); err != nil {
+	if err := yaml.Unmarshal(frozen(t, "defects/bundle.yaml"), &doc); err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(string(testspec.DefectsBundle()), "\n")
+	lines := strings.Split(string(frozen(t, "defects/bundle.yaml")), "\n")
 	finding := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(bundle) + `(?::(\d+))?: (?:BLOCKING )?\[([a-z-]+)\] (.*)$`)
 	kinLine := regexp.MustCompile(`line (\d+): [^;]*? in (/[^;\s]+)`)
-	unrepaired, err := specload.Effective(specload.Input{Bundle: testspec.DefectsBundle()})
+	unrepaired, err := specload.Effective(specload.Input{Bundle: frozen(t, "defects/bundle.yaml")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,7 +365,7 @@ func nodeAt(doc *yaml.Node, path string) (key, n *yaml.Node) {
 func TestRepairsTargetAnyKey(t *testing.T) {
 	t.Parallel()
 	const at = "      properties:\n        id:\n          type: string\n          description: The business identifier.\n"
-	spec := testspec.Webhooks()
+	spec := frozen(t, "webhooks-openapi.yaml")
 	if !bytes.Contains(spec, []byte(at)) {
 		t.Fatal("the spec has no business id property to add properties beside")
 	}

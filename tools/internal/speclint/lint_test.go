@@ -13,12 +13,11 @@ import (
 	"testing"
 
 	"github.com/partoo-go/partoo/tools/internal/specload"
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 	"gopkg.in/yaml.v3"
 )
 
 // seedPath is the excerpt of Partoo's docs the frozen Webhooks spec
-// (testspec.Webhooks) was checked against; the live seed follows the live spec.
+// (webhooks-openapi.yaml) was checked against; the live seed follows the live spec.
 const seedPath = "../../internal/testspec/seed-getWebhook.md"
 
 // mutate returns the bundled spec with old replaced by new once; it fails
@@ -26,7 +25,7 @@ const seedPath = "../../internal/testspec/seed-getWebhook.md"
 // leave the spec unchanged.
 func mutate(t *testing.T, old, new string) []byte {
 	t.Helper()
-	spec := testspec.Webhooks()
+	spec := frozen(t, "webhooks-openapi.yaml")
 	if !bytes.Contains(spec, []byte(old)) {
 		t.Fatalf("mutation: %q is not in the spec", old)
 	}
@@ -38,7 +37,7 @@ func mutate(t *testing.T, old, new string) []byte {
 func withWebhook(t *testing.T) []byte {
 	t.Helper()
 	const probe = "  lintProbe:\n    post:\n      summary: Probe\n      responses:\n        '200':\n          description: OK\n"
-	spec := testspec.Webhooks()
+	spec := frozen(t, "webhooks-openapi.yaml")
 	if bytes.Contains(spec, []byte("\nwebhooks:\n")) {
 		return bytes.Replace(spec, []byte("\nwebhooks:\n"), []byte("\nwebhooks:\n"+probe), 1)
 	}
@@ -62,7 +61,7 @@ func TestLint(t *testing.T) {
 	}{
 		{
 			name: "bundled spec",
-			spec: func(*testing.T) []byte { return testspec.Webhooks() },
+			spec: func(t *testing.T) []byte { return frozen(t, "webhooks-openapi.yaml") },
 		},
 		{
 			name: "duplicate operationId",
@@ -321,7 +320,8 @@ func TestPartooNamesFile(t *testing.T) {
 		{"", 0},
 		{"operationIds:\n  DELETE /venues/{venue_id}: read_venue\n", 1},
 	} {
-		res, err := specload.Effective(specload.Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs(), Names: []byte(tt.names)})
+		in := specload.Input{Bundle: frozen(t, "defects/bundle.yaml"), Repairs: frozen(t, "defects/repairs.yaml"), Names: []byte(tt.names)}
+		res, err := specload.Effective(in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -479,4 +479,15 @@ func TestLoadErrorAfterStructuralFindings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// frozen returns the file name of internal/testspec, the frozen specs of the
+// tools' tests (its README.md says what each holds).
+func frozen(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../internal/testspec", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -16,7 +15,7 @@ import (
 // operationId gets its derived name, and the 3.0 forms come out as 3.1's.
 func TestEffectiveRepairsTheDefectBundle(t *testing.T) {
 	t.Parallel()
-	res, err := Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs()})
+	res, err := Effective(Input{Bundle: frozen(t, "defects/bundle.yaml"), Repairs: frozen(t, "defects/repairs.yaml")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +106,7 @@ func equal(a, b any) bool {
 // the stale repair.
 func TestEffectiveRefusesAndReports(t *testing.T) {
 	t.Parallel()
-	bundle := testspec.Webhooks()
+	bundle := frozen(t, "webhooks-openapi.yaml")
 	head := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
 	tests := []struct {
 		name    string
@@ -154,7 +153,7 @@ func TestEffectiveRefusesAndReports(t *testing.T) {
 func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 	t.Parallel()
 	names := []byte("# naming file\noperations:\n  openVenue: Open\n")
-	res, err := Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs(), Names: names})
+	res, err := Effective(Input{Bundle: frozen(t, "defects/bundle.yaml"), Repairs: frozen(t, "defects/repairs.yaml"), Names: names})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +162,7 @@ func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 		t.Fatalf("recorded naming file:\n%s", recorded)
 	}
 	renamed := bytes.Replace(recorded, []byte(": deleteVenuesByVenueId"), []byte(": closeVenue"), 1)
-	res, err = Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs(), Names: renamed})
+	res, err = Effective(Input{Bundle: frozen(t, "defects/bundle.yaml"), Repairs: frozen(t, "defects/repairs.yaml"), Names: renamed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +181,7 @@ func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 	if err := yaml.Unmarshal(middle, &file); err != nil || len(file.OperationIDs) != 2 || file.OperationIDs["DELETE /y"] != "deleteY" || file.Lists["getX"] != "none" {
 		t.Errorf("recorded in a section before another: %+v, %v:\n%s", file, err, middle)
 	}
-	if _, err := Effective(Input{Bundle: testspec.DefectsBundle(), Names: []byte("operationIds:\n  delete venues: x\n")}); err == nil {
+	if _, err := Effective(Input{Bundle: frozen(t, "defects/bundle.yaml"), Names: []byte("operationIds:\n  delete venues: x\n")}); err == nil {
 		t.Error("a malformed operationIds key was accepted")
 	}
 }
@@ -193,7 +192,7 @@ func TestNamingFileRecordsDerivedIDs(t *testing.T) {
 // otherwise).
 func TestEffectiveKeepsEveryValue(t *testing.T) {
 	t.Parallel()
-	bundle := testspec.Webhooks()
+	bundle := frozen(t, "webhooks-openapi.yaml")
 	repairs := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    description: a test mark\n    update: {x-test: 1}\n"
 	res, err := Effective(Input{Bundle: bundle, Repairs: []byte(repairs)})
 	if err != nil {
@@ -277,10 +276,11 @@ func TestEffectiveRefusesMalformedInput(t *testing.T) {
 		{"an anchor whose value holds its alias", Input{Bundle: []byte("openapi: 3.1.0\ncomponents:\n  schemas:\n    A: &a\n      properties: {b: *a}\n")}},
 		{"an alias of an anchor that holds it, deeper", Input{Bundle: []byte("openapi: 3.1.0\nx-a: &a [{b: &b [1, *a]}, *b]\n")}},
 		{"a 3.0 version without a patch number", Input{Bundle: []byte("openapi: '3.0'\ninfo: {title: t, version: '1'}\npaths: {}\n")}},
-		{"a naming file that is not YAML", Input{Bundle: testspec.Webhooks(), Names: []byte("operationIds: [\n")}},
+		{"a naming file that is not YAML", Input{Bundle: frozen(t, "webhooks-openapi.yaml"), Names: []byte("operationIds: [\n")}},
 		{"a derived name another operation has", Input{Bundle: bundle}},
 		{"a recorded name another operation has", Input{Bundle: bundle, Names: []byte("operationIds:\n  GET /b: getB\n")}},
-		{"a target that is not a JSONPath", Input{Bundle: testspec.Webhooks(), Repairs: []byte(head + "  - target: $[\n    description: why\n    remove: true\n")}},
+		{"a target that is not a JSONPath",
+			Input{Bundle: frozen(t, "webhooks-openapi.yaml"), Repairs: []byte(head + "  - target: $[\n    description: why\n    remove: true\n")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/partoo-go/partoo/tools/internal/testspec"
 )
 
 func TestLoad(t *testing.T) {
@@ -65,7 +63,7 @@ func TestWriteSpec(t *testing.T) {
 	t.Parallel()
 	t.Run("Partoo's bundle with its repairs", func(t *testing.T) {
 		t.Parallel()
-		dir := apiDir(t, testspec.DefectsBundle(), testspec.DefectsRepairs())
+		dir := apiDir(t, frozen(t, "defects/bundle.yaml"), frozen(t, "defects/repairs.yaml"))
 		spec := filepath.Join(dir, "openapi-bundled.yaml")
 		var report bytes.Buffer
 		if err := WriteSpec(dir, spec, &report); err != nil {
@@ -75,7 +73,7 @@ func TestWriteSpec(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := Effective(Input{Bundle: testspec.DefectsBundle(), Repairs: testspec.DefectsRepairs()})
+		want, err := Effective(Input{Bundle: frozen(t, "defects/bundle.yaml"), Repairs: frozen(t, "defects/repairs.yaml")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,7 +98,7 @@ func TestWriteSpec(t *testing.T) {
 	t.Run("a repair Partoo made useless", func(t *testing.T) {
 		t.Parallel()
 		repairs := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    description: the title Partoo already has\n    update: {title: Partoo Rest API}\n"
-		dir := apiDir(t, testspec.Webhooks(), []byte(repairs))
+		dir := apiDir(t, frozen(t, "webhooks-openapi.yaml"), []byte(repairs))
 		var report bytes.Buffer
 		if err := WriteSpec(dir, filepath.Join(dir, "openapi-bundled.yaml"), &report); err != nil || !strings.Contains(report.String(), "Partoo fixed it: drop the repair") {
 			t.Fatalf("err %v, report %q: want nil and the stale repair reported", err, report.String())
@@ -109,7 +107,7 @@ func TestWriteSpec(t *testing.T) {
 	t.Run("a repair that matches nothing", func(t *testing.T) {
 		t.Parallel()
 		repairs := "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.components.schemas.Gone\n    description: gone\n    remove: true\n"
-		dir := apiDir(t, testspec.Webhooks(), []byte(repairs))
+		dir := apiDir(t, frozen(t, "webhooks-openapi.yaml"), []byte(repairs))
 		spec := filepath.Join(dir, "openapi-bundled.yaml")
 		if err := WriteSpec(dir, spec, &bytes.Buffer{}); !errors.Is(err, ErrRepairMatchesNothing) {
 			t.Fatalf("err = %v, want ErrRepairMatchesNothing", err)
@@ -120,8 +118,8 @@ func TestWriteSpec(t *testing.T) {
 	})
 	t.Run("an edited verbatim bundle", func(t *testing.T) {
 		t.Parallel()
-		dir := apiDir(t, testspec.Webhooks(), nil)
-		if err := os.WriteFile(filepath.Join(dir, VerbatimFile), append(testspec.Webhooks(), '\n'), 0o644); err != nil {
+		dir := apiDir(t, frozen(t, "webhooks-openapi.yaml"), nil)
+		if err := os.WriteFile(filepath.Join(dir, VerbatimFile), append(frozen(t, "webhooks-openapi.yaml"), '\n'), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		spec := filepath.Join(dir, "openapi-bundled.yaml")
@@ -135,7 +133,7 @@ func TestWriteSpec(t *testing.T) {
 	t.Run("a record whose sha256 is missing, short or another's", func(t *testing.T) {
 		t.Parallel()
 		for _, sum := range []string{"", "abc", Sum(nil)} {
-			dir := apiDir(t, testspec.Webhooks(), nil)
+			dir := apiDir(t, frozen(t, "webhooks-openapi.yaml"), nil)
 			if err := WriteRecord(dir, Record{Source: Partoo, Origin: "test", Date: "2026-01-01", SHA256: sum}); err != nil {
 				t.Fatal(err)
 			}
@@ -152,16 +150,16 @@ func TestWriteSpec(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
 		spec := filepath.Join(dir, "openapi-bundled.yaml")
-		if err := os.WriteFile(spec, testspec.Webhooks(), 0o644); err != nil {
+		if err := os.WriteFile(spec, frozen(t, "webhooks-openapi.yaml"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		if err := WriteSpec(dir, spec, &bytes.Buffer{}); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := os.ReadFile(spec); !bytes.Equal(got, testspec.Webhooks()) {
+		if got, _ := os.ReadFile(spec); !bytes.Equal(got, frozen(t, "webhooks-openapi.yaml")) {
 			t.Error("an assembled bundle was rewritten")
 		}
-		if err := os.WriteFile(filepath.Join(dir, RepairsFile), testspec.DefectsRepairs(), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, RepairsFile), frozen(t, "defects/repairs.yaml"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		if err := WriteSpec(dir, spec, &bytes.Buffer{}); err == nil {
@@ -187,4 +185,15 @@ func TestReadRecord(t *testing.T) {
 			t.Errorf("record %q was accepted", body)
 		}
 	}
+}
+
+// frozen returns the file name of internal/testspec, the frozen specs of the
+// tools' tests (its README.md says what each holds).
+func frozen(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../../internal/testspec", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
