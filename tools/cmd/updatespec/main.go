@@ -297,17 +297,15 @@ func (u *updater) put(rel string, body []byte, from string) error {
 
 // nextSteps prints what the maintainer does after a successful update.
 func nextSteps(w io.Writer, breaking int) {
-	fmt.Fprintln(w, "  1. Review what changed:   git status && git diff --stat")
-	fmt.Fprintln(w, "  2. Record the API changes above in CHANGELOG.md, under [Unreleased] (Added / Changed / Removed).")
+	fmt.Fprintln(w, `Next: review git diff, record the changes in CHANGELOG.md, run make ci and commit (docs/maintaining.md, "Taking a new spec").`)
 	if breaking > 0 {
-		fmt.Fprintf(w, "  3. BREAKING: oasdiff rates %d spec change(s) ERR. Declare the bump (`make breaking` fails in CI on an undeclared ERR change):\n", breaking)
-		fmt.Fprintln(w, "     bump partoo.Version in version.go (0.y.z -> 0.(y+1).0 while in v0; X -> X+1 from v1 on, with the /vX+1 module path),")
-		fmt.Fprintln(w, "     and/or add a \"BREAKING-CHANGE: <what breaks>\" trailer to the commit message.")
-	} else {
-		fmt.Fprintln(w, "  3. No breaking spec change per oasdiff; the Go API may still break (a renamed schema renames its Go type):")
-		fmt.Fprintln(w, "     compare it with apidiff (docs/maintaining.md, \"Breaking changes\") before choosing a minor or a patch version.")
+		fmt.Fprintf(w, "BREAKING: oasdiff rates %d spec change(s) ERR. Declare the bump (`make breaking` fails in CI on an undeclared ERR change):\n", breaking)
+		fmt.Fprintln(w, "  bump partoo.Version in version.go (0.y.z -> 0.(y+1).0 while in v0; X -> X+1 from v1 on, with the /vX+1 module path),")
+		fmt.Fprintln(w, "  and/or add a \"BREAKING-CHANGE: <what breaks>\" trailer to the commit message.")
+		return
 	}
-	fmt.Fprintln(w, "  4. Run `make ci`, then commit the spec, the generated code and CHANGELOG.md together.")
+	fmt.Fprintln(w, "No breaking spec change per oasdiff; the Go API may still break (a renamed schema renames its Go type):")
+	fmt.Fprintln(w, "  compare it with apidiff (docs/maintaining.md, \"Breaking changes\") before choosing a minor or a patch version.")
 }
 
 // fail reports a failed step: the repository's tree is as it was.
