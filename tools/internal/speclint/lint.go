@@ -387,18 +387,15 @@ func newDefects(doc *yaml.Node) *defects {
 // operation checks that op has an operationId whose Go name no operation
 // before it (ids) has, and a 2xx response, which the client decodes.
 func (d *defects) operation(op operation, ids map[string]string) {
-	id, name := specload.MapValue(op.node, "operationId"), value(op.node, "operationId")
+	name := value(op.node, "operationId")
 	if strings.TrimSpace(name) == "" {
 		d.fix("operation-id", op.node, op.name, op.at, "no operationId: the generated method is named after it (a bundle taken with SOURCE=partoo gets derived ones, recorded in api/names.yaml)", map[string]any{"operationId": specload.DeriveOperationID(op.name)})
-	}
-	if id != nil {
-		if other, clash := claim(ids, goname.Key(name), name); clash {
-			rule, why := "go-name", fmt.Sprintf("operationIds %q and %q give the same Go name", other, name)
-			if other == name {
-				rule, why = "operation-id", fmt.Sprintf("operationId %q is another operation's too", name)
-			}
-			d.fix(rule, id, op.name, op.at, why, map[string]any{"operationId": specload.DeriveOperationID(op.name)})
+	} else if other, clash := claim(ids, goname.Key(name), name); clash {
+		rule, why := "go-name", fmt.Sprintf("operationIds %q and %q give the same Go name", other, name)
+		if other == name {
+			rule, why = "operation-id", fmt.Sprintf("operationId %q is another operation's too", name)
 		}
+		d.fix(rule, specload.MapValue(op.node, "operationId"), op.name, op.at, why, map[string]any{"operationId": specload.DeriveOperationID(op.name)})
 	}
 	ok := false
 	for code := range specload.Pairs(specload.MapValue(op.node, "responses")) {
