@@ -74,15 +74,21 @@ func (t *schemaTable) example(i int) (v any, err error) {
 	if err == nil && tooBig(v) { // each level under the bound, their product over it
 		v, err = nil, errTooBig(row)
 	}
-	t.lastBuild = builtValue{schema: i, value: v, err: err}
 	if err != nil {
 		return nil, err
 	}
 	if err := t.valid(i, v); err != nil {
-		return nil, fmt.Errorf("%s: no valid example can be built: the value built from its parts is not valid (%s); "+
-			"add an `example` to the schema", row.Where, strings.SplitN(err.Error(), "\n", 2)[0])
+		return v, invalidBuilt{i, fmt.Errorf("%s: no valid example can be built: the value built from its parts is not valid (%s); "+
+			"add an `example` to the schema", row.Where, strings.SplitN(err.Error(), "\n", 2)[0])}
 	}
 	return v, nil
+}
+
+// invalidBuilt is example's error when schema refuses the value built from
+// its parts: example returns the value too, which an allOf may complete.
+type invalidBuilt struct {
+	schema int
+	error
 }
 
 // valid checks v against schema i: JSON Schema 2020-12, with ECMAScript patterns.
@@ -169,12 +175,8 @@ func (t *schemaTable) assemble(row *schemaRow) (any, error) {
 	obj := map[string]any{}
 	for _, part := range row.AllOf {
 		v, err := t.example(part)
-		_, busy := t.examples[part]
-		if err != nil && !busy && t.lastBuild.schema == part {
-			// It may require what another part defines: the whole is checked.
-			// example(part) has just built it, unchecked: building it again at
-			// each level of a chain of allOf would double the work per level.
-			v, err = t.lastBuild.value, t.lastBuild.err
+		if e, ok := err.(invalidBuilt); ok && e.schema == part {
+			err = nil // it may require what another part defines: the whole is checked
 		}
 		m, ok := v.(map[string]any)
 		if err != nil || !ok {

@@ -68,19 +68,11 @@ const (
 
 // schemaTable gives every schema of the spec one row, however often met.
 type schemaTable struct {
-	rows      []*schemaRow
-	names     map[*openapi3.Schema]string // component names
-	patterns  []patternRow
-	err       error       // the first refusal; nothing is added after it
-	examples  map[int]any // built, or building
-	lastBuild builtValue  // what example's last call of build gave, unchecked
-}
-
-// builtValue is a value build gave for a schema, before it is checked.
-type builtValue struct {
-	schema int
-	value  any
-	err    error
+	rows     []*schemaRow
+	names    map[*openapi3.Schema]string // component names
+	patterns []patternRow
+	err      error       // the first refusal; nothing is added after it
+	examples map[int]any // built, or building
 }
 
 func newSchemaTable(components openapi3.Schemas) *schemaTable {
