@@ -102,7 +102,7 @@ func generate(specPath, namesPath, oapiConfig string, paths map[string]string) (
 		case name == "table":
 			src, err = renderTable(m)
 		case name == "services":
-			src, err = renderServices(m, specPath, oapiConfig)
+			src, err = renderServices(m, oapiConfig)
 		case name == "readme":
 			if src, err = os.ReadFile(path); err == nil {
 				src, err = renderReadme(src, m)

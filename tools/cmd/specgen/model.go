@@ -29,7 +29,7 @@ type model struct {
 	Events        []eventRow
 
 	schemas *schemaTable
-	tags    openapi3.Tags
+	doc     *openapi3.T // oapi-codegen prunes it: renderServices, its last reader, hands it over
 }
 
 // eventRow is a webhook event: its type and its delivery body's schema.
@@ -90,7 +90,7 @@ type errorBody struct {
 // build compiles the document and names its operations by the naming file.
 func build(doc *openapi3.T, names *namesFile) (*model, error) {
 	comps := cmp.Or(doc.Components, &openapi3.Components{})
-	m := &model{schemas: newSchemaTable(comps.Schemas), tags: doc.Tags}
+	m := &model{schemas: newSchemaTable(comps.Schemas), doc: doc}
 	var keys []string // the client sends the key in one header, on every request
 	for _, name := range sortedKeys(comps.SecuritySchemes) {
 		if s := comps.SecuritySchemes[name].Value; s.Type == "apiKey" && s.In == "header" && !slices.Contains(keys, s.Name) {

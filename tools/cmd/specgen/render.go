@@ -23,7 +23,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/partoo-go/partoo/tools/internal/goname"
-	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
 //go:embed table.tmpl
@@ -81,8 +80,8 @@ type methodView struct {
 
 // renderServices writes services.gen.go: a service per tag, a method per
 // operation, from the model and oapi-codegen's run with configPath.
-func renderServices(m *model, specPath, configPath string) ([]byte, error) {
-	api, err := loadGoAPI(specPath, configPath)
+func renderServices(m *model, configPath string) ([]byte, error) {
+	api, err := loadGoAPI(m.doc, configPath)
 	if err != nil {
 		return nil, err
 	}
@@ -94,9 +93,9 @@ func renderServices(m *model, specPath, configPath string) ([]byte, error) {
 	for _, svc := range sortedKeys(byService) {
 		ops := byService[svc]
 		v := serviceView{Name: svc, Tag: ops[0].Tag}
-		k := slices.IndexFunc(m.tags, func(t *openapi3.Tag) bool { return t != nil && t.Name == v.Tag })
-		if k >= 0 && strings.TrimSpace(m.tags[k].Description) != "" {
-			v.Doc = strings.ReplaceAll(firstSentence(m.tags[k].Description), "\n", " ")
+		k := slices.IndexFunc(m.doc.Tags, func(t *openapi3.Tag) bool { return t != nil && t.Name == v.Tag })
+		if k >= 0 && strings.TrimSpace(m.doc.Tags[k].Description) != "" {
+			v.Doc = strings.ReplaceAll(firstSentence(m.doc.Tags[k].Description), "\n", " ")
 		}
 		slices.SortFunc(ops, func(a, b *operation) int { return strings.Compare(a.GoMethod, b.GoMethod) })
 		for _, o := range ops {
@@ -341,9 +340,9 @@ type goAPI struct {
 	components map[string]*openapi3.SchemaRef // Go type name → component schema
 }
 
-// loadGoAPI runs codegen on the spec with the configuration at configPath.
-// codegen keeps its options in package state: it must not run concurrently.
-func loadGoAPI(specPath, configPath string) (*goAPI, error) {
+// loadGoAPI runs codegen on doc, which it prunes, with the configuration at
+// configPath. codegen keeps its options in package state: it must not run concurrently.
+func loadGoAPI(doc *openapi3.T, configPath string) (*goAPI, error) {
 	raw, err := os.ReadFile(configPath)
 	if err != nil {
 		return nil, err
@@ -351,10 +350,6 @@ func loadGoAPI(specPath, configPath string) (*goAPI, error) {
 	var cfg codegen.Configuration
 	if err := yaml.Unmarshal(raw, &cfg); err != nil {
 		return nil, fmt.Errorf("%s: %w", configPath, err)
-	}
-	doc, err := specload.Load(specPath) // codegen's own copy: it may prune what it reads
-	if err != nil {
-		return nil, err
 	}
 	if _, err := codegen.Generate(doc, cfg.UpdateDefaults()); err != nil {
 		return nil, fmt.Errorf("oapi-codegen: %w", err)

@@ -117,7 +117,7 @@ func TestCustomHeaderWalkers(t *testing.T) {
 	srcs := map[string]string{}
 	for name, mutate := range specs {
 		spec := mutateSpec(t, specPath, func(doc map[string]any) { mutate(t, doc) })
-		src, err := renderServices(buildModel(t, spec, names), spec, oapiConfig)
+		src, err := renderServices(buildModel(t, spec, names), oapiConfig)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

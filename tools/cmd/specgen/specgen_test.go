@@ -707,7 +707,7 @@ func TestServicesOfTheSpec(t *testing.T) {
 		}}
 	})
 	m := buildModel(t, spec, names)
-	src, err := renderServices(m, spec, oapiConfig)
+	src, err := renderServices(m, oapiConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -734,7 +734,7 @@ func TestServicesOfTheSpec(t *testing.T) {
 // Not in parallel either.
 func TestServicesOfThePartooFixture(t *testing.T) {
 	m := buildModel(t, fixturePath, nil)
-	src, err := renderServices(m, fixturePath, oapiConfig)
+	src, err := renderServices(m, oapiConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
