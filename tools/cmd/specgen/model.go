@@ -259,16 +259,14 @@ func (m *model) body(o *operation, where string, op *openapi3.Operation) (err er
 // jsonContent returns the schema of content's JSON media type (application/json,
 // else the first +json) and the media types that are not JSON, in name order.
 func jsonContent(content openapi3.Content) (schema *openapi3.SchemaRef, others []string) {
-	json, plain := false, false
+	taken := "" // the JSON media type whose schema is taken
 	for _, ct := range sortedKeys(content) {
 		mt, _, err := mime.ParseMediaType(ct)
 		switch {
 		case err != nil || mt != "application/json" && !strings.HasSuffix(mt, "+json"):
 			others = append(others, ct)
-		case !json || mt == "application/json" && !plain:
-			schema = content[ct].Schema
-			json = true
-			plain = mt == "application/json"
+		case taken == "" || mt == "application/json" && taken != mt:
+			schema, taken = content[ct].Schema, mt
 		}
 	}
 	return schema, others
@@ -445,18 +443,13 @@ func (m *model) errorBodiesFrom(responses openapi3.ResponseBodies) {
 
 // defaultsOf builds the value of a schema's defaults, objects included.
 func defaultsOf(s *openapi3.Schema, depth int) any {
-	if s.Default != nil {
+	if s.Default != nil || depth > 8 || !s.Type.Is("object") {
 		return s.Default
-	}
-	if depth > 8 || !s.Type.Is("object") {
-		return nil
 	}
 	obj := map[string]any{}
 	for name, p := range s.Properties {
 		if v := defaultsOf(p.Value, depth+1); v != nil {
 			obj[name] = v
-		} else if p.Value.Type.Is("object") {
-			obj[name] = map[string]any{}
 		}
 	}
 	return obj
