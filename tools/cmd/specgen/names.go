@@ -90,11 +90,14 @@ func (m *model) name(n *namesFile) error {
 	return nil
 }
 
+// inflect spells plurals, and the third person of the verbs of sentence; it is
+// read only once made, safe for concurrent use.
+var inflect = pluralize.NewClient()
+
 // deriveMethod names an operation's method from its operationId, without
 // the words of its service, singular or plural: searchBusinesses in
 // Businesses is Search, getUserBusinesses in Users is GetBusinesses.
 func deriveMethod(id, service string) string {
-	inflect := pluralize.NewClient()
 	svcWords := map[string]bool{}
 	for _, w := range goname.Words(service) {
 		w = strings.ToLower(w)

@@ -265,23 +265,14 @@ func sentence(summary, id string) string {
 			return "calls " + id + ": " + summary + "."
 		}
 	}
-	v := consonantY.ReplaceAllString(strings.ToLower(verb), "${1}ie")
-	if sibilant.MatchString(v) {
-		v += "e"
-	}
-	return strings.TrimSpace(v+"s "+rest) + "."
+	// A regular verb's third person is spelt as a noun's plural: replies, searches.
+	return strings.TrimSpace(inflect.Plural(strings.ToLower(verb))+" "+rest) + "."
 }
 
 // listOf starts a summary that lists: "Get a list of all webhooks" lists webhooks.
 var listOf = regexp.MustCompile(`(?is)^(?:get (?:a|the) list of (?:all )?|list all |get all )(.)`)
 
-// A verb's third person: a consonant's y becomes ies; a sibilant or o takes es.
-var (
-	consonantY = regexp.MustCompile(`([^aeiou])y$`)
-	sibilant   = regexp.MustCompile(`(s|x|ch|sh|o)$`)
-)
-
-// verbs are the imperative verbs that start operation summaries.
+// verbs are the imperative verbs that start operation summaries, all regular.
 var verbs = strings.Fields(`get list create update delete send search set fetch reply invite unsubscribe
 	subscribe add remove retrieve upload check generate mark publish cancel enable disable activate deactivate
 	assign connect disconnect import export test validate verify count find edit modify replace reset refresh

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -152,6 +153,22 @@ func TestLocationWritesAsApispec(t *testing.T) {
 		}
 		if got, want := loc.String(), steps.String(); got != want {
 			t.Errorf("location %v: specgen writes %q, apispec %q", loc, got, want)
+		}
+	}
+}
+
+// TestVerbsConjugateRegularly: inflect spells each verb's third person by
+// the regular rules: a consonant's y becomes ies, a sibilant or o takes es.
+func TestVerbsConjugateRegularly(t *testing.T) {
+	t.Parallel()
+	consonantY, sibilant := regexp.MustCompile(`([^aeiou])y$`), regexp.MustCompile(`(s|x|ch|sh|o)$`)
+	for _, v := range verbs {
+		want := consonantY.ReplaceAllString(v, "${1}ie")
+		if sibilant.MatchString(want) {
+			want += "e"
+		}
+		if got := inflect.Plural(v); got != want+"s" {
+			t.Errorf("the third person of %q is %q, want %q", v, got, want+"s")
 		}
 	}
 }
