@@ -194,7 +194,9 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 	if err != nil {
 		return nil, fmt.Errorf("%s: request body: %w", where, err)
 	}
-	slices.SortFunc(locs, func(a, b location) int { return strings.Compare(a.String(), b.String()) })
+	slices.SortFunc(locs, func(a, b location) int {
+		return slices.CompareFunc(a, b, func(x, y step) int { return strings.Compare(x.Name, y.Name) })
+	})
 	o.CustomHeadersAt = slices.CompactFunc(locs, slices.Equal)
 	return o, nil
 }
@@ -371,33 +373,17 @@ func (m *model) list(o *operation, where, override string) error {
 }
 
 // location is where a request body holds a CustomHeaders object, step by
-// step. The table writes it as apispec.Location, which owns reading it;
-// String writes it as apispec.Location does, for specgen's own sorting and
-// messages (the tools module does not import the root module's internal
+// step. The table writes it as apispec.Location, which owns reading and
+// writing it ("items[*].custom_headers"); specgen only orders and compares
+// locations (the tools module does not import the root module's internal
 // packages: a broken generated table would stop specgen from building).
 type location []step
 
 // step is a step of a location: into the property Name, or into every
-// element of an array (Each).
+// element of an array (Each, without a name).
 type step struct {
 	Name string
 	Each bool
-}
-
-// String writes the location as the docs do: "items[*].custom_headers".
-func (l location) String() string {
-	var b strings.Builder
-	for i, s := range l {
-		switch {
-		case s.Each:
-			b.WriteString("[*]")
-		case i > 0:
-			b.WriteString("." + s.Name)
-		default:
-			b.WriteString(s.Name)
-		}
-	}
-	return b.String()
 }
 
 // locate returns the locations of the CustomHeaders schema under schema i;
@@ -426,7 +412,7 @@ func (m *model) locate(i int, loc location, stack []int) ([]location, error) {
 		visit(sub, loc)
 	}
 	if locs, _ := m.locate(row.AdditionalProperties, nil, stack); err == nil && len(locs) > 0 {
-		err = fmt.Errorf("%s sits under additionalProperties at %q, where the client cannot locate it", customHeadersSchema, loc.String())
+		err = fmt.Errorf("%s: %s sits under additionalProperties, where the client cannot locate it", row.Where, customHeadersSchema)
 	}
 	return out, err
 }

@@ -650,7 +650,7 @@ func TestCustomHeadersLocations(t *testing.T) {
 	got := map[string][]string{}
 	for _, o := range m.Ops {
 		for _, loc := range o.CustomHeadersAt {
-			got[o.ID] = append(got[o.ID], loc.String())
+			got[o.ID] = append(got[o.ID], locationText(loc))
 		}
 	}
 	want := map[string][]string{
@@ -663,7 +663,7 @@ func TestCustomHeadersLocations(t *testing.T) {
 	}
 }
 
-// TestCustomHeadersUnderAdditionalProperties: the location reported is the
+// TestCustomHeadersUnderAdditionalProperties: the schema reported is the
 // first the walk meets, properties before the schema's own additionalProperties.
 func TestCustomHeadersUnderAdditionalProperties(t *testing.T) {
 	t.Parallel()
@@ -677,8 +677,8 @@ func TestCustomHeadersUnderAdditionalProperties(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := build(doc, &namesFile{}); err == nil || !strings.Contains(err.Error(), `at "extra"`) {
-		t.Errorf("build: %v, want CustomHeaders under additionalProperties at \"extra\"", err)
+	if _, err := build(doc, &namesFile{}); err == nil || !strings.Contains(err.Error(), "UpdateWebhookPayload.properties.extra: ") {
+		t.Errorf("build: %v, want CustomHeaders under additionalProperties in UpdateWebhookPayload.properties.extra", err)
 	}
 }
 
