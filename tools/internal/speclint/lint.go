@@ -1,7 +1,7 @@
 // Package speclint checks a bundled OpenAPI document before code is
 // generated from it, with kin-openapi and the rules docs/maintaining.md
-// lists: Lint finds, Report prints. cmd/speclint (make spec-lint) and
-// update-spec run it.
+// lists: Lint finds, Report prints. make spec-lint (tools/spectest's
+// TestSpecLint) and update-spec run it.
 package speclint
 
 import (
@@ -816,7 +816,7 @@ func Report(stdout, stderr io.Writer, file string, findings []Finding, verbose b
 		fmt.Fprintf(stdout, "  [%s] %d\n", r, len(advisory[r]))
 		for i, f := range advisory[r] {
 			if i == advisoryShown && !verbose {
-				fmt.Fprintf(stdout, "    ... %d more (speclint -v lists them all)\n", len(advisory[r])-advisoryShown)
+				fmt.Fprintf(stdout, "    ... %d more (make spec-lint GOFLAGS=-v lists them all)\n", len(advisory[r])-advisoryShown)
 				break
 			}
 			fmt.Fprintf(stdout, "    %s: [%s] %s\n", at(f), f.Rule, f.Message)

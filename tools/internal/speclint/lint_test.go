@@ -122,6 +122,11 @@ func TestLint(t *testing.T) {
 			wantRule: "yaml", wantMsg: "yaml:",
 		},
 		{
+			name:     "a YAML list",
+			spec:     func(*testing.T) []byte { return []byte("- openapi: 3.1.0\n") },
+			wantRule: "yaml", wantMsg: "not a YAML mapping",
+		},
+		{
 			name:     "a field that is not an object, not in the seed",
 			spec:     func(t *testing.T) []byte { return mutate(t, "openapi: 3.1.0\n", "openapi: 3.1.0\nx-probe: 1\n") },
 			wantRule: "provenance", wantMsg: "x-probe: is not an object and cannot carry x-partoo-go-source",
