@@ -295,17 +295,17 @@ func (u *updater) put(rel string, body []byte, from string) error {
 	return os.WriteFile(path, body, 0o644)
 }
 
-// nextSteps prints what the maintainer does after a successful update.
+// nextSteps prints what the maintainer does after a successful update: the
+// routine, and the bump the spec changes oasdiff counted breaking call for.
 func nextSteps(w io.Writer, breaking int) {
 	fmt.Fprintln(w, `Next: review git diff, record the changes in CHANGELOG.md, run make ci and commit (docs/maintaining.md, "Taking a new spec").`)
 	if breaking > 0 {
-		fmt.Fprintf(w, "BREAKING: oasdiff rates %d spec change(s) ERR. Declare the bump (`make breaking` fails in CI on an undeclared ERR change):\n", breaking)
-		fmt.Fprintln(w, "  bump partoo.Version in version.go (0.y.z -> 0.(y+1).0 while in v0; X -> X+1 from v1 on, with the /vX+1 module path),")
-		fmt.Fprintln(w, "  and/or add a \"BREAKING-CHANGE: <what breaks>\" trailer to the commit message.")
+		fmt.Fprintf(w, `BREAKING: oasdiff rates %d spec change(s) ERR: declare the bump (docs/maintaining.md, "Breaking changes";`+
+			" make breaking checks it in CI).\n", breaking)
 		return
 	}
-	fmt.Fprintln(w, "No breaking spec change per oasdiff; the Go API may still break (a renamed schema renames its Go type):")
-	fmt.Fprintln(w, "  compare it with apidiff (docs/maintaining.md, \"Breaking changes\") before choosing a minor or a patch version.")
+	fmt.Fprintln(w, `No breaking spec change per oasdiff, but the Go API may break: compare it with apidiff (docs/maintaining.md, "Breaking changes")`+
+		" before choosing a minor or a patch version.")
 }
 
 // fail reports a failed step: the repository's tree is as it was.

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,16 +19,26 @@ import (
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
+// TestNextStepsBreaking checks that the next steps are two lines, the
+// second about the version bump: to declare when oasdiff counted breaking
+// changes, where the rule is; else apidiff, which sees what oasdiff does not
+// (a renamed schema breaks the Go API).
 func TestNextStepsBreaking(t *testing.T) {
 	for _, breaking := range []int{0, 2} {
 		var b bytes.Buffer
 		nextSteps(&b, breaking)
-		if got := strings.Contains(b.String(), "BREAKING:"); got != (breaking > 0) {
-			t.Errorf("%d breaking: BREAKING step shown = %v:\n%s", breaking, got, b.String())
+		lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+		if len(lines) != 2 {
+			t.Fatalf("%d breaking: %d lines, want 2:\n%s", breaking, len(lines), b.String())
 		}
-		// oasdiff sees the spec only: a renamed schema breaks the Go API.
-		if breaking == 0 && !strings.Contains(b.String(), "apidiff") {
-			t.Errorf("no breaking spec change: the Go API check is not advised:\n%s", b.String())
+		want := []string{"apidiff", `"Breaking changes"`}
+		if breaking > 0 {
+			want = []string{"BREAKING:", strconv.Itoa(breaking), "declare", `"Breaking changes"`, "make breaking"}
+		}
+		for _, w := range want {
+			if !strings.Contains(lines[1], w) {
+				t.Errorf("%d breaking: %q does not name %q", breaking, lines[1], w)
+			}
 		}
 	}
 }
