@@ -673,6 +673,19 @@ components:
 			want: []string{"parameter $.components.parameters.Blank"},
 		},
 		{
+			name: "a component parameter in: path, not required, used nowhere",
+			spec: head + `paths:
+  /v:
+    get:
+      operationId: getV
+      responses: {'200': {description: ok}}
+components:
+  parameters:
+    Id: {name: id, in: path, schema: {type: string}}
+`,
+			want: []string{"path-parameter $.components.parameters.Id"}, // kin-openapi's report is covered
+		},
+		{
 			name: "an inline parameter in: path that the path lacks",
 			spec: head + `paths:
   /v:
