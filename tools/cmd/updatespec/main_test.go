@@ -371,7 +371,7 @@ func TestUpdateCoversTheRepository(t *testing.T) {
 	}
 }
 
-// frozen returns the file name of internal/testspec, the frozen specs of the
+// frozen returns the contents of internal/testspec/name, the frozen specs of the
 // tools' tests (its README.md says what each holds).
 func frozen(t testing.TB, name string) []byte {
 	t.Helper()

@@ -264,7 +264,7 @@ func TestGoNamesAcrossTheDocument(t *testing.T) {
 func TestPartooFindingsAtTheBundlesLines(t *testing.T) {
 	t.Parallel()
 	// api/ as make update-spec SOURCE=partoo leaves it, with the bundle and
-	// its repairs: make spec-lint (-provenance) names the bundle's file.
+	// its repairs: make spec-lint (TestSpecLint, when api/provenance.yaml says partoo) names the bundle's file.
 	dir := t.TempDir()
 	bundle, repairs := filepath.Join(dir, specload.VerbatimFile), filepath.Join(dir, specload.RepairsFile)
 	for path, body := range map[string][]byte{bundle: frozen(t, "defects/bundle.yaml"), repairs: frozen(t, "defects/repairs.yaml")} {
@@ -638,6 +638,19 @@ components:
       responses: {'200': {description: ok}}
 `,
 			want: []string{"operation-id $.paths['/a'].get"},
+		},
+		{
+			name: "two operations with a blank operationId: each missing, neither another's",
+			spec: head + `paths:
+  /a:
+    get:
+      operationId: ''
+      responses: {'200': {description: ok}}
+    put:
+      operationId: ' '
+      responses: {'200': {description: ok}}
+`,
+			want: []string{"operation-id $.paths['/a'].get", "operation-id $.paths['/a'].put"},
 		},
 		{
 			name: "a shared parameter against a component in each operation",

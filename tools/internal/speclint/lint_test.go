@@ -242,6 +242,11 @@ func TestLint(t *testing.T) {
 					t.Errorf("the output does not show %q:\n%s", d, stdout.String())
 				}
 			}
+			// go-cmp indents with U+00A0 in some processes: the report never does, and
+			// a diff's lines sit under their finding, indented.
+			if len(tt.wantDiff) > 0 && (strings.Contains(stdout.String(), "\u00a0") || !strings.Contains(stdout.String(), "+bundle:\n    ")) {
+				t.Errorf("the diff is not indented with plain spaces under its finding:\n%q", stdout.String())
+			}
 		})
 	}
 }
@@ -479,7 +484,7 @@ func TestLoadErrorAfterStructuralFindings(t *testing.T) {
 	}
 }
 
-// frozen returns the file name of internal/testspec, the frozen specs of the
+// frozen returns the contents of internal/testspec/name, the frozen specs of the
 // tools' tests (its README.md says what each holds).
 func frozen(t testing.TB, name string) []byte {
 	t.Helper()
