@@ -29,7 +29,7 @@ type model struct {
 	Events        []eventRow
 
 	schemas *schemaTable
-	doc     *openapi3.T // oapi-codegen prunes it: renderServices, its last reader, hands it over
+	doc     *openapi3.T // renderServices hands it to oapi-codegen, which filters it as its configuration says
 }
 
 // eventRow is a webhook event: its type and its delivery body's schema.
@@ -195,7 +195,9 @@ func (m *model) operation(method, path string, item *openapi3.PathItem, op *open
 		return nil, fmt.Errorf("%s: request body: %w", where, err)
 	}
 	slices.SortFunc(locs, func(a, b location) int {
-		return slices.CompareFunc(a, b, func(x, y step) int { return strings.Compare(x.Name, y.Name) })
+		return slices.CompareFunc(a, b, func(x, y step) int {
+			return cmp.Or(strings.Compare(x.Name, y.Name), strings.Compare(strconv.FormatBool(x.Each), strconv.FormatBool(y.Each)))
+		})
 	})
 	o.CustomHeadersAt = slices.CompactFunc(locs, slices.Equal)
 	return o, nil

@@ -331,8 +331,8 @@ type goAPI struct {
 	components map[string]*openapi3.SchemaRef // Go type name → component schema
 }
 
-// loadGoAPI runs codegen on doc, which it prunes, with the configuration at
-// configPath. codegen keeps its options in package state: it must not run concurrently.
+// loadGoAPI runs codegen on doc, which it may filter or prune (nothing reads its paths or
+// components after), configured by configPath; codegen's options are package state: never concurrently.
 func loadGoAPI(doc *openapi3.T, configPath string) (*goAPI, error) {
 	raw, err := os.ReadFile(configPath)
 	if err != nil {

@@ -148,7 +148,8 @@ func locationText(loc location) string {
 // the regular rules: a consonant's y becomes ies, a sibilant or o takes es.
 func TestVerbsConjugateRegularly(t *testing.T) {
 	t.Parallel()
-	consonantY, sibilant := regexp.MustCompile(`([^aeiou])y$`), regexp.MustCompile(`(s|x|ch|sh|o)$`)
+	consonantY := regexp.MustCompile(`([^aeiou])y$`)
+	sibilant := regexp.MustCompile(`(s|x|ch|sh|o)$`)
 	for _, v := range verbs {
 		want := consonantY.ReplaceAllString(v, "${1}ie")
 		if sibilant.MatchString(want) {
