@@ -2,7 +2,6 @@ package spectest
 
 import (
 	"bytes"
-	"os"
 	"strings"
 	"testing"
 
@@ -10,33 +9,23 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/partoo-go/partoo/api"
+	"github.com/partoo-go/partoo/tools/internal/speclint"
 	"github.com/partoo-go/partoo/tools/internal/specload"
 )
 
-// seedYAML extracts the YAML between the ```` fences of the seed excerpt:
-// Partoo's own bundled YAML for GET /webhooks/{webhook_id}.
+// seedFile is the seed excerpt: Partoo's own bundled YAML for
+// GET /webhooks/{webhook_id}, in a ````yaml fence of its docs page.
+const seedFile = "testdata/seed-getWebhook.md"
+
+// seedYAML reads the seed excerpt's YAML as speclint, which the lint holds
+// the bundle to, reads it.
 func seedYAML(t *testing.T) map[string]any {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/seed-getWebhook.md")
+	seed, err := speclint.ReadSeed(seedFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(raw)
-	start := strings.Index(text, "````yaml")
-	if start < 0 {
-		t.Fatal("seed: no ````yaml fence")
-	}
-	text = text[start:]
-	text = text[strings.Index(text, "\n")+1:]
-	end := strings.Index(text, "````")
-	if end < 0 {
-		t.Fatal("seed: no closing fence")
-	}
-	var doc map[string]any
-	if err := yaml.Unmarshal([]byte(text[:end]), &doc); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	return doc
+	return seed
 }
 
 // apiDir is the repository's api/ directory.

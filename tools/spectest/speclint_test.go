@@ -49,7 +49,7 @@ func lintAPI(dir string, stdout, stderr io.Writer, verbose bool) (int, error) {
 	}
 	file := filepath.Join(dir, api.FileName)
 	spec, err := os.ReadFile(file)
-	seed, err2 := speclint.ReadSeed("testdata/seed-getWebhook.md")
+	seed, err2 := speclint.ReadSeed(seedFile)
 	if err := errors.Join(err, err2); err != nil {
 		return 0, err
 	}
